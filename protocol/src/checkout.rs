@@ -1,0 +1,281 @@
+//! Checkout sessions: the route's create parameters and the session record,
+//! in Flowglad's field names (camelCase, epoch-millisecond timestamps).
+
+use crate::ErrorCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The largest quantity a session accepts; far above any real order, far
+/// below where `unit price × quantity` could overflow.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+
+/// Body of `checkout-sessions/create` (a product checkout).
+///
+/// Exactly one of `price_id` / `price_slug`. URLs are optional on the wire
+/// only so that their absence gets a precise error instead of a parse failure.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductCheckoutSessionParams {
+    /// The price's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// The price's slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_slug: Option<String>,
+    /// Units to buy; JSON numbers are doubles, so it is read as one and checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Where to go after paying; may contain `{CHECKOUT_SESSION_ID}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Where to go when the customer gives up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// Copied onto the resulting purchase or subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Name of the resulting purchase or subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_name: Option<String>,
+}
+
+/// Which price a checkout is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PriceRef {
+    /// By id.
+    Id(String),
+    /// By slug.
+    Slug(String),
+}
+
+impl PriceRef {
+    /// Exactly one of id or slug; blank strings count as absent.
+    pub fn from_parts(id: Option<&str>, slug: Option<&str>) -> Result<Self, ErrorCode> {
+        let id = id.map(str::trim).filter(|s| !s.is_empty());
+        let slug = slug.map(str::trim).filter(|s| !s.is_empty());
+        match (id, slug) {
+            (Some(id), None) => Ok(Self::Id(id.to_owned())),
+            (None, Some(slug)) => Ok(Self::Slug(slug.to_owned())),
+            (Some(_), Some(_)) => Err(ErrorCode::PriceAmbiguous),
+            (None, None) => Err(ErrorCode::PriceMissing),
+        }
+    }
+}
+
+/// Checks a quantity from the wire: absent means 1; otherwise a whole number
+/// from 1 to [`MAX_QUANTITY`].
+pub fn validate_quantity(quantity: Option<f64>) -> Result<u32, ErrorCode> {
+    match quantity {
+        None => Ok(1),
+        Some(q) if q.is_finite() && q.fract() == 0.0 && q >= 1.0 && q <= MAX_QUANTITY as f64 => {
+            Ok(q as u32)
+        }
+        Some(_) => Err(ErrorCode::InvalidQuantity),
+    }
+}
+
+impl CreateProductCheckoutSessionParams {
+    /// The referenced price, checked for exactly-one-of.
+    pub fn price_ref(&self) -> Result<PriceRef, ErrorCode> {
+        PriceRef::from_parts(self.price_id.as_deref(), self.price_slug.as_deref())
+    }
+}
+
+/// What kind of checkout a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutSessionType {
+    /// Buy a product's price (makes a purchase or a subscription).
+    Product,
+    /// Complete an existing purchase.
+    Purchase,
+    /// Save a payment method; nothing is charged.
+    AddPaymentMethod,
+    /// Start billing an existing subscription.
+    ActivateSubscription,
+    /// Pay an existing invoice.
+    Invoice,
+}
+
+/// Where a session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutSessionStatus {
+    /// Waiting for the customer.
+    Open,
+    /// A payment is being processed.
+    Pending,
+    /// Paid.
+    Succeeded,
+    /// The payment failed for good.
+    Failed,
+    /// Past its expiry; can no longer be paid.
+    Expired,
+}
+
+impl CheckoutSessionStatus {
+    /// The wire form, e.g. `succeeded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// Parses the wire form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "open" => Self::Open,
+            "pending" => Self::Pending,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+}
+
+/// A checkout session as the platform API and the server route return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutSession {
+    /// Unguessable id (`cs_…`).
+    pub id: String,
+    /// Session kind.
+    #[serde(rename = "type")]
+    pub session_type: CheckoutSessionType,
+    /// Lifecycle state.
+    pub status: CheckoutSessionStatus,
+    /// The price being bought (product sessions).
+    #[serde(default)]
+    pub price_id: Option<String>,
+    /// Units being bought.
+    #[serde(default)]
+    pub quantity: Option<u32>,
+    /// The customer, when known.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// The customer's email, when known.
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    /// The customer's name, when known.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// Applied discount.
+    #[serde(default)]
+    pub discount_id: Option<String>,
+    /// The purchase created on success.
+    #[serde(default)]
+    pub purchase_id: Option<String>,
+    /// The invoice being paid (invoice sessions).
+    #[serde(default)]
+    pub invoice_id: Option<String>,
+    /// Name given to the resulting purchase or subscription.
+    #[serde(default)]
+    pub output_name: Option<String>,
+    /// Metadata copied to the resulting purchase or subscription.
+    #[serde(default)]
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Redirect after success.
+    #[serde(default)]
+    pub success_url: Option<String>,
+    /// Redirect after cancel.
+    #[serde(default)]
+    pub cancel_url: Option<String>,
+    /// Payment method kind used.
+    #[serde(default)]
+    pub payment_method_type: Option<String>,
+    /// The subscription a new payment method is attached to.
+    #[serde(default)]
+    pub target_subscription_id: Option<String>,
+    /// Keep the billing cycle anchor of an existing subscription.
+    #[serde(default)]
+    pub preserve_billing_cycle_anchor: bool,
+    /// Billing address collected at checkout.
+    #[serde(default)]
+    pub billing_address: Option<Value>,
+    /// Update all current subscriptions to a newly added method.
+    #[serde(default)]
+    pub automatically_update_subscriptions: Option<bool>,
+    /// The pricing model the price belongs to.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// The selling organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds after which the session cannot be paid.
+    pub expires: i64,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    pub updated_at: i64,
+}
+
+/// `data` of a successful create: the session and the hosted page to send the customer to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCheckoutSessionResponse {
+    /// The new session.
+    pub checkout_session: CheckoutSession,
+    /// The hosted checkout page.
+    pub url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_one_price_reference() {
+        assert_eq!(PriceRef::from_parts(Some("p"), None), Ok(PriceRef::Id("p".into())));
+        assert_eq!(PriceRef::from_parts(None, Some("pro")), Ok(PriceRef::Slug("pro".into())));
+        assert_eq!(PriceRef::from_parts(Some("p"), Some("s")), Err(ErrorCode::PriceAmbiguous));
+        assert_eq!(PriceRef::from_parts(None, None), Err(ErrorCode::PriceMissing));
+        assert_eq!(PriceRef::from_parts(Some(" "), Some("")), Err(ErrorCode::PriceMissing));
+    }
+
+    #[test]
+    fn quantity_rules() {
+        assert_eq!(validate_quantity(None), Ok(1));
+        assert_eq!(validate_quantity(Some(3.0)), Ok(3));
+        for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
+            assert_eq!(validate_quantity(Some(bad)), Err(ErrorCode::InvalidQuantity), "{bad}");
+        }
+        assert_eq!(validate_quantity(Some(MAX_QUANTITY as f64)), Ok(MAX_QUANTITY));
+    }
+
+    #[test]
+    fn create_params_round_trip_in_flowglad_names() {
+        let p: CreateProductCheckoutSessionParams = serde_json::from_str(
+            r#"{"priceSlug":"pro","quantity":2,"successUrl":"https://a/s","cancelUrl":"https://a/c","outputName":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.price_ref(), Ok(PriceRef::Slug("pro".into())));
+        assert_eq!(p.quantity, Some(2.0));
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["successUrl"], "https://a/s");
+        assert!(v.get("priceId").is_none());
+    }
+
+    #[test]
+    fn session_reads_flowglad_record() {
+        let s: CheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"product","status":"open","priceId":"p","quantity":1,
+                "expires":10,"createdAt":1,"updatedAt":2,"livemode":false,"organizationId":"o",
+                "pricingModelId":"pm","customerId":null,"customerEmail":null,"customerName":null,
+                "discountId":null,"purchaseId":null,"outputName":null}"#,
+        )
+        .unwrap();
+        assert_eq!(s.status, CheckoutSessionStatus::Open);
+        assert_eq!(s.session_type, CheckoutSessionType::Product);
+        for st in ["open", "pending", "succeeded", "failed", "expired"] {
+            assert_eq!(CheckoutSessionStatus::parse(st).unwrap().as_str(), st);
+        }
+    }
+}

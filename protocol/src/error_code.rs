@@ -1,0 +1,135 @@
+//! Stable error codes shared by the server and the widget.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A stable, machine-matchable error code. Serialized in `snake_case`; never
+/// renamed once published, because merchants' code matches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request body is not valid JSON or not of the expected shape.
+    InvalidRequest,
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge,
+    /// Neither a price id nor a price slug was given.
+    PriceMissing,
+    /// Both a price id and a price slug were given.
+    PriceAmbiguous,
+    /// The price id or slug does not exist in the pricing model.
+    PriceNotFound,
+    /// The quantity is zero, negative, fractional or too large.
+    InvalidQuantity,
+    /// A success or cancel URL is missing, malformed, or not http(s).
+    InvalidUrl,
+    /// The email address is missing or malformed.
+    InvalidEmail,
+    /// The card number is malformed or fails the Luhn check.
+    CardInvalidNumber,
+    /// The card's expiry date is malformed or in the past.
+    CardInvalidExpiry,
+    /// The card's security code has the wrong length.
+    CardInvalidCvc,
+    /// The card issuer declined the payment.
+    CardDeclined,
+    /// The card has insufficient funds.
+    CardInsufficientFunds,
+    /// The card has expired (as reported by the issuer).
+    CardExpired,
+    /// No checkout session has that id.
+    CheckoutSessionNotFound,
+    /// The checkout session has expired.
+    CheckoutSessionExpired,
+    /// The checkout session is no longer open (already paid or being paid).
+    CheckoutSessionNotOpen,
+    /// This action needs a signed-in customer.
+    CustomerRequired,
+    /// The platform API key is missing or wrong.
+    Unauthorized,
+    /// The action or path does not exist.
+    NotFound,
+    /// Something failed on the server; the request may be retried.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The wire form of the code, e.g. `price_not_found`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::PriceMissing => "price_missing",
+            Self::PriceAmbiguous => "price_ambiguous",
+            Self::PriceNotFound => "price_not_found",
+            Self::InvalidQuantity => "invalid_quantity",
+            Self::InvalidUrl => "invalid_url",
+            Self::InvalidEmail => "invalid_email",
+            Self::CardInvalidNumber => "card_invalid_number",
+            Self::CardInvalidExpiry => "card_invalid_expiry",
+            Self::CardInvalidCvc => "card_invalid_cvc",
+            Self::CardDeclined => "card_declined",
+            Self::CardInsufficientFunds => "card_insufficient_funds",
+            Self::CardExpired => "card_expired",
+            Self::CheckoutSessionNotFound => "checkout_session_not_found",
+            Self::CheckoutSessionExpired => "checkout_session_expired",
+            Self::CheckoutSessionNotOpen => "checkout_session_not_open",
+            Self::CustomerRequired => "customer_required",
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound => "not_found",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status a server answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::InvalidRequest
+            | Self::PriceMissing
+            | Self::PriceAmbiguous
+            | Self::InvalidQuantity
+            | Self::InvalidUrl
+            | Self::InvalidEmail
+            | Self::CardInvalidNumber
+            | Self::CardInvalidExpiry
+            | Self::CardInvalidCvc => 400,
+            Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
+            Self::Unauthorized | Self::CustomerRequired => 401,
+            Self::PriceNotFound | Self::CheckoutSessionNotFound | Self::NotFound => 404,
+            Self::CheckoutSessionNotOpen => 409,
+            Self::PayloadTooLarge => 413,
+            Self::CheckoutSessionExpired => 410,
+            Self::Internal => 500,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_form_matches_as_str() {
+        for code in [
+            ErrorCode::InvalidRequest,
+            ErrorCode::PriceNotFound,
+            ErrorCode::CheckoutSessionNotOpen,
+            ErrorCode::CardInsufficientFunds,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn client_errors_are_4xx() {
+        assert_eq!(ErrorCode::InvalidQuantity.http_status(), 400);
+        assert_eq!(ErrorCode::CheckoutSessionExpired.http_status(), 410);
+        assert_eq!(ErrorCode::Internal.http_status(), 500);
+    }
+}

@@ -1,0 +1,176 @@
+//! The hosted checkout page's API: what the page reads and what it posts to pay.
+//!
+//! The page is public (anyone holding the unguessable session id may pay), so
+//! these shapes carry only what the page shows — no customer ids or metadata.
+
+use crate::{CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType};
+use serde::{Deserialize, Serialize};
+
+/// A session as the hosted page renders it, with amounts already totalled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostedCheckoutSession {
+    /// Session id.
+    pub id: String,
+    /// Session kind.
+    #[serde(rename = "type")]
+    pub session_type: CheckoutSessionType,
+    /// Lifecycle state.
+    pub status: CheckoutSessionStatus,
+    /// Who is selling, shown in the page header.
+    pub merchant_name: String,
+    /// ISO 4217 code shared by every line item.
+    pub currency: String,
+    /// What is being bought.
+    pub line_items: Vec<HostedLineItem>,
+    /// Sum of line totals, minor units.
+    pub subtotal: i64,
+    /// Discount taken off the subtotal, minor units.
+    pub discount: i64,
+    /// Charged now, minor units (zero during a free trial).
+    pub total_due_today: i64,
+    /// Charged every interval afterwards, for subscriptions.
+    #[serde(default)]
+    pub recurring: Option<RecurringCharge>,
+    /// Free-trial length in days, when the checkout starts a trial.
+    #[serde(default)]
+    pub trial_days: Option<u32>,
+    /// Prefilled email; the page locks the field when set.
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    /// Where "cancel" goes (already validated as http(s)).
+    #[serde(default)]
+    pub cancel_url: Option<String>,
+    /// Epoch milliseconds after which the session cannot be paid.
+    pub expires: i64,
+    /// The saved card, once paid (for the receipt).
+    #[serde(default)]
+    pub payment_method: Option<CardSummary>,
+    /// Where to send the customer once paid (success URL with the id filled in).
+    #[serde(default)]
+    pub success_redirect_url: Option<String>,
+}
+
+/// One line of the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostedLineItem {
+    /// Product name.
+    pub name: String,
+    /// Product description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Units bought.
+    pub quantity: u32,
+    /// Price per unit, minor units.
+    pub unit_amount: i64,
+    /// `unit_amount × quantity`, minor units.
+    pub amount: i64,
+    /// How the price charges.
+    pub price_type: PriceType,
+    /// Billing interval unit, for subscriptions.
+    #[serde(default)]
+    pub interval_unit: Option<IntervalUnit>,
+    /// Interval units per period, for subscriptions.
+    #[serde(default)]
+    pub interval_count: Option<u32>,
+}
+
+/// A subscription's charge after the first payment or trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecurringCharge {
+    /// Amount per period, minor units.
+    pub amount: i64,
+    /// Interval unit.
+    pub interval_unit: IntervalUnit,
+    /// Interval units per period.
+    pub interval_count: u32,
+}
+
+/// Card data as typed by the customer. Sent once to confirm; never stored whole.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardDetails {
+    /// The card number, spaces allowed.
+    pub number: String,
+    /// Expiry month, 1–12.
+    pub exp_month: u32,
+    /// Expiry year, four digits.
+    pub exp_year: u32,
+    /// Security code.
+    pub cvc: String,
+}
+
+// Hand-written so a stray `{:?}` can never put a card number or CVC in a log.
+impl std::fmt::Debug for CardDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits: String = self.number.chars().filter(char::is_ascii_digit).collect();
+        let last4 = &digits[digits.len().saturating_sub(4)..];
+        f.debug_struct("CardDetails")
+            .field("number", &format_args!("**** {last4}"))
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &"***")
+            .finish()
+    }
+}
+
+/// Body of `POST /api/checkout-sessions/{id}/confirm`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmPaymentRequest {
+    /// Receipt email (ignored when the session has a locked email).
+    pub email: String,
+    /// The card to charge.
+    pub card: CardDetails,
+}
+
+/// The stored, safe summary of a card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardSummary {
+    /// Brand, e.g. `visa`.
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month.
+    pub exp_month: u32,
+    /// Expiry year.
+    pub exp_year: u32,
+}
+
+/// `data` of a successful confirm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmPaymentResponse {
+    /// The session after payment.
+    pub checkout_session: HostedCheckoutSession,
+    /// Where to send the customer now.
+    pub redirect_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_debug_hides_number_and_cvc() {
+        let card = CardDetails {
+            number: "4242 4242 4242 4242".into(),
+            exp_month: 12,
+            exp_year: 2040,
+            cvc: "123".into(),
+        };
+        let shown = format!("{card:?}");
+        assert!(shown.contains("**** 4242"));
+        assert!(!shown.contains("4242 4242"));
+        assert!(!shown.contains("123"));
+    }
+
+    #[test]
+    fn card_debug_survives_short_numbers() {
+        let card = CardDetails { number: "42".into(), exp_month: 1, exp_year: 2000, cvc: String::new() };
+        assert!(format!("{card:?}").contains("**** 42"));
+    }
+}

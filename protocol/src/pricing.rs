@@ -1,0 +1,309 @@
+//! The pricing model: products and their prices, in `@flowglad/node`'s shapes.
+//!
+//! Reading is lenient (missing optional fields default) so the widget works
+//! with any Flowglad-compatible server; writing emits every field Flowglad's
+//! clients expect.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How a price charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceType {
+    /// Charged once.
+    SinglePayment,
+    /// Charged every interval.
+    Subscription,
+    /// Charged per usage event.
+    Usage,
+}
+
+/// The unit of a subscription's billing interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalUnit {
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+}
+
+/// A price of a product. Amounts are integer minor units of `currency`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Price {
+    /// Unique id.
+    pub id: String,
+    /// Merchant-chosen slug, unique within the pricing model.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// How the price charges.
+    #[serde(rename = "type")]
+    pub price_type: PriceType,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Price per unit in minor units (cents; yen; fils).
+    pub unit_price: i64,
+    /// ISO 4217 code, upper case as Flowglad sends it.
+    pub currency: String,
+    /// Billing interval unit for subscriptions.
+    #[serde(default)]
+    pub interval_unit: Option<IntervalUnit>,
+    /// Number of interval units per billing period.
+    #[serde(default)]
+    pub interval_count: Option<u32>,
+    /// Free trial length in days, for subscriptions.
+    #[serde(default)]
+    pub trial_period_days: Option<u32>,
+    /// Whether this is its product's default price.
+    #[serde(default)]
+    pub is_default: bool,
+    /// Whether the price can be bought.
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The product the price belongs to.
+    #[serde(default)]
+    pub product_id: String,
+    /// The pricing model the price belongs to.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+    /// Usage meter, for usage prices.
+    #[serde(default)]
+    pub usage_meter_id: Option<String>,
+    /// Usage events per unit, for usage prices.
+    #[serde(default)]
+    pub usage_events_per_unit: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Price {
+    /// Whether the price recurs.
+    pub fn is_recurring(&self) -> bool {
+        self.price_type == PriceType::Subscription
+    }
+}
+
+/// A product with its prices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    /// Unique id.
+    pub id: String,
+    /// Merchant-chosen slug.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Longer description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Image shown beside the product.
+    #[serde(default, rename = "imageURL")]
+    pub image_url: Option<String>,
+    /// Whether this is the pricing model's default (free) product.
+    #[serde(default)]
+    pub default: bool,
+    /// Whether the product can be bought.
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The product's prices.
+    #[serde(default)]
+    pub prices: Vec<Price>,
+    /// The price shown first.
+    #[serde(default)]
+    pub default_price: Option<Price>,
+    /// Label for one unit ("credit"); set when the quantity is adjustable.
+    #[serde(default)]
+    pub singular_quantity_label: Option<String>,
+    /// Label for several units ("credits").
+    #[serde(default)]
+    pub plural_quantity_label: Option<String>,
+    /// Features granted by the product (kept opaque).
+    #[serde(default)]
+    pub features: Vec<Value>,
+    /// The pricing model the product belongs to.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// The organization that owns the product.
+    #[serde(default)]
+    pub organization_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+impl Product {
+    /// Whether the buyer picks how many units to buy.
+    pub fn has_adjustable_quantity(&self) -> bool {
+        self.singular_quantity_label.is_some()
+    }
+}
+
+/// A pricing model: the merchant's catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricingModel {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Whether this is the organization's default pricing model.
+    #[serde(default)]
+    pub is_default: bool,
+    /// The products on sale.
+    #[serde(default)]
+    pub products: Vec<Product>,
+    /// The default product, if one is marked default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_product: Option<Box<Product>>,
+    /// Usage meters (kept opaque).
+    #[serde(default)]
+    pub usage_meters: Vec<Value>,
+    /// The organization that owns the model.
+    #[serde(default)]
+    pub organization_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+impl PricingModel {
+    /// Finds an active price by slug.
+    pub fn price_by_slug(&self, slug: &str) -> Option<(&Product, &Price)> {
+        self.prices().find(|(_, p)| p.slug.as_deref() == Some(slug))
+    }
+
+    /// Finds an active price by id.
+    pub fn price_by_id(&self, id: &str) -> Option<(&Product, &Price)> {
+        self.prices().find(|(_, p)| p.id == id)
+    }
+
+    /// Finds a product by slug.
+    pub fn product_by_slug(&self, slug: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.slug.as_deref() == Some(slug))
+    }
+
+    /// Every active price with its product.
+    pub fn prices(&self) -> impl Iterator<Item = (&Product, &Price)> {
+        self.products
+            .iter()
+            .filter(|p| p.active)
+            .flat_map(|prod| prod.prices.iter().filter(|p| p.active).map(move |p| (prod, p)))
+    }
+}
+
+/// The `data` of `pricing-models/retrieve`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PricingModelResponse {
+    /// The pricing model.
+    pub pricing_model: PricingModel,
+    /// `customer` when resolved for a signed-in customer, else `default`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOWGLAD_PRICE: &str = r#"{
+        "id":"price_1","active":true,"createdAt":1,"currency":"USD","intervalCount":1,
+        "intervalUnit":"month","isDefault":true,"livemode":false,"name":"Monthly",
+        "pricingModelId":"pm_1","productId":"prod_1","slug":"pro-monthly","type":"subscription",
+        "unitPrice":1200,"updatedAt":2,"usageEventsPerUnit":null,"usageMeterId":null,
+        "trialPeriodDays":14
+    }"#;
+
+    #[test]
+    fn reads_flowglad_subscription_price() {
+        let p: Price = serde_json::from_str(FLOWGLAD_PRICE).unwrap();
+        assert_eq!(p.price_type, PriceType::Subscription);
+        assert_eq!(p.interval_unit, Some(IntervalUnit::Month));
+        assert_eq!(p.trial_period_days, Some(14));
+        assert_eq!(p.unit_price, 1200);
+        assert!(p.is_recurring());
+    }
+
+    #[test]
+    fn reads_minimal_product_leniently() {
+        let p: Product = serde_json::from_str(
+            r#"{"id":"prod_1","name":"Pro","prices":[{"id":"x","type":"single_payment","unitPrice":5,"currency":"JPY"}]}"#,
+        )
+        .unwrap();
+        assert!(p.active);
+        assert!(p.prices[0].active);
+        assert!(!p.has_adjustable_quantity());
+    }
+
+    #[test]
+    fn writes_image_url_in_flowglad_casing() {
+        let p: Product = serde_json::from_str(r#"{"id":"a","name":"A","imageURL":"https://x/y.png"}"#).unwrap();
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["imageURL"], "https://x/y.png");
+        assert_eq!(v["singularQuantityLabel"], Value::Null);
+    }
+
+    #[test]
+    fn lookups_skip_inactive_prices() {
+        let mut price: Price = serde_json::from_str(FLOWGLAD_PRICE).unwrap();
+        let product = Product {
+            id: "prod_1".into(),
+            slug: Some("pro".into()),
+            name: "Pro".into(),
+            description: None,
+            image_url: None,
+            default: false,
+            active: true,
+            prices: vec![price.clone()],
+            default_price: None,
+            singular_quantity_label: None,
+            plural_quantity_label: None,
+            features: vec![],
+            pricing_model_id: String::new(),
+            organization_id: String::new(),
+            livemode: false,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let mut model: PricingModel = serde_json::from_str(r#"{"id":"pm"}"#).unwrap();
+        model.products.push(product);
+        assert!(model.price_by_slug("pro-monthly").is_some());
+        assert!(model.price_by_id("price_1").is_some());
+        assert!(model.product_by_slug("pro").is_some());
+        price.active = false;
+        model.products[0].prices[0] = price;
+        assert!(model.price_by_slug("pro-monthly").is_none());
+    }
+}
