@@ -124,7 +124,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A complete, plausible card number: 12–19 digits passing Luhn.

@@ -7,6 +7,7 @@
 
 pub mod card;
 pub mod checkout;
+pub mod email;
 pub mod envelope;
 pub mod error_code;
 pub mod hosted;

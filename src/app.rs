@@ -1,0 +1,45 @@
+//! Start-up: register the custom element, then render the page the path names.
+
+use crate::browser;
+use crate::demo::{DemoStore, ReturnKind, ReturnPage};
+use crate::element;
+use crate::hosted::HostedCheckoutPage;
+use crate::routes::Route;
+use leptos::mount::mount_to_body;
+use leptos::prelude::*;
+
+/// Entry point of the app bundle (`index.html`).
+pub fn start() {
+    if element::register().is_err() {
+        web_sys::console::error_1(&"checkout-widget: could not register <checkout-widget>".into());
+    }
+    let route = Route::for_path(&browser::page_path());
+    mount_to_body(move || match route {
+        Route::Store => view! { <DemoStore/> }.into_any(),
+        Route::Checkout(id) => view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any(),
+        Route::Success => view! { <ReturnPage kind=ReturnKind::Success/> }.into_any(),
+        Route::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
+        Route::NotFound => view! { <PageNotFound/> }.into_any(),
+    });
+}
+
+/// `?locale=` when given, else the browser's language.
+fn page_locale() -> String {
+    browser::query_param("locale")
+        .filter(|l| !l.is_empty() && l.len() <= 35 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .unwrap_or_else(browser::browser_locale)
+}
+
+#[component]
+fn PageNotFound() -> impl IntoView {
+    browser::set_title("Page not found");
+    view! {
+        <main class="co" id="main">
+            <section class="co-status" aria-labelledby="co-status-title">
+                <h1 id="co-status-title">"Page not found"</h1>
+                <p role="alert">"There is nothing at this address."</p>
+                <a class="co-button-link" href="/">"Go to the store"</a>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,98 @@
+//! Small, non-panicking accessors for the page the widget runs in.
+
+use checkout_protocol::{redirect, ErrorCode, CHECKOUT_SESSION_ID_PLACEHOLDER};
+
+use crate::error::BillingError;
+
+/// The page's URL, or an empty string outside a browser.
+pub fn page_href() -> String {
+    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+/// The page's path, e.g. `/checkout/cs_…`.
+pub fn page_path() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+}
+
+/// A query parameter of the page's URL.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// The customer's preferred locale as the browser reports it.
+pub fn browser_locale() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en-US".to_owned())
+}
+
+/// Sets the document title.
+pub fn set_title(title: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(title);
+    }
+}
+
+/// The current (year, month) in UTC, for card expiry checks.
+pub fn utc_year_month() -> (u32, u32) {
+    let now = js_sys::Date::new_0();
+    (now.get_utc_full_year(), now.get_utc_month() + 1)
+}
+
+/// Sends the browser to `url`, but only to an http(s) URL: a server that was
+/// tricked into returning `javascript:` must not run script on this page.
+pub fn navigate(url: &str) -> Result<(), BillingError> {
+    let resolved = resolve_url(url, "redirect URL")?;
+    let window = web_sys::window().ok_or(BillingError::Network)?;
+    window
+        .location()
+        .assign(&resolved)
+        .map_err(|_| BillingError::validation(ErrorCode::InvalidUrl, "The redirect URL could not be opened."))
+}
+
+/// Resolves `input` against the page URL and accepts it only if it is http(s).
+/// `{CHECKOUT_SESSION_ID}` survives resolution unescaped.
+pub fn resolve_url(input: &str, field: &str) -> Result<String, BillingError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(BillingError::validation(ErrorCode::InvalidUrl, format!("The {field} is missing.")));
+    }
+    let invalid = || {
+        BillingError::validation(ErrorCode::InvalidUrl, format!("The {field} must be a web address (http or https)."))
+    };
+    let base = page_href();
+    let url = if base.is_empty() { web_sys::Url::new(input) } else { web_sys::Url::new_with_base(input, &base) }
+        .map_err(|_| invalid())?;
+    let scheme = url.protocol();
+    if !redirect::is_allowed_scheme(scheme.trim_end_matches(':')) || url.host().is_empty() {
+        return Err(invalid());
+    }
+    Ok(restore_placeholder(&url.href()))
+}
+
+/// The URL parser percent-encodes braces in paths; put the placeholder back.
+fn restore_placeholder(href: &str) -> String {
+    if !href.contains('%') {
+        return href.to_owned();
+    }
+    let mut out = href.to_owned();
+    for encoded in ["%7BCHECKOUT_SESSION_ID%7D", "%7bCHECKOUT_SESSION_ID%7d"] {
+        out = out.replace(encoded, CHECKOUT_SESSION_ID_PLACEHOLDER);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_is_restored_in_paths() {
+        assert_eq!(
+            restore_placeholder("https://a.test/done/%7BCHECKOUT_SESSION_ID%7D?x=1"),
+            "https://a.test/done/{CHECKOUT_SESSION_ID}?x=1"
+        );
+        assert_eq!(restore_placeholder("https://a.test/%41"), "https://a.test/%41");
+    }
+}

@@ -1,0 +1,197 @@
+//! Typed calls to the merchant's server route and to the hosted-page API,
+//! with every response read through one envelope parser.
+
+use crate::error::BillingError;
+use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
+use checkout_protocol::{
+    action, ConfirmPaymentRequest, ConfirmPaymentResponse, CreateCheckoutSessionResponse,
+    CreateProductCheckoutSessionParams, HostedCheckoutSession, PricingModelResponse,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The server route prefix Flowglad's SDKs use by default.
+pub const DEFAULT_SERVER_ROUTE: &str = "/api/billing";
+
+/// A client for one server route (`POST {route}/{action}`).
+#[derive(Clone)]
+pub struct BillingClient {
+    route: String,
+    headers: Vec<(String, String)>,
+    transport: SharedTransport,
+}
+
+impl BillingClient {
+    /// A client for `route` sending `headers` with every call.
+    pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
+        let route = route.trim().trim_end_matches('/');
+        let route = if route.is_empty() { DEFAULT_SERVER_ROUTE } else { route };
+        Self { route: route.to_owned(), headers, transport }
+    }
+
+    /// The route prefix in use.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// Calls one action and reads its envelope.
+    pub async fn call<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
+        let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
+        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        headers.extend(self.headers.iter().cloned());
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("{}/{}", self.route, action),
+            headers,
+            body: Some(body),
+        };
+        read_response(self.transport.send(request).await)
+    }
+
+    /// `pricing-models/retrieve`.
+    pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
+        self.call(action::PRICING_MODELS_RETRIEVE, &serde_json::json!({})).await
+    }
+
+    /// `checkout-sessions/create`.
+    pub async fn create_checkout_session(
+        &self,
+        params: &CreateProductCheckoutSessionParams,
+    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
+        self.call(action::CHECKOUT_SESSIONS_CREATE, params).await
+    }
+}
+
+/// A client for the hosted checkout page's own API on the page's origin.
+#[derive(Clone)]
+pub struct HostedClient {
+    transport: SharedTransport,
+}
+
+impl HostedClient {
+    /// A client sending through `transport`.
+    pub fn new(transport: SharedTransport) -> Self {
+        Self { transport }
+    }
+
+    /// Reads a session for display.
+    pub async fn session(&self, id: &str) -> Result<HostedCheckoutSession, BillingError> {
+        let request = HttpRequest {
+            method: HttpMethod::Get,
+            url: format!("/api/checkout-sessions/{id}"),
+            headers: vec![],
+            body: None,
+        };
+        read_response(self.transport.send(request).await)
+    }
+
+    /// Pays a session with a test card.
+    pub async fn confirm(&self, id: &str, payment: &ConfirmPaymentRequest) -> Result<ConfirmPaymentResponse, BillingError> {
+        let body = serde_json::to_string(payment).map_err(|_| BillingError::InvalidResponse)?;
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/checkout-sessions/{id}/confirm"),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(body),
+        };
+        read_response(self.transport.send(request).await)
+    }
+}
+
+fn read_response<T: DeserializeOwned>(result: Result<HttpResponse, TransportError>) -> Result<T, BillingError> {
+    match result {
+        Ok(response) => read_envelope(response.status, &response.body),
+        Err(TransportError::Network) => Err(BillingError::Network),
+        Err(TransportError::Timeout) => Err(BillingError::Timeout),
+    }
+}
+
+/// Reads a `{data}` / `{error}` envelope from a response, whatever the server sent.
+pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
+    let ok = (200..300).contains(&status);
+    let Ok(json) = serde_json::from_str::<Value>(body) else {
+        return Err(if ok { BillingError::InvalidResponse } else { BillingError::Http { status } });
+    };
+    if let Some(error) = json.get("error").filter(|e| !e.is_null()) {
+        let body: checkout_protocol::ErrorBody = serde_json::from_value(error.clone()).unwrap_or_default();
+        let message = body
+            .human_message()
+            .map(str::to_owned)
+            .or_else(|| error.as_str().map(str::to_owned))
+            .unwrap_or_else(|| BillingError::Http { status }.message());
+        let code = body.code.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| fallback_code(status).to_owned());
+        return Err(BillingError::Api { status, code, message });
+    }
+    if !ok {
+        return Err(BillingError::Http { status });
+    }
+    match json.get("data") {
+        Some(data) => serde_json::from_value(data.clone()).map_err(|_| BillingError::InvalidResponse),
+        None => Err(BillingError::InvalidResponse),
+    }
+}
+
+/// A code for an error envelope that carried none (Flowglad's `{error: {message}}`).
+fn fallback_code(status: u16) -> &'static str {
+    match status {
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        429 => "rate_limited",
+        400..=499 => "bad_request",
+        _ => "server_error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Thing {
+        n: u32,
+    }
+
+    #[test]
+    fn reads_data() {
+        assert_eq!(read_envelope::<Thing>(200, r#"{"data":{"n":3}}"#), Ok(Thing { n: 3 }));
+    }
+
+    #[test]
+    fn reads_code_json_error() {
+        let e = read_envelope::<Thing>(404, r#"{"error":{"code":"price_not_found","json":{"message":"No such price"}}}"#)
+            .unwrap_err();
+        assert_eq!(e, BillingError::Api { status: 404, code: "price_not_found".into(), message: "No such price".into() });
+    }
+
+    #[test]
+    fn reads_message_error_even_with_200() {
+        let e = read_envelope::<Thing>(200, r#"{"data":null,"error":{"message":"Customer not found"}}"#).unwrap_err();
+        assert_eq!(e.code(), "server_error");
+        assert_eq!(e.message(), "Customer not found");
+        let e = read_envelope::<Thing>(401, r#"{"error":{"message":"Unauthorized"}}"#).unwrap_err();
+        assert_eq!(e.code(), "unauthorized");
+    }
+
+    #[test]
+    fn html_and_empty_error_bodies_become_http_errors() {
+        assert_eq!(read_envelope::<Thing>(502, "<html>Bad gateway</html>"), Err(BillingError::Http { status: 502 }));
+        assert_eq!(read_envelope::<Thing>(500, ""), Err(BillingError::Http { status: 500 }));
+        assert_eq!(read_envelope::<Thing>(503, r#"{"oops":1}"#), Err(BillingError::Http { status: 503 }));
+    }
+
+    #[test]
+    fn malformed_success_bodies_are_invalid_responses() {
+        assert_eq!(read_envelope::<Thing>(200, "not json"), Err(BillingError::InvalidResponse));
+        assert_eq!(read_envelope::<Thing>(200, r#"{"data":{"n":"three"}}"#), Err(BillingError::InvalidResponse));
+        assert_eq!(read_envelope::<Thing>(200, r#"{"nothing":true}"#), Err(BillingError::InvalidResponse));
+    }
+
+    #[test]
+    fn error_with_blank_message_gets_a_human_one() {
+        let e = read_envelope::<Thing>(500, r#"{"error":{"code":"boom","message":""}}"#).unwrap_err();
+        assert_eq!(e.code(), "boom");
+        assert!(e.message().contains("HTTP 500"));
+    }
+}

@@ -1,0 +1,93 @@
+//! `<CheckoutButton>`: one click creates a checkout session and goes to the
+//! hosted page; a second click while that runs does nothing.
+
+use crate::billing::{use_billing, CheckoutSessionParams};
+use leptos::prelude::*;
+
+/// A button that starts a checkout for one price.
+///
+/// While the session is being created (and while the browser leaves for the
+/// hosted page) it is marked busy and ignores clicks, so a double click can
+/// never create two sessions. Failures appear below it in a `role="alert"`.
+#[component]
+pub fn CheckoutButton(
+    /// The price's slug (give this or `price_id`).
+    #[prop(into, optional)]
+    price_slug: Option<String>,
+    /// The price's id (give this or `price_slug`).
+    #[prop(into, optional)]
+    price_id: Option<String>,
+    /// Units to buy (default 1).
+    #[prop(into, optional)]
+    quantity: Option<Signal<u32>>,
+    /// Where to go after paying; may contain `{CHECKOUT_SESSION_ID}`.
+    #[prop(into)]
+    success_url: String,
+    /// Where to go on cancel.
+    #[prop(into)]
+    cancel_url: String,
+    /// Visible text (default "Checkout").
+    #[prop(into, optional)]
+    label: Option<Signal<String>>,
+    /// Accessible name, when the visible text needs context; must contain the visible text.
+    #[prop(into, optional)]
+    aria_label: Option<Signal<String>>,
+    /// Extra class on the button.
+    #[prop(into, optional)]
+    class: Option<String>,
+) -> impl IntoView {
+    let billing = use_billing();
+    let create = Action::new_local(move |params: &CheckoutSessionParams| {
+        let params = params.clone();
+        async move { billing.create_checkout_session(params).await }
+    });
+    let pending = create.pending();
+    let result = create.value();
+    // After success the page is navigating away: stay busy so nothing re-enables.
+    let busy = move || pending.get() || matches!(result.get(), Some(Ok(_)));
+    let error = move || match result.get() {
+        Some(Err(e)) => e.message(),
+        _ => String::new(),
+    };
+
+    let on_click = move |_| {
+        if busy() {
+            return;
+        }
+        let params = CheckoutSessionParams {
+            price_id: price_id.clone(),
+            price_slug: price_slug.clone(),
+            quantity: Some(quantity.map(|q| q.get_untracked()).unwrap_or(1)),
+            success_url: success_url.clone(),
+            cancel_url: cancel_url.clone(),
+            auto_redirect: true,
+            ..Default::default()
+        };
+        create.dispatch_local(params);
+    };
+
+    let text = move || {
+        if busy() {
+            "Redirecting…".to_owned()
+        } else {
+            label.map(|l| l.get()).unwrap_or_else(|| "Checkout".to_owned())
+        }
+    };
+    let class = format!("cw-button {}", class.unwrap_or_default());
+
+    view! {
+        <div class="cw-checkout">
+            <button
+                type="button"
+                class=class
+                aria-disabled=move || busy().to_string()
+                aria-busy=move || busy().to_string()
+                aria-label=move || aria_label.map(|l| if busy() { text() } else { l.get() })
+                on:click=on_click
+            >
+                {text}
+            </button>
+            <p class="cw-error" role="alert">{error}</p>
+        </div>
+    }
+}

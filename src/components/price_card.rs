@@ -1,0 +1,108 @@
+//! `<PriceCard>`: a product's price with its checkout button, and a quantity
+//! field when the product is sold by the unit.
+
+use super::CheckoutButton;
+use crate::billing::params::parse_quantity;
+use crate::format::{checkout_call_to_action, price_interval, trial_phrase};
+use crate::money::format_money;
+use checkout_protocol::{money::line_amount, Price, Product};
+use leptos::prelude::*;
+
+/// One price of a product, ready to buy.
+#[component]
+pub fn PriceCard(
+    /// The product.
+    product: Product,
+    /// The price of it to sell.
+    price: Price,
+    /// Where to go after paying.
+    #[prop(into)]
+    success_url: String,
+    /// Where to go on cancel.
+    #[prop(into)]
+    cancel_url: String,
+    /// BCP 47 locale for amounts.
+    #[prop(into)]
+    locale: String,
+    /// Units to start with (default 1).
+    #[prop(optional_no_strip)]
+    quantity: Option<u32>,
+    /// Button text instead of the price's call to action.
+    #[prop(optional_no_strip)]
+    label: Option<String>,
+) -> impl IntoView {
+    let amount = format_money(price.unit_price, &price.currency, &locale);
+    let interval = price_interval(&price);
+    let trial = price.trial_period_days.filter(|d| *d > 0).map(trial_phrase);
+    let cta = label.unwrap_or_else(|| checkout_call_to_action(&price));
+    let heading_id = format!("cw-price-{}", price.id);
+    let title = match price.name.as_deref() {
+        Some(name) if name != product.name => format!("{} · {}", product.name, interval_title(&price).unwrap_or(name)),
+        _ => product.name.clone(),
+    };
+
+    let quantity_text = RwSignal::new(quantity.unwrap_or(1).to_string());
+    let quantity = Signal::derive(move || parse_quantity(&quantity_text.get()).unwrap_or(0));
+    let quantity_field = product.has_adjustable_quantity().then(|| {
+        let unit = price.unit_price;
+        let currency = price.currency.clone();
+        let locale = locale.clone();
+        let input_id = format!("cw-qty-{}", price.id);
+        let plural = product.plural_quantity_label.clone().unwrap_or_else(|| "units".into());
+        let total = move || match line_amount(unit, quantity.get()) {
+            Some(total) if quantity.get() > 0 => format!("Total {}", format_money(total, &currency, &locale)),
+            _ => String::new(),
+        };
+        view! {
+            <div class="cw-quantity">
+                <label for=input_id.clone()>{format!("Quantity ({plural})")}</label>
+                <input
+                    id=input_id
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max="1000000"
+                    step="1"
+                    prop:value=move || quantity_text.get()
+                    on:input=move |ev| quantity_text.set(event_target_value(&ev))
+                />
+                <span class="cw-quantity-total" aria-live="polite">{total}</span>
+            </div>
+        }
+    });
+
+    let aria = format!("{cta}: {title}");
+    let labelled_by = heading_id.clone();
+    view! {
+        <article class="cw-card" aria-labelledby=labelled_by>
+            <h3 id=heading_id class="cw-card-title">{title}</h3>
+            {product.description.clone().map(|d| view! { <p class="cw-card-description">{d}</p> })}
+            <p class="cw-card-price">
+                <span class="cw-amount">{amount}</span>
+                {interval.map(|i| view! { <span class="cw-interval">{format!(" {i}")}</span> })}
+            </p>
+            {trial.map(|t| view! { <p class="cw-trial">{t}</p> })}
+            {quantity_field}
+            <CheckoutButton
+                price_id=price.id.clone()
+                quantity=quantity
+                success_url=success_url
+                cancel_url=cancel_url
+                label=cta
+                aria_label=aria
+            />
+        </article>
+    }
+}
+
+/// "Monthly" / "Yearly" for a price whose name repeats the product's.
+fn interval_title(price: &Price) -> Option<&'static str> {
+    use checkout_protocol::IntervalUnit::*;
+    match (price.interval_unit?, price.interval_count.unwrap_or(1)) {
+        (Day, 1) => Some("Daily"),
+        (Week, 1) => Some("Weekly"),
+        (Month, 1) => Some("Monthly"),
+        (Year, 1) => Some("Yearly"),
+        _ => None,
+    }
+}

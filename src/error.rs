@@ -1,0 +1,109 @@
+//! The one error type of the widget's public API.
+
+use checkout_protocol::ErrorCode;
+use thiserror::Error;
+
+/// Everything that can go wrong between the widget and a billing server.
+///
+/// Every variant has a stable [`code`](BillingError::code) for programs and a
+/// [`message`](BillingError::message) a person understands.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum BillingError {
+    /// The call was refused before any request was sent.
+    #[error("{message}")]
+    Validation {
+        /// What was wrong.
+        code: ErrorCode,
+        /// Human explanation.
+        message: String,
+    },
+    /// The server answered with an error envelope.
+    #[error("{message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The server's stable code (may be one this widget does not know).
+        code: String,
+        /// The server's human message.
+        message: String,
+    },
+    /// The server answered with an HTTP error and no usable error envelope.
+    #[error("The billing server answered with an error (HTTP {status}). Please try again.")]
+    Http {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The server answered 2xx but the body was not the expected JSON.
+    #[error("The billing server sent a response the checkout could not read. Please try again.")]
+    InvalidResponse,
+    /// The request never got an answer (offline, DNS, CORS, connection reset).
+    #[error("Could not reach the billing server. Check your connection and try again.")]
+    Network,
+    /// No answer within the timeout.
+    #[error("The billing server took too long to answer. Please try again.")]
+    Timeout,
+    /// `use_billing()` was called outside a `<BillingProvider>`.
+    #[error("Billing is not set up on this page (no BillingProvider).")]
+    NoProvider,
+}
+
+impl BillingError {
+    /// A stable machine code, e.g. `price_not_found` or `network_error`.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Validation { code, .. } => code.as_str(),
+            Self::Api { code, .. } => code,
+            Self::Http { .. } => "http_error",
+            Self::InvalidResponse => "invalid_response",
+            Self::Network => "network_error",
+            Self::Timeout => "timeout",
+            Self::NoProvider => "billing_provider_missing",
+        }
+    }
+
+    /// The message to show a person.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// A validation error with a code and message.
+    pub fn validation(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Validation { code, message: message.into() }
+    }
+
+    /// Whether trying the same call again might succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Network | Self::Timeout | Self::InvalidResponse => true,
+            Self::Http { status } | Self::Api { status, .. } => *status >= 500 || *status == 429,
+            Self::Validation { .. } | Self::NoProvider => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(BillingError::Network.code(), "network_error");
+        assert_eq!(BillingError::Timeout.code(), "timeout");
+        assert_eq!(BillingError::Http { status: 502 }.code(), "http_error");
+        assert_eq!(
+            BillingError::validation(ErrorCode::InvalidUrl, "x").code(),
+            "invalid_url"
+        );
+        let api = BillingError::Api { status: 404, code: "price_not_found".into(), message: "No".into() };
+        assert_eq!(api.code(), "price_not_found");
+        assert_eq!(api.message(), "No");
+    }
+
+    #[test]
+    fn retryable_only_for_transient_failures() {
+        assert!(BillingError::Timeout.is_retryable());
+        assert!(BillingError::Http { status: 503 }.is_retryable());
+        assert!(!BillingError::Http { status: 404 }.is_retryable());
+        assert!(!BillingError::validation(ErrorCode::InvalidQuantity, "x").is_retryable());
+    }
+}

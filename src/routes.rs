@@ -1,0 +1,65 @@
+//! Which page a path shows. Two app paths need no router crate.
+
+/// A page of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: the demo store.
+    Store,
+    /// `/checkout/{id}`: the hosted checkout page.
+    Checkout(String),
+    /// `/success`: the demo merchant's success page.
+    Success,
+    /// `/cancel`: the demo merchant's cancel page.
+    Cancel,
+    /// Anything else.
+    NotFound,
+}
+
+impl Route {
+    /// The route for a URL path.
+    pub fn for_path(path: &str) -> Self {
+        let path = path.trim_end_matches('/');
+        match path {
+            "" | "/index.html" => Self::Store,
+            "/success" => Self::Success,
+            "/cancel" => Self::Cancel,
+            _ => match path.strip_prefix("/checkout/") {
+                Some(id) if is_valid_session_id(id) => Self::Checkout(id.to_owned()),
+                _ => Self::NotFound,
+            },
+        }
+    }
+}
+
+/// Session ids are short runs of letters, digits, `_` and `-`; anything else
+/// is not looked up (and never reaches a URL unescaped).
+pub fn is_valid_session_id(id: &str) -> bool {
+    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_pages() {
+        assert_eq!(Route::for_path("/"), Route::Store);
+        assert_eq!(Route::for_path(""), Route::Store);
+        assert_eq!(Route::for_path("/checkout/cs_abc123"), Route::Checkout("cs_abc123".into()));
+        assert_eq!(Route::for_path("/checkout/cs_abc123/"), Route::Checkout("cs_abc123".into()));
+        assert_eq!(Route::for_path("/success"), Route::Success);
+        assert_eq!(Route::for_path("/cancel"), Route::Cancel);
+        assert_eq!(Route::for_path("/checkout/"), Route::NotFound);
+        assert_eq!(Route::for_path("/checkout/a%3Cb"), Route::NotFound);
+        assert_eq!(Route::for_path("/checkout/a/b"), Route::NotFound);
+        assert_eq!(Route::for_path("/elsewhere"), Route::NotFound);
+    }
+
+    #[test]
+    fn session_id_charset() {
+        assert!(is_valid_session_id("cs_0123456789abcdef"));
+        assert!(!is_valid_session_id(""));
+        assert!(!is_valid_session_id("cs <script>"));
+        assert!(!is_valid_session_id(&"a".repeat(129)));
+    }
+}
