@@ -132,15 +132,21 @@ fn connected(element: HtmlElement) {
     adopt_stylesheet(&shadow);
     let config = ArcRwSignal::new(ElementConfig::read(&element));
     let view_config = config.clone();
+    // The reactive part sits inside a real element: tachys re-inserts a
+    // rebuilt view next to its old nodes, which fails at a shadow root's top level.
     let handle = mount_to(shadow.unchecked_into(), move || {
         let config = view_config.clone();
-        move || {
-            let cfg = config.get();
-            view! {
-                <BillingProvider server_route=cfg.server_route.clone()>
-                    <WidgetBody config=cfg.clone()/>
-                </BillingProvider>
-            }
+        view! {
+            <div class="cw-root" part="root">
+                {move || {
+                    let cfg = config.get();
+                    view! {
+                        <BillingProvider server_route=cfg.server_route.clone()>
+                            <WidgetBody config=cfg.clone()/>
+                        </BillingProvider>
+                    }
+                }}
+            </div>
         }
     });
     let id = NEXT_ID.with(|n| {

@@ -36,9 +36,10 @@ pub fn PriceCard(
     let trial = price.trial_period_days.filter(|d| *d > 0).map(trial_phrase);
     let cta = label.unwrap_or_else(|| checkout_call_to_action(&price));
     let heading_id = format!("cw-price-{}", price.id);
-    let title = match price.name.as_deref() {
-        Some(name) if name != product.name => format!("{} · {}", product.name, interval_title(&price).unwrap_or(name)),
-        _ => product.name.clone(),
+    // A product sold monthly and yearly needs the interval to tell its cards apart.
+    let title = match interval_title(&price) {
+        Some(interval) => format!("{} · {interval}", product.name),
+        None => product.name.clone(),
     };
 
     let quantity_text = RwSignal::new(quantity.unwrap_or(1).to_string());

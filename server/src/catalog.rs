@@ -1,0 +1,754 @@
+//! The merchant's catalog file: parsed strictly, validated, and turned into a
+//! `checkout_protocol::PricingModel` in `@flowglad/node`'s shape, plus the
+//! organization, discounts and demo customers that come with it.
+
+use checkout_protocol::{IntervalUnit, Price, PriceType, PricingModel, Product};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::fmt;
+
+/// The built-in demo catalog, used when no `--catalog` file is given.
+pub const DEMO_CATALOG: &str = include_str!("../catalog/demo.json");
+
+/// The name under which the built-in catalog appears in error messages.
+pub const DEMO_CATALOG_NAME: &str = "built-in demo catalog (server/catalog/demo.json)";
+
+/// `createdAt`/`updatedAt` of every catalog object: 2026-01-01T00:00:00Z in
+/// epoch milliseconds. Fixed so the pricing model is identical on every start.
+pub const CATALOG_EPOCH_MS: i64 = 1_767_225_600_000;
+
+/// Subscription statuses a seeded subscription may have (Flowglad's set).
+const SUBSCRIPTION_STATUSES: &[&str] = &[
+    "trialing",
+    "active",
+    "past_due",
+    "unpaid",
+    "cancellation_scheduled",
+    "incomplete",
+    "incomplete_expired",
+    "canceled",
+    "paused",
+];
+
+/// A catalog that failed to load, naming the file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogError {
+    /// The file (or built-in catalog) that was read.
+    pub source_name: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "catalog {}: {}", self.source_name, self.message)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// A validated catalog, ready to serve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    /// The selling organization's id.
+    pub organization_id: String,
+    /// The merchant name shown on the hosted page.
+    pub organization_name: String,
+    /// The pricing model in Flowglad's shape.
+    pub pricing_model: PricingModel,
+    /// Discount codes (kept for later; not yet applied at checkout).
+    pub discounts: Vec<Discount>,
+    /// Customers to seed into the database.
+    pub customers: Vec<CustomerSeed>,
+}
+
+/// A discount code from the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discount {
+    /// Unique id.
+    pub id: String,
+    /// The code a customer types.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Percentage off, 1–100.
+    pub percent_off: u32,
+}
+
+/// A customer to seed, with the bearer token that signs them in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSeed {
+    /// Unique id (`cus_…`).
+    pub id: String,
+    /// The merchant's own id for the customer.
+    pub external_id: String,
+    /// The token that resolves to this customer (Bearer or `session` cookie).
+    pub token: String,
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Subscriptions the customer already has.
+    pub subscriptions: Vec<SubscriptionSeed>,
+    /// Saved cards.
+    pub payment_methods: Vec<PaymentMethodSeed>,
+}
+
+/// A subscription to seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionSeed {
+    /// Unique id.
+    pub id: String,
+    /// The subscribed price's id (resolved from the catalog's `priceSlug`).
+    pub price_id: String,
+    /// Flowglad subscription status, e.g. `active`.
+    pub status: String,
+}
+
+/// A saved card to seed (never a full number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentMethodSeed {
+    /// Unique id.
+    pub id: String,
+    /// Card brand, e.g. `visa`.
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month, 1–12.
+    pub exp_month: u32,
+    /// Expiry year, four digits.
+    pub exp_year: u32,
+    /// Whether this is the customer's default card.
+    pub is_default: bool,
+}
+
+// ---- the file format -------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CatalogFile {
+    organization: OrganizationSpec,
+    pricing_model: PricingModelSpec,
+    products: Vec<ProductSpec>,
+    #[serde(default)]
+    discounts: Vec<DiscountSpec>,
+    #[serde(default)]
+    customers: Vec<CustomerSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationSpec {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PricingModelSpec {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ProductSpec {
+    id: String,
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default, rename = "imageURL")]
+    image_url: Option<String>,
+    #[serde(default)]
+    default: bool,
+    #[serde(default = "yes")]
+    active: bool,
+    #[serde(default)]
+    singular_quantity_label: Option<String>,
+    #[serde(default)]
+    plural_quantity_label: Option<String>,
+    prices: Vec<PriceSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PriceSpec {
+    id: String,
+    slug: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(rename = "type")]
+    price_type: PriceType,
+    unit_price: i64,
+    currency: String,
+    #[serde(default)]
+    interval_unit: Option<IntervalUnit>,
+    #[serde(default)]
+    interval_count: Option<u32>,
+    #[serde(default)]
+    trial_period_days: Option<u32>,
+    #[serde(default)]
+    is_default: bool,
+    #[serde(default = "yes")]
+    active: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DiscountSpec {
+    id: String,
+    code: String,
+    name: String,
+    percent_off: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CustomerSpec {
+    id: String,
+    external_id: String,
+    token: String,
+    name: String,
+    email: String,
+    #[serde(default)]
+    subscriptions: Vec<SubscriptionSpec>,
+    #[serde(default)]
+    payment_methods: Vec<PaymentMethodSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SubscriptionSpec {
+    id: String,
+    price_slug: String,
+    status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PaymentMethodSpec {
+    id: String,
+    brand: String,
+    last4: String,
+    exp_month: u32,
+    exp_year: u32,
+    #[serde(default)]
+    default: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+// ---- parsing and validation -------------------------------------------------
+
+impl Catalog {
+    /// The built-in demo catalog.
+    pub fn demo() -> Result<Self, CatalogError> {
+        Self::parse(DEMO_CATALOG, DEMO_CATALOG_NAME)
+    }
+
+    /// Parses and validates catalog JSON; `source_name` (usually the file
+    /// path) is named in every error.
+    pub fn parse(json: &str, source_name: &str) -> Result<Self, CatalogError> {
+        let fail = |message: String| CatalogError {
+            source_name: source_name.to_owned(),
+            message,
+        };
+        let file: CatalogFile = serde_json::from_str(json).map_err(|e| fail(e.to_string()))?;
+        file.into_catalog().map_err(fail)
+    }
+
+    /// The product and price a slug refers to, if active.
+    pub fn price_by_slug(&self, slug: &str) -> Option<(&Product, &Price)> {
+        self.pricing_model.price_by_slug(slug)
+    }
+}
+
+/// Collects ids and complains about the first repeat.
+struct Unique<'a> {
+    what: &'static str,
+    seen: HashSet<&'a str>,
+}
+
+impl<'a> Unique<'a> {
+    fn new(what: &'static str) -> Self {
+        Self {
+            what,
+            seen: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, value: &'a str) -> Result<(), String> {
+        if value.trim().is_empty() {
+            return Err(format!("a {} is empty", self.what));
+        }
+        if !self.seen.insert(value) {
+            return Err(format!("{} `{value}` is used more than once", self.what));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `currency` looks like an ISO 4217 code: three upper-case letters.
+pub fn is_currency_code(currency: &str) -> bool {
+    currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+impl CatalogFile {
+    fn into_catalog(self) -> Result<Catalog, String> {
+        self.validate()?;
+        let org_id = self.organization.id.clone();
+        let pm_id = self.pricing_model.id.clone();
+        let products: Vec<Product> = self
+            .products
+            .iter()
+            .map(|p| product_of(p, &org_id, &pm_id))
+            .collect();
+        let default_product = products.iter().find(|p| p.default).cloned().map(Box::new);
+        let pricing_model = PricingModel {
+            id: pm_id,
+            name: self.pricing_model.name.clone(),
+            is_default: true,
+            products,
+            default_product,
+            usage_meters: Vec::new(),
+            organization_id: org_id.clone(),
+            livemode: false,
+            created_at: CATALOG_EPOCH_MS,
+            updated_at: CATALOG_EPOCH_MS,
+        };
+        let mut customers = Vec::with_capacity(self.customers.len());
+        for c in &self.customers {
+            let mut subscriptions = Vec::with_capacity(c.subscriptions.len());
+            for s in &c.subscriptions {
+                let price = self
+                    .products
+                    .iter()
+                    .flat_map(|p| &p.prices)
+                    .find(|p| p.slug == s.price_slug)
+                    .ok_or_else(|| {
+                        format!(
+                            "subscription `{}` names unknown priceSlug `{}`",
+                            s.id, s.price_slug
+                        )
+                    })?;
+                subscriptions.push(SubscriptionSeed {
+                    id: s.id.clone(),
+                    price_id: price.id.clone(),
+                    status: s.status.clone(),
+                });
+            }
+            customers.push(CustomerSeed {
+                id: c.id.clone(),
+                external_id: c.external_id.clone(),
+                token: c.token.clone(),
+                name: c.name.clone(),
+                email: c.email.clone(),
+                subscriptions,
+                payment_methods: c
+                    .payment_methods
+                    .iter()
+                    .map(|m| PaymentMethodSeed {
+                        id: m.id.clone(),
+                        brand: m.brand.clone(),
+                        last4: m.last4.clone(),
+                        exp_month: m.exp_month,
+                        exp_year: m.exp_year,
+                        is_default: m.default,
+                    })
+                    .collect(),
+            });
+        }
+        Ok(Catalog {
+            organization_id: org_id,
+            organization_name: self.organization.name,
+            pricing_model,
+            discounts: self
+                .discounts
+                .into_iter()
+                .map(|d| Discount {
+                    id: d.id,
+                    code: d.code,
+                    name: d.name,
+                    percent_off: d.percent_off,
+                })
+                .collect(),
+            customers,
+        })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.organization.name.trim().is_empty() {
+            return Err("organization.name is empty".into());
+        }
+        if self.organization.id.trim().is_empty() || self.pricing_model.id.trim().is_empty() {
+            return Err("organization.id and pricingModel.id must not be empty".into());
+        }
+        if self.products.is_empty() {
+            return Err("products is empty; a catalog needs at least one product".into());
+        }
+        let mut product_ids = Unique::new("product id");
+        let mut product_slugs = Unique::new("product slug");
+        let mut price_ids = Unique::new("price id");
+        let mut price_slugs = Unique::new("price slug");
+        let mut default_products = 0;
+        for product in &self.products {
+            product_ids.add(&product.id)?;
+            product_slugs.add(&product.slug)?;
+            if product.name.trim().is_empty() {
+                return Err(format!("product `{}` has an empty name", product.id));
+            }
+            if product.prices.is_empty() {
+                return Err(format!("product `{}` has no prices", product.id));
+            }
+            default_products += usize::from(product.default);
+            if product.prices.iter().filter(|p| p.is_default).count() > 1 {
+                return Err(format!(
+                    "product `{}` has more than one price with isDefault",
+                    product.id
+                ));
+            }
+            for price in &product.prices {
+                price_ids.add(&price.id)?;
+                price_slugs.add(&price.slug)?;
+                validate_price(price)?;
+            }
+        }
+        if default_products > 1 {
+            return Err("more than one product is marked default".into());
+        }
+        let mut discount_ids = Unique::new("discount id");
+        let mut discount_codes = Unique::new("discount code");
+        for d in &self.discounts {
+            discount_ids.add(&d.id)?;
+            discount_codes.add(&d.code)?;
+            if !(1..=100).contains(&d.percent_off) {
+                return Err(format!(
+                    "discount `{}`: percentOff must be from 1 to 100",
+                    d.id
+                ));
+            }
+        }
+        let mut customer_ids = Unique::new("customer id");
+        let mut external_ids = Unique::new("customer externalId");
+        let mut tokens = Unique::new("customer token");
+        let mut subscription_ids = Unique::new("subscription id");
+        let mut method_ids = Unique::new("payment method id");
+        for c in &self.customers {
+            customer_ids.add(&c.id)?;
+            external_ids.add(&c.external_id)?;
+            tokens.add(&c.token)?;
+            if c.token.len() < 8
+                || c.token
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || ch == ';' || ch == ',')
+            {
+                return Err(format!(
+                    "customer `{}`: token must be at least 8 characters without spaces, `;` or `,`",
+                    c.id
+                ));
+            }
+            if !c.email.contains('@') {
+                return Err(format!("customer `{}` has an invalid email", c.id));
+            }
+            for s in &c.subscriptions {
+                subscription_ids.add(&s.id)?;
+                if !SUBSCRIPTION_STATUSES.contains(&s.status.as_str()) {
+                    return Err(format!(
+                        "subscription `{}` has unknown status `{}` (one of: {})",
+                        s.id,
+                        s.status,
+                        SUBSCRIPTION_STATUSES.join(", ")
+                    ));
+                }
+            }
+            for m in &c.payment_methods {
+                method_ids.add(&m.id)?;
+                if m.last4.len() != 4 || !m.last4.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!(
+                        "payment method `{}`: last4 must be four digits",
+                        m.id
+                    ));
+                }
+                if !(1..=12).contains(&m.exp_month) || !(1000..=9999).contains(&m.exp_year) {
+                    return Err(format!(
+                        "payment method `{}`: expMonth/expYear out of range",
+                        m.id
+                    ));
+                }
+            }
+            if c.payment_methods.iter().filter(|m| m.default).count() > 1 {
+                return Err(format!(
+                    "customer `{}` has more than one default payment method",
+                    c.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn validate_price(price: &PriceSpec) -> Result<(), String> {
+    let id = &price.id;
+    if price.unit_price <= 0 {
+        return Err(format!(
+            "price `{id}`: unitPrice must be a positive whole number of minor units"
+        ));
+    }
+    if !is_currency_code(&price.currency) {
+        return Err(format!(
+            "price `{id}`: currency `{}` must be a three-letter upper-case ISO 4217 code like USD",
+            price.currency
+        ));
+    }
+    match price.price_type {
+        PriceType::Subscription => {
+            if price.interval_unit.is_none() {
+                return Err(format!(
+                    "price `{id}`: a subscription price needs an intervalUnit"
+                ));
+            }
+            if price.interval_count == Some(0) {
+                return Err(format!("price `{id}`: intervalCount must be at least 1"));
+            }
+        }
+        PriceType::SinglePayment => {
+            if price.interval_unit.is_some() || price.interval_count.is_some() {
+                return Err(format!(
+                    "price `{id}`: a single_payment price cannot have an interval"
+                ));
+            }
+            if price.trial_period_days.is_some() {
+                return Err(format!(
+                    "price `{id}`: only subscription prices can have trialPeriodDays"
+                ));
+            }
+        }
+        PriceType::Usage => {
+            return Err(format!(
+                "price `{id}`: usage prices are not supported by this server"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn product_of(spec: &ProductSpec, org_id: &str, pm_id: &str) -> Product {
+    let prices: Vec<Price> = spec
+        .prices
+        .iter()
+        .map(|p| price_of(p, &spec.id, pm_id))
+        .collect();
+    let default_price = prices
+        .iter()
+        .find(|p| p.is_default)
+        .or_else(|| prices.first())
+        .cloned();
+    Product {
+        id: spec.id.clone(),
+        slug: Some(spec.slug.clone()),
+        name: spec.name.clone(),
+        description: spec.description.clone(),
+        image_url: spec.image_url.clone(),
+        default: spec.default,
+        active: spec.active,
+        prices,
+        default_price,
+        singular_quantity_label: spec.singular_quantity_label.clone(),
+        plural_quantity_label: spec.plural_quantity_label.clone(),
+        features: Vec::new(),
+        pricing_model_id: pm_id.to_owned(),
+        organization_id: org_id.to_owned(),
+        livemode: false,
+        created_at: CATALOG_EPOCH_MS,
+        updated_at: CATALOG_EPOCH_MS,
+    }
+}
+
+fn price_of(spec: &PriceSpec, product_id: &str, pm_id: &str) -> Price {
+    let recurring = spec.price_type == PriceType::Subscription;
+    Price {
+        id: spec.id.clone(),
+        slug: Some(spec.slug.clone()),
+        price_type: spec.price_type,
+        name: spec.name.clone(),
+        unit_price: spec.unit_price,
+        currency: spec.currency.clone(),
+        interval_unit: spec.interval_unit,
+        interval_count: if recurring {
+            Some(spec.interval_count.unwrap_or(1))
+        } else {
+            None
+        },
+        trial_period_days: spec.trial_period_days,
+        is_default: spec.is_default,
+        active: spec.active,
+        product_id: product_id.to_owned(),
+        pricing_model_id: pm_id.to_owned(),
+        livemode: false,
+        created_at: CATALOG_EPOCH_MS,
+        updated_at: CATALOG_EPOCH_MS,
+        usage_meter_id: None,
+        usage_events_per_unit: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn demo_value() -> Value {
+        serde_json::from_str(DEMO_CATALOG).unwrap()
+    }
+
+    fn parse_value(v: &Value) -> Result<Catalog, CatalogError> {
+        Catalog::parse(&v.to_string(), "test.json")
+    }
+
+    fn error_of(v: &Value) -> String {
+        parse_value(v).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn demo_catalog_converts_to_flowglad_shape() {
+        let c = Catalog::demo().unwrap();
+        assert_eq!(c.organization_name, "Acme Cloud");
+        let pm = &c.pricing_model;
+        assert_eq!(pm.id, "pm_demo");
+        assert_eq!(pm.organization_id, "org_demo");
+        assert!(pm.default_product.is_none(), "no product is marked default");
+        assert_eq!(pm.prices().count(), 6);
+        let (product, monthly) = c.price_by_slug("pro-monthly").unwrap();
+        assert_eq!(product.id, "prod_pro");
+        assert_eq!(monthly.product_id, "prod_pro");
+        assert_eq!(monthly.pricing_model_id, "pm_demo");
+        assert_eq!(monthly.interval_unit, Some(IntervalUnit::Month));
+        assert_eq!(monthly.interval_count, Some(1));
+        assert_eq!(monthly.trial_period_days, Some(14));
+        assert_eq!(monthly.created_at, CATALOG_EPOCH_MS);
+        assert!(!monthly.livemode);
+        assert_eq!(
+            product.default_price.as_ref().map(|p| p.id.as_str()),
+            Some("price_pro_monthly")
+        );
+        let (_, jpy) = c.price_by_slug("credits-jpy").unwrap();
+        assert_eq!((jpy.unit_price, jpy.currency.as_str()), (1200, "JPY"));
+        assert_eq!(jpy.interval_unit, None);
+        assert_eq!(jpy.interval_count, None);
+        let v = serde_json::to_value(pm).unwrap();
+        assert_eq!(v["products"][0]["prices"][0]["unitPrice"], 1200);
+        assert_eq!(v["products"][0]["prices"][0]["type"], "subscription");
+        assert_eq!(v["products"][0]["organizationId"], "org_demo");
+        assert_eq!(v["products"][2]["singularQuantityLabel"], "credit pack");
+    }
+
+    #[test]
+    fn demo_customers_and_discounts() {
+        let c = Catalog::demo().unwrap();
+        assert_eq!(c.customers.len(), 2);
+        let alice = &c.customers[0];
+        assert_eq!(
+            (alice.id.as_str(), alice.token.as_str()),
+            ("cus_alice", "demo-alice")
+        );
+        assert_eq!(alice.subscriptions[0].price_id, "price_pro_monthly");
+        assert_eq!(alice.payment_methods[0].last4, "4242");
+        assert_eq!(c.discounts[0].percent_off, 10);
+    }
+
+    #[test]
+    fn default_price_falls_back_to_first_and_default_product_is_kept() {
+        let mut v = demo_value();
+        v["products"][0]["prices"][0]["isDefault"] = json!(false);
+        v["products"][1]["default"] = json!(true);
+        let c = parse_value(&v).unwrap();
+        let pro = &c.pricing_model.products[0];
+        assert_eq!(pro.default_price.as_ref().unwrap().id, "price_pro_monthly");
+        assert_eq!(
+            c.pricing_model.default_product.as_ref().unwrap().id,
+            "prod_lifetime"
+        );
+    }
+
+    #[test]
+    fn typo_fails_loudly_naming_the_file_and_field() {
+        let text = DEMO_CATALOG.replacen("\"unitPrice\"", "\"unitPirce\"", 1);
+        let err = Catalog::parse(&text, "shop.json").unwrap_err().to_string();
+        assert!(err.starts_with("catalog shop.json:"), "{err}");
+        assert!(err.contains("unitPirce"), "{err}");
+    }
+
+    #[test]
+    fn not_json_fails() {
+        let err = Catalog::parse("{", "x.json").unwrap_err();
+        assert_eq!(err.source_name, "x.json");
+    }
+
+    #[test]
+    fn duplicate_ids_and_slugs_fail() {
+        let mut v = demo_value();
+        v["products"][1]["prices"][0]["id"] = json!("price_pro_monthly");
+        assert!(error_of(&v).contains("price id `price_pro_monthly` is used more than once"));
+        let mut v = demo_value();
+        v["products"][1]["prices"][0]["slug"] = json!("pro-monthly");
+        assert!(error_of(&v).contains("price slug `pro-monthly`"));
+        let mut v = demo_value();
+        v["products"][1]["slug"] = json!("pro");
+        assert!(error_of(&v).contains("product slug `pro`"));
+        let mut v = demo_value();
+        v["customers"][1]["token"] = json!("demo-alice");
+        assert!(error_of(&v).contains("customer token"));
+    }
+
+    #[test]
+    fn price_rules() {
+        let mut v = demo_value();
+        v["products"][1]["prices"][0]["unitPrice"] = json!(0);
+        assert!(error_of(&v).contains("unitPrice must be a positive"));
+        let mut v = demo_value();
+        v["products"][1]["prices"][0]["unitPrice"] = json!(-5);
+        assert!(error_of(&v).contains("unitPrice must be a positive"));
+        for bad in ["usd", "US", "USDX", "U$D"] {
+            let mut v = demo_value();
+            v["products"][1]["prices"][0]["currency"] = json!(bad);
+            assert!(error_of(&v).contains("ISO 4217"), "{bad}");
+        }
+        let mut v = demo_value();
+        v["products"][0]["prices"][1]
+            .as_object_mut()
+            .unwrap()
+            .remove("intervalUnit");
+        assert!(error_of(&v).contains("needs an intervalUnit"));
+        let mut v = demo_value();
+        v["products"][1]["prices"][0]["intervalUnit"] = json!("month");
+        assert!(error_of(&v).contains("cannot have an interval"));
+        let mut v = demo_value();
+        v["products"][0]["prices"][0]["type"] = json!("monthly");
+        assert!(error_of(&v).contains("monthly"));
+    }
+
+    #[test]
+    fn customer_rules() {
+        let mut v = demo_value();
+        v["customers"][0]["subscriptions"][0]["priceSlug"] = json!("nope");
+        assert!(error_of(&v).contains("unknown priceSlug `nope`"));
+        let mut v = demo_value();
+        v["customers"][0]["subscriptions"][0]["status"] = json!("happy");
+        assert!(error_of(&v).contains("unknown status `happy`"));
+        let mut v = demo_value();
+        v["customers"][0]["paymentMethods"][0]["last4"] = json!("4242424242424242");
+        assert!(error_of(&v).contains("last4 must be four digits"));
+        let mut v = demo_value();
+        v["customers"][0]["token"] = json!("a b c d e f");
+        assert!(error_of(&v).contains("token must be"));
+    }
+
+    #[test]
+    fn empty_catalog_fails() {
+        let v = json!({"organization":{"id":"o","name":"O"},"pricingModel":{"id":"p","name":"P"},"products":[]});
+        assert!(error_of(&v).contains("products is empty"));
+    }
+}

@@ -1,0 +1,117 @@
+//! Errors: [`ApiError`], the one error every HTTP handler returns (rendered in
+//! Flowglad's error envelope), and [`ServerError`], what can stop the server
+//! from starting.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use checkout_protocol::{ErrorBody, ErrorCode, RouteResponse};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The message every internal error shows; details go to the log only.
+pub const INTERNAL_MESSAGE: &str = "Something went wrong on our side. Try again in a moment.";
+
+/// An HTTP error: a stable code (which fixes the status) and a human message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The stable, machine-matchable code.
+    pub code: ErrorCode,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with `code` and `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A 500 with a generic message; `context` and `detail` are logged, never sent.
+    pub fn internal(context: &str, detail: impl fmt::Display) -> Self {
+        tracing::error!(%detail, "{context}");
+        Self::new(ErrorCode::Internal, INTERNAL_MESSAGE)
+    }
+
+    /// A 404 `not_found` for a path or action that does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    /// A 400 `invalid_request`.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidRequest, message)
+    }
+
+    /// The HTTP status the code maps to.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = RouteResponse::<()>::error(ErrorBody::new(self.code, self.message.clone()));
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    /// Every store failure is a 500; the detail is logged.
+    fn from(e: crate::db::DbError) -> Self {
+        Self::internal("database error", e)
+    }
+}
+
+/// Why the server could not start (or stopped).
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The catalog could not be read or is invalid.
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+    /// A catalog file could not be read.
+    #[error("cannot read catalog file {path}: {source}")]
+    CatalogRead {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The database could not be opened, migrated or seeded.
+    #[error("database {path}: {source}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        source: crate::db::DbError,
+    },
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The requested address.
+        addr: SocketAddr,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `--secret-key` was given but blank.
+    #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) is blank; set a key or leave it unset to generate one")]
+    EmptySecretKey,
+    /// The operating system supplied no randomness.
+    #[error("cannot generate a secret key: {0}")]
+    Random(getrandom::Error),
+    /// The HTTP server failed while running.
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}

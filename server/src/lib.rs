@@ -1,0 +1,269 @@
+//! `checkout-server`: the reference billing server for the checkout widget.
+//!
+//! It serves the merchant server route (`POST {prefix}/{action}`, Flowglad's
+//! protocol), the hosted-page API (`/api/checkout-sessions/…`), the platform
+//! API behind a secret key (`/api/v1/…`) and the built widget, over one
+//! SQLite file. Wire shapes come from `checkout-protocol`.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod hosted;
+pub mod ids;
+pub mod payment;
+pub mod platform;
+pub mod route;
+pub mod session;
+pub mod state;
+pub mod static_files;
+pub mod validation;
+
+pub use config::Config;
+pub use error::{ApiError, ServerError};
+pub use state::AppState;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use catalog::Catalog;
+use db::Db;
+use payment::{PaymentProcessor, TestCardProcessor};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// How long a shutdown waits for open requests before cutting them off.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// All routes, with the body limit and request tracing (which logs method,
+/// path and status — never bodies or headers).
+pub fn router(state: AppState) -> Router {
+    let prefix = state.route_prefix.to_string();
+    let app_pages = static_files::APP_PATHS
+        .iter()
+        .fold(Router::new(), |r, path| {
+            r.route(path, get(static_files::index))
+        });
+    app_pages
+        .route(&format!("{prefix}/{{*action}}"), post(route::dispatch))
+        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
+        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
+        .route("/api/v1/checkout-sessions/{id}", get(platform::get_session))
+        .route(
+            "/api/v1/checkout-sessions/{id}/expire",
+            post(platform::expire_session),
+        )
+        .route("/healthz", get(static_files::healthz))
+        .route("/checkout/{id}", get(static_files::index))
+        .fallback(static_files::fallback)
+        .method_not_allowed_fallback(static_files::method_not_allowed)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(Level::WARN)),
+        )
+        .with_state(state)
+}
+
+/// A server started by [`spawn`].
+pub struct RunningServer {
+    /// The address actually bound (the real port when asked for port 0).
+    pub addr: SocketAddr,
+    /// `http://{addr}`.
+    pub base_url: String,
+    /// The platform API secret key in force (given or generated).
+    pub secret_key: String,
+    /// The origin hosted-page URLs are built on.
+    pub public_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    db: Db,
+    db_path: PathBuf,
+}
+
+// Hand-written so a stray `{:?}` never logs the secret key.
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningServer {
+    /// Stops accepting connections, lets open requests finish (up to 10 s),
+    /// and closes the database file; a new [`spawn`] may then use it.
+    pub async fn shutdown(self) {
+        if let Err(e) = self.stop().await {
+            tracing::error!(error = %e, "shutdown");
+        }
+    }
+
+    async fn stop(mut self) -> Result<(), ServerError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task).await {
+            Ok(joined) => joined.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+            Err(_) => {
+                tracing::warn!("requests still open after the grace period; closing anyway");
+                self.task.abort();
+                Ok(())
+            }
+        };
+        let closed = self.db.close().await;
+        served.map_err(ServerError::Serve)?;
+        closed.map_err(|source| ServerError::Database {
+            path: self.db_path,
+            source,
+        })
+    }
+}
+
+/// Starts the server in the background with the test-card processor and
+/// returns once it is listening.
+pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
+    spawn_with_processor(config, Arc::new(TestCardProcessor)).await
+}
+
+/// Like [`spawn`], charging cards with `payments` instead of the test-card processor.
+pub async fn spawn_with_processor(
+    config: Config,
+    payments: Arc<dyn PaymentProcessor>,
+) -> Result<RunningServer, ServerError> {
+    let catalog = load_catalog(config.catalog.as_deref()).await?;
+    let secret_key = match config.secret_key {
+        Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
+        Some(key) => key,
+        None => auth::generate_secret_key().map_err(ServerError::Random)?,
+    };
+    let database = |source| ServerError::Database {
+        path: config.db.clone(),
+        source,
+    };
+    let db = Db::open(&config.db).await.map_err(database)?;
+    db.seed(catalog.customers.clone()).await.map_err(database)?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+        addr: config.addr,
+        source,
+    })?;
+    let base_url = format!("http://{addr}");
+    let public_url = config.public_url.unwrap_or_else(|| base_url.clone());
+    let state = AppState {
+        db: db.clone(),
+        catalog: Arc::new(catalog),
+        payments,
+        secret_key: Arc::from(secret_key.as_str()),
+        public_url: Arc::from(public_url.as_str()),
+        route_prefix: Arc::from(config.route_prefix.as_str()),
+        dist: Arc::new(config.dist),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, %public_url, "checkout-server started");
+    Ok(RunningServer {
+        addr,
+        base_url,
+        secret_key,
+        public_url,
+        stop: Some(stop),
+        task,
+        db,
+        db_path: config.db,
+    })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM, printing the generated secret key
+/// (if any) and `checkout-server listening on http://ADDR` on stdout.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let generated_key = config.secret_key.is_none();
+    let mut running = spawn(config).await?;
+    if generated_key {
+        println!("platform API secret key: {}", running.secret_key);
+    }
+    println!("checkout-server listening on {}", running.base_url);
+    let ended = tokio::select! {
+        () = shutdown_signal() => None,
+        joined = &mut running.task => Some(joined),
+    };
+    match ended {
+        None => {
+            tracing::info!("shutting down");
+            running.stop().await
+        }
+        Some(joined) => {
+            let _ = running.db.close().await;
+            joined
+                .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                .map_err(ServerError::Serve)
+        }
+    }
+}
+
+async fn load_catalog(path: Option<&std::path::Path>) -> Result<Catalog, ServerError> {
+    let Some(path) = path else {
+        return Ok(Catalog::demo()?);
+    };
+    let text =
+        tokio::fs::read_to_string(path)
+            .await
+            .map_err(|source| ServerError::CatalogRead {
+                path: path.to_owned(),
+                source,
+            })?;
+    Ok(Catalog::parse(&text, &path.display().to_string())?)
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

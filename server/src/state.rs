@@ -1,0 +1,37 @@
+//! What every handler shares: the store, the catalog, the payment processor
+//! and the server's settings.
+
+use crate::catalog::Catalog;
+use crate::db::Db;
+use crate::payment::PaymentProcessor;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Shared handler state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQLite store.
+    pub db: Db,
+    /// The merchant's catalog.
+    pub catalog: Arc<Catalog>,
+    /// Charges cards at confirmation.
+    pub payments: Arc<dyn PaymentProcessor>,
+    /// The platform API secret key.
+    pub secret_key: Arc<str>,
+    /// Absolute origin for hosted-page URLs, without a trailing slash.
+    pub public_url: Arc<str>,
+    /// Where the merchant route is mounted, e.g. `/api/billing`.
+    pub route_prefix: Arc<str>,
+    /// The built widget's folder.
+    pub dist: Arc<PathBuf>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("public_url", &self.public_url)
+            .field("route_prefix", &self.route_prefix)
+            .field("dist", &self.dist)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,202 @@
+//! Rules for what merchants and customers send: redirect URLs, output fields
+//! of a new session, and receipt emails. Pure functions, tested here.
+
+use crate::error::ApiError;
+use checkout_protocol::{redirect, ErrorCode};
+use serde_json::{Map, Value};
+
+/// Longest redirect URL accepted, in bytes.
+pub const MAX_URL_LEN: usize = 2048;
+/// Longest `outputName`, in characters.
+pub const MAX_OUTPUT_NAME_CHARS: usize = 200;
+/// Most keys in `outputMetadata`.
+pub const MAX_METADATA_KEYS: usize = 50;
+/// Largest `outputMetadata`, serialized, in bytes.
+pub const MAX_METADATA_BYTES: usize = 16 * 1024;
+
+/// A session id shaped like a real one, substituted for the placeholder when checking a URL.
+const SAMPLE_SESSION_ID: &str = "cs_0123456789abcdef0123456789abcdef";
+
+/// Checks a success or cancel URL named `field`: present, absolute, http(s),
+/// with a host. Returns the URL as given (trimmed), so `{CHECKOUT_SESSION_ID}`
+/// survives unchanged for filling in later.
+pub fn redirect_url(field: &str, value: Option<&str>) -> Result<String, ApiError> {
+    let invalid = |why: &str| ApiError::new(ErrorCode::InvalidUrl, format!("{field} {why}"));
+    let value = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| invalid("is required."))?;
+    if value.len() > MAX_URL_LEN {
+        return Err(invalid(&format!(
+            "is longer than {MAX_URL_LEN} characters."
+        )));
+    }
+    let sample = redirect::fill_session_id(value, SAMPLE_SESSION_ID);
+    let url = url::Url::parse(&sample)
+        .map_err(|_| invalid("must be an absolute URL starting with https:// or http://."))?;
+    if !redirect::is_allowed_scheme(url.scheme()) {
+        return Err(invalid("must start with https:// or http://."));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("must include a host name."));
+    }
+    Ok(value.to_owned())
+}
+
+/// Checks `outputName`: at most [`MAX_OUTPUT_NAME_CHARS`] characters; blank means none.
+pub fn output_name(value: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(name) = value else { return Ok(None) };
+    if name.chars().count() > MAX_OUTPUT_NAME_CHARS {
+        return Err(ApiError::invalid_request(format!(
+            "outputName must be at most {MAX_OUTPUT_NAME_CHARS} characters."
+        )));
+    }
+    Ok(Some(name).filter(|n| !n.trim().is_empty()))
+}
+
+/// Checks `outputMetadata`: at most [`MAX_METADATA_KEYS`] keys and [`MAX_METADATA_BYTES`] serialized.
+pub fn output_metadata(
+    value: Option<Map<String, Value>>,
+) -> Result<Option<Map<String, Value>>, ApiError> {
+    let Some(map) = value else { return Ok(None) };
+    if map.len() > MAX_METADATA_KEYS {
+        return Err(ApiError::invalid_request(format!(
+            "outputMetadata must have at most {MAX_METADATA_KEYS} keys."
+        )));
+    }
+    let size = serde_json::to_vec(&map)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX);
+    if size > MAX_METADATA_BYTES {
+        return Err(ApiError::invalid_request(format!(
+            "outputMetadata must be at most {} KiB as JSON.",
+            MAX_METADATA_BYTES / 1024
+        )));
+    }
+    Ok(Some(map))
+}
+
+/// A receipt email, trimmed, if it passes the rule the page also applies
+/// ([`checkout_protocol::email::is_plausible_email`]).
+pub fn email(raw: &str) -> Option<String> {
+    let email = raw.trim();
+    checkout_protocol::email::is_plausible_email(email).then(|| email.to_owned())
+}
+
+/// The message for [`ErrorCode::InvalidEmail`].
+pub const INVALID_EMAIL_MESSAGE: &str = "Enter a valid email address, like name@example.com.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn url_err(v: Option<&str>) -> ApiError {
+        redirect_url("successUrl", v).unwrap_err()
+    }
+
+    #[test]
+    fn accepts_web_urls_and_keeps_the_placeholder() {
+        let raw = "https://shop.example.com/thanks?session_id={CHECKOUT_SESSION_ID}";
+        let kept = redirect_url("successUrl", Some(raw)).unwrap();
+        assert_eq!(kept, raw);
+        assert!(kept.contains(checkout_protocol::CHECKOUT_SESSION_ID_PLACEHOLDER));
+        let in_path = "http://localhost:3000/done/{CHECKOUT_SESSION_ID}/receipt";
+        assert_eq!(redirect_url("cancelUrl", Some(in_path)).unwrap(), in_path);
+        assert_eq!(
+            redirect_url("cancelUrl", Some("  https://a.test/c  ")).unwrap(),
+            "https://a.test/c"
+        );
+    }
+
+    #[test]
+    fn rejects_scripts_data_relative_and_missing() {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "/relative/path",
+            "shop.example.com/thanks",
+            "ftp://files.example.com/x",
+            "https://",
+            "file:///etc/passwd",
+        ] {
+            let e = url_err(Some(bad));
+            assert_eq!(e.code, ErrorCode::InvalidUrl, "{bad}");
+            assert!(e.message.starts_with("successUrl "), "{bad}: {}", e.message);
+        }
+        assert_eq!(url_err(None).message, "successUrl is required.");
+        assert_eq!(url_err(Some("  ")).message, "successUrl is required.");
+        let long = format!("https://a.test/{}", "x".repeat(MAX_URL_LEN));
+        assert_eq!(url_err(Some(&long)).code, ErrorCode::InvalidUrl);
+        assert!(redirect_url("cancelUrl", Some("javascript:x"))
+            .unwrap_err()
+            .message
+            .starts_with("cancelUrl "));
+    }
+
+    #[test]
+    fn output_fields() {
+        assert_eq!(output_name(None).unwrap(), None);
+        assert_eq!(
+            output_name(Some("Team plan".into())).unwrap().as_deref(),
+            Some("Team plan")
+        );
+        assert_eq!(
+            output_name(Some("é".repeat(200)))
+                .unwrap()
+                .map(|s| s.chars().count()),
+            Some(200)
+        );
+        assert_eq!(
+            output_name(Some("x".repeat(201))).unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+        let mut many = Map::new();
+        for i in 0..51 {
+            many.insert(format!("k{i}"), json!(i));
+        }
+        assert_eq!(
+            output_metadata(Some(many)).unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+        let mut big = Map::new();
+        big.insert("k".into(), json!("x".repeat(MAX_METADATA_BYTES)));
+        assert_eq!(
+            output_metadata(Some(big)).unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+        let mut ok = Map::new();
+        ok.insert("team".into(), json!("t_1"));
+        assert!(output_metadata(Some(ok)).unwrap().is_some());
+    }
+
+    #[test]
+    fn email_rule() {
+        assert_eq!(
+            email("  ada@example.com ").as_deref(),
+            Some("ada@example.com")
+        );
+        assert!(email("a.b+tag@mail.example.co.uk").is_some());
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@@example.com",
+            "a@b@example.com",
+            "ada @example.com",
+            "ada@exa mple.com",
+            "ada@.example.com",
+            "ada@example.com.",
+            "ada@example..com",
+        ] {
+            assert_eq!(email(bad), None, "{bad:?}");
+        }
+        let long = format!("{}@example.com", "a".repeat(243));
+        assert_eq!(long.len(), 255);
+        assert_eq!(email(&long), None);
+        assert!(email(&long[1..]).is_some());
+    }
+}

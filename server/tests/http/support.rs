@@ -1,0 +1,265 @@
+//! A test server and a client that speaks its API.
+
+use checkout_server::payment::{ChargeFuture, PaymentProcessor, TestCardProcessor, ValidatedCard};
+use checkout_server::{spawn, spawn_with_processor, Config, RunningServer};
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// The platform key the tests start the server with.
+pub const SECRET_KEY: &str = "sk_test_integration_0123456789";
+
+/// Credentials for the merchant route.
+#[derive(Debug, Clone, Copy)]
+pub enum Auth<'a> {
+    /// No credentials.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'a str),
+    /// `Cookie: session=<token>`.
+    Cookie(&'a str),
+}
+
+/// A running server with its own temporary folder.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub dir: TempDir,
+    pub client: Client,
+}
+
+/// A response's status and JSON body (`Value::Null` if the body is not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts an error reply with `status` and `code` in Flowglad's shape; returns the message.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        let error = &self.body["error"];
+        assert_eq!(error["code"], code, "body: {}", self.body);
+        let message = error["message"].as_str().unwrap_or_default().to_owned();
+        assert!(!message.is_empty(), "error needs a message: {}", self.body);
+        assert_eq!(error["json"]["message"], message, "body: {}", self.body);
+        assert!(self.body.get("data").is_none(), "body: {}", self.body);
+        message
+    }
+
+    /// Asserts a 200 with a `data` member and returns it.
+    #[track_caller]
+    pub fn data(&self) -> &Value {
+        assert_eq!(self.status, StatusCode::OK, "body: {}", self.body);
+        assert!(self.body.get("error").is_none(), "body: {}", self.body);
+        &self.body["data"]
+    }
+}
+
+impl TestServer {
+    /// A server on a free loopback port with the demo catalog and no dist folder.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`start`], after `adjust` changes the config.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = config_in(dir.path());
+        adjust(&mut config);
+        let server = spawn(config).await.expect("server starts");
+        Self {
+            server,
+            dir,
+            client: Client::new(),
+        }
+    }
+
+    /// A server whose card processor takes `delay` per charge and counts charges.
+    pub async fn start_slow(delay: Duration) -> (Self, Arc<SlowProcessor>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let processor = Arc::new(SlowProcessor {
+            delay,
+            charges: AtomicUsize::new(0),
+        });
+        let server = spawn_with_processor(config_in(dir.path()), processor.clone())
+            .await
+            .expect("server starts");
+        (
+            Self {
+                server,
+                dir,
+                client: Client::new(),
+            },
+            processor,
+        )
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("db/checkout.sqlite3")
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url)
+    }
+
+    /// Sends `request` and reads the reply.
+    pub async fn send(&self, request: RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body read");
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    /// `POST /api/billing/{action}` with a JSON body.
+    pub async fn route(&self, action: &str, body: Value, auth: Auth<'_>) -> Reply {
+        let request = self
+            .client
+            .post(self.url(&format!("/api/billing/{action}")))
+            .json(&body);
+        self.send(with_auth(request, auth)).await
+    }
+
+    /// Creates a session for `slug` (quantity 1, anonymous) and returns its id.
+    pub async fn create_session(&self, slug: &str) -> String {
+        self.create_session_as(slug, Auth::None).await
+    }
+
+    /// Creates a session for `slug` with `auth` and returns its id.
+    pub async fn create_session_as(&self, slug: &str, auth: Auth<'_>) -> String {
+        let reply = self
+            .route(
+                "checkout-sessions/create",
+                create_body(json!({"priceSlug": slug})),
+                auth,
+            )
+            .await;
+        reply.data()["checkoutSession"]["id"]
+            .as_str()
+            .expect("session id")
+            .to_owned()
+    }
+
+    /// `GET /api/checkout-sessions/{id}`.
+    pub async fn hosted(&self, id: &str) -> Reply {
+        self.send(
+            self.client
+                .get(self.url(&format!("/api/checkout-sessions/{id}"))),
+        )
+        .await
+    }
+
+    /// `POST /api/checkout-sessions/{id}/confirm` with `number` and valid other fields.
+    pub async fn confirm(&self, id: &str, number: &str) -> Reply {
+        self.confirm_with(id, confirm_body(number)).await
+    }
+
+    /// `POST /api/checkout-sessions/{id}/confirm` with `body`.
+    pub async fn confirm_with(&self, id: &str, body: Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(&format!("/api/checkout-sessions/{id}/confirm")))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `GET /api/v1/checkout-sessions/{id}` with `key` as the Authorization header.
+    pub async fn platform_get(&self, id: &str, key: Option<&str>) -> Reply {
+        let mut request = self
+            .client
+            .get(self.url(&format!("/api/v1/checkout-sessions/{id}")));
+        if let Some(key) = key {
+            request = request.header("authorization", key);
+        }
+        self.send(request).await
+    }
+
+    /// `POST /api/v1/checkout-sessions/{id}/expire` with the test key.
+    pub async fn platform_expire(&self, id: &str) -> Reply {
+        let url = self.url(&format!("/api/v1/checkout-sessions/{id}/expire"));
+        self.send(self.client.post(url).header("authorization", SECRET_KEY))
+            .await
+    }
+}
+
+/// The test config for a folder: loopback port 0, a DB file in a sub-folder
+/// (which the server must create), a fixed key, dist inside the folder.
+pub fn config_in(dir: &Path) -> Config {
+    Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        db: dir.join("db/checkout.sqlite3"),
+        dist: dir.join("dist"),
+        secret_key: Some(SECRET_KEY.to_owned()),
+        ..Config::default()
+    }
+}
+
+/// Adds credentials to a request.
+pub fn with_auth(request: RequestBuilder, auth: Auth<'_>) -> RequestBuilder {
+    match auth {
+        Auth::None => request,
+        Auth::Bearer(token) => request.bearer_auth(token),
+        Auth::Cookie(token) => request.header("cookie", format!("theme=dark; session={token}")),
+    }
+}
+
+/// Valid create params merged with `extra`.
+pub fn create_body(extra: Value) -> Value {
+    let mut body = json!({
+        "successUrl": "https://shop.test/success?session_id={CHECKOUT_SESSION_ID}",
+        "cancelUrl": "https://shop.test/pricing?cancelled={CHECKOUT_SESSION_ID}",
+    });
+    if let (Some(target), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+/// A confirm body paying with `number`, valid until 12/2040.
+pub fn confirm_body(number: &str) -> Value {
+    json!({
+        "email": "buyer@example.com",
+        "card": {"number": number, "expMonth": 12, "expYear": 2040, "cvc": "123"}
+    })
+}
+
+/// The test-card processor, slowed down, counting the charges that went through.
+pub struct SlowProcessor {
+    delay: Duration,
+    charges: AtomicUsize,
+}
+
+impl SlowProcessor {
+    /// Charges that succeeded so far.
+    pub fn charges(&self) -> usize {
+        self.charges.load(Ordering::SeqCst)
+    }
+}
+
+impl PaymentProcessor for SlowProcessor {
+    fn charge<'a>(
+        &'a self,
+        amount: i64,
+        currency: &'a str,
+        card: &'a ValidatedCard,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            let receipt = TestCardProcessor.charge(amount, currency, card).await?;
+            self.charges.fetch_add(1, Ordering::SeqCst);
+            Ok(receipt)
+        })
+    }
+}
