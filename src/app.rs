@@ -8,10 +8,22 @@ use crate::routes::Route;
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
 
-/// Entry point of the app bundle (`index.html`).
+/// The `<body>` attribute that marks the app's own page (`index.html`).
+const APP_SHELL_MARKER: &str = "data-checkout-app";
+
+/// Entry point of the bundle: registers `<checkout-widget>` on any page, and
+/// renders the routed page only in the app's own shell — never into a
+/// merchant's page that merely embeds the widget.
 pub fn start() {
     if element::register().is_err() {
         web_sys::console::error_1(&"checkout-widget: could not register <checkout-widget>".into());
+    }
+    let in_app_shell = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|body| body.has_attribute(APP_SHELL_MARKER));
+    if !in_app_shell {
+        return;
     }
     let route = Route::for_path(&browser::page_path());
     mount_to_body(move || match route {

@@ -177,3 +177,26 @@ test('the <checkout-widget> element checks out from its shadow root and explains
   await page.waitForURL(/\/checkout\/cs_/);
   await expect(page.getByRole('button', { name: /^Pay/ })).toHaveText('Pay $49.00');
 });
+
+test('a plain merchant page with only the script tag and one element completes a checkout', async ({ page }) => {
+  // The merchant's own page: two lines of embed, nothing else of ours.
+  await page.route('**/merchant/pricing.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><head><title>Merchant pricing</title>
+        <script type="module" src="/checkout-widget.js"></script></head>
+        <body><h1>Our pricing</h1>
+        <checkout-widget price-slug="onboarding" success-url="/success?session_id={CHECKOUT_SESSION_ID}" cancel-url="/cancel"></checkout-widget>
+        </body></html>`,
+    }),
+  );
+  await page.goto('/merchant/pricing.html');
+  await page.getByRole('button', { name: 'Buy now: Onboarding' }).click();
+  // The widget added nothing to the merchant's page outside its own element.
+  expect(await page.evaluate(() => document.body.children.length)).toBe(2);
+  await page.waitForURL(/\/checkout\/cs_/);
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.getByRole('button', { name: 'Pay $49.00' }).click();
+  await page.waitForURL(/\/success\?session_id=cs_/);
+  await expect(page.getByTestId('session-status')).toHaveText('succeeded');
+});

@@ -1,1 +1,122 @@
-fn main(){}
+//! Developer tasks for the checkout widget workspace, run as `cargo xtask …`
+//! (an alias in `.cargo/config.toml`).
+//!
+//! std only, so it compiles in seconds; it installs the heavy tools (trunk,
+//! wasm-bindgen CLI, npm packages, Chromium) itself, because nothing installed
+//! by hand survives to CI on a fresh machine.
+
+mod bundle;
+mod demo;
+mod server;
+mod test;
+mod tools;
+mod util;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use util::{fmt_duration, Ctx, Error, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  build                  release bundle of the widget into dist/ (trunk build --release)
+  demo [-- SERVER ARGS]  build, then run the server on http://127.0.0.1:8080
+                         (defaults: --addr 127.0.0.1:8080 --db data/demo.sqlite3 --dist dist)
+  test [TIER...]         run the test tiers in order, stopping at the first failure:
+                           unit         cargo test --workspace --lib --bins
+                           integration  the server's tests/*.rs
+                           wasm         widget wasm tests in headless Chromium
+                           e2e          Playwright against the release bundle + server
+                         (all four when none is named)
+  help                   this text
+
+Each command first installs what it lacks: the wasm32 target, trunk 0.21.14,
+the wasm-bindgen CLI matching Cargo.lock, npm packages (wasm-opt 132,
+Playwright), and for `test` Debian's chromium + chromium-driver.";
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let start = Instant::now();
+    match dispatch(&args) {
+        Ok(Some(name)) => {
+            println!(
+                "==> cargo xtask {name}: finished in {}",
+                fmt_duration(start.elapsed())
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs the command named by `args`; returns its name for the closing line
+/// (`None` for help).
+fn dispatch(args: &[OsString]) -> Result<Option<&'static str>> {
+    let Some(command) = args.first() else {
+        println!("{USAGE}");
+        return Ok(None);
+    };
+    let rest = &args[1..];
+    let command = command.to_string_lossy();
+    if matches!(command.as_ref(), "help" | "-h" | "--help") {
+        println!("{USAGE}");
+        return Ok(None);
+    }
+
+    let ctx = Ctx::new()?;
+    // Relative paths (dist/, data/, tests/…) mean the repo root wherever
+    // `cargo xtask` was typed.
+    std::env::set_current_dir(&ctx.root)
+        .map_err(|e| Error(format!("cannot enter {}: {e}", ctx.root.display())))?;
+
+    match command.as_ref() {
+        "build" => {
+            no_args("build", rest)?;
+            tools::ensure(&ctx, tools::Needs::Bundle)?;
+            bundle::build(&ctx)?;
+            Ok(Some("build"))
+        }
+        "demo" => {
+            // `cargo xtask demo -- --flag` arrives as ["demo", "--", "--flag"].
+            let extra = match rest.first() {
+                Some(first) if first == "--" => &rest[1..],
+                _ => rest,
+            };
+            demo::run(&ctx, extra)?;
+            Ok(Some("demo"))
+        }
+        "test" => {
+            let mut tiers = Vec::new();
+            for arg in rest {
+                let name = arg.to_string_lossy();
+                let tier = test::Tier::parse(&name).ok_or_else(|| {
+                    Error(format!(
+                        "unknown test tier `{name}` (tiers: unit, integration, wasm, e2e)"
+                    ))
+                })?;
+                tiers.push(tier);
+            }
+            test::run_tiers(&ctx, &tiers)?;
+            Ok(Some("test"))
+        }
+        other => Err(Error(format!("unknown command `{other}`\n\n{USAGE}"))),
+    }
+}
+
+/// Rejects stray arguments for commands that take none.
+fn no_args(command: &str, rest: &[OsString]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(Error(format!(
+            "`cargo xtask {command}` takes no arguments (got `{}`)",
+            arg.to_string_lossy()
+        ))),
+    }
+}

@@ -1,0 +1,396 @@
+//! `cargo xtask test`: the test tiers, cheapest first, stopping at the first
+//! failure.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::bundle;
+use crate::server::{self, Server};
+use crate::tools::{self, Needs};
+use crate::util::{check_status, fmt_duration, run, show, tail, Context, Ctx, Error, Result};
+
+/// One test tier, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Native unit tests of every crate.
+    Unit,
+    /// The server's integration tests (`server/tests/`): real listener, `SQLite`.
+    Integration,
+    /// The widget's wasm-bindgen tests in headless Chromium.
+    Wasm,
+    /// Playwright against the release bundle served by the real server.
+    E2e,
+}
+
+impl Tier {
+    /// All tiers in run order.
+    pub const ALL: [Tier; 4] = [Tier::Unit, Tier::Integration, Tier::Wasm, Tier::E2e];
+
+    /// The short name accepted on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Unit => "unit",
+            Tier::Integration => "integration",
+            Tier::Wasm => "wasm",
+            Tier::E2e => "e2e",
+        }
+    }
+
+    /// The header printed for the tier and used in the summary.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tier::Unit => "unit",
+            Tier::Integration => "server integration",
+            Tier::Wasm => "wasm (headless Chromium)",
+            Tier::E2e => "end-to-end (Playwright + Chromium)",
+        }
+    }
+
+    /// Looks a tier up by its short name.
+    pub fn parse(name: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// How a tier ended.
+enum Outcome {
+    Passed,
+    Skipped(String),
+    Failed,
+    NotRun,
+}
+
+/// Runs the selected tiers (all when `selected` is empty) and prints a
+/// summary; the first failing tier stops the run.
+pub fn run_tiers(ctx: &Ctx, selected: &[Tier]) -> Result<()> {
+    tools::ensure(ctx, Needs::Everything)?;
+    let tiers: Vec<Tier> = if selected.is_empty() {
+        Tier::ALL.to_vec()
+    } else {
+        Tier::ALL
+            .into_iter()
+            .filter(|t| selected.contains(t))
+            .collect()
+    };
+
+    let mut results: Vec<(Tier, Outcome, Duration)> = Vec::new();
+    let mut failure = None;
+    for &tier in &tiers {
+        if failure.is_some() {
+            results.push((tier, Outcome::NotRun, Duration::ZERO));
+            continue;
+        }
+        println!();
+        println!("================ tier: {} ================", tier.title());
+        let start = Instant::now();
+        let outcome = match run_tier(ctx, tier) {
+            Ok(None) => Outcome::Passed,
+            Ok(Some(reason)) => Outcome::Skipped(reason),
+            Err(e) => {
+                failure = Some(Error(format!("tier `{}` failed: {e}", tier.title())));
+                Outcome::Failed
+            }
+        };
+        let took = start.elapsed();
+        println!(
+            "---------------- {}: {} in {}",
+            tier.title(),
+            label(&outcome),
+            fmt_duration(took)
+        );
+        results.push((tier, outcome, took));
+    }
+    print_summary(&results);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// `passed`, `FAILED`, … for the summary.
+fn label(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Passed => "passed".into(),
+        Outcome::Skipped(why) => format!("skipped ({why})"),
+        Outcome::Failed => "FAILED".into(),
+        Outcome::NotRun => "not run".into(),
+    }
+}
+
+/// The table at the end, closed by a plain `N passed, N failed` line that CI
+/// can read whatever runners the tiers used.
+fn print_summary(results: &[(Tier, Outcome, Duration)]) {
+    println!();
+    println!("==> summary");
+    let mut total = Duration::ZERO;
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for (tier, outcome, took) in results {
+        total += *took;
+        match outcome {
+            Outcome::Passed => passed += 1,
+            Outcome::Failed => failed += 1,
+            Outcome::Skipped(_) | Outcome::NotRun => skipped += 1,
+        }
+        let time = match outcome {
+            Outcome::NotRun => String::new(),
+            _ => fmt_duration(*took),
+        };
+        println!("    {:<38} {:>8}  {}", tier.title(), time, label(outcome));
+    }
+    println!("    {:<38} {:>8}", "total", fmt_duration(total));
+    if skipped > 0 {
+        println!("tiers: {passed} passed, {failed} failed, {skipped} skipped");
+    } else {
+        println!("tiers: {passed} passed, {failed} failed");
+    }
+}
+
+/// Runs one tier; `Ok(Some(reason))` means it had nothing to run.
+fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
+    match tier {
+        Tier::Unit => unit(ctx).map(|()| None),
+        Tier::Integration => integration(ctx),
+        Tier::Wasm => wasm(ctx).map(|()| None),
+        Tier::E2e => e2e(ctx).map(|()| None),
+    }
+}
+
+/// Tier 1: native unit tests of protocol, server, xtask and the widget's
+/// pure logic. `--lib --bins` leaves integration tests and doc tests out.
+fn unit(ctx: &Ctx) -> Result<()> {
+    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins"]))
+}
+
+/// Tier 2: the server's integration tests (`server/tests/*.rs`) only.
+fn integration(ctx: &Ctx) -> Result<Option<String>> {
+    // cargo rejects `--test '*'` when nothing matches; say why instead.
+    if !has_integration_tests(&ctx.root.join("server").join("tests")) {
+        println!("    no server/tests/*.rs or server/tests/*/main.rs yet: nothing to run");
+        return Ok(Some("no server integration tests".into()));
+    }
+    run(ctx
+        .cargo()
+        .args(["test", "-p", server::BINARY, "--test", "*"]))?;
+    Ok(None)
+}
+
+/// Tier 3: wasm-bindgen tests of the widget in headless Chromium through
+/// chromedriver. The runner prints which browser it drives; that line is
+/// checked so a test never silently runs in Node.js or another browser.
+fn wasm(ctx: &Ctx) -> Result<()> {
+    let webdriver_json = ctx.root.join("tests").join("webdriver.json");
+    if !webdriver_json.exists() {
+        return Err(Error(format!("{} is missing", webdriver_json.display())));
+    }
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "checkout-widget",
+        "--target",
+        tools::WASM_TARGET,
+        "--tests",
+    ])
+    .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
+    // Force chromedriver: the runner otherwise takes the first driver it
+    // finds on PATH, and geckodriver comes first in its list.
+    .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    if std::io::stdout().is_terminal() {
+        cmd.arg("--color=always");
+    }
+    println!("    $ {}", show(&cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&cmd))))?;
+    let browsers = Arc::new(Mutex::new(Vec::new()));
+    let out = child
+        .stdout
+        .take()
+        .map(|s| echo(s, false, Arc::clone(&browsers)));
+    let err = child
+        .stderr
+        .take()
+        .map(|s| echo(s, true, Arc::clone(&browsers)));
+    let status = child
+        .wait()
+        .map_err(|e| Error(format!("waiting for cargo test: {e}")))?;
+    for handle in [out, err].into_iter().flatten() {
+        let _ = handle.join();
+    }
+    check_status(&cmd, status)?;
+
+    let browsers = browsers.lock().map(|b| b.clone()).unwrap_or_default();
+    if browsers.is_empty() {
+        println!(
+            "    note: no test binary ran in a browser (tests without \
+             `wasm_bindgen_test_configure!(run_in_browser)` run in Node.js)"
+        );
+    } else if let Some(other) = browsers.iter().find(|b| !b.starts_with("Chrome")) {
+        return Err(Error(format!(
+            "the wasm tests ran in `{other}`, expected Chrome through {}",
+            tools::CHROMEDRIVER
+        )));
+    } else {
+        println!(
+            "    wasm-bindgen-test-runner drove Chrome ({} test binaries)",
+            browsers.len()
+        );
+    }
+    Ok(())
+}
+
+/// Passes a child's output through line by line, noting the browser of each
+/// `Running headless tests in <Browser> on …` line.
+fn echo(
+    stream: impl Read + Send + 'static,
+    to_stderr: bool,
+    browsers: Arc<Mutex<Vec<String>>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            if to_stderr {
+                let _ = std::io::stderr().write_all(&buf);
+            } else {
+                let _ = std::io::stdout().write_all(&buf);
+            }
+            if let Some(browser) = headless_browser(&String::from_utf8_lossy(&buf)) {
+                if let Ok(mut list) = browsers.lock() {
+                    list.push(browser);
+                }
+            }
+        }
+    })
+}
+
+/// The browser named in wasm-bindgen-test-runner's line
+/// ``Running headless tests in Chrome on `http://…` ``.
+pub fn headless_browser(line: &str) -> Option<String> {
+    let rest = line.split("Running headless tests in ").nth(1)?;
+    let name = rest.split(" on ").next()?.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// Tier 4: Playwright specs against the release bundle served by the real
+/// server on a free loopback port with a throw-away database.
+fn e2e(ctx: &Ctx) -> Result<()> {
+    bundle::build(ctx)?;
+    let binary = server::build(ctx)?;
+
+    let db_dir = std::env::temp_dir().join(format!("checkout-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&db_dir).context(|| format!("creating {}", db_dir.display()))?;
+    let result = e2e_against_server(ctx, &binary, &db_dir);
+    let _ = std::fs::remove_dir_all(&db_dir);
+    result
+}
+
+/// Starts the server, runs Playwright, and always stops the server.
+fn e2e_against_server(ctx: &Ctx, binary: &Path, db_dir: &Path) -> Result<()> {
+    const SECRET_KEY: &str = "sk_test_e2e";
+    let log = ctx.target_dir.join("e2e").join("server.log");
+    let args: Vec<OsString> = vec![
+        "--addr".into(),
+        "127.0.0.1:0".into(),
+        "--db".into(),
+        db_dir.join("e2e.sqlite3").into(),
+        "--dist".into(),
+        ctx.root.join("dist").into(),
+        "--secret-key".into(),
+        SECRET_KEY.into(),
+    ];
+    println!("==> starting the server");
+    let mut server = Server::start(binary, &args, &log, Duration::from_secs(30))?;
+
+    let playwright = ctx
+        .root
+        .join("node_modules")
+        .join(".bin")
+        .join("playwright");
+    let mut cmd = ctx.cmd(&playwright);
+    cmd.args(["test", "--config", "tests/e2e/playwright.config.mjs"])
+        .env("BASE_URL", &server.url)
+        .env("SECRET_KEY", SECRET_KEY);
+    let result = run(&mut cmd);
+    server.stop();
+    if result.is_err() {
+        println!("--- last lines of {} ---", log.display());
+        println!("{}", tail(&log, 40));
+        println!("--- end of server log ---");
+    }
+    result
+}
+
+/// Whether `dir` holds an integration test target as cargo discovers them:
+/// `tests/NAME.rs` or `tests/NAME/main.rs`.
+fn has_integration_tests(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                path.join("main.rs").is_file()
+            } else {
+                path.extension().is_some_and(|ext| ext == "rs")
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tier_names_round_trip() {
+        for tier in Tier::ALL {
+            assert_eq!(Tier::parse(tier.name()), Some(tier));
+        }
+        assert_eq!(Tier::parse("lint"), None);
+    }
+
+    #[test]
+    fn integration_test_targets_are_found() {
+        let dir = std::env::temp_dir().join(format!("xtask-it-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("http")).unwrap();
+        assert!(!has_integration_tests(&dir));
+        std::fs::write(dir.join("http").join("support.rs"), "").unwrap();
+        assert!(
+            !has_integration_tests(&dir),
+            "a module file is not a target"
+        );
+        std::fs::write(dir.join("http").join("main.rs"), "").unwrap();
+        assert!(has_integration_tests(&dir));
+        std::fs::remove_dir_all(dir.join("http")).unwrap();
+        std::fs::write(dir.join("api.rs"), "").unwrap();
+        assert!(has_integration_tests(&dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!has_integration_tests(&dir));
+    }
+
+    #[test]
+    fn runner_browser_line_is_read() {
+        assert_eq!(
+            headless_browser("Running headless tests in Chrome on `http://127.0.0.1:41235/`\n")
+                .as_deref(),
+            Some("Chrome")
+        );
+        assert_eq!(
+            headless_browser("Running headless tests in Firefox on `http://x/`").as_deref(),
+            Some("Firefox")
+        );
+        assert_eq!(headless_browser("running 3 tests"), None);
+    }
+}
