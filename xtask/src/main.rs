@@ -26,11 +26,13 @@ commands:
   demo [-- SERVER ARGS]  build, then run the server on http://127.0.0.1:8080
                          (defaults: --addr 127.0.0.1:8080 --db data/demo.sqlite3 --dist dist)
   test [TIER...]         run the test tiers in order, stopping at the first failure:
-                           unit         cargo test --workspace --lib --bins
+                           unit         cargo test --workspace --lib --bins --examples
                            integration  the server's tests/*.rs
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server
                          (all four when none is named)
+  screenshots            regenerate the README's screenshots (docs/screenshots/)
+                         from the real pages in headless Chromium
   help                   this text
 
 Each command first installs what it lacks: the wasm32 target, trunk 0.21.14,
@@ -105,6 +107,14 @@ fn dispatch(args: &[OsString]) -> Result<Option<&'static str>> {
             }
             test::run_tiers(&ctx, &tiers)?;
             Ok(Some("test"))
+        }
+        "screenshots" => {
+            no_args("screenshots", rest)?;
+            tools::ensure(&ctx, tools::Needs::Everything)?;
+            let dir = ctx.root.join("docs").join("screenshots");
+            test::playwright(&ctx, &["screenshots.spec.mjs"], &[("SCREENSHOT_DIR", &dir)])?;
+            println!("==> screenshots written to {}", dir.display());
+            Ok(Some("screenshots"))
         }
         other => Err(Error(format!("unknown command `{other}`\n\n{USAGE}"))),
     }

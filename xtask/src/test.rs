@@ -160,9 +160,10 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 }
 
 /// Tier 1: native unit tests of protocol, server, xtask and the widget's
-/// pure logic. `--lib --bins` leaves integration tests and doc tests out.
+/// pure logic. `--lib --bins` leaves integration tests and doc tests out;
+/// `--examples` keeps the README's example compiling.
 fn unit(ctx: &Ctx) -> Result<()> {
-    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins"]))
+    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins", "--examples"]))
 }
 
 /// Tier 2: the server's integration tests (`server/tests/*.rs`) only.
@@ -287,18 +288,30 @@ pub fn headless_browser(line: &str) -> Option<String> {
 /// Tier 4: Playwright specs against the release bundle served by the real
 /// server on a free loopback port with a throw-away database.
 fn e2e(ctx: &Ctx) -> Result<()> {
+    playwright(ctx, &[], &[])
+}
+
+/// Builds the bundle and the server, starts the server with a throw-away
+/// database, and runs Playwright with `args` (spec filters) and `env`.
+pub fn playwright(ctx: &Ctx, args: &[&str], env: &[(&str, &Path)]) -> Result<()> {
     bundle::build(ctx)?;
     let binary = server::build(ctx)?;
 
     let db_dir = std::env::temp_dir().join(format!("checkout-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&db_dir).context(|| format!("creating {}", db_dir.display()))?;
-    let result = e2e_against_server(ctx, &binary, &db_dir);
+    let result = playwright_against_server(ctx, &binary, &db_dir, args, env);
     let _ = std::fs::remove_dir_all(&db_dir);
     result
 }
 
 /// Starts the server, runs Playwright, and always stops the server.
-fn e2e_against_server(ctx: &Ctx, binary: &Path, db_dir: &Path) -> Result<()> {
+fn playwright_against_server(
+    ctx: &Ctx,
+    binary: &Path,
+    db_dir: &Path,
+    extra_args: &[&str],
+    env: &[(&str, &Path)],
+) -> Result<()> {
     const SECRET_KEY: &str = "sk_test_e2e";
     let log = ctx.target_dir.join("e2e").join("server.log");
     let args: Vec<OsString> = vec![
@@ -321,8 +334,13 @@ fn e2e_against_server(ctx: &Ctx, binary: &Path, db_dir: &Path) -> Result<()> {
         .join("playwright");
     let mut cmd = ctx.cmd(&playwright);
     cmd.args(["test", "--config", "tests/e2e/playwright.config.mjs"])
+        .args(extra_args)
         .env("BASE_URL", &server.url)
-        .env("SECRET_KEY", SECRET_KEY);
+        .env("SECRET_KEY", SECRET_KEY)
+        .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
     let result = run(&mut cmd);
     server.stop();
     if result.is_err() {
