@@ -50,7 +50,7 @@ fn PageNotFound() -> impl IntoView {
             <section class="co-status" aria-labelledby="co-status-title">
                 <h1 id="co-status-title">"Page not found"</h1>
                 <p role="alert">"There is nothing at this address."</p>
-                <a class="co-button-link" href="/">"Go to the store"</a>
+                <a class="cw-button" href="/">"Go to the store"</a>
             </section>
         </main>
     }

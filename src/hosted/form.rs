@@ -41,6 +41,56 @@ impl Field {
             Field::Cvc => "card-cvc-error",
         }
     }
+
+    /// The visible label, which is also the input's accessible name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Email => "Email",
+            Field::CardNumber => "Card number",
+            Field::Expiry => "Expiration date",
+            Field::Cvc => "CVC",
+        }
+    }
+
+    /// The input's attributes: (type, name, inputmode, autocomplete, placeholder, maxlength).
+    pub fn input_attributes(self) -> InputAttributes {
+        let (input_type, name, inputmode, autocomplete, placeholder, maxlength) = match self {
+            Field::Email => ("email", "email", "email", "email", "", 254),
+            Field::CardNumber => ("text", "cardnumber", "numeric", "cc-number", "1234 1234 1234 1234", 23),
+            Field::Expiry => ("text", "exp-date", "numeric", "cc-exp", "MM / YY", 7),
+            Field::Cvc => ("text", "cvc", "numeric", "cc-csc", "123", 4),
+        };
+        InputAttributes { input_type, name, inputmode, autocomplete, placeholder, maxlength }
+    }
+
+    /// Reformats what the customer typed: card numbers in groups, expiry as
+    /// `MM / YY`, CVC digits only.
+    pub fn format_input(self, typed: &str) -> String {
+        match self {
+            Field::Email => typed.to_owned(),
+            Field::CardNumber => card::format_number(typed),
+            Field::Expiry => format_expiry_input(typed),
+            Field::Cvc => typed.chars().filter(char::is_ascii_digit).take(4).collect(),
+        }
+    }
+}
+
+/// Static attributes of a field's `<input>`, so browsers and password
+/// managers autofill the right values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputAttributes {
+    /// `type`.
+    pub input_type: &'static str,
+    /// `name`.
+    pub name: &'static str,
+    /// `inputmode` (which on-screen keyboard).
+    pub inputmode: &'static str,
+    /// `autocomplete` token.
+    pub autocomplete: &'static str,
+    /// `placeholder`.
+    pub placeholder: &'static str,
+    /// `maxlength`.
+    pub maxlength: u32,
 }
 
 /// What the customer typed.
@@ -165,6 +215,15 @@ mod tests {
         assert_eq!(form.field_error(Field::CardNumber, NOW), Some("Your card number is incomplete."));
         let amex = PaymentForm { card_number: "3782 822463 10005".into(), cvc: "123".into(), ..good() };
         assert_eq!(amex.field_error(Field::Cvc, NOW), Some("The security code has 4 digits on this card."));
+    }
+
+    #[test]
+    fn fields_reformat_what_is_typed() {
+        assert_eq!(Field::CardNumber.format_input("42424242"), "4242 4242");
+        assert_eq!(Field::Expiry.format_input("1234"), "12 / 34");
+        assert_eq!(Field::Cvc.format_input("1a2b34567"), "1234");
+        assert_eq!(Field::Email.format_input(" a@b.co"), " a@b.co");
+        assert_eq!(Field::CardNumber.input_attributes().autocomplete, "cc-number");
     }
 
     #[test]

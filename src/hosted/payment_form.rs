@@ -1,7 +1,7 @@
 //! The payment form: email and card, checked as the customer types, and a pay
 //! button that cannot charge twice.
 
-use super::form::{format_expiry_input, Field, PaymentForm};
+use super::form::{Field, PaymentForm};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::money::format_money;
@@ -115,89 +115,25 @@ pub fn PaymentFormView(
         <section class="co-pay" aria-labelledby="co-pay-title">
             <h2 id="co-pay-title" class="co-section-title">"Payment details"</h2>
             <form class="co-form" novalidate on:submit=on_submit>
-                <FormField field=Field::Email label="Email" error=Signal::derive(move || shown_error(Field::Email))>
-                    <input
-                        id=Field::Email.input_id()
-                        class="co-input"
-                        type="email"
-                        name="email"
-                        autocomplete="email"
-                        required
-                        readonly=locked_email.is_some()
-                        aria-readonly=locked_email.is_some().then_some("true")
-                        aria-invalid=move || shown_error(Field::Email).is_some().to_string()
-                        aria-describedby=move || shown_error(Field::Email).map(|_| Field::Email.error_id())
-                        prop:value=move || email.get()
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                        on:blur=move |_| touch(Field::Email)
-                    />
-                </FormField>
+                <FormField field=Field::Email value=email error=Signal::derive(move || shown_error(Field::Email))
+                    on_blur=Callback::new(move |()| touch(Field::Email)) readonly=locked_email.is_some()/>
                 <fieldset class="co-card-fields">
                     <legend class="co-legend">"Card information"</legend>
-                    <FormField field=Field::CardNumber label="Card number" error=Signal::derive(move || shown_error(Field::CardNumber))>
-                        <div class="co-input-wrap">
-                            <input
-                                id=Field::CardNumber.input_id()
-                                class="co-input"
-                                type="text"
-                                name="cardnumber"
-                                inputmode="numeric"
-                                autocomplete="cc-number"
-                                placeholder="1234 1234 1234 1234"
-                                maxlength="23"
-                                required
-                                aria-invalid=move || shown_error(Field::CardNumber).is_some().to_string()
-                                aria-describedby=move || shown_error(Field::CardNumber).map(|_| Field::CardNumber.error_id())
-                                prop:value=move || card_number.get()
-                                on:input=move |ev| card_number.set(card::format_number(&event_target_value(&ev)))
-                                on:blur=move |_| touch(Field::CardNumber)
-                            />
-                            <span class="co-brand" aria-live="polite">{brand}</span>
-                        </div>
+                    <FormField field=Field::CardNumber value=card_number error=Signal::derive(move || shown_error(Field::CardNumber))
+                        on_blur=Callback::new(move |()| touch(Field::CardNumber))>
+                        <span class="co-brand" aria-live="polite">{brand}</span>
                     </FormField>
                     <div class="co-row">
-                        <FormField field=Field::Expiry label="Expiration date" error=Signal::derive(move || shown_error(Field::Expiry))>
-                            <input
-                                id=Field::Expiry.input_id()
-                                class="co-input"
-                                type="text"
-                                name="exp-date"
-                                inputmode="numeric"
-                                autocomplete="cc-exp"
-                                placeholder="MM / YY"
-                                maxlength="7"
-                                required
-                                aria-invalid=move || shown_error(Field::Expiry).is_some().to_string()
-                                aria-describedby=move || shown_error(Field::Expiry).map(|_| Field::Expiry.error_id())
-                                prop:value=move || expiry.get()
-                                on:input=move |ev| expiry.set(format_expiry_input(&event_target_value(&ev)))
-                                on:blur=move |_| touch(Field::Expiry)
-                            />
-                        </FormField>
-                        <FormField field=Field::Cvc label="CVC" error=Signal::derive(move || shown_error(Field::Cvc))>
-                            <input
-                                id=Field::Cvc.input_id()
-                                class="co-input"
-                                type="text"
-                                name="cvc"
-                                inputmode="numeric"
-                                autocomplete="cc-csc"
-                                placeholder="123"
-                                maxlength="4"
-                                required
-                                aria-invalid=move || shown_error(Field::Cvc).is_some().to_string()
-                                aria-describedby=move || shown_error(Field::Cvc).map(|_| Field::Cvc.error_id())
-                                prop:value=move || cvc.get()
-                                on:input=move |ev| cvc.set(event_target_value(&ev).chars().filter(char::is_ascii_digit).take(4).collect())
-                                on:blur=move |_| touch(Field::Cvc)
-                            />
-                        </FormField>
+                        <FormField field=Field::Expiry value=expiry error=Signal::derive(move || shown_error(Field::Expiry))
+                            on_blur=Callback::new(move |()| touch(Field::Expiry))/>
+                        <FormField field=Field::Cvc value=cvc error=Signal::derive(move || shown_error(Field::Cvc))
+                            on_blur=Callback::new(move |()| touch(Field::Cvc))/>
                     </div>
                 </fieldset>
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <button
                     type="submit"
-                    class="co-pay-button"
+                    class="cw-button co-pay-button"
                     aria-disabled=move || busy().to_string()
                     aria-busy=move || busy().to_string()
                 >
@@ -210,22 +146,49 @@ pub fn PaymentFormView(
     }
 }
 
-/// A labelled field with its error message below it.
+/// A labelled input with its error message below it, tied together for
+/// assistive technology (`aria-invalid`, `aria-describedby`).
 #[component]
 fn FormField(
     /// Which field.
     field: Field,
-    /// Visible label, also the input's accessible name.
-    label: &'static str,
+    /// What is typed, reformatted as the customer types.
+    value: RwSignal<String>,
     /// The message to show, if any.
     error: Signal<Option<&'static str>>,
-    /// The input.
-    children: Children,
+    /// Called when the customer leaves the field.
+    on_blur: Callback<()>,
+    /// Locked (a prefilled email the customer may not change).
+    #[prop(optional)]
+    readonly: bool,
+    /// Shown inside the input's box, e.g. the card brand.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
+    let attrs = field.input_attributes();
     view! {
         <div class="co-field" class:co-field-invalid=move || error.get().is_some()>
-            <label class="co-label" for=field.input_id()>{label}</label>
-            {children()}
+            <label class="co-label" for=field.input_id()>{field.label()}</label>
+            <div class="co-input-wrap">
+                <input
+                    id=field.input_id()
+                    class="co-input"
+                    type=attrs.input_type
+                    name=attrs.name
+                    inputmode=attrs.inputmode
+                    autocomplete=attrs.autocomplete
+                    placeholder=(!attrs.placeholder.is_empty()).then_some(attrs.placeholder)
+                    maxlength=attrs.maxlength
+                    required
+                    readonly=readonly
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby=move || error.get().map(|_| field.error_id())
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(field.format_input(&event_target_value(&ev)))
+                    on:blur=move |_| on_blur.run(())
+                />
+                {children.map(|c| c())}
+            </div>
             <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
         </div>
     }

@@ -23,7 +23,7 @@ pub fn Receipt(
         .map(|c| format!("{} ending in {}", capitalise(&c.brand), c.last4));
     let amount = format_money(session.total_due_today, &session.currency, &locale);
     let next = session.success_redirect_url.clone().map(|url| {
-        view! { <a class="co-button-link" href=url>{format!("Continue to {}", session.merchant_name)}</a> }
+        view! { <a class="cw-button" href=url>{format!("Continue to {}", session.merchant_name)}</a> }
     });
     view! {
         <section class="co-status co-status-success" aria-labelledby="co-status-title">
@@ -47,7 +47,7 @@ pub fn Expired(
     session: HostedCheckoutSession,
 ) -> impl IntoView {
     let back = session.cancel_url.clone().map(|url| {
-        view! { <a class="co-button-link" href=url>{format!("Return to {}", session.merchant_name)}</a> }
+        view! { <a class="cw-button" href=url>{format!("Return to {}", session.merchant_name)}</a> }
     });
     view! {
         <section class="co-status" aria-labelledby="co-status-title">
@@ -68,7 +68,7 @@ pub fn Processing(
         <section class="co-status" aria-labelledby="co-status-title">
             <h1 id="co-status-title">"Your payment is processing"</h1>
             <p role="status">"This can take a few seconds. Don't pay again."</p>
-            <button type="button" class="co-button-link" on:click=move |_| on_refresh.run(())>"Check again"</button>
+            <button type="button" class="cw-button" on:click=move |_| on_refresh.run(())>"Check again"</button>
         </section>
     }
 }
@@ -96,7 +96,7 @@ pub fn LoadFailed(
         <section class="co-status" aria-labelledby="co-status-title">
             <h1 id="co-status-title">"We couldn't load this checkout"</h1>
             <p role="alert">{error.message()}</p>
-            <button type="button" class="co-button-link" on:click=move |_| on_retry.run(())>"Try again"</button>
+            <button type="button" class="cw-button" on:click=move |_| on_retry.run(())>"Try again"</button>
         </section>
     }
 }

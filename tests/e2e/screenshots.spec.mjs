@@ -34,4 +34,9 @@ test('screenshots of the store, the hosted checkout and the success page', async
   await page.waitForURL(/\/success\?session_id=cs_/);
   await expect(page.getByTestId('session-status')).toHaveText('succeeded');
   await page.screenshot({ path: shot('success') });
+
+  const id = new URL(page.url()).searchParams.get('session_id');
+  await page.goto(`/checkout/${id}`);
+  await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
+  await page.screenshot({ path: shot('receipt') });
 });
