@@ -37,6 +37,55 @@ pub struct CreateProductCheckoutSessionParams {
     /// Name of the resulting purchase or subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_name: Option<String>,
+    /// Several prices in one checkout (instead of `price_id` / `price_slug`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItemParams>>,
+    /// The merchant's own reference, returned on the session, the purchase and webhooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Prefills the email on the hosted page and locks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// Prefills a discount code on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// Shows a discount-code field on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_promotion_codes: Option<bool>,
+    /// Whether the hosted page asks for a billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address_collection: Option<BillingAddressCollection>,
+    /// Free-trial days for a subscription price (overrides the price's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_days: Option<f64>,
+    /// When the session stops accepting payment, epoch milliseconds (default: 24 h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
+}
+
+/// One price of a multi-line checkout.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemParams {
+    /// The price's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// The price's slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_slug: Option<String>,
+    /// Units of it (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+}
+
+/// Whether the hosted page collects a billing address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillingAddressCollection {
+    /// Only when the payment method needs it.
+    Auto,
+    /// Always.
+    Required,
 }
 
 /// Which price a checkout is for.
@@ -209,12 +258,70 @@ pub struct CheckoutSession {
     /// Live or test mode.
     #[serde(default)]
     pub livemode: bool,
+    /// The merchant's own reference (superset: Creem's `request_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Epoch milliseconds after which the session cannot be paid.
     pub expires: i64,
     /// Epoch milliseconds.
     pub created_at: i64,
     /// Epoch milliseconds.
     pub updated_at: i64,
+}
+
+/// The body of the platform API's `POST /api/v1/checkout-sessions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformCreateCheckoutSession {
+    /// The session to create.
+    pub checkout_session: PlatformCheckoutSessionInput,
+}
+
+/// What a server SDK (`@flowglad/node`) sends to create a session. The
+/// product-checkout superset fields of [`CreateProductCheckoutSessionParams`]
+/// are accepted too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformCheckoutSessionInput {
+    /// `product`, `add_payment_method` or `activate_subscription`.
+    #[serde(rename = "type")]
+    pub session_type: CheckoutSessionType,
+    /// The merchant's id for the customer (absent for anonymous product sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_external_id: Option<String>,
+    /// A product checkout without a customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous: Option<bool>,
+    /// The subscription an added card or an activation is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_subscription_id: Option<String>,
+    /// Move every current subscription to the newly added card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automatically_update_subscriptions: Option<bool>,
+    /// Keep an existing subscription's billing cycle anchor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_billing_cycle_anchor: Option<bool>,
+    /// The product-checkout fields (price, quantity, URLs, metadata, superset).
+    #[serde(flatten)]
+    pub product: CreateProductCheckoutSessionParams,
+}
+
+/// The platform API's list of sessions (`GET /api/v1/checkout-sessions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutSessionList {
+    /// This page of sessions, newest first.
+    pub data: Vec<CheckoutSession>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Sessions matching the filters, over all pages.
+    pub total: u64,
+    /// The cursor this page was read at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_cursor: Option<String>,
+    /// Pass as `cursor` to read the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// `data` of a successful create: the session and the hosted page to send the customer to.

@@ -5,6 +5,7 @@
 //! the server can rely on the exact same shapes and rules.
 #![deny(missing_docs)]
 
+pub mod billing;
 pub mod card;
 pub mod checkout;
 pub mod email;
@@ -15,9 +16,16 @@ pub mod money;
 pub mod pricing;
 pub mod redirect;
 
+pub use billing::{
+    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
+    CreateAddPaymentMethodCheckoutSessionParams, Customer, CustomerBilling, Invoice, InvoiceLineItem,
+    InvoiceWithLineItems, PaymentMethod, Purchase, Subscription, SubscriptionResponse, SubscriptionStatus,
+    UncancelSubscriptionParams,
+};
 pub use checkout::{
-    CheckoutSession, CheckoutSessionStatus, CheckoutSessionType, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, PriceRef,
+    BillingAddressCollection, CheckoutSession, CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, LineItemParams, PlatformCheckoutSessionInput,
+    PlatformCreateCheckoutSession, PriceRef,
 };
 pub use envelope::{ErrorBody, RouteResponse};
 pub use error_code::ErrorCode;
@@ -35,7 +43,24 @@ pub mod action {
     pub const CUSTOMERS_BILLING: &str = "customers/billing";
     /// Create a product checkout session.
     pub const CHECKOUT_SESSIONS_CREATE: &str = "checkout-sessions/create";
+    /// Create a session that saves a payment method.
+    pub const CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD: &str = "checkout-sessions/create-add-payment-method";
+    /// Create a session that starts billing an existing subscription.
+    pub const CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION: &str = "checkout-sessions/create-activate-subscription";
+    /// Cancel a subscription (now or at period end).
+    pub const SUBSCRIPTIONS_CANCEL: &str = "subscriptions/cancel";
+    /// Undo a scheduled cancellation.
+    pub const SUBSCRIPTIONS_UNCANCEL: &str = "subscriptions/uncancel";
+    /// List the customer's payment methods.
+    pub const PAYMENT_METHODS_LIST: &str = "payment-methods/list";
+    /// List the customer's invoices.
+    pub const INVOICES_LIST: &str = "invoices/list";
+    /// List the customer's purchases.
+    pub const PURCHASES_LIST: &str = "purchases/list";
 }
+
+/// The header carrying a create call's idempotency key.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// The token in a success or cancel URL that is replaced by the session id.
 pub const CHECKOUT_SESSION_ID_PLACEHOLDER: &str = "{CHECKOUT_SESSION_ID}";

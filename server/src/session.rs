@@ -222,6 +222,7 @@ impl StoredSession {
             session_type: self.session_type,
             status: self.status,
             price_id: Some(self.price_id.clone()),
+            request_id: None,
             quantity: Some(self.quantity),
             customer_id: self.customer_id.clone(),
             customer_email: self.customer_email.clone(),

@@ -100,6 +100,7 @@ impl CheckoutSessionParams {
             cancel_url: Some(cancel_url),
             output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
+            ..Default::default()
         })
     }
 }

@@ -1,0 +1,649 @@
+//! A customer's billing details and the billing-panel actions, in
+//! `@flowglad/node`'s shapes (`CustomerRetrieveBillingResponse` and friends).
+//!
+//! As with the pricing model, reading is lenient (optional fields default,
+//! unknown enum values are kept as `Other`) so the widget works with any
+//! Flowglad-compatible server, and writing emits the fields Flowglad's clients
+//! read.
+
+use crate::{IntervalUnit, PriceType, PricingModel};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A customer of the merchant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// Platform id.
+    pub id: String,
+    /// The merchant's own id for the customer.
+    #[serde(default)]
+    pub external_id: String,
+    /// Email address.
+    #[serde(default)]
+    pub email: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Archived customers cannot buy.
+    #[serde(default)]
+    pub archived: bool,
+    /// Web domain, if the customer is a company.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Icon image.
+    #[serde(default, rename = "iconURL")]
+    pub icon_url: Option<String>,
+    /// Logo image.
+    #[serde(default, rename = "logoURL")]
+    pub logo_url: Option<String>,
+    /// Prefix of the customer's invoice numbers.
+    #[serde(default)]
+    pub invoice_number_base: Option<String>,
+    /// Linked platform user.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Billing address (kept opaque).
+    #[serde(default)]
+    pub billing_address: Option<Value>,
+    /// The selling organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// The customer's pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// Where a subscription is in its life.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionStatus {
+    /// In a free trial.
+    Trialing,
+    /// Paid and running.
+    Active,
+    /// A payment failed; retrying.
+    PastDue,
+    /// Payments failed for good.
+    Unpaid,
+    /// Ends at the end of the current period.
+    CancellationScheduled,
+    /// Waiting for its first payment.
+    Incomplete,
+    /// The first payment never came.
+    IncompleteExpired,
+    /// Ended.
+    Canceled,
+    /// Paused by the merchant.
+    Paused,
+    /// A status this version does not know.
+    #[serde(other)]
+    Other,
+}
+
+impl SubscriptionStatus {
+    /// Whether the subscription currently grants access (Flowglad's "current").
+    pub fn is_current(&self) -> bool {
+        matches!(self, Self::Trialing | Self::Active | Self::PastDue | Self::CancellationScheduled)
+    }
+}
+
+/// A subscription with its details (`StandardSubscriptionDetails`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    /// Platform id.
+    pub id: String,
+    /// The subscribed customer.
+    #[serde(default)]
+    pub customer_id: String,
+    /// The subscribed price.
+    #[serde(default)]
+    pub price_id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Lifecycle state.
+    pub status: SubscriptionStatus,
+    /// Whether it currently grants access.
+    #[serde(default)]
+    pub current: bool,
+    /// Whether it renews (non-renewing subscriptions end by themselves).
+    #[serde(default = "yes")]
+    pub renews: bool,
+    /// Billing interval unit.
+    #[serde(default)]
+    pub interval: Option<IntervalUnit>,
+    /// Interval units per period.
+    #[serde(default)]
+    pub interval_count: Option<u32>,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub start_date: i64,
+    /// Start of the current period, epoch milliseconds.
+    #[serde(default)]
+    pub current_billing_period_start: Option<i64>,
+    /// End of the current period (the renewal date), epoch milliseconds.
+    #[serde(default)]
+    pub current_billing_period_end: Option<i64>,
+    /// End of the free trial, epoch milliseconds.
+    #[serde(default)]
+    pub trial_end: Option<i64>,
+    /// When a scheduled cancellation takes effect, epoch milliseconds.
+    #[serde(default)]
+    pub cancel_scheduled_at: Option<i64>,
+    /// When it was canceled, epoch milliseconds.
+    #[serde(default)]
+    pub canceled_at: Option<i64>,
+    /// Why it was canceled.
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
+    /// The card charged at renewal.
+    #[serde(default)]
+    pub default_payment_method_id: Option<String>,
+    /// The card tried when the default fails.
+    #[serde(default)]
+    pub backup_payment_method_id: Option<String>,
+    /// Billing cycle anchor, epoch milliseconds.
+    #[serde(default)]
+    pub billing_cycle_anchor_date: Option<i64>,
+    /// Items billed each period (kept opaque).
+    #[serde(default)]
+    pub subscription_items: Vec<Value>,
+    /// Merchant metadata.
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+    /// Free plans are never charged.
+    #[serde(default)]
+    pub is_free_plan: Option<bool>,
+    /// Never charge (managed elsewhere).
+    #[serde(default)]
+    pub do_not_charge: Option<bool>,
+    /// Bill at the start of each period instead of the end.
+    #[serde(default)]
+    pub run_billing_at_period_start: Option<bool>,
+    /// The subscription that replaced this one.
+    #[serde(default)]
+    pub replaced_by_subscription_id: Option<String>,
+    /// The selling organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A saved payment method (`PaymentMethodClientSelectSchema`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethod {
+    /// Platform id.
+    pub id: String,
+    /// The owning customer.
+    #[serde(default)]
+    pub customer_id: String,
+    /// `card`, `link`, `us_bank_account` or `sepa_debit`.
+    #[serde(rename = "type", default = "card_type")]
+    pub method_type: String,
+    /// Whether it is the customer's default.
+    #[serde(default)]
+    pub default: bool,
+    /// Name, email and address on the method (kept opaque).
+    #[serde(default)]
+    pub billing_details: Value,
+    /// Method-specific data; for cards `brand`, `last4`, `expMonth`, `expYear`.
+    #[serde(default)]
+    pub payment_method_data: Map<String, Value>,
+    /// Merchant metadata.
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+fn card_type() -> String {
+    "card".to_owned()
+}
+
+impl PaymentMethod {
+    /// Brand, last four digits and expiry of a card, read from
+    /// `paymentMethodData` in either camelCase or Stripe's snake_case.
+    pub fn card(&self) -> Option<crate::hosted::CardSummary> {
+        let data = &self.payment_method_data;
+        let text = |k: &str| data.get(k).and_then(Value::as_str).map(str::to_owned);
+        let number = |a: &str, b: &str| {
+            data.get(a)
+                .or_else(|| data.get(b))
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        Some(crate::hosted::CardSummary {
+            brand: text("brand")?,
+            last4: text("last4")?,
+            exp_month: number("expMonth", "exp_month")?,
+            exp_year: number("expYear", "exp_year")?,
+        })
+    }
+}
+
+/// A purchase: what a customer bought, one-time or recurring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Purchase {
+    /// Platform id.
+    pub id: String,
+    /// The buyer.
+    #[serde(default)]
+    pub customer_id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// The price bought.
+    #[serde(default)]
+    pub price_id: String,
+    /// How that price charges.
+    #[serde(default = "single_payment")]
+    pub price_type: PriceType,
+    /// Units bought.
+    #[serde(default = "one")]
+    pub quantity: u32,
+    /// `open`, `pending`, `failed`, `paid`, `refunded`, `partial_refund` or `fraudulent`.
+    #[serde(default)]
+    pub status: String,
+    /// Amount of the first invoice, minor units.
+    #[serde(default)]
+    pub first_invoice_value: i64,
+    /// Total value for one-time purchases, minor units.
+    #[serde(default)]
+    pub total_purchase_value: Option<i64>,
+    /// Amount per period for subscription purchases, minor units.
+    #[serde(default)]
+    pub price_per_billing_cycle: Option<i64>,
+    /// Interval unit for subscription purchases.
+    #[serde(default)]
+    pub interval_unit: Option<IntervalUnit>,
+    /// Interval units per period for subscription purchases.
+    #[serde(default)]
+    pub interval_count: Option<u32>,
+    /// Trial length for subscription purchases.
+    #[serde(default)]
+    pub trial_period_days: Option<u32>,
+    /// When it was bought, epoch milliseconds.
+    #[serde(default)]
+    pub purchase_date: Option<i64>,
+    /// When it ended, epoch milliseconds.
+    #[serde(default)]
+    pub end_date: Option<i64>,
+    /// Merchant metadata (`outputMetadata` of the checkout).
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+    /// Hidden from the customer.
+    #[serde(default)]
+    pub archived: Option<bool>,
+    /// Bank transfer only.
+    #[serde(default)]
+    pub bank_payment_only: Option<bool>,
+    /// Ordering among purchases.
+    #[serde(default)]
+    pub position: i64,
+    /// Proposal text.
+    #[serde(default)]
+    pub proposal: Option<String>,
+    /// Billing cycle anchor, epoch milliseconds.
+    #[serde(default)]
+    pub billing_cycle_anchor: Option<i64>,
+    /// Billing address (kept opaque).
+    #[serde(default)]
+    pub billing_address: Option<Value>,
+    /// The selling organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+fn single_payment() -> PriceType {
+    PriceType::SinglePayment
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// An invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invoice {
+    /// Platform id.
+    pub id: String,
+    /// The billed customer.
+    #[serde(default)]
+    pub customer_id: String,
+    /// Human number, e.g. `ACME-0001`.
+    #[serde(default)]
+    pub invoice_number: String,
+    /// `draft`, `open`, `paid`, `uncollectible`, `void`, `refunded`, …
+    #[serde(default)]
+    pub status: String,
+    /// `purchase`, `subscription` or `standalone`.
+    #[serde(rename = "type", default)]
+    pub invoice_type: String,
+    /// ISO 4217 code.
+    #[serde(default)]
+    pub currency: String,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub invoice_date: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub due_date: Option<i64>,
+    /// Sum of the line items, minor units.
+    #[serde(default)]
+    pub subtotal: Option<i64>,
+    /// Tax, minor units.
+    #[serde(default)]
+    pub tax_amount: Option<i64>,
+    /// The purchase billed (purchase invoices).
+    #[serde(default)]
+    pub purchase_id: Option<String>,
+    /// The subscription billed (subscription invoices).
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// Note to the customer.
+    #[serde(default)]
+    pub memo: Option<String>,
+    /// Downloadable invoice.
+    #[serde(default, rename = "pdfURL")]
+    pub pdf_url: Option<String>,
+    /// Downloadable receipt.
+    #[serde(default, rename = "receiptPdfURL")]
+    pub receipt_pdf_url: Option<String>,
+    /// The selling organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// One line of an invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceLineItem {
+    /// Platform id.
+    pub id: String,
+    /// The invoice it belongs to.
+    #[serde(default)]
+    pub invoice_id: String,
+    /// What was billed.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Price per unit, minor units.
+    #[serde(default)]
+    pub price: i64,
+    /// The catalog price, when there is one.
+    #[serde(default)]
+    pub price_id: Option<String>,
+    /// Units billed.
+    #[serde(default = "one")]
+    pub quantity: u32,
+    /// `static` or `usage`.
+    #[serde(rename = "type", default)]
+    pub line_type: String,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// An invoice with its lines, as `customers/billing` lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceWithLineItems {
+    /// The invoice.
+    pub invoice: Invoice,
+    /// Its lines.
+    #[serde(default)]
+    pub invoice_line_items: Vec<InvoiceLineItem>,
+}
+
+/// `data` of `customers/billing`: everything a billing panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerBilling {
+    /// The signed-in customer.
+    pub customer: Customer,
+    /// All their subscriptions.
+    #[serde(default)]
+    pub subscriptions: Vec<Subscription>,
+    /// The subscription that currently grants access, if any.
+    #[serde(default)]
+    pub current_subscription: Option<Subscription>,
+    /// Every subscription that currently grants access.
+    #[serde(default)]
+    pub current_subscriptions: Option<Vec<Subscription>>,
+    /// What they bought.
+    #[serde(default)]
+    pub purchases: Vec<Purchase>,
+    /// Their invoices with lines.
+    #[serde(default)]
+    pub invoices: Vec<InvoiceWithLineItems>,
+    /// Their saved payment methods.
+    #[serde(default)]
+    pub payment_methods: Vec<PaymentMethod>,
+    /// The pricing model that applies to them.
+    pub pricing_model: PricingModel,
+    /// The same pricing model under its old name (Flowglad still sends both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<PricingModel>,
+    /// A page where the customer manages billing themselves.
+    #[serde(default)]
+    pub billing_portal_url: Option<String>,
+}
+
+/// When a cancellation takes effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationTiming {
+    /// Keep access until the paid period ends.
+    AtEndOfCurrentBillingPeriod,
+    /// End now.
+    Immediately,
+}
+
+/// The `cancellation` member of `subscriptions/cancel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    /// When it takes effect.
+    pub timing: CancellationTiming,
+}
+
+/// Body of `subscriptions/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelSubscriptionParams {
+    /// The subscription.
+    pub id: String,
+    /// When.
+    pub cancellation: Cancellation,
+}
+
+/// Body of `subscriptions/uncancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UncancelSubscriptionParams {
+    /// The subscription whose scheduled cancellation is undone.
+    pub id: String,
+}
+
+/// `data` of `subscriptions/cancel` and `subscriptions/uncancel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionResponse {
+    /// The subscription after the change.
+    pub subscription: Subscription,
+}
+
+/// Body of `checkout-sessions/create-add-payment-method`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAddPaymentMethodCheckoutSessionParams {
+    /// Where to go after saving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Where to go on cancel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// Make the new card this subscription's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_subscription_id: Option<String>,
+    /// Copied onto the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Name of the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_name: Option<String>,
+}
+
+/// Body of `checkout-sessions/create-activate-subscription`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateActivateSubscriptionCheckoutSessionParams {
+    /// Where to go after paying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Where to go on cancel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// The subscription to start billing (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_subscription_id: Option<String>,
+    /// The price to bill it at, when it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// Copied onto the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Name of the result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_flowglad_subscription_and_keeps_unknown_statuses() {
+        let s: Subscription = serde_json::from_str(
+            r#"{"id":"sub_1","customerId":"c","priceId":"p","status":"cancellation_scheduled","current":true,
+                "renews":true,"interval":"month","intervalCount":1,"startDate":1,"currentBillingPeriodEnd":99,
+                "subscriptionItems":[],"createdAt":1,"updatedAt":2,"livemode":false,"organizationId":"o",
+                "pricingModelId":"pm","name":null,"backupPaymentMethodId":null,"cancellationReason":null,
+                "defaultPaymentMethodId":null,"doNotCharge":null,"isFreePlan":null,"replacedBySubscriptionId":null,
+                "runBillingAtPeriodStart":null}"#,
+        )
+        .unwrap();
+        assert_eq!(s.status, SubscriptionStatus::CancellationScheduled);
+        assert!(s.status.is_current());
+        assert_eq!(s.current_billing_period_end, Some(99));
+        let odd: Subscription = serde_json::from_str(r#"{"id":"s","status":"hibernating"}"#).unwrap();
+        assert_eq!(odd.status, SubscriptionStatus::Other);
+        assert!(!odd.status.is_current());
+    }
+
+    #[test]
+    fn card_details_come_from_payment_method_data_in_either_casing() {
+        let camel: PaymentMethod = serde_json::from_str(
+            r#"{"id":"pm","type":"card","paymentMethodData":{"brand":"visa","last4":"4242","expMonth":12,"expYear":2030}}"#,
+        )
+        .unwrap();
+        let snake: PaymentMethod = serde_json::from_str(
+            r#"{"id":"pm","paymentMethodData":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}"#,
+        )
+        .unwrap();
+        assert_eq!(camel.card(), snake.card());
+        assert_eq!(camel.card().unwrap().last4, "4242");
+        let bank: PaymentMethod = serde_json::from_str(r#"{"id":"pm","type":"sepa_debit"}"#).unwrap();
+        assert_eq!(bank.card(), None);
+    }
+
+    #[test]
+    fn cancel_params_use_flowglad_timing_names() {
+        let p = CancelSubscriptionParams {
+            id: "sub_1".into(),
+            cancellation: Cancellation { timing: CancellationTiming::AtEndOfCurrentBillingPeriod },
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"id":"sub_1","cancellation":{"timing":"at_end_of_current_billing_period"}})
+        );
+    }
+
+    #[test]
+    fn billing_reads_with_only_the_essentials() {
+        let b: CustomerBilling = serde_json::from_str(
+            r#"{"customer":{"id":"cus_1"},"pricingModel":{"id":"pm"},"invoices":[{"invoice":{"id":"inv_1"},"invoiceLineItems":[{"id":"li","price":500}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(b.customer.id, "cus_1");
+        assert_eq!(b.invoices[0].invoice_line_items[0].quantity, 1);
+        assert!(b.current_subscription.is_none());
+    }
+}
