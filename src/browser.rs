@@ -27,6 +27,40 @@ pub fn browser_locale() -> String {
         .unwrap_or_else(|| "en-US".to_owned())
 }
 
+/// 128 random bits as 32 hex digits, from the browser's CSPRNG
+/// (`crypto.getRandomValues` works in insecure contexts too, unlike `randomUUID`).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No Web Crypto (not a browser): still unique enough to tell calls apart.
+        let now = js_sys::Date::now().to_bits().to_le_bytes();
+        let noise = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        bytes[..8].copy_from_slice(&now);
+        bytes[8..12].copy_from_slice(&noise.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The page's `document.cookie` (empty when unreadable).
+pub fn cookies() -> String {
+    html_document().and_then(|d| d.cookie().ok()).unwrap_or_default()
+}
+
+/// Sets one cookie (`document.cookie = …`).
+pub fn set_cookie(cookie: &str) {
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(cookie);
+    }
+}
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
+}
+
 /// Sets the document title.
 pub fn set_title(title: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {

@@ -4,15 +4,24 @@
 use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
 use checkout_protocol::{
-    action, ConfirmPaymentRequest, ConfirmPaymentResponse, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, HostedCheckoutSession, PricingModelResponse,
+    action, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, CustomerBilling, HostedCheckoutSession,
+    PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, IDEMPOTENCY_KEY_HEADER,
 };
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The server route prefix Flowglad's SDKs use by default.
 pub const DEFAULT_SERVER_ROUTE: &str = "/api/billing";
+
+/// A call in flight, shared by every identical caller.
+type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;
 
 /// A client for one server route (`POST {route}/{action}`).
 #[derive(Clone)]
@@ -20,6 +29,7 @@ pub struct BillingClient {
     route: String,
     headers: Vec<(String, String)>,
     transport: SharedTransport,
+    in_flight: Rc<RefCell<HashMap<String, InFlight>>>,
 }
 
 impl BillingClient {
@@ -27,7 +37,7 @@ impl BillingClient {
     pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
         let route = route.trim().trim_end_matches('/');
         let route = if route.is_empty() { DEFAULT_SERVER_ROUTE } else { route };
-        Self { route: route.to_owned(), headers, transport }
+        Self { route: route.to_owned(), headers, transport, in_flight: Rc::default() }
     }
 
     /// The route prefix in use.
@@ -35,18 +45,47 @@ impl BillingClient {
         &self.route
     }
 
-    /// Calls one action and reads its envelope.
+    /// Calls a read-only action and reads its envelope.
     pub async fn call<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
-        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
-        headers.extend(self.headers.iter().cloned());
-        let request = HttpRequest {
-            method: HttpMethod::Post,
-            url: format!("{}/{}", self.route, action),
-            headers,
-            body: Some(body),
+        read_response(self.transport.send(self.request(action, body, None)).await)
+    }
+
+    /// Calls an action that changes something. An identical call (same action
+    /// and body) made while this one is in flight joins it instead of sending
+    /// again, and every request carries an `Idempotency-Key`, so a double
+    /// click can never create two sessions.
+    pub async fn call_once<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
+        let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
+        let fingerprint = format!("{action}\n{body}");
+        let existing = self.in_flight.borrow().get(&fingerprint).cloned();
+        let call = match existing {
+            Some(call) => call,
+            None => {
+                let request = self.request(action, body, Some(crate::browser::random_token()));
+                let send = self.transport.send(request);
+                let call = async move { read_response::<Value>(send.await) }.boxed_local().shared();
+                self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
+                call
+            }
         };
-        read_response(self.transport.send(request).await)
+        let result = call.clone().await;
+        {
+            let mut in_flight = self.in_flight.borrow_mut();
+            if in_flight.get(&fingerprint).is_some_and(|c| c.ptr_eq(&call)) {
+                in_flight.remove(&fingerprint);
+            }
+        }
+        result.and_then(|data| serde_json::from_value(data).map_err(|_| BillingError::InvalidResponse))
+    }
+
+    fn request(&self, action: &str, body: String, idempotency_key: Option<String>) -> HttpRequest {
+        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        if let Some(key) = idempotency_key {
+            headers.push((IDEMPOTENCY_KEY_HEADER.to_owned(), key));
+        }
+        headers.extend(self.headers.iter().cloned());
+        HttpRequest { method: HttpMethod::Post, url: format!("{}/{}", self.route, action), headers, body: Some(body) }
     }
 
     /// `pricing-models/retrieve`.
@@ -54,12 +93,46 @@ impl BillingClient {
         self.call(action::PRICING_MODELS_RETRIEVE, &serde_json::json!({})).await
     }
 
+    /// `customers/billing`.
+    pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
+        self.call(action::CUSTOMERS_BILLING, &serde_json::json!({})).await
+    }
+
     /// `checkout-sessions/create`.
     pub async fn create_checkout_session(
         &self,
         params: &CreateProductCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call(action::CHECKOUT_SESSIONS_CREATE, params).await
+        self.call_once(action::CHECKOUT_SESSIONS_CREATE, params).await
+    }
+
+    /// `checkout-sessions/create-add-payment-method`.
+    pub async fn create_add_payment_method_checkout_session(
+        &self,
+        params: &CreateAddPaymentMethodCheckoutSessionParams,
+    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
+        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, params).await
+    }
+
+    /// `checkout-sessions/create-activate-subscription`.
+    pub async fn create_activate_subscription_checkout_session(
+        &self,
+        params: &CreateActivateSubscriptionCheckoutSessionParams,
+    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
+        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION, params).await
+    }
+
+    /// `subscriptions/cancel`.
+    pub async fn cancel_subscription(&self, params: &CancelSubscriptionParams) -> Result<SubscriptionResponse, BillingError> {
+        self.call_once(action::SUBSCRIPTIONS_CANCEL, params).await
+    }
+
+    /// `subscriptions/uncancel`.
+    pub async fn uncancel_subscription(
+        &self,
+        params: &UncancelSubscriptionParams,
+    ) -> Result<SubscriptionResponse, BillingError> {
+        self.call_once(action::SUBSCRIPTIONS_UNCANCEL, params).await
     }
 }
 

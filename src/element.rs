@@ -141,7 +141,7 @@ fn connected(element: HtmlElement) {
                 {move || {
                     let cfg = config.get();
                     view! {
-                        <BillingProvider server_route=cfg.server_route.clone()>
+                        <BillingProvider server_route=cfg.server_route.clone() load_billing=false>
                             <WidgetBody config=cfg.clone()/>
                         </BillingProvider>
                     }
@@ -211,7 +211,7 @@ fn WidgetBody(config: ElementConfig) -> impl IntoView {
         match billing.state.get() {
             BillingState::Loading => view! { <div class="cw-card cw-card-skeleton" aria-busy="true" aria-label="Loading price"></div> }.into_any(),
             BillingState::Error(errors) => problem(errors.first().map(|e| e.message()).unwrap_or_default()),
-            BillingState::Loaded(data) => {
+            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
                 let model = &data.pricing_model;
                 let found = match (&config.price_slug, &config.price_id) {
                     (Some(slug), _) => model.price_by_slug(slug),

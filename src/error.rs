@@ -71,6 +71,14 @@ impl BillingError {
         Self::Validation { code, message: message.into() }
     }
 
+    /// The HTTP status the server answered with, if it answered.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } | Self::Http { status } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same call again might succeed.
     pub fn is_retryable(&self) -> bool {
         match self {

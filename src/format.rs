@@ -36,6 +36,19 @@ pub fn price_label(price: &Price, locale: &str) -> String {
     }
 }
 
+/// A date as people read it in `locale`, e.g. "Dec 21, 2026".
+pub fn format_date(epoch_ms: i64, locale: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if let Some(text) = crate::intl::DateTimeFormat::medium_date(locale).and_then(|f| f.format_epoch_ms(epoch_ms)) {
+            return text;
+        }
+    }
+    let _ = locale;
+    let days = epoch_ms.div_euclid(86_400_000);
+    format!("day {days} since 1970")
+}
+
 /// "14-day free trial" for a price with a trial.
 pub fn trial_phrase(days: u32) -> String {
     if days == 1 { "1-day free trial".to_owned() } else { format!("{days}-day free trial") }

@@ -19,6 +19,34 @@ extern "C" {
 
     #[wasm_bindgen(method, js_class = "NumberFormat", js_name = resolvedOptions)]
     fn resolved_options(this: &NumberFormat) -> Object;
+
+    /// `Intl.DateTimeFormat`.
+    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
+    pub type DateTimeFormat;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
+    fn construct_date(locales: &Array, options: &Object) -> Result<DateTimeFormat, JsValue>;
+
+    /// Formats a date.
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = format, catch)]
+    fn format_date(this: &DateTimeFormat, date: &js_sys::Date) -> Result<String, JsValue>;
+}
+
+impl DateTimeFormat {
+    /// A `dateStyle: "medium"` formatter ("Dec 21, 2026", "21.12.2026") for
+    /// `locale`, falling back to the browser default for an invalid tag.
+    pub fn medium_date(locale: &str) -> Option<Self> {
+        let options = Object::new();
+        set(&options, "dateStyle", "medium");
+        Self::construct_date(&locales(locale), &options)
+            .or_else(|_| Self::construct_date(&Array::new(), &options))
+            .ok()
+    }
+
+    /// Formats epoch milliseconds; `None` when out of the Date range.
+    pub fn format_epoch_ms(&self, epoch_ms: i64) -> Option<String> {
+        self.format_date(&js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64))).ok()
+    }
 }
 
 impl NumberFormat {

@@ -20,9 +20,10 @@ pub mod routes;
 pub mod transport;
 
 pub use billing::{
-    use_billing, BillingData, BillingProvider, BillingState, CheckoutSessionCreated, CheckoutSessionParams,
+    use_billing, use_billing_with_options, use_locale, ActivateSubscriptionParams, AddPaymentMethodParams, BillingData,
+    BillingProvider, BillingState, CheckoutSessionCreated, CheckoutSessionParams, LineItem, UseBillingOptions,
     UseBillingReturn,
 };
 pub use checkout_protocol as protocol;
-pub use components::{CheckoutButton, PriceCard};
+pub use components::{CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable};
 pub use error::BillingError;

@@ -2,7 +2,11 @@
 //! driven the way a person would, against a fake server route.
 
 use checkout_widget::transport::{HttpRequest, HttpResponse, SharedTransport, Transport, TransportError};
-use checkout_widget::{element, BillingProvider, BillingState, CheckoutButton, CheckoutSessionParams, UseBillingReturn};
+use checkout_widget::protocol::CancellationTiming;
+use checkout_widget::{
+    element, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState, CheckoutButton,
+    CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods, PricingTable, UseBillingReturn,
+};
 use futures::future::LocalBoxFuture;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -22,6 +26,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct FakeServer {
     answers: RefCell<Vec<(String, Result<HttpResponse, TransportError>)>>,
     requests: RefCell<Vec<HttpRequest>>,
+    /// Milliseconds every answer takes, so calls can overlap.
+    delay_ms: std::cell::Cell<u32>,
 }
 
 impl FakeServer {
@@ -54,7 +60,13 @@ impl Transport for FakeServer {
             .map(|(_, a)| a.clone())
             .unwrap_or(Ok(HttpResponse { status: 404, body: String::new() }));
         self.requests.borrow_mut().push(request);
-        Box::pin(async move { answer })
+        let delay = self.delay_ms.get();
+        Box::pin(async move {
+            if delay > 0 {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+            }
+            answer
+        })
     }
 }
 
@@ -62,12 +74,38 @@ fn shared(server: &Rc<FakeServer>) -> SharedTransport {
     server.clone()
 }
 
-const PRICING: &str = r#"{"data":{"source":"default","pricingModel":{"id":"pm_demo","name":"Acme Cloud pricing","products":[
+const PRICING_MODEL: &str = r#"{"id":"pm_demo","name":"Acme Cloud pricing","products":[
+  {"id":"prod_pro","slug":"pro","name":"Pro","prices":[
+    {"id":"price_pro_monthly","slug":"pro-monthly","type":"subscription","unitPrice":1200,"currency":"USD","intervalUnit":"month","intervalCount":1,"trialPeriodDays":14,"isDefault":true},
+    {"id":"price_pro_yearly","slug":"pro-yearly","type":"subscription","unitPrice":12000,"currency":"USD","intervalUnit":"year","intervalCount":1}]},
   {"id":"prod_onboarding","slug":"onboarding","name":"Onboarding","description":"A guided setup session.","prices":[
     {"id":"price_onboarding","slug":"onboarding","type":"single_payment","unitPrice":4900,"currency":"USD","isDefault":true}]},
   {"id":"prod_credits","slug":"credits","name":"Credits","singularQuantityLabel":"credit pack","pluralQuantityLabel":"credit packs","prices":[
     {"id":"price_credits_jpy","slug":"credits-jpy","type":"single_payment","unitPrice":1200,"currency":"JPY"}]}
-]}}}"#;
+]}"#;
+
+/// `pricing-models/retrieve`'s answer.
+fn pricing() -> String {
+    format!(r#"{{"data":{{"source":"default","pricingModel":{PRICING_MODEL}}}}}"#)
+}
+
+const SUBSCRIPTION: &str = r#"{"id":"sub_1","customerId":"cus_alice","priceId":"price_pro_monthly","status":"active",
+  "current":true,"renews":true,"interval":"month","intervalCount":1,"startDate":1790000000000,
+  "currentBillingPeriodStart":1790000000000,"currentBillingPeriodEnd":1792600000000}"#;
+
+/// `customers/billing` for Alice: a Pro subscription, a card, an invoice, a purchase.
+fn alice_billing() -> String {
+    let model = PRICING_MODEL.replace("Acme Cloud pricing", "Alice's pricing");
+    format!(
+        r#"{{"data":{{"customer":{{"id":"cus_alice","externalId":"alice","email":"alice@example.com","name":"Alice Martin"}},
+        "pricingModel":{model},"subscriptions":[{SUBSCRIPTION}],"currentSubscription":{SUBSCRIPTION},
+        "currentSubscriptions":[{SUBSCRIPTION}],
+        "purchases":[{{"id":"pur_1","customerId":"cus_alice","name":"Onboarding","priceId":"price_onboarding","priceType":"single_payment","quantity":1,"status":"paid"}}],
+        "invoices":[{{"invoice":{{"id":"inv_1","invoiceNumber":"ACME-0001","status":"paid","currency":"USD","invoiceDate":1790000000000,"subtotal":1200}},
+          "invoiceLineItems":[{{"id":"li_1","description":"Pro monthly","price":1200,"quantity":1}}]}}],
+        "paymentMethods":[{{"id":"pm_1","type":"card","default":true,"paymentMethodData":{{"brand":"visa","last4":"4242","expMonth":12,"expYear":2030}}}}]}}}}"#
+    )
+}
 
 const CREATED: &str = r#"{"data":{"url":"http://127.0.0.1:9/checkout/cs_test","checkoutSession":{
   "id":"cs_test","type":"product","status":"open","priceId":"price_onboarding","quantity":1,
@@ -166,17 +204,28 @@ fn StateProbe(captured: Captured) -> impl IntoView {
     *captured.lock().unwrap() = Some(billing);
     move || match billing.state.get() {
         BillingState::Loading => "state:loading".to_owned(),
-        BillingState::Loaded(data) => format!("state:loaded:{}", data.pricing_model.name),
+        BillingState::Unauthenticated(data) => format!("state:anonymous:{}", data.pricing_model.name),
+        BillingState::Loaded(data) => format!(
+            "state:loaded:{}:{}",
+            data.pricing_model.name,
+            data.customer.map(|c| c.customer.name.clone()).unwrap_or_default()
+        ),
         BillingState::Error(errors) => format!("state:error:{}", errors.first().map(|e| e.code().to_owned()).unwrap_or_default()),
     }
 }
 
+/// Mounts a provider (pricing model only) around the probe.
 fn mount_probe(stage: &Stage, server: &Rc<FakeServer>) -> (Captured, impl Drop) {
+    mount_probe_with(stage, server, false)
+}
+
+/// Mounts a provider around the probe, loading customer billing when asked.
+fn mount_probe_with(stage: &Stage, server: &Rc<FakeServer>, load_billing: bool) -> (Captured, impl Drop) {
     let captured: Captured = Arc::new(Mutex::new(None));
     let transport = shared(server);
     let c = captured.clone();
     let handle = mount_to(stage.0.clone(), move || {
-        view! { <BillingProvider transport=transport><StateProbe captured=c/></BillingProvider> }
+        view! { <BillingProvider transport=transport load_billing=load_billing><StateProbe captured=c/></BillingProvider> }
     });
     (captured, DropHandle(Some(Box::new(handle))))
 }
@@ -193,10 +242,10 @@ impl Drop for DropHandle {
 #[wasm_bindgen_test]
 async fn use_billing_goes_from_loading_to_loaded() {
     let server = FakeServer::new();
-    server.answer("/api/billing/pricing-models/retrieve", 200, PRICING);
+    server.answer("/api/billing/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let (_billing, _handle) = mount_probe(&stage, &server);
-    wait_until("loaded", || stage.text() == "state:loaded:Acme Cloud pricing").await;
+    wait_until("loaded", || stage.text() == "state:anonymous:Acme Cloud pricing").await;
     let request = &server.requests_to("/pricing-models/retrieve")[0];
     assert_eq!(request.method, checkout_widget::transport::HttpMethod::Post);
     assert_eq!(request.body.as_deref(), Some("{}"));
@@ -249,7 +298,7 @@ async fn use_billing_outside_a_provider_is_an_error_not_a_panic() {
 #[wasm_bindgen_test]
 async fn create_checkout_session_validates_before_sending_anything() {
     let server = FakeServer::new();
-    server.answer("/pricing-models/retrieve", 200, PRICING);
+    server.answer("/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let (captured, _h) = mount_probe(&stage, &server);
     let billing = billing_of(&captured);
@@ -272,7 +321,7 @@ async fn create_checkout_session_validates_before_sending_anything() {
 #[wasm_bindgen_test]
 async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholder() {
     let server = FakeServer::new();
-    server.answer("/pricing-models/retrieve", 200, PRICING);
+    server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/checkout-sessions/create", 200, CREATED);
     let stage = Stage::new();
     let (captured, _h) = mount_probe(&stage, &server);
@@ -298,7 +347,8 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
 #[wasm_bindgen_test]
 async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
     let server = FakeServer::new();
-    server.answer("/pricing-models/retrieve", 200, PRICING);
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 401, r#"{"error":{"message":"Unauthorized"}}"#);
     server.answer(
         "/checkout-sessions/create",
         404,
@@ -487,4 +537,210 @@ async fn custom_element_mounts_in_a_shadow_root_and_unmounts_when_removed() {
     assert_eq!(element::mounted_count(), before + 1, "adding it again works");
     el.remove();
     assert_eq!(element::mounted_count(), before);
+}
+
+// ---------- signed-in billing (issue 3) ----------
+
+fn signed_in_server() -> Rc<FakeServer> {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 200, &alice_billing());
+    server
+}
+
+#[wasm_bindgen_test]
+async fn a_signed_in_customer_gets_their_billing_and_lookups_answer_from_it() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text() == "state:loaded:Alice's pricing:Alice Martin").await;
+    let billing = billing_of(&captured);
+    assert!(billing.is_authenticated());
+    assert_eq!(billing.customer().unwrap().email, "alice@example.com");
+    assert_eq!(billing.current_subscription().unwrap().id, "sub_1");
+    assert_eq!(billing.current_subscriptions().len(), 1);
+    assert_eq!(billing.subscriptions().len(), 1);
+    assert_eq!(billing.payment_methods()[0].card().unwrap().last4, "4242");
+    assert_eq!(billing.invoices()[0].invoice_line_items[0].price, 1200);
+    assert_eq!(billing.purchases()[0].price_id, "price_onboarding");
+    assert!(billing.has_purchased("onboarding"));
+    assert!(!billing.has_purchased("credits"));
+    assert!(!billing.has_purchased("no-such-product"));
+    assert_eq!(billing.get_price("pro-yearly").unwrap().unit_price, 12000);
+    assert!(billing.get_price("nope").is_none());
+    assert_eq!(billing.get_product("credits").unwrap().name, "Credits");
+    assert_eq!(billing.billing_portal_url(), None);
+}
+
+#[wasm_bindgen_test]
+async fn nobody_signed_in_is_a_state_of_its_own_not_an_error() {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 401, r#"{"error":{"code":"customer_required","json":{"message":"Sign in"}}}"#);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("anonymous", || stage.text() == "state:anonymous:Acme Cloud pricing").await;
+    let billing = billing_of(&captured);
+    assert!(billing.loaded() && !billing.is_authenticated());
+    assert!(billing.customer().is_none());
+    assert!(billing.current_subscription().is_none());
+    assert!(!billing.has_purchased("onboarding"));
+}
+
+#[wasm_bindgen_test]
+async fn both_failures_are_kept_when_both_loads_fail() {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 500, "");
+    server.fail("/customers/billing", TransportError::Timeout);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("error", || stage.text().starts_with("state:error:")).await;
+    let codes: Vec<String> = billing_of(&captured).errors().iter().map(|e| e.code().to_owned()).collect();
+    assert_eq!(codes, ["http_error", "timeout"]);
+}
+
+#[wasm_bindgen_test]
+async fn identical_creates_in_flight_are_sent_once_with_an_idempotency_key() {
+    let server = signed_in_server();
+    server.answer("/checkout-sessions/create", 200, CREATED);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+    server.delay_ms.set(50);
+    let params = CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel");
+    let (a, b) = futures::join!(
+        billing.create_checkout_session(params.clone()),
+        billing.create_checkout_session(params.clone())
+    );
+    assert_eq!(a.unwrap().id, "cs_test");
+    assert_eq!(b.unwrap().id, "cs_test");
+    let sent = server.requests_to("/checkout-sessions/create");
+    assert_eq!(sent.len(), 1, "the second identical call joined the first");
+    let key_of = |r: &HttpRequest| {
+        r.headers.iter().find(|(name, _)| name == "Idempotency-Key").map(|(_, v)| v.clone()).expect("an Idempotency-Key")
+    };
+    let first_key = key_of(&sent[0]);
+    assert_eq!(first_key.len(), 32);
+    assert!(first_key.bytes().all(|b| b.is_ascii_hexdigit()));
+
+    // Once settled, the same call is a new request with a new key; a different call never joins.
+    let (c, d) = futures::join!(
+        billing.create_checkout_session(params.clone()),
+        billing.create_checkout_session(params.with_quantity(2))
+    );
+    assert!(c.is_ok() && d.is_ok());
+    let sent = server.requests_to("/checkout-sessions/create");
+    assert_eq!(sent.len(), 3);
+    assert_ne!(key_of(&sent[1]), first_key);
+    assert_ne!(key_of(&sent[1]), key_of(&sent[2]));
+}
+
+#[wasm_bindgen_test]
+async fn cancel_and_uncancel_send_flowglad_bodies_and_reload_the_billing() {
+    let server = signed_in_server();
+    let scheduled = SUBSCRIPTION.replace(r#""status":"active""#, r#""status":"cancellation_scheduled""#);
+    server.answer("/subscriptions/cancel", 200, &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#));
+    server.answer("/subscriptions/uncancel", 200, &format!(r#"{{"data":{{"subscription":{SUBSCRIPTION}}}}}"#));
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+
+    let canceled = billing.cancel_subscription("sub_1", CancellationTiming::AtEndOfCurrentBillingPeriod).await.unwrap();
+    assert_eq!(canceled.status, checkout_widget::protocol::SubscriptionStatus::CancellationScheduled);
+    let body: serde_json::Value =
+        serde_json::from_str(server.requests_to("/subscriptions/cancel")[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, serde_json::json!({"id":"sub_1","cancellation":{"timing":"at_end_of_current_billing_period"}}));
+    wait_until("a reload", || server.requests_to("/customers/billing").len() == 2).await;
+
+    let restored = billing.uncancel_subscription("sub_1").await.unwrap();
+    assert_eq!(restored.status, checkout_widget::protocol::SubscriptionStatus::Active);
+    assert_eq!(server.requests_to("/subscriptions/uncancel")[0].body.as_deref(), Some(r#"{"id":"sub_1"}"#));
+
+    let err = billing.cancel_subscription("  ", CancellationTiming::Immediately).await.unwrap_err();
+    assert_eq!(err.code(), "invalid_request");
+    assert_eq!(server.requests_to("/subscriptions/cancel").len(), 1, "nothing sent for a blank id");
+}
+
+#[wasm_bindgen_test]
+async fn add_payment_method_and_activate_validate_then_send() {
+    let server = signed_in_server();
+    server.answer("/checkout-sessions/create-add-payment-method", 200, &CREATED.replace(r#""type":"product""#, r#""type":"add_payment_method""#));
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+
+    let bad = AddPaymentMethodParams { success_url: "/ok".into(), cancel_url: "javascript:alert(1)".into(), ..Default::default() };
+    assert_eq!(billing.create_add_payment_method_checkout_session(bad).await.unwrap_err().code(), "invalid_url");
+    let no_target = ActivateSubscriptionParams { success_url: "/ok".into(), cancel_url: "/c".into(), ..Default::default() };
+    assert_eq!(billing.create_activate_subscription_checkout_session(no_target).await.unwrap_err().code(), "invalid_request");
+    assert!(server.requests_to("/create-add-payment-method").is_empty());
+    assert!(server.requests_to("/create-activate-subscription").is_empty());
+
+    let add = AddPaymentMethodParams {
+        success_url: "/ok".into(),
+        cancel_url: "/c".into(),
+        target_subscription_id: Some("sub_1".into()),
+        ..Default::default()
+    };
+    let created = billing.create_add_payment_method_checkout_session(add).await.unwrap();
+    assert_eq!(created.session.session_type, checkout_widget::protocol::CheckoutSessionType::AddPaymentMethod);
+    let body: serde_json::Value =
+        serde_json::from_str(server.requests_to("/create-add-payment-method")[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["targetSubscriptionId"], "sub_1");
+}
+
+#[wasm_bindgen_test]
+async fn the_billing_panel_shows_plan_cards_invoices_and_cancels_after_confirming() {
+    let server = signed_in_server();
+    let scheduled = SUBSCRIPTION.replace(r#""status":"active""#, r#""status":"cancellation_scheduled""#);
+    server.answer("/subscriptions/cancel", 200, &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#));
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <CurrentSubscription/>
+                <PaymentMethods success_url="/" cancel_url="/"/>
+                <Invoices/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the panel", || stage.text().contains("ACME-0001")).await;
+    let text = stage.text();
+    for expected in ["Pro", "$12.00 per month", "Active", "Renews on", "Visa •••• 4242", "Expires 12/30", "Default", "Paid"] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    stage.button_starting_with("Cancel subscription").click();
+    leptos::task::tick().await;
+    assert!(server.requests_to("/subscriptions/cancel").is_empty(), "a single click only asks for confirmation");
+    stage.button_starting_with("Yes, cancel").click();
+    wait_until("the cancel request", || server.requests_to("/subscriptions/cancel").len() == 1).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_pricing_table_switches_interval_and_marks_the_current_plan() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <PricingTable success_url="/ok" cancel_url="/cancel"/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    assert!(stage.text().contains("Your current plan"), "Alice is on Pro monthly");
+    assert!(!stage.text().contains("Pro · Yearly"));
+    let yearly: HtmlInputElement = stage
+        .find("input[type=radio]:not(:checked)")
+        .expect("a Yearly option")
+        .unchecked_into();
+    yearly.click();
+    wait_until("yearly prices", || stage.text().contains("Pro · Yearly")).await;
+    assert!(stage.text().contains("$120.00"));
+    assert!(!stage.text().contains("Your current plan"));
 }

@@ -63,6 +63,25 @@ impl CardBrand {
         }
     }
 
+    /// The display name for a stored brand name (`visa` → `Visa`); unknown
+    /// names are shown as given.
+    pub fn detect_name(stored: &str) -> String {
+        let known = [
+            Self::Visa,
+            Self::Mastercard,
+            Self::Amex,
+            Self::Discover,
+            Self::Jcb,
+            Self::Diners,
+            Self::UnionPay,
+        ];
+        known
+            .into_iter()
+            .find(|b| b.as_str().eq_ignore_ascii_case(stored.trim()))
+            .map(|b| b.display_name().to_owned())
+            .unwrap_or_else(|| stored.trim().to_owned())
+    }
+
     /// Name for people, e.g. `American Express`.
     pub fn display_name(self) -> &'static str {
         match self {
@@ -245,6 +264,13 @@ mod tests {
         assert!(expiry_valid(11, 2026, 2026, 11));
         assert!(!expiry_valid(10, 2026, 2026, 11));
         assert!(!expiry_valid(1, 2200, 2026, 11));
+    }
+
+    #[test]
+    fn stored_brand_names_read_well() {
+        assert_eq!(CardBrand::detect_name("visa"), "Visa");
+        assert_eq!(CardBrand::detect_name("AMEX"), "American Express");
+        assert_eq!(CardBrand::detect_name("elo"), "elo");
     }
 
     #[test]

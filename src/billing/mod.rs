@@ -5,6 +5,10 @@ pub(crate) mod params;
 mod provider;
 mod use_billing;
 
-pub use params::{CheckoutSessionCreated, CheckoutSessionParams};
-pub use provider::BillingProvider;
-pub use use_billing::{use_billing, BillingData, BillingState, UseBillingReturn};
+pub use params::{
+    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams, LineItem,
+};
+pub use provider::{use_locale, BillingProvider};
+pub use use_billing::{
+    use_billing, use_billing_with_options, BillingData, BillingState, UseBillingOptions, UseBillingReturn,
+};

@@ -1,8 +1,11 @@
 //! Parameters of `create_checkout_session`, checked before any request is sent.
 
 use crate::error::BillingError;
+use checkout_protocol::email::is_plausible_email;
 use checkout_protocol::{
-    checkout::MAX_QUANTITY, CheckoutSession, CreateProductCheckoutSessionParams, ErrorCode, PriceRef,
+    checkout::MAX_QUANTITY, BillingAddressCollection, CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode, LineItemParams,
+    PriceRef,
 };
 use serde_json::{Map, Value};
 
@@ -17,12 +20,14 @@ use serde_json::{Map, Value};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckoutSessionParams {
-    /// The price's id (give this or `price_slug`, not both).
+    /// The price's id (give this, `price_slug` or `line_items`).
     pub price_id: Option<String>,
-    /// The price's slug (give this or `price_id`, not both).
+    /// The price's slug (give this, `price_id` or `line_items`).
     pub price_slug: Option<String>,
     /// Units to buy; `None` means 1.
     pub quantity: Option<u32>,
+    /// Several prices in one checkout, instead of `price_id` / `price_slug`.
+    pub line_items: Vec<LineItem>,
     /// Where to go after paying; relative URLs resolve against the page;
     /// `{CHECKOUT_SESSION_ID}` is replaced by the session id.
     pub success_url: String,
@@ -32,9 +37,46 @@ pub struct CheckoutSessionParams {
     pub output_metadata: Option<Map<String, Value>>,
     /// Name of the resulting purchase or subscription.
     pub output_name: Option<String>,
+    /// Your own reference for this checkout, returned with the session and webhooks.
+    pub request_id: Option<String>,
+    /// Prefills (and locks) the email on the hosted page.
+    pub customer_email: Option<String>,
+    /// Prefills a discount code on the hosted page.
+    pub discount_code: Option<String>,
+    /// Lets the customer type a discount code.
+    pub allow_promotion_codes: bool,
+    /// Whether the hosted page asks for a billing address.
+    pub billing_address_collection: Option<BillingAddressCollection>,
+    /// Free-trial days for a subscription price (overrides the price's own).
+    pub trial_days: Option<u32>,
+    /// When the session stops accepting payment, epoch milliseconds (default 24 h).
+    pub expires_at: Option<i64>,
     /// Send the browser to the hosted checkout page once the session exists.
     pub auto_redirect: bool,
 }
+
+/// One price of a multi-line checkout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineItem {
+    /// The price's id (or give `price_slug`).
+    pub price_id: Option<String>,
+    /// The price's slug (or give `price_id`).
+    pub price_slug: Option<String>,
+    /// Units; `None` means 1.
+    pub quantity: Option<u32>,
+}
+
+impl LineItem {
+    /// `quantity` units of the price with this slug.
+    pub fn slug(slug: impl Into<String>, quantity: u32) -> Self {
+        Self { price_slug: Some(slug.into()), quantity: Some(quantity), ..Self::default() }
+    }
+}
+
+/// The longest trial a session may grant.
+const MAX_TRIAL_DAYS: u32 = 730;
+/// The most line items in one checkout.
+const MAX_LINE_ITEMS: usize = 100;
 
 impl CheckoutSessionParams {
     /// A checkout of one unit of the price with this slug.
@@ -57,6 +99,11 @@ impl CheckoutSessionParams {
         }
     }
 
+    /// A checkout of several prices at once.
+    pub fn for_line_items(items: Vec<LineItem>, success_url: impl Into<String>, cancel_url: impl Into<String>) -> Self {
+        Self { line_items: items, success_url: success_url.into(), cancel_url: cancel_url.into(), ..Self::default() }
+    }
+
     /// Sets the quantity.
     pub fn with_quantity(mut self, quantity: u32) -> Self {
         self.quantity = Some(quantity);
@@ -70,39 +117,188 @@ impl CheckoutSessionParams {
     }
 
     /// Validates and converts to the wire body; `resolve` turns a (maybe
-    /// relative) URL into an absolute http(s) one or refuses it.
+    /// relative) URL into an absolute http(s) one or refuses it; `now_ms` is
+    /// the current time for `expires_at`.
     pub(crate) fn to_wire(
         &self,
         resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+        now_ms: i64,
     ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
-        let price = PriceRef::from_parts(self.price_id.as_deref(), self.price_slug.as_deref()).map_err(|code| {
-            let message = match code {
-                ErrorCode::PriceAmbiguous => "Give either a price id or a price slug, not both.",
-                _ => "Give a price id or a price slug.",
-            };
-            BillingError::validation(code, message)
-        })?;
-        let quantity = self.quantity.unwrap_or(1);
-        if !(1..=MAX_QUANTITY).contains(&quantity) {
-            return Err(quantity_error());
-        }
-        let success_url = resolve(&self.success_url, "success URL")?;
-        let cancel_url = resolve(&self.cancel_url, "cancel URL")?;
-        let (price_id, price_slug) = match price {
-            PriceRef::Id(id) => (Some(id), None),
-            PriceRef::Slug(slug) => (None, Some(slug)),
+        let single = self.price_id.is_some() || self.price_slug.is_some();
+        let (price_id, price_slug, quantity, line_items) = match (single, self.line_items.is_empty()) {
+            (true, false) => {
+                return Err(BillingError::validation(
+                    ErrorCode::PriceAmbiguous,
+                    "Give either a price or line items, not both.",
+                ))
+            }
+            (_, true) => {
+                let (id, slug) = price_parts(self.price_id.as_deref(), self.price_slug.as_deref())?;
+                (id, slug, Some(f64::from(checked_quantity(self.quantity)?)), None)
+            }
+            (false, false) => {
+                if self.line_items.len() > MAX_LINE_ITEMS {
+                    return Err(BillingError::validation(
+                        ErrorCode::InvalidRequest,
+                        "A checkout can have at most 100 line items.",
+                    ));
+                }
+                let items = self
+                    .line_items
+                    .iter()
+                    .map(|item| {
+                        let (price_id, price_slug) = price_parts(item.price_id.as_deref(), item.price_slug.as_deref())?;
+                        Ok(LineItemParams { price_id, price_slug, quantity: Some(f64::from(checked_quantity(item.quantity)?)) })
+                    })
+                    .collect::<Result<Vec<_>, BillingError>>()?;
+                (None, None, None, Some(items))
+            }
         };
+        let customer_email = match self.customer_email.as_deref().map(str::trim) {
+            Some(email) if !is_plausible_email(email) => {
+                return Err(BillingError::validation(
+                    ErrorCode::InvalidEmail,
+                    "The customer email is not a valid email address.",
+                ))
+            }
+            other => other.map(str::to_owned),
+        };
+        if self.trial_days.is_some_and(|d| d > MAX_TRIAL_DAYS) {
+            return Err(BillingError::validation(ErrorCode::InvalidRequest, "A trial can last at most 730 days."));
+        }
+        if self.expires_at.is_some_and(|at| at < now_ms + 60_000) {
+            return Err(BillingError::validation(
+                ErrorCode::InvalidRequest,
+                "The expiry must be at least a minute in the future.",
+            ));
+        }
+        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateProductCheckoutSessionParams {
             price_id,
             price_slug,
-            quantity: Some(f64::from(quantity)),
+            quantity,
             success_url: Some(success_url),
             cancel_url: Some(cancel_url),
             output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
-            ..Default::default()
+            line_items,
+            request_id: self.request_id.clone(),
+            customer_email,
+            discount_code: self.discount_code.clone().filter(|c| !c.trim().is_empty()),
+            allow_promotion_codes: self.allow_promotion_codes.then_some(true),
+            billing_address_collection: self.billing_address_collection,
+            trial_days: self.trial_days.map(f64::from),
+            expires_at: self.expires_at.map(|at| at as f64),
         })
     }
+}
+
+/// Saving a payment method for the signed-in customer (nothing is charged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddPaymentMethodParams {
+    /// Where to go after saving.
+    pub success_url: String,
+    /// Where to go on cancel.
+    pub cancel_url: String,
+    /// Make the new card this subscription's default.
+    pub target_subscription_id: Option<String>,
+    /// Copied onto the result.
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Name of the result.
+    pub output_name: Option<String>,
+    /// Send the browser to the hosted page once the session exists.
+    pub auto_redirect: bool,
+}
+
+impl AddPaymentMethodParams {
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+    ) -> Result<CreateAddPaymentMethodCheckoutSessionParams, BillingError> {
+        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        Ok(CreateAddPaymentMethodCheckoutSessionParams {
+            success_url: Some(success_url),
+            cancel_url: Some(cancel_url),
+            target_subscription_id: non_blank(self.target_subscription_id.as_deref()),
+            output_metadata: self.output_metadata.clone(),
+            output_name: self.output_name.clone(),
+        })
+    }
+}
+
+/// Starting to bill an existing subscription (e.g. after a trial without a card).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActivateSubscriptionParams {
+    /// The subscription to activate (required).
+    pub target_subscription_id: String,
+    /// The price to bill it at, when it changes.
+    pub price_id: Option<String>,
+    /// Where to go after paying.
+    pub success_url: String,
+    /// Where to go on cancel.
+    pub cancel_url: String,
+    /// Copied onto the result.
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Name of the result.
+    pub output_name: Option<String>,
+    /// Send the browser to the hosted page once the session exists.
+    pub auto_redirect: bool,
+}
+
+impl ActivateSubscriptionParams {
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+    ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
+        let target = non_blank(Some(&self.target_subscription_id)).ok_or_else(|| {
+            BillingError::validation(ErrorCode::InvalidRequest, "Give the subscription to activate.")
+        })?;
+        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        Ok(CreateActivateSubscriptionCheckoutSessionParams {
+            success_url: Some(success_url),
+            cancel_url: Some(cancel_url),
+            target_subscription_id: Some(target),
+            price_id: non_blank(self.price_id.as_deref()),
+            output_metadata: self.output_metadata.clone(),
+            output_name: self.output_name.clone(),
+        })
+    }
+}
+
+/// Exactly one of id and slug, as the wire's pair of options.
+fn price_parts(id: Option<&str>, slug: Option<&str>) -> Result<(Option<String>, Option<String>), BillingError> {
+    match PriceRef::from_parts(id, slug) {
+        Ok(PriceRef::Id(id)) => Ok((Some(id), None)),
+        Ok(PriceRef::Slug(slug)) => Ok((None, Some(slug))),
+        Err(code) => Err(BillingError::validation(
+            code,
+            match code {
+                ErrorCode::PriceAmbiguous => "Give either a price id or a price slug, not both.",
+                _ => "Give a price id or a price slug.",
+            },
+        )),
+    }
+}
+
+fn checked_quantity(quantity: Option<u32>) -> Result<u32, BillingError> {
+    let quantity = quantity.unwrap_or(1);
+    if (1..=MAX_QUANTITY).contains(&quantity) {
+        Ok(quantity)
+    } else {
+        Err(quantity_error())
+    }
+}
+
+fn redirect_urls(
+    success: &str,
+    cancel: &str,
+    resolve: &impl Fn(&str, &str) -> Result<String, BillingError>,
+) -> Result<(String, String), BillingError> {
+    Ok((resolve(success, "success URL")?, resolve(cancel, "cancel URL")?))
+}
+
+fn non_blank(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 /// The error for a quantity outside 1..=1,000,000.
@@ -137,6 +333,8 @@ pub struct CheckoutSessionCreated {
 mod tests {
     use super::*;
 
+    const NOW: i64 = 1_800_000_000_000;
+
     fn absolute(url: &str, field: &str) -> Result<String, BillingError> {
         if url.starts_with("https://") {
             Ok(url.to_owned())
@@ -149,7 +347,7 @@ mod tests {
     fn slug_checkout_becomes_wire_body() {
         let wire = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c")
             .with_quantity(3)
-            .to_wire(absolute)
+            .to_wire(absolute, NOW)
             .unwrap();
         assert_eq!(wire.price_slug.as_deref(), Some("pro"));
         assert_eq!(wire.price_id, None);
@@ -161,24 +359,93 @@ mod tests {
     fn price_reference_must_be_exactly_one() {
         let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
         p.price_id = Some("price_1".into());
-        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "price_ambiguous");
+        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "price_ambiguous");
         p.price_id = None;
         p.price_slug = None;
-        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "price_missing");
+        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "price_missing");
     }
 
     #[test]
     fn zero_quantity_is_refused_before_any_request() {
         let p = CheckoutSessionParams::for_price_id("p", "https://a/s", "https://a/c").with_quantity(0);
-        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "invalid_quantity");
+        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "invalid_quantity");
     }
 
     #[test]
     fn urls_go_through_the_resolver() {
         let p = CheckoutSessionParams::for_price_id("p", "javascript:alert(1)", "https://a/c");
-        let err = p.to_wire(absolute).unwrap_err();
+        let err = p.to_wire(absolute, NOW).unwrap_err();
         assert_eq!(err.code(), "invalid_url");
         assert!(err.message().contains("success URL"));
+    }
+
+    #[test]
+    fn line_items_replace_the_single_price() {
+        let items = vec![LineItem::slug("onboarding", 1), LineItem::slug("credits-jpy", 3)];
+        let wire = CheckoutSessionParams::for_line_items(items, "https://a/s", "https://a/c").to_wire(absolute, NOW).unwrap();
+        let lines = wire.line_items.unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].price_slug.as_deref(), Some("credits-jpy"));
+        assert_eq!(lines[1].quantity, Some(3.0));
+        assert_eq!((wire.price_id, wire.price_slug, wire.quantity), (None, None, None));
+
+        let mut both = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
+        both.line_items.push(LineItem::slug("onboarding", 1));
+        assert_eq!(both.to_wire(absolute, NOW).unwrap_err().code(), "price_ambiguous");
+        let bad_line = CheckoutSessionParams::for_line_items(vec![LineItem::slug("x", 0)], "https://a/s", "https://a/c");
+        assert_eq!(bad_line.to_wire(absolute, NOW).unwrap_err().code(), "invalid_quantity");
+        let unnamed = CheckoutSessionParams::for_line_items(vec![LineItem::default()], "https://a/s", "https://a/c");
+        assert_eq!(unnamed.to_wire(absolute, NOW).unwrap_err().code(), "price_missing");
+    }
+
+    #[test]
+    fn superset_options_are_checked_and_sent() {
+        let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
+        p.customer_email = Some(" ann@example.com ".into());
+        p.discount_code = Some("WELCOME10".into());
+        p.allow_promotion_codes = true;
+        p.billing_address_collection = Some(BillingAddressCollection::Required);
+        p.trial_days = Some(30);
+        p.expires_at = Some(NOW + 3_600_000);
+        p.request_id = Some("order-17".into());
+        let wire = p.to_wire(absolute, NOW).unwrap();
+        let json = serde_json::to_value(&wire).unwrap();
+        assert_eq!(json["customerEmail"], "ann@example.com");
+        assert_eq!(json["discountCode"], "WELCOME10");
+        assert_eq!(json["allowPromotionCodes"], true);
+        assert_eq!(json["billingAddressCollection"], "required");
+        assert_eq!(json["trialDays"], 30.0);
+        assert_eq!(json["requestId"], "order-17");
+
+        let bad = |f: fn(&mut CheckoutSessionParams)| {
+            let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
+            f(&mut p);
+            p.to_wire(absolute, NOW).unwrap_err().code().to_owned()
+        };
+        assert_eq!(bad(|p| p.customer_email = Some("nope".into())), "invalid_email");
+        assert_eq!(bad(|p| p.trial_days = Some(731)), "invalid_request");
+        assert_eq!(bad(|p| p.expires_at = Some(NOW)), "invalid_request");
+    }
+
+    #[test]
+    fn add_payment_method_and_activate_check_their_own_fields() {
+        let add = AddPaymentMethodParams {
+            success_url: "https://a/s".into(),
+            cancel_url: "javascript:void(0)".into(),
+            ..Default::default()
+        };
+        assert_eq!(add.to_wire(absolute).unwrap_err().code(), "invalid_url");
+        let add = AddPaymentMethodParams { cancel_url: "https://a/c".into(), target_subscription_id: Some(" ".into()), ..add };
+        assert_eq!(add.to_wire(absolute).unwrap().target_subscription_id, None);
+
+        let activate = ActivateSubscriptionParams {
+            success_url: "https://a/s".into(),
+            cancel_url: "https://a/c".into(),
+            ..Default::default()
+        };
+        assert_eq!(activate.to_wire(absolute).unwrap_err().code(), "invalid_request");
+        let activate = ActivateSubscriptionParams { target_subscription_id: "sub_1".into(), ..activate };
+        assert_eq!(activate.to_wire(absolute).unwrap().target_subscription_id.as_deref(), Some("sub_1"));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `<BillingProvider>`: owns the client for the merchant's server route and
 //! the billing data every `use_billing()` below it shares.
 
-use super::use_billing::BillingContext;
+use super::use_billing::{BillingContext, CustomerResult};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
+use crate::error::BillingError;
 use crate::transport::{FetchTransport, SharedTransport};
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -32,20 +33,53 @@ pub fn BillingProvider(
     /// Headers sent with every call, e.g. `("Authorization", "Bearer …")`.
     #[prop(optional)]
     headers: Vec<(String, String)>,
+    /// Load the signed-in customer's billing (`customers/billing`) as well as
+    /// the pricing model. Default `true`; pages that only sell can turn it off.
+    #[prop(optional, default = true)]
+    load_billing: bool,
     /// How requests are sent; the browser's `fetch` unless a test supplies one.
     #[prop(optional)]
     transport: Option<SharedTransport>,
+    /// BCP 47 locale for amounts and dates; the browser's language when absent.
+    #[prop(into, optional)]
+    locale: Option<String>,
     /// The billing panel.
     children: Children,
 ) -> impl IntoView {
     let transport = transport.unwrap_or_else(|| Rc::new(FetchTransport::default()));
     let route = server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
     let client = BillingClient::new(&route, headers, transport);
-    let for_fetch = client.clone();
+    let for_pricing = client.clone();
     let pricing = LocalResource::new(move || {
-        let client = for_fetch.clone();
+        let client = for_pricing.clone();
         async move { client.pricing_model().await.map(|r| Arc::new(r.pricing_model)) }
     });
-    provide_context(BillingContext { client: StoredValue::new_local(client), pricing });
+    let customer = load_billing.then(|| {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let client = client.clone();
+            async move { signed_in(client.customer_billing().await) }
+        })
+    });
+    provide_context(BillingContext { client: StoredValue::new_local(client), pricing, customer });
+    provide_context(Locale(locale.unwrap_or_else(crate::browser::browser_locale)));
     children()
+}
+
+/// The locale a provider was given (a newtype: contexts are keyed by type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Locale(pub(crate) String);
+
+/// The locale of the nearest `<BillingProvider>`, else the browser's language.
+pub fn use_locale() -> String {
+    use_context::<Locale>().map(|l| l.0).unwrap_or_else(crate::browser::browser_locale)
+}
+
+/// Flowglad's route answers 401 when nobody is signed in: that is a state, not an error.
+fn signed_in(result: Result<checkout_protocol::CustomerBilling, BillingError>) -> CustomerResult {
+    match result {
+        Ok(billing) => Ok(Some(Arc::new(billing))),
+        Err(e) if e.http_status() == Some(401) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

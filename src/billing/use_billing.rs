@@ -1,18 +1,28 @@
-//! `use_billing()`: the billing state and actions of the nearest provider.
+//! `use_billing()`: the billing state and actions of the nearest provider,
+//! mirroring Flowglad's React `useBilling()`.
 
-use super::params::{CheckoutSessionCreated, CheckoutSessionParams};
+use super::params::{ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams};
 use crate::browser;
 use crate::client::BillingClient;
 use crate::error::BillingError;
-use checkout_protocol::{Price, PricingModel, Product};
+use checkout_protocol::{
+    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse, Customer,
+    CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product, Purchase, Subscription,
+    UncancelSubscriptionParams,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// The customer's billing, `None` when nobody is signed in.
+pub(crate) type CustomerResult = Result<Option<Arc<CustomerBilling>>, BillingError>;
 
 /// What `<BillingProvider>` shares with `use_billing()`.
 #[derive(Clone, Copy)]
 pub(crate) struct BillingContext {
     pub(crate) client: StoredValue<BillingClient, LocalStorage>,
     pub(crate) pricing: LocalResource<Result<Arc<PricingModel>, BillingError>>,
+    /// `None` when the provider was told not to load customer billing.
+    pub(crate) customer: Option<LocalResource<CustomerResult>>,
 }
 
 /// Where the billing data is.
@@ -20,7 +30,9 @@ pub(crate) struct BillingContext {
 pub enum BillingState {
     /// The first load has not settled.
     Loading,
-    /// Everything loaded.
+    /// Loaded, and nobody is signed in: the pricing model only.
+    Unauthenticated(BillingData),
+    /// Loaded for a signed-in customer.
     Loaded(BillingData),
     /// Loading failed; every failure is kept.
     Error(Vec<BillingError>),
@@ -29,17 +41,34 @@ pub enum BillingState {
 /// Billing data once loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingData {
-    /// The merchant's pricing model (products and prices).
+    /// The pricing model that applies (the customer's own when signed in).
     pub pricing_model: Arc<PricingModel>,
+    /// The customer's billing details; `None` when nobody is signed in.
+    pub customer: Option<Arc<CustomerBilling>>,
 }
 
-/// What `use_billing()` returns: reactive state plus actions. Cheap to copy
-/// into closures.
+/// Options of [`use_billing_with_options`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UseBillingOptions {
+    /// Reload the billing data after an action changes it (cancel, uncancel).
+    /// Default `true`, as Flowglad's hook invalidates its query.
+    pub reload_after_change: bool,
+}
+
+impl Default for UseBillingOptions {
+    fn default() -> Self {
+        Self { reload_after_change: true }
+    }
+}
+
+/// What `use_billing()` returns: reactive state, lookups and actions. Cheap to
+/// copy into closures and async blocks.
 #[derive(Clone, Copy)]
 pub struct UseBillingReturn {
     /// The billing state; read it in a view to re-render as it changes.
     pub state: Signal<BillingState>,
     context: Option<BillingContext>,
+    options: UseBillingOptions,
 }
 
 /// The billing state and actions of the nearest `<BillingProvider>`.
@@ -57,29 +86,71 @@ pub struct UseBillingReturn {
 ///     move || match billing.state.get() {
 ///         BillingState::Loading => "Loading…".to_owned(),
 ///         BillingState::Error(errors) => errors[0].message(),
-///         BillingState::Loaded(data) => data.pricing_model.name.clone(),
+///         BillingState::Unauthenticated(_) => "Sign in to see your plan".to_owned(),
+///         BillingState::Loaded(_) => billing
+///             .current_subscription()
+///             .and_then(|s| s.name)
+///             .unwrap_or_else(|| "No plan yet".to_owned()),
 ///     }
 /// }
 /// ```
 pub fn use_billing() -> UseBillingReturn {
+    use_billing_with_options(UseBillingOptions::default())
+}
+
+/// [`use_billing`] with options.
+pub fn use_billing_with_options(options: UseBillingOptions) -> UseBillingReturn {
     let Some(context) = use_context::<BillingContext>() else {
         return UseBillingReturn {
             state: Signal::stored(BillingState::Error(vec![BillingError::NoProvider])),
             context: None,
+            options,
         };
     };
-    let state = Signal::derive(move || match context.pricing.get() {
-        None => BillingState::Loading,
-        Some(Ok(pricing_model)) => BillingState::Loaded(BillingData { pricing_model }),
-        Some(Err(error)) => BillingState::Error(vec![error]),
-    });
-    UseBillingReturn { state, context: Some(context) }
+    let state = Signal::derive(move || combine(context.pricing.get(), context.customer.map(|c| c.get())));
+    UseBillingReturn { state, context: Some(context), options }
+}
+
+/// The state from the two loads: loading until both settle, every failure kept.
+fn combine(
+    pricing: Option<Result<Arc<PricingModel>, BillingError>>,
+    customer: Option<Option<CustomerResult>>,
+) -> BillingState {
+    let (Some(pricing), Some(customer)) = (pricing, customer.unwrap_or(Some(Ok(None)))) else {
+        return BillingState::Loading;
+    };
+    match (pricing, customer) {
+        (Ok(_), Ok(Some(billing))) => BillingState::Loaded(BillingData {
+            pricing_model: Arc::new(billing.pricing_model.clone()),
+            customer: Some(billing),
+        }),
+        (Ok(pricing_model), Ok(None)) => BillingState::Unauthenticated(BillingData { pricing_model, customer: None }),
+        (pricing, customer) => {
+            BillingState::Error(pricing.err().into_iter().chain(customer.err()).collect())
+        }
+    }
 }
 
 impl UseBillingReturn {
-    /// Whether the data has loaded.
+    fn data(&self) -> Option<BillingData> {
+        match self.state.get() {
+            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data),
+            _ => None,
+        }
+    }
+
+    fn customer_billing(&self) -> Option<Arc<CustomerBilling>> {
+        self.data()?.customer
+    }
+
+    /// Whether loading has settled successfully (signed in or not).
     pub fn loaded(&self) -> bool {
-        matches!(self.state.get(), BillingState::Loaded(_))
+        self.data().is_some()
+    }
+
+    /// Whether a customer is signed in.
+    pub fn is_authenticated(&self) -> bool {
+        self.customer_billing().is_some()
     }
 
     /// The failures of the last load (empty unless in the error state).
@@ -92,16 +163,60 @@ impl UseBillingReturn {
 
     /// The pricing model, once loaded.
     pub fn pricing_model(&self) -> Option<Arc<PricingModel>> {
-        match self.state.get() {
-            BillingState::Loaded(data) => Some(data.pricing_model),
-            _ => None,
+        self.data().map(|d| d.pricing_model)
+    }
+
+    /// The signed-in customer.
+    pub fn customer(&self) -> Option<Customer> {
+        self.customer_billing().map(|b| b.customer.clone())
+    }
+
+    /// All the customer's subscriptions.
+    pub fn subscriptions(&self) -> Vec<Subscription> {
+        self.customer_billing().map(|b| b.subscriptions.clone()).unwrap_or_default()
+    }
+
+    /// The subscription that currently grants access, if any.
+    pub fn current_subscription(&self) -> Option<Subscription> {
+        let billing = self.customer_billing()?;
+        billing
+            .current_subscription
+            .clone()
+            .or_else(|| billing.subscriptions.iter().find(|s| s.current || s.status.is_current()).cloned())
+    }
+
+    /// Every subscription that currently grants access.
+    pub fn current_subscriptions(&self) -> Vec<Subscription> {
+        let Some(billing) = self.customer_billing() else { return Vec::new() };
+        match &billing.current_subscriptions {
+            Some(current) => current.clone(),
+            None => billing.subscriptions.iter().filter(|s| s.current || s.status.is_current()).cloned().collect(),
         }
     }
 
-    /// The active price with this slug, with its product.
-    pub fn get_price(&self, slug: &str) -> Option<(Product, Price)> {
-        let model = self.pricing_model()?;
-        model.price_by_slug(slug).map(|(product, price)| (product.clone(), price.clone()))
+    /// What the customer bought.
+    pub fn purchases(&self) -> Vec<Purchase> {
+        self.customer_billing().map(|b| b.purchases.clone()).unwrap_or_default()
+    }
+
+    /// The customer's invoices with their line items.
+    pub fn invoices(&self) -> Vec<InvoiceWithLineItems> {
+        self.customer_billing().map(|b| b.invoices.clone()).unwrap_or_default()
+    }
+
+    /// The customer's saved payment methods.
+    pub fn payment_methods(&self) -> Vec<PaymentMethod> {
+        self.customer_billing().map(|b| b.payment_methods.clone()).unwrap_or_default()
+    }
+
+    /// The server's billing portal page, when it has one.
+    pub fn billing_portal_url(&self) -> Option<String> {
+        self.customer_billing()?.billing_portal_url.clone().filter(|u| !u.is_empty())
+    }
+
+    /// The active price with this slug.
+    pub fn get_price(&self, slug: &str) -> Option<Price> {
+        self.pricing_model()?.price_by_slug(slug).map(|(_, price)| price.clone())
     }
 
     /// The product with this slug.
@@ -109,36 +224,157 @@ impl UseBillingReturn {
         self.pricing_model()?.product_by_slug(slug).cloned()
     }
 
+    /// Whether the customer bought any price of the product with this slug.
+    pub fn has_purchased(&self, product_slug: &str) -> bool {
+        let (Some(model), Some(billing)) = (self.pricing_model(), self.customer_billing()) else { return false };
+        let Some(product) = model.product_by_slug(product_slug) else { return false };
+        billing.purchases.iter().any(|purchase| product.prices.iter().any(|p| p.id == purchase.price_id))
+    }
+
     /// Loads everything again (the state keeps the old data until it arrives).
     pub fn reload(&self) {
         if let Some(context) = self.context {
             context.pricing.refetch();
+            if let Some(customer) = context.customer {
+                customer.refetch();
+            }
         }
+    }
+
+    fn client(&self) -> Result<BillingClient, BillingError> {
+        self.context.and_then(|c| c.client.try_get_value()).ok_or(BillingError::NoProvider)
     }
 
     /// Creates a product checkout session through the server route.
     ///
-    /// Checks the parameters first (exactly one of price id and slug, a
-    /// quantity from 1, http(s) URLs resolved against the page) and sends
-    /// nothing if they are wrong. With `auto_redirect`, the browser then goes
-    /// to the hosted checkout page.
+    /// Checks the parameters first (one of price id, slug or line items; a
+    /// quantity from 1; http(s) URLs resolved against the page; a plausible
+    /// email) and sends nothing if they are wrong. An identical call while one
+    /// is in flight joins it. With `auto_redirect`, the browser then goes to
+    /// the hosted checkout page.
     pub async fn create_checkout_session(
         &self,
         params: CheckoutSessionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let client = self
-            .context
-            .and_then(|c| c.client.try_get_value())
-            .ok_or(BillingError::NoProvider)?;
+        let client = self.client()?;
+        let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
+        finish(client.create_checkout_session(&wire).await?, params.auto_redirect)
+    }
+
+    /// Creates a session that saves a payment method for the signed-in customer.
+    pub async fn create_add_payment_method_checkout_session(
+        &self,
+        params: AddPaymentMethodParams,
+    ) -> Result<CheckoutSessionCreated, BillingError> {
+        let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        let created = client.create_checkout_session(&wire).await?;
-        if params.auto_redirect {
-            browser::navigate(&created.url)?;
+        finish(client.create_add_payment_method_checkout_session(&wire).await?, params.auto_redirect)
+    }
+
+    /// Creates a session that starts billing an existing subscription.
+    pub async fn create_activate_subscription_checkout_session(
+        &self,
+        params: ActivateSubscriptionParams,
+    ) -> Result<CheckoutSessionCreated, BillingError> {
+        let client = self.client()?;
+        let wire = params.to_wire(browser::resolve_url)?;
+        finish(client.create_activate_subscription_checkout_session(&wire).await?, params.auto_redirect)
+    }
+
+    /// Cancels a subscription now or at the end of the paid period.
+    pub async fn cancel_subscription(
+        &self,
+        subscription_id: &str,
+        timing: CancellationTiming,
+    ) -> Result<Subscription, BillingError> {
+        let client = self.client()?;
+        let params = CancelSubscriptionParams {
+            id: required_id(subscription_id)?,
+            cancellation: Cancellation { timing },
+        };
+        let changed = client.cancel_subscription(&params).await?;
+        self.after_change();
+        Ok(changed.subscription)
+    }
+
+    /// Undoes a scheduled cancellation.
+    pub async fn uncancel_subscription(&self, subscription_id: &str) -> Result<Subscription, BillingError> {
+        let client = self.client()?;
+        let params = UncancelSubscriptionParams { id: required_id(subscription_id)? };
+        let changed = client.uncancel_subscription(&params).await?;
+        self.after_change();
+        Ok(changed.subscription)
+    }
+
+    fn after_change(&self) {
+        if self.options.reload_after_change {
+            self.reload();
         }
-        Ok(CheckoutSessionCreated {
-            id: created.checkout_session.id.clone(),
-            url: created.url,
-            session: created.checkout_session,
-        })
+    }
+}
+
+fn required_id(id: &str) -> Result<String, BillingError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(BillingError::validation(
+            checkout_protocol::ErrorCode::InvalidRequest,
+            "Give the subscription's id.",
+        ));
+    }
+    Ok(id.to_owned())
+}
+
+/// Redirects when asked, then hands the session back.
+fn finish(created: CreateCheckoutSessionResponse, auto_redirect: bool) -> Result<CheckoutSessionCreated, BillingError> {
+    if auto_redirect {
+        browser::navigate(&created.url)?;
+    }
+    Ok(CheckoutSessionCreated {
+        id: created.checkout_session.id.clone(),
+        url: created.url,
+        session: created.checkout_session,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Arc<PricingModel> {
+        Arc::new(serde_json::from_str(r#"{"id":"pm_default"}"#).unwrap())
+    }
+
+    fn billing() -> Arc<CustomerBilling> {
+        Arc::new(serde_json::from_str(r#"{"customer":{"id":"cus_1"},"pricingModel":{"id":"pm_customer"}}"#).unwrap())
+    }
+
+    #[test]
+    fn loading_until_both_loads_settle() {
+        assert_eq!(combine(None, Some(Some(Ok(None)))), BillingState::Loading);
+        assert_eq!(combine(Some(Ok(model())), Some(None)), BillingState::Loading);
+    }
+
+    #[test]
+    fn signed_in_customers_get_their_own_pricing_model() {
+        let BillingState::Loaded(data) = combine(Some(Ok(model())), Some(Some(Ok(Some(billing()))))) else {
+            panic!("expected loaded")
+        };
+        assert_eq!(data.pricing_model.id, "pm_customer");
+        assert_eq!(data.customer.unwrap().customer.id, "cus_1");
+    }
+
+    #[test]
+    fn nobody_signed_in_or_billing_not_loaded_is_unauthenticated() {
+        let expected = BillingState::Unauthenticated(BillingData { pricing_model: model(), customer: None });
+        assert_eq!(combine(Some(Ok(model())), Some(Some(Ok(None)))), expected);
+        assert_eq!(combine(Some(Ok(model())), None), expected);
+    }
+
+    #[test]
+    fn every_failure_is_kept() {
+        let state = combine(Some(Err(BillingError::Timeout)), Some(Some(Err(BillingError::Network))));
+        assert_eq!(state, BillingState::Error(vec![BillingError::Timeout, BillingError::Network]));
+        let state = combine(Some(Ok(model())), Some(Some(Err(BillingError::Http { status: 500 }))));
+        assert_eq!(state, BillingState::Error(vec![BillingError::Http { status: 500 }]));
     }
 }

@@ -30,6 +30,9 @@ pub fn PriceCard(
     /// Button text instead of the price's call to action.
     #[prop(optional_no_strip)]
     label: Option<String>,
+    /// The signed-in customer already has this price: mark it instead of selling it again.
+    #[prop(optional)]
+    current: bool,
 ) -> impl IntoView {
     let amount = format_money(price.unit_price, &price.currency, &locale);
     let interval = price_interval(&price);
@@ -84,14 +87,21 @@ pub fn PriceCard(
             </p>
             {trial.map(|t| view! { <p class="cw-trial">{t}</p> })}
             {quantity_field}
-            <CheckoutButton
-                price_id=price.id.clone()
-                quantity=quantity
-                success_url=success_url
-                cancel_url=cancel_url
-                label=cta
-                aria_label=aria
-            />
+            {if current {
+                view! { <p class="cw-current">"Your current plan"</p> }.into_any()
+            } else {
+                view! {
+                    <CheckoutButton
+                        price_id=price.id.clone()
+                        quantity=quantity
+                        success_url=success_url
+                        cancel_url=cancel_url
+                        label=cta
+                        aria_label=aria
+                    />
+                }
+                .into_any()
+            }}
         </article>
     }
 }

@@ -4,7 +4,7 @@
 use crate::billing::{use_billing, BillingProvider, BillingState};
 use crate::browser;
 use crate::client::HostedClient;
-use crate::components::PriceCard;
+use crate::components::{CurrentSubscription, Invoices, PaymentMethods, PricingTable};
 use crate::money::format_money;
 use crate::routes::is_valid_session_id;
 use crate::transport::FetchTransport;
@@ -16,12 +16,14 @@ const SUCCESS_URL: &str = "/success?session_id={CHECKOUT_SESSION_ID}";
 /// Where the demo's checkouts go when canceled.
 const CANCEL_URL: &str = "/cancel?session_id={CHECKOUT_SESSION_ID}";
 
-/// The demo store: every price of the demo catalog with a checkout button.
+/// The demo store: a billing panel for the signed-in demo customer and every
+/// price of the demo catalog with a checkout button.
 #[component]
 pub fn DemoStore() -> impl IntoView {
     browser::set_title("Acme Cloud · Demo store");
+    let identity = RwSignal::new(Identity::from_cookies(&browser::cookies()));
     view! {
-        <DemoHeader/>
+        <DemoHeader identity=Some(identity)/>
         <main class="demo" id="main">
             <section class="demo-hero">
                 <h1>"Plans and add-ons"</h1>
@@ -30,9 +32,19 @@ pub fn DemoStore() -> impl IntoView {
                     "Pay with the test card " <strong>"4242 4242 4242 4242"</strong> "."
                 </p>
             </section>
-            <BillingProvider>
-                <PricingGrid/>
-            </BillingProvider>
+            // A new provider per identity: the server route reads the customer from the cookie.
+            {move || {
+                let who = identity.get();
+                view! {
+                    <BillingProvider>
+                        <AccountPanel who/>
+                        <section class="demo-section" aria-labelledby="demo-plans-title">
+                            <h2 id="demo-plans-title" class="cw-visually-hidden">"Prices"</h2>
+                            <PricingTable success_url=SUCCESS_URL cancel_url=CANCEL_URL/>
+                        </section>
+                    </BillingProvider>
+                }
+            }}
             <section class="demo-embed" aria-labelledby="demo-embed-title">
                 <h2 id="demo-embed-title">"Embedded with one tag"</h2>
                 <p>"This card is the " <code>"<checkout-widget>"</code> " custom element, rendered in its own shadow root:"</p>
@@ -52,56 +64,143 @@ const EMBED_SNIPPET: &str = r#"<script type="module" src="/checkout-widget.js"><
   success-url="/success?session_id={CHECKOUT_SESSION_ID}"
   cancel-url="/cancel"></checkout-widget>"#;
 
+/// Who the demo store is signed in as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Nobody.
+    Anonymous,
+    /// Alice: a Pro subscriber with a saved card.
+    Alice,
+    /// Bob: a customer with nothing yet.
+    Bob,
+}
+
+impl Identity {
+    const ALL: [Identity; 3] = [Identity::Anonymous, Identity::Alice, Identity::Bob];
+
+    /// The demo bearer token the server knows this customer by.
+    pub fn token(self) -> Option<&'static str> {
+        match self {
+            Identity::Anonymous => None,
+            Identity::Alice => Some("demo-alice"),
+            Identity::Bob => Some("demo-bob"),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Identity::Anonymous => "Anonymous",
+            Identity::Alice => "Alice",
+            Identity::Bob => "Bob",
+        }
+    }
+
+    /// The identity a `document.cookie` string names in its `session` cookie.
+    pub fn from_cookies(cookies: &str) -> Self {
+        let token = cookies
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.trim());
+        Self::ALL.into_iter().find(|i| i.token().is_some() && i.token() == token).unwrap_or(Identity::Anonymous)
+    }
+
+    /// Signs the browser in as this identity: the demo's stand-in for a merchant's own login.
+    fn sign_in(self) {
+        let cookie = match self.token() {
+            Some(token) => format!("{SESSION_COOKIE}={token}; Path=/; SameSite=Lax"),
+            None => format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),
+        };
+        browser::set_cookie(&cookie);
+    }
+}
+
+/// The cookie the reference server reads the customer's token from.
+const SESSION_COOKIE: &str = "session";
+
 #[component]
-fn DemoHeader() -> impl IntoView {
+fn DemoHeader(#[prop(optional_no_strip)] identity: Option<RwSignal<Identity>>) -> impl IntoView {
+    let switcher = identity.map(|identity| {
+        let options = Identity::ALL
+            .into_iter()
+            .map(|who| {
+                view! {
+                    <label class="demo-identity-option">
+                        <input
+                            type="radio"
+                            name="demo-identity"
+                            prop:checked=move || identity.get() == who
+                            on:change=move |_| {
+                                who.sign_in();
+                                identity.set(who);
+                            }
+                        />
+                        <span>{who.label()}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="demo-identity">
+                <legend>"Signed in as"</legend>
+                {options}
+            </fieldset>
+        }
+    });
     view! {
         <header class="demo-header">
             <a class="demo-logo" href="/">"Acme Cloud"</a>
+            {switcher}
             <span class="demo-badge">"Demo store · test mode"</span>
         </header>
     }
 }
 
-/// The pricing model as cards, with loading and error states.
+/// The signed-in customer's billing panel, or how to get one.
 #[component]
-fn PricingGrid() -> impl IntoView {
+fn AccountPanel(who: Identity) -> impl IntoView {
     let billing = use_billing();
-    let locale = browser::browser_locale();
     move || match billing.state.get() {
-        BillingState::Loading => view! {
-            <div class="demo-grid" aria-busy="true" aria-label="Loading prices">
-                {(0..6).map(|_| view! { <div class="cw-card cw-card-skeleton"></div> }).collect_view()}
-            </div>
+        BillingState::Loading if who != Identity::Anonymous => {
+            view! { <div class="demo-account cw-card-skeleton" aria-busy="true" aria-label="Loading your account"></div> }
+                .into_any()
         }
-        .into_any(),
-        BillingState::Error(errors) => {
-            let message = errors.first().map(|e| e.message()).unwrap_or_default();
+        BillingState::Loaded(_) => {
+            let customer = billing.customer().map(|c| format!("{} · {}", c.name, c.email)).unwrap_or_default();
             view! {
-                <div class="demo-error">
-                    <p role="alert">{format!("Prices could not be loaded. {message}")}</p>
-                    <button type="button" class="cw-button" on:click=move |_| billing.reload()>"Try again"</button>
-                </div>
+                <section class="demo-account" aria-labelledby="demo-account-title">
+                    <h2 id="demo-account-title">"Your account"</h2>
+                    <p class="cw-muted" data-testid="account-customer">{customer}</p>
+                    <div class="demo-account-grid">
+                        <section class="cw-panel" aria-labelledby="demo-subscription-title">
+                            <h3 id="demo-subscription-title" class="cw-panel-title">"Subscription"</h3>
+                            <CurrentSubscription/>
+                        </section>
+                        <section class="cw-panel" aria-labelledby="demo-methods-title">
+                            <h3 id="demo-methods-title" class="cw-panel-title">"Payment methods"</h3>
+                            <PaymentMethods success_url="/" cancel_url="/"/>
+                        </section>
+                        <section class="cw-panel demo-account-wide" aria-labelledby="demo-invoices-title">
+                            <h3 id="demo-invoices-title" class="cw-panel-title">"Invoices"</h3>
+                            <Invoices/>
+                        </section>
+                    </div>
+                </section>
             }
             .into_any()
         }
-        BillingState::Loaded(data) => {
-            let cards = data
-                .pricing_model
-                .prices()
-                .map(|(product, price)| {
-                    view! {
-                        <PriceCard
-                            product=product.clone()
-                            price=price.clone()
-                            success_url=SUCCESS_URL
-                            cancel_url=CANCEL_URL
-                            locale=locale.clone()
-                        />
-                    }
-                })
-                .collect_view();
-            view! { <div class="demo-grid">{cards}</div> }.into_any()
+        BillingState::Error(errors) if who != Identity::Anonymous => {
+            let message = errors.first().map(|e| e.message()).unwrap_or_default();
+            view! { <p class="demo-error" role="alert">{format!("Your account could not be loaded. {message}")}</p> }
+                .into_any()
         }
+        _ => view! {
+            <p class="demo-note">
+                "You are browsing anonymously. Sign in as " <strong>"Alice"</strong> " (a Pro subscriber) or "
+                <strong>"Bob"</strong> " (a new customer) at the top to see a billing panel."
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -153,12 +252,26 @@ pub fn ReturnPage(
         .into_any(),
     };
     view! {
-        <DemoHeader/>
+        <DemoHeader identity=None/>
         <main class="demo demo-return" id="main">
             <h1>{title}</h1>
             <p>{intro}</p>
             {details}
             <a class="cw-button demo-back" href="/">"Back to the store"</a>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_names_the_identity() {
+        assert_eq!(Identity::from_cookies(""), Identity::Anonymous);
+        assert_eq!(Identity::from_cookies("session=demo-alice"), Identity::Alice);
+        assert_eq!(Identity::from_cookies("theme=dark; session=demo-bob; x=1"), Identity::Bob);
+        assert_eq!(Identity::from_cookies("session=someone-else"), Identity::Anonymous);
+        assert_eq!(Identity::from_cookies("xsession=demo-alice"), Identity::Anonymous);
     }
 }

@@ -92,7 +92,7 @@ test('a card failing the Luhn check is refused on the page, then a declined card
 
 test('amounts use each currency’s own decimals: JPY has none, KWD has three', async ({ page }) => {
   await page.goto('/');
-  const credits = page.locator('.demo-grid article', { hasText: 'Credits' });
+  const credits = page.locator('.cw-pricing-grid article', { hasText: 'Credits' });
   await credits.getByLabel(/Quantity/).fill('3');
   await expect(credits).toContainText('Total ¥3,600');
   await credits.getByRole('button', { name: /Buy now/ }).click();
@@ -108,6 +108,7 @@ test('amounts use each currency’s own decimals: JPY has none, KWD has three', 
 
 test('cancel returns to the merchant with the session still open', async ({ page }) => {
   await page.goto('/');
+  await page.getByRole('radio', { name: 'Yearly' }).check();
   await storeButton(page, 'Subscribe: Pro · Yearly').click();
   await page.waitForURL(/\/checkout\/cs_/);
   await page.getByRole('link', { name: 'Cancel and return to Acme Cloud' }).click();

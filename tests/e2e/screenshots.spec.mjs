@@ -11,7 +11,7 @@ const shot = (name) => path.join(dir, `${name}.png`);
 test('screenshots of the store, the hosted checkout and the success page', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.goto('/');
-  await expect(page.locator('.demo-grid .cw-card h3')).toHaveCount(6);
+  await expect(page.locator('.cw-pricing-grid .cw-card h3')).toHaveCount(5);
   await expect(page.locator('checkout-widget').getByRole('button')).toBeVisible();
   await page.screenshot({ path: shot('store'), fullPage: true });
 

@@ -17,7 +17,7 @@ export async function fillPayment(page, { email = 'ann@example.com', number, exp
 
 /** The store's checkout button for a card, by its accessible name (not the embedded copy). */
 export function storeButton(page, name) {
-  return page.locator('.demo-grid').getByRole('button', { name });
+  return page.locator('.cw-pricing-grid').getByRole('button', { name });
 }
 
 /** Reads a session from the platform API with the secret key. */

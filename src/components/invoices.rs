@@ -1,0 +1,94 @@
+//! `<Invoices>`: the signed-in customer's invoices, newest first, each with
+//! its line items.
+
+use crate::billing::{use_billing, use_locale};
+use crate::format::format_date;
+use crate::money::format_money;
+use checkout_protocol::InvoiceWithLineItems;
+use leptos::prelude::*;
+
+/// A table of invoices: date, number, amount, status, and the lines behind each.
+#[component]
+pub fn Invoices() -> impl IntoView {
+    let billing = use_billing();
+    let locale = use_locale();
+    move || {
+        let mut invoices = billing.invoices();
+        if invoices.is_empty() {
+            return view! { <p class="cw-muted">"No invoices yet."</p> }.into_any();
+        }
+        invoices.sort_by(|a, b| b.invoice.invoice_date.cmp(&a.invoice.invoice_date));
+        let rows = invoices.into_iter().map(|inv| invoice_row(inv, &locale)).collect_view();
+        view! {
+            <table class="cw-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Date"</th>
+                        <th scope="col">"Invoice"</th>
+                        <th scope="col" class="cw-num">"Amount"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    }
+}
+
+fn invoice_row(entry: InvoiceWithLineItems, locale: &str) -> impl IntoView {
+    let invoice = entry.invoice;
+    let currency = invoice.currency.clone();
+    let total = invoice_total(&entry.invoice_line_items, invoice.subtotal);
+    let lines = entry
+        .invoice_line_items
+        .iter()
+        .map(|line| {
+            let what = line.description.clone().unwrap_or_else(|| "Item".to_owned());
+            let amount = format_money(line.price.saturating_mul(i64::from(line.quantity)), &currency, locale);
+            format!("{what} × {}: {amount}", line.quantity)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <tr>
+            <td>{format_date(invoice.invoice_date, locale)}</td>
+            <td>
+                <span class="cw-mono">{invoice.invoice_number.clone()}</span>
+                <span class="cw-invoice-lines">{lines}</span>
+            </td>
+            <td class="cw-num">{format_money(total, &currency, locale)}</td>
+            <td><span class="cw-badge">{status_label(&invoice.status)}</span></td>
+        </tr>
+    }
+}
+
+/// The subtotal the server gives, else the sum of the lines.
+fn invoice_total(lines: &[checkout_protocol::InvoiceLineItem], subtotal: Option<i64>) -> i64 {
+    subtotal.unwrap_or_else(|| {
+        lines.iter().map(|l| l.price.saturating_mul(i64::from(l.quantity))).fold(0i64, i64::saturating_add)
+    })
+}
+
+fn status_label(status: &str) -> String {
+    let mut label = status.replace('_', " ");
+    if let Some(first) = label.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_prefer_the_servers_subtotal() {
+        let lines: Vec<checkout_protocol::InvoiceLineItem> =
+            serde_json::from_str(r#"[{"id":"a","price":500,"quantity":2},{"id":"b","price":100}]"#).unwrap();
+        assert_eq!(invoice_total(&lines, None), 1100);
+        assert_eq!(invoice_total(&lines, Some(999)), 999);
+        assert_eq!(status_label("partially_refunded"), "Partially refunded");
+        assert_eq!(status_label(""), "");
+    }
+}

@@ -1,0 +1,122 @@
+//! `<CurrentSubscription>`: the signed-in customer's plan, its status and
+//! renewal or end date, with cancel and undo.
+
+use crate::billing::{use_billing, use_locale, UseBillingReturn};
+use crate::format::{format_date, price_label};
+use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
+use leptos::prelude::*;
+
+/// The customer's current subscriptions with their actions.
+#[component]
+pub fn CurrentSubscription() -> impl IntoView {
+    let billing = use_billing();
+    move || {
+        let subscriptions = billing.current_subscriptions();
+        if subscriptions.is_empty() {
+            return view! { <p class="cw-muted">"You have no subscription."</p> }.into_any();
+        }
+        subscriptions
+            .into_iter()
+            .map(|s| view! { <SubscriptionRow subscription=s billing/> })
+            .collect_view()
+            .into_any()
+    }
+}
+
+/// One subscription: plan, status, date, and cancel / keep.
+#[component]
+fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn) -> impl IntoView {
+    let locale = use_locale();
+    let price = billing.pricing_model().and_then(|m| {
+        m.price_by_id(&subscription.price_id).map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
+    });
+    let plan = price
+        .as_ref()
+        .map(|(name, _)| name.clone())
+        .or_else(|| subscription.name.clone())
+        .unwrap_or_else(|| "Subscription".to_owned());
+    let price_text = price.map(|(_, label)| label);
+    let (badge, when) = status_text(&subscription, &locale);
+    let scheduled = subscription.status == SubscriptionStatus::CancellationScheduled;
+    let confirming = RwSignal::new(false);
+    let id = subscription.id.clone();
+    let change = Action::new_local(move |cancel: &bool| {
+        let (id, cancel) = (id.clone(), *cancel);
+        async move {
+            let result = if cancel {
+                billing.cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod).await
+            } else {
+                billing.uncancel_subscription(&id).await
+            };
+            result.map(|_| ())
+        }
+    });
+    let pending = change.pending();
+    let error = move || match change.value().get() {
+        Some(Err(e)) => e.message(),
+        _ => String::new(),
+    };
+    let run = move |cancel: bool| {
+        if !pending.get_untracked() {
+            confirming.set(false);
+            change.dispatch_local(cancel);
+        }
+    };
+    let actions = move || {
+        if scheduled {
+            view! {
+                <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
+                    on:click=move |_| run(false)>"Keep subscription"</button>
+            }
+            .into_any()
+        } else if confirming.get() {
+            view! {
+                <div class="cw-confirm" role="group" aria-label="Confirm cancellation">
+                    <p>"Cancel at the end of the current period? You keep access until then."</p>
+                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run(true)>"Yes, cancel"</button>
+                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| confirming.set(false)>
+                        "Keep it"
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
+                    on:click=move |_| confirming.set(true)>"Cancel subscription"</button>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <article class="cw-subscription">
+            <div class="cw-subscription-head">
+                <p class="cw-subscription-plan">{plan}</p>
+                <span class="cw-badge" class:cw-badge-warning=scheduled>{badge}</span>
+            </div>
+            {price_text.map(|p| view! { <p class="cw-subscription-price">{p}</p> })}
+            {when.map(|w| view! { <p class="cw-muted">{w}</p> })}
+            <div class="cw-actions">{actions}</div>
+            <p class="cw-error" role="alert">{error}</p>
+        </article>
+    }
+}
+
+/// The status badge and the sentence with the date that matters.
+fn status_text(s: &Subscription, locale: &str) -> (&'static str, Option<String>) {
+    let date = |ms: Option<i64>| ms.map(|ms| format_date(ms, locale));
+    match s.status {
+        SubscriptionStatus::Trialing => ("Free trial", date(s.trial_end).map(|d| format!("Trial ends on {d}"))),
+        SubscriptionStatus::CancellationScheduled => (
+            "Cancels soon",
+            date(s.cancel_scheduled_at.or(s.current_billing_period_end)).map(|d| format!("Ends on {d}")),
+        ),
+        SubscriptionStatus::PastDue => ("Past due", Some("Your last payment failed. Update your payment method.".into())),
+        SubscriptionStatus::Active if s.renews => {
+            ("Active", date(s.current_billing_period_end).map(|d| format!("Renews on {d}")))
+        }
+        SubscriptionStatus::Active => ("Active", date(s.current_billing_period_end).map(|d| format!("Ends on {d}"))),
+        SubscriptionStatus::Canceled => ("Canceled", date(s.canceled_at).map(|d| format!("Canceled on {d}"))),
+        _ => ("Inactive", None),
+    }
+}
