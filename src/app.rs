@@ -28,7 +28,10 @@ pub fn start() {
     let route = Route::for_path(&browser::page_path());
     mount_to_body(move || match route {
         Route::Store => view! { <DemoStore/> }.into_any(),
-        Route::Checkout(id) => view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any(),
+        // One page for both: it adapts to the session's type.
+        Route::Checkout(id) | Route::AddPaymentMethod(id) => {
+            view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any()
+        }
         Route::Success => view! { <ReturnPage kind=ReturnKind::Success/> }.into_any(),
         Route::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
         Route::NotFound => view! { <PageNotFound/> }.into_any(),

@@ -7,6 +7,8 @@ pub enum Route {
     Store,
     /// `/checkout/{id}`: the hosted checkout page.
     Checkout(String),
+    /// `/add-payment-method/{id}`: the hosted page that saves a card (Flowglad's path).
+    AddPaymentMethod(String),
     /// `/success`: the demo merchant's success page.
     Success,
     /// `/cancel`: the demo merchant's cancel page.
@@ -23,10 +25,16 @@ impl Route {
             "" | "/index.html" => Self::Store,
             "/success" => Self::Success,
             "/cancel" => Self::Cancel,
-            _ => match path.strip_prefix("/checkout/") {
-                Some(id) if is_valid_session_id(id) => Self::Checkout(id.to_owned()),
-                _ => Self::NotFound,
-            },
+            _ => {
+                let id = |prefix: &str| path.strip_prefix(prefix).filter(|id| is_valid_session_id(id)).map(str::to_owned);
+                if let Some(id) = id("/checkout/") {
+                    Self::Checkout(id)
+                } else if let Some(id) = id("/add-payment-method/") {
+                    Self::AddPaymentMethod(id)
+                } else {
+                    Self::NotFound
+                }
+            }
         }
     }
 }
@@ -47,6 +55,8 @@ mod tests {
         assert_eq!(Route::for_path(""), Route::Store);
         assert_eq!(Route::for_path("/checkout/cs_abc123"), Route::Checkout("cs_abc123".into()));
         assert_eq!(Route::for_path("/checkout/cs_abc123/"), Route::Checkout("cs_abc123".into()));
+        assert_eq!(Route::for_path("/add-payment-method/cs_1"), Route::AddPaymentMethod("cs_1".into()));
+        assert_eq!(Route::for_path("/add-payment-method/"), Route::NotFound);
         assert_eq!(Route::for_path("/success"), Route::Success);
         assert_eq!(Route::for_path("/cancel"), Route::Cancel);
         assert_eq!(Route::for_path("/checkout/"), Route::NotFound);

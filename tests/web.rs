@@ -744,3 +744,29 @@ async fn the_pricing_table_switches_interval_and_marks_the_current_plan() {
     assert!(stage.text().contains("$120.00"));
     assert!(!stage.text().contains("Your current plan"));
 }
+
+#[wasm_bindgen_test]
+async fn an_add_payment_method_session_saves_a_card_without_mentioning_payment() {
+    let server = FakeServer::new();
+    server.answer(
+        "/api/checkout-sessions/cs_test",
+        200,
+        r#"{"data":{"id":"cs_test","type":"add_payment_method","status":"open","merchantName":"Acme Cloud","currency":"USD",
+          "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":0,"customerEmail":"alice@example.com",
+          "cancelUrl":"http://127.0.0.1:9/","expires":1}}"#,
+    );
+    let stage = Stage::new();
+    let _h = mount_hosted(&stage, &server, "en-US");
+    wait_until("the form", || stage.find("form").is_some()).await;
+    assert!(stage.text().contains("Save a payment method"));
+    assert!(stage.text().contains("Nothing is charged today"));
+    assert_eq!(stage.button_starting_with("Save").text_content().unwrap().trim(), "Save card");
+    let buttons = stage.0.unchecked_ref::<Element>().query_selector_all("button").unwrap();
+    for i in 0..buttons.length() {
+        let text = buttons.item(i).unwrap().text_content().unwrap_or_default();
+        assert!(!text.trim().starts_with("Pay"), "nothing is paid, yet a button says {text:?}");
+    }
+    let email = stage.input_labelled("Email");
+    assert_eq!(email.value(), "alice@example.com");
+    assert!(email.read_only(), "a known customer's email is locked");
+}

@@ -68,7 +68,7 @@ pub fn HostedCheckoutPage(
         <main class="co" id="main">
             <p class="co-test-banner">
                 <strong>"Test mode"</strong>
-                " Pay with 4242 4242 4242 4242, any future date and any CVC. No real money moves."
+                " Use the card 4242 4242 4242 4242, any future date and any CVC. No real money moves."
             </p>
             {body}
         </main>

@@ -5,7 +5,7 @@ use super::form::{Field, PaymentForm};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::money::format_money;
-use checkout_protocol::{card, ConfirmPaymentRequest, HostedCheckoutSession};
+use checkout_protocol::{card, CheckoutSessionType, ConfirmPaymentRequest, HostedCheckoutSession};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -96,7 +96,10 @@ pub fn PaymentFormView(
     };
 
     let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
-    let pay_label = if trial {
+    let pay_label = if session.session_type == CheckoutSessionType::AddPaymentMethod {
+        // Nothing is charged, so the button must not say "Pay".
+        "Save card".to_owned()
+    } else if trial {
         "Start trial".to_owned()
     } else {
         format!("Pay {}", format_money(session.total_due_today, &session.currency, &locale))

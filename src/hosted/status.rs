@@ -16,12 +16,24 @@ pub fn Receipt(
     locale: String,
 ) -> impl IntoView {
     let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
-    let title = if trial { "Your trial has started" } else { "Payment complete" };
+    let setup = session.session_type == checkout_protocol::CheckoutSessionType::AddPaymentMethod;
+    let title = if setup {
+        "Card saved"
+    } else if trial {
+        "Your trial has started"
+    } else {
+        "Payment complete"
+    };
     let card = session
         .payment_method
         .as_ref()
         .map(|c| format!("{} ending in {}", capitalise(&c.brand), c.last4));
     let amount = format_money(session.total_due_today, &session.currency, &locale);
+    let thanks = if setup {
+        format!("{} will use this card for your future payments.", session.merchant_name)
+    } else {
+        format!("Thank you. {} has received your order.", session.merchant_name)
+    };
     let next = session.success_redirect_url.clone().map(|url| {
         view! { <a class="cw-button" href=url>{format!("Continue to {}", session.merchant_name)}</a> }
     });
@@ -29,10 +41,13 @@ pub fn Receipt(
         <section class="co-status co-status-success" aria-labelledby="co-status-title">
             <div class="co-status-icon" aria-hidden="true">"✓"</div>
             <h1 id="co-status-title">{title}</h1>
-            <p>{format!("Thank you. {} has received your order.", session.merchant_name)}</p>
+            <p>{thanks}</p>
             <dl class="co-receipt">
-                <div class="co-total-row"><dt>"Amount paid"</dt><dd>{amount}</dd></div>
-                {card.map(|c| view! { <div class="co-total-row"><dt>"Paid with"</dt><dd>{c}</dd></div> })}
+                {(!setup).then(|| view! { <div class="co-total-row"><dt>"Amount paid"</dt><dd>{amount}</dd></div> })}
+                {card.map(|c| {
+                    let label = if setup { "Card" } else { "Paid with" };
+                    view! { <div class="co-total-row"><dt>{label}</dt><dd>{c}</dd></div> }
+                })}
                 <div class="co-total-row"><dt>"Reference"</dt><dd class="co-mono">{session.id.clone()}</dd></div>
             </dl>
             {next}

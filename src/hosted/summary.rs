@@ -2,7 +2,7 @@
 
 use crate::format::{interval_phrase, trial_phrase};
 use crate::money::format_money;
-use checkout_protocol::{HostedCheckoutSession, HostedLineItem};
+use checkout_protocol::{CheckoutSessionType, HostedCheckoutSession, HostedLineItem};
 use leptos::prelude::*;
 
 /// Line items, subtotal, discount, what is due today and what recurs.
@@ -14,6 +14,9 @@ pub fn OrderSummary(
     #[prop(into)]
     locale: String,
 ) -> impl IntoView {
+    if session.session_type == CheckoutSessionType::AddPaymentMethod {
+        return view! { <SetupSummary merchant=session.merchant_name.clone()/> }.into_any();
+    }
     let money = {
         let currency = session.currency.clone();
         let locale = locale.clone();
@@ -78,6 +81,21 @@ pub fn OrderSummary(
                 </div>
                 {recurring_row}
             </dl>
+        </section>
+    }
+    .into_any()
+}
+
+/// Saving a card: nothing is bought, so say what happens instead of totals.
+#[component]
+fn SetupSummary(merchant: String) -> impl IntoView {
+    view! {
+        <section class="co-summary" aria-labelledby="co-summary-title">
+            <p class="co-merchant">{merchant.clone()}</p>
+            <h1 id="co-summary-title" class="co-headline">"Save a payment method"</h1>
+            <p class="co-hero-sub">
+                {format!("{merchant} will keep this card on file for your future payments. Nothing is charged today.")}
+            </p>
         </section>
     }
 }
