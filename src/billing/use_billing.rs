@@ -144,16 +144,43 @@ impl UseBillingReturn {
     }
 
     /// Whether loading has settled successfully (signed in or not).
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || if billing.loaded() { "Ready" } else { "Loading…" }
+    /// # }
+    /// ```
     pub fn loaded(&self) -> bool {
         self.data().is_some()
     }
 
     /// Whether a customer is signed in.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || (!billing.is_authenticated()).then(|| view! { <a href="/login">"Sign in to manage billing"</a> })
+    /// # }
+    /// ```
     pub fn is_authenticated(&self) -> bool {
         self.customer_billing().is_some()
     }
 
     /// The failures of the last load (empty unless in the error state).
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.errors().into_iter().map(|e| view! { <p role="alert">{e.message()}</p> }).collect_view()
+    /// # }
+    /// ```
     pub fn errors(&self) -> Vec<BillingError> {
         match self.state.get() {
             BillingState::Error(errors) => errors,
@@ -162,21 +189,57 @@ impl UseBillingReturn {
     }
 
     /// The pricing model, once loaded.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.pricing_model().map(|m| m.products.len()).unwrap_or(0)
+    /// # }
+    /// ```
     pub fn pricing_model(&self) -> Option<Arc<PricingModel>> {
         self.data().map(|d| d.pricing_model)
     }
 
     /// The signed-in customer.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.customer().map(|c| format!("Signed in as {}", c.email))
+    /// # }
+    /// ```
     pub fn customer(&self) -> Option<Customer> {
         self.customer_billing().map(|b| b.customer.clone())
     }
 
     /// All the customer's subscriptions.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || format!("{} subscriptions, ever", billing.subscriptions().len())
+    /// # }
+    /// ```
     pub fn subscriptions(&self) -> Vec<Subscription> {
         self.customer_billing().map(|b| b.subscriptions.clone()).unwrap_or_default()
     }
 
     /// The subscription that currently grants access, if any.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.current_subscription().map(|s| format!("Plan: {}", s.price_id))
+    /// # }
+    /// ```
     pub fn current_subscription(&self) -> Option<Subscription> {
         let billing = self.customer_billing()?;
         billing
@@ -186,6 +249,15 @@ impl UseBillingReturn {
     }
 
     /// Every subscription that currently grants access.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.current_subscriptions().iter().any(|s| s.price_id == "price_pro_monthly")
+    /// # }
+    /// ```
     pub fn current_subscriptions(&self) -> Vec<Subscription> {
         let Some(billing) = self.customer_billing() else { return Vec::new() };
         match &billing.current_subscriptions {
@@ -195,36 +267,99 @@ impl UseBillingReturn {
     }
 
     /// What the customer bought.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.purchases().into_iter().map(|p| view! { <li>{p.name}</li> }).collect_view()
+    /// # }
+    /// ```
     pub fn purchases(&self) -> Vec<Purchase> {
         self.customer_billing().map(|b| b.purchases.clone()).unwrap_or_default()
     }
 
     /// The customer's invoices with their line items.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.invoices().into_iter().map(|i| view! { <li>{i.invoice.invoice_number}</li> }).collect_view()
+    /// # }
+    /// ```
     pub fn invoices(&self) -> Vec<InvoiceWithLineItems> {
         self.customer_billing().map(|b| b.invoices.clone()).unwrap_or_default()
     }
 
     /// The customer's saved payment methods.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.payment_methods().iter().filter_map(|m| m.card()).map(|c| c.last4).collect::<Vec<_>>().join(", ")
+    /// # }
+    /// ```
     pub fn payment_methods(&self) -> Vec<PaymentMethod> {
         self.customer_billing().map(|b| b.payment_methods.clone()).unwrap_or_default()
     }
 
     /// The server's billing portal page, when it has one.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.billing_portal_url().map(|url| view! { <a href=url>"Manage billing"</a> })
+    /// # }
+    /// ```
     pub fn billing_portal_url(&self) -> Option<String> {
         self.customer_billing()?.billing_portal_url.clone().filter(|u| !u.is_empty())
     }
 
     /// The active price with this slug.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.get_price("pro-monthly").map(|p| p.unit_price)
+    /// # }
+    /// ```
     pub fn get_price(&self, slug: &str) -> Option<Price> {
         self.pricing_model()?.price_by_slug(slug).map(|(_, price)| price.clone())
     }
 
     /// The product with this slug.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.get_product("pro").map(|p| p.name)
+    /// # }
+    /// ```
     pub fn get_product(&self, slug: &str) -> Option<Product> {
         self.pricing_model()?.product_by_slug(slug).cloned()
     }
 
     /// Whether the customer bought any price of the product with this slug.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || if billing.has_purchased("lifetime") { "Thanks for your support!" } else { "" }
+    /// # }
+    /// ```
     pub fn has_purchased(&self, product_slug: &str) -> bool {
         let (Some(model), Some(billing)) = (self.pricing_model(), self.customer_billing()) else { return false };
         let Some(product) = model.product_by_slug(product_slug) else { return false };
@@ -232,6 +367,15 @@ impl UseBillingReturn {
     }
 
     /// Loads everything again (the state keeps the old data until it arrives).
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// view! { <button on:click=move |_| billing.reload()>"Refresh"</button> }
+    /// # }
+    /// ```
     pub fn reload(&self) {
         if let Some(context) = self.context {
             context.pricing.refetch();
@@ -252,6 +396,20 @@ impl UseBillingReturn {
     /// email) and sends nothing if they are wrong. An identical call while one
     /// is in flight joins it. With `auto_redirect`, the browser then goes to
     /// the hosted checkout page.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let buy = Action::new_local(move |_: &()| async move {
+    ///     let params = CheckoutSessionParams::for_price_slug("pro-monthly", "/welcome?s={CHECKOUT_SESSION_ID}", "/pricing")
+    ///         .with_auto_redirect(true);
+    ///     billing.create_checkout_session(params).await
+    /// });
+    /// view! { <button on:click=move |_| { buy.dispatch_local(()); }>"Upgrade"</button> }
+    /// # }
+    /// ```
     pub async fn create_checkout_session(
         &self,
         params: CheckoutSessionParams,
@@ -262,6 +420,24 @@ impl UseBillingReturn {
     }
 
     /// Creates a session that saves a payment method for the signed-in customer.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let add = Action::new_local(move |_: &()| async move {
+    ///     let params = AddPaymentMethodParams {
+    ///         success_url: "/account".into(),
+    ///         cancel_url: "/account".into(),
+    ///         auto_redirect: true,
+    ///         ..Default::default()
+    ///     };
+    ///     billing.create_add_payment_method_checkout_session(params).await
+    /// });
+    /// view! { <button on:click=move |_| { add.dispatch_local(()); }>"Add card"</button> }
+    /// # }
+    /// ```
     pub async fn create_add_payment_method_checkout_session(
         &self,
         params: AddPaymentMethodParams,
@@ -272,6 +448,25 @@ impl UseBillingReturn {
     }
 
     /// Creates a session that starts billing an existing subscription.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let activate = Action::new_local(move |_: &()| async move {
+    ///     let params = ActivateSubscriptionParams {
+    ///         target_subscription_id: "sub_123".into(),
+    ///         success_url: "/account".into(),
+    ///         cancel_url: "/account".into(),
+    ///         auto_redirect: true,
+    ///         ..Default::default()
+    ///     };
+    ///     billing.create_activate_subscription_checkout_session(params).await
+    /// });
+    /// view! { <button on:click=move |_| { activate.dispatch_local(()); }>"Activate"</button> }
+    /// # }
+    /// ```
     pub async fn create_activate_subscription_checkout_session(
         &self,
         params: ActivateSubscriptionParams,
@@ -282,6 +477,19 @@ impl UseBillingReturn {
     }
 
     /// Cancels a subscription now or at the end of the paid period.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let cancel = Action::new_local(move |id: &String| {
+    ///     let id = id.clone();
+    ///     async move { billing.cancel_subscription(&id, protocol::CancellationTiming::AtEndOfCurrentBillingPeriod).await }
+    /// });
+    /// view! { <button on:click=move |_| { cancel.dispatch_local("sub_123".to_owned()); }>"Cancel"</button> }
+    /// # }
+    /// ```
     pub async fn cancel_subscription(
         &self,
         subscription_id: &str,
@@ -298,6 +506,19 @@ impl UseBillingReturn {
     }
 
     /// Undoes a scheduled cancellation.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let keep = Action::new_local(move |id: &String| {
+    ///     let id = id.clone();
+    ///     async move { billing.uncancel_subscription(&id).await }
+    /// });
+    /// view! { <button on:click=move |_| { keep.dispatch_local("sub_123".to_owned()); }>"Keep my plan"</button> }
+    /// # }
+    /// ```
     pub async fn uncancel_subscription(&self, subscription_id: &str) -> Result<Subscription, BillingError> {
         let client = self.client()?;
         let params = UncancelSubscriptionParams { id: required_id(subscription_id)? };

@@ -26,7 +26,7 @@ commands:
   demo [-- SERVER ARGS]  build, then run the server on http://127.0.0.1:8080
                          (defaults: --addr 127.0.0.1:8080 --db data/demo.sqlite3 --dist dist)
   test [TIER...]         run the test tiers in order, stopping at the first failure:
-                           unit         cargo test --workspace --lib --bins --examples
+                           unit         cargo test --workspace --lib --bins --examples, then --doc
                            integration  the server's tests/*.rs
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server

@@ -160,10 +160,12 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 }
 
 /// Tier 1: native unit tests of protocol, server, xtask and the widget's
-/// pure logic. `--lib --bins` leaves integration tests and doc tests out;
-/// `--examples` keeps the README's example compiling.
+/// pure logic. `--lib --bins` leaves integration tests out; `--examples`
+/// keeps the README's example compiling; the doc tests are the API's usage
+/// examples, compiled so they cannot drift.
 fn unit(ctx: &Ctx) -> Result<()> {
-    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins", "--examples"]))
+    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
+    run(ctx.cargo().args(["test", "--workspace", "--doc"]))
 }
 
 /// Tier 2: the server's integration tests (`server/tests/*.rs`) only.
