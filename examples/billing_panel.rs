@@ -31,7 +31,8 @@ fn Plans() -> impl IntoView {
     move || match billing.state.get() {
         BillingState::Loading => view! { <p>"Loading prices…"</p> }.into_any(),
         BillingState::Error(errors) => view! { <p role="alert">{errors[0].message()}</p> }.into_any(),
-        BillingState::Loaded(data) => {
+        // Signed in or not, the pricing model is there.
+        BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
             let name = data.pricing_model.name.clone();
             view! { <button on:click=move |_| { upgrade.dispatch_local(()); }>{format!("Upgrade ({name})")}</button> }.into_any()
         }

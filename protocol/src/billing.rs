@@ -500,6 +500,42 @@ pub struct CustomerBilling {
     pub billing_portal_url: Option<String>,
 }
 
+/// One page of records, in `@flowglad/node`'s list shape: `data` of the
+/// route's `payment-methods/list`, `invoices/list` and `purchases/list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordList<T> {
+    /// The records, newest first.
+    pub data: Vec<T>,
+    /// Whether another page follows.
+    #[serde(default)]
+    pub has_more: bool,
+    /// Records over all pages.
+    #[serde(default)]
+    pub total: u64,
+    /// The cursor this page was read at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_cursor: Option<String>,
+    /// Pass as `cursor` to read the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> RecordList<T> {
+    /// Every record on one page.
+    pub fn complete(data: Vec<T>) -> Self {
+        let total = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        Self { data, has_more: false, total, current_cursor: None, next_cursor: None }
+    }
+}
+
+/// `data` of `payment-methods/list`.
+pub type PaymentMethodList = RecordList<PaymentMethod>;
+/// `data` of `invoices/list` (invoices without their lines, as `@flowglad/node` lists them).
+pub type InvoiceList = RecordList<Invoice>;
+/// `data` of `purchases/list`.
+pub type PurchaseList = RecordList<Purchase>;
+
 /// When a cancellation takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -634,6 +670,18 @@ mod tests {
             serde_json::to_value(&p).unwrap(),
             serde_json::json!({"id":"sub_1","cancellation":{"timing":"at_end_of_current_billing_period"}})
         );
+    }
+
+    #[test]
+    fn record_lists_use_the_node_list_shape() {
+        let list: PaymentMethodList = serde_json::from_str(
+            r#"{"data":[{"id":"pm_1","paymentMethodData":{"brand":"visa","last4":"4242","expMonth":1,"expYear":2031}}],
+                "hasMore":false,"total":1}"#,
+        )
+        .unwrap();
+        assert_eq!(list.data[0].card().unwrap().exp_year, 2031);
+        let v = serde_json::to_value(RecordList::complete(vec![1, 2, 3])).unwrap();
+        assert_eq!(v, serde_json::json!({"data":[1,2,3],"hasMore":false,"total":3}));
     }
 
     #[test]

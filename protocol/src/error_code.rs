@@ -44,6 +44,24 @@ pub enum ErrorCode {
     CheckoutSessionNotOpen,
     /// This action needs a signed-in customer.
     CustomerRequired,
+    /// No customer has that id or external id.
+    CustomerNotFound,
+    /// The line items are priced in more than one currency.
+    CurrencyMismatch,
+    /// A checkout can sell at most one subscription price.
+    MultipleSubscriptionPrices,
+    /// The discount code does not exist.
+    DiscountCodeInvalid,
+    /// The customer has no subscription with that id.
+    SubscriptionNotFound,
+    /// The subscription has already ended and cannot be canceled.
+    SubscriptionNotCancelable,
+    /// The subscription has no scheduled cancellation to undo.
+    SubscriptionCancellationNotScheduled,
+    /// The `Idempotency-Key` header is empty, too long, or not visible ASCII.
+    IdempotencyKeyInvalid,
+    /// The `Idempotency-Key` was already used for a different request.
+    IdempotencyKeyReused,
     /// The platform API key is missing or wrong.
     Unauthorized,
     /// The action or path does not exist.
@@ -53,6 +71,40 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: &'static [ErrorCode] = &[
+        Self::InvalidRequest,
+        Self::PayloadTooLarge,
+        Self::PriceMissing,
+        Self::PriceAmbiguous,
+        Self::PriceNotFound,
+        Self::InvalidQuantity,
+        Self::InvalidUrl,
+        Self::InvalidEmail,
+        Self::CardInvalidNumber,
+        Self::CardInvalidExpiry,
+        Self::CardInvalidCvc,
+        Self::CardDeclined,
+        Self::CardInsufficientFunds,
+        Self::CardExpired,
+        Self::CheckoutSessionNotFound,
+        Self::CheckoutSessionExpired,
+        Self::CheckoutSessionNotOpen,
+        Self::CustomerRequired,
+        Self::CustomerNotFound,
+        Self::CurrencyMismatch,
+        Self::MultipleSubscriptionPrices,
+        Self::DiscountCodeInvalid,
+        Self::SubscriptionNotFound,
+        Self::SubscriptionNotCancelable,
+        Self::SubscriptionCancellationNotScheduled,
+        Self::IdempotencyKeyInvalid,
+        Self::IdempotencyKeyReused,
+        Self::Unauthorized,
+        Self::NotFound,
+        Self::Internal,
+    ];
+
     /// The wire form of the code, e.g. `price_not_found`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,6 +126,15 @@ impl ErrorCode {
             Self::CheckoutSessionExpired => "checkout_session_expired",
             Self::CheckoutSessionNotOpen => "checkout_session_not_open",
             Self::CustomerRequired => "customer_required",
+            Self::CustomerNotFound => "customer_not_found",
+            Self::CurrencyMismatch => "currency_mismatch",
+            Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
+            Self::DiscountCodeInvalid => "discount_code_invalid",
+            Self::SubscriptionNotFound => "subscription_not_found",
+            Self::SubscriptionNotCancelable => "subscription_not_cancelable",
+            Self::SubscriptionCancellationNotScheduled => "subscription_cancellation_not_scheduled",
+            Self::IdempotencyKeyInvalid => "idempotency_key_invalid",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Unauthorized => "unauthorized",
             Self::NotFound => "not_found",
             Self::Internal => "internal",
@@ -91,11 +152,22 @@ impl ErrorCode {
             | Self::InvalidEmail
             | Self::CardInvalidNumber
             | Self::CardInvalidExpiry
-            | Self::CardInvalidCvc => 400,
+            | Self::CardInvalidCvc
+            | Self::CurrencyMismatch
+            | Self::MultipleSubscriptionPrices
+            | Self::DiscountCodeInvalid
+            | Self::IdempotencyKeyInvalid => 400,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
-            Self::PriceNotFound | Self::CheckoutSessionNotFound | Self::NotFound => 404,
-            Self::CheckoutSessionNotOpen => 409,
+            Self::PriceNotFound
+            | Self::CheckoutSessionNotFound
+            | Self::CustomerNotFound
+            | Self::SubscriptionNotFound
+            | Self::NotFound => 404,
+            Self::CheckoutSessionNotOpen
+            | Self::SubscriptionNotCancelable
+            | Self::SubscriptionCancellationNotScheduled
+            | Self::IdempotencyKeyReused => 409,
             Self::PayloadTooLarge => 413,
             Self::CheckoutSessionExpired => 410,
             Self::Internal => 500,
@@ -124,6 +196,42 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
+    }
+
+    #[test]
+    fn every_code_round_trips_and_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            let s = code.as_str();
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
+        }
+        assert_eq!(seen.len(), 30, "ALL lists every variant");
+    }
+
+    #[test]
+    fn billing_and_idempotency_codes_have_their_statuses() {
+        let cases = [
+            (ErrorCode::CustomerRequired, 401),
+            (ErrorCode::CustomerNotFound, 404),
+            (ErrorCode::CurrencyMismatch, 400),
+            (ErrorCode::MultipleSubscriptionPrices, 400),
+            (ErrorCode::DiscountCodeInvalid, 400),
+            (ErrorCode::SubscriptionNotFound, 404),
+            (ErrorCode::SubscriptionNotCancelable, 409),
+            (ErrorCode::SubscriptionCancellationNotScheduled, 409),
+            (ErrorCode::IdempotencyKeyInvalid, 400),
+            (ErrorCode::IdempotencyKeyReused, 409),
+        ];
+        for (code, status) in cases {
+            assert_eq!(code.http_status(), status, "{code}");
+        }
+        assert_eq!(ErrorCode::IdempotencyKeyReused.as_str(), "idempotency_key_reused");
+        assert_eq!(ErrorCode::DiscountCodeInvalid.as_str(), "discount_code_invalid");
+        assert_eq!(ErrorCode::SubscriptionNotFound.as_str(), "subscription_not_found");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The page is public (anyone holding the unguessable session id may pay), so
 //! these shapes carry only what the page shows — no customer ids or metadata.
 
-use crate::{CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType};
+use crate::{BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType};
 use serde::{Deserialize, Serialize};
 
 /// A session as the hosted page renders it, with amounts already totalled.
@@ -49,6 +49,15 @@ pub struct HostedCheckoutSession {
     /// Where to send the customer once paid (success URL with the id filled in).
     #[serde(default)]
     pub success_redirect_url: Option<String>,
+    /// The discount code applied to the totals, as the merchant spells it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// Whether the page offers a field to type a discount code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_promotion_codes: Option<bool>,
+    /// Whether the page asks for a billing address (absent: only if needed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address_collection: Option<BillingAddressCollection>,
 }
 
 /// One line of the order.
@@ -166,6 +175,28 @@ mod tests {
         assert!(shown.contains("**** 4242"));
         assert!(!shown.contains("4242 4242"));
         assert!(!shown.contains("123"));
+    }
+
+    #[test]
+    fn hosted_session_reads_without_the_optional_checkout_options() {
+        let s: HostedCheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"product","status":"open","merchantName":"M","currency":"USD",
+                "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":0,"expires":1}"#,
+        )
+        .unwrap();
+        assert_eq!((s.discount_code, s.allow_promotion_codes, s.billing_address_collection), (None, None, None));
+        let with: HostedCheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"add_payment_method","status":"open","merchantName":"M","currency":"USD",
+                "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":0,"expires":1,
+                "discountCode":"WELCOME10","allowPromotionCodes":true,"billingAddressCollection":"required"}"#,
+        )
+        .unwrap();
+        assert_eq!(with.discount_code.as_deref(), Some("WELCOME10"));
+        assert_eq!(with.allow_promotion_codes, Some(true));
+        assert_eq!(with.billing_address_collection, Some(BillingAddressCollection::Required));
+        let v = serde_json::to_value(&with).unwrap();
+        assert_eq!(v["billingAddressCollection"], "required");
+        assert_eq!(v["type"], "add_payment_method");
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub mod redirect;
 pub use billing::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, Customer, CustomerBilling, Invoice, InvoiceLineItem,
-    InvoiceWithLineItems, PaymentMethod, Purchase, Subscription, SubscriptionResponse, SubscriptionStatus,
-    UncancelSubscriptionParams,
+    InvoiceList, InvoiceWithLineItems, PaymentMethod, PaymentMethodList, Purchase, PurchaseList, RecordList,
+    Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };
 pub use checkout::{
     BillingAddressCollection, CheckoutSession, CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,

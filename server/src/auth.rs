@@ -10,6 +10,10 @@ use checkout_protocol::ErrorCode;
 /// The message for a token that matches no customer.
 pub const STALE_SIGN_IN_MESSAGE: &str = "Your sign-in is no longer valid. Sign in again.";
 
+/// The message for an action that needs a signed-in customer, asked without one.
+pub const CUSTOMER_REQUIRED_MESSAGE: &str =
+    "Sign in to manage your billing: this action needs a signed-in customer.";
+
 /// The name of the cookie that may carry the sign-in token.
 pub const SESSION_COOKIE: &str = "session";
 
@@ -73,6 +77,14 @@ pub async fn resolve_customer(
             STALE_SIGN_IN_MESSAGE,
         )),
     }
+}
+
+/// The request's signed-in customer, or 401 `customer_required` without
+/// credentials (401 `unauthorized` for a stale token).
+pub async fn require_customer(db: &Db, headers: &HeaderMap) -> Result<Customer, ApiError> {
+    resolve_customer(db, headers, StaleToken::Reject)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE))
 }
 
 /// Checks the platform API key in `Authorization: <key>` or `Authorization: Bearer <key>`.

@@ -30,6 +30,9 @@ const SUBSCRIPTION_STATUSES: &[&str] = &[
     "paused",
 ];
 
+/// The longest a seeded subscription may have run before the first start (ten years).
+const MAX_STARTED_DAYS_AGO: u32 = 3650;
+
 /// A catalog that failed to load, naming the file it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError {
@@ -56,7 +59,7 @@ pub struct Catalog {
     pub organization_name: String,
     /// The pricing model in Flowglad's shape.
     pub pricing_model: PricingModel,
-    /// Discount codes (kept for later; not yet applied at checkout).
+    /// Discount codes a checkout may apply.
     pub discounts: Vec<Discount>,
     /// Customers to seed into the database.
     pub customers: Vec<CustomerSeed>,
@@ -103,6 +106,8 @@ pub struct SubscriptionSeed {
     pub price_id: String,
     /// Flowglad subscription status, e.g. `active`.
     pub status: String,
+    /// How long before the first server start the subscription began.
+    pub started_days_ago: u32,
 }
 
 /// A saved card to seed (never a full number).
@@ -223,6 +228,8 @@ struct SubscriptionSpec {
     id: String,
     price_slug: String,
     status: String,
+    #[serde(default)]
+    started_days_ago: u32,
 }
 
 #[derive(Deserialize)]
@@ -263,6 +270,36 @@ impl Catalog {
     /// The product and price a slug refers to, if active.
     pub fn price_by_slug(&self, slug: &str) -> Option<(&Product, &Price)> {
         self.pricing_model.price_by_slug(slug)
+    }
+
+    /// The product and price an id refers to, active or not (for records
+    /// made before a price was retired).
+    pub fn any_price_by_id(&self, id: &str) -> Option<(&Product, &Price)> {
+        self.pricing_model
+            .products
+            .iter()
+            .flat_map(|prod| prod.prices.iter().map(move |p| (prod, p)))
+            .find(|(_, p)| p.id == id)
+    }
+
+    /// The discount a customer's code names, compared case-insensitively.
+    pub fn discount_by_code(&self, code: &str) -> Option<&Discount> {
+        let code = code.trim();
+        self.discounts
+            .iter()
+            .find(|d| d.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The currency shown when a session sells nothing (saving a card): the
+    /// default product's, else the first price's.
+    pub fn default_currency(&self) -> String {
+        let model = &self.pricing_model;
+        model
+            .default_product
+            .as_ref()
+            .and_then(|p| p.default_price.as_ref())
+            .or_else(|| model.prices().next().map(|(_, p)| p))
+            .map_or_else(|| "USD".to_owned(), |p| p.currency.clone())
     }
 }
 
@@ -338,6 +375,7 @@ impl CatalogFile {
                     id: s.id.clone(),
                     price_id: price.id.clone(),
                     status: s.status.clone(),
+                    started_days_ago: s.started_days_ago,
                 });
             }
             customers.push(CustomerSeed {
@@ -455,6 +493,24 @@ impl CatalogFile {
             }
             for s in &c.subscriptions {
                 subscription_ids.add(&s.id)?;
+                if s.started_days_ago > MAX_STARTED_DAYS_AGO {
+                    return Err(format!(
+                        "subscription `{}`: startedDaysAgo must be at most {MAX_STARTED_DAYS_AGO}",
+                        s.id
+                    ));
+                }
+                let recurring = self
+                    .products
+                    .iter()
+                    .flat_map(|p| &p.prices)
+                    .find(|p| p.slug == s.price_slug)
+                    .is_none_or(|p| p.price_type == PriceType::Subscription);
+                if !recurring {
+                    return Err(format!(
+                        "subscription `{}` names priceSlug `{}`, which is not a subscription price",
+                        s.id, s.price_slug
+                    ));
+                }
                 if !SUBSCRIPTION_STATUSES.contains(&s.status.as_str()) {
                     return Err(format!(
                         "subscription `{}` has unknown status `{}` (one of: {})",
@@ -655,6 +711,7 @@ mod tests {
             ("cus_alice", "demo-alice")
         );
         assert_eq!(alice.subscriptions[0].price_id, "price_pro_monthly");
+        assert_eq!(alice.subscriptions[0].started_days_ago, 10);
         assert_eq!(alice.payment_methods[0].last4, "4242");
         assert_eq!(c.discounts[0].percent_off, 10);
     }
@@ -736,6 +793,12 @@ mod tests {
         v["customers"][0]["subscriptions"][0]["priceSlug"] = json!("nope");
         assert!(error_of(&v).contains("unknown priceSlug `nope`"));
         let mut v = demo_value();
+        v["customers"][0]["subscriptions"][0]["priceSlug"] = json!("lifetime");
+        assert!(error_of(&v).contains("not a subscription price"));
+        let mut v = demo_value();
+        v["customers"][0]["subscriptions"][0]["startedDaysAgo"] = json!(4000);
+        assert!(error_of(&v).contains("startedDaysAgo"));
+        let mut v = demo_value();
         v["customers"][0]["subscriptions"][0]["status"] = json!("happy");
         assert!(error_of(&v).contains("unknown status `happy`"));
         let mut v = demo_value();
@@ -744,6 +807,23 @@ mod tests {
         let mut v = demo_value();
         v["customers"][0]["token"] = json!("a b c d e f");
         assert!(error_of(&v).contains("token must be"));
+    }
+
+    #[test]
+    fn lookups_for_checkout() {
+        let c = Catalog::demo().unwrap();
+        assert_eq!(
+            c.discount_by_code("welcome10").unwrap().id,
+            "disc_welcome10"
+        );
+        assert_eq!(c.discount_by_code(" WELCOME10 ").unwrap().percent_off, 10);
+        assert!(c.discount_by_code("WELCOME").is_none());
+        assert_eq!(c.default_currency(), "USD");
+        assert_eq!(
+            c.any_price_by_id("price_lifetime").unwrap().0.name,
+            "Lifetime"
+        );
+        assert!(c.any_price_by_id("nope").is_none());
     }
 
     #[test]

@@ -61,10 +61,24 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// Tells Stainless-generated SDKs such as `@flowglad/node` whether to retry
+/// (they retry 409s by default; ours are final answers).
+pub const SHOULD_RETRY_HEADER: &str = "x-should-retry";
+
 impl IntoResponse for ApiError {
+    /// The error envelope with the code's status; client errors (4xx) also
+    /// say `x-should-retry: false`, since repeating them cannot succeed.
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = RouteResponse::<()>::error(ErrorBody::new(self.code, self.message.clone()));
-        (self.status(), Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status.is_client_error() {
+            response.headers_mut().insert(
+                SHOULD_RETRY_HEADER,
+                axum::http::HeaderValue::from_static("false"),
+            );
+        }
+        response
     }
 }
 
@@ -114,4 +128,19 @@ pub enum ServerError {
     /// The HTTP server failed while running.
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_say_not_to_retry_and_server_errors_do_not() {
+        let conflict = ApiError::new(ErrorCode::IdempotencyKeyReused, "x").into_response();
+        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        assert_eq!(conflict.headers()[SHOULD_RETRY_HEADER], "false");
+        let internal = ApiError::new(ErrorCode::Internal, INTERNAL_MESSAGE).into_response();
+        assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(internal.headers().get(SHOULD_RETRY_HEADER).is_none());
+    }
 }

@@ -90,6 +90,13 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
+/// Reads an already parsed JSON value as `T`, with a message that says what is wrong.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::invalid_request(format!("The request body has the wrong shape: {e}."))
+    })
+}
+
 /// Parses JSON bytes into `T`, with a message that says what is wrong.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
@@ -148,6 +155,14 @@ mod tests {
         let e = parse_json::<Thing>(br#"{"n":"x"}"#).unwrap_err();
         assert!(e.message.contains("wrong shape"), "{}", e.message);
         assert!(parse_json::<Thing>(br#"{"n":1}"#).is_ok());
+    }
+
+    #[test]
+    fn values_read_with_a_shape_message() {
+        let e = from_value::<Thing>(serde_json::json!({"n": "x"})).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+        assert!(e.message.contains("wrong shape"), "{}", e.message);
+        assert!(from_value::<Thing>(serde_json::json!({"n": 1})).is_ok());
     }
 
     #[test]

@@ -1,19 +1,22 @@
 //! The public hosted-page API: read a session for the checkout page and
 //! confirm a payment. Anyone holding the unguessable session id may pay.
 
-use crate::db::{Claim, Completion, NewPurchase, NewSubscription};
+use crate::billing::{StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase};
+use crate::db::{Activation, CardForSubscriptions, Claim, Completion, CustomerCompletion};
 use crate::error::ApiError;
 use crate::extract::{PathParam, RawBody};
 use crate::payment::{ChargeError, ValidatedCard};
-use crate::session::{totals, PaidCard, StoredSession, Totals};
+use crate::session::{PaidCard, SoldItem, StoredSession, Totals};
 use crate::state::AppState;
+use crate::subscription::StoredSubscription;
 use crate::{clock, ids, validation};
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::{
-    CardDetails, CheckoutSessionStatus, ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode,
-    HostedCheckoutSession, RouteResponse,
+    money, CardDetails, CheckoutSessionStatus, CheckoutSessionType, ConfirmPaymentRequest,
+    ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, PriceType, RouteResponse,
+    SubscriptionStatus,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -81,7 +84,8 @@ async fn pay(
                 .unwrap_or_else(|| not_open("This checkout is not open.")))
         }
     };
-    let prepared = totals(&session.line_items)
+    let prepared = session
+        .totals(&state.catalog.default_currency())
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
         .and_then(|t| completion(&session, &t, &card, email, now).map(|c| (t, c)));
     let (t, done) = match prepared {
@@ -119,7 +123,10 @@ async fn pay(
         .ok_or_else(|| ApiError::internal("charged session was no longer pending", &session.id))
 }
 
-/// What a successful payment of `session` records.
+/// What a successful payment of `session` records: the purchase (product
+/// checkouts of a customer, and single payments without one, as before),
+/// and for a signed-in customer the card, the subscription or activation,
+/// and a paid invoice with one line per sold price.
 fn completion(
     session: &StoredSession,
     t: &Totals,
@@ -127,47 +134,248 @@ fn completion(
     email: String,
     now: i64,
 ) -> Result<Completion, ApiError> {
-    let new_id =
-        |prefix| ids::new_id(prefix).map_err(|e| ApiError::internal("no randomness for an id", e));
-    let first = session.line_items.first();
-    let purchase = match &t.recurring {
-        None => Some(NewPurchase {
-            id: new_id(ids::PURCHASE)?,
-            amount: t.total_due_today,
-            currency: t.currency.clone(),
-            name: session
-                .output_name
-                .clone()
-                .or_else(|| first.map(|i| i.name.clone()))
-                .unwrap_or_default(),
-        }),
-        Some(_) => None,
+    let paid_card = PaidCard {
+        brand: card.brand.as_str().to_owned(),
+        last4: card.last4().to_owned(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
     };
-    let subscription = match (&t.recurring, &session.customer_id) {
-        (Some(_), Some(_)) => Some(NewSubscription {
+    let purchase = purchase(session, t, now)?;
+    let customer = match &session.customer_id {
+        Some(customer_id) => Some(customer_records(
+            session,
+            t,
+            &paid_card,
+            purchase.as_ref(),
+            customer_id,
+            now,
+        )?),
+        None => None,
+    };
+    Ok(Completion {
+        card: paid_card,
+        email,
+        purchase,
+        customer,
+    })
+}
+
+fn new_id(prefix: &str) -> Result<String, ApiError> {
+    ids::new_id(prefix).map_err(|e| ApiError::internal("no randomness for an id", e))
+}
+
+/// The line a purchase is of: the subscription price if one is sold, else the first.
+fn main_item(session: &StoredSession) -> Option<&SoldItem> {
+    session
+        .line_items
+        .iter()
+        .find(|i| i.price_type == PriceType::Subscription)
+        .or_else(|| session.line_items.first())
+}
+
+fn purchase(
+    session: &StoredSession,
+    t: &Totals,
+    now: i64,
+) -> Result<Option<StoredPurchase>, ApiError> {
+    if session.session_type != CheckoutSessionType::Product {
+        return Ok(None);
+    }
+    let Some(main) = main_item(session) else {
+        return Ok(None);
+    };
+    let recurring = main.price_type == PriceType::Subscription;
+    // Without a customer a subscription has no one to belong to.
+    if recurring && session.customer_id.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(StoredPurchase {
+        id: new_id(ids::PURCHASE)?,
+        customer_id: session.customer_id.clone(),
+        checkout_session_id: Some(session.id.clone()),
+        price_id: main.price_id.clone(),
+        price_type: main.price_type,
+        quantity: main.quantity,
+        amount: t.total_due_today,
+        currency: t.currency.clone(),
+        name: session
+            .output_name
+            .clone()
+            .unwrap_or_else(|| main.name.clone()),
+        metadata: session.output_metadata.clone(),
+        status: "paid".to_owned(),
+        price_per_billing_cycle: t.recurring.as_ref().map(|r| r.amount),
+        interval_unit: main.interval_unit,
+        interval_count: main.interval_count,
+        trial_period_days: main.trial_period_days,
+        created_at: now,
+    }))
+}
+
+fn customer_records(
+    session: &StoredSession,
+    t: &Totals,
+    card: &PaidCard,
+    purchase: Option<&StoredPurchase>,
+    customer_id: &str,
+    now: i64,
+) -> Result<CustomerCompletion, ApiError> {
+    let kind = session.session_type;
+    let payment_method = StoredPaymentMethod {
+        id: new_id(ids::PAYMENT_METHOD)?,
+        customer_id: customer_id.to_owned(),
+        brand: card.brand.clone(),
+        last4: card.last4.clone(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+        is_default: false,
+        created_at: now,
+    };
+    let recurring = session
+        .line_items
+        .iter()
+        .find(|i| i.price_type == PriceType::Subscription);
+    let period_end = |item: &SoldItem| {
+        item.interval_unit
+            .and_then(|unit| clock::add_interval(now, unit, item.interval_count.unwrap_or(1)))
+    };
+    let subscription = match (kind, recurring) {
+        (CheckoutSessionType::Product, Some(item)) => Some(StoredSubscription {
             id: new_id(ids::SUBSCRIPTION)?,
-            status: if t.trial_days.is_some() {
-                "trialing"
+            customer_id: customer_id.to_owned(),
+            price_id: item.price_id.clone(),
+            status: if item.starts_trial() {
+                SubscriptionStatus::Trialing
             } else {
-                "active"
-            }
-            .to_owned(),
-            trial_ends_at: t
-                .trial_days
-                .map(|d| now.saturating_add(i64::from(d) * 24 * clock::HOUR_MS)),
+                SubscriptionStatus::Active
+            },
+            checkout_session_id: Some(session.id.clone()),
+            name: Some(
+                session
+                    .output_name
+                    .clone()
+                    .unwrap_or_else(|| item.name.clone()),
+            ),
+            metadata: session.output_metadata.clone(),
+            quantity: item.quantity,
+            interval_unit: item.interval_unit,
+            interval_count: item.interval_count,
+            start_date: now,
+            current_period_start: Some(now),
+            current_period_end: period_end(item),
+            trial_end: item
+                .trial_period_days
+                .filter(|_| item.starts_trial())
+                .map(|d| now.saturating_add(i64::from(d) * clock::DAY_MS)),
+            cancel_scheduled_at: None,
+            canceled_at: None,
+            default_payment_method_id: None,
+            created_at: now,
+            updated_at: now,
         }),
         _ => None,
     };
-    Ok(Completion {
-        card: PaidCard {
-            brand: card.brand.as_str().to_owned(),
-            last4: card.last4().to_owned(),
-            exp_month: card.exp_month,
-            exp_year: card.exp_year,
+    let activation = match (kind, recurring, &session.options.target_subscription_id) {
+        (CheckoutSessionType::ActivateSubscription, Some(item), Some(target)) => Some(Activation {
+            subscription_id: target.clone(),
+            price_id: item.price_id.clone(),
+            interval_unit: item.interval_unit,
+            interval_count: item.interval_count,
+            period_start: now,
+            period_end: period_end(item).unwrap_or(now),
+        }),
+        _ => None,
+    };
+    let card_for_subscriptions = match kind {
+        CheckoutSessionType::AddPaymentMethod => CardForSubscriptions {
+            target: session.options.target_subscription_id.clone(),
+            all_current: session.options.automatically_update_subscriptions == Some(true),
         },
-        email,
-        purchase,
+        _ => CardForSubscriptions::default(),
+    };
+    let invoice = if session.line_items.is_empty() {
+        None
+    } else {
+        let subscription_id = subscription
+            .as_ref()
+            .map(|s| s.id.clone())
+            .or_else(|| activation.as_ref().map(|a| a.subscription_id.clone()));
+        Some(invoice(
+            session,
+            t,
+            purchase,
+            subscription_id,
+            customer_id,
+            now,
+        )?)
+    };
+    Ok(CustomerCompletion {
+        customer_id: customer_id.to_owned(),
+        payment_method,
+        make_default: kind == CheckoutSessionType::AddPaymentMethod,
+        card_for_subscriptions,
         subscription,
+        activation,
+        invoice,
+    })
+}
+
+/// The paid invoice: one line per sold price at what it cost today (a line
+/// in its free trial is billed at zero); a discount is named in the memo.
+fn invoice(
+    session: &StoredSession,
+    t: &Totals,
+    purchase: Option<&StoredPurchase>,
+    subscription_id: Option<String>,
+    customer_id: &str,
+    now: i64,
+) -> Result<StoredInvoice, ApiError> {
+    let mut lines = Vec::with_capacity(session.line_items.len());
+    for item in &session.line_items {
+        let (description, price) = match item.trial_period_days.filter(|_| item.starts_trial()) {
+            Some(days) => (format!("{} ({days}-day free trial)", item.name), 0),
+            None => (item.name.clone(), item.unit_amount),
+        };
+        lines.push(StoredInvoiceLine {
+            id: new_id(ids::INVOICE_LINE)?,
+            description,
+            price_id: Some(item.price_id.clone()),
+            quantity: item.quantity,
+            price,
+        });
+    }
+    let subtotal = money::sum(
+        lines
+            .iter()
+            .map(|l| money::line_amount(l.price, l.quantity).unwrap_or(i64::MAX)),
+    )
+    .ok_or_else(|| ApiError::internal("invoice cannot be totalled", &session.id))?;
+    let memo = session
+        .options
+        .discount
+        .as_ref()
+        .filter(|_| t.discount > 0)
+        .map(|d| format!("Discount {} ({}% off) applied.", d.code, d.percent_off));
+    Ok(StoredInvoice {
+        id: new_id(ids::INVOICE)?,
+        customer_id: customer_id.to_owned(),
+        invoice_number: String::new(),
+        status: "paid".to_owned(),
+        invoice_type: if subscription_id.is_some() {
+            "subscription"
+        } else {
+            "purchase"
+        }
+        .to_owned(),
+        currency: t.currency.clone(),
+        subtotal,
+        memo,
+        purchase_id: purchase.map(|p| p.id.clone()),
+        subscription_id,
+        checkout_session_id: Some(session.id.clone()),
+        invoice_date: now,
+        created_at: now,
+        lines,
     })
 }
 
@@ -241,7 +449,7 @@ fn hosted_view(
     session: &StoredSession,
 ) -> Result<HostedCheckoutSession, ApiError> {
     session
-        .to_hosted(&state.catalog.organization_name, &state.public_url)
+        .to_hosted(&state.catalog, &state.public_url)
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
 }
 

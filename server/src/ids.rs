@@ -6,6 +6,12 @@ pub const CHECKOUT_SESSION: &str = "cs_";
 pub const PURCHASE: &str = "pur_";
 /// Prefix of subscription ids created by checkouts.
 pub const SUBSCRIPTION: &str = "sub_";
+/// Prefix of saved card ids.
+pub const PAYMENT_METHOD: &str = "pm_";
+/// Prefix of invoice ids.
+pub const INVOICE: &str = "inv_";
+/// Prefix of invoice line ids.
+pub const INVOICE_LINE: &str = "il_";
 /// Prefix of charge ids issued by the test processor.
 pub const CHARGE: &str = "ch_";
 

@@ -7,13 +7,17 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod billing;
 pub mod catalog;
+pub mod checkout;
 pub mod clock;
 pub mod config;
+pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod extract;
 pub mod hosted;
+pub mod idempotency;
 pub mod ids;
 pub mod payment;
 pub mod platform;
@@ -21,6 +25,7 @@ pub mod route;
 pub mod session;
 pub mod state;
 pub mod static_files;
+pub mod subscription;
 pub mod validation;
 
 pub use config::Config;
@@ -58,6 +63,10 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{prefix}/{{*action}}"), post(route::dispatch))
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
+        .route(
+            "/api/v1/checkout-sessions",
+            get(platform::list_sessions).post(platform::create_session),
+        )
         .route("/api/v1/checkout-sessions/{id}", get(platform::get_session))
         .route(
             "/api/v1/checkout-sessions/{id}/expire",
@@ -65,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(static_files::healthz))
         .route("/checkout/{id}", get(static_files::index))
+        .route("/add-payment-method/{id}", get(static_files::index))
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(static_files::method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
@@ -155,7 +165,9 @@ pub async fn spawn_with_processor(
         source,
     };
     let db = Db::open(&config.db).await.map_err(database)?;
-    db.seed(catalog.customers.clone()).await.map_err(database)?;
+    db.seed(catalog.clone(), clock::now_ms())
+        .await
+        .map_err(database)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServerError::Bind {

@@ -1,18 +1,265 @@
-//! The platform API a merchant's server SDK calls with the secret key.
-//! Responses are `@flowglad/node`'s shapes, without the route's `{data}` envelope.
+//! The platform API a merchant's server SDK calls with the secret key:
+//! create, list, retrieve and expire checkout sessions. Responses are
+//! `@flowglad/node`'s shapes, without the route's `{data}` envelope.
 
 use crate::auth::require_secret_key;
-use crate::clock;
-use crate::db::Expire;
+use crate::checkout::{self, CardOptions};
+use crate::db::{Customer, Expire, SessionFilter};
 use crate::error::ApiError;
-use crate::extract::PathParam;
+use crate::extract::{self, PathParam, RawBody};
 use crate::hosted::session_not_found;
-use crate::session::{hosted_url, StoredSession};
+use crate::idempotency::{self, KeyScope};
+use crate::route::subscription_not_found;
 use crate::state::AppState;
-use axum::extract::State;
+use crate::subscription::StoredSubscription;
+use crate::{clock, cursor};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use checkout_protocol::{CreateCheckoutSessionResponse, ErrorCode};
+use checkout_protocol::{
+    CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCheckoutSessionResponse, ErrorCode, PlatformCheckoutSessionInput,
+    PlatformCreateCheckoutSession,
+};
+use serde_json::Value;
+
+/// What idempotency keys of platform creates are recorded under.
+pub const CREATE_ACTION: &str = "POST /api/v1/checkout-sessions";
+/// Sessions per page when `limit` is absent.
+pub const DEFAULT_LIMIT: u32 = 10;
+/// The largest `limit`.
+pub const MAX_LIMIT: u32 = 100;
+
+/// `POST /api/v1/checkout-sessions`: creates a session of `type` product
+/// (for `customerExternalId`, or `anonymous: true`), add_payment_method or
+/// activate_subscription (both need a customer). Honours `Idempotency-Key`.
+pub async fn create_session(
+    State(state): State<AppState>,
+    body: RawBody,
+) -> Result<Json<CreateCheckoutSessionResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let key = idempotency::key_from_headers(&body.headers)?;
+    let value: Value = body.json()?;
+    let claim = key.map(|k| idempotency::claim(k, KeyScope::Platform, CREATE_ACTION, &value));
+    if let Some(session) = checkout::replay(&state, claim.as_ref()).await? {
+        return Ok(Json(checkout::response(&state, &session)));
+    }
+    let input: PlatformCreateCheckoutSession = extract::from_value(value)?;
+    let input = input.checkout_session;
+    let customer = match non_blank(input.customer_external_id.as_deref()) {
+        Some(external_id) => Some(
+            state
+                .db
+                .customer_by_external_id(external_id.to_owned())
+                .await?
+                .ok_or_else(|| customer_not_found(external_id))?,
+        ),
+        None => None,
+    };
+    let now = clock::now_ms();
+    let session = match input.session_type {
+        CheckoutSessionType::Product => {
+            let anonymous = input.anonymous == Some(true);
+            match (&customer, anonymous) {
+                (Some(_), true) => {
+                    return Err(ApiError::invalid_request(
+                        "Give customerExternalId or anonymous: true, not both.",
+                    ))
+                }
+                (None, false) => {
+                    return Err(ApiError::invalid_request(
+                        "A product checkout needs customerExternalId, or anonymous: true for a checkout without a customer.",
+                    ))
+                }
+                _ => {}
+            }
+            let mut s =
+                checkout::product_session(input.product, customer.as_ref(), &state.catalog, now)?;
+            s.options.preserve_billing_cycle_anchor =
+                input.preserve_billing_cycle_anchor.unwrap_or(false);
+            s
+        }
+        CheckoutSessionType::AddPaymentMethod => {
+            let customer = needs_customer(customer, "add_payment_method")?;
+            let target = match non_blank(input.target_subscription_id.as_deref()) {
+                Some(id) => Some(subscription_of(&state, &customer, id).await?),
+                None => None,
+            };
+            let params = CreateAddPaymentMethodCheckoutSessionParams {
+                success_url: input.product.success_url,
+                cancel_url: input.product.cancel_url,
+                target_subscription_id: input.target_subscription_id,
+                output_metadata: input.product.output_metadata,
+                output_name: input.product.output_name,
+            };
+            let card = CardOptions {
+                automatically_update_subscriptions: input.automatically_update_subscriptions,
+            };
+            checkout::add_payment_method_session(params, &customer, target.as_ref(), card, now)?
+        }
+        CheckoutSessionType::ActivateSubscription => {
+            let customer = needs_customer(customer, "activate_subscription")?;
+            let id = non_blank(input.target_subscription_id.as_deref()).ok_or_else(|| {
+                ApiError::invalid_request(
+                    "targetSubscriptionId is required for an activate_subscription session.",
+                )
+            })?;
+            let target = subscription_of(&state, &customer, id).await?;
+            let preserve = input.preserve_billing_cycle_anchor.unwrap_or(false);
+            let params = activation_params(input);
+            checkout::activate_subscription_session(
+                params,
+                &customer,
+                &target,
+                &state.catalog,
+                preserve,
+                now,
+            )?
+        }
+        CheckoutSessionType::Purchase | CheckoutSessionType::Invoice => {
+            return Err(ApiError::invalid_request(
+                "type must be product, add_payment_method or activate_subscription.",
+            ))
+        }
+    };
+    let stored = checkout::store(&state, session, claim).await?;
+    Ok(Json(checkout::response(&state, &stored)))
+}
+
+fn activation_params(
+    input: PlatformCheckoutSessionInput,
+) -> CreateActivateSubscriptionCheckoutSessionParams {
+    CreateActivateSubscriptionCheckoutSessionParams {
+        success_url: input.product.success_url,
+        cancel_url: input.product.cancel_url,
+        target_subscription_id: input.target_subscription_id,
+        price_id: input.product.price_id,
+        output_metadata: input.product.output_metadata,
+        output_name: input.product.output_name,
+    }
+}
+
+fn non_blank(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn needs_customer(customer: Option<Customer>, kind: &str) -> Result<Customer, ApiError> {
+    customer.ok_or_else(|| {
+        ApiError::invalid_request(format!(
+            "customerExternalId is required for a {kind} session."
+        ))
+    })
+}
+
+fn customer_not_found(external_id: &str) -> ApiError {
+    let shown: String = external_id.chars().take(64).collect();
+    ApiError::new(
+        ErrorCode::CustomerNotFound,
+        format!("No customer has externalId `{shown}`."),
+    )
+}
+
+async fn subscription_of(
+    state: &AppState,
+    customer: &Customer,
+    id: &str,
+) -> Result<StoredSubscription, ApiError> {
+    state
+        .db
+        .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())
+        .await?
+        .ok_or_else(|| subscription_not_found(id))
+}
+
+/// The query of the platform list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    /// Position after the previous page (from its `nextCursor`).
+    pub cursor: Option<(i64, String)>,
+    /// The cursor as given.
+    pub raw_cursor: Option<String>,
+    /// Page size, 1–100.
+    pub limit: u32,
+    /// The filters.
+    pub filter: SessionFilter,
+}
+
+/// Reads `cursor`, `limit` (a numeric string, 1–100, default 10),
+/// `customerId`, `customerExternalId` and `status`; anything else is ignored.
+pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
+    let mut q = ListQuery {
+        limit: DEFAULT_LIMIT,
+        ..ListQuery::default()
+    };
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match name.as_ref() {
+            "cursor" => {
+                q.cursor = Some(cursor::decode(value).ok_or_else(|| {
+                    ApiError::invalid_request(
+                        "cursor is not one this API returned; pass a page's nextCursor.",
+                    )
+                })?);
+                q.raw_cursor = Some(value.to_owned());
+            }
+            "limit" => {
+                q.limit = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|l| (1..=MAX_LIMIT).contains(l))
+                    .ok_or_else(|| {
+                        ApiError::invalid_request(format!(
+                            "limit must be a whole number from 1 to {MAX_LIMIT}."
+                        ))
+                    })?;
+            }
+            "status" => {
+                q.filter.status = Some(CheckoutSessionStatus::parse(value).ok_or_else(|| {
+                    ApiError::invalid_request(
+                        "status must be open, pending, succeeded, failed or expired.",
+                    )
+                })?);
+            }
+            "customerId" => q.filter.customer_id = Some(value.to_owned()),
+            "customerExternalId" => q.filter.customer_external_id = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+    Ok(q)
+}
+
+/// `GET /api/v1/checkout-sessions`: sessions newest first, a page at a time.
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<CheckoutSessionList>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    let q = parse_list_query(query.as_deref())?;
+    let page = state
+        .db
+        .list_sessions(q.filter, q.cursor, q.limit, clock::now_ms())
+        .await?;
+    let next_cursor = match (page.has_more, page.sessions.last()) {
+        (true, Some(last)) => Some(cursor::encode(last.created_at, &last.id)),
+        _ => None,
+    };
+    Ok(Json(CheckoutSessionList {
+        data: page
+            .sessions
+            .iter()
+            .map(|s| s.to_checkout_session(&state.catalog))
+            .collect(),
+        has_more: page.has_more,
+        total: page.total,
+        current_cursor: q.raw_cursor,
+        next_cursor,
+    }))
+}
 
 /// `GET /api/v1/checkout-sessions/{id}`.
 pub async fn get_session(
@@ -26,7 +273,7 @@ pub async fn get_session(
         .load_session(id, clock::now_ms())
         .await?
         .ok_or_else(session_not_found)?;
-    Ok(Json(platform_view(&state, &session)))
+    Ok(Json(checkout::response(&state, &session)))
 }
 
 /// `POST /api/v1/checkout-sessions/{id}/expire`: ends an open session.
@@ -39,7 +286,7 @@ pub async fn expire_session(
     match state.db.expire_session(id, clock::now_ms()).await? {
         Expire::Expired(session) => {
             tracing::info!(session = %session.id, "checkout session expired by the platform API");
-            Ok(Json(platform_view(&state, &session)))
+            Ok(Json(checkout::response(&state, &session)))
         }
         Expire::NotFound => Err(session_not_found()),
         Expire::NotOpen(status) => Err(ApiError::new(
@@ -52,9 +299,44 @@ pub async fn expire_session(
     }
 }
 
-fn platform_view(state: &AppState, session: &StoredSession) -> CreateCheckoutSessionResponse {
-    CreateCheckoutSessionResponse {
-        checkout_session: session.to_checkout_session(&state.catalog),
-        url: hosted_url(&state.public_url, &session.id),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_query_rules() {
+        let q = parse_list_query(None).unwrap();
+        assert_eq!(
+            (q.limit, q.cursor, q.filter),
+            (10, None, SessionFilter::default())
+        );
+        let c = cursor::encode(5, "cs_1");
+        let q = parse_list_query(Some(&format!(
+            "limit=2&cursor={c}&status=open&customerId=cus_alice&customerExternalId=alice&x=1"
+        )))
+        .unwrap();
+        assert_eq!(q.limit, 2);
+        assert_eq!(q.cursor, Some((5, "cs_1".into())));
+        assert_eq!(q.raw_cursor.as_deref(), Some(c.as_str()));
+        assert_eq!(q.filter.status, Some(CheckoutSessionStatus::Open));
+        assert_eq!(q.filter.customer_id.as_deref(), Some("cus_alice"));
+        assert_eq!(q.filter.customer_external_id.as_deref(), Some("alice"));
+        assert_eq!(parse_list_query(Some("limit=100")).unwrap().limit, 100);
+        assert_eq!(parse_list_query(Some("cursor=")).unwrap().cursor, None);
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "limit=ten",
+            "limit=1.5",
+            "limit=-1",
+            "cursor=nope",
+            "status=paid",
+        ] {
+            assert_eq!(
+                parse_list_query(Some(bad)).unwrap_err().code,
+                ErrorCode::InvalidRequest,
+                "{bad}"
+            );
+        }
     }
 }

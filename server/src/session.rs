@@ -2,11 +2,12 @@
 //! taken at creation), its totals, and its views for the platform API and
 //! the hosted page.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Discount};
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
-    money, redirect, CheckoutSession, CheckoutSessionStatus, CheckoutSessionType,
-    HostedCheckoutSession, HostedLineItem, IntervalUnit, Price, PriceType, Product,
+    money, redirect, BillingAddressCollection, CheckoutSession, CheckoutSessionStatus,
+    CheckoutSessionType, HostedCheckoutSession, HostedLineItem, IntervalUnit, Price, PriceType,
+    Product,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -71,6 +72,61 @@ impl SoldItem {
     pub fn starts_trial(&self) -> bool {
         self.price_type == PriceType::Subscription && self.trial_period_days.is_some_and(|d| d > 0)
     }
+
+    /// Replaces a subscription's trial length (0 = no trial); single payments are unchanged.
+    pub fn with_trial_days(mut self, days: u32) -> Self {
+        if self.price_type == PriceType::Subscription {
+            self.trial_period_days = Some(days).filter(|d| *d > 0);
+        }
+        self
+    }
+
+    /// `unit_amount × quantity`, or `None` on overflow.
+    pub fn amount(&self) -> Option<i64> {
+        money::line_amount(self.unit_amount, self.quantity)
+    }
+}
+
+/// A discount code applied to a session, frozen at creation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedDiscount {
+    /// The catalog discount's id.
+    pub id: String,
+    /// The code as the catalog spells it.
+    pub code: String,
+    /// Percentage off, 1–100.
+    pub percent_off: u32,
+}
+
+impl From<&Discount> for AppliedDiscount {
+    fn from(d: &Discount) -> Self {
+        Self {
+            id: d.id.clone(),
+            code: d.code.clone(),
+            percent_off: d.percent_off,
+        }
+    }
+}
+
+/// The optional settings of a session beyond what it sells.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckoutOptions {
+    /// The merchant's own reference.
+    pub request_id: Option<String>,
+    /// The discount taken off what is charged at checkout.
+    pub discount: Option<AppliedDiscount>,
+    /// Whether the hosted page offers a discount-code field.
+    pub allow_promotion_codes: Option<bool>,
+    /// Whether the hosted page asks for a billing address.
+    pub billing_address_collection: Option<BillingAddressCollection>,
+    /// The trial length the merchant asked for (already applied to the items).
+    pub trial_days: Option<u32>,
+    /// The subscription a card is saved for, or that is activated.
+    pub target_subscription_id: Option<String>,
+    /// Move every current subscription to a newly saved card.
+    pub automatically_update_subscriptions: Option<bool>,
+    /// Keep an existing subscription's billing cycle anchor.
+    pub preserve_billing_cycle_anchor: bool,
 }
 
 /// The saved summary of the card that paid (never the full number or CVC).
@@ -91,8 +147,8 @@ pub struct StoredSession {
     pub customer_name: Option<String>,
     /// Prefilled (locked) email before payment; the receipt email after.
     pub customer_email: Option<String>,
-    /// The price bought.
-    pub price_id: String,
+    /// The price bought (`None` when saving a card).
+    pub price_id: Option<String>,
     /// Units bought.
     pub quantity: u32,
     /// Success URL template (may contain `{CHECKOUT_SESSION_ID}`).
@@ -107,8 +163,10 @@ pub struct StoredSession {
     pub line_items: Vec<SoldItem>,
     /// The card that paid.
     pub card: Option<PaidCard>,
-    /// The purchase made on success (single payments).
+    /// The purchase made on success.
     pub purchase_id: Option<String>,
+    /// Request id, discount, page options and targets.
+    pub options: CheckoutOptions,
     /// Epoch ms.
     pub created_at: i64,
     /// Epoch ms.
@@ -126,7 +184,7 @@ pub struct Totals {
     pub lines: Vec<HostedLineItem>,
     /// Sum of the lines.
     pub subtotal: i64,
-    /// Discount (none applied yet).
+    /// Discount taken off what is charged today.
     pub discount: i64,
     /// Charged at confirmation (zero for lines in a free trial).
     pub total_due_today: i64,
@@ -136,8 +194,9 @@ pub struct Totals {
     pub trial_days: Option<u32>,
 }
 
-/// Totals the sold items; `None` when there are none, currencies differ, or an amount overflows.
-pub fn totals(items: &[SoldItem]) -> Option<Totals> {
+/// Totals the sold items, taking `discount_percent` off what is charged
+/// today; `None` when there are none, currencies differ, or an amount overflows.
+pub fn totals(items: &[SoldItem], discount_percent: u32) -> Option<Totals> {
     let currency = items.first()?.currency.clone();
     if items.iter().any(|i| i.currency != currency) {
         return None;
@@ -156,7 +215,6 @@ pub fn totals(items: &[SoldItem]) -> Option<Totals> {
         });
     }
     let subtotal = money::sum(lines.iter().map(|l| l.amount))?;
-    let discount = 0;
     let due_today = money::sum(
         items
             .iter()
@@ -164,6 +222,7 @@ pub fn totals(items: &[SoldItem]) -> Option<Totals> {
             .filter(|(item, _)| !item.starts_trial())
             .map(|(_, l)| l.amount),
     )?;
+    let discount = money::percent_discount(due_today, discount_percent.saturating_mul(100));
     let recurring_items: Vec<(&SoldItem, &HostedLineItem)> = items
         .iter()
         .zip(&lines)
@@ -209,9 +268,28 @@ pub fn session_type_str(t: CheckoutSessionType) -> &'static str {
     }
 }
 
-/// The hosted page's URL for a session.
-pub fn hosted_url(public_url: &str, session_id: &str) -> String {
-    format!("{public_url}/checkout/{session_id}")
+/// Zero totals in `currency`, for a session that sells nothing (saving a card).
+pub fn empty_totals(currency: &str) -> Totals {
+    Totals {
+        currency: currency.to_owned(),
+        lines: Vec::new(),
+        subtotal: 0,
+        discount: 0,
+        total_due_today: 0,
+        recurring: None,
+        trial_days: None,
+    }
+}
+
+/// The hosted page's URL for a session: `/add-payment-method/{id}` for
+/// saving a card (Flowglad's path), `/checkout/{id}` otherwise.
+pub fn hosted_url(public_url: &str, session_type: CheckoutSessionType, session_id: &str) -> String {
+    match session_type {
+        CheckoutSessionType::AddPaymentMethod => {
+            format!("{public_url}/add-payment-method/{session_id}")
+        }
+        _ => format!("{public_url}/checkout/{session_id}"),
+    }
 }
 
 impl StoredSession {
@@ -221,13 +299,13 @@ impl StoredSession {
             id: self.id.clone(),
             session_type: self.session_type,
             status: self.status,
-            price_id: Some(self.price_id.clone()),
-            request_id: None,
+            price_id: self.price_id.clone(),
+            request_id: self.options.request_id.clone(),
             quantity: Some(self.quantity),
             customer_id: self.customer_id.clone(),
             customer_email: self.customer_email.clone(),
             customer_name: self.customer_name.clone(),
-            discount_id: None,
+            discount_id: self.options.discount.as_ref().map(|d| d.id.clone()),
             purchase_id: self.purchase_id.clone(),
             invoice_id: None,
             output_name: self.output_name.clone(),
@@ -235,10 +313,10 @@ impl StoredSession {
             success_url: self.success_url.clone(),
             cancel_url: self.cancel_url.clone(),
             payment_method_type: self.card.as_ref().map(|_| "card".to_owned()),
-            target_subscription_id: None,
-            preserve_billing_cycle_anchor: false,
+            target_subscription_id: self.options.target_subscription_id.clone(),
+            preserve_billing_cycle_anchor: self.options.preserve_billing_cycle_anchor,
             billing_address: None,
-            automatically_update_subscriptions: None,
+            automatically_update_subscriptions: self.options.automatically_update_subscriptions,
             pricing_model_id: catalog.pricing_model.id.clone(),
             organization_id: catalog.organization_id.clone(),
             livemode: false,
@@ -253,23 +331,29 @@ impl StoredSession {
     pub fn success_redirect(&self, public_url: &str) -> String {
         match &self.success_url {
             Some(url) => redirect::fill_session_id(url, &self.id),
-            None => hosted_url(public_url, &self.id),
+            None => hosted_url(public_url, self.session_type, &self.id),
         }
     }
 
+    /// The session's amounts; a session selling nothing totals zero in
+    /// `fallback_currency`. `None` if the items cannot be totalled.
+    pub fn totals(&self, fallback_currency: &str) -> Option<Totals> {
+        if self.line_items.is_empty() {
+            return Some(empty_totals(fallback_currency));
+        }
+        let percent = self.options.discount.as_ref().map_or(0, |d| d.percent_off);
+        totals(&self.line_items, percent)
+    }
+
     /// The session as the hosted page renders it; `None` if its amounts cannot be totalled.
-    pub fn to_hosted(
-        &self,
-        merchant_name: &str,
-        public_url: &str,
-    ) -> Option<HostedCheckoutSession> {
-        let t = totals(&self.line_items)?;
+    pub fn to_hosted(&self, catalog: &Catalog, public_url: &str) -> Option<HostedCheckoutSession> {
+        let t = self.totals(&catalog.default_currency())?;
         let paid = self.status == CheckoutSessionStatus::Succeeded;
         Some(HostedCheckoutSession {
             id: self.id.clone(),
             session_type: self.session_type,
             status: self.status,
-            merchant_name: merchant_name.to_owned(),
+            merchant_name: catalog.organization_name.clone(),
             currency: t.currency,
             line_items: t.lines,
             subtotal: t.subtotal,
@@ -285,6 +369,9 @@ impl StoredSession {
             expires: self.expires_at,
             payment_method: if paid { self.card.clone() } else { None },
             success_redirect_url: paid.then(|| self.success_redirect(public_url)),
+            discount_code: self.options.discount.as_ref().map(|d| d.code.clone()),
+            allow_promotion_codes: self.options.allow_promotion_codes,
+            billing_address_collection: self.options.billing_address_collection,
         })
     }
 }
@@ -301,7 +388,7 @@ mod tests {
 
     #[test]
     fn single_payment_totals_multiply_quantity() {
-        let t = totals(&[item("credits-jpy", 3)]).unwrap();
+        let t = totals(&[item("credits-jpy", 3)], 0).unwrap();
         assert_eq!(t.currency, "JPY");
         assert_eq!(t.lines[0].unit_amount, 1200);
         assert_eq!(t.lines[0].amount, 3600);
@@ -312,7 +399,7 @@ mod tests {
 
     #[test]
     fn trial_subscription_is_free_today_and_recurs() {
-        let t = totals(&[item("pro-monthly", 1)]).unwrap();
+        let t = totals(&[item("pro-monthly", 1)], 0).unwrap();
         assert_eq!(t.subtotal, 1200);
         assert_eq!(t.total_due_today, 0);
         assert_eq!(t.trial_days, Some(14));
@@ -325,7 +412,7 @@ mod tests {
 
     #[test]
     fn subscription_without_trial_is_charged_today() {
-        let t = totals(&[item("pro-yearly", 2)]).unwrap();
+        let t = totals(&[item("pro-yearly", 2)], 0).unwrap();
         assert_eq!((t.subtotal, t.total_due_today), (24000, 24000));
         assert_eq!(t.trial_days, None);
         assert_eq!(t.recurring.unwrap().interval_unit, IntervalUnit::Year);
@@ -335,9 +422,85 @@ mod tests {
     fn overflow_and_mixed_currencies_do_not_total() {
         let mut big = item("onboarding", 2);
         big.unit_amount = i64::MAX;
-        assert!(totals(&[big]).is_none());
-        assert!(totals(&[item("onboarding", 1), item("credits-jpy", 1)]).is_none());
-        assert!(totals(&[]).is_none());
+        assert!(totals(&[big], 0).is_none());
+        assert!(totals(&[item("onboarding", 1), item("credits-jpy", 1)], 0).is_none());
+        assert!(totals(&[], 0).is_none());
+    }
+
+    #[test]
+    fn discounts_come_off_what_is_charged_today() {
+        let t = totals(&[item("onboarding", 1)], 10).unwrap();
+        assert_eq!(
+            (t.subtotal, t.discount, t.total_due_today),
+            (4900, 490, 4410)
+        );
+        // KWD 5.125 × 10 % = 0.5125 → 0.513 (half away from zero).
+        let t = totals(&[item("support-kwd", 1)], 10).unwrap();
+        assert_eq!((t.discount, t.total_due_today), (513, 4612));
+        // Nothing is charged during a trial, so nothing is discounted.
+        let t = totals(&[item("pro-monthly", 1)], 10).unwrap();
+        assert_eq!((t.discount, t.total_due_today), (0, 0));
+        let t = totals(&[item("onboarding", 1)], 100).unwrap();
+        assert_eq!(t.total_due_today, 0);
+    }
+
+    #[test]
+    fn multi_line_totals_have_one_line_per_price() {
+        let t = totals(
+            &[
+                item("onboarding", 2),
+                item("lifetime", 1),
+                item("pro-monthly", 1),
+            ],
+            0,
+        )
+        .unwrap();
+        assert_eq!(t.lines.len(), 3);
+        assert_eq!(t.subtotal, 9800 + 19900 + 1200);
+        assert_eq!(
+            t.total_due_today,
+            9800 + 19900,
+            "the trial line is free today"
+        );
+        assert_eq!(t.recurring.unwrap().amount, 1200);
+        assert_eq!(t.trial_days, Some(14));
+    }
+
+    #[test]
+    fn trial_override() {
+        assert!(!item("pro-monthly", 1).with_trial_days(0).starts_trial());
+        assert_eq!(
+            item("pro-yearly", 1).with_trial_days(30).trial_period_days,
+            Some(30)
+        );
+        assert_eq!(
+            item("onboarding", 1).with_trial_days(30).trial_period_days,
+            None
+        );
+    }
+
+    #[test]
+    fn hosted_urls_by_type() {
+        assert_eq!(
+            hosted_url("https://p.test", CheckoutSessionType::Product, "cs_1"),
+            "https://p.test/checkout/cs_1"
+        );
+        assert_eq!(
+            hosted_url(
+                "https://p.test",
+                CheckoutSessionType::ActivateSubscription,
+                "cs_1"
+            ),
+            "https://p.test/checkout/cs_1"
+        );
+        assert_eq!(
+            hosted_url(
+                "https://p.test",
+                CheckoutSessionType::AddPaymentMethod,
+                "cs_1"
+            ),
+            "https://p.test/add-payment-method/cs_1"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-/// Paths answered with `index.html` (besides `/checkout/{id}`).
+/// Paths answered with `index.html` (besides `/checkout/{id}` and `/add-payment-method/{id}`).
 pub const APP_PATHS: &[&str] = &["/", "/index.html", "/success", "/cancel"];
 
 /// Shown when `dist/index.html` is missing.

@@ -1,5 +1,5 @@
 //! Rules for what merchants and customers send: redirect URLs, output fields
-//! of a new session, and receipt emails. Pure functions, tested here.
+//! and options of a new session, and receipt emails. Pure functions, tested here.
 
 use crate::error::ApiError;
 use checkout_protocol::{redirect, ErrorCode};
@@ -13,6 +13,15 @@ pub const MAX_OUTPUT_NAME_CHARS: usize = 200;
 pub const MAX_METADATA_KEYS: usize = 50;
 /// Largest `outputMetadata`, serialized, in bytes.
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
+
+/// Longest `requestId`, in characters.
+pub const MAX_REQUEST_ID_CHARS: usize = 200;
+/// Longest free trial a session may grant, in days.
+pub const MAX_TRIAL_DAYS: u32 = 730;
+/// Soonest a session may expire: a minute after it is created.
+pub const MIN_EXPIRY_MS: i64 = 60 * 1000;
+/// Latest a session may expire: 30 days after it is created.
+pub const MAX_EXPIRY_MS: i64 = 30 * 24 * crate::clock::HOUR_MS;
 
 /// A session id shaped like a real one, substituted for the placeholder when checking a URL.
 const SAMPLE_SESSION_ID: &str = "cs_0123456789abcdef0123456789abcdef";
@@ -74,6 +83,64 @@ pub fn output_metadata(
         )));
     }
     Ok(Some(map))
+}
+
+/// Checks `requestId`: at most [`MAX_REQUEST_ID_CHARS`] characters; blank means none.
+pub fn request_id(value: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(id) = value else { return Ok(None) };
+    if id.chars().count() > MAX_REQUEST_ID_CHARS {
+        return Err(ApiError::invalid_request(format!(
+            "requestId must be at most {MAX_REQUEST_ID_CHARS} characters."
+        )));
+    }
+    Ok(Some(id).filter(|i| !i.trim().is_empty()))
+}
+
+/// Checks `customerEmail` with the page's rule; blank means none.
+pub fn customer_email(value: Option<&str>) -> Result<Option<String>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(raw) => email(raw).map(Some).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidEmail,
+                "customerEmail is not a valid email address, like name@example.com.",
+            )
+        }),
+    }
+}
+
+/// Checks `trialDays`: a whole number from 0 to [`MAX_TRIAL_DAYS`].
+pub fn trial_days(value: Option<f64>) -> Result<Option<u32>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(d)
+            if d.is_finite()
+                && d.fract() == 0.0
+                && (0.0..=f64::from(MAX_TRIAL_DAYS)).contains(&d) =>
+        {
+            Ok(Some(d as u32))
+        }
+        Some(_) => Err(ApiError::invalid_request(format!(
+            "trialDays must be a whole number of days from 0 to {MAX_TRIAL_DAYS}."
+        ))),
+    }
+}
+
+/// Checks `expiresAt` (epoch milliseconds): from a minute to 30 days after
+/// `now`; absent means `now + default_ms`.
+pub fn expires_at(value: Option<f64>, now: i64, default_ms: i64) -> Result<i64, ApiError> {
+    let Some(at) = value else {
+        return Ok(now.saturating_add(default_ms));
+    };
+    let earliest = now.saturating_add(MIN_EXPIRY_MS);
+    let latest = now.saturating_add(MAX_EXPIRY_MS);
+    if at.is_finite() && at.fract() == 0.0 && at >= earliest as f64 && at <= latest as f64 {
+        Ok(at as i64)
+    } else {
+        Err(ApiError::invalid_request(
+            "expiresAt must be a time in epoch milliseconds from one minute to 30 days from now.",
+        ))
+    }
 }
 
 /// A receipt email, trimmed, if it passes the rule the page also applies
@@ -169,6 +236,62 @@ mod tests {
         let mut ok = Map::new();
         ok.insert("team".into(), json!("t_1"));
         assert!(output_metadata(Some(ok)).unwrap().is_some());
+    }
+
+    #[test]
+    fn checkout_options() {
+        assert_eq!(request_id(None).unwrap(), None);
+        assert_eq!(request_id(Some("  ".into())).unwrap(), None);
+        assert_eq!(
+            request_id(Some("é".repeat(200)))
+                .unwrap()
+                .map(|s| s.chars().count()),
+            Some(200)
+        );
+        assert_eq!(
+            request_id(Some("x".repeat(201))).unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+
+        assert_eq!(
+            customer_email(Some(" ann@example.com "))
+                .unwrap()
+                .as_deref(),
+            Some("ann@example.com")
+        );
+        assert_eq!(customer_email(Some("")).unwrap(), None);
+        assert_eq!(
+            customer_email(Some("ann@")).unwrap_err().code,
+            ErrorCode::InvalidEmail
+        );
+
+        assert_eq!(trial_days(Some(0.0)).unwrap(), Some(0));
+        assert_eq!(trial_days(Some(730.0)).unwrap(), Some(730));
+        for bad in [-1.0, 731.0, 1.5, f64::NAN] {
+            assert_eq!(
+                trial_days(Some(bad)).unwrap_err().code,
+                ErrorCode::InvalidRequest,
+                "{bad}"
+            );
+        }
+
+        let now = 1_000_000_000_000;
+        assert_eq!(expires_at(None, now, 5).unwrap(), now + 5);
+        assert_eq!(
+            expires_at(Some((now + MIN_EXPIRY_MS) as f64), now, 5).unwrap(),
+            now + MIN_EXPIRY_MS
+        );
+        assert_eq!(
+            expires_at(Some((now + MAX_EXPIRY_MS) as f64), now, 5).unwrap(),
+            now + MAX_EXPIRY_MS
+        );
+        for bad in [now + MIN_EXPIRY_MS - 1, now + MAX_EXPIRY_MS + 1, now - 1] {
+            assert_eq!(
+                expires_at(Some(bad as f64), now, 5).unwrap_err().code,
+                ErrorCode::InvalidRequest
+            );
+        }
+        assert!(expires_at(Some((now + 120_000) as f64 + 0.5), now, 5).is_err());
     }
 
     #[test]

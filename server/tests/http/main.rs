@@ -3,8 +3,12 @@
 
 mod support;
 
+mod billing;
+mod create_options;
 mod hosted;
+mod idempotency;
 mod lifecycle;
 mod platform;
 mod route;
 mod static_files;
+mod subscriptions;

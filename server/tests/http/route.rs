@@ -285,7 +285,10 @@ async fn malformed_requests_and_unknown_actions() {
     srv.route("no/such-action", json!({}), Auth::None)
         .await
         .assert_error(404, "not_found");
-    srv.route("customers/billing", json!({}), Auth::None)
+    srv.route("customers/billing/extra", json!({}), Auth::None)
+        .await
+        .assert_error(404, "not_found");
+    srv.route("subscriptions/adjust", json!({}), Auth::None)
         .await
         .assert_error(404, "not_found");
     // The route only takes POST.

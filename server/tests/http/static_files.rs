@@ -19,7 +19,13 @@ async fn with_dist() -> TestServer {
 #[tokio::test]
 async fn app_paths_serve_index_html_without_caching() {
     let srv = with_dist().await;
-    for path in ["/", "/checkout/cs_x", "/success", "/cancel"] {
+    for path in [
+        "/",
+        "/checkout/cs_x",
+        "/add-payment-method/cs_x",
+        "/success",
+        "/cancel",
+    ] {
         let response = srv.client.get(srv.url(path)).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200, "{path}");
         assert_eq!(
@@ -80,7 +86,7 @@ async fn files_get_their_content_types_and_unknown_paths_404() {
 #[tokio::test]
 async fn an_unbuilt_widget_says_how_to_build_it() {
     let srv = TestServer::start().await;
-    for path in ["/", "/checkout/cs_x"] {
+    for path in ["/", "/checkout/cs_x", "/add-payment-method/cs_x"] {
         let response = srv.client.get(srv.url(path)).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 503, "{path}");
         assert!(

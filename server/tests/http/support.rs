@@ -129,6 +129,78 @@ impl TestServer {
         self.send(with_auth(request, auth)).await
     }
 
+    /// `POST /api/billing/{action}` with a JSON body and an `Idempotency-Key`.
+    pub async fn route_keyed(&self, action: &str, body: Value, auth: Auth<'_>, key: &str) -> Reply {
+        let request = self
+            .client
+            .post(self.url(&format!("/api/billing/{action}")))
+            .header("idempotency-key", key)
+            .json(&body);
+        self.send(with_auth(request, auth)).await
+    }
+
+    /// `customers/billing` for `token` (Bearer); asserts a 200 and returns `data`.
+    pub async fn billing(&self, token: &str) -> Value {
+        self.route("customers/billing", json!({}), Auth::Bearer(token))
+            .await
+            .data()
+            .clone()
+    }
+
+    /// Creates a session with `extra` create params as `auth`, pays it with
+    /// the 4242 card, and returns the session id.
+    pub async fn buy(&self, extra: Value, auth: Auth<'_>) -> String {
+        let reply = self
+            .route("checkout-sessions/create", create_body(extra), auth)
+            .await;
+        let id = reply.data()["checkoutSession"]["id"]
+            .as_str()
+            .expect("session id")
+            .to_owned();
+        self.confirm(&id, "4242424242424242").await.data();
+        id
+    }
+
+    /// `POST /api/v1/checkout-sessions` with the test key and `body`.
+    pub async fn platform_create(&self, body: Value) -> Reply {
+        self.platform_create_with(body, Some(SECRET_KEY), None)
+            .await
+    }
+
+    /// `POST /api/v1/checkout-sessions` with `key` as Authorization and an optional `Idempotency-Key`.
+    pub async fn platform_create_with(
+        &self,
+        body: Value,
+        key: Option<&str>,
+        idempotency: Option<&str>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/checkout-sessions"))
+            .json(&body);
+        if let Some(key) = key {
+            request = request.header("authorization", key);
+        }
+        if let Some(idempotency) = idempotency {
+            request = request.header("idempotency-key", idempotency);
+        }
+        self.send(request).await
+    }
+
+    /// `GET /api/v1/checkout-sessions?{query}` with the test key.
+    pub async fn platform_list(&self, query: &str) -> Reply {
+        let url = self.url(&format!("/api/v1/checkout-sessions?{query}"));
+        self.send(self.client.get(url).header("authorization", SECRET_KEY))
+            .await
+    }
+
+    /// Rows in `table` (read from the database file while the server runs).
+    pub fn count_rows(&self, table: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.db_path()).expect("db opens");
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+
     /// Creates a session for `slug` (quantity 1, anonymous) and returns its id.
     pub async fn create_session(&self, slug: &str) -> String {
         self.create_session_as(slug, Auth::None).await

@@ -1,0 +1,299 @@
+//! The schema: one migration per `user_version` step. Files written by an
+//! older server are brought up to date when opened; never edit a published
+//! step, add a new one.
+
+use super::DbError;
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Schema migrations; entry `n` moves `user_version` from `n` to `n + 1`.
+pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING];
+
+/// Version 1: customers, sessions, and what a payment made.
+const V1_SESSIONS: &str = r#"
+CREATE TABLE customers (
+    id          TEXT PRIMARY KEY,
+    external_id TEXT NOT NULL UNIQUE,
+    token       TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    email       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE checkout_sessions (
+    id              TEXT PRIMARY KEY,
+    type            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('open', 'pending', 'succeeded', 'failed', 'expired')),
+    customer_id     TEXT REFERENCES customers(id),
+    price_id        TEXT NOT NULL,
+    quantity        INTEGER NOT NULL CHECK (quantity >= 1),
+    success_url     TEXT,
+    cancel_url      TEXT,
+    output_name     TEXT,
+    output_metadata TEXT,
+    customer_email  TEXT,
+    line_items      TEXT NOT NULL,
+    card_brand      TEXT,
+    card_last4      TEXT CHECK (card_last4 IS NULL OR length(card_last4) = 4),
+    card_exp_month  INTEGER,
+    card_exp_year   INTEGER,
+    purchase_id     TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX checkout_sessions_by_customer ON checkout_sessions(customer_id, created_at);
+
+CREATE TABLE purchases (
+    id                  TEXT PRIMARY KEY,
+    customer_id         TEXT REFERENCES customers(id),
+    checkout_session_id TEXT NOT NULL UNIQUE REFERENCES checkout_sessions(id),
+    price_id            TEXT NOT NULL,
+    quantity            INTEGER NOT NULL,
+    amount              INTEGER NOT NULL,
+    currency            TEXT NOT NULL,
+    name                TEXT NOT NULL,
+    metadata            TEXT,
+    created_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX purchases_by_customer ON purchases(customer_id, created_at);
+
+CREATE TABLE subscriptions (
+    id                  TEXT PRIMARY KEY,
+    customer_id         TEXT NOT NULL REFERENCES customers(id),
+    price_id            TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    checkout_session_id TEXT UNIQUE REFERENCES checkout_sessions(id),
+    name                TEXT,
+    metadata            TEXT,
+    trial_ends_at       INTEGER,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX subscriptions_by_customer ON subscriptions(customer_id, created_at);
+
+CREATE TABLE payment_methods (
+    id          TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(id),
+    brand       TEXT NOT NULL,
+    last4       TEXT NOT NULL CHECK (length(last4) = 4),
+    exp_month   INTEGER NOT NULL,
+    exp_year    INTEGER NOT NULL,
+    is_default  INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX payment_methods_by_customer ON payment_methods(customer_id);
+"#;
+
+/// Version 2: the checkout options of the superset create params, billing
+/// periods and cancellation on subscriptions, invoices, richer purchases
+/// (which no longer need a checkout, so seeded ones can exist), and
+/// idempotency keys. Sessions that sell nothing (saving a card) keep
+/// `price_id = ''`, since version 1 declared that column NOT NULL.
+const V2_BILLING: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN request_id TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN discount_id TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN discount_code TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN discount_percent_off INTEGER;
+ALTER TABLE checkout_sessions ADD COLUMN allow_promotion_codes INTEGER;
+ALTER TABLE checkout_sessions ADD COLUMN billing_address_collection TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN trial_days INTEGER;
+ALTER TABLE checkout_sessions ADD COLUMN target_subscription_id TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN automatically_update_subscriptions INTEGER;
+ALTER TABLE checkout_sessions ADD COLUMN preserve_billing_cycle_anchor INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX checkout_sessions_newest_first ON checkout_sessions(created_at DESC, id DESC);
+CREATE INDEX checkout_sessions_due ON checkout_sessions(status, expires_at);
+
+CREATE TABLE purchases_v2 (
+    id                      TEXT PRIMARY KEY,
+    customer_id             TEXT REFERENCES customers(id),
+    checkout_session_id     TEXT UNIQUE REFERENCES checkout_sessions(id),
+    price_id                TEXT NOT NULL,
+    price_type              TEXT NOT NULL DEFAULT 'single_payment',
+    quantity                INTEGER NOT NULL,
+    amount                  INTEGER NOT NULL,
+    currency                TEXT NOT NULL,
+    name                    TEXT NOT NULL,
+    metadata                TEXT,
+    status                  TEXT NOT NULL DEFAULT 'paid',
+    price_per_billing_cycle INTEGER,
+    interval_unit           TEXT,
+    interval_count          INTEGER,
+    trial_period_days       INTEGER,
+    created_at              INTEGER NOT NULL
+) STRICT;
+INSERT INTO purchases_v2 (id, customer_id, checkout_session_id, price_id, quantity, amount, currency, name,
+    metadata, created_at)
+SELECT id, customer_id, checkout_session_id, price_id, quantity, amount, currency, name, metadata, created_at
+FROM purchases;
+DROP TABLE purchases;
+ALTER TABLE purchases_v2 RENAME TO purchases;
+CREATE INDEX purchases_by_customer ON purchases(customer_id, created_at);
+
+ALTER TABLE subscriptions ADD COLUMN quantity INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE subscriptions ADD COLUMN interval_unit TEXT;
+ALTER TABLE subscriptions ADD COLUMN interval_count INTEGER;
+ALTER TABLE subscriptions ADD COLUMN start_date INTEGER;
+ALTER TABLE subscriptions ADD COLUMN current_period_start INTEGER;
+ALTER TABLE subscriptions ADD COLUMN current_period_end INTEGER;
+ALTER TABLE subscriptions ADD COLUMN cancel_scheduled_at INTEGER;
+ALTER TABLE subscriptions ADD COLUMN canceled_at INTEGER;
+ALTER TABLE subscriptions ADD COLUMN default_payment_method_id TEXT;
+UPDATE subscriptions SET start_date = created_at WHERE checkout_session_id IS NOT NULL;
+
+CREATE TABLE invoices (
+    id                  TEXT PRIMARY KEY,
+    customer_id         TEXT NOT NULL REFERENCES customers(id),
+    invoice_number      TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    type                TEXT NOT NULL,
+    currency            TEXT NOT NULL,
+    subtotal            INTEGER NOT NULL,
+    memo                TEXT,
+    purchase_id         TEXT REFERENCES purchases(id),
+    subscription_id     TEXT REFERENCES subscriptions(id),
+    checkout_session_id TEXT UNIQUE REFERENCES checkout_sessions(id),
+    invoice_date        INTEGER NOT NULL,
+    created_at          INTEGER NOT NULL,
+    UNIQUE (customer_id, invoice_number)
+) STRICT;
+CREATE INDEX invoices_by_customer ON invoices(customer_id, created_at);
+
+CREATE TABLE invoice_line_items (
+    id          TEXT PRIMARY KEY,
+    invoice_id  TEXT NOT NULL REFERENCES invoices(id),
+    position    INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    price_id    TEXT,
+    quantity    INTEGER NOT NULL CHECK (quantity >= 1),
+    price       INTEGER NOT NULL,
+    UNIQUE (invoice_id, position)
+) STRICT;
+
+CREATE TABLE idempotency_keys (
+    scope               TEXT NOT NULL,
+    key                 TEXT NOT NULL,
+    action              TEXT NOT NULL,
+    body_hash           TEXT NOT NULL,
+    checkout_session_id TEXT NOT NULL REFERENCES checkout_sessions(id),
+    created_at          INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+) STRICT;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+"#;
+
+/// The schema version this build writes.
+pub(super) fn latest() -> i64 {
+    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+/// Brings the schema to the latest version, one migration per transaction.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+    let known = latest();
+    let mut version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > known {
+        return Err(DbError::TooNew {
+            found: version,
+            known,
+        });
+    }
+    while version < known {
+        let step = usize::try_from(version)
+            .ok()
+            .and_then(|i| MIGRATIONS.get(i))
+            .ok_or_else(|| DbError::Corrupt(format!("no migration from version {version}")))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        let violations: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if violations > 0 {
+            return Err(DbError::Corrupt(format!(
+                "migration to version {} left {violations} broken references",
+                version + 1
+            )));
+        }
+        tx.commit()?;
+        version += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version-1 file with a paid anonymous purchase, a customer's
+    /// subscription and a card, as the first release wrote it.
+    fn version_one() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        conn.execute_batch(V1_SESSIONS).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers VALUES ('cus_a', 'a', 'tok-aaaaaa', 'A', 'a@x.test');
+             INSERT INTO checkout_sessions (id, type, status, price_id, quantity, line_items, purchase_id,
+                created_at, updated_at, expires_at)
+             VALUES ('cs_1', 'product', 'succeeded', 'price_x', 2, '[]', 'pur_1', 5, 6, 7);
+             INSERT INTO purchases VALUES ('pur_1', NULL, 'cs_1', 'price_x', 2, 900, 'USD', 'X', NULL, 6);
+             INSERT INTO subscriptions (id, customer_id, price_id, status, checkout_session_id, created_at, updated_at)
+             VALUES ('sub_1', 'cus_a', 'price_m', 'active', 'cs_1', 8, 8);",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn version_one_files_upgrade_keeping_their_rows() {
+        let mut conn = version_one();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, latest());
+        let purchase: (String, String, i64, String) = conn
+            .query_row(
+                "SELECT checkout_session_id, price_type, amount, status FROM purchases WHERE id = 'pur_1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            purchase,
+            ("cs_1".into(), "single_payment".into(), 900, "paid".into())
+        );
+        let start: Option<i64> = conn
+            .query_row(
+                "SELECT start_date FROM subscriptions WHERE id = 'sub_1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(start, Some(8));
+        let anchor: i64 = conn
+            .query_row(
+                "SELECT preserve_billing_cycle_anchor FROM checkout_sessions WHERE id = 'cs_1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(anchor, 0);
+        // Purchases no longer need a checkout.
+        conn.execute(
+            "INSERT INTO purchases (id, price_id, quantity, amount, currency, name, created_at)
+             VALUES ('pur_seed', 'price_m', 1, 1200, 'USD', 'Pro', 1)",
+            [],
+        )
+        .unwrap();
+        // Running again is a no-op.
+        migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(DbError::TooNew { .. })));
+    }
+}

@@ -1,0 +1,588 @@
+//! Customers and their billing records in the store: subscriptions (settled
+//! to the current time whenever read), saved cards, purchases and invoices,
+//! and what a customer's payment writes.
+
+use super::sessions::{Activation, CustomerCompletion};
+use super::{count_u32, enum_text, json_object, json_text, parse_enum, Customer, Db, DbError};
+use crate::billing::{
+    invoice_number, CustomerRecords, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
+    StoredPurchase,
+};
+use crate::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
+use checkout_protocol::{CancellationTiming, SubscriptionStatus};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+/// A change a customer asks for on one of their subscriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    /// `subscriptions/cancel`.
+    Cancel(CancellationTiming),
+    /// `subscriptions/uncancel`.
+    Uncancel,
+}
+
+impl Db {
+    /// The customer a sign-in token belongs to.
+    pub async fn customer_by_token(&self, token: String) -> Result<Option<Customer>, DbError> {
+        self.call(move |conn| select_customer(conn, "token", &token))
+            .await
+    }
+
+    /// The customer with this external id (the merchant's own id).
+    pub async fn customer_by_external_id(
+        &self,
+        external_id: String,
+    ) -> Result<Option<Customer>, DbError> {
+        self.call(move |conn| select_customer(conn, "external_id", &external_id))
+            .await
+    }
+
+    /// Everything stored about a customer, subscriptions settled to `now`.
+    pub async fn customer_records(
+        &self,
+        customer_id: String,
+        now: i64,
+    ) -> Result<Option<CustomerRecords>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(customer) = select_customer(&tx, "id", &customer_id)? else {
+                return Ok(None);
+            };
+            let subscriptions = settled_subscriptions(&tx, &customer_id, None, now)?;
+            let purchases = select_purchases(&tx, &customer_id)?;
+            let invoices = select_invoices(&tx, &customer_id)?;
+            let payment_methods = select_payment_methods(&tx, &customer_id)?;
+            tx.commit()?;
+            Ok(Some(CustomerRecords {
+                customer,
+                subscriptions,
+                purchases,
+                invoices,
+                payment_methods,
+            }))
+        })
+        .await
+    }
+
+    /// One of the customer's subscriptions, settled to `now`; `None` if it
+    /// does not exist or is someone else's.
+    pub async fn customer_subscription(
+        &self,
+        customer_id: String,
+        subscription_id: String,
+        now: i64,
+    ) -> Result<Option<StoredSubscription>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?;
+            tx.commit()?;
+            Ok(found.into_iter().next())
+        })
+        .await
+    }
+
+    /// Cancels or uncancels one of the customer's subscriptions after
+    /// settling it; `None` if it does not exist or is someone else's.
+    pub async fn change_subscription(
+        &self,
+        customer_id: String,
+        subscription_id: String,
+        change: SubscriptionChange,
+        now: i64,
+    ) -> Result<Option<Result<StoredSubscription, TransitionError>>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(mut s) =
+                settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?
+                    .into_iter()
+                    .next()
+            else {
+                return Ok(None);
+            };
+            let outcome = match change {
+                SubscriptionChange::Cancel(timing) => s.cancel(timing, now),
+                SubscriptionChange::Uncancel => s.uncancel(now),
+            };
+            if outcome.is_ok() {
+                update_subscription(&tx, &s)?;
+            }
+            tx.commit()?;
+            Ok(Some(outcome.map(|()| s)))
+        })
+        .await
+    }
+}
+
+fn select_customer(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Option<Customer>, DbError> {
+    // `column` is one of this module's literals, never input.
+    let sql = format!("SELECT id, external_id, name, email FROM customers WHERE {column} = ?1");
+    Ok(conn
+        .query_row(&sql, [value], |r| {
+            Ok(Customer {
+                id: r.get(0)?,
+                external_id: r.get(1)?,
+                name: r.get(2)?,
+                email: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The customer's subscriptions (or just `only`), newest first, with what
+/// time has done to them applied and written back.
+fn settled_subscriptions(
+    conn: &Connection,
+    customer_id: &str,
+    only: Option<&str>,
+    now: i64,
+) -> Result<Vec<StoredSubscription>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT * FROM subscriptions WHERE customer_id = ?1 AND (?2 IS NULL OR id = ?2)
+         ORDER BY created_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map(params![customer_id, only], read_subscription)?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(stmt);
+    let mut subscriptions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut s = row?;
+        if s.settle(now) {
+            update_subscription(conn, &s)?;
+        }
+        subscriptions.push(s);
+    }
+    Ok(subscriptions)
+}
+
+type SubscriptionRow = Result<StoredSubscription, DbError>;
+
+fn read_subscription(r: &Row<'_>) -> rusqlite::Result<SubscriptionRow> {
+    let created_at: i64 = r.get("created_at")?;
+    let quantity: i64 = r.get("quantity")?;
+    let interval_unit: Option<String> = r.get("interval_unit")?;
+    let metadata: Option<String> = r.get("metadata")?;
+    let status: String = r.get("status")?;
+    let start_date: Option<i64> = r.get("start_date")?;
+    let assemble = |id: String| -> SubscriptionRow {
+        Ok(StoredSubscription {
+            id,
+            customer_id: r.get("customer_id")?,
+            price_id: r.get("price_id")?,
+            status: parse_status(&status),
+            checkout_session_id: r.get("checkout_session_id")?,
+            name: r.get("name")?,
+            metadata: json_object(metadata, "subscription metadata")?,
+            quantity: count_u32(quantity, "subscription quantity")?,
+            interval_unit: interval_unit
+                .as_deref()
+                .map(|u| parse_enum(u, "interval unit"))
+                .transpose()?,
+            interval_count: r.get("interval_count")?,
+            start_date: start_date.unwrap_or(created_at),
+            current_period_start: r.get("current_period_start")?,
+            current_period_end: r.get("current_period_end")?,
+            trial_end: r.get("trial_ends_at")?,
+            cancel_scheduled_at: r.get("cancel_scheduled_at")?,
+            canceled_at: r.get("canceled_at")?,
+            default_payment_method_id: r.get("default_payment_method_id")?,
+            created_at,
+            updated_at: r.get("updated_at")?,
+        })
+    };
+    Ok(assemble(r.get("id")?))
+}
+
+/// Writes every field a subscription's life changes.
+pub(super) fn update_subscription(
+    conn: &Connection,
+    s: &StoredSubscription,
+) -> Result<(), DbError> {
+    let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
+    conn.execute(
+        "UPDATE subscriptions SET price_id = ?2, status = ?3, quantity = ?4, interval_unit = ?5,
+            interval_count = ?6, start_date = ?7, current_period_start = ?8, current_period_end = ?9,
+            trial_ends_at = ?10, cancel_scheduled_at = ?11, canceled_at = ?12, default_payment_method_id = ?13,
+            updated_at = ?14
+         WHERE id = ?1",
+        params![
+            s.id,
+            s.price_id,
+            status_str(&s.status),
+            s.quantity,
+            unit,
+            s.interval_count,
+            s.start_date,
+            s.current_period_start,
+            s.current_period_end,
+            s.trial_end,
+            s.cancel_scheduled_at,
+            s.canceled_at,
+            s.default_payment_method_id,
+            s.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Adds a subscription; an existing id is left alone (seeding). Returns whether it was added.
+pub(super) fn insert_subscription(
+    conn: &Connection,
+    s: &StoredSubscription,
+) -> Result<bool, DbError> {
+    let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
+    let added = conn.execute(
+        "INSERT OR IGNORE INTO subscriptions (id, customer_id, price_id, status, checkout_session_id, name, metadata,
+            trial_ends_at, quantity, interval_unit, interval_count, start_date, current_period_start,
+            current_period_end, cancel_scheduled_at, canceled_at, default_payment_method_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        params![
+            s.id,
+            s.customer_id,
+            s.price_id,
+            status_str(&s.status),
+            s.checkout_session_id,
+            s.name,
+            json_text(s.metadata.as_ref())?,
+            s.trial_end,
+            s.quantity,
+            unit,
+            s.interval_count,
+            s.start_date,
+            s.current_period_start,
+            s.current_period_end,
+            s.cancel_scheduled_at,
+            s.canceled_at,
+            s.default_payment_method_id,
+            s.created_at,
+            s.updated_at
+        ],
+    )?;
+    Ok(added == 1)
+}
+
+fn select_payment_methods(
+    conn: &Connection,
+    customer_id: &str,
+) -> Result<Vec<StoredPaymentMethod>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
+         FROM payment_methods WHERE customer_id = ?1 ORDER BY is_default DESC, created_at DESC, id DESC",
+    )?;
+    let methods = stmt
+        .query_map([customer_id], |r| {
+            Ok(StoredPaymentMethod {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                brand: r.get(2)?,
+                last4: r.get(3)?,
+                exp_month: r.get(4)?,
+                exp_year: r.get(5)?,
+                is_default: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(methods)
+}
+
+/// Adds a card; an existing id is left alone (seeding).
+pub(super) fn insert_payment_method(
+    conn: &Connection,
+    m: &StoredPaymentMethod,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO payment_methods (id, customer_id, brand, last4, exp_month, exp_year, is_default,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![m.id, m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year, m.is_default, m.created_at],
+    )?;
+    Ok(())
+}
+
+/// Saves the card unless the customer has the same one already, makes it
+/// the default when asked or when they have none; returns its id.
+fn save_card(
+    conn: &Connection,
+    m: &StoredPaymentMethod,
+    make_default: bool,
+) -> Result<String, DbError> {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT id FROM payment_methods WHERE customer_id = ?1 AND brand = ?2 AND last4 = ?3
+                AND exp_month = ?4 AND exp_year = ?5
+             ORDER BY created_at LIMIT 1",
+            params![m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let has_default: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM payment_methods WHERE customer_id = ?1 AND is_default = 1)",
+        [&m.customer_id],
+        |r| r.get(0),
+    )?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            insert_payment_method(
+                conn,
+                &StoredPaymentMethod {
+                    is_default: false,
+                    ..m.clone()
+                },
+            )?;
+            m.id.clone()
+        }
+    };
+    if make_default || !has_default {
+        conn.execute(
+            "UPDATE payment_methods SET is_default = (id = ?2) WHERE customer_id = ?1",
+            params![m.customer_id, id],
+        )?;
+    }
+    Ok(id)
+}
+
+fn select_purchases(conn: &Connection, customer_id: &str) -> Result<Vec<StoredPurchase>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT * FROM purchases WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map([customer_id], |r| {
+            let price_type: String = r.get("price_type")?;
+            let interval_unit: Option<String> = r.get("interval_unit")?;
+            let metadata: Option<String> = r.get("metadata")?;
+            let quantity: i64 = r.get("quantity")?;
+            let assemble = || -> Result<StoredPurchase, DbError> {
+                Ok(StoredPurchase {
+                    id: r.get("id")?,
+                    customer_id: r.get("customer_id")?,
+                    checkout_session_id: r.get("checkout_session_id")?,
+                    price_id: r.get("price_id")?,
+                    price_type: parse_enum(&price_type, "price type")?,
+                    quantity: count_u32(quantity, "purchase quantity")?,
+                    amount: r.get("amount")?,
+                    currency: r.get("currency")?,
+                    name: r.get("name")?,
+                    metadata: json_object(metadata, "purchase metadata")?,
+                    status: r.get("status")?,
+                    price_per_billing_cycle: r.get("price_per_billing_cycle")?,
+                    interval_unit: interval_unit
+                        .as_deref()
+                        .map(|u| parse_enum(u, "interval unit"))
+                        .transpose()?,
+                    interval_count: r.get("interval_count")?,
+                    trial_period_days: r.get("trial_period_days")?,
+                    created_at: r.get("created_at")?,
+                })
+            };
+            Ok(assemble())
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().collect()
+}
+
+/// Adds a purchase; an existing id is left alone (seeding).
+pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(), DbError> {
+    let unit = p.interval_unit.as_ref().map(enum_text).transpose()?;
+    conn.execute(
+        "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
+            amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
+            trial_period_days, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            p.id,
+            p.customer_id,
+            p.checkout_session_id,
+            p.price_id,
+            enum_text(&p.price_type)?,
+            p.quantity,
+            p.amount,
+            p.currency,
+            p.name,
+            json_text(p.metadata.as_ref())?,
+            p.status,
+            p.price_per_billing_cycle,
+            unit,
+            p.interval_count,
+            p.trial_period_days,
+            p.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+fn select_invoices(conn: &Connection, customer_id: &str) -> Result<Vec<StoredInvoice>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
+            subscription_id, checkout_session_id, invoice_date, created_at
+         FROM invoices WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
+    )?;
+    let mut invoices = stmt
+        .query_map([customer_id], |r| {
+            Ok(StoredInvoice {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                invoice_number: r.get(2)?,
+                status: r.get(3)?,
+                invoice_type: r.get(4)?,
+                currency: r.get(5)?,
+                subtotal: r.get(6)?,
+                memo: r.get(7)?,
+                purchase_id: r.get(8)?,
+                subscription_id: r.get(9)?,
+                checkout_session_id: r.get(10)?,
+                invoice_date: r.get(11)?,
+                created_at: r.get(12)?,
+                lines: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut lines = conn.prepare(
+        "SELECT id, description, price_id, quantity, price FROM invoice_line_items
+         WHERE invoice_id = ?1 ORDER BY position",
+    )?;
+    for invoice in &mut invoices {
+        invoice.lines = lines
+            .query_map([&invoice.id], |r| {
+                Ok(StoredInvoiceLine {
+                    id: r.get(0)?,
+                    description: r.get(1)?,
+                    price_id: r.get(2)?,
+                    quantity: r.get(3)?,
+                    price: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    Ok(invoices)
+}
+
+/// Adds an invoice with its lines, numbering it after the customer's last
+/// one (the given number is ignored); an existing id is left alone (seeding).
+pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(), DbError> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM invoices WHERE id = ?1)",
+        [&i.id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(());
+    }
+    let (external_id, count): (String, i64) = conn.query_row(
+        "SELECT c.external_id, (SELECT count(*) FROM invoices WHERE customer_id = c.id)
+         FROM customers c WHERE c.id = ?1",
+        [&i.customer_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    conn.execute(
+        "INSERT INTO invoices (id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
+            subscription_id, checkout_session_id, invoice_date, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            i.id,
+            i.customer_id,
+            invoice_number(&external_id, count + 1),
+            i.status,
+            i.invoice_type,
+            i.currency,
+            i.subtotal,
+            i.memo,
+            i.purchase_id,
+            i.subscription_id,
+            i.checkout_session_id,
+            i.invoice_date,
+            i.created_at
+        ],
+    )?;
+    for (position, line) in i.lines.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO invoice_line_items (id, invoice_id, position, description, price_id, quantity, price)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                line.id,
+                i.id,
+                i64::try_from(position).unwrap_or(i64::MAX),
+                line.description,
+                line.price_id,
+                line.quantity,
+                line.price
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// What a signed-in customer's payment adds to their records.
+pub(super) fn record_customer_payment(
+    conn: &Connection,
+    c: &CustomerCompletion,
+    now: i64,
+) -> Result<(), DbError> {
+    let card_id = save_card(conn, &c.payment_method, c.make_default)?;
+    if let Some(s) = &c.subscription {
+        insert_subscription(
+            conn,
+            &StoredSubscription {
+                default_payment_method_id: Some(card_id.clone()),
+                ..s.clone()
+            },
+        )?;
+    }
+    if let Some(a) = &c.activation {
+        activate(conn, &c.customer_id, a, &card_id, now)?;
+    }
+    if let Some(target) = &c.card_for_subscriptions.target {
+        conn.execute(
+            "UPDATE subscriptions SET default_payment_method_id = ?3, updated_at = ?4
+             WHERE id = ?1 AND customer_id = ?2",
+            params![target, c.customer_id, card_id, now],
+        )?;
+    }
+    if c.card_for_subscriptions.all_current {
+        conn.execute(
+            "UPDATE subscriptions SET default_payment_method_id = ?2, updated_at = ?3
+             WHERE customer_id = ?1 AND status IN ('trialing', 'active', 'past_due', 'cancellation_scheduled')",
+            params![c.customer_id, card_id, now],
+        )?;
+    }
+    if let Some(invoice) = &c.invoice {
+        insert_invoice(conn, invoice)?;
+    }
+    Ok(())
+}
+
+/// Starts billing an existing subscription: active from now, on the paid
+/// price and period, charged to the card; a running trial ends.
+fn activate(
+    conn: &Connection,
+    customer_id: &str,
+    a: &Activation,
+    card_id: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    let Some(mut s) = settled_subscriptions(conn, customer_id, Some(&a.subscription_id), now)?
+        .into_iter()
+        .next()
+    else {
+        return Err(DbError::Corrupt(format!(
+            "subscription {} to activate is gone",
+            a.subscription_id
+        )));
+    };
+    s.status = SubscriptionStatus::Active;
+    s.price_id = a.price_id.clone();
+    s.interval_unit = a.interval_unit;
+    s.interval_count = a.interval_count;
+    s.current_period_start = Some(a.period_start);
+    s.current_period_end = Some(a.period_end);
+    s.trial_end = s.trial_end.map(|end| end.min(now));
+    s.cancel_scheduled_at = None;
+    s.default_payment_method_id = Some(card_id.to_owned());
+    s.updated_at = now;
+    update_subscription(conn, &s)
+}
