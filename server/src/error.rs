@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use checkout_protocol::{ErrorBody, ErrorCode, RouteResponse};
+use checkout_protocol::{ErrorBody, ErrorCode};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,7 +70,13 @@ impl IntoResponse for ApiError {
     /// say `x-should-retry: false`, since repeating them cannot succeed.
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = RouteResponse::<()>::error(ErrorBody::new(self.code, self.message.clone()));
+        // `{error: {code, message, json: {message}}}` for Flowglad's route
+        // clients, plus a top-level `message`, which @flowglad/node puts in
+        // the text of the errors it throws.
+        let body = serde_json::json!({
+            "error": ErrorBody::new(self.code, self.message.clone()),
+            "message": self.message,
+        });
         let mut response = (status, Json(body)).into_response();
         if status.is_client_error() {
             response.headers_mut().insert(

@@ -181,10 +181,12 @@ impl StoredSubscription {
     }
 
     /// Undoes a scheduled cancellation: back to `trialing` while the trial
-    /// runs, else `active`.
+    /// runs, else `active`. A running subscription with nothing scheduled is
+    /// left as it is (as Flowglad answers), so a repeated "keep my plan" is
+    /// harmless; an ended one cannot be uncanceled.
     pub fn uncancel(&mut self, now: i64) -> Result<(), TransitionError> {
         if self.status != SubscriptionStatus::CancellationScheduled {
-            return Err(TransitionError::NotScheduled);
+            return if self.status.is_current() { Ok(()) } else { Err(TransitionError::NotScheduled) };
         }
         self.status = if self.trial_end.is_some_and(|end| end > now) {
             SubscriptionStatus::Trialing
@@ -271,10 +273,9 @@ mod tests {
         s.uncancel(START + 3 * DAY_MS).unwrap();
         assert_eq!(s.status, SubscriptionStatus::Active);
         assert_eq!(s.cancel_scheduled_at, None);
-        assert_eq!(
-            s.uncancel(START + 3 * DAY_MS),
-            Err(TransitionError::NotScheduled)
-        );
+        let before = s.clone();
+        assert_eq!(s.uncancel(START + 4 * DAY_MS), Ok(()), "nothing scheduled: unchanged");
+        assert_eq!(s, before);
     }
 
     #[test]

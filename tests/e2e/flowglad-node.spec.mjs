@@ -127,6 +127,8 @@ test('the SDK reports refusals with its own error classes', async () => {
   expect(refused).toBeInstanceOf(AuthenticationError);
   expect(refused.status).toBe(401);
   expect(refused.error.error.code).toBe('unauthorized');
+  // The SDK builds its error text from the body's top-level `message`: a sentence, not a JSON dump.
+  expect(refused.message).toMatch(/^401 [A-Z][^{]*$/);
   await expect(wrong.checkoutSessions.create(aliceOnboarding())).rejects.toBeInstanceOf(AuthenticationError);
   await expect(wrong.checkoutSessions.retrieve('cs_00000000000000000000000000000000')).rejects.toBeInstanceOf(
     AuthenticationError,

@@ -40,3 +40,12 @@ test('screenshots of the store, the hosted checkout and the success page', async
   await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
   await page.screenshot({ path: shot('receipt') });
 });
+
+test('screenshot of the billing panel for a signed-in customer', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/');
+  await page.getByRole('radio', { name: 'Alice' }).check();
+  await expect(page.locator('.demo-account .cw-table')).toBeVisible();
+  await expect(page.locator('checkout-widget').getByRole('button')).toBeVisible();
+  await page.screenshot({ path: shot('billing-panel'), fullPage: true });
+});

@@ -59,7 +59,7 @@ async fn change(
         )),
         Err(TransitionError::NotScheduled) => Err(ApiError::new(
             ErrorCode::SubscriptionCancellationNotScheduled,
-            "This subscription is not scheduled to end, so there is no cancellation to undo.",
+            "This subscription has already ended, so there is no cancellation to undo.",
         )),
     }
 }

@@ -70,13 +70,16 @@ async fn cancel_at_period_end_uncancel_then_cancel_now() {
     assert_eq!(sub["status"], "active");
     assert_eq!(sub["cancelScheduledAt"], Value::Null);
     assert_eq!(sub["current"], true);
-    srv.route(
-        "subscriptions/uncancel",
-        json!({"id": "sub_alice_pro"}),
-        ALICE,
-    )
-    .await
-    .assert_error(409, "subscription_cancellation_not_scheduled");
+    // Nothing scheduled any more: a second "keep" answers the subscription unchanged, as Flowglad does.
+    let again = srv
+        .route(
+            "subscriptions/uncancel",
+            json!({"id": "sub_alice_pro"}),
+            ALICE,
+        )
+        .await;
+    assert_eq!(again.data()["subscription"]["status"], "active");
+    assert_eq!(again.data()["subscription"]["cancelScheduledAt"], Value::Null);
 
     let before = now_ms();
     let reply = srv
