@@ -17,7 +17,7 @@ pub fn Invoices() -> impl IntoView {
         if invoices.is_empty() {
             return view! { <p class="cw-muted">"No invoices yet."</p> }.into_any();
         }
-        invoices.sort_by(|a, b| b.invoice.invoice_date.cmp(&a.invoice.invoice_date));
+        invoices.sort_by_key(|i| std::cmp::Reverse(i.invoice.invoice_date));
         let rows = invoices.into_iter().map(|inv| invoice_row(inv, &locale)).collect_view();
         view! {
             <table class="cw-table">

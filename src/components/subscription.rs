@@ -1,15 +1,21 @@
 //! `<CurrentSubscription>`: the signed-in customer's plan, its status and
 //! renewal or end date, with cancel and undo.
 
-use crate::billing::{use_billing, use_locale, UseBillingReturn};
+use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
+use crate::browser;
 use crate::format::{format_date, price_label};
 use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
 use leptos::prelude::*;
 
 /// The customer's current subscriptions with their actions.
 #[component]
-pub fn CurrentSubscription() -> impl IntoView {
+pub fn CurrentSubscription(
+    /// Where the hosted page returns after activating or paying (default: this page).
+    #[prop(into, optional)]
+    return_url: Option<String>,
+) -> impl IntoView {
     let billing = use_billing();
+    let return_url = return_url.unwrap_or_else(browser::page_href);
     move || {
         let subscriptions = billing.current_subscriptions();
         if subscriptions.is_empty() {
@@ -17,7 +23,7 @@ pub fn CurrentSubscription() -> impl IntoView {
         }
         subscriptions
             .into_iter()
-            .map(|s| view! { <SubscriptionRow subscription=s billing/> })
+            .map(|s| view! { <SubscriptionRow subscription=s billing return_url=return_url.clone()/> })
             .collect_view()
             .into_any()
     }
@@ -25,7 +31,7 @@ pub fn CurrentSubscription() -> impl IntoView {
 
 /// One subscription: plan, status, date, and cancel / keep.
 #[component]
-fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn) -> impl IntoView {
+fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return_url: String) -> impl IntoView {
     let locale = use_locale();
     let price = billing.pricing_model().and_then(|m| {
         m.price_by_id(&subscription.price_id).map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
@@ -52,15 +58,42 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn) -> imp
         }
     });
     let pending = change.pending();
-    let error = move || match change.value().get() {
-        Some(Err(e)) => e.message(),
-        _ => String::new(),
-    };
     let run = move |cancel: bool| {
         if !pending.get_untracked() {
             confirming.set(false);
             change.dispatch_local(cancel);
         }
+    };
+    // A trial can be turned into a paid plan now; an unpaid plan can be paid.
+    let activate_label = match subscription.status {
+        SubscriptionStatus::Trialing => Some("Activate now"),
+        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid | SubscriptionStatus::Incomplete => Some("Pay now"),
+        _ => None,
+    };
+    let target = subscription.id.clone();
+    let activate = Action::new_local(move |_: &()| {
+        let params = ActivateSubscriptionParams {
+            target_subscription_id: target.clone(),
+            success_url: return_url.clone(),
+            cancel_url: return_url.clone(),
+            auto_redirect: true,
+            ..Default::default()
+        };
+        async move { billing.create_activate_subscription_checkout_session(params).await.map(|_| ()) }
+    });
+    let activating = move || activate.pending().get() || matches!(activate.value().get(), Some(Ok(())));
+    let activate_button = activate_label.map(|label| {
+        view! {
+            <button type="button" class="cw-button" aria-busy=move || activating().to_string()
+                aria-disabled=move || activating().to_string()
+                on:click=move |_| { if !activating() { activate.dispatch_local(()); } }>
+                {label}
+            </button>
+        }
+    });
+    let error = move || match (change.value().get(), activate.value().get()) {
+        (_, Some(Err(e))) | (Some(Err(e)), _) => e.message(),
+        _ => String::new(),
     };
     let actions = move || {
         if scheduled {
@@ -96,7 +129,7 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn) -> imp
             </div>
             {price_text.map(|p| view! { <p class="cw-subscription-price">{p}</p> })}
             {when.map(|w| view! { <p class="cw-muted">{w}</p> })}
-            <div class="cw-actions">{actions}</div>
+            <div class="cw-actions">{activate_button}{actions}</div>
             <p class="cw-error" role="alert">{error}</p>
         </article>
     }

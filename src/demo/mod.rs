@@ -174,7 +174,7 @@ fn AccountPanel(who: Identity) -> impl IntoView {
                     <div class="demo-account-grid">
                         <section class="cw-panel" aria-labelledby="demo-subscription-title">
                             <h3 id="demo-subscription-title" class="cw-panel-title">"Subscription"</h3>
-                            <CurrentSubscription/>
+                            <CurrentSubscription return_url="/"/>
                         </section>
                         <section class="cw-panel" aria-labelledby="demo-methods-title">
                             <h3 id="demo-methods-title" class="cw-panel-title">"Payment methods"</h3>

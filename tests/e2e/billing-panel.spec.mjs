@@ -84,3 +84,29 @@ test('Bob buys Lifetime while signed in and his panel shows the invoice and card
   await expect(account.locator('.cw-table')).toContainText('$199.00');
   await expect(account.locator('.cw-table')).toContainText('Paid');
 });
+
+test('Bob starts a Pro trial, then activates it early and pays on the hosted page', async ({ page }) => {
+  await signInAs(page, 'Bob');
+  await storeButton(page, /Start 14-day free trial/).click();
+  await page.waitForURL(/\/checkout\/cs_/);
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.getByRole('button', { name: 'Start trial' }).click();
+  await page.waitForURL(/\/success\?session_id=cs_/);
+
+  await page.goto('/');
+  const subscription = page.locator('.cw-subscription');
+  await expect(subscription).toContainText('Free trial');
+  await expect(subscription).toContainText(/Trial ends on \w+ \d+, \d{4}/);
+  await subscription.getByRole('button', { name: 'Activate now' }).click();
+
+  // An activation session: the plan's price, due today, no trial.
+  await page.waitForURL(/\/checkout\/cs_/);
+  await expect(page.locator('.co-summary')).toContainText('Pro');
+  await expect(page.locator('.co-summary')).not.toContainText('days free');
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.getByRole('button', { name: 'Pay $12.00' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await expect(page.locator('.cw-subscription')).toContainText('Active');
+  await expect(page.locator('.cw-subscription')).toContainText(/Renews on/);
+  await expect(page.locator('.cw-subscription').getByRole('button', { name: 'Activate now' })).toHaveCount(0);
+});
