@@ -58,6 +58,12 @@ pub struct HostedCheckoutSession {
     /// Whether the page asks for a billing address (absent: only if needed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address_collection: Option<BillingAddressCollection>,
+    /// The applied discount's name (e.g. "Welcome discount"), shown beside the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_name: Option<String>,
+    /// For invoice sessions: the invoice's number, e.g. `BOB-0001`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
 }
 
 /// One line of the order.
@@ -133,6 +139,66 @@ pub struct ConfirmPaymentRequest {
     pub email: String,
     /// The card to charge.
     pub card: CardDetails,
+    /// The billing address, when the session collects one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<BillingAddress>,
+}
+
+/// A postal billing address as the hosted page collects it (Flowglad's
+/// `billingAddress.address` field names).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BillingAddress {
+    /// Name on the address.
+    #[serde(default)]
+    pub name: String,
+    /// Street and number.
+    #[serde(default)]
+    pub line1: String,
+    /// Apartment, suite, floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// City or town.
+    #[serde(default)]
+    pub city: String,
+    /// State, province or region (where the country has them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country code, upper case.
+    #[serde(default)]
+    pub country: String,
+}
+
+impl BillingAddress {
+    /// The fields a complete address needs that are blank, by wire name.
+    pub fn missing_fields(&self) -> Vec<&'static str> {
+        let blank = |s: &str| s.trim().is_empty();
+        let mut missing = Vec::new();
+        for (name, value) in [
+            ("name", &self.name),
+            ("line1", &self.line1),
+            ("city", &self.city),
+            ("postal_code", &self.postal_code),
+        ] {
+            if blank(value) {
+                missing.push(name);
+            }
+        }
+        if !(self.country.len() == 2 && self.country.bytes().all(|b| b.is_ascii_uppercase())) {
+            missing.push("country");
+        }
+        missing
+    }
+}
+
+/// Body of `POST /api/checkout-sessions/{id}/discount`: apply a code, or
+/// remove the applied one with `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyDiscountRequest {
+    /// The code as typed (matched case-insensitively); `None` removes it.
+    pub code: Option<String>,
 }
 
 /// The stored, safe summary of a card.
@@ -197,6 +263,23 @@ mod tests {
         let v = serde_json::to_value(&with).unwrap();
         assert_eq!(v["billingAddressCollection"], "required");
         assert_eq!(v["type"], "add_payment_method");
+    }
+
+    #[test]
+    fn an_address_names_what_it_lacks() {
+        let full = BillingAddress {
+            name: "Ann Lee".into(),
+            line1: "1 Main St".into(),
+            line2: None,
+            city: "Springfield".into(),
+            state: None,
+            postal_code: "12345".into(),
+            country: "US".into(),
+        };
+        assert!(full.missing_fields().is_empty());
+        let partial = BillingAddress { city: " ".into(), country: "usa".into(), ..full };
+        assert_eq!(partial.missing_fields(), ["city", "country"]);
+        assert_eq!(BillingAddress::default().missing_fields().len(), 5);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use checkout::{
 pub use envelope::{ErrorBody, RouteResponse};
 pub use error_code::ErrorCode;
 pub use hosted::{
-    CardDetails, ConfirmPaymentRequest, ConfirmPaymentResponse, HostedCheckoutSession,
+    ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest, ConfirmPaymentResponse, HostedCheckoutSession,
     HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};

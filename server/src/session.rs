@@ -372,6 +372,8 @@ impl StoredSession {
             discount_code: self.options.discount.as_ref().map(|d| d.code.clone()),
             allow_promotion_codes: self.options.allow_promotion_codes,
             billing_address_collection: self.options.billing_address_collection,
+            discount_name: None,
+            invoice_number: None,
         })
     }
 }

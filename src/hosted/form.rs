@@ -156,6 +156,7 @@ impl PaymentForm {
         Ok(ConfirmPaymentRequest {
             email: self.email.trim().to_owned(),
             card: CardDetails { number: digits, exp_month, exp_year, cvc: self.cvc.trim().to_owned() },
+            billing_address: None,
         })
     }
 }
