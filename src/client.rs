@@ -4,7 +4,7 @@
 use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
 use checkout_protocol::{
-    action, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
+    action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
     CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
     CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, CustomerBilling, HostedCheckoutSession,
     PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, IDEMPOTENCY_KEY_HEADER,
@@ -155,6 +155,20 @@ impl HostedClient {
             url: format!("/api/checkout-sessions/{id}"),
             headers: vec![],
             body: None,
+        };
+        read_response(self.transport.send(request).await)
+    }
+
+    /// Applies a discount code to an open session (`None` removes it) and
+    /// returns the session with its new totals.
+    pub async fn apply_discount(&self, id: &str, code: Option<&str>) -> Result<HostedCheckoutSession, BillingError> {
+        let body = serde_json::to_string(&ApplyDiscountRequest { code: code.map(str::to_owned) })
+            .map_err(|_| BillingError::InvalidResponse)?;
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/checkout-sessions/{id}/discount"),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(body),
         };
         read_response(self.transport.send(request).await)
     }

@@ -32,6 +32,55 @@ extern "C" {
     fn format_date(this: &DateTimeFormat, date: &js_sys::Date) -> Result<String, JsValue>;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DisplayNames`.
+    #[wasm_bindgen(js_namespace = Intl, js_name = DisplayNames)]
+    pub type DisplayNames;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DisplayNames", catch)]
+    fn construct_names(locales: &Array, options: &Object) -> Result<DisplayNames, JsValue>;
+
+    #[wasm_bindgen(method, js_class = "DisplayNames", js_name = of, catch)]
+    fn of(this: &DisplayNames, code: &str) -> Result<JsValue, JsValue>;
+
+    /// `Intl.Collator`.
+    #[wasm_bindgen(js_namespace = Intl, js_name = Collator)]
+    pub type Collator;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "Collator", catch)]
+    fn construct_collator(locales: &Array, options: &Object) -> Result<Collator, JsValue>;
+
+    /// Compares two strings in the collator's locale (negative, zero, positive).
+    #[wasm_bindgen(method, js_class = "Collator")]
+    pub fn compare(this: &Collator, a: &str, b: &str) -> f64;
+}
+
+impl DisplayNames {
+    /// Names of regions (countries) in `locale`.
+    pub fn regions(locale: &str) -> Option<Self> {
+        let options = Object::new();
+        set(&options, "type", "region");
+        Self::construct_names(&locales(locale), &options)
+            .or_else(|_| Self::construct_names(&Array::new(), &options))
+            .ok()
+    }
+
+    /// The name of a region code, e.g. `DE` → "Germany" / "Deutschland".
+    pub fn name(&self, code: &str) -> Option<String> {
+        self.of(code).ok()?.as_string()
+    }
+}
+
+impl Collator {
+    /// A collator for sorting names the way `locale`'s readers expect.
+    pub fn for_locale(locale: &str) -> Option<Self> {
+        Self::construct_collator(&locales(locale), &Object::new())
+            .or_else(|_| Self::construct_collator(&Array::new(), &Object::new()))
+            .ok()
+    }
+}
+
 impl DateTimeFormat {
     /// A `dateStyle: "medium"` formatter ("Dec 21, 2026", "21.12.2026") for
     /// `locale`, falling back to the browser default for an invalid tag.

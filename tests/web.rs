@@ -770,3 +770,113 @@ async fn an_add_payment_method_session_saves_a_card_without_mentioning_payment()
     assert_eq!(email.value(), "alice@example.com");
     assert!(email.read_only(), "a known customer's email is locked");
 }
+
+// ---------- hosted page options (issue 4) ----------
+
+/// A hosted session with promotion codes allowed and the address required.
+fn session_with_options(discount: i64, code: Option<&str>) -> String {
+    let code = code.map(|c| format!(r#","discountCode":"{c}","discountName":"Welcome discount""#)).unwrap_or_default();
+    format!(
+        r#"{{"data":{{"id":"cs_test","type":"product","status":"open","merchantName":"Acme Cloud","currency":"USD",
+          "lineItems":[{{"name":"Onboarding","quantity":1,"unitAmount":4900,"amount":4900,"priceType":"single_payment"}}],
+          "subtotal":4900,"discount":{discount},"totalDueToday":{total},"expires":1,
+          "allowPromotionCodes":true,"billingAddressCollection":"required"{code}}}}}"#,
+        total = 4900 - discount
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_promotion_code_updates_the_totals_without_losing_what_was_typed() {
+    let server = FakeServer::new();
+    server.answer("/api/checkout-sessions/cs_test", 200, &session_with_options(0, None));
+    let stage = Stage::new();
+    let _h = mount_hosted(&stage, &server, "en-US");
+    wait_until("the form", || stage.find("form").is_some()).await;
+    type_into(&stage.input_labelled("Card number"), "4242424242424242");
+
+    stage.button_starting_with("Add promotion code").click();
+    leptos::task::tick().await;
+    server.answer(
+        "/api/checkout-sessions/cs_test/discount",
+        400,
+        r#"{"error":{"code":"discount_code_invalid","message":"That code has expired."}}"#,
+    );
+    type_into(&stage.input_labelled("Promotion code"), "SUMMER2024");
+    stage.button_starting_with("Apply").click();
+    wait_until("the inline error", || stage.text().contains("That code has expired.")).await;
+    let field = stage.input_labelled("Promotion code");
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("promotion-code-error"));
+    let sent: serde_json::Value = serde_json::from_str(server.requests_to("/discount")[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(sent, serde_json::json!({"code": "SUMMER2024"}));
+
+    server.answer("/api/checkout-sessions/cs_test/discount", 200, &session_with_options(490, Some("WELCOME10")));
+    type_into(&stage.input_labelled("Promotion code"), "welcome10");
+    stage.button_starting_with("Apply").click();
+    wait_until("the new total", || stage.button_starting_with("Pay").text_content().unwrap().trim() == "Pay $44.10").await;
+    let text = stage.text();
+    assert!(text.contains("Welcome discount (WELCOME10)"), "{text}");
+    assert!(text.contains("−$4.90"), "{text}");
+    assert_eq!(stage.input_labelled("Card number").value(), "4242 4242 4242 4242", "the form kept what was typed");
+
+    server.answer("/api/checkout-sessions/cs_test/discount", 200, &session_with_options(0, None));
+    stage.button_starting_with("Remove").click();
+    wait_until("the old total", || stage.button_starting_with("Pay").text_content().unwrap().trim() == "Pay $49.00").await;
+    let last: serde_json::Value = serde_json::from_str(server.requests_to("/discount").last().unwrap().body.as_deref().unwrap()).unwrap();
+    assert_eq!(last, serde_json::json!({"code": null}));
+}
+
+#[wasm_bindgen_test]
+async fn a_required_billing_address_is_asked_for_and_sent() {
+    let server = FakeServer::new();
+    server.answer("/api/checkout-sessions/cs_test", 200, &session_with_options(0, None));
+    server.answer("/api/checkout-sessions/cs_test/confirm", 402, r#"{"error":{"code":"card_declined","message":"Declined."}}"#);
+    let stage = Stage::new();
+    let _h = mount_hosted(&stage, &server, "en-US");
+    wait_until("the form", || stage.find("form").is_some()).await;
+    type_into(&stage.input_labelled("Email"), "ann@example.com");
+    type_into(&stage.input_labelled("Card number"), "4242424242424242");
+    type_into(&stage.input_labelled("Expiration date"), "1234");
+    type_into(&stage.input_labelled("CVC"), "123");
+    stage.button_starting_with("Pay").click();
+    wait_until("the address alert", || stage.alert_text() == "Enter the name on the billing address.").await;
+    assert!(server.requests_to("/confirm").is_empty());
+
+    let country: web_sys::HtmlSelectElement = stage.find("#billing-country").unwrap().unchecked_into();
+    assert_eq!(country.value(), "US", "the country defaults to the locale's");
+    assert!(country.length() > 200, "every country is offered");
+    type_into(&stage.input_labelled("Full name"), "Ann Lee");
+    type_into(&stage.input_labelled("Address"), "1 Main St");
+    type_into(&stage.input_labelled("City"), "Springfield");
+    type_into(&stage.input_labelled("Postal code"), "62701");
+    stage.button_starting_with("Pay").click();
+    wait_until("the confirm", || server.requests_to("/confirm").len() == 1).await;
+    let body: serde_json::Value = serde_json::from_str(server.requests_to("/confirm")[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["billingAddress"],
+        serde_json::json!({"name":"Ann Lee","line1":"1 Main St","city":"Springfield","postal_code":"62701","country":"US"})
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
+    let server = FakeServer::new();
+    server.answer(
+        "/api/checkout-sessions/cs_test",
+        200,
+        r#"{"data":{"id":"cs_test","type":"invoice","status":"open","merchantName":"Acme Cloud","currency":"USD",
+          "invoiceNumber":"BOB-0001","lineItems":[
+            {"name":"Custom onboarding workshop","quantity":1,"unitAmount":25000,"amount":25000,"priceType":"single_payment"},
+            {"name":"Travel","quantity":1,"unitAmount":8000,"amount":8000,"priceType":"single_payment"}],
+          "subtotal":33000,"discount":0,"totalDueToday":33000,"expires":1}}"#,
+    );
+    let stage = Stage::new();
+    let _h = mount_hosted(&stage, &server, "en-US");
+    wait_until("the form", || stage.find("form").is_some()).await;
+    let text = stage.text();
+    for expected in ["Invoice BOB-0001", "Custom onboarding workshop", "$250.00", "Travel", "$80.00", "$330.00"] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    assert_eq!(stage.button_starting_with("Pay").text_content().unwrap().trim(), "Pay $330.00");
+    assert!(stage.find("#promotion-code").is_none() && !text.contains("Add promotion code"));
+}

@@ -1,9 +1,10 @@
 //! The payment form's rules: what each field accepts and the message it shows,
 //! checked as the customer types and again before paying.
 
+use super::countries;
 use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::email::is_plausible_email;
-use checkout_protocol::{CardDetails, ConfirmPaymentRequest};
+use checkout_protocol::{BillingAddress, CardDetails, ConfirmPaymentRequest};
 
 /// The fields of the payment form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,11 +17,28 @@ pub enum Field {
     Expiry,
     /// CVC.
     Cvc,
+    /// Billing address: name.
+    Name,
+    /// Billing address: street line.
+    Line1,
+    /// Billing address: second line (optional).
+    Line2,
+    /// Billing address: city.
+    City,
+    /// Billing address: state or province (optional).
+    State,
+    /// Billing address: postal code.
+    PostalCode,
+    /// Billing address: country.
+    Country,
 }
 
 impl Field {
-    /// Every field, in form order.
-    pub const ALL: [Field; 4] = [Field::Email, Field::CardNumber, Field::Expiry, Field::Cvc];
+    /// The payment fields, in form order.
+    pub const PAYMENT: [Field; 4] = [Field::Email, Field::CardNumber, Field::Expiry, Field::Cvc];
+    /// The billing address fields, in form order.
+    pub const ADDRESS: [Field; 7] =
+        [Field::Name, Field::Line1, Field::Line2, Field::City, Field::State, Field::PostalCode, Field::Country];
 
     /// The input's DOM id.
     pub fn input_id(self) -> &'static str {
@@ -29,6 +47,13 @@ impl Field {
             Field::CardNumber => "card-number",
             Field::Expiry => "card-expiry",
             Field::Cvc => "card-cvc",
+            Field::Name => "billing-name",
+            Field::Line1 => "billing-line1",
+            Field::Line2 => "billing-line2",
+            Field::City => "billing-city",
+            Field::State => "billing-state",
+            Field::PostalCode => "billing-postal-code",
+            Field::Country => "billing-country",
         }
     }
 
@@ -39,6 +64,13 @@ impl Field {
             Field::CardNumber => "card-number-error",
             Field::Expiry => "card-expiry-error",
             Field::Cvc => "card-cvc-error",
+            Field::Name => "billing-name-error",
+            Field::Line1 => "billing-line1-error",
+            Field::Line2 => "billing-line2-error",
+            Field::City => "billing-city-error",
+            Field::State => "billing-state-error",
+            Field::PostalCode => "billing-postal-code-error",
+            Field::Country => "billing-country-error",
         }
     }
 
@@ -49,34 +81,53 @@ impl Field {
             Field::CardNumber => "Card number",
             Field::Expiry => "Expiration date",
             Field::Cvc => "CVC",
+            Field::Name => "Full name",
+            Field::Line1 => "Address",
+            Field::Line2 => "Apartment, suite, etc. (optional)",
+            Field::City => "City",
+            Field::State => "State or province (optional)",
+            Field::PostalCode => "Postal code",
+            Field::Country => "Country or region",
         }
     }
 
-    /// The input's attributes: (type, name, inputmode, autocomplete, placeholder, maxlength).
+    /// Whether the field may be left empty.
+    pub fn optional(self) -> bool {
+        matches!(self, Field::Line2 | Field::State)
+    }
+
+    /// The input's attributes, so browsers and password managers autofill
+    /// the right values.
     pub fn input_attributes(self) -> InputAttributes {
         let (input_type, name, inputmode, autocomplete, placeholder, maxlength) = match self {
             Field::Email => ("email", "email", "email", "email", "", 254),
             Field::CardNumber => ("text", "cardnumber", "numeric", "cc-number", "1234 1234 1234 1234", 23),
             Field::Expiry => ("text", "exp-date", "numeric", "cc-exp", "MM / YY", 7),
             Field::Cvc => ("text", "cvc", "numeric", "cc-csc", "123", 4),
+            Field::Name => ("text", "name", "text", "billing name", "", 200),
+            Field::Line1 => ("text", "address-line1", "text", "billing address-line1", "", 200),
+            Field::Line2 => ("text", "address-line2", "text", "billing address-line2", "", 200),
+            Field::City => ("text", "city", "text", "billing address-level2", "", 100),
+            Field::State => ("text", "state", "text", "billing address-level1", "", 100),
+            Field::PostalCode => ("text", "postal-code", "text", "billing postal-code", "", 16),
+            Field::Country => ("text", "country", "text", "billing country", "", 2),
         };
         InputAttributes { input_type, name, inputmode, autocomplete, placeholder, maxlength }
     }
 
     /// Reformats what the customer typed: card numbers in groups, expiry as
-    /// `MM / YY`, CVC digits only.
+    /// `MM / YY`, CVC digits only; other fields as typed.
     pub fn format_input(self, typed: &str) -> String {
         match self {
-            Field::Email => typed.to_owned(),
             Field::CardNumber => card::format_number(typed),
             Field::Expiry => format_expiry_input(typed),
             Field::Cvc => typed.chars().filter(char::is_ascii_digit).take(4).collect(),
+            _ => typed.to_owned(),
         }
     }
 }
 
-/// Static attributes of a field's `<input>`, so browsers and password
-/// managers autofill the right values.
+/// Static attributes of a field's `<input>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InputAttributes {
     /// `type`.
@@ -93,6 +144,53 @@ pub struct InputAttributes {
     pub maxlength: u32,
 }
 
+/// A billing address as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddressForm {
+    /// Full name.
+    pub name: String,
+    /// Street line.
+    pub line1: String,
+    /// Second line.
+    pub line2: String,
+    /// City.
+    pub city: String,
+    /// State or province.
+    pub state: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+}
+
+impl AddressForm {
+    fn value(&self, field: Field) -> Option<&str> {
+        Some(match field {
+            Field::Name => &self.name,
+            Field::Line1 => &self.line1,
+            Field::Line2 => &self.line2,
+            Field::City => &self.city,
+            Field::State => &self.state,
+            Field::PostalCode => &self.postal_code,
+            Field::Country => &self.country,
+            _ => return None,
+        })
+    }
+
+    fn to_address(&self) -> BillingAddress {
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        BillingAddress {
+            name: self.name.trim().to_owned(),
+            line1: self.line1.trim().to_owned(),
+            line2: optional(&self.line2),
+            city: self.city.trim().to_owned(),
+            state: optional(&self.state),
+            postal_code: self.postal_code.trim().to_owned(),
+            country: self.country.trim().to_owned(),
+        }
+    }
+}
+
 /// What the customer typed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentForm {
@@ -104,6 +202,8 @@ pub struct PaymentForm {
     pub expiry: String,
     /// Security code.
     pub cvc: String,
+    /// The billing address, when the session collects one.
+    pub address: Option<AddressForm>,
 }
 
 impl PaymentForm {
@@ -136,13 +236,36 @@ impl PaymentForm {
                     Some("The security code has 3 digits.")
                 }
             }
+            Field::Email | Field::Cvc => None,
+            address_field => self.address_error(address_field),
+        }
+    }
+
+    fn address_error(&self, field: Field) -> Option<&'static str> {
+        let value = self.address.as_ref()?.value(field)?.trim();
+        match field {
+            _ if value.is_empty() && field.optional() => None,
+            Field::Name if value.is_empty() => Some("Enter the name on the billing address."),
+            Field::Line1 if value.is_empty() => Some("Enter the street address."),
+            Field::City if value.is_empty() => Some("Enter the city."),
+            Field::PostalCode if value.is_empty() => Some("Enter the postal code."),
+            Field::Country if !countries::is_country(value) => Some("Choose the country or region."),
             _ => None,
         }
     }
 
+    /// The fields this form shows, in order.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut fields = Field::PAYMENT.to_vec();
+        if self.address.is_some() {
+            fields.extend(Field::ADDRESS);
+        }
+        fields
+    }
+
     /// Every problem, in form order.
     pub fn errors(&self, now: (u32, u32)) -> Vec<(Field, &'static str)> {
-        Field::ALL.iter().filter_map(|&f| self.field_error(f, now).map(|m| (f, m))).collect()
+        self.fields().into_iter().filter_map(|f| self.field_error(f, now).map(|m| (f, m))).collect()
     }
 
     /// The confirm request, or the problems that stop it.
@@ -156,7 +279,7 @@ impl PaymentForm {
         Ok(ConfirmPaymentRequest {
             email: self.email.trim().to_owned(),
             card: CardDetails { number: digits, exp_month, exp_year, cvc: self.cvc.trim().to_owned() },
-            billing_address: None,
+            billing_address: self.address.as_ref().map(AddressForm::to_address),
         })
     }
 }
@@ -187,6 +310,7 @@ mod tests {
             card_number: "4242 4242 4242 4242".into(),
             expiry: "12 / 34".into(),
             cvc: "123".into(),
+            address: None,
         }
     }
 
@@ -209,13 +333,40 @@ mod tests {
     fn each_field_has_a_message() {
         let empty = PaymentForm::default();
         assert_eq!(empty.errors(NOW).len(), 4);
-        let form = PaymentForm { expiry: "10 / 26".into(), cvc: "12".into(), email: "ann@".into(), card_number: "4242".into() };
+        let with_address = PaymentForm { address: Some(AddressForm::default()), ..PaymentForm::default() };
+        assert_eq!(with_address.errors(NOW).len(), 4 + 5, "line 2 and state are optional");
+        let form = PaymentForm { expiry: "10 / 26".into(), cvc: "12".into(), email: "ann@".into(), card_number: "4242".into(), address: None };
         assert_eq!(form.field_error(Field::Expiry, NOW), Some("Your card's expiration date is in the past."));
         assert_eq!(form.field_error(Field::Cvc, NOW), Some("The security code has 3 digits."));
         assert!(form.field_error(Field::Email, NOW).is_some());
         assert_eq!(form.field_error(Field::CardNumber, NOW), Some("Your card number is incomplete."));
         let amex = PaymentForm { card_number: "3782 822463 10005".into(), cvc: "123".into(), ..good() };
         assert_eq!(amex.field_error(Field::Cvc, NOW), Some("The security code has 4 digits on this card."));
+    }
+
+    #[test]
+    fn a_complete_address_goes_with_the_request() {
+        let address = AddressForm {
+            name: "Ann Lee".into(),
+            line1: " 1 Main St ".into(),
+            line2: "".into(),
+            city: "Springfield".into(),
+            state: "IL".into(),
+            postal_code: "62701".into(),
+            country: "US".into(),
+        };
+        let form = PaymentForm { address: Some(address.clone()), ..good() };
+        let sent = form.to_request(NOW).unwrap().billing_address.unwrap();
+        assert_eq!(sent.line1, "1 Main St");
+        assert_eq!(sent.line2, None);
+        assert_eq!(sent.state.as_deref(), Some("IL"));
+        assert!(sent.missing_fields().is_empty());
+        let bad = PaymentForm { address: Some(AddressForm { country: "XX".into(), city: " ".into(), ..address }), ..good() };
+        assert_eq!(
+            bad.errors(NOW),
+            vec![(Field::City, "Enter the city."), (Field::Country, "Choose the country or region.")]
+        );
+        assert!(good().to_request(NOW).unwrap().billing_address.is_none());
     }
 
     #[test]

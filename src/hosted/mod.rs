@@ -1,22 +1,37 @@
 //! The hosted checkout page at `/checkout/{id}`: loads the session and shows
 //! the form, a receipt, or why it cannot be paid.
 
+mod countries;
 mod form;
 mod payment_form;
 mod status;
 mod summary;
 
-pub use form::{Field, PaymentForm};
+pub use form::{AddressForm, Field, PaymentForm};
 
 use crate::browser;
 use crate::client::HostedClient;
 use crate::transport::{FetchTransport, SharedTransport};
-use checkout_protocol::CheckoutSessionStatus;
+use crate::error::BillingError;
+use checkout_protocol::{CheckoutSessionStatus, HostedCheckoutSession};
 use leptos::prelude::*;
 use payment_form::PaymentFormView;
 use status::{Expired, LoadFailed, NotFound, Processing, Receipt};
 use std::rc::Rc;
 use summary::OrderSummary;
+
+/// What the page shows. A discount changes the session but not the screen,
+/// so the form (and what the customer typed) stays put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Loading,
+    NotFound,
+    LoadFailed,
+    Open,
+    Succeeded,
+    Expired,
+    Pending,
+}
 
 /// The whole hosted checkout page for one session.
 #[component]
@@ -33,34 +48,56 @@ pub fn HostedCheckoutPage(
 ) -> impl IntoView {
     let transport = transport.unwrap_or_else(|| Rc::new(FetchTransport::default()));
     let client = StoredValue::new_local(HostedClient::new(transport));
-    let session = LocalResource::new(move || {
+    let loaded: RwSignal<Option<Result<HostedCheckoutSession, BillingError>>> = RwSignal::new(None);
+    let reload = Callback::new(move |()| {
         let id = session_id.clone();
-        let client = client.get_value();
-        async move { client.session(&id).await }
+        let Some(client) = client.try_get_value() else { return };
+        leptos::task::spawn_local(async move { loaded.set(Some(client.session(&id).await)) });
     });
-    let reload = Callback::new(move |()| session.refetch());
+    reload.run(());
+    let update = Callback::new(move |s: HostedCheckoutSession| loaded.set(Some(Ok(s))));
+
+    let screen = Memo::new(move |_| match &*loaded.read() {
+        None => Screen::Loading,
+        Some(Err(e)) if e.code() == "checkout_session_not_found" => Screen::NotFound,
+        Some(Err(_)) => Screen::LoadFailed,
+        Some(Ok(s)) => match s.status {
+            CheckoutSessionStatus::Open => Screen::Open,
+            CheckoutSessionStatus::Succeeded => Screen::Succeeded,
+            CheckoutSessionStatus::Expired | CheckoutSessionStatus::Failed => Screen::Expired,
+            CheckoutSessionStatus::Pending => Screen::Pending,
+        },
+    });
+    let current = move || loaded.get_untracked().and_then(Result::ok);
 
     let body = move || {
         let locale = locale.clone();
-        match session.get() {
-            None => view! { <Skeleton/> }.into_any(),
-            Some(Err(e)) if e.code() == "checkout_session_not_found" => view! { <NotFound/> }.into_any(),
-            Some(Err(error)) => view! { <LoadFailed error on_retry=reload/> }.into_any(),
-            Some(Ok(s)) => {
-                browser::set_title(&format!("Checkout · {}", s.merchant_name));
-                match s.status {
-                    CheckoutSessionStatus::Open => view! {
-                        <div class="co-grid">
-                            <OrderSummary session=s.clone() locale=locale.clone()/>
-                            <PaymentFormView session=s client locale on_session_changed=reload/>
-                        </div>
-                    }
-                    .into_any(),
-                    CheckoutSessionStatus::Succeeded => view! { <Receipt session=s locale/> }.into_any(),
-                    CheckoutSessionStatus::Expired | CheckoutSessionStatus::Failed => view! { <Expired session=s/> }.into_any(),
-                    CheckoutSessionStatus::Pending => view! { <Processing on_refresh=reload/> }.into_any(),
+        let Some(s) = current() else {
+            return match (screen.get(), loaded.get_untracked()) {
+                (Screen::NotFound, _) => view! { <NotFound/> }.into_any(),
+                (Screen::LoadFailed, Some(Err(error))) => view! { <LoadFailed error on_retry=reload/> }.into_any(),
+                _ => view! { <Skeleton/> }.into_any(),
+            };
+        };
+        browser::set_title(&format!("Checkout · {}", s.merchant_name));
+        match screen.get() {
+            Screen::Open => {
+                let fallback = s.clone();
+                let session = Signal::derive(move || {
+                    loaded.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).cloned()).unwrap_or_else(|| fallback.clone())
+                });
+                view! {
+                    <div class="co-grid">
+                        <OrderSummary session locale=locale.clone() client on_updated=update/>
+                        <PaymentFormView session client locale on_session_changed=reload/>
+                    </div>
                 }
+                .into_any()
             }
+            Screen::Succeeded => view! { <Receipt session=s locale/> }.into_any(),
+            Screen::Expired => view! { <Expired session=s/> }.into_any(),
+            Screen::Pending => view! { <Processing on_refresh=reload/> }.into_any(),
+            Screen::Loading | Screen::NotFound | Screen::LoadFailed => view! { <Skeleton/> }.into_any(),
         }
     };
 

@@ -1,52 +1,100 @@
-//! The payment form: email and card, checked as the customer types, and a pay
-//! button that cannot charge twice.
+//! The payment form: email, card and (when the session asks) billing address,
+//! checked as the customer types, and a pay button that cannot charge twice.
 
-use super::form::{Field, PaymentForm};
+use super::countries;
+use super::form::{AddressForm, Field, PaymentForm};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::money::format_money;
-use checkout_protocol::{card, CheckoutSessionType, ConfirmPaymentRequest, HostedCheckoutSession};
+use checkout_protocol::{
+    card, BillingAddressCollection, CheckoutSessionType, ConfirmPaymentRequest, HostedCheckoutSession,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 
 /// Codes after which the session must be read again (paid elsewhere, expired).
 const SESSION_GONE: [&str; 3] = ["checkout_session_not_open", "checkout_session_expired", "checkout_session_not_found"];
 
-/// The form that pays an open session.
+/// One signal per field, so each input owns its value.
+#[derive(Clone, Copy)]
+struct Values(StoredValue<HashMap<Field, RwSignal<String>>>);
+
+impl Values {
+    fn new(initial: &[(Field, String)]) -> Self {
+        let map = Field::PAYMENT
+            .iter()
+            .chain(Field::ADDRESS.iter())
+            .map(|&f| {
+                let start = initial.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone()).unwrap_or_default();
+                (f, RwSignal::new(start))
+            })
+            .collect();
+        Self(StoredValue::new(map))
+    }
+
+    fn signal(self, field: Field) -> RwSignal<String> {
+        // Every field was inserted in `new`; a fresh signal keeps this total anyway.
+        self.0.with_value(|m| m.get(&field).copied()).unwrap_or_else(|| RwSignal::new(String::new()))
+    }
+
+    fn get(self, field: Field) -> String {
+        self.signal(field).get()
+    }
+}
+
+/// The form that pays (or, for a setup session, saves a card for) an open session.
 #[component]
 pub fn PaymentFormView(
-    /// The open session.
-    session: HostedCheckoutSession,
+    /// The open session; totals change when a discount is applied.
+    session: Signal<HostedCheckoutSession>,
     /// The hosted-page API.
     client: StoredValue<HostedClient, LocalStorage>,
-    /// BCP 47 locale for amounts.
+    /// BCP 47 locale for amounts and country names.
     #[prop(into)]
     locale: String,
     /// Called when the session changed under us and must be reloaded.
     on_session_changed: Callback<()>,
 ) -> impl IntoView {
-    let locked_email = session.customer_email.clone().filter(|e| !e.trim().is_empty());
-    let email = RwSignal::new(locked_email.clone().unwrap_or_default());
-    let card_number = RwSignal::new(String::new());
-    let expiry = RwSignal::new(String::new());
-    let cvc = RwSignal::new(String::new());
+    let first = session.get_untracked();
+    let locked_email = first.customer_email.clone().filter(|e| !e.trim().is_empty());
+    let collects_address = first.billing_address_collection == Some(BillingAddressCollection::Required);
+    let values = Values::new(&[
+        (Field::Email, locked_email.clone().unwrap_or_default()),
+        (Field::Country, countries::country_of_locale(&locale).unwrap_or_default().to_owned()),
+    ]);
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
     let alert = RwSignal::new(String::new());
 
-    let form = move || PaymentForm { email: email.get(), card_number: card_number.get(), expiry: expiry.get(), cvc: cvc.get() };
+    let form = move || PaymentForm {
+        email: values.get(Field::Email),
+        card_number: values.get(Field::CardNumber),
+        expiry: values.get(Field::Expiry),
+        cvc: values.get(Field::Cvc),
+        address: collects_address.then(|| AddressForm {
+            name: values.get(Field::Name),
+            line1: values.get(Field::Line1),
+            line2: values.get(Field::Line2),
+            city: values.get(Field::City),
+            state: values.get(Field::State),
+            postal_code: values.get(Field::PostalCode),
+            country: values.get(Field::Country),
+        }),
+    };
     let shown_error = move |field: Field| {
         let f = form();
         // A full-length card number is judged at once, before the customer leaves the field.
         let complete_number = field == Field::CardNumber
-            && card::digits_of(&f.card_number).is_some_and(|d| d.len() >= if f.brand() == card::CardBrand::Amex { 15 } else { 16 });
+            && card::digits_of(&f.card_number)
+                .is_some_and(|d| d.len() >= if f.brand() == card::CardBrand::Amex { 15 } else { 16 });
         let visible = submitted.get() || touched.with(|t| t.contains(&field)) || complete_number;
         visible.then(|| f.field_error(field, browser::utc_year_month())).flatten()
     };
     let touch = move |field: Field| touched.update(|t| if !t.contains(&field) { t.push(field) });
 
-    let id = session.id.clone();
+    let id = first.id.clone();
     let pay = Action::new_local(move |request: &ConfirmPaymentRequest| {
         let request = request.clone();
         let id = id.clone();
@@ -95,44 +143,59 @@ pub fn PaymentFormView(
         }
     };
 
-    let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
-    let pay_label = if session.session_type == CheckoutSessionType::AddPaymentMethod {
-        // Nothing is charged, so the button must not say "Pay".
-        "Save card".to_owned()
-    } else if trial {
-        "Start trial".to_owned()
-    } else {
-        format!("Pay {}", format_money(session.total_due_today, &session.currency, &locale))
+    let pay_label = {
+        let locale = locale.clone();
+        move || pay_label(&session.get(), &locale)
     };
-    let button_text = move || if busy() { "Processing…".to_owned() } else { pay_label.clone() };
-    let cancel = session.cancel_url.clone().map(|url| {
-        let merchant = session.merchant_name.clone();
+    let button_text = move || if busy() { "Processing…".to_owned() } else { pay_label() };
+    let cancel = first.cancel_url.clone().map(|url| {
+        let merchant = first.merchant_name.clone();
         view! { <a class="co-cancel" href=url>{format!("Cancel and return to {merchant}")}</a> }
     });
     let brand = move || {
-        let b = card::CardBrand::detect(&card_number.get());
+        let b = card::CardBrand::detect(&values.get(Field::CardNumber));
         (b != card::CardBrand::Unknown).then(|| b.display_name())
     };
+    let field = move |f: Field| {
+        view! {
+            <FormField field=f value=values.signal(f) error=Signal::derive(move || shown_error(f))
+                on_blur=Callback::new(move |()| touch(f))/>
+        }
+    };
+    let address = collects_address.then(|| {
+        let countries = countries::countries(&locale);
+        view! {
+            <fieldset class="co-card-fields">
+                <legend class="co-legend">"Billing address"</legend>
+                {field(Field::Name)}
+                <CountryField value=values.signal(Field::Country) countries
+                    error=Signal::derive(move || shown_error(Field::Country))
+                    on_blur=Callback::new(move |()| touch(Field::Country))/>
+                {field(Field::Line1)}
+                {field(Field::Line2)}
+                <div class="co-row">{field(Field::City)}{field(Field::PostalCode)}</div>
+                {field(Field::State)}
+            </fieldset>
+        }
+    });
 
     view! {
         <section class="co-pay" aria-labelledby="co-pay-title">
             <h2 id="co-pay-title" class="co-section-title">"Payment details"</h2>
             <form class="co-form" novalidate on:submit=on_submit>
-                <FormField field=Field::Email value=email error=Signal::derive(move || shown_error(Field::Email))
+                <FormField field=Field::Email value=values.signal(Field::Email)
+                    error=Signal::derive(move || shown_error(Field::Email))
                     on_blur=Callback::new(move |()| touch(Field::Email)) readonly=locked_email.is_some()/>
                 <fieldset class="co-card-fields">
                     <legend class="co-legend">"Card information"</legend>
-                    <FormField field=Field::CardNumber value=card_number error=Signal::derive(move || shown_error(Field::CardNumber))
+                    <FormField field=Field::CardNumber value=values.signal(Field::CardNumber)
+                        error=Signal::derive(move || shown_error(Field::CardNumber))
                         on_blur=Callback::new(move |()| touch(Field::CardNumber))>
                         <span class="co-brand" aria-live="polite">{brand}</span>
                     </FormField>
-                    <div class="co-row">
-                        <FormField field=Field::Expiry value=expiry error=Signal::derive(move || shown_error(Field::Expiry))
-                            on_blur=Callback::new(move |()| touch(Field::Expiry))/>
-                        <FormField field=Field::Cvc value=cvc error=Signal::derive(move || shown_error(Field::Cvc))
-                            on_blur=Callback::new(move |()| touch(Field::Cvc))/>
-                    </div>
+                    <div class="co-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
                 </fieldset>
+                {address}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <button
                     type="submit"
@@ -146,6 +209,19 @@ pub fn PaymentFormView(
                 {cancel}
             </form>
         </section>
+    }
+}
+
+/// "Pay $49.00", "Start trial", or "Save card" for a setup session.
+fn pay_label(session: &HostedCheckoutSession, locale: &str) -> String {
+    let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
+    if session.session_type == CheckoutSessionType::AddPaymentMethod {
+        // Nothing is charged, so the button must not say "Pay".
+        "Save card".to_owned()
+    } else if trial {
+        "Start trial".to_owned()
+    } else {
+        format!("Pay {}", format_money(session.total_due_today, &session.currency, locale))
     }
 }
 
@@ -182,7 +258,7 @@ fn FormField(
                     autocomplete=attrs.autocomplete
                     placeholder=(!attrs.placeholder.is_empty()).then_some(attrs.placeholder)
                     maxlength=attrs.maxlength
-                    required
+                    required=!field.optional()
                     readonly=readonly
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=move || error.get().map(|_| field.error_id())
@@ -192,6 +268,45 @@ fn FormField(
                 />
                 {children.map(|c| c())}
             </div>
+            <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
+        </div>
+    }
+}
+
+/// The country as a select of every country, named in the customer's language.
+#[component]
+fn CountryField(
+    /// The chosen code.
+    value: RwSignal<String>,
+    /// (code, name), sorted by name.
+    countries: Vec<(&'static str, String)>,
+    /// The message to show, if any.
+    error: Signal<Option<&'static str>>,
+    /// Called when the customer leaves the field.
+    on_blur: Callback<()>,
+) -> impl IntoView {
+    let field = Field::Country;
+    let options = countries
+        .into_iter()
+        .map(|(code, name)| view! { <option value=code selected=move || value.get() == code>{name}</option> })
+        .collect_view();
+    view! {
+        <div class="co-field" class:co-field-invalid=move || error.get().is_some()>
+            <label class="co-label" for=field.input_id()>{field.label()}</label>
+            <select
+                id=field.input_id()
+                class="co-input"
+                name="country"
+                autocomplete="billing country"
+                required
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || error.get().map(|_| field.error_id())
+                on:change=move |ev| value.set(event_target_value(&ev))
+                on:blur=move |_| on_blur.run(())
+            >
+                <option value="" selected=move || value.get().is_empty()>"Choose…"</option>
+                {options}
+            </select>
             <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
         </div>
     }

@@ -1,5 +1,7 @@
-//! The order summary beside the payment form: line items and totals.
+//! The order summary beside the payment form: line items, totals, and the
+//! promotion-code field.
 
+use crate::client::HostedClient;
 use crate::format::{interval_phrase, trial_phrase};
 use crate::money::format_money;
 use checkout_protocol::{CheckoutSessionType, HostedCheckoutSession, HostedLineItem};
@@ -8,22 +10,36 @@ use leptos::prelude::*;
 /// Line items, subtotal, discount, what is due today and what recurs.
 #[component]
 pub fn OrderSummary(
-    /// The session to summarise.
-    session: HostedCheckoutSession,
+    /// The session to summarise; re-rendered when a discount changes it.
+    session: Signal<HostedCheckoutSession>,
     /// BCP 47 locale for amounts.
     #[prop(into)]
     locale: String,
+    /// The hosted-page API, for the promotion-code field.
+    client: StoredValue<HostedClient, LocalStorage>,
+    /// Receives the session after a code is applied or removed.
+    on_updated: Callback<HostedCheckoutSession>,
 ) -> impl IntoView {
-    if session.session_type == CheckoutSessionType::AddPaymentMethod {
-        return view! { <SetupSummary merchant=session.merchant_name.clone()/> }.into_any();
+    let first = session.get_untracked();
+    if first.session_type == CheckoutSessionType::AddPaymentMethod {
+        return view! { <SetupSummary merchant=first.merchant_name.clone()/> }.into_any();
     }
-    let money = {
-        let currency = session.currency.clone();
-        let locale = locale.clone();
-        move |amount: i64| format_money(amount, &currency, &locale)
-    };
-    let headline = match session.line_items.as_slice() {
-        [only] => only.name.clone(),
+    let codes_allowed = first.allow_promotion_codes == Some(true) || first.discount_code.is_some();
+    let body = move || summary_body(&session.get(), &locale);
+    view! {
+        <section class="co-summary" aria-labelledby="co-summary-title">
+            {body}
+            {codes_allowed.then(|| view! { <PromotionCode session client on_updated/> })}
+        </section>
+    }
+    .into_any()
+}
+
+fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView {
+    let money = |amount: i64| format_money(amount, &session.currency, locale);
+    let headline = match (&session.invoice_number, session.line_items.as_slice()) {
+        (Some(number), _) => format!("Invoice {number}"),
+        (None, [only]) => only.name.clone(),
         _ => "Your order".to_owned(),
     };
     let recurring = session
@@ -36,15 +52,17 @@ pub fn OrderSummary(
         (None, Some(then)) => (money(session.total_due_today), Some(format!("Renews at {then}"))),
         _ => (money(session.total_due_today), None),
     };
-    let lines = session
-        .line_items
-        .iter()
-        .map(|item| line_view(item, &money))
-        .collect_view();
+    let lines = session.line_items.iter().map(|item| line_view(item, &session.currency, locale)).collect_view();
     let discount_row = (session.discount > 0).then(|| {
+        let label = match (&session.discount_name, &session.discount_code) {
+            (Some(name), Some(code)) => format!("{name} ({code})"),
+            (None, Some(code)) => code.clone(),
+            (Some(name), None) => name.clone(),
+            (None, None) => "Discount".to_owned(),
+        };
         view! {
-            <div class="co-total-row">
-                <dt>"Discount"</dt>
+            <div class="co-total-row co-total-discount">
+                <dt>{label}</dt>
                 <dd>{format!("−{}", money(session.discount))}</dd>
             </div>
         }
@@ -61,46 +79,29 @@ pub fn OrderSummary(
             </div>
         }
     });
-
     view! {
-        <section class="co-summary" aria-labelledby="co-summary-title">
-            <p class="co-merchant">{session.merchant_name.clone()}</p>
-            <h1 id="co-summary-title" class="co-headline">{headline}</h1>
-            <p class="co-hero-amount">{hero}</p>
-            {hero_sub.map(|s| view! { <p class="co-hero-sub">{s}</p> })}
-            <ul class="co-lines" aria-label="Items">{lines}</ul>
-            <dl class="co-totals">
-                <div class="co-total-row">
-                    <dt>"Subtotal"</dt>
-                    <dd>{money(session.subtotal)}</dd>
-                </div>
-                {discount_row}
-                <div class="co-total-row co-total-due">
-                    <dt>"Total due today"</dt>
-                    <dd>{money(session.total_due_today)}</dd>
-                </div>
-                {recurring_row}
-            </dl>
-        </section>
-    }
-    .into_any()
-}
-
-/// Saving a card: nothing is bought, so say what happens instead of totals.
-#[component]
-fn SetupSummary(merchant: String) -> impl IntoView {
-    view! {
-        <section class="co-summary" aria-labelledby="co-summary-title">
-            <p class="co-merchant">{merchant.clone()}</p>
-            <h1 id="co-summary-title" class="co-headline">"Save a payment method"</h1>
-            <p class="co-hero-sub">
-                {format!("{merchant} will keep this card on file for your future payments. Nothing is charged today.")}
-            </p>
-        </section>
+        <p class="co-merchant">{session.merchant_name.clone()}</p>
+        <h1 id="co-summary-title" class="co-headline">{headline}</h1>
+        <p class="co-hero-amount">{hero}</p>
+        {hero_sub.map(|s| view! { <p class="co-hero-sub">{s}</p> })}
+        <ul class="co-lines" aria-label="Items">{lines}</ul>
+        <dl class="co-totals">
+            <div class="co-total-row">
+                <dt>"Subtotal"</dt>
+                <dd>{money(session.subtotal)}</dd>
+            </div>
+            {discount_row}
+            <div class="co-total-row co-total-due">
+                <dt>"Total due today"</dt>
+                <dd>{money(session.total_due_today)}</dd>
+            </div>
+            {recurring_row}
+        </dl>
     }
 }
 
-fn line_view(item: &HostedLineItem, money: &impl Fn(i64) -> String) -> impl IntoView {
+fn line_view(item: &HostedLineItem, currency: &str, locale: &str) -> impl IntoView {
+    let money = |amount: i64| format_money(amount, currency, locale);
     let interval = item
         .interval_unit
         .map(|unit| format!(" {}", interval_phrase(unit, item.interval_count.unwrap_or(1))))
@@ -115,5 +116,106 @@ fn line_view(item: &HostedLineItem, money: &impl Fn(i64) -> String) -> impl Into
             </div>
             <span class="co-line-amount">{format!("{}{}", money(item.amount), interval)}</span>
         </li>
+    }
+}
+
+/// The promotion-code field: apply a code (an unknown or expired one gets an
+/// inline error) or remove the applied one; totals update in place.
+#[component]
+fn PromotionCode(
+    session: Signal<HostedCheckoutSession>,
+    client: StoredValue<HostedClient, LocalStorage>,
+    on_updated: Callback<HostedCheckoutSession>,
+) -> impl IntoView {
+    let id = session.get_untracked().id;
+    let open = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(String::new());
+    let change = Action::new_local(move |new_code: &Option<String>| {
+        let (id, new_code) = (id.clone(), new_code.clone());
+        async move {
+            let Some(client) = client.try_get_value() else { return };
+            match client.apply_discount(&id, new_code.as_deref()).await {
+                Ok(updated) => {
+                    error.set(String::new());
+                    code.set(String::new());
+                    open.set(false);
+                    on_updated.run(updated);
+                }
+                Err(e) => error.set(e.message()),
+            }
+        }
+    });
+    let pending = change.pending();
+    let apply = move || {
+        let typed = code.get_untracked().trim().to_owned();
+        if typed.is_empty() {
+            error.set("Enter a promotion code.".to_owned());
+        } else if !pending.get_untracked() {
+            change.dispatch_local(Some(typed));
+        }
+    };
+    let applied = move || session.with(|s| s.discount_code.clone());
+    move || match applied() {
+        Some(applied) => view! {
+            <div class="co-promo co-promo-applied">
+                <span class="cw-badge">{applied.clone()}</span>
+                <button type="button" class="co-link-button" aria-label=format!("Remove promotion code {applied}")
+                    on:click=move |_| { if !pending.get_untracked() { change.dispatch_local(None); } }>
+                    "Remove"
+                </button>
+            </div>
+        }
+        .into_any(),
+        None if !open.get() => view! {
+            <button type="button" class="co-link-button co-promo-toggle" on:click=move |_| open.set(true)>
+                "Add promotion code"
+            </button>
+        }
+        .into_any(),
+        None => view! {
+            <div class="co-promo">
+                <label class="co-label" for="promotion-code">"Promotion code"</label>
+                <div class="co-promo-row">
+                    <input
+                        id="promotion-code"
+                        class="co-input"
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        maxlength="64"
+                        aria-invalid=move || (!error.get().is_empty()).to_string()
+                        aria-describedby=move || (!error.get().is_empty()).then_some("promotion-code-error")
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            // Enter applies the code instead of submitting the payment form.
+                            if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                apply();
+                            }
+                        }
+                    />
+                    <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
+                        on:click=move |_| apply()>"Apply"</button>
+                </div>
+                <p class="co-field-error" id="promotion-code-error" aria-live="polite">{move || error.get()}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Saving a card: nothing is bought, so say what happens instead of totals.
+#[component]
+fn SetupSummary(merchant: String) -> impl IntoView {
+    view! {
+        <section class="co-summary" aria-labelledby="co-summary-title">
+            <p class="co-merchant">{merchant.clone()}</p>
+            <h1 id="co-summary-title" class="co-headline">"Save a payment method"</h1>
+            <p class="co-hero-sub">
+                {format!("{merchant} will keep this card on file for your future payments. Nothing is charged today.")}
+            </p>
+        </section>
     }
 }
