@@ -283,9 +283,12 @@ pub struct PlatformCreateCheckoutSession {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformCheckoutSessionInput {
-    /// `product`, `add_payment_method` or `activate_subscription`.
+    /// `product`, `add_payment_method`, `activate_subscription` or `invoice`.
     #[serde(rename = "type")]
     pub session_type: CheckoutSessionType,
+    /// The invoice an `invoice` session pays (one of the customer's open invoices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_id: Option<String>,
     /// The merchant's id for the customer (absent for anonymous product sessions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_external_id: Option<String>,
@@ -384,5 +387,24 @@ mod tests {
         for st in ["open", "pending", "succeeded", "failed", "expired"] {
             assert_eq!(CheckoutSessionStatus::parse(st).unwrap().as_str(), st);
         }
+    }
+
+    #[test]
+    fn platform_input_reads_an_invoice_session() {
+        let p: PlatformCreateCheckoutSession = serde_json::from_str(
+            r#"{"checkoutSession":{"type":"invoice","customerExternalId":"bob","invoiceId":"inv_bob_1",
+                "successUrl":"https://a/s","cancelUrl":"https://a/c"}}"#,
+        )
+        .unwrap();
+        let input = p.checkout_session;
+        assert_eq!(input.session_type, CheckoutSessionType::Invoice);
+        assert_eq!(input.invoice_id.as_deref(), Some("inv_bob_1"));
+        assert_eq!(input.product.success_url.as_deref(), Some("https://a/s"));
+        let v = serde_json::to_value(&input).unwrap();
+        assert_eq!(v["invoiceId"], "inv_bob_1");
+        let product: PlatformCheckoutSessionInput =
+            serde_json::from_str(r#"{"type":"product","anonymous":true,"priceSlug":"pro"}"#).unwrap();
+        assert_eq!(product.invoice_id, None);
+        assert!(serde_json::to_value(&product).unwrap().get("invoiceId").is_none());
     }
 }

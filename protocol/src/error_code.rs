@@ -50,8 +50,20 @@ pub enum ErrorCode {
     CurrencyMismatch,
     /// A checkout can sell at most one subscription price.
     MultipleSubscriptionPrices,
-    /// The discount code does not exist.
+    /// The discount code does not exist, is no longer active, or has expired.
     DiscountCodeInvalid,
+    /// This checkout does not take discount codes (it neither allows
+    /// promotion codes nor was created with one).
+    PromotionCodesNotAllowed,
+    /// The checkout collects a billing address and the one sent is missing
+    /// or incomplete; the message names the missing fields.
+    BillingAddressRequired,
+    /// The customer has no invoice with that id.
+    InvoiceNotFound,
+    /// The invoice is not open for payment (already paid, void, or being paid).
+    InvoiceNotOpen,
+    /// No webhook event has that id.
+    WebhookEventNotFound,
     /// The customer has no subscription with that id.
     SubscriptionNotFound,
     /// The subscription has already ended and cannot be canceled.
@@ -95,6 +107,11 @@ impl ErrorCode {
         Self::CurrencyMismatch,
         Self::MultipleSubscriptionPrices,
         Self::DiscountCodeInvalid,
+        Self::PromotionCodesNotAllowed,
+        Self::BillingAddressRequired,
+        Self::InvoiceNotFound,
+        Self::InvoiceNotOpen,
+        Self::WebhookEventNotFound,
         Self::SubscriptionNotFound,
         Self::SubscriptionNotCancelable,
         Self::SubscriptionCancellationNotScheduled,
@@ -130,6 +147,11 @@ impl ErrorCode {
             Self::CurrencyMismatch => "currency_mismatch",
             Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
             Self::DiscountCodeInvalid => "discount_code_invalid",
+            Self::PromotionCodesNotAllowed => "promotion_codes_not_allowed",
+            Self::BillingAddressRequired => "billing_address_required",
+            Self::InvoiceNotFound => "invoice_not_found",
+            Self::InvoiceNotOpen => "invoice_not_open",
+            Self::WebhookEventNotFound => "webhook_event_not_found",
             Self::SubscriptionNotFound => "subscription_not_found",
             Self::SubscriptionNotCancelable => "subscription_not_cancelable",
             Self::SubscriptionCancellationNotScheduled => "subscription_cancellation_not_scheduled",
@@ -156,6 +178,8 @@ impl ErrorCode {
             | Self::CurrencyMismatch
             | Self::MultipleSubscriptionPrices
             | Self::DiscountCodeInvalid
+            | Self::PromotionCodesNotAllowed
+            | Self::BillingAddressRequired
             | Self::IdempotencyKeyInvalid => 400,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
@@ -163,10 +187,13 @@ impl ErrorCode {
             | Self::CheckoutSessionNotFound
             | Self::CustomerNotFound
             | Self::SubscriptionNotFound
+            | Self::InvoiceNotFound
+            | Self::WebhookEventNotFound
             | Self::NotFound => 404,
             Self::CheckoutSessionNotOpen
             | Self::SubscriptionNotCancelable
             | Self::SubscriptionCancellationNotScheduled
+            | Self::InvoiceNotOpen
             | Self::IdempotencyKeyReused => 409,
             Self::PayloadTooLarge => 413,
             Self::CheckoutSessionExpired => 410,
@@ -209,7 +236,7 @@ mod tests {
             let s = code.as_str();
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
         }
-        assert_eq!(seen.len(), 30, "ALL lists every variant");
+        assert_eq!(seen.len(), 35, "ALL lists every variant");
     }
 
     #[test]
@@ -232,6 +259,22 @@ mod tests {
         assert_eq!(ErrorCode::IdempotencyKeyReused.as_str(), "idempotency_key_reused");
         assert_eq!(ErrorCode::DiscountCodeInvalid.as_str(), "discount_code_invalid");
         assert_eq!(ErrorCode::SubscriptionNotFound.as_str(), "subscription_not_found");
+    }
+
+    #[test]
+    fn checkout_page_invoice_and_webhook_codes_have_their_statuses() {
+        let cases = [
+            (ErrorCode::PromotionCodesNotAllowed, "promotion_codes_not_allowed", 400),
+            (ErrorCode::BillingAddressRequired, "billing_address_required", 400),
+            (ErrorCode::InvoiceNotFound, "invoice_not_found", 404),
+            (ErrorCode::InvoiceNotOpen, "invoice_not_open", 409),
+            (ErrorCode::WebhookEventNotFound, "webhook_event_not_found", 404),
+        ];
+        for (code, wire, status) in cases {
+            assert_eq!(code.as_str(), wire);
+            assert_eq!(code.http_status(), status, "{code}");
+            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(), code);
+        }
     }
 
     #[test]

@@ -191,6 +191,42 @@ impl BillingAddress {
         }
         missing
     }
+
+    /// The address with every field trimmed and blank optional lines dropped.
+    pub fn trimmed(&self) -> Self {
+        let optional = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        Self {
+            name: self.name.trim().to_owned(),
+            line1: self.line1.trim().to_owned(),
+            line2: optional(&self.line2),
+            city: self.city.trim().to_owned(),
+            state: optional(&self.state),
+            postal_code: self.postal_code.trim().to_owned(),
+            country: self.country.trim().to_owned(),
+        }
+    }
+
+    /// Whether every field is blank (nothing was typed).
+    pub fn is_blank(&self) -> bool {
+        self.trimmed() == Self::default()
+    }
+
+    /// The address in Flowglad's `billingAddress` shape:
+    /// `{address: {name, line1, line2, city, state, postal_code, country}, name}`.
+    pub fn to_flowglad(&self) -> serde_json::Value {
+        serde_json::json!({
+            "address": {
+                "name": self.name,
+                "line1": self.line1,
+                "line2": self.line2,
+                "city": self.city,
+                "state": self.state,
+                "postal_code": self.postal_code,
+                "country": self.country,
+            },
+            "name": self.name,
+        })
+    }
 }
 
 /// Body of `POST /api/checkout-sessions/{id}/discount`: apply a code, or
@@ -280,6 +316,34 @@ mod tests {
         let partial = BillingAddress { city: " ".into(), country: "usa".into(), ..full };
         assert_eq!(partial.missing_fields(), ["city", "country"]);
         assert_eq!(BillingAddress::default().missing_fields().len(), 5);
+    }
+
+    #[test]
+    fn an_address_trims_and_writes_flowglad_shape() {
+        let typed = BillingAddress {
+            name: " Ann Lee ".into(),
+            line1: "1 Main St ".into(),
+            line2: Some("  ".into()),
+            city: "Springfield".into(),
+            state: Some(" IL".into()),
+            postal_code: "12345".into(),
+            country: "US ".into(),
+        };
+        let a = typed.trimmed();
+        assert_eq!((a.name.as_str(), a.line2.as_deref(), a.state.as_deref()), ("Ann Lee", None, Some("IL")));
+        assert!(a.missing_fields().is_empty());
+        assert!(!typed.is_blank());
+        assert!(BillingAddress { line2: Some(" ".into()), ..BillingAddress::default() }.is_blank());
+        assert_eq!(
+            a.to_flowglad(),
+            serde_json::json!({
+                "address": {"name": "Ann Lee", "line1": "1 Main St", "line2": null, "city": "Springfield",
+                    "state": "IL", "postal_code": "12345", "country": "US"},
+                "name": "Ann Lee"
+            })
+        );
+        let wire: BillingAddress = serde_json::from_str(r#"{"line1":"x","postal_code":"9"}"#).unwrap();
+        assert_eq!(wire.postal_code, "9");
     }
 
     #[test]

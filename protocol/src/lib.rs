@@ -15,6 +15,7 @@ pub mod hosted;
 pub mod money;
 pub mod pricing;
 pub mod redirect;
+pub mod webhook;
 
 pub use billing::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
@@ -34,6 +35,10 @@ pub use hosted::{
     HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
+pub use webhook::{
+    CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData, WebhookEvent,
+    WebhookEventType,
+};
 
 /// Server-route action keys, exactly as Flowglad's SDK posts them (`POST {prefix}/{action}`).
 pub mod action {

@@ -6,8 +6,8 @@ use crate::catalog::{Catalog, CATALOG_EPOCH_MS};
 use crate::db::Customer as StoredCustomer;
 use crate::subscription::StoredSubscription;
 use checkout_protocol::{
-    Customer, CustomerBilling, IntervalUnit, Invoice, InvoiceLineItem, InvoiceWithLineItems,
-    PaymentMethod, PriceType, Purchase, Subscription,
+    BillingAddress, Customer, CustomerBilling, IntervalUnit, Invoice, InvoiceLineItem,
+    InvoiceWithLineItems, PaymentMethod, PriceType, Purchase, Subscription,
 };
 use serde_json::{json, Map, Value};
 
@@ -65,6 +65,8 @@ pub struct StoredPurchase {
     pub interval_count: Option<u32>,
     /// Free-trial days, for subscriptions.
     pub trial_period_days: Option<u32>,
+    /// The billing address given at checkout.
+    pub billing_address: Option<BillingAddress>,
     /// Epoch ms.
     pub created_at: i64,
 }
@@ -84,7 +86,8 @@ pub struct StoredInvoiceLine {
     pub price: i64,
 }
 
-/// A paid invoice with its lines.
+/// An invoice with its lines: paid at a checkout, or raised by hand and
+/// paid through an invoice session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredInvoice {
     /// `inv_…` id.
@@ -93,9 +96,9 @@ pub struct StoredInvoice {
     pub customer_id: String,
     /// `ALICE-0001`; assigned by the store when the invoice is written.
     pub invoice_number: String,
-    /// `paid`.
+    /// `paid`, or `open` until an invoice session pays it.
     pub status: String,
-    /// `purchase` or `subscription`.
+    /// `purchase`, `subscription` or `standalone`.
     pub invoice_type: String,
     /// ISO 4217 code.
     pub currency: String,
@@ -280,7 +283,7 @@ pub fn purchase_view(p: &StoredPurchase, catalog: &Catalog) -> Purchase {
         position: 0,
         proposal: None,
         billing_cycle_anchor: subscription.then_some(p.created_at),
-        billing_address: None,
+        billing_address: p.billing_address.as_ref().map(BillingAddress::to_flowglad),
         organization_id: catalog.organization_id.clone(),
         pricing_model_id: catalog.pricing_model.id.clone(),
         livemode: false,
@@ -484,6 +487,7 @@ mod tests {
             interval_unit: None,
             interval_count: None,
             trial_period_days: None,
+            billing_address: None,
             created_at: 5,
         };
         let single = purchase_view(&p, &catalog);

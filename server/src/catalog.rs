@@ -33,6 +33,9 @@ const SUBSCRIPTION_STATUSES: &[&str] = &[
 /// The longest a seeded subscription may have run before the first start (ten years).
 const MAX_STARTED_DAYS_AGO: u32 = 3650;
 
+/// Invoice statuses a seeded invoice may have (Flowglad's set).
+const INVOICE_STATUSES: &[&str] = &["draft", "open", "paid", "uncollectible", "void"];
+
 /// A catalog that failed to load, naming the file it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError {
@@ -76,6 +79,29 @@ pub struct Discount {
     pub name: String,
     /// Percentage off, 1–100.
     pub percent_off: u32,
+    /// Epoch ms from which the code is no longer accepted.
+    pub expires_at: Option<i64>,
+    /// Whether the code is accepted at all (a retired code is not).
+    pub active: bool,
+}
+
+/// Why a typed discount code cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unredeemable {
+    /// No active discount has that code.
+    Unknown,
+    /// The code existed but its `expiresAt` has passed.
+    Expired,
+}
+
+impl Unredeemable {
+    /// What to tell the customer on the hosted page.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Unknown => "That code isn't valid.",
+            Self::Expired => "That code has expired.",
+        }
+    }
 }
 
 /// A customer to seed, with the bearer token that signs them in.
@@ -95,6 +121,38 @@ pub struct CustomerSeed {
     pub subscriptions: Vec<SubscriptionSeed>,
     /// Saved cards.
     pub payment_methods: Vec<PaymentMethodSeed>,
+    /// Invoices raised by hand (e.g. for custom work), paid through invoice sessions.
+    pub invoices: Vec<InvoiceSeed>,
+}
+
+/// A manually raised invoice to seed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceSeed {
+    /// Unique id (`inv_…`).
+    pub id: String,
+    /// Its number, e.g. `BOB-0001` (unique per customer).
+    pub invoice_number: String,
+    /// Flowglad invoice status, e.g. `open`.
+    pub status: String,
+    /// ISO 4217 code of every line.
+    pub currency: String,
+    /// Note to the customer.
+    pub memo: Option<String>,
+    /// How long before the first server start it was issued.
+    pub issued_days_ago: u32,
+    /// What it bills, in order.
+    pub lines: Vec<InvoiceLineSeed>,
+}
+
+/// One line of a seeded invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceLineSeed {
+    /// What is billed.
+    pub description: String,
+    /// Units billed.
+    pub quantity: u32,
+    /// Price per unit, minor units.
+    pub unit_price: i64,
 }
 
 /// A subscription to seed.
@@ -206,6 +264,10 @@ struct DiscountSpec {
     code: String,
     name: String,
     percent_off: u32,
+    #[serde(default)]
+    expires_at: Option<i64>,
+    #[serde(default = "yes")]
+    active: bool,
 }
 
 #[derive(Deserialize)]
@@ -220,6 +282,35 @@ struct CustomerSpec {
     subscriptions: Vec<SubscriptionSpec>,
     #[serde(default)]
     payment_methods: Vec<PaymentMethodSpec>,
+    #[serde(default)]
+    invoices: Vec<InvoiceSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InvoiceSpec {
+    id: String,
+    invoice_number: String,
+    status: String,
+    currency: String,
+    #[serde(default)]
+    memo: Option<String>,
+    #[serde(default)]
+    issued_days_ago: u32,
+    lines: Vec<InvoiceLineSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InvoiceLineSpec {
+    description: String,
+    #[serde(default = "one")]
+    quantity: u32,
+    unit_price: i64,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Deserialize)]
@@ -282,12 +373,31 @@ impl Catalog {
             .find(|(_, p)| p.id == id)
     }
 
-    /// The discount a customer's code names, compared case-insensitively.
+    /// The discount a customer's code names, compared case-insensitively
+    /// (active or not, expired or not; see [`Catalog::redeem`]).
     pub fn discount_by_code(&self, code: &str) -> Option<&Discount> {
         let code = code.trim();
         self.discounts
             .iter()
             .find(|d| d.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The discount with this id.
+    pub fn discount_by_id(&self, id: &str) -> Option<&Discount> {
+        self.discounts.iter().find(|d| d.id == id)
+    }
+
+    /// The discount a code may be used for at `now`: it must name an active
+    /// discount (case-insensitively) whose `expiresAt`, if any, is later.
+    pub fn redeem(&self, code: &str, now: i64) -> Result<&Discount, Unredeemable> {
+        let discount = self
+            .discount_by_code(code)
+            .filter(|d| d.active)
+            .ok_or(Unredeemable::Unknown)?;
+        match discount.expires_at {
+            Some(at) if at <= now => Err(Unredeemable::Expired),
+            _ => Ok(discount),
+        }
     }
 
     /// The currency shown when a session sells nothing (saving a card): the
@@ -397,6 +507,27 @@ impl CatalogFile {
                         is_default: m.default,
                     })
                     .collect(),
+                invoices: c
+                    .invoices
+                    .iter()
+                    .map(|i| InvoiceSeed {
+                        id: i.id.clone(),
+                        invoice_number: i.invoice_number.clone(),
+                        status: i.status.clone(),
+                        currency: i.currency.clone(),
+                        memo: i.memo.clone(),
+                        issued_days_ago: i.issued_days_ago,
+                        lines: i
+                            .lines
+                            .iter()
+                            .map(|l| InvoiceLineSeed {
+                                description: l.description.clone(),
+                                quantity: l.quantity,
+                                unit_price: l.unit_price,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             });
         }
         Ok(Catalog {
@@ -411,6 +542,8 @@ impl CatalogFile {
                     code: d.code,
                     name: d.name,
                     percent_off: d.percent_off,
+                    expires_at: d.expires_at,
+                    active: d.active,
                 })
                 .collect(),
             customers,
@@ -474,7 +607,14 @@ impl CatalogFile {
         let mut tokens = Unique::new("customer token");
         let mut subscription_ids = Unique::new("subscription id");
         let mut method_ids = Unique::new("payment method id");
+        let mut invoice_ids = Unique::new("invoice id");
         for c in &self.customers {
+            let mut invoice_numbers = Unique::new("invoice number");
+            for i in &c.invoices {
+                invoice_ids.add(&i.id)?;
+                invoice_numbers.add(&i.invoice_number)?;
+                validate_invoice(i)?;
+            }
             customer_ids.add(&c.id)?;
             external_ids.add(&c.external_id)?;
             tokens.add(&c.token)?;
@@ -544,6 +684,52 @@ impl CatalogFile {
         }
         Ok(())
     }
+}
+
+fn validate_invoice(invoice: &InvoiceSpec) -> Result<(), String> {
+    let id = &invoice.id;
+    if !INVOICE_STATUSES.contains(&invoice.status.as_str()) {
+        return Err(format!(
+            "invoice `{id}` has unknown status `{}` (one of: {})",
+            invoice.status,
+            INVOICE_STATUSES.join(", ")
+        ));
+    }
+    if !is_currency_code(&invoice.currency) {
+        return Err(format!(
+            "invoice `{id}`: currency `{}` must be a three-letter upper-case ISO 4217 code like USD",
+            invoice.currency
+        ));
+    }
+    if invoice.issued_days_ago > MAX_STARTED_DAYS_AGO {
+        return Err(format!(
+            "invoice `{id}`: issuedDaysAgo must be at most {MAX_STARTED_DAYS_AGO}"
+        ));
+    }
+    if invoice.lines.is_empty() {
+        return Err(format!("invoice `{id}` has no lines"));
+    }
+    let mut total: i64 = 0;
+    for line in &invoice.lines {
+        if line.description.trim().is_empty() {
+            return Err(format!("invoice `{id}` has a line without a description"));
+        }
+        if !(1..=checkout_protocol::checkout::MAX_QUANTITY).contains(&line.quantity) {
+            return Err(format!(
+                "invoice `{id}`: line quantity must be from 1 to {}",
+                checkout_protocol::checkout::MAX_QUANTITY
+            ));
+        }
+        if line.unit_price <= 0 {
+            return Err(format!(
+                "invoice `{id}`: unitPrice must be a positive whole number of minor units"
+            ));
+        }
+        total = checkout_protocol::money::line_amount(line.unit_price, line.quantity)
+            .and_then(|amount| total.checked_add(amount))
+            .ok_or_else(|| format!("invoice `{id}`: the total is too large"))?;
+    }
+    Ok(())
 }
 
 fn validate_price(price: &PriceSpec) -> Result<(), String> {
@@ -714,6 +900,74 @@ mod tests {
         assert_eq!(alice.subscriptions[0].started_days_ago, 10);
         assert_eq!(alice.payment_methods[0].last4, "4242");
         assert_eq!(c.discounts[0].percent_off, 10);
+        let bob = &c.customers[1];
+        let invoice = &bob.invoices[0];
+        assert_eq!(
+            (invoice.invoice_number.as_str(), invoice.status.as_str()),
+            ("BOB-0001", "open")
+        );
+        let lines: Vec<(&str, u32, i64)> = invoice
+            .lines
+            .iter()
+            .map(|l| (l.description.as_str(), l.quantity, l.unit_price))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Custom onboarding workshop", 1, 25000),
+                ("Travel", 1, 8000)
+            ]
+        );
+    }
+
+    #[test]
+    fn discount_codes_redeem_case_insensitively_until_they_expire() {
+        let c = Catalog::demo().unwrap();
+        let now = 1_780_000_000_000;
+        assert_eq!(c.redeem("welcome10", now).unwrap().id, "disc_welcome10");
+        assert_eq!(c.redeem("summer2024", now), Err(Unredeemable::Expired));
+        assert_eq!(
+            c.redeem("SUMMER2024", 1_700_000_000_000)
+                .unwrap()
+                .percent_off,
+            20
+        );
+        assert_eq!(c.redeem("NOPE", now), Err(Unredeemable::Unknown));
+        assert_eq!(
+            c.discount_by_id("disc_summer2024").unwrap().name,
+            "Summer sale"
+        );
+        let mut v = demo_value();
+        v["discounts"][0]["active"] = json!(false);
+        let retired = parse_value(&v).unwrap();
+        assert_eq!(retired.redeem("WELCOME10", now), Err(Unredeemable::Unknown));
+        assert_eq!(Unredeemable::Unknown.message(), "That code isn't valid.");
+        assert_eq!(Unredeemable::Expired.message(), "That code has expired.");
+    }
+
+    #[test]
+    fn invoice_rules() {
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["status"] = json!("sent");
+        assert!(error_of(&v).contains("unknown status `sent`"));
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["lines"] = json!([]);
+        assert!(error_of(&v).contains("has no lines"));
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["lines"][0]["unitPrice"] = json!(0);
+        assert!(error_of(&v).contains("unitPrice must be a positive"));
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["lines"][0]["quantity"] = json!(0);
+        assert!(error_of(&v).contains("quantity must be from 1"));
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["currency"] = json!("usd");
+        assert!(error_of(&v).contains("ISO 4217"));
+        let mut v = demo_value();
+        v["customers"][0]["invoices"] = v["customers"][1]["invoices"].clone();
+        assert!(error_of(&v).contains("invoice id `inv_bob_0001` is used more than once"));
+        let mut v = demo_value();
+        v["customers"][1]["invoices"][0]["lines"][0]["quantiy"] = json!(2);
+        assert!(error_of(&v).contains("quantiy"), "strict parsing");
     }
 
     #[test]
@@ -818,6 +1072,10 @@ mod tests {
         );
         assert_eq!(c.discount_by_code(" WELCOME10 ").unwrap().percent_off, 10);
         assert!(c.discount_by_code("WELCOME").is_none());
+        assert!(
+            c.discount_by_code("summer2024").is_some(),
+            "found even when expired"
+        );
         assert_eq!(c.default_currency(), "USD");
         assert_eq!(
             c.any_price_by_id("price_lifetime").unwrap().0.name,

@@ -3,7 +3,8 @@
 //! and the order rules are checked in (price, quantity, currency, URLs,
 //! output, then the options). Also storing it under an idempotency key.
 
-use crate::catalog::Catalog;
+use crate::billing::StoredInvoice;
+use crate::catalog::{Catalog, Unredeemable};
 use crate::db::{Created, Customer, IdempotencyClaim};
 use crate::error::ApiError;
 use crate::session::{
@@ -75,6 +76,9 @@ fn open_session(
         line_items: Vec::new(),
         card: None,
         purchase_id: None,
+        invoice_id: None,
+        invoice_number: None,
+        billing_address: None,
         options: CheckoutOptions::default(),
         created_at: now,
         updated_at: now,
@@ -245,17 +249,16 @@ pub fn product_session(
         .filter(|c| !c.is_empty())
     {
         None => None,
-        Some(code) => Some(AppliedDiscount::from(
-            catalog.discount_by_code(code).ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::DiscountCodeInvalid,
-                    format!(
-                        "The discount code `{}` does not exist.",
-                        code.chars().take(64).collect::<String>()
-                    ),
-                )
-            })?,
-        )),
+        Some(code) => Some(AppliedDiscount::from(catalog.redeem(code, now).map_err(
+            |why| {
+                let shown: String = code.chars().take(64).collect();
+                let message = match why {
+                    Unredeemable::Unknown => format!("The discount code `{shown}` does not exist."),
+                    Unredeemable::Expired => format!("The discount code `{shown}` has expired."),
+                };
+                ApiError::new(ErrorCode::DiscountCodeInvalid, message)
+            },
+        )?)),
     };
     let trial_days = validation::trial_days(params.trial_days)?;
     if let Some(days) = trial_days {
@@ -284,6 +287,7 @@ pub fn product_session(
     session.expires_at = expires_at;
     session.options = CheckoutOptions {
         request_id,
+        discount_code_prefilled: discount.is_some(),
         discount,
         allow_promotion_codes: params.allow_promotion_codes,
         billing_address_collection: params.billing_address_collection,
@@ -377,6 +381,58 @@ pub fn activate_subscription_session(
     session.line_items = vec![item];
     session.options.target_subscription_id = Some(target.id.clone());
     session.options.preserve_billing_cycle_anchor = preserve_billing_cycle_anchor;
+    Ok(session)
+}
+
+/// A new session paying `invoice`, one of `customer`'s open invoices: it
+/// sells the invoice's own lines. Price, quantity and output fields do not
+/// apply (as in Flowglad); a discount code cannot be used.
+pub fn invoice_session(
+    params: CreateProductCheckoutSessionParams,
+    customer: &Customer,
+    invoice: &StoredInvoice,
+    now: i64,
+) -> Result<StoredSession, ApiError> {
+    if params
+        .discount_code
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+        || params.allow_promotion_codes == Some(true)
+    {
+        return Err(ApiError::new(
+            ErrorCode::PromotionCodesNotAllowed,
+            "Invoice sessions take no discount codes; the invoice is paid as issued.",
+        ));
+    }
+    let c = common(
+        params.success_url.as_deref(),
+        params.cancel_url.as_deref(),
+        None,
+        None,
+    )?;
+    let request_id = validation::request_id(params.request_id)?;
+    let expires_at = validation::expires_at(params.expires_at, now, SESSION_LIFETIME_MS)?;
+    let items: Vec<SoldItem> = invoice
+        .lines
+        .iter()
+        .map(|line| SoldItem::invoice_line(line, &invoice.currency))
+        .collect();
+    if crate::session::totals(&items, 0).is_none() {
+        return Err(ApiError::internal(
+            "invoice cannot be totalled",
+            &invoice.id,
+        ));
+    }
+    let mut session = open_session(CheckoutSessionType::Invoice, Some(customer), c, now)?;
+    session.line_items = items;
+    session.invoice_id = Some(invoice.id.clone());
+    session.invoice_number = Some(invoice.invoice_number.clone());
+    session.expires_at = expires_at;
+    session.options = CheckoutOptions {
+        request_id,
+        billing_address_collection: params.billing_address_collection,
+        ..CheckoutOptions::default()
+    };
     Ok(session)
 }
 

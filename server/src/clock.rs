@@ -24,6 +24,16 @@ pub fn utc_year_month(epoch_ms: i64) -> (u32, u32) {
     (u32::try_from(year).unwrap_or(0), month)
 }
 
+/// An epoch-millisecond instant as RFC 3339 in UTC with milliseconds,
+/// e.g. `2026-06-15T10:00:00.000Z` (the `timestamp` of webhook bodies).
+pub fn rfc3339(epoch_ms: i64) -> String {
+    let (year, month, day) = civil_from_days(epoch_ms.div_euclid(DAY_MS));
+    let ms_of_day = epoch_ms.rem_euclid(DAY_MS);
+    let (hour, minute) = (ms_of_day / HOUR_MS, ms_of_day / 60_000 % 60);
+    let (second, milli) = (ms_of_day / 1000 % 60, ms_of_day % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
+}
+
 /// `(year, month 1–12, day 1–31)` of a count of days since 1970-01-01
 /// (Howard Hinnant's days-to-civil algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -151,6 +161,18 @@ mod tests {
             Some(days_from_civil(2027, 1, 15) * DAY_MS)
         );
         assert_eq!(add_interval(i64::MAX - 1, IntervalUnit::Day, 1), None);
+    }
+
+    #[test]
+    fn rfc3339_timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        // 2026-06-15T00:00:00Z, and a moment later that day.
+        assert_eq!(rfc3339(1_781_481_600_000), "2026-06-15T00:00:00.000Z");
+        assert_eq!(
+            rfc3339(1_781_481_600_000 + 13 * HOUR_MS + 4 * 60_000 + 5_067),
+            "2026-06-15T13:04:05.067Z"
+        );
+        assert_eq!(rfc3339(1_709_251_199_999), "2024-02-29T23:59:59.999Z");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The route prefix Flowglad's SDK posts to by default.
 pub const DEFAULT_ROUTE_PREFIX: &str = "/api/billing";
@@ -42,6 +43,61 @@ pub struct Config {
     /// Absolute origin used to build hosted-page URLs; `http://{bound address}` when absent.
     #[arg(long, env = "CHECKOUT_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+
+    /// A URL that receives every webhook event (repeatable; the environment
+    /// variable takes a comma-separated list).
+    #[arg(
+        long = "webhook-url",
+        env = "CHECKOUT_WEBHOOK_URLS",
+        value_delimiter = ',',
+        value_parser = parse_webhook_url
+    )]
+    pub webhook_urls: Vec<String>,
+
+    /// The Standard Webhooks signing secret (`whsec_` + base64); generated
+    /// once, stored in the database and printed at start when absent.
+    #[arg(long, env = "CHECKOUT_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_webhook_secret)]
+    pub webhook_secret: Option<String>,
+
+    /// Timing of the background work (retries, expiry sweeps); not a flag.
+    #[arg(skip)]
+    pub timing: Timing,
+}
+
+/// How often and how patiently the server's background tasks work. The
+/// defaults suit production; tests shorten them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timing {
+    /// The wait before each retry of a failed webhook delivery: entry `n` is
+    /// the wait after failed attempt `n + 1`. When they are used up the
+    /// delivery is marked `failed`. Each wait gets up to 10 % random jitter on top.
+    pub retry_delays: Vec<Duration>,
+    /// How long one webhook attempt may take.
+    pub webhook_timeout: Duration,
+    /// How often open sessions past their expiry are expired.
+    pub expiry_sweep_interval: Duration,
+}
+
+/// The default retry schedule: 5 s, 30 s, 2 min, 10 min, 1 h, 6 h, then
+/// 12 h five times — 12 attempts over about 2.8 days (3 days with jitter).
+pub fn default_retry_delays() -> Vec<Duration> {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    [5, 30, 2 * MINUTE, 10 * MINUTE, HOUR, 6 * HOUR]
+        .into_iter()
+        .chain([12 * HOUR; 5])
+        .map(Duration::from_secs)
+        .collect()
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            retry_delays: default_retry_delays(),
+            webhook_timeout: Duration::from_secs(10),
+            expiry_sweep_interval: Duration::from_secs(5),
+        }
+    }
 }
 
 // Hand-written so a stray `{:?}` never logs the secret key.
@@ -58,6 +114,12 @@ impl std::fmt::Debug for Config {
             )
             .field("route_prefix", &self.route_prefix)
             .field("public_url", &self.public_url)
+            .field("webhook_urls", &self.webhook_urls)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timing", &self.timing)
             .finish()
     }
 }
@@ -73,6 +135,9 @@ impl Default for Config {
             secret_key: None,
             route_prefix: DEFAULT_ROUTE_PREFIX.to_owned(),
             public_url: None,
+            webhook_urls: Vec::new(),
+            webhook_secret: None,
+            timing: Timing::default(),
         }
     }
 }
@@ -112,6 +177,37 @@ pub fn parse_public_url(raw: &str) -> Result<String, String> {
         return Err(format!("`{raw}` must not have a query or fragment"));
     }
     Ok(raw.trim_end_matches('/').to_owned())
+}
+
+/// Checks a webhook endpoint: an absolute http(s) URL with a host, at most 2048 bytes.
+pub fn parse_webhook_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.len() > crate::validation::MAX_URL_LEN {
+        return Err(format!(
+            "a webhook URL must be at most {} bytes",
+            crate::validation::MAX_URL_LEN
+        ));
+    }
+    let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL: {e}"))?;
+    if !checkout_protocol::redirect::is_allowed_scheme(url.scheme()) {
+        return Err(format!("`{raw}` must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{raw}` has no host"));
+    }
+    Ok(raw.to_owned())
+}
+
+/// Checks a webhook signing secret: `whsec_` (optional) and base64 of 24 to 64 bytes.
+pub fn parse_webhook_secret(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    crate::webhook::signing_key_len(raw)
+        .filter(|n| (24..=64).contains(n))
+        .map(|_| raw.to_owned())
+        .ok_or_else(|| {
+            "the webhook secret must be `whsec_` followed by base64 of 24 to 64 random bytes"
+                .to_owned()
+        })
 }
 
 #[cfg(test)]
@@ -172,13 +268,61 @@ mod tests {
     }
 
     #[test]
+    fn webhook_flags_repeat_and_check_their_values() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--webhook-url",
+            "https://hooks.example.com/a",
+            "--webhook-url",
+            "http://127.0.0.1:9000/b",
+            "--webhook-secret",
+            secret,
+        ])
+        .unwrap();
+        assert_eq!(
+            c.webhook_urls,
+            ["https://hooks.example.com/a", "http://127.0.0.1:9000/b"]
+        );
+        assert_eq!(c.webhook_secret.as_deref(), Some(secret));
+        assert_eq!(c.timing, Timing::default());
+        for bad in ["ftp://x.test/h", "/relative", "javascript:alert(1)"] {
+            assert!(
+                Config::try_parse_from(["checkout-server", "--webhook-url", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        for bad in ["whsec_", "whsec_!!!", "whsec_c2hvcnQ="] {
+            assert!(
+                Config::try_parse_from(["checkout-server", "--webhook-secret", bad]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_default_retry_schedule_gives_up_after_about_three_days() {
+        let delays = default_retry_delays();
+        assert_eq!(delays[0], Duration::from_secs(5));
+        assert_eq!(delays[1], Duration::from_secs(30));
+        let total: Duration = delays.iter().sum();
+        let days = total.as_secs_f64() / 86_400.0;
+        assert!((2.5..=3.0).contains(&days), "{days}");
+        assert!(delays.windows(2).all(|w| w[0] <= w[1]), "never shrinks");
+        // With the largest jitter the last attempt is still about 3 days out.
+        assert!(days * 1.1 <= 3.1);
+    }
+
+    #[test]
     fn debug_hides_the_secret_key() {
         let c = Config {
             secret_key: Some("sk_test_hidden".into()),
+            webhook_secret: Some("whsec_hiddenhiddenhiddenhiddenhidden".into()),
             ..Config::default()
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("sk_test_hidden"), "{shown}");
+        assert!(!shown.contains("whsec_hidden"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
     }
 

@@ -129,8 +129,11 @@ pub enum ServerError {
     #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) is blank; set a key or leave it unset to generate one")]
     EmptySecretKey,
     /// The operating system supplied no randomness.
-    #[error("cannot generate a secret key: {0}")]
+    #[error("cannot generate a secret: {0}")]
     Random(getrandom::Error),
+    /// The webhook dispatcher could not start (bad secret, no HTTP client).
+    #[error(transparent)]
+    Webhooks(#[from] crate::webhook::dispatcher::DispatcherError),
     /// The HTTP server failed while running.
     #[error("server failed: {0}")]
     Serve(std::io::Error),

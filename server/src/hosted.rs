@@ -2,21 +2,23 @@
 //! confirm a payment. Anyone holding the unguessable session id may pay.
 
 use crate::billing::{StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase};
-use crate::db::{Activation, CardForSubscriptions, Claim, Completion, CustomerCompletion};
+use crate::db::{
+    Activation, CardForSubscriptions, Claim, Completion, CustomerCompletion, PaymentFailure,
+};
 use crate::error::ApiError;
 use crate::extract::{PathParam, RawBody};
 use crate::payment::{ChargeError, ValidatedCard};
 use crate::session::{PaidCard, SoldItem, StoredSession, Totals};
 use crate::state::AppState;
 use crate::subscription::StoredSubscription;
-use crate::{clock, ids, validation};
+use crate::{billing_address, clock, ids, validation};
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::{
-    money, CardDetails, CheckoutSessionStatus, CheckoutSessionType, ConfirmPaymentRequest,
-    ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, PriceType, RouteResponse,
-    SubscriptionStatus,
+    money, BillingAddress, CardDetails, CheckoutSessionStatus, CheckoutSessionType,
+    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, PriceType,
+    RouteResponse, SubscriptionStatus,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -32,8 +34,9 @@ pub async fn get_session(
     Ok(Json(RouteResponse::data(hosted_view(&state, &session)?)))
 }
 
-/// `POST /api/checkout-sessions/{id}/confirm`: validates the card and email,
-/// claims the session, charges, and records the result.
+/// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
+/// billing address (when the session collects one) and the card, claims the
+/// session, charges, and records the result.
 pub async fn confirm(
     State(state): State<AppState>,
     PathParam(id): PathParam,
@@ -54,10 +57,19 @@ pub async fn confirm(
             ApiError::new(ErrorCode::InvalidEmail, validation::INVALID_EMAIL_MESSAGE)
         })?,
     };
+    let address = billing_address::check(
+        session.options.billing_address_collection,
+        request.billing_address.as_ref(),
+    )?;
     let card = validate_card(&request.card, now)?;
     // Run the payment in its own task: if the customer's connection drops
     // mid-charge, the session is still settled instead of left pending.
-    let paid = tokio::spawn(pay(state.clone(), id, card, email))
+    let payer = Payer {
+        card,
+        email,
+        address,
+    };
+    let paid = tokio::spawn(pay(state.clone(), id, payer))
         .await
         .map_err(|e| ApiError::internal("payment task failed", e))??;
     Ok(Json(RouteResponse::data(ConfirmPaymentResponse {
@@ -66,54 +78,70 @@ pub async fn confirm(
     })))
 }
 
-/// Claim → charge → record. A decline puts the session back to open.
-async fn pay(
-    state: AppState,
-    id: String,
+/// Who pays, with what: the checked card, receipt email and billing address.
+struct Payer {
     card: ValidatedCard,
     email: String,
-) -> Result<StoredSession, ApiError> {
+    address: Option<BillingAddress>,
+}
+
+/// Claim → charge → record. A decline puts the session back to open and
+/// records `checkout.session.payment_failed`.
+async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession, ApiError> {
     let now = clock::now_ms();
     let session = match state.db.claim_session(id.clone(), now).await? {
         Claim::Claimed(s) => *s,
         Claim::NotFound => return Err(session_not_found()),
         Claim::Expired => return Err(expired()),
-        Claim::NotOpen(status) => {
-            return Err(ensure_payable(status)
-                .err()
-                .unwrap_or_else(|| not_open("This checkout is not open.")))
+        Claim::NotOpen(status) => return Err(not_payable(status)),
+        Claim::InvoiceNotOpen(status) => {
+            return Err(ApiError::new(
+                ErrorCode::InvoiceNotOpen,
+                format!("This invoice can no longer be paid; it is {status}."),
+            ))
+        }
+        Claim::InvoiceBeingPaid => {
+            return Err(ApiError::new(
+                ErrorCode::InvoiceNotOpen,
+                "This invoice is being paid in another checkout.",
+            ))
         }
     };
+    let card = &payer.card;
     let prepared = session
         .totals(&state.catalog.default_currency())
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
-        .and_then(|t| completion(&session, &t, &card, email, now).map(|c| (t, c)));
+        .and_then(|t| completion(&session, &t, &payer, now).map(|c| (t, c)));
     let (t, done) = match prepared {
         Ok(ready) => ready,
         Err(e) => {
-            state.db.release_session(id, clock::now_ms()).await?;
+            state.db.release_session(id, None, clock::now_ms()).await?;
             return Err(e);
         }
     };
     match state
         .payments
-        .charge(t.total_due_today, &t.currency, &card)
+        .charge(t.total_due_today, &t.currency, card)
         .await
     {
         Ok(receipt) => {
             tracing::info!(session = %session.id, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
         }
-        Err(failure) => {
-            state.db.release_session(id, clock::now_ms()).await?;
-            return Err(match failure {
-                ChargeError::Declined(decline) => {
-                    tracing::info!(session = %session.id, ?decline, "payment declined");
-                    ApiError::new(decline.code(), decline.message())
-                }
-                ChargeError::Unavailable(detail) => {
-                    ApiError::internal("payment processor unavailable", detail)
-                }
-            });
+        Err(ChargeError::Declined(decline)) => {
+            tracing::info!(session = %session.id, ?decline, "payment declined");
+            let failure = PaymentFailure {
+                code: decline.code(),
+                message: decline.message().to_owned(),
+            };
+            state
+                .db
+                .release_session(id, Some(failure), clock::now_ms())
+                .await?;
+            return Err(ApiError::new(decline.code(), decline.message()));
+        }
+        Err(ChargeError::Unavailable(detail)) => {
+            state.db.release_session(id, None, clock::now_ms()).await?;
+            return Err(ApiError::internal("payment processor unavailable", detail));
         }
     }
     state
@@ -130,17 +158,17 @@ async fn pay(
 fn completion(
     session: &StoredSession,
     t: &Totals,
-    card: &ValidatedCard,
-    email: String,
+    payer: &Payer,
     now: i64,
 ) -> Result<Completion, ApiError> {
+    let card = &payer.card;
     let paid_card = PaidCard {
         brand: card.brand.as_str().to_owned(),
         last4: card.last4().to_owned(),
         exp_month: card.exp_month,
         exp_year: card.exp_year,
     };
-    let purchase = purchase(session, t, now)?;
+    let purchase = purchase(session, t, payer.address.as_ref(), now)?;
     let customer = match &session.customer_id {
         Some(customer_id) => Some(customer_records(
             session,
@@ -154,7 +182,8 @@ fn completion(
     };
     Ok(Completion {
         card: paid_card,
-        email,
+        email: payer.email.clone(),
+        billing_address: payer.address.clone(),
         purchase,
         customer,
     })
@@ -176,6 +205,7 @@ fn main_item(session: &StoredSession) -> Option<&SoldItem> {
 fn purchase(
     session: &StoredSession,
     t: &Totals,
+    address: Option<&BillingAddress>,
     now: i64,
 ) -> Result<Option<StoredPurchase>, ApiError> {
     if session.session_type != CheckoutSessionType::Product {
@@ -208,6 +238,7 @@ fn purchase(
         interval_unit: main.interval_unit,
         interval_count: main.interval_count,
         trial_period_days: main.trial_period_days,
+        billing_address: address.cloned(),
         created_at: now,
     }))
 }
@@ -293,7 +324,12 @@ fn customer_records(
         },
         _ => CardForSubscriptions::default(),
     };
-    let invoice = if session.line_items.is_empty() {
+    // An invoice session settles the invoice it was made for.
+    let paid_invoice_id = match kind {
+        CheckoutSessionType::Invoice => session.invoice_id.clone(),
+        _ => None,
+    };
+    let invoice = if session.line_items.is_empty() || paid_invoice_id.is_some() {
         None
     } else {
         let subscription_id = subscription
@@ -317,6 +353,7 @@ fn customer_records(
         subscription,
         activation,
         invoice,
+        paid_invoice_id,
     })
 }
 
@@ -413,7 +450,7 @@ pub fn validate_card(details: &CardDetails, now_ms: i64) -> Result<ValidatedCard
 }
 
 /// `Ok` for an open session; 410 for an expired one; 409 otherwise.
-fn ensure_payable(status: CheckoutSessionStatus) -> Result<(), ApiError> {
+pub fn ensure_payable(status: CheckoutSessionStatus) -> Result<(), ApiError> {
     match status {
         CheckoutSessionStatus::Open => Ok(()),
         CheckoutSessionStatus::Expired => Err(expired()),
@@ -423,6 +460,13 @@ fn ensure_payable(status: CheckoutSessionStatus) -> Result<(), ApiError> {
         )),
         CheckoutSessionStatus::Failed => Err(not_open("This checkout can no longer be paid.")),
     }
+}
+
+/// Why a session in `status` cannot be paid or changed (410 or 409).
+pub fn not_payable(status: CheckoutSessionStatus) -> ApiError {
+    ensure_payable(status)
+        .err()
+        .unwrap_or_else(|| not_open("This checkout is not open."))
 }
 
 fn expired() -> ApiError {
@@ -444,7 +488,8 @@ pub fn session_not_found() -> ApiError {
     )
 }
 
-fn hosted_view(
+/// The session as the page renders it; 500 if it cannot be totalled.
+pub fn hosted_view(
     state: &AppState,
     session: &StoredSession,
 ) -> Result<HostedCheckoutSession, ApiError> {

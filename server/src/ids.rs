@@ -14,6 +14,10 @@ pub const INVOICE: &str = "inv_";
 pub const INVOICE_LINE: &str = "il_";
 /// Prefix of charge ids issued by the test processor.
 pub const CHARGE: &str = "ch_";
+/// Prefix of webhook event ids (sent as `webhook-id`, Standard Webhooks' `msg_`).
+pub const WEBHOOK_EVENT: &str = "msg_";
+/// Prefix of webhook delivery ids (one per event and endpoint).
+pub const WEBHOOK_DELIVERY: &str = "whd_";
 
 /// Random bytes per id: 16 bytes = 128 bits, so ids cannot be guessed or enumerated.
 const RANDOM_BYTES: usize = 16;

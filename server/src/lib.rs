@@ -3,22 +3,28 @@
 //! It serves the merchant server route (`POST {prefix}/{action}`, Flowglad's
 //! protocol), the hosted-page API (`/api/checkout-sessions/…`), the platform
 //! API behind a secret key (`/api/v1/…`) and the built widget, over one
-//! SQLite file. Wire shapes come from `checkout-protocol`.
+//! SQLite file, and sends signed webhooks from an outbox in that file. Wire
+//! shapes come from `checkout-protocol`.
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod background;
 pub mod billing;
+pub mod billing_address;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod db;
+pub mod discount_code;
 pub mod error;
+pub mod expiry;
 pub mod extract;
 pub mod hosted;
 pub mod idempotency;
 pub mod ids;
+pub mod lifecycle;
 pub mod payment;
 pub mod platform;
 pub mod route;
@@ -27,6 +33,7 @@ pub mod state;
 pub mod static_files;
 pub mod subscription;
 pub mod validation;
+pub mod webhook;
 
 pub use config::Config;
 pub use error::{ApiError, ServerError};
@@ -35,8 +42,9 @@ pub use state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use background::BackgroundTask;
 use catalog::Catalog;
-use db::Db;
+use db::{Db, Outbox};
 use payment::{PaymentProcessor, TestCardProcessor};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,6 +57,9 @@ use tracing::Level;
 
 /// How long a shutdown waits for open requests before cutting them off.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long a shutdown waits for each background task.
+const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 
 /// All routes, with the body limit and request tracing (which logs method,
 /// path and status — never bodies or headers).
@@ -64,6 +75,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
         .route(
+            "/api/checkout-sessions/{id}/discount",
+            post(discount_code::apply),
+        )
+        .route(
             "/api/v1/checkout-sessions",
             get(platform::list_sessions).post(platform::create_session),
         )
@@ -72,6 +87,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/checkout-sessions/{id}/expire",
             post(platform::expire_session),
         )
+        .route("/api/v1/webhook-events", get(webhook::log::list_events))
+        .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
         .route("/healthz", get(static_files::healthz))
         .route("/checkout/{id}", get(static_files::index))
         .route("/add-payment-method/{id}", get(static_files::index))
@@ -97,8 +114,14 @@ pub struct RunningServer {
     pub secret_key: String,
     /// The origin hosted-page URLs are built on.
     pub public_url: String,
+    /// The webhook signing secret in force (given, or generated once and
+    /// kept in the database).
+    pub webhook_secret: String,
+    /// Whether the webhook secret was not given (so it is worth printing).
+    pub webhook_secret_generated: bool,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    background: Vec<BackgroundTask>,
     db: Db,
     db_path: PathBuf,
 }
@@ -115,7 +138,9 @@ impl std::fmt::Debug for RunningServer {
 
 impl RunningServer {
     /// Stops accepting connections, lets open requests finish (up to 10 s),
-    /// and closes the database file; a new [`spawn`] may then use it.
+    /// stops the expiry sweep and the webhook dispatcher (deliveries not yet
+    /// made stay pending in the file), and closes the database file; a new
+    /// [`spawn`] may then use it and resumes them.
     pub async fn shutdown(self) {
         if let Err(e) = self.stop().await {
             tracing::error!(error = %e, "shutdown");
@@ -134,6 +159,9 @@ impl RunningServer {
                 Ok(())
             }
         };
+        for task in self.background.drain(..) {
+            task.stop(BACKGROUND_GRACE).await;
+        }
         let closed = self.db.close().await;
         served.map_err(ServerError::Serve)?;
         closed.map_err(|source| ServerError::Database {
@@ -154,7 +182,7 @@ pub async fn spawn_with_processor(
     config: Config,
     payments: Arc<dyn PaymentProcessor>,
 ) -> Result<RunningServer, ServerError> {
-    let catalog = load_catalog(config.catalog.as_deref()).await?;
+    let catalog = Arc::new(load_catalog(config.catalog.as_deref()).await?);
     let secret_key = match config.secret_key {
         Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
         Some(key) => key,
@@ -164,10 +192,19 @@ pub async fn spawn_with_processor(
         path: config.db.clone(),
         source,
     };
-    let db = Db::open(&config.db).await.map_err(database)?;
-    db.seed(catalog.clone(), clock::now_ms())
+    let outbox = Outbox::new(Arc::clone(&catalog), config.webhook_urls.clone());
+    let db = Db::open(&config.db, outbox).await.map_err(database)?;
+    db.seed((*catalog).clone(), clock::now_ms())
         .await
         .map_err(database)?;
+    let webhook_secret_generated = config.webhook_secret.is_none();
+    let webhook_secret = match config.webhook_secret {
+        Some(secret) => secret,
+        None => {
+            let fresh = webhook::generate_secret().map_err(ServerError::Random)?;
+            db.webhook_secret_or(fresh).await.map_err(database)?
+        }
+    };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServerError::Bind {
@@ -182,7 +219,7 @@ pub async fn spawn_with_processor(
     let public_url = config.public_url.unwrap_or_else(|| base_url.clone());
     let state = AppState {
         db: db.clone(),
-        catalog: Arc::new(catalog),
+        catalog,
         payments,
         secret_key: Arc::from(secret_key.as_str()),
         public_url: Arc::from(public_url.as_str()),
@@ -198,14 +235,27 @@ pub async fn spawn_with_processor(
             })
             .await
     });
-    tracing::info!(%addr, %public_url, "checkout-server started");
+    let dispatcher = match webhook::dispatcher::start(db.clone(), &webhook_secret, &config.timing) {
+        Ok(task) => task,
+        Err(e) => {
+            let _ = stop.send(());
+            let _ = task.await;
+            let _ = db.close().await;
+            return Err(ServerError::Webhooks(e));
+        }
+    };
+    let sweeper = expiry::start(db.clone(), config.timing.expiry_sweep_interval);
+    tracing::info!(%addr, %public_url, webhook_endpoints = config.webhook_urls.len(), "checkout-server started");
     Ok(RunningServer {
         addr,
         base_url,
         secret_key,
         public_url,
+        webhook_secret,
+        webhook_secret_generated,
         stop: Some(stop),
         task,
+        background: vec![sweeper, dispatcher],
         db,
         db_path: config.db,
     })
@@ -219,6 +269,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     if generated_key {
         println!("platform API secret key: {}", running.secret_key);
     }
+    if running.webhook_secret_generated {
+        println!("webhook signing secret: {}", running.webhook_secret);
+    }
     println!("checkout-server listening on {}", running.base_url);
     let ended = tokio::select! {
         () = shutdown_signal() => None,
@@ -230,6 +283,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             running.stop().await
         }
         Some(joined) => {
+            for task in running.background.drain(..) {
+                task.stop(BACKGROUND_GRACE).await;
+            }
             let _ = running.db.close().await;
             joined
                 .unwrap_or_else(|e| Err(std::io::Error::other(e)))

@@ -32,8 +32,9 @@ pub const DEFAULT_LIMIT: u32 = 10;
 pub const MAX_LIMIT: u32 = 100;
 
 /// `POST /api/v1/checkout-sessions`: creates a session of `type` product
-/// (for `customerExternalId`, or `anonymous: true`), add_payment_method or
-/// activate_subscription (both need a customer). Honours `Idempotency-Key`.
+/// (for `customerExternalId`, or `anonymous: true`), add_payment_method,
+/// activate_subscription or invoice (`invoiceId`: one of the customer's open
+/// invoices; these three need a customer). Honours `Idempotency-Key`.
 pub async fn create_session(
     State(state): State<AppState>,
     body: RawBody,
@@ -117,9 +118,30 @@ pub async fn create_session(
                 now,
             )?
         }
-        CheckoutSessionType::Purchase | CheckoutSessionType::Invoice => {
+        CheckoutSessionType::Invoice => {
+            let customer = needs_customer(customer, "invoice")?;
+            let invoice_id = non_blank(input.invoice_id.as_deref()).ok_or_else(|| {
+                ApiError::invalid_request("invoiceId is required for an invoice session.")
+            })?;
+            let invoice = state
+                .db
+                .customer_invoice(customer.id.clone(), invoice_id.to_owned())
+                .await?
+                .ok_or_else(|| invoice_not_found(invoice_id))?;
+            if invoice.status != "open" {
+                return Err(ApiError::new(
+                    ErrorCode::InvoiceNotOpen,
+                    format!(
+                        "Invoice {} is {}; only open invoices can be paid.",
+                        invoice.invoice_number, invoice.status
+                    ),
+                ));
+            }
+            checkout::invoice_session(input.product, &customer, &invoice, now)?
+        }
+        CheckoutSessionType::Purchase => {
             return Err(ApiError::invalid_request(
-                "type must be product, add_payment_method or activate_subscription.",
+                "type must be product, add_payment_method, activate_subscription or invoice.",
             ))
         }
     };
@@ -150,6 +172,14 @@ fn needs_customer(customer: Option<Customer>, kind: &str) -> Result<Customer, Ap
             "customerExternalId is required for a {kind} session."
         ))
     })
+}
+
+fn invoice_not_found(id: &str) -> ApiError {
+    let shown: String = id.chars().take(64).collect();
+    ApiError::new(
+        ErrorCode::InvoiceNotFound,
+        format!("The customer has no invoice with id `{shown}`."),
+    )
 }
 
 fn customer_not_found(external_id: &str) -> ApiError {

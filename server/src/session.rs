@@ -5,9 +5,9 @@
 use crate::catalog::{Catalog, Discount};
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
-    money, redirect, BillingAddressCollection, CheckoutSession, CheckoutSessionStatus,
-    CheckoutSessionType, HostedCheckoutSession, HostedLineItem, IntervalUnit, Price, PriceType,
-    Product,
+    money, redirect, BillingAddress, BillingAddressCollection, CheckoutSession,
+    CheckoutSessionStatus, CheckoutSessionType, HostedCheckoutSession, HostedLineItem,
+    IntervalUnit, Price, PriceType, Product,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -68,6 +68,23 @@ impl SoldItem {
         }
     }
 
+    /// One line of an invoice being paid: named after the line's
+    /// description, charged once at its unit price.
+    pub fn invoice_line(line: &crate::billing::StoredInvoiceLine, currency: &str) -> Self {
+        Self {
+            price_id: line.price_id.clone().unwrap_or_default(),
+            name: line.description.clone(),
+            description: None,
+            quantity: line.quantity,
+            unit_amount: line.price,
+            currency: currency.to_owned(),
+            price_type: PriceType::SinglePayment,
+            interval_unit: None,
+            interval_count: None,
+            trial_period_days: None,
+        }
+    }
+
     /// Whether this item starts a free trial (nothing charged today).
     pub fn starts_trial(&self) -> bool {
         self.price_type == PriceType::Subscription && self.trial_period_days.is_some_and(|d| d > 0)
@@ -115,6 +132,9 @@ pub struct CheckoutOptions {
     pub request_id: Option<String>,
     /// The discount taken off what is charged at checkout.
     pub discount: Option<AppliedDiscount>,
+    /// Whether the session was created with a discount code, which the
+    /// customer may then remove or replace on the hosted page.
+    pub discount_code_prefilled: bool,
     /// Whether the hosted page offers a discount-code field.
     pub allow_promotion_codes: Option<bool>,
     /// Whether the hosted page asks for a billing address.
@@ -165,6 +185,12 @@ pub struct StoredSession {
     pub card: Option<PaidCard>,
     /// The purchase made on success.
     pub purchase_id: Option<String>,
+    /// The invoice an invoice session pays.
+    pub invoice_id: Option<String>,
+    /// That invoice's number (joined from the invoice).
+    pub invoice_number: Option<String>,
+    /// The billing address given at payment.
+    pub billing_address: Option<BillingAddress>,
     /// Request id, discount, page options and targets.
     pub options: CheckoutOptions,
     /// Epoch ms.
@@ -292,6 +318,14 @@ pub fn hosted_url(public_url: &str, session_type: CheckoutSessionType, session_i
     }
 }
 
+impl CheckoutOptions {
+    /// Whether the hosted page may apply, replace or remove a discount code:
+    /// the merchant allowed promotion codes or prefilled one.
+    pub fn discount_code_editable(&self) -> bool {
+        self.allow_promotion_codes == Some(true) || self.discount_code_prefilled
+    }
+}
+
 impl StoredSession {
     /// The session as the platform API and the server route return it.
     pub fn to_checkout_session(&self, catalog: &Catalog) -> CheckoutSession {
@@ -307,7 +341,7 @@ impl StoredSession {
             customer_name: self.customer_name.clone(),
             discount_id: self.options.discount.as_ref().map(|d| d.id.clone()),
             purchase_id: self.purchase_id.clone(),
-            invoice_id: None,
+            invoice_id: self.invoice_id.clone(),
             output_name: self.output_name.clone(),
             output_metadata: self.output_metadata.clone(),
             success_url: self.success_url.clone(),
@@ -315,7 +349,10 @@ impl StoredSession {
             payment_method_type: self.card.as_ref().map(|_| "card".to_owned()),
             target_subscription_id: self.options.target_subscription_id.clone(),
             preserve_billing_cycle_anchor: self.options.preserve_billing_cycle_anchor,
-            billing_address: None,
+            billing_address: self
+                .billing_address
+                .as_ref()
+                .map(BillingAddress::to_flowglad),
             automatically_update_subscriptions: self.options.automatically_update_subscriptions,
             pricing_model_id: catalog.pricing_model.id.clone(),
             organization_id: catalog.organization_id.clone(),
@@ -372,8 +409,13 @@ impl StoredSession {
             discount_code: self.options.discount.as_ref().map(|d| d.code.clone()),
             allow_promotion_codes: self.options.allow_promotion_codes,
             billing_address_collection: self.options.billing_address_collection,
-            discount_name: None,
-            invoice_number: None,
+            discount_name: self
+                .options
+                .discount
+                .as_ref()
+                .and_then(|d| catalog.discount_by_id(&d.id))
+                .map(|d| d.name.clone()),
+            invoice_number: self.invoice_number.clone(),
         })
     }
 }

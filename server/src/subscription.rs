@@ -186,7 +186,11 @@ impl StoredSubscription {
     /// harmless; an ended one cannot be uncanceled.
     pub fn uncancel(&mut self, now: i64) -> Result<(), TransitionError> {
         if self.status != SubscriptionStatus::CancellationScheduled {
-            return if self.status.is_current() { Ok(()) } else { Err(TransitionError::NotScheduled) };
+            return if self.status.is_current() {
+                Ok(())
+            } else {
+                Err(TransitionError::NotScheduled)
+            };
         }
         self.status = if self.trial_end.is_some_and(|end| end > now) {
             SubscriptionStatus::Trialing
@@ -274,7 +278,11 @@ mod tests {
         assert_eq!(s.status, SubscriptionStatus::Active);
         assert_eq!(s.cancel_scheduled_at, None);
         let before = s.clone();
-        assert_eq!(s.uncancel(START + 4 * DAY_MS), Ok(()), "nothing scheduled: unchanged");
+        assert_eq!(
+            s.uncancel(START + 4 * DAY_MS),
+            Ok(()),
+            "nothing scheduled: unchanged"
+        );
         assert_eq!(s, before);
     }
 

@@ -49,7 +49,8 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
     let trial = session.trial_days.filter(|d| *d > 0);
     let (hero, hero_sub) = match (trial, &recurring) {
         (Some(days), Some(then)) => (format!("{days} days free"), Some(format!("Then {then}"))),
-        (None, Some(then)) => (money(session.total_due_today), Some(format!("Renews at {then}"))),
+        // The totals already say what follows ("Then …"); no need to say it twice.
+        (None, Some(_)) => (money(session.total_due_today), None),
         _ => (money(session.total_due_today), None),
     };
     let lines = session.line_items.iter().map(|item| line_view(item, &session.currency, locale)).collect_view();

@@ -49,3 +49,74 @@ test('screenshot of the billing panel for a signed-in customer', async ({ page }
   await expect(page.locator('checkout-widget').getByRole('button')).toBeVisible();
   await page.screenshot({ path: shot('billing-panel'), fullPage: true });
 });
+
+// Every hosted-page state at desktop and phone width, for people to look at
+// (under target/, not committed): form, error, processing, receipt, expired.
+const stateDir = path.join('target', 'e2e', 'screenshots', 'states');
+for (const [width, height, label] of [[1280, 860, 'desktop'], [390, 844, 'phone']]) {
+  test(`hosted page states at ${label} width`, async ({ page, request, baseURL }) => {
+    const state = (name) => path.join(stateDir, `${name}-${label}.png`);
+    await page.setViewportSize({ width, height });
+    const create = async () => {
+      const response = await request.post('/api/billing/checkout-sessions/create', {
+        data: {
+          priceSlug: 'pro-yearly',
+          successUrl: `${baseURL}/success?session_id={CHECKOUT_SESSION_ID}`,
+          cancelUrl: `${baseURL}/cancel`,
+          allowPromotionCodes: true,
+        },
+      });
+      return (await response.json()).data;
+    };
+    // A session with a prefilled code and a required address.
+    const withOptions = await request.post('/api/billing/checkout-sessions/create', {
+      data: {
+        priceSlug: 'lifetime',
+        successUrl: `${baseURL}/success`,
+        cancelUrl: `${baseURL}/cancel`,
+        discountCode: 'WELCOME10',
+        billingAddressCollection: 'required',
+      },
+    });
+    await page.goto((await withOptions.json()).data.url);
+    await expect(page.getByRole('group', { name: 'Billing address' })).toBeVisible();
+    await page.screenshot({ path: state('options'), fullPage: true });
+
+    const session = await create();
+    await page.goto(session.url);
+    await expect(page.getByRole('button', { name: /^Pay/ })).toBeVisible();
+    await page.screenshot({ path: state('form'), fullPage: true });
+
+    await fillPayment(page, { number: '4000 0000 0000 0002' });
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await expect(page.getByRole('alert')).toContainText('declined');
+    await page.screenshot({ path: state('error'), fullPage: true });
+
+    // Hold the confirm so the busy button can be seen.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/confirm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: /^Pay/ }).click();
+    await expect(page.getByRole('button', { name: 'Processing…' })).toHaveAttribute('aria-busy', 'true');
+    await page.screenshot({ path: state('processing'), fullPage: true });
+    release();
+    await page.waitForURL(/\/success\?session_id=cs_/);
+
+    await page.goto(session.url);
+    await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
+    await page.screenshot({ path: state('receipt'), fullPage: true });
+
+    const stale = await create();
+    const expired = await request.post(`/api/v1/checkout-sessions/${stale.checkoutSession.id}/expire`, {
+      headers: { Authorization: process.env.SECRET_KEY },
+    });
+    expect(expired.status()).toBe(200);
+    await page.goto(stale.url);
+    await expect(page.getByRole('heading', { name: 'This checkout has expired' })).toBeVisible();
+    await page.screenshot({ path: state('expired'), fullPage: true });
+  });
+}

@@ -6,7 +6,7 @@ use super::DbError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema migrations; entry `n` moves `user_version` from `n` to `n + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING];
+pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING, V3_WEBHOOKS];
 
 /// Version 1: customers, sessions, and what a payment made.
 const V1_SESSIONS: &str = r#"
@@ -180,6 +180,64 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
 "#;
 
+/// Version 3: invoice sessions (the invoice a session pays, manually raised
+/// invoices paid later), billing addresses on sessions and purchases,
+/// discount codes editable on the hosted page, the webhook outbox (events,
+/// one delivery per endpoint, every attempt), and server settings (the
+/// generated webhook secret).
+const V3_WEBHOOKS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN invoice_id TEXT REFERENCES invoices(id);
+ALTER TABLE checkout_sessions ADD COLUMN billing_address TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN discount_code_prefilled INTEGER NOT NULL DEFAULT 0;
+UPDATE checkout_sessions SET discount_code_prefilled = 1 WHERE discount_code IS NOT NULL;
+CREATE INDEX checkout_sessions_by_invoice ON checkout_sessions(invoice_id, status);
+
+ALTER TABLE purchases ADD COLUMN billing_address TEXT;
+ALTER TABLE invoices ADD COLUMN paid_at INTEGER;
+
+CREATE TABLE webhook_events (
+    id                  TEXT PRIMARY KEY,
+    type                TEXT NOT NULL,
+    checkout_session_id TEXT REFERENCES checkout_sessions(id),
+    payload             TEXT NOT NULL,
+    created_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX webhook_events_newest_first ON webhook_events(created_at DESC, id DESC);
+
+CREATE TABLE webhook_deliveries (
+    id               TEXT PRIMARY KEY,
+    event_id         TEXT NOT NULL REFERENCES webhook_events(id),
+    endpoint_url     TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at  INTEGER,
+    last_attempt_at  INTEGER,
+    last_status_code INTEGER,
+    last_error       TEXT,
+    delivered_at     INTEGER,
+    created_at       INTEGER NOT NULL,
+    CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+) STRICT;
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+
+CREATE TABLE webhook_attempts (
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id),
+    attempt     INTEGER NOT NULL CHECK (attempt >= 1),
+    started_at  INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    error       TEXT,
+    succeeded   INTEGER NOT NULL,
+    PRIMARY KEY (delivery_id, attempt)
+) STRICT;
+
+CREATE TABLE server_settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"#;
+
 /// The schema version this build writes.
 pub(super) fn latest() -> i64 {
     i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
@@ -287,6 +345,49 @@ mod tests {
         .unwrap();
         // Running again is a no-op.
         migrate(&mut conn).unwrap();
+    }
+
+    #[test]
+    fn version_two_files_get_the_outbox_and_editable_prefilled_codes() {
+        let mut conn = version_one();
+        conn.execute_batch(V2_BILLING).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "UPDATE checkout_sessions SET discount_id = 'disc_welcome10', discount_code = 'WELCOME10',
+                discount_percent_off = 10 WHERE id = 'cs_1'",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let prefilled: bool = conn
+            .query_row(
+                "SELECT discount_code_prefilled FROM checkout_sessions WHERE id = 'cs_1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(prefilled);
+        let outbox: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name IN
+                    ('webhook_events', 'webhook_deliveries', 'webhook_attempts', 'server_settings')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(outbox, 4);
+        // A delivery is pending exactly while it has a next attempt.
+        conn.execute_batch(
+            "INSERT INTO webhook_events VALUES ('msg_1', 'checkout.session.completed', 'cs_1', '{}', 1);",
+        )
+        .unwrap();
+        assert!(conn
+            .execute(
+                "INSERT INTO webhook_deliveries (id, event_id, endpoint_url, status, created_at)
+                 VALUES ('whd_1', 'msg_1', 'http://x.test', 'pending', 1)",
+                [],
+            )
+            .is_err());
     }
 
     #[test]

@@ -7,15 +7,20 @@
 
 mod idempotency;
 mod migrations;
+mod outbox;
 mod records;
 mod seed;
 mod sessions;
 
 pub use idempotency::{IdempotencyClaim, IDEMPOTENCY_TTL_MS};
+pub use outbox::{
+    AttemptResult, DeliveryStatus, DueDelivery, NewEvent, Outbox, StoredAttempt, StoredDelivery,
+    StoredWebhookEvent, WebhookEventPage,
+};
 pub use records::SubscriptionChange;
 pub use sessions::{
-    Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion, Expire,
-    SessionFilter, SessionPage,
+    Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
+    DiscountChange, Expire, PaymentFailure, SessionFilter, SessionPage,
 };
 
 use rusqlite::Connection;
@@ -49,6 +54,9 @@ pub enum DbError {
     /// A stored value could not be read back.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The operating system supplied no randomness for an id.
+    #[error("no randomness for an id: {0}")]
+    Random(String),
     /// The file was written by a newer version of the server.
     #[error("schema version {found} is newer than this server's {known}; upgrade the server")]
     TooNew {
@@ -76,6 +84,7 @@ pub struct Customer {
 #[derive(Clone)]
 pub struct Db {
     conn: Arc<Mutex<Option<Connection>>>,
+    outbox: Arc<Outbox>,
 }
 
 impl std::fmt::Debug for Db {
@@ -85,25 +94,33 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file, applies settings and migrations.
-    pub async fn open(path: &Path) -> Result<Self, DbError> {
+    /// Opens (creating if needed) the database file, applies settings and
+    /// migrations. State changes record their webhook events in `outbox`.
+    pub async fn open(path: &Path, outbox: Outbox) -> Result<Self, DbError> {
         let path = path.to_owned();
         let conn = tokio::task::spawn_blocking(move || open_connection(&path))
             .await
             .map_err(|e| DbError::Task(e.to_string()))??;
         Ok(Self {
             conn: Arc::new(Mutex::new(Some(conn))),
+            outbox: Arc::new(outbox),
         })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// The webhook outbox (endpoints, and the dispatcher's wake-up signal).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// Runs `f` with the connection on the blocking pool, then wakes the
+    /// webhook dispatcher if `f` recorded an event.
     async fn call<R, F>(&self, f: F) -> Result<R, DbError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R, DbError> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             // A panic while holding the lock rolled back its transaction; the
             // connection itself is still usable.
             let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
@@ -111,7 +128,9 @@ impl Db {
             f(conn)
         })
         .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+        .map_err(|e| DbError::Task(e.to_string()))?;
+        self.outbox.wake_if_recorded();
+        result
     }
 
     /// Closes the connection (checkpointing the WAL); later calls fail with [`DbError::Closed`].
@@ -166,6 +185,27 @@ fn json_object(text: Option<String>, what: &str) -> Result<Option<Map<String, Va
     .transpose()
 }
 
+/// A billing address as stored text.
+fn address_text(
+    value: Option<&checkout_protocol::BillingAddress>,
+) -> Result<Option<String>, DbError> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// A stored billing address read back; `what` names it in the error.
+fn address_of(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<checkout_protocol::BillingAddress>, DbError> {
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
+    })
+    .transpose()
+}
+
 /// The wire text of a unit enum (e.g. `IntervalUnit::Month` → `month`).
 fn enum_text<T: Serialize>(value: &T) -> Result<String, DbError> {
     match serde_json::to_value(value) {
@@ -191,11 +231,28 @@ mod tests {
     use crate::catalog::Catalog;
     use crate::clock::DAY_MS;
 
-    /// Opens a fresh store in `dir` and seeds the demo catalog at `now`.
+    /// Opens a fresh store in `dir` and seeds the demo catalog at `now`;
+    /// events are recorded for one endpoint.
     pub(crate) async fn open_seeded(dir: &Path, now: i64) -> Db {
-        let db = Db::open(&dir.join("nested/dir/t.sqlite3")).await.unwrap();
-        db.seed(Catalog::demo().unwrap(), now).await.unwrap();
+        let catalog = Catalog::demo().unwrap();
+        let outbox = Outbox::new(
+            Arc::new(catalog.clone()),
+            vec!["http://127.0.0.1:9/hook".into()],
+        );
+        let db = Db::open(&dir.join("nested/dir/t.sqlite3"), outbox)
+            .await
+            .unwrap();
+        db.seed(catalog, now).await.unwrap();
         db
+    }
+
+    /// Rows of `table` (a literal of the test).
+    pub(crate) async fn count(db: &Db, table: &'static str) -> i64 {
+        db.call(move |c| {
+            Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap()
     }
 
     #[tokio::test]

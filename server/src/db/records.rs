@@ -3,7 +3,10 @@
 //! and what a customer's payment writes.
 
 use super::sessions::{Activation, CustomerCompletion};
-use super::{count_u32, enum_text, json_object, json_text, parse_enum, Customer, Db, DbError};
+use super::{
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Customer,
+    Db, DbError,
+};
 use crate::billing::{
     invoice_number, CustomerRecords, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
     StoredPurchase,
@@ -60,6 +63,19 @@ impl Db {
                 invoices,
                 payment_methods,
             }))
+        })
+        .await
+    }
+
+    /// One of the customer's invoices with its lines; `None` if it does not
+    /// exist or is someone else's.
+    pub async fn customer_invoice(
+        &self,
+        customer_id: String,
+        invoice_id: String,
+    ) -> Result<Option<StoredInvoice>, DbError> {
+        self.call(move |conn| {
+            Ok(select_invoice(conn, &invoice_id)?.filter(|i| i.customer_id == customer_id))
         })
         .await
     }
@@ -352,38 +368,52 @@ fn select_purchases(conn: &Connection, customer_id: &str) -> Result<Vec<StoredPu
         "SELECT * FROM purchases WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
     )?;
     let rows = stmt
-        .query_map([customer_id], |r| {
-            let price_type: String = r.get("price_type")?;
-            let interval_unit: Option<String> = r.get("interval_unit")?;
-            let metadata: Option<String> = r.get("metadata")?;
-            let quantity: i64 = r.get("quantity")?;
-            let assemble = || -> Result<StoredPurchase, DbError> {
-                Ok(StoredPurchase {
-                    id: r.get("id")?,
-                    customer_id: r.get("customer_id")?,
-                    checkout_session_id: r.get("checkout_session_id")?,
-                    price_id: r.get("price_id")?,
-                    price_type: parse_enum(&price_type, "price type")?,
-                    quantity: count_u32(quantity, "purchase quantity")?,
-                    amount: r.get("amount")?,
-                    currency: r.get("currency")?,
-                    name: r.get("name")?,
-                    metadata: json_object(metadata, "purchase metadata")?,
-                    status: r.get("status")?,
-                    price_per_billing_cycle: r.get("price_per_billing_cycle")?,
-                    interval_unit: interval_unit
-                        .as_deref()
-                        .map(|u| parse_enum(u, "interval unit"))
-                        .transpose()?,
-                    interval_count: r.get("interval_count")?,
-                    trial_period_days: r.get("trial_period_days")?,
-                    created_at: r.get("created_at")?,
-                })
-            };
-            Ok(assemble())
-        })?
+        .query_map([customer_id], read_purchase)?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter().collect()
+}
+
+/// The purchase with this id.
+pub(super) fn select_purchase(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<StoredPurchase>, DbError> {
+    conn.query_row("SELECT * FROM purchases WHERE id = ?1", [id], read_purchase)
+        .optional()?
+        .transpose()
+}
+
+fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError>> {
+    let price_type: String = r.get("price_type")?;
+    let interval_unit: Option<String> = r.get("interval_unit")?;
+    let metadata: Option<String> = r.get("metadata")?;
+    let address: Option<String> = r.get("billing_address")?;
+    let quantity: i64 = r.get("quantity")?;
+    let assemble = || -> Result<StoredPurchase, DbError> {
+        Ok(StoredPurchase {
+            id: r.get("id")?,
+            customer_id: r.get("customer_id")?,
+            checkout_session_id: r.get("checkout_session_id")?,
+            price_id: r.get("price_id")?,
+            price_type: parse_enum(&price_type, "price type")?,
+            quantity: count_u32(quantity, "purchase quantity")?,
+            amount: r.get("amount")?,
+            currency: r.get("currency")?,
+            name: r.get("name")?,
+            metadata: json_object(metadata, "purchase metadata")?,
+            status: r.get("status")?,
+            price_per_billing_cycle: r.get("price_per_billing_cycle")?,
+            interval_unit: interval_unit
+                .as_deref()
+                .map(|u| parse_enum(u, "interval unit"))
+                .transpose()?,
+            interval_count: r.get("interval_count")?,
+            trial_period_days: r.get("trial_period_days")?,
+            billing_address: address_of(address, "purchase billing address")?,
+            created_at: r.get("created_at")?,
+        })
+    };
+    Ok(assemble())
 }
 
 /// Adds a purchase; an existing id is left alone (seeding).
@@ -392,8 +422,8 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
     conn.execute(
         "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
             amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
-            trial_period_days, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            trial_period_days, created_at, billing_address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             p.id,
             p.customer_id,
@@ -410,20 +440,38 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
             unit,
             p.interval_count,
             p.trial_period_days,
-            p.created_at
+            p.created_at,
+            address_text(p.billing_address.as_ref())?
         ],
     )?;
     Ok(())
 }
 
 fn select_invoices(conn: &Connection, customer_id: &str) -> Result<Vec<StoredInvoice>, DbError> {
-    let mut stmt = conn.prepare(
+    invoices_where(conn, "customer_id = ?1", customer_id)
+}
+
+/// The invoice with this id, with its lines.
+pub(super) fn select_invoice(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<StoredInvoice>, DbError> {
+    Ok(invoices_where(conn, "id = ?1", id)?.into_iter().next())
+}
+
+/// Invoices matching `filter` (one of this module's literals, with `?1`), newest first, with lines.
+fn invoices_where(
+    conn: &Connection,
+    filter: &str,
+    value: &str,
+) -> Result<Vec<StoredInvoice>, DbError> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
             subscription_id, checkout_session_id, invoice_date, created_at
-         FROM invoices WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
-    )?;
+         FROM invoices WHERE {filter} ORDER BY created_at DESC, id DESC"
+    ))?;
     let mut invoices = stmt
-        .query_map([customer_id], |r| {
+        .query_map([value], |r| {
             Ok(StoredInvoice {
                 id: r.get(0)?,
                 customer_id: r.get(1)?,
@@ -442,7 +490,7 @@ fn select_invoices(conn: &Connection, customer_id: &str) -> Result<Vec<StoredInv
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut lines = conn.prepare(
+    let mut lines = conn.prepare_cached(
         "SELECT id, description, price_id, quantity, price FROM invoice_line_items
          WHERE invoice_id = ?1 ORDER BY position",
     )?;
@@ -462,8 +510,9 @@ fn select_invoices(conn: &Connection, customer_id: &str) -> Result<Vec<StoredInv
     Ok(invoices)
 }
 
-/// Adds an invoice with its lines, numbering it after the customer's last
-/// one (the given number is ignored); an existing id is left alone (seeding).
+/// Adds an invoice with its lines under the given number if the customer
+/// has no invoice with it, else (or when it is blank) under the customer's
+/// next free number; an existing id is left alone (seeding).
 pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(), DbError> {
     let exists: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM invoices WHERE id = ?1)",
@@ -479,6 +528,22 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
         [&i.customer_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let taken = |number: &str| -> Result<bool, DbError> {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?1 AND invoice_number = ?2)",
+            params![i.customer_id, number],
+            |r| r.get(0),
+        )?)
+    };
+    let number = if !i.invoice_number.trim().is_empty() && !taken(&i.invoice_number)? {
+        i.invoice_number.clone()
+    } else {
+        let mut n = count + 1;
+        while taken(&invoice_number(&external_id, n))? {
+            n += 1;
+        }
+        invoice_number(&external_id, n)
+    };
     conn.execute(
         "INSERT INTO invoices (id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
             subscription_id, checkout_session_id, invoice_date, created_at)
@@ -486,7 +551,7 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
         params![
             i.id,
             i.customer_id,
-            invoice_number(&external_id, count + 1),
+            number,
             i.status,
             i.invoice_type,
             i.currency,
@@ -517,12 +582,14 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
     Ok(())
 }
 
-/// What a signed-in customer's payment adds to their records.
+/// What a signed-in customer's payment of session `session_id` adds to
+/// their records; returns the id of the card it was paid with.
 pub(super) fn record_customer_payment(
     conn: &Connection,
     c: &CustomerCompletion,
+    session_id: &str,
     now: i64,
-) -> Result<(), DbError> {
+) -> Result<String, DbError> {
     let card_id = save_card(conn, &c.payment_method, c.make_default)?;
     if let Some(s) = &c.subscription {
         insert_subscription(
@@ -553,7 +620,55 @@ pub(super) fn record_customer_payment(
     if let Some(invoice) = &c.invoice {
         insert_invoice(conn, invoice)?;
     }
-    Ok(())
+    if let Some(invoice_id) = &c.paid_invoice_id {
+        let paid = conn.execute(
+            "UPDATE invoices SET status = 'paid', paid_at = ?3, checkout_session_id = ?4
+             WHERE id = ?1 AND customer_id = ?2 AND status = 'open'",
+            params![invoice_id, c.customer_id, now, session_id],
+        )?;
+        if paid != 1 {
+            return Err(DbError::Corrupt(format!(
+                "invoice {invoice_id} was not open when its payment was recorded"
+            )));
+        }
+    }
+    Ok(card_id)
+}
+
+/// One of the customer's subscriptions, settled to `now`.
+pub(super) fn customer_subscription(
+    conn: &Connection,
+    customer_id: &str,
+    subscription_id: &str,
+    now: i64,
+) -> Result<Option<StoredSubscription>, DbError> {
+    Ok(
+        settled_subscriptions(conn, customer_id, Some(subscription_id), now)?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// The saved card with this id and the customer it belongs to.
+pub(super) fn payment_method_with_owner(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(StoredPaymentMethod, Customer)>, DbError> {
+    let customer_id: Option<String> = conn
+        .query_row(
+            "SELECT customer_id FROM payment_methods WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(customer_id) = customer_id else {
+        return Ok(None);
+    };
+    let method = select_payment_methods(conn, &customer_id)?
+        .into_iter()
+        .find(|m| m.id == id);
+    let customer = select_customer(conn, "id", &customer_id)?;
+    Ok(method.zip(customer))
 }
 
 /// Starts billing an existing subscription: active from now, on the paid

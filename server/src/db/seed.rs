@@ -1,13 +1,13 @@
 //! Seeding the store from the catalog on every start: customers, their
-//! cards and subscriptions, and for each seeded subscription the purchase
-//! and first paid invoice a billing panel shows. Existing rows are never
+//! cards, subscriptions and manually raised invoices, and for each seeded
+//! subscription the purchase and first paid invoice a billing panel shows. Existing rows are never
 //! reset (a canceled demo subscription stays canceled), and rows written by
 //! an older server get the billing periods they lack.
 
 use super::records::{insert_invoice, insert_payment_method, insert_purchase, insert_subscription};
 use super::{enum_text, Db, DbError};
 use crate::billing::{StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase};
-use crate::catalog::{Catalog, CustomerSeed, SubscriptionSeed, CATALOG_EPOCH_MS};
+use crate::catalog::{Catalog, CustomerSeed, InvoiceSeed, SubscriptionSeed, CATALOG_EPOCH_MS};
 use crate::clock::DAY_MS;
 use crate::subscription::{parse_status, period_containing, StoredSubscription};
 use checkout_protocol::{PriceType, SubscriptionStatus};
@@ -27,6 +27,9 @@ impl Db {
             for c in &catalog.customers {
                 for s in &c.subscriptions {
                     seed_first_invoice(&tx, &catalog, c, s)?;
+                }
+                for i in &c.invoices {
+                    seed_invoice(&tx, c, i, now)?;
                 }
             }
             tx.commit()?;
@@ -211,6 +214,7 @@ fn seed_first_invoice(
             interval_unit: price.interval_unit,
             interval_count: price.interval_count,
             trial_period_days: price.trial_period_days,
+            billing_address: None,
             created_at: start,
         },
     )?;
@@ -240,6 +244,53 @@ fn seed_first_invoice(
                 quantity: 1,
                 price: price.unit_price,
             }],
+        },
+    )
+}
+
+/// A manually raised invoice, issued `issuedDaysAgo` before the first start
+/// and kept as it is afterwards (paying it marks it paid for good).
+fn seed_invoice(
+    conn: &Connection,
+    c: &CustomerSeed,
+    i: &InvoiceSeed,
+    now: i64,
+) -> Result<(), DbError> {
+    let issued = now.saturating_sub(i64::from(i.issued_days_ago).saturating_mul(DAY_MS));
+    let lines: Vec<StoredInvoiceLine> = i
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(n, l)| StoredInvoiceLine {
+            id: format!("il_{}_{}", i.id.trim_start_matches("inv_"), n + 1),
+            description: l.description.clone(),
+            price_id: None,
+            quantity: l.quantity,
+            price: l.unit_price,
+        })
+        .collect();
+    let subtotal =
+        checkout_protocol::money::sum(lines.iter().map(|l| {
+            checkout_protocol::money::line_amount(l.price, l.quantity).unwrap_or(i64::MAX)
+        }))
+        .ok_or_else(|| DbError::Corrupt(format!("invoice {} cannot be totalled", i.id)))?;
+    insert_invoice(
+        conn,
+        &StoredInvoice {
+            id: i.id.clone(),
+            customer_id: c.id.clone(),
+            invoice_number: i.invoice_number.clone(),
+            status: i.status.clone(),
+            invoice_type: "standalone".to_owned(),
+            currency: i.currency.clone(),
+            subtotal,
+            memo: i.memo.clone(),
+            purchase_id: None,
+            subscription_id: None,
+            checkout_session_id: None,
+            invoice_date: issued,
+            created_at: issued,
+            lines,
         },
     )
 }
@@ -300,8 +351,35 @@ mod tests {
             .unwrap()
             .unwrap();
         let r = db.customer_records(bob.id, NOW).await.unwrap().unwrap();
-        assert!(r.subscriptions.is_empty() && r.purchases.is_empty() && r.invoices.is_empty());
+        assert!(r.subscriptions.is_empty() && r.purchases.is_empty());
         assert!(r.payment_methods.is_empty());
+        // Bob has one invoice raised by hand, open, for the workshop and travel.
+        assert_eq!(r.invoices.len(), 1);
+        let open = &r.invoices[0];
+        assert_eq!(
+            (open.id.as_str(), open.invoice_number.as_str()),
+            ("inv_bob_0001", "BOB-0001")
+        );
+        assert_eq!(
+            (open.status.as_str(), open.invoice_type.as_str()),
+            ("open", "standalone")
+        );
+        assert_eq!(
+            (open.subtotal, open.invoice_date),
+            (33000, NOW - 3 * DAY_MS)
+        );
+        let lines: Vec<(&str, u32, i64)> = open
+            .lines
+            .iter()
+            .map(|l| (l.description.as_str(), l.quantity, l.price))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Custom onboarding workshop", 1, 25000),
+                ("Travel", 1, 8000)
+            ]
+        );
     }
 
     #[tokio::test]

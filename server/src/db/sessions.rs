@@ -1,20 +1,37 @@
 //! Checkout sessions in the store: create (optionally under an idempotency
 //! key), read with lazy expiry, list, claim for payment, record a payment
-//! and everything it makes, expire.
+//! and everything it makes, apply a discount code, expire. Every change of
+//! state follows [`crate::lifecycle`] and records its webhook event in the
+//! same transaction.
 
 use super::idempotency::{self, IdempotencyClaim, Lookup};
-use super::{count_u32, enum_text, json_object, json_text, parse_enum, records, Db, DbError};
+use super::outbox::Outbox;
+use super::{
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, records,
+    Db, DbError,
+};
 use crate::billing::{StoredInvoice, StoredPaymentMethod, StoredPurchase};
+use crate::lifecycle::Transition;
 use crate::session::{
     parse_session_type, session_type_str, AppliedDiscount, CheckoutOptions, PaidCard, SoldItem,
     StoredSession,
 };
 use crate::subscription::StoredSubscription;
-use checkout_protocol::{CheckoutSessionStatus, IntervalUnit};
+use crate::webhook::payload::{self, CompletedRecords};
+use checkout_protocol::{BillingAddress, CheckoutSessionStatus, ErrorCode, IntervalUnit};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use std::sync::Arc;
 
 /// The stored `price_id` of a session that sells nothing (the v1 column is NOT NULL).
 const NO_PRICE: &str = "";
+
+/// What every session read selects: the row, the customer's name and the
+/// paid invoice's number.
+const SESSION_SELECT: &str =
+    "SELECT s.*, c.name AS customer_name, i.invoice_number AS invoice_number
+     FROM checkout_sessions s
+     LEFT JOIN customers c ON c.id = s.customer_id
+     LEFT JOIN invoices i ON i.id = s.invoice_id";
 
 /// Outcome of creating a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +56,10 @@ pub enum Claim {
     Expired,
     /// The session is in another state (paid, being paid, failed).
     NotOpen(CheckoutSessionStatus),
+    /// An invoice session whose invoice is no longer `open` (its status).
+    InvoiceNotOpen(String),
+    /// An invoice session whose invoice another session is paying right now.
+    InvoiceBeingPaid,
 }
 
 /// Result of expiring a session through the platform API.
@@ -50,6 +71,28 @@ pub enum Expire {
     NotFound,
     /// The session was not open.
     NotOpen(CheckoutSessionStatus),
+}
+
+/// Result of applying or removing a discount code on the hosted page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiscountChange {
+    /// The session with its new discount.
+    Changed(Box<StoredSession>),
+    /// No such session.
+    NotFound,
+    /// The session is past its expiry.
+    Expired,
+    /// The session is being paid or was paid.
+    NotOpen(CheckoutSessionStatus),
+}
+
+/// Why a payment attempt failed, for `checkout.session.payment_failed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentFailure {
+    /// The stable code the customer was answered with.
+    pub code: ErrorCode,
+    /// The message the customer was shown.
+    pub message: String,
 }
 
 /// Which subscriptions a newly saved card becomes the default of.
@@ -94,8 +137,10 @@ pub struct CustomerCompletion {
     pub subscription: Option<StoredSubscription>,
     /// An existing subscription that starts billing.
     pub activation: Option<Activation>,
-    /// The paid invoice.
+    /// The paid invoice, written now.
     pub invoice: Option<StoredInvoice>,
+    /// The customer's open invoice this payment settles (invoice sessions).
+    pub paid_invoice_id: Option<String>,
 }
 
 /// What a successful payment writes.
@@ -105,6 +150,8 @@ pub struct Completion {
     pub card: PaidCard,
     /// The receipt email.
     pub email: String,
+    /// The billing address given, kept on the session and the purchase.
+    pub billing_address: Option<BillingAddress>,
     /// The purchase to create.
     pub purchase: Option<StoredPurchase>,
     /// The customer's records, when the session has a customer.
@@ -144,6 +191,7 @@ impl Db {
         claim: Option<IdempotencyClaim>,
         now: i64,
     ) -> Result<Created, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if let Some(claim) = &claim {
@@ -151,7 +199,7 @@ impl Db {
                     Lookup::Unused => {}
                     Lookup::Conflict => return Ok(Created::Conflict),
                     Lookup::Same(id) => {
-                        expire_if_due(&tx, &id, now)?;
+                        expire_due(&tx, &outbox, Some(&id), now)?;
                         let existing = select_session(&tx, &id)?.ok_or_else(|| {
                             DbError::Corrupt(format!("idempotency key names missing session {id}"))
                         })?;
@@ -177,13 +225,14 @@ impl Db {
         claim: IdempotencyClaim,
         now: i64,
     ) -> Result<Option<Created>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let outcome = match idempotency::lookup(&tx, &claim, now)? {
                 Lookup::Unused => None,
                 Lookup::Conflict => Some(Created::Conflict),
                 Lookup::Same(id) => {
-                    expire_if_due(&tx, &id, now)?;
+                    expire_due(&tx, &outbox, Some(&id), now)?;
                     select_session(&tx, &id)?.map(|s| Created::Replayed(Box::new(s)))
                 }
             };
@@ -193,18 +242,32 @@ impl Db {
         .await
     }
 
-    /// Reads a session, first marking it expired if it is open and past its expiry.
+    /// Reads a session, first expiring it if it is open and past its expiry.
     pub async fn load_session(
         &self,
         id: String,
         now: i64,
     ) -> Result<Option<StoredSession>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            expire_if_due(&tx, &id, now)?;
+            expire_due(&tx, &outbox, Some(&id), now)?;
             let session = select_session(&tx, &id)?;
             tx.commit()?;
             Ok(session)
+        })
+        .await
+    }
+
+    /// Expires every open session past its expiry (the background sweep),
+    /// recording `checkout.session.expired` for each; returns how many.
+    pub async fn expire_due_sessions(&self, now: i64) -> Result<usize, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let expired = expire_due(&tx, &outbox, None, now)?;
+            tx.commit()?;
+            Ok(expired)
         })
         .await
     }
@@ -219,13 +282,10 @@ impl Db {
         limit: u32,
         now: i64,
     ) -> Result<SessionPage, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "UPDATE checkout_sessions SET status = 'expired', updated_at = ?1
-                 WHERE status = 'open' AND expires_at <= ?1",
-                [now],
-            )?;
+            expire_due(&tx, &outbox, None, now)?;
             let status = filter.status.map(CheckoutSessionStatus::as_str);
             const FILTERS: &str = "(?1 IS NULL OR s.customer_id = ?1)
                  AND (?2 IS NULL OR c.external_id = ?2)
@@ -240,8 +300,7 @@ impl Db {
             )?;
             let (after_at, after_id) = after.map_or((None, None), |(at, id)| (Some(at), Some(id)));
             let mut stmt = tx.prepare(&format!(
-                "SELECT s.*, c.name AS customer_name FROM checkout_sessions s
-                 LEFT JOIN customers c ON c.id = s.customer_id
+                "{SESSION_SELECT}
                  WHERE {FILTERS}
                    AND (?4 IS NULL OR s.created_at < ?4 OR (s.created_at = ?4 AND s.id < ?5))
                  ORDER BY s.created_at DESC, s.id DESC
@@ -277,27 +336,29 @@ impl Db {
         .await
     }
 
-    /// Atomically moves an open, unexpired session to `pending` for one payer.
+    /// Atomically moves an open, unexpired session to `pending` for one
+    /// payer. An invoice session is claimed only while its invoice is open
+    /// and no other session is paying it.
     pub async fn claim_session(&self, id: String, now: i64) -> Result<Claim, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            expire_if_due(&tx, &id, now)?;
+            expire_due(&tx, &outbox, Some(&id), now)?;
             let Some(current) = select_session(&tx, &id)? else {
                 return Ok(Claim::NotFound);
             };
             let claim = match current.status {
                 CheckoutSessionStatus::Expired => Claim::Expired,
-                CheckoutSessionStatus::Open => {
-                    let changed = tx.execute(
-                        "UPDATE checkout_sessions SET status = 'pending', updated_at = ?2
-                         WHERE id = ?1 AND status = 'open'",
-                        params![id, now],
-                    )?;
-                    match (changed, select_session(&tx, &id)?) {
-                        (1, Some(s)) => Claim::Claimed(Box::new(s)),
+                CheckoutSessionStatus::Open => match invoice_block(&tx, &current)? {
+                    Some(blocked) => blocked,
+                    None => match (
+                        transition(&tx, &id, Transition::Claim, now)?,
+                        select_session(&tx, &id)?,
+                    ) {
+                        (true, Some(s)) => Claim::Claimed(Box::new(s)),
                         (_, s) => Claim::NotOpen(s.map_or(current.status, |s| s.status)),
-                    }
-                }
+                    },
+                },
                 other => Claim::NotOpen(other),
             };
             tx.commit()?;
@@ -306,45 +367,88 @@ impl Db {
         .await
     }
 
-    /// Puts a `pending` session back to `open` after a declined payment.
-    pub async fn release_session(&self, id: String, now: i64) -> Result<(), DbError> {
+    /// Puts a `pending` session back to `open` after a payment that did not
+    /// go through; a decline (`failure`) records
+    /// `checkout.session.payment_failed` in the same transaction.
+    pub async fn release_session(
+        &self,
+        id: String,
+        failure: Option<PaymentFailure>,
+        now: i64,
+    ) -> Result<(), DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
-            conn.execute(
-                "UPDATE checkout_sessions SET status = 'open', updated_at = ?2 WHERE id = ?1 AND status = 'pending'",
-                params![id, now],
-            )?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if transition(&tx, &id, Transition::Release, now)? {
+                if let (Some(f), Some(session)) = (&failure, select_session(&tx, &id)?) {
+                    let event = payload::payment_failed(
+                        outbox.catalog(),
+                        &session,
+                        f.code,
+                        &f.message,
+                        now,
+                    )?;
+                    outbox.record(&tx, &event, now)?;
+                }
+            }
+            tx.commit()?;
             Ok(())
         })
         .await
     }
 
     /// Records a successful payment of a `pending` session and everything it
-    /// makes (purchase, card, subscription, invoice) in one transaction;
-    /// `None` if the session was not pending.
+    /// makes (purchase, card, subscription, invoice) and
+    /// `checkout.session.completed` in one transaction; `None` if the
+    /// session was not pending.
     pub async fn complete_session(
         &self,
         id: String,
         done: Completion,
         now: i64,
     ) -> Result<Option<StoredSession>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(session) = select_session(&tx, &id)? else {
+            if !transition(&tx, &id, Transition::Complete, now)? {
                 return Ok(None);
+            }
+            let purchase = match &done.purchase {
+                Some(p) => {
+                    records::insert_purchase(&tx, p)?;
+                    records::select_purchase(&tx, &p.id)?
+                }
+                None => None,
             };
-            if session.status != CheckoutSessionStatus::Pending {
-                return Ok(None);
-            }
-            if let Some(p) = &done.purchase {
-                records::insert_purchase(&tx, p)?;
-            }
+            let mut subscription = None;
+            let mut invoice = None;
+            let mut payment_method = None;
             if let Some(c) = &done.customer {
-                records::record_customer_payment(&tx, c, now)?;
+                let card_id = records::record_customer_payment(&tx, c, &id, now)?;
+                // The subscription started, activated, or given the new card.
+                let subscription_id = c
+                    .subscription
+                    .as_ref()
+                    .map(|s| s.id.clone())
+                    .or_else(|| c.activation.as_ref().map(|a| a.subscription_id.clone()))
+                    .or_else(|| c.card_for_subscriptions.target.clone());
+                if let Some(sub) = subscription_id {
+                    subscription = records::customer_subscription(&tx, &c.customer_id, &sub, now)?;
+                }
+                let invoice_id = c
+                    .invoice
+                    .as_ref()
+                    .map(|i| i.id.clone())
+                    .or_else(|| c.paid_invoice_id.clone());
+                if let Some(invoice_id) = invoice_id {
+                    invoice = records::select_invoice(&tx, &invoice_id)?;
+                }
+                payment_method = records::payment_method_with_owner(&tx, &card_id)?;
             }
             tx.execute(
-                "UPDATE checkout_sessions SET status = 'succeeded', card_brand = ?2, card_last4 = ?3,
-                    card_exp_month = ?4, card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, updated_at = ?8
-                 WHERE id = ?1 AND status = 'pending'",
+                "UPDATE checkout_sessions SET card_brand = ?2, card_last4 = ?3, card_exp_month = ?4,
+                    card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, billing_address = ?8
+                 WHERE id = ?1",
                 params![
                     id,
                     done.card.brand,
@@ -353,34 +457,78 @@ impl Db {
                     done.card.exp_year,
                     done.email,
                     done.purchase.as_ref().map(|p| &p.id),
-                    now
+                    address_text(done.billing_address.as_ref())?,
                 ],
             )?;
-            let updated = select_session(&tx, &id)?;
+            let written = CompletedRecords {
+                session: select_session(&tx, &id)?
+                    .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?,
+                purchase,
+                subscription,
+                invoice,
+                payment_method,
+            };
+            let event = payload::completed(outbox.catalog(), &written, now)?;
+            outbox.record(&tx, &event, now)?;
             tx.commit()?;
-            Ok(updated)
+            Ok(Some(written.session))
         })
         .await
     }
 
-    /// Expires an open session (platform API).
+    /// Applies (or with `None` removes) a discount code on an open,
+    /// unexpired session; nothing changes once it is being paid.
+    pub async fn change_discount(
+        &self,
+        id: String,
+        discount: Option<AppliedDiscount>,
+        now: i64,
+    ) -> Result<DiscountChange, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            expire_due(&tx, &outbox, Some(&id), now)?;
+            let Some(current) = select_session(&tx, &id)? else {
+                return Ok(DiscountChange::NotFound);
+            };
+            let outcome = match current.status {
+                CheckoutSessionStatus::Open => {
+                    tx.execute(
+                        "UPDATE checkout_sessions SET discount_id = ?2, discount_code = ?3,
+                            discount_percent_off = ?4, updated_at = ?5
+                         WHERE id = ?1 AND status = 'open'",
+                        params![
+                            id,
+                            discount.as_ref().map(|d| &d.id),
+                            discount.as_ref().map(|d| &d.code),
+                            discount.as_ref().map(|d| d.percent_off),
+                            now
+                        ],
+                    )?;
+                    let updated = select_session(&tx, &id)?
+                        .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?;
+                    DiscountChange::Changed(Box::new(updated))
+                }
+                CheckoutSessionStatus::Expired => DiscountChange::Expired,
+                other => DiscountChange::NotOpen(other),
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    /// Expires an open session (platform API), recording `checkout.session.expired`.
     pub async fn expire_session(&self, id: String, now: i64) -> Result<Expire, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let Some(current) = select_session(&tx, &id)? else {
                 return Ok(Expire::NotFound);
             };
-            if current.status != CheckoutSessionStatus::Open {
-                return Ok(Expire::NotOpen(current.status));
-            }
-            tx.execute(
-                "UPDATE checkout_sessions SET status = 'expired', updated_at = ?2 WHERE id = ?1 AND status = 'open'",
-                params![id, now],
-            )?;
-            let outcome = match select_session(&tx, &id)? {
-                Some(s) if s.status == CheckoutSessionStatus::Expired => Expire::Expired(Box::new(s)),
-                Some(s) => Expire::NotOpen(s.status),
-                None => Expire::NotFound,
+            let outcome = match mark_expired(&tx, &outbox, &id, now)? {
+                Some(s) => Expire::Expired(Box::new(s)),
+                None => Expire::NotOpen(current.status),
             };
             tx.commit()?;
             Ok(outcome)
@@ -401,6 +549,87 @@ impl Db {
     }
 }
 
+/// Applies `t` to session `id` if it is in the state `t` starts from;
+/// returns whether it was.
+fn transition(conn: &Connection, id: &str, t: Transition, now: i64) -> Result<bool, DbError> {
+    let changed = conn.execute(
+        "UPDATE checkout_sessions SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2",
+        params![id, t.from().as_str(), t.to().as_str(), now],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Expires session `id` if it is open, recording `checkout.session.expired`;
+/// the expired session, or `None` if it was not open.
+fn mark_expired(
+    conn: &Connection,
+    outbox: &Outbox,
+    id: &str,
+    now: i64,
+) -> Result<Option<StoredSession>, DbError> {
+    if !transition(conn, id, Transition::Expire, now)? {
+        return Ok(None);
+    }
+    let session = select_session(conn, id)?
+        .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?;
+    outbox.record(
+        conn,
+        &payload::expired(outbox.catalog(), &session, now)?,
+        now,
+    )?;
+    Ok(Some(session))
+}
+
+/// Expires the open sessions past their expiry (just `only`, or all);
+/// returns how many.
+fn expire_due(
+    conn: &Connection,
+    outbox: &Outbox,
+    only: Option<&str>,
+    now: i64,
+) -> Result<usize, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM checkout_sessions
+         WHERE status = 'open' AND expires_at <= ?1 AND (?2 IS NULL OR id = ?2)",
+    )?;
+    let due = stmt
+        .query_map(params![now, only], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(stmt);
+    let mut expired = 0;
+    for id in due {
+        if mark_expired(conn, outbox, &id, now)?.is_some() {
+            expired += 1;
+        }
+    }
+    Ok(expired)
+}
+
+/// Why an open invoice session cannot be claimed now, if it cannot.
+fn invoice_block(conn: &Connection, session: &StoredSession) -> Result<Option<Claim>, DbError> {
+    let Some(invoice_id) = &session.invoice_id else {
+        return Ok(None);
+    };
+    let status: Option<String> = conn
+        .query_row(
+            "SELECT status FROM invoices WHERE id = ?1",
+            [invoice_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match status {
+        Some(s) if s == "open" => {}
+        Some(other) => return Ok(Some(Claim::InvoiceNotOpen(other))),
+        None => return Ok(Some(Claim::InvoiceNotOpen("missing".to_owned()))),
+    }
+    let being_paid: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM checkout_sessions WHERE invoice_id = ?1 AND status = 'pending' AND id != ?2)",
+        params![invoice_id, session.id],
+        |r| r.get(0),
+    )?;
+    Ok(being_paid.then_some(Claim::InvoiceBeingPaid))
+}
+
 fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(), DbError> {
     let line_items =
         serde_json::to_string(&s.line_items).map_err(|e| DbError::Corrupt(e.to_string()))?;
@@ -416,9 +645,9 @@ fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(), DbError> {
             cancel_url, output_name, output_metadata, customer_email, line_items, created_at, updated_at,
             expires_at, request_id, discount_id, discount_code, discount_percent_off, allow_promotion_codes,
             billing_address_collection, trial_days, target_subscription_id, automatically_update_subscriptions,
-            preserve_billing_cycle_anchor)
+            preserve_billing_cycle_anchor, invoice_id, billing_address, discount_code_prefilled)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         params![
             s.id,
             session_type_str(s.session_type),
@@ -445,16 +674,10 @@ fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(), DbError> {
             o.target_subscription_id,
             o.automatically_update_subscriptions,
             o.preserve_billing_cycle_anchor,
+            s.invoice_id,
+            address_text(s.billing_address.as_ref())?,
+            o.discount_code_prefilled,
         ],
-    )?;
-    Ok(())
-}
-
-fn expire_if_due(conn: &Connection, id: &str, now: i64) -> Result<(), DbError> {
-    conn.execute(
-        "UPDATE checkout_sessions SET status = 'expired', updated_at = ?2
-         WHERE id = ?1 AND status = 'open' AND expires_at <= ?2",
-        params![id, now],
     )?;
     Ok(())
 }
@@ -492,6 +715,10 @@ struct SessionColumns {
     target_subscription_id: Option<String>,
     automatically_update_subscriptions: Option<bool>,
     preserve_billing_cycle_anchor: bool,
+    invoice_id: Option<String>,
+    invoice_number: Option<String>,
+    billing_address: Option<String>,
+    discount_code_prefilled: bool,
 }
 
 impl SessionColumns {
@@ -528,6 +755,10 @@ impl SessionColumns {
             target_subscription_id: r.get("target_subscription_id")?,
             automatically_update_subscriptions: r.get("automatically_update_subscriptions")?,
             preserve_billing_cycle_anchor: r.get("preserve_billing_cycle_anchor")?,
+            invoice_id: r.get("invoice_id")?,
+            invoice_number: r.get("invoice_number")?,
+            billing_address: r.get("billing_address")?,
+            discount_code_prefilled: r.get("discount_code_prefilled")?,
         })
     }
 
@@ -588,9 +819,13 @@ impl SessionColumns {
             line_items,
             card,
             purchase_id: self.purchase_id,
+            invoice_id: self.invoice_id,
+            invoice_number: self.invoice_number,
+            billing_address: address_of(self.billing_address, "billing address")?,
             options: CheckoutOptions {
                 request_id: self.request_id,
                 discount,
+                discount_code_prefilled: self.discount_code_prefilled,
                 allow_promotion_codes: self.allow_promotion_codes,
                 billing_address_collection,
                 trial_days: self.trial_days,
@@ -611,8 +846,7 @@ pub(super) fn select_session(
 ) -> Result<Option<StoredSession>, DbError> {
     let columns = conn
         .query_row(
-            "SELECT s.*, c.name AS customer_name FROM checkout_sessions s
-             LEFT JOIN customers c ON c.id = s.customer_id WHERE s.id = ?1",
+            &format!("{SESSION_SELECT} WHERE s.id = ?1"),
             [id],
             SessionColumns::read,
         )
@@ -647,6 +881,9 @@ mod tests {
             line_items: vec![SoldItem::of(product, price, 1)],
             card: None,
             purchase_id: None,
+            invoice_id: None,
+            invoice_number: None,
+            billing_address: None,
             options: CheckoutOptions::default(),
             created_at: now,
             updated_at: now,
@@ -676,6 +913,7 @@ mod tests {
         let db = open_seeded(dir.path(), 1_000).await;
         let mut s = session("cs_a", 1_000);
         s.options = CheckoutOptions {
+            discount_code_prefilled: true,
             request_id: Some("req-1".into()),
             discount: Some(AppliedDiscount {
                 id: "disc_welcome10".into(),
@@ -715,7 +953,9 @@ mod tests {
             db.claim_session("cs_a".into(), 1_600).await.unwrap(),
             Claim::NotOpen(CheckoutSessionStatus::Pending)
         );
-        db.release_session("cs_a".into(), 1_700).await.unwrap();
+        db.release_session("cs_a".into(), None, 1_700)
+            .await
+            .unwrap();
         let expired = db
             .load_session("cs_a".into(), 2_000)
             .await
@@ -816,6 +1056,7 @@ mod tests {
             .await
             .unwrap();
         let done = Completion {
+            billing_address: None,
             card: PaidCard {
                 brand: "visa".into(),
                 last4: "4242".into(),
@@ -839,6 +1080,7 @@ mod tests {
                 interval_unit: None,
                 interval_count: None,
                 trial_period_days: None,
+                billing_address: None,
                 created_at: 1_200,
             }),
             customer: None,
@@ -932,5 +1174,339 @@ mod tests {
                 .total,
             0
         );
+    }
+
+    fn paid_card() -> PaidCard {
+        PaidCard {
+            brand: "visa".into(),
+            last4: "4242".into(),
+            exp_month: 12,
+            exp_year: 2040,
+        }
+    }
+
+    fn plain_completion() -> Completion {
+        Completion {
+            card: paid_card(),
+            email: "alice@example.com".into(),
+            billing_address: None,
+            purchase: None,
+            customer: None,
+        }
+    }
+
+    async fn event_types(db: &Db) -> Vec<String> {
+        db.call(|c| {
+            let mut stmt =
+                c.prepare("SELECT type FROM webhook_events ORDER BY created_at, rowid")?;
+            let types = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(types)
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_decline_records_payment_failed_and_a_payment_completed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        db.create_session(session("cs_w", 1_000), None, 1_000)
+            .await
+            .unwrap();
+        assert!(matches!(
+            db.claim_session("cs_w".into(), 1_100).await.unwrap(),
+            Claim::Claimed(_)
+        ));
+        let declined = PaymentFailure {
+            code: ErrorCode::CardDeclined,
+            message: "Your card was declined. Try another card.".into(),
+        };
+        db.release_session("cs_w".into(), Some(declined), 1_200)
+            .await
+            .unwrap();
+        assert_eq!(event_types(&db).await, ["checkout.session.payment_failed"]);
+        // A release that is no decline (nothing was tried) records nothing,
+        // nor does one of a session that is not pending.
+        db.claim_session("cs_w".into(), 1_300).await.unwrap();
+        db.release_session("cs_w".into(), None, 1_300)
+            .await
+            .unwrap();
+        let again = PaymentFailure {
+            code: ErrorCode::CardDeclined,
+            message: "x".into(),
+        };
+        db.release_session("cs_w".into(), Some(again), 1_300)
+            .await
+            .unwrap();
+        assert_eq!(event_types(&db).await.len(), 1);
+
+        db.claim_session("cs_w".into(), 1_400).await.unwrap();
+        let paid = db
+            .complete_session("cs_w".into(), plain_completion(), 1_500)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(paid.status, CheckoutSessionStatus::Succeeded);
+        assert_eq!(
+            db.complete_session("cs_w".into(), plain_completion(), 1_600)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            event_types(&db).await,
+            [
+                "checkout.session.payment_failed",
+                "checkout.session.completed"
+            ]
+        );
+        // One delivery per event to the one endpoint, due at once.
+        assert_eq!(crate::db::tests::count(&db, "webhook_deliveries").await, 2);
+        let due = db.due_deliveries(1_500, 10, Vec::new()).await.unwrap();
+        assert_eq!(due.len(), 2);
+        assert_eq!(due[0].endpoint_url, "http://127.0.0.1:9/hook");
+        let body: serde_json::Value = serde_json::from_str(&due[1].payload).unwrap();
+        assert_eq!(body["data"]["checkoutSession"]["id"], "cs_w");
+        assert_eq!(body["data"]["checkoutSession"]["status"], "succeeded");
+    }
+
+    #[tokio::test]
+    async fn a_payment_whose_records_fail_rolls_back_without_an_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        db.create_session(session("cs_r", 1_000), None, 1_000)
+            .await
+            .unwrap();
+        db.claim_session("cs_r".into(), 1_100).await.unwrap();
+        let catalog = Catalog::demo().unwrap();
+        let (product, price) = catalog.price_by_slug("onboarding").unwrap();
+        let mut broken = plain_completion();
+        broken.purchase = Some(StoredPurchase {
+            id: "pur_r".into(),
+            // No such customer: the foreign key fails mid-transaction.
+            customer_id: Some("cus_nobody".into()),
+            checkout_session_id: Some("cs_r".into()),
+            price_id: price.id.clone(),
+            price_type: PriceType::SinglePayment,
+            quantity: 1,
+            amount: price.unit_price,
+            currency: price.currency.clone(),
+            name: product.name.clone(),
+            metadata: None,
+            status: "paid".into(),
+            price_per_billing_cycle: None,
+            interval_unit: None,
+            interval_count: None,
+            trial_period_days: None,
+            billing_address: None,
+            created_at: 1_200,
+        });
+        assert!(db
+            .complete_session("cs_r".into(), broken, 1_200)
+            .await
+            .is_err());
+        assert!(
+            event_types(&db).await.is_empty(),
+            "no event for a change that did not commit"
+        );
+        assert_eq!(crate::db::tests::count(&db, "webhook_deliveries").await, 0);
+        let still = db
+            .load_session("cs_r".into(), 1_300)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(still.status, CheckoutSessionStatus::Pending);
+        assert_eq!(db.purchase_count("cs_r".into()).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn expiry_records_one_event_whichever_path_comes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        for id in ["cs_e1", "cs_e2", "cs_e3", "cs_e4", "cs_e5"] {
+            let mut s = session(id, 1_000);
+            s.expires_at = 2_000;
+            db.create_session(s, None, 1_000).await.unwrap();
+        }
+        // A read before expiry changes nothing; at expiry it expires once.
+        db.load_session("cs_e1".into(), 1_999).await.unwrap();
+        assert!(event_types(&db).await.is_empty());
+        let read = db
+            .load_session("cs_e1".into(), 2_000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.status, CheckoutSessionStatus::Expired);
+        db.load_session("cs_e1".into(), 2_100).await.unwrap();
+        assert_eq!(event_types(&db).await.len(), 1);
+        // The merchant ends one; a second expire is refused.
+        assert!(matches!(
+            db.expire_session("cs_e4".into(), 1_500).await.unwrap(),
+            Expire::Expired(_)
+        ));
+        assert_eq!(
+            db.expire_session("cs_e4".into(), 1_600).await.unwrap(),
+            Expire::NotOpen(CheckoutSessionStatus::Expired)
+        );
+        // The sweep takes the rest that are due; a second sweep finds none.
+        assert_eq!(db.expire_due_sessions(2_500).await.unwrap(), 3);
+        assert_eq!(db.expire_due_sessions(2_600).await.unwrap(), 0);
+        let types = event_types(&db).await;
+        assert_eq!(types.len(), 5);
+        assert!(
+            types.iter().all(|t| t == "checkout.session.expired"),
+            "{types:?}"
+        );
+        // A session being paid does not expire under its payer.
+        let mut paying = session("cs_p", 3_000);
+        paying.expires_at = 4_000;
+        db.create_session(paying, None, 3_000).await.unwrap();
+        db.claim_session("cs_p".into(), 3_500).await.unwrap();
+        assert_eq!(db.expire_due_sessions(5_000).await.unwrap(), 0);
+        let listed = db
+            .list_sessions(SessionFilter::default(), None, 10, 5_000)
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 6);
+        assert_eq!(event_types(&db).await.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_discount_changes_only_while_the_session_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        db.create_session(session("cs_d", 1_000), None, 1_000)
+            .await
+            .unwrap();
+        let welcome = AppliedDiscount {
+            id: "disc_welcome10".into(),
+            code: "WELCOME10".into(),
+            percent_off: 10,
+        };
+        let DiscountChange::Changed(s) = db
+            .change_discount("cs_d".into(), Some(welcome.clone()), 1_100)
+            .await
+            .unwrap()
+        else {
+            panic!("not changed")
+        };
+        assert_eq!(s.options.discount.as_ref(), Some(&welcome));
+        assert_eq!(s.totals("USD").unwrap().total_due_today, 4410);
+        let DiscountChange::Changed(s) = db
+            .change_discount("cs_d".into(), None, 1_200)
+            .await
+            .unwrap()
+        else {
+            panic!("not changed")
+        };
+        assert_eq!(s.options.discount, None);
+        db.claim_session("cs_d".into(), 1_300).await.unwrap();
+        assert_eq!(
+            db.change_discount("cs_d".into(), Some(welcome.clone()), 1_400)
+                .await
+                .unwrap(),
+            DiscountChange::NotOpen(CheckoutSessionStatus::Pending)
+        );
+        assert_eq!(
+            db.change_discount("cs_missing".into(), None, 1_400)
+                .await
+                .unwrap(),
+            DiscountChange::NotFound
+        );
+        db.create_session(session("cs_d2", 1_000), None, 1_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            db.change_discount("cs_d2".into(), Some(welcome), 5_000)
+                .await
+                .unwrap(),
+            DiscountChange::Expired
+        );
+    }
+
+    #[tokio::test]
+    async fn an_open_invoice_is_paid_by_one_session_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        let invoice = db
+            .customer_invoice("cus_bob".into(), "inv_bob_0001".into())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            db.customer_invoice("cus_alice".into(), "inv_bob_0001".into())
+                .await
+                .unwrap(),
+            None,
+            "someone else's invoice is not found"
+        );
+        for id in ["cs_i1", "cs_i2"] {
+            let mut s = session(id, 1_000);
+            s.session_type = CheckoutSessionType::Invoice;
+            s.customer_id = Some("cus_bob".into());
+            s.price_id = None;
+            s.invoice_id = Some(invoice.id.clone());
+            s.line_items = invoice
+                .lines
+                .iter()
+                .map(|l| SoldItem::invoice_line(l, &invoice.currency))
+                .collect();
+            db.create_session(s, None, 1_000).await.unwrap();
+        }
+        let Claim::Claimed(first) = db.claim_session("cs_i1".into(), 1_100).await.unwrap() else {
+            panic!("not claimed")
+        };
+        assert_eq!(first.invoice_number.as_deref(), Some("BOB-0001"));
+        assert_eq!(first.totals("USD").unwrap().total_due_today, 33000);
+        assert_eq!(
+            db.claim_session("cs_i2".into(), 1_100).await.unwrap(),
+            Claim::InvoiceBeingPaid
+        );
+        let mut done = plain_completion();
+        done.customer = Some(CustomerCompletion {
+            customer_id: "cus_bob".into(),
+            payment_method: StoredPaymentMethod {
+                id: "pm_bob".into(),
+                customer_id: "cus_bob".into(),
+                brand: "visa".into(),
+                last4: "4242".into(),
+                exp_month: 12,
+                exp_year: 2040,
+                is_default: false,
+                created_at: 1_200,
+            },
+            make_default: false,
+            card_for_subscriptions: CardForSubscriptions::default(),
+            subscription: None,
+            activation: None,
+            invoice: None,
+            paid_invoice_id: Some(invoice.id.clone()),
+        });
+        db.complete_session("cs_i1".into(), done, 1_200)
+            .await
+            .unwrap()
+            .unwrap();
+        let paid = db
+            .customer_invoice("cus_bob".into(), invoice.id.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(paid.status, "paid");
+        assert_eq!(paid.checkout_session_id.as_deref(), Some("cs_i1"));
+        assert_eq!(
+            db.claim_session("cs_i2".into(), 1_300).await.unwrap(),
+            Claim::InvoiceNotOpen("paid".into())
+        );
+        let types = event_types(&db).await;
+        assert_eq!(types, ["checkout.session.completed"]);
+        let due = db.due_deliveries(1_300, 10, Vec::new()).await.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&due[0].payload).unwrap();
+        assert_eq!(body["data"]["invoice"]["status"], "paid");
+        assert_eq!(body["data"]["invoice"]["invoiceNumber"], "BOB-0001");
+        assert_eq!(body["data"]["checkoutSession"]["invoiceId"], "inv_bob_0001");
+        assert_eq!(body["data"]["paymentMethod"]["customerId"], "cus_bob");
+        assert!(body["data"].get("purchase").is_none());
     }
 }

@@ -128,7 +128,7 @@ async fn alice_sees_her_seeded_subscription_card_purchase_and_invoice() {
 }
 
 #[tokio::test]
-async fn bob_has_nothing_and_the_body_never_picks_the_customer() {
+async fn bob_has_only_an_open_invoice_and_the_body_never_picks_the_customer() {
     let srv = TestServer::start().await;
     for auth in [Auth::Bearer("demo-bob"), Auth::Cookie("demo-bob")] {
         let reply = srv
@@ -143,12 +143,17 @@ async fn bob_has_nothing_and_the_body_never_picks_the_customer() {
         for list in [
             "subscriptions",
             "purchases",
-            "invoices",
             "paymentMethods",
             "currentSubscriptions",
         ] {
             assert_eq!(b[list], json!([]), "{list}");
         }
+        let invoices = b["invoices"].as_array().unwrap();
+        assert_eq!(invoices.len(), 1, "the invoice raised by hand");
+        assert_eq!(invoices[0]["invoice"]["invoiceNumber"], "BOB-0001");
+        assert_eq!(invoices[0]["invoice"]["status"], "open");
+        assert_eq!(invoices[0]["invoice"]["type"], "standalone");
+        assert_eq!(invoices[0]["invoice"]["subtotal"], 33000);
         assert_eq!(b["currentSubscription"], Value::Null);
         assert_eq!(b["pricingModel"]["id"], "pm_demo");
     }
@@ -184,8 +189,13 @@ async fn a_signed_in_purchase_adds_a_card_an_invoice_and_a_purchase() {
     assert_eq!(session.body["checkoutSession"]["purchaseId"], p["id"]);
 
     let invoices = b["invoices"].as_array().unwrap();
-    assert_eq!(invoices.len(), 1);
-    assert_eq!(invoices[0]["invoice"]["invoiceNumber"], "BOB-0001");
+    assert_eq!(
+        invoices.len(),
+        2,
+        "the new one and the open one raised by hand"
+    );
+    assert_eq!(invoices[0]["invoice"]["invoiceNumber"], "BOB-0002");
+    assert_eq!(invoices[0]["invoice"]["status"], "paid");
     assert_eq!(invoices[0]["invoice"]["type"], "purchase");
     assert_eq!(invoices[0]["invoice"]["purchaseId"], p["id"]);
     assert_eq!(invoices[0]["invoice"]["subtotal"], 4900);
@@ -262,7 +272,7 @@ async fn a_subscription_checkout_starts_a_subscription_on_the_paying_card() {
     assert_eq!(newest["intervalUnit"], "month");
     assert_eq!(newest["trialPeriodDays"], 14);
     let invoice = &b["invoices"][0];
-    assert_eq!(invoice["invoice"]["invoiceNumber"], "BOB-0002");
+    assert_eq!(invoice["invoice"]["invoiceNumber"], "BOB-0003");
     assert_eq!(invoice["invoice"]["type"], "subscription");
     assert_eq!(invoice["invoice"]["subscriptionId"], sub["id"]);
     assert_eq!(
@@ -276,7 +286,7 @@ async fn a_subscription_checkout_starts_a_subscription_on_the_paying_card() {
         .await;
     let b = srv.billing("demo-bob").await;
     assert_eq!(b["paymentMethods"].as_array().unwrap().len(), 2);
-    assert_eq!(b["invoices"].as_array().unwrap().len(), 3);
+    assert_eq!(b["invoices"].as_array().unwrap().len(), 4);
     assert_eq!(b["invoices"][0]["invoice"]["currency"], "JPY");
     assert_eq!(b["invoices"][0]["invoiceLineItems"][0]["quantity"], 2);
 }
@@ -373,6 +383,11 @@ async fn lists_answer_in_the_node_list_shape() {
                     .bearer_auth("demo-bob"),
             )
             .await;
+        if action == "invoices/list" {
+            assert_eq!(reply.data()["total"], 1, "Bob's open invoice");
+            assert_eq!(reply.data()["data"][0]["invoiceNumber"], "BOB-0001");
+            continue;
+        }
         assert_eq!(
             reply.data(),
             &json!({"data": [], "hasMore": false, "total": 0}),

@@ -1,14 +1,19 @@
 //! Integration tests: the real server over HTTP on loopback, each test with
 //! its own SQLite file in a temporary folder.
 
+mod receiver;
 mod support;
 
 mod billing;
+mod billing_address;
 mod create_options;
+mod discounts;
 mod hosted;
 mod idempotency;
+mod invoices;
 mod lifecycle;
 mod platform;
 mod route;
 mod static_files;
 mod subscriptions;
+mod webhooks;

@@ -79,7 +79,10 @@ async fn cancel_at_period_end_uncancel_then_cancel_now() {
         )
         .await;
     assert_eq!(again.data()["subscription"]["status"], "active");
-    assert_eq!(again.data()["subscription"]["cancelScheduledAt"], Value::Null);
+    assert_eq!(
+        again.data()["subscription"]["cancelScheduledAt"],
+        Value::Null
+    );
 
     let before = now_ms();
     let reply = srv

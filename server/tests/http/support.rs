@@ -256,6 +256,54 @@ impl TestServer {
         self.send(request).await
     }
 
+    /// A server whose webhooks go to `url`, signed with the test secret,
+    /// retried after `retry_delays`, sweeping expiry every 100 ms.
+    pub async fn with_webhooks(url: &str, retry_delays: Vec<Duration>) -> Self {
+        Self::start_with(|c| webhooks_to(c, url, retry_delays)).await
+    }
+
+    /// `GET /api/v1/webhook-events?{query}` with `key`.
+    pub async fn webhook_events(&self, query: &str, key: Option<&str>) -> Reply {
+        let mut request = self
+            .client
+            .get(self.url(&format!("/api/v1/webhook-events?{query}")));
+        if let Some(key) = key {
+            request = request.header("authorization", key);
+        }
+        self.send(request).await
+    }
+
+    /// `GET /api/v1/webhook-events/{id}` with the test key.
+    pub async fn webhook_event(&self, id: &str) -> Reply {
+        let url = self.url(&format!("/api/v1/webhook-events/{id}"));
+        self.send(self.client.get(url).header("authorization", SECRET_KEY))
+            .await
+    }
+
+    /// `POST /api/checkout-sessions/{id}/discount` with `body`.
+    pub async fn discount(&self, id: &str, body: Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(&format!("/api/checkout-sessions/{id}/discount")))
+                .json(&body),
+        )
+        .await
+    }
+
+    /// Moves a session's expiry to `at` (epoch ms) in the database file.
+    pub fn set_expires_at(&self, id: &str, at: i64) {
+        let conn = rusqlite::Connection::open(self.db_path()).expect("db opens");
+        conn.busy_timeout(Duration::from_secs(5))
+            .expect("busy timeout");
+        let changed = conn
+            .execute(
+                "UPDATE checkout_sessions SET expires_at = ?2 WHERE id = ?1",
+                rusqlite::params![id, at],
+            )
+            .expect("update");
+        assert_eq!(changed, 1, "session {id}");
+    }
+
     /// `POST /api/v1/checkout-sessions/{id}/expire` with the test key.
     pub async fn platform_expire(&self, id: &str) -> Reply {
         let url = self.url(&format!("/api/v1/checkout-sessions/{id}/expire"));
@@ -274,6 +322,21 @@ pub fn config_in(dir: &Path) -> Config {
         secret_key: Some(SECRET_KEY.to_owned()),
         ..Config::default()
     }
+}
+
+/// Points `config`'s webhooks at `url` with the test secret, `retry_delays`
+/// and a 100 ms expiry sweep.
+pub fn webhooks_to(config: &mut Config, url: &str, retry_delays: Vec<Duration>) {
+    config.webhook_urls = vec![url.to_owned()];
+    config.webhook_secret = Some(crate::receiver::WEBHOOK_SECRET.to_owned());
+    config.timing.retry_delays = retry_delays;
+    config.timing.webhook_timeout = Duration::from_secs(5);
+    config.timing.expiry_sweep_interval = Duration::from_millis(100);
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    checkout_server::clock::now_ms()
 }
 
 /// Adds credentials to a request.
