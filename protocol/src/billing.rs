@@ -174,6 +174,9 @@ pub struct Subscription {
     /// The subscription that replaced this one.
     #[serde(default)]
     pub replaced_by_subscription_id: Option<String>,
+    /// The `requestId` of the checkout that created it (superset: Creem's `request_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// The selling organization.
     #[serde(default)]
     pub organization_id: String,
@@ -309,6 +312,9 @@ pub struct Purchase {
     /// Merchant metadata (`outputMetadata` of the checkout).
     #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
+    /// The `requestId` of the checkout that made it (superset: Creem's `request_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// Hidden from the customer.
     #[serde(default)]
     pub archived: Option<bool>,

@@ -41,6 +41,8 @@ pub struct StoredPurchase {
     pub customer_id: Option<String>,
     /// The checkout that made it (none for seeded purchases).
     pub checkout_session_id: Option<String>,
+    /// The checkout's `requestId`.
+    pub request_id: Option<String>,
     /// The price bought (the subscription price when there is one).
     pub price_id: String,
     /// How that price charges.
@@ -224,6 +226,7 @@ pub fn subscription_view(s: &StoredSubscription, catalog: &Catalog) -> Subscript
         do_not_charge: Some(false),
         run_billing_at_period_start: Some(true),
         replaced_by_subscription_id: None,
+        request_id: s.request_id.clone(),
         organization_id: catalog.organization_id.clone(),
         pricing_model_id: catalog.pricing_model.id.clone(),
         livemode: false,
@@ -278,6 +281,7 @@ pub fn purchase_view(p: &StoredPurchase, catalog: &Catalog) -> Purchase {
         purchase_date: Some(p.created_at),
         end_date: None,
         metadata: p.metadata.clone(),
+        request_id: p.request_id.clone(),
         archived: Some(false),
         bank_payment_only: Some(false),
         position: 0,
@@ -403,6 +407,7 @@ mod tests {
             price_id: "price_pro_monthly".into(),
             status,
             checkout_session_id: None,
+            request_id: None,
             name: None,
             metadata: None,
             quantity: 1,
@@ -475,6 +480,7 @@ mod tests {
             id: "pur_1".into(),
             customer_id: Some("cus_alice".into()),
             checkout_session_id: None,
+            request_id: None,
             price_id: "price_onboarding".into(),
             price_type: PriceType::SinglePayment,
             quantity: 1,

@@ -677,6 +677,7 @@ mod tests {
             price_id: "price_pro_monthly".into(),
             status: checkout_protocol::SubscriptionStatus::Trialing,
             checkout_session_id: None,
+            request_id: None,
             name: None,
             metadata: None,
             quantity: 2,

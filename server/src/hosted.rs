@@ -223,6 +223,7 @@ fn purchase(
         id: new_id(ids::PURCHASE)?,
         customer_id: session.customer_id.clone(),
         checkout_session_id: Some(session.id.clone()),
+        request_id: session.options.request_id.clone(),
         price_id: main.price_id.clone(),
         price_type: main.price_type,
         quantity: main.quantity,
@@ -281,6 +282,7 @@ fn customer_records(
                 SubscriptionStatus::Active
             },
             checkout_session_id: Some(session.id.clone()),
+            request_id: session.options.request_id.clone(),
             name: Some(
                 session
                     .output_name

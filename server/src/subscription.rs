@@ -23,6 +23,8 @@ pub struct StoredSubscription {
     pub status: SubscriptionStatus,
     /// The checkout that created it, if any.
     pub checkout_session_id: Option<String>,
+    /// That checkout's `requestId`.
+    pub request_id: Option<String>,
     /// Display name (output name or product name).
     pub name: Option<String>,
     /// Merchant metadata (the checkout's output metadata).
@@ -219,6 +221,7 @@ mod tests {
             price_id: "price_1".into(),
             status,
             checkout_session_id: None,
+            request_id: None,
             name: None,
             metadata: None,
             quantity: 1,

@@ -6,7 +6,7 @@ use super::DbError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema migrations; entry `n` moves `user_version` from `n` to `n + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING, V3_WEBHOOKS];
+pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING, V3_WEBHOOKS, V4_REQUEST_IDS];
 
 /// Version 1: customers, sessions, and what a payment made.
 const V1_SESSIONS: &str = r#"
@@ -236,6 +236,17 @@ CREATE TABLE server_settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) STRICT;
+"#;
+
+/// Version 4: the checkout's `requestId` travels onto what it made, so a
+/// merchant can match a purchase or subscription to their own order.
+const V4_REQUEST_IDS: &str = r#"
+ALTER TABLE purchases ADD COLUMN request_id TEXT;
+ALTER TABLE subscriptions ADD COLUMN request_id TEXT;
+UPDATE purchases SET request_id =
+    (SELECT s.request_id FROM checkout_sessions s WHERE s.id = purchases.checkout_session_id);
+UPDATE subscriptions SET request_id =
+    (SELECT s.request_id FROM checkout_sessions s WHERE s.id = subscriptions.checkout_session_id);
 "#;
 
 /// The schema version this build writes.

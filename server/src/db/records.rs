@@ -191,6 +191,7 @@ fn read_subscription(r: &Row<'_>) -> rusqlite::Result<SubscriptionRow> {
             price_id: r.get("price_id")?,
             status: parse_status(&status),
             checkout_session_id: r.get("checkout_session_id")?,
+            request_id: r.get("request_id")?,
             name: r.get("name")?,
             metadata: json_object(metadata, "subscription metadata")?,
             quantity: count_u32(quantity, "subscription quantity")?,
@@ -254,8 +255,9 @@ pub(super) fn insert_subscription(
     let added = conn.execute(
         "INSERT OR IGNORE INTO subscriptions (id, customer_id, price_id, status, checkout_session_id, name, metadata,
             trial_ends_at, quantity, interval_unit, interval_count, start_date, current_period_start,
-            current_period_end, cancel_scheduled_at, canceled_at, default_payment_method_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            current_period_end, cancel_scheduled_at, canceled_at, default_payment_method_id, created_at, updated_at,
+            request_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
         params![
             s.id,
             s.customer_id,
@@ -275,7 +277,8 @@ pub(super) fn insert_subscription(
             s.canceled_at,
             s.default_payment_method_id,
             s.created_at,
-            s.updated_at
+            s.updated_at,
+            s.request_id,
         ],
     )?;
     Ok(added == 1)
@@ -394,6 +397,7 @@ fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError
             id: r.get("id")?,
             customer_id: r.get("customer_id")?,
             checkout_session_id: r.get("checkout_session_id")?,
+            request_id: r.get("request_id")?,
             price_id: r.get("price_id")?,
             price_type: parse_enum(&price_type, "price type")?,
             quantity: count_u32(quantity, "purchase quantity")?,
@@ -422,8 +426,8 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
     conn.execute(
         "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
             amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
-            trial_period_days, created_at, billing_address)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            trial_period_days, created_at, billing_address, request_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             p.id,
             p.customer_id,
@@ -441,7 +445,8 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
             p.interval_count,
             p.trial_period_days,
             p.created_at,
-            address_text(p.billing_address.as_ref())?
+            address_text(p.billing_address.as_ref())?,
+            p.request_id,
         ],
     )?;
     Ok(())

@@ -1068,6 +1068,7 @@ mod tests {
                 id: "pur_1".into(),
                 customer_id: None,
                 checkout_session_id: Some("cs_b".into()),
+                request_id: None,
                 price_id: "price_onboarding".into(),
                 price_type: PriceType::SinglePayment,
                 quantity: 1,
@@ -1288,6 +1289,7 @@ mod tests {
             // No such customer: the foreign key fails mid-transaction.
             customer_id: Some("cus_nobody".into()),
             checkout_session_id: Some("cs_r".into()),
+            request_id: None,
             price_id: price.id.clone(),
             price_type: PriceType::SinglePayment,
             quantity: 1,

@@ -75,11 +75,32 @@ async fn a_completed_checkout_sends_its_session_purchase_subscription_invoice_an
     assert_eq!(purchase["metadata"], metadata);
     assert_eq!(purchase["priceId"], "price_pro_yearly");
     assert_eq!(purchase["firstInvoiceValue"], 12000);
+    assert_eq!(purchase["requestId"], "order-2040");
     assert_eq!(cs["purchaseId"], purchase["id"]);
     let subscription = &data["subscription"];
     assert_eq!(subscription["name"], "Team plan");
     assert_eq!(subscription["metadata"], metadata);
     assert_eq!(subscription["status"], "active");
+    assert_eq!(subscription["requestId"], "order-2040");
+    // …and on the customer's records, where a merchant reads them later.
+    let billing = srv.billing("demo-alice").await;
+    let stored = |list: &str, key: &Value| {
+        billing[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == *key)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        stored("purchases", &purchase["id"])["requestId"],
+        "order-2040"
+    );
+    assert_eq!(
+        stored("subscriptions", &subscription["id"])["requestId"],
+        "order-2040"
+    );
     assert_eq!(
         subscription["defaultPaymentMethodId"],
         data["paymentMethod"]["id"]
@@ -150,6 +171,7 @@ async fn an_anonymous_one_time_purchase_sends_the_purchase_without_customer_reco
     );
     assert_eq!(data["purchase"]["metadata"], json!({"ref": "x"}));
     assert_eq!(data["purchase"]["name"], "Setup");
+    assert_eq!(data["purchase"]["requestId"], "anon-1");
     for absent in ["subscription", "invoice", "paymentMethod"] {
         assert!(data.get(absent).is_none(), "{absent}: {data}");
     }
