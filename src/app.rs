@@ -2,7 +2,7 @@
 
 use crate::browser;
 use crate::demo::{DemoStore, ReturnKind, ReturnPage};
-use crate::element;
+use crate::embed;
 use crate::hosted::HostedCheckoutPage;
 use crate::routes::Route;
 use leptos::mount::mount_to_body;
@@ -15,8 +15,8 @@ const APP_SHELL_MARKER: &str = "data-checkout-app";
 /// renders the routed page only in the app's own shell — never into a
 /// merchant's page that merely embeds the widget.
 pub fn start() {
-    if element::register().is_err() {
-        web_sys::console::error_1(&"checkout-widget: could not register <checkout-widget>".into());
+    if embed::register().is_err() {
+        web_sys::console::error_1(&"checkout-widget: could not register the custom elements".into());
     }
     let in_app_shell = web_sys::window()
         .and_then(|w| w.document())

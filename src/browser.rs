@@ -61,6 +61,15 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
     web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
 }
 
+/// The element that really has focus, looking inside shadow roots.
+pub fn deep_active_element() -> Option<web_sys::Element> {
+    let mut active = web_sys::window()?.document()?.active_element()?;
+    while let Some(inner) = active.shadow_root().and_then(|root| root.active_element()) {
+        active = inner;
+    }
+    Some(active)
+}
+
 /// Sets the document title.
 pub fn set_title(title: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {

@@ -10,7 +10,7 @@ mod browser;
 pub mod client;
 pub mod components;
 pub mod demo;
-pub mod element;
+pub mod embed;
 mod error;
 pub mod format;
 pub mod hosted;

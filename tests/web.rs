@@ -4,7 +4,7 @@
 use checkout_widget::transport::{HttpRequest, HttpResponse, SharedTransport, Transport, TransportError};
 use checkout_widget::protocol::CancellationTiming;
 use checkout_widget::{
-    element, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState, CheckoutButton,
+    embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState, CheckoutButton,
     CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods, PricingTable, UseBillingReturn,
 };
 use futures::future::LocalBoxFuture;
@@ -506,16 +506,16 @@ fn money_uses_the_currency_s_own_decimals() {
 
 #[wasm_bindgen_test]
 async fn custom_element_mounts_in_a_shadow_root_and_unmounts_when_removed() {
-    element::register().unwrap();
-    element::register().unwrap(); // registering twice is harmless
-    let before = element::mounted_count();
+    embed::register().unwrap();
+    embed::register().unwrap(); // registering twice is harmless
+    let before = embed::mounted_count();
     let stage = Stage::new();
     let el = document().create_element("checkout-widget").unwrap();
     el.set_attribute("price-slug", "onboarding").unwrap();
     el.set_attribute("success-url", "/ok").unwrap();
     el.set_attribute("cancel-url", "/cancel").unwrap();
     stage.0.append_child(&el).unwrap();
-    assert_eq!(element::mounted_count(), before + 1);
+    assert_eq!(embed::mounted_count(), before + 1);
     let shadow = el.shadow_root().expect("an open shadow root");
     let sheets = js_sys::Reflect::get(&shadow, &"adoptedStyleSheets".into()).unwrap();
     assert_eq!(sheets.unchecked_into::<js_sys::Array>().length(), 1, "styles adopted, not injected");
@@ -531,12 +531,12 @@ async fn custom_element_mounts_in_a_shadow_root_and_unmounts_when_removed() {
     .await;
 
     el.remove();
-    assert_eq!(element::mounted_count(), before, "removing the element unmounts it");
+    assert_eq!(embed::mounted_count(), before, "removing the element unmounts it");
     assert_eq!(shadow.child_element_count(), 0);
     stage.0.append_child(&el).unwrap();
-    assert_eq!(element::mounted_count(), before + 1, "adding it again works");
+    assert_eq!(embed::mounted_count(), before + 1, "adding it again works");
     el.remove();
-    assert_eq!(element::mounted_count(), before);
+    assert_eq!(embed::mounted_count(), before);
 }
 
 // ---------- signed-in billing (issue 3) ----------

@@ -1,5 +1,6 @@
 //! Command-line flags and their environment-variable equivalents.
 
+use crate::frame_ancestors::{parse_frame_ancestors, FrameAncestors};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,13 @@ pub struct Config {
     /// once, stored in the database and printed at start when absent.
     #[arg(long, env = "CHECKOUT_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_webhook_secret)]
     pub webhook_secret: Option<String>,
+
+    /// Who may frame the HTML pages (the CSP `frame-ancestors` sources): a
+    /// space- or comma-separated list of 'self', 'none' or http(s) origins.
+    /// The widget's overlay and inline modes frame the hosted checkout, so a
+    /// merchant on another origin lists that origin here.
+    #[arg(long, env = "CHECKOUT_FRAME_ANCESTORS", default_value = "'self'", value_parser = parse_frame_ancestors)]
+    pub frame_ancestors: FrameAncestors,
 
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
@@ -119,6 +127,7 @@ impl std::fmt::Debug for Config {
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("frame_ancestors", &self.frame_ancestors)
             .field("timing", &self.timing)
             .finish()
     }
@@ -137,15 +146,28 @@ impl Default for Config {
             public_url: None,
             webhook_urls: Vec::new(),
             webhook_secret: None,
+            frame_ancestors: FrameAncestors::default(),
             timing: Timing::default(),
         }
     }
 }
 
+/// Prefixes the server's own routes take a path parameter right after, so a
+/// server route mounted there would clash with them.
+pub const RESERVED_ROUTE_PREFIXES: &[&str] = &[
+    "/v",
+    "/checkout",
+    "/add-payment-method",
+    "/api/checkout-sessions",
+    "/api/v1/checkout-sessions",
+    "/api/v1/webhook-events",
+];
+
 /// Normalises a route prefix to a leading slash and no trailing slash.
 ///
-/// Rejects an empty prefix (the route would swallow every path) and characters
-/// that are route syntax (`{`, `}`, `*`) or not allowed in a path.
+/// Rejects an empty prefix (the route would swallow every path), characters
+/// that are route syntax (`{`, `}`, `*`) or not allowed in a path, and the
+/// [`RESERVED_ROUTE_PREFIXES`].
 pub fn parse_route_prefix(raw: &str) -> Result<String, String> {
     let trimmed = raw.trim().trim_matches('/');
     if trimmed.is_empty() {
@@ -160,7 +182,13 @@ pub fn parse_route_prefix(raw: &str) -> Result<String, String> {
     if trimmed.split('/').any(str::is_empty) {
         return Err("the route prefix must not contain `//`".into());
     }
-    Ok(format!("/{trimmed}"))
+    let prefix = format!("/{trimmed}");
+    if RESERVED_ROUTE_PREFIXES.contains(&prefix.as_str()) {
+        return Err(format!(
+            "the route prefix `{prefix}` is taken by the server's own pages and APIs"
+        ));
+    }
+    Ok(prefix)
 }
 
 /// Checks a public URL: an absolute http(s) origin with a host; returned without a trailing slash.
@@ -223,6 +251,10 @@ mod tests {
         assert!(parse_route_prefix("").is_err());
         assert!(parse_route_prefix("/api/{x}").is_err());
         assert!(parse_route_prefix("/api//x").is_err());
+        for taken in RESERVED_ROUTE_PREFIXES {
+            assert!(parse_route_prefix(taken).is_err(), "{taken}");
+        }
+        assert_eq!(parse_route_prefix("/v/billing").unwrap(), "/v/billing");
     }
 
     #[test]
@@ -311,6 +343,34 @@ mod tests {
         assert!(delays.windows(2).all(|w| w[0] <= w[1]), "never shrinks");
         // With the largest jitter the last attempt is still about 3 days out.
         assert!(days * 1.1 <= 3.1);
+    }
+
+    #[test]
+    fn frame_ancestors_flag_takes_a_list_and_defaults_to_self() {
+        let c = Config::try_parse_from(["checkout-server"]).unwrap();
+        assert_eq!(c.frame_ancestors.to_string(), "'self'");
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--frame-ancestors",
+            "'self' https://shop.example,http://localhost:3000",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.frame_ancestors.sources(),
+            ["'self'", "https://shop.example", "http://localhost:3000"]
+        );
+        for bad in [
+            "https://shop.example/pay",
+            "self",
+            "*",
+            "'none' https://a.test",
+        ] {
+            let error = Config::try_parse_from(["checkout-server", "--frame-ancestors", bad])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("--frame-ancestors"), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -125,6 +125,20 @@ pub enum ServerError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The widget build in `--dist` could not be loaded.
+    #[error("cannot load the widget build {path}: {source}")]
+    Dist {
+        /// The folder.
+        path: PathBuf,
+        /// What failed.
+        source: crate::static_files::bundle::BundleError,
+    },
+    /// `--frame-ancestors` cannot be put in a header.
+    #[error("the frame ancestors (--frame-ancestors / CHECKOUT_FRAME_ANCESTORS) cannot be sent in a header: {0}")]
+    FrameAncestors(axum::http::header::InvalidHeaderValue),
+    /// The route prefix is invalid or taken by the server's own routes.
+    #[error("invalid route prefix (--route-prefix / CHECKOUT_ROUTE_PREFIX): {0}")]
+    RoutePrefix(String),
     /// `--secret-key` was given but blank.
     #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) is blank; set a key or leave it unset to generate one")]
     EmptySecretKey,

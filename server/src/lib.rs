@@ -14,13 +14,16 @@ pub mod billing_address;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
+pub mod compression;
 pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod discount_code;
+pub mod embed;
 pub mod error;
 pub mod expiry;
 pub mod extract;
+pub mod frame_ancestors;
 pub mod hosted;
 pub mod idempotency;
 pub mod ids;
@@ -28,6 +31,7 @@ pub mod lifecycle;
 pub mod payment;
 pub mod platform;
 pub mod route;
+pub mod security_headers;
 pub mod session;
 pub mod state;
 pub mod static_files;
@@ -61,16 +65,18 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for each background task.
 const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 
-/// All routes, with the body limit and request tracing (which logs method,
-/// path and status — never bodies or headers).
+/// All routes, with the body limit, compression, the security headers and
+/// request tracing (which logs method, path and status — never bodies or
+/// headers).
 pub fn router(state: AppState) -> Router {
     let prefix = state.route_prefix.to_string();
+    let security_headers = state.security_headers.clone();
     let app_pages = static_files::APP_PATHS
         .iter()
         .fold(Router::new(), |r, path| {
             r.route(path, get(static_files::index))
         });
-    app_pages
+    let routes = app_pages
         .route(&format!("{prefix}/{{*action}}"), post(route::dispatch))
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
@@ -89,11 +95,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/webhook-events", get(webhook::log::list_events))
         .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
+        .route("/api/embed", get(embed::info))
+        .route(static_files::VERSIONED_ROUTE, get(static_files::versioned))
         .route("/healthz", get(static_files::healthz))
         .route("/checkout/{id}", get(static_files::index))
         .route("/add-payment-method/{id}", get(static_files::index))
         .fallback(static_files::fallback)
-        .method_not_allowed_fallback(static_files::method_not_allowed)
+        .method_not_allowed_fallback(static_files::method_not_allowed);
+    security_headers
+        .apply(compression::apply(routes))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(
             TraceLayer::new_for_http()
@@ -119,6 +129,8 @@ pub struct RunningServer {
     pub webhook_secret: String,
     /// Whether the webhook secret was not given (so it is worth printing).
     pub webhook_secret_generated: bool,
+    /// The build id of `--dist` as loaded at start (see [`static_files::bundle::build_id`]).
+    pub build_id: String,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     background: Vec<BackgroundTask>,
@@ -182,7 +194,18 @@ pub async fn spawn_with_processor(
     config: Config,
     payments: Arc<dyn PaymentProcessor>,
 ) -> Result<RunningServer, ServerError> {
+    // The flag is checked when parsed; a `Config` built in code is checked here.
+    let route_prefix =
+        config::parse_route_prefix(&config.route_prefix).map_err(ServerError::RoutePrefix)?;
     let catalog = Arc::new(load_catalog(config.catalog.as_deref()).await?);
+    let security_headers = security_headers::SecurityHeaders::new(&config.frame_ancestors)
+        .map_err(ServerError::FrameAncestors)?;
+    let bundle = static_files::Bundle::load_async(&config.dist)
+        .await
+        .map_err(|source| ServerError::Dist {
+            path: config.dist.clone(),
+            source,
+        })?;
     let secret_key = match config.secret_key {
         Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
         Some(key) => key,
@@ -223,9 +246,12 @@ pub async fn spawn_with_processor(
         payments,
         secret_key: Arc::from(secret_key.as_str()),
         public_url: Arc::from(public_url.as_str()),
-        route_prefix: Arc::from(config.route_prefix.as_str()),
+        route_prefix: Arc::from(route_prefix.as_str()),
         dist: Arc::new(config.dist),
+        bundle: Arc::new(bundle),
+        security_headers,
     };
+    let build_id = state.bundle.id().to_owned();
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state);
     let task = tokio::spawn(async move {
@@ -245,7 +271,7 @@ pub async fn spawn_with_processor(
         }
     };
     let sweeper = expiry::start(db.clone(), config.timing.expiry_sweep_interval);
-    tracing::info!(%addr, %public_url, webhook_endpoints = config.webhook_urls.len(), "checkout-server started");
+    tracing::info!(%addr, %public_url, %build_id, webhook_endpoints = config.webhook_urls.len(), "checkout-server started");
     Ok(RunningServer {
         addr,
         base_url,
@@ -253,6 +279,7 @@ pub async fn spawn_with_processor(
         public_url,
         webhook_secret,
         webhook_secret_generated,
+        build_id,
         stop: Some(stop),
         task,
         background: vec![sweeper, dispatcher],
@@ -262,7 +289,8 @@ pub async fn spawn_with_processor(
 }
 
 /// Runs the server until Ctrl-C or SIGTERM, printing the generated secret key
-/// (if any) and `checkout-server listening on http://ADDR` on stdout.
+/// (if any), `checkout-server listening on http://ADDR` and
+/// `embed script: {public_url}/v/{build_id}/checkout-widget.js` on stdout.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let generated_key = config.secret_key.is_none();
     let mut running = spawn(config).await?;
@@ -273,6 +301,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         println!("webhook signing secret: {}", running.webhook_secret);
     }
     println!("checkout-server listening on {}", running.base_url);
+    println!(
+        "embed script: {}",
+        static_files::versioned_url(
+            &running.public_url,
+            &running.build_id,
+            static_files::EMBED_SCRIPT
+        )
+    );
     let ended = tokio::select! {
         () = shutdown_signal() => None,
         joined = &mut running.task => Some(joined),

@@ -4,6 +4,8 @@
 use crate::catalog::Catalog;
 use crate::db::Db;
 use crate::payment::PaymentProcessor;
+use crate::security_headers::SecurityHeaders;
+use crate::static_files::Bundle;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -24,6 +26,10 @@ pub struct AppState {
     pub route_prefix: Arc<str>,
     /// The built widget's folder.
     pub dist: Arc<PathBuf>,
+    /// The build as it was at start, served under `/v/{build_id}/`.
+    pub bundle: Arc<Bundle>,
+    /// The security headers in force (`--frame-ancestors` is in the CSP).
+    pub security_headers: SecurityHeaders,
 }
 
 impl std::fmt::Debug for AppState {
@@ -32,6 +38,7 @@ impl std::fmt::Debug for AppState {
             .field("public_url", &self.public_url)
             .field("route_prefix", &self.route_prefix)
             .field("dist", &self.dist)
+            .field("build_id", &self.bundle.id())
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,8 @@
 //! `<CheckoutButton>`: one click creates a checkout session and goes to the
 //! hosted page; a second click while that runs does nothing.
 
-use crate::billing::{use_billing, CheckoutSessionParams};
+use crate::billing::{use_billing, CheckoutSessionCreated, CheckoutSessionParams};
+use crate::error::BillingError;
 use leptos::prelude::*;
 
 /// A button that starts a checkout for one price.
@@ -35,16 +36,40 @@ pub fn CheckoutButton(
     /// Extra class on the button.
     #[prop(into, optional)]
     class: Option<String>,
+    /// Handles the created session instead of redirecting to it (the embed
+    /// uses this to fire events and open overlays).
+    #[prop(optional_no_strip)]
+    on_created: Option<Callback<CheckoutSessionCreated>>,
+    /// Told about every failure (the alert below the button shows it too).
+    #[prop(optional_no_strip)]
+    on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
     let billing = use_billing();
     let create = Action::new_local(move |params: &CheckoutSessionParams| {
         let params = params.clone();
-        async move { billing.create_checkout_session(params).await }
+        async move {
+            let result = billing.create_checkout_session(params).await;
+            match &result {
+                Ok(created) => {
+                    if let Some(handler) = on_created {
+                        handler.run(created.clone());
+                    }
+                }
+                Err(e) => {
+                    if let Some(handler) = on_error {
+                        handler.run(e.clone());
+                    }
+                }
+            }
+            result
+        }
     });
     let pending = create.pending();
     let result = create.value();
-    // After success the page is navigating away: stay busy so nothing re-enables.
-    let busy = move || pending.get() || matches!(result.get(), Some(Ok(_)));
+    // After a redirect the page is navigating away: stay busy so nothing
+    // re-enables. A handler may keep the page (overlay, SPA): then re-enable.
+    let redirects = on_created.is_none();
+    let busy = move || pending.get() || (redirects && matches!(result.get(), Some(Ok(_))));
     let error = move || match result.get() {
         Some(Err(e)) => e.message(),
         _ => String::new(),
@@ -60,7 +85,7 @@ pub fn CheckoutButton(
             quantity: Some(quantity.map(|q| q.get_untracked()).unwrap_or(1)),
             success_url: success_url.clone(),
             cancel_url: cancel_url.clone(),
-            auto_redirect: true,
+            auto_redirect: redirects,
             ..Default::default()
         };
         create.dispatch_local(params);
@@ -79,6 +104,7 @@ pub fn CheckoutButton(
         <div class="cw-checkout">
             <button
                 type="button"
+                part="button"
                 class=class
                 aria-disabled=move || busy().to_string()
                 aria-busy=move || busy().to_string()
@@ -87,7 +113,7 @@ pub fn CheckoutButton(
             >
                 {text}
             </button>
-            <p class="cw-error" role="alert">{error}</p>
+            <p class="cw-error" part="error" role="alert">{error}</p>
         </div>
     }
 }

@@ -3,6 +3,8 @@
 
 use super::CheckoutButton;
 use crate::billing::params::parse_quantity;
+use crate::billing::CheckoutSessionCreated;
+use crate::error::BillingError;
 use crate::format::{checkout_call_to_action, price_interval, trial_phrase};
 use crate::money::format_money;
 use checkout_protocol::{money::line_amount, Price, Product};
@@ -33,6 +35,12 @@ pub fn PriceCard(
     /// The signed-in customer already has this price: mark it instead of selling it again.
     #[prop(optional)]
     current: bool,
+    /// Handles the created session instead of redirecting (see `CheckoutButton`).
+    #[prop(optional_no_strip)]
+    on_created: Option<Callback<CheckoutSessionCreated>>,
+    /// Told about every failure.
+    #[prop(optional_no_strip)]
+    on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
     let amount = format_money(price.unit_price, &price.currency, &locale);
     let interval = price_interval(&price);
@@ -58,7 +66,7 @@ pub fn PriceCard(
             _ => String::new(),
         };
         view! {
-            <div class="cw-quantity">
+            <div class="cw-quantity" part="quantity">
                 <label for=input_id.clone()>{format!("Quantity ({plural})")}</label>
                 <input
                     id=input_id
@@ -78,14 +86,14 @@ pub fn PriceCard(
     let aria = format!("{cta}: {title}");
     let labelled_by = heading_id.clone();
     view! {
-        <article class="cw-card" aria-labelledby=labelled_by>
-            <h3 id=heading_id class="cw-card-title">{title}</h3>
-            {product.description.clone().map(|d| view! { <p class="cw-card-description">{d}</p> })}
-            <p class="cw-card-price">
-                <span class="cw-amount">{amount}</span>
+        <article class="cw-card" part="card" aria-labelledby=labelled_by>
+            <h3 id=heading_id class="cw-card-title" part="title">{title}</h3>
+            {product.description.clone().map(|d| view! { <p class="cw-card-description" part="description">{d}</p> })}
+            <p class="cw-card-price" part="price">
+                <span class="cw-amount" part="amount">{amount}</span>
                 {interval.map(|i| view! { <span class="cw-interval">{format!(" {i}")}</span> })}
             </p>
-            {trial.map(|t| view! { <p class="cw-trial">{t}</p> })}
+            {trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
             {if current {
                 view! { <p class="cw-current">"Your current plan"</p> }.into_any()
@@ -98,6 +106,8 @@ pub fn PriceCard(
                         cancel_url=cancel_url
                         label=cta
                         aria_label=aria
+                        on_created=on_created
+                        on_error=on_error
                     />
                 }
                 .into_any()

@@ -2,7 +2,8 @@
 //! switch when a product is sold at both intervals.
 
 use super::PriceCard;
-use crate::billing::{use_billing, use_locale, BillingState};
+use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
+use crate::error::BillingError;
 use checkout_protocol::{IntervalUnit, Price, PriceType, PricingModel, Product};
 use leptos::prelude::*;
 
@@ -17,10 +18,19 @@ pub fn PricingTable(
     /// Where to go on cancel.
     #[prop(into)]
     cancel_url: String,
+    /// The interval shown first (default monthly).
+    #[prop(optional_no_strip)]
+    initial_interval: Option<IntervalUnit>,
+    /// Handles a created session instead of redirecting (see `CheckoutButton`).
+    #[prop(optional_no_strip)]
+    on_created: Option<Callback<CheckoutSessionCreated>>,
+    /// Told about every failure.
+    #[prop(optional_no_strip)]
+    on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
     let billing = use_billing();
     let locale = use_locale();
-    let interval = RwSignal::new(IntervalUnit::Month);
+    let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     move || match billing.state.get() {
         BillingState::Loading => view! {
             <div class="cw-pricing-grid" aria-busy="true" aria-label="Loading prices">
@@ -62,6 +72,8 @@ pub fn PricingTable(
                                 cancel_url=cancel_url.clone()
                                 locale=locale.clone()
                                 current=is_current
+                                on_created=on_created
+                                on_error=on_error
                             />
                         }
                     })

@@ -2,6 +2,7 @@
 //! the form, a receipt, or why it cannot be paid.
 
 mod countries;
+pub(crate) mod embedding;
 mod form;
 mod payment_form;
 mod status;
@@ -55,6 +56,9 @@ pub fn HostedCheckoutPage(
         leptos::task::spawn_local(async move { loaded.set(Some(client.session(&id).await)) });
     });
     reload.run(());
+    if embedding::is_embedded() {
+        embedding::watch_height();
+    }
     let update = Callback::new(move |s: HostedCheckoutSession| loaded.set(Some(Ok(s))));
 
     let screen = Memo::new(move |_| match &*loaded.read() {

@@ -101,6 +101,11 @@ pub fn PaymentFormView(
         async move {
             let Some(client) = client.try_get_value() else { return false };
             match client.confirm(&id, &request).await {
+                Ok(paid) if super::embedding::is_embedded() => {
+                    // The page around us redirects (or not, if its code says so).
+                    super::embedding::post_success(&id, &paid.redirect_url);
+                    true
+                }
                 Ok(paid) => match browser::navigate(&paid.redirect_url) {
                     Ok(()) => true,
                     Err(e) => {
@@ -150,7 +155,14 @@ pub fn PaymentFormView(
     let button_text = move || if busy() { "Processing…".to_owned() } else { pay_label() };
     let cancel = first.cancel_url.clone().map(|url| {
         let merchant = first.merchant_name.clone();
-        view! { <a class="co-cancel" href=url>{format!("Cancel and return to {merchant}")}</a> }
+        let (session_id, target) = (first.id.clone(), url.clone());
+        let on_click = move |ev: leptos::ev::MouseEvent| {
+            if super::embedding::is_embedded() {
+                ev.prevent_default();
+                super::embedding::post_cancel(&session_id, Some(&target));
+            }
+        };
+        view! { <a class="co-cancel" href=url on:click=on_click>{format!("Cancel and return to {merchant}")}</a> }
     });
     let brand = move || {
         let b = card::CardBrand::detect(&values.get(Field::CardNumber));

@@ -35,7 +35,14 @@ pub fn Receipt(
         format!("Thank you. {} has received your order.", session.merchant_name)
     };
     let next = session.success_redirect_url.clone().map(|url| {
-        view! { <a class="cw-button" href=url>{format!("Continue to {}", session.merchant_name)}</a> }
+        let (session_id, target) = (session.id.clone(), url.clone());
+        let on_click = move |ev: leptos::ev::MouseEvent| {
+            if super::embedding::is_embedded() {
+                ev.prevent_default();
+                super::embedding::post_success(&session_id, &target);
+            }
+        };
+        view! { <a class="cw-button" href=url on:click=on_click>{format!("Continue to {}", session.merchant_name)}</a> }
     });
     view! {
         <section class="co-status co-status-success" aria-labelledby="co-status-title">
@@ -62,7 +69,14 @@ pub fn Expired(
     session: HostedCheckoutSession,
 ) -> impl IntoView {
     let back = session.cancel_url.clone().map(|url| {
-        view! { <a class="cw-button" href=url>{format!("Return to {}", session.merchant_name)}</a> }
+        let (session_id, target) = (session.id.clone(), url.clone());
+        let on_click = move |ev: leptos::ev::MouseEvent| {
+            if super::embedding::is_embedded() {
+                ev.prevent_default();
+                super::embedding::post_cancel(&session_id, Some(&target));
+            }
+        };
+        view! { <a class="cw-button" href=url on:click=on_click>{format!("Return to {}", session.merchant_name)}</a> }
     });
     view! {
         <section class="co-status" aria-labelledby="co-status-title">

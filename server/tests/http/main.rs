@@ -1,19 +1,24 @@
 //! Integration tests: the real server over HTTP on loopback, each test with
 //! its own SQLite file in a temporary folder.
 
+mod dist;
 mod receiver;
 mod support;
 
 mod billing;
 mod billing_address;
+mod caching;
+mod compression;
 mod create_options;
 mod discounts;
+mod embed;
 mod hosted;
 mod idempotency;
 mod invoices;
 mod lifecycle;
 mod platform;
 mod route;
+mod security_headers;
 mod static_files;
 mod subscriptions;
 mod webhooks;

@@ -79,6 +79,21 @@ impl TestServer {
         }
     }
 
+    /// A server whose `dist` holds `files` (path, contents) before it starts,
+    /// so they are in the build it loads, after `adjust` changes the config.
+    pub async fn with_dist(files: &[(&str, &[u8])], adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_with(|config| {
+            write_files(&config.dist, files);
+            adjust(config);
+        })
+        .await
+    }
+
+    /// The folder the server serves the widget from.
+    pub fn dist(&self) -> PathBuf {
+        self.dir.path().join("dist")
+    }
+
     /// A server whose card processor takes `delay` per charge and counts charges.
     pub async fn start_slow(delay: Duration) -> (Self, Arc<SlowProcessor>) {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -321,6 +336,17 @@ pub fn config_in(dir: &Path) -> Config {
         dist: dir.join("dist"),
         secret_key: Some(SECRET_KEY.to_owned()),
         ..Config::default()
+    }
+}
+
+/// Writes `files` (path relative to `dir`, contents) under `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (path, contents) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder created");
+        }
+        std::fs::write(path, contents).expect("file written");
     }
 }
 

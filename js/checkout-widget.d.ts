@@ -1,0 +1,164 @@
+// Types for checkout-widget.js: the JS API, the custom elements and their events.
+// Every promise rejects with a CheckoutError (a stable `code` and a human `message`).
+
+/** A failure: `code` is stable (e.g. `price_not_found`, `invalid_url`, `network_error`, `timeout`). */
+export interface CheckoutError extends Error {
+  code: string;
+  message: string;
+}
+
+/** Page-wide defaults for every element and API call. */
+export interface ConfigureOptions {
+  /** Your server route prefix (default `/api/billing`). */
+  serverRoute?: string;
+  /** Headers sent with every call to your server route, e.g. `{ Authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>;
+  /** BCP 47 locale for amounts and dates (default: the browser's). */
+  locale?: string;
+}
+
+export interface LineItem {
+  priceId?: string;
+  priceSlug?: string;
+  quantity?: number;
+}
+
+/** What to buy: exactly one of `priceId`, `priceSlug` or `lineItems`. */
+export interface CreateCheckoutSessionParams {
+  priceId?: string;
+  priceSlug?: string;
+  /** Units (default 1). */
+  quantity?: number;
+  /** Several prices in one checkout. */
+  lineItems?: LineItem[];
+  /** Where to go after paying; `{CHECKOUT_SESSION_ID}` is replaced by the id; relative URLs resolve against the page. */
+  successUrl: string;
+  /** Where "cancel" goes. */
+  cancelUrl: string;
+  outputMetadata?: Record<string, string | number | boolean>;
+  outputName?: string;
+  /** Your own reference, returned on the session, purchase, subscription and webhooks. */
+  requestId?: string;
+  /** Prefilled and locked on the hosted page. */
+  customerEmail?: string;
+  /** Prefilled on the hosted page. */
+  discountCode?: string;
+  allowPromotionCodes?: boolean;
+  billingAddressCollection?: 'auto' | 'required';
+  trialDays?: number;
+  /** Epoch milliseconds (default: 24 hours from now). */
+  expiresAt?: number;
+  /** Go to the hosted page once created (default false). */
+  autoRedirect?: boolean;
+}
+
+export interface CreateAddPaymentMethodCheckoutSessionParams {
+  successUrl: string;
+  cancelUrl: string;
+  /** The new card becomes this subscription's default. */
+  targetSubscriptionId?: string;
+  outputMetadata?: Record<string, string | number | boolean>;
+  outputName?: string;
+  autoRedirect?: boolean;
+}
+
+/** A checkout session as Flowglad's API returns it (epoch-millisecond timestamps). */
+export interface CheckoutSession {
+  id: string;
+  type: 'product' | 'purchase' | 'add_payment_method' | 'activate_subscription' | 'invoice';
+  status: 'open' | 'pending' | 'succeeded' | 'failed' | 'expired';
+  priceId?: string | null;
+  quantity?: number | null;
+  customerId?: string | null;
+  successUrl?: string | null;
+  cancelUrl?: string | null;
+  requestId?: string;
+  expires: number;
+  createdAt: number;
+  updatedAt: number;
+  [field: string]: unknown;
+}
+
+export interface CreatedCheckoutSession {
+  id: string;
+  /** The hosted checkout page. */
+  url: string;
+  checkoutSession: CheckoutSession;
+}
+
+export type Display = 'redirect' | 'overlay' | 'inline';
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** `mount()` options: the element attributes in camelCase. */
+export interface MountOptions {
+  /** Which widget (default `checkout`). */
+  kind?: 'checkout' | 'pricing-table' | 'add-payment-method';
+  serverRoute?: string;
+  priceSlug?: string;
+  priceId?: string;
+  quantity?: number | string;
+  successUrl?: string;
+  cancelUrl?: string;
+  mode?: 'product' | 'add-payment-method';
+  targetSubscriptionId?: string;
+  display?: Display;
+  locale?: string;
+  theme?: Theme;
+  label?: string;
+  /** Pricing table: the interval shown first. */
+  interval?: 'month' | 'year';
+}
+
+export interface MountHandle {
+  /** Unmounts and frees everything; safe to call any number of times. */
+  destroy(): void;
+  /** Replaces the options and re-renders. */
+  update(options: MountOptions): void;
+}
+
+export interface OverlayResult {
+  status: 'success' | 'cancel';
+  sessionId: string;
+}
+
+export function configure(options: ConfigureOptions): void;
+export function createCheckoutSession(params: CreateCheckoutSessionParams): Promise<CreatedCheckoutSession>;
+export function createAddPaymentMethodCheckoutSession(
+  params: CreateAddPaymentMethodCheckoutSessionParams,
+): Promise<CreatedCheckoutSession>;
+/** Renders a widget into `element`'s open shadow root. */
+export function mount(element: HTMLElement, options: MountOptions): MountHandle;
+/** Creates a checkout and opens it in a modal dialog over the page; resolves when it closes. */
+export function open(params: CreateCheckoutSessionParams): Promise<OverlayResult>;
+
+/** Event details, by event name. Every event bubbles and crosses shadow roots. */
+export interface CheckoutEventMap {
+  /** Rendered with its price (or pricing model) and ready to click. */
+  'checkout-ready': CustomEvent<{ priceId?: string }>;
+  'checkout-session-created': CustomEvent<{ url: string; checkoutSession: CheckoutSession }>;
+  /** Cancelable: `preventDefault()` keeps the page (route it yourself with `detail.url`). */
+  'checkout-redirect': CustomEvent<{ url: string; reason: 'checkout' | 'success' | 'cancel'; sessionId: string }>;
+  /** Overlay and inline modes, once the payment has succeeded. */
+  'checkout-success': CustomEvent<{ sessionId: string }>;
+  /** Overlay and inline modes, once the customer has left the checkout. */
+  'checkout-cancel': CustomEvent<{ sessionId: string }>;
+  'checkout-error': CustomEvent<{ code: string; message: string }>;
+}
+
+export interface CheckoutElement extends HTMLElement {
+  addEventListener<K extends keyof CheckoutEventMap>(
+    type: K,
+    listener: (this: CheckoutElement, event: CheckoutEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'checkout-widget': CheckoutElement;
+    'checkout-pricing-table': CheckoutElement;
+    'checkout-add-payment-method': CheckoutElement;
+  }
+  interface DocumentEventMap extends CheckoutEventMap {}
+}

@@ -1,0 +1,61 @@
+//! The DOM events an embedded checkout fires on its element. They bubble and
+//! cross the shadow boundary (`composed`), and fire only on settled states.
+
+use crate::browser;
+use crate::error::BillingError;
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+
+/// The element is rendered with its price (or pricing model) and ready to click.
+pub const READY: &str = "checkout-ready";
+/// A checkout session was created; `detail.checkoutSession`, `detail.url`.
+pub const SESSION_CREATED: &str = "checkout-session-created";
+/// The browser is about to leave for `detail.url`; `preventDefault()` keeps the page.
+pub const REDIRECT: &str = "checkout-redirect";
+/// The customer paid (overlay and inline modes); `detail.sessionId`.
+pub const SUCCESS: &str = "checkout-success";
+/// The customer gave up (overlay and inline modes); `detail.sessionId`.
+pub const CANCEL: &str = "checkout-cancel";
+/// Something failed; `detail.code`, `detail.message`.
+pub const ERROR: &str = "checkout-error";
+
+/// Fires `name` with `detail` on `target`; `false` when a listener called
+/// `preventDefault()` on a cancelable event.
+pub fn emit(target: &EventTarget, name: &str, detail: &Value, cancelable: bool) -> bool {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(cancelable);
+    init.set_detail(&to_js(detail));
+    match CustomEvent::new_with_event_init_dict(name, &init) {
+        Ok(event) => target.dispatch_event(&event).unwrap_or(true),
+        Err(_) => true,
+    }
+}
+
+/// Fires `checkout-error` for `error`.
+pub fn emit_error(target: &EventTarget, error: &BillingError) {
+    emit(target, ERROR, &error_detail(error), false);
+}
+
+/// `{code, message}`: the shape of every error the embed reports.
+pub fn error_detail(error: &BillingError) -> Value {
+    json!({ "code": error.code(), "message": error.message() })
+}
+
+/// Fires the cancelable `checkout-redirect` and, unless a listener prevented
+/// it, sends the browser to `url` (http(s) only).
+pub fn redirect(target: &EventTarget, url: &str, reason: &str, session_id: &str) {
+    let detail = json!({ "url": url, "reason": reason, "sessionId": session_id });
+    if emit(target, REDIRECT, &detail, true) {
+        if let Err(e) = browser::navigate(url) {
+            emit_error(target, &e);
+        }
+    }
+}
+
+/// A JSON value as a JS value (through the browser's own `JSON.parse`).
+pub fn to_js(value: &Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
