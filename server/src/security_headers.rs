@@ -7,7 +7,11 @@
 //!   `--frame-ancestors` — and `Referrer-Policy: strict-origin-when-cross-origin`;
 //! - everything: `X-Content-Type-Options: nosniff`;
 //! - JSON without its own `Cache-Control` (the APIs): `Cache-Control: no-store`,
-//!   since billing data must not sit in caches.
+//!   since billing data must not sit in caches;
+//! - the widget's files (JS, wasm, CSS): `Access-Control-Allow-Origin: *` and
+//!   `Cross-Origin-Resource-Policy: cross-origin`, because a merchant's page on
+//!   another origin loads them as a module script (a CORS fetch). Never on HTML
+//!   or the APIs.
 
 use crate::frame_ancestors::FrameAncestors;
 use axum::http::header::{self, InvalidHeaderValue};
@@ -84,6 +88,19 @@ impl SecurityHeaders {
                     |response: &Response| {
                         is_json(response).then_some(HeaderValue::from_static(NO_STORE))
                     },
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    |response: &Response| {
+                        is_widget_asset(response).then_some(HeaderValue::from_static("*"))
+                    },
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::HeaderName::from_static("cross-origin-resource-policy"),
+                    |response: &Response| {
+                        is_widget_asset(response)
+                            .then_some(HeaderValue::from_static("cross-origin"))
+                    },
                 )),
         )
     }
@@ -103,6 +120,17 @@ fn media_type(response: &Response) -> Option<String> {
 fn is_html(response: &Response) -> bool {
     response.extensions().get::<HtmlDocument>().is_some()
         || media_type(response).is_some_and(|t| t == "text/html")
+}
+
+/// Whether the response is one of the widget's files a merchant page loads.
+fn is_widget_asset(response: &Response) -> bool {
+    response.status().is_success()
+        && media_type(response).is_some_and(|t| {
+            matches!(
+                t.as_str(),
+                "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
+            )
+        })
 }
 
 /// Whether the response is JSON.

@@ -120,3 +120,11 @@ for (const [width, height, label] of [[1280, 860, 'desktop'], [390, 844, 'phone'
     await page.screenshot({ path: state('expired'), fullPage: true });
   });
 }
+
+test('screenshot of the overlay mode on a merchant page', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/examples/overlay.html');
+  await page.locator('#lifetime').getByRole('button', { name: 'Buy now: Lifetime' }).click();
+  await expect(page.frameLocator('iframe[title="Checkout"]').getByRole('button', { name: /^Pay/ })).toBeVisible();
+  await page.screenshot({ path: shot('overlay') });
+});

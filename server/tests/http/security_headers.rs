@@ -93,6 +93,26 @@ async fn other_responses_get_nosniff_but_no_csp() {
 }
 
 #[tokio::test]
+async fn the_widget_files_load_from_other_origins_but_pages_and_apis_do_not() {
+    let srv = dist::server().await;
+    let id = srv.server.build_id.clone();
+    for path in [
+        "/checkout-widget.js".to_owned(),
+        format!("/v/{id}/checkout-widget.js"),
+        "/checkout-widget-app_bg.wasm".to_owned(),
+        "/widget.css".to_owned(),
+    ] {
+        let response = srv.client.get(srv.url(&path)).send().await.unwrap();
+        assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{path}");
+        assert_eq!(response.headers()["cross-origin-resource-policy"], "cross-origin", "{path}");
+    }
+    for path in ["/", "/checkout/cs_x", "/examples/plain.html", "/api/embed", "/api/nope", "/nope.js"] {
+        let response = srv.client.get(srv.url(path)).send().await.unwrap();
+        assert!(response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn frame_ancestors_go_into_the_csp() {
     let merchant =
         parse_frame_ancestors("'self', https://shop.example http://localhost:3000/").unwrap();
