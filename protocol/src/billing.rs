@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 /// A customer of the merchant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Platform id.
@@ -65,6 +66,7 @@ pub struct Customer {
 
 /// Where a subscription is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubscriptionStatus {
     /// In a free trial.
@@ -99,6 +101,7 @@ impl SubscriptionStatus {
 
 /// A subscription with its details (`StandardSubscriptionDetails`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     /// Platform id.
@@ -200,6 +203,7 @@ fn yes() -> bool {
 
 /// A saved payment method (`PaymentMethodClientSelectSchema`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethod {
     /// Platform id.
@@ -263,6 +267,7 @@ impl PaymentMethod {
 
 /// A purchase: what a customer bought, one-time or recurring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Purchase {
     /// Platform id.
@@ -360,6 +365,7 @@ fn one() -> u32 {
 
 /// An invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Invoice {
     /// Platform id.
@@ -425,6 +431,7 @@ pub struct Invoice {
 
 /// One line of an invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceLineItem {
     /// Platform id.
@@ -463,6 +470,7 @@ pub struct InvoiceLineItem {
 
 /// An invoice with its lines, as `customers/billing` lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceWithLineItems {
     /// The invoice.
@@ -474,6 +482,7 @@ pub struct InvoiceWithLineItems {
 
 /// `data` of `customers/billing`: everything a billing panel shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerBilling {
     /// The signed-in customer.
@@ -509,6 +518,7 @@ pub struct CustomerBilling {
 /// One page of records, in `@flowglad/node`'s list shape: `data` of the
 /// route's `payment-methods/list`, `invoices/list` and `purchases/list`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecordList<T> {
     /// The records, newest first.
@@ -544,6 +554,7 @@ pub type PurchaseList = RecordList<Purchase>;
 
 /// When a cancellation takes effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CancellationTiming {
     /// Keep access until the paid period ends.
@@ -554,6 +565,7 @@ pub enum CancellationTiming {
 
 /// The `cancellation` member of `subscriptions/cancel`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cancellation {
     /// When it takes effect.
     pub timing: CancellationTiming,
@@ -561,6 +573,7 @@ pub struct Cancellation {
 
 /// Body of `subscriptions/cancel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelSubscriptionParams {
     /// The subscription.
     pub id: String,
@@ -570,6 +583,7 @@ pub struct CancelSubscriptionParams {
 
 /// Body of `subscriptions/uncancel`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UncancelSubscriptionParams {
     /// The subscription whose scheduled cancellation is undone.
     pub id: String,
@@ -577,6 +591,7 @@ pub struct UncancelSubscriptionParams {
 
 /// `data` of `subscriptions/cancel` and `subscriptions/uncancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionResponse {
     /// The subscription after the change.
     pub subscription: Subscription,
@@ -584,6 +599,7 @@ pub struct SubscriptionResponse {
 
 /// Body of `checkout-sessions/create-add-payment-method`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAddPaymentMethodCheckoutSessionParams {
     /// Where to go after saving.
@@ -605,6 +621,7 @@ pub struct CreateAddPaymentMethodCheckoutSessionParams {
 
 /// Body of `checkout-sessions/create-activate-subscription`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateActivateSubscriptionCheckoutSessionParams {
     /// Where to go after paying.

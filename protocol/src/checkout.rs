@@ -14,6 +14,12 @@ pub const MAX_QUANTITY: u32 = 1_000_000;
 /// Exactly one of `price_id` / `price_slug`. URLs are optional on the wire
 /// only so that their absence gets a precise error instead of a parse failure.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "priceSlug": "onboarding", "quantity": 1,
+    "successUrl": "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}",
+    "cancelUrl": "https://shop.example/pricing"
+})))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateProductCheckoutSessionParams {
     /// The price's id.
@@ -65,6 +71,7 @@ pub struct CreateProductCheckoutSessionParams {
 
 /// One price of a multi-line checkout.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LineItemParams {
     /// The price's id.
@@ -80,6 +87,7 @@ pub struct LineItemParams {
 
 /// Whether the hosted page collects a billing address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BillingAddressCollection {
     /// Only when the payment method needs it.
@@ -132,6 +140,7 @@ impl CreateProductCheckoutSessionParams {
 
 /// What kind of checkout a session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutSessionType {
     /// Buy a product's price (makes a purchase or a subscription).
@@ -148,6 +157,7 @@ pub enum CheckoutSessionType {
 
 /// Where a session is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckoutSessionStatus {
     /// Waiting for the customer.
@@ -189,6 +199,7 @@ impl CheckoutSessionStatus {
 
 /// A checkout session as the platform API and the server route return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutSession {
     /// Unguessable id (`cs_…`).
@@ -271,6 +282,11 @@ pub struct CheckoutSession {
 
 /// The body of the platform API's `POST /api/v1/checkout-sessions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"checkoutSession": {
+    "type": "product", "anonymous": true, "priceSlug": "lifetime",
+    "successUrl": "https://shop.example/thanks", "cancelUrl": "https://shop.example/pricing"
+}})))]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformCreateCheckoutSession {
     /// The session to create.
@@ -281,6 +297,7 @@ pub struct PlatformCreateCheckoutSession {
 /// product-checkout superset fields of [`CreateProductCheckoutSessionParams`]
 /// are accepted too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformCheckoutSessionInput {
     /// `product`, `add_payment_method`, `activate_subscription` or `invoice`.
@@ -311,6 +328,7 @@ pub struct PlatformCheckoutSessionInput {
 
 /// The platform API's list of sessions (`GET /api/v1/checkout-sessions`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutSessionList {
     /// This page of sessions, newest first.
@@ -329,6 +347,7 @@ pub struct CheckoutSessionList {
 
 /// `data` of a successful create: the session and the hosted page to send the customer to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCheckoutSessionResponse {
     /// The new session.

@@ -11,6 +11,7 @@ use serde_json::Value;
 /// A route response as read off the wire: data, error, or (for a malformed
 /// answer) neither.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteResponse<T> {
     /// The payload on success.
     #[serde(default = "none", skip_serializing_if = "Option::is_none")]
@@ -38,6 +39,7 @@ impl<T> RouteResponse<T> {
 
 /// The `error` member of an envelope, in either of Flowglad's shapes.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable machine code (`{error: {code, json}}` shape).
     #[serde(default, skip_serializing_if = "Option::is_none")]

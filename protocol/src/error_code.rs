@@ -6,6 +6,7 @@ use std::fmt;
 /// A stable, machine-matchable error code. Serialized in `snake_case`; never
 /// renamed once published, because merchants' code matches on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body is not valid JSON or not of the expected shape.
@@ -22,6 +23,15 @@ pub enum ErrorCode {
     InvalidQuantity,
     /// A success or cancel URL is missing, malformed, or not http(s).
     InvalidUrl,
+    /// A success or cancel URL points at a host the server's redirect
+    /// allowlist does not name (nor the server's own origin).
+    RedirectHostNotAllowed,
+    /// A checkout has more line items than the server accepts.
+    TooManyLineItems,
+    /// `outputMetadata` has too many keys or is too large.
+    InvalidMetadata,
+    /// A text field is longer than the server accepts; the message names it.
+    FieldTooLong,
     /// The email address is missing or malformed.
     InvalidEmail,
     /// The card number is malformed or fails the Luhn check.
@@ -76,6 +86,11 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The platform API key is missing or wrong.
     Unauthorized,
+    /// A cross-origin request came from an origin the server does not allow.
+    OriginNotAllowed,
+    /// Too many payment attempts for this checkout or from this address;
+    /// the `Retry-After` header says when to try again.
+    RateLimited,
     /// The action or path does not exist.
     NotFound,
     /// Something failed on the server; the request may be retried.
@@ -92,6 +107,10 @@ impl ErrorCode {
         Self::PriceNotFound,
         Self::InvalidQuantity,
         Self::InvalidUrl,
+        Self::RedirectHostNotAllowed,
+        Self::TooManyLineItems,
+        Self::InvalidMetadata,
+        Self::FieldTooLong,
         Self::InvalidEmail,
         Self::CardInvalidNumber,
         Self::CardInvalidExpiry,
@@ -118,6 +137,8 @@ impl ErrorCode {
         Self::IdempotencyKeyInvalid,
         Self::IdempotencyKeyReused,
         Self::Unauthorized,
+        Self::OriginNotAllowed,
+        Self::RateLimited,
         Self::NotFound,
         Self::Internal,
     ];
@@ -132,6 +153,10 @@ impl ErrorCode {
             Self::PriceNotFound => "price_not_found",
             Self::InvalidQuantity => "invalid_quantity",
             Self::InvalidUrl => "invalid_url",
+            Self::RedirectHostNotAllowed => "redirect_host_not_allowed",
+            Self::TooManyLineItems => "too_many_line_items",
+            Self::InvalidMetadata => "invalid_metadata",
+            Self::FieldTooLong => "field_too_long",
             Self::InvalidEmail => "invalid_email",
             Self::CardInvalidNumber => "card_invalid_number",
             Self::CardInvalidExpiry => "card_invalid_expiry",
@@ -158,6 +183,8 @@ impl ErrorCode {
             Self::IdempotencyKeyInvalid => "idempotency_key_invalid",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Unauthorized => "unauthorized",
+            Self::OriginNotAllowed => "origin_not_allowed",
+            Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::Internal => "internal",
         }
@@ -171,6 +198,10 @@ impl ErrorCode {
             | Self::PriceAmbiguous
             | Self::InvalidQuantity
             | Self::InvalidUrl
+            | Self::RedirectHostNotAllowed
+            | Self::TooManyLineItems
+            | Self::InvalidMetadata
+            | Self::FieldTooLong
             | Self::InvalidEmail
             | Self::CardInvalidNumber
             | Self::CardInvalidExpiry
@@ -196,6 +227,8 @@ impl ErrorCode {
             | Self::InvoiceNotOpen
             | Self::IdempotencyKeyReused => 409,
             Self::PayloadTooLarge => 413,
+            Self::OriginNotAllowed => 403,
+            Self::RateLimited => 429,
             Self::CheckoutSessionExpired => 410,
             Self::Internal => 500,
         }
@@ -236,7 +269,7 @@ mod tests {
             let s = code.as_str();
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
         }
-        assert_eq!(seen.len(), 35, "ALL lists every variant");
+        assert_eq!(seen.len(), 41, "ALL lists every variant");
     }
 
     #[test]
@@ -269,6 +302,24 @@ mod tests {
             (ErrorCode::InvoiceNotFound, "invoice_not_found", 404),
             (ErrorCode::InvoiceNotOpen, "invoice_not_open", 409),
             (ErrorCode::WebhookEventNotFound, "webhook_event_not_found", 404),
+        ];
+        for (code, wire, status) in cases {
+            assert_eq!(code.as_str(), wire);
+            assert_eq!(code.http_status(), status, "{code}");
+            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn hardening_codes_have_their_statuses() {
+        let cases = [
+            (ErrorCode::RedirectHostNotAllowed, "redirect_host_not_allowed", 400),
+            (ErrorCode::TooManyLineItems, "too_many_line_items", 400),
+            (ErrorCode::InvalidMetadata, "invalid_metadata", 400),
+            (ErrorCode::FieldTooLong, "field_too_long", 400),
+            (ErrorCode::OriginNotAllowed, "origin_not_allowed", 403),
+            (ErrorCode::RateLimited, "rate_limited", 429),
+            (ErrorCode::PayloadTooLarge, "payload_too_large", 413),
         ];
         for (code, wire, status) in cases {
             assert_eq!(code.as_str(), wire);

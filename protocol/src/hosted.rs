@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A session as the hosted page renders it, with amounts already totalled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HostedCheckoutSession {
     /// Session id.
@@ -68,6 +69,7 @@ pub struct HostedCheckoutSession {
 
 /// One line of the order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HostedLineItem {
     /// Product name.
@@ -93,6 +95,7 @@ pub struct HostedLineItem {
 
 /// A subscription's charge after the first payment or trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecurringCharge {
     /// Amount per period, minor units.
@@ -105,6 +108,7 @@ pub struct RecurringCharge {
 
 /// Card data as typed by the customer. Sent once to confirm; never stored whole.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CardDetails {
     /// The card number, spaces allowed.
@@ -133,6 +137,11 @@ impl std::fmt::Debug for CardDetails {
 
 /// Body of `POST /api/checkout-sessions/{id}/confirm`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "email": "buyer@example.com",
+    "card": {"number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "123"}
+})))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmPaymentRequest {
     /// Receipt email (ignored when the session has a locked email).
@@ -147,6 +156,7 @@ pub struct ConfirmPaymentRequest {
 /// A postal billing address as the hosted page collects it (Flowglad's
 /// `billingAddress.address` field names).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillingAddress {
     /// Name on the address.
     #[serde(default)]
@@ -232,6 +242,7 @@ impl BillingAddress {
 /// Body of `POST /api/checkout-sessions/{id}/discount`: apply a code, or
 /// remove the applied one with `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplyDiscountRequest {
     /// The code as typed (matched case-insensitively); `None` removes it.
     pub code: Option<String>,
@@ -239,6 +250,7 @@ pub struct ApplyDiscountRequest {
 
 /// The stored, safe summary of a card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CardSummary {
     /// Brand, e.g. `visa`.
@@ -253,6 +265,7 @@ pub struct CardSummary {
 
 /// `data` of a successful confirm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmPaymentResponse {
     /// The session after payment.

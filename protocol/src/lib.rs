@@ -17,6 +17,9 @@ pub mod pricing;
 pub mod redirect;
 pub mod webhook;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;
+
 pub use billing::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, Customer, CustomerBilling, Invoice, InvoiceLineItem,

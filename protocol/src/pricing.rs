@@ -9,6 +9,7 @@ use serde_json::Value;
 
 /// How a price charges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriceType {
     /// Charged once.
@@ -21,6 +22,7 @@ pub enum PriceType {
 
 /// The unit of a subscription's billing interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IntervalUnit {
     /// Days.
@@ -35,6 +37,7 @@ pub enum IntervalUnit {
 
 /// A price of a product. Amounts are integer minor units of `currency`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Price {
     /// Unique id.
@@ -103,6 +106,7 @@ impl Price {
 
 /// A product with its prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     /// Unique id.
@@ -161,10 +165,21 @@ impl Product {
     pub fn has_adjustable_quantity(&self) -> bool {
         self.singular_quantity_label.is_some()
     }
+
+    /// The price a pricing table shows for `interval`: the subscription at
+    /// that interval, else the default (or first) active price.
+    pub fn price_for_interval(&self, interval: IntervalUnit) -> Option<&Price> {
+        let active = || self.prices.iter().filter(|p| p.active);
+        active()
+            .find(|p| p.price_type == PriceType::Subscription && p.interval_unit == Some(interval))
+            .or_else(|| active().find(|p| p.is_default))
+            .or_else(|| active().next())
+    }
 }
 
 /// A pricing model: the merchant's catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PricingModel {
     /// Unique id.
@@ -214,6 +229,22 @@ impl PricingModel {
         self.products.iter().find(|p| p.slug.as_deref() == Some(slug))
     }
 
+    /// The intervals at which some product is sold more than once (month and
+    /// year, say), shortest first: the choices of a pricing table's switch.
+    pub fn switchable_intervals(&self) -> Vec<IntervalUnit> {
+        let sold_twice = |unit: IntervalUnit| {
+            self.products.iter().filter(|p| p.active).any(|product| {
+                let units = || product.prices.iter().filter(|p| p.active).filter_map(|p| p.interval_unit);
+                units().count() > 1 && units().any(|u| u == unit)
+            })
+        };
+        // Four units in their natural order: no sort needed (or shipped).
+        [IntervalUnit::Day, IntervalUnit::Week, IntervalUnit::Month, IntervalUnit::Year]
+            .into_iter()
+            .filter(|u| sold_twice(*u))
+            .collect()
+    }
+
     /// Every active price with its product.
     pub fn prices(&self) -> impl Iterator<Item = (&Product, &Price)> {
         self.products
@@ -225,6 +256,7 @@ impl PricingModel {
 
 /// The `data` of `pricing-models/retrieve`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PricingModelResponse {
     /// The pricing model.
@@ -273,6 +305,28 @@ mod tests {
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["imageURL"], "https://x/y.png");
         assert_eq!(v["singularQuantityLabel"], Value::Null);
+    }
+
+    #[test]
+    fn pricing_tables_switch_between_intervals_sold_twice() {
+        let model: PricingModel = serde_json::from_value(serde_json::json!({
+            "id": "pm",
+            "products": [
+                {"id": "pro", "name": "Pro", "prices": [
+                    {"id": "m", "type": "subscription", "unitPrice": 1200, "currency": "USD", "intervalUnit": "month", "isDefault": true},
+                    {"id": "y", "type": "subscription", "unitPrice": 12000, "currency": "USD", "intervalUnit": "year"}]},
+                {"id": "life", "name": "Lifetime", "prices": [
+                    {"id": "l", "type": "single_payment", "unitPrice": 19900, "currency": "USD"}]},
+                {"id": "team", "name": "Team", "prices": [
+                    {"id": "t", "type": "subscription", "unitPrice": 5000, "currency": "USD", "intervalUnit": "week"}]}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(model.switchable_intervals(), vec![IntervalUnit::Month, IntervalUnit::Year]);
+        assert_eq!(model.products[0].price_for_interval(IntervalUnit::Month).unwrap().id, "m");
+        assert_eq!(model.products[0].price_for_interval(IntervalUnit::Year).unwrap().id, "y");
+        assert_eq!(model.products[1].price_for_interval(IntervalUnit::Year).unwrap().id, "l");
+        assert_eq!(model.products[2].price_for_interval(IntervalUnit::Year).unwrap().id, "t");
     }
 
     #[test]

@@ -32,11 +32,7 @@ pub fn check(
         ("postal_code", Some(address.postal_code.as_str())),
         ("country", Some(address.country.as_str())),
     ] {
-        if value.is_some_and(|v| v.chars().count() > MAX_FIELD_CHARS) {
-            return Err(ApiError::invalid_request(format!(
-                "billingAddress.{field} must be at most {MAX_FIELD_CHARS} characters."
-            )));
-        }
+        crate::validation::max_chars(&format!("billingAddress.{field}"), value, MAX_FIELD_CHARS)?;
     }
     if address.missing_fields().is_empty() {
         Ok(Some(address))
@@ -145,7 +141,7 @@ mod tests {
         };
         assert_eq!(
             check(None, Some(&long)).unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::FieldTooLong
         );
     }
 }

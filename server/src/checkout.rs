@@ -94,6 +94,10 @@ fn find_price<'c>(
 ) -> Result<(&'c Product, &'c Price), ApiError> {
     let model = &catalog.pricing_model;
     match price {
+        PriceRef::Id(id) => validation::id_field(&format!("{at}priceId"), Some(id))?,
+        PriceRef::Slug(slug) => validation::id_field(&format!("{at}priceSlug"), Some(slug))?,
+    }
+    match price {
         PriceRef::Id(id) => model.price_by_id(id).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::PriceNotFound,
@@ -193,9 +197,13 @@ fn line_items(
         ));
     }
     if lines.len() > MAX_LINE_ITEMS {
-        return Err(ApiError::invalid_request(format!(
-            "A checkout can have at most {MAX_LINE_ITEMS} line items."
-        )));
+        return Err(ApiError::new(
+            ErrorCode::TooManyLineItems,
+            format!(
+                "A checkout can have at most {MAX_LINE_ITEMS} line items; this one has {}.",
+                lines.len()
+            ),
+        ));
     }
     let mut items: Vec<SoldItem> = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
@@ -242,6 +250,7 @@ pub fn product_session(
     )?;
     let request_id = validation::request_id(params.request_id)?;
     let given_email = validation::customer_email(params.customer_email.as_deref())?;
+    validation::id_field("discountCode", params.discount_code.as_deref())?;
     let discount = match params
         .discount_code
         .as_deref()
@@ -458,13 +467,42 @@ pub async fn replay(
     }
 }
 
-/// Stores a new session; under an idempotency key another request may have
-/// stored one first, and then that one is the answer (or a 409).
+/// 400 `redirect_host_not_allowed` when the server restricts redirect
+/// hosts (`--redirect-hosts`) and a URL of `session` points at another one
+/// (the server's own origin is always allowed).
+pub fn check_redirect_hosts(state: &AppState, session: &StoredSession) -> Result<(), ApiError> {
+    if !state.redirect_hosts.is_restricted() {
+        return Ok(());
+    }
+    let own = url::Url::parse(&state.public_url)
+        .map(|u| u.origin())
+        .map_err(|e| ApiError::internal("the public URL does not parse", e))?;
+    for (field, value) in [
+        ("successUrl", session.success_url.as_deref()),
+        ("cancelUrl", session.cancel_url.as_deref()),
+    ] {
+        let Some(value) = value else { continue };
+        let (_, url) = validation::parse_redirect_url(field, Some(value))?;
+        if !state.redirect_hosts.allows(&url, &own) {
+            let host: String = url.host_str().unwrap_or_default().chars().take(100).collect();
+            return Err(ApiError::new(
+                ErrorCode::RedirectHostNotAllowed,
+                format!("{field} points at {host}, which is not one of the hosts this server redirects to."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Stores a new session after [`check_redirect_hosts`]; under an
+/// idempotency key another request may have stored one first, and then
+/// that one is the answer (or a 409).
 pub async fn store(
     state: &AppState,
     session: StoredSession,
     claim: Option<IdempotencyClaim>,
 ) -> Result<StoredSession, ApiError> {
+    check_redirect_hosts(state, &session)?;
     match state
         .db
         .create_session(session, claim, clock::now_ms())
@@ -570,7 +608,15 @@ mod tests {
             ErrorCode::InvalidRequest
         );
         let many: Vec<Value> = (0..101).map(|_| json!({"priceSlug": "lifetime"})).collect();
-        assert_eq!(code(json!({"lineItems": many})), ErrorCode::InvalidRequest);
+        assert_eq!(code(json!({"lineItems": many})), ErrorCode::TooManyLineItems);
+        let huge: Vec<Value> = (0..10_000).map(|_| json!({"priceSlug": "lifetime"})).collect();
+        assert_eq!(code(json!({"lineItems": huge})), ErrorCode::TooManyLineItems);
+        assert_eq!(code(json!({"priceSlug": "x".repeat(256)})), ErrorCode::FieldTooLong);
+        assert_eq!(
+            code(json!({"lineItems": [{"priceId": "x".repeat(256)}]})),
+            ErrorCode::FieldTooLong
+        );
+        assert_eq!(code(json!({"priceSlug": "lifetime", "quantity": 1e12})), ErrorCode::InvalidQuantity);
         let hundred: Vec<Value> = (0..100).map(|_| json!({"priceSlug": "lifetime"})).collect();
         assert!(product_session(
             params(json!({"lineItems": hundred})),
@@ -652,7 +698,7 @@ mod tests {
         );
         assert_eq!(
             code(json!({"priceSlug": "lifetime", "requestId": "r".repeat(201)})),
-            ErrorCode::InvalidRequest
+            ErrorCode::FieldTooLong
         );
         assert_eq!(
             code(json!({"priceSlug": "lifetime", "customerEmail": "nope"})),

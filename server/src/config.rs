@@ -1,6 +1,10 @@
 //! Command-line flags and their environment-variable equivalents.
 
+use crate::cors::{parse_allowed_origins, AllowedOrigins};
 use crate::frame_ancestors::{parse_frame_ancestors, FrameAncestors};
+use crate::rate_limit::Rate;
+use crate::redirect_hosts::{parse_redirect_hosts, RedirectHosts};
+use axum::http::HeaderName;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -67,6 +71,40 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_FRAME_ANCESTORS", default_value = "'self'", value_parser = parse_frame_ancestors)]
     pub frame_ancestors: FrameAncestors,
 
+    /// The only hosts success and cancel URLs may point at (comma- or
+    /// space-separated; `*.shop.example` for its subdomains), besides this
+    /// server's own origin. Any host when absent.
+    #[arg(long, env = "CHECKOUT_REDIRECT_HOSTS", default_value = "", hide_default_value = true, value_parser = parse_redirect_hosts)]
+    pub redirect_hosts: RedirectHosts,
+
+    /// Origins whose pages may call the server route from the browser
+    /// (CORS; comma- or space-separated http(s) origins). Same-origin only
+    /// when absent.
+    #[arg(long, env = "CHECKOUT_ALLOWED_ORIGINS", default_value = "", hide_default_value = true, value_parser = parse_allowed_origins)]
+    pub allowed_origins: AllowedOrigins,
+
+    /// Payment attempts (hosted-page confirms) allowed per checkout session:
+    /// N/PERIOD, a burst of N refilling over PERIOD, or `off`.
+    #[arg(long, env = "CHECKOUT_PAYMENT_ATTEMPTS_PER_SESSION", default_value = Rate::PER_SESSION_DEFAULT)]
+    pub payment_attempts_per_session: Rate,
+
+    /// Payment attempts allowed per client address (IPv6: per /64), as
+    /// N/PERIOD or `off`. Loopback clients are not limited per address.
+    #[arg(long, env = "CHECKOUT_PAYMENT_ATTEMPTS_PER_CLIENT", default_value = Rate::PER_CLIENT_DEFAULT)]
+    pub payment_attempts_per_client: Rate,
+
+    /// A header a trusted reverse proxy puts the client address in (e.g.
+    /// X-Forwarded-For: its last entry is used). Without it the TCP peer is
+    /// the client; set it only behind a proxy that overwrites the header.
+    #[arg(long, env = "CHECKOUT_CLIENT_IP_HEADER", value_parser = parse_header_name)]
+    pub client_ip_header: Option<HeaderName>,
+
+    /// How long a charge may take before it is abandoned (e.g. 60s, 2m). A
+    /// session left `pending` for twice this long — by a crash mid-payment —
+    /// is reopened so the customer can pay again.
+    #[arg(long, env = "CHECKOUT_PAYMENT_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub payment_timeout: Duration,
+
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
     pub timing: Timing,
@@ -128,6 +166,12 @@ impl std::fmt::Debug for Config {
                 &self.webhook_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("frame_ancestors", &self.frame_ancestors)
+            .field("redirect_hosts", &self.redirect_hosts)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("payment_attempts_per_session", &self.payment_attempts_per_session)
+            .field("payment_attempts_per_client", &self.payment_attempts_per_client)
+            .field("client_ip_header", &self.client_ip_header)
+            .field("payment_timeout", &self.payment_timeout)
             .field("timing", &self.timing)
             .finish()
     }
@@ -147,6 +191,12 @@ impl Default for Config {
             webhook_urls: Vec::new(),
             webhook_secret: None,
             frame_ancestors: FrameAncestors::default(),
+            redirect_hosts: RedirectHosts::default(),
+            allowed_origins: AllowedOrigins::default(),
+            payment_attempts_per_session: Rate::PER_SESSION_DEFAULT.parse().unwrap_or(Rate::Off),
+            payment_attempts_per_client: Rate::PER_CLIENT_DEFAULT.parse().unwrap_or(Rate::Off),
+            client_ip_header: None,
+            payment_timeout: DEFAULT_PAYMENT_TIMEOUT,
             timing: Timing::default(),
         }
     }
@@ -224,6 +274,48 @@ pub fn parse_webhook_url(raw: &str) -> Result<String, String> {
         return Err(format!("`{raw}` has no host"));
     }
     Ok(raw.to_owned())
+}
+
+/// The default `--payment-timeout`.
+pub const DEFAULT_PAYMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Parses a duration written as a whole number and a unit: `250ms`, `30s`,
+/// `10m`, `1h` (a bare number is seconds).
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{raw}` is not a duration; write e.g. 500ms, 30s, 10m or 1h"))?;
+    let unit_ms: u64 = match unit.trim() {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        other => return Err(format!("unknown time unit `{other}` in `{raw}`; use ms, s, m or h")),
+    };
+    n.checked_mul(unit_ms)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("`{raw}` is too long"))
+}
+
+/// A duration in the largest unit that divides it (`10m`, `90s`, `250ms`).
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        0 => "0s".to_owned(),
+        _ if ms.is_multiple_of(3_600_000) => format!("{}h", ms / 3_600_000),
+        _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
+        _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
+        _ => format!("{ms}ms"),
+    }
+}
+
+/// Checks a header name for `--client-ip-header`.
+pub fn parse_header_name(raw: &str) -> Result<HeaderName, String> {
+    HeaderName::from_bytes(raw.trim().as_bytes())
+        .map_err(|_| format!("`{raw}` is not a header name, e.g. X-Forwarded-For"))
 }
 
 /// Checks a webhook signing secret: `whsec_` (optional) and base64 of 24 to 64 bytes.
@@ -370,6 +462,63 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(error.contains("--frame-ancestors"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn hardening_flags_parse_with_their_defaults() {
+        let c = Config::try_parse_from(["checkout-server"]).unwrap();
+        assert!(!c.redirect_hosts.is_restricted());
+        assert!(c.allowed_origins.origins().is_empty());
+        assert_eq!(c.payment_attempts_per_session.to_string(), "10/10m");
+        assert_eq!(c.payment_attempts_per_client.to_string(), "30/10m");
+        assert_eq!(c.client_ip_header, None);
+        assert_eq!(c.payment_timeout, DEFAULT_PAYMENT_TIMEOUT);
+        assert_eq!(c, Config { addr: c.addr, ..Config::default() });
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--redirect-hosts",
+            "a.example,b.example",
+            "--allowed-origins",
+            "https://shop.example http://localhost:3000",
+            "--payment-attempts-per-session",
+            "3/1m",
+            "--payment-attempts-per-client",
+            "off",
+            "--client-ip-header",
+            "X-Forwarded-For",
+            "--payment-timeout",
+            "5s",
+        ])
+        .unwrap();
+        assert_eq!(c.redirect_hosts.to_string(), "a.example,b.example");
+        assert_eq!(c.allowed_origins.to_string(), "https://shop.example,http://localhost:3000");
+        assert_eq!(c.payment_attempts_per_session.to_string(), "3/1m");
+        assert_eq!(c.payment_attempts_per_client, Rate::Off);
+        assert_eq!(c.client_ip_header.as_ref().map(HeaderName::as_str), Some("x-forwarded-for"));
+        assert_eq!(c.payment_timeout, Duration::from_secs(5));
+        for (flag, bad) in [
+            ("--redirect-hosts", "https://a.example"),
+            ("--allowed-origins", "*"),
+            ("--payment-attempts-per-session", "lots"),
+            ("--client-ip-header", "bad header"),
+            ("--payment-timeout", "soon"),
+        ] {
+            assert!(Config::try_parse_from(["checkout-server", flag, bad]).is_err(), "{flag} {bad}");
+        }
+    }
+
+    #[test]
+    fn durations_parse_and_print() {
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
+        assert_eq!(parse_duration("1h").unwrap(), Duration::from_secs(3600));
+        for bad in ["", "m", "1.5s", "-1s", "1d", "99999999999999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        for d in ["250ms", "90s", "10m", "2h"] {
+            assert_eq!(format_duration(parse_duration(d).unwrap()), d);
         }
     }
 

@@ -25,6 +25,10 @@ pub const NOT_ALLOWED_MESSAGE: &str = "This checkout does not take discount code
 /// retired codes and expired ones are 400 `discount_code_invalid`; a session
 /// that takes no codes is 400 `promotion_codes_not_allowed`; a paid or
 /// expired one 409 / 410.
+#[utoipa::path(post, path = "/api/checkout-sessions/{id}/discount", tag = "hosted page", operation_id = "hostedSessionDiscount",
+    params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
+    request_body = ApplyDiscountRequest,
+    responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn apply(
     State(state): State<AppState>,
     PathParam(id): PathParam,
@@ -48,6 +52,7 @@ pub async fn apply(
         ));
     }
     let request: ApplyDiscountRequest = body.json()?;
+    crate::validation::id_field("code", request.code.as_deref())?;
     let discount = match request
         .code
         .as_deref()

@@ -2,7 +2,7 @@
 //! Flowglad's error envelope), and [`ServerError`], what can stop the server
 //! from starting.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use checkout_protocol::{ErrorBody, ErrorCode};
@@ -20,6 +20,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// What went wrong, for a person.
     pub message: String,
+    /// For 429 `rate_limited`: seconds until a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,6 +30,15 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A 429 `rate_limited` answered with `Retry-After: retry_after_secs`.
+    pub fn rate_limited(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after_secs),
+            ..Self::new(ErrorCode::RateLimited, message)
         }
     }
 
@@ -61,28 +72,43 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// The body of every error answer: `{error: {code, message, json: {message}}}`
+/// for Flowglad's route clients, plus a top-level `message`, which
+/// `@flowglad/node` puts in the text of the errors it throws.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    /// The error, in both of Flowglad's shapes.
+    pub error: ErrorBody,
+    /// The human message again.
+    pub message: String,
+}
+
 /// Tells Stainless-generated SDKs such as `@flowglad/node` whether to retry
 /// (they retry 409s by default; ours are final answers).
 pub const SHOULD_RETRY_HEADER: &str = "x-should-retry";
 
 impl IntoResponse for ApiError {
     /// The error envelope with the code's status; client errors (4xx) also
-    /// say `x-should-retry: false`, since repeating them cannot succeed.
+    /// say `x-should-retry: false`, since repeating them cannot succeed —
+    /// except a 429, which says when it can (`Retry-After`).
     fn into_response(self) -> Response {
         let status = self.status();
-        // `{error: {code, message, json: {message}}}` for Flowglad's route
-        // clients, plus a top-level `message`, which @flowglad/node puts in
-        // the text of the errors it throws.
-        let body = serde_json::json!({
-            "error": ErrorBody::new(self.code, self.message.clone()),
-            "message": self.message,
-        });
+        let body = ErrorResponse {
+            error: ErrorBody::new(self.code, self.message.clone()),
+            message: self.message,
+        };
         let mut response = (status, Json(body)).into_response();
-        if status.is_client_error() {
-            response.headers_mut().insert(
-                SHOULD_RETRY_HEADER,
-                axum::http::HeaderValue::from_static("false"),
-            );
+        let headers = response.headers_mut();
+        if self.code == ErrorCode::PayloadTooLarge {
+            // The rest of the body is unread on the wire, so the server
+            // closes the connection; saying so keeps a client from reusing
+            // it for its next request (which would then fail).
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        } else if status.is_client_error() {
+            headers.insert(SHOULD_RETRY_HEADER, HeaderValue::from_static("false"));
         }
         response
     }
@@ -148,6 +174,9 @@ pub enum ServerError {
     /// The webhook dispatcher could not start (bad secret, no HTTP client).
     #[error(transparent)]
     Webhooks(#[from] crate::webhook::dispatcher::DispatcherError),
+    /// The OpenAPI document could not be rendered.
+    #[error("cannot render the OpenAPI document: {0}")]
+    OpenApi(serde_json::Error),
     /// The HTTP server failed while running.
     #[error("server failed: {0}")]
     Serve(std::io::Error),
@@ -165,5 +194,15 @@ mod tests {
         let internal = ApiError::new(ErrorCode::Internal, INTERNAL_MESSAGE).into_response();
         assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(internal.headers().get(SHOULD_RETRY_HEADER).is_none());
+    }
+
+    #[test]
+    fn a_rate_limit_says_when_to_retry() {
+        let limited = ApiError::rate_limited("slow down", 42).into_response();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.headers()[header::RETRY_AFTER], "42");
+        assert!(limited.headers().get(SHOULD_RETRY_HEADER).is_none());
+        let too_large = ApiError::new(ErrorCode::PayloadTooLarge, "x").into_response();
+        assert_eq!(too_large.headers()[header::CONNECTION], "close");
     }
 }

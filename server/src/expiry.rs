@@ -1,19 +1,36 @@
-//! The background sweep that expires open sessions past their expiry, so
-//! `checkout.session.expired` goes out even for a session nobody reads
-//! again (reads expire a due session too; whichever comes first records the
-//! one event).
+//! The background sweep over sessions whose time is up:
+//!
+//! - open sessions past their expiry are expired, so
+//!   `checkout.session.expired` goes out even for a session nobody reads
+//!   again (reads expire a due session too; whichever comes first records
+//!   the one event);
+//! - sessions left `pending` longer than twice the payment timeout are
+//!   reopened. A charge never runs longer than the timeout (it is abandoned
+//!   then), so such a session was being paid by a process that died — a
+//!   crash, a kill — and without this its customer could never pay again.
+//!   The margin of a second timeout covers the database write after a slow
+//!   charge. The first sweep runs at start, so a restart after a crash
+//!   reopens what it can at once.
 
 use crate::background::{BackgroundTask, StopSignal};
 use crate::clock;
 use crate::db::{Db, DbError};
 use std::time::Duration;
 
-/// Starts sweeping every `interval`.
-pub fn start(db: Db, interval: Duration) -> BackgroundTask {
-    BackgroundTask::spawn("expiry sweep", move |stop| run(db, interval, stop))
+/// Starts sweeping every `interval`; payments are stale after twice `payment_timeout`.
+pub fn start(db: Db, interval: Duration, payment_timeout: Duration) -> BackgroundTask {
+    BackgroundTask::spawn("expiry sweep", move |stop| {
+        run(db, interval, payment_timeout, stop)
+    })
 }
 
-async fn run(db: Db, interval: Duration, mut stop: StopSignal) {
+/// How long after its claim a `pending` session counts as abandoned.
+pub fn stale_after(payment_timeout: Duration) -> Duration {
+    payment_timeout.saturating_mul(2)
+}
+
+async fn run(db: Db, interval: Duration, payment_timeout: Duration, mut stop: StopSignal) {
+    let stale_ms = i64::try_from(stale_after(payment_timeout).as_millis()).unwrap_or(i64::MAX);
     let mut tick = tokio::time::interval(interval.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -21,11 +38,25 @@ async fn run(db: Db, interval: Duration, mut stop: StopSignal) {
             () = stop.stopped() => break,
             _ = tick.tick() => {}
         }
-        match db.expire_due_sessions(clock::now_ms()).await {
+        let now = clock::now_ms();
+        match db.expire_due_sessions(now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "expired checkout sessions past their expiry"),
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "expiry sweep failed"),
+        }
+        match db
+            .reopen_stale_payments(now.saturating_sub(stale_ms), now)
+            .await
+        {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => tracing::warn!(
+                reopened = ids.len(),
+                sessions = ?ids,
+                "reopened checkout sessions whose payment was interrupted (the server stopped mid-payment)"
+            ),
+            Err(DbError::Closed) => break,
+            Err(e) => tracing::error!(error = %e, "reopening interrupted payments failed"),
         }
     }
 }

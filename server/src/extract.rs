@@ -13,6 +13,17 @@ use serde::de::DeserializeOwned;
 /// The largest request body accepted: 256 KiB.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// The 413 `payload_too_large` for a body over [`MAX_BODY_BYTES`].
+pub fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!(
+            "The request body is larger than {} KiB.",
+            MAX_BODY_BYTES / 1024
+        ),
+    )
+}
+
 /// A request body read whole (up to [`MAX_BODY_BYTES`]), with its headers.
 ///
 /// Too large → 413 `payload_too_large`; unreadable → 400 `invalid_request`.
@@ -31,13 +42,7 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
         let headers = req.headers().clone();
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!(
-                        "The request body is larger than {} KiB.",
-                        MAX_BODY_BYTES / 1024
-                    ),
-                )
+                too_large()
             } else {
                 ApiError::invalid_request("The request body could not be read.")
             }
@@ -70,6 +75,25 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .await
             .map_err(|_| ApiError::not_found("No such API endpoint."))?;
         Ok(Self(value))
+    }
+}
+
+/// The TCP peer of the request, when the server was started with connect
+/// info (always, through [`crate::spawn`]); `None` for a router driven
+/// directly, as some tests do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientPeer(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientPeer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0),
+        ))
     }
 }
 

@@ -6,8 +6,9 @@ use crate::db::{
     Activation, CardForSubscriptions, Claim, Completion, CustomerCompletion, PaymentFailure,
 };
 use crate::error::ApiError;
-use crate::extract::{PathParam, RawBody};
+use crate::extract::{ClientPeer, PathParam, RawBody};
 use crate::payment::{ChargeError, ValidatedCard};
+use crate::rate_limit::Refused;
 use crate::session::{PaidCard, SoldItem, StoredSession, Totals};
 use crate::state::AppState;
 use crate::subscription::StoredSubscription;
@@ -22,6 +23,9 @@ use checkout_protocol::{
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
+#[utoipa::path(get, path = "/api/checkout-sessions/{id}", tag = "hosted page", operation_id = "hostedSessionGet",
+    params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
+    responses((status = 200, description = "`{data}`: the session as the page shows it", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn get_session(
     State(state): State<AppState>,
     PathParam(id): PathParam,
@@ -35,11 +39,26 @@ pub async fn get_session(
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
-/// billing address (when the session collects one) and the card, claims the
-/// session, charges, and records the result.
+/// billing address (when the session collects one) and the card, counts
+/// the attempt against the client's and the session's rate limits (429
+/// `rate_limited` with `Retry-After` past them), claims the session,
+/// charges, and records the result.
+///
+/// Only attempts that would reach the card processor are counted: those
+/// are what card testing is made of, while a mistyped number is refused
+/// here without telling anyone anything about a card.
+#[utoipa::path(post, path = "/api/checkout-sessions/{id}/confirm", tag = "hosted page", operation_id = "hostedSessionConfirm",
+    params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
+    request_body = ConfirmPaymentRequest,
+    responses(
+        (status = 200, description = "`{data}`: paid; where to send the customer", body = RouteResponse<ConfirmPaymentResponse>),
+        (status = 429, description = "Too many payment attempts for this session or from this client", body = crate::error::ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until an attempt may succeed"))),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn confirm(
     State(state): State<AppState>,
     PathParam(id): PathParam,
+    ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
     let now = clock::now_ms();
@@ -62,6 +81,13 @@ pub async fn confirm(
         request.billing_address.as_ref(),
     )?;
     let card = validate_card(&request.card, now)?;
+    let limits = &state.payment_limits;
+    limits
+        .check_client(&body.headers, peer)
+        .map_err(too_many_attempts)?;
+    limits
+        .check_session(&session.id)
+        .map_err(too_many_attempts)?;
     // Run the payment in its own task: if the customer's connection drops
     // mid-charge, the session is still settled instead of left pending.
     let payer = Payer {
@@ -76,6 +102,20 @@ pub async fn confirm(
         checkout_session: hosted_view(&state, &paid)?,
         redirect_url: paid.success_redirect(&state.public_url),
     })))
+}
+
+/// The 429 for a payment attempt past a limit.
+fn too_many_attempts(refused: Refused) -> ApiError {
+    let secs = refused.retry_after_secs();
+    let whose = match refused {
+        Refused::Session(_) => "for this checkout",
+        Refused::Client(_) => "from your network",
+    };
+    tracing::warn!(?refused, "payment attempt refused by the rate limit");
+    ApiError::rate_limited(
+        format!("Too many payment attempts {whose}. Try again in {secs} seconds."),
+        secs,
+    )
 }
 
 /// Who pays, with what: the checked card, receipt email and billing address.
@@ -119,11 +159,21 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
             return Err(e);
         }
     };
-    match state
-        .payments
-        .charge(t.total_due_today, &t.currency, card)
-        .await
-    {
+    // A charge that outlives the timeout is abandoned (and the session
+    // reopened), which is what lets a crash's leftover `pending` sessions be
+    // reopened safely after twice this time.
+    let charged = tokio::time::timeout(
+        state.payment_timeout,
+        state.payments.charge(t.total_due_today, &t.currency, card),
+    )
+    .await
+    .unwrap_or_else(|_| {
+        Err(ChargeError::Unavailable(format!(
+            "no answer within {:?}",
+            state.payment_timeout
+        )))
+    });
+    match charged {
         Ok(receipt) => {
             tracing::info!(session = %session.id, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
         }

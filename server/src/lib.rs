@@ -10,12 +10,14 @@
 pub mod auth;
 pub mod background;
 pub mod billing;
+pub mod body_limit;
 pub mod billing_address;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
 pub mod compression;
 pub mod config;
+pub mod cors;
 pub mod cursor;
 pub mod db;
 pub mod discount_code;
@@ -28,8 +30,11 @@ pub mod hosted;
 pub mod idempotency;
 pub mod ids;
 pub mod lifecycle;
+pub mod openapi;
 pub mod payment;
 pub mod platform;
+pub mod rate_limit;
+pub mod redirect_hosts;
 pub mod route;
 pub mod security_headers;
 pub mod session;
@@ -65,19 +70,25 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for each background task.
 const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 
-/// All routes, with the body limit, compression, the security headers and
-/// request tracing (which logs method, path and status — never bodies or
-/// headers).
+/// All routes, with the body limits, CORS on the server route, compression,
+/// the security headers and request tracing (which logs method, path and
+/// status — never bodies or headers).
 pub fn router(state: AppState) -> Router {
     let prefix = state.route_prefix.to_string();
     let security_headers = state.security_headers.clone();
+    let server_route = post(route::dispatch)
+        .options(cors::preflight)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::headers,
+        ));
     let app_pages = static_files::APP_PATHS
         .iter()
         .fold(Router::new(), |r, path| {
             r.route(path, get(static_files::index))
         });
     let routes = app_pages
-        .route(&format!("{prefix}/{{*action}}"), post(route::dispatch))
+        .route(&format!("{prefix}/{{*action}}"), server_route)
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
         .route(
@@ -96,12 +107,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/webhook-events", get(webhook::log::list_events))
         .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
         .route("/api/embed", get(embed::info))
+        .route(openapi::PATH, get(openapi::serve))
         .route(static_files::VERSIONED_ROUTE, get(static_files::versioned))
         .route("/healthz", get(static_files::healthz))
         .route("/checkout/{id}", get(static_files::index))
         .route("/add-payment-method/{id}", get(static_files::index))
         .fallback(static_files::fallback)
-        .method_not_allowed_fallback(static_files::method_not_allowed);
+        .method_not_allowed_fallback(static_files::method_not_allowed)
+        .layer(axum::middleware::from_fn(body_limit::refuse_oversized));
     security_headers
         .apply(compression::apply(routes))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
@@ -240,6 +253,12 @@ pub async fn spawn_with_processor(
     })?;
     let base_url = format!("http://{addr}");
     let public_url = config.public_url.unwrap_or_else(|| base_url.clone());
+    let openapi = openapi::render(&route_prefix).map_err(ServerError::OpenApi)?;
+    let payment_limits = rate_limit::PaymentLimits::new(
+        config.payment_attempts_per_session,
+        config.payment_attempts_per_client,
+        config.client_ip_header.clone(),
+    );
     let state = AppState {
         db: db.clone(),
         catalog,
@@ -250,12 +269,18 @@ pub async fn spawn_with_processor(
         dist: Arc::new(config.dist),
         bundle: Arc::new(bundle),
         security_headers,
+        redirect_hosts: Arc::new(config.redirect_hosts),
+        allowed_origins: Arc::new(config.allowed_origins),
+        payment_limits: Arc::new(payment_limits),
+        payment_timeout: config.payment_timeout,
+        openapi,
     };
     let build_id = state.bundle.id().to_owned();
     let (stop, stopped) = oneshot::channel::<()>();
     let app = router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        // Connect info gives handlers the client address (payment rate limits).
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })
@@ -270,7 +295,11 @@ pub async fn spawn_with_processor(
             return Err(ServerError::Webhooks(e));
         }
     };
-    let sweeper = expiry::start(db.clone(), config.timing.expiry_sweep_interval);
+    let sweeper = expiry::start(
+        db.clone(),
+        config.timing.expiry_sweep_interval,
+        config.payment_timeout,
+    );
     tracing::info!(%addr, %public_url, %build_id, webhook_endpoints = config.webhook_urls.len(), "checkout-server started");
     Ok(RunningServer {
         addr,

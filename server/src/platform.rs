@@ -12,7 +12,7 @@ use crate::idempotency::{self, KeyScope};
 use crate::route::subscription_not_found;
 use crate::state::AppState;
 use crate::subscription::StoredSubscription;
-use crate::{clock, cursor};
+use crate::{clock, cursor, validation};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -35,6 +35,11 @@ pub const MAX_LIMIT: u32 = 100;
 /// (for `customerExternalId`, or `anonymous: true`), add_payment_method,
 /// activate_subscription or invoice (`invoiceId`: one of the customer's open
 /// invoices; these three need a customer). Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/v1/checkout-sessions", tag = "platform API", operation_id = "platformSessionCreate",
+    request_body = PlatformCreateCheckoutSession,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
+    responses((status = 200, description = "The new session and its hosted page", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn create_session(
     State(state): State<AppState>,
     body: RawBody,
@@ -48,6 +53,13 @@ pub async fn create_session(
     }
     let input: PlatformCreateCheckoutSession = extract::from_value(value)?;
     let input = input.checkout_session;
+    for (field, value) in [
+        ("customerExternalId", input.customer_external_id.as_deref()),
+        ("targetSubscriptionId", input.target_subscription_id.as_deref()),
+        ("invoiceId", input.invoice_id.as_deref()),
+    ] {
+        validation::id_field(field, value)?;
+    }
     let customer = match non_blank(input.customer_external_id.as_deref()) {
         Some(external_id) => Some(
             state
@@ -263,6 +275,16 @@ pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
 }
 
 /// `GET /api/v1/checkout-sessions`: sessions newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/checkout-sessions", tag = "platform API", operation_id = "platformSessionList",
+    params(
+        ("cursor" = Option<String>, Query, description = "A page's `nextCursor`"),
+        ("limit" = Option<String>, Query, description = "Page size, 1-100 (default 10)"),
+        ("customerId" = Option<String>, Query, description = "Only this customer's sessions"),
+        ("customerExternalId" = Option<String>, Query, description = "Only the sessions of the customer with this external id"),
+        ("status" = Option<CheckoutSessionStatus>, Query, description = "Only sessions in this state"),
+    ),
+    responses((status = 200, description = "Sessions, newest first", body = CheckoutSessionList), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -292,6 +314,10 @@ pub async fn list_sessions(
 }
 
 /// `GET /api/v1/checkout-sessions/{id}`.
+#[utoipa::path(get, path = "/api/v1/checkout-sessions/{id}", tag = "platform API", operation_id = "platformSessionGet",
+    params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
+    responses((status = 200, description = "The session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn get_session(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -307,6 +333,10 @@ pub async fn get_session(
 }
 
 /// `POST /api/v1/checkout-sessions/{id}/expire`: ends an open session.
+#[utoipa::path(post, path = "/api/v1/checkout-sessions/{id}/expire", tag = "platform API", operation_id = "platformSessionExpire",
+    params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
+    responses((status = 200, description = "The expired session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn expire_session(
     State(state): State<AppState>,
     headers: HeaderMap,

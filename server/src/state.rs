@@ -2,12 +2,17 @@
 //! and the server's settings.
 
 use crate::catalog::Catalog;
+use crate::cors::AllowedOrigins;
 use crate::db::Db;
 use crate::payment::PaymentProcessor;
+use crate::rate_limit::PaymentLimits;
+use crate::redirect_hosts::RedirectHosts;
 use crate::security_headers::SecurityHeaders;
 use crate::static_files::Bundle;
+use axum::body::Bytes;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Shared handler state; cheap to clone.
 #[derive(Clone)]
@@ -30,6 +35,16 @@ pub struct AppState {
     pub bundle: Arc<Bundle>,
     /// The security headers in force (`--frame-ancestors` is in the CSP).
     pub security_headers: SecurityHeaders,
+    /// Where success and cancel URLs may point (`--redirect-hosts`).
+    pub redirect_hosts: Arc<RedirectHosts>,
+    /// Who may call the server route cross-origin (`--allowed-origins`).
+    pub allowed_origins: Arc<AllowedOrigins>,
+    /// Payment-attempt limits per session and per client address.
+    pub payment_limits: Arc<PaymentLimits>,
+    /// How long one charge may take (`--payment-timeout`).
+    pub payment_timeout: Duration,
+    /// The OpenAPI document, rendered once at start for this route prefix.
+    pub openapi: Bytes,
 }
 
 impl std::fmt::Debug for AppState {

@@ -27,18 +27,45 @@ pub const MAX_EXPIRY_MS: i64 = 30 * 24 * crate::clock::HOUR_MS;
 const SAMPLE_SESSION_ID: &str = "cs_0123456789abcdef0123456789abcdef";
 
 /// Checks a success or cancel URL named `field`: present, absolute, http(s),
-/// with a host. Returns the URL as given (trimmed), so `{CHECKOUT_SESSION_ID}`
-/// survives unchanged for filling in later.
+/// with a host, and written plainly. Returns the URL as given (trimmed of
+/// spaces), so `{CHECKOUT_SESSION_ID}` survives unchanged for filling in later.
+///
+/// "Plainly" closes the look-alike tricks: a URL parser (and a browser)
+/// silently drops tabs and newlines and leading control characters, so
+/// `java\tscript:` and `\x01javascript:` would still be `javascript:`
+/// URLs; invisible and direction-changing characters make a URL read as
+/// something it is not; `user@` in front of the host is the classic
+/// `https://shop.example@evil.test`; and a backslash is read as a slash.
+/// None of these appear in a URL a merchant means, so each is refused
+/// outright rather than normalised. Percent-encoded schemes
+/// (`javascript%3A…`) are not schemes at all, so they fail as relative URLs.
 pub fn redirect_url(field: &str, value: Option<&str>) -> Result<String, ApiError> {
+    parse_redirect_url(field, value).map(|(raw, _)| raw)
+}
+
+/// [`redirect_url`], also returning the URL as parsed (with a sample id in
+/// place of the placeholder), for the host allowlist.
+pub fn parse_redirect_url(field: &str, value: Option<&str>) -> Result<(String, url::Url), ApiError> {
     let invalid = |why: &str| ApiError::new(ErrorCode::InvalidUrl, format!("{field} {why}"));
     let value = value
-        .map(str::trim)
+        .map(|v| v.trim_matches(' '))
         .filter(|v| !v.is_empty())
         .ok_or_else(|| invalid("is required."))?;
     if value.len() > MAX_URL_LEN {
         return Err(invalid(&format!(
             "is longer than {MAX_URL_LEN} characters."
         )));
+    }
+    if let Some(bad) = value.chars().find(|c| is_hidden_in_url(*c)) {
+        let what = if bad.is_whitespace() {
+            "spaces or line breaks (percent-encode them)"
+        } else {
+            "control or invisible characters"
+        };
+        return Err(invalid(&format!("must not contain {what}.")));
+    }
+    if value.contains('\\') {
+        return Err(invalid("must not contain backslashes."));
     }
     let sample = redirect::fill_session_id(value, SAMPLE_SESSION_ID);
     let url = url::Url::parse(&sample)
@@ -49,38 +76,73 @@ pub fn redirect_url(field: &str, value: Option<&str>) -> Result<String, ApiError
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("must include a host name."));
     }
-    Ok(value.to_owned())
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "must not contain a user name or password before the host.",
+        ));
+    }
+    Ok((value.to_owned(), url))
+}
+
+/// Characters a URL parser drops or a reader cannot see: ASCII and C1
+/// controls, whitespace of any kind, and the zero-width and bidirectional
+/// formatting characters.
+fn is_hidden_in_url(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Longest id or slug accepted in a request (`priceId`, `priceSlug`,
+/// `targetSubscriptionId`, `invoiceId`, `customerExternalId`, a discount code).
+pub const MAX_ID_CHARS: usize = 255;
+
+/// 400 `field_too_long` if `value` has more than `max` characters.
+pub fn max_chars(field: &str, value: Option<&str>, max: usize) -> Result<(), ApiError> {
+    if value.is_some_and(|v| v.chars().count() > max) {
+        return Err(ApiError::new(
+            ErrorCode::FieldTooLong,
+            format!("{field} must be at most {max} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// [`max_chars`] with [`MAX_ID_CHARS`], for ids, slugs and codes.
+pub fn id_field(field: &str, value: Option<&str>) -> Result<(), ApiError> {
+    max_chars(field, value, MAX_ID_CHARS)
 }
 
 /// Checks `outputName`: at most [`MAX_OUTPUT_NAME_CHARS`] characters; blank means none.
 pub fn output_name(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(name) = value else { return Ok(None) };
-    if name.chars().count() > MAX_OUTPUT_NAME_CHARS {
-        return Err(ApiError::invalid_request(format!(
-            "outputName must be at most {MAX_OUTPUT_NAME_CHARS} characters."
-        )));
-    }
+    max_chars("outputName", Some(&name), MAX_OUTPUT_NAME_CHARS)?;
     Ok(Some(name).filter(|n| !n.trim().is_empty()))
 }
 
-/// Checks `outputMetadata`: at most [`MAX_METADATA_KEYS`] keys and [`MAX_METADATA_BYTES`] serialized.
+/// Checks `outputMetadata`: at most [`MAX_METADATA_KEYS`] keys and
+/// [`MAX_METADATA_BYTES`] serialized; 400 `invalid_metadata` otherwise.
 pub fn output_metadata(
     value: Option<Map<String, Value>>,
 ) -> Result<Option<Map<String, Value>>, ApiError> {
     let Some(map) = value else { return Ok(None) };
     if map.len() > MAX_METADATA_KEYS {
-        return Err(ApiError::invalid_request(format!(
-            "outputMetadata must have at most {MAX_METADATA_KEYS} keys."
-        )));
+        return Err(ApiError::new(
+            ErrorCode::InvalidMetadata,
+            format!("outputMetadata must have at most {MAX_METADATA_KEYS} keys."),
+        ));
     }
     let size = serde_json::to_vec(&map)
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
     if size > MAX_METADATA_BYTES {
-        return Err(ApiError::invalid_request(format!(
-            "outputMetadata must be at most {} KiB as JSON.",
-            MAX_METADATA_BYTES / 1024
-        )));
+        return Err(ApiError::new(
+            ErrorCode::InvalidMetadata,
+            format!(
+                "outputMetadata must be at most {} KiB as JSON.",
+                MAX_METADATA_BYTES / 1024
+            ),
+        ));
     }
     Ok(Some(map))
 }
@@ -88,11 +150,7 @@ pub fn output_metadata(
 /// Checks `requestId`: at most [`MAX_REQUEST_ID_CHARS`] characters; blank means none.
 pub fn request_id(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(id) = value else { return Ok(None) };
-    if id.chars().count() > MAX_REQUEST_ID_CHARS {
-        return Err(ApiError::invalid_request(format!(
-            "requestId must be at most {MAX_REQUEST_ID_CHARS} characters."
-        )));
-    }
+    max_chars("requestId", Some(&id), MAX_REQUEST_ID_CHARS)?;
     Ok(Some(id).filter(|i| !i.trim().is_empty()))
 }
 
@@ -203,6 +261,61 @@ mod tests {
     }
 
     #[test]
+    fn rejects_look_alikes_of_script_urls() {
+        for bad in [
+            "JaVaScRiPt:alert(1)",
+            "  javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "\u{0}https://a.test/",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "java\rscript:alert(1)",
+            "javascript%3Aalert(1)",
+            "%6Aavascript:alert(1)",
+            "jav&#x61;script:alert(1)",
+            "vbscript:msgbox(1)",
+            "VBScript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            " DATA:text/html,x",
+            "javascript://a.test/%0aalert(1)",
+            "https://a.test/\u{202E}fdp.exe",
+            "https://a\u{200B}.test/",
+            "https://a.test/ ok",
+            "https://a.test/\u{a0}",
+            "https://shop.example@evil.test/",
+            "https://user:pw@a.test/",
+            "https:\\\\evil.test",
+            "https://a.test\\@evil.test/",
+            "\u{FEFF}https://a.test/",
+        ] {
+            let e = url_err(Some(bad));
+            assert_eq!(e.code, ErrorCode::InvalidUrl, "{bad:?}");
+        }
+        assert!(url_err(Some("https://a.test/\tx"))
+            .message
+            .contains("spaces or line breaks"));
+        assert!(url_err(Some("\u{1}https://a.test/"))
+            .message
+            .contains("control or invisible"));
+        // Percent-encoded characters in a real web URL are fine.
+        assert!(redirect_url("successUrl", Some("https://a.test/a%20b?q=%3Cx%3E")).is_ok());
+        let (_, parsed) =
+            parse_redirect_url("successUrl", Some("https://Shop.Example/ok?id={CHECKOUT_SESSION_ID}"))
+                .unwrap();
+        assert_eq!(parsed.host_str(), Some("shop.example"));
+    }
+
+    #[test]
+    fn ids_and_codes_have_a_length_limit() {
+        assert!(id_field("priceSlug", Some(&"x".repeat(MAX_ID_CHARS))).is_ok());
+        assert!(id_field("priceSlug", None).is_ok());
+        let e = id_field("priceSlug", Some(&"é".repeat(MAX_ID_CHARS + 1))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::FieldTooLong);
+        assert_eq!(e.message, "priceSlug must be at most 255 characters.");
+    }
+
+    #[test]
     fn output_fields() {
         assert_eq!(output_name(None).unwrap(), None);
         assert_eq!(
@@ -217,7 +330,7 @@ mod tests {
         );
         assert_eq!(
             output_name(Some("x".repeat(201))).unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::FieldTooLong
         );
         let mut many = Map::new();
         for i in 0..51 {
@@ -225,13 +338,13 @@ mod tests {
         }
         assert_eq!(
             output_metadata(Some(many)).unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::InvalidMetadata
         );
         let mut big = Map::new();
         big.insert("k".into(), json!("x".repeat(MAX_METADATA_BYTES)));
         assert_eq!(
             output_metadata(Some(big)).unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::InvalidMetadata
         );
         let mut ok = Map::new();
         ok.insert("team".into(), json!("t_1"));
@@ -250,7 +363,7 @@ mod tests {
         );
         assert_eq!(
             request_id(Some("x".repeat(201))).unwrap_err().code,
-            ErrorCode::InvalidRequest
+            ErrorCode::FieldTooLong
         );
 
         assert_eq!(
@@ -321,5 +434,101 @@ mod tests {
         assert_eq!(long.len(), 255);
         assert_eq!(email(&long), None);
         assert!(email(&long[1..]).is_some());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `javascript`, `vbscript` or `data` with each letter's case
+        /// chosen at random.
+        fn script_scheme() -> impl Strategy<Value = String> {
+            (prop::sample::select(vec!["javascript", "vbscript", "data"]), any::<u64>()).prop_map(
+                |(scheme, mask)| {
+                    scheme
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            if (mask >> (i % 64)) & 1 == 1 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect()
+                },
+            )
+        }
+
+        /// Characters a parser drops or a reader misses.
+        fn sneaky() -> impl Strategy<Value = char> {
+            prop::sample::select(vec![
+                '\t', '\n', '\r', '\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', ' ',
+                '\u{a0}', '\u{200b}', '\u{202e}', '\u{feff}', '\u{2028}',
+            ])
+        }
+
+        proptest! {
+            /// A script scheme in any case, with hidden characters slipped
+            /// in anywhere before its colon or around it, is never accepted.
+            #[test]
+            fn script_urls_never_pass(
+                scheme in script_scheme(),
+                inserts in prop::collection::vec((0usize..12, sneaky()), 0..4),
+                lead in prop::collection::vec(sneaky(), 0..3),
+                body in "[ -~]{0,40}",
+            ) {
+                let mut s: Vec<char> = scheme.chars().collect();
+                for (at, c) in inserts {
+                    let at = at.min(s.len());
+                    s.insert(at, c);
+                }
+                let raw: String = lead.into_iter().chain(s).chain(":".chars()).chain(body.chars()).collect();
+                prop_assert_eq!(url_err(Some(&raw)).code, ErrorCode::InvalidUrl, "{:?}", raw);
+            }
+
+            /// Percent-encoding any letters of the scheme or its colon does
+            /// not make a script URL acceptable.
+            #[test]
+            fn percent_encoded_schemes_never_pass(
+                scheme in script_scheme(),
+                mask in any::<u32>(),
+                body in "[a-z0-9()/]{0,20}",
+            ) {
+                let encoded: String = scheme
+                    .chars()
+                    .chain(std::iter::once(':'))
+                    .enumerate()
+                    .map(|(i, c)| if (mask >> (i % 32)) & 1 == 1 { format!("%{:02X}", c as u32) } else { c.to_string() })
+                    .collect();
+                let raw = format!("{encoded}{body}");
+                prop_assert!(redirect_url("successUrl", Some(&raw)).is_err(), "{:?}", raw);
+            }
+
+            /// Plain http(s) URLs on a host are accepted and kept exactly as
+            /// given, placeholder included.
+            #[test]
+            fn web_urls_pass_unchanged(
+                https in any::<bool>(),
+                host in "[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,10}){1,3}",
+                path in "(/[A-Za-z0-9._~-]{0,12}){0,4}",
+                with_id in any::<bool>(),
+            ) {
+                let scheme = if https { "https" } else { "http" };
+                let query = if with_id { "?session_id={CHECKOUT_SESSION_ID}" } else { "" };
+                let raw = format!("{scheme}://{host}{path}{query}");
+                let kept = redirect_url("successUrl", Some(&raw));
+                prop_assert_eq!(kept.as_deref(), Ok(raw.as_str()));
+            }
+
+            /// Whatever the input, the answer is a URL or `invalid_url` —
+            /// never a panic, never another code.
+            #[test]
+            fn any_text_gets_a_url_or_invalid_url(raw in any::<String>()) {
+                if let Err(e) = redirect_url("successUrl", Some(&raw)) {
+                    prop_assert_eq!(e.code, ErrorCode::InvalidUrl);
+                }
+            }
+        }
     }
 }

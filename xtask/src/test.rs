@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::bundle;
 use crate::server::{self, Server};
 use crate::tools::{self, Needs};
-use crate::util::{check_status, fmt_duration, run, show, tail, Context, Ctx, Error, Result};
+use crate::util::{check_status, fmt_duration, run, show, step, tail, Context, Ctx, Error, Result};
 
 /// One test tier, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub enum Tier {
     Unit,
     /// The server's integration tests (`server/tests/`): real listener, `SQLite`.
     Integration,
+    /// The release server killed mid-load, card data, fuzzing ([`crate::reliability`]).
+    Reliability,
     /// The widget's wasm-bindgen tests in headless Chromium.
     Wasm,
     /// Playwright against the release bundle served by the real server.
@@ -28,7 +30,7 @@ pub enum Tier {
 
 impl Tier {
     /// All tiers in run order.
-    pub const ALL: [Tier; 4] = [Tier::Unit, Tier::Integration, Tier::Wasm, Tier::E2e];
+    pub const ALL: [Tier; 5] = [Tier::Unit, Tier::Integration, Tier::Reliability, Tier::Wasm, Tier::E2e];
 
     /// The short name accepted on the command line.
     pub fn name(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Tier {
             Tier::Unit => "unit",
             Tier::Integration => "integration",
             Tier::Wasm => "wasm",
+            Tier::Reliability => "reliability",
             Tier::E2e => "e2e",
         }
     }
@@ -46,6 +49,7 @@ impl Tier {
             Tier::Unit => "unit",
             Tier::Integration => "server integration",
             Tier::Wasm => "wasm (headless Chromium)",
+            Tier::Reliability => "reliability (crash, card data, fuzzing)",
             Tier::E2e => "end-to-end (Playwright + Chromium)",
         }
     }
@@ -155,6 +159,7 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
         Tier::Unit => unit(ctx).map(|()| None),
         Tier::Integration => integration(ctx),
         Tier::Wasm => wasm(ctx).map(|()| None),
+        Tier::Reliability => crate::reliability::run_tier(ctx).map(|()| None),
         Tier::E2e => e2e(ctx).map(|()| None),
     }
 }
@@ -288,9 +293,13 @@ pub fn headless_browser(line: &str) -> Option<String> {
 }
 
 /// Tier 4: Playwright specs against the release bundle served by the real
-/// server on a free loopback port with a throw-away database.
+/// server on a free loopback port with a throw-away database; then the
+/// embed's size budget against that same build.
 fn e2e(ctx: &Ctx) -> Result<()> {
-    playwright(ctx, &[], &[])
+    playwright(ctx, &[], &[])?;
+    step("checking the embed's size budget", || {
+        bundle::check_embed_budget(ctx)
+    })
 }
 
 /// Builds the bundle and the server, starts the server with a throw-away

@@ -397,6 +397,36 @@ impl Db {
         .await
     }
 
+    /// Puts back to `open` every session still `pending` from a claim made
+    /// at or before `claimed_before`: a payment interrupted by a crash or a
+    /// kill, since no charge outlives the payment timeout. No event is
+    /// recorded (nothing happened, as far as the customer can tell); the
+    /// ids reopened are returned.
+    pub async fn reopen_stale_payments(
+        &self,
+        claimed_before: i64,
+        now: i64,
+    ) -> Result<Vec<String>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let stale: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT id FROM checkout_sessions WHERE status = 'pending' AND updated_at <= ?1",
+                )?
+                .query_map(params![claimed_before], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut reopened = Vec::with_capacity(stale.len());
+            for id in stale {
+                if transition(&tx, &id, Transition::Release, now)? {
+                    reopened.push(id);
+                }
+            }
+            tx.commit()?;
+            Ok(reopened)
+        })
+        .await
+    }
+
     /// Records a successful payment of a `pending` session and everything it
     /// makes (purchase, card, subscription, invoice) and
     /// `checkout.session.completed` in one transaction; `None` if the
@@ -858,7 +888,7 @@ pub(super) fn select_session(
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::db::tests::open_seeded;
+    use crate::db::tests::{count, open_seeded};
     use crate::db::IDEMPOTENCY_TTL_MS;
     use checkout_protocol::{BillingAddressCollection, CheckoutSessionType, PriceType};
 
@@ -905,6 +935,45 @@ mod tests {
             Created::New(s) | Created::Replayed(s) => s.id,
             Created::Conflict => panic!("conflict"),
         }
+    }
+
+    #[tokio::test]
+    async fn only_payments_older_than_the_cutoff_are_reopened() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        let lasting = |id| StoredSession {
+            expires_at: 100_000,
+            ..session(id, 1_000)
+        };
+        for (id, claimed_at) in [("cs_old", 1_100), ("cs_new", 1_900)] {
+            db.create_session(lasting(id), None, 1_000).await.unwrap();
+            assert!(matches!(
+                db.claim_session(id.into(), claimed_at).await.unwrap(),
+                Claim::Claimed(_)
+            ));
+        }
+        db.create_session(lasting("cs_open"), None, 1_000)
+            .await
+            .unwrap();
+        let events = count(&db, "webhook_events").await;
+        assert_eq!(
+            db.reopen_stale_payments(1_500, 2_000).await.unwrap(),
+            ["cs_old"]
+        );
+        let status = |id: &'static str| {
+            let db = db.clone();
+            async move { db.load_session(id.into(), 2_000).await.unwrap().unwrap().status }
+        };
+        assert_eq!(status("cs_old").await, CheckoutSessionStatus::Open);
+        assert_eq!(status("cs_new").await, CheckoutSessionStatus::Pending);
+        assert_eq!(status("cs_open").await, CheckoutSessionStatus::Open);
+        assert_eq!(count(&db, "webhook_events").await, events, "no event for a reopen");
+        // The reopened session can be paid again.
+        assert!(matches!(
+            db.claim_session("cs_old".into(), 2_100).await.unwrap(),
+            Claim::Claimed(_)
+        ));
+        assert!(db.reopen_stale_payments(1_500, 2_200).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -43,6 +43,11 @@ async fn prepare(
 }
 
 /// `checkout-sessions/create`: a product checkout, with or without a customer.
+#[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
+    request_body = CreateProductCheckoutSessionParams,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security((), ("CustomerToken" = [])))]
 pub async fn create_product(
     state: &AppState,
     body: &RawBody,
@@ -68,6 +73,11 @@ pub async fn create_product(
 
 /// `checkout-sessions/create-add-payment-method`: save a card for the
 /// signed-in customer, optionally for one of their subscriptions.
+#[utoipa::path(post, path = "/api/billing/checkout-sessions/create-add-payment-method", tag = "server route", operation_id = "checkoutSessionsCreateAddPaymentMethod",
+    request_body = CreateAddPaymentMethodCheckoutSessionParams,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn create_add_payment_method(
     state: &AppState,
     body: &RawBody,
@@ -102,6 +112,11 @@ pub async fn create_add_payment_method(
 
 /// `checkout-sessions/create-activate-subscription`: start billing one of
 /// the signed-in customer's subscriptions.
+#[utoipa::path(post, path = "/api/billing/checkout-sessions/create-activate-subscription", tag = "server route", operation_id = "checkoutSessionsCreateActivateSubscription",
+    request_body = CreateActivateSubscriptionCheckoutSessionParams,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn create_activate_subscription(
     state: &AppState,
     body: &RawBody,
@@ -145,6 +160,7 @@ pub async fn customer_subscription(
     customer: &Customer,
     id: &str,
 ) -> Result<StoredSubscription, ApiError> {
+    crate::validation::id_field("targetSubscriptionId", Some(id))?;
     state
         .db
         .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())

@@ -23,12 +23,18 @@ async fn records(state: &AppState, body: &RawBody) -> Result<CustomerRecords, Ap
 }
 
 /// `customers/billing`.
+#[utoipa::path(post, path = "/api/billing/customers/billing", tag = "server route", operation_id = "customersBilling",
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::CustomerBilling>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn billing(state: &AppState, body: &RawBody) -> Result<CustomerBilling, ApiError> {
     let r = records(state, body).await?;
     Ok(billing::customer_billing(&r, &state.catalog))
 }
 
 /// `payment-methods/list`: the customer's cards, default first.
+#[utoipa::path(post, path = "/api/billing/payment-methods/list", tag = "server route", operation_id = "paymentMethodsList",
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn payment_methods(
     state: &AppState,
     body: &RawBody,
@@ -43,6 +49,9 @@ pub async fn payment_methods(
 }
 
 /// `invoices/list`: the customer's invoices, newest first, without lines.
+#[utoipa::path(post, path = "/api/billing/invoices/list", tag = "server route", operation_id = "invoicesList",
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::InvoiceList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn invoices(state: &AppState, body: &RawBody) -> Result<InvoiceList, ApiError> {
     let r = records(state, body).await?;
     Ok(RecordList::complete(
@@ -54,6 +63,9 @@ pub async fn invoices(state: &AppState, body: &RawBody) -> Result<InvoiceList, A
 }
 
 /// `purchases/list`: the customer's purchases, newest first.
+#[utoipa::path(post, path = "/api/billing/purchases/list", tag = "server route", operation_id = "purchasesList",
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PurchaseList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn purchases(state: &AppState, body: &RawBody) -> Result<PurchaseList, ApiError> {
     let r = records(state, body).await?;
     Ok(RecordList::complete(

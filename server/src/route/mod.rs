@@ -4,9 +4,9 @@
 //! `pricing-models/retrieve` and `checkout-sessions/create` needs one
 //! (401 `customer_required` without).
 
-mod checkout_sessions;
-mod customers;
-mod subscriptions;
+pub(crate) mod checkout_sessions;
+pub(crate) mod customers;
+pub(crate) mod subscriptions;
 
 use crate::auth::{resolve_customer, StaleToken};
 use crate::error::ApiError;
@@ -60,7 +60,10 @@ fn data<T: Serialize>(value: T) -> Result<Response, ApiError> {
 
 /// `pricing-models/retrieve`: the pricing model; the body is ignored and a
 /// stale sign-in falls back to anonymous.
-async fn retrieve_pricing_model(
+#[utoipa::path(post, path = "/api/billing/pricing-models/retrieve", tag = "server route", operation_id = "pricingModelsRetrieve",
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PricingModelResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security((), ("CustomerToken" = [])))]
+pub(crate) async fn retrieve_pricing_model(
     state: &AppState,
     body: &RawBody,
 ) -> Result<PricingModelResponse, ApiError> {

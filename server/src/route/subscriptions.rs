@@ -16,6 +16,10 @@ use checkout_protocol::{
 };
 
 /// Cancels now (`immediately`) or at the end of the current period.
+#[utoipa::path(post, path = "/api/billing/subscriptions/cancel", tag = "server route", operation_id = "subscriptionsCancel",
+    request_body = CancelSubscriptionParams,
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn cancel(state: &AppState, body: &RawBody) -> Result<SubscriptionResponse, ApiError> {
     let customer = require_customer(&state.db, &body.headers).await?;
     let params: CancelSubscriptionParams = body.json()?;
@@ -29,6 +33,10 @@ pub async fn cancel(state: &AppState, body: &RawBody) -> Result<SubscriptionResp
 }
 
 /// Undoes a scheduled cancellation.
+#[utoipa::path(post, path = "/api/billing/subscriptions/uncancel", tag = "server route", operation_id = "subscriptionsUncancel",
+    request_body = UncancelSubscriptionParams,
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
 pub async fn uncancel(state: &AppState, body: &RawBody) -> Result<SubscriptionResponse, ApiError> {
     let customer = require_customer(&state.db, &body.headers).await?;
     let params: UncancelSubscriptionParams = body.json()?;
@@ -41,6 +49,7 @@ async fn change(
     id: String,
     what: SubscriptionChange,
 ) -> Result<SubscriptionResponse, ApiError> {
+    crate::validation::id_field("id", Some(&id))?;
     let outcome = state
         .db
         .change_subscription(customer_id, id.clone(), what, clock::now_ms())

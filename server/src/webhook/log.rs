@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// A recorded event as the log shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEventView {
     /// `msg_…`, sent as `webhook-id`.
@@ -37,7 +37,7 @@ pub struct WebhookEventView {
 }
 
 /// A delivery as the log shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
     /// `whd_…`.
@@ -64,7 +64,7 @@ pub struct DeliveryView {
 }
 
 /// One attempt as the log shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
     /// 1 for the first.
@@ -82,7 +82,7 @@ pub struct AttemptView {
 }
 
 /// `data` of `GET /api/v1/webhook-events/{id}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEventResponse {
     /// The event.
@@ -183,6 +183,13 @@ pub fn parse_page_query(query: Option<&str>) -> Result<PageQuery, ApiError> {
 }
 
 /// `GET /api/v1/webhook-events`: recorded events, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/webhook-events", tag = "platform API", operation_id = "webhookEventList",
+    params(
+        ("cursor" = Option<String>, Query, description = "A page's `nextCursor`"),
+        ("limit" = Option<String>, Query, description = "Page size, 1-100 (default 10)"),
+    ),
+    responses((status = 200, description = "Events, newest first, with their deliveries", body = RecordList<WebhookEventView>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn list_events(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -205,6 +212,10 @@ pub async fn list_events(
 }
 
 /// `GET /api/v1/webhook-events/{id}`: one event with every attempt of every delivery.
+#[utoipa::path(get, path = "/api/v1/webhook-events/{id}", tag = "platform API", operation_id = "webhookEventGet",
+    params(("id" = String, Path, description = "The event id (`msg_…`)")),
+    responses((status = 200, description = "The event with every attempt", body = WebhookEventResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
 pub async fn get_event(
     State(state): State<AppState>,
     headers: HeaderMap,

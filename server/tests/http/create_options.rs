@@ -92,7 +92,7 @@ async fn line_item_errors() {
         .collect();
     create(&srv, json!({"lineItems": many}), Auth::None)
         .await
-        .assert_error(400, "invalid_request");
+        .assert_error(400, "too_many_line_items");
     create(
         &srv,
         json!({"priceSlug": "onboarding", "lineItems": [{"priceSlug": "lifetime"}]}),
@@ -239,7 +239,7 @@ async fn request_id_email_and_page_options() {
         Auth::None,
     )
     .await
-    .assert_error(400, "invalid_request");
+    .assert_error(400, "field_too_long");
     create(
         &srv,
         json!({"priceSlug": "lifetime", "customerEmail": "ann@example"}),

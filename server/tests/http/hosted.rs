@@ -233,8 +233,12 @@ async fn expired_sessions_cannot_be_paid() {
 
 #[tokio::test]
 async fn twenty_concurrent_confirms_pay_exactly_once() {
-    // A slow charge keeps the session pending while the others arrive.
-    let (srv, processor) = TestServer::start_slow(Duration::from_millis(200)).await;
+    // A slow charge keeps the session pending while the others arrive; the
+    // per-session rate limit is off so that all twenty reach the claim.
+    let (srv, processor) = TestServer::start_slow_with(Duration::from_millis(200), |c| {
+        c.payment_attempts_per_session = checkout_server::rate_limit::Rate::Off;
+    })
+    .await;
     let id = srv.create_session("onboarding").await;
     let url = srv.url(&format!("/api/checkout-sessions/{id}/confirm"));
     let mut tasks = Vec::new();

@@ -242,7 +242,7 @@ async fn create_errors_have_their_status_and_code() {
         json!({"priceSlug": "onboarding", "outputName": "x".repeat(201)}),
     ))
     .await
-    .assert_error(400, "invalid_request");
+    .assert_error(400, "field_too_long");
 
     // Validation order: the price is checked before the quantity and URLs.
     create(json!({"priceSlug": "nope", "quantity": 0}))

@@ -96,22 +96,38 @@ impl TestServer {
 
     /// A server whose card processor takes `delay` per charge and counts charges.
     pub async fn start_slow(delay: Duration) -> (Self, Arc<SlowProcessor>) {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_slow_with(delay, |_| {}).await
+    }
+
+    /// Like [`start_slow`], after `adjust` changes the config.
+    pub async fn start_slow_with(
+        delay: Duration,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (Self, Arc<SlowProcessor>) {
         let processor = Arc::new(SlowProcessor {
             delay,
             charges: AtomicUsize::new(0),
         });
-        let server = spawn_with_processor(config_in(dir.path()), processor.clone())
+        let srv = Self::start_with_processor(processor.clone(), adjust).await;
+        (srv, processor)
+    }
+
+    /// A server charging with `processor`, after `adjust` changes the config.
+    pub async fn start_with_processor(
+        processor: Arc<dyn PaymentProcessor>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = config_in(dir.path());
+        adjust(&mut config);
+        let server = spawn_with_processor(config, processor)
             .await
             .expect("server starts");
-        (
-            Self {
-                server,
-                dir,
-                client: Client::new(),
-            },
-            processor,
-        )
+        Self {
+            server,
+            dir,
+            client: Client::new(),
+        }
     }
 
     /// The database file.
