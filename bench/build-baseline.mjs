@@ -1,0 +1,34 @@
+// Bundles the React baseline (react/app.jsx) for production with esbuild:
+// minified, NODE_ENV=production, one ES module. Usage:
+//   node bench/build-baseline.mjs OUT_DIR
+// writes OUT_DIR/index.html and OUT_DIR/app.js and prints their sizes.
+import { build } from 'esbuild';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = process.argv[2];
+if (!out) {
+  console.error('usage: node build-baseline.mjs OUT_DIR');
+  process.exit(2);
+}
+await mkdir(out, { recursive: true });
+await build({
+  entryPoints: [path.join(here, 'react', 'app.jsx')],
+  outfile: path.join(out, 'app.js'),
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await copyFile(path.join(here, 'react', 'index.html'), path.join(out, 'index.html'));
+for (const name of ['index.html', 'app.js']) {
+  const { size } = await stat(path.join(out, name));
+  console.log(`    ${String(size).padStart(10)} B  ${path.join(out, name)}`);
+}
