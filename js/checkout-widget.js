@@ -1,16 +1,49 @@
-// checkout-widget embed entry. Importing this module loads the WebAssembly
-// bundle next to it, registers <checkout-widget>, <checkout-pricing-table> and
-// <checkout-add-payment-method>, and exports the JS API (types: checkout-widget.d.ts).
-// It is a file, not inline script, so it runs under
+// checkout-widget embed entry. Importing this module loads the script-tag
+// WebAssembly module next to it (checkout-widget-embed_bg.wasm), registers
+// <checkout-widget>, <checkout-pricing-table> and <checkout-add-payment-method>,
+// and exports the JS API (types: checkout-widget.d.ts). It is a file, not
+// inline script, so it runs under
 // `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
+// `cargo xtask build` bundles it with the wasm-bindgen glue into one module.
 import init, {
   configure,
   createAddPaymentMethodCheckoutSession,
   createCheckoutSession,
   mount,
   open,
-} from './checkout-widget-app.js';
+} from './checkout-widget-embed.js';
 
+startEarly();
 await init();
 
 export { configure, createAddPaymentMethodCheckoutSession, createCheckoutSession, mount, open };
+
+// The wasm download is the longest wait before a button can show. Meanwhile:
+// request the pricing model each element already on the page will need (the
+// wasm takes the answer instead of asking again: `take_early` in
+// src/embed/net.rs, which defines the key and the shape), and warm up the
+// browser's currency formatting, whose first use loads locale data.
+function startEarly() {
+  const early = (globalThis[Symbol.for('checkout-widget.early')] ??= new Map());
+  const selector = 'checkout-widget:not([mode="add-payment-method"]),checkout-pricing-table';
+  for (const element of document.querySelectorAll(selector)) {
+    // Same default and trimming as the wasm (src/route.rs, src/embed/net.rs).
+    const route = (element.getAttribute('server-route') ?? '').trim() || '/api/billing';
+    const url = `${route.replace(/\/+$/, '')}/pricing-models/retrieve`;
+    if (early.has(url)) continue;
+    early.set(
+      url,
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout?.(15000),
+      }).then(async (response) => ({ status: response.status, text: await response.text() })),
+    );
+  }
+  try {
+    new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(1);
+  } catch {
+    // Formatting is warmed up again on first use.
+  }
+}

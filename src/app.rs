@@ -2,7 +2,6 @@
 
 use crate::browser;
 use crate::demo::{DemoStore, ReturnKind, ReturnPage};
-use crate::embed;
 use crate::hosted::HostedCheckoutPage;
 use crate::routes::Route;
 use leptos::mount::mount_to_body;
@@ -11,13 +10,9 @@ use leptos::prelude::*;
 /// The `<body>` attribute that marks the app's own page (`index.html`).
 const APP_SHELL_MARKER: &str = "data-checkout-app";
 
-/// Entry point of the bundle: registers `<checkout-widget>` on any page, and
-/// renders the routed page only in the app's own shell — never into a
-/// merchant's page that merely embeds the widget.
+/// Entry point of the app bundle: renders the routed page, only in the app's
+/// own shell. (Merchant pages load the separate script-tag bundle.)
 pub fn start() {
-    if embed::register().is_err() {
-        web_sys::console::error_1(&"checkout-widget: could not register the custom elements".into());
-    }
     let in_app_shell = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
@@ -26,6 +21,10 @@ pub fn start() {
         return;
     }
     let route = Route::for_path(&browser::page_path());
+    if route == Route::Store {
+        // The store shows the <checkout-widget> element too: load it as a merchant would.
+        browser::load_module("/checkout-widget.js");
+    }
     mount_to_body(move || match route {
         Route::Store => view! { <DemoStore/> }.into_any(),
         // One page for both: it adapts to the session's type.

@@ -70,6 +70,44 @@ pub fn deep_active_element() -> Option<web_sys::Element> {
     Some(active)
 }
 
+/// Loads an ES module script by URL (a file on this origin, so CSP allows it).
+pub fn load_module(src: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Ok(script), Some(head)) = (document.create_element("script"), document.head()) else { return };
+    let _ = script.set_attribute("type", "module");
+    let _ = script.set_attribute("src", src);
+    let _ = head.append_child(&script);
+}
+
+#[cfg(feature = "leptos")]
+/// Moves focus to the element with `id` once focus has been lost — when a
+/// re-render removed the focused control (an "Add promotion code" toggle that
+/// became a field, a panel reloaded after an action) and the browser put focus
+/// back on `<body>`. Tries for about two seconds; never takes focus from
+/// wherever the customer has moved it.
+pub fn restore_focus_to(id: &str) {
+    use wasm_bindgen::JsCast;
+    let id = id.to_owned();
+    wasm_bindgen_futures::spawn_local(async move {
+        for attempt in 0..40 {
+            gloo_timers::future::TimeoutFuture::new(if attempt == 0 { 0 } else { 50 }).await;
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let lost = match (document.active_element(), document.body()) {
+                (None, _) => true,
+                (Some(active), Some(body)) => active == *body.unchecked_ref::<web_sys::Element>(),
+                (Some(_), None) => false,
+            };
+            if !lost {
+                continue;
+            }
+            if let Some(target) = document.get_element_by_id(&id).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = target.focus();
+                return;
+            }
+        }
+    });
+}
+
 /// Sets the document title.
 pub fn set_title(title: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
@@ -121,9 +159,29 @@ fn restore_placeholder(href: &str) -> String {
     }
     let mut out = href.to_owned();
     for encoded in ["%7BCHECKOUT_SESSION_ID%7D", "%7bCHECKOUT_SESSION_ID%7d"] {
-        out = out.replace(encoded, CHECKOUT_SESSION_ID_PLACEHOLDER);
+        out = replace_all(&out, encoded, CHECKOUT_SESSION_ID_PLACEHOLDER);
     }
     out
+}
+
+/// [`redirect::fill_session_id`], done by the browser.
+pub fn fill_session_id(url_template: &str, session_id: &str) -> String {
+    replace_all(url_template, CHECKOUT_SESSION_ID_PLACEHOLDER, session_id)
+}
+
+/// Every `from` in `text` replaced by `to` (which must hold no `$`: in the
+/// browser this is `String.prototype.replaceAll`). In the browser it costs
+/// the bundle an import instead of Rust's substring search and the panic
+/// messages that come with it; elsewhere (unit tests) it is `str::replace`.
+fn replace_all(text: &str, from: &str, to: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::JsString::from(text).replace_all(from, to))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.replace(from, to)
+    }
 }
 
 #[cfg(test)]
@@ -137,5 +195,13 @@ mod tests {
             "https://a.test/done/{CHECKOUT_SESSION_ID}?x=1"
         );
         assert_eq!(restore_placeholder("https://a.test/%41"), "https://a.test/%41");
+    }
+
+    #[test]
+    fn session_id_fills_every_placeholder() {
+        assert_eq!(
+            fill_session_id("https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}", "cs_1"),
+            redirect::fill_session_id("https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}", "cs_1")
+        );
     }
 }

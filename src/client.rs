@@ -17,8 +17,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// The server route prefix Flowglad's SDKs use by default.
-pub const DEFAULT_SERVER_ROUTE: &str = "/api/billing";
+pub use crate::route::DEFAULT_SERVER_ROUTE;
+use crate::route::fallback_code;
 
 /// A call in flight, shared by every identical caller.
 type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;
@@ -216,18 +216,6 @@ pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, 
     match json.get("data") {
         Some(data) => serde_json::from_value(data.clone()).map_err(|_| BillingError::InvalidResponse),
         None => Err(BillingError::InvalidResponse),
-    }
-}
-
-/// A code for an error envelope that carried none (Flowglad's `{error: {message}}`).
-fn fallback_code(status: u16) -> &'static str {
-    match status {
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        429 => "rate_limited",
-        400..=499 => "bad_request",
-        _ => "server_error",
     }
 }
 

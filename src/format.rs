@@ -19,6 +19,25 @@ pub fn interval_phrase(unit: IntervalUnit, count: u32) -> String {
     }
 }
 
+/// "Monthly", "Yearly": the name of a one-unit interval, as a pricing table's
+/// switch and card titles show it.
+pub fn interval_label(unit: IntervalUnit) -> &'static str {
+    match unit {
+        IntervalUnit::Day => "Daily",
+        IntervalUnit::Week => "Weekly",
+        IntervalUnit::Month => "Monthly",
+        IntervalUnit::Year => "Yearly",
+    }
+}
+
+/// The interval label of a price billed every single interval unit, if it is one.
+pub fn interval_adjective(price: &Price) -> Option<&'static str> {
+    match (price.interval_unit?, price.interval_count.unwrap_or(1)) {
+        (unit, 1) => Some(interval_label(unit)),
+        _ => None,
+    }
+}
+
 /// The interval phrase of a recurring price, if it recurs.
 pub fn price_interval(price: &Price) -> Option<String> {
     if price.price_type != PriceType::Subscription {

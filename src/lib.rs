@@ -3,27 +3,43 @@
 //! In a Leptos app, wrap the billing panel in [`BillingProvider`] and call
 //! [`use_billing`]; on any page, load the bundle and use `<checkout-widget>`.
 //! Both speak Flowglad's server-route protocol to the merchant's backend.
+//!
+//! The `leptos` feature (default) brings the Leptos API, the hosted pages and
+//! the demo; without it only the framework-free script-tag embed remains,
+//! which is how its small bundle is built.
 
+// Helpers shared with the Leptos side go unused in the lean embed build.
+#![cfg_attr(not(feature = "leptos"), allow(dead_code))]
+
+#[cfg(feature = "leptos")]
 pub mod app;
 mod billing;
 mod browser;
+#[cfg(feature = "leptos")]
 pub mod client;
+#[cfg(feature = "leptos")]
 pub mod components;
+#[cfg(feature = "leptos")]
 pub mod demo;
 pub mod embed;
 mod error;
 pub mod format;
+#[cfg(feature = "leptos")]
 pub mod hosted;
 mod intl;
 pub mod money;
+pub mod route;
 pub mod routes;
+#[cfg(feature = "leptos")]
 pub mod transport;
 
+pub use billing::{ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams, LineItem};
+#[cfg(feature = "leptos")]
 pub use billing::{
-    use_billing, use_billing_with_options, use_locale, ActivateSubscriptionParams, AddPaymentMethodParams, BillingData,
-    BillingProvider, BillingState, CheckoutSessionCreated, CheckoutSessionParams, LineItem, UseBillingOptions,
+    use_billing, use_billing_with_options, use_locale, BillingData, BillingProvider, BillingState, UseBillingOptions,
     UseBillingReturn,
 };
 pub use checkout_protocol as protocol;
+#[cfg(feature = "leptos")]
 pub use components::{CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable};
 pub use error::BillingError;

@@ -4,8 +4,7 @@
 use futures::future::LocalBoxFuture;
 use std::rc::Rc;
 
-/// The default time a request may take before it fails with a timeout.
-pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+pub use crate::route::DEFAULT_TIMEOUT_MS;
 
 /// HTTP methods the widget uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,7 +48,7 @@ pub fn PriceCard(
     let cta = label.unwrap_or_else(|| checkout_call_to_action(&price));
     let heading_id = format!("cw-price-{}", price.id);
     // A product sold monthly and yearly needs the interval to tell its cards apart.
-    let title = match interval_title(&price) {
+    let title = match crate::format::interval_adjective(&price) {
         Some(interval) => format!("{} · {interval}", product.name),
         None => product.name.clone(),
     };
@@ -113,17 +113,5 @@ pub fn PriceCard(
                 .into_any()
             }}
         </article>
-    }
-}
-
-/// "Monthly" / "Yearly" for a price whose name repeats the product's.
-fn interval_title(price: &Price) -> Option<&'static str> {
-    use checkout_protocol::IntervalUnit::*;
-    match (price.interval_unit?, price.interval_count.unwrap_or(1)) {
-        (Day, 1) => Some("Daily"),
-        (Week, 1) => Some("Weekly"),
-        (Month, 1) => Some("Monthly"),
-        (Year, 1) => Some("Yearly"),
-        _ => None,
     }
 }

@@ -4,7 +4,7 @@
 use super::PriceCard;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
-use checkout_protocol::{IntervalUnit, Price, PriceType, PricingModel, Product};
+use checkout_protocol::IntervalUnit;
 use leptos::prelude::*;
 
 /// Every active product with a checkout button, and an interval switch.
@@ -21,6 +21,10 @@ pub fn PricingTable(
     /// The interval shown first (default monthly).
     #[prop(optional_no_strip)]
     initial_interval: Option<IntervalUnit>,
+    /// How many placeholder cards stand in for the prices while they load
+    /// (default 4); give your catalog's count so nothing moves when they arrive.
+    #[prop(optional_no_strip)]
+    placeholder_cards: Option<usize>,
     /// Handles a created session instead of redirecting (see `CheckoutButton`).
     #[prop(optional_no_strip)]
     on_created: Option<Callback<CheckoutSessionCreated>>,
@@ -31,10 +35,16 @@ pub fn PricingTable(
     let billing = use_billing();
     let locale = use_locale();
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
+    let placeholders = placeholder_cards.unwrap_or(4);
     move || match billing.state.get() {
+        // The table's shape (switch and cards) while loading, announced as a status.
         BillingState::Loading => view! {
-            <div class="cw-pricing-grid" aria-busy="true" aria-label="Loading prices">
-                {(0..4).map(|_| view! { <div class="cw-card cw-card-skeleton"></div> }).collect_view()}
+            <div class="cw-pricing" role="status">
+                <span class="cw-visually-hidden">"Loading prices…"</span>
+                <div class="cw-switch-skeleton cw-skeleton" aria-hidden="true"></div>
+                <div class="cw-pricing-grid" aria-hidden="true">
+                    {(0..placeholders).map(|_| view! { <div class="cw-card cw-card-skeleton"></div> }).collect_view()}
+                </div>
             </div>
         }
         .into_any(),
@@ -52,7 +62,7 @@ pub fn PricingTable(
         }
         BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
             let model = data.pricing_model;
-            let intervals = switchable_intervals(&model);
+            let intervals = model.switchable_intervals();
             let current: Vec<String> = billing.current_subscriptions().into_iter().map(|s| s.price_id).collect();
             let (success_url, cancel_url, locale) = (success_url.clone(), cancel_url.clone(), locale.clone());
             let cards = move || {
@@ -61,7 +71,7 @@ pub fn PricingTable(
                     .products
                     .iter()
                     .filter(|p| p.active && !p.default)
-                    .filter_map(|product| price_for(product, chosen).map(|price| (product.clone(), price.clone())))
+                    .filter_map(|product| product.price_for_interval(chosen).map(|price| (product.clone(), price.clone())))
                     .map(|(product, price)| {
                         let is_current = current.contains(&price.id);
                         view! {
@@ -96,12 +106,7 @@ fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>
     let options = intervals
         .into_iter()
         .map(|unit| {
-            let label = match unit {
-                IntervalUnit::Day => "Daily",
-                IntervalUnit::Week => "Weekly",
-                IntervalUnit::Month => "Monthly",
-                IntervalUnit::Year => "Yearly",
-            };
+            let label = crate::format::interval_label(unit);
             view! {
                 <label class="cw-switch-option">
                     <input
@@ -120,69 +125,5 @@ fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>
             <legend class="cw-visually-hidden">"Billing interval"</legend>
             {options}
         </fieldset>
-    }
-}
-
-/// The intervals at which some product is sold more than once (month and
-/// year, say), in display order; a switch is shown only for those.
-fn switchable_intervals(model: &PricingModel) -> Vec<IntervalUnit> {
-    let mut units: Vec<IntervalUnit> = Vec::new();
-    for product in model.products.iter().filter(|p| p.active) {
-        let product_units: Vec<IntervalUnit> =
-            product.prices.iter().filter(|p| p.active).filter_map(|p| p.interval_unit).collect();
-        if product_units.len() > 1 {
-            for unit in product_units {
-                if !units.contains(&unit) {
-                    units.push(unit);
-                }
-            }
-        }
-    }
-    units.sort_by_key(|u| *u as u8);
-    units
-}
-
-/// The price a product shows for the chosen interval: the subscription at that
-/// interval, else its default (or first) price.
-fn price_for(product: &Product, interval: IntervalUnit) -> Option<&Price> {
-    let active = || product.prices.iter().filter(|p| p.active);
-    active()
-        .find(|p| p.price_type == PriceType::Subscription && p.interval_unit == Some(interval))
-        .or_else(|| active().find(|p| p.is_default))
-        .or_else(|| active().next())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn model() -> PricingModel {
-        serde_json::from_value(serde_json::json!({
-            "id": "pm",
-            "products": [
-                {"id": "pro", "name": "Pro", "prices": [
-                    {"id": "m", "type": "subscription", "unitPrice": 1200, "currency": "USD", "intervalUnit": "month", "isDefault": true},
-                    {"id": "y", "type": "subscription", "unitPrice": 12000, "currency": "USD", "intervalUnit": "year"}]},
-                {"id": "life", "name": "Lifetime", "prices": [
-                    {"id": "l", "type": "single_payment", "unitPrice": 19900, "currency": "USD"}]},
-                {"id": "team", "name": "Team", "prices": [
-                    {"id": "t", "type": "subscription", "unitPrice": 5000, "currency": "USD", "intervalUnit": "week"}]}
-            ]
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn the_switch_offers_intervals_a_product_is_sold_at_twice() {
-        assert_eq!(switchable_intervals(&model()), vec![IntervalUnit::Month, IntervalUnit::Year]);
-    }
-
-    #[test]
-    fn each_product_shows_the_chosen_interval_or_its_own_price() {
-        let m = model();
-        assert_eq!(price_for(&m.products[0], IntervalUnit::Month).unwrap().id, "m");
-        assert_eq!(price_for(&m.products[0], IntervalUnit::Year).unwrap().id, "y");
-        assert_eq!(price_for(&m.products[1], IntervalUnit::Year).unwrap().id, "l");
-        assert_eq!(price_for(&m.products[2], IntervalUnit::Year).unwrap().id, "t");
     }
 }

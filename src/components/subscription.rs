@@ -45,23 +45,34 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
     let (badge, when) = status_text(&subscription, &locale);
     let scheduled = subscription.status == SubscriptionStatus::CancellationScheduled;
     let confirming = RwSignal::new(false);
+    // Focus follows the buttons as they replace each other and as the panel
+    // re-renders with the reloaded billing (see `browser::restore_focus_to`).
+    let action_id = format!("cw-subscription-action-{}", subscription.id);
+    let confirm_id = format!("cw-subscription-confirm-{}", subscription.id);
+    let question_id = format!("cw-subscription-question-{}", subscription.id);
     let id = subscription.id.clone();
+    let refocus = action_id.clone();
     let change = Action::new_local(move |cancel: &bool| {
-        let (id, cancel) = (id.clone(), *cancel);
+        let (id, cancel, refocus) = (id.clone(), *cancel, refocus.clone());
         async move {
             let result = if cancel {
                 billing.cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod).await
             } else {
                 billing.uncancel_subscription(&id).await
             };
+            browser::restore_focus_to(&refocus);
             result.map(|_| ())
         }
     });
     let pending = change.pending();
-    let run = move |cancel: bool| {
-        if !pending.get_untracked() {
-            confirming.set(false);
-            change.dispatch_local(cancel);
+    let run = {
+        let action_id = action_id.clone();
+        move |cancel: bool| {
+            if !pending.get_untracked() {
+                confirming.set(false);
+                browser::restore_focus_to(&action_id);
+                change.dispatch_local(cancel);
+            }
         }
     };
     // A trial can be turned into a paid plan now; an unpaid plan can be paid.
@@ -96,18 +107,27 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         _ => String::new(),
     };
     let actions = move || {
+        let (action_id, confirm_id, question_id) = (action_id.clone(), confirm_id.clone(), question_id.clone());
+        let run = run.clone();
         if scheduled {
             view! {
-                <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
-                    on:click=move |_| run(false)>"Keep subscription"</button>
+                <button type="button" id=action_id class="cw-button cw-button-secondary"
+                    aria-busy=move || pending.get().to_string() on:click=move |_| run(false)>"Keep subscription"</button>
             }
             .into_any()
         } else if confirming.get() {
+            let run_cancel = run.clone();
+            let described_by = question_id.clone();
             view! {
-                <div class="cw-confirm" role="group" aria-label="Confirm cancellation">
-                    <p>"Cancel at the end of the current period? You keep access until then."</p>
-                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run(true)>"Yes, cancel"</button>
-                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| confirming.set(false)>
+                // Focused when it appears, so its question is read first.
+                <div class="cw-confirm" id=confirm_id role="group" aria-label="Confirm cancellation"
+                    aria-describedby=described_by tabindex="-1">
+                    <p id=question_id>"Cancel at the end of the current period? You keep access until then."</p>
+                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run_cancel(true)>"Yes, cancel"</button>
+                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| {
+                        confirming.set(false);
+                        browser::restore_focus_to(&action_id);
+                    }>
                         "Keep it"
                     </button>
                 </div>
@@ -115,8 +135,12 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
             .into_any()
         } else {
             view! {
-                <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
-                    on:click=move |_| confirming.set(true)>"Cancel subscription"</button>
+                <button type="button" id=action_id class="cw-button cw-button-secondary"
+                    aria-busy=move || pending.get().to_string()
+                    on:click=move |_| {
+                        confirming.set(true);
+                        browser::restore_focus_to(&confirm_id);
+                    }>"Cancel subscription"</button>
             }
             .into_any()
         }

@@ -40,7 +40,8 @@ pub fn DemoStore() -> impl IntoView {
                         <AccountPanel who/>
                         <section class="demo-section" aria-labelledby="demo-plans-title">
                             <h2 id="demo-plans-title" class="cw-visually-hidden">"Prices"</h2>
-                            <PricingTable success_url=SUCCESS_URL cancel_url=CANCEL_URL/>
+                            // The demo catalog sells five products: reserve five cards.
+                            <PricingTable success_url=SUCCESS_URL cancel_url=CANCEL_URL placeholder_cards=Some(5)/>
                         </section>
                     </BillingProvider>
                 }
@@ -161,10 +162,7 @@ fn DemoHeader(#[prop(optional_no_strip)] identity: Option<RwSignal<Identity>>) -
 fn AccountPanel(who: Identity) -> impl IntoView {
     let billing = use_billing();
     move || match billing.state.get() {
-        BillingState::Loading if who != Identity::Anonymous => {
-            view! { <div class="demo-account cw-card-skeleton" aria-busy="true" aria-label="Loading your account"></div> }
-                .into_any()
-        }
+        BillingState::Loading if who != Identity::Anonymous => view! { <AccountSkeleton/> }.into_any(),
         BillingState::Loaded(_) => {
             let customer = billing.customer().map(|c| format!("{} · {}", c.name, c.email)).unwrap_or_default();
             view! {
@@ -204,6 +202,34 @@ fn AccountPanel(who: Identity) -> impl IntoView {
     }
 }
 
+/// The account panel's shape while it loads, so the prices below stay put.
+#[component]
+fn AccountSkeleton() -> impl IntoView {
+    view! {
+        <div class="demo-account demo-account-loading" role="status">
+            <span class="cw-visually-hidden">"Loading your account…"</span>
+            <div aria-hidden="true">
+                <div class="demo-skel-title cw-skeleton"></div>
+                <div class="demo-skel-line cw-skeleton"></div>
+                <div class="demo-account-grid">
+                    <div class="cw-panel">{skeleton_lines()}</div>
+                    <div class="cw-panel">{skeleton_lines()}</div>
+                    <div class="cw-panel demo-account-wide">{skeleton_lines()}</div>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// A panel's title and two lines, as grey bars.
+fn skeleton_lines() -> impl IntoView {
+    view! {
+        <span class="demo-skel-bar demo-skel-short cw-skeleton"></span>
+        <span class="demo-skel-bar cw-skeleton"></span>
+        <span class="demo-skel-bar cw-skeleton"></span>
+    }
+}
+
 /// Which way the customer came back from the hosted checkout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnKind {
@@ -239,7 +265,16 @@ pub fn ReturnPage(
         }
     });
     let details = move || match session.get() {
-        None => view! { <p class="demo-muted">"Looking up the session…"</p> }.into_any(),
+        // The rows that will hold the answer, so the button below does not move.
+        None => view! {
+            <dl class="demo-session" aria-busy="true">
+                <div><dt>"Session"</dt><dd><span class="demo-skel-value demo-skel-id cw-skeleton"></span></dd></div>
+                <div><dt>"Status"</dt><dd><span class="demo-skel-value cw-skeleton"></span></dd></div>
+                <div><dt>"Total due today"</dt><dd><span class="demo-skel-value cw-skeleton"></span></dd></div>
+            </dl>
+            <p class="cw-visually-hidden" role="status">"Looking up the session…"</p>
+        }
+        .into_any(),
         Some(None) => view! { <p role="alert">"No checkout session id was given in the URL."</p> }.into_any(),
         Some(Some(Err(e))) => view! { <p role="alert">{format!("The session could not be read: {}", e.message())}</p> }.into_any(),
         Some(Some(Ok(s))) => view! {

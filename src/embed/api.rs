@@ -1,357 +1,345 @@
 //! The JS API of `checkout-widget.js`: `configure`, `createCheckoutSession`,
 //! `createAddPaymentMethodCheckoutSession`, `mount` and `open`. Promises
 //! reject with an `Error` carrying a stable `code` and a human `message`.
+//! Exported only with the `embed` feature (the script-tag bundle).
 
 use super::config::{defaults, option_to_attribute, set_defaults, ElementConfig, ElementKind, EmbedDefaults};
+use super::dom;
 use super::events;
-use super::frame::Overlay;
+use super::frame;
 use super::host;
+use super::net::{self, object, Client};
+use super::promise::promise;
+use super::read::{self, Created};
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
-use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
+use crate::route::DEFAULT_SERVER_ROUTE;
 use crate::error::BillingError;
-use crate::transport::FetchTransport;
-use checkout_protocol::{BillingAddressCollection, CreateCheckoutSessionResponse, ErrorCode};
-use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use checkout_protocol::{action, BillingAddressCollection, ErrorCode};
+use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, HtmlElement};
+use web_sys::HtmlElement;
+
+thread_local! {
+    /// One client while the defaults stay the same, so identical calls in
+    /// flight join (no double submit from a double click).
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+}
+
+fn client() -> Client {
+    CLIENT.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| {
+                let d = defaults();
+                Client::new(d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE), d.headers)
+            })
+            .clone()
+    })
+}
 
 /// Sets page-wide defaults: `{serverRoute, headers, locale}`.
-#[wasm_bindgen(js_name = configure)]
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = configure))]
 pub fn configure(options: JsValue) -> Result<(), JsValue> {
-    let options: EmbedDefaults = from_js(&options).map_err(|e| rejection(&e))?;
-    set_defaults(options);
-    API_CLIENT.with(|c| c.borrow_mut().take());
+    let read = || -> Result<EmbedDefaults, BillingError> {
+        allow_only(&options, &["serverRoute", "headers", "locale"])?;
+        let headers = net::get(&options, "headers");
+        let mut pairs = Vec::new();
+        if headers.is_object() {
+            for key in Object::keys(headers.unchecked_ref::<Object>()).iter() {
+                let name = key.as_string().unwrap_or_default();
+                let value = net::string(&headers, &name).ok_or_else(|| invalid(format!("The header {name} must be a string.")))?;
+                pairs.push((name, value));
+            }
+        }
+        Ok(EmbedDefaults { server_route: net::string(&options, "serverRoute"), headers: pairs, locale: net::string(&options, "locale") })
+    };
+    set_defaults(read().map_err(|e| rejection(&e))?);
+    CLIENT.with(|c| c.borrow_mut().take());
     Ok(())
 }
 
-/// `createCheckoutSession` parameters, as Flowglad's `useBilling` takes them plus the superset.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsCheckoutParams {
-    price_id: Option<String>,
-    price_slug: Option<String>,
-    quantity: Option<u32>,
-    line_items: Option<Vec<JsLineItem>>,
-    #[serde(default)]
-    success_url: String,
-    #[serde(default)]
-    cancel_url: String,
-    output_metadata: Option<Map<String, Value>>,
-    output_name: Option<String>,
-    request_id: Option<String>,
-    customer_email: Option<String>,
-    discount_code: Option<String>,
-    allow_promotion_codes: Option<bool>,
-    billing_address_collection: Option<BillingAddressCollection>,
-    trial_days: Option<u32>,
-    expires_at: Option<i64>,
-    auto_redirect: Option<bool>,
-}
+const CHECKOUT_OPTIONS: [&str; 16] = [
+    "priceId",
+    "priceSlug",
+    "quantity",
+    "lineItems",
+    "successUrl",
+    "cancelUrl",
+    "outputMetadata",
+    "outputName",
+    "requestId",
+    "customerEmail",
+    "discountCode",
+    "allowPromotionCodes",
+    "billingAddressCollection",
+    "trialDays",
+    "expiresAt",
+    "autoRedirect",
+];
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsLineItem {
-    price_id: Option<String>,
-    price_slug: Option<String>,
-    quantity: Option<u32>,
-}
-
-impl JsCheckoutParams {
-    fn into_params(self) -> CheckoutSessionParams {
-        CheckoutSessionParams {
-            price_id: self.price_id,
-            price_slug: self.price_slug,
-            quantity: self.quantity,
-            line_items: self
-                .line_items
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| LineItem { price_id: l.price_id, price_slug: l.price_slug, quantity: l.quantity })
-                .collect(),
-            success_url: self.success_url,
-            cancel_url: self.cancel_url,
-            output_metadata: self.output_metadata,
-            output_name: self.output_name,
-            request_id: self.request_id,
-            customer_email: self.customer_email,
-            discount_code: self.discount_code,
-            allow_promotion_codes: self.allow_promotion_codes.unwrap_or(false),
-            billing_address_collection: self.billing_address_collection,
-            trial_days: self.trial_days,
-            expires_at: self.expires_at,
-            auto_redirect: self.auto_redirect.unwrap_or(false),
+/// Reads `createCheckoutSession`'s parameters (unknown names are refused).
+fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
+    allow_only(p, &CHECKOUT_OPTIONS)?;
+    let whole = |key: &str| -> Result<Option<u32>, BillingError> {
+        match net::get(p, key) {
+            v if v.is_undefined() || v.is_null() => Ok(None),
+            v => v
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
+                .map(|n| Some(n as u32))
+                .ok_or_else(|| invalid(format!("{key} must be a whole number."))),
         }
-    }
-}
-
-/// `createAddPaymentMethodCheckoutSession` parameters.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct JsAddPaymentMethodParams {
-    #[serde(default)]
-    success_url: String,
-    #[serde(default)]
-    cancel_url: String,
-    target_subscription_id: Option<String>,
-    output_metadata: Option<Map<String, Value>>,
-    output_name: Option<String>,
-    auto_redirect: Option<bool>,
+    };
+    let line_items = net::get(p, "lineItems");
+    let line_items = if Array::is_array(&line_items) {
+        line_items
+            .unchecked_into::<Array>()
+            .iter()
+            .map(|item| {
+                allow_only(&item, &["priceId", "priceSlug", "quantity"])?;
+                let quantity = match net::get(&item, "quantity") {
+                    v if v.is_undefined() => None,
+                    v => Some(v.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| invalid("quantity must be a whole number.".into()))? as u32),
+                };
+                Ok(LineItem { price_id: net::string(&item, "priceId"), price_slug: net::string(&item, "priceSlug"), quantity })
+            })
+            .collect::<Result<Vec<_>, BillingError>>()?
+    } else {
+        Vec::new()
+    };
+    let billing_address_collection = match net::string(p, "billingAddressCollection").as_deref() {
+        None => None,
+        Some("auto") => Some(BillingAddressCollection::Auto),
+        Some("required") => Some(BillingAddressCollection::Required),
+        Some(other) => return Err(invalid(format!("billingAddressCollection \u{201c}{other}\u{201d} is not auto or required."))),
+    };
+    Ok(CheckoutSessionParams {
+        price_id: net::string(p, "priceId"),
+        price_slug: net::string(p, "priceSlug"),
+        quantity: whole("quantity")?,
+        line_items,
+        success_url: net::string(p, "successUrl").unwrap_or_default(),
+        cancel_url: net::string(p, "cancelUrl").unwrap_or_default(),
+        // Metadata goes into the body as the caller's own object (see `metadata`).
+        output_metadata: None,
+        output_name: net::string(p, "outputName"),
+        request_id: net::string(p, "requestId"),
+        customer_email: net::string(p, "customerEmail"),
+        discount_code: net::string(p, "discountCode"),
+        allow_promotion_codes: net::boolean(p, "allowPromotionCodes").unwrap_or(false),
+        billing_address_collection,
+        trial_days: whole("trialDays")?,
+        expires_at: net::number(p, "expiresAt").map(|n| n as i64),
+        auto_redirect: net::boolean(p, "autoRedirect").unwrap_or(false),
+    })
 }
 
 /// Creates a product checkout session through the configured server route;
 /// resolves to `{id, url, checkoutSession}`.
-#[wasm_bindgen(js_name = createCheckoutSession)]
-pub async fn create_checkout_session(params: JsValue) -> Result<JsValue, JsValue> {
-    let result = async {
-        let params = from_js::<JsCheckoutParams>(&params)?.into_params();
-        let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
-        let created = api_client().create_checkout_session(&wire).await?;
-        finish(created, params.auto_redirect)
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = createCheckoutSession))]
+pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
+    promise(Box::pin(async move {
+        async {
+            let metadata = metadata(&params)?;
+            let params = checkout_params(&params)?;
+            let created = create_product(&params, metadata).await?;
+            finish(created, params.auto_redirect)
+        }
+        .await
+        .map_err(|e| rejection(&e))
+    }))
+}
+
+async fn create_product(params: &CheckoutSessionParams, metadata: Option<JsValue>) -> Result<Created, BillingError> {
+    let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
+    let data = client().write(action::CHECKOUT_SESSIONS_CREATE, read::product_body(&wire, metadata.as_ref())).await?;
+    read::created(&data).ok_or(BillingError::InvalidResponse)
+}
+
+/// `outputMetadata` as given: a plain object (the server checks its contents).
+fn metadata(options: &JsValue) -> Result<Option<JsValue>, BillingError> {
+    let value = net::get(options, "outputMetadata");
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else if value.is_object() && !Array::is_array(&value) {
+        Ok(Some(value))
+    } else {
+        Err(invalid("outputMetadata must be an object.".into()))
     }
-    .await;
-    result.map_err(|e| rejection(&e))
 }
 
 /// Creates a session that saves a payment method for the signed-in customer;
 /// resolves to `{id, url, checkoutSession}`.
-#[wasm_bindgen(js_name = createAddPaymentMethodCheckoutSession)]
-pub async fn create_add_payment_method_checkout_session(params: JsValue) -> Result<JsValue, JsValue> {
-    let result = async {
-        let p: JsAddPaymentMethodParams = from_js(&params)?;
-        let auto_redirect = p.auto_redirect.unwrap_or(false);
-        let params = AddPaymentMethodParams {
-            success_url: p.success_url,
-            cancel_url: p.cancel_url,
-            target_subscription_id: p.target_subscription_id,
-            output_metadata: p.output_metadata,
-            output_name: p.output_name,
-            auto_redirect,
-        };
-        let wire = params.to_wire(browser::resolve_url)?;
-        let created = api_client().create_add_payment_method_checkout_session(&wire).await?;
-        finish(created, auto_redirect)
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = createAddPaymentMethodCheckoutSession))]
+pub fn create_add_payment_method_checkout_session(params: JsValue) -> js_sys::Promise {
+    promise(Box::pin(async move { add_payment_method(&params).await.map_err(|e| rejection(&e)) }))
+}
+
+async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
+    allow_only(params, &["successUrl", "cancelUrl", "targetSubscriptionId", "outputMetadata", "outputName", "autoRedirect"])?;
+    let metadata = metadata(params)?;
+    let auto_redirect = net::boolean(params, "autoRedirect").unwrap_or(false);
+    let p = AddPaymentMethodParams {
+        success_url: net::string(params, "successUrl").unwrap_or_default(),
+        cancel_url: net::string(params, "cancelUrl").unwrap_or_default(),
+        target_subscription_id: net::string(params, "targetSubscriptionId"),
+        output_metadata: None,
+        output_name: net::string(params, "outputName"),
+        auto_redirect,
+    };
+    let wire = p.to_wire(browser::resolve_url)?;
+    let data = client()
+        .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, read::add_payment_method_body(&wire, metadata.as_ref()))
+        .await?;
+    finish(read::created(&data).ok_or(BillingError::InvalidResponse)?, auto_redirect)
+}
+
+fn finish(created: Created, auto_redirect: bool) -> Result<JsValue, BillingError> {
+    if auto_redirect {
+        browser::navigate(&created.url)?;
     }
-    .await;
-    result.map_err(|e| rejection(&e))
+    Ok(object(&[("id", created.id.as_str().into()), ("url", created.url.as_str().into()), ("checkoutSession", created.session)]))
 }
 
 /// A mounted widget; `destroy()` may be called any number of times.
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 pub struct MountHandle {
     id: Cell<Option<u32>>,
     element: HtmlElement,
-    kind: ElementKind,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 impl MountHandle {
     /// Unmounts the widget and frees everything it held.
     pub fn destroy(&self) {
         if let Some(id) = self.id.take() {
             host::unmount(id);
-            let _ = js_sys::Reflect::delete_property(&self.element, &"__checkoutWidgetMount".into());
+            let _ = js_sys::Reflect::delete_property(&self.element, &host::MOUNT_KEY.into());
         }
     }
 
     /// Replaces the options (re-renders).
     pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
-        let (_, config) = mount_options(self.kind_name(), &options).map_err(|e| rejection(&e))?;
+        let config = mount_config(&options).map_err(|e| rejection(&e))?;
         if let Some(id) = self.id.get() {
             host::reconfigure(id, config);
         }
         Ok(())
-    }
-
-    fn kind_name(&self) -> &'static str {
-        match self.kind {
-            ElementKind::Checkout => "checkout",
-            ElementKind::PricingTable => "pricing-table",
-            ElementKind::AddPaymentMethod => "add-payment-method",
-        }
     }
 }
 
 /// Renders a widget into `element` (its open shadow root). `options` are the
 /// element attributes in camelCase (`priceSlug`, `successUrl`, `display`, …)
 /// plus `kind`: `"checkout"` (default), `"pricing-table"` or `"add-payment-method"`.
-#[wasm_bindgen(js_name = mount)]
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = mount))]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsValue> {
-    let kind_name = js_sys::Reflect::get(&options, &"kind".into()).ok().and_then(|k| k.as_string());
-    let (kind, config) = mount_options(kind_name.as_deref().unwrap_or("checkout"), &options).map_err(|e| rejection(&e))?;
+    let setup = || -> Result<(ElementKind, ElementConfig), BillingError> {
+        let kind = match net::string(&options, "kind").as_deref().unwrap_or("checkout") {
+            "checkout" => ElementKind::Checkout,
+            "pricing-table" => ElementKind::PricingTable,
+            "add-payment-method" => ElementKind::AddPaymentMethod,
+            other => {
+                return Err(invalid(format!("kind \u{201c}{other}\u{201d} is not one of checkout, pricing-table, add-payment-method.")))
+            }
+        };
+        Ok((kind, mount_config(&options)?))
+    };
+    let (kind, config) = setup().map_err(|e| rejection(&e))?;
     if !config.theme.is_empty() {
         // The stylesheet themes through the host's `theme` attribute.
         let _ = element.set_attribute("theme", &config.theme);
     }
     let id = host::mount_element(&element, kind, config).ok_or_else(|| {
-        rejection(&BillingError::validation(
-            ErrorCode::InvalidRequest,
-            "This element already holds a checkout widget; destroy that one first.",
-        ))
+        rejection(&invalid("This element already holds a checkout widget; destroy that one first.".into()))
     })?;
-    Ok(MountHandle { id: Cell::new(Some(id)), element, kind })
+    Ok(MountHandle { id: Cell::new(Some(id)), element })
 }
 
-fn mount_options(kind: &str, options: &JsValue) -> Result<(ElementKind, ElementConfig), BillingError> {
-    let kind = match kind {
-        "checkout" => ElementKind::Checkout,
-        "pricing-table" => ElementKind::PricingTable,
-        "add-payment-method" => ElementKind::AddPaymentMethod,
-        other => {
-            return Err(invalid(format!(
-                "kind \u{201c}{other}\u{201d} is not one of checkout, pricing-table, add-payment-method."
-            )))
+/// `mount()` options as attribute values.
+fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
+    let mut attributes: Vec<(&'static str, String)> = Vec::new();
+    if options.is_object() {
+        for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if key == "kind" {
+                continue;
+            }
+            let attribute = option_to_attribute(&key).ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
+            let value = net::get(options, &key);
+            // Numbers (a quantity) as the browser writes them: no float formatter in the bundle.
+            let text = value.as_string().or_else(|| {
+                value.as_f64()?;
+                value.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).ok().map(String::from)
+            });
+            if let Some(text) = text {
+                attributes.push((attribute, text));
+            }
         }
-    };
-    let object: Map<String, Value> = if options.is_undefined() || options.is_null() { Map::new() } else { from_js(options)? };
-    let mut attributes: HashMap<&'static str, String> = HashMap::new();
-    for (key, value) in object {
-        if key == "kind" {
-            continue;
-        }
-        let attribute = option_to_attribute(&key)
-            .ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
-        let text = match value {
-            Value::String(s) => s,
-            Value::Null => continue,
-            other => other.to_string(),
-        };
-        attributes.insert(attribute, text);
     }
-    Ok((kind, ElementConfig::from_attributes(|name| attributes.get(name).cloned(), &defaults())))
+    Ok(ElementConfig::from_attributes(
+        |name| attributes.iter().find(|(a, _)| *a == name).map(|(_, v)| v.clone()),
+        &defaults(),
+    ))
 }
 
 /// Creates a product checkout and opens it in a modal dialog over the page.
 /// Resolves to `{status: "success" | "cancel", sessionId}` once it closes;
 /// `checkout-*` events fire on `document`, as from an element.
-#[wasm_bindgen(js_name = open)]
+#[cfg_attr(feature = "embed", wasm_bindgen(js_name = open))]
 pub fn open(params: JsValue) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
         let params = params.clone();
-        leptos::task::spawn_local(async move {
-            match open_overlay(params, resolve.clone()).await {
-                Ok(()) => {}
-                Err(e) => {
-                    let _ = reject.call1(&JsValue::NULL, &rejection(&e));
-                }
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = open_overlay(params, resolve).await {
+                let _ = reject.call1(&JsValue::NULL, &rejection(&e));
             }
         });
     })
 }
 
 async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), BillingError> {
-    let params = from_js::<JsCheckoutParams>(&params)?.into_params();
-    let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
-    let created = api_client().create_checkout_session(&wire).await?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or(BillingError::Network)?;
-    let container: HtmlElement = document
-        .create_element("div")
-        .map_err(|_| BillingError::Network)?
-        .unchecked_into();
+    let metadata = metadata(&params)?;
+    let params = checkout_params(&params)?;
+    let created = create_product(&params, metadata).await?;
+    let document = dom::document().ok_or(BillingError::Network)?;
+    let container: HtmlElement = dom::el("div", "").unchecked_into();
     let _ = container.set_attribute("data-checkout-overlay", "");
     document.body().ok_or(BillingError::Network)?.append_child(&container).map_err(|_| BillingError::Network)?;
-    let target: EventTarget = container.clone().into();
-    events::emit(
-        &target,
-        events::SESSION_CREATED,
-        &json!({ "url": created.url, "checkoutSession": serde_json::to_value(&created.checkout_session).unwrap_or_default() }),
-        false,
-    );
-    let cancel_url = wire
-        .cancel_url
-        .as_deref()
-        .map(|u| checkout_protocol::redirect::fill_session_id(u, &created.checkout_session.id));
-    let session_id = created.checkout_session.id.clone();
-    let url = created.url.clone();
     let shadow = container
         .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
         .map_err(|_| BillingError::Network)?;
     host::adopt_stylesheet(&shadow);
-    let overlay_id = NEXT_OVERLAY.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
+    let root = dom::el("div", "cw-root");
+    let _ = shadow.append_child(&root);
+    let detail = object(&[("url", created.url.as_str().into()), ("checkoutSession", created.session.clone())]);
+    events::emit(&container, events::SESSION_CREATED, &detail, false);
+    let cancel_url = browser::resolve_url(&params.cancel_url, "cancel URL").ok().map(|u| browser::fill_session_id(&u, &created.id));
+    let closing = container.clone();
+    frame::open_overlay(&root, container.into(), &created.url, &created.id, cancel_url, move |outcome| {
+        let result = object(&[("status", outcome.status().into()), ("sessionId", outcome.session_id.as_str().into())]);
+        let _ = resolve.call1(&JsValue::NULL, &result);
+        closing.remove();
     });
-    let handle = leptos::mount::mount_to(shadow.unchecked_into(), move || {
-        let host = StoredValue::new_local(target);
-        let resolve = StoredValue::new_local(resolve);
-        let on_closed = Callback::new(move |outcome: super::frame::Outcome| {
-            let result = json!({ "status": outcome.status(), "sessionId": outcome.session_id() });
-            if let Some(resolve) = resolve.try_get_value() {
-                let _ = resolve.call1(&JsValue::NULL, &events::to_js(&result));
-            }
-            close_overlay(overlay_id);
-        });
-        view! { <Overlay url session_id cancel_url host on_closed/> }
-    });
-    OVERLAYS.with(|o| o.borrow_mut().insert(overlay_id, (container, Box::new(handle) as Box<dyn std::any::Any>)));
     Ok(())
 }
 
-/// An overlay opened by `open()`: its container and its mount (dropping it unmounts).
-type OpenOverlay = (HtmlElement, Box<dyn std::any::Any>);
-
-thread_local! {
-    static API_CLIENT: RefCell<Option<BillingClient>> = const { RefCell::new(None) };
-    static OVERLAYS: RefCell<HashMap<u32, OpenOverlay>> = RefCell::new(HashMap::new());
-    static NEXT_OVERLAY: Cell<u32> = const { Cell::new(1) };
-}
-
-/// Removes an `open()` overlay after the current task, so its own callbacks
-/// never run while it is being torn down.
-fn close_overlay(id: u32) {
-    leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if let Some((container, handle)) = OVERLAYS.with(|o| o.borrow_mut().remove(&id)) {
-            drop(handle);
-            container.remove();
+/// Refuses option names this API does not know (a typo would otherwise be ignored).
+fn allow_only(options: &JsValue, allowed: &[&str]) -> Result<(), BillingError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    if !options.is_object() {
+        return Err(invalid("The options must be a plain object.".into()));
+    }
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(invalid(format!("Unknown option \u{201c}{key}\u{201d}.")));
         }
-    });
-}
-
-/// One client for the API while the defaults stay the same, so identical
-/// calls in flight join (no double submit from a double click).
-fn api_client() -> BillingClient {
-    API_CLIENT.with(|c| {
-        c.borrow_mut()
-            .get_or_insert_with(|| {
-                let d = defaults();
-                let route = d.server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
-                BillingClient::new(&route, d.headers.into_iter().collect(), Rc::new(FetchTransport::default()))
-            })
-            .clone()
-    })
-}
-
-fn finish(created: CreateCheckoutSessionResponse, auto_redirect: bool) -> Result<JsValue, BillingError> {
-    if auto_redirect {
-        browser::navigate(&created.url)?;
     }
-    let body = json!({
-        "id": created.checkout_session.id,
-        "url": created.url,
-        "checkoutSession": serde_json::to_value(&created.checkout_session).unwrap_or_default(),
-    });
-    Ok(events::to_js(&body))
-}
-
-/// Reads a JS object through the browser's JSON (no extra wasm for a second serializer).
-fn from_js<T: DeserializeOwned + Default>(value: &JsValue) -> Result<T, BillingError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| invalid("The options must be a plain object.".into()))?;
-    serde_json::from_str(&text).map_err(|e| invalid(format!("The options are not valid: {e}.")))
+    Ok(())
 }
 
 fn invalid(message: String) -> BillingError {

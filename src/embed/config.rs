@@ -2,10 +2,9 @@
 //! with defaults from `configure()`. Pure parsing, so every rule is tested.
 
 use crate::billing::params::parse_quantity;
-use crate::client::DEFAULT_SERVER_ROUTE;
+use crate::route::DEFAULT_SERVER_ROUTE;
 use crate::error::BillingError;
 use checkout_protocol::ErrorCode;
-use serde::Deserialize;
 use std::cell::RefCell;
 
 /// How the checkout opens.
@@ -100,17 +99,13 @@ pub const OBSERVED_ATTRIBUTES: [&str; 13] = [
 ];
 
 /// Page-wide defaults set by `configure()`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmbedDefaults {
     /// Server route prefix for every element and API call.
-    #[serde(default)]
     pub server_route: Option<String>,
     /// Headers sent with every call (e.g. an auth token).
-    #[serde(default)]
-    pub headers: std::collections::BTreeMap<String, String>,
+    pub headers: Vec<(String, String)>,
     /// Locale for amounts and dates.
-    #[serde(default)]
     pub locale: Option<String>,
 }
 
@@ -170,7 +165,7 @@ impl ElementConfig {
             server_route: non_empty("server-route")
                 .or_else(|| defaults.server_route.clone())
                 .unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned()),
-            headers: defaults.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            headers: defaults.headers.clone(),
             price_slug: non_empty("price-slug"),
             price_id: non_empty("price-id"),
             quantity: non_empty("quantity").unwrap_or_default(),
@@ -283,7 +278,7 @@ mod tests {
     fn configure_fills_what_attributes_leave_out() {
         let defaults = EmbedDefaults {
             server_route: Some("/billing".into()),
-            headers: [("Authorization".to_owned(), "Bearer t".to_owned())].into(),
+            headers: vec![("Authorization".to_owned(), "Bearer t".to_owned())],
             locale: Some("de-DE".into()),
         };
         let cfg = ElementConfig::from_attributes(|_| None, &defaults);

@@ -1,9 +1,9 @@
 //! The DOM events an embedded checkout fires on its element. They bubble and
 //! cross the shadow boundary (`composed`), and fire only on settled states.
 
+use super::net::object;
 use crate::browser;
 use crate::error::BillingError;
-use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 
@@ -22,12 +22,12 @@ pub const ERROR: &str = "checkout-error";
 
 /// Fires `name` with `detail` on `target`; `false` when a listener called
 /// `preventDefault()` on a cancelable event.
-pub fn emit(target: &EventTarget, name: &str, detail: &Value, cancelable: bool) -> bool {
+pub fn emit(target: &EventTarget, name: &str, detail: &JsValue, cancelable: bool) -> bool {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    init.set_detail(&to_js(detail));
+    init.set_detail(detail);
     match CustomEvent::new_with_event_init_dict(name, &init) {
         Ok(event) => target.dispatch_event(&event).unwrap_or(true),
         Err(_) => true,
@@ -40,22 +40,22 @@ pub fn emit_error(target: &EventTarget, error: &BillingError) {
 }
 
 /// `{code, message}`: the shape of every error the embed reports.
-pub fn error_detail(error: &BillingError) -> Value {
-    json!({ "code": error.code(), "message": error.message() })
+pub fn error_detail(error: &BillingError) -> JsValue {
+    object(&[("code", error.code().into()), ("message", error.message().into())])
 }
 
 /// Fires the cancelable `checkout-redirect` and, unless a listener prevented
-/// it, sends the browser to `url` (http(s) only).
-pub fn redirect(target: &EventTarget, url: &str, reason: &str, session_id: &str) {
-    let detail = json!({ "url": url, "reason": reason, "sessionId": session_id });
-    if emit(target, REDIRECT, &detail, true) {
-        if let Err(e) = browser::navigate(url) {
+/// it, sends the browser to `url` (http(s) only). `true` when it navigates.
+pub fn redirect(target: &EventTarget, url: &str, reason: &str, session_id: &str) -> bool {
+    let detail = object(&[("url", url.into()), ("reason", reason.into()), ("sessionId", session_id.into())]);
+    if !emit(target, REDIRECT, &detail, true) {
+        return false;
+    }
+    match browser::navigate(url) {
+        Ok(()) => true,
+        Err(e) => {
             emit_error(target, &e);
+            false
         }
     }
-}
-
-/// A JSON value as a JS value (through the browser's own `JSON.parse`).
-pub fn to_js(value: &Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }

@@ -2,34 +2,31 @@
 //! mode) or an iframe in the element (inline mode), and the messages the
 //! hosted page posts back (paid, canceled, new height).
 
+use super::dom::{self, Scope};
 use super::events;
+use super::net::{number, object, string};
 use crate::browser;
-use leptos::html;
-use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::json;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, HtmlElement};
+use web_sys::{Element, EventTarget, HtmlElement, HtmlIFrameElement};
 
 /// What the hosted page tells the page around it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FrameMessage {
-    /// Paid (or card saved); go to `redirect_url`.
-    #[serde(rename_all = "camelCase")]
+    /// Paid (or card saved); go to the success URL.
     Success {
         /// The session.
         session_id: String,
         /// The success URL with the id filled in.
         redirect_url: String,
     },
-    /// The customer left; go to `redirect_url` (the cancel URL), if any.
-    #[serde(rename_all = "camelCase")]
+    /// The customer left; go to the cancel URL, if any.
     Cancel {
         /// The session.
         session_id: String,
         /// The cancel URL with the id filled in.
-        #[serde(default)]
         redirect_url: Option<String>,
     },
     /// The page's content height, for the inline iframe.
@@ -39,7 +36,82 @@ pub enum FrameMessage {
     },
 }
 
-/// How an overlay ended.
+/// The marker every message carries, so other scripts' messages are ignored.
+pub const MESSAGE_SOURCE: &str = "checkout-widget";
+
+/// Reads a message posted by the hosted page; anything else is `None`.
+pub fn parse_message(data: &JsValue) -> Option<FrameMessage> {
+    if string(data, "source").as_deref() != Some(MESSAGE_SOURCE) {
+        return None;
+    }
+    match string(data, "type")?.as_str() {
+        "success" => Some(FrameMessage::Success {
+            session_id: string(data, "sessionId")?,
+            redirect_url: string(data, "redirectUrl")?,
+        }),
+        "cancel" => Some(FrameMessage::Cancel {
+            session_id: string(data, "sessionId")?,
+            redirect_url: string(data, "redirectUrl"),
+        }),
+        "resize" => number(data, "height").map(|height| FrameMessage::Resize { height }),
+        _ => None,
+    }
+}
+
+/// The origin (`scheme://host:port`) of an absolute URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    web_sys::Url::new(url).ok().map(|u| u.origin())
+}
+
+/// The hosted page URL for an embed: `?embed=overlay|inline` tells it to post
+/// messages instead of navigating the top window.
+pub fn embed_url(session_url: &str, mode: &str) -> String {
+    let separator = if session_url.contains('?') { '&' } else { '?' };
+    format!("{session_url}{separator}embed={mode}")
+}
+
+/// Calls `on_message` for messages from `frame`'s window and the session's
+/// origin only, while `scope` lives.
+fn listen(scope: &Scope, frame: &HtmlIFrameElement, url: &str, mut on_message: impl FnMut(FrameMessage) + 'static) {
+    let (Some(window), Some(origin)) = (web_sys::window(), origin_of(url)) else { return };
+    let frame = frame.clone();
+    scope.listen(window.as_ref(), "message", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
+        let from_frame = frame.content_window().zip(event.source()).is_some_and(|(win, source)| {
+            js_sys::Object::is(win.as_ref(), source.unchecked_ref::<js_sys::Object>())
+        });
+        if from_frame && event.origin() == origin {
+            if let Some(message) = parse_message(&event.data()) {
+                on_message(message);
+            }
+        }
+    });
+}
+
+/// Fires `checkout-success` / `checkout-cancel`, then the redirect unless prevented.
+fn settle(host: &EventTarget, message: &FrameMessage) {
+    match message {
+        FrameMessage::Success { session_id, redirect_url } => {
+            events::emit(host, events::SUCCESS, &object(&[("sessionId", session_id.into())]), false);
+            events::redirect(host, redirect_url, "success", session_id);
+        }
+        FrameMessage::Cancel { session_id, redirect_url } => {
+            events::emit(host, events::CANCEL, &object(&[("sessionId", session_id.into())]), false);
+            if let Some(url) = redirect_url {
+                events::redirect(host, url, "cancel", session_id);
+            }
+        }
+        FrameMessage::Resize { .. } => {}
+    }
+}
+
+fn iframe(url: &str, mode: &str, class: &str) -> HtmlIFrameElement {
+    let frame = dom::el("iframe", class);
+    dom::attrs(&frame, &[("part", "frame"), ("title", "Checkout"), ("src", &embed_url(url, mode))]);
+    frame.unchecked_into()
+}
+
+/// How an overlay ended: paid or not, and the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Paid (or card saved).
@@ -53,196 +125,110 @@ impl Outcome {
     pub fn status(&self) -> &'static str {
         if self.success { "success" } else { "cancel" }
     }
-
-    /// The session.
-    pub fn session_id(&self) -> &str {
-        &self.session_id
-    }
 }
 
-/// The marker every message carries, so other scripts' messages are ignored.
-pub const MESSAGE_SOURCE: &str = "checkout-widget";
-
-/// Reads a message posted by the hosted page; anything else is `None`.
-pub fn parse_message(json: &str) -> Option<FrameMessage> {
-    #[derive(Deserialize)]
-    struct Envelope {
-        source: String,
-        #[serde(flatten)]
-        message: FrameMessage,
-    }
-    serde_json::from_str::<Envelope>(json).ok().filter(|e| e.source == MESSAGE_SOURCE).map(|e| e.message)
-}
-
-/// The origin (`scheme://host:port`) of an absolute URL.
-pub fn origin_of(url: &str) -> Option<String> {
-    web_sys::Url::new(url).ok().map(|u| u.origin())
-}
-
-/// Listens for messages from `frame` only (its window, the session's origin)
-/// while the calling component lives.
-fn listen(frame: NodeRef<html::Iframe>, origin: String, on_message: impl Fn(FrameMessage) + 'static) {
-    let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
-        let from_frame = frame
-            .get_untracked()
-            .and_then(|f| f.content_window())
-            .zip(ev.source())
-            .is_some_and(|(win, source)| {
-                let source: &js_sys::Object = source.unchecked_ref();
-                js_sys::Object::is(win.as_ref(), source)
-            });
-        if !from_frame || ev.origin() != origin {
-            return;
-        }
-        let Some(text) = js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()) else { return };
-        if let Some(message) = parse_message(&text) {
-            on_message(message);
-        }
-    });
-    on_cleanup(move || handle.remove());
-}
-
-/// The hosted page URL for an embed: `?embed=overlay|inline` tells it to post
-/// messages instead of navigating the top window.
-pub fn embed_url(session_url: &str, mode: &str) -> String {
-    let separator = if session_url.contains('?') { '&' } else { '?' };
-    format!("{session_url}{separator}embed={mode}")
-}
-
-/// Ends an embedded checkout: fire `checkout-success` / `checkout-cancel`,
-/// then the redirect (unless prevented).
-fn settle(host: &EventTarget, message: &FrameMessage) {
-    match message {
-        FrameMessage::Success { session_id, redirect_url } => {
-            events::emit(host, events::SUCCESS, &json!({ "sessionId": session_id }), false);
-            events::redirect(host, redirect_url, "success", session_id);
-        }
-        FrameMessage::Cancel { session_id, redirect_url } => {
-            events::emit(host, events::CANCEL, &json!({ "sessionId": session_id }), false);
-            if let Some(url) = redirect_url {
-                events::redirect(host, url, "cancel", session_id);
-            }
-        }
-        FrameMessage::Resize { .. } => {}
-    }
-}
-
-/// The modal dialog holding the hosted checkout. Escape and the close button
-/// cancel; focus is trapped by the modal dialog and returns to the trigger;
-/// the page behind does not scroll.
-#[component]
-pub fn Overlay(
-    /// The hosted checkout page.
-    url: String,
-    /// The session being paid.
-    session_id: String,
-    /// The cancel URL (with the id filled in), for Escape and the close button.
+/// Opens the hosted checkout in a modal dialog inside `parent` (a shadow root's
+/// element). Escape and the close button cancel; the modal dialog traps focus,
+/// which returns to the trigger on close; the page behind does not scroll.
+/// `on_closed` runs once, after the events and the redirect.
+pub fn open_overlay(
+    parent: &Element,
+    host: EventTarget,
+    url: &str,
+    session_id: &str,
     cancel_url: Option<String>,
-    /// Where events are fired.
-    host: StoredValue<EventTarget, LocalStorage>,
-    /// Called once the dialog has closed, with how it ended.
-    on_closed: Callback<Outcome>,
-) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    let frame = NodeRef::<html::Iframe>::new();
+    on_closed: impl FnOnce(Outcome) + 'static,
+) {
+    let scope = Rc::new(Scope::default());
+    let dialog = dom::el("dialog", "cw-overlay");
+    dom::attrs(&dialog, &[("part", "dialog"), ("aria-label", "Checkout")]);
+    let close = dom::el("button", "cw-overlay-close");
+    dom::attrs(&close, &[("type", "button"), ("part", "close"), ("aria-label", "Close checkout")]);
+    dom::text(&close, "×");
+    let frame = iframe(url, "overlay", "cw-overlay-frame");
+    dom::append(&dialog, &[&close, frame.as_ref()]);
+    dom::append(parent, &[&dialog]);
+
     let trigger = browser::deep_active_element();
     let scroll = ScrollLock::lock();
-    let settled = StoredValue::new(false);
-    let finish = move |message: FrameMessage| {
-        if settled.get_value() {
-            return;
-        }
-        settled.set_value(true);
-        if let Some(d) = dialog.get_untracked() {
-            d.close();
-        }
-        if let Some(host) = host.try_get_value() {
+    let done = Rc::new(Cell::new(false));
+    let closed = Rc::new(Cell::new(Some(Box::new(on_closed) as Box<dyn FnOnce(Outcome)>)));
+    let finish = {
+        let (dialog, scope_slot, done) = (dialog.clone(), Rc::new(Cell::new(Some(scope.clone()))), done.clone());
+        let mut scroll = Some(scroll);
+        Rc::new(std::cell::RefCell::new(move |message: FrameMessage| {
+            if done.replace(true) {
+                return;
+            }
+            if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
+                d.close();
+            }
+            dialog.remove();
+            drop(scroll.take());
+            if let Some(el) = trigger.as_ref().and_then(|t| t.dyn_ref::<HtmlElement>()) {
+                let _ = el.focus();
+            }
             settle(&host, &message);
-        }
-        let success = matches!(message, FrameMessage::Success { .. });
-        let session_id = match &message {
-            FrameMessage::Success { session_id, .. } | FrameMessage::Cancel { session_id, .. } => session_id.clone(),
-            FrameMessage::Resize { .. } => String::new(),
-        };
-        on_closed.run(Outcome { success, session_id });
+            let success = matches!(message, FrameMessage::Success { .. });
+            let session_id = match &message {
+                FrameMessage::Success { session_id, .. } | FrameMessage::Cancel { session_id, .. } => session_id.clone(),
+                FrameMessage::Resize { .. } => String::new(),
+            };
+            if let Some(on_closed) = closed.take() {
+                on_closed(Outcome { success, session_id });
+            }
+            // Listeners go last: this closure is one of them.
+            if let Some(scope) = scope_slot.take() {
+                wasm_bindgen_futures::spawn_local(async move { drop(scope) });
+            }
+        }))
     };
     let cancel = {
-        let session_id = session_id.clone();
-        move || finish(FrameMessage::Cancel { session_id: session_id.clone(), redirect_url: cancel_url.clone() })
+        let (finish, session_id) = (finish.clone(), session_id.to_owned());
+        move || (finish.borrow_mut())(FrameMessage::Cancel { session_id: session_id.clone(), redirect_url: cancel_url.clone() })
     };
-    if let Some(origin) = origin_of(&url) {
-        listen(frame, origin, move |m| {
-            if !matches!(m, FrameMessage::Resize { .. }) {
-                finish(m);
-            }
-        });
-    }
-    Effect::new(move |_| {
-        if let Some(d) = dialog.get() {
-            let _ = d.show_modal();
+    let on_escape = cancel.clone();
+    scope.listen(dialog.as_ref(), "cancel", move |event| {
+        // Escape: close it ourselves, as a cancel.
+        event.prevent_default();
+        on_escape();
+    });
+    scope.listen(close.as_ref(), "click", move |_| cancel());
+    let on_message = finish.clone();
+    listen(&scope, &frame, url, move |message| {
+        if !matches!(message, FrameMessage::Resize { .. }) {
+            (on_message.borrow_mut())(message);
         }
     });
-    on_cleanup(move || {
-        drop(scroll);
-        if let Some(el) = trigger.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
-    let cancel_on_escape = cancel.clone();
-    view! {
-        <dialog
-            node_ref=dialog
-            class="cw-overlay"
-            part="dialog"
-            aria-label="Checkout"
-            on:cancel=move |ev: web_sys::Event| {
-                // Escape: close it ourselves, as a cancel.
-                ev.prevent_default();
-                cancel_on_escape();
-            }
-        >
-            <button type="button" class="cw-overlay-close" part="close" aria-label="Close checkout"
-                on:click=move |_| cancel()>"×"</button>
-            <iframe node_ref=frame class="cw-overlay-frame" part="frame" title="Checkout" src=embed_url(&url, "overlay")></iframe>
-        </dialog>
+    if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
+        let _ = d.show_modal();
     }
 }
 
-/// The hosted checkout inside the element, as tall as its content.
-#[component]
-pub fn InlineFrame(
-    /// The hosted checkout page.
-    url: String,
-    /// Where events are fired.
-    host: StoredValue<EventTarget, LocalStorage>,
-) -> impl IntoView {
-    let frame = NodeRef::<html::Iframe>::new();
-    let height = RwSignal::new(640.0_f64);
-    let settled = StoredValue::new(false);
-    if let Some(origin) = origin_of(&url) {
-        listen(frame, origin, move |m| match m {
-            FrameMessage::Resize { height: h } if h.is_finite() && h > 0.0 => height.set(h.clamp(200.0, 10_000.0)),
-            FrameMessage::Resize { .. } => {}
-            other => {
-                if !settled.get_value() {
-                    settled.set_value(true);
-                    if let Some(host) = host.try_get_value() {
-                        settle(&host, &other);
-                    }
-                }
+/// Shows the hosted checkout inside `parent`, as tall as its content. The
+/// returned scope keeps its listeners; drop it with the view.
+pub fn inline_frame(parent: &Element, host: EventTarget, url: &str) -> Scope {
+    let scope = Scope::default();
+    let frame = iframe(url, "inline", "cw-inline-frame");
+    set_height(&frame, 640.0);
+    dom::append(parent, &[frame.as_ref()]);
+    let settled = Cell::new(false);
+    let sized = frame.clone();
+    listen(&scope, &frame, url, move |message| match message {
+        FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => set_height(&sized, height.clamp(200.0, 10_000.0)),
+        FrameMessage::Resize { .. } => {}
+        other => {
+            if !settled.replace(true) {
+                settle(&host, &other);
             }
-        });
-    }
-    view! {
-        <iframe
-            node_ref=frame
-            class="cw-inline-frame"
-            part="frame"
-            title="Checkout"
-            src=embed_url(&url, "inline")
-            style:height=move || format!("{}px", height.get().ceil())
-        ></iframe>
-    }
+        }
+    });
+    scope
+}
+
+fn set_height(frame: &HtmlIFrameElement, height: f64) {
+    // CSSOM, not a style attribute: allowed under style-src 'self'.
+    let _ = frame.style().set_property("height", &format!("{}px", height.ceil() as u32));
 }
 
 /// Keeps the page behind a modal from scrolling; restores it when dropped.
@@ -253,7 +239,6 @@ impl ScrollLock {
         let root = document_element();
         let previous = root.as_ref().map(|r| r.style().get_property_value("overflow").unwrap_or_default());
         if let Some(r) = &root {
-            // CSSOM, not a style attribute: allowed under style-src 'self'.
             let _ = r.style().set_property("overflow", "hidden");
         }
         Self(previous)
@@ -273,31 +258,35 @@ impl Drop for ScrollLock {
 }
 
 fn document_element() -> Option<HtmlElement> {
-    web_sys::window()?.document()?.document_element()?.dyn_into::<HtmlElement>().ok()
+    dom::document()?.document_element()?.dyn_into::<HtmlElement>().ok()
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::embed::net::object;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn only_our_messages_are_read() {
+        let ok = object(&[
+            ("source", "checkout-widget".into()),
+            ("type", "success".into()),
+            ("sessionId", "cs_1".into()),
+            ("redirectUrl", "https://m/ok".into()),
+        ]);
+        assert_eq!(
+            parse_message(&ok),
+            Some(FrameMessage::Success { session_id: "cs_1".into(), redirect_url: "https://m/ok".into() })
+        );
+        let other = object(&[("source", "other".into()), ("type", "success".into())]);
+        assert_eq!(parse_message(&other), None);
+        assert_eq!(parse_message(&JsValue::from_str("text")), None);
+    }
 }
 
 #[cfg(test)]
-mod tests {
+mod native_tests {
     use super::*;
-
-    #[test]
-    fn only_our_messages_are_read() {
-        assert_eq!(
-            parse_message(r#"{"source":"checkout-widget","type":"success","sessionId":"cs_1","redirectUrl":"https://m/ok"}"#),
-            Some(FrameMessage::Success { session_id: "cs_1".into(), redirect_url: "https://m/ok".into() })
-        );
-        assert_eq!(
-            parse_message(r#"{"source":"checkout-widget","type":"cancel","sessionId":"cs_1"}"#),
-            Some(FrameMessage::Cancel { session_id: "cs_1".into(), redirect_url: None })
-        );
-        assert_eq!(
-            parse_message(r#"{"source":"checkout-widget","type":"resize","height":812.5}"#),
-            Some(FrameMessage::Resize { height: 812.5 })
-        );
-        assert_eq!(parse_message(r#"{"source":"other","type":"success","sessionId":"x","redirectUrl":"y"}"#), None);
-        assert_eq!(parse_message(r#"{"source":"checkout-widget","type":"explode"}"#), None);
-        assert_eq!(parse_message("not json"), None);
-    }
 
     #[test]
     fn embed_urls_keep_their_query() {

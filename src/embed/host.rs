@@ -1,23 +1,22 @@
-//! Mounting an embedded view into an element's open shadow root, with the
-//! widget's stylesheet adopted there, and freeing everything on unmount.
-//! Used by the custom elements' lifecycle callbacks and by the JS `mount()`.
+//! Mounting an embedded element into its open shadow root (with the widget's
+//! stylesheet adopted there) and freeing everything on unmount. Used by the
+//! custom elements' lifecycle callbacks and by the JS `mount()`.
 
 use super::config::{defaults, ElementConfig, ElementKind, OBSERVED_ATTRIBUTES};
-use super::views::EmbedRoot;
-use leptos::mount::mount_to;
-use leptos::prelude::*;
-use std::any::Any;
+use super::dom;
+use super::views::{self, View};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use super::small_map::SmallMap;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, EventTarget, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-/// The stylesheet adopted by every shadow root.
-const WIDGET_CSS: &str = include_str!("../../style/widget.css");
+/// The stylesheet adopted by every shadow root (style/widget.css, minified by build.rs).
+const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// The JS property that links an element to its mount.
-const MOUNT_KEY: &str = "__checkoutWidgetMount";
+pub(super) const MOUNT_KEY: &str = "__checkoutWidgetMount";
 
 #[wasm_bindgen(module = "/js/custom-element.js")]
 extern "C" {
@@ -32,13 +31,12 @@ extern "C" {
 }
 
 struct Mounted {
-    config: ArcRwSignal<ElementConfig>,
-    // Dropping the handle unmounts the view and disposes its reactive owner.
-    _handle: Box<dyn Any>,
+    kind: ElementKind,
+    view: Rc<View>,
 }
 
 thread_local! {
-    static MOUNTS: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
+    static MOUNTS: RefCell<SmallMap<u32, Mounted>> = RefCell::new(SmallMap::default());
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
     static SHEET: RefCell<Option<CssStyleSheet>> = const { RefCell::new(None) };
 }
@@ -76,8 +74,7 @@ pub fn mounted_count() -> usize {
 
 fn connected(element: HtmlElement) {
     let Some(kind) = ElementKind::from_tag(&element.tag_name()) else { return };
-    let config = read_attributes(&element);
-    mount_element(&element, kind, config);
+    mount_element(&element, kind, read_attributes(&element));
 }
 
 fn read_attributes(element: &HtmlElement) -> ElementConfig {
@@ -85,8 +82,8 @@ fn read_attributes(element: &HtmlElement) -> ElementConfig {
 }
 
 /// Renders `kind` into `element`'s open shadow root (attached if missing);
-/// returns the mount's id, or `None` when the element is already mounted or
-/// cannot hold a shadow root.
+/// the mount's id, or `None` when the element is already mounted or cannot
+/// hold a shadow root.
 pub fn mount_element(element: &HtmlElement, kind: ElementKind, config: ElementConfig) -> Option<u32> {
     if mount_id(element).is_some() {
         return None;
@@ -95,27 +92,18 @@ pub fn mount_element(element: &HtmlElement, kind: ElementKind, config: ElementCo
         .shadow_root()
         .or_else(|| element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())?;
     adopt_stylesheet(&shadow);
-    let config = ArcRwSignal::new(config);
-    let view_config = config.clone();
-    let target: EventTarget = element.clone().into();
-    // The reactive part sits inside a real element: tachys re-inserts a
-    // rebuilt view next to its old nodes, which fails at a shadow root's top level.
-    let handle = mount_to(shadow.unchecked_into(), move || {
-        let config = view_config.clone();
-        let host = StoredValue::new_local(target);
-        view! {
-            <div class="cw-root" part="root">
-                {move || view! { <EmbedRoot kind config=config.get() host/> }}
-            </div>
-        }
-    });
+    let root = dom::el("div", "cw-root");
+    dom::attrs(&root, &[("part", "root")]);
+    shadow.set_text_content(None);
+    let _ = shadow.append_child(&root);
+    let view = views::render(root, element.clone().into(), kind, config);
     let id = NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id.wrapping_add(1));
         id
     });
     let _ = js_sys::Reflect::set(element, &MOUNT_KEY.into(), &JsValue::from(id));
-    MOUNTS.with(|m| m.borrow_mut().insert(id, Mounted { config, _handle: Box::new(handle) }));
+    MOUNTS.with(|m| m.borrow_mut().insert(id, Mounted { kind, view }));
     Some(id)
 }
 
@@ -128,25 +116,43 @@ pub fn unmount_element(element: &HtmlElement) {
 
 /// Unmounts by id; unknown ids are ignored, so calling twice is harmless.
 pub fn unmount(id: u32) {
-    // Take it out first: dropping the handle runs cleanup that must not find the map borrowed.
+    // Take it out first: the view's drop must not find the map borrowed.
     let mounted = MOUNTS.with(|m| m.borrow_mut().remove(&id));
-    drop(mounted);
+    if let Some(mounted) = mounted {
+        mounted.view.retire();
+        if let Some(shadow) = mounted.view.root.parent_node() {
+            shadow.set_text_content(None);
+        }
+    }
 }
 
 fn changed(element: &HtmlElement) {
     let Some(id) = mount_id(element) else { return };
-    let config = MOUNTS.with(|m| m.borrow().get(&id).map(|mounted| mounted.config.clone()));
-    if let Some(config) = config {
-        config.set(read_attributes(element));
-    }
+    reconfigure(id, read_attributes(element));
 }
 
-/// Replaces a mount's configuration (the JS `mount()` handle's updates).
+/// Renders a mount again with a new configuration.
 pub fn reconfigure(id: u32, config: ElementConfig) {
-    let signal = MOUNTS.with(|m| m.borrow().get(&id).map(|mounted| mounted.config.clone()));
-    if let Some(signal) = signal {
-        signal.set(config);
+    let Some((kind, root, host)) = MOUNTS.with(|m| {
+        m.borrow().get(&id).map(|mounted| {
+            mounted.view.retire();
+            (mounted.kind, mounted.view.root.clone(), mounted.view.host())
+        })
+    }) else {
+        return;
+    };
+    // The old view goes first (its listeners and pending work stop), then the new one renders.
+    let fresh = dom::el("div", "cw-root");
+    dom::attrs(&fresh, &[("part", "root")]);
+    if let Some(shadow) = root.parent_node() {
+        let _ = shadow.replace_child(&fresh, &root);
     }
+    let view = views::render(fresh, host, kind, config);
+    MOUNTS.with(|m| {
+        if let Some(mounted) = m.borrow_mut().get_mut(&id) {
+            mounted.view = view;
+        }
+    });
 }
 
 fn mount_id(element: &HtmlElement) -> Option<u32> {

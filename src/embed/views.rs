@@ -1,298 +1,473 @@
-//! What each embedded element renders inside its shadow root, and how a
-//! created session opens: redirect, overlay, or inline.
+//! What each embedded element renders inside its shadow root — a price card,
+//! a pricing table, or a save-card button — and how a created session opens:
+//! redirect, overlay, or inline. Plain DOM: the bundle stays small.
 
 use super::config::{Display, ElementConfig, ElementKind, Mode};
+use super::dom::{self, Scope};
 use super::events;
-use super::frame::{InlineFrame, Overlay};
-use crate::billing::{use_billing, AddPaymentMethodParams, BillingProvider, BillingState, CheckoutSessionCreated, CheckoutSessionParams};
+use super::frame;
+use super::net::{object, Client};
+use super::promise::Joined;
+use super::read::{self, Created};
+use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
-use crate::components::{PriceCard, PricingTable};
 use crate::error::BillingError;
-use checkout_protocol::{redirect, IntervalUnit};
-use leptos::prelude::*;
-use serde_json::json;
-use web_sys::EventTarget;
+use crate::format::{checkout_call_to_action, interval_adjective, interval_label, price_interval, trial_phrase};
+use crate::money::format_money;
+use checkout_protocol::{action, money::line_amount, ErrorCode, IntervalUnit, Price, PricingModel, Product};
+use std::cell::{Cell, RefCell};
+use super::small_map::SmallMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, EventTarget, HtmlInputElement};
 
-/// The root of every embedded element: provider, theme, then the element's view.
-#[component]
-pub fn EmbedRoot(
-    /// Which element.
+/// One render of one element. Dropping it (re-render, unmount) removes its
+/// listeners; async work checks `alive` before touching the page.
+pub struct View {
+    /// The element's root inside its shadow root.
+    pub root: Element,
+    scope: Scope,
+    alive: Cell<bool>,
+    host: EventTarget,
     kind: ElementKind,
-    /// Its configuration.
     config: ElementConfig,
-    /// The element itself, where events are fired.
-    host: StoredValue<EventTarget, LocalStorage>,
-) -> impl IntoView {
-    view! {
-        <BillingProvider
-            server_route=config.server_route.clone()
-            headers=config.headers.clone()
-            locale=config.locale.clone().unwrap_or_else(browser::browser_locale)
-            load_billing=false
-        >
-            <ElementBody kind config host/>
-        </BillingProvider>
+    client: Client,
+    /// Inline mode's frame listeners.
+    inline: RefCell<Option<Scope>>,
+}
+
+impl View {
+    /// The element events are fired on.
+    pub fn host(&self) -> EventTarget {
+        self.host.clone()
+    }
+
+    /// Stops this view: pending work finds it retired and leaves the page alone.
+    pub fn retire(&self) {
+        self.alive.set(false);
+        self.inline.take();
     }
 }
 
-/// A problem with the element's setup or data, shown and reported once.
-fn problem(host: StoredValue<EventTarget, LocalStorage>, error: BillingError) -> AnyView {
-    if let Some(target) = host.try_get_value() {
-        events::emit_error(&target, &error);
+impl Drop for View {
+    fn drop(&mut self) {
+        self.alive.set(false);
     }
-    view! { <p class="cw-error" part="error" role="alert">{error.message()}</p> }.into_any()
 }
 
-#[component]
-fn ElementBody(kind: ElementKind, config: ElementConfig, host: StoredValue<EventTarget, LocalStorage>) -> impl IntoView {
-    let display = match config.display() {
-        Ok(d) => d,
-        Err(e) => return problem(host, e),
-    };
-    let mode = match (kind, config.mode()) {
-        (ElementKind::AddPaymentMethod, _) => Mode::AddPaymentMethod,
-        (_, Ok(mode)) => mode,
-        (_, Err(e)) => return problem(host, e),
-    };
-    if let Err(e) = config.theme() {
-        return problem(host, e);
+type ModelLoad = Joined<Result<Rc<PricingModel>, BillingError>>;
+
+thread_local! {
+    /// One pricing-model request per server route and headers, shared by every element on the page.
+    static MODELS: RefCell<SmallMap<String, ModelLoad>> = RefCell::new(SmallMap::default());
+}
+
+/// The pricing model for `client`'s route (shared; a failure is retried next time).
+async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<PricingModel>, BillingError> {
+    let mut key = config.server_route.clone();
+    for (name, value) in &config.headers {
+        key.push('\n');
+        key.push_str(name);
+        key.push(':');
+        key.push_str(value);
     }
-    // The checkout that is open in an overlay or inline, if any.
-    let opened: RwSignal<Option<CheckoutSessionCreated>> = RwSignal::new(None);
-    let on_created = {
-        Callback::new(move |created: CheckoutSessionCreated| {
-            let Some(target) = host.try_get_value() else { return };
-            events::emit(
-                &target,
-                events::SESSION_CREATED,
-                &json!({ "url": created.url, "checkoutSession": serde_json::to_value(&created.session).unwrap_or_default() }),
-                false,
-            );
-            match display {
-                Display::Redirect => events::redirect(&target, &created.url, "checkout", &created.id),
-                Display::Overlay | Display::Inline => opened.set(Some(created)),
-            }
-        })
-    };
-    let on_error = Callback::new(move |e: BillingError| {
-        if let Some(target) = host.try_get_value() {
-            events::emit_error(&target, &e);
-        }
+    let load = MODELS.with(|m| m.borrow().get(&key).cloned()).unwrap_or_else(|| {
+        let client = client.clone();
+        let load = Joined::start(async move {
+            let data = client.read(action::PRICING_MODELS_RETRIEVE).await?;
+            read::pricing_model(&data).map(Rc::new).ok_or(BillingError::InvalidResponse)
+        });
+        MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
+        load
     });
-    let cancel_url = config.cancel_url.clone();
-    let open_view = move || {
-        let created = opened.get()?;
-        let filled_cancel = (!cancel_url.is_empty())
-            .then(|| browser::resolve_url(&cancel_url, "cancel URL").ok())
-            .flatten()
-            .map(|u| redirect::fill_session_id(&u, &created.id));
-        Some(match display {
-            Display::Inline => view! { <InlineFrame url=created.url.clone() host/> }.into_any(),
-            _ => view! {
-                <Overlay
-                    url=created.url.clone()
-                    session_id=created.id.clone()
-                    cancel_url=filled_cancel
-                    host
-                    on_closed=Callback::new(move |_| opened.set(None))
-                />
-            }
-            .into_any(),
-        })
-    };
-    let body = match (kind, mode) {
-        (ElementKind::PricingTable, _) => {
-            view! { <PricingTableBody config=config.clone() host on_created on_error/> }.into_any()
-        }
-        (_, Mode::AddPaymentMethod) => {
-            view! { <AddPaymentMethodBody config=config.clone() host display on_created on_error/> }.into_any()
-        }
-        (_, Mode::Product) => view! { <CheckoutBody config=config.clone() host display on_created on_error/> }.into_any(),
-    };
-    // Inline mode replaces the button with the checkout once it exists.
-    view! {
-        <div class="cw-embed">
-            <div hidden=move || display == Display::Inline && opened.with(Option::is_some)>{body}</div>
-            {open_view}
-        </div>
+    let result = load.output().await.unwrap_or(Err(BillingError::Network));
+    if result.is_err() {
+        MODELS.with(|m| m.borrow_mut().remove(&key));
     }
-    .into_any()
+    result
 }
 
-/// `<checkout-widget>`: one price and its button.
-#[component]
-fn CheckoutBody(
-    config: ElementConfig,
-    host: StoredValue<EventTarget, LocalStorage>,
-    display: Display,
-    on_created: Callback<CheckoutSessionCreated>,
-    on_error: Callback<BillingError>,
-) -> impl IntoView {
-    if let Err(e) = config.check_price() {
-        return problem(host, e);
-    }
-    let quantity = match config.quantity() {
-        Ok(q) => q,
-        Err(e) => return problem(host, e),
-    };
-    let billing = use_billing();
-    let locale = crate::billing::use_locale();
-    let ready_sent = StoredValue::new(false);
-    let started_inline = StoredValue::new(false);
-    let inline_start = Action::new_local(move |params: &CheckoutSessionParams| {
-        let params = params.clone();
-        async move {
-            match billing.create_checkout_session(params).await {
-                Ok(created) => on_created.run(created),
-                Err(e) => on_error.run(e),
-            }
-        }
+/// Renders an element into `root` and starts whatever it needs to load.
+pub fn render(root: Element, host: EventTarget, kind: ElementKind, config: ElementConfig) -> Rc<View> {
+    let client = Client::new(&config.server_route, config.headers.clone());
+    let view = Rc::new(View {
+        root,
+        scope: Scope::default(),
+        alive: Cell::new(true),
+        host,
+        kind,
+        config,
+        client,
+        inline: RefCell::new(None),
     });
-    (move || match billing.state.get() {
-        BillingState::Loading => {
-            view! { <div class="cw-card cw-card-skeleton" part="card" aria-busy="true" aria-label="Loading price"></div> }
-                .into_any()
-        }
-        BillingState::Error(errors) => problem(host, errors.first().cloned().unwrap_or(BillingError::Network)),
-        BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
-            let model = &data.pricing_model;
-            let found = match (&config.price_slug, &config.price_id) {
-                (Some(slug), _) => model.price_by_slug(slug),
-                (_, Some(id)) => model.price_by_id(id),
-                _ => None,
-            };
-            let Some((product, price)) = found else {
-                let which = config.price_slug.clone().or(config.price_id.clone()).unwrap_or_default();
-                return problem(
-                    host,
-                    BillingError::validation(
-                        checkout_protocol::ErrorCode::PriceNotFound,
-                        format!("The price \u{201c}{which}\u{201d} is not available."),
-                    ),
-                );
-            };
-            if !ready_sent.get_value() {
-                ready_sent.set_value(true);
-                if let Some(target) = host.try_get_value() {
-                    events::emit(&target, events::READY, &json!({ "priceId": price.id }), false);
-                }
-            }
-            if display == Display::Inline && !started_inline.get_value() {
-                // Inline shows the checkout itself: create the session right away.
-                started_inline.set_value(true);
-                inline_start.dispatch_local(CheckoutSessionParams {
-                    price_id: Some(price.id.clone()),
-                    quantity: Some(quantity),
-                    success_url: config.success_url.clone(),
-                    cancel_url: config.cancel_url.clone(),
-                    ..Default::default()
-                });
-                return view! { <div class="cw-card cw-card-skeleton" part="card" aria-busy="true" aria-label="Loading checkout"></div> }
-                    .into_any();
-            }
-            view! {
-                <PriceCard
-                    product=product.clone()
-                    price=price.clone()
-                    success_url=config.success_url.clone()
-                    cancel_url=config.cancel_url.clone()
-                    locale=locale.clone()
-                    quantity=Some(quantity)
-                    label=config.label.clone()
-                    on_created=Some(on_created)
-                    on_error=Some(on_error)
-                />
-            }
-            .into_any()
-        }
-    })
-    .into_any()
+    if let Err(e) = check(&view) {
+        problem(&view, &e);
+        return view;
+    }
+    skeleton(&view);
+    let task = view.clone();
+    wasm_bindgen_futures::spawn_local(async move { load(task).await });
+    view
 }
 
-/// `<checkout-pricing-table>`: every product, each with its button.
-#[component]
-fn PricingTableBody(
-    config: ElementConfig,
-    host: StoredValue<EventTarget, LocalStorage>,
-    on_created: Callback<CheckoutSessionCreated>,
-    on_error: Callback<BillingError>,
-) -> impl IntoView {
-    let billing = use_billing();
-    let ready_sent = StoredValue::new(false);
-    Effect::new(move |_| {
-        if billing.loaded() && !ready_sent.get_value() {
-            ready_sent.set_value(true);
-            if let Some(target) = host.try_get_value() {
-                events::emit(&target, events::READY, &json!({}), false);
-            }
-        }
-    });
-    let initial = match config.interval.as_deref() {
-        Some("year") | Some("yearly") => Some(IntervalUnit::Year),
+fn check(view: &View) -> Result<(), BillingError> {
+    view.config.display()?;
+    view.config.theme()?;
+    if view.kind == ElementKind::Checkout && view.config.mode()? == Mode::Product {
+        view.config.check_price()?;
+        view.config.quantity()?;
+    }
+    Ok(())
+}
+
+fn skeleton(view: &View) {
+    let card = dom::el("div", "cw-card cw-card-skeleton");
+    dom::attrs(&card, &[("part", "card"), ("aria-busy", "true"), ("aria-label", "Loading price")]);
+    replace(view, &[&card]);
+}
+
+fn replace(view: &View, children: &[&Element]) {
+    view.root.set_text_content(None);
+    dom::append(&view.root, children);
+}
+
+/// Shows a problem in an alert and reports it as `checkout-error`.
+fn problem(view: &View, error: &BillingError) {
+    let alert = dom::el("p", "cw-error");
+    dom::attrs(&alert, &[("part", "error"), ("role", "alert")]);
+    dom::text(&alert, &error.message());
+    replace(view, &[&alert]);
+    events::emit_error(&view.host, error);
+}
+
+async fn load(view: Rc<View>) {
+    let saves_a_card = view.kind == ElementKind::AddPaymentMethod
+        || (view.kind == ElementKind::Checkout && view.config.mode() == Ok(Mode::AddPaymentMethod));
+    if saves_a_card {
+        add_payment_method(&view);
+        return;
+    }
+    let model = pricing_model(&view.config, &view.client).await;
+    if !view.alive.get() {
+        return;
+    }
+    let model = match model {
+        Ok(model) => model,
+        Err(e) => return problem(&view, &e),
+    };
+    match view.kind {
+        ElementKind::PricingTable => pricing_table(&view, &model),
+        _ => single_price(&view, &model),
+    }
+}
+
+fn single_price(view: &Rc<View>, model: &PricingModel) {
+    let config = &view.config;
+    let found = match (&config.price_slug, &config.price_id) {
+        (Some(slug), _) => model.price_by_slug(slug),
+        (_, Some(id)) => model.price_by_id(id),
         _ => None,
     };
-    view! {
-        <PricingTable
-            success_url=config.success_url.clone()
-            cancel_url=config.cancel_url.clone()
-            initial_interval=initial
-            on_created=Some(on_created)
-            on_error=Some(on_error)
-        />
+    let Some((product, price)) = found else {
+        let which = config.price_slug.clone().or(config.price_id.clone()).unwrap_or_default();
+        let error = BillingError::validation(ErrorCode::PriceNotFound, format!("The price \u{201c}{which}\u{201d} is not available."));
+        return problem(view, &error);
+    };
+    let quantity = config.quantity().unwrap_or(1);
+    if config.display() == Ok(Display::Inline) {
+        // Inline shows the checkout itself: create the session right away.
+        skeleton(view);
+        let params = product_params(config, price, quantity);
+        start_product(view, params, None);
+        events::emit(&view.host, events::READY, &object(&[("priceId", price.id.as_str().into())]), false);
+        return;
+    }
+    let card = price_card(view, product, price, quantity, config.label.clone());
+    replace(view, &[&card]);
+    events::emit(&view.host, events::READY, &object(&[("priceId", price.id.as_str().into())]), false);
+}
+
+fn product_params(config: &ElementConfig, price: &Price, quantity: u32) -> CheckoutSessionParams {
+    CheckoutSessionParams {
+        price_id: Some(price.id.clone()),
+        quantity: Some(quantity),
+        success_url: config.success_url.clone(),
+        cancel_url: config.cancel_url.clone(),
+        ..Default::default()
     }
 }
 
-/// `<checkout-add-payment-method>` (or `mode="add-payment-method"`): a button
-/// that opens the hosted page to save a card.
-#[component]
-fn AddPaymentMethodBody(
-    config: ElementConfig,
-    host: StoredValue<EventTarget, LocalStorage>,
-    display: Display,
-    on_created: Callback<CheckoutSessionCreated>,
-    on_error: Callback<BillingError>,
-) -> impl IntoView {
-    let billing = use_billing();
-    let label = config.label.clone().unwrap_or_else(|| "Add payment method".to_owned());
-    let error = RwSignal::new(String::new());
-    let add = Action::new_local(move |params: &AddPaymentMethodParams| {
-        let params = params.clone();
-        async move {
-            match billing.create_add_payment_method_checkout_session(params).await {
-                Ok(created) => on_created.run(created),
-                Err(e) => {
-                    error.set(e.message());
-                    on_error.run(e);
+/// A price with its checkout button (and a quantity field when sold by the unit).
+fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, label: Option<String>) -> Element {
+    let locale = view.config.locale.clone().unwrap_or_else(browser::browser_locale);
+    let card = dom::el("article", "cw-card");
+    let heading_id = format!("cw-price-{}", price.id);
+    dom::attrs(&card, &[("part", "card"), ("aria-labelledby", &heading_id)]);
+    let title_text = match interval_adjective(price) {
+        Some(interval) => format!("{} · {interval}", product.name),
+        None => product.name.clone(),
+    };
+    let title = dom::el("h3", "cw-card-title");
+    dom::attrs(&title, &[("id", &heading_id), ("part", "title")]);
+    dom::text(&title, &title_text);
+    dom::append(&card, &[&title]);
+    if let Some(description) = &product.description {
+        let p = dom::el("p", "cw-card-description");
+        dom::attrs(&p, &[("part", "description")]);
+        dom::text(&p, description);
+        dom::append(&card, &[&p]);
+    }
+    let price_line = dom::el("p", "cw-card-price");
+    dom::attrs(&price_line, &[("part", "price")]);
+    let amount = dom::el("span", "cw-amount");
+    dom::attrs(&amount, &[("part", "amount")]);
+    dom::text(&amount, &format_money(price.unit_price, &price.currency, &locale));
+    dom::append(&price_line, &[&amount]);
+    if let Some(interval) = price_interval(price) {
+        let span = dom::el("span", "cw-interval");
+        dom::text(&span, &format!(" {interval}"));
+        dom::append(&price_line, &[&span]);
+    }
+    dom::append(&card, &[&price_line]);
+    if let Some(days) = price.trial_period_days.filter(|d| *d > 0) {
+        let trial = dom::el("p", "cw-trial");
+        dom::attrs(&trial, &[("part", "trial")]);
+        dom::text(&trial, &trial_phrase(days));
+        dom::append(&card, &[&trial]);
+    }
+    let chosen = Rc::new(Cell::new(Some(quantity)));
+    if product.has_adjustable_quantity() {
+        dom::append(&card, &[&quantity_field(view, product, price, &locale, quantity, chosen.clone())]);
+    }
+    let cta = label.unwrap_or_else(|| checkout_call_to_action(price));
+    let (button, alert) = button_with_alert(&cta, &format!("{cta}: {title_text}"));
+    let checkout = dom::el("div", "cw-checkout");
+    dom::append(&checkout, &[&button, &alert]);
+    dom::append(&card, &[&checkout]);
+
+    // Listeners hold the view weakly: the view owns them.
+    let (weak, price) = (Rc::downgrade(view), price.clone());
+    let clicked_button = button.clone();
+    view.scope.listen(button.as_ref(), "click", move |_| {
+        let Some(view) = weak.upgrade() else { return };
+        if clicked_button.get_attribute("aria-disabled").as_deref() == Some("true") {
+            return;
+        }
+        // An invalid quantity reaches validation as 0 and gets its message there.
+        let params = product_params(&view.config, &price, chosen.get().unwrap_or(0));
+        start_product(&view, params, Some((clicked_button.clone(), alert.clone())));
+    });
+    card
+}
+
+/// Units to buy, with the running total.
+fn quantity_field(view: &View, product: &Product, price: &Price, locale: &str, start: u32, chosen: Rc<Cell<Option<u32>>>) -> Element {
+    let wrap = dom::el("div", "cw-quantity");
+    dom::attrs(&wrap, &[("part", "quantity")]);
+    let input_id = format!("cw-qty-{}", price.id);
+    let label = dom::el("label", "");
+    dom::attrs(&label, &[("for", &input_id)]);
+    let plural = product.plural_quantity_label.clone().unwrap_or_else(|| "units".into());
+    dom::text(&label, &format!("Quantity ({plural})"));
+    let input = dom::el("input", "");
+    dom::attrs(
+        &input,
+        &[("id", &input_id), ("type", "number"), ("inputmode", "numeric"), ("min", "1"), ("max", "1000000"), ("step", "1")],
+    );
+    if let Some(el) = input.dyn_ref::<HtmlInputElement>() {
+        el.set_value(&start.to_string());
+    }
+    let total = dom::el("span", "cw-quantity-total");
+    dom::attrs(&total, &[("aria-live", "polite")]);
+    let (unit, currency, locale) = (price.unit_price, price.currency.clone(), locale.to_owned());
+    let show_total = {
+        let total = total.clone();
+        move |quantity: Option<u32>| {
+            let text = quantity
+                .and_then(|q| line_amount(unit, q))
+                .map(|amount| format!("Total {}", format_money(amount, &currency, &locale)))
+                .unwrap_or_default();
+            dom::text(&total, &text);
+        }
+    };
+    show_total(Some(start));
+    let typed = input.clone();
+    view.scope.listen(input.as_ref(), "input", move |_| {
+        let value = typed.dyn_ref::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+        let quantity = crate::billing::params::parse_quantity(&value).ok();
+        chosen.set(quantity);
+        show_total(quantity);
+    });
+    dom::append(&wrap, &[&label, &input, &total]);
+    wrap
+}
+
+fn button_with_alert(text: &str, aria_label: &str) -> (Element, Element) {
+    let button = dom::el("button", "cw-button");
+    dom::attrs(
+        &button,
+        &[("type", "button"), ("part", "button"), ("aria-disabled", "false"), ("aria-busy", "false"), ("aria-label", aria_label)],
+    );
+    dom::text(&button, text);
+    let alert = dom::el("p", "cw-error");
+    dom::attrs(&alert, &[("part", "error"), ("role", "alert")]);
+    (button, alert)
+}
+
+/// Marks a button busy (or not) without disabling it, so focus stays on it.
+fn set_busy(button: &Element, busy: bool, busy_text: &str, text: &str) {
+    dom::attrs(button, &[("aria-disabled", if busy { "true" } else { "false" }), ("aria-busy", if busy { "true" } else { "false" })]);
+    dom::text(button, if busy { busy_text } else { text });
+}
+
+fn start_product(view: &Rc<View>, params: CheckoutSessionParams, button: Option<(Element, Element)>) {
+    let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64);
+    let body = wire.map(|w| read::product_body(&w, None));
+    start(view, button, move |client: Client| async move { client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await });
+}
+
+/// Runs a create call and opens the result per the display mode.
+fn start<F>(view: &Rc<View>, button: Option<(Element, Element)>, call: impl FnOnce(Client) -> F + 'static)
+where
+    F: std::future::Future<Output = Result<wasm_bindgen::JsValue, BillingError>> + 'static,
+{
+    let text = button.as_ref().and_then(|(b, _)| b.text_content()).unwrap_or_default();
+    if let Some((b, alert)) = &button {
+        set_busy(b, true, "Redirecting…", &text);
+        dom::text(alert, "");
+    }
+    let view = view.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = call(view.client.clone()).await.and_then(|data| read::created(&data).ok_or(BillingError::InvalidResponse));
+        if !view.alive.get() {
+            return;
+        }
+        let stay = match result {
+            Ok(created) => opened(&view, &created),
+            Err(e) => {
+                if let Some((_, alert)) = &button {
+                    dom::text(alert, &e.message());
+                } else {
+                    problem(&view, &e);
                 }
+                events::emit_error(&view.host, &e);
+                true
+            }
+        };
+        if stay {
+            if let Some((b, _)) = &button {
+                set_busy(b, false, "", &text);
             }
         }
     });
-    let pending = add.pending();
-    let params = AddPaymentMethodParams {
-        success_url: config.success_url.clone(),
-        cancel_url: config.cancel_url.clone(),
-        target_subscription_id: config.target_subscription_id.clone(),
-        ..Default::default()
+}
+
+/// A session exists: tell the page, then redirect, open the overlay, or show
+/// it inline. `true` when the page stays (so the button comes back).
+fn opened(view: &Rc<View>, created: &Created) -> bool {
+    let detail = object(&[("url", created.url.as_str().into()), ("checkoutSession", created.session.clone())]);
+    events::emit(&view.host, events::SESSION_CREATED, &detail, false);
+    match view.config.display().unwrap_or_default() {
+        Display::Redirect => !events::redirect(&view.host, &created.url, "checkout", &created.id),
+        Display::Overlay => {
+            let cancel_url = (!view.config.cancel_url.is_empty())
+                .then(|| browser::resolve_url(&view.config.cancel_url, "cancel URL").ok())
+                .flatten()
+                .map(|u| browser::fill_session_id(&u, &created.id));
+            frame::open_overlay(&view.root, view.host.clone(), &created.url, &created.id, cancel_url, |_| {});
+            true
+        }
+        Display::Inline => {
+            replace(view, &[]);
+            let scope = frame::inline_frame(&view.root, view.host.clone(), &created.url);
+            view.inline.replace(Some(scope));
+            true
+        }
+    }
+}
+
+/// `<checkout-pricing-table>`: every product, with a monthly/yearly switch.
+fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
+    let wrap = dom::el("div", "cw-pricing");
+    let grid = dom::el("div", "cw-pricing-grid");
+    let intervals = model.switchable_intervals();
+    let start = match view.config.interval.as_deref() {
+        Some("year") | Some("yearly") => IntervalUnit::Year,
+        _ => IntervalUnit::Month,
     };
-    if let Some(target) = host.try_get_value() {
-        events::emit(&target, events::READY, &json!({}), false);
-    }
-    if display == Display::Inline {
-        add.dispatch_local(params.clone());
-    }
-    let on_click = move |_| {
-        if !pending.get_untracked() {
-            error.set(String::new());
-            add.dispatch_local(params.clone());
+    let fill = {
+        let (weak, model, grid) = (Rc::downgrade(view), model.clone(), grid.clone());
+        move |interval: IntervalUnit| {
+            let Some(view) = weak.upgrade() else { return };
+            grid.set_text_content(None);
+            for product in model.products.iter().filter(|p| p.active && !p.default) {
+                if let Some(price) = product.price_for_interval(interval) {
+                    let card = price_card(&view, product, price, 1, None);
+                    dom::append(&grid, &[&card]);
+                }
+            }
         }
     };
-    view! {
-        <div class="cw-checkout">
-            <button type="button" class="cw-button" part="button" aria-busy=move || pending.get().to_string()
-                aria-disabled=move || pending.get().to_string() on:click=on_click>
-                {label}
-            </button>
-            <p class="cw-error" part="error" role="alert">{move || error.get()}</p>
-        </div>
+    if intervals.len() > 1 {
+        let switch = dom::el("fieldset", "cw-switch");
+        let legend = dom::el("legend", "cw-visually-hidden");
+        dom::text(&legend, "Billing interval");
+        dom::append(&switch, &[&legend]);
+        let fill = Rc::new(fill.clone());
+        for unit in intervals {
+            let option = dom::el("label", "cw-switch-option");
+            let input = dom::el("input", "");
+            dom::attrs(&input, &[("type", "radio"), ("name", "cw-interval")]);
+            if let Some(radio) = input.dyn_ref::<HtmlInputElement>() {
+                radio.set_checked(unit == start);
+            }
+            let span = dom::el("span", "");
+            dom::text(&span, interval_label(unit));
+            dom::append(&option, &[&input, &span]);
+            dom::append(&switch, &[&option]);
+            let fill = fill.clone();
+            view.scope.listen(input.as_ref(), "change", move |_| fill(unit));
+        }
+        dom::append(&wrap, &[&switch]);
     }
+    fill(start);
+    dom::append(&wrap, &[&grid]);
+    replace(view, &[&wrap]);
+    events::emit(&view.host, events::READY, &object(&[]), false);
+}
+
+/// `<checkout-add-payment-method>`: a button that opens the hosted page to save a card.
+fn add_payment_method(view: &Rc<View>) {
+    let label = view.config.label.clone().unwrap_or_else(|| "Add payment method".to_owned());
+    let (button, alert) = button_with_alert(&label, &label);
+    let checkout = dom::el("div", "cw-checkout");
+    dom::append(&checkout, &[&button, &alert]);
+    replace(view, &[&checkout]);
+    events::emit(&view.host, events::READY, &object(&[]), false);
+    let go = {
+        let weak = Rc::downgrade(view);
+        move |button: Option<(Element, Element)>| {
+            let Some(view) = weak.upgrade() else { return };
+            let params = AddPaymentMethodParams {
+                success_url: view.config.success_url.clone(),
+                cancel_url: view.config.cancel_url.clone(),
+                target_subscription_id: view.config.target_subscription_id.clone(),
+                ..Default::default()
+            };
+            let body = params.to_wire(browser::resolve_url).map(|w| read::add_payment_method_body(&w, None));
+            start(&view, button, move |client: Client| async move {
+                client.write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body?).await
+            });
+        }
+    };
+    if view.config.display() == Ok(Display::Inline) {
+        go(None);
+        return;
+    }
+    let clicked = button.clone();
+    view.scope.listen(button.as_ref(), "click", move |_| {
+        if clicked.get_attribute("aria-disabled").as_deref() != Some("true") {
+            go(Some((clicked.clone(), alert.clone())));
+        }
+    });
 }

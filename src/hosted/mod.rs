@@ -116,11 +116,13 @@ pub fn HostedCheckoutPage(
     }
 }
 
-/// Grey blocks where the summary and form will appear, so nothing jumps.
+/// Grey blocks where the summary and form will appear, as large as they are,
+/// so nothing jumps; screen readers hear that the checkout is loading.
 #[component]
 fn Skeleton() -> impl IntoView {
     view! {
-        <div class="co-grid" aria-busy="true" aria-label="Loading checkout">
+        <p class="cw-visually-hidden" role="status">"Loading checkout…"</p>
+        <div class="co-grid" aria-hidden="true">
             <div class="co-summary co-skeleton">
                 <span class="co-skel co-skel-short"></span>
                 <span class="co-skel co-skel-title"></span>

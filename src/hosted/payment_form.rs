@@ -12,6 +12,7 @@ use checkout_protocol::{
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// Codes after which the session must be read again (paid elsewhere, expired).
@@ -67,6 +68,13 @@ pub fn PaymentFormView(
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
     let alert = RwSignal::new(String::new());
+    // The field error a screen reader hears as the customer goes: politely,
+    // once, and never for a submit (the alert above the button says it then).
+    let announced: RwSignal<Option<(Field, &'static str)>> = RwSignal::new(None);
+    let deferred_announcement: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    // True while a submit moves focus to the first wrong field: the blur that
+    // causes is not the customer leaving a field.
+    let submit_moves_focus = StoredValue::new(false);
 
     let form = move || PaymentForm {
         email: values.get(Field::Email),
@@ -86,13 +94,69 @@ pub fn PaymentFormView(
     let shown_error = move |field: Field| {
         let f = form();
         // A full-length card number is judged at once, before the customer leaves the field.
-        let complete_number = field == Field::CardNumber
-            && card::digits_of(&f.card_number)
-                .is_some_and(|d| d.len() >= if f.brand() == card::CardBrand::Amex { 15 } else { 16 });
+        let complete_number = field == Field::CardNumber && card_number_complete(&f.card_number);
         let visible = submitted.get() || touched.with(|t| t.contains(&field)) || complete_number;
         visible.then(|| f.field_error(field, browser::utc_year_month())).flatten()
     };
     let touch = move |field: Field| touched.update(|t| if !t.contains(&field) { t.push(field) });
+    let announce = move |field: Field| {
+        // The form may be gone by the time a deferred announcement runs.
+        if announced.try_get_untracked().is_none() {
+            return;
+        }
+        if let Some(message) = shown_error(field) {
+            if announced.get_untracked() != Some((field, message)) {
+                announced.set(Some((field, message)));
+            }
+        }
+    };
+    // Leaving a field shows its error, and says it. When focus leaves for the
+    // pay button (a click on Pay), the submit's alert will say it instead:
+    // wait a moment, and stay quiet if the submit comes.
+    let leave = move |field: Field, to_submit: bool| {
+        touch(field);
+        if submit_moves_focus.try_get_value() == Some(true) {
+            return;
+        }
+        if to_submit {
+            let handle = set_timeout_with_handle(move || announce(field), Duration::from_millis(500)).ok();
+            deferred_announcement.set_value(handle);
+        } else {
+            announce(field);
+        }
+    };
+    let cancel_deferred_announcement = move || {
+        if let Some(handle) = deferred_announcement.try_get_value().flatten() {
+            handle.clear();
+            deferred_announcement.set_value(None);
+        }
+    };
+    on_cleanup(cancel_deferred_announcement);
+    // A full-length card number that fails is said at once, as it is shown.
+    Effect::new(move |previous: Option<Option<&'static str>>| {
+        let number = values.get(Field::CardNumber);
+        let judged = card_number_complete(&number)
+            .then(|| {
+                let typed = PaymentForm { card_number: number, ..PaymentForm::default() };
+                typed.field_error(Field::CardNumber, browser::utc_year_month())
+            })
+            .flatten();
+        if let Some(message) = judged {
+            if previous.flatten() != Some(message) && announced.get_untracked() != Some((Field::CardNumber, message)) {
+                announced.set(Some((Field::CardNumber, message)));
+            }
+        }
+        judged
+    });
+    // A fixed (or changed) error is no longer news: empty the region, so the
+    // same mistake made again is said again.
+    Effect::new(move |_| {
+        if let Some((field, message)) = announced.get() {
+            if shown_error(field) != Some(message) {
+                announced.set(None);
+            }
+        }
+    });
 
     let id = first.id.clone();
     let pay = Action::new_local(move |request: &ConfirmPaymentRequest| {
@@ -130,6 +194,7 @@ pub fn PaymentFormView(
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        cancel_deferred_announcement();
         if busy() {
             return;
         }
@@ -142,7 +207,9 @@ pub fn PaymentFormView(
             Err(errors) => {
                 if let Some((field, message)) = errors.first() {
                     alert.set((*message).to_owned());
+                    submit_moves_focus.set_value(true);
                     focus(field.input_id());
+                    submit_moves_focus.set_value(false);
                 }
             }
         }
@@ -153,6 +220,11 @@ pub fn PaymentFormView(
         move || pay_label(&session.get(), &locale)
     };
     let button_text = move || if busy() { "Processing…".to_owned() } else { pay_label() };
+    let busy_status = if first.session_type == CheckoutSessionType::AddPaymentMethod {
+        "Saving your card…"
+    } else {
+        "Processing payment…"
+    };
     let cancel = first.cancel_url.clone().map(|url| {
         let merchant = first.merchant_name.clone();
         let (session_id, target) = (first.id.clone(), url.clone());
@@ -171,7 +243,7 @@ pub fn PaymentFormView(
     let field = move |f: Field| {
         view! {
             <FormField field=f value=values.signal(f) error=Signal::derive(move || shown_error(f))
-                on_blur=Callback::new(move |()| touch(f))/>
+                on_blur=Callback::new(move |to_submit| leave(f, to_submit))/>
         }
     };
     let address = collects_address.then(|| {
@@ -180,9 +252,9 @@ pub fn PaymentFormView(
             <fieldset class="co-card-fields">
                 <legend class="co-legend">"Billing address"</legend>
                 {field(Field::Name)}
-                <CountryField value=values.signal(Field::Country) countries
+                <CountryField value=values.signal(Field::Country) countries lang=locale.clone()
                     error=Signal::derive(move || shown_error(Field::Country))
-                    on_blur=Callback::new(move |()| touch(Field::Country))/>
+                    on_blur=Callback::new(move |to_submit| leave(Field::Country, to_submit))/>
                 {field(Field::Line1)}
                 {field(Field::Line2)}
                 <div class="co-row">{field(Field::City)}{field(Field::PostalCode)}</div>
@@ -197,18 +269,24 @@ pub fn PaymentFormView(
             <form class="co-form" novalidate on:submit=on_submit>
                 <FormField field=Field::Email value=values.signal(Field::Email)
                     error=Signal::derive(move || shown_error(Field::Email))
-                    on_blur=Callback::new(move |()| touch(Field::Email)) readonly=locked_email.is_some()/>
+                    on_blur=Callback::new(move |to_submit| leave(Field::Email, to_submit)) readonly=locked_email.is_some()/>
                 <fieldset class="co-card-fields">
                     <legend class="co-legend">"Card information"</legend>
                     <FormField field=Field::CardNumber value=values.signal(Field::CardNumber)
                         error=Signal::derive(move || shown_error(Field::CardNumber))
-                        on_blur=Callback::new(move |()| touch(Field::CardNumber))>
+                        on_blur=Callback::new(move |to_submit| leave(Field::CardNumber, to_submit))>
                         <span class="co-brand" aria-live="polite">{brand}</span>
                     </FormField>
                     <div class="co-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
                 </fieldset>
                 {address}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
+                <p class="cw-visually-hidden" aria-live="polite">
+                    {move || announced.get().map(|(field, message)| format!("{}: {message}", field.label()))}
+                </p>
+                <p class="cw-visually-hidden" role="status">
+                    {move || busy().then_some(busy_status)}
+                </p>
                 <button
                     type="submit"
                     class="cw-button co-pay-button"
@@ -247,8 +325,8 @@ fn FormField(
     value: RwSignal<String>,
     /// The message to show, if any.
     error: Signal<Option<&'static str>>,
-    /// Called when the customer leaves the field.
-    on_blur: Callback<()>,
+    /// Called when the customer leaves the field; `true` when focus goes to the pay button.
+    on_blur: Callback<bool>,
     /// Locked (a prefilled email the customer may not change).
     #[prop(optional)]
     readonly: bool,
@@ -276,7 +354,7 @@ fn FormField(
                     aria-describedby=move || error.get().map(|_| field.error_id())
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(field.format_input(&event_target_value(&ev)))
-                    on:blur=move |_| on_blur.run(())
+                    on:blur=move |ev| on_blur.run(moves_to_submit(&ev))
                 />
                 {children.map(|c| c())}
             </div>
@@ -292,15 +370,18 @@ fn CountryField(
     value: RwSignal<String>,
     /// (code, name), sorted by name.
     countries: Vec<(&'static str, String)>,
+    /// The language the names are in (the page's own may differ), for screen readers;
+    /// on each country's option, as "Choose…" is in the page's language.
+    lang: String,
     /// The message to show, if any.
     error: Signal<Option<&'static str>>,
-    /// Called when the customer leaves the field.
-    on_blur: Callback<()>,
+    /// Called when the customer leaves the field; `true` when focus goes to the pay button.
+    on_blur: Callback<bool>,
 ) -> impl IntoView {
     let field = Field::Country;
     let options = countries
         .into_iter()
-        .map(|(code, name)| view! { <option value=code selected=move || value.get() == code>{name}</option> })
+        .map(|(code, name)| view! { <option value=code lang=lang.clone() selected=move || value.get() == code>{name}</option> })
         .collect_view();
     view! {
         <div class="co-field" class:co-field-invalid=move || error.get().is_some()>
@@ -314,7 +395,7 @@ fn CountryField(
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=move || error.get().map(|_| field.error_id())
                 on:change=move |ev| value.set(event_target_value(&ev))
-                on:blur=move |_| on_blur.run(())
+                on:blur=move |ev| on_blur.run(moves_to_submit(&ev))
             >
                 <option value="" selected=move || value.get().is_empty()>"Choose…"</option>
                 {options}
@@ -322,6 +403,20 @@ fn CountryField(
             <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
         </div>
     }
+}
+
+/// Whether a card number has all its digits (15 for American Express, else 16),
+/// so it can be judged before the customer leaves the field.
+fn card_number_complete(number: &str) -> bool {
+    let full = if card::CardBrand::detect(number) == card::CardBrand::Amex { 15 } else { 16 };
+    card::digits_of(number).is_some_and(|d| d.len() >= full)
+}
+
+/// Whether a blur hands focus to a submit button (a click on Pay, or Tab to it).
+fn moves_to_submit(ev: &web_sys::FocusEvent) -> bool {
+    ev.related_target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.matches("button[type=submit]").unwrap_or(false))
 }
 
 fn focus(id: &str) {

@@ -1,6 +1,7 @@
 //! The order summary beside the payment form: line items, totals, and the
 //! promotion-code field.
 
+use crate::browser;
 use crate::client::HostedClient;
 use crate::format::{interval_phrase, trial_phrase};
 use crate::money::format_money;
@@ -121,7 +122,9 @@ fn line_view(item: &HostedLineItem, currency: &str, locale: &str) -> impl IntoVi
 }
 
 /// The promotion-code field: apply a code (an unknown or expired one gets an
-/// inline error) or remove the applied one; totals update in place.
+/// inline error) or remove the applied one; totals update in place. Focus
+/// follows the control that replaces the one used, and a status says what
+/// happened.
 #[component]
 fn PromotionCode(
     session: Signal<HostedCheckoutSession>,
@@ -132,16 +135,23 @@ fn PromotionCode(
     let open = RwSignal::new(false);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
     let change = Action::new_local(move |new_code: &Option<String>| {
         let (id, new_code) = (id.clone(), new_code.clone());
         async move {
             let Some(client) = client.try_get_value() else { return };
             match client.apply_discount(&id, new_code.as_deref()).await {
                 Ok(updated) => {
+                    let (said, next) = match &updated.discount_code {
+                        Some(applied) => (format!("Promotion code {applied} applied."), REMOVE_ID),
+                        None => ("Promotion code removed.".to_owned(), TOGGLE_ID),
+                    };
                     error.set(String::new());
                     code.set(String::new());
                     open.set(false);
+                    status.set(said);
                     on_updated.run(updated);
+                    browser::restore_focus_to(next);
                 }
                 Err(e) => error.set(e.message()),
             }
@@ -157,11 +167,11 @@ fn PromotionCode(
         }
     };
     let applied = move || session.with(|s| s.discount_code.clone());
-    move || match applied() {
+    let field = move || match applied() {
         Some(applied) => view! {
             <div class="co-promo co-promo-applied">
                 <span class="cw-badge">{applied.clone()}</span>
-                <button type="button" class="co-link-button" aria-label=format!("Remove promotion code {applied}")
+                <button type="button" id=REMOVE_ID class="co-link-button" aria-label=format!("Remove promotion code {applied}")
                     on:click=move |_| { if !pending.get_untracked() { change.dispatch_local(None); } }>
                     "Remove"
                 </button>
@@ -169,17 +179,21 @@ fn PromotionCode(
         }
         .into_any(),
         None if !open.get() => view! {
-            <button type="button" class="co-link-button co-promo-toggle" on:click=move |_| open.set(true)>
+            <button type="button" id=TOGGLE_ID class="co-link-button co-promo-toggle"
+                on:click=move |_| {
+                    open.set(true);
+                    browser::restore_focus_to(INPUT_ID);
+                }>
                 "Add promotion code"
             </button>
         }
         .into_any(),
         None => view! {
             <div class="co-promo">
-                <label class="co-label" for="promotion-code">"Promotion code"</label>
+                <label class="co-label" for=INPUT_ID>"Promotion code"</label>
                 <div class="co-promo-row">
                     <input
-                        id="promotion-code"
+                        id=INPUT_ID
                         class="co-input"
                         type="text"
                         autocomplete="off"
@@ -204,8 +218,19 @@ fn PromotionCode(
             </div>
         }
         .into_any(),
+    };
+    view! {
+        {field}
+        <p class="cw-visually-hidden" role="status">{move || status.get()}</p>
     }
 }
+
+/// The promotion-code input.
+const INPUT_ID: &str = "promotion-code";
+/// "Add promotion code", which opens the field.
+const TOGGLE_ID: &str = "promotion-code-toggle";
+/// "Remove", beside an applied code.
+const REMOVE_ID: &str = "promotion-code-remove";
 
 /// Saving a card: nothing is bought, so say what happens instead of totals.
 #[component]

@@ -66,6 +66,23 @@ test('the plain page (script tag + one element) completes a checkout and adds no
   expect(await cspViolations(page)).toEqual([]);
 });
 
+test('the pricing model is requested once, while the wasm downloads, for every element on the page', async ({ page }) => {
+  const requests = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith('.wasm') || url.pathname.endsWith('/pricing-models/retrieve')) {
+      requests.push(url.pathname);
+    }
+  });
+  await page.goto('/examples/overlay.html');
+  await expect(page.locator('#lifetime').getByRole('button', { name: /^Buy now/ })).toBeVisible();
+  await expect(page.locator('#onboarding').getByRole('button', { name: /^Buy now/ })).toBeVisible();
+  // Two elements on one route: one request, sent before the wasm was even
+  // asked for (the entry module starts it), and taken by the wasm.
+  expect(requests).toEqual(['/api/billing/pricing-models/retrieve', '/checkout-widget-embed_bg.wasm']);
+  expect(await page.evaluate(() => globalThis[Symbol.for('checkout-widget.early')].size)).toBe(0);
+});
+
 test('a stylesheet restyling *, button, input and div with !important does not change the widget', async ({ page }) => {
   const styles = async (url) => {
     await page.goto(url);
@@ -114,10 +131,9 @@ test('overlay by keyboard alone: open, pay inside the dialog, land on the succes
   const dialog = page.locator('#lifetime').getByRole('dialog', { name: 'Checkout' });
   await expect(dialog).toBeVisible();
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
-  await page.screenshot({ path: path.join(shots, 'overlay.png') });
-
   const frame = page.frameLocator('iframe[title="Checkout"]');
   await expect(frame.getByLabel('Email')).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'overlay.png') });
   // Into the frame by keyboard: the close button first, then the form.
   for (let i = 0; i < 6; i++) {
     const inEmail = await frame.getByLabel('Email').evaluate((el) => el === document.activeElement);

@@ -1,8 +1,21 @@
-//! The release bundle: `trunk build --release` into `dist/`.
+//! The release bundle in `dist/`: the app (demo store and hosted pages) by
+//! `trunk build --release`, then the script-tag embed — its own small wasm
+//! module without Leptos — by cargo, wasm-bindgen, wasm-opt and esbuild.
 
 use std::path::Path;
 
-use crate::util::{run, step, Context, Ctx, Error, Result};
+use crate::util::{capture, check_status, run, show, step, Context, Ctx, Error, Result};
+
+/// The embed's brotli budget (issue 7): what a browser downloads to show a
+/// ready `<checkout-widget>` button — the entry module and the wasm; the CSS
+/// is inside the wasm.
+pub const EMBED_BUDGET_BROTLI: u64 = 60_000;
+
+/// The files of the embed payload, relative to `dist/`.
+pub const EMBED_FILES: [&str; 2] = ["checkout-widget.js", "checkout-widget-embed_bg.wasm"];
+
+/// The embed's cargo binary (see Cargo.toml).
+const EMBED_BIN: &str = "checkout-widget-embed";
 
 /// Builds the widget bundle (tools must already be ensured).
 ///
@@ -18,12 +31,226 @@ pub fn build(ctx: &Ctx) -> Result<()> {
     step("fetching crates (cargo fetch)", || {
         run(ctx.cargo().arg("fetch"))
     })?;
-    step("building the widget bundle (trunk build --release)", || {
+    step("building the app bundle (trunk build --release)", || {
         // ctx's PATH puts node_modules/.bin (wasm-opt 132) and ~/.cargo/bin
         // (wasm-bindgen) first; trunk checks both versions against Trunk.toml.
         run(ctx.cmd("trunk").args(["build", "--release"]))
     })?;
-    print_dist(&ctx.root.join("dist"))
+    step("building the script-tag embed (checkout-widget.js)", || {
+        build_embed(ctx)
+    })?;
+    print_dist(&ctx.root.join("dist"))?;
+    println!("    {}", describe_payload(embed_payload(ctx)?));
+    Ok(())
+}
+
+/// The embed: the `embed` feature without `leptos`, bound with wasm-bindgen,
+/// shrunk with wasm-opt, its import and export names shortened, and
+/// `js/checkout-widget.js` bundled with the glue and its snippet into one
+/// minified module (one request fewer, a quarter of the bytes). It replaces
+/// the unbundled entry trunk copied into `dist/`.
+fn build_embed(ctx: &Ctx) -> Result<()> {
+    let target = crate::tools::WASM_TARGET;
+    run(ctx.cargo().args([
+        "build",
+        "--release",
+        "--target",
+        target,
+        "--bin",
+        EMBED_BIN,
+        "--no-default-features",
+        "--features",
+        "embed",
+    ]))?;
+    let wasm = ctx
+        .target_dir
+        .join(target)
+        .join("release")
+        .join(format!("{EMBED_BIN}.wasm"));
+    let bound = ctx.target_dir.join("embed-bindgen");
+    if bound.exists() {
+        std::fs::remove_dir_all(&bound).context(|| format!("clearing {}", bound.display()))?;
+    }
+    run(ctx
+        .cmd("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&bound)
+        .arg(&wasm))?;
+    let dist = ctx.root.join("dist");
+    let wasm_name = format!("{EMBED_BIN}_bg.wasm");
+    let optimized = bound.join("optimized.wasm");
+    run(wasm_opt(ctx)
+        .arg("-Oz")
+        .arg(bound.join(&wasm_name))
+        .arg("-o")
+        .arg(&optimized))?;
+    // Short import and export names in the module, then the same names in
+    // the glue (xtask/js/minify-wasm-names.mjs says why).
+    let mut minify = wasm_opt(ctx);
+    minify
+        .arg("--minify-imports-and-exports-and-modules")
+        .arg(&optimized)
+        .arg("-o")
+        .arg(dist.join(&wasm_name))
+        .stderr(std::process::Stdio::inherit());
+    println!("    $ {}", show(&minify));
+    let mapping = minify
+        .output()
+        .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&minify))))?;
+    check_status(&minify, mapping.status)?;
+    let mapping_path = bound.join("names.json");
+    std::fs::write(&mapping_path, &mapping.stdout)
+        .context(|| format!("writing {}", mapping_path.display()))?;
+    run(ctx
+        .cmd("node")
+        .arg(ctx.root.join("xtask").join("js").join("minify-wasm-names.mjs"))
+        .arg(&mapping_path)
+        .arg(dist.join(&wasm_name))
+        .arg(bound.join(format!("{EMBED_BIN}.js"))))?;
+    // The entry imports './checkout-widget-embed.js': bundle it from beside the glue.
+    let entry = bound.join("checkout-widget.js");
+    std::fs::copy(ctx.root.join("js").join("checkout-widget.js"), &entry)
+        .context(|| format!("copying js/checkout-widget.js to {}", entry.display()))?;
+    run(ctx
+        .cmd("esbuild")
+        .arg(&entry)
+        .args([
+            "--bundle",
+            "--minify",
+            "--format=esm",
+            "--target=es2022",
+            "--legal-comments=none",
+            "--log-level=warning",
+            "--allow-overwrite",
+        ])
+        .arg(format!("--outfile={}", dist.join("checkout-widget.js").display())))
+}
+
+/// wasm-opt with the features Chromium, Firefox and Safari have shipped for
+/// years (the set trunk's wasm-opt run allows for the app bundle).
+fn wasm_opt(ctx: &Ctx) -> std::process::Command {
+    let mut cmd = ctx.cmd("wasm-opt");
+    cmd.args([
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+    ]);
+    cmd
+}
+
+/// Raw, gzip -9 and brotli q11 sizes of a file, as a CDN would serve it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compressed {
+    /// Bytes on disk.
+    pub raw: u64,
+    /// gzip, level 9.
+    pub gzip: u64,
+    /// brotli, quality 11.
+    pub brotli: u64,
+}
+
+impl std::ops::Add for Compressed {
+    type Output = Compressed;
+    fn add(self, o: Compressed) -> Compressed {
+        Compressed {
+            raw: self.raw + o.raw,
+            gzip: self.gzip + o.gzip,
+            brotli: self.brotli + o.brotli,
+        }
+    }
+}
+
+/// Measures files with Node's zlib (xtask has no compressors of its own;
+/// Node is a required tool already). Deterministic for a given input.
+pub fn compressed_sizes(ctx: &Ctx, files: &[&Path]) -> Result<Vec<Compressed>> {
+    const SCRIPT: &str = "const z=require('zlib'),fs=require('fs');\
+        for (const f of process.argv.slice(1)) { const b = fs.readFileSync(f);\
+        const br = z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11,\
+        [z.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;\
+        console.log(b.length, z.gzipSync(b, { level: 9 }).length, br); }";
+    let mut cmd = ctx.cmd("node");
+    cmd.args(["-e", SCRIPT]).args(files);
+    let out = capture(&mut cmd).ok_or_else(|| {
+        Error(format!(
+            "measuring {} with node's zlib failed",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    parse_sizes(&out, files.len())
+}
+
+/// Parses `raw gzip brotli` lines, one per file.
+fn parse_sizes(out: &str, expected: usize) -> Result<Vec<Compressed>> {
+    let sizes: Vec<Compressed> = out
+        .lines()
+        .filter_map(|line| {
+            let mut n = line.split_whitespace().map(str::parse::<u64>);
+            match (n.next(), n.next(), n.next(), n.next()) {
+                (Some(Ok(raw)), Some(Ok(gzip)), Some(Ok(brotli)), None) => {
+                    Some(Compressed { raw, gzip, brotli })
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if sizes.len() == expected {
+        Ok(sizes)
+    } else {
+        Err(Error(format!(
+            "expected {expected} size lines from node, got:\n{out}"
+        )))
+    }
+}
+
+/// The embed payload's sizes (sum of [`EMBED_FILES`] in `dist/`).
+pub fn embed_payload(ctx: &Ctx) -> Result<Compressed> {
+    let dist = ctx.root.join("dist");
+    let paths: Vec<_> = EMBED_FILES.iter().map(|f| dist.join(f)).collect();
+    let refs: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+    Ok(compressed_sizes(ctx, &refs)?
+        .into_iter()
+        .fold(Compressed::default(), |a, b| a + b))
+}
+
+/// Fails when the embed's brotli payload is over [`EMBED_BUDGET_BROTLI`]. A
+/// size is deterministic, so unlike timings it is held in `cargo xtask test`.
+pub fn check_embed_budget(ctx: &Ctx) -> Result<()> {
+    let size = embed_payload(ctx)?;
+    println!("    {}", describe_payload(size));
+    budget_verdict(size, EMBED_BUDGET_BROTLI).map_err(Error)
+}
+
+/// One line for logs: the payload's three sizes and the budget.
+fn describe_payload(size: Compressed) -> String {
+    format!(
+        "embed payload ({}): {} raw, {} gzip, {} brotli (budget {} brotli)",
+        EMBED_FILES.join(" + "),
+        fmt_size(size.raw),
+        fmt_size(size.gzip),
+        fmt_size(size.brotli),
+        fmt_size(EMBED_BUDGET_BROTLI)
+    )
+}
+
+/// `Err` with a human sentence when `size` is over `budget` brotli bytes.
+fn budget_verdict(size: Compressed, budget: u64) -> std::result::Result<(), String> {
+    if size.brotli <= budget {
+        Ok(())
+    } else {
+        Err(format!(
+            "the script-tag embed is {} with brotli, over its budget of {} by {} \
+             bytes: find what grew with `twiggy top` on the embed wasm and cut it",
+            fmt_size(size.brotli),
+            fmt_size(budget),
+            size.brotli - budget
+        ))
+    }
 }
 
 /// Lists the files of `dist/` with their sizes (the bundle size is a feature
@@ -79,5 +306,22 @@ mod tests {
         assert_eq!(fmt_size(812), "812 B");
         assert_eq!(fmt_size(70_812), "70.8 KB");
         assert_eq!(fmt_size(1_234_567), "1.2 MB");
+    }
+
+    #[test]
+    fn node_size_lines_parse() {
+        let sizes = parse_sizes("100 60 50\n2000 900 800\n", 2).unwrap();
+        assert_eq!(sizes[1], Compressed { raw: 2000, gzip: 900, brotli: 800 });
+        assert!(parse_sizes("100 60\n", 1).is_err());
+        assert!(parse_sizes("100 60 50\n", 2).is_err());
+    }
+
+    #[test]
+    fn the_budget_holds_at_the_limit_and_fails_one_byte_over() {
+        let at = Compressed { raw: 1, gzip: 1, brotli: 60_000 };
+        assert!(budget_verdict(at, 60_000).is_ok());
+        let over = Compressed { brotli: 60_001, ..at };
+        let err = budget_verdict(over, 60_000).unwrap_err();
+        assert!(err.contains("over its budget of 60.0 KB by 1 bytes"), "{err}");
     }
 }

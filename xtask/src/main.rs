@@ -5,8 +5,10 @@
 //! wasm-bindgen CLI, npm packages, Chromium) itself, because nothing installed
 //! by hand survives to CI on a fresh machine.
 
+mod bench;
 mod bundle;
 mod demo;
+mod reliability;
 mod server;
 mod test;
 mod tools;
@@ -28,9 +30,15 @@ commands:
   test [TIER...]         run the test tiers in order, stopping at the first failure:
                            unit         cargo test --workspace --lib --bins --examples, then --doc
                            integration  the server's tests/*.rs
+                           reliability  release server SIGKILLed mid-load, card data, fuzzing
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server
-                         (all four when none is named)
+                         (all five when none is named)
+  bench [--runs N] [--load-seconds S]
+                         measure the widget beside a React + @flowglad/react page
+                         (payload, time to ready, click to hosted page, memory,
+                         large renders, server load); prints one table and writes
+                         target/bench.json (targets shown, never failing)
   screenshots            regenerate the README's screenshots (docs/screenshots/)
                          from the real pages in headless Chromium
   help                   this text
@@ -100,7 +108,7 @@ fn dispatch(args: &[OsString]) -> Result<Option<&'static str>> {
                 let name = arg.to_string_lossy();
                 let tier = test::Tier::parse(&name).ok_or_else(|| {
                     Error(format!(
-                        "unknown test tier `{name}` (tiers: unit, integration, wasm, e2e)"
+                        "unknown test tier `{name}` (tiers: unit, integration, reliability, wasm, e2e)"
                     ))
                 })?;
                 tiers.push(tier);
@@ -108,6 +116,7 @@ fn dispatch(args: &[OsString]) -> Result<Option<&'static str>> {
             test::run_tiers(&ctx, &tiers)?;
             Ok(Some("test"))
         }
+        "bench" => bench::run(&ctx, rest).map(|()| Some("bench")),
         "screenshots" => {
             no_args("screenshots", rest)?;
             tools::ensure(&ctx, tools::Needs::Everything)?;

@@ -143,8 +143,8 @@ fn check_trunk_toml(ctx: &Ctx, lock_version: &str) -> Result<()> {
     }
 }
 
-/// The root `package.json` devDependencies: wasm-opt (binaryen) and, for
-/// tests, Playwright. `npm ci` runs only when `node_modules` is missing or
+/// The root `package.json` devDependencies: wasm-opt (binaryen) and esbuild
+/// for the bundle and, for tests, Playwright. `npm ci` runs only when `node_modules` is missing or
 /// `package-lock.json` changed since the last install (a hash stamp inside
 /// `node_modules` records which lock it came from).
 fn ensure_npm_packages(ctx: &Ctx, needs: Needs) -> Result<()> {
@@ -171,6 +171,18 @@ fn ensure_npm_packages(ctx: &Ctx, needs: Needs) -> Result<()> {
         )));
     }
     println!("    ok  wasm-opt {WASM_OPT_VERSION} (npm binaryen)");
+
+    let esbuild = ctx.root.join("node_modules").join(".bin").join("esbuild");
+    match capture(ctx.cmd(&esbuild).arg("--version")) {
+        Some(version) => println!("    ok  esbuild {} (npm esbuild)", version.trim()),
+        None => {
+            return Err(Error(format!(
+                "{} does not run: package.json must list esbuild, which bundles the \
+                 embed's JS (delete node_modules to force a reinstall)",
+                esbuild.display()
+            )))
+        }
+    }
 
     if let Needs::Everything = needs {
         let playwright = ctx
@@ -201,7 +213,7 @@ fn npm_ci(ctx: &Ctx) -> Result<()> {
         }
     }
     step(
-        "installing npm packages (npm ci: binaryen, @playwright/test)",
+        "installing npm packages (npm ci: binaryen, esbuild, @playwright/test, axe-core)",
         || {
             run(ctx
                 .cmd("npm")

@@ -1,0 +1,194 @@
+//! The embed's calls to the merchant's server route, over the browser's
+//! `fetch` and `JSON.parse` (no serializer in the bundle): envelopes read,
+//! every failure a `BillingError`, identical calls in flight joined, and an
+//! `Idempotency-Key` on every create.
+
+use super::promise::Joined;
+use super::small_map::SmallMap;
+use crate::browser;
+use crate::error::BillingError;
+use crate::route::{fallback_code, DEFAULT_TIMEOUT_MS};
+use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
+use js_sys::Reflect;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+type Call = Joined<Result<JsValue, BillingError>>;
+
+/// A client for one server route.
+#[derive(Clone)]
+pub struct Client {
+    route: String,
+    headers: Vec<(String, String)>,
+    in_flight: Rc<RefCell<SmallMap<String, Call>>>,
+}
+
+impl Client {
+    /// A client for `route`, sending `headers` with every call.
+    pub fn new(route: &str, headers: Vec<(String, String)>) -> Self {
+        let route = route.trim().trim_end_matches('/');
+        Self { route: route.to_owned(), headers, in_flight: Rc::default() }
+    }
+
+    /// A read-only action; answers the envelope's `data`. Takes the answer
+    /// the entry module requested early when there is one (only for calls
+    /// without custom headers: it could not know those).
+    pub async fn read(&self, action: &str) -> Result<JsValue, BillingError> {
+        let url = self.url(action);
+        if self.headers.is_empty() {
+            if let Some(early) = take_early(&url) {
+                if let Ok(answer) = JsFuture::from(early).await {
+                    let status = number(&answer, "status").unwrap_or(0.0) as u16;
+                    return read_envelope(status, &string(&answer, "text").unwrap_or_default());
+                }
+                // The early request failed on the network: ask again below.
+            }
+        }
+        post(&url, "{}".to_owned(), &self.headers, None).await
+    }
+
+    /// An action that creates or changes something: an identical call in
+    /// flight is joined, and a fresh idempotency key goes with each request.
+    pub async fn write(&self, action: &str, body: String) -> Result<JsValue, BillingError> {
+        let fingerprint = format!("{action}\n{body}");
+        let existing = self.in_flight.borrow().get(&fingerprint).cloned();
+        let call = match existing {
+            Some(call) => call,
+            None => {
+                let (url, headers) = (self.url(action), self.headers.clone());
+                let key = browser::random_token();
+                let call = Joined::start(async move { post(&url, body, &headers, Some(key)).await });
+                self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
+                call
+            }
+        };
+        let result = call.output().await.unwrap_or(Err(BillingError::Network));
+        let mut in_flight = self.in_flight.borrow_mut();
+        if in_flight.get(&fingerprint).is_some_and(|c| c.same(&call)) {
+            in_flight.remove(&fingerprint);
+        }
+        result
+    }
+
+    fn url(&self, action: &str) -> String {
+        format!("{}/{}", self.route, action)
+    }
+}
+
+async fn post(url: &str, body: String, headers: &[(String, String)], key: Option<String>) -> Result<JsValue, BillingError> {
+    let window = web_sys::window().ok_or(BillingError::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&body));
+    // The browser's own timer aborts the request and the body read alike.
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(DEFAULT_TIMEOUT_MS)));
+    let request_headers = web_sys::Headers::new().map_err(|_| BillingError::Network)?;
+    let _ = request_headers.set("Content-Type", "application/json");
+    if let Some(key) = key {
+        let _ = request_headers.set(IDEMPOTENCY_KEY_HEADER, &key);
+    }
+    for (name, value) in headers {
+        request_headers.set(name, value).map_err(|_| {
+            BillingError::validation(checkout_protocol::ErrorCode::InvalidRequest, format!("The header {name} is not valid."))
+        })?;
+    }
+    init.set_headers(&request_headers);
+
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(failure)?
+        .unchecked_into();
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(failure)?)
+        .await
+        .map_err(failure)?
+        .as_string()
+        .unwrap_or_default();
+    read_envelope(status, &text)
+}
+
+/// A rejected fetch or body read: the timeout signal's `TimeoutError`, or
+/// the network.
+fn failure(error: JsValue) -> BillingError {
+    if string(&error, "name").as_deref() == Some("TimeoutError") {
+        BillingError::Timeout
+    } else {
+        BillingError::Network
+    }
+}
+
+/// The request `js/checkout-widget.js` started for `url` while the wasm was
+/// downloading, taken out of its map so it is used once: a Promise of
+/// `{status, text}`, in a `Map` at `globalThis[Symbol.for("checkout-widget.early")]`.
+fn take_early(url: &str) -> Option<js_sys::Promise> {
+    let key = js_sys::Symbol::for_("checkout-widget.early");
+    let early: js_sys::Map = Reflect::get(&js_sys::global(), &key).ok()?.dyn_into().ok()?;
+    let url = JsValue::from_str(url);
+    let promise = early.get(&url).dyn_into().ok()?;
+    early.delete(&url);
+    Some(promise)
+}
+
+/// Reads `{data}` / `{error: {code, json | message}}` from a response,
+/// whatever the server sent (HTML error pages, empty bodies, bad JSON).
+pub fn read_envelope(status: u16, body: &str) -> Result<JsValue, BillingError> {
+    let ok = (200..300).contains(&status);
+    let Ok(json) = js_sys::JSON::parse(body) else {
+        return Err(if ok { BillingError::InvalidResponse } else { BillingError::Http { status } });
+    };
+    let error = get(&json, "error");
+    if error.is_object() {
+        let code = string(&error, "code").filter(|c| !c.trim().is_empty()).unwrap_or_else(|| fallback_code(status).to_owned());
+        let details = get(&error, "json");
+        let message = string(&error, "message")
+            .or_else(|| details.as_string())
+            .or_else(|| ["message", "error", "detail"].iter().find_map(|k| string(&details, k)))
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or_else(|| BillingError::Http { status }.message());
+        return Err(BillingError::Api { status, code, message });
+    }
+    if !ok {
+        return Err(BillingError::Http { status });
+    }
+    let data = get(&json, "data");
+    if data.is_object() {
+        Ok(data)
+    } else {
+        Err(BillingError::InvalidResponse)
+    }
+}
+
+/// `object[key]`, or `undefined`.
+pub fn get(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `object[key]` when it is a string.
+pub fn string(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+/// `object[key]` when it is a number.
+pub fn number(object: &JsValue, key: &str) -> Option<f64> {
+    get(object, key).as_f64()
+}
+
+/// `object[key]` when it is a boolean.
+pub fn boolean(object: &JsValue, key: &str) -> Option<bool> {
+    get(object, key).as_bool()
+}
+
+/// A plain object built from key/value pairs.
+pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    }
+    object.into()
+}

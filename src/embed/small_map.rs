@@ -1,0 +1,66 @@
+//! A map for the handful of entries the embed keeps (mounted elements,
+//! requests in flight): a vector of pairs, which is all a few entries need
+//! and a fraction of a hash map's code in the bundle.
+
+/// Key-value pairs with unique keys, searched linearly.
+#[derive(Debug)]
+pub struct SmallMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> SmallMap<K, V> {
+    /// The value for `key`.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The value for `key`, mutably.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Sets `key` to `value`, replacing any earlier value.
+    pub fn insert(&mut self, key: K, value: V) {
+        match self.get_mut(&key) {
+            Some(slot) => *slot = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Takes the value for `key` out.
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(index).1)
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_like_a_map() {
+        let mut m = SmallMap::default();
+        m.insert("a", 1);
+        m.insert("b", 2);
+        m.insert("a", 3);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get(&"a"), Some(&3));
+        assert_eq!(m.remove(&"a"), Some(3));
+        assert_eq!(m.remove(&"a"), None);
+        assert_eq!(m.get(&"b"), Some(&2));
+        if let Some(v) = m.get_mut(&"b") {
+            *v = 5;
+        }
+        assert_eq!(m.get(&"b"), Some(&5));
+    }
+}
