@@ -75,8 +75,8 @@ impl LineItem {
 
 /// The longest trial a session may grant.
 const MAX_TRIAL_DAYS: u32 = 730;
-/// The most line items in one checkout.
-const MAX_LINE_ITEMS: usize = 100;
+/// The most line items in one checkout (the server's limit too).
+const MAX_LINE_ITEMS: usize = 250;
 
 impl CheckoutSessionParams {
     /// A checkout of one unit of the price with this slug.
@@ -140,7 +140,7 @@ impl CheckoutSessionParams {
                 if self.line_items.len() > MAX_LINE_ITEMS {
                     return Err(BillingError::validation(
                         ErrorCode::InvalidRequest,
-                        "A checkout can have at most 100 line items.",
+                        "A checkout can have at most 250 line items.",
                     ));
                 }
                 let items = self

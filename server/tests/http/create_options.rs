@@ -87,7 +87,7 @@ async fn line_item_errors() {
     )
     .await
     .assert_error(400, "multiple_subscription_prices");
-    let many: Vec<Value> = (0..101)
+    let many: Vec<Value> = (0..251)
         .map(|_| json!({"priceSlug": "onboarding"}))
         .collect();
     create(&srv, json!({"lineItems": many}), Auth::None)
