@@ -64,6 +64,43 @@ pub struct Customer {
     pub updated_at: i64,
 }
 
+/// `GET /api/v1/customers/{externalId}` of the platform API: `{customer}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerResponse {
+    /// The customer.
+    pub customer: Customer,
+}
+
+/// Body of the platform API's `POST /api/v1/customers`: `{customer: {…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateCustomerParams {
+    /// The customer to create.
+    pub customer: CreateCustomerInput,
+}
+
+/// Who a new customer is: the merchant's id for them, their name and email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCustomerInput {
+    /// The merchant's own id for the customer.
+    pub external_id: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// Answer of `POST /api/v1/customers`: `{data: {customer}}`, as `@flowglad/node` reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateCustomerResponse {
+    /// The customer, created or (for an external id already known) found.
+    pub data: CustomerResponse,
+}
+
 /// Where a subscription is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

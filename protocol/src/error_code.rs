@@ -56,6 +56,12 @@ pub enum ErrorCode {
     CustomerRequired,
     /// No customer has that id or external id.
     CustomerNotFound,
+    /// The billing platform the server forwards to could not be reached.
+    PlatformUnavailable,
+    /// The billing platform the server forwards to did not answer in time.
+    PlatformTimeout,
+    /// The billing platform the server forwards to answered with something unreadable.
+    PlatformInvalidResponse,
     /// The line items are priced in more than one currency.
     CurrencyMismatch,
     /// A checkout can sell at most one subscription price.
@@ -123,6 +129,9 @@ impl ErrorCode {
         Self::CheckoutSessionNotOpen,
         Self::CustomerRequired,
         Self::CustomerNotFound,
+        Self::PlatformUnavailable,
+        Self::PlatformTimeout,
+        Self::PlatformInvalidResponse,
         Self::CurrencyMismatch,
         Self::MultipleSubscriptionPrices,
         Self::DiscountCodeInvalid,
@@ -169,6 +178,9 @@ impl ErrorCode {
             Self::CheckoutSessionNotOpen => "checkout_session_not_open",
             Self::CustomerRequired => "customer_required",
             Self::CustomerNotFound => "customer_not_found",
+            Self::PlatformUnavailable => "platform_unavailable",
+            Self::PlatformTimeout => "platform_timeout",
+            Self::PlatformInvalidResponse => "platform_invalid_response",
             Self::CurrencyMismatch => "currency_mismatch",
             Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
             Self::DiscountCodeInvalid => "discount_code_invalid",
@@ -231,6 +243,8 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::CheckoutSessionExpired => 410,
             Self::Internal => 500,
+            Self::PlatformUnavailable | Self::PlatformInvalidResponse => 502,
+            Self::PlatformTimeout => 504,
         }
     }
 }
@@ -269,7 +283,7 @@ mod tests {
             let s = code.as_str();
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
         }
-        assert_eq!(seen.len(), 41, "ALL lists every variant");
+        assert_eq!(seen.len(), 44, "ALL lists every variant");
     }
 
     #[test]
@@ -333,5 +347,13 @@ mod tests {
         assert_eq!(ErrorCode::InvalidQuantity.http_status(), 400);
         assert_eq!(ErrorCode::CheckoutSessionExpired.http_status(), 410);
         assert_eq!(ErrorCode::Internal.http_status(), 500);
+    }
+
+    #[test]
+    fn platform_codes_are_gateway_errors() {
+        assert_eq!(ErrorCode::PlatformUnavailable.http_status(), 502);
+        assert_eq!(ErrorCode::PlatformInvalidResponse.http_status(), 502);
+        assert_eq!(ErrorCode::PlatformTimeout.http_status(), 504);
+        assert_eq!(ErrorCode::PlatformTimeout.as_str(), "platform_timeout");
     }
 }

@@ -22,7 +22,8 @@ mod properties;
 
 pub use billing::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, Customer, CustomerBilling, Invoice, InvoiceLineItem,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse,
+    Customer, CustomerBilling, CustomerResponse, Invoice, InvoiceLineItem,
     InvoiceList, InvoiceWithLineItems, PaymentMethod, PaymentMethodList, Purchase, PurchaseList, RecordList,
     Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };

@@ -2,8 +2,11 @@
 //! Bearer token or a `session` cookie, never from the body) and the platform
 //! API's secret-key check.
 
+use crate::billing_platform::CustomerIdentity;
 use crate::db::{Customer, Db};
 use crate::error::ApiError;
+use crate::route::CustomerResolver;
+use async_trait::async_trait;
 use axum::http::{header, HeaderMap};
 use checkout_protocol::ErrorCode;
 
@@ -85,6 +88,34 @@ pub async fn require_customer(db: &Db, headers: &HeaderMap) -> Result<Customer, 
     resolve_customer(db, headers, StaleToken::Reject)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE))
+}
+
+/// The reference server's customer resolver: the sign-in token of a
+/// customer in its store (the demo customers of the catalog), from a Bearer
+/// token or the `session` cookie; a token that matches nobody is a 401.
+#[derive(Debug, Clone)]
+pub struct SignInTokens {
+    db: Db,
+}
+
+impl SignInTokens {
+    /// Tokens of the customers in `db`.
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl CustomerResolver for SignInTokens {
+    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
+        Ok(resolve_customer(&self.db, headers, StaleToken::Reject)
+            .await?
+            .map(|c| CustomerIdentity {
+                external_id: c.external_id,
+                name: c.name,
+                email: c.email,
+            }))
+    }
 }
 
 /// Checks the platform API key in `Authorization: <key>` or `Authorization: Bearer <key>`.

@@ -22,6 +22,18 @@ pub struct ApiError {
     pub message: String,
     /// For 429 `rate_limited`: seconds until a retry may succeed (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// For an error a remote billing platform answered: its own status and
+    /// code, passed on unchanged (`code` is then the nearest of ours).
+    pub upstream: Option<UpstreamError>,
+}
+
+/// The status and code of an error a remote billing platform answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamError {
+    /// The platform's HTTP status.
+    pub status: StatusCode,
+    /// The platform's code, which may be one this server does not know.
+    pub code: String,
 }
 
 impl ApiError {
@@ -31,6 +43,41 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            upstream: None,
+        }
+    }
+
+    /// An error a remote billing platform answered with `status`, its
+    /// `code` (if any) and `message`, kept as they are; a 429's
+    /// `Retry-After` is kept too.
+    pub fn upstream(
+        status: StatusCode,
+        code: Option<&str>,
+        message: impl Into<String>,
+        retry_after: Option<u64>,
+    ) -> Self {
+        let known = code.and_then(|c| ErrorCode::ALL.iter().copied().find(|k| k.as_str() == c));
+        let nearest = known.unwrap_or(match status.as_u16() {
+            401 | 403 => ErrorCode::Unauthorized,
+            404 => ErrorCode::NotFound,
+            413 => ErrorCode::PayloadTooLarge,
+            429 => ErrorCode::RateLimited,
+            400..=499 => ErrorCode::InvalidRequest,
+            _ => ErrorCode::Internal,
+        });
+        let fallback_code = if status.is_server_error() {
+            ErrorCode::Internal.as_str()
+        } else {
+            nearest.as_str()
+        };
+        Self {
+            code: nearest,
+            message: message.into(),
+            retry_after,
+            upstream: Some(UpstreamError {
+                status,
+                code: code.unwrap_or(fallback_code).to_owned(),
+            }),
         }
     }
 
@@ -60,6 +107,9 @@ impl ApiError {
 
     /// The HTTP status the code maps to.
     pub fn status(&self) -> StatusCode {
+        if let Some(upstream) = &self.upstream {
+            return upstream.status;
+        }
         StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
@@ -93,8 +143,12 @@ impl IntoResponse for ApiError {
     /// except a 429, which says when it can (`Retry-After`).
     fn into_response(self) -> Response {
         let status = self.status();
+        let mut error = ErrorBody::new(self.code, self.message.clone());
+        if let Some(upstream) = &self.upstream {
+            error.code = Some(upstream.code.clone());
+        }
         let body = ErrorResponse {
-            error: ErrorBody::new(self.code, self.message.clone()),
+            error,
             message: self.message,
         };
         let mut response = (status, Json(body)).into_response();
@@ -165,6 +219,9 @@ pub enum ServerError {
     /// The route prefix is invalid or taken by the server's own routes.
     #[error("invalid route prefix (--route-prefix / CHECKOUT_ROUTE_PREFIX): {0}")]
     RoutePrefix(String),
+    /// `--platform-url` or `--platform-key` is unusable.
+    #[error("cannot forward to the billing platform (--platform-url / --platform-key): {0}")]
+    Platform(String),
     /// `--secret-key` was given but blank.
     #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) is blank; set a key or leave it unset to generate one")]
     EmptySecretKey,
@@ -194,6 +251,19 @@ mod tests {
         let internal = ApiError::new(ErrorCode::Internal, INTERNAL_MESSAGE).into_response();
         assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(internal.headers().get(SHOULD_RETRY_HEADER).is_none());
+    }
+
+    #[test]
+    fn upstream_errors_keep_their_status_and_code() {
+        let e = ApiError::upstream(StatusCode::CONFLICT, Some("CONFLICT"), "busy", None);
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+        let r = e.into_response();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let e = ApiError::upstream(StatusCode::NOT_FOUND, Some("price_not_found"), "no", None);
+        assert_eq!((e.code, e.status()), (ErrorCode::PriceNotFound, StatusCode::NOT_FOUND));
+        let e = ApiError::upstream(StatusCode::BAD_GATEWAY, None, "x", None);
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert_eq!(e.upstream.map(|u| u.code).as_deref(), Some("internal"));
     }
 
     #[test]

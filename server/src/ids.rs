@@ -2,6 +2,11 @@
 
 /// Prefix of checkout session ids.
 pub const CHECKOUT_SESSION: &str = "cs_";
+/// Prefix of customer ids created through the platform API.
+pub const CUSTOMER: &str = "cus_";
+/// Prefix of the sign-in tokens of customers created through the platform
+/// API (nobody is given one; the column needs a value).
+pub const SIGN_IN_TOKEN: &str = "tok_";
 /// Prefix of purchase ids.
 pub const PURCHASE: &str = "pur_";
 /// Prefix of subscription ids created by checkouts.

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod background;
 pub mod billing;
+pub mod billing_platform;
 pub mod body_limit;
 pub mod billing_address;
 pub mod catalog;
@@ -44,8 +45,11 @@ pub mod subscription;
 pub mod validation;
 pub mod webhook;
 
+pub use async_trait::async_trait;
+pub use billing_platform::{BillingPlatform, CustomerIdentity, EmbeddedPlatform};
 pub use config::Config;
 pub use error::{ApiError, ServerError};
+pub use route::{server_route, CustomerResolver, RouteState};
 pub use state::AppState;
 
 use axum::extract::DefaultBodyLimit;
@@ -74,9 +78,14 @@ const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 /// the security headers and request tracing (which logs method, path and
 /// status — never bodies or headers).
 pub fn router(state: AppState) -> Router {
+    let route_state = RouteState {
+        platform: Arc::new(EmbeddedPlatform::new(state.clone())),
+        customers: Arc::new(auth::SignInTokens::new(state.db.clone())),
+    };
     let prefix = state.route_prefix.to_string();
     let security_headers = state.security_headers.clone();
     let server_route = post(route::dispatch)
+        .with_state(route_state)
         .options(cors::preflight)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -3,29 +3,25 @@
 //! `@flowglad/node`'s shapes, without the route's `{data}` envelope.
 
 use crate::auth::require_secret_key;
-use crate::checkout::{self, CardOptions};
-use crate::db::{Customer, Expire, SessionFilter};
+use crate::billing_platform::{BillingPlatform, EmbeddedPlatform};
+use crate::checkout;
+use crate::db::{Expire, SessionFilter};
 use crate::error::ApiError;
 use crate::extract::{self, PathParam, RawBody};
 use crate::hosted::session_not_found;
 use crate::idempotency::{self, KeyScope};
-use crate::route::subscription_not_found;
 use crate::state::AppState;
-use crate::subscription::StoredSubscription;
-use crate::{clock, cursor, validation};
+use crate::{clock, cursor};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use checkout_protocol::{
-    CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
-    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
-    CreateCheckoutSessionResponse, ErrorCode, PlatformCheckoutSessionInput,
+    CheckoutSessionList, CheckoutSessionStatus, CreateCheckoutSessionResponse, ErrorCode,
     PlatformCreateCheckoutSession,
 };
 use serde_json::Value;
 
-/// What idempotency keys of platform creates are recorded under.
-pub const CREATE_ACTION: &str = "POST /api/v1/checkout-sessions";
+pub use crate::billing_platform::embedded::CREATE_ACTION;
 /// Sessions per page when `limit` is absent.
 pub const DEFAULT_LIMIT: u32 = 10;
 /// The largest `limit`.
@@ -52,166 +48,10 @@ pub async fn create_session(
         return Ok(Json(checkout::response(&state, &session)));
     }
     let input: PlatformCreateCheckoutSession = extract::from_value(value)?;
-    let input = input.checkout_session;
-    for (field, value) in [
-        ("customerExternalId", input.customer_external_id.as_deref()),
-        ("targetSubscriptionId", input.target_subscription_id.as_deref()),
-        ("invoiceId", input.invoice_id.as_deref()),
-    ] {
-        validation::id_field(field, value)?;
-    }
-    let customer = match non_blank(input.customer_external_id.as_deref()) {
-        Some(external_id) => Some(
-            state
-                .db
-                .customer_by_external_id(external_id.to_owned())
-                .await?
-                .ok_or_else(|| customer_not_found(external_id))?,
-        ),
-        None => None,
-    };
-    let now = clock::now_ms();
-    let session = match input.session_type {
-        CheckoutSessionType::Product => {
-            let anonymous = input.anonymous == Some(true);
-            match (&customer, anonymous) {
-                (Some(_), true) => {
-                    return Err(ApiError::invalid_request(
-                        "Give customerExternalId or anonymous: true, not both.",
-                    ))
-                }
-                (None, false) => {
-                    return Err(ApiError::invalid_request(
-                        "A product checkout needs customerExternalId, or anonymous: true for a checkout without a customer.",
-                    ))
-                }
-                _ => {}
-            }
-            let mut s =
-                checkout::product_session(input.product, customer.as_ref(), &state.catalog, now)?;
-            s.options.preserve_billing_cycle_anchor =
-                input.preserve_billing_cycle_anchor.unwrap_or(false);
-            s
-        }
-        CheckoutSessionType::AddPaymentMethod => {
-            let customer = needs_customer(customer, "add_payment_method")?;
-            let target = match non_blank(input.target_subscription_id.as_deref()) {
-                Some(id) => Some(subscription_of(&state, &customer, id).await?),
-                None => None,
-            };
-            let params = CreateAddPaymentMethodCheckoutSessionParams {
-                success_url: input.product.success_url,
-                cancel_url: input.product.cancel_url,
-                target_subscription_id: input.target_subscription_id,
-                output_metadata: input.product.output_metadata,
-                output_name: input.product.output_name,
-            };
-            let card = CardOptions {
-                automatically_update_subscriptions: input.automatically_update_subscriptions,
-            };
-            checkout::add_payment_method_session(params, &customer, target.as_ref(), card, now)?
-        }
-        CheckoutSessionType::ActivateSubscription => {
-            let customer = needs_customer(customer, "activate_subscription")?;
-            let id = non_blank(input.target_subscription_id.as_deref()).ok_or_else(|| {
-                ApiError::invalid_request(
-                    "targetSubscriptionId is required for an activate_subscription session.",
-                )
-            })?;
-            let target = subscription_of(&state, &customer, id).await?;
-            let preserve = input.preserve_billing_cycle_anchor.unwrap_or(false);
-            let params = activation_params(input);
-            checkout::activate_subscription_session(
-                params,
-                &customer,
-                &target,
-                &state.catalog,
-                preserve,
-                now,
-            )?
-        }
-        CheckoutSessionType::Invoice => {
-            let customer = needs_customer(customer, "invoice")?;
-            let invoice_id = non_blank(input.invoice_id.as_deref()).ok_or_else(|| {
-                ApiError::invalid_request("invoiceId is required for an invoice session.")
-            })?;
-            let invoice = state
-                .db
-                .customer_invoice(customer.id.clone(), invoice_id.to_owned())
-                .await?
-                .ok_or_else(|| invoice_not_found(invoice_id))?;
-            if invoice.status != "open" {
-                return Err(ApiError::new(
-                    ErrorCode::InvoiceNotOpen,
-                    format!(
-                        "Invoice {} is {}; only open invoices can be paid.",
-                        invoice.invoice_number, invoice.status
-                    ),
-                ));
-            }
-            checkout::invoice_session(input.product, &customer, &invoice, now)?
-        }
-        CheckoutSessionType::Purchase => {
-            return Err(ApiError::invalid_request(
-                "type must be product, add_payment_method, activate_subscription or invoice.",
-            ))
-        }
-    };
-    let stored = checkout::store(&state, session, claim).await?;
-    Ok(Json(checkout::response(&state, &stored)))
-}
-
-fn activation_params(
-    input: PlatformCheckoutSessionInput,
-) -> CreateActivateSubscriptionCheckoutSessionParams {
-    CreateActivateSubscriptionCheckoutSessionParams {
-        success_url: input.product.success_url,
-        cancel_url: input.product.cancel_url,
-        target_subscription_id: input.target_subscription_id,
-        price_id: input.product.price_id,
-        output_metadata: input.product.output_metadata,
-        output_name: input.product.output_name,
-    }
-}
-
-fn non_blank(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn needs_customer(customer: Option<Customer>, kind: &str) -> Result<Customer, ApiError> {
-    customer.ok_or_else(|| {
-        ApiError::invalid_request(format!(
-            "customerExternalId is required for a {kind} session."
-        ))
-    })
-}
-
-fn invoice_not_found(id: &str) -> ApiError {
-    let shown: String = id.chars().take(64).collect();
-    ApiError::new(
-        ErrorCode::InvoiceNotFound,
-        format!("The customer has no invoice with id `{shown}`."),
-    )
-}
-
-fn customer_not_found(external_id: &str) -> ApiError {
-    let shown: String = external_id.chars().take(64).collect();
-    ApiError::new(
-        ErrorCode::CustomerNotFound,
-        format!("No customer has externalId `{shown}`."),
-    )
-}
-
-async fn subscription_of(
-    state: &AppState,
-    customer: &Customer,
-    id: &str,
-) -> Result<StoredSubscription, ApiError> {
-    state
-        .db
-        .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())
-        .await?
-        .ok_or_else(|| subscription_not_found(id))
+    let created = EmbeddedPlatform::new(state)
+        .create_claimed(input.checkout_session, claim)
+        .await?;
+    Ok(Json(created))
 }
 
 /// The query of the platform list.
@@ -324,12 +164,11 @@ pub async fn get_session(
     PathParam(id): PathParam,
 ) -> Result<Json<CreateCheckoutSessionResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
-    let session = state
-        .db
-        .load_session(id, clock::now_ms())
-        .await?
-        .ok_or_else(session_not_found)?;
-    Ok(Json(checkout::response(&state, &session)))
+    Ok(Json(
+        EmbeddedPlatform::new(state)
+            .retrieve_checkout_session(&id)
+            .await?,
+    ))
 }
 
 /// `POST /api/v1/checkout-sessions/{id}/expire`: ends an open session.

@@ -40,6 +40,45 @@ impl Db {
             .await
     }
 
+    /// The customer with `external_id`, created with `name` and `email` (and
+    /// an unguessable sign-in token nobody is given) when there is none; an
+    /// existing customer is returned as stored.
+    pub async fn find_or_create_customer(
+        &self,
+        external_id: String,
+        name: String,
+        email: String,
+    ) -> Result<Customer, DbError> {
+        let random = |prefix| crate::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
+        let id = random(crate::ids::CUSTOMER)?;
+        let token = random(crate::ids::SIGN_IN_TOKEN)?;
+        self.call(move |conn| {
+            // One statement, so two concurrent first calls make one customer.
+            conn.execute(
+                "INSERT INTO customers (id, external_id, token, name, email) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(external_id) DO NOTHING",
+                params![id, external_id, token, name, email],
+            )?;
+            select_customer(conn, "external_id", &external_id)?
+                .ok_or_else(|| DbError::Corrupt("a customer vanished as it was created".into()))
+        })
+        .await
+    }
+
+    /// The customer a subscription belongs to, if it exists.
+    pub async fn subscription_owner(&self, subscription_id: String) -> Result<Option<String>, DbError> {
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT customer_id FROM subscriptions WHERE id = ?1",
+                    [subscription_id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
     /// Everything stored about a customer, subscriptions settled to `now`.
     pub async fn customer_records(
         &self,

@@ -1,45 +1,52 @@
-//! The route's three create actions. Each honours an `Idempotency-Key`
-//! (scoped to the signed-in customer, or to anonymous callers) and answers
-//! `{checkoutSession, url}`.
+//! The route's three create actions, forwarded to the platform as
+//! `POST /api/v1/checkout-sessions` inputs. Each honours an
+//! `Idempotency-Key` (scoped to the signed-in customer, or to anonymous
+//! callers) and answers `{checkoutSession, url}`.
 
-use crate::auth::{require_customer, resolve_customer, StaleToken};
-use crate::checkout::{self, CardOptions};
-use crate::clock;
-use crate::db::{Customer, IdempotencyClaim};
+use super::RouteState;
 use crate::error::ApiError;
 use crate::extract::{self, RawBody};
 use crate::idempotency::{self, KeyScope};
-use crate::session::StoredSession;
-use crate::state::AppState;
-use crate::subscription::StoredSubscription;
 use checkout_protocol::{
-    action, CreateActivateSubscriptionCheckoutSessionParams,
+    CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, ErrorCode,
+    CreateProductCheckoutSessionParams, Customer, PlatformCheckoutSessionInput,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 
-/// The parsed body and idempotency claim of a create call, or the session a
-/// repeated call already made.
-enum Prepared {
-    Fresh(Value, Option<IdempotencyClaim>),
-    Replayed(Box<StoredSession>),
+/// The platform's idempotency key for a route create: the caller's key
+/// hashed with whose it is, so two customers' keys (or a route key and a
+/// merchant's own platform key) never collide. The action is left out: the
+/// platform sees another action as another body (409 on reuse).
+pub fn platform_key(key: Option<String>, scope: KeyScope<'_>) -> Option<String> {
+    key.map(|k| {
+        let fingerprint = idempotency::body_hash(&json!([scope.as_string(), k]));
+        format!("route_{fingerprint}")
+    })
 }
 
-async fn prepare(
-    state: &AppState,
-    body: &RawBody,
+/// A platform create input of `session_type` for `customer`.
+fn input(
+    session_type: CheckoutSessionType,
     customer: Option<&Customer>,
-    action: &str,
-) -> Result<Prepared, ApiError> {
+    product: CreateProductCheckoutSessionParams,
+) -> PlatformCheckoutSessionInput {
+    PlatformCheckoutSessionInput {
+        session_type,
+        invoice_id: None,
+        customer_external_id: customer.map(|c| c.external_id.clone()),
+        anonymous: customer.is_none().then_some(true),
+        target_subscription_id: None,
+        automatically_update_subscriptions: None,
+        preserve_billing_cycle_anchor: None,
+        product,
+    }
+}
+
+/// The create's idempotency key (checked) and its JSON body.
+fn key_and_body(body: &RawBody) -> Result<(Option<String>, Value), ApiError> {
     let key = idempotency::key_from_headers(&body.headers)?;
-    let value: Value = body.json()?;
-    let scope = customer.map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
-    let claim = key.map(|k| idempotency::claim(k, scope, action, &value));
-    Ok(match checkout::replay(state, claim.as_ref()).await? {
-        Some(session) => Prepared::Replayed(Box::new(session)),
-        None => Prepared::Fresh(value, claim),
-    })
+    Ok((key, body.json()?))
 }
 
 /// `checkout-sessions/create`: a product checkout, with or without a customer.
@@ -49,26 +56,21 @@ async fn prepare(
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub async fn create_product(
-    state: &AppState,
+    route: &RouteState,
     body: &RawBody,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = resolve_customer(&state.db, &body.headers, StaleToken::Reject).await?;
-    let (value, claim) = match prepare(
-        state,
-        body,
-        customer.as_ref(),
-        action::CHECKOUT_SESSIONS_CREATE,
-    )
-    .await?
-    {
-        Prepared::Replayed(s) => return Ok(checkout::response(state, &s)),
-        Prepared::Fresh(value, claim) => (value, claim),
+    let customer = match route.customers.resolve(&body.headers).await? {
+        Some(who) => Some(route.platform.find_or_create_customer(&who).await?),
+        None => None,
     };
+    let (key, value) = key_and_body(body)?;
+    let scope = customer
+        .as_ref()
+        .map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
+    let key = platform_key(key, scope);
     let params: CreateProductCheckoutSessionParams = extract::from_value(value)?;
-    let session =
-        checkout::product_session(params, customer.as_ref(), &state.catalog, clock::now_ms())?;
-    let stored = checkout::store(state, session, claim).await?;
-    Ok(checkout::response(state, &stored))
+    let input = input(CheckoutSessionType::Product, customer.as_ref(), params);
+    route.platform.create_checkout_session(input, key).await
 }
 
 /// `checkout-sessions/create-add-payment-method`: save a card for the
@@ -79,35 +81,28 @@ pub async fn create_product(
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn create_add_payment_method(
-    state: &AppState,
+    route: &RouteState,
     body: &RawBody,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = require_customer(&state.db, &body.headers).await?;
-    let (value, claim) = match prepare(
-        state,
-        body,
-        Some(&customer),
-        action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-    )
-    .await?
-    {
-        Prepared::Replayed(s) => return Ok(checkout::response(state, &s)),
-        Prepared::Fresh(value, claim) => (value, claim),
-    };
+    let customer = route.require_customer(&body.headers).await?;
+    let (key, value) = key_and_body(body)?;
+    let key = platform_key(key, KeyScope::Customer(&customer.id));
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
-    let target = match non_blank(params.target_subscription_id.as_deref()) {
-        Some(id) => Some(customer_subscription(state, &customer, id).await?),
-        None => None,
+    let target = non_blank(params.target_subscription_id.as_deref()).map(str::to_owned);
+    let product = CreateProductCheckoutSessionParams {
+        success_url: params.success_url,
+        cancel_url: params.cancel_url,
+        output_metadata: params.output_metadata,
+        output_name: params.output_name,
+        ..CreateProductCheckoutSessionParams::default()
     };
-    let session = checkout::add_payment_method_session(
-        params,
-        &customer,
-        target.as_ref(),
-        CardOptions::default(),
-        clock::now_ms(),
-    )?;
-    let stored = checkout::store(state, session, claim).await?;
-    Ok(checkout::response(state, &stored))
+    let mut input = input(
+        CheckoutSessionType::AddPaymentMethod,
+        Some(&customer),
+        product,
+    );
+    input.target_subscription_id = target;
+    route.platform.create_checkout_session(input, key).await
 }
 
 /// `checkout-sessions/create-activate-subscription`: start billing one of
@@ -118,61 +113,37 @@ pub async fn create_add_payment_method(
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn create_activate_subscription(
-    state: &AppState,
+    route: &RouteState,
     body: &RawBody,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = require_customer(&state.db, &body.headers).await?;
-    let (value, claim) = match prepare(
-        state,
-        body,
-        Some(&customer),
-        action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-    )
-    .await?
-    {
-        Prepared::Replayed(s) => return Ok(checkout::response(state, &s)),
-        Prepared::Fresh(value, claim) => (value, claim),
-    };
+    let customer = route.require_customer(&body.headers).await?;
+    let (key, value) = key_and_body(body)?;
+    let key = platform_key(key, KeyScope::Customer(&customer.id));
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;
-    let id = non_blank(params.target_subscription_id.as_deref()).ok_or_else(|| {
-        ApiError::invalid_request("targetSubscriptionId is required: the subscription to activate.")
-    })?;
-    let target = customer_subscription(state, &customer, id).await?;
-    let session = checkout::activate_subscription_session(
-        params,
-        &customer,
-        &target,
-        &state.catalog,
-        false,
-        clock::now_ms(),
-    )?;
-    let stored = checkout::store(state, session, claim).await?;
-    Ok(checkout::response(state, &stored))
+    let target = non_blank(params.target_subscription_id.as_deref())
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError::invalid_request(
+                "targetSubscriptionId is required: the subscription to activate.",
+            )
+        })?;
+    let product = CreateProductCheckoutSessionParams {
+        success_url: params.success_url,
+        cancel_url: params.cancel_url,
+        price_id: params.price_id,
+        output_metadata: params.output_metadata,
+        output_name: params.output_name,
+        ..CreateProductCheckoutSessionParams::default()
+    };
+    let mut input = input(
+        CheckoutSessionType::ActivateSubscription,
+        Some(&customer),
+        product,
+    );
+    input.target_subscription_id = Some(target);
+    route.platform.create_checkout_session(input, key).await
 }
 
 fn non_blank(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// One of `customer`'s subscriptions, or 404 `subscription_not_found`.
-pub async fn customer_subscription(
-    state: &AppState,
-    customer: &Customer,
-    id: &str,
-) -> Result<StoredSubscription, ApiError> {
-    crate::validation::id_field("targetSubscriptionId", Some(id))?;
-    state
-        .db
-        .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())
-        .await?
-        .ok_or_else(|| subscription_not_found(id))
-}
-
-/// The 404 for a subscription that does not exist or is someone else's.
-pub fn subscription_not_found(id: &str) -> ApiError {
-    let shown: String = id.chars().take(64).collect();
-    ApiError::new(
-        ErrorCode::SubscriptionNotFound,
-        format!("You have no subscription with id `{shown}`."),
-    )
 }

@@ -3,32 +3,20 @@
 //! `payment-methods/list`, `invoices/list`, `purchases/list` (one complete
 //! page each, in `@flowglad/node`'s list shape). The body is ignored.
 
-use crate::auth::require_customer;
-use crate::billing::{self, CustomerRecords};
-use crate::clock;
+use super::RouteState;
 use crate::error::ApiError;
 use crate::extract::RawBody;
-use crate::state::AppState;
 use checkout_protocol::{
-    CustomerBilling, ErrorCode, InvoiceList, PaymentMethodList, PurchaseList, RecordList,
+    CustomerBilling, InvoiceList, PaymentMethodList, PurchaseList, RecordList,
 };
-
-async fn records(state: &AppState, body: &RawBody) -> Result<CustomerRecords, ApiError> {
-    let customer = require_customer(&state.db, &body.headers).await?;
-    state
-        .db
-        .customer_records(customer.id, clock::now_ms())
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, crate::auth::STALE_SIGN_IN_MESSAGE))
-}
 
 /// `customers/billing`.
 #[utoipa::path(post, path = "/api/billing/customers/billing", tag = "server route", operation_id = "customersBilling",
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::CustomerBilling>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
-pub async fn billing(state: &AppState, body: &RawBody) -> Result<CustomerBilling, ApiError> {
-    let r = records(state, body).await?;
-    Ok(billing::customer_billing(&r, &state.catalog))
+pub async fn billing(route: &RouteState, body: &RawBody) -> Result<CustomerBilling, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
+    route.platform.customer_billing(&customer).await
 }
 
 /// `payment-methods/list`: the customer's cards, default first.
@@ -36,15 +24,12 @@ pub async fn billing(state: &AppState, body: &RawBody) -> Result<CustomerBilling
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn payment_methods(
-    state: &AppState,
+    route: &RouteState,
     body: &RawBody,
 ) -> Result<PaymentMethodList, ApiError> {
-    let r = records(state, body).await?;
+    let customer = route.require_customer(&body.headers).await?;
     Ok(RecordList::complete(
-        r.payment_methods
-            .iter()
-            .map(|pm| billing::payment_method_view(pm, &r.customer, &state.catalog))
-            .collect(),
+        route.platform.payment_methods(&customer).await?,
     ))
 }
 
@@ -52,13 +37,10 @@ pub async fn payment_methods(
 #[utoipa::path(post, path = "/api/billing/invoices/list", tag = "server route", operation_id = "invoicesList",
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::InvoiceList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
-pub async fn invoices(state: &AppState, body: &RawBody) -> Result<InvoiceList, ApiError> {
-    let r = records(state, body).await?;
+pub async fn invoices(route: &RouteState, body: &RawBody) -> Result<InvoiceList, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     Ok(RecordList::complete(
-        r.invoices
-            .iter()
-            .map(|i| billing::invoice_view(i, &state.catalog))
-            .collect(),
+        route.platform.invoices(&customer).await?,
     ))
 }
 
@@ -66,12 +48,9 @@ pub async fn invoices(state: &AppState, body: &RawBody) -> Result<InvoiceList, A
 #[utoipa::path(post, path = "/api/billing/purchases/list", tag = "server route", operation_id = "purchasesList",
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PurchaseList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
-pub async fn purchases(state: &AppState, body: &RawBody) -> Result<PurchaseList, ApiError> {
-    let r = records(state, body).await?;
+pub async fn purchases(route: &RouteState, body: &RawBody) -> Result<PurchaseList, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     Ok(RecordList::complete(
-        r.purchases
-            .iter()
-            .map(|p| billing::purchase_view(p, &state.catalog))
-            .collect(),
+        route.platform.purchases(&customer).await?,
     ))
 }

@@ -1,33 +1,84 @@
 //! The merchant's server route (`POST {prefix}/{action}`), answering in
 //! Flowglad's `{data}` / `{error}` envelope. The customer comes from the
-//! request's credentials, never from the body; every action but
+//! merchant's [`CustomerResolver`], never from the body; every action but
 //! `pricing-models/retrieve` and `checkout-sessions/create` needs one
-//! (401 `customer_required` without).
+//! (401 `customer_required` without). What the route reads and creates
+//! lives on a [`BillingPlatform`].
 
 pub(crate) mod checkout_sessions;
 pub(crate) mod customers;
+pub mod resolver;
 pub(crate) mod subscriptions;
 
-use crate::auth::{resolve_customer, StaleToken};
-use crate::error::ApiError;
-use crate::extract::{PathParam, RawBody};
-use crate::state::AppState;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use checkout_protocol::{action, PricingModelResponse, RouteResponse};
-use serde::Serialize;
+pub use resolver::CustomerResolver;
 
+use crate::auth::CUSTOMER_REQUIRED_MESSAGE;
+use crate::billing_platform::BillingPlatform;
+use crate::error::ApiError;
+use crate::extract::{PathParam, RawBody, MAX_BODY_BYTES};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use checkout_protocol::{action, Customer, ErrorCode, PricingModelResponse, RouteResponse};
+use serde::Serialize;
+use std::sync::Arc;
+
+pub use crate::billing_platform::embedded::subscription_not_found;
 pub use crate::checkout::QUANTITY_MESSAGE;
-pub use checkout_sessions::subscription_not_found;
+
+/// What the route needs: a platform to forward to and a way to know the
+/// signed-in customer; cheap to clone.
+#[derive(Clone)]
+pub struct RouteState {
+    /// Where pricing, customers, sessions and subscriptions live.
+    pub platform: Arc<dyn BillingPlatform>,
+    /// Who is signed in.
+    pub customers: Arc<dyn CustomerResolver>,
+}
+
+impl std::fmt::Debug for RouteState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RouteState")
+    }
+}
+
+impl RouteState {
+    /// The customer a request is signed in as, found or created on the
+    /// platform; 401 `customer_required` for an anonymous request.
+    async fn require_customer(&self, headers: &HeaderMap) -> Result<Customer, ApiError> {
+        let who =
+            self.customers.resolve(headers).await?.ok_or_else(|| {
+                ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE)
+            })?;
+        self.platform.find_or_create_customer(&who).await
+    }
+}
+
+/// The server route as an axum [`Router`] answering `POST /{*action}`:
+/// nest it where the widget posts (`.nest("/api/billing", …)`). Bodies are
+/// limited to 256 KiB.
+pub fn server_route(
+    platform: Arc<dyn BillingPlatform>,
+    customers: Arc<dyn CustomerResolver>,
+) -> Router {
+    Router::new()
+        .route("/{*action}", post(dispatch))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(RouteState {
+            platform,
+            customers,
+        })
+}
 
 /// `POST {prefix}/{*action}`: runs the named action.
 pub async fn dispatch(
-    State(state): State<AppState>,
+    State(route): State<RouteState>,
     PathParam(action): PathParam,
     body: RawBody,
 ) -> Result<Response, ApiError> {
-    let s = &state;
+    let s = &route;
     let b = &body;
     match action.as_str() {
         action::PRICING_MODELS_RETRIEVE => data(retrieve_pricing_model(s, b).await?),
@@ -64,17 +115,17 @@ fn data<T: Serialize>(value: T) -> Result<Response, ApiError> {
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PricingModelResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub(crate) async fn retrieve_pricing_model(
-    state: &AppState,
+    route: &RouteState,
     body: &RawBody,
 ) -> Result<PricingModelResponse, ApiError> {
-    let customer = resolve_customer(&state.db, &body.headers, StaleToken::Anonymous).await?;
-    let source = if customer.is_some() {
-        "customer"
-    } else {
-        "default"
+    let who = match route.customers.resolve(&body.headers).await {
+        Ok(who) => who,
+        Err(e) if e.code == ErrorCode::Unauthorized => None,
+        Err(e) => return Err(e),
     };
+    let source = if who.is_some() { "customer" } else { "default" };
     Ok(PricingModelResponse {
-        pricing_model: state.catalog.pricing_model.clone(),
+        pricing_model: route.platform.default_pricing_model().await?,
         source: Some(source.to_owned()),
     })
 }
