@@ -626,6 +626,14 @@ pub struct UncancelSubscriptionParams {
     pub id: String,
 }
 
+/// Body of the platform API's `POST /api/v1/subscriptions/{id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlatformCancelSubscriptionParams {
+    /// When.
+    pub cancellation: Cancellation,
+}
+
 /// `data` of `subscriptions/cancel` and `subscriptions/uncancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

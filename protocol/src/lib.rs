@@ -24,7 +24,7 @@ pub use billing::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse,
     Customer, CustomerBilling, CustomerResponse, Invoice, InvoiceLineItem,
-    InvoiceList, InvoiceWithLineItems, PaymentMethod, PaymentMethodList, Purchase, PurchaseList, RecordList,
+    InvoiceList, InvoiceWithLineItems, PaymentMethod, PaymentMethodList, PlatformCancelSubscriptionParams, Purchase, PurchaseList, RecordList,
     Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };
 pub use checkout::{

@@ -211,6 +211,8 @@ pub const RESERVED_ROUTE_PREFIXES: &[&str] = &[
     "/api/checkout-sessions",
     "/api/v1/checkout-sessions",
     "/api/v1/webhook-events",
+    "/api/v1/customers",
+    "/api/v1/subscriptions",
 ];
 
 /// Normalises a route prefix to a leading slash and no trailing slash.

@@ -34,6 +34,8 @@ pub mod lifecycle;
 pub mod openapi;
 pub mod payment;
 pub mod platform;
+pub mod platform_customers;
+pub mod platform_subscriptions;
 pub mod rate_limit;
 pub mod redirect_hosts;
 pub mod route;
@@ -112,6 +114,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/checkout-sessions/{id}/expire",
             post(platform::expire_session),
+        )
+        .route(
+            "/api/v1/pricing-models/default",
+            get(platform_customers::default_pricing_model),
+        )
+        .route("/api/v1/customers", post(platform_customers::create_customer))
+        .route(
+            "/api/v1/customers/{id}",
+            get(platform_customers::get_customer),
+        )
+        .route(
+            "/api/v1/customers/{id}/billing",
+            get(platform_customers::get_customer_billing),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}/cancel",
+            post(platform_subscriptions::cancel),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}/uncancel",
+            post(platform_subscriptions::uncancel),
         )
         .route("/api/v1/webhook-events", get(webhook::log::list_events))
         .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))

@@ -44,6 +44,12 @@ pub const PATH: &str = "/api/openapi.json";
         crate::platform::list_sessions,
         crate::platform::get_session,
         crate::platform::expire_session,
+        crate::platform_customers::default_pricing_model,
+        crate::platform_customers::create_customer,
+        crate::platform_customers::get_customer,
+        crate::platform_customers::get_customer_billing,
+        crate::platform_subscriptions::cancel,
+        crate::platform_subscriptions::uncancel,
         crate::webhook::log::list_events,
         crate::webhook::log::get_event,
     ),
@@ -131,11 +137,17 @@ mod tests {
             "/api/v1/checkout-sessions",
             "/api/v1/checkout-sessions/{id}/expire",
             "/api/v1/webhook-events/{id}",
+            "/api/v1/pricing-models/default",
+            "/api/v1/customers",
+            "/api/v1/customers/{externalId}",
+            "/api/v1/customers/{externalId}/billing",
+            "/api/v1/subscriptions/{id}/cancel",
+            "/api/v1/subscriptions/{id}/uncancel",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
         assert!(!paths.iter().any(|p| p.starts_with("/api/billing")), "{paths:?}");
-        assert_eq!(paths.len(), 18, "{paths:?}");
+        assert_eq!(paths.len(), 24, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

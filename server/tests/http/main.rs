@@ -21,6 +21,7 @@ mod lifecycle;
 mod limits;
 mod openapi;
 mod platform;
+mod platform_customers;
 mod rate_limits;
 mod recovery;
 mod redirects;
