@@ -38,7 +38,11 @@ function startEarly() {
         headers: { 'Content-Type': 'application/json' },
         body: '{}',
         signal: AbortSignal.timeout?.(15000),
-      }).then(async (response) => ({ status: response.status, text: await response.text() })),
+      }).then(
+        async (response) => ({ status: response.status, text: await response.text() }),
+        // Settled either way, so a page that never asks leaves no unhandled rejection.
+        (error) => ({ status: 0, error: error?.name ?? 'NetworkError' }),
+      ),
     );
   }
   try {
