@@ -15,6 +15,8 @@ export interface ConfigureOptions {
   headers?: Record<string, string>;
   /** BCP 47 locale for amounts and dates (default: the browser's). */
   locale?: string;
+  /** Milliseconds a call to your server route may take before it fails with code `timeout` (default 15000). */
+  timeoutMs?: number;
 }
 
 export interface LineItem {
