@@ -32,4 +32,18 @@ mod tests {
         assert_eq!(to_major(5125, 3), 5.125);
         assert_eq!(to_major(-50, 2), -0.5);
     }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// `Intl.NumberFormat` rounds the major-unit number to the currency's
+        /// decimals, so it shows the exact amount only if the conversion
+        /// lands within half a minor unit: true for every amount up to 2^50
+        /// minor units (ten trillion dollars) in 0, 2 and 3-decimal currencies.
+        #[test]
+        fn major_units_round_trip_exactly(amount in -(1i64 << 50)..(1i64 << 50), digits in proptest::sample::select(vec![0u32, 2, 3])) {
+            let scale = 10f64.powi(digits as i32);
+            let back = to_major(amount, digits) * scale;
+            proptest::prop_assert!((back - amount as f64).abs() < 0.5, "{amount} with {digits} decimals came back as {back}");
+        }
+    }
 }
