@@ -48,7 +48,9 @@ pub mod validation;
 pub mod webhook;
 
 pub use async_trait::async_trait;
-pub use billing_platform::{BillingPlatform, CustomerIdentity, EmbeddedPlatform};
+pub use billing_platform::{
+    BillingPlatform, CustomerIdentity, EmbeddedPlatform, RemotePlatform, RemotePlatformOptions,
+};
 pub use config::Config;
 pub use error::{ApiError, ServerError};
 pub use route::{server_route, CustomerResolver, RouteState};

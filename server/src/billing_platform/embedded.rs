@@ -3,7 +3,7 @@
 //! route of a server without `--platform-url` both go through it, so the two
 //! create sessions and change subscriptions by the same rules.
 
-use super::{BillingPlatform, CustomerIdentity};
+use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::billing::{customer_billing, customer_view, subscription_view};
 use crate::checkout::{self, CardOptions};
 use crate::db::{Customer as StoredCustomer, IdempotencyClaim, SubscriptionChange};
@@ -264,21 +264,18 @@ impl BillingPlatform for EmbeddedPlatform {
     async fn create_checkout_session(
         &self,
         input: PlatformCheckoutSessionInput,
-        idempotency_key: Option<String>,
+        idempotency_key: Option<IdempotencyKey>,
     ) -> Result<CreateCheckoutSessionResponse, ApiError> {
         let claim = match idempotency_key {
-            Some(key) => {
+            Some(IdempotencyKey { scope, key }) => {
                 // The same fingerprint the platform API takes of a body.
                 let body = serde_json::to_value(PlatformCreateCheckoutSession {
                     checkout_session: input.clone(),
                 })
                 .map_err(|e| ApiError::internal("cannot fingerprint a create", e))?;
-                Some(idempotency::claim(
-                    key,
-                    KeyScope::Platform,
-                    CREATE_ACTION,
-                    &body,
-                ))
+                let mut claim = idempotency::claim(key, KeyScope::Platform, CREATE_ACTION, &body);
+                claim.scope = scope;
+                Some(claim)
             }
             None => None,
         };

@@ -6,8 +6,10 @@
 //! Flowglad-compatible REST API over HTTP, called with a secret key).
 
 pub mod embedded;
+pub mod remote;
 
 pub use embedded::EmbeddedPlatform;
+pub use remote::{RemotePlatform, RemotePlatformOptions};
 
 use crate::error::ApiError;
 use async_trait::async_trait;
@@ -29,6 +31,30 @@ pub struct CustomerIdentity {
     pub email: String,
 }
 
+/// The `Idempotency-Key` of a create and whose key space it belongs to
+/// (`customer:cus_…`, `anonymous`, or `platform` for a merchant's own
+/// backend), so two callers' keys never collide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The key space, as [`crate::idempotency::KeyScope::as_string`] writes it.
+    pub scope: String,
+    /// The key as the caller sent it.
+    pub key: String,
+}
+
+impl IdempotencyKey {
+    /// The one key standing for this pair on a platform with a single key
+    /// space: the key itself for the platform's own space, else a hash of
+    /// scope and key (64 hex characters after `route_`).
+    pub fn flattened(&self) -> String {
+        if self.scope == crate::idempotency::KeyScope::Platform.as_string() {
+            return self.key.clone();
+        }
+        let pair = serde_json::json!([self.scope, self.key]);
+        format!("route_{}", crate::idempotency::body_hash(&pair))
+    }
+}
+
 /// Everything the server route asks of a billing platform.
 ///
 /// Errors are [`ApiError`]s as the route answers them: the platform's own
@@ -46,11 +72,12 @@ pub trait BillingPlatform: Send + Sync + 'static {
     async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError>;
 
     /// Creates a checkout session; a repeated `idempotency_key` with the same
-    /// input answers the first session again.
+    /// input answers the first session again (409 `idempotency_key_reused`
+    /// with another input).
     async fn create_checkout_session(
         &self,
         input: PlatformCheckoutSessionInput,
-        idempotency_key: Option<String>,
+        idempotency_key: Option<IdempotencyKey>,
     ) -> Result<CreateCheckoutSessionResponse, ApiError>;
 
     /// One checkout session and its hosted page.

@@ -4,6 +4,7 @@
 //! callers) and answers `{checkoutSession, url}`.
 
 use super::RouteState;
+use crate::billing_platform::IdempotencyKey;
 use crate::error::ApiError;
 use crate::extract::{self, RawBody};
 use crate::idempotency::{self, KeyScope};
@@ -12,16 +13,13 @@ use checkout_protocol::{
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
     CreateProductCheckoutSessionParams, Customer, PlatformCheckoutSessionInput,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
-/// The platform's idempotency key for a route create: the caller's key
-/// hashed with whose it is, so two customers' keys (or a route key and a
-/// merchant's own platform key) never collide. The action is left out: the
-/// platform sees another action as another body (409 on reuse).
-pub fn platform_key(key: Option<String>, scope: KeyScope<'_>) -> Option<String> {
-    key.map(|k| {
-        let fingerprint = idempotency::body_hash(&json!([scope.as_string(), k]));
-        format!("route_{fingerprint}")
+/// The create's key in the caller's key space.
+fn scoped(key: Option<String>, scope: KeyScope<'_>) -> Option<IdempotencyKey> {
+    key.map(|key| IdempotencyKey {
+        scope: scope.as_string(),
+        key,
     })
 }
 
@@ -67,7 +65,7 @@ pub async fn create_product(
     let scope = customer
         .as_ref()
         .map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
-    let key = platform_key(key, scope);
+    let key = scoped(key, scope);
     let params: CreateProductCheckoutSessionParams = extract::from_value(value)?;
     let input = input(CheckoutSessionType::Product, customer.as_ref(), params);
     route.platform.create_checkout_session(input, key).await
@@ -86,7 +84,7 @@ pub async fn create_add_payment_method(
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
     let (key, value) = key_and_body(body)?;
-    let key = platform_key(key, KeyScope::Customer(&customer.id));
+    let key = scoped(key, KeyScope::Customer(&customer.id));
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
     let target = non_blank(params.target_subscription_id.as_deref()).map(str::to_owned);
     let product = CreateProductCheckoutSessionParams {
@@ -118,7 +116,7 @@ pub async fn create_activate_subscription(
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
     let (key, value) = key_and_body(body)?;
-    let key = platform_key(key, KeyScope::Customer(&customer.id));
+    let key = scoped(key, KeyScope::Customer(&customer.id));
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;
     let target = non_blank(params.target_subscription_id.as_deref())
         .map(str::to_owned)

@@ -25,6 +25,7 @@ mod platform_customers;
 mod rate_limits;
 mod recovery;
 mod redirects;
+mod remote_platform;
 mod route;
 mod security_headers;
 mod static_files;
