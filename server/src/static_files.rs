@@ -92,6 +92,10 @@ pub async fn versioned(State(state): State<AppState>, uri: Uri, headers: HeaderM
         etag: asset.etag.clone(),
         last_modified: None,
         cache_control: IMMUTABLE,
+        brotli: state
+            .bundle
+            .get(&format!("{key}.br"))
+            .map(|br| br.bytes.clone()),
     }
     .respond(&headers)
 }
@@ -178,6 +182,8 @@ enum Found {
 struct CurrentFile {
     bytes: Bytes,
     modified: Option<SystemTime>,
+    /// Its `.br` sibling, when that is not older than the file.
+    brotli: Option<Bytes>,
 }
 
 impl CurrentFile {
@@ -189,6 +195,7 @@ impl CurrentFile {
             bytes: self.bytes,
             last_modified: self.modified,
             cache_control,
+            brotli: self.brotli,
         }
     }
 }
@@ -217,10 +224,26 @@ async fn read_current(dist: &Path, key: &str) -> io::Result<Found> {
         Ok(bytes) => Ok(Found::File(CurrentFile {
             bytes: Bytes::from(bytes),
             modified: meta.modified().ok(),
+            brotli: read_brotli(&path, meta.modified().ok()).await,
         })),
         Err(e) if gone(&e) => Ok(Found::Missing),
         Err(e) => Err(e),
     }
+}
+
+/// `path` + `.br` as `cargo xtask build` writes it, unless it is missing,
+/// unreadable or older than `path` (a stale one would send old bytes).
+async fn read_brotli(path: &Path, modified: Option<SystemTime>) -> Option<Bytes> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".br");
+    let br = Path::new(&name);
+    let br_modified = tokio::fs::metadata(br).await.ok()?.modified().ok();
+    if let (Some(file), Some(br)) = (modified, br_modified) {
+        if br < file {
+            return None;
+        }
+    }
+    tokio::fs::read(br).await.ok().map(Bytes::from)
 }
 
 #[cfg(test)]

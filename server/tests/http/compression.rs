@@ -130,3 +130,51 @@ async fn encoded_bodies_have_their_own_etag_and_still_revalidate() {
     assert_eq!(again.status().as_u16(), 304);
     assert_eq!(again.headers()[header::VARY], "accept-encoding");
 }
+
+/// A real brotli stream of `text`, made by the server's own on-the-fly compression.
+async fn brotli_of(text: &[u8]) -> Vec<u8> {
+    let srv = crate::support::TestServer::with_dist(&[("m.js", text)], |_| {}).await;
+    let response = get_encoded(&srv, "/m.js", "br").await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn a_precompressed_br_sibling_is_what_brotli_clients_get_at_both_urls() {
+    // The sibling decodes to other text than the file, so the answer shows which bytes went out.
+    let marker = b"export const precompressed = true;\n".repeat(20);
+    let br = brotli_of(&marker).await;
+    let js = dist::contents("checkout-widget-app.js");
+    let srv = TestServer::with_dist(&[("app.js", &js), ("app.js.br", &br)], |_| {}).await;
+    for path in ["/app.js".to_owned(), format!("/v/{}/app.js", srv.server.build_id)] {
+        let response = get_encoded(&srv, &path, "gzip, deflate, br").await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let headers = response.headers().clone();
+        assert_eq!(headers[header::CONTENT_ENCODING], "br", "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8", "{path}");
+        assert!(headers[header::VARY].to_str().unwrap().contains("accept-encoding"), "{path}");
+        assert!(headers[header::ETAG].to_str().unwrap().ends_with("-br\""), "{path}");
+        let body = response.bytes().await.unwrap();
+        assert_eq!(body.as_ref(), br.as_slice(), "{path}");
+        assert_eq!(brotli_decode(&body), marker, "{path}");
+
+        // A client without brotli gets the file itself.
+        let plain = get_encoded(&srv, &path, "gzip").await;
+        assert_eq!(plain.headers()[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert_eq!(gzip_decode(&plain.bytes().await.unwrap()), js, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_br_sibling_older_than_its_file_is_ignored() {
+    let marker = b"export const stale = true;\n".repeat(20);
+    let br = brotli_of(&marker).await;
+    let js = dist::contents("checkout-widget-app.js");
+    let srv = TestServer::with_dist(&[("app.js.br", &br)], |_| {}).await;
+    // The file is rebuilt after its sibling was written.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(srv.dist().join("app.js"), &js).unwrap();
+    let response = get_encoded(&srv, "/app.js", "br").await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(brotli_decode(&response.bytes().await.unwrap()), js);
+}
