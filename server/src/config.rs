@@ -105,6 +105,21 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_PAYMENT_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
     pub payment_timeout: Duration,
 
+    /// A Flowglad-compatible billing platform to forward the server route to
+    /// (Flowglad's API, or another checkout-server): this server then runs
+    /// only the route and the widget's files, and the platform holds the
+    /// customers, sessions and hosted pages. Everything embedded when absent.
+    #[arg(long, env = "CHECKOUT_PLATFORM_URL", requires = "platform_key", value_parser = parse_platform_url)]
+    pub platform_url: Option<String>,
+
+    /// The secret API key of `--platform-url`'s platform.
+    #[arg(long, env = "CHECKOUT_PLATFORM_KEY", hide_env_values = true, requires = "platform_url")]
+    pub platform_key: Option<String>,
+
+    /// How long one call to `--platform-url` may take (e.g. 10s, 2s).
+    #[arg(long, env = "CHECKOUT_PLATFORM_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub platform_timeout: Duration,
+
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
     pub timing: Timing,
@@ -172,6 +187,12 @@ impl std::fmt::Debug for Config {
             .field("payment_attempts_per_client", &self.payment_attempts_per_client)
             .field("client_ip_header", &self.client_ip_header)
             .field("payment_timeout", &self.payment_timeout)
+            .field("platform_url", &self.platform_url)
+            .field(
+                "platform_key",
+                &self.platform_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("platform_timeout", &self.platform_timeout)
             .field("timing", &self.timing)
             .finish()
     }
@@ -197,6 +218,9 @@ impl Default for Config {
             payment_attempts_per_client: Rate::PER_CLIENT_DEFAULT.parse().unwrap_or(Rate::Off),
             client_ip_header: None,
             payment_timeout: DEFAULT_PAYMENT_TIMEOUT,
+            platform_url: None,
+            platform_key: None,
+            platform_timeout: crate::billing_platform::remote::DEFAULT_TIMEOUT,
             timing: Timing::default(),
         }
     }
@@ -245,6 +269,23 @@ pub fn parse_route_prefix(raw: &str) -> Result<String, String> {
 
 /// Checks a public URL: an absolute http(s) origin with a host; returned without a trailing slash.
 pub fn parse_public_url(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL: {e}"))?;
+    if !checkout_protocol::redirect::is_allowed_scheme(url.scheme()) {
+        return Err(format!("`{raw}` must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{raw}` has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{raw}` must not have a query or fragment"));
+    }
+    Ok(raw.trim_end_matches('/').to_owned())
+}
+
+/// Checks a platform URL: an absolute http(s) URL with a host (a path
+/// prefix is kept), no query or fragment; returned without a trailing slash.
+pub fn parse_platform_url(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
     let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL: {e}"))?;
     if !checkout_protocol::redirect::is_allowed_scheme(url.scheme()) {
@@ -521,6 +562,33 @@ mod tests {
         }
         for d in ["250ms", "90s", "10m", "2h"] {
             assert_eq!(format_duration(parse_duration(d).unwrap()), d);
+        }
+    }
+
+    #[test]
+    fn platform_flags_come_together() {
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--platform-url",
+            "https://api.example.com/flowglad/",
+            "--platform-key",
+            "sk_live_abc",
+            "--platform-timeout",
+            "3s",
+        ])
+        .unwrap();
+        assert_eq!(c.platform_url.as_deref(), Some("https://api.example.com/flowglad"));
+        assert_eq!(c.platform_key.as_deref(), Some("sk_live_abc"));
+        assert_eq!(c.platform_timeout, Duration::from_secs(3));
+        assert!(!format!("{c:?}").contains("sk_live_abc"));
+        for args in [
+            &["--platform-url", "https://api.example.com"][..],
+            &["--platform-key", "sk_live_abc"][..],
+            &["--platform-url", "api.example.com", "--platform-key", "k"][..],
+            &["--platform-url", "https://x.test/?a=1", "--platform-key", "k"][..],
+        ] {
+            let argv = std::iter::once("checkout-server").chain(args.iter().copied());
+            assert!(Config::try_parse_from(argv).is_err(), "{args:?}");
         }
     }
 

@@ -86,22 +86,7 @@ pub fn router(state: AppState) -> Router {
         platform: Arc::new(EmbeddedPlatform::new(state.clone())),
         customers: Arc::new(auth::SignInTokens::new(state.db.clone())),
     };
-    let prefix = state.route_prefix.to_string();
-    let security_headers = state.security_headers.clone();
-    let server_route = post(route::dispatch)
-        .with_state(route_state)
-        .options(cors::preflight)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cors::headers,
-        ));
-    let app_pages = static_files::APP_PATHS
-        .iter()
-        .fold(Router::new(), |r, path| {
-            r.route(path, get(static_files::index))
-        });
-    let routes = app_pages
-        .route(&format!("{prefix}/{{*action}}"), server_route)
+    let embedded = Router::new()
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
         .route(
@@ -140,12 +125,41 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/webhook-events", get(webhook::log::list_events))
         .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
-        .route("/api/embed", get(embed::info))
         .route(openapi::PATH, get(openapi::serve))
+        .route("/checkout/{id}", get(static_files::index))
+        .route("/add-payment-method/{id}", get(static_files::index));
+    assemble(state, route_state, embedded)
+}
+
+/// The routes of a server forwarding to a remote platform: the server route
+/// (over `route_state`) and the widget's files and pages only — no hosted
+/// checkout, platform API or webhooks, which the platform has.
+pub fn route_only_router(state: AppState, route_state: RouteState) -> Router {
+    assemble(state, route_state, Router::new())
+}
+
+/// `extra` with the server route, the widget's files and every layer.
+fn assemble(state: AppState, route_state: RouteState, extra: Router<AppState>) -> Router {
+    let prefix = state.route_prefix.to_string();
+    let security_headers = state.security_headers.clone();
+    let server_route = post(route::dispatch)
+        .with_state(route_state)
+        .options(cors::preflight)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::headers,
+        ));
+    let app_pages = static_files::APP_PATHS
+        .iter()
+        .fold(Router::new(), |r, path| {
+            r.route(path, get(static_files::index))
+        });
+    let routes = app_pages
+        .merge(extra)
+        .route(&format!("{prefix}/{{*action}}"), server_route)
+        .route("/api/embed", get(embed::info))
         .route(static_files::VERSIONED_ROUTE, get(static_files::versioned))
         .route("/healthz", get(static_files::healthz))
-        .route("/checkout/{id}", get(static_files::index))
-        .route("/add-payment-method/{id}", get(static_files::index))
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(static_files::method_not_allowed)
         .layer(axum::middleware::from_fn(body_limit::refuse_oversized));
@@ -253,6 +267,7 @@ pub async fn spawn_with_processor(
             path: config.dist.clone(),
             source,
         })?;
+    let remote = remote_platform(&config)?;
     let secret_key = match config.secret_key {
         Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
         Some(key) => key,
@@ -267,9 +282,11 @@ pub async fn spawn_with_processor(
     db.seed((*catalog).clone(), clock::now_ms())
         .await
         .map_err(database)?;
-    let webhook_secret_generated = config.webhook_secret.is_none();
+    // A route-only server sends no webhooks (the platform does).
+    let webhook_secret_generated = config.webhook_secret.is_none() && remote.is_none();
     let webhook_secret = match config.webhook_secret {
         Some(secret) => secret,
+        None if remote.is_some() => String::new(),
         None => {
             let fresh = webhook::generate_secret().map_err(ServerError::Random)?;
             db.webhook_secret_or(fresh).await.map_err(database)?
@@ -311,7 +328,16 @@ pub async fn spawn_with_processor(
     };
     let build_id = state.bundle.id().to_owned();
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = router(state);
+    let app = match &remote {
+        Some(platform) => {
+            let route_state = RouteState {
+                platform: Arc::new(platform.clone()),
+                customers: Arc::new(auth::SignInTokens::new(db.clone())),
+            };
+            route_only_router(state, route_state)
+        }
+        None => router(state),
+    };
     let task = tokio::spawn(async move {
         // Connect info gives handlers the client address (payment rate limits).
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -320,20 +346,25 @@ pub async fn spawn_with_processor(
             })
             .await
     });
-    let dispatcher = match webhook::dispatcher::start(db.clone(), &webhook_secret, &config.timing) {
-        Ok(task) => task,
-        Err(e) => {
-            let _ = stop.send(());
-            let _ = task.await;
-            let _ = db.close().await;
-            return Err(ServerError::Webhooks(e));
-        }
+    let background = if remote.is_some() {
+        Vec::new()
+    } else {
+        let dispatcher = match webhook::dispatcher::start(db.clone(), &webhook_secret, &config.timing) {
+            Ok(task) => task,
+            Err(e) => {
+                let _ = stop.send(());
+                let _ = task.await;
+                let _ = db.close().await;
+                return Err(ServerError::Webhooks(e));
+            }
+        };
+        let sweeper = expiry::start(
+            db.clone(),
+            config.timing.expiry_sweep_interval,
+            config.payment_timeout,
+        );
+        vec![sweeper, dispatcher]
     };
-    let sweeper = expiry::start(
-        db.clone(),
-        config.timing.expiry_sweep_interval,
-        config.payment_timeout,
-    );
     tracing::info!(%addr, %public_url, %build_id, webhook_endpoints = config.webhook_urls.len(), "checkout-server started");
     Ok(RunningServer {
         addr,
@@ -345,7 +376,7 @@ pub async fn spawn_with_processor(
         build_id,
         stop: Some(stop),
         task,
-        background: vec![sweeper, dispatcher],
+        background,
         db,
         db_path: config.db,
     })
@@ -355,10 +386,14 @@ pub async fn spawn_with_processor(
 /// (if any), `checkout-server listening on http://ADDR` and
 /// `embed script: {public_url}/v/{build_id}/checkout-widget.js` on stdout.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
-    let generated_key = config.secret_key.is_none();
+    let platform_url = config.platform_url.clone();
+    let generated_key = config.secret_key.is_none() && platform_url.is_none();
     let mut running = spawn(config).await?;
     if generated_key {
         println!("platform API secret key: {}", running.secret_key);
+    }
+    if let Some(url) = &platform_url {
+        println!("server route forwarding to the billing platform at {url}");
     }
     if running.webhook_secret_generated {
         println!("webhook signing secret: {}", running.webhook_secret);
@@ -390,6 +425,23 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
                 .unwrap_or_else(|e| Err(std::io::Error::other(e)))
                 .map_err(ServerError::Serve)
         }
+    }
+}
+
+/// The platform `--platform-url` and `--platform-key` name, if given (both or neither).
+fn remote_platform(config: &Config) -> Result<Option<RemotePlatform>, ServerError> {
+    match (&config.platform_url, &config.platform_key) {
+        (None, None) => Ok(None),
+        (Some(url), Some(key)) => {
+            let options = RemotePlatformOptions {
+                timeout: config.platform_timeout,
+                ..RemotePlatformOptions::new(url.as_str(), key.as_str())
+            };
+            RemotePlatform::new(options).map(Some)
+        }
+        _ => Err(ServerError::Platform(
+            "give --platform-url and --platform-key together".into(),
+        )),
     }
 }
 

@@ -30,4 +30,5 @@ mod route;
 mod security_headers;
 mod static_files;
 mod subscriptions;
+mod two_servers;
 mod webhooks;
