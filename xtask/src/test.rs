@@ -337,6 +337,43 @@ fn playwright_against_server(
     ];
     println!("==> starting the server");
     let mut server = Server::start(binary, &args, &log, Duration::from_secs(30))?;
+    // Two route-only servers for two-servers.spec.mjs: one forwarding to
+    // the server above, one to a port the spec opens and closes itself
+    // (an upstream that is down, slow or failing).
+    println!("==> starting a route-only server forwarding to it");
+    let route_only_args = |name: &str, platform_url: &str| -> Vec<OsString> {
+        vec![
+            "--addr".into(),
+            "127.0.0.1:0".into(),
+            "--db".into(),
+            db_dir.join(format!("{name}.sqlite3")).into(),
+            "--dist".into(),
+            ctx.root.join("dist").into(),
+            "--platform-url".into(),
+            platform_url.into(),
+            "--platform-key".into(),
+            SECRET_KEY.into(),
+            "--platform-timeout".into(),
+            "2s".into(),
+        ]
+    };
+    let e2e_dir = ctx.target_dir.join("e2e");
+    let mut route_only = Server::start(
+        binary,
+        &route_only_args("route-only", &server.url),
+        &e2e_dir.join("route-only-server.log"),
+        Duration::from_secs(30),
+    )?;
+    let faulty_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .context(|| "finding a free port for the faulty upstream".to_owned())?;
+    let mut faulty = Server::start(
+        binary,
+        &route_only_args("faulty", &format!("http://127.0.0.1:{faulty_port}")),
+        &e2e_dir.join("faulty-route-server.log"),
+        Duration::from_secs(30),
+    )?;
 
     let playwright = ctx
         .root
@@ -348,11 +385,16 @@ fn playwright_against_server(
         .args(extra_args)
         .env("BASE_URL", &server.url)
         .env("SECRET_KEY", SECRET_KEY)
+        .env("ROUTE_ONLY_URL", &route_only.url)
+        .env("FAULTY_ROUTE_URL", &faulty.url)
+        .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
         .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
     for (name, value) in env {
         cmd.env(name, value);
     }
     let result = run(&mut cmd);
+    faulty.stop();
+    route_only.stop();
     server.stop();
     if result.is_err() {
         println!("--- last lines of {} ---", log.display());

@@ -1,0 +1,154 @@
+// Two servers on loopback: A (BASE_URL) runs the embedded platform; B
+// (ROUTE_ONLY_URL) runs only the server route and the widget's files,
+// forwarding to A with --platform-url. The widget on B's pages checks out
+// and saves a card; the sessions live on A (whose hosted pages take the
+// payment), and B has no platform API of its own. A third server
+// (FAULTY_ROUTE_URL) forwards to a port this spec controls, to show that an
+// upstream that is down, slow or failing reaches the widget as a clear error.
+import { test, expect } from '@playwright/test';
+import http from 'node:http';
+import { fillPayment, platformSession, SECRET_KEY } from './support.mjs';
+
+const B = process.env.ROUTE_ONLY_URL;
+const FAULTY = process.env.FAULTY_ROUTE_URL;
+const FAULTY_PORT = Number(process.env.FAULTY_PLATFORM_PORT);
+
+test.skip(!B || !FAULTY || !FAULTY_PORT, 'needs the route-only servers `cargo xtask test e2e` starts');
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (error) => {
+    throw new Error(`uncaught exception on ${page.url()}: ${error.message}`);
+  });
+});
+
+/** Alice's saved cards on A, read with the secret key. */
+async function cardsOnA(request) {
+  const response = await request.get('/api/v1/customers/alice/billing', { headers: { Authorization: SECRET_KEY } });
+  expect(response.status()).toBe(200);
+  return (await response.json()).paymentMethods.length;
+}
+
+test('the widget on B checks out through A: the session is on A, B has no platform API', async ({ page, request, baseURL }) => {
+  await page.goto(`${B}/examples/plain.html`);
+  const widget = page.locator('checkout-widget');
+  await widget.getByRole('button', { name: 'Buy now: Onboarding' }).click();
+  // The hosted page is A's, as a real platform hosts its checkout.
+  await page.waitForURL((url) => url.origin === new URL(baseURL).origin && /^\/checkout\/cs_[0-9a-f]{32}$/.test(url.pathname));
+  const id = new URL(page.url()).pathname.split('/').pop();
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  // Back on B's success page, with A's session id.
+  await page.waitForURL((url) => url.origin === new URL(B).origin && url.pathname === '/success');
+  expect(new URL(page.url()).searchParams.get('session_id')).toBe(id);
+
+  const onA = await platformSession(request, id);
+  expect(onA.status).toBe(200);
+  expect(onA.body.checkoutSession.status).toBe('succeeded');
+  // B forwards; it answers no platform or hosted-page API itself.
+  const onB = await request.get(`${B}/api/v1/checkout-sessions/${id}`, { headers: { Authorization: SECRET_KEY } });
+  expect(onB.status()).toBe(404);
+  expect((await request.get(`${B}/api/checkout-sessions/${id}`)).status()).toBe(404);
+});
+
+test('Alice adds a card from B\'s billing panel on A\'s hosted page, and B shows it', async ({ page, request, baseURL }) => {
+  const before = await cardsOnA(request);
+  await page.goto(`${B}/`);
+  await page.getByRole('radio', { name: 'Alice' }).check();
+  await expect(page.getByTestId('account-customer')).toHaveText('Alice Martin · alice@example.com');
+  await page.getByRole('button', { name: 'Add payment method' }).click();
+  await page.waitForURL((url) => url.origin === new URL(baseURL).origin && /^\/add-payment-method\/cs_[0-9a-f]{32}$/.test(url.pathname));
+  const id = new URL(page.url()).pathname.split('/').pop();
+  await expect(page.getByRole('heading', { name: 'Save a payment method' })).toBeVisible();
+  await fillPayment(page, { number: '5555 5555 5555 4444', expiry: '11 / 33' });
+  await page.getByRole('button', { name: 'Save card' }).click();
+  await page.waitForURL((url) => url.origin === new URL(B).origin && url.pathname === '/');
+  await expect(page.locator('.demo-account')).toContainText('Mastercard •••• 4444');
+
+  const session = await platformSession(request, id);
+  expect(session.body.checkoutSession.type).toBe('add_payment_method');
+  expect(session.body.checkoutSession.status).toBe('succeeded');
+  expect(await cardsOnA(request)).toBe(before + 1);
+});
+
+/**
+ * The upstream of the faulty route-only server: forwards to A, or fails
+ * the way `mode` says ('slow': never answers; '500': an internal error).
+ */
+async function startUpstream(baseURL, state) {
+  const server = http.createServer(async (req, res) => {
+    if (state.mode === 'slow') return; // never answers; the route-only server gives up after 2 s
+    if (state.mode === '500') {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Try again in a moment.' } }));
+      return;
+    }
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const headers = { ...req.headers };
+    delete headers.host;
+    for (const name of ['content-length', 'connection', 'keep-alive', 'transfer-encoding']) delete headers[name];
+    const answer = await fetch(new URL(req.url, baseURL), {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(FAULTY_PORT, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
+const stop = (server) => new Promise((resolve) => {
+  server.closeAllConnections();
+  server.close(() => resolve());
+});
+
+test('the platform down, slow or failing reaches the widget on B as a clear error, and it recovers', async ({ page, baseURL }) => {
+  test.setTimeout(90_000);
+  const state = { mode: 'proxy' };
+  let upstream = null;
+  try {
+    // Down before the page loads: the price cannot be shown, and says why.
+    await page.goto(`${FAULTY}/examples/plain.html`);
+    const widget = page.locator('checkout-widget');
+    await expect(widget.getByRole('alert')).toContainText('The billing service cannot be reached right now.');
+
+    // Up: the price loads through the route-only server.
+    upstream = await startUpstream(baseURL, state);
+    await page.reload();
+    const buy = widget.getByRole('button', { name: 'Buy now: Onboarding' });
+    await expect(buy).toBeEnabled();
+    const alert = widget.getByRole('alert');
+
+    // Slow: the route-only server stops waiting after its 2 s timeout.
+    state.mode = 'slow';
+    await buy.click();
+    await expect(alert).toContainText('The billing service is taking too long to answer.', { timeout: 10_000 });
+    await expect(buy).toBeEnabled();
+
+    // Failing: A's 500 comes through with its message, after retries.
+    state.mode = '500';
+    await buy.click();
+    await expect(alert).toContainText('Something went wrong on our side.');
+    await expect(buy).toBeEnabled();
+
+    // Down mid-visit.
+    await stop(upstream);
+    upstream = null;
+    await buy.click();
+    await expect(alert).toContainText('The billing service cannot be reached right now.');
+    await expect(buy).toBeEnabled();
+
+    // Back: the same button now reaches A's hosted checkout.
+    state.mode = 'proxy';
+    upstream = await startUpstream(baseURL, state);
+    await buy.click();
+    await page.waitForURL((url) => url.origin === new URL(baseURL).origin && /^\/checkout\/cs_/.test(url.pathname));
+  } finally {
+    if (upstream) await stop(upstream);
+  }
+});
