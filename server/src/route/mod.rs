@@ -129,3 +129,19 @@ pub(crate) async fn retrieve_pricing_model(
         source: Some(source.to_owned()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The README's Production section shows the compiled example as it is.
+    #[test]
+    fn the_readme_shows_the_production_example() {
+        let readme = include_str!("../../../README.md");
+        let example = include_str!("../../examples/production.rs");
+        let code = example.find("use axum").map_or("", |at| &example[at..]);
+        assert!(!code.is_empty());
+        assert!(
+            readme.contains(&format!("```rust,ignore\n{code}```")),
+            "README.md must show server/examples/production.rs from its first `use`"
+        );
+    }
+}
