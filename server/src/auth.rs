@@ -82,14 +82,6 @@ pub async fn resolve_customer(
     }
 }
 
-/// The request's signed-in customer, or 401 `customer_required` without
-/// credentials (401 `unauthorized` for a stale token).
-pub async fn require_customer(db: &Db, headers: &HeaderMap) -> Result<Customer, ApiError> {
-    resolve_customer(db, headers, StaleToken::Reject)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE))
-}
-
 /// The reference server's customer resolver: the sign-in token of a
 /// customer in its store (the demo customers of the catalog), from a Bearer
 /// token or the `session` cookie; a token that matches nobody is a 401.
