@@ -608,7 +608,7 @@ mod tests {
             code(json!({"lineItems": [{"priceSlug": "lifetime"}], "quantity": 2})),
             ErrorCode::InvalidRequest
         );
-        let many: Vec<Value> = (0..101).map(|_| json!({"priceSlug": "lifetime"})).collect();
+        let many: Vec<Value> = (0..=MAX_LINE_ITEMS).map(|_| json!({"priceSlug": "lifetime"})).collect();
         assert_eq!(code(json!({"lineItems": many})), ErrorCode::TooManyLineItems);
         let huge: Vec<Value> = (0..10_000).map(|_| json!({"priceSlug": "lifetime"})).collect();
         assert_eq!(code(json!({"lineItems": huge})), ErrorCode::TooManyLineItems);
@@ -618,9 +618,9 @@ mod tests {
             ErrorCode::FieldTooLong
         );
         assert_eq!(code(json!({"priceSlug": "lifetime", "quantity": 1e12})), ErrorCode::InvalidQuantity);
-        let hundred: Vec<Value> = (0..100).map(|_| json!({"priceSlug": "lifetime"})).collect();
+        let most: Vec<Value> = (0..MAX_LINE_ITEMS).map(|_| json!({"priceSlug": "lifetime"})).collect();
         assert!(product_session(
-            params(json!({"lineItems": hundred})),
+            params(json!({"lineItems": most})),
             None,
             &Catalog::demo().unwrap(),
             NOW
