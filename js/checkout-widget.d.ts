@@ -13,7 +13,12 @@ export interface ConfigureOptions {
   serverRoute?: string;
   /** Headers sent with every call to your server route, e.g. `{ Authorization: 'Bearer …' }`. */
   headers?: Record<string, string>;
-  /** BCP 47 locale for amounts and dates (default: the browser's). */
+  /**
+   * BCP 47 locale for the widget's words, amounts and dates, e.g. `'de-DE'`, `'ja'`, `'ar'`
+   * (en, de, fr, es, ja and ar have words; another tag reads English with its own number
+   * and date formats). Also added to the hosted page's URL as `?locale=`.
+   * Default: the first of the browser's languages the widget speaks.
+   */
   locale?: string;
   /** Milliseconds a call to your server route may take before it fails with code `timeout` (default 15000). */
   timeoutMs?: number;

@@ -20,11 +20,28 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
-/// The customer's preferred locale as the browser reports it.
+/// The customer's preferred locale as the browser reports it: the first of
+/// `navigator.languages` the widget has words for (a German speaker who
+/// also reads English and Portuguese gets German), else the first listed.
 pub fn browser_locale() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return "en-US".to_owned() };
+    crate::i18n::negotiate(navigator.languages().iter().filter_map(|tag| tag.as_string()))
+        .or_else(|| navigator.language())
         .unwrap_or_else(|| "en-US".to_owned())
+}
+
+/// `url` with `locale=…` in its query, so the hosted page (another page,
+/// maybe in a frame) speaks the language the merchant chose for the widget;
+/// the URL unchanged without a locale or when it cannot be parsed.
+pub fn with_locale(url: &str, locale: Option<&str>) -> String {
+    let Some(locale) = locale.map(str::trim).filter(|l| !l.is_empty()) else { return url.to_owned() };
+    match web_sys::Url::new(url) {
+        Ok(parsed) => {
+            parsed.search_params().set("locale", locale);
+            parsed.href()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 /// 128 random bits as 32 hex digits, from the browser's CSPRNG
@@ -173,7 +190,7 @@ pub fn fill_session_id(url_template: &str, session_id: &str) -> String {
 /// browser this is `String.prototype.replaceAll`). In the browser it costs
 /// the bundle an import instead of Rust's substring search and the panic
 /// messages that come with it; elsewhere (unit tests) it is `str::replace`.
-fn replace_all(text: &str, from: &str, to: &str) -> String {
+pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         String::from(js_sys::JsString::from(text).replace_all(from, to))

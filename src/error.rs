@@ -1,5 +1,6 @@
 //! The one error type of the widget's public API.
 
+use crate::i18n::{widget::Msg, Lang, Message};
 use checkout_protocol::ErrorCode;
 use thiserror::Error;
 
@@ -66,6 +67,22 @@ impl BillingError {
         self.to_string()
     }
 
+    /// The message to show a person who reads `lang`: the widget's own
+    /// failures (network, timeout, unreadable answers, a bad quantity) from its
+    /// catalog; what a server said, as it said it. English keeps the precise
+    /// sentences above; other languages say a server failure in one sentence
+    /// (the script-tag bundle carries every language, so it carries few).
+    pub fn message_in(&self, lang: Lang) -> String {
+        let own = match self {
+            _ if lang == Lang::En => return self.message(),
+            Self::Http { .. } | Self::InvalidResponse | Self::Timeout => Msg::ServerTrouble,
+            Self::Network => Msg::NetworkError,
+            Self::Validation { code: ErrorCode::InvalidQuantity, .. } => Msg::InvalidQuantity,
+            _ => return self.message(),
+        };
+        own.text(lang).to_owned()
+    }
+
     /// A validation error with a code and message.
     pub fn validation(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Validation { code, message: message.into() }
@@ -105,6 +122,20 @@ mod tests {
         let api = BillingError::Api { status: 404, code: "price_not_found".into(), message: "No".into() };
         assert_eq!(api.code(), "price_not_found");
         assert_eq!(api.message(), "No");
+    }
+
+    #[test]
+    fn own_failures_speak_the_customer_language() {
+        for e in [BillingError::Network, BillingError::Timeout, BillingError::InvalidResponse, BillingError::Http { status: 502 }] {
+            assert_eq!(e.message_in(Lang::En), e.message());
+        }
+        assert_eq!(BillingError::Network.message_in(Lang::En), Msg::NetworkError.text(Lang::En));
+        assert_eq!(
+            BillingError::Http { status: 502 }.message_in(Lang::De),
+            "Der Abrechnungsserver konnte nicht antworten. Bitte versuchen Sie es erneut."
+        );
+        let server = BillingError::Api { status: 402, code: "card_declined".into(), message: "Declined".into() };
+        assert_eq!(server.message_in(Lang::Ja), "Declined");
     }
 
     #[test]

@@ -1,55 +1,58 @@
-//! Words around prices: intervals, trials, button labels. English for now;
-//! the localization work moves these into message catalogs.
+//! Words around prices: intervals, trials, button labels, in the customer's
+//! language (catalog text from `crate::i18n`, counts and plurals by `Intl`).
 
+use crate::i18n::widget::Msg;
+use crate::i18n::{plural, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{IntervalUnit, Price, PriceType};
 
-/// "per month", "every 3 months".
-pub fn interval_phrase(unit: IntervalUnit, count: u32) -> String {
+/// "per month", "every 3 months" — "alle 3 Monate", "كل 3 أشهر".
+pub fn interval_phrase(unit: IntervalUnit, count: u32, locale: &str) -> String {
     let (one, many) = match unit {
-        IntervalUnit::Day => ("day", "days"),
-        IntervalUnit::Week => ("week", "weeks"),
-        IntervalUnit::Month => ("month", "months"),
-        IntervalUnit::Year => ("year", "years"),
+        IntervalUnit::Day => (Msg::PerDay, Msg::EveryDays),
+        IntervalUnit::Week => (Msg::PerWeek, Msg::EveryWeeks),
+        IntervalUnit::Month => (Msg::PerMonth, Msg::EveryMonths),
+        IntervalUnit::Year => (Msg::PerYear, Msg::EveryYears),
     };
     if count <= 1 {
-        format!("per {one}")
+        one.text(Lang::of(locale)).to_owned()
     } else {
-        format!("every {count} {many}")
+        plural(many, count, locale)
     }
 }
 
 /// "Monthly", "Yearly": the name of a one-unit interval, as a pricing table's
 /// switch and card titles show it.
-pub fn interval_label(unit: IntervalUnit) -> &'static str {
+pub fn interval_label(unit: IntervalUnit, lang: Lang) -> &'static str {
     match unit {
-        IntervalUnit::Day => "Daily",
-        IntervalUnit::Week => "Weekly",
-        IntervalUnit::Month => "Monthly",
-        IntervalUnit::Year => "Yearly",
+        IntervalUnit::Day => Msg::Daily,
+        IntervalUnit::Week => Msg::Weekly,
+        IntervalUnit::Month => Msg::Monthly,
+        IntervalUnit::Year => Msg::Yearly,
     }
+    .text(lang)
 }
 
 /// The interval label of a price billed every single interval unit, if it is one.
-pub fn interval_adjective(price: &Price) -> Option<&'static str> {
+pub fn interval_adjective(price: &Price, lang: Lang) -> Option<&'static str> {
     match (price.interval_unit?, price.interval_count.unwrap_or(1)) {
-        (unit, 1) => Some(interval_label(unit)),
+        (unit, 1) => Some(interval_label(unit, lang)),
         _ => None,
     }
 }
 
 /// The interval phrase of a recurring price, if it recurs.
-pub fn price_interval(price: &Price) -> Option<String> {
+pub fn price_interval(price: &Price, locale: &str) -> Option<String> {
     if price.price_type != PriceType::Subscription {
         return None;
     }
-    Some(interval_phrase(price.interval_unit?, price.interval_count.unwrap_or(1)))
+    Some(interval_phrase(price.interval_unit?, price.interval_count.unwrap_or(1), locale))
 }
 
 /// "$12.00 per month", "¥1,200".
 pub fn price_label(price: &Price, locale: &str) -> String {
     let amount = format_money(price.unit_price, &price.currency, locale);
-    match price_interval(price) {
+    match price_interval(price, locale) {
         Some(interval) => format!("{amount} {interval}"),
         None => amount,
     }
@@ -69,16 +72,16 @@ pub fn format_date(epoch_ms: i64, locale: &str) -> String {
 }
 
 /// "14-day free trial" for a price with a trial.
-pub fn trial_phrase(days: u32) -> String {
-    if days == 1 { "1-day free trial".to_owned() } else { format!("{days}-day free trial") }
+pub fn trial_phrase(days: u32, locale: &str) -> String {
+    plural(Msg::TrialPhrase, days, locale)
 }
 
 /// The call to action for a price: trial, subscription or one-time purchase.
-pub fn checkout_call_to_action(price: &Price) -> String {
+pub fn checkout_call_to_action(price: &Price, locale: &str) -> String {
     match (price.price_type, price.trial_period_days.filter(|d| *d > 0)) {
-        (PriceType::Subscription, Some(days)) => format!("Start {}", trial_phrase(days)),
-        (PriceType::Subscription, None) => "Subscribe".to_owned(),
-        _ => "Buy now".to_owned(),
+        (PriceType::Subscription, Some(days)) => plural(Msg::StartTrial, days, locale),
+        (PriceType::Subscription, None) => Msg::Subscribe.text(Lang::of(locale)).to_owned(),
+        _ => Msg::BuyNow.text(Lang::of(locale)).to_owned(),
     }
 }
 
@@ -96,20 +99,24 @@ mod tests {
 
     #[test]
     fn intervals_read_naturally() {
-        assert_eq!(interval_phrase(IntervalUnit::Month, 1), "per month");
-        assert_eq!(interval_phrase(IntervalUnit::Month, 3), "every 3 months");
-        assert_eq!(interval_phrase(IntervalUnit::Year, 0), "per year");
+        assert_eq!(interval_phrase(IntervalUnit::Month, 1, "en"), "per month");
+        assert_eq!(interval_phrase(IntervalUnit::Month, 3, "en-US"), "every 3 months");
+        assert_eq!(interval_phrase(IntervalUnit::Year, 0, ""), "per year");
+        assert_eq!(interval_phrase(IntervalUnit::Month, 1, "de-DE"), "pro Monat");
+        assert_eq!(interval_phrase(IntervalUnit::Week, 2, "fr"), "toutes les 2 semaines");
+        assert_eq!(interval_phrase(IntervalUnit::Year, 5, "ja"), "5年ごと");
+        assert_eq!(interval_label(IntervalUnit::Year, Lang::Es), "Anual");
     }
 
     #[test]
     fn calls_to_action_follow_the_price() {
         let trial = price(PriceType::Subscription, Some(IntervalUnit::Month), Some(1), Some(14));
-        assert_eq!(checkout_call_to_action(&trial), "Start 14-day free trial");
+        assert_eq!(checkout_call_to_action(&trial, "en"), "Start 14-day free trial");
         let sub = price(PriceType::Subscription, Some(IntervalUnit::Year), Some(1), None);
-        assert_eq!(checkout_call_to_action(&sub), "Subscribe");
-        assert_eq!(price_interval(&sub).as_deref(), Some("per year"));
+        assert_eq!(checkout_call_to_action(&sub, "en"), "Subscribe");
+        assert_eq!(price_interval(&sub, "en").as_deref(), Some("per year"));
         let once = price(PriceType::SinglePayment, None, None, None);
-        assert_eq!(checkout_call_to_action(&once), "Buy now");
-        assert_eq!(price_interval(&once), None);
+        assert_eq!(checkout_call_to_action(&once, "en"), "Buy now");
+        assert_eq!(price_interval(&once, "en"), None);
     }
 }

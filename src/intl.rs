@@ -131,3 +131,45 @@ fn set(target: &Object, key: &str, value: &str) {
     // Setting a plain property on a fresh Object cannot fail.
     let _ = Reflect::set(target, &key.into(), &value.into());
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.PluralRules`.
+    #[wasm_bindgen(js_namespace = Intl, js_name = PluralRules)]
+    type PluralRules;
+
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "PluralRules", catch)]
+    fn construct_plural(locales: &Array, options: &Object) -> Result<PluralRules, JsValue>;
+
+    #[wasm_bindgen(method, js_class = "PluralRules")]
+    fn select(this: &PluralRules, count: f64) -> String;
+}
+
+/// The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …),
+/// as `Intl.PluralRules` says; `other` when the browser cannot tell.
+pub fn plural_category(locale: &str, count: u32) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let rules = PluralRules::construct_plural(&locales(locale), &Object::new())
+            .or_else(|_| PluralRules::construct_plural(&Array::new(), &Object::new()));
+        if let Ok(rules) = rules {
+            return rules.select(f64::from(count));
+        }
+    }
+    let _ = locale;
+    if count == 1 { "one" } else { "other" }.to_owned()
+}
+
+/// `count` written with `locale`'s digits and grouping (`1,000`, `١٢`).
+pub fn format_count(locale: &str, count: u32) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let format = NumberFormat::construct(&locales(locale), &Object::new())
+            .or_else(|_| NumberFormat::construct(&Array::new(), &Object::new()));
+        if let Ok(format) = format {
+            return format.format(f64::from(count));
+        }
+    }
+    let _ = locale;
+    count.to_string()
+}

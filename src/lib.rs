@@ -24,6 +24,7 @@ pub mod demo;
 pub mod embed;
 mod error;
 pub mod format;
+pub mod i18n;
 #[cfg(feature = "leptos")]
 pub mod hosted;
 mod intl;

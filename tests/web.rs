@@ -880,3 +880,74 @@ async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
     assert_eq!(stage.button_starting_with("Pay").text_content().unwrap().trim(), "Pay $330.00");
     assert!(stage.find("#promotion-code").is_none() && !text.contains("Add promotion code"));
 }
+
+// ---------- localization ----------
+
+#[wasm_bindgen_test]
+fn intervals_and_trials_count_with_the_browsers_plural_rules() {
+    use checkout_widget::format::{interval_phrase, trial_phrase};
+    use checkout_widget::protocol::IntervalUnit;
+    assert_eq!(interval_phrase(IntervalUnit::Month, 3, "en-US"), "every 3 months");
+    assert_eq!(interval_phrase(IntervalUnit::Month, 1, "es"), "al mes");
+    assert_eq!(interval_phrase(IntervalUnit::Week, 2, "de-DE"), "alle 2 Wochen");
+    assert_eq!(interval_phrase(IntervalUnit::Month, 3, "ja"), "3か月ごと");
+    // Arabic: two has its own (dual) form, 3–10 take the plural, 11–99 the singular.
+    assert_eq!(interval_phrase(IntervalUnit::Month, 2, "ar"), "كل شهرين");
+    assert!(interval_phrase(IntervalUnit::Month, 3, "ar").ends_with(" أشهر"));
+    assert!(interval_phrase(IntervalUnit::Month, 11, "ar").ends_with(" شهرًا"));
+    assert_eq!(trial_phrase(1, "fr"), "Essai gratuit de 1 jour");
+    assert_eq!(trial_phrase(14, "fr-CA"), "Essai gratuit de 14 jours");
+    // A tag the browser refuses never aborts the module: English words, default formatting.
+    assert_eq!(interval_phrase(IntervalUnit::Month, 3, "not a locale!"), "every 3 months");
+}
+
+#[wasm_bindgen_test]
+async fn the_hosted_page_speaks_the_locale_and_arabic_mirrors_the_document() {
+    let server = FakeServer::new();
+    server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
+    let stage = Stage::new();
+    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    {
+        let _h = mount_hosted(&stage, &server, "de-DE");
+        wait_until("the form", || stage.find("form").is_some()).await;
+        stage.input_labelled("Kartennummer");
+        let pay = stage.find("button[type=submit]").unwrap().text_content().unwrap();
+        assert_eq!(pay.trim(), "49,00\u{a0}$ bezahlen");
+        assert_eq!(html.get_attribute("lang").as_deref(), Some("de"));
+        assert_eq!(html.get_attribute("dir").as_deref(), Some("ltr"));
+    }
+    {
+        let _h = mount_hosted(&stage, &server, "ar");
+        wait_until("the form", || stage.find("form").is_some()).await;
+        stage.input_labelled("رقم البطاقة");
+        assert_eq!(html.get_attribute("dir").as_deref(), Some("rtl"));
+    }
+    // The test page is shared with the other tests.
+    let _ = html.set_attribute("lang", "en");
+    let _ = html.set_attribute("dir", "ltr");
+}
+
+#[wasm_bindgen_test]
+async fn a_providers_locale_reaches_the_hosted_page_url_and_its_panels() {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/checkout-sessions/create", 200, CREATED);
+    let stage = Stage::new();
+    let captured: Captured = Arc::new(Mutex::new(None));
+    let (transport, c) = (shared(&server), captured.clone());
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport load_billing=false locale="fr-FR">
+                <StateProbe captured=c/>
+                <PricingTable success_url="/ok" cancel_url="/no"/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the pricing table", || stage.find(".cw-card h3").is_some()).await;
+    assert!(stage.text().contains("par mois"), "{}", stage.text());
+    let created = billing_of(&captured)
+        .create_checkout_session(CheckoutSessionParams::for_price_slug("credits-jpy", "/ok", "/no"))
+        .await
+        .unwrap();
+    assert_eq!(created.url, "http://127.0.0.1:9/checkout/cs_test?locale=fr-FR");
+}

@@ -61,7 +61,9 @@ pub fn BillingProvider(
             async move { signed_in(client.customer_billing().await) }
         })
     });
-    provide_context(BillingContext { client: StoredValue::new_local(client), pricing, customer });
+    // An explicit locale also goes to the hosted page (`?locale=`); without
+    // one that page follows the same browser's languages by itself.
+    provide_context(BillingContext { client: StoredValue::new_local(client), pricing, customer, locale: StoredValue::new(locale.clone()) });
     provide_context(Locale(locale.unwrap_or_else(crate::browser::browser_locale)));
     children()
 }

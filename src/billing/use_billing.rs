@@ -23,6 +23,8 @@ pub(crate) struct BillingContext {
     pub(crate) pricing: LocalResource<Result<Arc<PricingModel>, BillingError>>,
     /// `None` when the provider was told not to load customer billing.
     pub(crate) customer: Option<LocalResource<CustomerResult>>,
+    /// The locale the provider was given, if any, for the hosted page's URL.
+    pub(crate) locale: StoredValue<Option<String>>,
 }
 
 /// Where the billing data is.
@@ -389,6 +391,10 @@ impl UseBillingReturn {
         self.context.and_then(|c| c.client.try_get_value()).ok_or(BillingError::NoProvider)
     }
 
+    fn chosen_locale(&self) -> Option<String> {
+        self.context.and_then(|c| c.locale.try_get_value()).flatten()
+    }
+
     /// Creates a product checkout session through the server route.
     ///
     /// Checks the parameters first (one of price id, slug or line items; a
@@ -416,7 +422,7 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
-        finish(client.create_checkout_session(&wire).await?, params.auto_redirect)
+        finish(client.create_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
     }
 
     /// Creates a session that saves a payment method for the signed-in customer.
@@ -444,7 +450,7 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        finish(client.create_add_payment_method_checkout_session(&wire).await?, params.auto_redirect)
+        finish(client.create_add_payment_method_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
     }
 
     /// Creates a session that starts billing an existing subscription.
@@ -473,7 +479,7 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        finish(client.create_activate_subscription_checkout_session(&wire).await?, params.auto_redirect)
+        finish(client.create_activate_subscription_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
     }
 
     /// Cancels a subscription now or at the end of the paid period.
@@ -545,8 +551,14 @@ fn required_id(id: &str) -> Result<String, BillingError> {
     Ok(id.to_owned())
 }
 
-/// Redirects when asked, then hands the session back.
-fn finish(created: CreateCheckoutSessionResponse, auto_redirect: bool) -> Result<CheckoutSessionCreated, BillingError> {
+/// Puts the provider's locale on the hosted page's URL, redirects when asked,
+/// then hands the session back.
+fn finish(
+    mut created: CreateCheckoutSessionResponse,
+    auto_redirect: bool,
+    locale: Option<String>,
+) -> Result<CheckoutSessionCreated, BillingError> {
+    created.url = browser::with_locale(&created.url, locale.as_deref());
     if auto_redirect {
         browser::navigate(&created.url)?;
     }

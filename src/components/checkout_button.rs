@@ -3,6 +3,8 @@
 
 use crate::billing::{use_billing, CheckoutSessionCreated, CheckoutSessionParams};
 use crate::error::BillingError;
+use crate::billing::use_locale;
+use crate::i18n::{widget::Msg, Lang, Message};
 use leptos::prelude::*;
 
 /// A button that starts a checkout for one price.
@@ -91,11 +93,12 @@ pub fn CheckoutButton(
         create.dispatch_local(params);
     };
 
+    let lang = Lang::of(&use_locale());
     let text = move || {
         if busy() {
-            "Redirecting…".to_owned()
+            Msg::Redirecting.text(lang).to_owned()
         } else {
-            label.map(|l| l.get()).unwrap_or_else(|| "Checkout".to_owned())
+            label.map(|l| l.get()).unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
         }
     };
     let class = format!("cw-button {}", class.unwrap_or_default());

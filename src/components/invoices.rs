@@ -5,6 +5,7 @@ use crate::billing::{use_billing, use_locale};
 use crate::format::format_date;
 use crate::money::format_money;
 use checkout_protocol::InvoiceWithLineItems;
+use crate::i18n::{page::Msg, Lang, Message};
 use leptos::prelude::*;
 
 /// A table of invoices: date, number, amount, status, and the lines behind each.
@@ -12,10 +13,11 @@ use leptos::prelude::*;
 pub fn Invoices() -> impl IntoView {
     let billing = use_billing();
     let locale = use_locale();
+    let lang = Lang::of(&locale);
     move || {
         let mut invoices = billing.invoices();
         if invoices.is_empty() {
-            return view! { <p class="cw-muted">"No invoices yet."</p> }.into_any();
+            return view! { <p class="cw-muted">{Msg::NoInvoices.text(lang)}</p> }.into_any();
         }
         invoices.sort_by_key(|i| std::cmp::Reverse(i.invoice.invoice_date));
         let rows = invoices.into_iter().map(|inv| invoice_row(inv, &locale)).collect_view();
@@ -23,10 +25,10 @@ pub fn Invoices() -> impl IntoView {
             <table class="cw-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Invoice"</th>
-                        <th scope="col" class="cw-num">"Amount"</th>
-                        <th scope="col">"Status"</th>
+                        <th scope="col">{Msg::Date.text(lang)}</th>
+                        <th scope="col">{Msg::Invoice.text(lang)}</th>
+                        <th scope="col" class="cw-num">{Msg::Amount.text(lang)}</th>
+                        <th scope="col">{Msg::Status.text(lang)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -44,7 +46,7 @@ fn invoice_row(entry: InvoiceWithLineItems, locale: &str) -> impl IntoView {
         .invoice_line_items
         .iter()
         .map(|line| {
-            let what = line.description.clone().unwrap_or_else(|| "Item".to_owned());
+            let what = line.description.clone().unwrap_or_else(|| Msg::Item.text(Lang::of(locale)).to_owned());
             let amount = format_money(line.price.saturating_mul(i64::from(line.quantity)), &currency, locale);
             format!("{what} × {}: {amount}", line.quantity)
         })
@@ -58,7 +60,7 @@ fn invoice_row(entry: InvoiceWithLineItems, locale: &str) -> impl IntoView {
                 <span class="cw-invoice-lines">{lines}</span>
             </td>
             <td class="cw-num">{format_money(total, &currency, locale)}</td>
-            <td><span class="cw-badge">{status_label(&invoice.status)}</span></td>
+            <td><span class="cw-badge">{status_label(&invoice.status, Lang::of(locale))}</span></td>
         </tr>
     }
 }
@@ -70,7 +72,19 @@ fn invoice_total(lines: &[checkout_protocol::InvoiceLineItem], subtotal: Option<
     })
 }
 
-fn status_label(status: &str) -> String {
+/// A known status in the customer's language; another one as the server wrote it, made readable.
+fn status_label(status: &str, lang: Lang) -> String {
+    let known = match status {
+        "paid" => Some(Msg::InvoicePaid),
+        "open" => Some(Msg::InvoiceOpen),
+        "draft" => Some(Msg::InvoiceDraft),
+        "void" => Some(Msg::InvoiceVoid),
+        "uncollectible" => Some(Msg::InvoiceUncollectible),
+        _ => None,
+    };
+    if let Some(message) = known {
+        return message.text(lang).to_owned();
+    }
     let mut label = status.replace('_', " ");
     if let Some(first) = label.get_mut(0..1) {
         first.make_ascii_uppercase();
@@ -88,7 +102,7 @@ mod tests {
             serde_json::from_str(r#"[{"id":"a","price":500,"quantity":2},{"id":"b","price":100}]"#).unwrap();
         assert_eq!(invoice_total(&lines, None), 1100);
         assert_eq!(invoice_total(&lines, Some(999)), 999);
-        assert_eq!(status_label("partially_refunded"), "Partially refunded");
-        assert_eq!(status_label(""), "");
+        assert_eq!(status_label("partially_refunded", Lang::En), "Partially refunded");
+        assert_eq!(status_label("", Lang::En), "");
     }
 }

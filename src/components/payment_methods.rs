@@ -1,9 +1,10 @@
 //! `<PaymentMethods>`: saved cards with the default marked, and a button that
 //! opens the hosted page to add one.
 
-use crate::billing::{use_billing, AddPaymentMethodParams};
+use crate::billing::{use_billing, use_locale, AddPaymentMethodParams};
 use checkout_protocol::card::CardBrand;
 use checkout_protocol::PaymentMethod;
+use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use leptos::prelude::*;
 
 /// The signed-in customer's payment methods and "Add payment method".
@@ -17,6 +18,7 @@ pub fn PaymentMethods(
     cancel_url: String,
 ) -> impl IntoView {
     let billing = use_billing();
+    let lang = Lang::of(&use_locale());
     let add = Action::new_local(move |params: &AddPaymentMethodParams| {
         let params = params.clone();
         async move { billing.create_add_payment_method_checkout_session(params).await.map(|_| ()) }
@@ -24,7 +26,7 @@ pub fn PaymentMethods(
     let pending = add.pending();
     let busy = move || pending.get() || matches!(add.value().get(), Some(Ok(())));
     let error = move || match add.value().get() {
-        Some(Err(e)) => e.message(),
+        Some(Err(e)) => e.message_in(lang),
         _ => String::new(),
     };
     let on_add = move |_| {
@@ -43,25 +45,25 @@ pub fn PaymentMethods(
     let list = move || {
         let methods = billing.payment_methods();
         if methods.is_empty() {
-            return view! { <p class="cw-muted">"No saved payment methods."</p> }.into_any();
+            return view! { <p class="cw-muted">{Msg::NoPaymentMethods.text(lang)}</p> }.into_any();
         }
-        view! { <ul class="cw-list">{methods.into_iter().map(method_row).collect_view()}</ul> }.into_any()
+        view! { <ul class="cw-list">{methods.into_iter().map(|m| method_row(m, lang)).collect_view()}</ul> }.into_any()
     };
     view! {
         {list}
         <button type="button" class="cw-button cw-button-secondary" aria-disabled=move || busy().to_string()
             aria-busy=move || busy().to_string() on:click=on_add>
-            {move || if busy() { "Opening…" } else { "Add payment method" }}
+            {move || if busy() { Msg::Opening.text(lang) } else { widget::Msg::AddPaymentMethod.text(lang) }}
         </button>
         <p class="cw-error" role="alert">{error}</p>
     }
 }
 
-fn method_row(method: PaymentMethod) -> impl IntoView {
+fn method_row(method: PaymentMethod, lang: Lang) -> impl IntoView {
     let (name, detail) = match method.card() {
         Some(card) => {
             let brand = CardBrand::detect_name(&card.brand);
-            (format!("{brand} •••• {}", card.last4), Some(format!("Expires {:02}/{:02}", card.exp_month, card.exp_year % 100)))
+            (format!("{brand} •••• {}", card.last4), Some(fill(Msg::Expires.text(lang), &[&format!("{:02}/{:02}", card.exp_month, card.exp_year % 100)])))
         }
         None => (method.method_type.replace('_', " "), None),
     };
@@ -69,7 +71,7 @@ fn method_row(method: PaymentMethod) -> impl IntoView {
         <li class="cw-list-row">
             <span class="cw-list-main">{name}</span>
             {detail.map(|d| view! { <span class="cw-muted">{d}</span> })}
-            {method.default.then(|| view! { <span class="cw-badge">"Default"</span> })}
+            {method.default.then(|| view! { <span class="cw-badge">{Msg::Default.text(lang)}</span> })}
         </li>
     }
 }

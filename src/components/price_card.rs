@@ -6,6 +6,7 @@ use crate::billing::params::parse_quantity;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
 use crate::format::{checkout_call_to_action, price_interval, trial_phrase};
+use crate::i18n::{fill, page, widget::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{money::line_amount, Price, Product};
 use leptos::prelude::*;
@@ -43,12 +44,13 @@ pub fn PriceCard(
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
     let amount = format_money(price.unit_price, &price.currency, &locale);
-    let interval = price_interval(&price);
-    let trial = price.trial_period_days.filter(|d| *d > 0).map(trial_phrase);
-    let cta = label.unwrap_or_else(|| checkout_call_to_action(&price));
+    let lang = Lang::of(&locale);
+    let interval = price_interval(&price, &locale);
+    let trial = price.trial_period_days.filter(|d| *d > 0).map(|days| trial_phrase(days, &locale));
+    let cta = label.unwrap_or_else(|| checkout_call_to_action(&price, &locale));
     let heading_id = format!("cw-price-{}", price.id);
     // A product sold monthly and yearly needs the interval to tell its cards apart.
-    let title = match crate::format::interval_adjective(&price) {
+    let title = match crate::format::interval_adjective(&price, lang) {
         Some(interval) => format!("{} · {interval}", product.name),
         None => product.name.clone(),
     };
@@ -60,14 +62,14 @@ pub fn PriceCard(
         let currency = price.currency.clone();
         let locale = locale.clone();
         let input_id = format!("cw-qty-{}", price.id);
-        let plural = product.plural_quantity_label.clone().unwrap_or_else(|| "units".into());
+        let plural = product.plural_quantity_label.clone().unwrap_or_else(|| Msg::Units.text(lang).to_owned());
         let total = move || match line_amount(unit, quantity.get()) {
-            Some(total) if quantity.get() > 0 => format!("Total {}", format_money(total, &currency, &locale)),
+            Some(total) if quantity.get() > 0 => fill(Msg::Total.text(lang), &[&format_money(total, &currency, &locale)]),
             _ => String::new(),
         };
         view! {
             <div class="cw-quantity" part="quantity">
-                <label for=input_id.clone()>{format!("Quantity ({plural})")}</label>
+                <label for=input_id.clone()>{fill(Msg::Quantity.text(lang), &[&plural])}</label>
                 <input
                     id=input_id
                     type="number"
@@ -83,7 +85,7 @@ pub fn PriceCard(
         }
     });
 
-    let aria = format!("{cta}: {title}");
+    let aria = fill(Msg::ButtonFor.text(lang), &[&cta, &title]);
     let labelled_by = heading_id.clone();
     view! {
         <article class="cw-card" part="card" aria-labelledby=labelled_by>
@@ -96,7 +98,7 @@ pub fn PriceCard(
             {trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
             {if current {
-                view! { <p class="cw-current">"Your current plan"</p> }.into_any()
+                view! { <p class="cw-current">{page::Msg::CurrentPlan.text(lang)}</p> }.into_any()
             } else {
                 view! {
                     <CheckoutButton

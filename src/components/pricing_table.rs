@@ -5,6 +5,7 @@ use super::PriceCard;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use checkout_protocol::IntervalUnit;
+use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use leptos::prelude::*;
 
 /// Every active product with a checkout button, and an interval switch.
@@ -34,13 +35,14 @@ pub fn PricingTable(
 ) -> impl IntoView {
     let billing = use_billing();
     let locale = use_locale();
+    let lang = Lang::of(&locale);
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
     move || match billing.state.get() {
         // The table's shape (switch and cards) while loading, announced as a status.
         BillingState::Loading => view! {
             <div class="cw-pricing" role="status">
-                <span class="cw-visually-hidden">"Loading prices…"</span>
+                <span class="cw-visually-hidden">{Msg::LoadingPrices.text(lang)}</span>
                 <div class="cw-switch-skeleton cw-skeleton" aria-hidden="true"></div>
                 <div class="cw-pricing-grid" aria-hidden="true">
                     {(0..placeholders).map(|_| view! { <div class="cw-card cw-card-skeleton"></div> }).collect_view()}
@@ -49,12 +51,12 @@ pub fn PricingTable(
         }
         .into_any(),
         BillingState::Error(errors) => {
-            let message = errors.first().map(|e| e.message()).unwrap_or_default();
+            let message = errors.first().map(|e| e.message_in(lang)).unwrap_or_default();
             view! {
                 <div class="cw-panel-error">
-                    <p role="alert">{format!("Prices could not be loaded. {message}")}</p>
+                    <p role="alert">{fill(Msg::PricesNotLoaded.text(lang), &[&message])}</p>
                     <button type="button" class="cw-button cw-button-secondary" on:click=move |_| billing.reload()>
-                        "Try again"
+                        {Msg::TryAgain.text(lang)}
                     </button>
                 </div>
             }
@@ -91,7 +93,7 @@ pub fn PricingTable(
             };
             view! {
                 <div class="cw-pricing">
-                    {(intervals.len() > 1).then(|| view! { <IntervalSwitch intervals interval/> })}
+                    {(intervals.len() > 1).then(|| view! { <IntervalSwitch intervals interval lang/> })}
                     <div class="cw-pricing-grid">{cards}</div>
                 </div>
             }
@@ -102,11 +104,11 @@ pub fn PricingTable(
 
 /// A radio group choosing which interval's prices are shown.
 #[component]
-fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>) -> impl IntoView {
+fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>, lang: Lang) -> impl IntoView {
     let options = intervals
         .into_iter()
         .map(|unit| {
-            let label = crate::format::interval_label(unit);
+            let label = crate::format::interval_label(unit, lang);
             view! {
                 <label class="cw-switch-option">
                     <input
@@ -122,7 +124,7 @@ fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>
         .collect_view();
     view! {
         <fieldset class="cw-switch">
-            <legend class="cw-visually-hidden">"Billing interval"</legend>
+            <legend class="cw-visually-hidden">{widget::Msg::BillingInterval.text(lang)}</legend>
             {options}
         </fieldset>
     }

@@ -5,6 +5,7 @@ use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBil
 use crate::browser;
 use crate::format::{format_date, price_label};
 use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
+use crate::i18n::{fill, page::Msg, Lang, Message};
 use leptos::prelude::*;
 
 /// The customer's current subscriptions with their actions.
@@ -19,7 +20,8 @@ pub fn CurrentSubscription(
     move || {
         let subscriptions = billing.current_subscriptions();
         if subscriptions.is_empty() {
-            return view! { <p class="cw-muted">"You have no subscription."</p> }.into_any();
+            let lang = Lang::of(&use_locale());
+            return view! { <p class="cw-muted">{Msg::NoSubscription.text(lang)}</p> }.into_any();
         }
         subscriptions
             .into_iter()
@@ -33,6 +35,7 @@ pub fn CurrentSubscription(
 #[component]
 fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return_url: String) -> impl IntoView {
     let locale = use_locale();
+    let lang = Lang::of(&locale);
     let price = billing.pricing_model().and_then(|m| {
         m.price_by_id(&subscription.price_id).map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
     });
@@ -40,7 +43,7 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         .as_ref()
         .map(|(name, _)| name.clone())
         .or_else(|| subscription.name.clone())
-        .unwrap_or_else(|| "Subscription".to_owned());
+        .unwrap_or_else(|| Msg::Subscription.text(lang).to_owned());
     let price_text = price.map(|(_, label)| label);
     let (badge, when) = status_text(&subscription, &locale);
     let scheduled = subscription.status == SubscriptionStatus::CancellationScheduled;
@@ -77,8 +80,8 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
     };
     // A trial can be turned into a paid plan now; an unpaid plan can be paid.
     let activate_label = match subscription.status {
-        SubscriptionStatus::Trialing => Some("Activate now"),
-        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid | SubscriptionStatus::Incomplete => Some("Pay now"),
+        SubscriptionStatus::Trialing => Some(Msg::ActivateNow.text(lang)),
+        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid | SubscriptionStatus::Incomplete => Some(Msg::PayNow.text(lang)),
         _ => None,
     };
     let target = subscription.id.clone();
@@ -103,7 +106,7 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         }
     });
     let error = move || match (change.value().get(), activate.value().get()) {
-        (_, Some(Err(e))) | (Some(Err(e)), _) => e.message(),
+        (_, Some(Err(e))) | (Some(Err(e)), _) => e.message_in(lang),
         _ => String::new(),
     };
     let actions = move || {
@@ -112,7 +115,7 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         if scheduled {
             view! {
                 <button type="button" id=action_id class="cw-button cw-button-secondary"
-                    aria-busy=move || pending.get().to_string() on:click=move |_| run(false)>"Keep subscription"</button>
+                    aria-busy=move || pending.get().to_string() on:click=move |_| run(false)>{Msg::KeepSubscription.text(lang)}</button>
             }
             .into_any()
         } else if confirming.get() {
@@ -120,15 +123,15 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
             let described_by = question_id.clone();
             view! {
                 // Focused when it appears, so its question is read first.
-                <div class="cw-confirm" id=confirm_id role="group" aria-label="Confirm cancellation"
+                <div class="cw-confirm" id=confirm_id role="group" aria-label=Msg::ConfirmCancellation.text(lang)
                     aria-describedby=described_by tabindex="-1">
-                    <p id=question_id>"Cancel at the end of the current period? You keep access until then."</p>
-                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run_cancel(true)>"Yes, cancel"</button>
+                    <p id=question_id>{Msg::CancelQuestion.text(lang)}</p>
+                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run_cancel(true)>{Msg::YesCancel.text(lang)}</button>
                     <button type="button" class="cw-button cw-button-secondary" on:click=move |_| {
                         confirming.set(false);
                         browser::restore_focus_to(&action_id);
                     }>
-                        "Keep it"
+                        {Msg::KeepIt.text(lang)}
                     </button>
                 </div>
             }
@@ -140,7 +143,7 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
                     on:click=move |_| {
                         confirming.set(true);
                         browser::restore_focus_to(&confirm_id);
-                    }>"Cancel subscription"</button>
+                    }>{Msg::CancelSubscription.text(lang)}</button>
             }
             .into_any()
         }
@@ -161,19 +164,19 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
 
 /// The status badge and the sentence with the date that matters.
 fn status_text(s: &Subscription, locale: &str) -> (&'static str, Option<String>) {
-    let date = |ms: Option<i64>| ms.map(|ms| format_date(ms, locale));
-    match s.status {
-        SubscriptionStatus::Trialing => ("Free trial", date(s.trial_end).map(|d| format!("Trial ends on {d}"))),
-        SubscriptionStatus::CancellationScheduled => (
-            "Cancels soon",
-            date(s.cancel_scheduled_at.or(s.current_billing_period_end)).map(|d| format!("Ends on {d}")),
-        ),
-        SubscriptionStatus::PastDue => ("Past due", Some("Your last payment failed. Update your payment method.".into())),
-        SubscriptionStatus::Active if s.renews => {
-            ("Active", date(s.current_billing_period_end).map(|d| format!("Renews on {d}")))
+    let lang = Lang::of(locale);
+    // "Renews on {date}": the sentence from the catalog, the date from Intl.
+    let dated = |message: Msg, ms: Option<i64>| ms.map(|ms| fill(message.text(lang), &[&format_date(ms, locale)]));
+    let (badge, when) = match s.status {
+        SubscriptionStatus::Trialing => (Msg::FreeTrial, dated(Msg::TrialEndsOn, s.trial_end)),
+        SubscriptionStatus::CancellationScheduled => {
+            (Msg::CancelsSoon, dated(Msg::EndsOn, s.cancel_scheduled_at.or(s.current_billing_period_end)))
         }
-        SubscriptionStatus::Active => ("Active", date(s.current_billing_period_end).map(|d| format!("Ends on {d}"))),
-        SubscriptionStatus::Canceled => ("Canceled", date(s.canceled_at).map(|d| format!("Canceled on {d}"))),
-        _ => ("Inactive", None),
-    }
+        SubscriptionStatus::PastDue => (Msg::PastDue, Some(Msg::LastPaymentFailed.text(lang).to_owned())),
+        SubscriptionStatus::Active if s.renews => (Msg::Active, dated(Msg::RenewsOn, s.current_billing_period_end)),
+        SubscriptionStatus::Active => (Msg::Active, dated(Msg::EndsOn, s.current_billing_period_end)),
+        SubscriptionStatus::Canceled => (Msg::Canceled, dated(Msg::CanceledOn, s.canceled_at)),
+        _ => (Msg::Inactive, None),
+    };
+    (badge.text(lang), when)
 }

@@ -155,7 +155,14 @@ pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
 async fn create_product(params: &CheckoutSessionParams, metadata: Option<JsValue>) -> Result<Created, BillingError> {
     let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
     let data = client().write(action::CHECKOUT_SESSIONS_CREATE, read::product_body(&wire, metadata.as_ref())).await?;
-    read::created(&data).ok_or(BillingError::InvalidResponse)
+    read::created(&data).map(localized).ok_or(BillingError::InvalidResponse)
+}
+
+/// The session with `configure({locale})`'s locale on its hosted-page URL,
+/// so the page the customer is sent to speaks the merchant's chosen language.
+fn localized(mut created: Created) -> Created {
+    created.url = browser::with_locale(&created.url, defaults().locale.as_deref());
+    created
 }
 
 /// `outputMetadata` as given: a plain object (the server checks its contents).
@@ -193,7 +200,7 @@ async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
     let data = client()
         .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, read::add_payment_method_body(&wire, metadata.as_ref()))
         .await?;
-    finish(read::created(&data).ok_or(BillingError::InvalidResponse)?, auto_redirect)
+    finish(read::created(&data).map(localized).ok_or(BillingError::InvalidResponse)?, auto_redirect)
 }
 
 fn finish(created: Created, auto_redirect: bool) -> Result<JsValue, BillingError> {

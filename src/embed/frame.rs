@@ -6,6 +6,7 @@ use super::dom::{self, Scope};
 use super::events;
 use super::net::{number, object, string};
 use crate::browser;
+use crate::i18n::{widget::Msg, Lang, Message};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -127,6 +128,13 @@ impl Outcome {
     }
 }
 
+/// The language of the overlay's own words: the element's (its `lang`), else
+/// `configure({locale})`'s, else the browser's.
+fn overlay_lang(parent: &Element) -> Lang {
+    let tag = parent.closest("[lang]").ok().flatten().and_then(|el| el.get_attribute("lang"));
+    Lang::of(&tag.or_else(|| super::config::defaults().locale).unwrap_or_else(browser::browser_locale))
+}
+
 /// Opens the hosted checkout in a modal dialog inside `parent` (a shadow root's
 /// element). Escape and the close button cancel; the modal dialog traps focus,
 /// which returns to the trigger on close; the page behind does not scroll.
@@ -140,10 +148,14 @@ pub fn open_overlay(
     on_closed: impl FnOnce(Outcome) + 'static,
 ) {
     let scope = Rc::new(Scope::default());
+    let lang = overlay_lang(parent);
     let dialog = dom::el("dialog", "cw-overlay");
-    dom::attrs(&dialog, &[("part", "dialog"), ("aria-label", "Checkout")]);
+    dom::attrs(
+        &dialog,
+        &[("part", "dialog"), ("aria-label", Msg::Checkout.text(lang)), ("lang", lang.code()), ("dir", lang.dir())],
+    );
     let close = dom::el("button", "cw-overlay-close");
-    dom::attrs(&close, &[("type", "button"), ("part", "close"), ("aria-label", "Close checkout")]);
+    dom::attrs(&close, &[("type", "button"), ("part", "close"), ("aria-label", Msg::CloseCheckout.text(lang))]);
     dom::text(&close, "×");
     let frame = iframe(url, "overlay", "cw-overlay-frame");
     dom::append(&dialog, &[&close, frame.as_ref()]);

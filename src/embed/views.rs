@@ -12,6 +12,7 @@ use super::read::{self, Created};
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
 use crate::error::BillingError;
+use crate::i18n::{fill, widget::Msg, Lang, Message};
 use crate::format::{checkout_call_to_action, interval_adjective, interval_label, price_interval, trial_phrase};
 use crate::money::format_money;
 use checkout_protocol::{action, money::line_amount, ErrorCode, IntervalUnit, Price, PricingModel, Product};
@@ -34,6 +35,10 @@ pub struct View {
     client: Client,
     /// Inline mode's frame listeners.
     inline: RefCell<Option<Scope>>,
+    /// The locale amounts and dates follow (`locale`, else `configure`'s, else the browser's).
+    locale: String,
+    /// The language of its words.
+    lang: Lang,
 }
 
 impl View {
@@ -90,8 +95,14 @@ async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<Pri
 /// Renders an element into `root` and starts whatever it needs to load.
 pub fn render(root: Element, host: EventTarget, kind: ElementKind, config: ElementConfig) -> Rc<View> {
     let client = Client::new(&config.server_route, config.headers.clone());
+    let locale = config.locale.clone().unwrap_or_else(browser::browser_locale);
+    let lang = Lang::of(&locale);
+    // Arabic mirrors the element (the stylesheet uses logical properties).
+    dom::attrs(&root, &[("lang", lang.code()), ("dir", lang.dir())]);
     let view = Rc::new(View {
         root,
+        locale,
+        lang,
         scope: Scope::default(),
         alive: Cell::new(true),
         host,
@@ -121,8 +132,13 @@ fn check(view: &View) -> Result<(), BillingError> {
 }
 
 fn skeleton(view: &View) {
+    // A status with text, not a label on a bare div (which axe rightly refuses):
+    // screen readers hear "Loading price" while the card holds its place.
     let card = dom::el("div", "cw-card cw-card-skeleton");
-    dom::attrs(&card, &[("part", "card"), ("aria-busy", "true"), ("aria-label", "Loading price")]);
+    dom::attrs(&card, &[("part", "card"), ("role", "status"), ("aria-busy", "true")]);
+    let said = dom::el("span", "cw-visually-hidden");
+    dom::text(&said, Msg::LoadingPrice.text(view.lang));
+    dom::append(&card, &[&said]);
     replace(view, &[&card]);
 }
 
@@ -135,7 +151,7 @@ fn replace(view: &View, children: &[&Element]) {
 fn problem(view: &View, error: &BillingError) {
     let alert = dom::el("p", "cw-error");
     dom::attrs(&alert, &[("part", "error"), ("role", "alert")]);
-    dom::text(&alert, &error.message());
+    dom::text(&alert, &error.message_in(view.lang));
     replace(view, &[&alert]);
     events::emit_error(&view.host, error);
 }
@@ -170,7 +186,7 @@ fn single_price(view: &Rc<View>, model: &PricingModel) {
     };
     let Some((product, price)) = found else {
         let which = config.price_slug.clone().or(config.price_id.clone()).unwrap_or_default();
-        let error = BillingError::validation(ErrorCode::PriceNotFound, format!("The price \u{201c}{which}\u{201d} is not available."));
+        let error = BillingError::validation(ErrorCode::PriceNotFound, fill(Msg::PriceUnavailable.text(view.lang), &[&which]));
         return problem(view, &error);
     };
     let quantity = config.quantity().unwrap_or(1);
@@ -199,11 +215,11 @@ fn product_params(config: &ElementConfig, price: &Price, quantity: u32) -> Check
 
 /// A price with its checkout button (and a quantity field when sold by the unit).
 fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, label: Option<String>) -> Element {
-    let locale = view.config.locale.clone().unwrap_or_else(browser::browser_locale);
+    let (locale, lang) = (view.locale.as_str(), view.lang);
     let card = dom::el("article", "cw-card");
     let heading_id = format!("cw-price-{}", price.id);
     dom::attrs(&card, &[("part", "card"), ("aria-labelledby", &heading_id)]);
-    let title_text = match interval_adjective(price) {
+    let title_text = match interval_adjective(price, lang) {
         Some(interval) => format!("{} · {interval}", product.name),
         None => product.name.clone(),
     };
@@ -221,26 +237,26 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
     dom::attrs(&price_line, &[("part", "price")]);
     let amount = dom::el("span", "cw-amount");
     dom::attrs(&amount, &[("part", "amount")]);
-    dom::text(&amount, &format_money(price.unit_price, &price.currency, &locale));
+    dom::text(&amount, &format_money(price.unit_price, &price.currency, locale));
     dom::append(&price_line, &[&amount]);
-    if let Some(interval) = price_interval(price) {
+    if let Some(interval) = price_interval(price, locale) {
         let span = dom::el("span", "cw-interval");
-        dom::text(&span, &format!(" {interval}"));
+        dom::text(&span, &(String::from(" ") + &interval));
         dom::append(&price_line, &[&span]);
     }
     dom::append(&card, &[&price_line]);
     if let Some(days) = price.trial_period_days.filter(|d| *d > 0) {
         let trial = dom::el("p", "cw-trial");
         dom::attrs(&trial, &[("part", "trial")]);
-        dom::text(&trial, &trial_phrase(days));
+        dom::text(&trial, &trial_phrase(days, locale));
         dom::append(&card, &[&trial]);
     }
     let chosen = Rc::new(Cell::new(Some(quantity)));
     if product.has_adjustable_quantity() {
-        dom::append(&card, &[&quantity_field(view, product, price, &locale, quantity, chosen.clone())]);
+        dom::append(&card, &[&quantity_field(view, product, price, quantity, chosen.clone())]);
     }
-    let cta = label.unwrap_or_else(|| checkout_call_to_action(price));
-    let (button, alert) = button_with_alert(&cta, &format!("{cta}: {title_text}"));
+    let cta = label.unwrap_or_else(|| checkout_call_to_action(price, locale));
+    let (button, alert) = button_with_alert(&cta, &fill(Msg::ButtonFor.text(lang), &[&cta, &title_text]));
     let checkout = dom::el("div", "cw-checkout");
     dom::append(&checkout, &[&button, &alert]);
     dom::append(&card, &[&checkout]);
@@ -261,14 +277,15 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
 }
 
 /// Units to buy, with the running total.
-fn quantity_field(view: &View, product: &Product, price: &Price, locale: &str, start: u32, chosen: Rc<Cell<Option<u32>>>) -> Element {
+fn quantity_field(view: &View, product: &Product, price: &Price, start: u32, chosen: Rc<Cell<Option<u32>>>) -> Element {
     let wrap = dom::el("div", "cw-quantity");
     dom::attrs(&wrap, &[("part", "quantity")]);
     let input_id = format!("cw-qty-{}", price.id);
     let label = dom::el("label", "");
     dom::attrs(&label, &[("for", &input_id)]);
-    let plural = product.plural_quantity_label.clone().unwrap_or_else(|| "units".into());
-    dom::text(&label, &format!("Quantity ({plural})"));
+    let lang = view.lang;
+    let plural = product.plural_quantity_label.clone().unwrap_or_else(|| Msg::Units.text(lang).into());
+    dom::text(&label, &fill(Msg::Quantity.text(lang), &[&plural]));
     let input = dom::el("input", "");
     dom::attrs(
         &input,
@@ -279,13 +296,13 @@ fn quantity_field(view: &View, product: &Product, price: &Price, locale: &str, s
     }
     let total = dom::el("span", "cw-quantity-total");
     dom::attrs(&total, &[("aria-live", "polite")]);
-    let (unit, currency, locale) = (price.unit_price, price.currency.clone(), locale.to_owned());
+    let (unit, currency, locale) = (price.unit_price, price.currency.clone(), view.locale.clone());
     let show_total = {
         let total = total.clone();
         move |quantity: Option<u32>| {
             let text = quantity
                 .and_then(|q| line_amount(unit, q))
-                .map(|amount| format!("Total {}", format_money(amount, &currency, &locale)))
+                .map(|amount| fill(Msg::Total.text(lang), &[&format_money(amount, &currency, &locale)]))
                 .unwrap_or_default();
             dom::text(&total, &text);
         }
@@ -333,7 +350,7 @@ where
 {
     let text = button.as_ref().and_then(|(b, _)| b.text_content()).unwrap_or_default();
     if let Some((b, alert)) = &button {
-        set_busy(b, true, "Redirecting…", &text);
+        set_busy(b, true, Msg::Redirecting.text(view.lang), &text);
         dom::text(alert, "");
     }
     let view = view.clone();
@@ -346,7 +363,7 @@ where
             Ok(created) => opened(&view, &created),
             Err(e) => {
                 if let Some((_, alert)) = &button {
-                    dom::text(alert, &e.message());
+                    dom::text(alert, &e.message_in(view.lang));
                 } else {
                     problem(&view, &e);
                 }
@@ -365,21 +382,24 @@ where
 /// A session exists: tell the page, then redirect, open the overlay, or show
 /// it inline. `true` when the page stays (so the button comes back).
 fn opened(view: &Rc<View>, created: &Created) -> bool {
-    let detail = object(&[("url", created.url.as_str().into()), ("checkoutSession", created.session.clone())]);
+    // The hosted page speaks the element's language when the merchant chose one
+    // (without, it follows the same browser's languages anyway).
+    let url = browser::with_locale(&created.url, view.config.locale.as_deref());
+    let detail = object(&[("url", url.as_str().into()), ("checkoutSession", created.session.clone())]);
     events::emit(&view.host, events::SESSION_CREATED, &detail, false);
     match view.config.display().unwrap_or_default() {
-        Display::Redirect => !events::redirect(&view.host, &created.url, "checkout", &created.id),
+        Display::Redirect => !events::redirect(&view.host, &url, "checkout", &created.id),
         Display::Overlay => {
             let cancel_url = (!view.config.cancel_url.is_empty())
                 .then(|| browser::resolve_url(&view.config.cancel_url, "cancel URL").ok())
                 .flatten()
                 .map(|u| browser::fill_session_id(&u, &created.id));
-            frame::open_overlay(&view.root, view.host.clone(), &created.url, &created.id, cancel_url, |_| {});
+            frame::open_overlay(&view.root, view.host.clone(), &url, &created.id, cancel_url, |_| {});
             true
         }
         Display::Inline => {
             replace(view, &[]);
-            let scope = frame::inline_frame(&view.root, view.host.clone(), &created.url);
+            let scope = frame::inline_frame(&view.root, view.host.clone(), &url);
             view.inline.replace(Some(scope));
             true
         }
@@ -411,7 +431,7 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
     if intervals.len() > 1 {
         let switch = dom::el("fieldset", "cw-switch");
         let legend = dom::el("legend", "cw-visually-hidden");
-        dom::text(&legend, "Billing interval");
+        dom::text(&legend, Msg::BillingInterval.text(view.lang));
         dom::append(&switch, &[&legend]);
         let fill = Rc::new(fill.clone());
         for unit in intervals {
@@ -422,7 +442,7 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
                 radio.set_checked(unit == start);
             }
             let span = dom::el("span", "");
-            dom::text(&span, interval_label(unit));
+            dom::text(&span, interval_label(unit, view.lang));
             dom::append(&option, &[&input, &span]);
             dom::append(&switch, &[&option]);
             let fill = fill.clone();
@@ -438,7 +458,7 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
 
 /// `<checkout-add-payment-method>`: a button that opens the hosted page to save a card.
 fn add_payment_method(view: &Rc<View>) {
-    let label = view.config.label.clone().unwrap_or_else(|| "Add payment method".to_owned());
+    let label = view.config.label.clone().unwrap_or_else(|| Msg::AddPaymentMethod.text(view.lang).to_owned());
     let (button, alert) = button_with_alert(&label, &label);
     let checkout = dom::el("div", "cw-checkout");
     dom::append(&checkout, &[&button, &alert]);

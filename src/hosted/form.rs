@@ -2,6 +2,7 @@
 //! checked as the customer types and again before paying.
 
 use super::countries;
+use crate::i18n::page::Msg;
 use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::email::is_plausible_email;
 use checkout_protocol::{BillingAddress, CardDetails, ConfirmPaymentRequest};
@@ -75,19 +76,19 @@ impl Field {
     }
 
     /// The visible label, which is also the input's accessible name.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            Field::Email => "Email",
-            Field::CardNumber => "Card number",
-            Field::Expiry => "Expiration date",
-            Field::Cvc => "CVC",
-            Field::Name => "Full name",
-            Field::Line1 => "Address",
-            Field::Line2 => "Apartment, suite, etc. (optional)",
-            Field::City => "City",
-            Field::State => "State or province (optional)",
-            Field::PostalCode => "Postal code",
-            Field::Country => "Country or region",
+            Field::Email => Msg::Email,
+            Field::CardNumber => Msg::CardNumber,
+            Field::Expiry => Msg::Expiry,
+            Field::Cvc => Msg::Cvc,
+            Field::Name => Msg::FullName,
+            Field::Line1 => Msg::AddressLine1,
+            Field::Line2 => Msg::AddressLine2,
+            Field::City => Msg::City,
+            Field::State => Msg::State,
+            Field::PostalCode => Msg::PostalCode,
+            Field::Country => Msg::Country,
         }
     }
 
@@ -213,27 +214,27 @@ impl PaymentForm {
     }
 
     /// The problem with one field, if any; `now` is (year, month) in UTC.
-    pub fn field_error(&self, field: Field, now: (u32, u32)) -> Option<&'static str> {
+    pub fn field_error(&self, field: Field, now: (u32, u32)) -> Option<Msg> {
         match field {
-            Field::Email if self.email.trim().is_empty() => Some("Enter your email address."),
-            Field::Email if !is_plausible_email(&self.email) => Some("Enter a valid email address, like name@example.com."),
-            Field::CardNumber if self.card_number.trim().is_empty() => Some("Enter your card number."),
+            Field::Email if self.email.trim().is_empty() => Some(Msg::EnterEmail),
+            Field::Email if !is_plausible_email(&self.email) => Some(Msg::InvalidEmail),
+            Field::CardNumber if self.card_number.trim().is_empty() => Some(Msg::EnterCardNumber),
             Field::CardNumber => match card::digits_of(&self.card_number) {
-                Some(d) if d.len() < 12 => Some("Your card number is incomplete."),
-                _ => card::validate_number(&self.card_number).err().map(|_| "Your card number is invalid."),
+                Some(d) if d.len() < 12 => Some(Msg::CardNumberIncomplete),
+                _ => card::validate_number(&self.card_number).err().map(|_| Msg::CardNumberInvalid),
             },
-            Field::Expiry if self.expiry.trim().is_empty() => Some("Enter the expiration date."),
+            Field::Expiry if self.expiry.trim().is_empty() => Some(Msg::EnterExpiry),
             Field::Expiry => match card::parse_expiry(&self.expiry) {
-                None => Some("Enter the expiration date as MM / YY."),
-                Some((m, y)) if !card::expiry_valid(m, y, now.0, now.1) => Some("Your card's expiration date is in the past."),
+                None => Some(Msg::ExpiryFormat),
+                Some((m, y)) if !card::expiry_valid(m, y, now.0, now.1) => Some(Msg::ExpiryPast),
                 Some(_) => None,
             },
-            Field::Cvc if self.cvc.trim().is_empty() => Some("Enter the security code (CVC)."),
+            Field::Cvc if self.cvc.trim().is_empty() => Some(Msg::EnterCvc),
             Field::Cvc if !card::cvc_valid(self.brand(), self.cvc.trim()) => {
                 if self.brand().cvc_len() == 4 {
-                    Some("The security code has 4 digits on this card.")
+                    Some(Msg::Cvc4)
                 } else {
-                    Some("The security code has 3 digits.")
+                    Some(Msg::Cvc3)
                 }
             }
             Field::Email | Field::Cvc => None,
@@ -241,15 +242,15 @@ impl PaymentForm {
         }
     }
 
-    fn address_error(&self, field: Field) -> Option<&'static str> {
+    fn address_error(&self, field: Field) -> Option<Msg> {
         let value = self.address.as_ref()?.value(field)?.trim();
         match field {
             _ if value.is_empty() && field.optional() => None,
-            Field::Name if value.is_empty() => Some("Enter the name on the billing address."),
-            Field::Line1 if value.is_empty() => Some("Enter the street address."),
-            Field::City if value.is_empty() => Some("Enter the city."),
-            Field::PostalCode if value.is_empty() => Some("Enter the postal code."),
-            Field::Country if !countries::is_country(value) => Some("Choose the country or region."),
+            Field::Name if value.is_empty() => Some(Msg::EnterName),
+            Field::Line1 if value.is_empty() => Some(Msg::EnterStreet),
+            Field::City if value.is_empty() => Some(Msg::EnterCity),
+            Field::PostalCode if value.is_empty() => Some(Msg::EnterPostalCode),
+            Field::Country if !countries::is_country(value) => Some(Msg::ChooseCountry),
             _ => None,
         }
     }
@@ -264,12 +265,12 @@ impl PaymentForm {
     }
 
     /// Every problem, in form order.
-    pub fn errors(&self, now: (u32, u32)) -> Vec<(Field, &'static str)> {
+    pub fn errors(&self, now: (u32, u32)) -> Vec<(Field, Msg)> {
         self.fields().into_iter().filter_map(|f| self.field_error(f, now).map(|m| (f, m))).collect()
     }
 
     /// The confirm request, or the problems that stop it.
-    pub fn to_request(&self, now: (u32, u32)) -> Result<ConfirmPaymentRequest, Vec<(Field, &'static str)>> {
+    pub fn to_request(&self, now: (u32, u32)) -> Result<ConfirmPaymentRequest, Vec<(Field, Msg)>> {
         let errors = self.errors(now);
         let (Some(digits), Some((exp_month, exp_year)), true) =
             (card::digits_of(&self.card_number), card::parse_expiry(&self.expiry), errors.is_empty())
@@ -325,8 +326,8 @@ mod tests {
     #[test]
     fn luhn_failure_is_named() {
         let form = PaymentForm { card_number: "4242 4242 4242 4241".into(), ..good() };
-        assert_eq!(form.field_error(Field::CardNumber, NOW), Some("Your card number is invalid."));
-        assert_eq!(form.to_request(NOW).unwrap_err(), vec![(Field::CardNumber, "Your card number is invalid.")]);
+        assert_eq!(form.field_error(Field::CardNumber, NOW), Some(Msg::CardNumberInvalid));
+        assert_eq!(form.to_request(NOW).unwrap_err(), vec![(Field::CardNumber, Msg::CardNumberInvalid)]);
     }
 
     #[test]
@@ -336,12 +337,12 @@ mod tests {
         let with_address = PaymentForm { address: Some(AddressForm::default()), ..PaymentForm::default() };
         assert_eq!(with_address.errors(NOW).len(), 4 + 5, "line 2 and state are optional");
         let form = PaymentForm { expiry: "10 / 26".into(), cvc: "12".into(), email: "ann@".into(), card_number: "4242".into(), address: None };
-        assert_eq!(form.field_error(Field::Expiry, NOW), Some("Your card's expiration date is in the past."));
-        assert_eq!(form.field_error(Field::Cvc, NOW), Some("The security code has 3 digits."));
+        assert_eq!(form.field_error(Field::Expiry, NOW), Some(Msg::ExpiryPast));
+        assert_eq!(form.field_error(Field::Cvc, NOW), Some(Msg::Cvc3));
         assert!(form.field_error(Field::Email, NOW).is_some());
-        assert_eq!(form.field_error(Field::CardNumber, NOW), Some("Your card number is incomplete."));
+        assert_eq!(form.field_error(Field::CardNumber, NOW), Some(Msg::CardNumberIncomplete));
         let amex = PaymentForm { card_number: "3782 822463 10005".into(), cvc: "123".into(), ..good() };
-        assert_eq!(amex.field_error(Field::Cvc, NOW), Some("The security code has 4 digits on this card."));
+        assert_eq!(amex.field_error(Field::Cvc, NOW), Some(Msg::Cvc4));
     }
 
     #[test]
@@ -364,7 +365,7 @@ mod tests {
         let bad = PaymentForm { address: Some(AddressForm { country: "XX".into(), city: " ".into(), ..address }), ..good() };
         assert_eq!(
             bad.errors(NOW),
-            vec![(Field::City, "Enter the city."), (Field::Country, "Choose the country or region.")]
+            vec![(Field::City, Msg::EnterCity), (Field::Country, Msg::ChooseCountry)]
         );
         assert!(good().to_request(NOW).unwrap().billing_address.is_none());
     }

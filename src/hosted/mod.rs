@@ -14,6 +14,7 @@ use crate::browser;
 use crate::client::HostedClient;
 use crate::transport::{FetchTransport, SharedTransport};
 use crate::error::BillingError;
+use crate::i18n::{fill, page::Msg, Lang, Message};
 use checkout_protocol::{CheckoutSessionStatus, HostedCheckoutSession};
 use leptos::prelude::*;
 use payment_form::PaymentFormView;
@@ -48,6 +49,8 @@ pub fn HostedCheckoutPage(
     transport: Option<SharedTransport>,
 ) -> impl IntoView {
     let transport = transport.unwrap_or_else(|| Rc::new(FetchTransport::default()));
+    let lang = Lang::of(&locale);
+    mark_document_language(lang);
     let client = StoredValue::new_local(HostedClient::new(transport));
     let loaded: RwSignal<Option<Result<HostedCheckoutSession, BillingError>>> = RwSignal::new(None);
     let reload = Callback::new(move |()| {
@@ -78,12 +81,12 @@ pub fn HostedCheckoutPage(
         let locale = locale.clone();
         let Some(s) = current() else {
             return match (screen.get(), loaded.get_untracked()) {
-                (Screen::NotFound, _) => view! { <NotFound/> }.into_any(),
-                (Screen::LoadFailed, Some(Err(error))) => view! { <LoadFailed error on_retry=reload/> }.into_any(),
-                _ => view! { <Skeleton/> }.into_any(),
+                (Screen::NotFound, _) => view! { <NotFound lang/> }.into_any(),
+                (Screen::LoadFailed, Some(Err(error))) => view! { <LoadFailed error on_retry=reload lang/> }.into_any(),
+                _ => view! { <Skeleton lang/> }.into_any(),
             };
         };
-        browser::set_title(&format!("Checkout · {}", s.merchant_name));
+        browser::set_title(&fill(Msg::PageTitle.text(lang), &[&s.merchant_name]));
         match screen.get() {
             Screen::Open => {
                 let fallback = s.clone();
@@ -99,17 +102,18 @@ pub fn HostedCheckoutPage(
                 .into_any()
             }
             Screen::Succeeded => view! { <Receipt session=s locale/> }.into_any(),
-            Screen::Expired => view! { <Expired session=s/> }.into_any(),
-            Screen::Pending => view! { <Processing on_refresh=reload/> }.into_any(),
-            Screen::Loading | Screen::NotFound | Screen::LoadFailed => view! { <Skeleton/> }.into_any(),
+            Screen::Expired => view! { <Expired session=s lang/> }.into_any(),
+            Screen::Pending => view! { <Processing on_refresh=reload lang/> }.into_any(),
+            Screen::Loading | Screen::NotFound | Screen::LoadFailed => view! { <Skeleton lang/> }.into_any(),
         }
     };
 
     view! {
         <main class="co" id="main">
             <p class="co-test-banner">
-                <strong>"Test mode"</strong>
-                " Use the card 4242 4242 4242 4242, any future date and any CVC. No real money moves."
+                <strong>{Msg::TestMode.text(lang)}</strong>
+                " "
+                {Msg::TestModeHint.text(lang)}
             </p>
             {body}
         </main>
@@ -119,9 +123,9 @@ pub fn HostedCheckoutPage(
 /// Grey blocks where the summary and form will appear, as large as they are,
 /// so nothing jumps; screen readers hear that the checkout is loading.
 #[component]
-fn Skeleton() -> impl IntoView {
+fn Skeleton(lang: Lang) -> impl IntoView {
     view! {
-        <p class="cw-visually-hidden" role="status">"Loading checkout…"</p>
+        <p class="cw-visually-hidden" role="status">{Msg::LoadingCheckout.text(lang)}</p>
         <div class="co-grid" aria-hidden="true">
             <div class="co-summary co-skeleton">
                 <span class="co-skel co-skel-short"></span>
@@ -139,4 +143,32 @@ fn Skeleton() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Marks the page with the customer's language and writing direction, so
+/// screen readers pronounce it right and Arabic lays out right to left (the
+/// stylesheet uses logical properties, so it mirrors).
+fn mark_document_language(lang: Lang) {
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("lang", lang.code());
+        let _ = html.set_attribute("dir", lang.dir());
+    }
+}
+
+/// What a failed hosted-page call tells the customer. English shows the
+/// server's own sentence; another language gets the catalog's words for the
+/// codes a customer meets (declines, a bad promotion code), else the
+/// widget's own failure text, else the server's sentence as it came.
+pub(crate) fn error_text(error: &BillingError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return error.message();
+    }
+    let known = match error.code() {
+        "card_declined" => Some(Msg::CardDeclined),
+        "card_insufficient_funds" => Some(Msg::CardInsufficientFunds),
+        "card_expired" => Some(Msg::CardExpired),
+        "discount_code_invalid" => Some(Msg::PromoInvalid),
+        _ => None,
+    };
+    known.map_or_else(|| error.message_in(lang), |m| m.text(lang).to_owned())
 }

@@ -5,6 +5,7 @@ use super::countries;
 use super::form::{AddressForm, Field, PaymentForm};
 use crate::browser;
 use crate::client::HostedClient;
+use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{
     card, BillingAddressCollection, CheckoutSessionType, ConfirmPaymentRequest, HostedCheckoutSession,
@@ -59,6 +60,7 @@ pub fn PaymentFormView(
     on_session_changed: Callback<()>,
 ) -> impl IntoView {
     let first = session.get_untracked();
+    let lang = Lang::of(&locale);
     let locked_email = first.customer_email.clone().filter(|e| !e.trim().is_empty());
     let collects_address = first.billing_address_collection == Some(BillingAddressCollection::Required);
     let values = Values::new(&[
@@ -70,7 +72,7 @@ pub fn PaymentFormView(
     let alert = RwSignal::new(String::new());
     // The field error a screen reader hears as the customer goes: politely,
     // once, and never for a submit (the alert above the button says it then).
-    let announced: RwSignal<Option<(Field, &'static str)>> = RwSignal::new(None);
+    let announced: RwSignal<Option<(Field, Msg)>> = RwSignal::new(None);
     let deferred_announcement: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
     // True while a submit moves focus to the first wrong field: the blur that
     // causes is not the customer leaving a field.
@@ -133,7 +135,7 @@ pub fn PaymentFormView(
     };
     on_cleanup(cancel_deferred_announcement);
     // A full-length card number that fails is said at once, as it is shown.
-    Effect::new(move |previous: Option<Option<&'static str>>| {
+    Effect::new(move |previous: Option<Option<Msg>>| {
         let number = values.get(Field::CardNumber);
         let judged = card_number_complete(&number)
             .then(|| {
@@ -173,7 +175,7 @@ pub fn PaymentFormView(
                 Ok(paid) => match browser::navigate(&paid.redirect_url) {
                     Ok(()) => true,
                     Err(e) => {
-                        alert.set(e.message());
+                        alert.set(e.message_in(lang));
                         false
                     }
                 },
@@ -182,7 +184,7 @@ pub fn PaymentFormView(
                     false
                 }
                 Err(e) => {
-                    alert.set(e.message());
+                    alert.set(super::error_text(&e, lang));
                     false
                 }
             }
@@ -206,7 +208,7 @@ pub fn PaymentFormView(
             }
             Err(errors) => {
                 if let Some((field, message)) = errors.first() {
-                    alert.set((*message).to_owned());
+                    alert.set(message.text(lang).to_owned());
                     submit_moves_focus.set_value(true);
                     focus(field.input_id());
                     submit_moves_focus.set_value(false);
@@ -219,11 +221,11 @@ pub fn PaymentFormView(
         let locale = locale.clone();
         move || pay_label(&session.get(), &locale)
     };
-    let button_text = move || if busy() { "Processing…".to_owned() } else { pay_label() };
+    let button_text = move || if busy() { Msg::Processing.text(lang).to_owned() } else { pay_label() };
     let busy_status = if first.session_type == CheckoutSessionType::AddPaymentMethod {
-        "Saving your card…"
+        Msg::SavingCard.text(lang)
     } else {
-        "Processing payment…"
+        Msg::ProcessingPayment.text(lang)
     };
     let cancel = first.cancel_url.clone().map(|url| {
         let merchant = first.merchant_name.clone();
@@ -234,7 +236,7 @@ pub fn PaymentFormView(
                 super::embedding::post_cancel(&session_id, Some(&target));
             }
         };
-        view! { <a class="co-cancel" href=url on:click=on_click>{format!("Cancel and return to {merchant}")}</a> }
+        view! { <a class="co-cancel" href=url on:click=on_click>{fill(Msg::CancelReturn.text(lang), &[&merchant])}</a> }
     });
     let brand = move || {
         let b = card::CardBrand::detect(&values.get(Field::CardNumber));
@@ -242,7 +244,7 @@ pub fn PaymentFormView(
     };
     let field = move |f: Field| {
         view! {
-            <FormField field=f value=values.signal(f) error=Signal::derive(move || shown_error(f))
+            <FormField field=f lang value=values.signal(f) error=Signal::derive(move || shown_error(f))
                 on_blur=Callback::new(move |to_submit| leave(f, to_submit))/>
         }
     };
@@ -250,9 +252,9 @@ pub fn PaymentFormView(
         let countries = countries::countries(&locale);
         view! {
             <fieldset class="co-card-fields">
-                <legend class="co-legend">"Billing address"</legend>
+                <legend class="co-legend">{Msg::BillingAddress.text(lang)}</legend>
                 {field(Field::Name)}
-                <CountryField value=values.signal(Field::Country) countries lang=locale.clone()
+                <CountryField value=values.signal(Field::Country) countries names_lang=locale.clone() lang
                     error=Signal::derive(move || shown_error(Field::Country))
                     on_blur=Callback::new(move |to_submit| leave(Field::Country, to_submit))/>
                 {field(Field::Line1)}
@@ -265,14 +267,14 @@ pub fn PaymentFormView(
 
     view! {
         <section class="co-pay" aria-labelledby="co-pay-title">
-            <h2 id="co-pay-title" class="co-section-title">"Payment details"</h2>
+            <h2 id="co-pay-title" class="co-section-title">{Msg::PaymentDetails.text(lang)}</h2>
             <form class="co-form" novalidate on:submit=on_submit>
-                <FormField field=Field::Email value=values.signal(Field::Email)
+                <FormField field=Field::Email lang value=values.signal(Field::Email)
                     error=Signal::derive(move || shown_error(Field::Email))
                     on_blur=Callback::new(move |to_submit| leave(Field::Email, to_submit)) readonly=locked_email.is_some()/>
                 <fieldset class="co-card-fields">
-                    <legend class="co-legend">"Card information"</legend>
-                    <FormField field=Field::CardNumber value=values.signal(Field::CardNumber)
+                    <legend class="co-legend">{Msg::CardInformation.text(lang)}</legend>
+                    <FormField field=Field::CardNumber lang value=values.signal(Field::CardNumber)
                         error=Signal::derive(move || shown_error(Field::CardNumber))
                         on_blur=Callback::new(move |to_submit| leave(Field::CardNumber, to_submit))>
                         <span class="co-brand" aria-live="polite">{brand}</span>
@@ -282,7 +284,7 @@ pub fn PaymentFormView(
                 {address}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <p class="cw-visually-hidden" aria-live="polite">
-                    {move || announced.get().map(|(field, message)| format!("{}: {message}", field.label()))}
+                    {move || announced.get().map(|(field, message)| fill(Msg::FieldProblem.text(lang), &[field.label().text(lang), message.text(lang)]))}
                 </p>
                 <p class="cw-visually-hidden" role="status">
                     {move || busy().then_some(busy_status)}
@@ -304,14 +306,15 @@ pub fn PaymentFormView(
 
 /// "Pay $49.00", "Start trial", or "Save card" for a setup session.
 fn pay_label(session: &HostedCheckoutSession, locale: &str) -> String {
+    let lang = Lang::of(locale);
     let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
     if session.session_type == CheckoutSessionType::AddPaymentMethod {
         // Nothing is charged, so the button must not say "Pay".
-        "Save card".to_owned()
+        Msg::SaveCard.text(lang).to_owned()
     } else if trial {
-        "Start trial".to_owned()
+        Msg::StartTrial.text(lang).to_owned()
     } else {
-        format!("Pay {}", format_money(session.total_due_today, &session.currency, locale))
+        fill(Msg::Pay.text(lang), &[&format_money(session.total_due_today, &session.currency, locale)])
     }
 }
 
@@ -321,10 +324,12 @@ fn pay_label(session: &HostedCheckoutSession, locale: &str) -> String {
 fn FormField(
     /// Which field.
     field: Field,
+    /// The language of its label and error.
+    lang: Lang,
     /// What is typed, reformatted as the customer types.
     value: RwSignal<String>,
     /// The message to show, if any.
-    error: Signal<Option<&'static str>>,
+    error: Signal<Option<Msg>>,
     /// Called when the customer leaves the field; `true` when focus goes to the pay button.
     on_blur: Callback<bool>,
     /// Locked (a prefilled email the customer may not change).
@@ -337,7 +342,7 @@ fn FormField(
     let attrs = field.input_attributes();
     view! {
         <div class="co-field" class:co-field-invalid=move || error.get().is_some()>
-            <label class="co-label" for=field.input_id()>{field.label()}</label>
+            <label class="co-label" for=field.input_id()>{field.label().text(lang)}</label>
             <div class="co-input-wrap">
                 <input
                     id=field.input_id()
@@ -358,7 +363,7 @@ fn FormField(
                 />
                 {children.map(|c| c())}
             </div>
-            <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
+            <p class="co-field-error" id=field.error_id()>{move || error.get().map(|m| m.text(lang))}</p>
         </div>
     }
 }
@@ -372,20 +377,22 @@ fn CountryField(
     countries: Vec<(&'static str, String)>,
     /// The language the names are in (the page's own may differ), for screen readers;
     /// on each country's option, as "Choose…" is in the page's language.
-    lang: String,
+    names_lang: String,
+    /// The language of the label, "Choose…" and the error.
+    lang: Lang,
     /// The message to show, if any.
-    error: Signal<Option<&'static str>>,
+    error: Signal<Option<Msg>>,
     /// Called when the customer leaves the field; `true` when focus goes to the pay button.
     on_blur: Callback<bool>,
 ) -> impl IntoView {
     let field = Field::Country;
     let options = countries
         .into_iter()
-        .map(|(code, name)| view! { <option value=code lang=lang.clone() selected=move || value.get() == code>{name}</option> })
+        .map(|(code, name)| view! { <option value=code lang=names_lang.clone() selected=move || value.get() == code>{name}</option> })
         .collect_view();
     view! {
         <div class="co-field" class:co-field-invalid=move || error.get().is_some()>
-            <label class="co-label" for=field.input_id()>{field.label()}</label>
+            <label class="co-label" for=field.input_id()>{field.label().text(lang)}</label>
             <select
                 id=field.input_id()
                 class="co-input"
@@ -397,10 +404,10 @@ fn CountryField(
                 on:change=move |ev| value.set(event_target_value(&ev))
                 on:blur=move |ev| on_blur.run(moves_to_submit(&ev))
             >
-                <option value="" selected=move || value.get().is_empty()>"Choose…"</option>
+                <option value="" selected=move || value.get().is_empty()>{Msg::Choose.text(lang)}</option>
                 {options}
             </select>
-            <p class="co-field-error" id=field.error_id()>{move || error.get().unwrap_or_default()}</p>
+            <p class="co-field-error" id=field.error_id()>{move || error.get().map(|m| m.text(lang))}</p>
         </div>
     }
 }

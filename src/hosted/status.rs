@@ -2,6 +2,7 @@
 //! found, and a load failure with a retry.
 
 use crate::error::BillingError;
+use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::HostedCheckoutSession;
 use leptos::prelude::*;
@@ -17,23 +18,21 @@ pub fn Receipt(
 ) -> impl IntoView {
     let trial = session.trial_days.filter(|d| *d > 0).is_some() && session.total_due_today == 0;
     let setup = session.session_type == checkout_protocol::CheckoutSessionType::AddPaymentMethod;
+    let lang = Lang::of(&locale);
     let title = if setup {
-        "Card saved"
+        Msg::CardSaved
     } else if trial {
-        "Your trial has started"
+        Msg::TrialStarted
     } else {
-        "Payment complete"
-    };
+        Msg::PaymentComplete
+    }
+    .text(lang);
     let card = session
         .payment_method
         .as_ref()
-        .map(|c| format!("{} ending in {}", capitalise(&c.brand), c.last4));
+        .map(|c| fill(Msg::CardEnding.text(lang), &[&capitalise(&c.brand), &c.last4]));
     let amount = format_money(session.total_due_today, &session.currency, &locale);
-    let thanks = if setup {
-        format!("{} will use this card for your future payments.", session.merchant_name)
-    } else {
-        format!("Thank you. {} has received your order.", session.merchant_name)
-    };
+    let thanks = fill(if setup { Msg::FutureCard } else { Msg::ThankYou }.text(lang), &[&session.merchant_name]);
     let next = session.success_redirect_url.clone().map(|url| {
         let (session_id, target) = (session.id.clone(), url.clone());
         let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -42,7 +41,7 @@ pub fn Receipt(
                 super::embedding::post_success(&session_id, &target);
             }
         };
-        view! { <a class="cw-button" href=url on:click=on_click>{format!("Continue to {}", session.merchant_name)}</a> }
+        view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ContinueTo.text(lang), &[&session.merchant_name])}</a> }
     });
     view! {
         <section class="co-status co-status-success" aria-labelledby="co-status-title">
@@ -50,12 +49,12 @@ pub fn Receipt(
             <h1 id="co-status-title">{title}</h1>
             <p>{thanks}</p>
             <dl class="co-receipt">
-                {(!setup).then(|| view! { <div class="co-total-row"><dt>"Amount paid"</dt><dd>{amount}</dd></div> })}
+                {(!setup).then(|| view! { <div class="co-total-row"><dt>{Msg::AmountPaid.text(lang)}</dt><dd>{amount}</dd></div> })}
                 {card.map(|c| {
-                    let label = if setup { "Card" } else { "Paid with" };
+                    let label = if setup { Msg::Card } else { Msg::PaidWith }.text(lang);
                     view! { <div class="co-total-row"><dt>{label}</dt><dd>{c}</dd></div> }
                 })}
-                <div class="co-total-row"><dt>"Reference"</dt><dd class="co-mono">{session.id.clone()}</dd></div>
+                <div class="co-total-row"><dt>{Msg::Reference.text(lang)}</dt><dd class="co-mono">{session.id.clone()}</dd></div>
             </dl>
             {next}
         </section>
@@ -67,6 +66,8 @@ pub fn Receipt(
 pub fn Expired(
     /// The expired session.
     session: HostedCheckoutSession,
+    /// The page's language.
+    lang: Lang,
 ) -> impl IntoView {
     let back = session.cancel_url.clone().map(|url| {
         let (session_id, target) = (session.id.clone(), url.clone());
@@ -76,12 +77,12 @@ pub fn Expired(
                 super::embedding::post_cancel(&session_id, Some(&target));
             }
         };
-        view! { <a class="cw-button" href=url on:click=on_click>{format!("Return to {}", session.merchant_name)}</a> }
+        view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ReturnTo.text(lang), &[&session.merchant_name])}</a> }
     });
     view! {
         <section class="co-status" aria-labelledby="co-status-title">
-            <h1 id="co-status-title">"This checkout has expired"</h1>
-            <p role="alert">"The link is no longer valid and nothing was charged. Start a new checkout to continue."</p>
+            <h1 id="co-status-title">{Msg::ExpiredTitle.text(lang)}</h1>
+            <p role="alert">{Msg::ExpiredBody.text(lang)}</p>
             {back}
         </section>
     }
@@ -92,23 +93,28 @@ pub fn Expired(
 pub fn Processing(
     /// Reads the session again.
     on_refresh: Callback<()>,
+    /// The page's language.
+    lang: Lang,
 ) -> impl IntoView {
     view! {
         <section class="co-status" aria-labelledby="co-status-title">
-            <h1 id="co-status-title">"Your payment is processing"</h1>
-            <p role="status">"This can take a few seconds. Don't pay again."</p>
-            <button type="button" class="cw-button" on:click=move |_| on_refresh.run(())>"Check again"</button>
+            <h1 id="co-status-title">{Msg::ProcessingTitle.text(lang)}</h1>
+            <p role="status">{Msg::ProcessingBody.text(lang)}</p>
+            <button type="button" class="cw-button" on:click=move |_| on_refresh.run(())>{Msg::CheckAgain.text(lang)}</button>
         </section>
     }
 }
 
 /// An id that matches no session.
 #[component]
-pub fn NotFound() -> impl IntoView {
+pub fn NotFound(
+    /// The page's language.
+    lang: Lang,
+) -> impl IntoView {
     view! {
         <section class="co-status" aria-labelledby="co-status-title">
-            <h1 id="co-status-title">"Checkout not found"</h1>
-            <p role="alert">"This checkout link doesn't exist or is incomplete. Check the link, or go back to the store and start again."</p>
+            <h1 id="co-status-title">{Msg::NotFoundTitle.text(lang)}</h1>
+            <p role="alert">{Msg::NotFoundBody.text(lang)}</p>
         </section>
     }
 }
@@ -120,12 +126,14 @@ pub fn LoadFailed(
     error: BillingError,
     /// Tries again.
     on_retry: Callback<()>,
+    /// The page's language.
+    lang: Lang,
 ) -> impl IntoView {
     view! {
         <section class="co-status" aria-labelledby="co-status-title">
-            <h1 id="co-status-title">"We couldn't load this checkout"</h1>
-            <p role="alert">{error.message()}</p>
-            <button type="button" class="cw-button" on:click=move |_| on_retry.run(())>"Try again"</button>
+            <h1 id="co-status-title">{Msg::LoadFailedTitle.text(lang)}</h1>
+            <p role="alert">{error.message_in(lang)}</p>
+            <button type="button" class="cw-button" on:click=move |_| on_retry.run(())>{Msg::TryAgain.text(lang)}</button>
         </section>
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::browser;
 use crate::client::HostedClient;
-use crate::format::{interval_phrase, trial_phrase};
+use crate::format::interval_phrase;
+use crate::i18n::{fill, page::Msg, plural, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{CheckoutSessionType, HostedCheckoutSession, HostedLineItem};
 use leptos::prelude::*;
@@ -23,33 +24,35 @@ pub fn OrderSummary(
 ) -> impl IntoView {
     let first = session.get_untracked();
     if first.session_type == CheckoutSessionType::AddPaymentMethod {
-        return view! { <SetupSummary merchant=first.merchant_name.clone()/> }.into_any();
+        return view! { <SetupSummary merchant=first.merchant_name.clone() lang=Lang::of(&locale)/> }.into_any();
     }
     let codes_allowed = first.allow_promotion_codes == Some(true) || first.discount_code.is_some();
+    let lang = Lang::of(&locale);
     let body = move || summary_body(&session.get(), &locale);
     view! {
         <section class="co-summary" aria-labelledby="co-summary-title">
             {body}
-            {codes_allowed.then(|| view! { <PromotionCode session client on_updated/> })}
+            {codes_allowed.then(|| view! { <PromotionCode session client on_updated lang/> })}
         </section>
     }
     .into_any()
 }
 
 fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView {
+    let lang = Lang::of(locale);
     let money = |amount: i64| format_money(amount, &session.currency, locale);
     let headline = match (&session.invoice_number, session.line_items.as_slice()) {
-        (Some(number), _) => format!("Invoice {number}"),
+        (Some(number), _) => fill(Msg::InvoiceNumber.text(lang), &[number]),
         (None, [only]) => only.name.clone(),
-        _ => "Your order".to_owned(),
+        _ => Msg::YourOrder.text(lang).to_owned(),
     };
     let recurring = session
         .recurring
         .as_ref()
-        .map(|r| format!("{} {}", money(r.amount), interval_phrase(r.interval_unit, r.interval_count)));
+        .map(|r| money(r.amount) + " " + &interval_phrase(r.interval_unit, r.interval_count, locale));
     let trial = session.trial_days.filter(|d| *d > 0);
     let (hero, hero_sub) = match (trial, &recurring) {
-        (Some(days), Some(then)) => (format!("{days} days free"), Some(format!("Then {then}"))),
+        (Some(days), Some(then)) => (plural(Msg::DaysFree, days, locale), Some(fill(Msg::ThenAmount.text(lang), &[then]))),
         // The totals already say what follows ("Then …"); no need to say it twice.
         (None, Some(_)) => (money(session.total_due_today), None),
         _ => (money(session.total_due_today), None),
@@ -60,7 +63,7 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
             (Some(name), Some(code)) => format!("{name} ({code})"),
             (None, Some(code)) => code.clone(),
             (Some(name), None) => name.clone(),
-            (None, None) => "Discount".to_owned(),
+            (None, None) => Msg::Discount.text(lang).to_owned(),
         };
         view! {
             <div class="co-total-row co-total-discount">
@@ -71,8 +74,8 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
     });
     let recurring_row = recurring.map(|then| {
         let label = match trial {
-            Some(days) => format!("After your {}", trial_phrase(days)),
-            None => "Then".to_owned(),
+            Some(days) => plural(Msg::AfterTrial, days, locale),
+            None => Msg::Then.text(lang).to_owned(),
         };
         view! {
             <div class="co-total-row co-total-recurring">
@@ -86,15 +89,15 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
         <h1 id="co-summary-title" class="co-headline">{headline}</h1>
         <p class="co-hero-amount">{hero}</p>
         {hero_sub.map(|s| view! { <p class="co-hero-sub">{s}</p> })}
-        <ul class="co-lines" aria-label="Items">{lines}</ul>
+        <ul class="co-lines" aria-label=Msg::Items.text(lang)>{lines}</ul>
         <dl class="co-totals">
             <div class="co-total-row">
-                <dt>"Subtotal"</dt>
+                <dt>{Msg::Subtotal.text(lang)}</dt>
                 <dd>{money(session.subtotal)}</dd>
             </div>
             {discount_row}
             <div class="co-total-row co-total-due">
-                <dt>"Total due today"</dt>
+                <dt>{Msg::TotalDueToday.text(lang)}</dt>
                 <dd>{money(session.total_due_today)}</dd>
             </div>
             {recurring_row}
@@ -106,9 +109,12 @@ fn line_view(item: &HostedLineItem, currency: &str, locale: &str) -> impl IntoVi
     let money = |amount: i64| format_money(amount, currency, locale);
     let interval = item
         .interval_unit
-        .map(|unit| format!(" {}", interval_phrase(unit, item.interval_count.unwrap_or(1))))
+        .map(|unit| format!(" {}", interval_phrase(unit, item.interval_count.unwrap_or(1), locale)))
         .unwrap_or_default();
-    let quantity = (item.quantity > 1).then(|| format!("Qty {} × {}", item.quantity, money(item.unit_amount)));
+    let quantity = (item.quantity > 1).then(|| {
+        let count = crate::intl::format_count(locale, item.quantity);
+        fill(Msg::QuantityTimes.text(Lang::of(locale)), &[&count, &money(item.unit_amount)])
+    });
     view! {
         <li class="co-line">
             <div class="co-line-text">
@@ -130,6 +136,7 @@ fn PromotionCode(
     session: Signal<HostedCheckoutSession>,
     client: StoredValue<HostedClient, LocalStorage>,
     on_updated: Callback<HostedCheckoutSession>,
+    lang: Lang,
 ) -> impl IntoView {
     let id = session.get_untracked().id;
     let open = RwSignal::new(false);
@@ -143,8 +150,8 @@ fn PromotionCode(
             match client.apply_discount(&id, new_code.as_deref()).await {
                 Ok(updated) => {
                     let (said, next) = match &updated.discount_code {
-                        Some(applied) => (format!("Promotion code {applied} applied."), REMOVE_ID),
-                        None => ("Promotion code removed.".to_owned(), TOGGLE_ID),
+                        Some(applied) => (fill(Msg::PromoApplied.text(lang), &[applied]), REMOVE_ID),
+                        None => (Msg::PromoRemoved.text(lang).to_owned(), TOGGLE_ID),
                     };
                     error.set(String::new());
                     code.set(String::new());
@@ -153,7 +160,7 @@ fn PromotionCode(
                     on_updated.run(updated);
                     browser::restore_focus_to(next);
                 }
-                Err(e) => error.set(e.message()),
+                Err(e) => error.set(super::error_text(&e, lang)),
             }
         }
     });
@@ -161,7 +168,7 @@ fn PromotionCode(
     let apply = move || {
         let typed = code.get_untracked().trim().to_owned();
         if typed.is_empty() {
-            error.set("Enter a promotion code.".to_owned());
+            error.set(Msg::EnterPromo.text(lang).to_owned());
         } else if !pending.get_untracked() {
             change.dispatch_local(Some(typed));
         }
@@ -171,9 +178,9 @@ fn PromotionCode(
         Some(applied) => view! {
             <div class="co-promo co-promo-applied">
                 <span class="cw-badge">{applied.clone()}</span>
-                <button type="button" id=REMOVE_ID class="co-link-button" aria-label=format!("Remove promotion code {applied}")
+                <button type="button" id=REMOVE_ID class="co-link-button" aria-label=fill(Msg::RemovePromo.text(lang), &[&applied])
                     on:click=move |_| { if !pending.get_untracked() { change.dispatch_local(None); } }>
-                    "Remove"
+                    {Msg::Remove.text(lang)}
                 </button>
             </div>
         }
@@ -184,13 +191,13 @@ fn PromotionCode(
                     open.set(true);
                     browser::restore_focus_to(INPUT_ID);
                 }>
-                "Add promotion code"
+                {Msg::AddPromo.text(lang)}
             </button>
         }
         .into_any(),
         None => view! {
             <div class="co-promo">
-                <label class="co-label" for=INPUT_ID>"Promotion code"</label>
+                <label class="co-label" for=INPUT_ID>{Msg::PromoCode.text(lang)}</label>
                 <div class="co-promo-row">
                     <input
                         id=INPUT_ID
@@ -212,7 +219,7 @@ fn PromotionCode(
                         }
                     />
                     <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
-                        on:click=move |_| apply()>"Apply"</button>
+                        on:click=move |_| apply()>{Msg::Apply.text(lang)}</button>
                 </div>
                 <p class="co-field-error" id="promotion-code-error" aria-live="polite">{move || error.get()}</p>
             </div>
@@ -234,14 +241,12 @@ const REMOVE_ID: &str = "promotion-code-remove";
 
 /// Saving a card: nothing is bought, so say what happens instead of totals.
 #[component]
-fn SetupSummary(merchant: String) -> impl IntoView {
+fn SetupSummary(merchant: String, lang: Lang) -> impl IntoView {
     view! {
         <section class="co-summary" aria-labelledby="co-summary-title">
             <p class="co-merchant">{merchant.clone()}</p>
-            <h1 id="co-summary-title" class="co-headline">"Save a payment method"</h1>
-            <p class="co-hero-sub">
-                {format!("{merchant} will keep this card on file for your future payments. Nothing is charged today.")}
-            </p>
+            <h1 id="co-summary-title" class="co-headline">{Msg::SetupTitle.text(lang)}</h1>
+            <p class="co-hero-sub">{fill(Msg::SetupBody.text(lang), &[&merchant])}</p>
         </section>
     }
 }

@@ -50,6 +50,24 @@ test('screenshot of the billing panel for a signed-in customer', async ({ page }
   await page.screenshot({ path: shot('billing-panel'), fullPage: true });
 });
 
+test('screenshots of the hosted checkout in Japanese and in Arabic (right to left)', async ({ page, request, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  const create = async (data) => {
+    const response = await request.post('/api/billing/checkout-sessions/create', {
+      data: { successUrl: `${baseURL}/success`, cancelUrl: `${baseURL}/cancel`, ...data },
+    });
+    return (await response.json()).data.checkoutSession.id;
+  };
+  // Yen, which have no minor unit, in Japanese.
+  await page.goto(`/checkout/${await create({ priceSlug: 'credits-jpy', quantity: 3 })}?locale=ja`);
+  await expect(page.getByRole('button', { name: '￥3,600 を支払う' })).toBeVisible();
+  await page.screenshot({ path: shot('checkout-ja') });
+  // A trial with the recurring price after it, mirrored.
+  await page.goto(`/checkout/${await create({ priceSlug: 'pro-monthly' })}?locale=ar`);
+  await expect(page.getByRole('heading', { name: 'تفاصيل الدفع' })).toBeVisible();
+  await page.screenshot({ path: shot('checkout-ar') });
+});
+
 // Every hosted-page state at desktop and phone width, for people to look at
 // (under target/, not committed): form, error, processing, receipt, expired.
 const stateDir = path.join('target', 'e2e', 'screenshots', 'states');

@@ -225,11 +225,16 @@ fn npm_ci(ctx: &Ctx) -> Result<()> {
     )
 }
 
-/// Debian's chromium and chromium-driver, apt-installed when running as root.
+/// Debian's chromium and chromium-driver, apt-installed when running as root,
+/// with a Japanese font: the localized pages (and their screenshots) need
+/// glyphs the default fonts lack (Arabic is in DejaVu already).
 fn ensure_chromium() -> Result<()> {
     const HINT: &str = "install Debian's chromium and chromium-driver: sudo apt-get install -y \
-                        --no-install-recommends chromium chromium-driver";
-    let present = || Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+                        --no-install-recommends chromium chromium-driver fonts-ipafont-gothic";
+    const JAPANESE_FONT: &str = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf";
+    let present = || {
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(JAPANESE_FONT).exists()
+    };
     if present() {
         println!("    ok  {CHROMIUM} and {CHROMEDRIVER}");
         return Ok(());
@@ -248,6 +253,7 @@ fn ensure_chromium() -> Result<()> {
                     "--no-install-recommends",
                     "chromium",
                     "chromium-driver",
+                    "fonts-ipafont-gothic",
                 ])
                 .env("DEBIAN_FRONTEND", "noninteractive");
                 run(&mut cmd)
