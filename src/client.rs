@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub use crate::route::DEFAULT_SERVER_ROUTE;
-use crate::route::fallback_code;
+use crate::route::{fallback_code, RetryKeys};
 
 /// A call in flight, shared by every identical caller.
 type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;
@@ -30,6 +30,7 @@ pub struct BillingClient {
     headers: Vec<(String, String)>,
     transport: SharedTransport,
     in_flight: Rc<RefCell<HashMap<String, InFlight>>>,
+    retry_keys: Rc<RefCell<RetryKeys>>,
 }
 
 impl BillingClient {
@@ -37,7 +38,7 @@ impl BillingClient {
     pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
         let route = route.trim().trim_end_matches('/');
         let route = if route.is_empty() { DEFAULT_SERVER_ROUTE } else { route };
-        Self { route: route.to_owned(), headers, transport, in_flight: Rc::default() }
+        Self { route: route.to_owned(), headers, transport, in_flight: Rc::default(), retry_keys: Rc::default() }
     }
 
     /// The route prefix in use.
@@ -54,7 +55,8 @@ impl BillingClient {
     /// Calls an action that changes something. An identical call (same action
     /// and body) made while this one is in flight joins it instead of sending
     /// again, and every request carries an `Idempotency-Key`, so a double
-    /// click can never create two sessions.
+    /// click can never create two sessions. A retry after a failure that may
+    /// have reached the server sends the failed attempt's key again.
     pub async fn call_once<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
         let fingerprint = format!("{action}\n{body}");
@@ -62,9 +64,17 @@ impl BillingClient {
         let call = match existing {
             Some(call) => call,
             None => {
-                let request = self.request(action, body, Some(crate::browser::random_token()));
-                let send = self.transport.send(request);
-                let call = async move { read_response::<Value>(send.await) }.boxed_local().shared();
+                let key = self.retry_keys.borrow().key_for(&fingerprint, crate::browser::random_token);
+                let send = self.transport.send(self.request(action, body, Some(key.clone())));
+                let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
+                let call = async move {
+                    let result = read_response::<Value>(send.await);
+                    let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
+                    retry_keys.borrow_mut().settle(&settled, &key, unknown);
+                    result
+                }
+                .boxed_local()
+                .shared();
                 self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
                 call
             }

@@ -76,6 +76,9 @@ impl BillingError {
         let own = match self {
             _ if lang == Lang::En => return self.message(),
             Self::Http { .. } | Self::InvalidResponse | Self::Timeout => Msg::ServerTrouble,
+            // A server's own 5xx text (e.g. `platform_unavailable` from a route
+            // whose platform is down) is English and says nothing the customer can act on.
+            Self::Api { status, .. } if *status >= 500 => Msg::ServerTrouble,
             Self::Network => Msg::NetworkError,
             Self::Validation { code: ErrorCode::InvalidQuantity, .. } => Msg::InvalidQuantity,
             _ => return self.message(),
@@ -136,6 +139,9 @@ mod tests {
         );
         let server = BillingError::Api { status: 402, code: "card_declined".into(), message: "Declined".into() };
         assert_eq!(server.message_in(Lang::Ja), "Declined");
+        let upstream = BillingError::Api { status: 502, code: "platform_unavailable".into(), message: "The billing platform did not answer.".into() };
+        assert_eq!(upstream.message_in(Lang::De), Msg::ServerTrouble.text(Lang::De));
+        assert_eq!(upstream.message_in(Lang::En), "The billing platform did not answer.");
     }
 
     #[test]

@@ -40,13 +40,19 @@ pub fn BillingProvider(
     /// How requests are sent; the browser's `fetch` unless a test supplies one.
     #[prop(optional)]
     transport: Option<SharedTransport>,
+    /// Milliseconds a request may take before it fails with `timeout`
+    /// (default 15,000); for the browser's `fetch`, not a supplied transport.
+    #[prop(optional)]
+    timeout_ms: Option<u32>,
     /// BCP 47 locale for amounts and dates; the browser's language when absent.
     #[prop(into, optional)]
     locale: Option<String>,
     /// The billing panel.
     children: Children,
 ) -> impl IntoView {
-    let transport = transport.unwrap_or_else(|| Rc::new(FetchTransport::default()));
+    let transport = transport.unwrap_or_else(|| {
+        Rc::new(FetchTransport { timeout_ms: timeout_ms.unwrap_or(FetchTransport::default().timeout_ms) })
+    });
     let route = server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
     let client = BillingClient::new(&route, headers, transport);
     let for_pricing = client.clone();

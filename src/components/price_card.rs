@@ -89,8 +89,8 @@ pub fn PriceCard(
     let labelled_by = heading_id.clone();
     view! {
         <article class="cw-card" part="card" aria-labelledby=labelled_by>
-            <h3 id=heading_id class="cw-card-title" part="title">{title}</h3>
-            {product.description.clone().map(|d| view! { <p class="cw-card-description" part="description">{d}</p> })}
+            <h3 id=heading_id class="cw-card-title" part="title" dir="auto">{title}</h3>
+            {product.description.clone().map(|d| view! { <p class="cw-card-description" part="description" dir="auto">{d}</p> })}
             <p class="cw-card-price" part="price">
                 <span class="cw-amount" part="amount">{amount}</span>
                 {interval.map(|i| view! { <span class="cw-interval">{format!(" {i}")}</span> })}

@@ -33,17 +33,17 @@ fn client() -> Client {
         c.borrow_mut()
             .get_or_insert_with(|| {
                 let d = defaults();
-                Client::new(d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE), d.headers)
+                Client::new(d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE), d.headers, d.timeout_ms)
             })
             .clone()
     })
 }
 
-/// Sets page-wide defaults: `{serverRoute, headers, locale}`.
+/// Sets page-wide defaults: `{serverRoute, headers, locale, timeoutMs}`.
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = configure))]
 pub fn configure(options: JsValue) -> Result<(), JsValue> {
     let read = || -> Result<EmbedDefaults, BillingError> {
-        allow_only(&options, &["serverRoute", "headers", "locale"])?;
+        allow_only(&options, &["serverRoute", "headers", "locale", "timeoutMs"])?;
         let headers = net::get(&options, "headers");
         let mut pairs = Vec::new();
         if headers.is_object() {
@@ -53,11 +53,27 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
                 pairs.push((name, value));
             }
         }
-        Ok(EmbedDefaults { server_route: net::string(&options, "serverRoute"), headers: pairs, locale: net::string(&options, "locale") })
+        Ok(EmbedDefaults {
+            server_route: net::string(&options, "serverRoute"),
+            headers: pairs,
+            locale: net::string(&options, "locale"),
+            timeout_ms: timeout_ms(&net::get(&options, "timeoutMs"))?,
+        })
     };
     set_defaults(read().map_err(|e| rejection(&e))?);
     CLIENT.with(|c| c.borrow_mut().take());
     Ok(())
+}
+
+/// `timeoutMs`: absent, or whole milliseconds from 1 to 10 minutes.
+fn timeout_ms(value: &JsValue) -> Result<Option<u32>, BillingError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(ms) if ms.fract() == 0.0 && (1.0..=600_000.0).contains(&ms) => Ok(Some(ms as u32)),
+        _ => Err(invalid("timeoutMs must be a whole number of milliseconds from 1 to 600000.".to_owned())),
+    }
 }
 
 const CHECKOUT_OPTIONS: [&str; 16] = [
@@ -87,8 +103,9 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
             v if v.is_undefined() || v.is_null() => Ok(None),
             v => v
                 .as_f64()
-                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
-                .map(|n| Some(n as u32))
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                // Saturates: an absurd value then fails its own range check with its own code.
+                .map(|n| Some(n.min(f64::from(u32::MAX)) as u32))
                 .ok_or_else(|| invalid(format!("{key} must be a whole number."))),
         }
     };

@@ -107,6 +107,8 @@ pub struct EmbedDefaults {
     pub headers: Vec<(String, String)>,
     /// Locale for amounts and dates.
     pub locale: Option<String>,
+    /// Milliseconds a call may take before failing with `timeout`.
+    pub timeout_ms: Option<u32>,
 }
 
 thread_local! {
@@ -130,6 +132,8 @@ pub struct ElementConfig {
     pub server_route: String,
     /// Headers from `configure`.
     pub headers: Vec<(String, String)>,
+    /// `timeoutMs` from `configure` (else the default, 15 s).
+    pub timeout_ms: Option<u32>,
     /// `price-slug`.
     pub price_slug: Option<String>,
     /// `price-id`.
@@ -166,6 +170,7 @@ impl ElementConfig {
                 .or_else(|| defaults.server_route.clone())
                 .unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned()),
             headers: defaults.headers.clone(),
+            timeout_ms: defaults.timeout_ms,
             price_slug: non_empty("price-slug"),
             price_id: non_empty("price-id"),
             quantity: non_empty("quantity").unwrap_or_default(),
@@ -280,9 +285,11 @@ mod tests {
             server_route: Some("/billing".into()),
             headers: vec![("Authorization".to_owned(), "Bearer t".to_owned())],
             locale: Some("de-DE".into()),
+            timeout_ms: Some(2_000),
         };
         let cfg = ElementConfig::from_attributes(|_| None, &defaults);
         assert_eq!(cfg.server_route, "/billing");
+        assert_eq!(cfg.timeout_ms, Some(2_000));
         assert_eq!(cfg.locale.as_deref(), Some("de-DE"));
         assert_eq!(cfg.headers, vec![("Authorization".to_owned(), "Bearer t".to_owned())]);
         let own = ElementConfig::from_attributes(

@@ -7,7 +7,7 @@ use super::promise::Joined;
 use super::small_map::SmallMap;
 use crate::browser;
 use crate::error::BillingError;
-use crate::route::{fallback_code, DEFAULT_TIMEOUT_MS};
+use crate::route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
 use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
 use js_sys::Reflect;
 use std::cell::RefCell;
@@ -23,14 +23,18 @@ type Call = Joined<Result<JsValue, BillingError>>;
 pub struct Client {
     route: String,
     headers: Vec<(String, String)>,
+    timeout_ms: u32,
     in_flight: Rc<RefCell<SmallMap<String, Call>>>,
+    retry_keys: Rc<RefCell<RetryKeys>>,
 }
 
 impl Client {
-    /// A client for `route`, sending `headers` with every call.
-    pub fn new(route: &str, headers: Vec<(String, String)>) -> Self {
+    /// A client for `route`, sending `headers` with every call and giving
+    /// each up after `timeout_ms` (the default when `None`).
+    pub fn new(route: &str, headers: Vec<(String, String)>, timeout_ms: Option<u32>) -> Self {
         let route = route.trim().trim_end_matches('/');
-        Self { route: route.to_owned(), headers, in_flight: Rc::default() }
+        let timeout_ms = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        Self { route: route.to_owned(), headers, timeout_ms, in_flight: Rc::default(), retry_keys: Rc::default() }
     }
 
     /// A read-only action; answers the envelope's `data`. Takes the answer
@@ -38,29 +42,39 @@ impl Client {
     /// without custom headers: it could not know those).
     pub async fn read(&self, action: &str) -> Result<JsValue, BillingError> {
         let url = self.url(action);
-        if self.headers.is_empty() {
+        // The early request knows neither custom headers nor a custom timeout.
+        if self.headers.is_empty() && self.timeout_ms == DEFAULT_TIMEOUT_MS {
             if let Some(early) = take_early(&url) {
-                if let Ok(answer) = JsFuture::from(early).await {
-                    let status = number(&answer, "status").unwrap_or(0.0) as u16;
-                    return read_envelope(status, &string(&answer, "text").unwrap_or_default());
+                let answer = JsFuture::from(early).await.unwrap_or(JsValue::UNDEFINED);
+                match number(&answer, "status").unwrap_or(0.0) as u16 {
+                    0 if string(&answer, "error").as_deref() == Some("TimeoutError") => return Err(BillingError::Timeout),
+                    // It failed on the network: ask again below.
+                    0 => {}
+                    status => return read_envelope(status, &string(&answer, "text").unwrap_or_default()),
                 }
-                // The early request failed on the network: ask again below.
             }
         }
-        post(&url, "{}".to_owned(), &self.headers, None).await
+        post(&url, "{}".to_owned(), &self.headers, None, self.timeout_ms).await
     }
 
     /// An action that creates or changes something: an identical call in
-    /// flight is joined, and a fresh idempotency key goes with each request.
+    /// flight is joined, and an idempotency key goes with each request —
+    /// fresh, or the failed attempt's when the server may have acted on it.
     pub async fn write(&self, action: &str, body: String) -> Result<JsValue, BillingError> {
         let fingerprint = format!("{action}\n{body}");
         let existing = self.in_flight.borrow().get(&fingerprint).cloned();
         let call = match existing {
             Some(call) => call,
             None => {
-                let (url, headers) = (self.url(action), self.headers.clone());
-                let key = browser::random_token();
-                let call = Joined::start(async move { post(&url, body, &headers, Some(key)).await });
+                let (url, headers, timeout_ms) = (self.url(action), self.headers.clone(), self.timeout_ms);
+                let key = self.retry_keys.borrow().key_for(&fingerprint, browser::random_token);
+                let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
+                let call = Joined::start(async move {
+                    let result = post(&url, body, &headers, Some(key.clone()), timeout_ms).await;
+                    let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
+                    retry_keys.borrow_mut().settle(&settled, &key, unknown);
+                    result
+                });
                 self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
                 call
             }
@@ -78,13 +92,19 @@ impl Client {
     }
 }
 
-async fn post(url: &str, body: String, headers: &[(String, String)], key: Option<String>) -> Result<JsValue, BillingError> {
+async fn post(
+    url: &str,
+    body: String,
+    headers: &[(String, String)],
+    key: Option<String>,
+    timeout_ms: u32,
+) -> Result<JsValue, BillingError> {
     let window = web_sys::window().ok_or(BillingError::Network)?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
     // The browser's own timer aborts the request and the body read alike.
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(DEFAULT_TIMEOUT_MS)));
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
     let request_headers = web_sys::Headers::new().map_err(|_| BillingError::Network)?;
     let _ = request_headers.set("Content-Type", "application/json");
     if let Some(key) = key {
@@ -122,7 +142,8 @@ fn failure(error: JsValue) -> BillingError {
 
 /// The request `js/checkout-widget.js` started for `url` while the wasm was
 /// downloading, taken out of its map so it is used once: a Promise of
-/// `{status, text}`, in a `Map` at `globalThis[Symbol.for("checkout-widget.early")]`.
+/// `{status, text}` (or `{status: 0, error}` with the failure's name), in a
+/// `Map` at `globalThis[Symbol.for("checkout-widget.early")]`.
 fn take_early(url: &str) -> Option<js_sys::Promise> {
     let key = js_sys::Symbol::for_("checkout-widget.early");
     let early: js_sys::Map = Reflect::get(&js_sys::global(), &key).ok()?.dyn_into().ok()?;

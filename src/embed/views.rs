@@ -94,7 +94,7 @@ async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<Pri
 
 /// Renders an element into `root` and starts whatever it needs to load.
 pub fn render(root: Element, host: EventTarget, kind: ElementKind, config: ElementConfig) -> Rc<View> {
-    let client = Client::new(&config.server_route, config.headers.clone());
+    let client = Client::new(&config.server_route, config.headers.clone(), config.timeout_ms);
     let locale = config.locale.clone().unwrap_or_else(browser::browser_locale);
     let lang = Lang::of(&locale);
     // Arabic mirrors the element (the stylesheet uses logical properties).
@@ -156,6 +156,36 @@ fn problem(view: &View, error: &BillingError) {
     events::emit_error(&view.host, error);
 }
 
+/// A load that failed: the problem, and a "Try again" button when another
+/// attempt may succeed (network, timeout, 5xx). The button stays busy while
+/// it retries and keeps focus when the retry fails too.
+fn load_failed(view: &Rc<View>, error: &BillingError) {
+    let retried = view.root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok().and_then(|r| r.active_element());
+    let retried = retried.is_some_and(|a| a.get_attribute("part").as_deref() == Some("retry-button"));
+    problem(view, error);
+    if !error.is_retryable() {
+        return;
+    }
+    let button = dom::el("button", "cw-button cw-retry");
+    dom::attrs(&button, &[("type", "button"), ("part", "retry-button"), ("aria-busy", "false")]);
+    dom::text(&button, Msg::TryAgain.text(view.lang));
+    let (task, pressed) = (view.clone(), button.clone());
+    view.scope.listen(button.as_ref(), "click", move |_| {
+        if pressed.get_attribute("aria-busy").as_deref() == Some("true") {
+            return;
+        }
+        dom::attrs(&pressed, &[("aria-busy", "true"), ("aria-disabled", "true")]);
+        let task = task.clone();
+        wasm_bindgen_futures::spawn_local(async move { load(task).await });
+    });
+    dom::append(&view.root, &[&button]);
+    if retried {
+        if let Some(b) = button.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = b.focus();
+        }
+    }
+}
+
 async fn load(view: Rc<View>) {
     let saves_a_card = view.kind == ElementKind::AddPaymentMethod
         || (view.kind == ElementKind::Checkout && view.config.mode() == Ok(Mode::AddPaymentMethod));
@@ -169,7 +199,7 @@ async fn load(view: Rc<View>) {
     }
     let model = match model {
         Ok(model) => model,
-        Err(e) => return problem(&view, &e),
+        Err(e) => return load_failed(&view, &e),
     };
     match view.kind {
         ElementKind::PricingTable => pricing_table(&view, &model),
@@ -224,12 +254,13 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
         None => product.name.clone(),
     };
     let title = dom::el("h3", "cw-card-title");
-    dom::attrs(&title, &[("id", &heading_id), ("part", "title")]);
+    // A name runs in its own direction (a Hebrew product on an English page).
+    dom::attrs(&title, &[("id", &heading_id), ("part", "title"), ("dir", "auto")]);
     dom::text(&title, &title_text);
     dom::append(&card, &[&title]);
     if let Some(description) = &product.description {
         let p = dom::el("p", "cw-card-description");
-        dom::attrs(&p, &[("part", "description")]);
+        dom::attrs(&p, &[("part", "description"), ("dir", "auto")]);
         dom::text(&p, description);
         dom::append(&card, &[&p]);
     }

@@ -85,8 +85,8 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
         }
     });
     view! {
-        <p class="co-merchant">{session.merchant_name.clone()}</p>
-        <h1 id="co-summary-title" class="co-headline">{headline}</h1>
+        <p class="co-merchant" dir="auto">{session.merchant_name.clone()}</p>
+        <h1 id="co-summary-title" class="co-headline" dir="auto">{headline}</h1>
         <p class="co-hero-amount">{hero}</p>
         {hero_sub.map(|s| view! { <p class="co-hero-sub">{s}</p> })}
         <ul class="co-lines" aria-label=Msg::Items.text(lang)>{lines}</ul>
@@ -118,8 +118,8 @@ fn line_view(item: &HostedLineItem, currency: &str, locale: &str) -> impl IntoVi
     view! {
         <li class="co-line">
             <div class="co-line-text">
-                <span class="co-line-name">{item.name.clone()}</span>
-                {item.description.clone().map(|d| view! { <span class="co-line-description">{d}</span> })}
+                <span class="co-line-name" dir="auto">{item.name.clone()}</span>
+                {item.description.clone().map(|d| view! { <span class="co-line-description" dir="auto">{d}</span> })}
                 {quantity.map(|q| view! { <span class="co-line-quantity">{q}</span> })}
             </div>
             <span class="co-line-amount">{format!("{}{}", money(item.amount), interval)}</span>
