@@ -3,6 +3,7 @@
 use crate::browser;
 use crate::demo::{DemoStore, ReturnKind, ReturnPage};
 use crate::hosted::HostedCheckoutPage;
+use crate::i18n::{page::Msg, Lang, Message};
 use crate::routes::Route;
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
@@ -33,7 +34,7 @@ pub fn start() {
         }
         Route::Success => view! { <ReturnPage kind=ReturnKind::Success/> }.into_any(),
         Route::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
-        Route::NotFound => view! { <PageNotFound/> }.into_any(),
+        Route::NotFound => view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any(),
     });
 }
 
@@ -45,14 +46,15 @@ fn page_locale() -> String {
 }
 
 #[component]
-fn PageNotFound() -> impl IntoView {
-    browser::set_title("Page not found");
+fn PageNotFound(lang: Lang) -> impl IntoView {
+    crate::hosted::mark_document_language(lang);
+    browser::set_title(Msg::PageNotFound.text(lang));
     view! {
         <main class="co" id="main">
             <section class="co-status" aria-labelledby="co-status-title">
-                <h1 id="co-status-title">"Page not found"</h1>
-                <p role="alert">"There is nothing at this address."</p>
-                <a class="cw-button" href="/">"Go to the store"</a>
+                <h1 id="co-status-title">{Msg::PageNotFound.text(lang)}</h1>
+                <p role="alert">{Msg::NothingHere.text(lang)}</p>
+                <a class="cw-button" href="/">{Msg::GoToStore.text(lang)}</a>
             </section>
         </main>
     }

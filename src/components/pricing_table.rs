@@ -56,7 +56,7 @@ pub fn PricingTable(
                 <div class="cw-panel-error">
                     <p role="alert">{fill(Msg::PricesNotLoaded.text(lang), &[&message])}</p>
                     <button type="button" class="cw-button cw-button-secondary" on:click=move |_| billing.reload()>
-                        {Msg::TryAgain.text(lang)}
+                        {widget::Msg::TryAgain.text(lang)}
                     </button>
                 </div>
             }

@@ -106,9 +106,9 @@ fn settle(host: &EventTarget, message: &FrameMessage) {
     }
 }
 
-fn iframe(url: &str, mode: &str, class: &str) -> HtmlIFrameElement {
+fn iframe(url: &str, mode: &str, class: &str, lang: Lang) -> HtmlIFrameElement {
     let frame = dom::el("iframe", class);
-    dom::attrs(&frame, &[("part", "frame"), ("title", "Checkout"), ("src", &embed_url(url, mode))]);
+    dom::attrs(&frame, &[("part", "frame"), ("title", Msg::Checkout.text(lang)), ("src", &embed_url(url, mode))]);
     frame.unchecked_into()
 }
 
@@ -128,7 +128,7 @@ impl Outcome {
     }
 }
 
-/// The language of the overlay's own words: the element's (its `lang`), else
+/// The language of the overlay's and frame's own words: the element's (its `lang`), else
 /// `configure({locale})`'s, else the browser's.
 fn overlay_lang(parent: &Element) -> Lang {
     let tag = parent.closest("[lang]").ok().flatten().and_then(|el| el.get_attribute("lang"));
@@ -157,7 +157,7 @@ pub fn open_overlay(
     let close = dom::el("button", "cw-overlay-close");
     dom::attrs(&close, &[("type", "button"), ("part", "close"), ("aria-label", Msg::CloseCheckout.text(lang))]);
     dom::text(&close, "×");
-    let frame = iframe(url, "overlay", "cw-overlay-frame");
+    let frame = iframe(url, "overlay", "cw-overlay-frame", lang);
     dom::append(&dialog, &[&close, frame.as_ref()]);
     dom::append(parent, &[&dialog]);
 
@@ -221,7 +221,7 @@ pub fn open_overlay(
 /// returned scope keeps its listeners; drop it with the view.
 pub fn inline_frame(parent: &Element, host: EventTarget, url: &str) -> Scope {
     let scope = Scope::default();
-    let frame = iframe(url, "inline", "cw-inline-frame");
+    let frame = iframe(url, "inline", "cw-inline-frame", overlay_lang(parent));
     set_height(&frame, 640.0);
     dom::append(parent, &[frame.as_ref()]);
     let settled = Cell::new(false);

@@ -148,7 +148,7 @@ fn Skeleton(lang: Lang) -> impl IntoView {
 /// Marks the page with the customer's language and writing direction, so
 /// screen readers pronounce it right and Arabic lays out right to left (the
 /// stylesheet uses logical properties, so it mirrors).
-fn mark_document_language(lang: Lang) {
+pub(crate) fn mark_document_language(lang: Lang) {
     if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("lang", lang.code());
         let _ = html.set_attribute("dir", lang.dir());

@@ -2,7 +2,7 @@
 //! found, and a load failure with a retry.
 
 use crate::error::BillingError;
-use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::HostedCheckoutSession;
 use leptos::prelude::*;
@@ -133,7 +133,7 @@ pub fn LoadFailed(
         <section class="co-status" aria-labelledby="co-status-title">
             <h1 id="co-status-title">{Msg::LoadFailedTitle.text(lang)}</h1>
             <p role="alert">{error.message_in(lang)}</p>
-            <button type="button" class="cw-button" on:click=move |_| on_retry.run(())>{Msg::TryAgain.text(lang)}</button>
+            <button type="button" class="cw-button" on:click=move |_| on_retry.run(())>{widget::Msg::TryAgain.text(lang)}</button>
         </section>
     }
 }

@@ -52,7 +52,6 @@ catalog! {
             "رابط الدفع هذا غير موجود أو غير مكتمل. تحقّق من الرابط، أو عُد إلى المتجر وابدأ من جديد."],
         LoadFailedTitle => ["We couldn't load this checkout", "Dieser Bezahlvorgang konnte nicht geladen werden", "Impossible de charger ce paiement",
             "No pudimos cargar este pago", "このチェックアウトを読み込めませんでした", "تعذّر تحميل عملية الدفع هذه"],
-        TryAgain => ["Try again", "Erneut versuchen", "Réessayer", "Reintentar", "再試行", "حاول مرة أخرى"],
         InvoiceNumber => ["Invoice {0}", "Rechnung {0}", "Facture {0}", "Factura {0}", "請求書 {0}", "الفاتورة {0}"],
         YourOrder => ["Your order", "Ihre Bestellung", "Votre commande", "Tu pedido", "ご注文内容", "طلبك"],
         DaysFree => ["one={0} day free|other={0} days free", "one={0} Tag gratis|other={0} Tage gratis",
@@ -157,6 +156,10 @@ catalog! {
             "カードの有効期限が切れています。別のカードをお試しください。", "انتهت صلاحية بطاقتك. جرّب بطاقة أخرى."],
         PromoInvalid => ["This promotion code is not valid.", "Dieser Aktionscode ist nicht gültig.", "Ce code promo n’est pas valide.",
             "Este código promocional no es válido.", "このプロモーションコードは無効です。", "رمز الترويج هذا غير صالح."],
+        PageNotFound => ["Page not found", "Seite nicht gefunden", "Page introuvable", "Página no encontrada", "ページが見つかりません", "الصفحة غير موجودة"],
+        NothingHere => ["There is nothing at this address.", "Unter dieser Adresse gibt es nichts.", "Il n’y a rien à cette adresse.",
+            "No hay nada en esta dirección.", "このアドレスには何もありません。", "لا يوجد شيء على هذا العنوان."],
+        GoToStore => ["Go to the store", "Zum Shop", "Aller à la boutique", "Ir a la tienda", "ストアへ移動", "الذهاب إلى المتجر"],
         // The billing panels.
         LoadingPrices => ["Loading prices…", "Preise werden geladen…", "Chargement des prix…", "Cargando precios…", "価格を読み込み中…", "جارٍ تحميل الأسعار…"],
         PricesNotLoaded => ["Prices could not be loaded. {0}", "Die Preise konnten nicht geladen werden. {0}", "Impossible de charger les prix. {0}",

@@ -54,6 +54,7 @@ catalog! {
             "No se pudo conectar con el servidor de facturación. Comprueba tu conexión e inténtalo de nuevo.",
             "請求サーバーに接続できませんでした。接続を確認して、もう一度お試しください。",
             "تعذّر الوصول إلى خادم الفوترة. تحقّق من اتصالك وحاول مرة أخرى."],
+        TryAgain => ["Try again", "Erneut versuchen", "Réessayer", "Reintentar", "再試行", "حاول مرة أخرى"],
         ServerTrouble => ["The billing server could not answer. Please try again.",
             "Der Abrechnungsserver konnte nicht antworten. Bitte versuchen Sie es erneut.",
             "Le serveur de facturation n’a pas pu répondre. Veuillez réessayer.",

@@ -396,3 +396,36 @@ test('prefers-reduced-motion: reduce stops the skeletons, the spinner and transi
   releaseConfirm();
   await page.waitForURL(/\/success\?session_id=cs_/);
 });
+
+test('the overlay traps focus: Tab and Shift+Tab stay in the dialog, never on the page behind', async ({ page }) => {
+  await page.goto('/examples/overlay.html');
+  // Stay on the page after the cancel, to see where focus returns.
+  await page.evaluate(() => document.addEventListener('checkout-redirect', (e) => e.preventDefault()));
+  const trigger = page.locator('#lifetime').getByRole('button', { name: 'Buy now: Lifetime' });
+  await trigger.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('#lifetime').getByRole('dialog', { name: 'Checkout' });
+  await expect(dialog).toBeVisible();
+  await expect(page.frameLocator('iframe[title="Checkout"]').getByLabel('Email')).toBeVisible();
+  // Where focus is, seen from the top page: inside the dialog (its close
+  // button, or the framed checkout), or nowhere; never a control behind it.
+  const whereFocusIs = () =>
+    page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      if (!active || active === document.body || active === document.documentElement) return 'nowhere';
+      return active.closest('dialog') ? 'dialog' : `behind: ${active.tagName} ${active.textContent.trim().slice(0, 40)}`;
+    });
+  const seen = new Set();
+  for (const key of [...Array(14).fill('Tab'), ...Array(14).fill('Shift+Tab')]) {
+    await page.keyboard.press(key);
+    const where = await whereFocusIs();
+    expect(where, `after ${key}`).not.toMatch(/^behind/);
+    seen.add(where);
+  }
+  expect(seen.has('dialog')).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  // Focus returns to the button that opened it.
+  await expect.poll(() => trigger.evaluate((el) => el.getRootNode().activeElement === el)).toBe(true);
+});

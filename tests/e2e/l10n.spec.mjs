@@ -70,6 +70,15 @@ test('the issue’s examples: de shows "12,00 $", ja shows "￥1,200"', async ({
   await expect(page.locator('form button[type=submit]')).toHaveText('￥1,200 を支払う');
 });
 
+test('an unknown checkout and an unknown address say so in the locale', async ({ page }) => {
+  await page.goto('/checkout/cs_00000000000000000000000000000000?locale=es');
+  await expect(page.getByRole('heading', { name: 'Pago no encontrado' })).toBeVisible();
+  // A malformed id is not even a checkout: the app's own not-found page.
+  await page.goto('/checkout/a%3Cb?locale=ar');
+  await expect(page.getByRole('heading', { name: 'الصفحة غير موجودة' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+});
+
 test('field errors and the decline message follow the locale', async ({ page, request, baseURL }) => {
   await page.goto(`/checkout/${await session(request, baseURL, 'onboarding')}?locale=fr`);
   await page.getByLabel('E-mail').fill('ann@example.com');
