@@ -109,6 +109,7 @@ export interface MountOptions {
   mode?: 'product' | 'add-payment-method';
   targetSubscriptionId?: string;
   display?: Display;
+  /** BCP 47 locale for this widget's words, amounts and dates, and its hosted page (default: `configure`'s, else the browser's). */
   locale?: string;
   theme?: Theme;
   label?: string;

@@ -155,5 +155,19 @@ test('Arabic lays the hosted checkout out right to left, and passes the axe audi
   await page.setViewportSize({ width: 320, height: 700 });
   await expect(page.getByRole('heading', { name: 'تفاصيل الدفع' })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  // Overflow to the left does not scroll, so look at the text itself: every
+  // label and amount of the summary stays inside its card.
+  const outside = await page.evaluate(() => {
+    const card = document.querySelector('.co-summary').getBoundingClientRect();
+    return [...document.querySelectorAll('.co-summary dt, .co-summary dd, .co-line-amount, .co-hero-sub')]
+      .filter((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const text = range.getBoundingClientRect();
+        return text.left < card.left || text.right > card.right;
+      })
+      .map((el) => el.textContent);
+  });
+  expect(outside).toEqual([]);
   await page.screenshot({ path: path.join(shots, 'checkout-ar-320.png'), fullPage: true });
 });
