@@ -231,15 +231,21 @@ async fn read_current(dist: &Path, key: &str) -> io::Result<Found> {
     }
 }
 
+/// How much older than its file a `.br` may be and still count as written by
+/// the same build: copies (deploys, `cp -r`) give both new, nearly equal times
+/// in either order; an edit after the build makes the `.br` stale.
+const SAME_BUILD: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// `path` + `.br` as `cargo xtask build` writes it, unless it is missing,
-/// unreadable or older than `path` (a stale one would send old bytes).
+/// unreadable or stale (older than `path` by more than [`SAME_BUILD`]: it
+/// would send old bytes).
 async fn read_brotli(path: &Path, modified: Option<SystemTime>) -> Option<Bytes> {
     let mut name = path.as_os_str().to_owned();
     name.push(".br");
     let br = Path::new(&name);
     let br_modified = tokio::fs::metadata(br).await.ok()?.modified().ok();
     if let (Some(file), Some(br)) = (modified, br_modified) {
-        if br < file {
+        if br + SAME_BUILD < file {
             return None;
         }
     }
