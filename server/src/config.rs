@@ -285,19 +285,9 @@ pub fn parse_public_url(raw: &str) -> Result<String, String> {
 
 /// Checks a platform URL: an absolute http(s) URL with a host (a path
 /// prefix is kept), no query or fragment; returned without a trailing slash.
+/// The same rules as [`parse_public_url`].
 pub fn parse_platform_url(raw: &str) -> Result<String, String> {
-    let raw = raw.trim();
-    let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not an absolute URL: {e}"))?;
-    if !checkout_protocol::redirect::is_allowed_scheme(url.scheme()) {
-        return Err(format!("`{raw}` must start with http:// or https://"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{raw}` has no host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("`{raw}` must not have a query or fragment"));
-    }
-    Ok(raw.trim_end_matches('/').to_owned())
+    parse_public_url(raw)
 }
 
 /// Checks a webhook endpoint: an absolute http(s) URL with a host, at most 2048 bytes.

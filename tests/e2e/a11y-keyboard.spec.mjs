@@ -11,7 +11,7 @@ import {
   tabThroughPage,
   takeAnnouncements,
 } from './a11y-support.mjs';
-import { createSession, fillPayment, storeButton } from './support.mjs';
+import { fillPayment, openSession, storeButton } from './support.mjs';
 
 const shots = path.join('target', 'e2e', 'screenshots', 'a11y');
 
@@ -21,16 +21,6 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
-const urls = (base) => ({
-  successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
-  cancelUrl: `${base}/cancel?session_id={CHECKOUT_SESSION_ID}`,
-});
-
-async function openSession(request, baseURL, body) {
-  const created = await createSession(request, { ...urls(baseURL), ...body });
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  return created.body.data;
-}
 
 /**
  * Presses `key` and checks focus lands on `expected` (a describeFocus pattern)

@@ -4,7 +4,7 @@
 // frames, and fails on any violation.
 import { test, expect } from '@playwright/test';
 import { axeViolations, expectNoAxeViolations } from './a11y-support.mjs';
-import { createSession, fillPayment, storeButton } from './support.mjs';
+import { fillPayment, openSession, storeButton } from './support.mjs';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (error) => {
@@ -12,17 +12,6 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
-const urls = (base) => ({
-  successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
-  cancelUrl: `${base}/cancel?session_id={CHECKOUT_SESSION_ID}`,
-});
-
-/** A new open session for `body`, created as a merchant's backend would. */
-async function openSession(request, baseURL, body = { priceSlug: 'onboarding' }, headers = {}) {
-  const created = await createSession(request, { ...urls(baseURL), ...body }, headers);
-  expect(created.status, JSON.stringify(created.body)).toBe(200);
-  return created.body.data;
-}
 
 /** Pays a session on its hosted page with the test card and returns its id. */
 async function paidSession(page, request, baseURL) {

@@ -43,3 +43,16 @@ export function sessionIdFrom(url) {
   expect(id).toMatch(/^cs_[0-9a-f]{32}$/);
   return id;
 }
+
+/** Success and cancel URLs on `base` that carry the session id back. */
+export const sessionUrls = (base) => ({
+  successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
+  cancelUrl: `${base}/cancel?session_id={CHECKOUT_SESSION_ID}`,
+});
+
+/** A new open session for `body`, created as a merchant's backend would. */
+export async function openSession(request, baseURL, body = { priceSlug: 'onboarding' }, headers = {}) {
+  const created = await createSession(request, { ...sessionUrls(baseURL), ...body }, headers);
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
+  return created.body.data;
+}
