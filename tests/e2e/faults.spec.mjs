@@ -6,6 +6,7 @@
 // Idempotency-Key, so a lost answer never makes a second session.
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
+import { fillPayment, openSession, platformSession } from './support.mjs';
 
 const shots = path.join('target', 'e2e', 'screenshots', 'faults');
 const MODEL = '**/api/billing/pricing-models/retrieve';
@@ -217,5 +218,32 @@ test('a double click while the create is slow sends one request', async ({ page 
   await buy.dblclick();
   await page.waitForURL(/\/checkout\/cs_/);
   expect(creates).toBe(1);
+  expect(problems).toEqual([]);
+});
+
+test('on the hosted page, a payment whose answer was lost is not taken twice: paying again shows the receipt', async ({ page, request, baseURL }) => {
+  const problems = watchConsole(page);
+  const session = await openSession(request, baseURL);
+  let confirms = 0;
+  await page.route('**/confirm', async (route) => {
+    confirms += 1;
+    if (confirms === 1) {
+      // The server takes the payment; the customer's connection drops before the answer.
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.fallback();
+  });
+  await page.goto(session.url);
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  const pay = page.getByRole('button', { name: /^Pay/ });
+  await pay.click();
+  await expect(page.getByRole('alert')).toHaveText('Could not reach the billing server. Check your connection and try again.');
+  await expect(pay).toBeEnabled();
+  await pay.click();
+  await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
+  expect(confirms).toBe(2);
+  const read = await platformSession(request, session.checkoutSession.id);
+  expect(read.body.checkoutSession.status).toBe('succeeded');
   expect(problems).toEqual([]);
 });
