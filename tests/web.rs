@@ -599,6 +599,37 @@ async fn both_failures_are_kept_when_both_loads_fail() {
     assert_eq!(codes, ["http_error", "timeout"]);
 }
 
+/// The `Idempotency-Key` a request carried.
+fn idempotency_key(r: &HttpRequest) -> String {
+    r.headers.iter().find(|(name, _)| name == "Idempotency-Key").map(|(_, v)| v.clone()).expect("an Idempotency-Key")
+}
+
+#[wasm_bindgen_test]
+async fn a_create_retried_after_an_unknown_outcome_sends_the_same_idempotency_key() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+    let params = CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel");
+    const REFUSED: &str = r#"{"error":{"code":"invalid_request","json":{"message":"No."}}}"#;
+
+    server.fail("/checkout-sessions/create", TransportError::Network);
+    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap_err().code(), "network_error");
+    server.answer("/checkout-sessions/create", 200, CREATED);
+    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap().id, "cs_test");
+    server.answer("/checkout-sessions/create", 400, REFUSED);
+    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap_err().code(), "invalid_request");
+    server.answer("/checkout-sessions/create", 200, CREATED);
+    assert!(billing.create_checkout_session(params.clone()).await.is_ok());
+
+    let keys: Vec<String> = server.requests_to("/checkout-sessions/create").iter().map(idempotency_key).collect();
+    assert_eq!(keys.len(), 4);
+    assert_eq!(keys[1], keys[0], "the retry after a network failure may find the first attempt's session");
+    assert_ne!(keys[2], keys[1], "after a success the same call is a new checkout");
+    assert_ne!(keys[3], keys[2], "a refused call made nothing, so the next is new");
+}
+
 #[wasm_bindgen_test]
 async fn identical_creates_in_flight_are_sent_once_with_an_idempotency_key() {
     let server = signed_in_server();
@@ -617,9 +648,7 @@ async fn identical_creates_in_flight_are_sent_once_with_an_idempotency_key() {
     assert_eq!(b.unwrap().id, "cs_test");
     let sent = server.requests_to("/checkout-sessions/create");
     assert_eq!(sent.len(), 1, "the second identical call joined the first");
-    let key_of = |r: &HttpRequest| {
-        r.headers.iter().find(|(name, _)| name == "Idempotency-Key").map(|(_, v)| v.clone()).expect("an Idempotency-Key")
-    };
+    let key_of = idempotency_key;
     let first_key = key_of(&sent[0]);
     assert_eq!(first_key.len(), 32);
     assert!(first_key.bytes().all(|b| b.is_ascii_hexdigit()));
