@@ -146,3 +146,22 @@ test('screenshot of the overlay mode on a merchant page', async ({ page }) => {
   await expect(page.frameLocator('iframe[title="Checkout"]').getByRole('button', { name: /^Pay/ })).toBeVisible();
   await page.screenshot({ path: shot('overlay') });
 });
+
+test('screenshot of the pricing table element in the dark theme on a dark merchant page', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 760 });
+  await page.route('**/merchant/dark.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dark merchant</title>
+        <script type="module" src="/checkout-widget.js"></script></head>
+        <body style="margin:0;padding:32px 48px;background:#0b1020;color:#e5e7eb;font-family:system-ui,sans-serif">
+        <h1 style="margin:0 0 24px;font-size:28px">Pricing</h1>
+        <checkout-pricing-table theme="dark" success-url="/success" cancel-url="/cancel"></checkout-pricing-table>
+        </body></html>`,
+    }),
+  );
+  await page.goto('/merchant/dark.html');
+  const table = page.locator('checkout-pricing-table');
+  await expect(table.getByRole('button', { name: /Buy now: Onboarding/ })).toBeEnabled();
+  await page.screenshot({ path: shot('widget-dark'), fullPage: true });
+});
