@@ -67,6 +67,24 @@ pub struct ListQuery {
     pub filter: SessionFilter,
 }
 
+/// A list's `cursor` parameter: one this API returned as `nextCursor`.
+pub fn page_cursor(value: &str) -> Result<(i64, String), ApiError> {
+    cursor::decode(value).ok_or_else(|| {
+        ApiError::invalid_request("cursor is not one this API returned; pass a page's nextCursor.")
+    })
+}
+
+/// A list's `limit` parameter: a whole number from 1 to [`MAX_LIMIT`].
+pub fn page_limit(value: &str) -> Result<u32, ApiError> {
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|l| (1..=MAX_LIMIT).contains(l))
+        .ok_or_else(|| {
+            ApiError::invalid_request(format!("limit must be a whole number from 1 to {MAX_LIMIT}."))
+        })
+}
+
 /// Reads `cursor`, `limit` (a numeric string, 1–100, default 10),
 /// `customerId`, `customerExternalId` and `status`; anything else is ignored.
 pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
@@ -81,23 +99,11 @@ pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
         }
         match name.as_ref() {
             "cursor" => {
-                q.cursor = Some(cursor::decode(value).ok_or_else(|| {
-                    ApiError::invalid_request(
-                        "cursor is not one this API returned; pass a page's nextCursor.",
-                    )
-                })?);
+                q.cursor = Some(page_cursor(value)?);
                 q.raw_cursor = Some(value.to_owned());
             }
             "limit" => {
-                q.limit = value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|l| (1..=MAX_LIMIT).contains(l))
-                    .ok_or_else(|| {
-                        ApiError::invalid_request(format!(
-                            "limit must be a whole number from 1 to {MAX_LIMIT}."
-                        ))
-                    })?;
+                q.limit = page_limit(value)?;
             }
             "status" => {
                 q.filter.status = Some(CheckoutSessionStatus::parse(value).ok_or_else(|| {

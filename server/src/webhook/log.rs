@@ -8,7 +8,7 @@ use crate::cursor;
 use crate::db::{StoredAttempt, StoredDelivery, StoredWebhookEvent};
 use crate::error::ApiError;
 use crate::extract::PathParam;
-use crate::platform::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::platform::{page_cursor, page_limit, DEFAULT_LIMIT};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
@@ -158,23 +158,11 @@ pub fn parse_page_query(query: Option<&str>) -> Result<PageQuery, ApiError> {
         }
         match name.as_ref() {
             "cursor" => {
-                page.after = Some(cursor::decode(value).ok_or_else(|| {
-                    ApiError::invalid_request(
-                        "cursor is not one this API returned; pass a page's nextCursor.",
-                    )
-                })?);
+                page.after = Some(page_cursor(value)?);
                 page.raw_cursor = Some(value.to_owned());
             }
             "limit" => {
-                page.limit = value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|l| (1..=MAX_LIMIT).contains(l))
-                    .ok_or_else(|| {
-                        ApiError::invalid_request(format!(
-                            "limit must be a whole number from 1 to {MAX_LIMIT}."
-                        ))
-                    })?;
+                page.limit = page_limit(value)?;
             }
             _ => {}
         }
