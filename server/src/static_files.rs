@@ -22,7 +22,7 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use conditional::{FileReply, IMMUTABLE, REVALIDATE};
+use conditional::{accepts_brotli, FileReply, IMMUTABLE, REVALIDATE};
 use std::io;
 use std::path::Path;
 use std::time::SystemTime;
@@ -56,7 +56,7 @@ pub async fn healthz() -> &'static str {
 
 /// `dist/index.html` (revalidated on every use); 503 if not built.
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match read_current(&state.dist, "index.html").await {
+    match read_current(&state.dist, "index.html", accepts_brotli(&headers)).await {
         Ok(Found::File(file)) => file.reply("index.html", REVALIDATE).respond(&headers),
         Ok(Found::Folder | Found::Missing) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -128,10 +128,10 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
     let Some(key) = request_path::file_key(path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match read_current(&state.dist, &key).await {
+    match read_current(&state.dist, &key, accepts_brotli(request.headers())).await {
         Ok(Found::File(file)) => file.reply(&key, REVALIDATE).respond(request.headers()),
         // `/examples` → `/examples/`, so the page's relative links resolve.
-        Ok(Found::Folder) => match read_current(&state.dist, &format!("{key}/index.html")).await {
+        Ok(Found::Folder) => match read_current(&state.dist, &format!("{key}/index.html"), false).await {
             Ok(Found::File(_)) => match HeaderValue::from_str(&format!("{path}/")) {
                 Ok(location) => (
                     StatusCode::PERMANENT_REDIRECT,
@@ -200,8 +200,9 @@ impl CurrentFile {
     }
 }
 
-/// Reads `key` (a [`request_path::file_key`]) under `dist`.
-async fn read_current(dist: &Path, key: &str) -> io::Result<Found> {
+/// Reads `key` (a [`request_path::file_key`]) under `dist`, and its `.br`
+/// sibling when the client would take it.
+async fn read_current(dist: &Path, key: &str, want_brotli: bool) -> io::Result<Found> {
     let path = dist.join(key);
     let gone = |e: &io::Error| {
         matches!(
@@ -224,7 +225,11 @@ async fn read_current(dist: &Path, key: &str) -> io::Result<Found> {
         Ok(bytes) => Ok(Found::File(CurrentFile {
             bytes: Bytes::from(bytes),
             modified: meta.modified().ok(),
-            brotli: read_brotli(&path, meta.modified().ok()).await,
+            brotli: if want_brotli {
+                read_brotli(&path, meta.modified().ok()).await
+            } else {
+                None
+            },
         })),
         Err(e) if gone(&e) => Ok(Found::Missing),
         Err(e) => Err(e),
