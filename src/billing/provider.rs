@@ -4,7 +4,7 @@
 use super::use_billing::{BillingContext, CustomerResult};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
 use crate::error::BillingError;
-use crate::transport::{FetchTransport, SharedTransport};
+use crate::transport::{FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -50,9 +50,8 @@ pub fn BillingProvider(
     /// The billing panel.
     children: Children,
 ) -> impl IntoView {
-    let transport = transport.unwrap_or_else(|| {
-        Rc::new(FetchTransport { timeout_ms: timeout_ms.unwrap_or(FetchTransport::default().timeout_ms) })
-    });
+    let transport = transport
+        .unwrap_or_else(|| Rc::new(FetchTransport { timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS) }));
     let route = server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
     let client = BillingClient::new(&route, headers, transport);
     let for_pricing = client.clone();
