@@ -30,7 +30,13 @@ export interface LineItem {
   quantity?: number;
 }
 
-/** What to buy: exactly one of `priceId`, `priceSlug` or `lineItems`. */
+/**
+ * What to buy: exactly one of `priceId`, `priceSlug` or `lineItems`. These are
+ * all a page may ask for. Trials, promotion codes, address collection, a
+ * prefilled email or discount code, your own `requestId` and the expiry are
+ * decided by your server (its checkout policy, or the catalog's per-price
+ * defaults): naming one here is refused with `field_not_allowed`.
+ */
 export interface CreateCheckoutSessionParams {
   priceId?: string;
   priceSlug?: string;
@@ -42,19 +48,10 @@ export interface CreateCheckoutSessionParams {
   successUrl: string;
   /** Where "cancel" goes. */
   cancelUrl: string;
+  /** Copied onto the purchase or subscription as sent: customer-controlled, never trust it for prices or entitlements. */
   outputMetadata?: Record<string, string | number | boolean>;
+  /** The purchase's or subscription's name: customer-controlled like `outputMetadata`. */
   outputName?: string;
-  /** Your own reference, returned on the session, purchase, subscription and webhooks. */
-  requestId?: string;
-  /** Prefilled and locked on the hosted page. */
-  customerEmail?: string;
-  /** Prefilled on the hosted page. */
-  discountCode?: string;
-  allowPromotionCodes?: boolean;
-  billingAddressCollection?: 'auto' | 'required';
-  trialDays?: number;
-  /** Epoch milliseconds (default: 24 hours from now). */
-  expiresAt?: number;
   /** Go to the hosted page once created (default false). */
   autoRedirect?: boolean;
 }

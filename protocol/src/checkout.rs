@@ -69,6 +69,141 @@ pub struct CreateProductCheckoutSessionParams {
     pub expires_at: Option<f64>,
 }
 
+/// The create options only the merchant's server may set, by their wire
+/// names. A browser that sends one to the server route is refused with
+/// `field_not_allowed` unless the merchant's checkout policy decides it;
+/// the platform API (secret key) accepts them all.
+pub const MERCHANT_ONLY_FIELDS: [&str; 7] = [
+    "trialDays",
+    "requestId",
+    "discountCode",
+    "allowPromotionCodes",
+    "billingAddressCollection",
+    "customerEmail",
+    "expiresAt",
+];
+
+/// The merchant-only options of a product checkout (see
+/// [`MERCHANT_ONLY_FIELDS`]), split off the create parameters so that the
+/// route can hand what a browser asked for to the merchant's policy and
+/// apply only what the policy decides.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MerchantCheckoutOptions {
+    /// The merchant's own reference, returned on the session, the purchase and webhooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Prefills the email on the hosted page and locks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// Prefills a discount code on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_code: Option<String>,
+    /// Shows a discount-code field on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_promotion_codes: Option<bool>,
+    /// Whether the hosted page asks for a billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address_collection: Option<BillingAddressCollection>,
+    /// Free-trial days for a subscription price (overrides the price's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_days: Option<f64>,
+    /// When the session stops accepting payment, epoch milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<f64>,
+}
+
+impl MerchantCheckoutOptions {
+    /// Moves the merchant-only options out of `params`, leaving only what a
+    /// browser may ask for.
+    pub fn take_from(params: &mut CreateProductCheckoutSessionParams) -> Self {
+        Self {
+            request_id: params.request_id.take(),
+            customer_email: params.customer_email.take(),
+            discount_code: params.discount_code.take(),
+            allow_promotion_codes: params.allow_promotion_codes.take(),
+            billing_address_collection: params.billing_address_collection.take(),
+            trial_days: params.trial_days.take(),
+            expires_at: params.expires_at.take(),
+        }
+    }
+
+    /// Sets these options on `params` (replacing whatever it had).
+    pub fn apply_to(self, params: &mut CreateProductCheckoutSessionParams) {
+        params.request_id = self.request_id;
+        params.customer_email = self.customer_email;
+        params.discount_code = self.discount_code;
+        params.allow_promotion_codes = self.allow_promotion_codes;
+        params.billing_address_collection = self.billing_address_collection;
+        params.trial_days = self.trial_days;
+        params.expires_at = self.expires_at;
+    }
+
+    /// The wire names of the options that are set, in [`MERCHANT_ONLY_FIELDS`] order.
+    pub fn set_fields(&self) -> Vec<&'static str> {
+        let set = [
+            self.trial_days.is_some(),
+            self.request_id.is_some(),
+            self.discount_code.is_some(),
+            self.allow_promotion_codes.is_some(),
+            self.billing_address_collection.is_some(),
+            self.customer_email.is_some(),
+            self.expires_at.is_some(),
+        ];
+        MERCHANT_ONLY_FIELDS
+            .iter()
+            .zip(set)
+            .filter_map(|(name, set)| set.then_some(*name))
+            .collect()
+    }
+
+    /// Whether no option is set.
+    pub fn is_empty(&self) -> bool {
+        self.set_fields().is_empty()
+    }
+}
+
+/// What a browser may send to the route's `checkout-sessions/create`: the
+/// fields of Flowglad's own client. `outputMetadata` and `outputName` are
+/// the customer's input like the rest (copied onto the purchase or
+/// subscription as sent): never trust them for prices, entitlements or
+/// order matching. Anything in [`MERCHANT_ONLY_FIELDS`] is refused; other
+/// unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "priceSlug": "pro-monthly", "quantity": 1,
+    "successUrl": "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}",
+    "cancelUrl": "https://shop.example/pricing"
+})))]
+#[serde(rename_all = "camelCase")]
+pub struct BrowserCheckoutSessionParams {
+    /// The price's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// The price's slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_slug: Option<String>,
+    /// Units to buy (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// Several catalog prices in one checkout (instead of `priceId` / `priceSlug`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItemParams>>,
+    /// Where to go after paying; may contain `{CHECKOUT_SESSION_ID}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_url: Option<String>,
+    /// Where to go when the customer gives up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_url: Option<String>,
+    /// Customer-controlled: copied onto the resulting purchase or subscription as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_metadata: Option<Map<String, Value>>,
+    /// Customer-controlled: the name of the resulting purchase or subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_name: Option<String>,
+}
+
 /// One price of a multi-line checkout.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -425,5 +560,30 @@ mod tests {
             serde_json::from_str(r#"{"type":"product","anonymous":true,"priceSlug":"pro"}"#).unwrap();
         assert_eq!(product.invoice_id, None);
         assert!(serde_json::to_value(&product).unwrap().get("invoiceId").is_none());
+    }
+
+    #[test]
+    fn merchant_only_fields_split_off_and_back() {
+        let json = serde_json::json!({
+            "priceSlug": "pro", "quantity": 2, "successUrl": "https://a.example/s", "cancelUrl": "https://a.example/c",
+            "outputName": "n", "outputMetadata": {"k": 1},
+            "trialDays": 730, "requestId": "r", "discountCode": "D", "allowPromotionCodes": true,
+            "billingAddressCollection": "required", "customerEmail": "a@b.example", "expiresAt": 5
+        });
+        let full: CreateProductCheckoutSessionParams = serde_json::from_value(json).unwrap();
+        let mut browser = full.clone();
+        let merchant = MerchantCheckoutOptions::take_from(&mut browser);
+        // Every merchant-only wire name is split off, in the list's order.
+        assert_eq!(merchant.set_fields(), MERCHANT_ONLY_FIELDS.to_vec());
+        let left = serde_json::to_value(&browser).unwrap();
+        for name in MERCHANT_ONLY_FIELDS {
+            assert!(left.get(name).is_none(), "{name} left on the browser's params");
+        }
+        // What stays is exactly what a browser may send.
+        let browser_only: BrowserCheckoutSessionParams = serde_json::from_value(left.clone()).unwrap();
+        assert_eq!(serde_json::to_value(browser_only).unwrap(), left);
+        merchant.apply_to(&mut browser);
+        assert_eq!(browser, full);
+        assert!(MerchantCheckoutOptions::default().is_empty());
     }
 }

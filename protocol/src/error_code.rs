@@ -28,6 +28,9 @@ pub enum ErrorCode {
     RedirectHostNotAllowed,
     /// A checkout has more line items than the server accepts.
     TooManyLineItems,
+    /// The browser sent an option only the merchant's server may set (e.g.
+    /// `trialDays`); the message names the field.
+    FieldNotAllowed,
     /// `outputMetadata` has too many keys or is too large.
     InvalidMetadata,
     /// A text field is longer than the server accepts; the message names it.
@@ -115,6 +118,7 @@ impl ErrorCode {
         Self::InvalidUrl,
         Self::RedirectHostNotAllowed,
         Self::TooManyLineItems,
+        Self::FieldNotAllowed,
         Self::InvalidMetadata,
         Self::FieldTooLong,
         Self::InvalidEmail,
@@ -163,6 +167,7 @@ impl ErrorCode {
             Self::InvalidQuantity => "invalid_quantity",
             Self::InvalidUrl => "invalid_url",
             Self::RedirectHostNotAllowed => "redirect_host_not_allowed",
+            Self::FieldNotAllowed => "field_not_allowed",
             Self::TooManyLineItems => "too_many_line_items",
             Self::InvalidMetadata => "invalid_metadata",
             Self::FieldTooLong => "field_too_long",
@@ -211,6 +216,7 @@ impl ErrorCode {
             | Self::InvalidQuantity
             | Self::InvalidUrl
             | Self::RedirectHostNotAllowed
+            | Self::FieldNotAllowed
             | Self::TooManyLineItems
             | Self::InvalidMetadata
             | Self::FieldTooLong
@@ -283,7 +289,7 @@ mod tests {
             let s = code.as_str();
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
         }
-        assert_eq!(seen.len(), 44, "ALL lists every variant");
+        assert_eq!(seen.len(), 45, "ALL lists every variant");
     }
 
     #[test]
@@ -328,6 +334,7 @@ mod tests {
     fn hardening_codes_have_their_statuses() {
         let cases = [
             (ErrorCode::RedirectHostNotAllowed, "redirect_host_not_allowed", 400),
+            (ErrorCode::FieldNotAllowed, "field_not_allowed", 400),
             (ErrorCode::TooManyLineItems, "too_many_line_items", 400),
             (ErrorCode::InvalidMetadata, "invalid_metadata", 400),
             (ErrorCode::FieldTooLong, "field_too_long", 400),

@@ -28,9 +28,9 @@ pub use billing::{
     Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };
 pub use checkout::{
-    BillingAddressCollection, CheckoutSession, CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
-    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, LineItemParams, PlatformCheckoutSessionInput,
-    PlatformCreateCheckoutSession, PriceRef,
+    BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, LineItemParams, MerchantCheckoutOptions, PlatformCheckoutSessionInput,
+    PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
 pub use envelope::{ErrorBody, RouteResponse};
 pub use error_code::ErrorCode;

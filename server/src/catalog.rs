@@ -2,9 +2,11 @@
 //! `checkout_protocol::PricingModel` in `@flowglad/node`'s shape, plus the
 //! organization, discounts and demo customers that come with it.
 
-use checkout_protocol::{IntervalUnit, Price, PriceType, PricingModel, Product};
+use checkout_protocol::{
+    BillingAddressCollection, IntervalUnit, Price, PriceType, PricingModel, Product,
+};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 /// The built-in demo catalog, used when no `--catalog` file is given.
@@ -66,6 +68,41 @@ pub struct Catalog {
     pub discounts: Vec<Discount>,
     /// Customers to seed into the database.
     pub customers: Vec<CustomerSeed>,
+    /// The merchant's checkout defaults by price id (only prices that set one).
+    pub checkout_defaults: BTreeMap<String, CheckoutDefaults>,
+}
+
+/// What a checkout of a price gets when its creator does not say: the
+/// merchant's per-price defaults from the catalog file. They are how a
+/// browser-created checkout gets promotion codes or address collection,
+/// since a browser may not ask for them itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CheckoutDefaults {
+    /// Show a promotion-code field.
+    pub allow_promotion_codes: Option<bool>,
+    /// Ask for a billing address.
+    pub billing_address_collection: Option<BillingAddressCollection>,
+}
+
+impl CheckoutDefaults {
+    /// The defaults of a checkout selling several prices: promotion codes
+    /// when any price allows them, an address when any price requires one.
+    pub fn combine(self, other: Self) -> Self {
+        let required = |c: Option<BillingAddressCollection>| c == Some(BillingAddressCollection::Required);
+        Self {
+            allow_promotion_codes: match (self.allow_promotion_codes, other.allow_promotion_codes) {
+                (None, None) => None,
+                (a, b) => Some(a == Some(true) || b == Some(true)),
+            },
+            billing_address_collection: if required(self.billing_address_collection)
+                || required(other.billing_address_collection)
+            {
+                Some(BillingAddressCollection::Required)
+            } else {
+                self.billing_address_collection.or(other.billing_address_collection)
+            },
+        }
+    }
 }
 
 /// A discount code from the catalog.
@@ -252,6 +289,10 @@ struct PriceSpec {
     #[serde(default)]
     trial_period_days: Option<u32>,
     #[serde(default)]
+    allow_promotion_codes: Option<bool>,
+    #[serde(default)]
+    billing_address_collection: Option<BillingAddressCollection>,
+    #[serde(default)]
     is_default: bool,
     #[serde(default = "yes")]
     active: bool,
@@ -345,6 +386,18 @@ impl Catalog {
     /// The built-in demo catalog.
     pub fn demo() -> Result<Self, CatalogError> {
         Self::parse(DEMO_CATALOG, DEMO_CATALOG_NAME)
+    }
+
+    /// The merchant's defaults for a checkout selling `price_ids` (see
+    /// [`CheckoutDefaults::combine`]).
+    pub fn checkout_defaults_for<'a>(
+        &self,
+        price_ids: impl IntoIterator<Item = &'a str>,
+    ) -> CheckoutDefaults {
+        price_ids
+            .into_iter()
+            .filter_map(|id| self.checkout_defaults.get(id).copied())
+            .fold(CheckoutDefaults::default(), CheckoutDefaults::combine)
     }
 
     /// Parses and validates catalog JSON; `source_name` (usually the file
@@ -466,6 +519,19 @@ impl CatalogFile {
             created_at: CATALOG_EPOCH_MS,
             updated_at: CATALOG_EPOCH_MS,
         };
+        let checkout_defaults = self
+            .products
+            .iter()
+            .flat_map(|p| &p.prices)
+            .filter(|p| p.allow_promotion_codes.is_some() || p.billing_address_collection.is_some())
+            .map(|p| {
+                let defaults = CheckoutDefaults {
+                    allow_promotion_codes: p.allow_promotion_codes,
+                    billing_address_collection: p.billing_address_collection,
+                };
+                (p.id.clone(), defaults)
+            })
+            .collect();
         let mut customers = Vec::with_capacity(self.customers.len());
         for c in &self.customers {
             let mut subscriptions = Vec::with_capacity(c.subscriptions.len());
@@ -547,6 +613,7 @@ impl CatalogFile {
                 })
                 .collect(),
             customers,
+            checkout_defaults,
         })
     }
 

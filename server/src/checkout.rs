@@ -295,12 +295,16 @@ pub fn product_session(
     session.quantity = first.quantity;
     session.line_items = items;
     session.expires_at = expires_at;
+    // The creator's word wins; otherwise the merchant's per-price defaults.
+    let defaults = catalog.checkout_defaults_for(session.line_items.iter().map(|i| i.price_id.as_str()));
     session.options = CheckoutOptions {
         request_id,
         discount_code_prefilled: discount.is_some(),
         discount,
-        allow_promotion_codes: params.allow_promotion_codes,
-        billing_address_collection: params.billing_address_collection,
+        allow_promotion_codes: params.allow_promotion_codes.or(defaults.allow_promotion_codes),
+        billing_address_collection: params
+            .billing_address_collection
+            .or(defaults.billing_address_collection),
         trial_days,
         ..CheckoutOptions::default()
     };

@@ -53,7 +53,11 @@ pub use billing_platform::{
 };
 pub use config::Config;
 pub use error::{ApiError, ServerError};
-pub use route::{server_route, CustomerResolver, RouteState};
+pub use route::policy::refuse_browser_options;
+pub use route::{
+    server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,
+    RouteState,
+};
 pub use state::AppState;
 
 use axum::extract::DefaultBodyLimit;
@@ -82,10 +86,10 @@ const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 /// the security headers and request tracing (which logs method, path and
 /// status — never bodies or headers).
 pub fn router(state: AppState) -> Router {
-    let route_state = RouteState {
-        platform: Arc::new(EmbeddedPlatform::new(state.clone())),
-        customers: Arc::new(auth::SignInTokens::new(state.db.clone())),
-    };
+    let route_state = RouteState::new(
+        Arc::new(EmbeddedPlatform::new(state.clone())),
+        Arc::new(auth::SignInTokens::new(state.db.clone())),
+    );
     let embedded = Router::new()
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
@@ -330,10 +334,10 @@ pub async fn spawn_with_processor(
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {
         Some(platform) => {
-            let route_state = RouteState {
-                platform: Arc::new(platform.clone()),
-                customers: Arc::new(auth::SignInTokens::new(db.clone())),
-            };
+            let route_state = RouteState::new(
+                Arc::new(platform.clone()),
+                Arc::new(auth::SignInTokens::new(db.clone())),
+            );
             route_only_router(state, route_state)
         }
         None => router(state),

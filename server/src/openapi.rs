@@ -151,7 +151,7 @@ mod tests {
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
-        for name in ["CreateProductCheckoutSessionParams", "CheckoutSession", "ErrorResponse", "ConfirmPaymentRequest"] {
+        for name in ["CreateProductCheckoutSessionParams", "BrowserCheckoutSessionParams", "CheckoutSession", "ErrorResponse", "ConfirmPaymentRequest"] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
         assert_eq!(

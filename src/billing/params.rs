@@ -1,15 +1,18 @@
 //! Parameters of `create_checkout_session`, checked before any request is sent.
 
 use crate::error::BillingError;
-use checkout_protocol::email::is_plausible_email;
 use checkout_protocol::{
-    checkout::MAX_QUANTITY, BillingAddressCollection, CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
+    checkout::MAX_QUANTITY, CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode, LineItemParams,
     PriceRef,
 };
 use serde_json::{Map, Value};
 
-/// What to buy and where to go afterwards.
+/// What to buy and where to go afterwards: everything a browser may ask
+/// of a checkout. Trials, promotion codes, address collection, a prefilled
+/// email or discount, your own request id and the expiry are the merchant's
+/// to decide: the server sets them (its `CheckoutPolicy`, or its catalog's
+/// per-price defaults) and refuses them from a page with `field_not_allowed`.
 ///
 /// ```
 /// use checkout_widget::CheckoutSessionParams;
@@ -33,24 +36,12 @@ pub struct CheckoutSessionParams {
     pub success_url: String,
     /// Where to go when the customer cancels.
     pub cancel_url: String,
-    /// Copied onto the resulting purchase or subscription.
+    /// Copied onto the resulting purchase or subscription. The customer
+    /// controls it (it comes from the page): never trust it for prices,
+    /// entitlements or order matching.
     pub output_metadata: Option<Map<String, Value>>,
-    /// Name of the resulting purchase or subscription.
+    /// Name of the resulting purchase or subscription (customer-controlled too).
     pub output_name: Option<String>,
-    /// Your own reference for this checkout, returned with the session and webhooks.
-    pub request_id: Option<String>,
-    /// Prefills (and locks) the email on the hosted page.
-    pub customer_email: Option<String>,
-    /// Prefills a discount code on the hosted page.
-    pub discount_code: Option<String>,
-    /// Lets the customer type a discount code.
-    pub allow_promotion_codes: bool,
-    /// Whether the hosted page asks for a billing address.
-    pub billing_address_collection: Option<BillingAddressCollection>,
-    /// Free-trial days for a subscription price (overrides the price's own).
-    pub trial_days: Option<u32>,
-    /// When the session stops accepting payment, epoch milliseconds (default 24 h).
-    pub expires_at: Option<i64>,
     /// Send the browser to the hosted checkout page once the session exists.
     pub auto_redirect: bool,
 }
@@ -73,8 +64,6 @@ impl LineItem {
     }
 }
 
-/// The longest trial a session may grant.
-const MAX_TRIAL_DAYS: u32 = 730;
 /// The most line items in one checkout (the server's limit too).
 const MAX_LINE_ITEMS: usize = 250;
 
@@ -117,12 +106,10 @@ impl CheckoutSessionParams {
     }
 
     /// Validates and converts to the wire body; `resolve` turns a (maybe
-    /// relative) URL into an absolute http(s) one or refuses it; `now_ms` is
-    /// the current time for `expires_at`.
+    /// relative) URL into an absolute http(s) one or refuses it.
     pub(crate) fn to_wire(
         &self,
         resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
-        now_ms: i64,
     ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
         let single = self.price_id.is_some() || self.price_slug.is_some();
         let (price_id, price_slug, quantity, line_items) = match (single, self.line_items.is_empty()) {
@@ -154,24 +141,6 @@ impl CheckoutSessionParams {
                 (None, None, None, Some(items))
             }
         };
-        let customer_email = match self.customer_email.as_deref().map(str::trim) {
-            Some(email) if !is_plausible_email(email) => {
-                return Err(BillingError::validation(
-                    ErrorCode::InvalidEmail,
-                    "The customer email is not a valid email address.",
-                ))
-            }
-            other => other.map(str::to_owned),
-        };
-        if self.trial_days.is_some_and(|d| d > MAX_TRIAL_DAYS) {
-            return Err(BillingError::validation(ErrorCode::InvalidRequest, "A trial can last at most 730 days."));
-        }
-        if self.expires_at.is_some_and(|at| at < now_ms + 60_000) {
-            return Err(BillingError::validation(
-                ErrorCode::InvalidRequest,
-                "The expiry must be at least a minute in the future.",
-            ));
-        }
         let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateProductCheckoutSessionParams {
             price_id,
@@ -182,13 +151,7 @@ impl CheckoutSessionParams {
             output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
             line_items,
-            request_id: self.request_id.clone(),
-            customer_email,
-            discount_code: self.discount_code.clone().filter(|c| !c.trim().is_empty()),
-            allow_promotion_codes: self.allow_promotion_codes.then_some(true),
-            billing_address_collection: self.billing_address_collection,
-            trial_days: self.trial_days.map(f64::from),
-            expires_at: self.expires_at.map(|at| at as f64),
+            ..CreateProductCheckoutSessionParams::default()
         })
     }
 }
@@ -333,8 +296,6 @@ pub struct CheckoutSessionCreated {
 mod tests {
     use super::*;
 
-    const NOW: i64 = 1_800_000_000_000;
-
     fn absolute(url: &str, field: &str) -> Result<String, BillingError> {
         if url.starts_with("https://") {
             Ok(url.to_owned())
@@ -347,7 +308,7 @@ mod tests {
     fn slug_checkout_becomes_wire_body() {
         let wire = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c")
             .with_quantity(3)
-            .to_wire(absolute, NOW)
+            .to_wire(absolute)
             .unwrap();
         assert_eq!(wire.price_slug.as_deref(), Some("pro"));
         assert_eq!(wire.price_id, None);
@@ -359,22 +320,22 @@ mod tests {
     fn price_reference_must_be_exactly_one() {
         let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
         p.price_id = Some("price_1".into());
-        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "price_ambiguous");
+        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "price_ambiguous");
         p.price_id = None;
         p.price_slug = None;
-        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "price_missing");
+        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "price_missing");
     }
 
     #[test]
     fn zero_quantity_is_refused_before_any_request() {
         let p = CheckoutSessionParams::for_price_id("p", "https://a/s", "https://a/c").with_quantity(0);
-        assert_eq!(p.to_wire(absolute, NOW).unwrap_err().code(), "invalid_quantity");
+        assert_eq!(p.to_wire(absolute).unwrap_err().code(), "invalid_quantity");
     }
 
     #[test]
     fn urls_go_through_the_resolver() {
         let p = CheckoutSessionParams::for_price_id("p", "javascript:alert(1)", "https://a/c");
-        let err = p.to_wire(absolute, NOW).unwrap_err();
+        let err = p.to_wire(absolute).unwrap_err();
         assert_eq!(err.code(), "invalid_url");
         assert!(err.message().contains("success URL"));
     }
@@ -382,7 +343,7 @@ mod tests {
     #[test]
     fn line_items_replace_the_single_price() {
         let items = vec![LineItem::slug("onboarding", 1), LineItem::slug("credits-jpy", 3)];
-        let wire = CheckoutSessionParams::for_line_items(items, "https://a/s", "https://a/c").to_wire(absolute, NOW).unwrap();
+        let wire = CheckoutSessionParams::for_line_items(items, "https://a/s", "https://a/c").to_wire(absolute).unwrap();
         let lines = wire.line_items.unwrap();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].price_slug.as_deref(), Some("credits-jpy"));
@@ -391,40 +352,22 @@ mod tests {
 
         let mut both = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
         both.line_items.push(LineItem::slug("onboarding", 1));
-        assert_eq!(both.to_wire(absolute, NOW).unwrap_err().code(), "price_ambiguous");
+        assert_eq!(both.to_wire(absolute).unwrap_err().code(), "price_ambiguous");
         let bad_line = CheckoutSessionParams::for_line_items(vec![LineItem::slug("x", 0)], "https://a/s", "https://a/c");
-        assert_eq!(bad_line.to_wire(absolute, NOW).unwrap_err().code(), "invalid_quantity");
+        assert_eq!(bad_line.to_wire(absolute).unwrap_err().code(), "invalid_quantity");
         let unnamed = CheckoutSessionParams::for_line_items(vec![LineItem::default()], "https://a/s", "https://a/c");
-        assert_eq!(unnamed.to_wire(absolute, NOW).unwrap_err().code(), "price_missing");
+        assert_eq!(unnamed.to_wire(absolute).unwrap_err().code(), "price_missing");
     }
 
     #[test]
-    fn superset_options_are_checked_and_sent() {
+    fn the_wire_body_carries_no_merchant_only_option() {
         let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
-        p.customer_email = Some(" ann@example.com ".into());
-        p.discount_code = Some("WELCOME10".into());
-        p.allow_promotion_codes = true;
-        p.billing_address_collection = Some(BillingAddressCollection::Required);
-        p.trial_days = Some(30);
-        p.expires_at = Some(NOW + 3_600_000);
-        p.request_id = Some("order-17".into());
-        let wire = p.to_wire(absolute, NOW).unwrap();
-        let json = serde_json::to_value(&wire).unwrap();
-        assert_eq!(json["customerEmail"], "ann@example.com");
-        assert_eq!(json["discountCode"], "WELCOME10");
-        assert_eq!(json["allowPromotionCodes"], true);
-        assert_eq!(json["billingAddressCollection"], "required");
-        assert_eq!(json["trialDays"], 30.0);
-        assert_eq!(json["requestId"], "order-17");
-
-        let bad = |f: fn(&mut CheckoutSessionParams)| {
-            let mut p = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
-            f(&mut p);
-            p.to_wire(absolute, NOW).unwrap_err().code().to_owned()
-        };
-        assert_eq!(bad(|p| p.customer_email = Some("nope".into())), "invalid_email");
-        assert_eq!(bad(|p| p.trial_days = Some(731)), "invalid_request");
-        assert_eq!(bad(|p| p.expires_at = Some(NOW)), "invalid_request");
+        p.output_name = Some("Team plan".into());
+        let json = serde_json::to_value(p.to_wire(absolute).unwrap()).unwrap();
+        assert_eq!(json["outputName"], "Team plan");
+        for name in checkout_protocol::MERCHANT_ONLY_FIELDS {
+            assert!(json.get(name).is_none(), "{name} sent from the page");
+        }
     }
 
     #[test]

@@ -421,7 +421,7 @@ impl UseBillingReturn {
         params: CheckoutSessionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
-        let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
+        let wire = params.to_wire(browser::resolve_url)?;
         finish(client.create_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
     }
 

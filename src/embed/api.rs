@@ -15,7 +15,7 @@ use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
 use crate::route::DEFAULT_SERVER_ROUTE;
 use crate::error::BillingError;
-use checkout_protocol::{action, BillingAddressCollection, ErrorCode};
+use checkout_protocol::{action, ErrorCode};
 use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
@@ -76,7 +76,7 @@ fn timeout_ms(value: &JsValue) -> Result<Option<u32>, BillingError> {
     }
 }
 
-const CHECKOUT_OPTIONS: [&str; 16] = [
+const CHECKOUT_OPTIONS: [&str; 9] = [
     "priceId",
     "priceSlug",
     "quantity",
@@ -85,18 +85,12 @@ const CHECKOUT_OPTIONS: [&str; 16] = [
     "cancelUrl",
     "outputMetadata",
     "outputName",
-    "requestId",
-    "customerEmail",
-    "discountCode",
-    "allowPromotionCodes",
-    "billingAddressCollection",
-    "trialDays",
-    "expiresAt",
     "autoRedirect",
 ];
 
 /// Reads `createCheckoutSession`'s parameters (unknown names are refused).
 fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
+    refuse_merchant_only(p)?;
     allow_only(p, &CHECKOUT_OPTIONS)?;
     let whole = |key: &str| -> Result<Option<u32>, BillingError> {
         match net::get(p, key) {
@@ -126,12 +120,6 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
     } else {
         Vec::new()
     };
-    let billing_address_collection = match net::string(p, "billingAddressCollection").as_deref() {
-        None => None,
-        Some("auto") => Some(BillingAddressCollection::Auto),
-        Some("required") => Some(BillingAddressCollection::Required),
-        Some(other) => return Err(invalid(format!("billingAddressCollection \u{201c}{other}\u{201d} is not auto or required."))),
-    };
     Ok(CheckoutSessionParams {
         price_id: net::string(p, "priceId"),
         price_slug: net::string(p, "priceSlug"),
@@ -142,13 +130,6 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
         // Metadata goes into the body as the caller's own object (see `metadata`).
         output_metadata: None,
         output_name: net::string(p, "outputName"),
-        request_id: net::string(p, "requestId"),
-        customer_email: net::string(p, "customerEmail"),
-        discount_code: net::string(p, "discountCode"),
-        allow_promotion_codes: net::boolean(p, "allowPromotionCodes").unwrap_or(false),
-        billing_address_collection,
-        trial_days: whole("trialDays")?,
-        expires_at: net::number(p, "expiresAt").map(|n| n as i64),
         auto_redirect: net::boolean(p, "autoRedirect").unwrap_or(false),
     })
 }
@@ -170,7 +151,7 @@ pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
 }
 
 async fn create_product(params: &CheckoutSessionParams, metadata: Option<JsValue>) -> Result<Created, BillingError> {
-    let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64)?;
+    let wire = params.to_wire(browser::resolve_url)?;
     let data = client().write(action::CHECKOUT_SESSIONS_CREATE, read::product_body(&wire, metadata.as_ref())).await?;
     read::created(&data).map(localized).ok_or(BillingError::InvalidResponse)
 }
@@ -361,6 +342,21 @@ fn allow_only(options: &JsValue, allowed: &[&str]) -> Result<(), BillingError> {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
             return Err(invalid(format!("Unknown option \u{201c}{key}\u{201d}.")));
+        }
+    }
+    Ok(())
+}
+
+/// A merchant-only option (`trialDays`, …) named by a page: the server would
+/// refuse it, so say why before sending anything.
+fn refuse_merchant_only(options: &JsValue) -> Result<(), BillingError> {
+    for name in checkout_protocol::MERCHANT_ONLY_FIELDS {
+        let value = net::get(options, name);
+        if !value.is_undefined() {
+            return Err(BillingError::validation(
+                ErrorCode::FieldNotAllowed,
+                format!("\u{201c}{name}\u{201d} is set by your server (its checkout policy), not by the page."),
+            ));
         }
     }
     Ok(())

@@ -130,18 +130,6 @@ pub fn product_body(p: &CreateProductCheckoutSessionParams, metadata: Option<&Js
         ("cancelUrl", text(&p.cancel_url)),
         ("outputMetadata", metadata.cloned()),
         ("outputName", text(&p.output_name)),
-        ("requestId", text(&p.request_id)),
-        ("customerEmail", text(&p.customer_email)),
-        ("discountCode", text(&p.discount_code)),
-        ("allowPromotionCodes", p.allow_promotion_codes.map(JsValue::from_bool)),
-        ("billingAddressCollection", p.billing_address_collection.map(|c| {
-            JsValue::from_str(match c {
-                checkout_protocol::BillingAddressCollection::Auto => "auto",
-                checkout_protocol::BillingAddressCollection::Required => "required",
-            })
-        })),
-        ("trialDays", p.trial_days.map(JsValue::from_f64)),
-        ("expiresAt", p.expires_at.map(JsValue::from_f64)),
     ] {
         if let Some(value) = value {
             set(key, value);

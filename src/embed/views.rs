@@ -369,7 +369,7 @@ fn set_busy(button: &Element, busy: bool, busy_text: &str, text: &str) {
 }
 
 fn start_product(view: &Rc<View>, params: CheckoutSessionParams, button: Option<(Element, Element)>) {
-    let wire = params.to_wire(browser::resolve_url, js_sys::Date::now() as i64);
+    let wire = params.to_wire(browser::resolve_url);
     let body = wire.map(|w| read::product_body(&w, None));
     start(view, button, move |client: Client| async move { client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await });
 }

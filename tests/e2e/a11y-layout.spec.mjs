@@ -5,7 +5,7 @@
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
 import { expectNoAxeViolations } from './a11y-support.mjs';
-import { createSession, fillPayment, storeButton } from './support.mjs';
+import { createSession, fillPayment, merchantSession, storeButton } from './support.mjs';
 
 const shots = path.join('target', 'e2e', 'screenshots', 'a11y');
 
@@ -31,7 +31,7 @@ async function expectNoHorizontalScroll(page, what) {
 }
 
 async function hostedWithAddressAndCode(request, baseURL) {
-  const created = await createSession(request, {
+  const created = await merchantSession(request, {
     priceSlug: 'lifetime',
     successUrl: `${baseURL}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${baseURL}/cancel`,

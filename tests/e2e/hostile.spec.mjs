@@ -205,3 +205,50 @@ test('Unicode, emoji and right-to-left names render as written, in the widget an
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(WORLD_NAME);
   await page.screenshot({ path: path.join(shots, 'unicode-hosted.png') });
 });
+
+// The trust boundary: a page names no merchant-only option. The JS API says
+// why before sending anything; a hand-written request gets 400 from the
+// server route, and no session is made either way.
+const MERCHANT_ONLY = {
+  trialDays: 730,
+  requestId: 'someone-elses-order',
+  discountCode: 'WELCOME10',
+  allowPromotionCodes: true,
+  billingAddressCollection: 'auto',
+  customerEmail: 'victim@example.com',
+  expiresAt: 4102444800000,
+};
+
+test('merchant-only options from a page are refused by the JS API and by the server route', async ({ page, request, baseURL }) => {
+  const creates = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/checkout-sessions/create')) creates.push(r.url());
+  });
+  await merchantPage(page, '');
+  const fromApi = await page.evaluate(async (options) => {
+    const api = await import('/checkout-widget.js');
+    const out = [];
+    for (const [field, value] of Object.entries(options)) {
+      const params = { priceSlug: 'pro-yearly', successUrl: '/ok', cancelUrl: '/no', [field]: value };
+      const error = await api.createCheckoutSession(params).then(() => null, (e) => e);
+      out.push({ field, code: error?.code ?? null, message: error?.message ?? '' });
+    }
+    return out;
+  }, MERCHANT_ONLY);
+  for (const { field, code, message } of fromApi) {
+    expect(code, field).toBe('field_not_allowed');
+    expect(message, field).toContain(field);
+  }
+  expect(creates).toEqual([]);
+
+  for (const [field, value] of Object.entries(MERCHANT_ONLY)) {
+    const { status, body } = await createSession(
+      request,
+      { priceSlug: 'pro-yearly', successUrl: `${baseURL}/ok`, cancelUrl: `${baseURL}/no`, [field]: value },
+      { Authorization: 'Bearer demo-alice' },
+    );
+    expect(status, field).toBe(400);
+    expect(body.error.code, field).toBe('field_not_allowed');
+    expect(body.error.message, field).toContain(`\`${field}\``);
+  }
+});

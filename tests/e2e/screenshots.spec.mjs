@@ -3,7 +3,7 @@
 // (the README's images).
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
-import { fillPayment, storeButton } from './support.mjs';
+import { fillPayment, merchantSession, storeButton } from './support.mjs';
 
 const dir = process.env.SCREENSHOT_DIR ?? 'target/e2e/screenshots';
 const shot = (name) => path.join(dir, `${name}.png`);
@@ -76,27 +76,23 @@ for (const [width, height, label] of [[1280, 860, 'desktop'], [390, 844, 'phone'
     const state = (name) => path.join(stateDir, `${name}-${label}.png`);
     await page.setViewportSize({ width, height });
     const create = async () => {
-      const response = await request.post('/api/billing/checkout-sessions/create', {
-        data: {
-          priceSlug: 'pro-yearly',
-          successUrl: `${baseURL}/success?session_id={CHECKOUT_SESSION_ID}`,
-          cancelUrl: `${baseURL}/cancel`,
-          allowPromotionCodes: true,
-        },
+      const created = await merchantSession(request, {
+        priceSlug: 'pro-yearly',
+        successUrl: `${baseURL}/success?session_id={CHECKOUT_SESSION_ID}`,
+        cancelUrl: `${baseURL}/cancel`,
+        allowPromotionCodes: true,
       });
-      return (await response.json()).data;
+      return created.body.data;
     };
     // A session with a prefilled code and a required address.
-    const withOptions = await request.post('/api/billing/checkout-sessions/create', {
-      data: {
-        priceSlug: 'lifetime',
-        successUrl: `${baseURL}/success`,
-        cancelUrl: `${baseURL}/cancel`,
-        discountCode: 'WELCOME10',
-        billingAddressCollection: 'required',
-      },
+    const withOptions = await merchantSession(request, {
+      priceSlug: 'lifetime',
+      successUrl: `${baseURL}/success`,
+      cancelUrl: `${baseURL}/cancel`,
+      discountCode: 'WELCOME10',
+      billingAddressCollection: 'required',
     });
-    await page.goto((await withOptions.json()).data.url);
+    await page.goto(withOptions.body.data.url);
     await expect(page.getByRole('group', { name: 'Billing address' })).toBeVisible();
     await page.screenshot({ path: state('options'), fullPage: true });
 

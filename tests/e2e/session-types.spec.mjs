@@ -2,7 +2,7 @@
 // way a merchant's backend would (server route or platform API) and paid
 // through the real hosted page.
 import { test, expect } from '@playwright/test';
-import { SECRET_KEY, createSession, fillPayment, platformSession } from './support.mjs';
+import { SECRET_KEY, fillPayment, merchantSession, platformSession } from './support.mjs';
 
 const urls = (base) => ({
   successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
@@ -16,7 +16,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('several line items in one session are listed, totalled and paid together', async ({ page, request, baseURL }) => {
-  const created = await createSession(request, {
+  const created = await merchantSession(request, {
     ...urls(baseURL),
     lineItems: [
       { priceSlug: 'onboarding', quantity: 1 },
@@ -43,7 +43,7 @@ test('several line items in one session are listed, totalled and paid together',
 });
 
 test('a promotion code: an expired one is refused inline, a valid one takes 10 % off', async ({ page, request, baseURL }) => {
-  const created = await createSession(request, { ...urls(baseURL), priceSlug: 'onboarding', allowPromotionCodes: true });
+  const created = await merchantSession(request, { ...urls(baseURL), priceSlug: 'onboarding', allowPromotionCodes: true });
   await page.goto(created.body.data.url);
   await page.getByRole('button', { name: 'Add promotion code' }).click();
   const code = page.getByLabel('Promotion code');
@@ -66,7 +66,7 @@ test('a promotion code: an expired one is refused inline, a valid one takes 10 %
 });
 
 test('a prefilled discount code is applied on arrival and can be removed', async ({ page, request, baseURL }) => {
-  const created = await createSession(request, { ...urls(baseURL), priceSlug: 'lifetime', discountCode: 'WELCOME10' });
+  const created = await merchantSession(request, { ...urls(baseURL), priceSlug: 'lifetime', discountCode: 'WELCOME10' });
   await page.goto(created.body.data.url);
   await expect(page.getByRole('button', { name: /^Pay/ })).toHaveText('Pay $179.10');
   await page.getByRole('button', { name: 'Remove promotion code WELCOME10' }).click();
@@ -74,7 +74,7 @@ test('a prefilled discount code is applied on arrival and can be removed', async
 });
 
 test('a prefilled customer email is shown and locked', async ({ page, request, baseURL }) => {
-  const created = await createSession(request, { ...urls(baseURL), priceSlug: 'onboarding', customerEmail: 'dana@example.com' });
+  const created = await merchantSession(request, { ...urls(baseURL), priceSlug: 'onboarding', customerEmail: 'dana@example.com' });
   await page.goto(created.body.data.url);
   await expect(page.getByLabel('Email')).toHaveValue('dana@example.com');
   await expect(page.getByLabel('Email')).not.toBeEditable();
@@ -86,7 +86,7 @@ test('a prefilled customer email is shown and locked', async ({ page, request, b
 });
 
 test('a required billing address is asked for, checked, and stored with the session', async ({ page, request, baseURL }) => {
-  const created = await createSession(request, {
+  const created = await merchantSession(request, {
     ...urls(baseURL),
     priceSlug: 'support-kwd',
     billingAddressCollection: 'required',

@@ -1,8 +1,11 @@
 //! The route's three create actions, forwarded to the platform as
 //! `POST /api/v1/checkout-sessions` inputs. Each honours an
 //! `Idempotency-Key` (scoped to the signed-in customer, or to anonymous
-//! callers) and answers `{checkoutSession, url}`.
+//! callers) and answers `{checkoutSession, url}`. The merchant-only options
+//! are what the merchant's [`CheckoutPolicy`](super::CheckoutPolicy)
+//! decides, never what the browser sent.
 
+use super::policy::CheckoutRequest;
 use super::RouteState;
 use crate::billing_platform::IdempotencyKey;
 use crate::error::ApiError;
@@ -11,7 +14,8 @@ use crate::idempotency::{self, KeyScope};
 use checkout_protocol::{
     CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, Customer, PlatformCheckoutSessionInput,
+    CreateProductCheckoutSessionParams, Customer, MerchantCheckoutOptions,
+    PlatformCheckoutSessionInput,
 };
 use serde_json::Value;
 
@@ -47,9 +51,39 @@ fn key_and_body(body: &RawBody) -> Result<(Option<String>, Value), ApiError> {
     Ok((key, body.json()?))
 }
 
+/// Sets on `product` the merchant-only options the policy decides for a
+/// create whose browser asked for `requested`.
+async fn decide(
+    route: &RouteState,
+    body: &RawBody,
+    session_type: CheckoutSessionType,
+    customer: Option<&Customer>,
+    requested: MerchantCheckoutOptions,
+    product: &mut CreateProductCheckoutSessionParams,
+) -> Result<(), ApiError> {
+    let decided = route
+        .policy
+        .decide(&CheckoutRequest {
+            session_type,
+            customer,
+            params: product,
+            requested: &requested,
+            headers: &body.headers,
+        })
+        .await?;
+    decided.apply_to(product);
+    Ok(())
+}
+
+/// The merchant-only options a browser sent with a create whose own
+/// parameters have no place for them.
+fn requested(value: &Value) -> Result<MerchantCheckoutOptions, ApiError> {
+    extract::from_value(value.clone())
+}
+
 /// `checkout-sessions/create`: a product checkout, with or without a customer.
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
-    request_body = CreateProductCheckoutSessionParams,
+    request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them; `outputMetadata` and `outputName` are customer-controlled input."),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
@@ -66,8 +100,11 @@ pub async fn create_product(
         .as_ref()
         .map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
     let key = scoped(key, scope);
-    let params: CreateProductCheckoutSessionParams = extract::from_value(value)?;
-    let input = input(CheckoutSessionType::Product, customer.as_ref(), params);
+    let mut params: CreateProductCheckoutSessionParams = extract::from_value(value)?;
+    let asked = MerchantCheckoutOptions::take_from(&mut params);
+    let kind = CheckoutSessionType::Product;
+    decide(route, body, kind, customer.as_ref(), asked, &mut params).await?;
+    let input = input(kind, customer.as_ref(), params);
     route.platform.create_checkout_session(input, key).await
 }
 
@@ -85,20 +122,19 @@ pub async fn create_add_payment_method(
     let customer = route.require_customer(&body.headers).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
+    let asked = requested(&value)?;
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
     let target = non_blank(params.target_subscription_id.as_deref()).map(str::to_owned);
-    let product = CreateProductCheckoutSessionParams {
+    let mut product = CreateProductCheckoutSessionParams {
         success_url: params.success_url,
         cancel_url: params.cancel_url,
         output_metadata: params.output_metadata,
         output_name: params.output_name,
         ..CreateProductCheckoutSessionParams::default()
     };
-    let mut input = input(
-        CheckoutSessionType::AddPaymentMethod,
-        Some(&customer),
-        product,
-    );
+    let kind = CheckoutSessionType::AddPaymentMethod;
+    decide(route, body, kind, Some(&customer), asked, &mut product).await?;
+    let mut input = input(kind, Some(&customer), product);
     input.target_subscription_id = target;
     route.platform.create_checkout_session(input, key).await
 }
@@ -117,6 +153,7 @@ pub async fn create_activate_subscription(
     let customer = route.require_customer(&body.headers).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
+    let asked = requested(&value)?;
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;
     let target = non_blank(params.target_subscription_id.as_deref())
         .map(str::to_owned)
@@ -125,7 +162,7 @@ pub async fn create_activate_subscription(
                 "targetSubscriptionId is required: the subscription to activate.",
             )
         })?;
-    let product = CreateProductCheckoutSessionParams {
+    let mut product = CreateProductCheckoutSessionParams {
         success_url: params.success_url,
         cancel_url: params.cancel_url,
         price_id: params.price_id,
@@ -133,11 +170,9 @@ pub async fn create_activate_subscription(
         output_name: params.output_name,
         ..CreateProductCheckoutSessionParams::default()
     };
-    let mut input = input(
-        CheckoutSessionType::ActivateSubscription,
-        Some(&customer),
-        product,
-    );
+    let kind = CheckoutSessionType::ActivateSubscription;
+    decide(route, body, kind, Some(&customer), asked, &mut product).await?;
+    let mut input = input(kind, Some(&customer), product);
     input.target_subscription_id = Some(target);
     route.platform.create_checkout_session(input, key).await
 }

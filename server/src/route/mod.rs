@@ -7,9 +7,11 @@
 
 pub(crate) mod checkout_sessions;
 pub(crate) mod customers;
+pub mod policy;
 pub mod resolver;
 pub(crate) mod subscriptions;
 
+pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
 pub use resolver::CustomerResolver;
 
 use crate::auth::CUSTOMER_REQUIRED_MESSAGE;
@@ -28,14 +30,16 @@ use std::sync::Arc;
 pub use crate::billing_platform::embedded::subscription_not_found;
 pub use crate::checkout::QUANTITY_MESSAGE;
 
-/// What the route needs: a platform to forward to and a way to know the
-/// signed-in customer; cheap to clone.
+/// What the route needs: a platform to forward to, a way to know the
+/// signed-in customer and the merchant's checkout policy; cheap to clone.
 #[derive(Clone)]
 pub struct RouteState {
     /// Where pricing, customers, sessions and subscriptions live.
     pub platform: Arc<dyn BillingPlatform>,
     /// Who is signed in.
     pub customers: Arc<dyn CustomerResolver>,
+    /// Which merchant-only options a create gets (none by default).
+    pub policy: Arc<dyn CheckoutPolicy>,
 }
 
 impl std::fmt::Debug for RouteState {
@@ -45,6 +49,30 @@ impl std::fmt::Debug for RouteState {
 }
 
 impl RouteState {
+    /// A route over `platform` and `customers` with the default policy
+    /// ([`BrowserDecidesNothing`]).
+    pub fn new(platform: Arc<dyn BillingPlatform>, customers: Arc<dyn CustomerResolver>) -> Self {
+        Self {
+            platform,
+            customers,
+            policy: Arc::new(BrowserDecidesNothing),
+        }
+    }
+
+    /// The same route deciding merchant-only options with `policy`.
+    pub fn with_policy(self, policy: Arc<dyn CheckoutPolicy>) -> Self {
+        Self { policy, ..self }
+    }
+
+    /// The route as an axum [`Router`] answering `POST /{*action}` (see
+    /// [`server_route`]).
+    pub fn into_router(self) -> Router {
+        Router::new()
+            .route("/{*action}", post(dispatch))
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .with_state(self)
+    }
+
     /// The customer a request is signed in as, found or created on the
     /// platform; 401 `customer_required` for an anonymous request.
     async fn require_customer(&self, headers: &HeaderMap) -> Result<Customer, ApiError> {
@@ -58,18 +86,13 @@ impl RouteState {
 
 /// The server route as an axum [`Router`] answering `POST /{*action}`:
 /// nest it where the widget posts (`.nest("/api/billing", …)`). Bodies are
-/// limited to 256 KiB.
+/// limited to 256 KiB. A browser may set no merchant-only option; give a
+/// [`CheckoutPolicy`] with [`RouteState::with_policy`] to decide them.
 pub fn server_route(
     platform: Arc<dyn BillingPlatform>,
     customers: Arc<dyn CustomerResolver>,
 ) -> Router {
-    Router::new()
-        .route("/{*action}", post(dispatch))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(RouteState {
-            platform,
-            customers,
-        })
+    RouteState::new(platform, customers).into_router()
 }
 
 /// `POST {prefix}/{*action}`: runs the named action.

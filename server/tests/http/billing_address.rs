@@ -1,17 +1,12 @@
 //! The billing address at payment: required, optional, checked, and kept on
 //! the session and the purchase in Flowglad's shape.
 
-use crate::support::{confirm_body, create_body, Auth, TestServer, SECRET_KEY};
+use crate::support::{confirm_body, customer_of, Auth, TestServer, SECRET_KEY};
 use serde_json::{json, Value};
 
 async fn session(srv: &TestServer, collection: &str, auth: Auth<'_>) -> String {
-    let reply = srv
-        .route(
-            "checkout-sessions/create",
-            create_body(json!({"priceSlug": "lifetime", "billingAddressCollection": collection})),
-            auth,
-        )
-        .await;
+    let extra = json!({"priceSlug": "lifetime", "billingAddressCollection": collection});
+    let reply = srv.merchant_create(extra, customer_of(auth)).await;
     reply.data()["checkoutSession"]["id"]
         .as_str()
         .expect("session id")

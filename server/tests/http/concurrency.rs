@@ -62,7 +62,7 @@ async fn a_thousand_concurrent_creates_on_a_hundred_keys_make_a_hundred_sessions
     for copy in 0..10 {
         for key in 0..100 {
             // Each key has its own body; every copy sends the same one.
-            let body = create_body(json!({"priceSlug": "onboarding", "requestId": format!("order-{key}")}));
+            let body = create_body(json!({"priceSlug": "onboarding", "outputName": format!("order-{key}")}));
             let request = srv
                 .client
                 .post(&url)

@@ -16,6 +16,13 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
+/// A product checkout with merchant-only options, made through the platform
+/// API as the merchant's server would (the route refuses them from a browser).
+async fn merchant(srv: &TestServer, extra: Value, auth: Auth<'_>) -> crate::support::Reply {
+    srv.merchant_create(extra, crate::support::customer_of(auth))
+        .await
+}
+
 async fn create(srv: &TestServer, extra: Value, auth: Auth<'_>) -> crate::support::Reply {
     srv.route("checkout-sessions/create", create_body(extra), auth)
         .await
@@ -149,7 +156,7 @@ async fn line_item_errors() {
 #[tokio::test]
 async fn a_discount_code_comes_off_the_total_and_is_charged_so() {
     let srv = TestServer::start().await;
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "onboarding", "discountCode": "welcome10"}),
         Auth::None,
@@ -177,7 +184,7 @@ async fn a_discount_code_comes_off_the_total_and_is_charged_so() {
         .unwrap();
     assert_eq!(amount, 4410);
 
-    let m = create(
+    let m = merchant(
         &srv,
         json!({"priceSlug": "onboarding", "discountCode": "SUMMER99"}),
         Auth::None,
@@ -186,7 +193,7 @@ async fn a_discount_code_comes_off_the_total_and_is_charged_so() {
     .assert_error(400, "discount_code_invalid");
     assert!(m.contains("SUMMER99"), "{m}");
     // A blank code is no code.
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "onboarding", "discountCode": "  "}),
         Auth::None,
@@ -198,7 +205,7 @@ async fn a_discount_code_comes_off_the_total_and_is_charged_so() {
 #[tokio::test]
 async fn request_id_email_and_page_options() {
     let srv = TestServer::start().await;
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "lifetime", "requestId": "order-77", "customerEmail": " ann@example.com ",
                "allowPromotionCodes": true, "billingAddressCollection": "required"}),
@@ -222,7 +229,7 @@ async fn request_id_email_and_page_options() {
     assert_eq!(platform.body["checkoutSession"]["requestId"], "order-77");
 
     // The signed-in customer's own email wins.
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "lifetime", "customerEmail": "other@example.com"}),
         ALICE,
@@ -233,21 +240,21 @@ async fn request_id_email_and_page_options() {
         "alice@example.com"
     );
 
-    create(
+    merchant(
         &srv,
         json!({"priceSlug": "lifetime", "requestId": "r".repeat(201)}),
         Auth::None,
     )
     .await
     .assert_error(400, "field_too_long");
-    create(
+    merchant(
         &srv,
         json!({"priceSlug": "lifetime", "customerEmail": "ann@example"}),
         Auth::None,
     )
     .await
     .assert_error(400, "invalid_email");
-    create(
+    merchant(
         &srv,
         json!({"priceSlug": "lifetime", "billingAddressCollection": "sometimes"}),
         Auth::None,
@@ -259,7 +266,7 @@ async fn request_id_email_and_page_options() {
 #[tokio::test]
 async fn trial_days_override_the_price() {
     let srv = TestServer::start().await;
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "pro-yearly", "trialDays": 7}),
         Auth::None,
@@ -275,7 +282,7 @@ async fn trial_days_override_the_price() {
         ),
         (Some(7), Some(0))
     );
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "pro-monthly", "trialDays": 0}),
         Auth::None,
@@ -308,7 +315,7 @@ async fn trial_days_override_the_price() {
     assert_eq!(srv.hosted(&id).await.data()["trialDays"], 30);
 
     for bad in [json!(731), json!(-1), json!(1.5), json!("7")] {
-        create(
+        merchant(
             &srv,
             json!({"priceSlug": "pro-monthly", "trialDays": bad}),
             Auth::None,
@@ -316,7 +323,7 @@ async fn trial_days_override_the_price() {
         .await
         .assert_error(400, "invalid_request");
     }
-    let m = create(
+    let m = merchant(
         &srv,
         json!({"priceSlug": "lifetime", "trialDays": 3}),
         Auth::None,
@@ -330,7 +337,7 @@ async fn trial_days_override_the_price() {
 async fn expires_at_sets_the_expiry_within_limits() {
     let srv = TestServer::start().await;
     let at = now_ms() + 2 * 60 * 60 * 1000;
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"priceSlug": "lifetime", "expiresAt": at}),
         Auth::None,
@@ -344,7 +351,7 @@ async fn expires_at_sets_the_expiry_within_limits() {
         at
     );
     for bad in [now_ms() + 30_000, now_ms() + 31 * DAY_MS, now_ms() - DAY_MS] {
-        let m = create(
+        let m = merchant(
             &srv,
             json!({"priceSlug": "lifetime", "expiresAt": bad}),
             Auth::None,
@@ -359,7 +366,7 @@ async fn expires_at_sets_the_expiry_within_limits() {
 async fn every_option_survives_a_restart() {
     let srv = TestServer::start().await;
     let at = now_ms() + 3 * DAY_MS;
-    let reply = create(
+    let reply = merchant(
         &srv,
         json!({"lineItems": [{"priceSlug": "pro-yearly"}, {"priceSlug": "onboarding", "quantity": 2}],
                "requestId": "req-9", "customerEmail": "ann@example.com", "discountCode": "WELCOME10",

@@ -1,13 +1,11 @@
 //! Discount codes on the hosted page: apply, replace, remove, and the
 //! sessions that take none.
 
-use crate::support::{create_body, Auth, TestServer};
+use crate::support::{create_body, customer_of, Auth, TestServer};
 use serde_json::{json, Value};
 
 async fn session(srv: &TestServer, extra: Value, auth: Auth<'_>) -> String {
-    let reply = srv
-        .route("checkout-sessions/create", create_body(extra), auth)
-        .await;
+    let reply = srv.merchant_create(extra, customer_of(auth)).await;
     reply.data()["checkoutSession"]["id"]
         .as_str()
         .expect("session id")

@@ -288,12 +288,9 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
 
     // New features work on the upgraded file.
     let reply = srv
-        .route(
-            "checkout-sessions/create",
-            crate::support::create_body(
-                serde_json::json!({"priceSlug": "lifetime", "requestId": "after-upgrade"}),
-            ),
-            Auth::None,
+        .merchant_create(
+            serde_json::json!({"priceSlug": "lifetime", "requestId": "after-upgrade"}),
+            None,
         )
         .await;
     assert_eq!(

@@ -7,6 +7,7 @@ mod support;
 
 mod billing;
 mod billing_address;
+mod browser_contract;
 mod caching;
 mod compression;
 mod concurrency;

@@ -179,17 +179,50 @@ impl TestServer {
     }
 
     /// Creates a session with `extra` create params as `auth`, pays it with
-    /// the 4242 card, and returns the session id.
+    /// the 4242 card, and returns the session id. With a merchant-only
+    /// option in `extra` the session is made as the merchant's server would
+    /// (see [`TestServer::merchant_create`]), since a browser may not.
     pub async fn buy(&self, extra: Value, auth: Auth<'_>) -> String {
-        let reply = self
-            .route("checkout-sessions/create", create_body(extra), auth)
-            .await;
+        let merchant_only = checkout_protocol::MERCHANT_ONLY_FIELDS
+            .iter()
+            .any(|f| extra.get(*f).is_some());
+        let reply = if merchant_only {
+            self.merchant_create(extra, customer_of(auth)).await
+        } else {
+            self.route("checkout-sessions/create", create_body(extra), auth)
+                .await
+        };
         let id = reply.data()["checkoutSession"]["id"]
             .as_str()
             .expect("session id")
             .to_owned();
         self.confirm(&id, "4242424242424242").await.data();
         id
+    }
+
+    /// A product checkout with `extra` create params (merchant-only options
+    /// too) created as the merchant's server would: through the platform
+    /// API with the secret key, for the customer with `external_id` or
+    /// anonymous. Answers in the route's `{data}` envelope, so tests read it
+    /// like a route create.
+    pub async fn merchant_create(&self, extra: Value, external_id: Option<&str>) -> Reply {
+        let mut session = create_body(extra);
+        session["type"] = json!("product");
+        match external_id {
+            Some(id) => session["customerExternalId"] = json!(id),
+            None => session["anonymous"] = json!(true),
+        }
+        let reply = self
+            .platform_create(json!({ "checkoutSession": session }))
+            .await;
+        if reply.status == StatusCode::OK {
+            Reply {
+                status: reply.status,
+                body: json!({ "data": reply.body }),
+            }
+        } else {
+            reply
+        }
     }
 
     /// `POST /api/v1/checkout-sessions` with the test key and `body`.
@@ -387,6 +420,16 @@ pub fn with_auth(request: RequestBuilder, auth: Auth<'_>) -> RequestBuilder {
         Auth::None => request,
         Auth::Bearer(token) => request.bearer_auth(token),
         Auth::Cookie(token) => request.header("cookie", format!("theme=dark; session={token}")),
+    }
+}
+
+/// The external id of the demo customer whose sign-in token `auth` carries
+/// (`demo-alice` is `alice`), for creating their sessions through the
+/// platform API.
+pub fn customer_of(auth: Auth<'_>) -> Option<&str> {
+    match auth {
+        Auth::None => None,
+        Auth::Bearer(token) | Auth::Cookie(token) => Some(token.strip_prefix("demo-").unwrap_or(token)),
     }
 }
 

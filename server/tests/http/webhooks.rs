@@ -38,15 +38,14 @@ async fn a_completed_checkout_sends_its_session_purchase_subscription_invoice_an
     let receiver = Receiver::start(WEBHOOK_SECRET).await;
     let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
     let reply = srv
-        .route(
-            "checkout-sessions/create",
-            create_body(json!({
+        .merchant_create(
+            json!({
                 "priceSlug": "pro-yearly",
                 "requestId": "order-2040",
                 "outputName": "Team plan",
                 "outputMetadata": {"team": "t_9", "seats": 4, "annual": true}
-            })),
-            Auth::Bearer("demo-alice"),
+            }),
+            Some("alice"),
         )
         .await;
     let id = reply.data()["checkoutSession"]["id"]
@@ -183,11 +182,7 @@ async fn a_decline_sends_payment_failed_and_never_completed() {
     let receiver = Receiver::start(WEBHOOK_SECRET).await;
     let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
     let reply = srv
-        .route(
-            "checkout-sessions/create",
-            create_body(json!({"priceSlug": "lifetime", "requestId": "order-7"})),
-            Auth::None,
-        )
+        .merchant_create(json!({"priceSlug": "lifetime", "requestId": "order-7"}), None)
         .await;
     let id = reply.data()["checkoutSession"]["id"]
         .as_str()

@@ -93,7 +93,9 @@ fn create_body(worker: usize, i: usize) -> Value {
         "priceSlug": if i.is_multiple_of(2) { "onboarding" } else { "lifetime" },
         "successUrl": "https://shop.test/ok?id={CHECKOUT_SESSION_ID}",
         "cancelUrl": "https://shop.test/cancel",
-        "requestId": format!("w{worker}-{i}"),
+        // Unique per create, so a retried key that made two sessions shows
+        // (a browser may not set `requestId`; the platform creates add it).
+        "outputName": format!("w{worker}-{i}"),
         "outputMetadata": {"worker": worker, "i": i},
     })
 }
@@ -117,6 +119,7 @@ async fn client_loop(load: Arc<Load>, worker: usize) {
                 let mut input = body.clone();
                 input["type"] = json!("product");
                 input["anonymous"] = json!(true);
+                input["requestId"] = json!(format!("w{worker}-{i}"));
                 load.client
                     .post(&platform)
                     .header("authorization", SECRET_KEY)
@@ -374,6 +377,8 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
          "SELECT count(*) FROM webhook_events e JOIN checkout_sessions s ON s.id = e.checkout_session_id WHERE e.type = 'checkout.session.completed' AND s.status != 'succeeded'"),
         ("request ids with more than one session (a key made two)",
          "SELECT count(*) FROM (SELECT request_id FROM checkout_sessions WHERE request_id IS NOT NULL GROUP BY request_id HAVING count(*) > 1)"),
+        ("creates with more than one session (a key made two)",
+         "SELECT count(*) FROM (SELECT output_name FROM checkout_sessions WHERE output_name IS NOT NULL GROUP BY output_name HAVING count(*) > 1)"),
         ("events without a delivery",
          "SELECT count(*) FROM webhook_events e WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)"),
     ];
