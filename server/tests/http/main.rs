@@ -16,6 +16,7 @@ mod discounts;
 mod embed;
 mod hosted;
 mod idempotency;
+mod identity;
 mod invoices;
 mod lifecycle;
 mod limits;
