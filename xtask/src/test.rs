@@ -324,6 +324,9 @@ fn playwright_against_server(
     env: &[(&str, &Path)],
 ) -> Result<()> {
     const SECRET_KEY: &str = "sk_test_e2e";
+    // The route-only servers know customers only by a verified JWT;
+    // two-servers.spec.mjs signs its customers' tokens with this secret.
+    const CUSTOMER_JWT_SECRET: &str = "e2e-customer-jwt-secret-0123456789abcdef";
     let log = ctx.target_dir.join("e2e").join("server.log");
     let args: Vec<OsString> = vec![
         "--addr".into(),
@@ -355,6 +358,8 @@ fn playwright_against_server(
             SECRET_KEY.into(),
             "--platform-timeout".into(),
             "2s".into(),
+            "--customer-jwt-secret".into(),
+            CUSTOMER_JWT_SECRET.into(),
         ]
     };
     let e2e_dir = ctx.target_dir.join("e2e");
@@ -388,6 +393,7 @@ fn playwright_against_server(
         .env("ROUTE_ONLY_URL", &route_only.url)
         .env("FAULTY_ROUTE_URL", &faulty.url)
         .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
+        .env("CUSTOMER_JWT_SECRET", CUSTOMER_JWT_SECRET)
         .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
     for (name, value) in env {
         cmd.env(name, value);
