@@ -109,7 +109,16 @@ impl fmt::Debug for JwtCustomers {
         let keys: Vec<String> = self
             .keys
             .iter()
-            .map(|k| format!("{:?}{}", k.algorithm, k.kid.as_deref().map(|kid| format!(" kid={kid}")).unwrap_or_default()))
+            .map(|k| {
+                format!(
+                    "{:?}{}",
+                    k.algorithm,
+                    k.kid
+                        .as_deref()
+                        .map(|kid| format!(" kid={kid}"))
+                        .unwrap_or_default()
+                )
+            })
             .collect();
         f.debug_struct("JwtCustomers")
             .field("keys", &keys)
@@ -214,8 +223,9 @@ impl JwtCustomers {
     /// usable key, a key whose `alg` disagrees with its type, or a `kid`
     /// used twice is refused.
     pub fn with_jwks(mut self, json: &str) -> Result<Self, JwtConfigError> {
-        let set: JwkSet = serde_json::from_str(json)
-            .map_err(|e| JwtConfigError::Jwks(format!("not a JWKS document ({{\"keys\": [...]}}): {e}")))?;
+        let set: JwkSet = serde_json::from_str(json).map_err(|e| {
+            JwtConfigError::Jwks(format!("not a JWKS document ({{\"keys\": [...]}}): {e}"))
+        })?;
         let mut added = 0;
         for jwk in &set.keys {
             if jwk.common.public_key_use == Some(PublicKeyUse::Encryption) {
@@ -246,13 +256,23 @@ impl JwtCustomers {
                 )));
             }
             if let Some(kid) = &kid {
-                if self.keys.iter().any(|k| k.kid.as_deref() == Some(kid.as_str())) {
-                    return Err(JwtConfigError::Jwks(format!("the kid `{kid}` is used twice")));
+                if self
+                    .keys
+                    .iter()
+                    .any(|k| k.kid.as_deref() == Some(kid.as_str()))
+                {
+                    return Err(JwtConfigError::Jwks(format!(
+                        "the kid `{kid}` is used twice"
+                    )));
                 }
             }
             let key = DecodingKey::from_jwk(jwk)
                 .map_err(|e| JwtConfigError::Jwks(format!("key {shown}: {e}")))?;
-            self.keys.push(Key { algorithm, kid, key });
+            self.keys.push(Key {
+                algorithm,
+                kid,
+                key,
+            });
             added += 1;
         }
         if added == 0 {
@@ -294,8 +314,7 @@ impl JwtCustomers {
     /// The token a request carries: `Authorization: Bearer <token>` first,
     /// else the configured cookie; blank values count as absent.
     pub fn token(&self, headers: &HeaderMap) -> Option<String> {
-        crate::auth::bearer(headers)
-            .or_else(|| crate::auth::cookie(headers, &self.cookie))
+        crate::auth::bearer(headers).or_else(|| crate::auth::cookie(headers, &self.cookie))
     }
 
     /// The customer a token names, if it is a valid token of the merchant's;
@@ -311,20 +330,26 @@ impl JwtCustomers {
         // The header is read unverified only to pick the key: the signature
         // is then checked with that key and its one algorithm.
         let header = jsonwebtoken::decode_header(token).map_err(|e| invalid(&e))?;
-        let key = self.key_for(header.alg, header.kid.as_deref()).ok_or_else(|| {
-            invalid(&format_args!(
-                "no configured key verifies alg {:?} with kid {:?}",
-                header.alg, header.kid
-            ))
-        })?;
-        let data = jsonwebtoken::decode::<CustomerClaims>(token, &key.key, &self.validation(key.algorithm))
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => {
-                    tracing::info!("customer token expired");
-                    ApiError::new(ErrorCode::Unauthorized, EXPIRED_TOKEN_MESSAGE)
-                }
-                _ => invalid(&e),
+        let key = self
+            .key_for(header.alg, header.kid.as_deref())
+            .ok_or_else(|| {
+                invalid(&format_args!(
+                    "no configured key verifies alg {:?} with kid {:?}",
+                    header.alg, header.kid
+                ))
             })?;
+        let data = jsonwebtoken::decode::<CustomerClaims>(
+            token,
+            &key.key,
+            &self.validation(key.algorithm),
+        )
+        .map_err(|e| match e.kind() {
+            ErrorKind::ExpiredSignature => {
+                tracing::info!("customer token expired");
+                ApiError::new(ErrorCode::Unauthorized, EXPIRED_TOKEN_MESSAGE)
+            }
+            _ => invalid(&e),
+        })?;
         data.claims.identity().map_err(|reason| invalid(&reason))
     }
 
@@ -382,7 +407,10 @@ impl CustomerResolver for JwtCustomers {
 /// reach the verifier to be refused there).
 pub fn looks_like_jwt(token: &str) -> bool {
     let parts: Vec<&str> = token.split('.').collect();
-    let base64url = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
+    let base64url = |s: &str| {
+        s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+    };
     parts.len() == 3
         && !parts[0].is_empty()
         && !parts[1].is_empty()
@@ -410,7 +438,12 @@ mod tests {
     }
 
     fn sign(claims: Value) -> String {
-        encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET).unwrap()).unwrap()
+        encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(SECRET).unwrap(),
+        )
+        .unwrap()
     }
 
     fn claims(v: Value) -> CustomerClaims {
@@ -427,7 +460,13 @@ mod tests {
         assert_eq!(who.name, "Ann");
         let bare = claims(json!({"sub": "u1"})).identity().unwrap();
         assert_eq!((bare.name.as_str(), bare.email.as_str()), ("", ""));
-        assert_eq!(claims(json!({"sub": "u1", "email": " "})).identity().unwrap().email, "");
+        assert_eq!(
+            claims(json!({"sub": "u1", "email": " "}))
+                .identity()
+                .unwrap()
+                .email,
+            ""
+        );
     }
 
     #[test]
@@ -435,48 +474,79 @@ mod tests {
         for (v, why) in [
             (json!({}), "no `sub`"),
             (json!({"sub": "  "}), "blank"),
-            (json!({"sub": "x".repeat(MAX_SUBJECT_CHARS + 1)}), "too long"),
+            (
+                json!({"sub": "x".repeat(MAX_SUBJECT_CHARS + 1)}),
+                "too long",
+            ),
             (json!({"sub": "a\u{0}b"}), "control"),
             (json!({"sub": "u1", "email": "not-an-address"}), "email"),
-            (json!({"sub": "u1", "name": "n".repeat(MAX_NAME_CHARS + 1)}), "name"),
+            (
+                json!({"sub": "u1", "name": "n".repeat(MAX_NAME_CHARS + 1)}),
+                "name",
+            ),
         ] {
             let e = claims(v.clone()).identity().unwrap_err();
             assert!(e.contains(why), "{v}: {e}");
         }
-        assert!(claims(json!({"sub": "x".repeat(MAX_SUBJECT_CHARS)})).identity().is_ok());
+        assert!(claims(json!({"sub": "x".repeat(MAX_SUBJECT_CHARS)}))
+            .identity()
+            .is_ok());
         // A claim of the wrong type does not parse at all.
         assert!(serde_json::from_value::<CustomerClaims>(json!({"sub": 42})).is_err());
-        assert!(serde_json::from_value::<CustomerClaims>(json!({"sub": "u", "email": ["a@b.c"]})).is_err());
+        assert!(
+            serde_json::from_value::<CustomerClaims>(json!({"sub": "u", "email": ["a@b.c"]}))
+                .is_err()
+        );
     }
 
     #[test]
     fn a_signed_token_verifies_and_a_bad_one_is_unauthorized() {
         let c = JwtCustomers::hs256(SECRET).unwrap();
-        let who = c.verify(&sign(json!({"sub": "u7", "exp": now() + 60}))).unwrap();
+        let who = c
+            .verify(&sign(json!({"sub": "u7", "exp": now() + 60})))
+            .unwrap();
         assert_eq!(who.external_id, "u7");
         let unauthorized = |token: &str| c.verify(token).unwrap_err();
         for token in [
-            sign(json!({"sub": "u7"})),                          // no exp
-            sign(json!({"exp": now() + 60})),                    // no sub
+            sign(json!({"sub": "u7"})),       // no exp
+            sign(json!({"exp": now() + 60})), // no sub
             sign(json!({"sub": "u7", "exp": now() + 60, "nbf": now() + 600})), // not yet
             "not-a-jwt".to_owned(),
             format!("{}x", sign(json!({"sub": "u7", "exp": now() + 60}))),
             "x".repeat(MAX_TOKEN_BYTES + 1),
         ] {
             let e = unauthorized(&token);
-            assert_eq!((e.code, e.message.as_str()), (ErrorCode::Unauthorized, INVALID_TOKEN_MESSAGE), "{token}");
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (ErrorCode::Unauthorized, INVALID_TOKEN_MESSAGE),
+                "{token}"
+            );
         }
-        let expired = unauthorized(&sign(json!({"sub": "u7", "exp": now() - 2 * LEEWAY_SECS as i64})));
-        assert_eq!((expired.code, expired.message.as_str()), (ErrorCode::Unauthorized, EXPIRED_TOKEN_MESSAGE));
+        let expired = unauthorized(&sign(
+            json!({"sub": "u7", "exp": now() - 2 * LEEWAY_SECS as i64}),
+        ));
+        assert_eq!(
+            (expired.code, expired.message.as_str()),
+            (ErrorCode::Unauthorized, EXPIRED_TOKEN_MESSAGE)
+        );
         // Within the leeway an expiry is still accepted.
-        assert!(c.verify(&sign(json!({"sub": "u7", "exp": now() - 5}))).is_ok());
+        assert!(c
+            .verify(&sign(json!({"sub": "u7", "exp": now() - 5})))
+            .is_ok());
     }
 
     #[test]
     fn issuer_and_audience_are_checked_when_configured() {
-        let c = JwtCustomers::hs256(SECRET).unwrap().with_issuer("https://shop.example").with_audience("billing");
+        let c = JwtCustomers::hs256(SECRET)
+            .unwrap()
+            .with_issuer("https://shop.example")
+            .with_audience("billing");
         let exp = now() + 60;
-        assert!(c.verify(&sign(json!({"sub": "u", "exp": exp, "iss": "https://shop.example", "aud": "billing"}))).is_ok());
+        assert!(c
+            .verify(&sign(
+                json!({"sub": "u", "exp": exp, "iss": "https://shop.example", "aud": "billing"})
+            ))
+            .is_ok());
         assert!(c.verify(&sign(json!({"sub": "u", "exp": exp, "iss": "https://shop.example", "aud": ["x", "billing"]}))).is_ok());
         for bad in [
             json!({"sub": "u", "exp": exp, "iss": "https://evil.example", "aud": "billing"}),
@@ -484,11 +554,17 @@ mod tests {
             json!({"sub": "u", "exp": exp, "aud": "billing"}),
             json!({"sub": "u", "exp": exp, "iss": "https://shop.example"}),
         ] {
-            assert_eq!(c.verify(&sign(bad.clone())).unwrap_err().code, ErrorCode::Unauthorized, "{bad}");
+            assert_eq!(
+                c.verify(&sign(bad.clone())).unwrap_err().code,
+                ErrorCode::Unauthorized,
+                "{bad}"
+            );
         }
         // Unconfigured, any audience is fine.
         let open = JwtCustomers::hs256(SECRET).unwrap();
-        assert!(open.verify(&sign(json!({"sub": "u", "exp": exp, "aud": "anything"}))).is_ok());
+        assert!(open
+            .verify(&sign(json!({"sub": "u", "exp": exp, "aud": "anything"})))
+            .is_ok());
     }
 
     #[test]
@@ -503,10 +579,23 @@ mod tests {
             r#"{"keys": []}"#,
             r#"{"keys": [{"kty": "oct", "k": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", "alg": "HS256"}]}"#,
         ] {
-            assert!(matches!(JwtCustomers::jwks(bad), Err(JwtConfigError::Jwks(_))), "{bad}");
+            assert!(
+                matches!(JwtCustomers::jwks(bad), Err(JwtConfigError::Jwks(_))),
+                "{bad}"
+            );
         }
-        assert!(JwtCustomers::hs256(SECRET).unwrap().with_cookie("bad name").is_err());
-        assert_eq!(JwtCustomers::hs256(SECRET).unwrap().with_cookie("shop_sid").unwrap().cookie(), "shop_sid");
+        assert!(JwtCustomers::hs256(SECRET)
+            .unwrap()
+            .with_cookie("bad name")
+            .is_err());
+        assert_eq!(
+            JwtCustomers::hs256(SECRET)
+                .unwrap()
+                .with_cookie("shop_sid")
+                .unwrap()
+                .cookie(),
+            "shop_sid"
+        );
         let shown = format!("{:?}", JwtCustomers::hs256(SECRET).unwrap());
         assert!(!shown.contains("0123456789abcdef"), "{shown}");
     }
@@ -515,7 +604,14 @@ mod tests {
     fn jwt_shape() {
         assert!(looks_like_jwt(&sign(json!({"sub": "u", "exp": 1}))));
         assert!(looks_like_jwt("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1In0."));
-        for not in ["demo-alice", "a.b", "a.b.c.d", ".b.c", "a b.c.d", "tok_0123"] {
+        for not in [
+            "demo-alice",
+            "a.b",
+            "a.b.c.d",
+            ".b.c",
+            "a b.c.d",
+            "tok_0123",
+        ] {
             assert!(!looks_like_jwt(not), "{not}");
         }
     }

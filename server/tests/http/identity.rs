@@ -55,7 +55,9 @@ pub async fn route_only_with(upstream: &str, adjust: impl FnOnce(&mut Config)) -
 
 /// The test key fixtures (see server/tests/fixtures/jwt/README.md).
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jwt").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/jwt")
+        .join(name)
 }
 
 fn pem(name: &str) -> Vec<u8> {
@@ -77,7 +79,11 @@ fn signed_with_fixture(alg: Algorithm, key: &str, kid: Option<&str>, claims: &Va
 /// An unsigned `alg: none` token for `claims` (the classic JWT bypass).
 fn alg_none(claims: &Value) -> String {
     let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    format!("{}.{}.", part(&json!({"alg": "none", "typ": "JWT"})), part(claims))
+    format!(
+        "{}.{}.",
+        part(&json!({"alg": "none", "typ": "JWT"})),
+        part(claims)
+    )
 }
 
 /// `customers/billing` with `auth`.
@@ -99,7 +105,10 @@ async fn platform_customer(a: &TestServer, external_id: &str) -> crate::support:
 async fn a_valid_jwt_bills_its_subject_and_creates_the_customer_on_the_platform() {
     let a = TestServer::start().await;
     let b = route_only_with(&a.server.base_url, |_| {}).await;
-    assert_eq!(b.server.sign_in_tokens, 0, "no sign-in tokens when forwarding");
+    assert_eq!(
+        b.server.sign_in_tokens, 0,
+        "no sign-in tokens when forwarding"
+    );
     platform_customer(&a, "jwt-carol")
         .await
         .assert_error(404, "customer_not_found");
@@ -117,7 +126,10 @@ async fn a_valid_jwt_bills_its_subject_and_creates_the_customer_on_the_platform(
 
     // The same token in the `session` cookie.
     let by_cookie = billing(&b, Auth::Cookie(&carol)).await;
-    assert_eq!(by_cookie.data()["customer"]["id"], on_a.body["customer"]["id"]);
+    assert_eq!(
+        by_cookie.data()["customer"]["id"],
+        on_a.body["customer"]["id"]
+    );
     let created = b
         .route(
             "checkout-sessions/create",
@@ -200,16 +212,16 @@ async fn tokens_that_do_not_verify_are_unauthorized_never_anonymous() {
     let attacks = [
         (
             "forged signature",
-            hs256_with(b"an-attackers-own-secret-0123456789abcdef", &claims(json!({}))),
+            hs256_with(
+                b"an-attackers-own-secret-0123456789abcdef",
+                &claims(json!({})),
+            ),
         ),
-        (
-            "tampered payload",
-            {
-                let mut parts: Vec<String> = valid.split('.').map(str::to_owned).collect();
-                parts[1] = URL_SAFE_NO_PAD.encode(claims(json!({"sub": "bob"})).to_string());
-                parts.join(".")
-            },
-        ),
+        ("tampered payload", {
+            let mut parts: Vec<String> = valid.split('.').map(str::to_owned).collect();
+            parts[1] = URL_SAFE_NO_PAD.encode(claims(json!({"sub": "bob"})).to_string());
+            parts.join(".")
+        }),
         (
             "expired",
             hs256_with(JWT_SECRET.as_bytes(), &claims(json!({"exp": now() - 120}))),
@@ -221,11 +233,17 @@ async fn tokens_that_do_not_verify_are_unauthorized_never_anonymous() {
         ),
         (
             "wrong issuer",
-            hs256_with(JWT_SECRET.as_bytes(), &claims(json!({"iss": "https://evil.example"}))),
+            hs256_with(
+                JWT_SECRET.as_bytes(),
+                &claims(json!({"iss": "https://evil.example"})),
+            ),
         ),
         (
             "wrong audience",
-            hs256_with(JWT_SECRET.as_bytes(), &claims(json!({"aud": "another-app"}))),
+            hs256_with(
+                JWT_SECRET.as_bytes(),
+                &claims(json!({"aud": "another-app"})),
+            ),
         ),
         (
             "no sub",
@@ -255,7 +273,11 @@ async fn tokens_that_do_not_verify_are_unauthorized_never_anonymous() {
     assert!(m.contains("expired"), "{m}");
     // The pricing model stays public: a bad token reads it anonymously.
     let pricing = b
-        .route("pricing-models/retrieve", json!({}), Auth::Bearer("demo-alice"))
+        .route(
+            "pricing-models/retrieve",
+            json!({}),
+            Auth::Bearer("demo-alice"),
+        )
         .await;
     assert_eq!(pricing.data()["source"], "default");
     assert_eq!(a.count_rows("checkout_sessions"), 0, "no session was made");
@@ -271,12 +293,22 @@ async fn a_jwks_file_verifies_rs256_and_es256_and_refuses_everything_else() {
     .await;
     let claims = |sub: &str| json!({"sub": sub, "exp": now() + 600});
 
-    let rs = signed_with_fixture(Algorithm::RS256, "rs256-private.pem", Some("shop-rsa-1"), &claims("jwt-rs"));
+    let rs = signed_with_fixture(
+        Algorithm::RS256,
+        "rs256-private.pem",
+        Some("shop-rsa-1"),
+        &claims("jwt-rs"),
+    );
     assert_eq!(
         billing(&b, Auth::Bearer(&rs)).await.data()["customer"]["externalId"],
         "jwt-rs"
     );
-    let es = signed_with_fixture(Algorithm::ES256, "es256-private.pem", Some("shop-ec-1"), &claims("jwt-es"));
+    let es = signed_with_fixture(
+        Algorithm::ES256,
+        "es256-private.pem",
+        Some("shop-ec-1"),
+        &claims("jwt-es"),
+    );
     assert_eq!(
         billing(&b, Auth::Cookie(&es)).await.data()["customer"]["externalId"],
         "jwt-es"
@@ -292,20 +324,38 @@ async fn a_jwks_file_verifies_rs256_and_es256_and_refuses_everything_else() {
     };
     let confused_n = hs256_with(&rsa_public_pem, &claims("alice"));
     let attacks = [
-        ("HS256 with only JWKS configured", hs256_with(JWT_SECRET.as_bytes(), &claims("alice"))),
+        (
+            "HS256 with only JWKS configured",
+            hs256_with(JWT_SECRET.as_bytes(), &claims("alice")),
+        ),
         ("HS256 keyed with the JWKS", confused),
         ("HS256 keyed with the RSA modulus", confused_n),
         (
             "RS256 by a key the server does not know",
-            signed_with_fixture(Algorithm::RS256, "other-rs256-private.pem", Some("shop-rsa-1"), &claims("alice")),
+            signed_with_fixture(
+                Algorithm::RS256,
+                "other-rs256-private.pem",
+                Some("shop-rsa-1"),
+                &claims("alice"),
+            ),
         ),
         (
             "an unknown kid",
-            signed_with_fixture(Algorithm::RS256, "rs256-private.pem", Some("rotated-away"), &claims("alice")),
+            signed_with_fixture(
+                Algorithm::RS256,
+                "rs256-private.pem",
+                Some("rotated-away"),
+                &claims("alice"),
+            ),
         ),
         (
             "ES256 claiming the RSA key's kid",
-            signed_with_fixture(Algorithm::ES256, "es256-private.pem", Some("shop-rsa-1"), &claims("alice")),
+            signed_with_fixture(
+                Algorithm::ES256,
+                "es256-private.pem",
+                Some("shop-rsa-1"),
+                &claims("alice"),
+            ),
         ),
         ("alg none", alg_none(&claims("alice"))),
         (
@@ -398,13 +448,14 @@ async fn a_catalog_file_has_no_demo_tokens_even_on_a_demo_database() {
     .await;
     assert_eq!(copied.server.sign_in_tokens, 0);
     for auth in [Auth::Bearer("demo-alice"), Auth::Cookie("demo-bob")] {
-        billing(&copied, auth).await.assert_error(401, "unauthorized");
+        billing(&copied, auth)
+            .await
+            .assert_error(401, "unauthorized");
     }
     copied.server.shutdown().await;
 
     // A file that gives a customer a token explicitly signs that one in.
-    let mut v: Value =
-        serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).expect("json");
+    let mut v: Value = serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).expect("json");
     v["customers"][1]["signInToken"] = json!("staging-bob-5c1e");
     std::fs::write(&catalog, v.to_string()).expect("written");
     let explicit = TestServer::start_with(|c| {
@@ -428,7 +479,10 @@ async fn embedded_with_a_jwt_secret_takes_jwts_and_keeps_the_demo_tokens() {
         c.customer_jwt_secret = Some(JWT_SECRET.to_owned());
     })
     .await;
-    assert_eq!(srv.server.sign_in_tokens, 2, "the demo shape keeps its tokens");
+    assert_eq!(
+        srv.server.sign_in_tokens, 2,
+        "the demo shape keeps its tokens"
+    );
     // A JWT customer the embedded platform has not seen is created.
     let fay = customer_jwt("jwt-fay");
     assert_eq!(
@@ -438,13 +492,24 @@ async fn embedded_with_a_jwt_secret_takes_jwts_and_keeps_the_demo_tokens() {
     assert_eq!(srv.count_rows("customers"), 3);
     // A JWT names Alice as well as her demo token does.
     assert_eq!(
-        billing(&srv, Auth::Cookie(&customer_jwt("alice"))).await.data()["customer"]["id"],
+        billing(&srv, Auth::Cookie(&customer_jwt("alice")))
+            .await
+            .data()["customer"]["id"],
         "cus_alice"
     );
-    assert_eq!(srv.billing("demo-alice").await["customer"]["id"], "cus_alice");
+    assert_eq!(
+        srv.billing("demo-alice").await["customer"]["id"],
+        "cus_alice"
+    );
     // Something shaped like a JWT is verified as one, never taken for a token.
-    let forged = hs256_with(b"an-attackers-own-secret-0123456789abcdef", &json!({"sub": "alice", "exp": now() + 600}));
-    for token in [forged, alg_none(&json!({"sub": "alice", "exp": now() + 600}))] {
+    let forged = hs256_with(
+        b"an-attackers-own-secret-0123456789abcdef",
+        &json!({"sub": "alice", "exp": now() + 600}),
+    );
+    for token in [
+        forged,
+        alg_none(&json!({"sub": "alice", "exp": now() + 600})),
+    ] {
         billing(&srv, Auth::Bearer(&token))
             .await
             .assert_error(401, "unauthorized");
