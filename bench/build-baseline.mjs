@@ -1,7 +1,9 @@
 // Bundles the React baseline (react/app.jsx) for production with esbuild:
 // minified, NODE_ENV=production, one ES module. Usage:
-//   node bench/build-baseline.mjs OUT_DIR
-// writes OUT_DIR/index.html and OUT_DIR/app.js and prints their sizes.
+//   node bench/build-baseline.mjs OUT_DIR [ENTRY]
+// writes OUT_DIR/index.html and OUT_DIR/app.js and prints their sizes. With
+// ENTRY (e.g. `billing`: react/billing.jsx, the fixture of the e2e spec
+// flowglad-react.spec.mjs) it writes OUT_DIR/ENTRY.js only.
 import { build } from 'esbuild';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,14 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2];
-if (!out) {
-  console.error('usage: node build-baseline.mjs OUT_DIR');
+const entry = process.argv[3] ?? 'app';
+if (!out || !/^[a-z-]+$/.test(entry)) {
+  console.error('usage: node build-baseline.mjs OUT_DIR [ENTRY]');
   process.exit(2);
 }
 await mkdir(out, { recursive: true });
 await build({
-  entryPoints: [path.join(here, 'react', 'app.jsx')],
-  outfile: path.join(out, 'app.js'),
+  entryPoints: [path.join(here, 'react', `${entry}.jsx`)],
+  outfile: path.join(out, `${entry}.js`),
   bundle: true,
   minify: true,
   format: 'esm',
@@ -27,8 +30,12 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await copyFile(path.join(here, 'react', 'index.html'), path.join(out, 'index.html'));
-for (const name of ['index.html', 'app.js']) {
+const written = [`${entry}.js`];
+if (entry === 'app') {
+  await copyFile(path.join(here, 'react', 'index.html'), path.join(out, 'index.html'));
+  written.unshift('index.html');
+}
+for (const name of written) {
   const { size } = await stat(path.join(out, name));
   console.log(`    ${String(size).padStart(10)} B  ${path.join(out, name)}`);
 }

@@ -1,35 +1,14 @@
 //! A merchant's own axum app taking the widget to production: a page with
 //! the widget, the server route mounted at `/api/billing`, the customer
-//! resolved from the shop's own cookie, and every billing call forwarded to
-//! a Flowglad-compatible platform (Flowglad, or a checkout-server).
+//! taken from the shop's own signed session (a JWT, verified), and every
+//! billing call forwarded to a Flowglad-compatible platform (Flowglad, or a
+//! checkout-server).
 //!
-//! `PLATFORM_URL=http://127.0.0.1:8080 PLATFORM_KEY=sk_test_… cargo run -p checkout-server --example production`
+//! `PLATFORM_URL=http://127.0.0.1:8080 PLATFORM_KEY=sk_test_… SESSION_SECRET=$(openssl rand -hex 32) cargo run -p checkout-server --example production`
 
-use axum::{http::HeaderMap, response::Html, routing::get, Router};
-use checkout_server::{async_trait, server_route, ApiError, CustomerIdentity, CustomerResolver};
-use checkout_server::{RemotePlatform, RemotePlatformOptions};
+use axum::{response::Html, routing::get, Router};
+use checkout_server::{server_route, JwtCustomers, RemotePlatform, RemotePlatformOptions};
 use std::sync::Arc;
-
-/// The shop's sign-in: a `user` cookie (a real shop verifies its signed session here).
-struct ShopSession;
-
-#[async_trait]
-impl CustomerResolver for ShopSession {
-    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
-        let cookies = headers
-            .get("cookie")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let user = cookies
-            .split(';')
-            .find_map(|c| c.trim().strip_prefix("user="));
-        Ok(user.map(|id| CustomerIdentity {
-            external_id: id.to_owned(),
-            name: format!("Customer {id}"),
-            email: format!("{id}@shop.example"),
-        }))
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,6 +17,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &url,
         std::env::var("PLATFORM_KEY")?,
     ))?;
+    // The shop's sign-in sets a `session` cookie (or the page sends
+    // `Authorization: Bearer …`) holding an HS256 JWT signed with
+    // SESSION_SECRET: `sub` is the shop's user id, `exp` is required, `email`
+    // and `name` are optional. A forged, expired or `alg: none` token is a
+    // 401, never anonymous. (`JwtCustomers::jwks` takes RS256/ES256 public keys.)
+    let customers = JwtCustomers::hs256(std::env::var("SESSION_SECRET")?.as_bytes())?;
     // The widget's files come from the platform (CORS-enabled); it posts to /api/billing here.
     let page = format!(
         r#"<!doctype html><script type="module" src="{url}/checkout-widget.js"></script>
@@ -47,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/", get(move || std::future::ready(Html(page.clone()))))
         .nest(
             "/api/billing",
-            server_route(Arc::new(platform), Arc::new(ShopSession)),
+            server_route(Arc::new(platform), Arc::new(customers)),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     axum::serve(listener, app).await?;

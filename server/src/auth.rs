@@ -1,14 +1,19 @@
 //! Who is calling: the signed-in customer of the merchant route (from a
-//! Bearer token or a `session` cookie, never from the body) and the platform
-//! API's secret-key check.
+//! Bearer token or a cookie, never from the body: a verified JWT, see
+//! [`crate::jwt`], or in embedded mode a catalog sign-in token) and the
+//! platform API's secret-key check.
 
 use crate::billing_platform::CustomerIdentity;
-use crate::db::{Customer, Db};
+use crate::catalog::Catalog;
+use crate::db::Db;
 use crate::error::ApiError;
+use crate::jwt::{looks_like_jwt, JwtCustomers};
 use crate::route::CustomerResolver;
 use async_trait::async_trait;
 use axum::http::{header, HeaderMap};
 use checkout_protocol::ErrorCode;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// The message for a token that matches no customer.
 pub const STALE_SIGN_IN_MESSAGE: &str = "Your sign-in is no longer valid. Sign in again.";
@@ -23,13 +28,16 @@ pub const SESSION_COOKIE: &str = "session";
 /// The sign-in token a request carries: `Authorization: Bearer <token>`
 /// first, else the `session` cookie. Blank values count as absent.
 pub fn customer_token(headers: &HeaderMap) -> Option<String> {
-    let bearer = headers
+    bearer(headers).or_else(|| cookie(headers, SESSION_COOKIE))
+}
+
+/// The token of the request's `Authorization: Bearer <token>`, if any.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(header::AUTHORIZATION)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(bearer_token);
-    bearer
-        .or_else(|| session_cookie(headers))
+        .find_map(bearer_token)
         .map(str::to_owned)
 }
 
@@ -40,73 +48,131 @@ fn bearer_token(value: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// The value of the `session` cookie, from any `Cookie` header.
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+/// The value of the cookie `name`, from any `Cookie` header; blank is absent.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| name.trim() == SESSION_COOKIE)
+        .find(|(n, _)| n.trim() == name)
         .map(|(_, value)| value.trim().trim_matches('"'))
         .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
-/// Whether a stale token is an error or just anonymous.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StaleToken {
-    /// Answer 401 `unauthorized`.
-    Reject,
-    /// Carry on without a customer (public reads).
-    Anonymous,
-}
-
-/// Resolves the request's customer: `Ok(None)` without credentials; a token
-/// that matches nobody is a 401 or anonymous, as `stale` says.
-pub async fn resolve_customer(
-    db: &Db,
-    headers: &HeaderMap,
-    stale: StaleToken,
-) -> Result<Option<Customer>, ApiError> {
-    let Some(token) = customer_token(headers) else {
-        return Ok(None);
-    };
-    match db.customer_by_token(token).await? {
-        Some(customer) => Ok(Some(customer)),
-        None if stale == StaleToken::Anonymous => Ok(None),
-        None => Err(ApiError::new(
-            ErrorCode::Unauthorized,
-            STALE_SIGN_IN_MESSAGE,
-        )),
-    }
-}
-
-/// The reference server's customer resolver: the sign-in token of a
-/// customer in its store (the demo customers of the catalog), from a Bearer
-/// token or the `session` cookie; a token that matches nobody is a 401.
+/// The reference server's demo sign-in: the sign-in tokens its catalog
+/// gives customers (the built-in demo's `demo-alice`, or a catalog file's
+/// explicit `signInToken`s), from a Bearer token or the `session` cookie.
+/// Only tokens of the catalog in force sign in — not tokens an earlier
+/// catalog left in the database; any other token is a 401. Never used by
+/// a server forwarding to a platform (`--platform-url`).
 #[derive(Debug, Clone)]
 pub struct SignInTokens {
     db: Db,
+    live: Arc<HashSet<String>>,
 }
 
 impl SignInTokens {
-    /// Tokens of the customers in `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// The sign-in tokens `catalog` gives its customers, whose records are in `db`.
+    pub fn new(db: Db, catalog: &Catalog) -> Self {
+        let live = catalog
+            .customers
+            .iter()
+            .filter_map(|c| c.token.clone())
+            .collect();
+        Self {
+            db,
+            live: Arc::new(live),
+        }
+    }
+
+    /// Whether no customer can sign in with a token.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
+    /// The customer `token` signs in; 401 `unauthorized` for any other token.
+    pub async fn customer(&self, token: &str) -> Result<CustomerIdentity, ApiError> {
+        let stale = || ApiError::new(ErrorCode::Unauthorized, STALE_SIGN_IN_MESSAGE);
+        if !self.live.contains(token) {
+            return Err(stale());
+        }
+        let customer = self
+            .db
+            .customer_by_token(token.to_owned())
+            .await?
+            .ok_or_else(stale)?;
+        Ok(CustomerIdentity {
+            external_id: customer.external_id,
+            name: customer.name,
+            email: customer.email,
+        })
     }
 }
 
 #[async_trait]
 impl CustomerResolver for SignInTokens {
     async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
-        Ok(resolve_customer(&self.db, headers, StaleToken::Reject)
-            .await?
-            .map(|c| CustomerIdentity {
-                external_id: c.external_id,
-                name: c.name,
-                email: c.email,
-            }))
+        match customer_token(headers) {
+            Some(token) => self.customer(&token).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The reference server's customer source: a verified JWT
+/// (`--customer-jwt-secret` / `--customer-jwks`) and, in embedded mode,
+/// the catalog's sign-in tokens. When both are live a credential shaped
+/// like a JWT (three dot-separated parts) is verified as one — and is then
+/// a 401 if it does not verify, never tried as a sign-in token — and any
+/// other credential is a sign-in token.
+#[derive(Debug, Clone)]
+pub struct CustomerSource {
+    jwt: Option<JwtCustomers>,
+    tokens: Option<SignInTokens>,
+}
+
+impl CustomerSource {
+    /// Customers from `jwt` and/or `tokens`; with neither every credential is a 401.
+    pub fn new(jwt: Option<JwtCustomers>, tokens: Option<SignInTokens>) -> Self {
+        Self {
+            jwt,
+            tokens: tokens.filter(|t| !t.is_empty()),
+        }
+    }
+
+    /// The request's credential: a Bearer token, else the JWT cookie, else
+    /// the `session` cookie — unless only JWTs are taken, whose cookie may
+    /// have another name (a `session` cookie is then someone else's).
+    fn credential(&self, headers: &HeaderMap) -> Option<String> {
+        let session_cookie = self.tokens.is_some() || self.jwt.is_none();
+        bearer(headers)
+            .or_else(|| self.jwt.as_ref().and_then(|j| cookie(headers, j.cookie())))
+            .or_else(|| session_cookie.then(|| cookie(headers, SESSION_COOKIE)).flatten())
+    }
+}
+
+#[async_trait]
+impl CustomerResolver for CustomerSource {
+    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
+        let Some(credential) = self.credential(headers) else {
+            return Ok(None);
+        };
+        match (&self.jwt, &self.tokens) {
+            (Some(jwt), None) => jwt.verify(&credential).map(Some),
+            (Some(jwt), Some(_)) if looks_like_jwt(&credential) => {
+                jwt.verify(&credential).map(Some)
+            }
+            (_, Some(tokens)) => tokens.customer(&credential).await.map(Some),
+            // No customer source: nobody can be signed in, so any
+            // credential is one this server cannot honour.
+            (None, None) => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                STALE_SIGN_IN_MESSAGE,
+            )),
+        }
     }
 }
 

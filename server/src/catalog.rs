@@ -12,6 +12,10 @@ use std::fmt;
 /// The built-in demo catalog, used when no `--catalog` file is given.
 pub const DEMO_CATALOG: &str = include_str!("../catalog/demo.json");
 
+/// The prefix of the built-in demo customers' public sign-in tokens
+/// (`demo-alice`); see [`Catalog::demo`].
+pub const DEMO_TOKEN_PREFIX: &str = "demo-";
+
 /// The name under which the built-in catalog appears in error messages.
 pub const DEMO_CATALOG_NAME: &str = "built-in demo catalog (server/catalog/demo.json)";
 
@@ -141,15 +145,18 @@ impl Unredeemable {
     }
 }
 
-/// A customer to seed, with the bearer token that signs them in.
+/// A customer to seed, with the sign-in token that signs them in, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerSeed {
     /// Unique id (`cus_…`).
     pub id: String,
     /// The merchant's own id for the customer.
     pub external_id: String,
-    /// The token that resolves to this customer (Bearer or `session` cookie).
-    pub token: String,
+    /// The sign-in token that resolves to this customer (Bearer or
+    /// `session` cookie) in embedded mode: `demo-{externalId}` for the
+    /// built-in demo catalog, a catalog file's explicit `signInToken`, or
+    /// none — a customer without one cannot be signed in by token at all.
+    pub token: Option<String>,
     /// Full name.
     pub name: String,
     /// Email address.
@@ -316,7 +323,10 @@ struct DiscountSpec {
 struct CustomerSpec {
     id: String,
     external_id: String,
-    token: String,
+    /// A sign-in token for tests and staging: only a customer whose entry
+    /// says so has one (never implied, so a copied catalog brings none).
+    #[serde(default)]
+    sign_in_token: Option<String>,
     name: String,
     email: String,
     #[serde(default)]
@@ -384,8 +394,22 @@ fn yes() -> bool {
 
 impl Catalog {
     /// The built-in demo catalog.
+    ///
+    /// Its customers get the demo's public sign-in tokens, `demo-{externalId}`
+    /// (`demo-alice`, `demo-bob`). They are set here, not in the file, so a
+    /// catalog copied from `demo.json` and passed with `--catalog` signs
+    /// nobody in with them.
     pub fn demo() -> Result<Self, CatalogError> {
-        Self::parse(DEMO_CATALOG, DEMO_CATALOG_NAME)
+        let mut catalog = Self::parse(DEMO_CATALOG, DEMO_CATALOG_NAME)?;
+        for c in &mut catalog.customers {
+            c.token = Some(format!("{DEMO_TOKEN_PREFIX}{}", c.external_id));
+        }
+        Ok(catalog)
+    }
+
+    /// How many customers have a sign-in token.
+    pub fn sign_in_token_count(&self) -> usize {
+        self.customers.iter().filter(|c| c.token.is_some()).count()
     }
 
     /// The merchant's defaults for a checkout selling `price_ids` (see
@@ -557,7 +581,7 @@ impl CatalogFile {
             customers.push(CustomerSeed {
                 id: c.id.clone(),
                 external_id: c.external_id.clone(),
-                token: c.token.clone(),
+                token: c.sign_in_token.clone(),
                 name: c.name.clone(),
                 email: c.email.clone(),
                 subscriptions,
@@ -684,16 +708,18 @@ impl CatalogFile {
             }
             customer_ids.add(&c.id)?;
             external_ids.add(&c.external_id)?;
-            tokens.add(&c.token)?;
-            if c.token.len() < 8
-                || c.token
-                    .chars()
-                    .any(|ch| ch.is_whitespace() || ch == ';' || ch == ',')
-            {
-                return Err(format!(
-                    "customer `{}`: token must be at least 8 characters without spaces, `;` or `,`",
-                    c.id
-                ));
+            if let Some(token) = &c.sign_in_token {
+                tokens.add(token)?;
+                if token.len() < 8
+                    || token
+                        .chars()
+                        .any(|ch| ch.is_whitespace() || ch == ';' || ch == ',')
+                {
+                    return Err(format!(
+                        "customer `{}`: signInToken must be at least 8 characters without spaces, `;` or `,`",
+                        c.id
+                    ));
+                }
             }
             if !c.email.contains('@') {
                 return Err(format!("customer `{}` has an invalid email", c.id));
@@ -955,14 +981,35 @@ mod tests {
     }
 
     #[test]
+    fn a_catalog_file_signs_in_only_customers_it_gives_a_token() {
+        // demo.json passed as a file: the same customers, no demo tokens.
+        let copied = Catalog::parse(DEMO_CATALOG, "copy-of-demo.json").unwrap();
+        assert_eq!(copied.customers.len(), 2);
+        assert!(copied.customers.iter().all(|c| c.token.is_none()));
+        assert_eq!(copied.sign_in_token_count(), 0);
+        let mut v = demo_value();
+        v["customers"][1]["signInToken"] = json!("staging-bob-7f3a");
+        let c = parse_value(&v).unwrap();
+        assert_eq!(c.customers[0].token, None);
+        assert_eq!(c.customers[1].token.as_deref(), Some("staging-bob-7f3a"));
+        assert_eq!(c.sign_in_token_count(), 1);
+        // The old implicit field is not silently taken as a token.
+        let mut v = demo_value();
+        v["customers"][0]["token"] = json!("demo-alice");
+        assert!(error_of(&v).contains("unknown field `token`"), "{}", error_of(&v));
+    }
+
+    #[test]
     fn demo_customers_and_discounts() {
         let c = Catalog::demo().unwrap();
         assert_eq!(c.customers.len(), 2);
         let alice = &c.customers[0];
         assert_eq!(
-            (alice.id.as_str(), alice.token.as_str()),
-            ("cus_alice", "demo-alice")
+            (alice.id.as_str(), alice.token.as_deref()),
+            ("cus_alice", Some("demo-alice"))
         );
+        assert_eq!(c.customers[1].token.as_deref(), Some("demo-bob"));
+        assert_eq!(c.sign_in_token_count(), 2);
         assert_eq!(alice.subscriptions[0].price_id, "price_pro_monthly");
         assert_eq!(alice.subscriptions[0].started_days_ago, 10);
         assert_eq!(alice.payment_methods[0].last4, "4242");
@@ -1077,7 +1124,8 @@ mod tests {
         v["products"][1]["slug"] = json!("pro");
         assert!(error_of(&v).contains("product slug `pro`"));
         let mut v = demo_value();
-        v["customers"][1]["token"] = json!("demo-alice");
+        v["customers"][0]["signInToken"] = json!("tok-shared");
+        v["customers"][1]["signInToken"] = json!("tok-shared");
         assert!(error_of(&v).contains("customer token"));
     }
 
@@ -1126,8 +1174,8 @@ mod tests {
         v["customers"][0]["paymentMethods"][0]["last4"] = json!("4242424242424242");
         assert!(error_of(&v).contains("last4 must be four digits"));
         let mut v = demo_value();
-        v["customers"][0]["token"] = json!("a b c d e f");
-        assert!(error_of(&v).contains("token must be"));
+        v["customers"][0]["signInToken"] = json!("a b c d e f");
+        assert!(error_of(&v).contains("signInToken must be"));
     }
 
     #[test]

@@ -120,6 +120,30 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_PLATFORM_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub platform_timeout: Duration,
 
+    // --- Customer identity: the merchant's own signed JWT ---
+    /// HS256 shared secret the merchant's sign-in signs customer JWTs with
+    /// (at least 32 bytes). The route then bills the token's `sub`.
+    #[arg(long, env = "CHECKOUT_CUSTOMER_JWT_SECRET", hide_env_values = true)]
+    pub customer_jwt_secret: Option<String>,
+
+    /// A JWKS file (`{"keys": [...]}`) of the RS256 / ES256 public keys the
+    /// merchant's sign-in signs customer JWTs with, chosen by `kid`.
+    #[arg(long, env = "CHECKOUT_CUSTOMER_JWKS")]
+    pub customer_jwks: Option<PathBuf>,
+
+    /// The `iss` customer JWTs must have (then required).
+    #[arg(long, env = "CHECKOUT_CUSTOMER_JWT_ISSUER")]
+    pub customer_jwt_issuer: Option<String>,
+
+    /// The `aud` customer JWTs must have (then required).
+    #[arg(long, env = "CHECKOUT_CUSTOMER_JWT_AUDIENCE")]
+    pub customer_jwt_audience: Option<String>,
+
+    /// The cookie a customer JWT is read from when the request has no
+    /// `Authorization: Bearer` token.
+    #[arg(long, env = "CHECKOUT_CUSTOMER_COOKIE", default_value = crate::jwt::DEFAULT_CUSTOMER_COOKIE)]
+    pub customer_cookie: String,
+
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
     pub timing: Timing,
@@ -193,6 +217,14 @@ impl std::fmt::Debug for Config {
                 &self.platform_key.as_ref().map(|_| "<redacted>"),
             )
             .field("platform_timeout", &self.platform_timeout)
+            .field(
+                "customer_jwt_secret",
+                &self.customer_jwt_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("customer_jwks", &self.customer_jwks)
+            .field("customer_jwt_issuer", &self.customer_jwt_issuer)
+            .field("customer_jwt_audience", &self.customer_jwt_audience)
+            .field("customer_cookie", &self.customer_cookie)
             .field("timing", &self.timing)
             .finish()
     }
@@ -221,6 +253,11 @@ impl Default for Config {
             platform_url: None,
             platform_key: None,
             platform_timeout: crate::billing_platform::remote::DEFAULT_TIMEOUT,
+            customer_jwt_secret: None,
+            customer_jwks: None,
+            customer_jwt_issuer: None,
+            customer_jwt_audience: None,
+            customer_cookie: crate::jwt::DEFAULT_CUSTOMER_COOKIE.to_owned(),
             timing: Timing::default(),
         }
     }
@@ -580,6 +617,30 @@ mod tests {
             let argv = std::iter::once("checkout-server").chain(args.iter().copied());
             assert!(Config::try_parse_from(argv).is_err(), "{args:?}");
         }
+    }
+
+    #[test]
+    fn customer_jwt_flags_parse() {
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--customer-jwt-secret",
+            "jwt-secret-hidden-0123456789abcdef",
+            "--customer-jwks",
+            "keys.json",
+            "--customer-jwt-issuer",
+            "https://shop.example",
+            "--customer-jwt-audience",
+            "billing",
+            "--customer-cookie",
+            "shop_session",
+        ])
+        .unwrap();
+        assert_eq!(c.customer_jwks, Some(PathBuf::from("keys.json")));
+        assert_eq!(c.customer_jwt_issuer.as_deref(), Some("https://shop.example"));
+        assert_eq!(c.customer_jwt_audience.as_deref(), Some("billing"));
+        assert_eq!(c.customer_cookie, "shop_session");
+        assert!(!format!("{c:?}").contains("jwt-secret-hidden"));
+        assert_eq!(Config::default().customer_cookie, "session");
     }
 
     #[test]

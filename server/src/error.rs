@@ -234,6 +234,13 @@ pub enum ServerError {
     /// The OpenAPI document could not be rendered.
     #[error("cannot render the OpenAPI document: {0}")]
     OpenApi(serde_json::Error),
+    // --- Customer identity ---
+    /// `--platform-url` was given without a way to identify customers.
+    #[error("a server forwarding to a billing platform (--platform-url) needs a customer source: give --customer-jwt-secret (CHECKOUT_CUSTOMER_JWT_SECRET) or --customer-jwks (CHECKOUT_CUSTOMER_JWKS) so the route bills the customer your own sign-in names; the demo's sign-in tokens exist only in embedded mode")]
+    CustomerSourceRequired,
+    /// The customer JWT flags cannot be used.
+    #[error("customer sign-in (--customer-jwt-secret / --customer-jwks / --customer-jwt-issuer / --customer-jwt-audience / --customer-cookie): {0}")]
+    CustomerJwt(String),
     /// The HTTP server failed while running.
     #[error("server failed: {0}")]
     Serve(std::io::Error),

@@ -30,6 +30,7 @@ pub mod frame_ancestors;
 pub mod hosted;
 pub mod idempotency;
 pub mod ids;
+pub mod jwt;
 pub mod lifecycle;
 pub mod openapi;
 pub mod payment;
@@ -53,6 +54,7 @@ pub use billing_platform::{
 };
 pub use config::Config;
 pub use error::{ApiError, ServerError};
+pub use jwt::JwtCustomers;
 pub use route::policy::refuse_browser_options;
 pub use route::{
     server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,
@@ -84,12 +86,10 @@ const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 
 /// All routes, with the body limits, CORS on the server route, compression,
 /// the security headers and request tracing (which logs method, path and
-/// status — never bodies or headers).
-pub fn router(state: AppState) -> Router {
-    let route_state = RouteState::new(
-        Arc::new(EmbeddedPlatform::new(state.clone())),
-        Arc::new(auth::SignInTokens::new(state.db.clone())),
-    );
+/// status — never bodies or headers). The server route knows customers by
+/// `customers`.
+pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
+    let route_state = RouteState::new(Arc::new(EmbeddedPlatform::new(state.clone())), customers);
     let embedded = Router::new()
         .route("/api/checkout-sessions/{id}", get(hosted::get_session))
         .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
@@ -196,6 +196,10 @@ pub struct RunningServer {
     pub webhook_secret_generated: bool,
     /// The build id of `--dist` as loaded at start (see [`static_files::bundle::build_id`]).
     pub build_id: String,
+    /// How many customers can be signed in with a catalog sign-in token
+    /// (the demo's `demo-alice`…): 0 unless embedded with the built-in demo
+    /// catalog or a catalog file that gives tokens.
+    pub sign_in_tokens: usize,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     background: Vec<BackgroundTask>,
@@ -272,6 +276,12 @@ pub async fn spawn_with_processor(
             source,
         })?;
     let remote = remote_platform(&config)?;
+    let jwt_customers = customer_jwt(&config).await?;
+    // Route-only mode bills real customers on a live platform: it must know
+    // them from the merchant's own signed sign-in, never from demo tokens.
+    if remote.is_some() && jwt_customers.is_none() {
+        return Err(ServerError::CustomerSourceRequired);
+    }
     let secret_key = match config.secret_key {
         Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
         Some(key) => key,
@@ -331,16 +341,32 @@ pub async fn spawn_with_processor(
         openapi,
     };
     let build_id = state.bundle.id().to_owned();
+    // Catalog sign-in tokens only in embedded mode, where the customers
+    // they name live in this server's own store.
+    let tokens = match &remote {
+        Some(_) => None,
+        None => Some(auth::SignInTokens::new(db.clone(), &state.catalog)),
+    };
+    let sign_in_tokens = match &tokens {
+        Some(_) => state.catalog.sign_in_token_count(),
+        None => 0,
+    };
+    if sign_in_tokens > 0 {
+        tracing::warn!(
+            customers = sign_in_tokens,
+            "{}",
+            sign_in_tokens_warning(sign_in_tokens)
+        );
+    }
+    let customers: Arc<dyn CustomerResolver> =
+        Arc::new(auth::CustomerSource::new(jwt_customers, tokens));
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {
         Some(platform) => {
-            let route_state = RouteState::new(
-                Arc::new(platform.clone()),
-                Arc::new(auth::SignInTokens::new(db.clone())),
-            );
+            let route_state = RouteState::new(Arc::new(platform.clone()), customers);
             route_only_router(state, route_state)
         }
-        None => router(state),
+        None => router(state, customers),
     };
     let task = tokio::spawn(async move {
         // Connect info gives handlers the client address (payment rate limits).
@@ -378,6 +404,7 @@ pub async fn spawn_with_processor(
         webhook_secret,
         webhook_secret_generated,
         build_id,
+        sign_in_tokens,
         stop: Some(stop),
         task,
         background,
@@ -401,6 +428,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     }
     if running.webhook_secret_generated {
         println!("webhook signing secret: {}", running.webhook_secret);
+    }
+    if running.sign_in_tokens > 0 {
+        println!("warning: {}", sign_in_tokens_warning(running.sign_in_tokens));
     }
     println!("checkout-server listening on {}", running.base_url);
     println!(
@@ -447,6 +477,62 @@ fn remote_platform(config: &Config) -> Result<Option<RemotePlatform>, ServerErro
             "give --platform-url and --platform-key together".into(),
         )),
     }
+}
+
+/// The start-up warning while catalog sign-in tokens are live.
+fn sign_in_tokens_warning(customers: usize) -> String {
+    format!(
+        "sign-in tokens are live for {customers} catalog customer(s) (e.g. `Authorization: Bearer demo-alice`): \
+         anyone who knows one is that customer. Demo and tests only; in production identify customers with \
+         --customer-jwt-secret or --customer-jwks"
+    )
+}
+
+/// The customer JWT verifier the flags describe, if any key is given: the
+/// HS256 secret (at least 32 bytes) and/or the JWKS file, with the optional
+/// issuer, audience and cookie.
+async fn customer_jwt(config: &Config) -> Result<Option<JwtCustomers>, ServerError> {
+    let fail = |e: &dyn std::fmt::Display| ServerError::CustomerJwt(e.to_string());
+    let secret = config.customer_jwt_secret.as_deref();
+    let jwks = match &config.customer_jwks {
+        Some(path) => Some(tokio::fs::read_to_string(path).await.map_err(|e| {
+            fail(&format_args!("cannot read the JWKS file {}: {e}", path.display()))
+        })?),
+        None => None,
+    };
+    let customers = match (secret, jwks.as_deref()) {
+        (None, None) => {
+            let cookie_set = config.customer_cookie != jwt::DEFAULT_CUSTOMER_COOKIE;
+            if config.customer_jwt_issuer.is_some()
+                || config.customer_jwt_audience.is_some()
+                || cookie_set
+            {
+                return Err(fail(
+                    &"--customer-jwt-issuer, --customer-jwt-audience and --customer-cookie describe customer JWTs; \
+                      give their key with --customer-jwt-secret or --customer-jwks",
+                ));
+            }
+            return Ok(None);
+        }
+        (Some(secret), None) => JwtCustomers::hs256(secret.as_bytes()),
+        (None, Some(jwks)) => JwtCustomers::jwks(jwks),
+        (Some(secret), Some(jwks)) => {
+            JwtCustomers::hs256(secret.as_bytes()).and_then(|c| c.with_jwks(jwks))
+        }
+    }
+    .and_then(|c| c.with_cookie(&config.customer_cookie))
+    .map_err(|e| fail(&e))?;
+    let customers = match config.customer_jwt_issuer.as_deref().map(str::trim) {
+        Some("") => return Err(fail(&"--customer-jwt-issuer is blank")),
+        Some(issuer) => customers.with_issuer(issuer),
+        None => customers,
+    };
+    let customers = match config.customer_jwt_audience.as_deref().map(str::trim) {
+        Some("") => return Err(fail(&"--customer-jwt-audience is blank")),
+        Some(audience) => customers.with_audience(audience),
+        None => customers,
+    };
+    Ok(Some(customers))
 }
 
 async fn load_catalog(path: Option<&std::path::Path>) -> Result<Catalog, ServerError> {

@@ -82,7 +82,7 @@ impl Modify for Credentials {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The merchant's sign-in token for the customer (the `session` cookie works too)",
+                        "The merchant's signed customer JWT (`--customer-jwt-secret` / `--customer-jwks`; `sub` is the customer's id), or in the embedded demo a catalog sign-in token; the cookie named by `--customer-cookie` (default `session`) works too. A present but invalid or expired token is 401 `unauthorized`",
                     ))
                     .build(),
             ),

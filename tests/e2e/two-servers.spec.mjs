@@ -5,15 +5,37 @@
 // payment), and B has no platform API of its own. A third server
 // (FAULTY_ROUTE_URL) forwards to a port this spec controls, to show that an
 // upstream that is down, slow or failing reaches the widget as a clear error.
+// A route-only server knows customers only by a JWT the merchant's sign-in
+// signs (--customer-jwt-secret): the spec signs them here, as a shop's login
+// would, and B refuses the demo's tokens.
 import { test, expect } from '@playwright/test';
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { fillPayment, platformSession, SECRET_KEY } from './support.mjs';
 
 const B = process.env.ROUTE_ONLY_URL;
 const FAULTY = process.env.FAULTY_ROUTE_URL;
 const FAULTY_PORT = Number(process.env.FAULTY_PLATFORM_PORT);
+const JWT_SECRET = process.env.CUSTOMER_JWT_SECRET;
 
-test.skip(!B || !FAULTY || !FAULTY_PORT, 'needs the route-only servers `cargo xtask test e2e` starts');
+test.skip(!B || !FAULTY || !FAULTY_PORT || !JWT_SECRET, 'needs the route-only servers `cargo xtask test e2e` starts');
+
+const base64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** An HS256 JWT of `claims` signed with `secret` (the shop's sign-in). */
+function signJwt(claims, secret = JWT_SECRET) {
+  const body = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url(claims)}`;
+  const signature = crypto.createHmac('sha256', secret).update(body).digest('base64url');
+  return `${body}.${signature}`;
+}
+
+/** A valid customer JWT for `sub`, ten minutes long. */
+const customerJwt = (sub) => signJwt({ sub, exp: Math.floor(Date.now() / 1000) + 600 });
+
+/** Signs the browser in on B as `sub`: the `session` cookie holds the JWT. */
+async function signInOnB(page, sub) {
+  await page.context().addCookies([{ name: 'session', value: customerJwt(sub), url: B, sameSite: 'Lax' }]);
+}
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (error) => {
@@ -52,8 +74,8 @@ test('the widget on B checks out through A: the session is on A, B has no platfo
 
 test('Alice adds a card from B\'s billing panel on A\'s hosted page, and B shows it', async ({ page, request, baseURL }) => {
   const before = await cardsOnA(request);
+  await signInOnB(page, 'alice');
   await page.goto(`${B}/`);
-  await page.getByRole('radio', { name: 'Alice' }).check();
   await expect(page.getByTestId('account-customer')).toHaveText('Alice Martin · alice@example.com');
   await page.getByRole('button', { name: 'Add payment method' }).click();
   await page.waitForURL((url) => url.origin === new URL(baseURL).origin && /^\/add-payment-method\/cs_[0-9a-f]{32}$/.test(url.pathname));
@@ -68,6 +90,33 @@ test('Alice adds a card from B\'s billing panel on A\'s hosted page, and B shows
   expect(session.body.checkoutSession.type).toBe('add_payment_method');
   expect(session.body.checkoutSession.status).toBe('succeeded');
   expect(await cardsOnA(request)).toBe(before + 1);
+});
+
+test('B answers 401 to a forged, expired, alg:none or demo token, and the demo sign-in shows why', async ({ page, request }) => {
+  const now = Math.floor(Date.now() / 1000);
+  const none = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'alice', exp: now + 600 })}.`;
+  const tokens = {
+    forged: signJwt({ sub: 'alice', exp: now + 600 }, 'an-attackers-own-secret-0123456789abcdef'),
+    expired: signJwt({ sub: 'alice', exp: now - 120 }),
+    'alg none': none,
+    demo: 'demo-alice',
+  };
+  for (const [what, token] of Object.entries(tokens)) {
+    for (const headers of [{ Authorization: `Bearer ${token}` }, { Cookie: `session=${token}` }]) {
+      const response = await request.post(`${B}/api/billing/customers/billing`, { headers, data: {} });
+      expect(response.status(), `${what} ${Object.keys(headers)[0]}`).toBe(401);
+      expect((await response.json()).error.code, what).toBe('unauthorized');
+    }
+  }
+  const valid = await request.post(`${B}/api/billing/customers/billing`, { headers: { Authorization: `Bearer ${customerJwt('alice')}` }, data: {} });
+  expect(valid.status()).toBe(200);
+  expect((await valid.json()).data.customer.externalId).toBe('alice');
+
+  // The demo's "Signed in as Alice" sets `session=demo-alice`: B does not honour it.
+  await page.goto(`${B}/`);
+  await page.getByRole('radio', { name: 'Alice' }).check();
+  await expect(page.getByRole('alert').filter({ hasText: 'Your account could not be loaded.' })).toContainText('Sign in again.');
+  await expect(page.getByTestId('account-customer')).toHaveCount(0);
 });
 
 /**

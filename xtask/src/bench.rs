@@ -306,7 +306,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 /// `npm ci` in bench/ when its node_modules is missing or was installed from
 /// another package-lock.json (a hash stamp, as tools.rs does for the root).
-fn ensure_bench_packages(ctx: &Ctx) -> Result<()> {
+pub(crate) fn ensure_bench_packages(ctx: &Ctx) -> Result<()> {
     let dir = ctx.root.join("bench");
     let lock_path = dir.join("package-lock.json");
     let lock = std::fs::read(&lock_path).context(|| format!("reading {}", lock_path.display()))?;

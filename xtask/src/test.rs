@@ -307,12 +307,31 @@ fn e2e(ctx: &Ctx) -> Result<()> {
 pub fn playwright(ctx: &Ctx, args: &[&str], env: &[(&str, &Path)]) -> Result<()> {
     bundle::build(ctx)?;
     let binary = server::build(ctx)?;
+    let react_js = flowglad_react_page(ctx)?;
 
     let db_dir = std::env::temp_dir().join(format!("checkout-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&db_dir).context(|| format!("creating {}", db_dir.display()))?;
-    let result = playwright_against_server(ctx, &binary, &db_dir, args, env);
+    let mut env = env.to_vec();
+    env.push(("FLOWGLAD_REACT_JS", &react_js));
+    let result = playwright_against_server(ctx, &binary, &db_dir, args, &env);
     let _ = std::fs::remove_dir_all(&db_dir);
     result
+}
+
+/// Bundles bench/react/billing.jsx — the published @flowglad/react,
+/// unchanged, from bench/'s own npm packages — for flowglad-react.spec.mjs;
+/// returns the script's path.
+fn flowglad_react_page(ctx: &Ctx) -> Result<std::path::PathBuf> {
+    crate::bench::ensure_bench_packages(ctx)?;
+    let out = ctx.target_dir.join("e2e").join("flowglad-react");
+    step("bundling the @flowglad/react page (esbuild)", || {
+        run(ctx
+            .cmd("node")
+            .arg(ctx.root.join("bench").join("build-baseline.mjs"))
+            .arg(&out)
+            .arg("billing"))
+    })?;
+    Ok(out.join("billing.js"))
 }
 
 /// Starts the server, runs Playwright, and always stops the server.
@@ -324,6 +343,9 @@ fn playwright_against_server(
     env: &[(&str, &Path)],
 ) -> Result<()> {
     const SECRET_KEY: &str = "sk_test_e2e";
+    // The route-only servers know customers only by a verified JWT;
+    // two-servers.spec.mjs signs its customers' tokens with this secret.
+    const CUSTOMER_JWT_SECRET: &str = "e2e-customer-jwt-secret-0123456789abcdef";
     let log = ctx.target_dir.join("e2e").join("server.log");
     let args: Vec<OsString> = vec![
         "--addr".into(),
@@ -355,6 +377,8 @@ fn playwright_against_server(
             SECRET_KEY.into(),
             "--platform-timeout".into(),
             "2s".into(),
+            "--customer-jwt-secret".into(),
+            CUSTOMER_JWT_SECRET.into(),
         ]
     };
     let e2e_dir = ctx.target_dir.join("e2e");
@@ -374,6 +398,16 @@ fn playwright_against_server(
         &e2e_dir.join("faulty-route-server.log"),
         Duration::from_secs(30),
     )?;
+    // For flowglad-react.spec.mjs: the production shape under the route
+    // prefix @flowglad/react posts to by default.
+    let mut react_args = route_only_args("flowglad-react", &server.url);
+    react_args.extend(["--route-prefix".into(), "/api/flowglad".into()]);
+    let mut flowglad_react = Server::start(
+        binary,
+        &react_args,
+        &e2e_dir.join("flowglad-react-server.log"),
+        Duration::from_secs(30),
+    )?;
 
     let playwright = ctx
         .root
@@ -388,11 +422,14 @@ fn playwright_against_server(
         .env("ROUTE_ONLY_URL", &route_only.url)
         .env("FAULTY_ROUTE_URL", &faulty.url)
         .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
+        .env("CUSTOMER_JWT_SECRET", CUSTOMER_JWT_SECRET)
+        .env("FLOWGLAD_REACT_URL", &flowglad_react.url)
         .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
     for (name, value) in env {
         cmd.env(name, value);
     }
     let result = run(&mut cmd);
+    flowglad_react.stop();
     faulty.stop();
     route_only.stop();
     server.stop();

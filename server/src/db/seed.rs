@@ -17,11 +17,24 @@ impl Db {
     /// Inserts or refreshes the catalog's customers and adds their cards,
     /// subscriptions (started `startedDaysAgo` before `now`), purchases and
     /// invoices unless already present. Safe to run on every start.
+    ///
+    /// A customer the catalog gives no sign-in token gets a fresh random one
+    /// on every start (the column needs a value; nobody is told it), which
+    /// also replaces a token an earlier catalog gave — e.g. the demo's.
     pub async fn seed(&self, catalog: Catalog, now: i64) -> Result<(), DbError> {
+        let tokens = catalog
+            .customers
+            .iter()
+            .map(|c| match &c.token {
+                Some(token) => Ok(token.clone()),
+                None => crate::ids::new_id(crate::ids::SIGN_IN_TOKEN)
+                    .map_err(|e| DbError::Random(e.to_string())),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            for c in &catalog.customers {
-                seed_customer(&tx, &catalog, c, now)?;
+            for (c, token) in catalog.customers.iter().zip(&tokens) {
+                seed_customer(&tx, &catalog, c, token, now)?;
             }
             fill_missing_periods(&tx, &catalog, now)?;
             for c in &catalog.customers {
@@ -43,13 +56,14 @@ fn seed_customer(
     conn: &Connection,
     catalog: &Catalog,
     c: &CustomerSeed,
+    token: &str,
     now: i64,
 ) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO customers (id, external_id, token, name, email) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(id) DO UPDATE SET external_id = excluded.external_id,
             token = excluded.token, name = excluded.name, email = excluded.email",
-        params![c.id, c.external_id, c.token, c.name, c.email],
+        params![c.id, c.external_id, token, c.name, c.email],
     )?;
     for m in &c.payment_methods {
         insert_payment_method(

@@ -17,6 +17,7 @@ mod discounts;
 mod embed;
 mod hosted;
 mod idempotency;
+mod identity;
 mod invoices;
 mod lifecycle;
 mod limits;

@@ -2,6 +2,7 @@
 //! server route and forwards it to A (`--platform-url`). And the route as a
 //! library in a bare axum app with its own customer resolver.
 
+use crate::identity::{customer_jwt, route_only_with};
 use crate::support::{Auth, TestServer, SECRET_KEY};
 use axum::http::HeaderMap;
 use checkout_server::{
@@ -11,15 +12,10 @@ use checkout_server::{
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// B, forwarding to `upstream`.
+/// B, forwarding to `upstream`, knowing customers by HS256 JWTs
+/// ([`customer_jwt`]): a route-only server has no demo sign-in tokens.
 async fn route_only(upstream: &str) -> TestServer {
-    let upstream = upstream.to_owned();
-    TestServer::start_with(move |c| {
-        c.platform_url = Some(upstream);
-        c.platform_key = Some(SECRET_KEY.to_owned());
-        c.platform_timeout = std::time::Duration::from_secs(2);
-    })
-    .await
+    route_only_with(upstream, |_| {}).await
 }
 
 fn product(slug: &str) -> Value {
@@ -30,7 +26,9 @@ fn product(slug: &str) -> Value {
 async fn b_forwards_every_action_to_a_and_stores_no_session() {
     let a = TestServer::start().await;
     let b = route_only(&a.server.base_url).await;
-    let alice = Auth::Bearer("demo-alice");
+    let alice_jwt = customer_jwt("alice");
+    let bob_jwt = customer_jwt("bob");
+    let alice = Auth::Bearer(&alice_jwt);
 
     let pricing = b
         .route("pricing-models/retrieve", json!({}), Auth::None)
@@ -67,7 +65,7 @@ async fn b_forwards_every_action_to_a_and_stores_no_session() {
     assert_eq!(a.count_rows("checkout_sessions"), 2);
     assert_eq!(b.count_rows("checkout_sessions"), 0, "B keeps no sessions");
 
-    assert_eq!(b.billing("demo-alice").await, a.billing("demo-alice").await);
+    assert_eq!(b.billing(&alice_jwt).await, a.billing("demo-alice").await);
     let methods = b.route("payment-methods/list", json!({}), alice).await;
     assert_eq!(
         methods.data()["data"],
@@ -82,7 +80,7 @@ async fn b_forwards_every_action_to_a_and_stores_no_session() {
     b.route(
         "subscriptions/uncancel",
         json!({"id": "sub_alice_pro"}),
-        Auth::Bearer("demo-bob"),
+        Auth::Bearer(&bob_jwt),
     )
     .await
     .assert_error(404, "subscription_not_found");
@@ -138,7 +136,7 @@ async fn b_forwards_every_action_to_a_and_stores_no_session() {
         .route_keyed(
             "checkout-sessions/create",
             product("onboarding"),
-            Auth::Bearer("demo-bob"),
+            Auth::Bearer(&bob_jwt),
             "k-1",
         )
         .await;
@@ -178,7 +176,7 @@ async fn a_down_reaches_the_widget_as_a_clear_error() {
     b.route(
         "checkout-sessions/create",
         product("lifetime"),
-        Auth::Bearer("demo-alice"),
+        Auth::Bearer(&customer_jwt("alice")),
     )
     .await
     .assert_error(502, "platform_unavailable");
