@@ -14,6 +14,7 @@ use checkout_protocol::{
     CreateProductCheckoutSessionParams, Customer, PlatformCheckoutSessionInput,
 };
 use serde_json::Value;
+use std::net::SocketAddr;
 
 /// The create's key in the caller's key space.
 fn scoped(key: Option<String>, scope: KeyScope<'_>) -> Option<IdempotencyKey> {
@@ -56,10 +57,20 @@ fn key_and_body(body: &RawBody) -> Result<(Option<String>, Value), ApiError> {
 pub async fn create_product(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+    // Counted before anything is stored: each create is a row on disk.
     let customer = match route.customers.resolve(&body.headers).await? {
-        Some(who) => Some(route.platform.find_or_create_customer(&who).await?),
-        None => None,
+        Some(who) => {
+            route
+                .create_limits
+                .check_customer(&who.external_id, &body.headers, peer)?;
+            Some(route.platform.find_or_create_customer(&who).await?)
+        }
+        None => {
+            route.create_limits.check_anonymous(&body.headers, peer)?;
+            None
+        }
     };
     let (key, value) = key_and_body(body)?;
     let scope = customer
@@ -81,8 +92,9 @@ pub async fn create_product(
 pub async fn create_add_payment_method(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer(&body.headers).await?;
+    let customer = route.require_customer_to_create(&body.headers, peer).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
@@ -113,8 +125,9 @@ pub async fn create_add_payment_method(
 pub async fn create_activate_subscription(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer(&body.headers).await?;
+    let customer = route.require_customer_to_create(&body.headers, peer).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;
