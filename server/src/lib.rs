@@ -332,7 +332,7 @@ pub async fn spawn_with_processor(
         config.creates_per_customer,
         config.client_ip_header.clone(),
     ));
-    warn_if_every_client_looks_alike(&public_url, config.client_ip_header.is_some());
+    rate_limit::warn_if_every_client_looks_alike(&public_url, config.client_ip_header.is_some());
     let connection_limits = connections::ConnectionLimits {
         header_read_timeout: config.header_read_timeout,
         body_timeout: config.body_timeout,
@@ -457,32 +457,6 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
                 .unwrap_or_else(|e| Err(std::io::Error::other(e)))
                 .map_err(ServerError::Serve)
         }
-    }
-}
-
-/// Warns when the server is public but tells clients apart by the TCP peer:
-/// behind a proxy every client then has the proxy's address, so one
-/// client's limits are everyone's (and a loopback proxy exempts everyone).
-fn warn_if_every_client_looks_alike(public_url: &str, client_ip_header: bool) {
-    if client_ip_header || is_loopback_url(public_url) {
-        return;
-    }
-    tracing::warn!(
-        %public_url,
-        "the public URL is not loopback and no --client-ip-header is set: behind a reverse proxy every client looks like the proxy to the per-client limits; set --client-ip-header to the header the proxy writes (e.g. X-Forwarded-For)"
-    );
-}
-
-/// Whether `url`'s host is `localhost` or a loopback address.
-pub fn is_loopback_url(url: &str) -> bool {
-    let Ok(url) = url::Url::parse(url) else {
-        return false;
-    };
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

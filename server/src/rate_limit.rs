@@ -324,6 +324,37 @@ fn parse_forwarded_ip(part: &str) -> Option<IpAddr> {
         .map(IpAddr::V6)
 }
 
+/// Whether the per-client limits would see every client as one: a public
+/// URL that is not loopback, and no `--client-ip-header` — behind a
+/// reverse proxy every client then has the proxy's address (and a proxy on
+/// loopback exempts them all).
+pub fn every_client_looks_alike(public_url: &str, client_ip_header: bool) -> bool {
+    !client_ip_header && !is_loopback_url(public_url)
+}
+
+/// Warns at start when [`every_client_looks_alike`].
+pub fn warn_if_every_client_looks_alike(public_url: &str, client_ip_header: bool) {
+    if every_client_looks_alike(public_url, client_ip_header) {
+        tracing::warn!(
+            %public_url,
+            "the public URL is not loopback and no --client-ip-header is set: behind a reverse proxy every client looks like the proxy to the per-client limits; set --client-ip-header to the header the proxy writes (e.g. X-Forwarded-For)"
+        );
+    }
+}
+
+/// Whether `url`'s host is `localhost` or a loopback address.
+pub fn is_loopback_url(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// The payment-attempt limits in force.
 #[derive(Debug)]
 pub struct PaymentLimits {
@@ -751,6 +782,16 @@ mod tests {
             proxied.key(&HeaderMap::new(), Some(local)),
             Some(client_key(local.ip()))
         );
+    }
+
+    #[test]
+    fn a_public_url_without_the_header_flag_is_warned_about() {
+        assert!(every_client_looks_alike("https://pay.example.com", false));
+        assert!(every_client_looks_alike("http://10.0.0.5:8080", false));
+        assert!(!every_client_looks_alike("https://pay.example.com", true));
+        for local in ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:80", "http://127.1.2.3"] {
+            assert!(!every_client_looks_alike(local, false), "{local}");
+        }
     }
 
     #[test]

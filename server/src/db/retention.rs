@@ -14,7 +14,8 @@ use rusqlite::{params, TransactionBehavior};
 
 impl Db {
     /// Deletes up to `limit` sessions that expired before `cutoff` (epoch
-    /// ms) and were last changed before it, with their dependent rows, in
+    /// ms: an expired session by when it was expired, which a merchant may
+    /// do early; an open one by its expiry), with their dependent rows, in
     /// one transaction; returns how many went.
     pub async fn purge_sessions(&self, cutoff: i64, limit: u32) -> Result<usize, DbError> {
         self.call(move |conn| {
@@ -22,8 +23,8 @@ impl Db {
             let ids = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT s.id FROM checkout_sessions s
-                     WHERE s.status IN ('expired', 'open') AND s.expires_at < ?1
-                       AND s.updated_at < ?1
+                     WHERE ((s.status = 'expired' AND s.updated_at < ?1)
+                            OR (s.status = 'open' AND s.expires_at < ?1 AND s.updated_at < ?1))
                        AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.checkout_session_id = s.id)
                        AND NOT EXISTS (SELECT 1 FROM subscriptions x WHERE x.checkout_session_id = s.id)
                        AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.checkout_session_id = s.id)
