@@ -30,7 +30,10 @@ pub const NOT_ALLOWED_MESSAGE: &str = "This checkout does not take discount code
 #[utoipa::path(post, path = "/api/checkout-sessions/{id}/discount", tag = "hosted page", operation_id = "hostedSessionDiscount",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
     request_body = ApplyDiscountRequest,
-    responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
+    responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>),
+        (status = 429, description = "Too many codes tried on this session or from this client", body = crate::error::ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until a code may be tried again"))),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn apply(
     State(state): State<AppState>,
     PathParam(id): PathParam,

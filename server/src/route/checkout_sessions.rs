@@ -52,7 +52,10 @@ fn key_and_body(body: &RawBody) -> Result<(Option<String>, Value), ApiError> {
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
     request_body = CreateProductCheckoutSessionParams,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>),
+        (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::error::ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until a create may succeed"))),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub async fn create_product(
     route: &RouteState,
