@@ -452,3 +452,51 @@ impl hyper::body::Body for Tracked {
         self.inner.size_hint()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: ConnectionLimits = ConnectionLimits {
+        header_read_timeout: Duration::from_secs(10),
+        body_timeout: Duration::from_secs(30),
+        idle_timeout: Duration::from_secs(60),
+        max_connections: 4,
+    };
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_connection_owes_its_headers_from_the_start() {
+        let activity = Arc::new(Activity::new());
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+        assert_eq!(activity.next_check(&LIMITS), activity.epoch + LIMITS.header_read_timeout);
+        // Bytes do not move the deadline of the first head.
+        tokio::time::advance(Duration::from_secs(9)).await;
+        activity.bytes_read();
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(activity.verdict(&LIMITS), Verdict::SlowHeader);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn between_requests_the_idle_timeout_applies_until_a_byte_arrives() {
+        let activity = Arc::new(Activity::new());
+        let request = activity.request_started();
+        // A request in flight is never timed here (its body has its own deadline).
+        tokio::time::advance(Duration::from_secs(120)).await;
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+        drop(request);
+        // Idle: a minute, not the header's ten seconds.
+        tokio::time::advance(Duration::from_secs(30)).await;
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+        tokio::time::advance(Duration::from_secs(30)).await;
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Idle);
+        // The next request's first byte starts its header deadline.
+        activity.bytes_read();
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+        tokio::time::advance(Duration::from_secs(10)).await;
+        assert_eq!(activity.verdict(&LIMITS), Verdict::SlowHeader);
+        // Its head completing clears it.
+        let _request = activity.request_started();
+        assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
+    }
+}

@@ -279,11 +279,6 @@ impl ClientAddresses {
         }
         Some(client_key(peer))
     }
-
-    /// Whether a client IP header is configured.
-    pub fn from_header(&self) -> bool {
-        self.header.is_some()
-    }
 }
 
 /// The last valid address in `name` (what the trusted proxy appended).
