@@ -97,13 +97,22 @@ pub enum ErrorCode {
     Unauthorized,
     /// A cross-origin request came from an origin the server does not allow.
     OriginNotAllowed,
-    /// Too many payment attempts for this checkout or from this address;
-    /// the `Retry-After` header says when to try again.
+    /// Too many requests of one kind — payment attempts, checkouts started,
+    /// discount codes tried, failed API keys — for this checkout, customer or
+    /// address, or too many declines shop-wide; the `Retry-After` header says
+    /// when to try again.
     RateLimited,
     /// The action or path does not exist.
     NotFound,
     /// Something failed on the server; the request may be retried.
     Internal,
+    /// `outputMetadata`, `successUrl`, `cancelUrl` and `outputName` of one
+    /// checkout session are together larger than the server keeps (16 KiB);
+    /// the message names the cap.
+    SessionDataTooLarge,
+    /// The request body did not arrive within the server's body timeout;
+    /// the connection is closed.
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -154,6 +163,8 @@ impl ErrorCode {
         Self::RateLimited,
         Self::NotFound,
         Self::Internal,
+        Self::SessionDataTooLarge,
+        Self::RequestTimeout,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -204,6 +215,8 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::NotFound => "not_found",
             Self::Internal => "internal",
+            Self::SessionDataTooLarge => "session_data_too_large",
+            Self::RequestTimeout => "request_timeout",
         }
     }
 
@@ -229,7 +242,9 @@ impl ErrorCode {
             | Self::DiscountCodeInvalid
             | Self::PromotionCodesNotAllowed
             | Self::BillingAddressRequired
-            | Self::IdempotencyKeyInvalid => 400,
+            | Self::IdempotencyKeyInvalid
+            | Self::SessionDataTooLarge => 400,
+            Self::RequestTimeout => 408,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
             Self::PriceNotFound
@@ -289,7 +304,7 @@ mod tests {
             let s = code.as_str();
             assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
         }
-        assert_eq!(seen.len(), 45, "ALL lists every variant");
+        assert_eq!(seen.len(), 47, "ALL lists every variant");
     }
 
     #[test]
@@ -341,6 +356,8 @@ mod tests {
             (ErrorCode::OriginNotAllowed, "origin_not_allowed", 403),
             (ErrorCode::RateLimited, "rate_limited", 429),
             (ErrorCode::PayloadTooLarge, "payload_too_large", 413),
+            (ErrorCode::SessionDataTooLarge, "session_data_too_large", 400),
+            (ErrorCode::RequestTimeout, "request_timeout", 408),
         ];
         for (code, wire, status) in cases {
             assert_eq!(code.as_str(), wire);

@@ -44,12 +44,19 @@ fn common(
     output_name: Option<String>,
     output_metadata: Option<Map<String, Value>>,
 ) -> Result<Common, ApiError> {
-    Ok(Common {
+    let common = Common {
         success_url: validation::redirect_url("successUrl", success_url)?,
         cancel_url: validation::redirect_url("cancelUrl", cancel_url)?,
         output_name: validation::output_name(output_name)?,
         output_metadata: validation::output_metadata(output_metadata)?,
-    })
+    };
+    validation::session_data_size(
+        &common.success_url,
+        &common.cancel_url,
+        common.output_name.as_deref(),
+        common.output_metadata.as_ref(),
+    )?;
+    Ok(common)
 }
 
 /// A fresh open session of `session_type` for `customer`, to be filled in.

@@ -143,10 +143,82 @@ pub struct Config {
     /// `Authorization: Bearer` token.
     #[arg(long, env = "CHECKOUT_CUSTOMER_COOKIE", default_value = crate::jwt::DEFAULT_CUSTOMER_COOKIE)]
     pub customer_cookie: String,
+    // --- Abuse limits and connections (issue 13, items 3 and 4). ---
+    /// Checkouts started without a signed-in customer allowed per client
+    /// address (IPv6: per /64), as N/PERIOD or `off`.
+    #[arg(long, env = "CHECKOUT_ANONYMOUS_CREATES_PER_CLIENT", default_value_t = Rate::ANONYMOUS_CREATES_DEFAULT)]
+    pub anonymous_creates_per_client: Rate,
+
+    /// Checkouts started per signed-in customer (by their external id), as
+    /// N/PERIOD or `off`.
+    #[arg(long, env = "CHECKOUT_CREATES_PER_CUSTOMER", default_value_t = Rate::CUSTOMER_CREATES_DEFAULT)]
+    pub creates_per_customer: Rate,
+
+    /// Discount codes tried on the hosted page per checkout session, as
+    /// N/PERIOD or `off`.
+    #[arg(long, env = "CHECKOUT_PROMOTION_CODES_PER_SESSION", default_value_t = Rate::CODES_PER_SESSION_DEFAULT)]
+    pub promotion_codes_per_session: Rate,
+
+    /// Discount codes tried on the hosted page per client address, as
+    /// N/PERIOD or `off`.
+    #[arg(long, env = "CHECKOUT_PROMOTION_CODES_PER_CLIENT", default_value_t = Rate::CODES_PER_CLIENT_DEFAULT)]
+    pub promotion_codes_per_client: Rate,
+
+    /// Failed platform-API authentications (wrong or missing key) allowed
+    /// per client address before even a right key is refused, as N/PERIOD
+    /// or `off`.
+    #[arg(long, env = "CHECKOUT_FAILED_AUTHS_PER_CLIENT", default_value_t = Rate::FAILED_AUTHS_DEFAULT)]
+    pub failed_auths_per_client: Rate,
+
+    /// Card declines per minute across all clients; past it every payment
+    /// attempt is refused until the minute is over (0: no ceiling).
+    #[arg(long, env = "CHECKOUT_DECLINES_PER_MINUTE", default_value_t = crate::rate_limit::DEFAULT_DECLINES_PER_MINUTE)]
+    pub declines_per_minute: u32,
+
+    /// How long expired and abandoned sessions are kept before they are
+    /// deleted with their webhook events (e.g. 30d, 72h). Paid sessions and
+    /// anything a purchase or subscription refers to are never deleted.
+    #[arg(long, env = "CHECKOUT_SESSION_RETENTION", default_value = "30d", value_parser = parse_duration)]
+    pub session_retention: Duration,
+
+    /// How long a client may take to send a request's headers (from its
+    /// first byte, or from connecting) before the connection is closed.
+    #[arg(long, env = "CHECKOUT_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_positive_duration)]
+    pub header_read_timeout: Duration,
+
+    /// How long a client may take to send a request's body; past it the
+    /// request is answered 408 `request_timeout` and the connection closed.
+    #[arg(long, env = "CHECKOUT_BODY_TIMEOUT", default_value = "30s", value_parser = parse_positive_duration)]
+    pub body_timeout: Duration,
+
+    /// How long a kept-alive connection may sit idle between requests.
+    #[arg(long, env = "CHECKOUT_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_positive_duration)]
+    pub idle_timeout: Duration,
+
+    /// Open connections served at once; further ones wait in the listen
+    /// queue until one closes.
+    #[arg(long, env = "CHECKOUT_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    // --- end of abuse limits and connections. ---
 
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
     pub timing: Timing,
+}
+
+/// The default `--max-connections`.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
+
+/// The default `--session-retention`: 30 days.
+pub const DEFAULT_SESSION_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// [`parse_duration`], refusing zero (a zero timeout would close every connection).
+pub fn parse_positive_duration(raw: &str) -> Result<Duration, String> {
+    let d = parse_duration(raw)?;
+    if d.is_zero() {
+        return Err(format!("`{raw}` must be longer than zero"));
+    }
+    Ok(d)
 }
 
 /// How often and how patiently the server's background tasks work. The
@@ -225,6 +297,17 @@ impl std::fmt::Debug for Config {
             .field("customer_jwt_issuer", &self.customer_jwt_issuer)
             .field("customer_jwt_audience", &self.customer_jwt_audience)
             .field("customer_cookie", &self.customer_cookie)
+            .field("anonymous_creates_per_client", &self.anonymous_creates_per_client)
+            .field("creates_per_customer", &self.creates_per_customer)
+            .field("promotion_codes_per_session", &self.promotion_codes_per_session)
+            .field("promotion_codes_per_client", &self.promotion_codes_per_client)
+            .field("failed_auths_per_client", &self.failed_auths_per_client)
+            .field("declines_per_minute", &self.declines_per_minute)
+            .field("session_retention", &self.session_retention)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .field("timing", &self.timing)
             .finish()
     }
@@ -258,6 +341,17 @@ impl Default for Config {
             customer_jwt_issuer: None,
             customer_jwt_audience: None,
             customer_cookie: crate::jwt::DEFAULT_CUSTOMER_COOKIE.to_owned(),
+            anonymous_creates_per_client: Rate::ANONYMOUS_CREATES_DEFAULT,
+            creates_per_customer: Rate::CUSTOMER_CREATES_DEFAULT,
+            promotion_codes_per_session: Rate::CODES_PER_SESSION_DEFAULT,
+            promotion_codes_per_client: Rate::CODES_PER_CLIENT_DEFAULT,
+            failed_auths_per_client: Rate::FAILED_AUTHS_DEFAULT,
+            declines_per_minute: crate::rate_limit::DEFAULT_DECLINES_PER_MINUTE,
+            session_retention: DEFAULT_SESSION_RETENTION,
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             timing: Timing::default(),
         }
     }
@@ -350,7 +444,7 @@ pub fn parse_webhook_url(raw: &str) -> Result<String, String> {
 pub const DEFAULT_PAYMENT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Parses a duration written as a whole number and a unit: `250ms`, `30s`,
-/// `10m`, `1h` (a bare number is seconds).
+/// `10m`, `1h`, `30d` (a bare number is seconds).
 pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     let raw = raw.trim();
     let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
@@ -363,18 +457,20 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         "" | "s" => 1_000,
         "m" => 60_000,
         "h" => 3_600_000,
-        other => return Err(format!("unknown time unit `{other}` in `{raw}`; use ms, s, m or h")),
+        "d" => 86_400_000,
+        other => return Err(format!("unknown time unit `{other}` in `{raw}`; use ms, s, m, h or d")),
     };
     n.checked_mul(unit_ms)
         .map(Duration::from_millis)
         .ok_or_else(|| format!("`{raw}` is too long"))
 }
 
-/// A duration in the largest unit that divides it (`10m`, `90s`, `250ms`).
+/// A duration in the largest unit that divides it (`30d`, `10m`, `90s`, `250ms`).
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_millis();
     match ms {
         0 => "0s".to_owned(),
+        _ if ms.is_multiple_of(86_400_000) => format!("{}d", ms / 86_400_000),
         _ if ms.is_multiple_of(3_600_000) => format!("{}h", ms / 3_600_000),
         _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
         _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
@@ -579,15 +675,80 @@ mod tests {
     }
 
     #[test]
+    fn abuse_and_connection_flags_parse_with_their_defaults() {
+        let c = Config::try_parse_from(["checkout-server"]).unwrap();
+        assert_eq!(c.anonymous_creates_per_client.to_string(), "100/10m");
+        assert_eq!(c.creates_per_customer.to_string(), "100/10m");
+        assert_eq!(c.promotion_codes_per_session.to_string(), "10/10m");
+        assert_eq!(c.promotion_codes_per_client.to_string(), "30/10m");
+        assert_eq!(c.failed_auths_per_client.to_string(), "20/10m");
+        assert_eq!(c.declines_per_minute, 60);
+        assert_eq!(c.session_retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(c.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(c.body_timeout, Duration::from_secs(30));
+        assert_eq!(c.idle_timeout, Duration::from_secs(60));
+        assert_eq!(c.max_connections, 1024);
+        let c = Config::try_parse_from([
+            "checkout-server",
+            "--anonymous-creates-per-client",
+            "5/1m",
+            "--creates-per-customer",
+            "off",
+            "--promotion-codes-per-session",
+            "3/10m",
+            "--promotion-codes-per-client",
+            "9/1h",
+            "--failed-auths-per-client",
+            "2/1m",
+            "--declines-per-minute",
+            "0",
+            "--session-retention",
+            "72h",
+            "--header-read-timeout",
+            "2s",
+            "--body-timeout",
+            "500ms",
+            "--idle-timeout",
+            "5m",
+            "--max-connections",
+            "8",
+        ])
+        .unwrap();
+        assert_eq!(c.anonymous_creates_per_client.to_string(), "5/1m");
+        assert_eq!(c.creates_per_customer, Rate::Off);
+        assert_eq!(c.promotion_codes_per_session.to_string(), "3/10m");
+        assert_eq!(c.promotion_codes_per_client.to_string(), "9/1h");
+        assert_eq!(c.failed_auths_per_client.to_string(), "2/1m");
+        assert_eq!(c.declines_per_minute, 0);
+        assert_eq!(c.session_retention, Duration::from_secs(72 * 3600));
+        assert_eq!(c.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(c.body_timeout, Duration::from_millis(500));
+        assert_eq!(c.idle_timeout, Duration::from_secs(300));
+        assert_eq!(c.max_connections, 8);
+        for (flag, bad) in [
+            ("--anonymous-creates-per-client", "many"),
+            ("--declines-per-minute", "-1"),
+            ("--session-retention", "forever"),
+            ("--header-read-timeout", "0s"),
+            ("--body-timeout", "0"),
+            ("--idle-timeout", "soon"),
+            ("--max-connections", "0"),
+        ] {
+            assert!(Config::try_parse_from(["checkout-server", flag, bad]).is_err(), "{flag} {bad}");
+        }
+    }
+
+    #[test]
     fn durations_parse_and_print() {
         assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
         assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
         assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
         assert_eq!(parse_duration("1h").unwrap(), Duration::from_secs(3600));
-        for bad in ["", "m", "1.5s", "-1s", "1d", "99999999999999999999h"] {
+        for bad in ["", "m", "1.5s", "-1s", "1w", "99999999999999999999h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
-        for d in ["250ms", "90s", "10m", "2h"] {
+        assert_eq!(parse_duration("30d").unwrap(), DEFAULT_SESSION_RETENTION);
+        for d in ["250ms", "90s", "10m", "2h", "30d"] {
             assert_eq!(format_duration(parse_duration(d).unwrap()), d);
         }
     }

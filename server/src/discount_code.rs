@@ -7,7 +7,7 @@
 use crate::clock;
 use crate::db::DiscountChange;
 use crate::error::ApiError;
-use crate::extract::{PathParam, RawBody};
+use crate::extract::{ClientPeer, PathParam, RawBody};
 use crate::hosted::{ensure_payable, hosted_view, not_payable, session_not_found};
 use crate::session::AppliedDiscount;
 use crate::state::AppState;
@@ -24,14 +24,20 @@ pub const NOT_ALLOWED_MESSAGE: &str = "This checkout does not take discount code
 /// Answers `{data: HostedCheckoutSession}` with the new totals. Unknown or
 /// retired codes and expired ones are 400 `discount_code_invalid`; a session
 /// that takes no codes is 400 `promotion_codes_not_allowed`; a paid or
-/// expired one 409 / 410.
+/// expired one 409 / 410. Codes tried are limited per session and per client
+/// address (`--promotion-codes-per-session`, `--promotion-codes-per-client`):
+/// 429 `rate_limited` with `Retry-After` past either.
 #[utoipa::path(post, path = "/api/checkout-sessions/{id}/discount", tag = "hosted page", operation_id = "hostedSessionDiscount",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
     request_body = ApplyDiscountRequest,
-    responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
+    responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>),
+        (status = 429, description = "Too many codes tried on this session or from this client", body = crate::error::ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until a code may be tried again"))),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn apply(
     State(state): State<AppState>,
     PathParam(id): PathParam,
+    ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
@@ -60,12 +66,17 @@ pub async fn apply(
         .filter(|c| !c.is_empty())
     {
         None => None,
-        Some(code) => Some(AppliedDiscount::from(
+        Some(code) => Some(AppliedDiscount::from({
+            // Every code tried counts, right or wrong: guessing is the
+            // attack, and an honest customer types a code once or twice.
+            state
+                .abuse_limits
+                .check_discount_code(&session.id, &body.headers, peer)?;
             state
                 .catalog
                 .redeem(code, now)
-                .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?,
-        )),
+                .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?
+        })),
     };
     match state.db.change_discount(id, discount, now).await? {
         DiscountChange::Changed(updated) => {

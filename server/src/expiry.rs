@@ -10,17 +10,29 @@
 //!   crash, a kill — and without this its customer could never pay again.
 //!   The margin of a second timeout covers the database write after a slow
 //!   charge. The first sweep runs at start, so a restart after a crash
-//!   reopens what it can at once.
+//!   reopens what it can at once;
+//! - sessions expired longer ago than `--session-retention` are deleted
+//!   with their webhook events (see `db::retention`), a batch per sweep so
+//!   a large backlog never holds the database for long.
 
 use crate::background::{BackgroundTask, StopSignal};
 use crate::clock;
 use crate::db::{Db, DbError};
 use std::time::Duration;
 
-/// Starts sweeping every `interval`; payments are stale after twice `payment_timeout`.
-pub fn start(db: Db, interval: Duration, payment_timeout: Duration) -> BackgroundTask {
+/// Sessions deleted per sweep at most.
+const PURGE_BATCH: u32 = 1000;
+
+/// Starts sweeping every `interval`; payments are stale after twice
+/// `payment_timeout`; expired sessions are kept for `retention`.
+pub fn start(
+    db: Db,
+    interval: Duration,
+    payment_timeout: Duration,
+    retention: Duration,
+) -> BackgroundTask {
     BackgroundTask::spawn("expiry sweep", move |stop| {
-        run(db, interval, payment_timeout, stop)
+        run(db, interval, payment_timeout, retention, stop)
     })
 }
 
@@ -29,8 +41,15 @@ pub fn stale_after(payment_timeout: Duration) -> Duration {
     payment_timeout.saturating_mul(2)
 }
 
-async fn run(db: Db, interval: Duration, payment_timeout: Duration, mut stop: StopSignal) {
+async fn run(
+    db: Db,
+    interval: Duration,
+    payment_timeout: Duration,
+    retention: Duration,
+    mut stop: StopSignal,
+) {
     let stale_ms = i64::try_from(stale_after(payment_timeout).as_millis()).unwrap_or(i64::MAX);
+    let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
     let mut tick = tokio::time::interval(interval.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -57,6 +76,15 @@ async fn run(db: Db, interval: Duration, payment_timeout: Duration, mut stop: St
             ),
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "reopening interrupted payments failed"),
+        }
+        match db
+            .purge_sessions(now.saturating_sub(retention_ms), PURGE_BATCH)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "deleted checkout sessions expired longer ago than the retention period"),
+            Err(DbError::Closed) => break,
+            Err(e) => tracing::error!(error = %e, "purging expired checkout sessions failed"),
         }
     }
 }

@@ -40,14 +40,48 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
+        let deadline = req.extensions().get::<BodyDeadline>().cloned();
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
+            } else if deadline.as_ref().is_some_and(BodyDeadline::passed) {
+                body_timed_out()
             } else {
                 ApiError::invalid_request("The request body could not be read.")
             }
         })?;
         Ok(Self { headers, bytes })
+    }
+}
+
+/// The 408 `request_timeout` for a body that did not arrive within `--body-timeout`.
+pub fn body_timed_out() -> ApiError {
+    ApiError::new(
+        ErrorCode::RequestTimeout,
+        "The request body did not arrive in time; send it again in one go.",
+    )
+}
+
+/// Marks a request whose body ran out of time (`--body-timeout`): the
+/// server puts one in each request's extensions and sets it when the body
+/// times out, so [`RawBody`] answers 408 rather than a vague 400.
+#[derive(Debug, Clone, Default)]
+pub struct BodyDeadline(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl BodyDeadline {
+    /// A deadline not yet passed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records that the body's time ran out.
+    pub fn mark(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether the body's time ran out.
+    pub fn passed(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

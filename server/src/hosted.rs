@@ -52,7 +52,7 @@ pub async fn get_session(
     request_body = ConfirmPaymentRequest,
     responses(
         (status = 200, description = "`{data}`: paid; where to send the customer", body = RouteResponse<ConfirmPaymentResponse>),
-        (status = 429, description = "Too many payment attempts for this session or from this client", body = crate::error::ErrorResponse,
+        (status = 429, description = "Too many payment attempts for this session or from this client, or too many declines on the whole shop this minute", body = crate::error::ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until an attempt may succeed"))),
         (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)))]
 pub async fn confirm(
@@ -81,6 +81,9 @@ pub async fn confirm(
         request.billing_address.as_ref(),
     )?;
     let card = validate_card(&request.card, now)?;
+    // The shop-wide ceiling on declines comes first: while it holds, no
+    // attempt reaches the processor or spends anyone's per-client budget.
+    state.abuse_limits.check_declines()?;
     let limits = &state.payment_limits;
     limits
         .check_client(&body.headers, peer)
@@ -179,6 +182,7 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
         }
         Err(ChargeError::Declined(decline)) => {
             tracing::info!(session = %session.id, ?decline, "payment declined");
+            state.abuse_limits.declines.record(std::time::Instant::now());
             let failure = PaymentFailure {
                 code: decline.code(),
                 message: decline.message().to_owned(),

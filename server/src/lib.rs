@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod auth_throttle;
 pub mod background;
 pub mod billing;
 pub mod billing_platform;
@@ -18,6 +19,7 @@ pub mod checkout;
 pub mod clock;
 pub mod compression;
 pub mod config;
+pub mod connections;
 pub mod cors;
 pub mod cursor;
 pub mod db;
@@ -89,14 +91,10 @@ const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 /// status — never bodies or headers). The server route knows customers by
 /// `customers`.
 pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
-    let route_state = RouteState::new(Arc::new(EmbeddedPlatform::new(state.clone())), customers);
-    let embedded = Router::new()
-        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
-        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
-        .route(
-            "/api/checkout-sessions/{id}/discount",
-            post(discount_code::apply),
-        )
+    let route_state = RouteState::new(Arc::new(EmbeddedPlatform::new(state.clone())), customers)
+        .with_create_limits(Arc::clone(&state.create_limits));
+    // Every route behind the secret key, with failed keys throttled per client.
+    let platform_api = Router::new()
         .route(
             "/api/v1/checkout-sessions",
             get(platform::list_sessions).post(platform::create_session),
@@ -129,6 +127,18 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
         )
         .route("/api/v1/webhook-events", get(webhook::log::list_events))
         .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth_throttle::guard,
+        ));
+    let embedded = Router::new()
+        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
+        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
+        .route(
+            "/api/checkout-sessions/{id}/discount",
+            post(discount_code::apply),
+        )
+        .merge(platform_api)
         .route(openapi::PATH, get(openapi::serve))
         .route("/checkout/{id}", get(static_files::index))
         .route("/add-payment-method/{id}", get(static_files::index));
@@ -324,6 +334,25 @@ pub async fn spawn_with_processor(
         config.payment_attempts_per_client,
         config.client_ip_header.clone(),
     );
+    let abuse_limits = rate_limit::AbuseLimits::new(rate_limit::AbuseSettings {
+        codes_per_session: config.promotion_codes_per_session,
+        codes_per_client: config.promotion_codes_per_client,
+        failed_auths_per_client: config.failed_auths_per_client,
+        declines_per_minute: config.declines_per_minute,
+        client_ip_header: config.client_ip_header.clone(),
+    });
+    let create_limits = Arc::new(rate_limit::CreateLimits::new(
+        config.anonymous_creates_per_client,
+        config.creates_per_customer,
+        config.client_ip_header.clone(),
+    ));
+    rate_limit::warn_if_every_client_looks_alike(&public_url, config.client_ip_header.is_some());
+    let connection_limits = connections::ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        body_timeout: config.body_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+    };
     let state = AppState {
         db: db.clone(),
         catalog,
@@ -339,6 +368,8 @@ pub async fn spawn_with_processor(
         payment_limits: Arc::new(payment_limits),
         payment_timeout: config.payment_timeout,
         openapi,
+        abuse_limits: Arc::new(abuse_limits),
+        create_limits: Arc::clone(&create_limits),
     };
     let build_id = state.bundle.id().to_owned();
     // Catalog sign-in tokens only in embedded mode, where the customers
@@ -363,18 +394,18 @@ pub async fn spawn_with_processor(
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {
         Some(platform) => {
-            let route_state = RouteState::new(Arc::new(platform.clone()), customers);
+            let route_state = RouteState::new(Arc::new(platform.clone()), customers)
+                .with_create_limits(create_limits);
             route_only_router(state, route_state)
         }
         None => router(state, customers),
     };
     let task = tokio::spawn(async move {
-        // Connect info gives handlers the client address (payment rate limits).
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await
+        // Handlers get the client address as ConnectInfo (rate limits).
+        connections::serve(listener, app, connection_limits, async move {
+            let _ = stopped.await;
+        })
+        .await
     });
     let background = if remote.is_some() {
         Vec::new()
@@ -392,6 +423,7 @@ pub async fn spawn_with_processor(
             db.clone(),
             config.timing.expiry_sweep_interval,
             config.payment_timeout,
+            config.session_retention,
         );
         vec![sweeper, dispatcher]
     };

@@ -5,7 +5,7 @@ use crate::catalog::Catalog;
 use crate::cors::AllowedOrigins;
 use crate::db::Db;
 use crate::payment::PaymentProcessor;
-use crate::rate_limit::PaymentLimits;
+use crate::rate_limit::{AbuseLimits, CreateLimits, PaymentLimits};
 use crate::redirect_hosts::RedirectHosts;
 use crate::security_headers::SecurityHeaders;
 use crate::static_files::Bundle;
@@ -45,6 +45,12 @@ pub struct AppState {
     pub payment_timeout: Duration,
     /// The OpenAPI document, rendered once at start for this route prefix.
     pub openapi: Bytes,
+    /// Discount-code guesses, failed platform-API authentications and the
+    /// ceiling on card declines.
+    pub abuse_limits: Arc<AbuseLimits>,
+    /// Creates on the server route per client address and per customer
+    /// (shared with the route's [`crate::RouteState`]).
+    pub create_limits: Arc<CreateLimits>,
 }
 
 impl std::fmt::Debug for AppState {

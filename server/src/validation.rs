@@ -147,6 +147,38 @@ pub fn output_metadata(
     Ok(Some(map))
 }
 
+/// The most bytes one session keeps of what its creator wrote freely:
+/// `outputMetadata` (as JSON), `successUrl`, `cancelUrl` and `outputName`
+/// together. Each has its own limit too; this one bounds their sum, so a
+/// create cannot store every field at its maximum.
+pub const MAX_SESSION_DATA_BYTES: usize = 16 * 1024;
+
+/// 400 `session_data_too_large` when the free-form fields of one session
+/// add up to more than [`MAX_SESSION_DATA_BYTES`].
+pub fn session_data_size(
+    success_url: &str,
+    cancel_url: &str,
+    output_name: Option<&str>,
+    output_metadata: Option<&Map<String, Value>>,
+) -> Result<(), ApiError> {
+    let metadata = output_metadata
+        .map(|m| serde_json::to_vec(m).map_or(usize::MAX, |v| v.len()))
+        .unwrap_or(0);
+    let total = [success_url.len(), cancel_url.len(), output_name.map_or(0, str::len), metadata]
+        .into_iter()
+        .fold(0usize, usize::saturating_add);
+    if total > MAX_SESSION_DATA_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::SessionDataTooLarge,
+            format!(
+                "outputMetadata, successUrl, cancelUrl and outputName together must be at most {} KiB ({MAX_SESSION_DATA_BYTES} bytes) per checkout session; these are {total} bytes.",
+                MAX_SESSION_DATA_BYTES / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks `requestId`: at most [`MAX_REQUEST_ID_CHARS`] characters; blank means none.
 pub fn request_id(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(id) = value else { return Ok(None) };

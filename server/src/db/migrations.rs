@@ -6,7 +6,13 @@ use super::DbError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema migrations; entry `n` moves `user_version` from `n` to `n + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING, V3_WEBHOOKS, V4_REQUEST_IDS];
+pub(super) const MIGRATIONS: &[&str] = &[
+    V1_SESSIONS,
+    V2_BILLING,
+    V3_WEBHOOKS,
+    V4_REQUEST_IDS,
+    V5_RETENTION_INDEXES,
+];
 
 /// Version 1: customers, sessions, and what a payment made.
 const V1_SESSIONS: &str = r#"
@@ -247,6 +253,14 @@ UPDATE purchases SET request_id =
     (SELECT s.request_id FROM checkout_sessions s WHERE s.id = purchases.checkout_session_id);
 UPDATE subscriptions SET request_id =
     (SELECT s.request_id FROM checkout_sessions s WHERE s.id = subscriptions.checkout_session_id);
+"#;
+
+/// Version 5: indexes the retention purge needs to find a session's
+/// webhook events and idempotency keys (and SQLite to check the foreign
+/// keys when a session is deleted) without scanning those tables.
+const V5_RETENTION_INDEXES: &str = r#"
+CREATE INDEX webhook_events_by_session ON webhook_events(checkout_session_id);
+CREATE INDEX idempotency_keys_by_session ON idempotency_keys(checkout_session_id);
 "#;
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@ mod idempotency;
 mod migrations;
 mod outbox;
 mod records;
+mod retention;
 mod seed;
 mod sessions;
 

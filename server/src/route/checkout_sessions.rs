@@ -18,6 +18,7 @@ use checkout_protocol::{
     PlatformCheckoutSessionInput,
 };
 use serde_json::Value;
+use std::net::SocketAddr;
 
 /// The create's key in the caller's key space.
 fn scoped(key: Option<String>, scope: KeyScope<'_>) -> Option<IdempotencyKey> {
@@ -85,15 +86,28 @@ fn requested(value: &Value) -> Result<MerchantCheckoutOptions, ApiError> {
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
     request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them; `outputMetadata` and `outputName` are customer-controlled input."),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>),
+        (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::error::ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until a create may succeed"))),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub async fn create_product(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+    // Counted before anything is stored: each create is a row on disk.
     let customer = match route.customers.resolve(&body.headers).await? {
-        Some(who) => Some(route.platform.find_or_create_customer(&who).await?),
-        None => None,
+        Some(who) => {
+            route
+                .create_limits
+                .check_customer(&who.external_id, &body.headers, peer)?;
+            Some(route.platform.find_or_create_customer(&who).await?)
+        }
+        None => {
+            route.create_limits.check_anonymous(&body.headers, peer)?;
+            None
+        }
     };
     let (key, value) = key_and_body(body)?;
     let scope = customer
@@ -118,8 +132,9 @@ pub async fn create_product(
 pub async fn create_add_payment_method(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer(&body.headers).await?;
+    let customer = route.require_customer_to_create(&body.headers, peer).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
@@ -149,8 +164,9 @@ pub async fn create_add_payment_method(
 pub async fn create_activate_subscription(
     route: &RouteState,
     body: &RawBody,
+    peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer(&body.headers).await?;
+    let customer = route.require_customer_to_create(&body.headers, peer).await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;

@@ -17,7 +17,8 @@ pub use resolver::CustomerResolver;
 use crate::auth::CUSTOMER_REQUIRED_MESSAGE;
 use crate::billing_platform::BillingPlatform;
 use crate::error::ApiError;
-use crate::extract::{PathParam, RawBody, MAX_BODY_BYTES};
+use crate::extract::{ClientPeer, PathParam, RawBody, MAX_BODY_BYTES};
+use crate::rate_limit::CreateLimits;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -40,6 +41,9 @@ pub struct RouteState {
     pub customers: Arc<dyn CustomerResolver>,
     /// Which merchant-only options a create gets (none by default).
     pub policy: Arc<dyn CheckoutPolicy>,
+    /// How many checkouts a client address (anonymous) or a customer may
+    /// start; [`CreateLimits::default`] unless the server's flags say otherwise.
+    pub create_limits: Arc<CreateLimits>,
 }
 
 impl std::fmt::Debug for RouteState {
@@ -56,6 +60,15 @@ impl RouteState {
             platform,
             customers,
             policy: Arc::new(BrowserDecidesNothing),
+            create_limits: Arc::new(CreateLimits::default()),
+        }
+    }
+
+    /// The same route limiting creates by `limits`.
+    pub fn with_create_limits(self, limits: Arc<CreateLimits>) -> Self {
+        Self {
+            create_limits: limits,
+            ..self
         }
     }
 
@@ -82,12 +95,31 @@ impl RouteState {
             })?;
         self.platform.find_or_create_customer(&who).await
     }
+
+    /// [`Self::require_customer`] for a create: the customer's creates are
+    /// counted first (by the external id the resolver returned).
+    async fn require_customer_to_create(
+        &self,
+        headers: &HeaderMap,
+        peer: Option<std::net::SocketAddr>,
+    ) -> Result<Customer, ApiError> {
+        let who =
+            self.customers.resolve(headers).await?.ok_or_else(|| {
+                ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE)
+            })?;
+        self.create_limits.check_customer(&who.external_id, headers, peer)?;
+        self.platform.find_or_create_customer(&who).await
+    }
 }
 
 /// The server route as an axum [`Router`] answering `POST /{*action}`:
 /// nest it where the widget posts (`.nest("/api/billing", …)`). Bodies are
 /// limited to 256 KiB. A browser may set no merchant-only option; give a
 /// [`CheckoutPolicy`] with [`RouteState::with_policy`] to decide them.
+/// Creates are limited as [`CreateLimits::default`] says; anonymous creates
+/// per client address only when the app is served with connect info
+/// (`into_make_service_with_connect_info::<SocketAddr>()`), since without it
+/// the route cannot tell clients apart.
 pub fn server_route(
     platform: Arc<dyn BillingPlatform>,
     customers: Arc<dyn CustomerResolver>,
@@ -99,6 +131,7 @@ pub fn server_route(
 pub async fn dispatch(
     State(route): State<RouteState>,
     PathParam(action): PathParam,
+    ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Response, ApiError> {
     let s = &route;
@@ -106,12 +139,14 @@ pub async fn dispatch(
     match action.as_str() {
         action::PRICING_MODELS_RETRIEVE => data(retrieve_pricing_model(s, b).await?),
         action::CUSTOMERS_BILLING => data(customers::billing(s, b).await?),
-        action::CHECKOUT_SESSIONS_CREATE => data(checkout_sessions::create_product(s, b).await?),
+        action::CHECKOUT_SESSIONS_CREATE => {
+            data(checkout_sessions::create_product(s, b, peer).await?)
+        }
         action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD => {
-            data(checkout_sessions::create_add_payment_method(s, b).await?)
+            data(checkout_sessions::create_add_payment_method(s, b, peer).await?)
         }
         action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION => {
-            data(checkout_sessions::create_activate_subscription(s, b).await?)
+            data(checkout_sessions::create_activate_subscription(s, b, peer).await?)
         }
         action::SUBSCRIPTIONS_CANCEL => data(subscriptions::cancel(s, b).await?),
         action::SUBSCRIPTIONS_UNCANCEL => data(subscriptions::uncancel(s, b).await?),
