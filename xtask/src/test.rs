@@ -323,7 +323,7 @@ fn playwright_against_server(
     extra_args: &[&str],
     env: &[(&str, &Path)],
 ) -> Result<()> {
-    const SECRET_KEY: &str = "sk_test_e2e";
+    const SECRET_KEY: &str = "sk_test_e2e_0123456789abcdef0123456789";
     let log = ctx.target_dir.join("e2e").join("server.log");
     let args: Vec<OsString> = vec![
         "--addr".into(),

@@ -6,7 +6,13 @@ use super::DbError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Schema migrations; entry `n` moves `user_version` from `n` to `n + 1`.
-pub(super) const MIGRATIONS: &[&str] = &[V1_SESSIONS, V2_BILLING, V3_WEBHOOKS, V4_REQUEST_IDS];
+pub(super) const MIGRATIONS: &[&str] = &[
+    V1_SESSIONS,
+    V2_BILLING,
+    V3_WEBHOOKS,
+    V4_REQUEST_IDS,
+    V5_PAYMENT_ATTEMPTS,
+];
 
 /// Version 1: customers, sessions, and what a payment made.
 const V1_SESSIONS: &str = r#"
@@ -247,6 +253,17 @@ UPDATE purchases SET request_id =
     (SELECT s.request_id FROM checkout_sessions s WHERE s.id = purchases.checkout_session_id);
 UPDATE subscriptions SET request_id =
     (SELECT s.request_id FROM checkout_sessions s WHERE s.id = subscriptions.checkout_session_id);
+"#;
+
+/// Version 5 (issue 13, payment idempotency): the payment attempt in
+/// progress on a `pending` session — its key (the processor's idempotency
+/// key) and who pays (card brand, last four and expiry, email, billing
+/// address; never the number) — written before the charge, so a retry or
+/// the recovery of a crash can ask the processor about that attempt and,
+/// when it was charged, record the payment.
+const V5_PAYMENT_ATTEMPTS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_key TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_payer TEXT;
 "#;
 
 /// The schema version this build writes.

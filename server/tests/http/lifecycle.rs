@@ -306,7 +306,8 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    // 5 since the payment attempt columns (issue 13, payment idempotency).
+    assert_eq!(version, 5);
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",
