@@ -74,7 +74,8 @@ pub struct Config {
 
     /// The only hosts success and cancel URLs may point at (comma- or
     /// space-separated; `*.shop.example` for its subdomains), besides this
-    /// server's own origin. Any host when absent.
+    /// server's own origin. When absent: any host while the public URL is
+    /// loopback (127.0.0.0/8, ::1, localhost), else only the own origin.
     #[arg(long, env = "CHECKOUT_REDIRECT_HOSTS", default_value = "", hide_default_value = true, value_parser = parse_redirect_hosts)]
     pub redirect_hosts: RedirectHosts,
 
@@ -100,9 +101,10 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_CLIENT_IP_HEADER", value_parser = parse_header_name)]
     pub client_ip_header: Option<HeaderName>,
 
-    /// How long a charge may take before it is abandoned (e.g. 60s, 2m). A
-    /// session left `pending` for twice this long — by a crash mid-payment —
-    /// is reopened so the customer can pay again.
+    /// How long a charge may take before it is abandoned (e.g. 60s, 2m); the
+    /// processor is then asked what became of the attempt. A session left
+    /// `pending` for twice this long — by a crash mid-payment — is settled
+    /// the same way: paid if charged, reopened if not, kept while unknown.
     #[arg(long, env = "CHECKOUT_PAYMENT_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
     pub payment_timeout: Duration,
 

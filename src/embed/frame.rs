@@ -309,6 +309,25 @@ mod tests {
         assert_eq!(parse_message(&other), None);
         assert_eq!(parse_message(&JsValue::from_str("text")), None);
     }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn only_web_pages_are_framed() {
+        for bad in [
+            "javascript:alert(1)",
+            " JAVASCRIPT:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+        ] {
+            let error = checked_frame_url(bad).unwrap_err();
+            assert_eq!(error.code(), "invalid_url", "{bad:?}");
+            assert!(error.message().contains("http"), "{bad:?}: {}", error.message());
+        }
+        assert_eq!(checked_frame_url("https://p.example/checkout/cs_1").unwrap(), "https://p.example/checkout/cs_1");
+        // Why a data: frame must never be trusted: its origin is "null",
+        // the same as any sandboxed frame's.
+        assert_eq!(origin_of("data:text/html,x").as_deref(), Some(OPAQUE_ORIGIN));
+    }
 }
 
 #[cfg(test)]
