@@ -167,9 +167,17 @@ async fn pay(
     // The attempt is stored before the charge, so whoever finds this
     // session pending later (a retry, the recovery after a crash) can ask
     // the processor about this very attempt instead of guessing.
+    let key = match new_id(ids::PAYMENT_ATTEMPT) {
+        Ok(key) => key,
+        Err(e) => {
+            // Nothing was charged: give the session back at once.
+            state.db.release_session(id, None, clock::now_ms()).await?;
+            return Err(e);
+        }
+    };
     let attempt = PaymentAttempt {
         session_id: session.id.clone(),
-        key: new_id(ids::PAYMENT_ATTEMPT)?,
+        key,
     };
     let stored = StoredPaymentAttempt {
         key: attempt.key.clone(),
