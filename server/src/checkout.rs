@@ -479,23 +479,31 @@ pub async fn replay(
     }
 }
 
-/// 400 `redirect_host_not_allowed` when the server restricts redirect
-/// hosts (`--redirect-hosts`) and a URL of `session` points at another one
-/// (the server's own origin is always allowed).
+/// 400 `redirect_host_not_allowed` when a URL of `session` points at a host
+/// the server's [`crate::redirect_hosts::RedirectRule`] does not allow.
 pub fn check_redirect_hosts(state: &AppState, session: &StoredSession) -> Result<(), ApiError> {
-    if !state.redirect_hosts.is_restricted() {
+    check_redirect_urls(
+        &state.redirect_rule,
+        session.success_url.as_deref(),
+        session.cancel_url.as_deref(),
+    )
+}
+
+/// 400 `redirect_host_not_allowed` when `success_url` or `cancel_url` points
+/// at a host `rule` does not allow (a malformed one is left to the caller's
+/// own checks, or refused here as `invalid_url`).
+pub fn check_redirect_urls(
+    rule: &crate::redirect_hosts::RedirectRule,
+    success_url: Option<&str>,
+    cancel_url: Option<&str>,
+) -> Result<(), ApiError> {
+    if rule.allows_any_host() {
         return Ok(());
     }
-    let own = url::Url::parse(&state.public_url)
-        .map(|u| u.origin())
-        .map_err(|e| ApiError::internal("the public URL does not parse", e))?;
-    for (field, value) in [
-        ("successUrl", session.success_url.as_deref()),
-        ("cancelUrl", session.cancel_url.as_deref()),
-    ] {
+    for (field, value) in [("successUrl", success_url), ("cancelUrl", cancel_url)] {
         let Some(value) = value else { continue };
         let (_, url) = validation::parse_redirect_url(field, Some(value))?;
-        if !state.redirect_hosts.allows(&url, &own) {
+        if !rule.allows(&url) {
             let host: String = url.host_str().unwrap_or_default().chars().take(100).collect();
             return Err(ApiError::new(
                 ErrorCode::RedirectHostNotAllowed,

@@ -37,8 +37,9 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_CATALOG")]
     pub catalog: Option<PathBuf>,
 
-    /// Platform API secret key; a random `sk_test_…` key is generated and printed when absent.
-    #[arg(long, env = "CHECKOUT_SECRET_KEY", hide_env_values = true)]
+    /// Platform API secret key, at least 32 characters; a random `sk_test_…`
+    /// key is generated and printed when absent.
+    #[arg(long, env = "CHECKOUT_SECRET_KEY", hide_env_values = true, value_parser = parse_secret_key)]
     pub secret_key: Option<String>,
 
     /// Where the merchant server route is mounted (leading slash, no trailing slash).
@@ -73,7 +74,8 @@ pub struct Config {
 
     /// The only hosts success and cancel URLs may point at (comma- or
     /// space-separated; `*.shop.example` for its subdomains), besides this
-    /// server's own origin. Any host when absent.
+    /// server's own origin. When absent: any host while the public URL is
+    /// loopback (127.0.0.0/8, ::1, localhost), else only the own origin.
     #[arg(long, env = "CHECKOUT_REDIRECT_HOSTS", default_value = "", hide_default_value = true, value_parser = parse_redirect_hosts)]
     pub redirect_hosts: RedirectHosts,
 
@@ -99,9 +101,10 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_CLIENT_IP_HEADER", value_parser = parse_header_name)]
     pub client_ip_header: Option<HeaderName>,
 
-    /// How long a charge may take before it is abandoned (e.g. 60s, 2m). A
-    /// session left `pending` for twice this long — by a crash mid-payment —
-    /// is reopened so the customer can pay again.
+    /// How long a charge may take before it is abandoned (e.g. 60s, 2m); the
+    /// processor is then asked what became of the attempt. A session left
+    /// `pending` for twice this long — by a crash mid-payment — is settled
+    /// the same way: paid if charged, reopened if not, kept while unknown.
     #[arg(long, env = "CHECKOUT_PAYMENT_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
     pub payment_timeout: Duration,
 
@@ -478,6 +481,33 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+// --- Safe defaults (issue 13): the secret key's minimum length. ---
+
+/// The fewest characters `--secret-key` may have. The key is the platform
+/// API's only credential (it reads and changes every customer and session),
+/// so a short one could be guessed; the generated `sk_test_` + 32 hex digits
+/// has 40.
+pub const MIN_SECRET_KEY_CHARS: usize = 32;
+
+/// The key, if it has at least [`MIN_SECRET_KEY_CHARS`] characters (not
+/// counting surrounding spaces); else how many it has.
+pub fn check_secret_key(key: &str) -> Result<String, usize> {
+    let length = key.trim().chars().count();
+    if length < MIN_SECRET_KEY_CHARS {
+        return Err(length);
+    }
+    Ok(key.to_owned())
+}
+
+/// Checks `--secret-key` (see [`check_secret_key`]).
+pub fn parse_secret_key(raw: &str) -> Result<String, String> {
+    check_secret_key(raw).map_err(|length| {
+        format!(
+            "the secret key has {length} characters; it must have at least {MIN_SECRET_KEY_CHARS} random ones (leave it unset to generate one)"
+        )
+    })
+}
+
 /// Checks a header name for `--client-ip-header`.
 pub fn parse_header_name(raw: &str) -> Result<HeaderName, String> {
     HeaderName::from_bytes(raw.trim().as_bytes())
@@ -543,7 +573,7 @@ mod tests {
             "--catalog",
             "shop.json",
             "--secret-key",
-            "sk_test_abc",
+            "sk_test_abcdefghijklmnopqrstuvwxyz012345",
             "--route-prefix",
             "billing/",
             "--public-url",
@@ -553,7 +583,10 @@ mod tests {
         assert_eq!(c.addr.port(), 0);
         assert_eq!(c.route_prefix, "/billing");
         assert_eq!(c.public_url.as_deref(), Some("https://pay.example.com"));
-        assert_eq!(c.secret_key.as_deref(), Some("sk_test_abc"));
+        assert_eq!(
+            c.secret_key.as_deref(),
+            Some("sk_test_abcdefghijklmnopqrstuvwxyz012345")
+        );
         assert!(Config::try_parse_from(["checkout-server", "--route-prefix", "/"]).is_err());
     }
 
@@ -802,6 +835,24 @@ mod tests {
         assert_eq!(c.customer_cookie, "shop_session");
         assert!(!format!("{c:?}").contains("jwt-secret-hidden"));
         assert_eq!(Config::default().customer_cookie, "session");
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused() {
+        for short in ["", "   ", "abc", "sk_test_abc", &"x".repeat(31)] {
+            let error = Config::try_parse_from(["checkout-server", "--secret-key", short])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("at least 32"), "{short:?}: {error}");
+        }
+        assert_eq!(check_secret_key(&"x".repeat(31)), Err(31));
+        // Characters, not bytes: 16 two-byte letters are still 16.
+        assert_eq!(check_secret_key(&"é".repeat(16)), Err(16));
+        let ok = "x".repeat(32);
+        assert_eq!(check_secret_key(&ok), Ok(ok.clone()));
+        let generated = crate::auth::generate_secret_key().unwrap();
+        assert_eq!(check_secret_key(&generated), Ok(generated.clone()));
     }
 
     #[test]

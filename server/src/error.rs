@@ -222,9 +222,15 @@ pub enum ServerError {
     /// `--platform-url` or `--platform-key` is unusable.
     #[error("cannot forward to the billing platform (--platform-url / --platform-key): {0}")]
     Platform(String),
-    /// `--secret-key` was given but blank.
-    #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) is blank; set a key or leave it unset to generate one")]
-    EmptySecretKey,
+    /// `--secret-key` was given but is blank or shorter than
+    /// [`crate::config::MIN_SECRET_KEY_CHARS`] characters: a short key can be
+    /// guessed, and it guards every customer and payment on the platform API.
+    #[error("the secret key (--secret-key / CHECKOUT_SECRET_KEY) has {0} characters; it must have at least 32 random ones (leave it unset to generate one)")]
+    SecretKeyTooShort(usize),
+    /// `--public-url` does not parse (a `Config` built in code; the flag is
+    /// checked when parsed).
+    #[error("unusable public URL (--public-url / CHECKOUT_PUBLIC_URL): {0}")]
+    PublicUrl(String),
     /// The operating system supplied no randomness.
     #[error("cannot generate a secret: {0}")]
     Random(getrandom::Error),

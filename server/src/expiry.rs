@@ -5,34 +5,36 @@
 //!   again (reads expire a due session too; whichever comes first records
 //!   the one event);
 //! - sessions left `pending` longer than twice the payment timeout are
-//!   reopened. A charge never runs longer than the timeout (it is abandoned
+//!   settled. A charge never runs longer than the timeout (it is abandoned
 //!   then), so such a session was being paid by a process that died — a
-//!   crash, a kill — and without this its customer could never pay again.
-//!   The margin of a second timeout covers the database write after a slow
-//!   charge. The first sweep runs at start, so a restart after a crash
-//!   reopens what it can at once;
+//!   crash, a kill — or its charge's outcome is still unknown, and without
+//!   this its customer could never pay again. One whose payment attempt was
+//!   never stored was never charged and is reopened; for one with an
+//!   attempt the processor is asked first (see
+//!   [`crate::hosted::settle_attempt`]): charged → paid, not charged →
+//!   reopened, unknown → asked again on the next sweep. The margin of a
+//!   second timeout covers the database write after a slow charge. The
+//!   first sweep runs at start, so a restart after a crash settles what it
+//!   can at once;
 //! - sessions expired longer ago than `--session-retention` are deleted
 //!   with their webhook events (see `db::retention`), a batch per sweep so
 //!   a large backlog never holds the database for long.
 
 use crate::background::{BackgroundTask, StopSignal};
 use crate::clock;
-use crate::db::{Db, DbError};
+use crate::db::DbError;
+use crate::state::AppState;
 use std::time::Duration;
 
 /// Sessions deleted per sweep at most.
 const PURGE_BATCH: u32 = 1000;
 
-/// Starts sweeping every `interval`; payments are stale after twice
-/// `payment_timeout`; expired sessions are kept for `retention`.
-pub fn start(
-    db: Db,
-    interval: Duration,
-    payment_timeout: Duration,
-    retention: Duration,
-) -> BackgroundTask {
+/// Starts sweeping `state`'s store every `interval`; payments are stale
+/// after twice `state.payment_timeout`, and settled with `state.payments`;
+/// expired sessions are kept for `retention`.
+pub fn start(state: AppState, interval: Duration, retention: Duration) -> BackgroundTask {
     BackgroundTask::spawn("expiry sweep", move |stop| {
-        run(db, interval, payment_timeout, retention, stop)
+        run(state, interval, retention, stop)
     })
 }
 
@@ -41,14 +43,10 @@ pub fn stale_after(payment_timeout: Duration) -> Duration {
     payment_timeout.saturating_mul(2)
 }
 
-async fn run(
-    db: Db,
-    interval: Duration,
-    payment_timeout: Duration,
-    retention: Duration,
-    mut stop: StopSignal,
-) {
-    let stale_ms = i64::try_from(stale_after(payment_timeout).as_millis()).unwrap_or(i64::MAX);
+async fn run(state: AppState, interval: Duration, retention: Duration, mut stop: StopSignal) {
+    let db = state.db.clone();
+    let stale_ms =
+        i64::try_from(stale_after(state.payment_timeout).as_millis()).unwrap_or(i64::MAX);
     let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
     let mut tick = tokio::time::interval(interval.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -76,6 +74,20 @@ async fn run(
             ),
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "reopening interrupted payments failed"),
+        }
+        match crate::hosted::settle_stale_attempts(&state, now.saturating_sub(stale_ms)).await {
+            Ok((0, 0, 0)) => {}
+            Ok((paid, reopened, unknown)) => tracing::warn!(
+                paid,
+                reopened,
+                unknown,
+                "settled checkout sessions whose payment was interrupted, as the processor reported each attempt"
+            ),
+            Err(e) if stop.is_stopped() => {
+                tracing::debug!(error = %e, "settling interrupted payments stopped by the shutdown");
+                break;
+            }
+            Err(e) => tracing::error!(error = %e, "settling interrupted payments failed"),
         }
         match db
             .purge_sessions(now.saturating_sub(retention_ms), PURGE_BATCH)

@@ -3,11 +3,12 @@
 
 use crate::billing::{StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase};
 use crate::db::{
-    Activation, CardForSubscriptions, Claim, Completion, CustomerCompletion, PaymentFailure,
+    Activation, AttemptPayer, CardForSubscriptions, Claim, Completion, CustomerCompletion,
+    PaymentFailure, StoredPaymentAttempt,
 };
 use crate::error::ApiError;
 use crate::extract::{ClientPeer, PathParam, RawBody};
-use crate::payment::{ChargeError, ValidatedCard};
+use crate::payment::{AttemptOutcome, ChargeError, PaymentAttempt, ValidatedCard};
 use crate::rate_limit::Refused;
 use crate::session::{PaidCard, SoldItem, StoredSession, Totals};
 use crate::state::AppState;
@@ -93,12 +94,17 @@ pub async fn confirm(
         .map_err(too_many_attempts)?;
     // Run the payment in its own task: if the customer's connection drops
     // mid-charge, the session is still settled instead of left pending.
-    let payer = Payer {
-        card,
+    let payer = AttemptPayer {
+        card: PaidCard {
+            brand: card.brand.as_str().to_owned(),
+            last4: card.last4().to_owned(),
+            exp_month: card.exp_month,
+            exp_year: card.exp_year,
+        },
         email,
-        address,
+        billing_address: address,
     };
-    let paid = tokio::spawn(pay(state.clone(), id, payer))
+    let paid = tokio::spawn(pay(state.clone(), id, card, payer))
         .await
         .map_err(|e| ApiError::internal("payment task failed", e))??;
     Ok(Json(RouteResponse::data(ConfirmPaymentResponse {
@@ -121,16 +127,16 @@ fn too_many_attempts(refused: Refused) -> ApiError {
     )
 }
 
-/// Who pays, with what: the checked card, receipt email and billing address.
-struct Payer {
+/// Claim → store the attempt → charge → record. A decline puts the session
+/// back to open and records `checkout.session.payment_failed`; a charge
+/// with no answer in time is settled by asking the processor about the
+/// attempt ([`settle_attempt`]).
+async fn pay(
+    state: AppState,
+    id: String,
     card: ValidatedCard,
-    email: String,
-    address: Option<BillingAddress>,
-}
-
-/// Claim → charge → record. A decline puts the session back to open and
-/// records `checkout.session.payment_failed`.
-async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession, ApiError> {
+    payer: AttemptPayer,
+) -> Result<StoredSession, ApiError> {
     let now = clock::now_ms();
     let session = match state.db.claim_session(id.clone(), now).await? {
         Claim::Claimed(s) => *s,
@@ -150,7 +156,6 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
             ))
         }
     };
-    let card = &payer.card;
     let prepared = session
         .totals(&state.catalog.default_currency())
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
@@ -162,23 +167,54 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
             return Err(e);
         }
     };
-    // A charge that outlives the timeout is abandoned (and the session
-    // reopened), which is what lets a crash's leftover `pending` sessions be
-    // reopened safely after twice this time.
+    // The attempt is stored before the charge, so whoever finds this
+    // session pending later (a retry, the recovery after a crash) can ask
+    // the processor about this very attempt instead of guessing.
+    let key = match new_id(ids::PAYMENT_ATTEMPT) {
+        Ok(key) => key,
+        Err(e) => {
+            // Nothing was charged: give the session back at once.
+            state.db.release_session(id, None, clock::now_ms()).await?;
+            return Err(e);
+        }
+    };
+    let attempt = PaymentAttempt {
+        session_id: session.id.clone(),
+        key,
+    };
+    let stored = StoredPaymentAttempt {
+        key: attempt.key.clone(),
+        payer: payer.clone(),
+    };
+    if !state.db.start_payment_attempt(id.clone(), stored).await? {
+        return Err(ApiError::internal("claimed session was no longer pending", &session.id));
+    }
+    // A charge that outlives the timeout is abandoned; what became of it is
+    // then asked of the processor before the session is reopened or paid.
     let charged = tokio::time::timeout(
         state.payment_timeout,
-        state.payments.charge(t.total_due_today, &t.currency, card),
+        state
+            .payments
+            .charge(&attempt, t.total_due_today, &t.currency, &card),
     )
-    .await
-    .unwrap_or_else(|_| {
-        Err(ChargeError::Unavailable(format!(
-            "no answer within {:?}",
-            state.payment_timeout
-        )))
-    });
+    .await;
+    let charged = match charged {
+        Ok(answer) => answer,
+        Err(_) => {
+            tracing::warn!(session = %session.id, attempt = %attempt.key, timeout = ?state.payment_timeout, "no answer to a charge in time; asking the processor what became of it");
+            return match settle_attempt(&state, &session, &attempt, &payer).await? {
+                Settled::Paid(paid) => Ok(paid),
+                Settled::Reopened => Err(ApiError::internal(
+                    "payment processor unavailable",
+                    format!("no answer within {:?}", state.payment_timeout),
+                )),
+                Settled::StillPending => Err(outcome_unknown()),
+            };
+        }
+    };
     match charged {
         Ok(receipt) => {
-            tracing::info!(session = %session.id, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
+            tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
         }
         Err(ChargeError::Declined(decline)) => {
             tracing::info!(session = %session.id, ?decline, "payment declined");
@@ -198,11 +234,114 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
             return Err(ApiError::internal("payment processor unavailable", detail));
         }
     }
-    state
-        .db
-        .complete_session(id, done, clock::now_ms())
-        .await?
-        .ok_or_else(|| ApiError::internal("charged session was no longer pending", &session.id))
+    record_paid(&state, id, done).await
+}
+
+/// Records the payment of pending session `id`. If it is no longer pending
+/// the recovery sweep may have recorded this same charge first (it asks
+/// about attempts older than twice the payment timeout): a session already
+/// `succeeded` is that payment, anything else is an error.
+async fn record_paid(
+    state: &AppState,
+    id: String,
+    done: Completion,
+) -> Result<StoredSession, ApiError> {
+    let now = clock::now_ms();
+    if let Some(paid) = state.db.complete_session(id.clone(), done, now).await? {
+        return Ok(paid);
+    }
+    match state.db.load_session(id.clone(), now).await? {
+        Some(s) if s.status == CheckoutSessionStatus::Succeeded => Ok(s),
+        _ => Err(ApiError::internal("charged session was no longer pending", id)),
+    }
+}
+
+// --- Payment idempotency (issue 13): settling an attempt nobody heard back from. ---
+
+/// What [`settle_attempt`] did with a session whose charge gave no answer.
+#[derive(Debug)]
+pub enum Settled {
+    /// The processor charged the attempt: the session is paid (as recorded now).
+    Paid(StoredSession),
+    /// The processor did not charge it: the session is open again.
+    Reopened,
+    /// The processor cannot tell yet: the session stays `pending`, and the
+    /// recovery sweep asks again later.
+    StillPending,
+}
+
+/// Asks the processor what became of `attempt` on pending `session` and
+/// acts on the answer: charged → the session is completed as paid (with
+/// what `payer` stored); not charged → it is reopened; unknown (or no
+/// answer within the payment timeout) → it stays pending. Never reopens a
+/// session the processor may have charged.
+pub async fn settle_attempt(
+    state: &AppState,
+    session: &StoredSession,
+    attempt: &PaymentAttempt,
+    payer: &AttemptPayer,
+) -> Result<Settled, ApiError> {
+    let outcome = tokio::time::timeout(
+        state.payment_timeout,
+        state.payments.attempt_outcome(attempt),
+    )
+    .await
+    .unwrap_or(AttemptOutcome::Unknown);
+    match outcome {
+        AttemptOutcome::Charged(receipt) => {
+            let now = clock::now_ms();
+            let t = session
+                .totals(&state.catalog.default_currency())
+                .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
+            let done = completion(session, &t, payer, now)?;
+            tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "the processor charged an attempt whose answer was lost; the session is paid");
+            record_paid(state, session.id.clone(), done)
+                .await
+                .map(Settled::Paid)
+        }
+        AttemptOutcome::NotCharged => {
+            tracing::info!(session = %session.id, attempt = %attempt.key, "the processor did not charge the attempt; the session is open again");
+            state
+                .db
+                .release_session(session.id.clone(), None, clock::now_ms())
+                .await?;
+            Ok(Settled::Reopened)
+        }
+        AttemptOutcome::Unknown => {
+            tracing::warn!(session = %session.id, attempt = %attempt.key, "the processor cannot tell yet whether the attempt was charged; the session stays pending");
+            Ok(Settled::StillPending)
+        }
+    }
+}
+
+/// Settles every session left `pending` past `claimed_before` with a stored
+/// attempt (see [`settle_attempt`]); returns how many were paid, reopened
+/// and left pending.
+pub async fn settle_stale_attempts(
+    state: &AppState,
+    claimed_before: i64,
+) -> Result<(usize, usize, usize), ApiError> {
+    let mut counts = (0, 0, 0);
+    for stale in state.db.stale_payment_attempts(claimed_before).await? {
+        let attempt = PaymentAttempt {
+            session_id: stale.session.id.clone(),
+            key: stale.attempt.key.clone(),
+        };
+        match settle_attempt(state, &stale.session, &attempt, &stale.attempt.payer).await? {
+            Settled::Paid(_) => counts.0 += 1,
+            Settled::Reopened => counts.1 += 1,
+            Settled::StillPending => counts.2 += 1,
+        }
+    }
+    Ok(counts)
+}
+
+/// The answer to a payer whose charge has no known outcome yet.
+fn outcome_unknown() -> ApiError {
+    ApiError::new(
+        ErrorCode::CheckoutSessionNotOpen,
+        "We are still confirming your payment with the card processor. Do not pay again: reload this page in a few minutes to see the result.",
+    )
 }
 
 /// What a successful payment of `session` records: the purchase (product
@@ -212,17 +351,11 @@ async fn pay(state: AppState, id: String, payer: Payer) -> Result<StoredSession,
 fn completion(
     session: &StoredSession,
     t: &Totals,
-    payer: &Payer,
+    payer: &AttemptPayer,
     now: i64,
 ) -> Result<Completion, ApiError> {
-    let card = &payer.card;
-    let paid_card = PaidCard {
-        brand: card.brand.as_str().to_owned(),
-        last4: card.last4().to_owned(),
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-    };
-    let purchase = purchase(session, t, payer.address.as_ref(), now)?;
+    let paid_card = payer.card.clone();
+    let purchase = purchase(session, t, payer.billing_address.as_ref(), now)?;
     let customer = match &session.customer_id {
         Some(customer_id) => Some(customer_records(
             session,
@@ -237,7 +370,7 @@ fn completion(
     Ok(Completion {
         card: paid_card,
         email: payer.email.clone(),
-        billing_address: payer.address.clone(),
+        billing_address: payer.billing_address.clone(),
         purchase,
         customer,
     })

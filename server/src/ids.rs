@@ -17,6 +17,9 @@ pub const PAYMENT_METHOD: &str = "pm_";
 pub const INVOICE: &str = "inv_";
 /// Prefix of invoice line ids.
 pub const INVOICE_LINE: &str = "il_";
+/// Prefix of payment attempt keys (one per charge attempt, the processor's
+/// idempotency key).
+pub const PAYMENT_ATTEMPT: &str = "pa_";
 /// Prefix of charge ids issued by the test processor.
 pub const CHARGE: &str = "ch_";
 /// Prefix of webhook event ids (sent as `webhook-id`, Standard Webhooks' `msg_`).

@@ -265,7 +265,7 @@ impl RunningServer {
 /// Starts the server in the background with the test-card processor and
 /// returns once it is listening.
 pub async fn spawn(config: Config) -> Result<RunningServer, ServerError> {
-    spawn_with_processor(config, Arc::new(TestCardProcessor)).await
+    spawn_with_processor(config, Arc::new(TestCardProcessor::new())).await
 }
 
 /// Like [`spawn`], charging cards with `payments` instead of the test-card processor.
@@ -293,8 +293,8 @@ pub async fn spawn_with_processor(
         return Err(ServerError::CustomerSourceRequired);
     }
     let secret_key = match config.secret_key {
-        Some(key) if key.trim().is_empty() => return Err(ServerError::EmptySecretKey),
-        Some(key) => key,
+        // The flag is checked when parsed; a `Config` built in code is checked here.
+        Some(key) => config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?,
         None => auth::generate_secret_key().map_err(ServerError::Random)?,
     };
     let database = |source| ServerError::Database {
@@ -329,6 +329,14 @@ pub async fn spawn_with_processor(
     let base_url = format!("http://{addr}");
     let public_url = config.public_url.unwrap_or_else(|| base_url.clone());
     let openapi = openapi::render(&route_prefix).map_err(ServerError::OpenApi)?;
+    // Safe defaults (issue 13): an empty --redirect-hosts means any host only
+    // for a loopback public URL; say at start which rule is in force.
+    let redirect_rule = Arc::new(
+        redirect_hosts::RedirectRule::new(config.redirect_hosts, &public_url)
+            .map_err(ServerError::PublicUrl)?,
+    );
+    tracing::info!(rule = %redirect_rule.describe(), "success and cancel URLs may point at");
+    let remote = remote.map(|platform| platform.with_redirect_rule(Arc::clone(&redirect_rule)));
     let payment_limits = rate_limit::PaymentLimits::new(
         config.payment_attempts_per_session,
         config.payment_attempts_per_client,
@@ -363,7 +371,7 @@ pub async fn spawn_with_processor(
         dist: Arc::new(config.dist),
         bundle: Arc::new(bundle),
         security_headers,
-        redirect_hosts: Arc::new(config.redirect_hosts),
+        redirect_rule: Arc::clone(&redirect_rule),
         allowed_origins: Arc::new(config.allowed_origins),
         payment_limits: Arc::new(payment_limits),
         payment_timeout: config.payment_timeout,
@@ -391,6 +399,8 @@ pub async fn spawn_with_processor(
     }
     let customers: Arc<dyn CustomerResolver> =
         Arc::new(auth::CustomerSource::new(jwt_customers, tokens));
+    // The sweep settles interrupted payments with the same store and processor.
+    let sweep_state = state.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {
         Some(platform) => {
@@ -420,9 +430,8 @@ pub async fn spawn_with_processor(
             }
         };
         let sweeper = expiry::start(
-            db.clone(),
+            sweep_state,
             config.timing.expiry_sweep_interval,
-            config.payment_timeout,
             config.session_retention,
         );
         vec![sweeper, dispatcher]

@@ -1,11 +1,13 @@
 //! `--redirect-hosts`: the hosts a checkout may send the customer back to.
 //!
-//! Without the flag any http(s) host is accepted (the merchant's backend
-//! chooses the URLs, and they are already checked for scheme and shape in
-//! [`crate::validation::redirect_url`]). With it, a success or cancel URL
-//! must point at a listed host — or at this server's own origin, which is
-//! always allowed — so a leaked route or platform key cannot turn the
-//! checkout into an open redirect to an attacker's look-alike site.
+//! With the flag, a success or cancel URL must point at a listed host — or
+//! at this server's own origin, which is always allowed — so a leaked route
+//! or platform key cannot turn the checkout into an open redirect to an
+//! attacker's look-alike site. Without it, the [`RedirectRule`] depends on
+//! where the server is: with a loopback `--public-url` (the demo, tests)
+//! any http(s) host is accepted (URLs are still checked for scheme and
+//! shape in [`crate::validation::redirect_url`]); a public deployment
+//! redirects only to its own origin until the merchant lists their hosts.
 //!
 //! Hosts are compared after the URL parser has normalised them (lower case,
 //! IDNA to punycode, credentials split off), so `https://shop.example@evil.test`
@@ -122,9 +124,123 @@ pub fn parse_redirect_hosts(raw: &str) -> Result<RedirectHosts, String> {
     Ok(RedirectHosts(patterns))
 }
 
+// --- Safe defaults (issue 13): the rule in force, from the list and the public URL. ---
+
+/// Where success and cancel URLs may point, as decided at start from
+/// `--redirect-hosts` and `--public-url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectRule {
+    hosts: RedirectHosts,
+    own: url::Origin,
+    /// An empty list means any host (loopback public URL only).
+    any_host_when_unlisted: bool,
+}
+
+impl RedirectRule {
+    /// The rule for a server at `public_url` with the allowlist `hosts`: the
+    /// list (plus the own origin) when one is given; else any host for a
+    /// loopback public URL, and only the own origin for any other — a public
+    /// deployment that forgot the flag must not be an open redirect.
+    pub fn new(hosts: RedirectHosts, public_url: &str) -> Result<Self, String> {
+        let url = Url::parse(public_url)
+            .map_err(|e| format!("the public URL `{public_url}` does not parse: {e}"))?;
+        Ok(Self {
+            any_host_when_unlisted: is_loopback(&url),
+            own: url.origin(),
+            hosts,
+        })
+    }
+
+    /// Whether every http(s) host is accepted.
+    pub fn allows_any_host(&self) -> bool {
+        !self.hosts.is_restricted() && self.any_host_when_unlisted
+    }
+
+    /// Whether `url` may be a redirect target.
+    pub fn allows(&self, url: &Url) -> bool {
+        if self.allows_any_host() {
+            return true;
+        }
+        if !self.hosts.is_restricted() {
+            return url.origin() == self.own;
+        }
+        self.hosts.allows(url, &self.own)
+    }
+
+    /// The rule in words, for the start-up log.
+    pub fn describe(&self) -> String {
+        let own = self.own.ascii_serialization();
+        if self.allows_any_host() {
+            "any http(s) host (the public URL is loopback; set --redirect-hosts before going public)"
+                .to_owned()
+        } else if self.hosts.is_restricted() {
+            format!("{own} and --redirect-hosts {}", self.hosts)
+        } else {
+            format!("only this server's own origin {own} (the public URL is not loopback and --redirect-hosts is empty)")
+        }
+    }
+}
+
+/// Whether `url`'s host is this machine: `localhost` (or a name under
+/// `.localhost`), 127.0.0.0/8 or `::1`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_deployment_without_a_list_redirects_only_to_itself() {
+        let none = RedirectHosts::default();
+        let public = RedirectRule::new(none.clone(), "https://pay.example.com").unwrap();
+        assert!(!public.allows_any_host());
+        assert!(public.allows(&url("https://pay.example.com/thanks")));
+        assert!(!public.allows(&url("https://shop.test/thanks")));
+        assert!(!public.allows(&url("http://pay.example.com/other-scheme")));
+        assert!(public.describe().contains("only this server's own origin https://pay.example.com"));
+        for loopback in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:3000",
+            "http://LOCALHOST.",
+            "http://app.localhost",
+            "http://[::1]:9000",
+        ] {
+            let rule = RedirectRule::new(none.clone(), loopback).unwrap();
+            assert!(rule.allows_any_host(), "{loopback}");
+            assert!(rule.allows(&url("https://shop.test/x")), "{loopback}");
+        }
+        for public in [
+            "http://128.0.0.1",
+            "http://10.0.0.1",
+            "http://localhost.evil.test",
+            "http://[::2]",
+            "https://example.com",
+        ] {
+            let rule = RedirectRule::new(none.clone(), public).unwrap();
+            assert!(!rule.allows_any_host(), "{public}");
+        }
+        // A list applies whatever the public URL.
+        let listed = parse_redirect_hosts("shop.test").unwrap();
+        for base in ["http://127.0.0.1:8080", "https://pay.example.com"] {
+            let rule = RedirectRule::new(listed.clone(), base).unwrap();
+            assert!(rule.allows(&url("https://shop.test/x")));
+            assert!(rule.allows(&url(&format!("{base}/own"))));
+            assert!(!rule.allows(&url("https://evil.test/x")));
+            assert!(rule.describe().contains("--redirect-hosts shop.test"));
+        }
+        assert!(RedirectRule::new(none, "not a url").is_err());
+    }
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

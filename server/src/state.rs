@@ -6,7 +6,7 @@ use crate::cors::AllowedOrigins;
 use crate::db::Db;
 use crate::payment::PaymentProcessor;
 use crate::rate_limit::{AbuseLimits, CreateLimits, PaymentLimits};
-use crate::redirect_hosts::RedirectHosts;
+use crate::redirect_hosts::RedirectRule;
 use crate::security_headers::SecurityHeaders;
 use crate::static_files::Bundle;
 use axum::body::Bytes;
@@ -35,8 +35,9 @@ pub struct AppState {
     pub bundle: Arc<Bundle>,
     /// The security headers in force (`--frame-ancestors` is in the CSP).
     pub security_headers: SecurityHeaders,
-    /// Where success and cancel URLs may point (`--redirect-hosts`).
-    pub redirect_hosts: Arc<RedirectHosts>,
+    /// Where success and cancel URLs may point (`--redirect-hosts`, and
+    /// for an empty list, whether `--public-url` is loopback).
+    pub redirect_rule: Arc<RedirectRule>,
     /// Who may call the server route cross-origin (`--allowed-origins`).
     pub allowed_origins: Arc<AllowedOrigins>,
     /// Payment-attempt limits per session and per client address.

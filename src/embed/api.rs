@@ -308,6 +308,8 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
     let metadata = metadata(&params)?;
     let params = checkout_params(&params)?;
     let created = create_product(&params, metadata).await?;
+    // Checked like a redirect before it is framed: http(s) only.
+    frame::checked_frame_url(&created.url)?;
     let document = dom::document().ok_or(BillingError::Network)?;
     let container: HtmlElement = dom::el("div", "").unchecked_into();
     let _ = container.set_attribute("data-checkout-overlay", "");

@@ -64,6 +64,19 @@ pub fn origin_of(url: &str) -> Option<String> {
     web_sys::Url::new(url).ok().map(|u| u.origin())
 }
 
+/// The origin of documents without one of their own (sandboxed frames,
+/// `data:` URLs, opaque origins): anyone can post from it, so it never
+/// vouches for a message.
+pub const OPAQUE_ORIGIN: &str = "null";
+
+/// The hosted checkout URL of a create answer, checked before it is framed
+/// (overlay and inline modes) the way redirects are: resolved against the
+/// page and http(s) only. A server (or a proxy) that answers with
+/// `javascript:` or `data:` must not get script into a frame on this page.
+pub fn checked_frame_url(url: &str) -> Result<String, crate::error::BillingError> {
+    browser::resolve_url(url, "checkout URL")
+}
+
 /// The hosted page URL for an embed: `?embed=overlay|inline` tells it to post
 /// messages instead of navigating the top window.
 pub fn embed_url(session_url: &str, mode: &str) -> String {
@@ -74,14 +87,16 @@ pub fn embed_url(session_url: &str, mode: &str) -> String {
 /// Calls `on_message` for messages from `frame`'s window and the session's
 /// origin only, while `scope` lives.
 fn listen(scope: &Scope, frame: &HtmlIFrameElement, url: &str, mut on_message: impl FnMut(FrameMessage) + 'static) {
-    let (Some(window), Some(origin)) = (web_sys::window(), origin_of(url)) else { return };
+    let origin = origin_of(url).filter(|o| o != OPAQUE_ORIGIN);
+    let (Some(window), Some(origin)) = (web_sys::window(), origin) else { return };
     let frame = frame.clone();
     scope.listen(window.as_ref(), "message", move |event| {
         let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
         let from_frame = frame.content_window().zip(event.source()).is_some_and(|(win, source)| {
             js_sys::Object::is(win.as_ref(), source.unchecked_ref::<js_sys::Object>())
         });
-        if from_frame && event.origin() == origin {
+        let from_origin = event.origin() != OPAQUE_ORIGIN && event.origin() == origin;
+        if from_frame && from_origin {
             if let Some(message) = parse_message(&event.data()) {
                 on_message(message);
             }
@@ -293,6 +308,25 @@ mod tests {
         let other = object(&[("source", "other".into()), ("type", "success".into())]);
         assert_eq!(parse_message(&other), None);
         assert_eq!(parse_message(&JsValue::from_str("text")), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn only_web_pages_are_framed() {
+        for bad in [
+            "javascript:alert(1)",
+            " JAVASCRIPT:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+        ] {
+            let error = checked_frame_url(bad).unwrap_err();
+            assert_eq!(error.code(), "invalid_url", "{bad:?}");
+            assert!(error.message().contains("http"), "{bad:?}: {}", error.message());
+        }
+        assert_eq!(checked_frame_url("https://p.example/checkout/cs_1").unwrap(), "https://p.example/checkout/cs_1");
+        // Why a data: frame must never be trusted: its origin is "null",
+        // the same as any sandboxed frame's.
+        assert_eq!(origin_of("data:text/html,x").as_deref(), Some(OPAQUE_ORIGIN));
     }
 }
 

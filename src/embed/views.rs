@@ -386,7 +386,10 @@ where
     }
     let view = view.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = call(view.client.clone()).await.and_then(|data| read::created(&data).ok_or(BillingError::InvalidResponse));
+        let result = call(view.client.clone())
+            .await
+            .and_then(|data| read::created(&data).ok_or(BillingError::InvalidResponse))
+            .and_then(|created| framable(&view, created));
         if !view.alive.get() {
             return;
         }
@@ -408,6 +411,18 @@ where
             }
         }
     });
+}
+
+/// In overlay and inline modes, refuses a session whose URL is not http(s)
+/// before anything is framed (redirect mode checks it when navigating).
+fn framable(view: &View, created: Created) -> Result<Created, BillingError> {
+    match view.config.display().unwrap_or_default() {
+        Display::Redirect => Ok(created),
+        Display::Overlay | Display::Inline => {
+            frame::checked_frame_url(&created.url)?;
+            Ok(created)
+        }
+    }
 }
 
 /// A session exists: tell the page, then redirect, open the overlay, or show

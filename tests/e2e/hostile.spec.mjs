@@ -252,3 +252,105 @@ test('merchant-only options from a page are refused by the JS API and by the ser
     expect(body.error.message, field).toContain(`\`${field}\``);
   }
 });
+
+// --- Safe defaults (issue 13): the widget frames only http(s) checkout URLs
+// and ignores messages from origin "null". ---
+
+/** A page posting a forged "paid" message to whoever frames it. */
+const FORGED_SUCCESS = `<script>parent.postMessage({source:'checkout-widget',type:'success',sessionId:'cs_forged',redirectUrl:'/pwned'},'*')</script>`;
+
+/** Records every checkout-* event the widgets on the page fire, as `type:code`. */
+async function recordEvents(page) {
+  await page.evaluate(() => {
+    window.__events = [];
+    for (const type of ['checkout-session-created', 'checkout-success', 'checkout-cancel', 'checkout-redirect', 'checkout-error']) {
+      document.addEventListener(type, (e) => window.__events.push(`${type}:${e.detail?.code ?? ''}`));
+    }
+  });
+}
+
+test('a javascript: or data: checkout URL in the create answer is never framed in overlay or inline mode', async ({ page }) => {
+  let answerUrl = '';
+  // A server (or something between) answers the create with a script URL.
+  await page.route(CREATE, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    json.data.url = answerUrl;
+    await route.fulfill({ response, json });
+  });
+  await merchantPage(
+    page,
+    `<checkout-widget id="overlay" display="overlay" price-slug="onboarding" success-url="/success" cancel-url="/cancel"></checkout-widget>
+     <checkout-widget id="inline" display="inline" price-slug="onboarding" success-url="/success" cancel-url="/cancel"></checkout-widget>`,
+  );
+  await recordEvents(page);
+  const start = page.url();
+  for (const display of ['overlay', 'inline']) {
+    for (const url of ["javascript:window.__pwned='frame'", `data:text/html,${encodeURIComponent(FORGED_SUCCESS)}`, ' JAVASCRIPT:alert(1)']) {
+      answerUrl = url;
+      const widget = page.locator(`#${display}`);
+      await widget.getByRole('button', { name: 'Buy now: Onboarding' }).click();
+      await expect(widget.getByRole('alert'), `${display} ${url}`).toContainText('http');
+      await expect(page.locator('iframe'), `${display} ${url}`).toHaveCount(0);
+      await expect(page.getByRole('dialog')).toHaveCount(0);
+      await expect(widget.getByRole('button', { name: 'Buy now: Onboarding' })).toBeEnabled();
+    }
+  }
+  await page.waitForTimeout(200);
+  const events = await page.evaluate(() => window.__events);
+  expect(events.filter((e) => e.startsWith('checkout-error'))).toEqual(Array(6).fill('checkout-error:invalid_url'));
+  expect(events.filter((e) => !e.startsWith('checkout-error'))).toEqual([]);
+  expect(await pwned(page)).toBeNull();
+  expect(page.url()).toBe(start);
+  // The JS API's overlay refuses it too, before anything is put on the page.
+  answerUrl = `data:text/html,${encodeURIComponent(FORGED_SUCCESS)}`;
+  const opened = await page.evaluate(async () => {
+    const api = await import('/checkout-widget.js');
+    return api
+      .open({ priceSlug: 'onboarding', successUrl: '/ok', cancelUrl: '/no' })
+      .then((r) => ({ resolved: r.status }), (e) => ({ code: e.code, message: e.message }));
+  });
+  expect(opened.code).toBe('invalid_url');
+  expect(opened.message).toMatch(/http/);
+  await expect(page.locator('[data-checkout-overlay], iframe')).toHaveCount(0);
+  expect(await pwned(page)).toBeNull();
+});
+
+test('a message posted from a sandboxed (origin "null") frame does not fire checkout-success', async ({ page }) => {
+  // The inline frame's own document is sandboxed (opaque origin "null") and
+  // forges a "paid" message; so does a sandboxed frame elsewhere on the page.
+  await page.route(
+    (url) => url.pathname.startsWith('/checkout/') && url.searchParams.get('embed') === 'inline',
+    (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        headers: { 'Content-Security-Policy': 'sandbox allow-scripts' },
+        body: `<!doctype html><html lang="en"><title>Sandboxed</title><body>${FORGED_SUCCESS}<script>setInterval(() => ${FORGED_SUCCESS.replace(/<\/?script>/g, '')}, 50)</script></body></html>`,
+      }),
+  );
+  await merchantPage(
+    page,
+    `<checkout-widget id="inline" display="inline" price-slug="onboarding" success-url="/success" cancel-url="/cancel"></checkout-widget>
+     <iframe title="ad" sandbox="allow-scripts" srcdoc="${FORGED_SUCCESS.replace(/"/g, '&quot;')}"></iframe>`,
+  );
+  await recordEvents(page);
+  const sandboxed = page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.addEventListener('message', (e) => {
+          if (e.data?.source === 'checkout-widget' && e.origin === 'null') resolve(true);
+        });
+      }),
+  );
+  const widget = page.locator('#inline');
+  await widget.getByRole('button', { name: 'Buy now: Onboarding' }).click();
+  await expect(widget.locator('iframe')).toHaveCount(1);
+  // The forged messages do arrive (from origin "null")…
+  expect(await sandboxed).toBe(true);
+  await page.waitForTimeout(300);
+  // …and change nothing: no success, no redirect, the frame stays.
+  const events = await page.evaluate(() => window.__events);
+  expect(events).toEqual(['checkout-session-created:']);
+  await expect(widget.locator('iframe')).toHaveCount(1);
+  expect(page.url()).toContain('/merchant/hostile.html');
+});

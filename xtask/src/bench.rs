@@ -201,7 +201,7 @@ fn start_server(binary: &Path, work: &Path, name: &str, extra: &[&OsString]) -> 
         "--dist".into(),
         dist.into(),
         "--secret-key".into(),
-        "sk_test_bench".into(),
+        "sk_test_bench_0123456789abcdef012345678".into(),
     ];
     args.extend(extra.iter().map(|a| (*a).clone()));
     let log = work.join("logs").join(format!("{name}.log"));

@@ -38,7 +38,7 @@ response_headers_conformance,response_schema_conformance,ignored_auth,missing_re
 ensure_resource_availability,use_after_free";
 
 /// The platform key of the fuzzed server.
-const FUZZ_SECRET_KEY: &str = "sk_test_fuzz";
+const FUZZ_SECRET_KEY: &str = "sk_test_fuzz_0123456789abcdef0123456789";
 
 /// Runs the tier.
 pub fn run_tier(ctx: &Ctx) -> Result<()> {

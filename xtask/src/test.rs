@@ -342,7 +342,7 @@ fn playwright_against_server(
     extra_args: &[&str],
     env: &[(&str, &Path)],
 ) -> Result<()> {
-    const SECRET_KEY: &str = "sk_test_e2e";
+    const SECRET_KEY: &str = "sk_test_e2e_0123456789abcdef0123456789";
     // The route-only servers know customers only by a verified JWT;
     // two-servers.spec.mjs signs its customers' tokens with this secret.
     const CUSTOMER_JWT_SECRET: &str = "e2e-customer-jwt-secret-0123456789abcdef";

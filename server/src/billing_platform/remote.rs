@@ -14,6 +14,7 @@
 use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::billing_platform::embedded::subscription_not_found;
 use crate::error::{ApiError, ServerError};
+use crate::redirect_hosts::RedirectRule;
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use checkout_protocol::{
@@ -28,6 +29,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -105,6 +107,8 @@ pub struct RemotePlatform {
     client: reqwest::Client,
     retries: u32,
     retry_backoff: Duration,
+    /// Checked before a create is forwarded (see [`Self::with_redirect_rule`]).
+    redirect_rule: Option<Arc<RedirectRule>>,
 }
 
 impl std::fmt::Debug for RemotePlatform {
@@ -174,7 +178,17 @@ impl RemotePlatform {
             client,
             retries: options.retries,
             retry_backoff: options.retry_backoff,
+            redirect_rule: None,
         })
+    }
+
+    /// Refuses (400 `redirect_host_not_allowed`) a create whose success or
+    /// cancel URL `rule` does not allow, before it is forwarded: the route
+    /// server knows where its own deployment may send customers, and a
+    /// refused URL never reaches the platform signed with the merchant's key.
+    pub fn with_redirect_rule(mut self, rule: Arc<RedirectRule>) -> Self {
+        self.redirect_rule = Some(rule);
+        self
     }
 
     /// The platform URL of `segments` (each percent-encoded as one segment).
@@ -427,6 +441,13 @@ impl BillingPlatform for RemotePlatform {
         input: PlatformCheckoutSessionInput,
         idempotency_key: Option<IdempotencyKey>,
     ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+        if let Some(rule) = &self.redirect_rule {
+            crate::checkout::check_redirect_urls(
+                rule,
+                input.product.success_url.as_deref(),
+                input.product.cancel_url.as_deref(),
+            )?;
+        }
         let body = PlatformCreateCheckoutSession {
             checkout_session: input,
         };

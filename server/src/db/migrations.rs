@@ -12,6 +12,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V3_WEBHOOKS,
     V4_REQUEST_IDS,
     V5_RETENTION_INDEXES,
+    V6_PAYMENT_ATTEMPTS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -261,6 +262,17 @@ UPDATE subscriptions SET request_id =
 const V5_RETENTION_INDEXES: &str = r#"
 CREATE INDEX webhook_events_by_session ON webhook_events(checkout_session_id);
 CREATE INDEX idempotency_keys_by_session ON idempotency_keys(checkout_session_id);
+"#;
+
+/// Version 6 (issue 13, payment idempotency): the payment attempt in
+/// progress on a `pending` session — its key (the processor's idempotency
+/// key) and who pays (card brand, last four and expiry, email, billing
+/// address; never the number) — written before the charge, so a retry or
+/// the recovery of a crash can ask the processor about that attempt and,
+/// when it was charged, record the payment.
+const V6_PAYMENT_ATTEMPTS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_key TEXT;
+ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_payer TEXT;
 "#;
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@
 mod idempotency;
 mod migrations;
 mod outbox;
+mod payment_attempts;
 mod records;
 mod retention;
 mod seed;
@@ -18,6 +19,7 @@ pub use outbox::{
     AttemptResult, DeliveryStatus, DueDelivery, NewEvent, Outbox, StoredAttempt, StoredDelivery,
     StoredWebhookEvent, WebhookEventPage,
 };
+pub use payment_attempts::{AttemptPayer, StalePayment, StoredPaymentAttempt};
 pub use records::SubscriptionChange;
 pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,

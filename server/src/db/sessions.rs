@@ -355,7 +355,16 @@ impl Db {
                         transition(&tx, &id, Transition::Claim, now)?,
                         select_session(&tx, &id)?,
                     ) {
-                        (true, Some(s)) => Claim::Claimed(Box::new(s)),
+                        (true, Some(s)) => {
+                            // A new attempt: forget the last one's key, so a
+                            // crash before this one is stored reopens the
+                            // session instead of asking about an old attempt.
+                            tx.execute(
+                                "UPDATE checkout_sessions SET payment_attempt_key = NULL, payment_attempt_payer = NULL WHERE id = ?1",
+                                [&id],
+                            )?;
+                            Claim::Claimed(Box::new(s))
+                        }
                         (_, s) => Claim::NotOpen(s.map_or(current.status, |s| s.status)),
                     },
                 },
@@ -398,10 +407,13 @@ impl Db {
     }
 
     /// Puts back to `open` every session still `pending` from a claim made
-    /// at or before `claimed_before`: a payment interrupted by a crash or a
-    /// kill, since no charge outlives the payment timeout. No event is
-    /// recorded (nothing happened, as far as the customer can tell); the
-    /// ids reopened are returned.
+    /// at or before `claimed_before` whose payment attempt was never stored:
+    /// a payment interrupted by a crash or a kill before its charge was
+    /// asked for. (One with a stored attempt may have been charged; the
+    /// processor is asked about it first, see
+    /// [`Db::stale_payment_attempts`].) No event is recorded (nothing
+    /// happened, as far as the customer can tell); the ids reopened are
+    /// returned.
     pub async fn reopen_stale_payments(
         &self,
         claimed_before: i64,
@@ -411,7 +423,8 @@ impl Db {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let stale: Vec<String> = tx
                 .prepare_cached(
-                    "SELECT id FROM checkout_sessions WHERE status = 'pending' AND updated_at <= ?1",
+                    "SELECT id FROM checkout_sessions
+                     WHERE status = 'pending' AND updated_at <= ?1 AND payment_attempt_key IS NULL",
                 )?
                 .query_map(params![claimed_before], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;

@@ -303,7 +303,8 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5, "brought up to the latest schema (v5: retention indexes)");
+    // v5: retention indexes; v6: payment attempt columns (issue 13).
+    assert_eq!(version, 6, "brought up to the latest schema");
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",

@@ -411,3 +411,42 @@ async fn listing_pages_through_every_session_newest_first() {
     .await
     .assert_error(401, "unauthorized");
 }
+
+// --- Safe defaults (issue 13): the secret key's minimum length. ---
+
+#[tokio::test]
+async fn a_secret_key_shorter_than_32_characters_is_refused_at_start() {
+    for short in ["abc", "sk_test_abc", "   ", &"k".repeat(31)] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = checkout_server::Config {
+            secret_key: Some(short.to_owned()),
+            ..crate::support::config_in(dir.path())
+        };
+        let error = checkout_server::spawn(config)
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("at least 32"), "{short:?}: {error}");
+        assert!(error.contains("--secret-key"), "{error}");
+        assert!(!error.contains(short.trim()) || short.trim().is_empty(), "the key is not echoed: {error}");
+    }
+    // The binary refuses it before doing anything, with a message that says why.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"))
+        .args(["--addr", "127.0.0.1:0", "--secret-key", "abc"])
+        .arg("--db")
+        .arg(dir.path().join("db.sqlite3"))
+        .env_remove("CHECKOUT_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--secret-key") && stderr.contains("at least 32"), "{stderr}");
+    assert!(!dir.path().join("db.sqlite3").exists(), "nothing was started");
+    // 32 characters are enough.
+    let srv = TestServer::start_with(|c| c.secret_key = Some("k".repeat(32))).await;
+    let id = srv.create_session("onboarding").await;
+    let key = "k".repeat(32);
+    assert_eq!(srv.platform_get(&id, Some(&key)).await.status.as_u16(), 200);
+}

@@ -352,6 +352,9 @@ async fn route_prefix_and_public_url_are_configurable() {
     let srv = TestServer::start_with(|c| {
         c.route_prefix = "/billing".into();
         c.public_url = Some("https://pay.example.com".into());
+        // A public URL redirects only to its own origin unless the hosts
+        // are listed; the test shop's host is.
+        c.redirect_hosts = "shop.test".parse().unwrap();
     })
     .await;
     let reply = srv

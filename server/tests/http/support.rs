@@ -1,6 +1,8 @@
 //! A test server and a client that speaks its API.
 
-use checkout_server::payment::{ChargeFuture, PaymentProcessor, TestCardProcessor, ValidatedCard};
+use checkout_server::payment::{
+    ChargeFuture, OutcomeFuture, PaymentAttempt, PaymentProcessor, TestCardProcessor, ValidatedCard,
+};
 use checkout_server::{spawn, spawn_with_processor, Config, RunningServer};
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
@@ -11,7 +13,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 /// The platform key the tests start the server with.
-pub const SECRET_KEY: &str = "sk_test_integration_0123456789";
+pub const SECRET_KEY: &str = "sk_test_integration_0123456789abcdef";
 
 /// Credentials for the merchant route.
 #[derive(Debug, Clone, Copy)]
@@ -107,6 +109,7 @@ impl TestServer {
         let processor = Arc::new(SlowProcessor {
             delay,
             charges: AtomicUsize::new(0),
+            inner: TestCardProcessor::new(),
         });
         let srv = Self::start_with_processor(processor.clone(), adjust).await;
         (srv, processor)
@@ -459,6 +462,7 @@ pub fn confirm_body(number: &str) -> Value {
 pub struct SlowProcessor {
     delay: Duration,
     charges: AtomicUsize,
+    inner: TestCardProcessor,
 }
 
 impl SlowProcessor {
@@ -471,15 +475,20 @@ impl SlowProcessor {
 impl PaymentProcessor for SlowProcessor {
     fn charge<'a>(
         &'a self,
+        attempt: &'a PaymentAttempt,
         amount: i64,
         currency: &'a str,
         card: &'a ValidatedCard,
     ) -> ChargeFuture<'a> {
         Box::pin(async move {
             tokio::time::sleep(self.delay).await;
-            let receipt = TestCardProcessor.charge(amount, currency, card).await?;
+            let receipt = self.inner.charge(attempt, amount, currency, card).await?;
             self.charges.fetch_add(1, Ordering::SeqCst);
             Ok(receipt)
         })
+    }
+
+    fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a> {
+        self.inner.attempt_outcome(attempt)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 /// The platform key every reliability test starts the server with.
-pub const SECRET_KEY: &str = "sk_test_reliability_0123456789";
+pub const SECRET_KEY: &str = "sk_test_reliability_0123456789abcdef";
 
 /// The binary under test: `CHECKOUT_SERVER_BIN` (the release build `cargo
 /// xtask test reliability` passes), else the one cargo built for this test.
