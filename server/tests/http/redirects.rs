@@ -151,6 +151,8 @@ async fn a_route_only_server_checks_redirect_hosts_before_forwarding() {
             c.platform_url = Some(upstream);
             c.platform_key = Some(crate::support::SECRET_KEY.to_owned());
             c.public_url = Some("https://shop.example".into());
+            // A route-only server needs a customer source (issue 13).
+            c.customer_jwt_secret = Some("redirect-test-jwt-secret-0123456789abcdef".into());
             c.redirect_hosts = parse_redirect_hosts(hosts).unwrap();
         })
     };
