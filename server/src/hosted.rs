@@ -203,7 +203,7 @@ async fn pay(
         Err(_) => {
             tracing::warn!(session = %session.id, attempt = %attempt.key, timeout = ?state.payment_timeout, "no answer to a charge in time; asking the processor what became of it");
             return match settle_attempt(&state, &session, &attempt, &payer).await? {
-                Settled::Paid(paid) => Ok(paid),
+                Settled::Paid(paid) => Ok(*paid),
                 Settled::Reopened => Err(ApiError::internal(
                     "payment processor unavailable",
                     format!("no answer within {:?}", state.payment_timeout),
@@ -262,7 +262,7 @@ async fn record_paid(
 #[derive(Debug)]
 pub enum Settled {
     /// The processor charged the attempt: the session is paid (as recorded now).
-    Paid(StoredSession),
+    Paid(Box<StoredSession>),
     /// The processor did not charge it: the session is open again.
     Reopened,
     /// The processor cannot tell yet: the session stays `pending`, and the
@@ -297,7 +297,7 @@ pub async fn settle_attempt(
             tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "the processor charged an attempt whose answer was lost; the session is paid");
             record_paid(state, session.id.clone(), done)
                 .await
-                .map(Settled::Paid)
+                .map(|paid| Settled::Paid(Box::new(paid)))
         }
         AttemptOutcome::NotCharged => {
             tracing::info!(session = %session.id, attempt = %attempt.key, "the processor did not charge the attempt; the session is open again");

@@ -398,10 +398,11 @@ where
             Err(e) => {
                 if let Some((_, alert)) = &button {
                     dom::text(alert, &e.message_in(view.lang));
+                    events::emit_error(&view.host, &e);
                 } else {
+                    // Fires `checkout-error` itself (once).
                     problem(&view, &e);
                 }
-                events::emit_error(&view.host, &e);
                 true
             }
         };
