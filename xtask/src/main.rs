@@ -150,9 +150,16 @@ mod tests {
     fn readme_example_is_the_compiled_example() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-        let example = std::fs::read_to_string(root.join("examples/billing_panel.rs")).expect("the example");
-        let start = readme.find("```rust\n").expect("a rust block in the README") + "```rust\n".len();
+        let example =
+            std::fs::read_to_string(root.join("examples/billing_panel.rs")).expect("the example");
+        let start = readme
+            .find("```rust\n")
+            .expect("a rust block in the README")
+            + "```rust\n".len();
         let block = &readme[start..start + readme[start..].find("```").expect("closing fence")];
-        assert!(example.contains(block), "examples/billing_panel.rs must contain the README's rust block verbatim");
+        assert!(
+            example.contains(block),
+            "examples/billing_panel.rs must contain the README's rust block verbatim"
+        );
     }
 }

@@ -30,7 +30,13 @@ pub enum Tier {
 
 impl Tier {
     /// All tiers in run order.
-    pub const ALL: [Tier; 5] = [Tier::Unit, Tier::Integration, Tier::Reliability, Tier::Wasm, Tier::E2e];
+    pub const ALL: [Tier; 5] = [
+        Tier::Unit,
+        Tier::Integration,
+        Tier::Reliability,
+        Tier::Wasm,
+        Tier::E2e,
+    ];
 
     /// The short name accepted on the command line.
     pub fn name(self) -> &'static str {
@@ -169,7 +175,9 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 /// keeps the README's example compiling; the doc tests are the API's usage
 /// examples, compiled so they cannot drift.
 fn unit(ctx: &Ctx) -> Result<()> {
-    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
+    run(ctx
+        .cargo()
+        .args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
     run(ctx.cargo().args(["test", "--workspace", "--doc"]))
 }
 
@@ -424,7 +432,10 @@ fn playwright_against_server(
         .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
         .env("CUSTOMER_JWT_SECRET", CUSTOMER_JWT_SECRET)
         .env("FLOWGLAD_REACT_URL", &flowglad_react.url)
-        .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
+        .env(
+            "SCREENSHOT_DIR",
+            ctx.target_dir.join("e2e").join("screenshots"),
+        );
     for (name, value) in env {
         cmd.env(name, value);
     }

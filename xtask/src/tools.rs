@@ -233,7 +233,9 @@ fn ensure_chromium() -> Result<()> {
                         --no-install-recommends chromium chromium-driver fonts-ipafont-gothic";
     const JAPANESE_FONT: &str = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf";
     let present = || {
-        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(JAPANESE_FONT).exists()
+        Path::new(CHROMIUM).exists()
+            && Path::new(CHROMEDRIVER).exists()
+            && Path::new(JAPANESE_FONT).exists()
     };
     if present() {
         println!("    ok  {CHROMIUM} and {CHROMEDRIVER}");
