@@ -16,6 +16,9 @@ use crate::util::{check_status, fmt_duration, run, show, step, tail, Context, Ct
 /// One test tier, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
+    /// `cargo xtask lint`: rustfmt and clippy `-D warnings`, natively and
+    /// for wasm32 ([`crate::lint`]).
+    Lint,
     /// Native unit tests of every crate.
     Unit,
     /// The server's integration tests (`server/tests/`): real listener, `SQLite`.
@@ -30,7 +33,8 @@ pub enum Tier {
 
 impl Tier {
     /// All tiers in run order.
-    pub const ALL: [Tier; 5] = [
+    pub const ALL: [Tier; 6] = [
+        Tier::Lint,
         Tier::Unit,
         Tier::Integration,
         Tier::Reliability,
@@ -41,6 +45,7 @@ impl Tier {
     /// The short name accepted on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Tier::Lint => "lint",
             Tier::Unit => "unit",
             Tier::Integration => "integration",
             Tier::Wasm => "wasm",
@@ -52,6 +57,7 @@ impl Tier {
     /// The header printed for the tier and used in the summary.
     pub fn title(self) -> &'static str {
         match self {
+            Tier::Lint => "lint (rustfmt, clippy -D warnings)",
             Tier::Unit => "unit",
             Tier::Integration => "server integration",
             Tier::Wasm => "wasm (headless Chromium)",
@@ -77,7 +83,6 @@ enum Outcome {
 /// Runs the selected tiers (all when `selected` is empty) and prints a
 /// summary; the first failing tier stops the run.
 pub fn run_tiers(ctx: &Ctx, selected: &[Tier]) -> Result<()> {
-    tools::ensure(ctx, Needs::Everything)?;
     let tiers: Vec<Tier> = if selected.is_empty() {
         Tier::ALL.to_vec()
     } else {
@@ -86,6 +91,10 @@ pub fn run_tiers(ctx: &Ctx, selected: &[Tier]) -> Result<()> {
             .filter(|t| selected.contains(t))
             .collect()
     };
+    // The lint tier checks its own few tools; `test lint` alone needs no browser.
+    if tiers.iter().any(|&t| t != Tier::Lint) {
+        tools::ensure(ctx, Needs::Everything)?;
+    }
 
     let mut results: Vec<(Tier, Outcome, Duration)> = Vec::new();
     let mut failure = None;
@@ -162,6 +171,7 @@ fn print_summary(results: &[(Tier, Outcome, Duration)]) {
 /// Runs one tier; `Ok(Some(reason))` means it had nothing to run.
 fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
     match tier {
+        Tier::Lint => crate::lint::run_checks(ctx).map(|()| None),
         Tier::Unit => unit(ctx).map(|()| None),
         Tier::Integration => integration(ctx),
         Tier::Wasm => wasm(ctx).map(|()| None),
@@ -476,7 +486,7 @@ mod tests {
         for tier in Tier::ALL {
             assert_eq!(Tier::parse(tier.name()), Some(tier));
         }
-        assert_eq!(Tier::parse("lint"), None);
+        assert_eq!(Tier::parse("nope"), None);
     }
 
     #[test]
