@@ -2,7 +2,9 @@
 //! `use_billing()`, a direct `create_checkout_session` call and a `CheckoutButton`.
 //! Built by `cargo xtask test` so the README cannot drift from the API.
 
-use checkout_widget::{use_billing, BillingProvider, BillingState, CheckoutButton, CheckoutSessionParams};
+use checkout_widget::{
+    use_billing, BillingProvider, BillingState, CheckoutButton, CheckoutSessionParams,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -24,13 +26,16 @@ fn Plans() -> impl IntoView {
         // then creates the session and, with auto_redirect, opens the hosted page.
         billing
             .create_checkout_session(
-                CheckoutSessionParams::for_price_slug("pro-yearly", "/welcome", "/pricing").with_auto_redirect(true),
+                CheckoutSessionParams::for_price_slug("pro-yearly", "/welcome", "/pricing")
+                    .with_auto_redirect(true),
             )
             .await
     });
     move || match billing.state.get() {
         BillingState::Loading => view! { <p>"Loading prices…"</p> }.into_any(),
-        BillingState::Error(errors) => view! { <p role="alert">{errors[0].message()}</p> }.into_any(),
+        BillingState::Error(errors) => {
+            view! { <p role="alert">{errors[0].message()}</p> }.into_any()
+        }
         // Signed in or not, the pricing model is there.
         BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
             let name = data.pricing_model.name.clone();

@@ -41,7 +41,11 @@ pub fn start() {
 /// `?locale=` when given, else the browser's language.
 fn page_locale() -> String {
     browser::query_param("locale")
-        .filter(|l| !l.is_empty() && l.len() <= 35 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .filter(|l| {
+            !l.is_empty()
+                && l.len() <= 35
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
         .unwrap_or_else(browser::browser_locale)
 }
 

@@ -6,35 +6,50 @@ use crate::error::BillingError;
 
 /// The page's URL, or an empty string outside a browser.
 pub fn page_href() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
 }
 
 /// The page's path, e.g. `/checkout/cs_…`.
 pub fn page_path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 /// A query parameter of the page's URL.
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// The customer's preferred locale as the browser reports it: the first of
 /// `navigator.languages` the widget has words for (a German speaker who
 /// also reads English and Portuguese gets German), else the first listed.
 pub fn browser_locale() -> String {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return "en-US".to_owned() };
-    crate::i18n::negotiate(navigator.languages().iter().filter_map(|tag| tag.as_string()))
-        .or_else(|| navigator.language())
-        .unwrap_or_else(|| "en-US".to_owned())
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return "en-US".to_owned();
+    };
+    crate::i18n::negotiate(
+        navigator
+            .languages()
+            .iter()
+            .filter_map(|tag| tag.as_string()),
+    )
+    .or_else(|| navigator.language())
+    .unwrap_or_else(|| "en-US".to_owned())
 }
 
 /// `url` with `locale=…` in its query, so the hosted page (another page,
 /// maybe in a frame) speaks the language the merchant chose for the widget;
 /// the URL unchanged without a locale or when it cannot be parsed.
 pub fn with_locale(url: &str, locale: Option<&str>) -> String {
-    let Some(locale) = locale.map(str::trim).filter(|l| !l.is_empty()) else { return url.to_owned() };
+    let Some(locale) = locale.map(str::trim).filter(|l| !l.is_empty()) else {
+        return url.to_owned();
+    };
     match web_sys::Url::new(url) {
         Ok(parsed) => {
             parsed.search_params().set("locale", locale);
@@ -63,7 +78,9 @@ pub fn random_token() -> String {
 
 /// The page's `document.cookie` (empty when unreadable).
 pub fn cookies() -> String {
-    html_document().and_then(|d| d.cookie().ok()).unwrap_or_default()
+    html_document()
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default()
 }
 
 /// Sets one cookie (`document.cookie = …`).
@@ -75,7 +92,10 @@ pub fn set_cookie(cookie: &str) {
 
 fn html_document() -> Option<web_sys::HtmlDocument> {
     use wasm_bindgen::JsCast;
-    web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
 }
 
 /// The element that really has focus, looking inside shadow roots.
@@ -89,8 +109,12 @@ pub fn deep_active_element() -> Option<web_sys::Element> {
 
 /// Loads an ES module script by URL (a file on this origin, so CSP allows it).
 pub fn load_module(src: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let (Ok(script), Some(head)) = (document.create_element("script"), document.head()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(script), Some(head)) = (document.create_element("script"), document.head()) else {
+        return;
+    };
     let _ = script.set_attribute("type", "module");
     let _ = script.set_attribute("src", src);
     let _ = head.append_child(&script);
@@ -108,7 +132,9 @@ pub fn restore_focus_to(id: &str) {
     wasm_bindgen_futures::spawn_local(async move {
         for attempt in 0..40 {
             gloo_timers::future::TimeoutFuture::new(if attempt == 0 { 0 } else { 50 }).await;
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
             let lost = match (document.active_element(), document.body()) {
                 (None, _) => true,
                 (Some(active), Some(body)) => active == *body.unchecked_ref::<web_sys::Element>(),
@@ -117,7 +143,10 @@ pub fn restore_focus_to(id: &str) {
             if !lost {
                 continue;
             }
-            if let Some(target) = document.get_element_by_id(&id).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(target) = document
+                .get_element_by_id(&id)
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
                 let _ = target.focus();
                 return;
             }
@@ -143,10 +172,12 @@ pub fn utc_year_month() -> (u32, u32) {
 pub fn navigate(url: &str) -> Result<(), BillingError> {
     let resolved = resolve_url(url, "redirect URL")?;
     let window = web_sys::window().ok_or(BillingError::Network)?;
-    window
-        .location()
-        .assign(&resolved)
-        .map_err(|_| BillingError::validation(ErrorCode::InvalidUrl, "The redirect URL could not be opened."))
+    window.location().assign(&resolved).map_err(|_| {
+        BillingError::validation(
+            ErrorCode::InvalidUrl,
+            "The redirect URL could not be opened.",
+        )
+    })
 }
 
 /// Resolves `input` against the page URL and accepts it only if it is http(s).
@@ -154,14 +185,24 @@ pub fn navigate(url: &str) -> Result<(), BillingError> {
 pub fn resolve_url(input: &str, field: &str) -> Result<String, BillingError> {
     let input = input.trim();
     if input.is_empty() {
-        return Err(BillingError::validation(ErrorCode::InvalidUrl, format!("The {field} is missing.")));
+        return Err(BillingError::validation(
+            ErrorCode::InvalidUrl,
+            format!("The {field} is missing."),
+        ));
     }
     let invalid = || {
-        BillingError::validation(ErrorCode::InvalidUrl, format!("The {field} must be a web address (http or https)."))
+        BillingError::validation(
+            ErrorCode::InvalidUrl,
+            format!("The {field} must be a web address (http or https)."),
+        )
     };
     let base = page_href();
-    let url = if base.is_empty() { web_sys::Url::new(input) } else { web_sys::Url::new_with_base(input, &base) }
-        .map_err(|_| invalid())?;
+    let url = if base.is_empty() {
+        web_sys::Url::new(input)
+    } else {
+        web_sys::Url::new_with_base(input, &base)
+    }
+    .map_err(|_| invalid())?;
     let scheme = url.protocol();
     if !redirect::is_allowed_scheme(scheme.trim_end_matches(':')) || url.host().is_empty() {
         return Err(invalid());
@@ -211,14 +252,23 @@ mod tests {
             restore_placeholder("https://a.test/done/%7BCHECKOUT_SESSION_ID%7D?x=1"),
             "https://a.test/done/{CHECKOUT_SESSION_ID}?x=1"
         );
-        assert_eq!(restore_placeholder("https://a.test/%41"), "https://a.test/%41");
+        assert_eq!(
+            restore_placeholder("https://a.test/%41"),
+            "https://a.test/%41"
+        );
     }
 
     #[test]
     fn session_id_fills_every_placeholder() {
         assert_eq!(
-            fill_session_id("https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}", "cs_1"),
-            redirect::fill_session_id("https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}", "cs_1")
+            fill_session_id(
+                "https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}",
+                "cs_1"
+            ),
+            redirect::fill_session_id(
+                "https://s/ok?id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}",
+                "cs_1"
+            )
         );
     }
 }

@@ -4,9 +4,10 @@
 use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
 use checkout_protocol::{
-    action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
-    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
-    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, CustomerBilling, HostedCheckoutSession,
+    action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
+    ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
+    CreateProductCheckoutSessionParams, CustomerBilling, HostedCheckoutSession,
     PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, IDEMPOTENCY_KEY_HEADER,
 };
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -37,8 +38,18 @@ impl BillingClient {
     /// A client for `route` sending `headers` with every call.
     pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
         let route = route.trim().trim_end_matches('/');
-        let route = if route.is_empty() { DEFAULT_SERVER_ROUTE } else { route };
-        Self { route: route.to_owned(), headers, transport, in_flight: Rc::default(), retry_keys: Rc::default() }
+        let route = if route.is_empty() {
+            DEFAULT_SERVER_ROUTE
+        } else {
+            route
+        };
+        Self {
+            route: route.to_owned(),
+            headers,
+            transport,
+            in_flight: Rc::default(),
+            retry_keys: Rc::default(),
+        }
     }
 
     /// The route prefix in use.
@@ -47,7 +58,11 @@ impl BillingClient {
     }
 
     /// Calls a read-only action and reads its envelope.
-    pub async fn call<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        action: &str,
+        body: &B,
+    ) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
         read_response(self.transport.send(self.request(action, body, None)).await)
     }
@@ -57,15 +72,24 @@ impl BillingClient {
     /// again, and every request carries an `Idempotency-Key`, so a double
     /// click can never create two sessions. A retry after a failure that may
     /// have reached the server sends the failed attempt's key again.
-    pub async fn call_once<B: Serialize, T: DeserializeOwned>(&self, action: &str, body: &B) -> Result<T, BillingError> {
+    pub async fn call_once<B: Serialize, T: DeserializeOwned>(
+        &self,
+        action: &str,
+        body: &B,
+    ) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
         let fingerprint = format!("{action}\n{body}");
         let existing = self.in_flight.borrow().get(&fingerprint).cloned();
         let call = match existing {
             Some(call) => call,
             None => {
-                let key = self.retry_keys.borrow().key_for(&fingerprint, crate::browser::random_token);
-                let send = self.transport.send(self.request(action, body, Some(key.clone())));
+                let key = self
+                    .retry_keys
+                    .borrow()
+                    .key_for(&fingerprint, crate::browser::random_token);
+                let send = self
+                    .transport
+                    .send(self.request(action, body, Some(key.clone())));
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = async move {
                     let result = read_response::<Value>(send.await);
@@ -75,7 +99,9 @@ impl BillingClient {
                 }
                 .boxed_local()
                 .shared();
-                self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
+                self.in_flight
+                    .borrow_mut()
+                    .insert(fingerprint.clone(), call.clone());
                 call
             }
         };
@@ -86,7 +112,9 @@ impl BillingClient {
                 in_flight.remove(&fingerprint);
             }
         }
-        result.and_then(|data| serde_json::from_value(data).map_err(|_| BillingError::InvalidResponse))
+        result.and_then(|data| {
+            serde_json::from_value(data).map_err(|_| BillingError::InvalidResponse)
+        })
     }
 
     fn request(&self, action: &str, body: String, idempotency_key: Option<String>) -> HttpRequest {
@@ -95,17 +123,24 @@ impl BillingClient {
             headers.push((IDEMPOTENCY_KEY_HEADER.to_owned(), key));
         }
         headers.extend(self.headers.iter().cloned());
-        HttpRequest { method: HttpMethod::Post, url: format!("{}/{}", self.route, action), headers, body: Some(body) }
+        HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("{}/{}", self.route, action),
+            headers,
+            body: Some(body),
+        }
     }
 
     /// `pricing-models/retrieve`.
     pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
-        self.call(action::PRICING_MODELS_RETRIEVE, &serde_json::json!({})).await
+        self.call(action::PRICING_MODELS_RETRIEVE, &serde_json::json!({}))
+            .await
     }
 
     /// `customers/billing`.
     pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
-        self.call(action::CUSTOMERS_BILLING, &serde_json::json!({})).await
+        self.call(action::CUSTOMERS_BILLING, &serde_json::json!({}))
+            .await
     }
 
     /// `checkout-sessions/create`.
@@ -113,7 +148,8 @@ impl BillingClient {
         &self,
         params: &CreateProductCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(action::CHECKOUT_SESSIONS_CREATE, params).await
+        self.call_once(action::CHECKOUT_SESSIONS_CREATE, params)
+            .await
     }
 
     /// `checkout-sessions/create-add-payment-method`.
@@ -121,7 +157,8 @@ impl BillingClient {
         &self,
         params: &CreateAddPaymentMethodCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, params).await
+        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, params)
+            .await
     }
 
     /// `checkout-sessions/create-activate-subscription`.
@@ -129,11 +166,18 @@ impl BillingClient {
         &self,
         params: &CreateActivateSubscriptionCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION, params).await
+        self.call_once(
+            action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+            params,
+        )
+        .await
     }
 
     /// `subscriptions/cancel`.
-    pub async fn cancel_subscription(&self, params: &CancelSubscriptionParams) -> Result<SubscriptionResponse, BillingError> {
+    pub async fn cancel_subscription(
+        &self,
+        params: &CancelSubscriptionParams,
+    ) -> Result<SubscriptionResponse, BillingError> {
         self.call_once(action::SUBSCRIPTIONS_CANCEL, params).await
     }
 
@@ -171,9 +215,15 @@ impl HostedClient {
 
     /// Applies a discount code to an open session (`None` removes it) and
     /// returns the session with its new totals.
-    pub async fn apply_discount(&self, id: &str, code: Option<&str>) -> Result<HostedCheckoutSession, BillingError> {
-        let body = serde_json::to_string(&ApplyDiscountRequest { code: code.map(str::to_owned) })
-            .map_err(|_| BillingError::InvalidResponse)?;
+    pub async fn apply_discount(
+        &self,
+        id: &str,
+        code: Option<&str>,
+    ) -> Result<HostedCheckoutSession, BillingError> {
+        let body = serde_json::to_string(&ApplyDiscountRequest {
+            code: code.map(str::to_owned),
+        })
+        .map_err(|_| BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/discount"),
@@ -184,7 +234,11 @@ impl HostedClient {
     }
 
     /// Pays a session with a test card.
-    pub async fn confirm(&self, id: &str, payment: &ConfirmPaymentRequest) -> Result<ConfirmPaymentResponse, BillingError> {
+    pub async fn confirm(
+        &self,
+        id: &str,
+        payment: &ConfirmPaymentRequest,
+    ) -> Result<ConfirmPaymentResponse, BillingError> {
         let body = serde_json::to_string(payment).map_err(|_| BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
@@ -196,7 +250,9 @@ impl HostedClient {
     }
 }
 
-fn read_response<T: DeserializeOwned>(result: Result<HttpResponse, TransportError>) -> Result<T, BillingError> {
+fn read_response<T: DeserializeOwned>(
+    result: Result<HttpResponse, TransportError>,
+) -> Result<T, BillingError> {
     match result {
         Ok(response) => read_envelope(response.status, &response.body),
         Err(TransportError::Network) => Err(BillingError::Network),
@@ -208,23 +264,37 @@ fn read_response<T: DeserializeOwned>(result: Result<HttpResponse, TransportErro
 pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
     let ok = (200..300).contains(&status);
     let Ok(json) = serde_json::from_str::<Value>(body) else {
-        return Err(if ok { BillingError::InvalidResponse } else { BillingError::Http { status } });
+        return Err(if ok {
+            BillingError::InvalidResponse
+        } else {
+            BillingError::Http { status }
+        });
     };
     if let Some(error) = json.get("error").filter(|e| !e.is_null()) {
-        let body: checkout_protocol::ErrorBody = serde_json::from_value(error.clone()).unwrap_or_default();
+        let body: checkout_protocol::ErrorBody =
+            serde_json::from_value(error.clone()).unwrap_or_default();
         let message = body
             .human_message()
             .map(str::to_owned)
             .or_else(|| error.as_str().map(str::to_owned))
             .unwrap_or_else(|| BillingError::Http { status }.message());
-        let code = body.code.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| fallback_code(status).to_owned());
-        return Err(BillingError::Api { status, code, message });
+        let code = body
+            .code
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| fallback_code(status).to_owned());
+        return Err(BillingError::Api {
+            status,
+            code,
+            message,
+        });
     }
     if !ok {
         return Err(BillingError::Http { status });
     }
     match json.get("data") {
-        Some(data) => serde_json::from_value(data.clone()).map_err(|_| BillingError::InvalidResponse),
+        Some(data) => {
+            serde_json::from_value(data.clone()).map_err(|_| BillingError::InvalidResponse)
+        }
         None => Err(BillingError::InvalidResponse),
     }
 }
@@ -240,19 +310,36 @@ mod tests {
 
     #[test]
     fn reads_data() {
-        assert_eq!(read_envelope::<Thing>(200, r#"{"data":{"n":3}}"#), Ok(Thing { n: 3 }));
+        assert_eq!(
+            read_envelope::<Thing>(200, r#"{"data":{"n":3}}"#),
+            Ok(Thing { n: 3 })
+        );
     }
 
     #[test]
     fn reads_code_json_error() {
-        let e = read_envelope::<Thing>(404, r#"{"error":{"code":"price_not_found","json":{"message":"No such price"}}}"#)
-            .unwrap_err();
-        assert_eq!(e, BillingError::Api { status: 404, code: "price_not_found".into(), message: "No such price".into() });
+        let e = read_envelope::<Thing>(
+            404,
+            r#"{"error":{"code":"price_not_found","json":{"message":"No such price"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            BillingError::Api {
+                status: 404,
+                code: "price_not_found".into(),
+                message: "No such price".into()
+            }
+        );
     }
 
     #[test]
     fn reads_message_error_even_with_200() {
-        let e = read_envelope::<Thing>(200, r#"{"data":null,"error":{"message":"Customer not found"}}"#).unwrap_err();
+        let e = read_envelope::<Thing>(
+            200,
+            r#"{"data":null,"error":{"message":"Customer not found"}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "server_error");
         assert_eq!(e.message(), "Customer not found");
         let e = read_envelope::<Thing>(401, r#"{"error":{"message":"Unauthorized"}}"#).unwrap_err();
@@ -261,21 +348,40 @@ mod tests {
 
     #[test]
     fn html_and_empty_error_bodies_become_http_errors() {
-        assert_eq!(read_envelope::<Thing>(502, "<html>Bad gateway</html>"), Err(BillingError::Http { status: 502 }));
-        assert_eq!(read_envelope::<Thing>(500, ""), Err(BillingError::Http { status: 500 }));
-        assert_eq!(read_envelope::<Thing>(503, r#"{"oops":1}"#), Err(BillingError::Http { status: 503 }));
+        assert_eq!(
+            read_envelope::<Thing>(502, "<html>Bad gateway</html>"),
+            Err(BillingError::Http { status: 502 })
+        );
+        assert_eq!(
+            read_envelope::<Thing>(500, ""),
+            Err(BillingError::Http { status: 500 })
+        );
+        assert_eq!(
+            read_envelope::<Thing>(503, r#"{"oops":1}"#),
+            Err(BillingError::Http { status: 503 })
+        );
     }
 
     #[test]
     fn malformed_success_bodies_are_invalid_responses() {
-        assert_eq!(read_envelope::<Thing>(200, "not json"), Err(BillingError::InvalidResponse));
-        assert_eq!(read_envelope::<Thing>(200, r#"{"data":{"n":"three"}}"#), Err(BillingError::InvalidResponse));
-        assert_eq!(read_envelope::<Thing>(200, r#"{"nothing":true}"#), Err(BillingError::InvalidResponse));
+        assert_eq!(
+            read_envelope::<Thing>(200, "not json"),
+            Err(BillingError::InvalidResponse)
+        );
+        assert_eq!(
+            read_envelope::<Thing>(200, r#"{"data":{"n":"three"}}"#),
+            Err(BillingError::InvalidResponse)
+        );
+        assert_eq!(
+            read_envelope::<Thing>(200, r#"{"nothing":true}"#),
+            Err(BillingError::InvalidResponse)
+        );
     }
 
     #[test]
     fn error_with_blank_message_gets_a_human_one() {
-        let e = read_envelope::<Thing>(500, r#"{"error":{"code":"boom","message":""}}"#).unwrap_err();
+        let e =
+            read_envelope::<Thing>(500, r#"{"error":{"code":"boom","message":""}}"#).unwrap_err();
         assert_eq!(e.code(), "boom");
         assert!(e.message().contains("HTTP 500"));
     }

@@ -80,7 +80,10 @@ impl BillingError {
             // whose platform is down) is English and says nothing the customer can act on.
             Self::Api { status, .. } if *status >= 500 => Msg::ServerTrouble,
             Self::Network => Msg::NetworkError,
-            Self::Validation { code: ErrorCode::InvalidQuantity, .. } => Msg::InvalidQuantity,
+            Self::Validation {
+                code: ErrorCode::InvalidQuantity,
+                ..
+            } => Msg::InvalidQuantity,
             _ => return self.message(),
         };
         own.text(lang).to_owned()
@@ -88,7 +91,10 @@ impl BillingError {
 
     /// A validation error with a code and message.
     pub fn validation(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::Validation { code, message: message.into() }
+        Self::Validation {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The HTTP status the server answered with, if it answered.
@@ -122,26 +128,52 @@ mod tests {
             BillingError::validation(ErrorCode::InvalidUrl, "x").code(),
             "invalid_url"
         );
-        let api = BillingError::Api { status: 404, code: "price_not_found".into(), message: "No".into() };
+        let api = BillingError::Api {
+            status: 404,
+            code: "price_not_found".into(),
+            message: "No".into(),
+        };
         assert_eq!(api.code(), "price_not_found");
         assert_eq!(api.message(), "No");
     }
 
     #[test]
     fn own_failures_speak_the_customer_language() {
-        for e in [BillingError::Network, BillingError::Timeout, BillingError::InvalidResponse, BillingError::Http { status: 502 }] {
+        for e in [
+            BillingError::Network,
+            BillingError::Timeout,
+            BillingError::InvalidResponse,
+            BillingError::Http { status: 502 },
+        ] {
             assert_eq!(e.message_in(Lang::En), e.message());
         }
-        assert_eq!(BillingError::Network.message_in(Lang::En), Msg::NetworkError.text(Lang::En));
+        assert_eq!(
+            BillingError::Network.message_in(Lang::En),
+            Msg::NetworkError.text(Lang::En)
+        );
         assert_eq!(
             BillingError::Http { status: 502 }.message_in(Lang::De),
             "Der Abrechnungsserver konnte nicht antworten. Bitte versuchen Sie es erneut."
         );
-        let server = BillingError::Api { status: 402, code: "card_declined".into(), message: "Declined".into() };
+        let server = BillingError::Api {
+            status: 402,
+            code: "card_declined".into(),
+            message: "Declined".into(),
+        };
         assert_eq!(server.message_in(Lang::Ja), "Declined");
-        let upstream = BillingError::Api { status: 502, code: "platform_unavailable".into(), message: "The billing platform did not answer.".into() };
-        assert_eq!(upstream.message_in(Lang::De), Msg::ServerTrouble.text(Lang::De));
-        assert_eq!(upstream.message_in(Lang::En), "The billing platform did not answer.");
+        let upstream = BillingError::Api {
+            status: 502,
+            code: "platform_unavailable".into(),
+            message: "The billing platform did not answer.".into(),
+        };
+        assert_eq!(
+            upstream.message_in(Lang::De),
+            Msg::ServerTrouble.text(Lang::De)
+        );
+        assert_eq!(
+            upstream.message_in(Lang::En),
+            "The billing platform did not answer."
+        );
     }
 
     #[test]

@@ -46,7 +46,11 @@ pub fn price_interval(price: &Price, locale: &str) -> Option<String> {
     if price.price_type != PriceType::Subscription {
         return None;
     }
-    Some(interval_phrase(price.interval_unit?, price.interval_count.unwrap_or(1), locale))
+    Some(interval_phrase(
+        price.interval_unit?,
+        price.interval_count.unwrap_or(1),
+        locale,
+    ))
 }
 
 /// "$12.00 per month", "¥1,200".
@@ -62,7 +66,9 @@ pub fn price_label(price: &Price, locale: &str) -> String {
 pub fn format_date(epoch_ms: i64, locale: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     {
-        if let Some(text) = crate::intl::DateTimeFormat::medium_date(locale).and_then(|f| f.format_epoch_ms(epoch_ms)) {
+        if let Some(text) = crate::intl::DateTimeFormat::medium_date(locale)
+            .and_then(|f| f.format_epoch_ms(epoch_ms))
+        {
             return text;
         }
     }
@@ -89,7 +95,12 @@ pub fn checkout_call_to_action(price: &Price, locale: &str) -> String {
 mod tests {
     use super::*;
 
-    fn price(kind: PriceType, unit: Option<IntervalUnit>, count: Option<u32>, trial: Option<u32>) -> Price {
+    fn price(
+        kind: PriceType,
+        unit: Option<IntervalUnit>,
+        count: Option<u32>,
+        trial: Option<u32>,
+    ) -> Price {
         serde_json::from_value(serde_json::json!({
             "id": "p", "type": kind, "unitPrice": 1200, "currency": "USD",
             "intervalUnit": unit, "intervalCount": count, "trialPeriodDays": trial
@@ -100,19 +111,41 @@ mod tests {
     #[test]
     fn intervals_read_naturally() {
         assert_eq!(interval_phrase(IntervalUnit::Month, 1, "en"), "per month");
-        assert_eq!(interval_phrase(IntervalUnit::Month, 3, "en-US"), "every 3 months");
+        assert_eq!(
+            interval_phrase(IntervalUnit::Month, 3, "en-US"),
+            "every 3 months"
+        );
         assert_eq!(interval_phrase(IntervalUnit::Year, 0, ""), "per year");
-        assert_eq!(interval_phrase(IntervalUnit::Month, 1, "de-DE"), "pro Monat");
-        assert_eq!(interval_phrase(IntervalUnit::Week, 2, "fr"), "toutes les 2 semaines");
+        assert_eq!(
+            interval_phrase(IntervalUnit::Month, 1, "de-DE"),
+            "pro Monat"
+        );
+        assert_eq!(
+            interval_phrase(IntervalUnit::Week, 2, "fr"),
+            "toutes les 2 semaines"
+        );
         assert_eq!(interval_phrase(IntervalUnit::Year, 5, "ja"), "5年ごと");
         assert_eq!(interval_label(IntervalUnit::Year, Lang::Es), "Anual");
     }
 
     #[test]
     fn calls_to_action_follow_the_price() {
-        let trial = price(PriceType::Subscription, Some(IntervalUnit::Month), Some(1), Some(14));
-        assert_eq!(checkout_call_to_action(&trial, "en"), "Start 14-day free trial");
-        let sub = price(PriceType::Subscription, Some(IntervalUnit::Year), Some(1), None);
+        let trial = price(
+            PriceType::Subscription,
+            Some(IntervalUnit::Month),
+            Some(1),
+            Some(14),
+        );
+        assert_eq!(
+            checkout_call_to_action(&trial, "en"),
+            "Start 14-day free trial"
+        );
+        let sub = price(
+            PriceType::Subscription,
+            Some(IntervalUnit::Year),
+            Some(1),
+            None,
+        );
         assert_eq!(checkout_call_to_action(&sub, "en"), "Subscribe");
         assert_eq!(price_interval(&sub, "en").as_deref(), Some("per year"));
         let once = price(PriceType::SinglePayment, None, None, None);

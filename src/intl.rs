@@ -94,7 +94,8 @@ impl DateTimeFormat {
 
     /// Formats epoch milliseconds; `None` when out of the Date range.
     pub fn format_epoch_ms(&self, epoch_ms: i64) -> Option<String> {
-        self.format_date(&js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64))).ok()
+        self.format_date(&js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
+            .ok()
     }
 }
 

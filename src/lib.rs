@@ -24,9 +24,9 @@ pub mod demo;
 pub mod embed;
 mod error;
 pub mod format;
-pub mod i18n;
 #[cfg(feature = "leptos")]
 pub mod hosted;
+pub mod i18n;
 mod intl;
 pub mod money;
 pub mod route;
@@ -34,13 +34,18 @@ pub mod routes;
 #[cfg(feature = "leptos")]
 pub mod transport;
 
-pub use billing::{ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams, LineItem};
 #[cfg(feature = "leptos")]
 pub use billing::{
-    use_billing, use_billing_with_options, use_locale, BillingData, BillingProvider, BillingState, UseBillingOptions,
-    UseBillingReturn,
+    use_billing, use_billing_with_options, use_locale, BillingData, BillingProvider, BillingState,
+    UseBillingOptions, UseBillingReturn,
+};
+pub use billing::{
+    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
+    CheckoutSessionParams, LineItem,
 };
 pub use checkout_protocol as protocol;
 #[cfg(feature = "leptos")]
-pub use components::{CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable};
+pub use components::{
+    CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable,
+};
 pub use error::BillingError;

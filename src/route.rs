@@ -36,7 +36,11 @@ impl RetryKeys {
     /// The key for a call identified by `fingerprint` (its action and body):
     /// the one an earlier failed attempt used, else a fresh one from `fresh`.
     pub fn key_for(&self, fingerprint: &str, fresh: impl FnOnce() -> String) -> String {
-        self.0.iter().find(|(f, _)| f == fingerprint).map(|(_, k)| k.clone()).unwrap_or_else(fresh)
+        self.0
+            .iter()
+            .find(|(f, _)| f == fingerprint)
+            .map(|(_, k)| k.clone())
+            .unwrap_or_else(fresh)
     }
 
     /// Records how the attempt with `key` ended: `retry_may_duplicate` when
@@ -62,10 +66,22 @@ mod tests {
         let first = keys.key_for("create\n{a}", || "k1".into());
         assert_eq!(first, "k1");
         keys.settle("create\n{a}", &first, true);
-        assert_eq!(keys.key_for("create\n{a}", || "k2".into()), "k1", "the retry reuses the key");
-        assert_eq!(keys.key_for("create\n{b}", || "k3".into()), "k3", "another body gets its own key");
+        assert_eq!(
+            keys.key_for("create\n{a}", || "k2".into()),
+            "k1",
+            "the retry reuses the key"
+        );
+        assert_eq!(
+            keys.key_for("create\n{b}", || "k3".into()),
+            "k3",
+            "another body gets its own key"
+        );
         keys.settle("create\n{a}", "k1", false);
-        assert_eq!(keys.key_for("create\n{a}", || "k4".into()), "k4", "after success a new call is new");
+        assert_eq!(
+            keys.key_for("create\n{a}", || "k4".into()),
+            "k4",
+            "after success a new call is new"
+        );
     }
 
     #[test]
@@ -75,7 +91,10 @@ mod tests {
             keys.settle(&format!("call {i}"), &format!("key {i}"), true);
         }
         assert_eq!(keys.key_for("call 0", || "fresh".into()), "fresh");
-        assert_eq!(keys.key_for(&format!("call {RETRY_KEYS_KEPT}"), || "fresh".into()), format!("key {RETRY_KEYS_KEPT}"));
+        assert_eq!(
+            keys.key_for(&format!("call {RETRY_KEYS_KEPT}"), || "fresh".into()),
+            format!("key {RETRY_KEYS_KEPT}")
+        );
     }
 
     #[test]

@@ -26,7 +26,11 @@ impl Route {
             "/success" => Self::Success,
             "/cancel" => Self::Cancel,
             _ => {
-                let id = |prefix: &str| path.strip_prefix(prefix).filter(|id| is_valid_session_id(id)).map(str::to_owned);
+                let id = |prefix: &str| {
+                    path.strip_prefix(prefix)
+                        .filter(|id| is_valid_session_id(id))
+                        .map(str::to_owned)
+                };
                 if let Some(id) = id("/checkout/") {
                     Self::Checkout(id)
                 } else if let Some(id) = id("/add-payment-method/") {
@@ -42,7 +46,10 @@ impl Route {
 /// Session ids are short runs of letters, digits, `_` and `-`; anything else
 /// is not looked up (and never reaches a URL unescaped).
 pub fn is_valid_session_id(id: &str) -> bool {
-    (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]
@@ -53,9 +60,18 @@ mod tests {
     fn paths_map_to_pages() {
         assert_eq!(Route::for_path("/"), Route::Store);
         assert_eq!(Route::for_path(""), Route::Store);
-        assert_eq!(Route::for_path("/checkout/cs_abc123"), Route::Checkout("cs_abc123".into()));
-        assert_eq!(Route::for_path("/checkout/cs_abc123/"), Route::Checkout("cs_abc123".into()));
-        assert_eq!(Route::for_path("/add-payment-method/cs_1"), Route::AddPaymentMethod("cs_1".into()));
+        assert_eq!(
+            Route::for_path("/checkout/cs_abc123"),
+            Route::Checkout("cs_abc123".into())
+        );
+        assert_eq!(
+            Route::for_path("/checkout/cs_abc123/"),
+            Route::Checkout("cs_abc123".into())
+        );
+        assert_eq!(
+            Route::for_path("/add-payment-method/cs_1"),
+            Route::AddPaymentMethod("cs_1".into())
+        );
         assert_eq!(Route::for_path("/add-payment-method/"), Route::NotFound);
         assert_eq!(Route::for_path("/success"), Route::Success);
         assert_eq!(Route::for_path("/cancel"), Route::Cancel);

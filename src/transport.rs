@@ -49,7 +49,10 @@ pub enum TransportError {
 /// Sends requests. Implemented by [`FetchTransport`]; tests supply their own.
 pub trait Transport {
     /// Sends one request and waits for the whole response body.
-    fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>>;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>>;
 }
 
 /// A shared transport handle.
@@ -64,18 +67,24 @@ pub struct FetchTransport {
 
 impl Default for FetchTransport {
     fn default() -> Self {
-        Self { timeout_ms: DEFAULT_TIMEOUT_MS }
+        Self {
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
     }
 }
 
 impl Transport for FetchTransport {
-    fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
         let timeout_ms = self.timeout_ms;
         Box::pin(async move {
             use futures::future::{select, Either};
             use gloo_net::http::{Method, RequestBuilder};
 
-            let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
+            let controller =
+                web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
             let method = match request.method {
                 HttpMethod::Get => Method::GET,
                 HttpMethod::Post => Method::POST,

@@ -1,18 +1,21 @@
 //! Component tests in headless Chromium: the widget's views and `use_billing()`
 //! driven the way a person would, against a fake server route.
 
-use checkout_widget::transport::{HttpRequest, HttpResponse, SharedTransport, Transport, TransportError};
 use checkout_widget::protocol::CancellationTiming;
+use checkout_widget::transport::{
+    HttpRequest, HttpResponse, SharedTransport, Transport, TransportError,
+};
 use checkout_widget::{
-    embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState, CheckoutButton,
-    CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods, PricingTable, UseBillingReturn,
+    embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
+    CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods,
+    PricingTable, UseBillingReturn,
 };
 use futures::future::LocalBoxFuture;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -36,29 +39,49 @@ impl FakeServer {
     }
 
     fn answer(&self, url_suffix: &str, status: u16, body: &str) {
-        self.answers
-            .borrow_mut()
-            .insert(0, (url_suffix.to_owned(), Ok(HttpResponse { status, body: body.to_owned() })));
+        self.answers.borrow_mut().insert(
+            0,
+            (
+                url_suffix.to_owned(),
+                Ok(HttpResponse {
+                    status,
+                    body: body.to_owned(),
+                }),
+            ),
+        );
     }
 
     fn fail(&self, url_suffix: &str, error: TransportError) {
-        self.answers.borrow_mut().insert(0, (url_suffix.to_owned(), Err(error)));
+        self.answers
+            .borrow_mut()
+            .insert(0, (url_suffix.to_owned(), Err(error)));
     }
 
     fn requests_to(&self, url_suffix: &str) -> Vec<HttpRequest> {
-        self.requests.borrow().iter().filter(|r| r.url.ends_with(url_suffix)).cloned().collect()
+        self.requests
+            .borrow()
+            .iter()
+            .filter(|r| r.url.ends_with(url_suffix))
+            .cloned()
+            .collect()
     }
 }
 
 impl Transport for FakeServer {
-    fn send(&self, request: HttpRequest) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
         let answer = self
             .answers
             .borrow()
             .iter()
             .find(|(suffix, _)| request.url.ends_with(suffix.as_str()))
             .map(|(_, a)| a.clone())
-            .unwrap_or(Ok(HttpResponse { status: 404, body: String::new() }));
+            .unwrap_or(Ok(HttpResponse {
+                status: 404,
+                body: String::new(),
+            }));
         self.requests.borrow_mut().push(request);
         let delay = self.delay_ms.get();
         Box::pin(async move {
@@ -138,27 +161,45 @@ impl Stage {
     }
 
     fn alert_text(&self) -> String {
-        self.find("[role=alert]").and_then(|e| e.text_content()).unwrap_or_default()
+        self.find("[role=alert]")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
     }
 
     /// The input a visible label names, as a screen reader would find it.
     fn input_labelled(&self, label: &str) -> HtmlInputElement {
-        let labels = self.0.unchecked_ref::<Element>().query_selector_all("label").unwrap();
+        let labels = self
+            .0
+            .unchecked_ref::<Element>()
+            .query_selector_all("label")
+            .unwrap();
         for i in 0..labels.length() {
             let l: Element = labels.item(i).unwrap().unchecked_into();
             if l.text_content().unwrap_or_default().trim() == label {
                 let id = l.get_attribute("for").expect("label has a for attribute");
-                return self.find(&format!("#{id}")).expect("labelled input exists").unchecked_into();
+                return self
+                    .find(&format!("#{id}"))
+                    .expect("labelled input exists")
+                    .unchecked_into();
             }
         }
         panic!("no label {label:?} in {}", self.text());
     }
 
     fn button_starting_with(&self, prefix: &str) -> HtmlElement {
-        let buttons = self.0.unchecked_ref::<Element>().query_selector_all("button").unwrap();
+        let buttons = self
+            .0
+            .unchecked_ref::<Element>()
+            .query_selector_all("button")
+            .unwrap();
         (0..buttons.length())
             .map(|i| buttons.item(i).unwrap().unchecked_into::<HtmlElement>())
-            .find(|b| b.text_content().unwrap_or_default().trim().starts_with(prefix))
+            .find(|b| {
+                b.text_content()
+                    .unwrap_or_default()
+                    .trim()
+                    .starts_with(prefix)
+            })
             .unwrap_or_else(|| panic!("no button starting with {prefix:?} in {}", self.text()))
     }
 }
@@ -204,13 +245,23 @@ fn StateProbe(captured: Captured) -> impl IntoView {
     *captured.lock().unwrap() = Some(billing);
     move || match billing.state.get() {
         BillingState::Loading => "state:loading".to_owned(),
-        BillingState::Unauthenticated(data) => format!("state:anonymous:{}", data.pricing_model.name),
+        BillingState::Unauthenticated(data) => {
+            format!("state:anonymous:{}", data.pricing_model.name)
+        }
         BillingState::Loaded(data) => format!(
             "state:loaded:{}:{}",
             data.pricing_model.name,
-            data.customer.map(|c| c.customer.name.clone()).unwrap_or_default()
+            data.customer
+                .map(|c| c.customer.name.clone())
+                .unwrap_or_default()
         ),
-        BillingState::Error(errors) => format!("state:error:{}", errors.first().map(|e| e.code().to_owned()).unwrap_or_default()),
+        BillingState::Error(errors) => format!(
+            "state:error:{}",
+            errors
+                .first()
+                .map(|e| e.code().to_owned())
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -220,7 +271,11 @@ fn mount_probe(stage: &Stage, server: &Rc<FakeServer>) -> (Captured, impl Drop) 
 }
 
 /// Mounts a provider around the probe, loading customer billing when asked.
-fn mount_probe_with(stage: &Stage, server: &Rc<FakeServer>, load_billing: bool) -> (Captured, impl Drop) {
+fn mount_probe_with(
+    stage: &Stage,
+    server: &Rc<FakeServer>,
+    load_billing: bool,
+) -> (Captured, impl Drop) {
     let captured: Captured = Arc::new(Mutex::new(None));
     let transport = shared(server);
     let c = captured.clone();
@@ -245,7 +300,10 @@ async fn use_billing_goes_from_loading_to_loaded() {
     server.answer("/api/billing/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let (_billing, _handle) = mount_probe(&stage, &server);
-    wait_until("loaded", || stage.text() == "state:anonymous:Acme Cloud pricing").await;
+    wait_until("loaded", || {
+        stage.text() == "state:anonymous:Acme Cloud pricing"
+    })
+    .await;
     let request = &server.requests_to("/pricing-models/retrieve")[0];
     assert_eq!(request.method, checkout_widget::transport::HttpMethod::Post);
     assert_eq!(request.body.as_deref(), Some("{}"));
@@ -258,9 +316,21 @@ async fn use_billing_reports_every_kind_of_failure_with_a_code() {
         (502, "<html><body>Bad gateway</body></html>", "http_error"),
         (500, "", "http_error"),
         (200, "this is not json", "invalid_response"),
-        (200, r#"{"data":{"pricingModel":"wrong shape"}}"#, "invalid_response"),
-        (401, r#"{"error":{"message":"Unauthorized"}}"#, "unauthorized"),
-        (400, r#"{"error":{"code":"bad_thing","json":{"message":"Bad"}}}"#, "bad_thing"),
+        (
+            200,
+            r#"{"data":{"pricingModel":"wrong shape"}}"#,
+            "invalid_response",
+        ),
+        (
+            401,
+            r#"{"error":{"message":"Unauthorized"}}"#,
+            "unauthorized",
+        ),
+        (
+            400,
+            r#"{"error":{"code":"bad_thing","json":{"message":"Bad"}}}"#,
+            "bad_thing",
+        ),
     ];
     for (status, body, code) in cases {
         let server = FakeServer::new();
@@ -270,7 +340,10 @@ async fn use_billing_reports_every_kind_of_failure_with_a_code() {
         let expected = format!("state:error:{code}");
         wait_until(&expected, || stage.text() == expected).await;
     }
-    for (failure, code) in [(TransportError::Network, "network_error"), (TransportError::Timeout, "timeout")] {
+    for (failure, code) in [
+        (TransportError::Network, "network_error"),
+        (TransportError::Timeout, "timeout"),
+    ] {
         let server = FakeServer::new();
         server.fail("/pricing-models/retrieve", failure);
         let stage = Stage::new();
@@ -289,7 +362,11 @@ async fn use_billing_outside_a_provider_is_an_error_not_a_panic() {
     assert_eq!(stage.text(), "state:error:billing_provider_missing");
     let billing = billing_of(&captured);
     let err = billing
-        .create_checkout_session(CheckoutSessionParams::for_price_slug("x", "https://a.test/s", "https://a.test/c"))
+        .create_checkout_session(CheckoutSessionParams::for_price_slug(
+            "x",
+            "https://a.test/s",
+            "https://a.test/c",
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), "billing_provider_missing");
@@ -303,19 +380,46 @@ async fn create_checkout_session_validates_before_sending_anything() {
     let (captured, _h) = mount_probe(&stage, &server);
     let billing = billing_of(&captured);
     let bad = [
-        (CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel").with_quantity(0), "invalid_quantity"),
-        (CheckoutSessionParams::for_price_slug("onboarding", "javascript:alert(1)", "/cancel"), "invalid_url"),
-        (CheckoutSessionParams::for_price_slug("onboarding", "/ok", "data:text/html,hi"), "invalid_url"),
-        (CheckoutSessionParams::for_price_slug("onboarding", "", "/cancel"), "invalid_url"),
-        (CheckoutSessionParams { price_id: Some("price_onboarding".into()), ..CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/c") }, "price_ambiguous"),
-        (CheckoutSessionParams { price_slug: None, ..CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/c") }, "price_missing"),
+        (
+            CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel").with_quantity(0),
+            "invalid_quantity",
+        ),
+        (
+            CheckoutSessionParams::for_price_slug("onboarding", "javascript:alert(1)", "/cancel"),
+            "invalid_url",
+        ),
+        (
+            CheckoutSessionParams::for_price_slug("onboarding", "/ok", "data:text/html,hi"),
+            "invalid_url",
+        ),
+        (
+            CheckoutSessionParams::for_price_slug("onboarding", "", "/cancel"),
+            "invalid_url",
+        ),
+        (
+            CheckoutSessionParams {
+                price_id: Some("price_onboarding".into()),
+                ..CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/c")
+            },
+            "price_ambiguous",
+        ),
+        (
+            CheckoutSessionParams {
+                price_slug: None,
+                ..CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/c")
+            },
+            "price_missing",
+        ),
     ];
     for (params, code) in bad {
         let err = billing.create_checkout_session(params).await.unwrap_err();
         assert_eq!(err.code(), code);
         assert!(!err.message().is_empty());
     }
-    assert!(server.requests_to("/checkout-sessions/create").is_empty(), "nothing may be sent for invalid input");
+    assert!(
+        server.requests_to("/checkout-sessions/create").is_empty(),
+        "nothing may be sent for invalid input"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -328,7 +432,12 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
     let billing = billing_of(&captured);
     let created = billing
         .create_checkout_session(
-            CheckoutSessionParams::for_price_slug("credits-jpy", "/thanks/{CHECKOUT_SESSION_ID}?x=1", "cancel").with_quantity(3),
+            CheckoutSessionParams::for_price_slug(
+                "credits-jpy",
+                "/thanks/{CHECKOUT_SESSION_ID}?x=1",
+                "cancel",
+            )
+            .with_quantity(3),
         )
         .await
         .unwrap();
@@ -339,7 +448,10 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     assert_eq!(body["priceSlug"], "credits-jpy");
     assert_eq!(body["quantity"], 3.0);
-    assert_eq!(body["successUrl"], format!("{origin}/thanks/{{CHECKOUT_SESSION_ID}}?x=1"));
+    assert_eq!(
+        body["successUrl"],
+        format!("{origin}/thanks/{{CHECKOUT_SESSION_ID}}?x=1")
+    );
     assert!(body["cancelUrl"].as_str().unwrap().starts_with(&origin));
     assert!(body.get("priceId").is_none());
 }
@@ -348,7 +460,11 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
 async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
     let server = FakeServer::new();
     server.answer("/pricing-models/retrieve", 200, &pricing());
-    server.answer("/customers/billing", 401, r#"{"error":{"message":"Unauthorized"}}"#);
+    server.answer(
+        "/customers/billing",
+        401,
+        r#"{"error":{"message":"Unauthorized"}}"#,
+    );
     server.answer(
         "/checkout-sessions/create",
         404,
@@ -366,9 +482,15 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
     let button = stage.button_starting_with("Buy now");
     button.click();
     button.click(); // a double click must not send twice
-    wait_until("the alert", || stage.alert_text().contains("no price with the slug")).await;
+    wait_until("the alert", || {
+        stage.alert_text().contains("no price with the slug")
+    })
+    .await;
     assert_eq!(server.requests_to("/checkout-sessions/create").len(), 1);
-    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("false"));
+    assert_eq!(
+        button.get_attribute("aria-disabled").as_deref(),
+        Some("false")
+    );
     assert_eq!(button.text_content().unwrap(), "Buy now");
 }
 
@@ -397,9 +519,19 @@ async fn hosted_page_shows_the_order_and_a_labelled_form() {
     for label in ["Email", "Card number", "Expiration date", "CVC"] {
         stage.input_labelled(label);
     }
-    assert_eq!(stage.button_starting_with("Pay").text_content().unwrap().trim(), "Pay $49.00");
+    assert_eq!(
+        stage
+            .button_starting_with("Pay")
+            .text_content()
+            .unwrap()
+            .trim(),
+        "Pay $49.00"
+    );
     let cancel = stage.find("a.co-cancel").unwrap();
-    assert_eq!(cancel.get_attribute("href").as_deref(), Some("http://127.0.0.1:9/cancel"));
+    assert_eq!(
+        cancel.get_attribute("href").as_deref(),
+        Some("http://127.0.0.1:9/cancel")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -417,11 +549,24 @@ async fn a_card_failing_luhn_is_refused_on_the_page_with_an_alert() {
     let number = stage.input_labelled("Card number");
     assert_eq!(number.value(), "4242 4242 4242 4241", "formatted as typed");
     assert_eq!(stage.input_labelled("Expiration date").value(), "12 / 34");
-    assert_eq!(number.get_attribute("aria-invalid").as_deref(), Some("true"), "judged as soon as complete");
-    assert_eq!(number.get_attribute("aria-describedby").as_deref(), Some("card-number-error"));
+    assert_eq!(
+        number.get_attribute("aria-invalid").as_deref(),
+        Some("true"),
+        "judged as soon as complete"
+    );
+    assert_eq!(
+        number.get_attribute("aria-describedby").as_deref(),
+        Some("card-number-error")
+    );
     stage.button_starting_with("Pay").click();
-    wait_until("the alert", || stage.alert_text() == "Your card number is invalid.").await;
-    assert!(server.requests_to("/confirm").is_empty(), "an invalid card is never sent");
+    wait_until("the alert", || {
+        stage.alert_text() == "Your card number is invalid."
+    })
+    .await;
+    assert!(
+        server.requests_to("/confirm").is_empty(),
+        "an invalid card is never sent"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -442,7 +587,10 @@ async fn a_declined_card_shows_why_and_the_form_stays_usable() {
     type_into(&stage.input_labelled("CVC"), "123");
     let pay = stage.button_starting_with("Pay");
     pay.click();
-    wait_until("the decline", || stage.alert_text() == "Your card was declined. Try another card.").await;
+    wait_until("the decline", || {
+        stage.alert_text() == "Your card was declined. Try another card."
+    })
+    .await;
     let sent = &server.requests_to("/confirm")[0];
     let body: serde_json::Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
     assert_eq!(body["card"]["number"], "4000000000000002");
@@ -480,7 +628,14 @@ async fn a_trial_offers_start_trial_and_shows_what_follows() {
     let stage = Stage::new();
     let _h = mount_hosted(&stage, &server, "en-US");
     wait_until("the form", || stage.find("form").is_some()).await;
-    assert_eq!(stage.button_starting_with("Start").text_content().unwrap().trim(), "Start trial");
+    assert_eq!(
+        stage
+            .button_starting_with("Start")
+            .text_content()
+            .unwrap()
+            .trim(),
+        "Start trial"
+    );
     let text = stage.text();
     assert!(text.contains("14 days free"), "{text}");
     assert!(text.contains("Then $12.00 per month"), "{text}");
@@ -499,7 +654,10 @@ fn money_uses_the_currency_s_own_decimals() {
     assert!(kwd.contains("5.125") && kwd.contains("KWD"), "{kwd}");
     // Garbage in never aborts the module.
     assert_eq!(format_money(1200, "dollars", "en-US"), "1200 dollars");
-    assert_eq!(format_money(1200, "USD", "not a locale!"), format_money(1200, "USD", ""));
+    assert_eq!(
+        format_money(1200, "USD", "not a locale!"),
+        format_money(1200, "USD", "")
+    );
 }
 
 // ---------- <checkout-widget> ----------
@@ -518,20 +676,42 @@ async fn custom_element_mounts_in_a_shadow_root_and_unmounts_when_removed() {
     assert_eq!(embed::mounted_count(), before + 1);
     let shadow = el.shadow_root().expect("an open shadow root");
     let sheets = js_sys::Reflect::get(&shadow, &"adoptedStyleSheets".into()).unwrap();
-    assert_eq!(sheets.unchecked_into::<js_sys::Array>().length(), 1, "styles adopted, not injected");
-    assert!(document().head().unwrap().query_selector("style").unwrap().is_none(), "nothing injected into <head>");
+    assert_eq!(
+        sheets.unchecked_into::<js_sys::Array>().length(),
+        1,
+        "styles adopted, not injected"
+    );
+    assert!(
+        document()
+            .head()
+            .unwrap()
+            .query_selector("style")
+            .unwrap()
+            .is_none(),
+        "nothing injected into <head>"
+    );
     leptos::task::tick().await;
-    assert!(shadow.child_element_count() > 0, "rendered into the shadow root");
+    assert!(
+        shadow.child_element_count() > 0,
+        "rendered into the shadow root"
+    );
 
     // A wrong attribute combination re-renders into a clear message.
     el.set_attribute("price-id", "price_onboarding").unwrap();
     wait_until("the attribute error", || {
-        shadow.text_content().unwrap_or_default().contains("Set exactly one of the price-slug and price-id attributes.")
+        shadow
+            .text_content()
+            .unwrap_or_default()
+            .contains("Set exactly one of the price-slug and price-id attributes.")
     })
     .await;
 
     el.remove();
-    assert_eq!(embed::mounted_count(), before, "removing the element unmounts it");
+    assert_eq!(
+        embed::mounted_count(),
+        before,
+        "removing the element unmounts it"
+    );
     assert_eq!(shadow.child_element_count(), 0);
     stage.0.append_child(&el).unwrap();
     assert_eq!(embed::mounted_count(), before + 1, "adding it again works");
@@ -553,7 +733,10 @@ async fn a_signed_in_customer_gets_their_billing_and_lookups_answer_from_it() {
     let server = signed_in_server();
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
-    wait_until("loaded", || stage.text() == "state:loaded:Alice's pricing:Alice Martin").await;
+    wait_until("loaded", || {
+        stage.text() == "state:loaded:Alice's pricing:Alice Martin"
+    })
+    .await;
     let billing = billing_of(&captured);
     assert!(billing.is_authenticated());
     assert_eq!(billing.customer().unwrap().email, "alice@example.com");
@@ -576,10 +759,17 @@ async fn a_signed_in_customer_gets_their_billing_and_lookups_answer_from_it() {
 async fn nobody_signed_in_is_a_state_of_its_own_not_an_error() {
     let server = FakeServer::new();
     server.answer("/pricing-models/retrieve", 200, &pricing());
-    server.answer("/customers/billing", 401, r#"{"error":{"code":"customer_required","json":{"message":"Sign in"}}}"#);
+    server.answer(
+        "/customers/billing",
+        401,
+        r#"{"error":{"code":"customer_required","json":{"message":"Sign in"}}}"#,
+    );
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
-    wait_until("anonymous", || stage.text() == "state:anonymous:Acme Cloud pricing").await;
+    wait_until("anonymous", || {
+        stage.text() == "state:anonymous:Acme Cloud pricing"
+    })
+    .await;
     let billing = billing_of(&captured);
     assert!(billing.loaded() && !billing.is_authenticated());
     assert!(billing.customer().is_none());
@@ -595,13 +785,21 @@ async fn both_failures_are_kept_when_both_loads_fail() {
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("error", || stage.text().starts_with("state:error:")).await;
-    let codes: Vec<String> = billing_of(&captured).errors().iter().map(|e| e.code().to_owned()).collect();
+    let codes: Vec<String> = billing_of(&captured)
+        .errors()
+        .iter()
+        .map(|e| e.code().to_owned())
+        .collect();
     assert_eq!(codes, ["http_error", "timeout"]);
 }
 
 /// The `Idempotency-Key` a request carried.
 fn idempotency_key(r: &HttpRequest) -> String {
-    r.headers.iter().find(|(name, _)| name == "Idempotency-Key").map(|(_, v)| v.clone()).expect("an Idempotency-Key")
+    r.headers
+        .iter()
+        .find(|(name, _)| name == "Idempotency-Key")
+        .map(|(_, v)| v.clone())
+        .expect("an Idempotency-Key")
 }
 
 #[wasm_bindgen_test]
@@ -615,19 +813,56 @@ async fn a_create_retried_after_an_unknown_outcome_sends_the_same_idempotency_ke
     const REFUSED: &str = r#"{"error":{"code":"invalid_request","json":{"message":"No."}}}"#;
 
     server.fail("/checkout-sessions/create", TransportError::Network);
-    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap_err().code(), "network_error");
+    assert_eq!(
+        billing
+            .create_checkout_session(params.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        "network_error"
+    );
     server.answer("/checkout-sessions/create", 200, CREATED);
-    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap().id, "cs_test");
+    assert_eq!(
+        billing
+            .create_checkout_session(params.clone())
+            .await
+            .unwrap()
+            .id,
+        "cs_test"
+    );
     server.answer("/checkout-sessions/create", 400, REFUSED);
-    assert_eq!(billing.create_checkout_session(params.clone()).await.unwrap_err().code(), "invalid_request");
+    assert_eq!(
+        billing
+            .create_checkout_session(params.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
     server.answer("/checkout-sessions/create", 200, CREATED);
-    assert!(billing.create_checkout_session(params.clone()).await.is_ok());
+    assert!(billing
+        .create_checkout_session(params.clone())
+        .await
+        .is_ok());
 
-    let keys: Vec<String> = server.requests_to("/checkout-sessions/create").iter().map(idempotency_key).collect();
+    let keys: Vec<String> = server
+        .requests_to("/checkout-sessions/create")
+        .iter()
+        .map(idempotency_key)
+        .collect();
     assert_eq!(keys.len(), 4);
-    assert_eq!(keys[1], keys[0], "the retry after a network failure may find the first attempt's session");
-    assert_ne!(keys[2], keys[1], "after a success the same call is a new checkout");
-    assert_ne!(keys[3], keys[2], "a refused call made nothing, so the next is new");
+    assert_eq!(
+        keys[1], keys[0],
+        "the retry after a network failure may find the first attempt's session"
+    );
+    assert_ne!(
+        keys[2], keys[1],
+        "after a success the same call is a new checkout"
+    );
+    assert_ne!(
+        keys[3], keys[2],
+        "a refused call made nothing, so the next is new"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -668,45 +903,116 @@ async fn identical_creates_in_flight_are_sent_once_with_an_idempotency_key() {
 #[wasm_bindgen_test]
 async fn cancel_and_uncancel_send_flowglad_bodies_and_reload_the_billing() {
     let server = signed_in_server();
-    let scheduled = SUBSCRIPTION.replace(r#""status":"active""#, r#""status":"cancellation_scheduled""#);
-    server.answer("/subscriptions/cancel", 200, &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#));
-    server.answer("/subscriptions/uncancel", 200, &format!(r#"{{"data":{{"subscription":{SUBSCRIPTION}}}}}"#));
+    let scheduled = SUBSCRIPTION.replace(
+        r#""status":"active""#,
+        r#""status":"cancellation_scheduled""#,
+    );
+    server.answer(
+        "/subscriptions/cancel",
+        200,
+        &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#),
+    );
+    server.answer(
+        "/subscriptions/uncancel",
+        200,
+        &format!(r#"{{"data":{{"subscription":{SUBSCRIPTION}}}}}"#),
+    );
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
     let billing = billing_of(&captured);
 
-    let canceled = billing.cancel_subscription("sub_1", CancellationTiming::AtEndOfCurrentBillingPeriod).await.unwrap();
-    assert_eq!(canceled.status, checkout_widget::protocol::SubscriptionStatus::CancellationScheduled);
-    let body: serde_json::Value =
-        serde_json::from_str(server.requests_to("/subscriptions/cancel")[0].body.as_deref().unwrap()).unwrap();
-    assert_eq!(body, serde_json::json!({"id":"sub_1","cancellation":{"timing":"at_end_of_current_billing_period"}}));
-    wait_until("a reload", || server.requests_to("/customers/billing").len() == 2).await;
+    let canceled = billing
+        .cancel_subscription("sub_1", CancellationTiming::AtEndOfCurrentBillingPeriod)
+        .await
+        .unwrap();
+    assert_eq!(
+        canceled.status,
+        checkout_widget::protocol::SubscriptionStatus::CancellationScheduled
+    );
+    let body: serde_json::Value = serde_json::from_str(
+        server.requests_to("/subscriptions/cancel")[0]
+            .body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"id":"sub_1","cancellation":{"timing":"at_end_of_current_billing_period"}})
+    );
+    wait_until("a reload", || {
+        server.requests_to("/customers/billing").len() == 2
+    })
+    .await;
 
     let restored = billing.uncancel_subscription("sub_1").await.unwrap();
-    assert_eq!(restored.status, checkout_widget::protocol::SubscriptionStatus::Active);
-    assert_eq!(server.requests_to("/subscriptions/uncancel")[0].body.as_deref(), Some(r#"{"id":"sub_1"}"#));
+    assert_eq!(
+        restored.status,
+        checkout_widget::protocol::SubscriptionStatus::Active
+    );
+    assert_eq!(
+        server.requests_to("/subscriptions/uncancel")[0]
+            .body
+            .as_deref(),
+        Some(r#"{"id":"sub_1"}"#)
+    );
 
-    let err = billing.cancel_subscription("  ", CancellationTiming::Immediately).await.unwrap_err();
+    let err = billing
+        .cancel_subscription("  ", CancellationTiming::Immediately)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_request");
-    assert_eq!(server.requests_to("/subscriptions/cancel").len(), 1, "nothing sent for a blank id");
+    assert_eq!(
+        server.requests_to("/subscriptions/cancel").len(),
+        1,
+        "nothing sent for a blank id"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn add_payment_method_and_activate_validate_then_send() {
     let server = signed_in_server();
-    server.answer("/checkout-sessions/create-add-payment-method", 200, &CREATED.replace(r#""type":"product""#, r#""type":"add_payment_method""#));
+    server.answer(
+        "/checkout-sessions/create-add-payment-method",
+        200,
+        &CREATED.replace(r#""type":"product""#, r#""type":"add_payment_method""#),
+    );
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
     let billing = billing_of(&captured);
 
-    let bad = AddPaymentMethodParams { success_url: "/ok".into(), cancel_url: "javascript:alert(1)".into(), ..Default::default() };
-    assert_eq!(billing.create_add_payment_method_checkout_session(bad).await.unwrap_err().code(), "invalid_url");
-    let no_target = ActivateSubscriptionParams { success_url: "/ok".into(), cancel_url: "/c".into(), ..Default::default() };
-    assert_eq!(billing.create_activate_subscription_checkout_session(no_target).await.unwrap_err().code(), "invalid_request");
+    let bad = AddPaymentMethodParams {
+        success_url: "/ok".into(),
+        cancel_url: "javascript:alert(1)".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        billing
+            .create_add_payment_method_checkout_session(bad)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_url"
+    );
+    let no_target = ActivateSubscriptionParams {
+        success_url: "/ok".into(),
+        cancel_url: "/c".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        billing
+            .create_activate_subscription_checkout_session(no_target)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
     assert!(server.requests_to("/create-add-payment-method").is_empty());
-    assert!(server.requests_to("/create-activate-subscription").is_empty());
+    assert!(server
+        .requests_to("/create-activate-subscription")
+        .is_empty());
 
     let add = AddPaymentMethodParams {
         success_url: "/ok".into(),
@@ -714,18 +1020,36 @@ async fn add_payment_method_and_activate_validate_then_send() {
         target_subscription_id: Some("sub_1".into()),
         ..Default::default()
     };
-    let created = billing.create_add_payment_method_checkout_session(add).await.unwrap();
-    assert_eq!(created.session.session_type, checkout_widget::protocol::CheckoutSessionType::AddPaymentMethod);
-    let body: serde_json::Value =
-        serde_json::from_str(server.requests_to("/create-add-payment-method")[0].body.as_deref().unwrap()).unwrap();
+    let created = billing
+        .create_add_payment_method_checkout_session(add)
+        .await
+        .unwrap();
+    assert_eq!(
+        created.session.session_type,
+        checkout_widget::protocol::CheckoutSessionType::AddPaymentMethod
+    );
+    let body: serde_json::Value = serde_json::from_str(
+        server.requests_to("/create-add-payment-method")[0]
+            .body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(body["targetSubscriptionId"], "sub_1");
 }
 
 #[wasm_bindgen_test]
 async fn the_billing_panel_shows_plan_cards_invoices_and_cancels_after_confirming() {
     let server = signed_in_server();
-    let scheduled = SUBSCRIPTION.replace(r#""status":"active""#, r#""status":"cancellation_scheduled""#);
-    server.answer("/subscriptions/cancel", 200, &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#));
+    let scheduled = SUBSCRIPTION.replace(
+        r#""status":"active""#,
+        r#""status":"cancellation_scheduled""#,
+    );
+    server.answer(
+        "/subscriptions/cancel",
+        200,
+        &format!(r#"{{"data":{{"subscription":{scheduled}}}}}"#),
+    );
     let stage = Stage::new();
     let transport = shared(&server);
     let _handle = mount_to(stage.0.clone(), move || {
@@ -739,14 +1063,29 @@ async fn the_billing_panel_shows_plan_cards_invoices_and_cancels_after_confirmin
     });
     wait_until("the panel", || stage.text().contains("ACME-0001")).await;
     let text = stage.text();
-    for expected in ["Pro", "$12.00 per month", "Active", "Renews on", "Visa •••• 4242", "Expires 12/30", "Default", "Paid"] {
+    for expected in [
+        "Pro",
+        "$12.00 per month",
+        "Active",
+        "Renews on",
+        "Visa •••• 4242",
+        "Expires 12/30",
+        "Default",
+        "Paid",
+    ] {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
     stage.button_starting_with("Cancel subscription").click();
     leptos::task::tick().await;
-    assert!(server.requests_to("/subscriptions/cancel").is_empty(), "a single click only asks for confirmation");
+    assert!(
+        server.requests_to("/subscriptions/cancel").is_empty(),
+        "a single click only asks for confirmation"
+    );
     stage.button_starting_with("Yes, cancel").click();
-    wait_until("the cancel request", || server.requests_to("/subscriptions/cancel").len() == 1).await;
+    wait_until("the cancel request", || {
+        server.requests_to("/subscriptions/cancel").len() == 1
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -762,7 +1101,10 @@ async fn the_pricing_table_switches_interval_and_marks_the_current_plan() {
         }
     });
     wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
-    assert!(stage.text().contains("Your current plan"), "Alice is on Pro monthly");
+    assert!(
+        stage.text().contains("Your current plan"),
+        "Alice is on Pro monthly"
+    );
     assert!(!stage.text().contains("Pro · Yearly"));
     let yearly: HtmlInputElement = stage
         .find("input[type=radio]:not(:checked)")
@@ -789,11 +1131,25 @@ async fn an_add_payment_method_session_saves_a_card_without_mentioning_payment()
     wait_until("the form", || stage.find("form").is_some()).await;
     assert!(stage.text().contains("Save a payment method"));
     assert!(stage.text().contains("Nothing is charged today"));
-    assert_eq!(stage.button_starting_with("Save").text_content().unwrap().trim(), "Save card");
-    let buttons = stage.0.unchecked_ref::<Element>().query_selector_all("button").unwrap();
+    assert_eq!(
+        stage
+            .button_starting_with("Save")
+            .text_content()
+            .unwrap()
+            .trim(),
+        "Save card"
+    );
+    let buttons = stage
+        .0
+        .unchecked_ref::<Element>()
+        .query_selector_all("button")
+        .unwrap();
     for i in 0..buttons.length() {
         let text = buttons.item(i).unwrap().text_content().unwrap_or_default();
-        assert!(!text.trim().starts_with("Pay"), "nothing is paid, yet a button says {text:?}");
+        assert!(
+            !text.trim().starts_with("Pay"),
+            "nothing is paid, yet a button says {text:?}"
+        );
     }
     let email = stage.input_labelled("Email");
     assert_eq!(email.value(), "alice@example.com");
@@ -804,7 +1160,9 @@ async fn an_add_payment_method_session_saves_a_card_without_mentioning_payment()
 
 /// A hosted session with promotion codes allowed and the address required.
 fn session_with_options(discount: i64, code: Option<&str>) -> String {
-    let code = code.map(|c| format!(r#","discountCode":"{c}","discountName":"Welcome discount""#)).unwrap_or_default();
+    let code = code
+        .map(|c| format!(r#","discountCode":"{c}","discountName":"Welcome discount""#))
+        .unwrap_or_default();
     format!(
         r#"{{"data":{{"id":"cs_test","type":"product","status":"open","merchantName":"Acme Cloud","currency":"USD",
           "lineItems":[{{"name":"Onboarding","quantity":1,"unitAmount":4900,"amount":4900,"priceType":"single_payment"}}],
@@ -817,7 +1175,11 @@ fn session_with_options(discount: i64, code: Option<&str>) -> String {
 #[wasm_bindgen_test]
 async fn a_promotion_code_updates_the_totals_without_losing_what_was_typed() {
     let server = FakeServer::new();
-    server.answer("/api/checkout-sessions/cs_test", 200, &session_with_options(0, None));
+    server.answer(
+        "/api/checkout-sessions/cs_test",
+        200,
+        &session_with_options(0, None),
+    );
     let stage = Stage::new();
     let _h = mount_hosted(&stage, &server, "en-US");
     wait_until("the form", || stage.find("form").is_some()).await;
@@ -832,34 +1194,86 @@ async fn a_promotion_code_updates_the_totals_without_losing_what_was_typed() {
     );
     type_into(&stage.input_labelled("Promotion code"), "SUMMER2024");
     stage.button_starting_with("Apply").click();
-    wait_until("the inline error", || stage.text().contains("That code has expired.")).await;
+    wait_until("the inline error", || {
+        stage.text().contains("That code has expired.")
+    })
+    .await;
     let field = stage.input_labelled("Promotion code");
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(field.get_attribute("aria-describedby").as_deref(), Some("promotion-code-error"));
-    let sent: serde_json::Value = serde_json::from_str(server.requests_to("/discount")[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        field.get_attribute("aria-describedby").as_deref(),
+        Some("promotion-code-error")
+    );
+    let sent: serde_json::Value =
+        serde_json::from_str(server.requests_to("/discount")[0].body.as_deref().unwrap()).unwrap();
     assert_eq!(sent, serde_json::json!({"code": "SUMMER2024"}));
 
-    server.answer("/api/checkout-sessions/cs_test/discount", 200, &session_with_options(490, Some("WELCOME10")));
+    server.answer(
+        "/api/checkout-sessions/cs_test/discount",
+        200,
+        &session_with_options(490, Some("WELCOME10")),
+    );
     type_into(&stage.input_labelled("Promotion code"), "welcome10");
     stage.button_starting_with("Apply").click();
-    wait_until("the new total", || stage.button_starting_with("Pay").text_content().unwrap().trim() == "Pay $44.10").await;
+    wait_until("the new total", || {
+        stage
+            .button_starting_with("Pay")
+            .text_content()
+            .unwrap()
+            .trim()
+            == "Pay $44.10"
+    })
+    .await;
     let text = stage.text();
     assert!(text.contains("Welcome discount (WELCOME10)"), "{text}");
     assert!(text.contains("−$4.90"), "{text}");
-    assert_eq!(stage.input_labelled("Card number").value(), "4242 4242 4242 4242", "the form kept what was typed");
+    assert_eq!(
+        stage.input_labelled("Card number").value(),
+        "4242 4242 4242 4242",
+        "the form kept what was typed"
+    );
 
-    server.answer("/api/checkout-sessions/cs_test/discount", 200, &session_with_options(0, None));
+    server.answer(
+        "/api/checkout-sessions/cs_test/discount",
+        200,
+        &session_with_options(0, None),
+    );
     stage.button_starting_with("Remove").click();
-    wait_until("the old total", || stage.button_starting_with("Pay").text_content().unwrap().trim() == "Pay $49.00").await;
-    let last: serde_json::Value = serde_json::from_str(server.requests_to("/discount").last().unwrap().body.as_deref().unwrap()).unwrap();
+    wait_until("the old total", || {
+        stage
+            .button_starting_with("Pay")
+            .text_content()
+            .unwrap()
+            .trim()
+            == "Pay $49.00"
+    })
+    .await;
+    let last: serde_json::Value = serde_json::from_str(
+        server
+            .requests_to("/discount")
+            .last()
+            .unwrap()
+            .body
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(last, serde_json::json!({"code": null}));
 }
 
 #[wasm_bindgen_test]
 async fn a_required_billing_address_is_asked_for_and_sent() {
     let server = FakeServer::new();
-    server.answer("/api/checkout-sessions/cs_test", 200, &session_with_options(0, None));
-    server.answer("/api/checkout-sessions/cs_test/confirm", 402, r#"{"error":{"code":"card_declined","message":"Declined."}}"#);
+    server.answer(
+        "/api/checkout-sessions/cs_test",
+        200,
+        &session_with_options(0, None),
+    );
+    server.answer(
+        "/api/checkout-sessions/cs_test/confirm",
+        402,
+        r#"{"error":{"code":"card_declined","message":"Declined."}}"#,
+    );
     let stage = Stage::new();
     let _h = mount_hosted(&stage, &server, "en-US");
     wait_until("the form", || stage.find("form").is_some()).await;
@@ -868,11 +1282,19 @@ async fn a_required_billing_address_is_asked_for_and_sent() {
     type_into(&stage.input_labelled("Expiration date"), "1234");
     type_into(&stage.input_labelled("CVC"), "123");
     stage.button_starting_with("Pay").click();
-    wait_until("the address alert", || stage.alert_text() == "Enter the name on the billing address.").await;
+    wait_until("the address alert", || {
+        stage.alert_text() == "Enter the name on the billing address."
+    })
+    .await;
     assert!(server.requests_to("/confirm").is_empty());
 
-    let country: web_sys::HtmlSelectElement = stage.find("#billing-country").unwrap().unchecked_into();
-    assert_eq!(country.value(), "US", "the country defaults to the locale's");
+    let country: web_sys::HtmlSelectElement =
+        stage.find("#billing-country").unwrap().unchecked_into();
+    assert_eq!(
+        country.value(),
+        "US",
+        "the country defaults to the locale's"
+    );
     assert!(country.length() > 200, "every country is offered");
     type_into(&stage.input_labelled("Full name"), "Ann Lee");
     type_into(&stage.input_labelled("Address"), "1 Main St");
@@ -880,7 +1302,8 @@ async fn a_required_billing_address_is_asked_for_and_sent() {
     type_into(&stage.input_labelled("Postal code"), "62701");
     stage.button_starting_with("Pay").click();
     wait_until("the confirm", || server.requests_to("/confirm").len() == 1).await;
-    let body: serde_json::Value = serde_json::from_str(server.requests_to("/confirm")[0].body.as_deref().unwrap()).unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(server.requests_to("/confirm")[0].body.as_deref().unwrap()).unwrap();
     assert_eq!(
         body["billingAddress"],
         serde_json::json!({"name":"Ann Lee","line1":"1 Main St","city":"Springfield","postal_code":"62701","country":"US"})
@@ -903,10 +1326,24 @@ async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
     let _h = mount_hosted(&stage, &server, "en-US");
     wait_until("the form", || stage.find("form").is_some()).await;
     let text = stage.text();
-    for expected in ["Invoice BOB-0001", "Custom onboarding workshop", "$250.00", "Travel", "$80.00", "$330.00"] {
+    for expected in [
+        "Invoice BOB-0001",
+        "Custom onboarding workshop",
+        "$250.00",
+        "Travel",
+        "$80.00",
+        "$330.00",
+    ] {
         assert!(text.contains(expected), "{expected:?} missing from {text}");
     }
-    assert_eq!(stage.button_starting_with("Pay").text_content().unwrap().trim(), "Pay $330.00");
+    assert_eq!(
+        stage
+            .button_starting_with("Pay")
+            .text_content()
+            .unwrap()
+            .trim(),
+        "Pay $330.00"
+    );
     assert!(stage.find("#promotion-code").is_none() && !text.contains("Add promotion code"));
 }
 
@@ -916,9 +1353,15 @@ async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
 fn intervals_and_trials_count_with_the_browsers_plural_rules() {
     use checkout_widget::format::{interval_phrase, trial_phrase};
     use checkout_widget::protocol::IntervalUnit;
-    assert_eq!(interval_phrase(IntervalUnit::Month, 3, "en-US"), "every 3 months");
+    assert_eq!(
+        interval_phrase(IntervalUnit::Month, 3, "en-US"),
+        "every 3 months"
+    );
     assert_eq!(interval_phrase(IntervalUnit::Month, 1, "es"), "al mes");
-    assert_eq!(interval_phrase(IntervalUnit::Week, 2, "de-DE"), "alle 2 Wochen");
+    assert_eq!(
+        interval_phrase(IntervalUnit::Week, 2, "de-DE"),
+        "alle 2 Wochen"
+    );
     assert_eq!(interval_phrase(IntervalUnit::Month, 3, "ja"), "3か月ごと");
     // Arabic: two has its own (dual) form, 3–10 take the plural, 11–99 the singular.
     assert_eq!(interval_phrase(IntervalUnit::Month, 2, "ar"), "كل شهرين");
@@ -927,7 +1370,10 @@ fn intervals_and_trials_count_with_the_browsers_plural_rules() {
     assert_eq!(trial_phrase(1, "fr"), "Essai gratuit de 1 jour");
     assert_eq!(trial_phrase(14, "fr-CA"), "Essai gratuit de 14 jours");
     // A tag the browser refuses never aborts the module: English words, default formatting.
-    assert_eq!(interval_phrase(IntervalUnit::Month, 3, "not a locale!"), "every 3 months");
+    assert_eq!(
+        interval_phrase(IntervalUnit::Month, 3, "not a locale!"),
+        "every 3 months"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -935,12 +1381,21 @@ async fn the_hosted_page_speaks_the_locale_and_arabic_mirrors_the_document() {
     let server = FakeServer::new();
     server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
     let stage = Stage::new();
-    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
     {
         let _h = mount_hosted(&stage, &server, "de-DE");
         wait_until("the form", || stage.find("form").is_some()).await;
         stage.input_labelled("Kartennummer");
-        let pay = stage.find("button[type=submit]").unwrap().text_content().unwrap();
+        let pay = stage
+            .find("button[type=submit]")
+            .unwrap()
+            .text_content()
+            .unwrap();
         assert_eq!(pay.trim(), "49,00\u{a0}$ bezahlen");
         assert_eq!(html.get_attribute("lang").as_deref(), Some("de"));
         assert_eq!(html.get_attribute("dir").as_deref(), Some("ltr"));
@@ -975,8 +1430,15 @@ async fn a_providers_locale_reaches_the_hosted_page_url_and_its_panels() {
     wait_until("the pricing table", || stage.find(".cw-card h3").is_some()).await;
     assert!(stage.text().contains("par mois"), "{}", stage.text());
     let created = billing_of(&captured)
-        .create_checkout_session(CheckoutSessionParams::for_price_slug("credits-jpy", "/ok", "/no"))
+        .create_checkout_session(CheckoutSessionParams::for_price_slug(
+            "credits-jpy",
+            "/ok",
+            "/no",
+        ))
         .await
         .unwrap();
-    assert_eq!(created.url, "http://127.0.0.1:9/checkout/cs_test?locale=fr-FR");
+    assert_eq!(
+        created.url,
+        "http://127.0.0.1:9/checkout/cs_test?locale=fr-FR"
+    );
 }

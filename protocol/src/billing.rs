@@ -132,7 +132,10 @@ pub enum SubscriptionStatus {
 impl SubscriptionStatus {
     /// Whether the subscription currently grants access (Flowglad's "current").
     pub fn is_current(&self) -> bool {
-        matches!(self, Self::Trialing | Self::Active | Self::PastDue | Self::CancellationScheduled)
+        matches!(
+            self,
+            Self::Trialing | Self::Active | Self::PastDue | Self::CancellationScheduled
+        )
     }
 }
 
@@ -578,7 +581,13 @@ impl<T> RecordList<T> {
     /// Every record on one page.
     pub fn complete(data: Vec<T>) -> Self {
         let total = u64::try_from(data.len()).unwrap_or(u64::MAX);
-        Self { data, has_more: false, total, current_cursor: None, next_cursor: None }
+        Self {
+            data,
+            has_more: false,
+            total,
+            current_cursor: None,
+            next_cursor: None,
+        }
     }
 }
 
@@ -707,7 +716,8 @@ mod tests {
         assert_eq!(s.status, SubscriptionStatus::CancellationScheduled);
         assert!(s.status.is_current());
         assert_eq!(s.current_billing_period_end, Some(99));
-        let odd: Subscription = serde_json::from_str(r#"{"id":"s","status":"hibernating"}"#).unwrap();
+        let odd: Subscription =
+            serde_json::from_str(r#"{"id":"s","status":"hibernating"}"#).unwrap();
         assert_eq!(odd.status, SubscriptionStatus::Other);
         assert!(!odd.status.is_current());
     }
@@ -724,7 +734,8 @@ mod tests {
         .unwrap();
         assert_eq!(camel.card(), snake.card());
         assert_eq!(camel.card().unwrap().last4, "4242");
-        let bank: PaymentMethod = serde_json::from_str(r#"{"id":"pm","type":"sepa_debit"}"#).unwrap();
+        let bank: PaymentMethod =
+            serde_json::from_str(r#"{"id":"pm","type":"sepa_debit"}"#).unwrap();
         assert_eq!(bank.card(), None);
     }
 
@@ -732,7 +743,9 @@ mod tests {
     fn cancel_params_use_flowglad_timing_names() {
         let p = CancelSubscriptionParams {
             id: "sub_1".into(),
-            cancellation: Cancellation { timing: CancellationTiming::AtEndOfCurrentBillingPeriod },
+            cancellation: Cancellation {
+                timing: CancellationTiming::AtEndOfCurrentBillingPeriod,
+            },
         };
         assert_eq!(
             serde_json::to_value(&p).unwrap(),
@@ -749,7 +762,10 @@ mod tests {
         .unwrap();
         assert_eq!(list.data[0].card().unwrap().exp_year, 2031);
         let v = serde_json::to_value(RecordList::complete(vec![1, 2, 3])).unwrap();
-        assert_eq!(v, serde_json::json!({"data":[1,2,3],"hasMore":false,"total":3}));
+        assert_eq!(
+            v,
+            serde_json::json!({"data":[1,2,3],"hasMore":false,"total":3})
+        );
     }
 
     #[test]

@@ -27,9 +27,14 @@ pub enum CardBrand {
 impl CardBrand {
     /// Detects the brand from the leading digits (the number may be partial).
     pub fn detect(number: &str) -> Self {
-        let digits: String = number.chars().filter(char::is_ascii_digit).take(6).collect();
+        let digits: String = number
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(6)
+            .collect();
         let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
-        let in_range = |n: usize, lo: u32, hi: u32| prefix(n).is_some_and(|p| (lo..=hi).contains(&p));
+        let in_range =
+            |n: usize, lo: u32, hi: u32| prefix(n).is_some_and(|p| (lo..=hi).contains(&p));
         if digits.starts_with('4') {
             Self::Visa
         } else if in_range(2, 51, 55) || in_range(4, 2221, 2720) {
@@ -98,7 +103,11 @@ impl CardBrand {
 
     /// Required security-code length.
     pub fn cvc_len(self) -> usize {
-        if self == Self::Amex { 4 } else { 3 }
+        if self == Self::Amex {
+            4
+        } else {
+            3
+        }
     }
 
     /// Where spaces go when the number is shown in groups.
@@ -137,7 +146,11 @@ pub fn luhn_valid(digits: &str) -> bool {
             let d = u32::from(b - b'0');
             if i % 2 == 1 {
                 let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
+                if d2 > 9 {
+                    d2 - 9
+                } else {
+                    d2
+                }
             } else {
                 d
             }
@@ -157,7 +170,11 @@ pub fn validate_number(number: &str) -> Result<String, ErrorCode> {
 
 /// Formats a (partial) number in the brand's groups, e.g. `4242 4242 42`.
 pub fn format_number(number: &str) -> String {
-    let digits: String = number.chars().filter(char::is_ascii_digit).take(19).collect();
+    let digits: String = number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(19)
+        .collect();
     let mut out = String::with_capacity(digits.len() + 4);
     let mut rest = digits.as_str();
     for &g in CardBrand::detect(&digits).groups() {
@@ -214,7 +231,13 @@ mod tests {
 
     #[test]
     fn luhn_accepts_test_cards_and_rejects_typos() {
-        for ok in ["4242424242424242", "4000000000000002", "4000000000009995", "4000000000000069", "378282246310005"] {
+        for ok in [
+            "4242424242424242",
+            "4000000000000002",
+            "4000000000009995",
+            "4000000000000069",
+            "378282246310005",
+        ] {
             assert!(luhn_valid(ok), "{ok}");
         }
         assert!(!luhn_valid("4242424242424241"));
@@ -224,9 +247,18 @@ mod tests {
 
     #[test]
     fn validate_number_strips_spaces_and_checks_length() {
-        assert_eq!(validate_number("4242 4242 4242 4242"), Ok("4242424242424242".into()));
-        assert_eq!(validate_number("4242-4242-4242-4242"), Ok("4242424242424242".into()));
-        assert_eq!(validate_number("4242 4242 4242 4241"), Err(ErrorCode::CardInvalidNumber));
+        assert_eq!(
+            validate_number("4242 4242 4242 4242"),
+            Ok("4242424242424242".into())
+        );
+        assert_eq!(
+            validate_number("4242-4242-4242-4242"),
+            Ok("4242424242424242".into())
+        );
+        assert_eq!(
+            validate_number("4242 4242 4242 4241"),
+            Err(ErrorCode::CardInvalidNumber)
+        );
         assert_eq!(validate_number("0"), Err(ErrorCode::CardInvalidNumber));
         assert_eq!(validate_number("4242a"), Err(ErrorCode::CardInvalidNumber));
     }

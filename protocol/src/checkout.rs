@@ -497,11 +497,26 @@ mod tests {
 
     #[test]
     fn exactly_one_price_reference() {
-        assert_eq!(PriceRef::from_parts(Some("p"), None), Ok(PriceRef::Id("p".into())));
-        assert_eq!(PriceRef::from_parts(None, Some("pro")), Ok(PriceRef::Slug("pro".into())));
-        assert_eq!(PriceRef::from_parts(Some("p"), Some("s")), Err(ErrorCode::PriceAmbiguous));
-        assert_eq!(PriceRef::from_parts(None, None), Err(ErrorCode::PriceMissing));
-        assert_eq!(PriceRef::from_parts(Some(" "), Some("")), Err(ErrorCode::PriceMissing));
+        assert_eq!(
+            PriceRef::from_parts(Some("p"), None),
+            Ok(PriceRef::Id("p".into()))
+        );
+        assert_eq!(
+            PriceRef::from_parts(None, Some("pro")),
+            Ok(PriceRef::Slug("pro".into()))
+        );
+        assert_eq!(
+            PriceRef::from_parts(Some("p"), Some("s")),
+            Err(ErrorCode::PriceAmbiguous)
+        );
+        assert_eq!(
+            PriceRef::from_parts(None, None),
+            Err(ErrorCode::PriceMissing)
+        );
+        assert_eq!(
+            PriceRef::from_parts(Some(" "), Some("")),
+            Err(ErrorCode::PriceMissing)
+        );
     }
 
     #[test]
@@ -509,9 +524,16 @@ mod tests {
         assert_eq!(validate_quantity(None), Ok(1));
         assert_eq!(validate_quantity(Some(3.0)), Ok(3));
         for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e12] {
-            assert_eq!(validate_quantity(Some(bad)), Err(ErrorCode::InvalidQuantity), "{bad}");
+            assert_eq!(
+                validate_quantity(Some(bad)),
+                Err(ErrorCode::InvalidQuantity),
+                "{bad}"
+            );
         }
-        assert_eq!(validate_quantity(Some(MAX_QUANTITY as f64)), Ok(MAX_QUANTITY));
+        assert_eq!(
+            validate_quantity(Some(MAX_QUANTITY as f64)),
+            Ok(MAX_QUANTITY)
+        );
     }
 
     #[test]
@@ -557,9 +579,13 @@ mod tests {
         let v = serde_json::to_value(&input).unwrap();
         assert_eq!(v["invoiceId"], "inv_bob_1");
         let product: PlatformCheckoutSessionInput =
-            serde_json::from_str(r#"{"type":"product","anonymous":true,"priceSlug":"pro"}"#).unwrap();
+            serde_json::from_str(r#"{"type":"product","anonymous":true,"priceSlug":"pro"}"#)
+                .unwrap();
         assert_eq!(product.invoice_id, None);
-        assert!(serde_json::to_value(&product).unwrap().get("invoiceId").is_none());
+        assert!(serde_json::to_value(&product)
+            .unwrap()
+            .get("invoiceId")
+            .is_none());
     }
 
     #[test]
@@ -577,10 +603,14 @@ mod tests {
         assert_eq!(merchant.set_fields(), MERCHANT_ONLY_FIELDS.to_vec());
         let left = serde_json::to_value(&browser).unwrap();
         for name in MERCHANT_ONLY_FIELDS {
-            assert!(left.get(name).is_none(), "{name} left on the browser's params");
+            assert!(
+                left.get(name).is_none(),
+                "{name} left on the browser's params"
+            );
         }
         // What stays is exactly what a browser may send.
-        let browser_only: BrowserCheckoutSessionParams = serde_json::from_value(left.clone()).unwrap();
+        let browser_only: BrowserCheckoutSessionParams =
+            serde_json::from_value(left.clone()).unwrap();
         assert_eq!(serde_json::to_value(browser_only).unwrap(), left);
         merchant.apply_to(&mut browser);
         assert_eq!(browser, full);

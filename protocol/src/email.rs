@@ -28,7 +28,17 @@ mod tests {
         for ok in ["a@b.co", " alice@example.com ", "x+tag@mail.example.org"] {
             assert!(is_plausible_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a@b..co", "a b@c.co", "a@b.co.", &format!("{}@b.co", "a".repeat(260))] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.co",
+            "a@@b.co",
+            "a@b..co",
+            "a b@c.co",
+            "a@b.co.",
+            &format!("{}@b.co", "a".repeat(260)),
+        ] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
     }

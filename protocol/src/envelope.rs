@@ -28,12 +28,18 @@ fn none<T>() -> Option<T> {
 impl<T> RouteResponse<T> {
     /// A success envelope.
     pub fn data(data: T) -> Self {
-        Self { data: Some(data), error: None }
+        Self {
+            data: Some(data),
+            error: None,
+        }
     }
 
     /// An error envelope.
     pub fn error(error: ErrorBody) -> Self {
-        Self { data: None, error: Some(error) }
+        Self {
+            data: None,
+            error: Some(error),
+        }
     }
 }
 
@@ -86,9 +92,10 @@ mod tests {
 
     #[test]
     fn reads_code_and_json_shape() {
-        let r: RouteResponse<Value> =
-            serde_json::from_str(r#"{"error":{"code":"price_not_found","json":{"message":"No price"}}}"#)
-                .unwrap();
+        let r: RouteResponse<Value> = serde_json::from_str(
+            r#"{"error":{"code":"price_not_found","json":{"message":"No price"}}}"#,
+        )
+        .unwrap();
         let e = r.error.unwrap();
         assert_eq!(e.code.as_deref(), Some("price_not_found"));
         assert_eq!(e.human_message(), Some("No price"));
@@ -113,13 +120,19 @@ mod tests {
         .unwrap();
         assert_eq!(body["error"]["code"], "invalid_quantity");
         assert_eq!(body["error"]["message"], "Quantity must be at least 1.");
-        assert_eq!(body["error"]["json"]["message"], "Quantity must be at least 1.");
+        assert_eq!(
+            body["error"]["json"]["message"],
+            "Quantity must be at least 1."
+        );
         assert!(body.get("data").is_none());
     }
 
     #[test]
     fn blank_messages_are_no_message() {
-        let e = ErrorBody { message: Some("  ".into()), ..Default::default() };
+        let e = ErrorBody {
+            message: Some("  ".into()),
+            ..Default::default()
+        };
         assert_eq!(e.human_message(), None);
     }
 }

@@ -302,7 +302,10 @@ mod tests {
             assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
             assert!(seen.insert(code.as_str()), "{code} twice");
             let s = code.as_str();
-            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s} is not snake_case");
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{s} is not snake_case"
+            );
         }
         assert_eq!(seen.len(), 47, "ALL lists every variant");
     }
@@ -324,31 +327,59 @@ mod tests {
         for (code, status) in cases {
             assert_eq!(code.http_status(), status, "{code}");
         }
-        assert_eq!(ErrorCode::IdempotencyKeyReused.as_str(), "idempotency_key_reused");
-        assert_eq!(ErrorCode::DiscountCodeInvalid.as_str(), "discount_code_invalid");
-        assert_eq!(ErrorCode::SubscriptionNotFound.as_str(), "subscription_not_found");
+        assert_eq!(
+            ErrorCode::IdempotencyKeyReused.as_str(),
+            "idempotency_key_reused"
+        );
+        assert_eq!(
+            ErrorCode::DiscountCodeInvalid.as_str(),
+            "discount_code_invalid"
+        );
+        assert_eq!(
+            ErrorCode::SubscriptionNotFound.as_str(),
+            "subscription_not_found"
+        );
     }
 
     #[test]
     fn checkout_page_invoice_and_webhook_codes_have_their_statuses() {
         let cases = [
-            (ErrorCode::PromotionCodesNotAllowed, "promotion_codes_not_allowed", 400),
-            (ErrorCode::BillingAddressRequired, "billing_address_required", 400),
+            (
+                ErrorCode::PromotionCodesNotAllowed,
+                "promotion_codes_not_allowed",
+                400,
+            ),
+            (
+                ErrorCode::BillingAddressRequired,
+                "billing_address_required",
+                400,
+            ),
             (ErrorCode::InvoiceNotFound, "invoice_not_found", 404),
             (ErrorCode::InvoiceNotOpen, "invoice_not_open", 409),
-            (ErrorCode::WebhookEventNotFound, "webhook_event_not_found", 404),
+            (
+                ErrorCode::WebhookEventNotFound,
+                "webhook_event_not_found",
+                404,
+            ),
         ];
         for (code, wire, status) in cases {
             assert_eq!(code.as_str(), wire);
             assert_eq!(code.http_status(), status, "{code}");
-            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(), code);
+            assert_eq!(
+                serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(),
+                code
+            );
         }
     }
 
     #[test]
     fn hardening_codes_have_their_statuses() {
         let cases = [
-            (ErrorCode::RedirectHostNotAllowed, "redirect_host_not_allowed", 400),
+            (
+                ErrorCode::RedirectHostNotAllowed,
+                "redirect_host_not_allowed",
+                400,
+            ),
             (ErrorCode::FieldNotAllowed, "field_not_allowed", 400),
             (ErrorCode::TooManyLineItems, "too_many_line_items", 400),
             (ErrorCode::InvalidMetadata, "invalid_metadata", 400),
@@ -356,13 +387,20 @@ mod tests {
             (ErrorCode::OriginNotAllowed, "origin_not_allowed", 403),
             (ErrorCode::RateLimited, "rate_limited", 429),
             (ErrorCode::PayloadTooLarge, "payload_too_large", 413),
-            (ErrorCode::SessionDataTooLarge, "session_data_too_large", 400),
+            (
+                ErrorCode::SessionDataTooLarge,
+                "session_data_too_large",
+                400,
+            ),
             (ErrorCode::RequestTimeout, "request_timeout", 408),
         ];
         for (code, wire, status) in cases {
             assert_eq!(code.as_str(), wire);
             assert_eq!(code.http_status(), status, "{code}");
-            assert_eq!(serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(), code);
+            assert_eq!(
+                serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(),
+                code
+            );
         }
     }
 

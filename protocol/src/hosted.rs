@@ -3,7 +3,9 @@
 //! The page is public (anyone holding the unguessable session id may pay), so
 //! these shapes carry only what the page shows — no customer ids or metadata.
 
-use crate::{BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType};
+use crate::{
+    BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType,
+};
 use serde::{Deserialize, Serialize};
 
 /// A session as the hosted page renders it, with amounts already totalled.
@@ -204,7 +206,12 @@ impl BillingAddress {
 
     /// The address with every field trimmed and blank optional lines dropped.
     pub fn trimmed(&self) -> Self {
-        let optional = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let optional = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         Self {
             name: self.name.trim().to_owned(),
             line1: self.line1.trim().to_owned(),
@@ -299,7 +306,14 @@ mod tests {
                 "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":0,"expires":1}"#,
         )
         .unwrap();
-        assert_eq!((s.discount_code, s.allow_promotion_codes, s.billing_address_collection), (None, None, None));
+        assert_eq!(
+            (
+                s.discount_code,
+                s.allow_promotion_codes,
+                s.billing_address_collection
+            ),
+            (None, None, None)
+        );
         let with: HostedCheckoutSession = serde_json::from_str(
             r#"{"id":"cs_1","type":"add_payment_method","status":"open","merchantName":"M","currency":"USD",
                 "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":0,"expires":1,
@@ -308,7 +322,10 @@ mod tests {
         .unwrap();
         assert_eq!(with.discount_code.as_deref(), Some("WELCOME10"));
         assert_eq!(with.allow_promotion_codes, Some(true));
-        assert_eq!(with.billing_address_collection, Some(BillingAddressCollection::Required));
+        assert_eq!(
+            with.billing_address_collection,
+            Some(BillingAddressCollection::Required)
+        );
         let v = serde_json::to_value(&with).unwrap();
         assert_eq!(v["billingAddressCollection"], "required");
         assert_eq!(v["type"], "add_payment_method");
@@ -326,7 +343,11 @@ mod tests {
             country: "US".into(),
         };
         assert!(full.missing_fields().is_empty());
-        let partial = BillingAddress { city: " ".into(), country: "usa".into(), ..full };
+        let partial = BillingAddress {
+            city: " ".into(),
+            country: "usa".into(),
+            ..full
+        };
         assert_eq!(partial.missing_fields(), ["city", "country"]);
         assert_eq!(BillingAddress::default().missing_fields().len(), 5);
     }
@@ -343,10 +364,17 @@ mod tests {
             country: "US ".into(),
         };
         let a = typed.trimmed();
-        assert_eq!((a.name.as_str(), a.line2.as_deref(), a.state.as_deref()), ("Ann Lee", None, Some("IL")));
+        assert_eq!(
+            (a.name.as_str(), a.line2.as_deref(), a.state.as_deref()),
+            ("Ann Lee", None, Some("IL"))
+        );
         assert!(a.missing_fields().is_empty());
         assert!(!typed.is_blank());
-        assert!(BillingAddress { line2: Some(" ".into()), ..BillingAddress::default() }.is_blank());
+        assert!(BillingAddress {
+            line2: Some(" ".into()),
+            ..BillingAddress::default()
+        }
+        .is_blank());
         assert_eq!(
             a.to_flowglad(),
             serde_json::json!({
@@ -355,13 +383,19 @@ mod tests {
                 "name": "Ann Lee"
             })
         );
-        let wire: BillingAddress = serde_json::from_str(r#"{"line1":"x","postal_code":"9"}"#).unwrap();
+        let wire: BillingAddress =
+            serde_json::from_str(r#"{"line1":"x","postal_code":"9"}"#).unwrap();
         assert_eq!(wire.postal_code, "9");
     }
 
     #[test]
     fn card_debug_survives_short_numbers() {
-        let card = CardDetails { number: "42".into(), exp_month: 1, exp_year: 2000, cvc: String::new() };
+        let card = CardDetails {
+            number: "42".into(),
+            exp_month: 1,
+            exp_year: 2000,
+            cvc: String::new(),
+        };
         assert!(format!("{card:?}").contains("**** 42"));
     }
 }

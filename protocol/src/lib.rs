@@ -21,27 +21,29 @@ pub mod webhook;
 mod properties;
 
 pub use billing::{
-    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse,
-    Customer, CustomerBilling, CustomerResponse, Invoice, InvoiceLineItem,
-    InvoiceList, InvoiceWithLineItems, PaymentMethod, PaymentMethodList, PlatformCancelSubscriptionParams, Purchase, PurchaseList, RecordList,
+    CancelSubscriptionParams, Cancellation, CancellationTiming,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerBilling,
+    CustomerResponse, Invoice, InvoiceLineItem, InvoiceList, InvoiceWithLineItems, PaymentMethod,
+    PaymentMethodList, PlatformCancelSubscriptionParams, Purchase, PurchaseList, RecordList,
     Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };
 pub use checkout::{
-    BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList, CheckoutSessionStatus, CheckoutSessionType,
-    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, LineItemParams, MerchantCheckoutOptions, PlatformCheckoutSessionInput,
-    PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
+    BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList,
+    CheckoutSessionStatus, CheckoutSessionType, CreateCheckoutSessionResponse,
+    CreateProductCheckoutSessionParams, LineItemParams, MerchantCheckoutOptions,
+    PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
 pub use envelope::{ErrorBody, RouteResponse};
 pub use error_code::ErrorCode;
 pub use hosted::{
-    ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest, ConfirmPaymentResponse, HostedCheckoutSession,
-    HostedLineItem,
+    ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest,
+    ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
 pub use webhook::{
-    CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData, WebhookEvent,
-    WebhookEventType,
+    CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
+    WebhookEvent, WebhookEventType,
 };
 
 /// Server-route action keys, exactly as Flowglad's SDK posts them (`POST {prefix}/{action}`).
@@ -53,9 +55,11 @@ pub mod action {
     /// Create a product checkout session.
     pub const CHECKOUT_SESSIONS_CREATE: &str = "checkout-sessions/create";
     /// Create a session that saves a payment method.
-    pub const CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD: &str = "checkout-sessions/create-add-payment-method";
+    pub const CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD: &str =
+        "checkout-sessions/create-add-payment-method";
     /// Create a session that starts billing an existing subscription.
-    pub const CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION: &str = "checkout-sessions/create-activate-subscription";
+    pub const CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION: &str =
+        "checkout-sessions/create-activate-subscription";
     /// Cancel a subscription (now or at period end).
     pub const SUBSCRIPTIONS_CANCEL: &str = "subscriptions/cancel";
     /// Undo a scheduled cancellation.

@@ -226,7 +226,9 @@ impl PricingModel {
 
     /// Finds a product by slug.
     pub fn product_by_slug(&self, slug: &str) -> Option<&Product> {
-        self.products.iter().find(|p| p.slug.as_deref() == Some(slug))
+        self.products
+            .iter()
+            .find(|p| p.slug.as_deref() == Some(slug))
     }
 
     /// The intervals at which some product is sold more than once (month and
@@ -234,23 +236,36 @@ impl PricingModel {
     pub fn switchable_intervals(&self) -> Vec<IntervalUnit> {
         let sold_twice = |unit: IntervalUnit| {
             self.products.iter().filter(|p| p.active).any(|product| {
-                let units = || product.prices.iter().filter(|p| p.active).filter_map(|p| p.interval_unit);
+                let units = || {
+                    product
+                        .prices
+                        .iter()
+                        .filter(|p| p.active)
+                        .filter_map(|p| p.interval_unit)
+                };
                 units().count() > 1 && units().any(|u| u == unit)
             })
         };
         // Four units in their natural order: no sort needed (or shipped).
-        [IntervalUnit::Day, IntervalUnit::Week, IntervalUnit::Month, IntervalUnit::Year]
-            .into_iter()
-            .filter(|u| sold_twice(*u))
-            .collect()
+        [
+            IntervalUnit::Day,
+            IntervalUnit::Week,
+            IntervalUnit::Month,
+            IntervalUnit::Year,
+        ]
+        .into_iter()
+        .filter(|u| sold_twice(*u))
+        .collect()
     }
 
     /// Every active price with its product.
     pub fn prices(&self) -> impl Iterator<Item = (&Product, &Price)> {
-        self.products
-            .iter()
-            .filter(|p| p.active)
-            .flat_map(|prod| prod.prices.iter().filter(|p| p.active).map(move |p| (prod, p)))
+        self.products.iter().filter(|p| p.active).flat_map(|prod| {
+            prod.prices
+                .iter()
+                .filter(|p| p.active)
+                .map(move |p| (prod, p))
+        })
     }
 }
 
@@ -301,7 +316,8 @@ mod tests {
 
     #[test]
     fn writes_image_url_in_flowglad_casing() {
-        let p: Product = serde_json::from_str(r#"{"id":"a","name":"A","imageURL":"https://x/y.png"}"#).unwrap();
+        let p: Product =
+            serde_json::from_str(r#"{"id":"a","name":"A","imageURL":"https://x/y.png"}"#).unwrap();
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["imageURL"], "https://x/y.png");
         assert_eq!(v["singularQuantityLabel"], Value::Null);
@@ -322,11 +338,38 @@ mod tests {
             ]
         }))
         .unwrap();
-        assert_eq!(model.switchable_intervals(), vec![IntervalUnit::Month, IntervalUnit::Year]);
-        assert_eq!(model.products[0].price_for_interval(IntervalUnit::Month).unwrap().id, "m");
-        assert_eq!(model.products[0].price_for_interval(IntervalUnit::Year).unwrap().id, "y");
-        assert_eq!(model.products[1].price_for_interval(IntervalUnit::Year).unwrap().id, "l");
-        assert_eq!(model.products[2].price_for_interval(IntervalUnit::Year).unwrap().id, "t");
+        assert_eq!(
+            model.switchable_intervals(),
+            vec![IntervalUnit::Month, IntervalUnit::Year]
+        );
+        assert_eq!(
+            model.products[0]
+                .price_for_interval(IntervalUnit::Month)
+                .unwrap()
+                .id,
+            "m"
+        );
+        assert_eq!(
+            model.products[0]
+                .price_for_interval(IntervalUnit::Year)
+                .unwrap()
+                .id,
+            "y"
+        );
+        assert_eq!(
+            model.products[1]
+                .price_for_interval(IntervalUnit::Year)
+                .unwrap()
+                .id,
+            "l"
+        );
+        assert_eq!(
+            model.products[2]
+                .price_for_interval(IntervalUnit::Year)
+                .unwrap()
+                .id,
+            "t"
+        );
     }
 
     #[test]

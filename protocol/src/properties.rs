@@ -6,8 +6,9 @@
 use crate::card::{self, CardBrand};
 use crate::checkout::{validate_quantity, MAX_QUANTITY};
 use crate::{
-    money, redirect, CheckoutSessionStatus, ConfirmPaymentRequest, CreateProductCheckoutSessionParams, ErrorBody,
-    ErrorCode, LineItemParams, PlatformCreateCheckoutSession, PriceRef, RouteResponse, CHECKOUT_SESSION_ID_PLACEHOLDER,
+    money, redirect, CheckoutSessionStatus, ConfirmPaymentRequest,
+    CreateProductCheckoutSessionParams, ErrorBody, ErrorCode, LineItemParams,
+    PlatformCreateCheckoutSession, PriceRef, RouteResponse, CHECKOUT_SESSION_ID_PLACEHOLDER,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -18,7 +19,9 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("JSON has no NaN or infinity", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+            .prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
@@ -41,14 +44,21 @@ fn luhn_number(len: std::ops::Range<usize>) -> impl Strategy<Value = String> {
                 // Positions counted from the (future) check digit: odd ones double.
                 if i % 2 == 0 {
                     let d2 = d * 2;
-                    if d2 > 9 { d2 - 9 } else { d2 }
+                    if d2 > 9 {
+                        d2 - 9
+                    } else {
+                        d2
+                    }
                 } else {
                     d
                 }
             })
             .sum();
         let check = (10 - sum % 10) % 10;
-        body.iter().chain(std::iter::once(&check)).filter_map(|&d| char::from_digit(d, 10)).collect()
+        body.iter()
+            .chain(std::iter::once(&check))
+            .filter_map(|&d| char::from_digit(d, 10))
+            .collect()
     })
 }
 

@@ -32,7 +32,10 @@ mod tests {
     #[test]
     fn fills_placeholder_everywhere() {
         assert_eq!(
-            fill_session_id("https://s/ok?session_id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}", "cs_1"),
+            fill_session_id(
+                "https://s/ok?session_id={CHECKOUT_SESSION_ID}&again={CHECKOUT_SESSION_ID}",
+                "cs_1"
+            ),
             "https://s/ok?session_id=cs_1&again=cs_1"
         );
         assert_eq!(fill_session_id("https://s/ok", "cs_1"), "https://s/ok");

@@ -116,7 +116,10 @@ mod tests {
             assert_eq!(serde_json::to_value(t).unwrap(), json!(t.as_str()));
             assert_eq!(WebhookEventType::parse(t.as_str()), Some(t));
         }
-        assert_eq!(WebhookEventType::CheckoutSessionCompleted.as_str(), "checkout.session.completed");
+        assert_eq!(
+            WebhookEventType::CheckoutSessionCompleted.as_str(),
+            "checkout.session.completed"
+        );
         assert_eq!(WebhookEventType::parse("checkout.completed"), None);
     }
 
@@ -132,11 +135,18 @@ mod tests {
                 "failureMessage": "Your card was declined."
             }
         });
-        let e: WebhookEvent<CheckoutSessionPaymentFailedData> = serde_json::from_value(body.clone()).unwrap();
+        let e: WebhookEvent<CheckoutSessionPaymentFailedData> =
+            serde_json::from_value(body.clone()).unwrap();
         assert_eq!(e.event_type, WebhookEventType::CheckoutSessionPaymentFailed);
         assert_eq!(e.data.failure_code, ErrorCode::CardDeclined);
-        assert_eq!(e.data.checkout_session.request_id.as_deref(), Some("order-1"));
-        assert_eq!(serde_json::to_value(&e).unwrap()["data"]["failureCode"], "card_declined");
+        assert_eq!(
+            e.data.checkout_session.request_id.as_deref(),
+            Some("order-1")
+        );
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["data"]["failureCode"],
+            "card_declined"
+        );
     }
 
     #[test]

@@ -150,7 +150,11 @@ impl CustomerSource {
         let session_cookie = self.tokens.is_some() || self.jwt.is_none();
         bearer(headers)
             .or_else(|| self.jwt.as_ref().and_then(|j| cookie(headers, j.cookie())))
-            .or_else(|| session_cookie.then(|| cookie(headers, SESSION_COOKIE)).flatten())
+            .or_else(|| {
+                session_cookie
+                    .then(|| cookie(headers, SESSION_COOKIE))
+                    .flatten()
+            })
     }
 }
 

@@ -92,7 +92,8 @@ impl CheckoutDefaults {
     /// The defaults of a checkout selling several prices: promotion codes
     /// when any price allows them, an address when any price requires one.
     pub fn combine(self, other: Self) -> Self {
-        let required = |c: Option<BillingAddressCollection>| c == Some(BillingAddressCollection::Required);
+        let required =
+            |c: Option<BillingAddressCollection>| c == Some(BillingAddressCollection::Required);
         Self {
             allow_promotion_codes: match (self.allow_promotion_codes, other.allow_promotion_codes) {
                 (None, None) => None,
@@ -103,7 +104,8 @@ impl CheckoutDefaults {
             {
                 Some(BillingAddressCollection::Required)
             } else {
-                self.billing_address_collection.or(other.billing_address_collection)
+                self.billing_address_collection
+                    .or(other.billing_address_collection)
             },
         }
     }
@@ -996,7 +998,11 @@ mod tests {
         // The old implicit field is not silently taken as a token.
         let mut v = demo_value();
         v["customers"][0]["token"] = json!("demo-alice");
-        assert!(error_of(&v).contains("unknown field `token`"), "{}", error_of(&v));
+        assert!(
+            error_of(&v).contains("unknown field `token`"),
+            "{}",
+            error_of(&v)
+        );
     }
 
     #[test]

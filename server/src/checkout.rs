@@ -303,12 +303,15 @@ pub fn product_session(
     session.line_items = items;
     session.expires_at = expires_at;
     // The creator's word wins; otherwise the merchant's per-price defaults.
-    let defaults = catalog.checkout_defaults_for(session.line_items.iter().map(|i| i.price_id.as_str()));
+    let defaults =
+        catalog.checkout_defaults_for(session.line_items.iter().map(|i| i.price_id.as_str()));
     session.options = CheckoutOptions {
         request_id,
         discount_code_prefilled: discount.is_some(),
         discount,
-        allow_promotion_codes: params.allow_promotion_codes.or(defaults.allow_promotion_codes),
+        allow_promotion_codes: params
+            .allow_promotion_codes
+            .or(defaults.allow_promotion_codes),
         billing_address_collection: params
             .billing_address_collection
             .or(defaults.billing_address_collection),
@@ -504,7 +507,12 @@ pub fn check_redirect_urls(
         let Some(value) = value else { continue };
         let (_, url) = validation::parse_redirect_url(field, Some(value))?;
         if !rule.allows(&url) {
-            let host: String = url.host_str().unwrap_or_default().chars().take(100).collect();
+            let host: String = url
+                .host_str()
+                .unwrap_or_default()
+                .chars()
+                .take(100)
+                .collect();
             return Err(ApiError::new(
                 ErrorCode::RedirectHostNotAllowed,
                 format!("{field} points at {host}, which is not one of the hosts this server redirects to."),
@@ -627,17 +635,35 @@ mod tests {
             code(json!({"lineItems": [{"priceSlug": "lifetime"}], "quantity": 2})),
             ErrorCode::InvalidRequest
         );
-        let many: Vec<Value> = (0..=MAX_LINE_ITEMS).map(|_| json!({"priceSlug": "lifetime"})).collect();
-        assert_eq!(code(json!({"lineItems": many})), ErrorCode::TooManyLineItems);
-        let huge: Vec<Value> = (0..10_000).map(|_| json!({"priceSlug": "lifetime"})).collect();
-        assert_eq!(code(json!({"lineItems": huge})), ErrorCode::TooManyLineItems);
-        assert_eq!(code(json!({"priceSlug": "x".repeat(256)})), ErrorCode::FieldTooLong);
+        let many: Vec<Value> = (0..=MAX_LINE_ITEMS)
+            .map(|_| json!({"priceSlug": "lifetime"}))
+            .collect();
+        assert_eq!(
+            code(json!({"lineItems": many})),
+            ErrorCode::TooManyLineItems
+        );
+        let huge: Vec<Value> = (0..10_000)
+            .map(|_| json!({"priceSlug": "lifetime"}))
+            .collect();
+        assert_eq!(
+            code(json!({"lineItems": huge})),
+            ErrorCode::TooManyLineItems
+        );
+        assert_eq!(
+            code(json!({"priceSlug": "x".repeat(256)})),
+            ErrorCode::FieldTooLong
+        );
         assert_eq!(
             code(json!({"lineItems": [{"priceId": "x".repeat(256)}]})),
             ErrorCode::FieldTooLong
         );
-        assert_eq!(code(json!({"priceSlug": "lifetime", "quantity": 1e12})), ErrorCode::InvalidQuantity);
-        let most: Vec<Value> = (0..MAX_LINE_ITEMS).map(|_| json!({"priceSlug": "lifetime"})).collect();
+        assert_eq!(
+            code(json!({"priceSlug": "lifetime", "quantity": 1e12})),
+            ErrorCode::InvalidQuantity
+        );
+        let most: Vec<Value> = (0..MAX_LINE_ITEMS)
+            .map(|_| json!({"priceSlug": "lifetime"}))
+            .collect();
         assert!(product_session(
             params(json!({"lineItems": most})),
             None,

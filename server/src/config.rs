@@ -116,7 +116,12 @@ pub struct Config {
     pub platform_url: Option<String>,
 
     /// The secret API key of `--platform-url`'s platform.
-    #[arg(long, env = "CHECKOUT_PLATFORM_KEY", hide_env_values = true, requires = "platform_url")]
+    #[arg(
+        long,
+        env = "CHECKOUT_PLATFORM_KEY",
+        hide_env_values = true,
+        requires = "platform_url"
+    )]
     pub platform_key: Option<String>,
 
     /// How long one call to `--platform-url` may take (e.g. 10s, 2s).
@@ -203,7 +208,6 @@ pub struct Config {
     #[arg(long, env = "CHECKOUT_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
     // --- end of abuse limits and connections. ---
-
     /// Timing of the background work (retries, expiry sweeps); not a flag.
     #[arg(skip)]
     pub timing: Timing,
@@ -282,8 +286,14 @@ impl std::fmt::Debug for Config {
             .field("frame_ancestors", &self.frame_ancestors)
             .field("redirect_hosts", &self.redirect_hosts)
             .field("allowed_origins", &self.allowed_origins)
-            .field("payment_attempts_per_session", &self.payment_attempts_per_session)
-            .field("payment_attempts_per_client", &self.payment_attempts_per_client)
+            .field(
+                "payment_attempts_per_session",
+                &self.payment_attempts_per_session,
+            )
+            .field(
+                "payment_attempts_per_client",
+                &self.payment_attempts_per_client,
+            )
             .field("client_ip_header", &self.client_ip_header)
             .field("payment_timeout", &self.payment_timeout)
             .field("platform_url", &self.platform_url)
@@ -300,10 +310,19 @@ impl std::fmt::Debug for Config {
             .field("customer_jwt_issuer", &self.customer_jwt_issuer)
             .field("customer_jwt_audience", &self.customer_jwt_audience)
             .field("customer_cookie", &self.customer_cookie)
-            .field("anonymous_creates_per_client", &self.anonymous_creates_per_client)
+            .field(
+                "anonymous_creates_per_client",
+                &self.anonymous_creates_per_client,
+            )
             .field("creates_per_customer", &self.creates_per_customer)
-            .field("promotion_codes_per_session", &self.promotion_codes_per_session)
-            .field("promotion_codes_per_client", &self.promotion_codes_per_client)
+            .field(
+                "promotion_codes_per_session",
+                &self.promotion_codes_per_session,
+            )
+            .field(
+                "promotion_codes_per_client",
+                &self.promotion_codes_per_client,
+            )
             .field("failed_auths_per_client", &self.failed_auths_per_client)
             .field("declines_per_minute", &self.declines_per_minute)
             .field("session_retention", &self.session_retention)
@@ -461,7 +480,11 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        other => return Err(format!("unknown time unit `{other}` in `{raw}`; use ms, s, m, h or d")),
+        other => {
+            return Err(format!(
+                "unknown time unit `{other}` in `{raw}`; use ms, s, m, h or d"
+            ))
+        }
     };
     n.checked_mul(unit_ms)
         .map(Duration::from_millis)
@@ -673,7 +696,13 @@ mod tests {
         assert_eq!(c.payment_attempts_per_client.to_string(), "30/10m");
         assert_eq!(c.client_ip_header, None);
         assert_eq!(c.payment_timeout, DEFAULT_PAYMENT_TIMEOUT);
-        assert_eq!(c, Config { addr: c.addr, ..Config::default() });
+        assert_eq!(
+            c,
+            Config {
+                addr: c.addr,
+                ..Config::default()
+            }
+        );
         let c = Config::try_parse_from([
             "checkout-server",
             "--redirect-hosts",
@@ -691,10 +720,16 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.redirect_hosts.to_string(), "a.example,b.example");
-        assert_eq!(c.allowed_origins.to_string(), "https://shop.example,http://localhost:3000");
+        assert_eq!(
+            c.allowed_origins.to_string(),
+            "https://shop.example,http://localhost:3000"
+        );
         assert_eq!(c.payment_attempts_per_session.to_string(), "3/1m");
         assert_eq!(c.payment_attempts_per_client, Rate::Off);
-        assert_eq!(c.client_ip_header.as_ref().map(HeaderName::as_str), Some("x-forwarded-for"));
+        assert_eq!(
+            c.client_ip_header.as_ref().map(HeaderName::as_str),
+            Some("x-forwarded-for")
+        );
         assert_eq!(c.payment_timeout, Duration::from_secs(5));
         for (flag, bad) in [
             ("--redirect-hosts", "https://a.example"),
@@ -703,7 +738,10 @@ mod tests {
             ("--client-ip-header", "bad header"),
             ("--payment-timeout", "soon"),
         ] {
-            assert!(Config::try_parse_from(["checkout-server", flag, bad]).is_err(), "{flag} {bad}");
+            assert!(
+                Config::try_parse_from(["checkout-server", flag, bad]).is_err(),
+                "{flag} {bad}"
+            );
         }
     }
 
@@ -767,7 +805,10 @@ mod tests {
             ("--idle-timeout", "soon"),
             ("--max-connections", "0"),
         ] {
-            assert!(Config::try_parse_from(["checkout-server", flag, bad]).is_err(), "{flag} {bad}");
+            assert!(
+                Config::try_parse_from(["checkout-server", flag, bad]).is_err(),
+                "{flag} {bad}"
+            );
         }
     }
 
@@ -798,7 +839,10 @@ mod tests {
             "3s",
         ])
         .unwrap();
-        assert_eq!(c.platform_url.as_deref(), Some("https://api.example.com/flowglad"));
+        assert_eq!(
+            c.platform_url.as_deref(),
+            Some("https://api.example.com/flowglad")
+        );
         assert_eq!(c.platform_key.as_deref(), Some("sk_live_abc"));
         assert_eq!(c.platform_timeout, Duration::from_secs(3));
         assert!(!format!("{c:?}").contains("sk_live_abc"));
@@ -806,7 +850,12 @@ mod tests {
             &["--platform-url", "https://api.example.com"][..],
             &["--platform-key", "sk_live_abc"][..],
             &["--platform-url", "api.example.com", "--platform-key", "k"][..],
-            &["--platform-url", "https://x.test/?a=1", "--platform-key", "k"][..],
+            &[
+                "--platform-url",
+                "https://x.test/?a=1",
+                "--platform-key",
+                "k",
+            ][..],
         ] {
             let argv = std::iter::once("checkout-server").chain(args.iter().copied());
             assert!(Config::try_parse_from(argv).is_err(), "{args:?}");
@@ -830,7 +879,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.customer_jwks, Some(PathBuf::from("keys.json")));
-        assert_eq!(c.customer_jwt_issuer.as_deref(), Some("https://shop.example"));
+        assert_eq!(
+            c.customer_jwt_issuer.as_deref(),
+            Some("https://shop.example")
+        );
         assert_eq!(c.customer_jwt_audience.as_deref(), Some("billing"));
         assert_eq!(c.customer_cookie, "shop_session");
         assert!(!format!("{c:?}").contains("jwt-secret-hidden"));

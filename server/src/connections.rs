@@ -75,7 +75,10 @@ pub async fn serve(
         // A permit first: past the cap, new connections wait in the listen
         // queue (not accepted, so not read from and not timed).
         if permits.available_permits() == 0 && !full_logged {
-            tracing::warn!(max = limits.max_connections, "connection cap reached; new connections wait");
+            tracing::warn!(
+                max = limits.max_connections,
+                "connection cap reached; new connections wait"
+            );
             full_logged = true;
         }
         let permit = tokio::select! {
@@ -118,7 +121,10 @@ pub async fn serve(
 /// accepted) need no wait.
 async fn accept_failed(e: &io::Error) {
     use io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
-    if matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
         return;
     }
     tracing::error!(error = %e, "accepting a connection failed");
@@ -235,7 +241,9 @@ struct InFlight(Arc<Activity>);
 impl Drop for InFlight {
     fn drop(&mut self) {
         let activity = &self.0;
-        activity.idle_since.store(activity.now_ms(), Ordering::Release);
+        activity
+            .idle_since
+            .store(activity.now_ms(), Ordering::Release);
         activity.in_flight.fetch_sub(1, Ordering::AcqRel);
         activity.changed.notify_one();
     }
@@ -268,7 +276,9 @@ async fn serve_connection(
                 sleep: None,
                 hit: deadline,
             });
-            let call = app.clone().oneshot(axum::http::Request::from_parts(parts, body));
+            let call = app
+                .clone()
+                .oneshot(axum::http::Request::from_parts(parts, body));
             async move {
                 let response = match call.await {
                     Ok(response) => response,
@@ -348,7 +358,11 @@ impl AsyncRead for Watched {
 }
 
 impl AsyncWrite for Watched {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }
 
@@ -468,7 +482,10 @@ mod tests {
     async fn a_new_connection_owes_its_headers_from_the_start() {
         let activity = Arc::new(Activity::new());
         assert_eq!(activity.verdict(&LIMITS), Verdict::Fine);
-        assert_eq!(activity.next_check(&LIMITS), activity.epoch + LIMITS.header_read_timeout);
+        assert_eq!(
+            activity.next_check(&LIMITS),
+            activity.epoch + LIMITS.header_read_timeout
+        );
         // Bytes do not move the deadline of the first head.
         tokio::time::advance(Duration::from_secs(9)).await;
         activity.bytes_read();

@@ -84,7 +84,10 @@ pub fn parse_allowed_origins(raw: &str) -> Result<AllowedOrigins, String> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(not_origin("only http and https origins can call the route"));
         }
-        if url.host_str().is_none_or(|h| h.is_empty() || h.contains('*')) {
+        if url
+            .host_str()
+            .is_none_or(|h| h.is_empty() || h.contains('*'))
+        {
             return Err(not_origin("it needs a host, without wildcards"));
         }
         if !url.username().is_empty() || url.password().is_some() {
@@ -145,12 +148,7 @@ pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Res
             .into_response();
     };
     if allowed_origin(&state.allowed_origins, &headers).is_none() {
-        let shown: String = origin
-            .to_str()
-            .unwrap_or("?")
-            .chars()
-            .take(100)
-            .collect();
+        let shown: String = origin.to_str().unwrap_or("?").chars().take(100).collect();
         return ApiError::new(
             ErrorCode::OriginNotAllowed,
             format!("The origin {shown} may not call this server route; the server lists the origins it allows (--allowed-origins)."),
@@ -183,18 +181,32 @@ mod tests {
 
     #[test]
     fn origins_are_parsed_and_normalised() {
-        let list = parse_allowed_origins("https://Shop.Example:443, http://localhost:3000/ https://shop.example").unwrap();
-        assert_eq!(list.origins(), ["https://shop.example", "http://localhost:3000"]);
+        let list = parse_allowed_origins(
+            "https://Shop.Example:443, http://localhost:3000/ https://shop.example",
+        )
+        .unwrap();
+        assert_eq!(
+            list.origins(),
+            ["https://shop.example", "http://localhost:3000"]
+        );
         assert!(list.allows("https://shop.example"));
         assert!(list.allows("http://localhost:3000"));
-        assert!(!list.allows("http://shop.example"), "the scheme is part of the origin");
+        assert!(
+            !list.allows("http://shop.example"),
+            "the scheme is part of the origin"
+        );
         assert!(!list.allows("https://shop.example:8443"));
         assert!(!list.allows("https://evil.shop.example"));
         assert!(!list.allows("null"));
         assert!(!list.allows(""));
-        assert_eq!(parse_allowed_origins("").unwrap(), AllowedOrigins::default());
         assert_eq!(
-            parse_allowed_origins("http://[::1]:8080").unwrap().origins(),
+            parse_allowed_origins("").unwrap(),
+            AllowedOrigins::default()
+        );
+        assert_eq!(
+            parse_allowed_origins("http://[::1]:8080")
+                .unwrap()
+                .origins(),
             ["http://[::1]:8080"]
         );
     }

@@ -273,7 +273,10 @@ mod tests {
         let r = e.into_response();
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let e = ApiError::upstream(StatusCode::NOT_FOUND, Some("price_not_found"), "no", None);
-        assert_eq!((e.code, e.status()), (ErrorCode::PriceNotFound, StatusCode::NOT_FOUND));
+        assert_eq!(
+            (e.code, e.status()),
+            (ErrorCode::PriceNotFound, StatusCode::NOT_FOUND)
+        );
         let e = ApiError::upstream(StatusCode::BAD_GATEWAY, None, "x", None);
         assert_eq!(e.code, ErrorCode::Internal);
         assert_eq!(e.upstream.map(|u| u.code).as_deref(), Some("internal"));

@@ -94,7 +94,10 @@ async fn run(state: AppState, interval: Duration, retention: Duration, mut stop:
             .await
         {
             Ok(0) => {}
-            Ok(n) => tracing::info!(purged = n, "deleted checkout sessions expired longer ago than the retention period"),
+            Ok(n) => tracing::info!(
+                purged = n,
+                "deleted checkout sessions expired longer ago than the retention period"
+            ),
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "purging expired checkout sessions failed"),
         }

@@ -187,7 +187,10 @@ async fn pay(
         payer: payer.clone(),
     };
     if !state.db.start_payment_attempt(id.clone(), stored).await? {
-        return Err(ApiError::internal("claimed session was no longer pending", &session.id));
+        return Err(ApiError::internal(
+            "claimed session was no longer pending",
+            &session.id,
+        ));
     }
     // A charge that outlives the timeout is abandoned; what became of it is
     // then asked of the processor before the session is reopened or paid.
@@ -218,7 +221,10 @@ async fn pay(
         }
         Err(ChargeError::Declined(decline)) => {
             tracing::info!(session = %session.id, ?decline, "payment declined");
-            state.abuse_limits.declines.record(std::time::Instant::now());
+            state
+                .abuse_limits
+                .declines
+                .record(std::time::Instant::now());
             let failure = PaymentFailure {
                 code: decline.code(),
                 message: decline.message().to_owned(),
@@ -252,7 +258,10 @@ async fn record_paid(
     }
     match state.db.load_session(id.clone(), now).await? {
         Some(s) if s.status == CheckoutSessionStatus::Succeeded => Ok(s),
-        _ => Err(ApiError::internal("charged session was no longer pending", id)),
+        _ => Err(ApiError::internal(
+            "charged session was no longer pending",
+            id,
+        )),
     }
 }
 
@@ -260,6 +269,10 @@ async fn record_paid(
 
 /// What [`settle_attempt`] did with a session whose charge gave no answer.
 #[derive(Debug)]
+// A one-shot return value, matched at once by its callers (like the
+// `Result<StoredSession, _>` every neighbour returns); never stored or
+// collected, so boxing `Paid` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Settled {
     /// The processor charged the attempt: the session is paid (as recorded now).
     Paid(Box<StoredSession>),

@@ -11,9 +11,9 @@ pub mod auth;
 pub mod auth_throttle;
 pub mod background;
 pub mod billing;
+pub mod billing_address;
 pub mod billing_platform;
 pub mod body_limit;
-pub mod billing_address;
 pub mod catalog;
 pub mod checkout;
 pub mod clock;
@@ -108,7 +108,10 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/pricing-models/default",
             get(platform_customers::default_pricing_model),
         )
-        .route("/api/v1/customers", post(platform_customers::create_customer))
+        .route(
+            "/api/v1/customers",
+            post(platform_customers::create_customer),
+        )
         .route(
             "/api/v1/customers/{id}",
             get(platform_customers::get_customer),
@@ -420,15 +423,16 @@ pub async fn spawn_with_processor(
     let background = if remote.is_some() {
         Vec::new()
     } else {
-        let dispatcher = match webhook::dispatcher::start(db.clone(), &webhook_secret, &config.timing) {
-            Ok(task) => task,
-            Err(e) => {
-                let _ = stop.send(());
-                let _ = task.await;
-                let _ = db.close().await;
-                return Err(ServerError::Webhooks(e));
-            }
-        };
+        let dispatcher =
+            match webhook::dispatcher::start(db.clone(), &webhook_secret, &config.timing) {
+                Ok(task) => task,
+                Err(e) => {
+                    let _ = stop.send(());
+                    let _ = task.await;
+                    let _ = db.close().await;
+                    return Err(ServerError::Webhooks(e));
+                }
+            };
         let sweeper = expiry::start(
             sweep_state,
             config.timing.expiry_sweep_interval,
@@ -471,7 +475,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         println!("webhook signing secret: {}", running.webhook_secret);
     }
     if running.sign_in_tokens > 0 {
-        println!("warning: {}", sign_in_tokens_warning(running.sign_in_tokens));
+        println!(
+            "warning: {}",
+            sign_in_tokens_warning(running.sign_in_tokens)
+        );
     }
     println!("checkout-server listening on {}", running.base_url);
     println!(
@@ -537,7 +544,10 @@ async fn customer_jwt(config: &Config) -> Result<Option<JwtCustomers>, ServerErr
     let secret = config.customer_jwt_secret.as_deref();
     let jwks = match &config.customer_jwks {
         Some(path) => Some(tokio::fs::read_to_string(path).await.map_err(|e| {
-            fail(&format_args!("cannot read the JWKS file {}: {e}", path.display()))
+            fail(&format_args!(
+                "cannot read the JWKS file {}: {e}",
+                path.display()
+            ))
         })?),
         None => None,
     };

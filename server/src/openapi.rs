@@ -146,12 +146,21 @@ mod tests {
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
-        assert!(!paths.iter().any(|p| p.starts_with("/api/billing")), "{paths:?}");
+        assert!(
+            !paths.iter().any(|p| p.starts_with("/api/billing")),
+            "{paths:?}"
+        );
         assert_eq!(paths.len(), 24, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
-        for name in ["CreateProductCheckoutSessionParams", "BrowserCheckoutSessionParams", "CheckoutSession", "ErrorResponse", "ConfirmPaymentRequest"] {
+        for name in [
+            "CreateProductCheckoutSessionParams",
+            "BrowserCheckoutSessionParams",
+            "CheckoutSession",
+            "ErrorResponse",
+            "ConfirmPaymentRequest",
+        ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
         assert_eq!(

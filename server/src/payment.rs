@@ -327,13 +327,15 @@ mod tests {
             (CARD_EXPIRED, Decline::ExpiredCard),
         ] {
             assert_eq!(
-                p.charge(&attempt(&format!("pa_{n}")), 100, "USD", &card(n)).await,
+                p.charge(&attempt(&format!("pa_{n}")), 100, "USD", &card(n))
+                    .await,
                 Err(ChargeError::Declined(d)),
                 "{n}"
             );
             // A free trial still verifies the card.
             assert_eq!(
-                p.charge(&attempt(&format!("pa_trial_{n}")), 0, "USD", &card(n)).await,
+                p.charge(&attempt(&format!("pa_trial_{n}")), 0, "USD", &card(n))
+                    .await,
                 Err(ChargeError::Declined(d)),
                 "{n}"
             );
@@ -362,10 +364,17 @@ mod tests {
         );
         // A declined attempt was not charged, and stays declined.
         let declined = attempt("pa_declined");
-        assert!(p.charge(&declined, 100, "USD", &card(CARD_DECLINED)).await.is_err());
-        assert_eq!(p.attempt_outcome(&declined).await, AttemptOutcome::NotCharged);
+        assert!(p
+            .charge(&declined, 100, "USD", &card(CARD_DECLINED))
+            .await
+            .is_err());
         assert_eq!(
-            p.charge(&declined, 100, "USD", &card("4242424242424242")).await,
+            p.attempt_outcome(&declined).await,
+            AttemptOutcome::NotCharged
+        );
+        assert_eq!(
+            p.charge(&declined, 100, "USD", &card("4242424242424242"))
+                .await,
             Err(ChargeError::Declined(Decline::Declined))
         );
         // A new key is a new charge.

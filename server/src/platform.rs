@@ -81,7 +81,9 @@ pub fn page_limit(value: &str) -> Result<u32, ApiError> {
         .ok()
         .filter(|l| (1..=MAX_LIMIT).contains(l))
         .ok_or_else(|| {
-            ApiError::invalid_request(format!("limit must be a whole number from 1 to {MAX_LIMIT}."))
+            ApiError::invalid_request(format!(
+                "limit must be a whole number from 1 to {MAX_LIMIT}."
+            ))
         })
 }
 

@@ -110,7 +110,8 @@ impl FromStr for Rate {
         if raw.eq_ignore_ascii_case("off") {
             return Ok(Self::Off);
         }
-        let bad = || format!("`{raw}` is not a rate; write N/PERIOD such as 10/10m or 30/1h, or off");
+        let bad =
+            || format!("`{raw}` is not a rate; write N/PERIOD such as 10/10m or 30/1h, or off");
         let (count, period) = raw.split_once('/').ok_or_else(bad)?;
         let burst: u32 = count.trim().parse().map_err(|_| bad())?;
         let period = period.trim();
@@ -270,7 +271,11 @@ impl ClientAddresses {
     /// Unknown is a router driven without connect info and no header (a
     /// merchant mounting the route on a plain `axum::serve`).
     pub fn key(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<ClientKey> {
-        if let Some(forwarded) = self.header.as_ref().and_then(|name| forwarded_ip(name, headers)) {
+        if let Some(forwarded) = self
+            .header
+            .as_ref()
+            .and_then(|name| forwarded_ip(name, headers))
+        {
             return Some(client_key(forwarded));
         }
         let peer = canonical(peer?.ip());
@@ -379,9 +384,16 @@ impl PaymentLimits {
     }
 
     /// Counts an attempt from the client of `headers`/`peer`.
-    pub fn check_client(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<(), Refused> {
+    pub fn check_client(
+        &self,
+        headers: &HeaderMap,
+        peer: Option<SocketAddr>,
+    ) -> Result<(), Refused> {
         match self.clients.key(headers, peer) {
-            Some(key) => self.per_client.check(&key, Instant::now()).map_err(Refused::Client),
+            Some(key) => self
+                .per_client
+                .check(&key, Instant::now())
+                .map_err(Refused::Client),
             None => Ok(()),
         }
     }
@@ -398,7 +410,10 @@ impl PaymentLimits {
 /// (whole seconds, rounded up, at least 1; also sent as `Retry-After`).
 pub fn too_many(what: &str, wait: Duration) -> ApiError {
     let secs = retry_secs(wait);
-    ApiError::rate_limited(format!("Too many {what}. Try again in {secs} seconds."), secs)
+    ApiError::rate_limited(
+        format!("Too many {what}. Try again in {secs} seconds."),
+        secs,
+    )
 }
 
 /// Whole seconds until `wait` is over (at least 1), for `Retry-After`.
@@ -422,7 +437,11 @@ pub struct CreateLimits {
 impl CreateLimits {
     /// Limits of `anonymous_per_client` and `per_customer`, telling clients
     /// apart by `client_ip_header` when given.
-    pub fn new(anonymous_per_client: Rate, per_customer: Rate, client_ip_header: Option<HeaderName>) -> Self {
+    pub fn new(
+        anonymous_per_client: Rate,
+        per_customer: Rate,
+        client_ip_header: Option<HeaderName>,
+    ) -> Self {
         Self {
             anonymous_per_client: KeyedLimiter::new(anonymous_per_client),
             per_customer: KeyedLimiter::new(per_customer),
@@ -432,7 +451,11 @@ impl CreateLimits {
 
     /// Counts an anonymous create from the client of `headers`/`peer`; a
     /// 429 `rate_limited` past the limit.
-    pub fn check_anonymous(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<(), ApiError> {
+    pub fn check_anonymous(
+        &self,
+        headers: &HeaderMap,
+        peer: Option<SocketAddr>,
+    ) -> Result<(), ApiError> {
         let Some(key) = self.clients.key(headers, peer) else {
             return Ok(());
         };
@@ -473,7 +496,11 @@ impl Default for CreateLimits {
 
 /// Logs and builds the 429 for `what`.
 fn refused(what: &str, wait: Duration) -> ApiError {
-    tracing::warn!(what, wait_ms = wait.as_millis() as u64, "request refused by a rate limit");
+    tracing::warn!(
+        what,
+        wait_ms = wait.as_millis() as u64,
+        "request refused by a rate limit"
+    );
     too_many(what, wait)
 }
 
@@ -691,7 +718,13 @@ mod tests {
         for bad in ["", "10", "ten/1m", "10/", "10/1y", "-1/1m", "10/1.5m"] {
             assert!(bad.parse::<Rate>().is_err(), "{bad}");
         }
-        assert_eq!(Rate::PER_SESSION_DEFAULT.parse::<Rate>().unwrap().to_string(), "10/10m");
+        assert_eq!(
+            Rate::PER_SESSION_DEFAULT
+                .parse::<Rate>()
+                .unwrap()
+                .to_string(),
+            "10/10m"
+        );
         assert!(Rate::PER_CLIENT_DEFAULT.parse::<Rate>().is_ok());
     }
 
@@ -734,7 +767,10 @@ mod tests {
     #[test]
     fn clients_are_keyed_by_address_and_ipv6_network() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(client_key(ip("::ffff:127.0.0.1")), client_key(ip("127.0.0.1")));
+        assert_eq!(
+            client_key(ip("::ffff:127.0.0.1")),
+            client_key(ip("127.0.0.1"))
+        );
         assert_eq!(
             client_key(ip("::ffff:203.0.113.7")),
             client_key(ip("203.0.113.7"))
@@ -784,7 +820,12 @@ mod tests {
         assert!(every_client_looks_alike("https://pay.example.com", false));
         assert!(every_client_looks_alike("http://10.0.0.5:8080", false));
         assert!(!every_client_looks_alike("https://pay.example.com", true));
-        for local in ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:80", "http://127.1.2.3"] {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:3000",
+            "http://[::1]:80",
+            "http://127.1.2.3",
+        ] {
             assert!(!every_client_looks_alike(local, false), "{local}");
         }
     }
@@ -876,8 +917,14 @@ mod tests {
         assert!(limits.check_client(&HeaderMap::new(), Some(local)).is_ok());
         assert!(limits.check_client(&HeaderMap::new(), Some(local)).is_ok());
         assert!(limits.check_client(&HeaderMap::new(), Some(local)).is_err());
-        assert_eq!(Refused::Client(Duration::from_millis(1)).retry_after_secs(), 1);
+        assert_eq!(
+            Refused::Client(Duration::from_millis(1)).retry_after_secs(),
+            1
+        );
         assert_eq!(Refused::Client(Duration::ZERO).retry_after_secs(), 1);
-        assert_eq!(Refused::Client(Duration::from_secs(3)).retry_after_secs(), 3);
+        assert_eq!(
+            Refused::Client(Duration::from_secs(3)).retry_after_secs(),
+            3
+        );
     }
 }

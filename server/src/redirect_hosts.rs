@@ -99,7 +99,9 @@ pub fn parse_redirect_hosts(raw: &str) -> Result<RedirectHosts, String> {
         if name.contains(['/', '@', '?', '#', '*', '\\'])
             || (outside_brackets.contains(':') && !name.starts_with('['))
         {
-            return Err(not_host("a host has no scheme, port, path or wildcard in the middle"));
+            return Err(not_host(
+                "a host has no scheme, port, path or wildcard in the middle",
+            ));
         }
         if name.starts_with('[') && outside_brackets.contains(':') {
             return Err(not_host("a host has no port"));
@@ -207,7 +209,9 @@ mod tests {
         assert!(public.allows(&url("https://pay.example.com/thanks")));
         assert!(!public.allows(&url("https://shop.test/thanks")));
         assert!(!public.allows(&url("http://pay.example.com/other-scheme")));
-        assert!(public.describe().contains("only this server's own origin https://pay.example.com"));
+        assert!(public
+            .describe()
+            .contains("only this server's own origin https://pay.example.com"));
         for loopback in [
             "http://127.0.0.1:8080",
             "http://127.1.2.3",
@@ -259,7 +263,10 @@ mod tests {
 
     #[test]
     fn listed_hosts_subdomains_and_the_own_origin_are_allowed() {
-        let hosts = parse_redirect_hosts("Shop.Example, *.brand.example [2001:db8::1] 203.0.113.7 bücher.example").unwrap();
+        let hosts = parse_redirect_hosts(
+            "Shop.Example, *.brand.example [2001:db8::1] 203.0.113.7 bücher.example",
+        )
+        .unwrap();
         assert_eq!(
             hosts.to_string(),
             "shop.example,*.brand.example,[2001:db8::1],203.0.113.7,xn--bcher-kva.example"

@@ -131,17 +131,19 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
     match read_current(&state.dist, &key, accepts_brotli(request.headers())).await {
         Ok(Found::File(file)) => file.reply(&key, REVALIDATE).respond(request.headers()),
         // `/examples` → `/examples/`, so the page's relative links resolve.
-        Ok(Found::Folder) => match read_current(&state.dist, &format!("{key}/index.html"), false).await {
-            Ok(Found::File(_)) => match HeaderValue::from_str(&format!("{path}/")) {
-                Ok(location) => (
-                    StatusCode::PERMANENT_REDIRECT,
-                    [(header::LOCATION, location)],
-                )
-                    .into_response(),
-                Err(_) => StatusCode::NOT_FOUND.into_response(),
-            },
-            _ => StatusCode::NOT_FOUND.into_response(),
-        },
+        Ok(Found::Folder) => {
+            match read_current(&state.dist, &format!("{key}/index.html"), false).await {
+                Ok(Found::File(_)) => match HeaderValue::from_str(&format!("{path}/")) {
+                    Ok(location) => (
+                        StatusCode::PERMANENT_REDIRECT,
+                        [(header::LOCATION, location)],
+                    )
+                        .into_response(),
+                    Err(_) => StatusCode::NOT_FOUND.into_response(),
+                },
+                _ => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
         Ok(Found::Missing) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             tracing::error!(error = %e, file = %key, "cannot read file");

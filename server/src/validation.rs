@@ -45,7 +45,10 @@ pub fn redirect_url(field: &str, value: Option<&str>) -> Result<String, ApiError
 
 /// [`redirect_url`], also returning the URL as parsed (with a sample id in
 /// place of the placeholder), for the host allowlist.
-pub fn parse_redirect_url(field: &str, value: Option<&str>) -> Result<(String, url::Url), ApiError> {
+pub fn parse_redirect_url(
+    field: &str,
+    value: Option<&str>,
+) -> Result<(String, url::Url), ApiError> {
     let invalid = |why: &str| ApiError::new(ErrorCode::InvalidUrl, format!("{field} {why}"));
     let value = value
         .map(|v| v.trim_matches(' '))
@@ -164,9 +167,14 @@ pub fn session_data_size(
     let metadata = output_metadata
         .map(|m| serde_json::to_vec(m).map_or(usize::MAX, |v| v.len()))
         .unwrap_or(0);
-    let total = [success_url.len(), cancel_url.len(), output_name.map_or(0, str::len), metadata]
-        .into_iter()
-        .fold(0usize, usize::saturating_add);
+    let total = [
+        success_url.len(),
+        cancel_url.len(),
+        output_name.map_or(0, str::len),
+        metadata,
+    ]
+    .into_iter()
+    .fold(0usize, usize::saturating_add);
     if total > MAX_SESSION_DATA_BYTES {
         return Err(ApiError::new(
             ErrorCode::SessionDataTooLarge,
@@ -332,9 +340,11 @@ mod tests {
             .contains("control or invisible"));
         // Percent-encoded characters in a real web URL are fine.
         assert!(redirect_url("successUrl", Some("https://a.test/a%20b?q=%3Cx%3E")).is_ok());
-        let (_, parsed) =
-            parse_redirect_url("successUrl", Some("https://Shop.Example/ok?id={CHECKOUT_SESSION_ID}"))
-                .unwrap();
+        let (_, parsed) = parse_redirect_url(
+            "successUrl",
+            Some("https://Shop.Example/ok?id={CHECKOUT_SESSION_ID}"),
+        )
+        .unwrap();
         assert_eq!(parsed.host_str(), Some("shop.example"));
     }
 
@@ -475,8 +485,11 @@ mod tests {
         /// `javascript`, `vbscript` or `data` with each letter's case
         /// chosen at random.
         fn script_scheme() -> impl Strategy<Value = String> {
-            (prop::sample::select(vec!["javascript", "vbscript", "data"]), any::<u64>()).prop_map(
-                |(scheme, mask)| {
+            (
+                prop::sample::select(vec!["javascript", "vbscript", "data"]),
+                any::<u64>(),
+            )
+                .prop_map(|(scheme, mask)| {
                     scheme
                         .chars()
                         .enumerate()
@@ -488,15 +501,14 @@ mod tests {
                             }
                         })
                         .collect()
-                },
-            )
+                })
         }
 
         /// Characters a parser drops or a reader misses.
         fn sneaky() -> impl Strategy<Value = char> {
             prop::sample::select(vec![
-                '\t', '\n', '\r', '\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', ' ',
-                '\u{a0}', '\u{200b}', '\u{202e}', '\u{feff}', '\u{2028}',
+                '\t', '\n', '\r', '\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', ' ', '\u{a0}',
+                '\u{200b}', '\u{202e}', '\u{feff}', '\u{2028}',
             ])
         }
 

@@ -8,11 +8,13 @@ mod provider;
 mod use_billing;
 
 pub use params::{
-    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams, LineItem,
+    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
+    CheckoutSessionParams, LineItem,
 };
 #[cfg(feature = "leptos")]
 pub use provider::{use_locale, BillingProvider};
 #[cfg(feature = "leptos")]
 pub use use_billing::{
-    use_billing, use_billing_with_options, BillingData, BillingState, UseBillingOptions, UseBillingReturn,
+    use_billing, use_billing_with_options, BillingData, BillingState, UseBillingOptions,
+    UseBillingReturn,
 };

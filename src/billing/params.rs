@@ -3,8 +3,8 @@
 use crate::error::BillingError;
 use checkout_protocol::{
     checkout::MAX_QUANTITY, CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode, LineItemParams,
-    PriceRef,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode,
+    LineItemParams, PriceRef,
 };
 use serde_json::{Map, Value};
 
@@ -60,7 +60,11 @@ pub struct LineItem {
 impl LineItem {
     /// `quantity` units of the price with this slug.
     pub fn slug(slug: impl Into<String>, quantity: u32) -> Self {
-        Self { price_slug: Some(slug.into()), quantity: Some(quantity), ..Self::default() }
+        Self {
+            price_slug: Some(slug.into()),
+            quantity: Some(quantity),
+            ..Self::default()
+        }
     }
 }
 
@@ -69,7 +73,11 @@ const MAX_LINE_ITEMS: usize = 250;
 
 impl CheckoutSessionParams {
     /// A checkout of one unit of the price with this slug.
-    pub fn for_price_slug(slug: impl Into<String>, success_url: impl Into<String>, cancel_url: impl Into<String>) -> Self {
+    pub fn for_price_slug(
+        slug: impl Into<String>,
+        success_url: impl Into<String>,
+        cancel_url: impl Into<String>,
+    ) -> Self {
         Self {
             price_slug: Some(slug.into()),
             success_url: success_url.into(),
@@ -79,7 +87,11 @@ impl CheckoutSessionParams {
     }
 
     /// A checkout of one unit of the price with this id.
-    pub fn for_price_id(id: impl Into<String>, success_url: impl Into<String>, cancel_url: impl Into<String>) -> Self {
+    pub fn for_price_id(
+        id: impl Into<String>,
+        success_url: impl Into<String>,
+        cancel_url: impl Into<String>,
+    ) -> Self {
         Self {
             price_id: Some(id.into()),
             success_url: success_url.into(),
@@ -89,8 +101,17 @@ impl CheckoutSessionParams {
     }
 
     /// A checkout of several prices at once.
-    pub fn for_line_items(items: Vec<LineItem>, success_url: impl Into<String>, cancel_url: impl Into<String>) -> Self {
-        Self { line_items: items, success_url: success_url.into(), cancel_url: cancel_url.into(), ..Self::default() }
+    pub fn for_line_items(
+        items: Vec<LineItem>,
+        success_url: impl Into<String>,
+        cancel_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            line_items: items,
+            success_url: success_url.into(),
+            cancel_url: cancel_url.into(),
+            ..Self::default()
+        }
     }
 
     /// Sets the quantity.
@@ -112,36 +133,49 @@ impl CheckoutSessionParams {
         resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
     ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
         let single = self.price_id.is_some() || self.price_slug.is_some();
-        let (price_id, price_slug, quantity, line_items) = match (single, self.line_items.is_empty()) {
-            (true, false) => {
-                return Err(BillingError::validation(
-                    ErrorCode::PriceAmbiguous,
-                    "Give either a price or line items, not both.",
-                ))
-            }
-            (_, true) => {
-                let (id, slug) = price_parts(self.price_id.as_deref(), self.price_slug.as_deref())?;
-                (id, slug, Some(f64::from(checked_quantity(self.quantity)?)), None)
-            }
-            (false, false) => {
-                if self.line_items.len() > MAX_LINE_ITEMS {
+        let (price_id, price_slug, quantity, line_items) =
+            match (single, self.line_items.is_empty()) {
+                (true, false) => {
                     return Err(BillingError::validation(
-                        ErrorCode::InvalidRequest,
-                        "A checkout can have at most 250 line items.",
-                    ));
+                        ErrorCode::PriceAmbiguous,
+                        "Give either a price or line items, not both.",
+                    ))
                 }
-                let items = self
-                    .line_items
-                    .iter()
-                    .map(|item| {
-                        let (price_id, price_slug) = price_parts(item.price_id.as_deref(), item.price_slug.as_deref())?;
-                        Ok(LineItemParams { price_id, price_slug, quantity: Some(f64::from(checked_quantity(item.quantity)?)) })
-                    })
-                    .collect::<Result<Vec<_>, BillingError>>()?;
-                (None, None, None, Some(items))
-            }
-        };
-        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+                (_, true) => {
+                    let (id, slug) =
+                        price_parts(self.price_id.as_deref(), self.price_slug.as_deref())?;
+                    (
+                        id,
+                        slug,
+                        Some(f64::from(checked_quantity(self.quantity)?)),
+                        None,
+                    )
+                }
+                (false, false) => {
+                    if self.line_items.len() > MAX_LINE_ITEMS {
+                        return Err(BillingError::validation(
+                            ErrorCode::InvalidRequest,
+                            "A checkout can have at most 250 line items.",
+                        ));
+                    }
+                    let items = self
+                        .line_items
+                        .iter()
+                        .map(|item| {
+                            let (price_id, price_slug) =
+                                price_parts(item.price_id.as_deref(), item.price_slug.as_deref())?;
+                            Ok(LineItemParams {
+                                price_id,
+                                price_slug,
+                                quantity: Some(f64::from(checked_quantity(item.quantity)?)),
+                            })
+                        })
+                        .collect::<Result<Vec<_>, BillingError>>()?;
+                    (None, None, None, Some(items))
+                }
+            };
+        let (success_url, cancel_url) =
+            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateProductCheckoutSessionParams {
             price_id,
             price_slug,
@@ -178,7 +212,8 @@ impl AddPaymentMethodParams {
         &self,
         resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
     ) -> Result<CreateAddPaymentMethodCheckoutSessionParams, BillingError> {
-        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        let (success_url, cancel_url) =
+            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateAddPaymentMethodCheckoutSessionParams {
             success_url: Some(success_url),
             cancel_url: Some(cancel_url),
@@ -214,9 +249,13 @@ impl ActivateSubscriptionParams {
         resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
     ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
         let target = non_blank(Some(&self.target_subscription_id)).ok_or_else(|| {
-            BillingError::validation(ErrorCode::InvalidRequest, "Give the subscription to activate.")
+            BillingError::validation(
+                ErrorCode::InvalidRequest,
+                "Give the subscription to activate.",
+            )
         })?;
-        let (success_url, cancel_url) = redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        let (success_url, cancel_url) =
+            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateActivateSubscriptionCheckoutSessionParams {
             success_url: Some(success_url),
             cancel_url: Some(cancel_url),
@@ -229,7 +268,10 @@ impl ActivateSubscriptionParams {
 }
 
 /// Exactly one of id and slug, as the wire's pair of options.
-fn price_parts(id: Option<&str>, slug: Option<&str>) -> Result<(Option<String>, Option<String>), BillingError> {
+fn price_parts(
+    id: Option<&str>,
+    slug: Option<&str>,
+) -> Result<(Option<String>, Option<String>), BillingError> {
     match PriceRef::from_parts(id, slug) {
         Ok(PriceRef::Id(id)) => Ok((Some(id), None)),
         Ok(PriceRef::Slug(slug)) => Ok((None, Some(slug))),
@@ -257,16 +299,24 @@ fn redirect_urls(
     cancel: &str,
     resolve: &impl Fn(&str, &str) -> Result<String, BillingError>,
 ) -> Result<(String, String), BillingError> {
-    Ok((resolve(success, "success URL")?, resolve(cancel, "cancel URL")?))
+    Ok((
+        resolve(success, "success URL")?,
+        resolve(cancel, "cancel URL")?,
+    ))
 }
 
 fn non_blank(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// The error for a quantity outside 1..=1,000,000.
 pub(crate) fn quantity_error() -> BillingError {
-    BillingError::validation(ErrorCode::InvalidQuantity, "Quantity must be a whole number from 1 to 1,000,000.")
+    BillingError::validation(
+        ErrorCode::InvalidQuantity,
+        "Quantity must be a whole number from 1 to 1,000,000.",
+    )
 }
 
 /// Parses a quantity typed by a person or set as an HTML attribute.
@@ -300,7 +350,10 @@ mod tests {
         if url.starts_with("https://") {
             Ok(url.to_owned())
         } else {
-            Err(BillingError::validation(ErrorCode::InvalidUrl, format!("bad {field}")))
+            Err(BillingError::validation(
+                ErrorCode::InvalidUrl,
+                format!("bad {field}"),
+            ))
         }
     }
 
@@ -328,7 +381,8 @@ mod tests {
 
     #[test]
     fn zero_quantity_is_refused_before_any_request() {
-        let p = CheckoutSessionParams::for_price_id("p", "https://a/s", "https://a/c").with_quantity(0);
+        let p =
+            CheckoutSessionParams::for_price_id("p", "https://a/s", "https://a/c").with_quantity(0);
         assert_eq!(p.to_wire(absolute).unwrap_err().code(), "invalid_quantity");
     }
 
@@ -342,21 +396,46 @@ mod tests {
 
     #[test]
     fn line_items_replace_the_single_price() {
-        let items = vec![LineItem::slug("onboarding", 1), LineItem::slug("credits-jpy", 3)];
-        let wire = CheckoutSessionParams::for_line_items(items, "https://a/s", "https://a/c").to_wire(absolute).unwrap();
+        let items = vec![
+            LineItem::slug("onboarding", 1),
+            LineItem::slug("credits-jpy", 3),
+        ];
+        let wire = CheckoutSessionParams::for_line_items(items, "https://a/s", "https://a/c")
+            .to_wire(absolute)
+            .unwrap();
         let lines = wire.line_items.unwrap();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].price_slug.as_deref(), Some("credits-jpy"));
         assert_eq!(lines[1].quantity, Some(3.0));
-        assert_eq!((wire.price_id, wire.price_slug, wire.quantity), (None, None, None));
+        assert_eq!(
+            (wire.price_id, wire.price_slug, wire.quantity),
+            (None, None, None)
+        );
 
         let mut both = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c");
         both.line_items.push(LineItem::slug("onboarding", 1));
-        assert_eq!(both.to_wire(absolute).unwrap_err().code(), "price_ambiguous");
-        let bad_line = CheckoutSessionParams::for_line_items(vec![LineItem::slug("x", 0)], "https://a/s", "https://a/c");
-        assert_eq!(bad_line.to_wire(absolute).unwrap_err().code(), "invalid_quantity");
-        let unnamed = CheckoutSessionParams::for_line_items(vec![LineItem::default()], "https://a/s", "https://a/c");
-        assert_eq!(unnamed.to_wire(absolute).unwrap_err().code(), "price_missing");
+        assert_eq!(
+            both.to_wire(absolute).unwrap_err().code(),
+            "price_ambiguous"
+        );
+        let bad_line = CheckoutSessionParams::for_line_items(
+            vec![LineItem::slug("x", 0)],
+            "https://a/s",
+            "https://a/c",
+        );
+        assert_eq!(
+            bad_line.to_wire(absolute).unwrap_err().code(),
+            "invalid_quantity"
+        );
+        let unnamed = CheckoutSessionParams::for_line_items(
+            vec![LineItem::default()],
+            "https://a/s",
+            "https://a/c",
+        );
+        assert_eq!(
+            unnamed.to_wire(absolute).unwrap_err().code(),
+            "price_missing"
+        );
     }
 
     #[test]
@@ -378,7 +457,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(add.to_wire(absolute).unwrap_err().code(), "invalid_url");
-        let add = AddPaymentMethodParams { cancel_url: "https://a/c".into(), target_subscription_id: Some(" ".into()), ..add };
+        let add = AddPaymentMethodParams {
+            cancel_url: "https://a/c".into(),
+            target_subscription_id: Some(" ".into()),
+            ..add
+        };
         assert_eq!(add.to_wire(absolute).unwrap().target_subscription_id, None);
 
         let activate = ActivateSubscriptionParams {
@@ -386,9 +469,22 @@ mod tests {
             cancel_url: "https://a/c".into(),
             ..Default::default()
         };
-        assert_eq!(activate.to_wire(absolute).unwrap_err().code(), "invalid_request");
-        let activate = ActivateSubscriptionParams { target_subscription_id: "sub_1".into(), ..activate };
-        assert_eq!(activate.to_wire(absolute).unwrap().target_subscription_id.as_deref(), Some("sub_1"));
+        assert_eq!(
+            activate.to_wire(absolute).unwrap_err().code(),
+            "invalid_request"
+        );
+        let activate = ActivateSubscriptionParams {
+            target_subscription_id: "sub_1".into(),
+            ..activate
+        };
+        assert_eq!(
+            activate
+                .to_wire(absolute)
+                .unwrap()
+                .target_subscription_id
+                .as_deref(),
+            Some("sub_1")
+        );
     }
 
     #[test]
@@ -396,7 +492,11 @@ mod tests {
         assert_eq!(parse_quantity(""), Ok(1));
         assert_eq!(parse_quantity(" 4 "), Ok(4));
         for bad in ["0", "-1", "1.5", "abc", "1000001", "99999999999"] {
-            assert_eq!(parse_quantity(bad).unwrap_err().code(), "invalid_quantity", "{bad}");
+            assert_eq!(
+                parse_quantity(bad).unwrap_err().code(),
+                "invalid_quantity",
+                "{bad}"
+            );
         }
     }
 }

@@ -50,14 +50,22 @@ pub fn BillingProvider(
     /// The billing panel.
     children: Children,
 ) -> impl IntoView {
-    let transport = transport
-        .unwrap_or_else(|| Rc::new(FetchTransport { timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS) }));
+    let transport = transport.unwrap_or_else(|| {
+        Rc::new(FetchTransport {
+            timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+        })
+    });
     let route = server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
     let client = BillingClient::new(&route, headers, transport);
     let for_pricing = client.clone();
     let pricing = LocalResource::new(move || {
         let client = for_pricing.clone();
-        async move { client.pricing_model().await.map(|r| Arc::new(r.pricing_model)) }
+        async move {
+            client
+                .pricing_model()
+                .await
+                .map(|r| Arc::new(r.pricing_model))
+        }
     });
     let customer = load_billing.then(|| {
         let client = client.clone();
@@ -68,8 +76,15 @@ pub fn BillingProvider(
     });
     // An explicit locale also goes to the hosted page (`?locale=`); without
     // one that page follows the same browser's languages by itself.
-    provide_context(BillingContext { client: StoredValue::new_local(client), pricing, customer, locale: StoredValue::new(locale.clone()) });
-    provide_context(Locale(locale.unwrap_or_else(crate::browser::browser_locale)));
+    provide_context(BillingContext {
+        client: StoredValue::new_local(client),
+        pricing,
+        customer,
+        locale: StoredValue::new(locale.clone()),
+    });
+    provide_context(Locale(
+        locale.unwrap_or_else(crate::browser::browser_locale),
+    ));
     children()
 }
 
@@ -79,7 +94,9 @@ pub(crate) struct Locale(pub(crate) String);
 
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.
 pub fn use_locale() -> String {
-    use_context::<Locale>().map(|l| l.0).unwrap_or_else(crate::browser::browser_locale)
+    use_context::<Locale>()
+        .map(|l| l.0)
+        .unwrap_or_else(crate::browser::browser_locale)
 }
 
 /// Flowglad's route answers 401 when nobody is signed in: that is a state, not an error.

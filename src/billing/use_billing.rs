@@ -1,14 +1,17 @@
 //! `use_billing()`: the billing state and actions of the nearest provider,
 //! mirroring Flowglad's React `useBilling()`.
 
-use super::params::{ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated, CheckoutSessionParams};
+use super::params::{
+    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
+    CheckoutSessionParams,
+};
 use crate::browser;
 use crate::client::BillingClient;
 use crate::error::BillingError;
 use checkout_protocol::{
-    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse, Customer,
-    CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product, Purchase, Subscription,
-    UncancelSubscriptionParams,
+    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
+    Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product,
+    Purchase, Subscription, UncancelSubscriptionParams,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -59,7 +62,9 @@ pub struct UseBillingOptions {
 
 impl Default for UseBillingOptions {
     fn default() -> Self {
-        Self { reload_after_change: true }
+        Self {
+            reload_after_change: true,
+        }
     }
 }
 
@@ -109,8 +114,13 @@ pub fn use_billing_with_options(options: UseBillingOptions) -> UseBillingReturn 
             options,
         };
     };
-    let state = Signal::derive(move || combine(context.pricing.get(), context.customer.map(|c| c.get())));
-    UseBillingReturn { state, context: Some(context), options }
+    let state =
+        Signal::derive(move || combine(context.pricing.get(), context.customer.map(|c| c.get())));
+    UseBillingReturn {
+        state,
+        context: Some(context),
+        options,
+    }
 }
 
 /// The state from the two loads: loading until both settle, every failure kept.
@@ -126,7 +136,10 @@ fn combine(
             pricing_model: Arc::new(billing.pricing_model.clone()),
             customer: Some(billing),
         }),
-        (Ok(pricing_model), Ok(None)) => BillingState::Unauthenticated(BillingData { pricing_model, customer: None }),
+        (Ok(pricing_model), Ok(None)) => BillingState::Unauthenticated(BillingData {
+            pricing_model,
+            customer: None,
+        }),
         (pricing, customer) => {
             BillingState::Error(pricing.err().into_iter().chain(customer.err()).collect())
         }
@@ -229,7 +242,9 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn subscriptions(&self) -> Vec<Subscription> {
-        self.customer_billing().map(|b| b.subscriptions.clone()).unwrap_or_default()
+        self.customer_billing()
+            .map(|b| b.subscriptions.clone())
+            .unwrap_or_default()
     }
 
     /// The subscription that currently grants access, if any.
@@ -244,10 +259,13 @@ impl UseBillingReturn {
     /// ```
     pub fn current_subscription(&self) -> Option<Subscription> {
         let billing = self.customer_billing()?;
-        billing
-            .current_subscription
-            .clone()
-            .or_else(|| billing.subscriptions.iter().find(|s| s.current || s.status.is_current()).cloned())
+        billing.current_subscription.clone().or_else(|| {
+            billing
+                .subscriptions
+                .iter()
+                .find(|s| s.current || s.status.is_current())
+                .cloned()
+        })
     }
 
     /// Every subscription that currently grants access.
@@ -261,10 +279,17 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn current_subscriptions(&self) -> Vec<Subscription> {
-        let Some(billing) = self.customer_billing() else { return Vec::new() };
+        let Some(billing) = self.customer_billing() else {
+            return Vec::new();
+        };
         match &billing.current_subscriptions {
             Some(current) => current.clone(),
-            None => billing.subscriptions.iter().filter(|s| s.current || s.status.is_current()).cloned().collect(),
+            None => billing
+                .subscriptions
+                .iter()
+                .filter(|s| s.current || s.status.is_current())
+                .cloned()
+                .collect(),
         }
     }
 
@@ -279,7 +304,9 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn purchases(&self) -> Vec<Purchase> {
-        self.customer_billing().map(|b| b.purchases.clone()).unwrap_or_default()
+        self.customer_billing()
+            .map(|b| b.purchases.clone())
+            .unwrap_or_default()
     }
 
     /// The customer's invoices with their line items.
@@ -293,7 +320,9 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn invoices(&self) -> Vec<InvoiceWithLineItems> {
-        self.customer_billing().map(|b| b.invoices.clone()).unwrap_or_default()
+        self.customer_billing()
+            .map(|b| b.invoices.clone())
+            .unwrap_or_default()
     }
 
     /// The customer's saved payment methods.
@@ -307,7 +336,9 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn payment_methods(&self) -> Vec<PaymentMethod> {
-        self.customer_billing().map(|b| b.payment_methods.clone()).unwrap_or_default()
+        self.customer_billing()
+            .map(|b| b.payment_methods.clone())
+            .unwrap_or_default()
     }
 
     /// The server's billing portal page, when it has one.
@@ -321,7 +352,10 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn billing_portal_url(&self) -> Option<String> {
-        self.customer_billing()?.billing_portal_url.clone().filter(|u| !u.is_empty())
+        self.customer_billing()?
+            .billing_portal_url
+            .clone()
+            .filter(|u| !u.is_empty())
     }
 
     /// The active price with this slug.
@@ -335,7 +369,9 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn get_price(&self, slug: &str) -> Option<Price> {
-        self.pricing_model()?.price_by_slug(slug).map(|(_, price)| price.clone())
+        self.pricing_model()?
+            .price_by_slug(slug)
+            .map(|(_, price)| price.clone())
     }
 
     /// The product with this slug.
@@ -363,9 +399,16 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn has_purchased(&self, product_slug: &str) -> bool {
-        let (Some(model), Some(billing)) = (self.pricing_model(), self.customer_billing()) else { return false };
-        let Some(product) = model.product_by_slug(product_slug) else { return false };
-        billing.purchases.iter().any(|purchase| product.prices.iter().any(|p| p.id == purchase.price_id))
+        let (Some(model), Some(billing)) = (self.pricing_model(), self.customer_billing()) else {
+            return false;
+        };
+        let Some(product) = model.product_by_slug(product_slug) else {
+            return false;
+        };
+        billing
+            .purchases
+            .iter()
+            .any(|purchase| product.prices.iter().any(|p| p.id == purchase.price_id))
     }
 
     /// Loads everything again (the state keeps the old data until it arrives).
@@ -388,11 +431,15 @@ impl UseBillingReturn {
     }
 
     fn client(&self) -> Result<BillingClient, BillingError> {
-        self.context.and_then(|c| c.client.try_get_value()).ok_or(BillingError::NoProvider)
+        self.context
+            .and_then(|c| c.client.try_get_value())
+            .ok_or(BillingError::NoProvider)
     }
 
     fn chosen_locale(&self) -> Option<String> {
-        self.context.and_then(|c| c.locale.try_get_value()).flatten()
+        self.context
+            .and_then(|c| c.locale.try_get_value())
+            .flatten()
     }
 
     /// Creates a product checkout session through the server route.
@@ -422,7 +469,11 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        finish(client.create_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
+        finish(
+            client.create_checkout_session(&wire).await?,
+            params.auto_redirect,
+            self.chosen_locale(),
+        )
     }
 
     /// Creates a session that saves a payment method for the signed-in customer.
@@ -450,7 +501,13 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        finish(client.create_add_payment_method_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
+        finish(
+            client
+                .create_add_payment_method_checkout_session(&wire)
+                .await?,
+            params.auto_redirect,
+            self.chosen_locale(),
+        )
     }
 
     /// Creates a session that starts billing an existing subscription.
@@ -479,7 +536,13 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let client = self.client()?;
         let wire = params.to_wire(browser::resolve_url)?;
-        finish(client.create_activate_subscription_checkout_session(&wire).await?, params.auto_redirect, self.chosen_locale())
+        finish(
+            client
+                .create_activate_subscription_checkout_session(&wire)
+                .await?,
+            params.auto_redirect,
+            self.chosen_locale(),
+        )
     }
 
     /// Cancels a subscription now or at the end of the paid period.
@@ -525,9 +588,14 @@ impl UseBillingReturn {
     /// view! { <button on:click=move |_| { keep.dispatch_local("sub_123".to_owned()); }>"Keep my plan"</button> }
     /// # }
     /// ```
-    pub async fn uncancel_subscription(&self, subscription_id: &str) -> Result<Subscription, BillingError> {
+    pub async fn uncancel_subscription(
+        &self,
+        subscription_id: &str,
+    ) -> Result<Subscription, BillingError> {
         let client = self.client()?;
-        let params = UncancelSubscriptionParams { id: required_id(subscription_id)? };
+        let params = UncancelSubscriptionParams {
+            id: required_id(subscription_id)?,
+        };
         let changed = client.uncancel_subscription(&params).await?;
         self.after_change();
         Ok(changed.subscription)
@@ -578,18 +646,28 @@ mod tests {
     }
 
     fn billing() -> Arc<CustomerBilling> {
-        Arc::new(serde_json::from_str(r#"{"customer":{"id":"cus_1"},"pricingModel":{"id":"pm_customer"}}"#).unwrap())
+        Arc::new(
+            serde_json::from_str(
+                r#"{"customer":{"id":"cus_1"},"pricingModel":{"id":"pm_customer"}}"#,
+            )
+            .unwrap(),
+        )
     }
 
     #[test]
     fn loading_until_both_loads_settle() {
         assert_eq!(combine(None, Some(Some(Ok(None)))), BillingState::Loading);
-        assert_eq!(combine(Some(Ok(model())), Some(None)), BillingState::Loading);
+        assert_eq!(
+            combine(Some(Ok(model())), Some(None)),
+            BillingState::Loading
+        );
     }
 
     #[test]
     fn signed_in_customers_get_their_own_pricing_model() {
-        let BillingState::Loaded(data) = combine(Some(Ok(model())), Some(Some(Ok(Some(billing()))))) else {
+        let BillingState::Loaded(data) =
+            combine(Some(Ok(model())), Some(Some(Ok(Some(billing())))))
+        else {
             panic!("expected loaded")
         };
         assert_eq!(data.pricing_model.id, "pm_customer");
@@ -598,16 +676,31 @@ mod tests {
 
     #[test]
     fn nobody_signed_in_or_billing_not_loaded_is_unauthenticated() {
-        let expected = BillingState::Unauthenticated(BillingData { pricing_model: model(), customer: None });
+        let expected = BillingState::Unauthenticated(BillingData {
+            pricing_model: model(),
+            customer: None,
+        });
         assert_eq!(combine(Some(Ok(model())), Some(Some(Ok(None)))), expected);
         assert_eq!(combine(Some(Ok(model())), None), expected);
     }
 
     #[test]
     fn every_failure_is_kept() {
-        let state = combine(Some(Err(BillingError::Timeout)), Some(Some(Err(BillingError::Network))));
-        assert_eq!(state, BillingState::Error(vec![BillingError::Timeout, BillingError::Network]));
-        let state = combine(Some(Ok(model())), Some(Some(Err(BillingError::Http { status: 500 }))));
-        assert_eq!(state, BillingState::Error(vec![BillingError::Http { status: 500 }]));
+        let state = combine(
+            Some(Err(BillingError::Timeout)),
+            Some(Some(Err(BillingError::Network))),
+        );
+        assert_eq!(
+            state,
+            BillingState::Error(vec![BillingError::Timeout, BillingError::Network])
+        );
+        let state = combine(
+            Some(Ok(model())),
+            Some(Some(Err(BillingError::Http { status: 500 }))),
+        );
+        assert_eq!(
+            state,
+            BillingState::Error(vec![BillingError::Http { status: 500 }])
+        );
     }
 }

@@ -11,6 +11,8 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 
 fn main() {
     if checkout_widget::embed::register().is_err() {
-        web_sys::console::error_1(&"checkout-widget: could not register the custom elements".into());
+        web_sys::console::error_1(
+            &"checkout-widget: could not register the custom elements".into(),
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! `<CheckoutButton>`: one click creates a checkout session and goes to the
 //! hosted page; a second click while that runs does nothing.
 
+use crate::billing::use_locale;
 use crate::billing::{use_billing, CheckoutSessionCreated, CheckoutSessionParams};
 use crate::error::BillingError;
-use crate::billing::use_locale;
 use crate::i18n::{widget::Msg, Lang, Message};
 use leptos::prelude::*;
 
@@ -98,7 +98,9 @@ pub fn CheckoutButton(
         if busy() {
             Msg::Redirecting.text(lang).to_owned()
         } else {
-            label.map(|l| l.get()).unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
+            label
+                .map(|l| l.get())
+                .unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
         }
     };
     let class = format!("cw-button {}", class.unwrap_or_default());

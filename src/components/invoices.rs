@@ -3,9 +3,9 @@
 
 use crate::billing::{use_billing, use_locale};
 use crate::format::format_date;
+use crate::i18n::{page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::InvoiceWithLineItems;
-use crate::i18n::{page::Msg, Lang, Message};
 use leptos::prelude::*;
 
 /// A table of invoices: date, number, amount, status, and the lines behind each.
@@ -20,7 +20,10 @@ pub fn Invoices() -> impl IntoView {
             return view! { <p class="cw-muted">{Msg::NoInvoices.text(lang)}</p> }.into_any();
         }
         invoices.sort_by_key(|i| std::cmp::Reverse(i.invoice.invoice_date));
-        let rows = invoices.into_iter().map(|inv| invoice_row(inv, &locale)).collect_view();
+        let rows = invoices
+            .into_iter()
+            .map(|inv| invoice_row(inv, &locale))
+            .collect_view();
         view! {
             <table class="cw-table">
                 <thead>
@@ -46,8 +49,15 @@ fn invoice_row(entry: InvoiceWithLineItems, locale: &str) -> impl IntoView {
         .invoice_line_items
         .iter()
         .map(|line| {
-            let what = line.description.clone().unwrap_or_else(|| Msg::Item.text(Lang::of(locale)).to_owned());
-            let amount = format_money(line.price.saturating_mul(i64::from(line.quantity)), &currency, locale);
+            let what = line
+                .description
+                .clone()
+                .unwrap_or_else(|| Msg::Item.text(Lang::of(locale)).to_owned());
+            let amount = format_money(
+                line.price.saturating_mul(i64::from(line.quantity)),
+                &currency,
+                locale,
+            );
             format!("{what} × {}: {amount}", line.quantity)
         })
         .collect::<Vec<_>>()
@@ -68,7 +78,10 @@ fn invoice_row(entry: InvoiceWithLineItems, locale: &str) -> impl IntoView {
 /// The subtotal the server gives, else the sum of the lines.
 fn invoice_total(lines: &[checkout_protocol::InvoiceLineItem], subtotal: Option<i64>) -> i64 {
     subtotal.unwrap_or_else(|| {
-        lines.iter().map(|l| l.price.saturating_mul(i64::from(l.quantity))).fold(0i64, i64::saturating_add)
+        lines
+            .iter()
+            .map(|l| l.price.saturating_mul(i64::from(l.quantity)))
+            .fold(0i64, i64::saturating_add)
     })
 }
 
@@ -99,10 +112,14 @@ mod tests {
     #[test]
     fn totals_prefer_the_servers_subtotal() {
         let lines: Vec<checkout_protocol::InvoiceLineItem> =
-            serde_json::from_str(r#"[{"id":"a","price":500,"quantity":2},{"id":"b","price":100}]"#).unwrap();
+            serde_json::from_str(r#"[{"id":"a","price":500,"quantity":2},{"id":"b","price":100}]"#)
+                .unwrap();
         assert_eq!(invoice_total(&lines, None), 1100);
         assert_eq!(invoice_total(&lines, Some(999)), 999);
-        assert_eq!(status_label("partially_refunded", Lang::En), "Partially refunded");
+        assert_eq!(
+            status_label("partially_refunded", Lang::En),
+            "Partially refunded"
+        );
         assert_eq!(status_label("", Lang::En), "");
     }
 }

@@ -2,9 +2,9 @@
 //! opens the hosted page to add one.
 
 use crate::billing::{use_billing, use_locale, AddPaymentMethodParams};
+use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use checkout_protocol::card::CardBrand;
 use checkout_protocol::PaymentMethod;
-use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use leptos::prelude::*;
 
 /// The signed-in customer's payment methods and "Add payment method".
@@ -21,7 +21,12 @@ pub fn PaymentMethods(
     let lang = Lang::of(&use_locale());
     let add = Action::new_local(move |params: &AddPaymentMethodParams| {
         let params = params.clone();
-        async move { billing.create_add_payment_method_checkout_session(params).await.map(|_| ()) }
+        async move {
+            billing
+                .create_add_payment_method_checkout_session(params)
+                .await
+                .map(|_| ())
+        }
     });
     let pending = add.pending();
     let busy = move || pending.get() || matches!(add.value().get(), Some(Ok(())));
@@ -63,7 +68,13 @@ fn method_row(method: PaymentMethod, lang: Lang) -> impl IntoView {
     let (name, detail) = match method.card() {
         Some(card) => {
             let brand = CardBrand::detect_name(&card.brand);
-            (format!("{brand} •••• {}", card.last4), Some(fill(Msg::Expires.text(lang), &[&format!("{:02}/{:02}", card.exp_month, card.exp_year % 100)])))
+            (
+                format!("{brand} •••• {}", card.last4),
+                Some(fill(
+                    Msg::Expires.text(lang),
+                    &[&format!("{:02}/{:02}", card.exp_month, card.exp_year % 100)],
+                )),
+            )
         }
         None => (method.method_type.replace('_', " "), None),
     };

@@ -46,7 +46,10 @@ pub fn PriceCard(
     let amount = format_money(price.unit_price, &price.currency, &locale);
     let lang = Lang::of(&locale);
     let interval = price_interval(&price, &locale);
-    let trial = price.trial_period_days.filter(|d| *d > 0).map(|days| trial_phrase(days, &locale));
+    let trial = price
+        .trial_period_days
+        .filter(|d| *d > 0)
+        .map(|days| trial_phrase(days, &locale));
     let cta = label.unwrap_or_else(|| checkout_call_to_action(&price, &locale));
     let heading_id = format!("cw-price-{}", price.id);
     // A product sold monthly and yearly needs the interval to tell its cards apart.
@@ -62,9 +65,15 @@ pub fn PriceCard(
         let currency = price.currency.clone();
         let locale = locale.clone();
         let input_id = format!("cw-qty-{}", price.id);
-        let plural = product.plural_quantity_label.clone().unwrap_or_else(|| Msg::Units.text(lang).to_owned());
+        let plural = product
+            .plural_quantity_label
+            .clone()
+            .unwrap_or_else(|| Msg::Units.text(lang).to_owned());
         let total = move || match line_amount(unit, quantity.get()) {
-            Some(total) if quantity.get() > 0 => fill(Msg::Total.text(lang), &[&format_money(total, &currency, &locale)]),
+            Some(total) if quantity.get() > 0 => fill(
+                Msg::Total.text(lang),
+                &[&format_money(total, &currency, &locale)],
+            ),
             _ => String::new(),
         };
         view! {

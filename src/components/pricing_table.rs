@@ -4,8 +4,8 @@
 use super::PriceCard;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
-use checkout_protocol::IntervalUnit;
 use crate::i18n::{fill, page::Msg, widget, Lang, Message};
+use checkout_protocol::IntervalUnit;
 use leptos::prelude::*;
 
 /// Every active product with a checkout button, and an interval switch.
@@ -38,7 +38,8 @@ pub fn PricingTable(
     let lang = Lang::of(&locale);
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
-    move || match billing.state.get() {
+    move || {
+        match billing.state.get() {
         // The table's shape (switch and cards) while loading, announced as a status.
         BillingState::Loading => view! {
             <div class="cw-pricing" role="status">
@@ -100,11 +101,16 @@ pub fn PricingTable(
             .into_any()
         }
     }
+    }
 }
 
 /// A radio group choosing which interval's prices are shown.
 #[component]
-fn IntervalSwitch(intervals: Vec<IntervalUnit>, interval: RwSignal<IntervalUnit>, lang: Lang) -> impl IntoView {
+fn IntervalSwitch(
+    intervals: Vec<IntervalUnit>,
+    interval: RwSignal<IntervalUnit>,
+    lang: Lang,
+) -> impl IntoView {
     let options = intervals
         .into_iter()
         .map(|unit| {

@@ -4,8 +4,8 @@
 use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
 use crate::browser;
 use crate::format::{format_date, price_label};
-use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
 use crate::i18n::{fill, page::Msg, Lang, Message};
+use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
 use leptos::prelude::*;
 
 /// The customer's current subscriptions with their actions.
@@ -33,11 +33,16 @@ pub fn CurrentSubscription(
 
 /// One subscription: plan, status, date, and cancel / keep.
 #[component]
-fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return_url: String) -> impl IntoView {
+fn SubscriptionRow(
+    subscription: Subscription,
+    billing: UseBillingReturn,
+    return_url: String,
+) -> impl IntoView {
     let locale = use_locale();
     let lang = Lang::of(&locale);
     let price = billing.pricing_model().and_then(|m| {
-        m.price_by_id(&subscription.price_id).map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
+        m.price_by_id(&subscription.price_id)
+            .map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
     });
     let plan = price
         .as_ref()
@@ -59,7 +64,9 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         let (id, cancel, refocus) = (id.clone(), *cancel, refocus.clone());
         async move {
             let result = if cancel {
-                billing.cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod).await
+                billing
+                    .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
+                    .await
             } else {
                 billing.uncancel_subscription(&id).await
             };
@@ -81,7 +88,9 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
     // A trial can be turned into a paid plan now; an unpaid plan can be paid.
     let activate_label = match subscription.status {
         SubscriptionStatus::Trialing => Some(Msg::ActivateNow.text(lang)),
-        SubscriptionStatus::PastDue | SubscriptionStatus::Unpaid | SubscriptionStatus::Incomplete => Some(Msg::PayNow.text(lang)),
+        SubscriptionStatus::PastDue
+        | SubscriptionStatus::Unpaid
+        | SubscriptionStatus::Incomplete => Some(Msg::PayNow.text(lang)),
         _ => None,
     };
     let target = subscription.id.clone();
@@ -93,9 +102,15 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
             auto_redirect: true,
             ..Default::default()
         };
-        async move { billing.create_activate_subscription_checkout_session(params).await.map(|_| ()) }
+        async move {
+            billing
+                .create_activate_subscription_checkout_session(params)
+                .await
+                .map(|_| ())
+        }
     });
-    let activating = move || activate.pending().get() || matches!(activate.value().get(), Some(Ok(())));
+    let activating =
+        move || activate.pending().get() || matches!(activate.value().get(), Some(Ok(())));
     let activate_button = activate_label.map(|label| {
         view! {
             <button type="button" class="cw-button" aria-busy=move || activating().to_string()
@@ -110,7 +125,8 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
         _ => String::new(),
     };
     let actions = move || {
-        let (action_id, confirm_id, question_id) = (action_id.clone(), confirm_id.clone(), question_id.clone());
+        let (action_id, confirm_id, question_id) =
+            (action_id.clone(), confirm_id.clone(), question_id.clone());
         let run = run.clone();
         if scheduled {
             view! {
@@ -166,15 +182,30 @@ fn SubscriptionRow(subscription: Subscription, billing: UseBillingReturn, return
 fn status_text(s: &Subscription, locale: &str) -> (&'static str, Option<String>) {
     let lang = Lang::of(locale);
     // "Renews on {date}": the sentence from the catalog, the date from Intl.
-    let dated = |message: Msg, ms: Option<i64>| ms.map(|ms| fill(message.text(lang), &[&format_date(ms, locale)]));
+    let dated = |message: Msg, ms: Option<i64>| {
+        ms.map(|ms| fill(message.text(lang), &[&format_date(ms, locale)]))
+    };
     let (badge, when) = match s.status {
         SubscriptionStatus::Trialing => (Msg::FreeTrial, dated(Msg::TrialEndsOn, s.trial_end)),
-        SubscriptionStatus::CancellationScheduled => {
-            (Msg::CancelsSoon, dated(Msg::EndsOn, s.cancel_scheduled_at.or(s.current_billing_period_end)))
-        }
-        SubscriptionStatus::PastDue => (Msg::PastDue, Some(Msg::LastPaymentFailed.text(lang).to_owned())),
-        SubscriptionStatus::Active if s.renews => (Msg::Active, dated(Msg::RenewsOn, s.current_billing_period_end)),
-        SubscriptionStatus::Active => (Msg::Active, dated(Msg::EndsOn, s.current_billing_period_end)),
+        SubscriptionStatus::CancellationScheduled => (
+            Msg::CancelsSoon,
+            dated(
+                Msg::EndsOn,
+                s.cancel_scheduled_at.or(s.current_billing_period_end),
+            ),
+        ),
+        SubscriptionStatus::PastDue => (
+            Msg::PastDue,
+            Some(Msg::LastPaymentFailed.text(lang).to_owned()),
+        ),
+        SubscriptionStatus::Active if s.renews => (
+            Msg::Active,
+            dated(Msg::RenewsOn, s.current_billing_period_end),
+        ),
+        SubscriptionStatus::Active => (
+            Msg::Active,
+            dated(Msg::EndsOn, s.current_billing_period_end),
+        ),
         SubscriptionStatus::Canceled => (Msg::Canceled, dated(Msg::CanceledOn, s.canceled_at)),
         _ => (Msg::Inactive, None),
     };

@@ -103,7 +103,10 @@ impl Identity {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == SESSION_COOKIE)
             .map(|(_, value)| value.trim());
-        Self::ALL.into_iter().find(|i| i.token().is_some() && i.token() == token).unwrap_or(Identity::Anonymous)
+        Self::ALL
+            .into_iter()
+            .find(|i| i.token().is_some() && i.token() == token)
+            .unwrap_or(Identity::Anonymous)
     }
 
     /// Signs the browser in as this identity: the demo's stand-in for a merchant's own login.
@@ -161,7 +164,8 @@ fn DemoHeader(#[prop(optional_no_strip)] identity: Option<RwSignal<Identity>>) -
 #[component]
 fn AccountPanel(who: Identity) -> impl IntoView {
     let billing = use_billing();
-    move || match billing.state.get() {
+    move || {
+        match billing.state.get() {
         BillingState::Loading if who != Identity::Anonymous => view! { <AccountSkeleton/> }.into_any(),
         BillingState::Loaded(_) => {
             let customer = billing.customer().map(|c| format!("{} · {}", c.name, c.email)).unwrap_or_default();
@@ -199,6 +203,7 @@ fn AccountPanel(who: Identity) -> impl IntoView {
             </p>
         }
         .into_any(),
+    }
     }
 }
 
@@ -246,8 +251,14 @@ pub fn ReturnPage(
     kind: ReturnKind,
 ) -> impl IntoView {
     let (title, intro) = match kind {
-        ReturnKind::Success => ("Thanks for your order", "The hosted checkout sent you back here after paying."),
-        ReturnKind::Cancel => ("Checkout canceled", "You left the checkout; nothing was charged."),
+        ReturnKind::Success => (
+            "Thanks for your order",
+            "The hosted checkout sent you back here after paying.",
+        ),
+        ReturnKind::Cancel => (
+            "Checkout canceled",
+            "You left the checkout; nothing was charged.",
+        ),
     };
     browser::set_title(&format!("{title} · Acme Cloud"));
     let session_id = browser::query_param("session_id").filter(|id| is_valid_session_id(id));
@@ -264,7 +275,8 @@ pub fn ReturnPage(
             }
         }
     });
-    let details = move || match session.get() {
+    let details = move || {
+        match session.get() {
         // The rows that will hold the answer, so the button below does not move.
         None => view! {
             <dl class="demo-session" aria-busy="true">
@@ -285,6 +297,7 @@ pub fn ReturnPage(
             </dl>
         }
         .into_any(),
+    }
     };
     view! {
         <DemoHeader identity=None/>
@@ -304,9 +317,21 @@ mod tests {
     #[test]
     fn the_session_cookie_names_the_identity() {
         assert_eq!(Identity::from_cookies(""), Identity::Anonymous);
-        assert_eq!(Identity::from_cookies("session=demo-alice"), Identity::Alice);
-        assert_eq!(Identity::from_cookies("theme=dark; session=demo-bob; x=1"), Identity::Bob);
-        assert_eq!(Identity::from_cookies("session=someone-else"), Identity::Anonymous);
-        assert_eq!(Identity::from_cookies("xsession=demo-alice"), Identity::Anonymous);
+        assert_eq!(
+            Identity::from_cookies("session=demo-alice"),
+            Identity::Alice
+        );
+        assert_eq!(
+            Identity::from_cookies("theme=dark; session=demo-bob; x=1"),
+            Identity::Bob
+        );
+        assert_eq!(
+            Identity::from_cookies("session=someone-else"),
+            Identity::Anonymous
+        );
+        assert_eq!(
+            Identity::from_cookies("xsession=demo-alice"),
+            Identity::Anonymous
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! reject with an `Error` carrying a stable `code` and a human `message`.
 //! Exported only with the `embed` feature (the script-tag bundle).
 
-use super::config::{defaults, option_to_attribute, set_defaults, ElementConfig, ElementKind, EmbedDefaults};
+use super::config::{
+    defaults, option_to_attribute, set_defaults, ElementConfig, ElementKind, EmbedDefaults,
+};
 use super::dom;
 use super::events;
 use super::frame;
@@ -13,8 +15,8 @@ use super::promise::promise;
 use super::read::{self, Created};
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
-use crate::route::DEFAULT_SERVER_ROUTE;
 use crate::error::BillingError;
+use crate::route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::{action, ErrorCode};
 use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};
@@ -33,7 +35,11 @@ fn client() -> Client {
         c.borrow_mut()
             .get_or_insert_with(|| {
                 let d = defaults();
-                Client::new(d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE), d.headers, d.timeout_ms)
+                Client::new(
+                    d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE),
+                    d.headers,
+                    d.timeout_ms,
+                )
             })
             .clone()
     })
@@ -49,7 +55,8 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
         if headers.is_object() {
             for key in Object::keys(headers.unchecked_ref::<Object>()).iter() {
                 let name = key.as_string().unwrap_or_default();
-                let value = net::string(&headers, &name).ok_or_else(|| invalid(format!("The header {name} must be a string.")))?;
+                let value = net::string(&headers, &name)
+                    .ok_or_else(|| invalid(format!("The header {name} must be a string.")))?;
                 pairs.push((name, value));
             }
         }
@@ -72,7 +79,9 @@ fn timeout_ms(value: &JsValue) -> Result<Option<u32>, BillingError> {
     }
     match value.as_f64() {
         Some(ms) if ms.fract() == 0.0 && (1.0..=600_000.0).contains(&ms) => Ok(Some(ms as u32)),
-        _ => Err(invalid("timeoutMs must be a whole number of milliseconds from 1 to 600000.".to_owned())),
+        _ => Err(invalid(
+            "timeoutMs must be a whole number of milliseconds from 1 to 600000.".to_owned(),
+        )),
     }
 }
 
@@ -112,9 +121,18 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
                 allow_only(&item, &["priceId", "priceSlug", "quantity"])?;
                 let quantity = match net::get(&item, "quantity") {
                     v if v.is_undefined() => None,
-                    v => Some(v.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| invalid("quantity must be a whole number.".into()))? as u32),
+                    v => Some(
+                        v.as_f64()
+                            .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+                            .ok_or_else(|| invalid("quantity must be a whole number.".into()))?
+                            as u32,
+                    ),
                 };
-                Ok(LineItem { price_id: net::string(&item, "priceId"), price_slug: net::string(&item, "priceSlug"), quantity })
+                Ok(LineItem {
+                    price_id: net::string(&item, "priceId"),
+                    price_slug: net::string(&item, "priceSlug"),
+                    quantity,
+                })
             })
             .collect::<Result<Vec<_>, BillingError>>()?
     } else {
@@ -150,10 +168,20 @@ pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
     }))
 }
 
-async fn create_product(params: &CheckoutSessionParams, metadata: Option<JsValue>) -> Result<Created, BillingError> {
+async fn create_product(
+    params: &CheckoutSessionParams,
+    metadata: Option<JsValue>,
+) -> Result<Created, BillingError> {
     let wire = params.to_wire(browser::resolve_url)?;
-    let data = client().write(action::CHECKOUT_SESSIONS_CREATE, read::product_body(&wire, metadata.as_ref())).await?;
-    read::created(&data).map(localized).ok_or(BillingError::InvalidResponse)
+    let data = client()
+        .write(
+            action::CHECKOUT_SESSIONS_CREATE,
+            read::product_body(&wire, metadata.as_ref()),
+        )
+        .await?;
+    read::created(&data)
+        .map(localized)
+        .ok_or(BillingError::InvalidResponse)
 }
 
 /// The session with `configure({locale})`'s locale on its hosted-page URL,
@@ -179,11 +207,23 @@ fn metadata(options: &JsValue) -> Result<Option<JsValue>, BillingError> {
 /// resolves to `{id, url, checkoutSession}`.
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = createAddPaymentMethodCheckoutSession))]
 pub fn create_add_payment_method_checkout_session(params: JsValue) -> js_sys::Promise {
-    promise(Box::pin(async move { add_payment_method(&params).await.map_err(|e| rejection(&e)) }))
+    promise(Box::pin(async move {
+        add_payment_method(&params).await.map_err(|e| rejection(&e))
+    }))
 }
 
 async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
-    allow_only(params, &["successUrl", "cancelUrl", "targetSubscriptionId", "outputMetadata", "outputName", "autoRedirect"])?;
+    allow_only(
+        params,
+        &[
+            "successUrl",
+            "cancelUrl",
+            "targetSubscriptionId",
+            "outputMetadata",
+            "outputName",
+            "autoRedirect",
+        ],
+    )?;
     let metadata = metadata(params)?;
     let auto_redirect = net::boolean(params, "autoRedirect").unwrap_or(false);
     let p = AddPaymentMethodParams {
@@ -196,16 +236,28 @@ async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
     };
     let wire = p.to_wire(browser::resolve_url)?;
     let data = client()
-        .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, read::add_payment_method_body(&wire, metadata.as_ref()))
+        .write(
+            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+            read::add_payment_method_body(&wire, metadata.as_ref()),
+        )
         .await?;
-    finish(read::created(&data).map(localized).ok_or(BillingError::InvalidResponse)?, auto_redirect)
+    finish(
+        read::created(&data)
+            .map(localized)
+            .ok_or(BillingError::InvalidResponse)?,
+        auto_redirect,
+    )
 }
 
 fn finish(created: Created, auto_redirect: bool) -> Result<JsValue, BillingError> {
     if auto_redirect {
         browser::navigate(&created.url)?;
     }
-    Ok(object(&[("id", created.id.as_str().into()), ("url", created.url.as_str().into()), ("checkoutSession", created.session)]))
+    Ok(object(&[
+        ("id", created.id.as_str().into()),
+        ("url", created.url.as_str().into()),
+        ("checkoutSession", created.session),
+    ]))
 }
 
 /// A mounted widget; `destroy()` may be called any number of times.
@@ -257,9 +309,14 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsVa
         let _ = element.set_attribute("theme", &config.theme);
     }
     let id = host::mount_element(&element, kind, config).ok_or_else(|| {
-        rejection(&invalid("This element already holds a checkout widget; destroy that one first.".into()))
+        rejection(&invalid(
+            "This element already holds a checkout widget; destroy that one first.".into(),
+        ))
     })?;
-    Ok(MountHandle { id: Cell::new(Some(id)), element })
+    Ok(MountHandle {
+        id: Cell::new(Some(id)),
+        element,
+    })
 }
 
 /// `mount()` options as attribute values.
@@ -271,12 +328,17 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
             if key == "kind" {
                 continue;
             }
-            let attribute = option_to_attribute(&key).ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
+            let attribute = option_to_attribute(&key)
+                .ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
             let value = net::get(options, &key);
             // Numbers (a quantity) as the browser writes them: no float formatter in the bundle.
             let text = value.as_string().or_else(|| {
                 value.as_f64()?;
-                value.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).ok().map(String::from)
+                value
+                    .unchecked_ref::<js_sys::Number>()
+                    .to_string_with_radix(10)
+                    .ok()
+                    .map(String::from)
             });
             if let Some(text) = text {
                 attributes.push((attribute, text));
@@ -284,7 +346,12 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
         }
     }
     Ok(ElementConfig::from_attributes(
-        |name| attributes.iter().find(|(a, _)| *a == name).map(|(_, v)| v.clone()),
+        |name| {
+            attributes
+                .iter()
+                .find(|(a, _)| *a == name)
+                .map(|(_, v)| v.clone())
+        },
         &defaults(),
     ))
 }
@@ -313,22 +380,41 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
     let document = dom::document().ok_or(BillingError::Network)?;
     let container: HtmlElement = dom::el("div", "").unchecked_into();
     let _ = container.set_attribute("data-checkout-overlay", "");
-    document.body().ok_or(BillingError::Network)?.append_child(&container).map_err(|_| BillingError::Network)?;
+    document
+        .body()
+        .ok_or(BillingError::Network)?
+        .append_child(&container)
+        .map_err(|_| BillingError::Network)?;
     let shadow = container
         .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
         .map_err(|_| BillingError::Network)?;
     host::adopt_stylesheet(&shadow);
     let root = dom::el("div", "cw-root");
     let _ = shadow.append_child(&root);
-    let detail = object(&[("url", created.url.as_str().into()), ("checkoutSession", created.session.clone())]);
+    let detail = object(&[
+        ("url", created.url.as_str().into()),
+        ("checkoutSession", created.session.clone()),
+    ]);
     events::emit(&container, events::SESSION_CREATED, &detail, false);
-    let cancel_url = browser::resolve_url(&params.cancel_url, "cancel URL").ok().map(|u| browser::fill_session_id(&u, &created.id));
+    let cancel_url = browser::resolve_url(&params.cancel_url, "cancel URL")
+        .ok()
+        .map(|u| browser::fill_session_id(&u, &created.id));
     let closing = container.clone();
-    frame::open_overlay(&root, container.into(), &created.url, &created.id, cancel_url, move |outcome| {
-        let result = object(&[("status", outcome.status().into()), ("sessionId", outcome.session_id.as_str().into())]);
-        let _ = resolve.call1(&JsValue::NULL, &result);
-        closing.remove();
-    });
+    frame::open_overlay(
+        &root,
+        container.into(),
+        &created.url,
+        &created.id,
+        cancel_url,
+        move |outcome| {
+            let result = object(&[
+                ("status", outcome.status().into()),
+                ("sessionId", outcome.session_id.as_str().into()),
+            ]);
+            let _ = resolve.call1(&JsValue::NULL, &result);
+            closing.remove();
+        },
+    );
     Ok(())
 }
 

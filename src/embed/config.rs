@@ -2,8 +2,8 @@
 //! with defaults from `configure()`. Pure parsing, so every rule is tested.
 
 use crate::billing::params::parse_quantity;
-use crate::route::DEFAULT_SERVER_ROUTE;
 use crate::error::BillingError;
+use crate::route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::ErrorCode;
 use std::cell::RefCell;
 
@@ -75,9 +75,13 @@ impl ElementKind {
 
     /// The kind a tag name registers, if any.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        [ElementKind::Checkout, ElementKind::PricingTable, ElementKind::AddPaymentMethod]
-            .into_iter()
-            .find(|k| k.tag().eq_ignore_ascii_case(tag))
+        [
+            ElementKind::Checkout,
+            ElementKind::PricingTable,
+            ElementKind::AddPaymentMethod,
+        ]
+        .into_iter()
+        .find(|k| k.tag().eq_ignore_ascii_case(tag))
     }
 }
 
@@ -164,7 +168,11 @@ impl ElementConfig {
     /// Reads a configuration from attribute-style names (`price-slug`, …),
     /// filling gaps from `configure()`'s defaults.
     pub fn from_attributes(get: impl Fn(&str) -> Option<String>, defaults: &EmbedDefaults) -> Self {
-        let non_empty = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let non_empty = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         Self {
             server_route: non_empty("server-route")
                 .or_else(|| defaults.server_route.clone())
@@ -192,7 +200,9 @@ impl ElementConfig {
             "" | "redirect" => Ok(Display::Redirect),
             "overlay" => Ok(Display::Overlay),
             "inline" => Ok(Display::Inline),
-            other => Err(invalid(format!("display=\"{other}\" is not one of redirect, overlay, inline."))),
+            other => Err(invalid(format!(
+                "display=\"{other}\" is not one of redirect, overlay, inline."
+            ))),
         }
     }
 
@@ -202,7 +212,9 @@ impl ElementConfig {
             "" | "light" => Ok(Theme::Light),
             "dark" => Ok(Theme::Dark),
             "auto" => Ok(Theme::Auto),
-            other => Err(invalid(format!("theme=\"{other}\" is not one of light, dark, auto."))),
+            other => Err(invalid(format!(
+                "theme=\"{other}\" is not one of light, dark, auto."
+            ))),
         }
     }
 
@@ -211,7 +223,9 @@ impl ElementConfig {
         match self.mode.to_ascii_lowercase().as_str() {
             "" | "product" => Ok(Mode::Product),
             "add-payment-method" => Ok(Mode::AddPaymentMethod),
-            other => Err(invalid(format!("mode=\"{other}\" is not one of product, add-payment-method."))),
+            other => Err(invalid(format!(
+                "mode=\"{other}\" is not one of product, add-payment-method."
+            ))),
         }
     }
 
@@ -223,7 +237,9 @@ impl ElementConfig {
     /// Checks what a product checkout needs: exactly one price reference.
     pub fn check_price(&self) -> Result<(), BillingError> {
         if self.price_slug.is_some() == self.price_id.is_some() {
-            return Err(invalid("Set exactly one of the price-slug and price-id attributes.".into()));
+            return Err(invalid(
+                "Set exactly one of the price-slug and price-id attributes.".into(),
+            ));
         }
         Ok(())
     }
@@ -235,7 +251,9 @@ fn invalid(message: String) -> BillingError {
 
 /// `mount()` options in camelCase, as the attributes they stand for.
 pub fn option_to_attribute(option: &str) -> Option<&'static str> {
-    OBSERVED_ATTRIBUTES.into_iter().find(|attr| camel_case(attr) == option)
+    OBSERVED_ATTRIBUTES
+        .into_iter()
+        .find(|attr| camel_case(attr) == option)
 }
 
 fn camel_case(kebab: &str) -> String {
@@ -260,14 +278,23 @@ mod tests {
 
     fn config(pairs: &[(&str, &str)]) -> ElementConfig {
         ElementConfig::from_attributes(
-            |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()),
+            |name| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            },
             &EmbedDefaults::default(),
         )
     }
 
     #[test]
     fn attributes_are_trimmed_and_defaulted() {
-        let cfg = config(&[("price-slug", " pro "), ("price-id", ""), ("success-url", "/ok")]);
+        let cfg = config(&[
+            ("price-slug", " pro "),
+            ("price-id", ""),
+            ("success-url", "/ok"),
+        ]);
         assert_eq!(cfg.server_route, "/api/billing");
         assert_eq!(cfg.price_slug.as_deref(), Some("pro"));
         assert_eq!(cfg.price_id, None);
@@ -291,7 +318,10 @@ mod tests {
         assert_eq!(cfg.server_route, "/billing");
         assert_eq!(cfg.timeout_ms, Some(2_000));
         assert_eq!(cfg.locale.as_deref(), Some("de-DE"));
-        assert_eq!(cfg.headers, vec![("Authorization".to_owned(), "Bearer t".to_owned())]);
+        assert_eq!(
+            cfg.headers,
+            vec![("Authorization".to_owned(), "Bearer t".to_owned())]
+        );
         let own = ElementConfig::from_attributes(
             |n| (n == "server-route").then(|| "/mine".to_owned()),
             &defaults,
@@ -301,22 +331,43 @@ mod tests {
 
     #[test]
     fn enumerated_attributes_name_their_choices() {
-        assert_eq!(config(&[("display", "OVERLAY")]).display(), Ok(Display::Overlay));
-        assert_eq!(config(&[("display", "inline")]).display(), Ok(Display::Inline));
-        assert!(config(&[("display", "popup")]).display().unwrap_err().message().contains("redirect, overlay, inline"));
+        assert_eq!(
+            config(&[("display", "OVERLAY")]).display(),
+            Ok(Display::Overlay)
+        );
+        assert_eq!(
+            config(&[("display", "inline")]).display(),
+            Ok(Display::Inline)
+        );
+        assert!(config(&[("display", "popup")])
+            .display()
+            .unwrap_err()
+            .message()
+            .contains("redirect, overlay, inline"));
         assert_eq!(config(&[("theme", "auto")]).theme(), Ok(Theme::Auto));
         assert!(config(&[("theme", "neon")]).theme().is_err());
-        assert_eq!(config(&[("mode", "add-payment-method")]).mode(), Ok(Mode::AddPaymentMethod));
+        assert_eq!(
+            config(&[("mode", "add-payment-method")]).mode(),
+            Ok(Mode::AddPaymentMethod)
+        );
         assert!(config(&[("mode", "subscription")]).mode().is_err());
-        assert_eq!(config(&[("quantity", "0")]).quantity().unwrap_err().code(), "invalid_quantity");
+        assert_eq!(
+            config(&[("quantity", "0")]).quantity().unwrap_err().code(),
+            "invalid_quantity"
+        );
         assert!(config(&[]).check_price().is_err());
-        assert!(config(&[("price-slug", "a"), ("price-id", "b")]).check_price().is_err());
+        assert!(config(&[("price-slug", "a"), ("price-id", "b")])
+            .check_price()
+            .is_err());
     }
 
     #[test]
     fn options_map_to_attributes() {
         assert_eq!(option_to_attribute("priceSlug"), Some("price-slug"));
-        assert_eq!(option_to_attribute("targetSubscriptionId"), Some("target-subscription-id"));
+        assert_eq!(
+            option_to_attribute("targetSubscriptionId"),
+            Some("target-subscription-id")
+        );
         assert_eq!(option_to_attribute("display"), Some("display"));
         assert_eq!(option_to_attribute("price-slug"), None);
         assert_eq!(option_to_attribute("bogus"), None);
@@ -324,7 +375,10 @@ mod tests {
 
     #[test]
     fn tags_name_kinds() {
-        assert_eq!(ElementKind::from_tag("CHECKOUT-PRICING-TABLE"), Some(ElementKind::PricingTable));
+        assert_eq!(
+            ElementKind::from_tag("CHECKOUT-PRICING-TABLE"),
+            Some(ElementKind::PricingTable)
+        );
         assert_eq!(ElementKind::from_tag("div"), None);
     }
 }

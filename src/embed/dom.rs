@@ -60,17 +60,25 @@ type Listener = (EventTarget, String, Closure<dyn FnMut(web_sys::Event)>);
 
 impl Scope {
     /// Calls `handler` for `event` on `target` until the scope is dropped.
-    pub fn listen(&self, target: &EventTarget, event: &str, handler: impl FnMut(web_sys::Event) + 'static) {
+    pub fn listen(
+        &self,
+        target: &EventTarget,
+        event: &str,
+        handler: impl FnMut(web_sys::Event) + 'static,
+    ) {
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
         let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-        self.listeners.borrow_mut().push((target.clone(), event.to_owned(), closure));
+        self.listeners
+            .borrow_mut()
+            .push((target.clone(), event.to_owned(), closure));
     }
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
         for (target, event, closure) in self.listeners.take() {
-            let _ = target.remove_event_listener_with_callback(&event, closure.as_ref().unchecked_ref());
+            let _ = target
+                .remove_event_listener_with_callback(&event, closure.as_ref().unchecked_ref());
         }
     }
 }

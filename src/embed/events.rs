@@ -41,13 +41,20 @@ pub fn emit_error(target: &EventTarget, error: &BillingError) {
 
 /// `{code, message}`: the shape of every error the embed reports.
 pub fn error_detail(error: &BillingError) -> JsValue {
-    object(&[("code", error.code().into()), ("message", error.message().into())])
+    object(&[
+        ("code", error.code().into()),
+        ("message", error.message().into()),
+    ])
 }
 
 /// Fires the cancelable `checkout-redirect` and, unless a listener prevented
 /// it, sends the browser to `url` (http(s) only). `true` when it navigates.
 pub fn redirect(target: &EventTarget, url: &str, reason: &str, session_id: &str) -> bool {
-    let detail = object(&[("url", url.into()), ("reason", reason.into()), ("sessionId", session_id.into())]);
+    let detail = object(&[
+        ("url", url.into()),
+        ("reason", reason.into()),
+        ("sessionId", session_id.into()),
+    ]);
     if !emit(target, REDIRECT, &detail, true) {
         return false;
     }

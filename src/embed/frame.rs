@@ -86,15 +86,27 @@ pub fn embed_url(session_url: &str, mode: &str) -> String {
 
 /// Calls `on_message` for messages from `frame`'s window and the session's
 /// origin only, while `scope` lives.
-fn listen(scope: &Scope, frame: &HtmlIFrameElement, url: &str, mut on_message: impl FnMut(FrameMessage) + 'static) {
+fn listen(
+    scope: &Scope,
+    frame: &HtmlIFrameElement,
+    url: &str,
+    mut on_message: impl FnMut(FrameMessage) + 'static,
+) {
     let origin = origin_of(url).filter(|o| o != OPAQUE_ORIGIN);
-    let (Some(window), Some(origin)) = (web_sys::window(), origin) else { return };
+    let (Some(window), Some(origin)) = (web_sys::window(), origin) else {
+        return;
+    };
     let frame = frame.clone();
     scope.listen(window.as_ref(), "message", move |event| {
-        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
-        let from_frame = frame.content_window().zip(event.source()).is_some_and(|(win, source)| {
-            js_sys::Object::is(win.as_ref(), source.unchecked_ref::<js_sys::Object>())
-        });
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let from_frame = frame
+            .content_window()
+            .zip(event.source())
+            .is_some_and(|(win, source)| {
+                js_sys::Object::is(win.as_ref(), source.unchecked_ref::<js_sys::Object>())
+            });
         let from_origin = event.origin() != OPAQUE_ORIGIN && event.origin() == origin;
         if from_frame && from_origin {
             if let Some(message) = parse_message(&event.data()) {
@@ -107,12 +119,28 @@ fn listen(scope: &Scope, frame: &HtmlIFrameElement, url: &str, mut on_message: i
 /// Fires `checkout-success` / `checkout-cancel`, then the redirect unless prevented.
 fn settle(host: &EventTarget, message: &FrameMessage) {
     match message {
-        FrameMessage::Success { session_id, redirect_url } => {
-            events::emit(host, events::SUCCESS, &object(&[("sessionId", session_id.into())]), false);
+        FrameMessage::Success {
+            session_id,
+            redirect_url,
+        } => {
+            events::emit(
+                host,
+                events::SUCCESS,
+                &object(&[("sessionId", session_id.into())]),
+                false,
+            );
             events::redirect(host, redirect_url, "success", session_id);
         }
-        FrameMessage::Cancel { session_id, redirect_url } => {
-            events::emit(host, events::CANCEL, &object(&[("sessionId", session_id.into())]), false);
+        FrameMessage::Cancel {
+            session_id,
+            redirect_url,
+        } => {
+            events::emit(
+                host,
+                events::CANCEL,
+                &object(&[("sessionId", session_id.into())]),
+                false,
+            );
             if let Some(url) = redirect_url {
                 events::redirect(host, url, "cancel", session_id);
             }
@@ -123,7 +151,14 @@ fn settle(host: &EventTarget, message: &FrameMessage) {
 
 fn iframe(url: &str, mode: &str, class: &str, lang: Lang) -> HtmlIFrameElement {
     let frame = dom::el("iframe", class);
-    dom::attrs(&frame, &[("part", "frame"), ("title", Msg::Checkout.text(lang)), ("src", &embed_url(url, mode))]);
+    dom::attrs(
+        &frame,
+        &[
+            ("part", "frame"),
+            ("title", Msg::Checkout.text(lang)),
+            ("src", &embed_url(url, mode)),
+        ],
+    );
     frame.unchecked_into()
 }
 
@@ -139,15 +174,26 @@ pub struct Outcome {
 impl Outcome {
     /// `"success"` or `"cancel"`.
     pub fn status(&self) -> &'static str {
-        if self.success { "success" } else { "cancel" }
+        if self.success {
+            "success"
+        } else {
+            "cancel"
+        }
     }
 }
 
 /// The language of the overlay's and frame's own words: the element's (its `lang`), else
 /// `configure({locale})`'s, else the browser's.
 fn overlay_lang(parent: &Element) -> Lang {
-    let tag = parent.closest("[lang]").ok().flatten().and_then(|el| el.get_attribute("lang"));
-    Lang::of(&tag.or_else(|| super::config::defaults().locale).unwrap_or_else(browser::browser_locale))
+    let tag = parent
+        .closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.get_attribute("lang"));
+    Lang::of(
+        &tag.or_else(|| super::config::defaults().locale)
+            .unwrap_or_else(browser::browser_locale),
+    )
 }
 
 /// Opens the hosted checkout in a modal dialog inside `parent` (a shadow root's
@@ -167,10 +213,22 @@ pub fn open_overlay(
     let dialog = dom::el("dialog", "cw-overlay");
     dom::attrs(
         &dialog,
-        &[("part", "dialog"), ("aria-label", Msg::Checkout.text(lang)), ("lang", lang.code()), ("dir", lang.dir())],
+        &[
+            ("part", "dialog"),
+            ("aria-label", Msg::Checkout.text(lang)),
+            ("lang", lang.code()),
+            ("dir", lang.dir()),
+        ],
     );
     let close = dom::el("button", "cw-overlay-close");
-    dom::attrs(&close, &[("type", "button"), ("part", "close"), ("aria-label", Msg::CloseCheckout.text(lang))]);
+    dom::attrs(
+        &close,
+        &[
+            ("type", "button"),
+            ("part", "close"),
+            ("aria-label", Msg::CloseCheckout.text(lang)),
+        ],
+    );
     dom::text(&close, "×");
     let frame = iframe(url, "overlay", "cw-overlay-frame", lang);
     dom::append(&dialog, &[&close, frame.as_ref()]);
@@ -179,9 +237,15 @@ pub fn open_overlay(
     let trigger = browser::deep_active_element();
     let scroll = ScrollLock::lock();
     let done = Rc::new(Cell::new(false));
-    let closed = Rc::new(Cell::new(Some(Box::new(on_closed) as Box<dyn FnOnce(Outcome)>)));
+    let closed = Rc::new(Cell::new(Some(
+        Box::new(on_closed) as Box<dyn FnOnce(Outcome)>
+    )));
     let finish = {
-        let (dialog, scope_slot, done) = (dialog.clone(), Rc::new(Cell::new(Some(scope.clone()))), done.clone());
+        let (dialog, scope_slot, done) = (
+            dialog.clone(),
+            Rc::new(Cell::new(Some(scope.clone()))),
+            done.clone(),
+        );
         let mut scroll = Some(scroll);
         Rc::new(std::cell::RefCell::new(move |message: FrameMessage| {
             if done.replace(true) {
@@ -198,11 +262,15 @@ pub fn open_overlay(
             settle(&host, &message);
             let success = matches!(message, FrameMessage::Success { .. });
             let session_id = match &message {
-                FrameMessage::Success { session_id, .. } | FrameMessage::Cancel { session_id, .. } => session_id.clone(),
+                FrameMessage::Success { session_id, .. }
+                | FrameMessage::Cancel { session_id, .. } => session_id.clone(),
                 FrameMessage::Resize { .. } => String::new(),
             };
             if let Some(on_closed) = closed.take() {
-                on_closed(Outcome { success, session_id });
+                on_closed(Outcome {
+                    success,
+                    session_id,
+                });
             }
             // Listeners go last: this closure is one of them.
             if let Some(scope) = scope_slot.take() {
@@ -212,7 +280,12 @@ pub fn open_overlay(
     };
     let cancel = {
         let (finish, session_id) = (finish.clone(), session_id.to_owned());
-        move || (finish.borrow_mut())(FrameMessage::Cancel { session_id: session_id.clone(), redirect_url: cancel_url.clone() })
+        move || {
+            (finish.borrow_mut())(FrameMessage::Cancel {
+                session_id: session_id.clone(),
+                redirect_url: cancel_url.clone(),
+            })
+        }
     };
     let on_escape = cancel.clone();
     scope.listen(dialog.as_ref(), "cancel", move |event| {
@@ -242,7 +315,9 @@ pub fn inline_frame(parent: &Element, host: EventTarget, url: &str) -> Scope {
     let settled = Cell::new(false);
     let sized = frame.clone();
     listen(&scope, &frame, url, move |message| match message {
-        FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => set_height(&sized, height.clamp(200.0, 10_000.0)),
+        FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => {
+            set_height(&sized, height.clamp(200.0, 10_000.0))
+        }
         FrameMessage::Resize { .. } => {}
         other => {
             if !settled.replace(true) {
@@ -255,7 +330,9 @@ pub fn inline_frame(parent: &Element, host: EventTarget, url: &str) -> Scope {
 
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
     // CSSOM, not a style attribute: allowed under style-src 'self'.
-    let _ = frame.style().set_property("height", &format!("{}px", height.ceil() as u32));
+    let _ = frame
+        .style()
+        .set_property("height", &format!("{}px", height.ceil() as u32));
 }
 
 /// Keeps the page behind a modal from scrolling; restores it when dropped.
@@ -264,7 +341,9 @@ struct ScrollLock(Option<String>);
 impl ScrollLock {
     fn lock() -> Self {
         let root = document_element();
-        let previous = root.as_ref().map(|r| r.style().get_property_value("overflow").unwrap_or_default());
+        let previous = root
+            .as_ref()
+            .map(|r| r.style().get_property_value("overflow").unwrap_or_default());
         if let Some(r) = &root {
             let _ = r.style().set_property("overflow", "hidden");
         }
@@ -285,7 +364,10 @@ impl Drop for ScrollLock {
 }
 
 fn document_element() -> Option<HtmlElement> {
-    dom::document()?.document_element()?.dyn_into::<HtmlElement>().ok()
+    dom::document()?
+        .document_element()?
+        .dyn_into::<HtmlElement>()
+        .ok()
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -303,7 +385,10 @@ mod tests {
         ]);
         assert_eq!(
             parse_message(&ok),
-            Some(FrameMessage::Success { session_id: "cs_1".into(), redirect_url: "https://m/ok".into() })
+            Some(FrameMessage::Success {
+                session_id: "cs_1".into(),
+                redirect_url: "https://m/ok".into()
+            })
         );
         let other = object(&[("source", "other".into()), ("type", "success".into())]);
         assert_eq!(parse_message(&other), None);
@@ -321,12 +406,22 @@ mod tests {
         ] {
             let error = checked_frame_url(bad).unwrap_err();
             assert_eq!(error.code(), "invalid_url", "{bad:?}");
-            assert!(error.message().contains("http"), "{bad:?}: {}", error.message());
+            assert!(
+                error.message().contains("http"),
+                "{bad:?}: {}",
+                error.message()
+            );
         }
-        assert_eq!(checked_frame_url("https://p.example/checkout/cs_1").unwrap(), "https://p.example/checkout/cs_1");
+        assert_eq!(
+            checked_frame_url("https://p.example/checkout/cs_1").unwrap(),
+            "https://p.example/checkout/cs_1"
+        );
         // Why a data: frame must never be trusted: its origin is "null",
         // the same as any sandboxed frame's.
-        assert_eq!(origin_of("data:text/html,x").as_deref(), Some(OPAQUE_ORIGIN));
+        assert_eq!(
+            origin_of("data:text/html,x").as_deref(),
+            Some(OPAQUE_ORIGIN)
+        );
     }
 }
 
@@ -336,7 +431,13 @@ mod native_tests {
 
     #[test]
     fn embed_urls_keep_their_query() {
-        assert_eq!(embed_url("https://p/checkout/cs_1", "overlay"), "https://p/checkout/cs_1?embed=overlay");
-        assert_eq!(embed_url("https://p/checkout/cs_1?locale=de", "inline"), "https://p/checkout/cs_1?locale=de&embed=inline");
+        assert_eq!(
+            embed_url("https://p/checkout/cs_1", "overlay"),
+            "https://p/checkout/cs_1?embed=overlay"
+        );
+        assert_eq!(
+            embed_url("https://p/checkout/cs_1?locale=de", "inline"),
+            "https://p/checkout/cs_1?locale=de&embed=inline"
+        );
     }
 }

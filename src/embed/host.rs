@@ -4,9 +4,9 @@
 
 use super::config::{defaults, ElementConfig, ElementKind, OBSERVED_ATTRIBUTES};
 use super::dom;
+use super::small_map::SmallMap;
 use super::views::{self, View};
 use std::cell::{Cell, RefCell};
-use super::small_map::SmallMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -46,10 +46,18 @@ thread_local! {
 pub fn register() -> Result<(), JsValue> {
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|el: HtmlElement| unmount_element(&el));
-    let changed = Closure::<dyn Fn(HtmlElement, String)>::new(|el: HtmlElement, _attr: String| changed(&el));
-    let observed: js_sys::Array = OBSERVED_ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
+    let changed =
+        Closure::<dyn Fn(HtmlElement, String)>::new(|el: HtmlElement, _attr: String| changed(&el));
+    let observed: js_sys::Array = OBSERVED_ATTRIBUTES
+        .iter()
+        .map(|a| JsValue::from_str(a))
+        .collect();
     let mut defined_any = false;
-    for kind in [ElementKind::Checkout, ElementKind::PricingTable, ElementKind::AddPaymentMethod] {
+    for kind in [
+        ElementKind::Checkout,
+        ElementKind::PricingTable,
+        ElementKind::AddPaymentMethod,
+    ] {
         defined_any |= define_custom_element(
             kind.tag(),
             &observed,
@@ -73,7 +81,9 @@ pub fn mounted_count() -> usize {
 }
 
 fn connected(element: HtmlElement) {
-    let Some(kind) = ElementKind::from_tag(&element.tag_name()) else { return };
+    let Some(kind) = ElementKind::from_tag(&element.tag_name()) else {
+        return;
+    };
     mount_element(&element, kind, read_attributes(&element));
 }
 
@@ -84,13 +94,19 @@ fn read_attributes(element: &HtmlElement) -> ElementConfig {
 /// Renders `kind` into `element`'s open shadow root (attached if missing);
 /// the mount's id, or `None` when the element is already mounted or cannot
 /// hold a shadow root.
-pub fn mount_element(element: &HtmlElement, kind: ElementKind, config: ElementConfig) -> Option<u32> {
+pub fn mount_element(
+    element: &HtmlElement,
+    kind: ElementKind,
+    config: ElementConfig,
+) -> Option<u32> {
     if mount_id(element).is_some() {
         return None;
     }
-    let shadow = element
-        .shadow_root()
-        .or_else(|| element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok())?;
+    let shadow = element.shadow_root().or_else(|| {
+        element
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .ok()
+    })?;
     adopt_stylesheet(&shadow);
     let root = dom::el("div", "cw-root");
     dom::attrs(&root, &[("part", "root")]);
@@ -156,7 +172,10 @@ pub fn reconfigure(id: u32, config: ElementConfig) {
 }
 
 fn mount_id(element: &HtmlElement) -> Option<u32> {
-    js_sys::Reflect::get(element, &MOUNT_KEY.into()).ok()?.as_f64().map(|id| id as u32)
+    js_sys::Reflect::get(element, &MOUNT_KEY.into())
+        .ok()?
+        .as_f64()
+        .map(|id| id as u32)
 }
 
 /// Adopts the widget stylesheet into a shadow root (one shared sheet).
@@ -172,6 +191,10 @@ pub(super) fn adopt_stylesheet(shadow: &web_sys::ShadowRoot) {
         cell.clone()
     });
     if let Some(sheet) = sheet {
-        let _ = js_sys::Reflect::set(shadow, &"adoptedStyleSheets".into(), &js_sys::Array::of1(&sheet));
+        let _ = js_sys::Reflect::set(
+            shadow,
+            &"adoptedStyleSheets".into(),
+            &js_sys::Array::of1(&sheet),
+        );
     }
 }

@@ -34,7 +34,13 @@ impl Client {
     pub fn new(route: &str, headers: Vec<(String, String)>, timeout_ms: Option<u32>) -> Self {
         let route = route.trim().trim_end_matches('/');
         let timeout_ms = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-        Self { route: route.to_owned(), headers, timeout_ms, in_flight: Rc::default(), retry_keys: Rc::default() }
+        Self {
+            route: route.to_owned(),
+            headers,
+            timeout_ms,
+            in_flight: Rc::default(),
+            retry_keys: Rc::default(),
+        }
     }
 
     /// A read-only action; answers the envelope's `data`. Takes the answer
@@ -47,10 +53,14 @@ impl Client {
             if let Some(early) = take_early(&url) {
                 let answer = JsFuture::from(early).await.unwrap_or(JsValue::UNDEFINED);
                 match number(&answer, "status").unwrap_or(0.0) as u16 {
-                    0 if string(&answer, "error").as_deref() == Some("TimeoutError") => return Err(BillingError::Timeout),
+                    0 if string(&answer, "error").as_deref() == Some("TimeoutError") => {
+                        return Err(BillingError::Timeout)
+                    }
                     // It failed on the network: ask again below.
                     0 => {}
-                    status => return read_envelope(status, &string(&answer, "text").unwrap_or_default()),
+                    status => {
+                        return read_envelope(status, &string(&answer, "text").unwrap_or_default())
+                    }
                 }
             }
         }
@@ -66,8 +76,12 @@ impl Client {
         let call = match existing {
             Some(call) => call,
             None => {
-                let (url, headers, timeout_ms) = (self.url(action), self.headers.clone(), self.timeout_ms);
-                let key = self.retry_keys.borrow().key_for(&fingerprint, browser::random_token);
+                let (url, headers, timeout_ms) =
+                    (self.url(action), self.headers.clone(), self.timeout_ms);
+                let key = self
+                    .retry_keys
+                    .borrow()
+                    .key_for(&fingerprint, browser::random_token);
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = Joined::start(async move {
                     let result = post(&url, body, &headers, Some(key.clone()), timeout_ms).await;
@@ -75,7 +89,9 @@ impl Client {
                     retry_keys.borrow_mut().settle(&settled, &key, unknown);
                     result
                 });
-                self.in_flight.borrow_mut().insert(fingerprint.clone(), call.clone());
+                self.in_flight
+                    .borrow_mut()
+                    .insert(fingerprint.clone(), call.clone());
                 call
             }
         };
@@ -112,7 +128,10 @@ async fn post(
     }
     for (name, value) in headers {
         request_headers.set(name, value).map_err(|_| {
-            BillingError::validation(checkout_protocol::ErrorCode::InvalidRequest, format!("The header {name} is not valid."))
+            BillingError::validation(
+                checkout_protocol::ErrorCode::InvalidRequest,
+                format!("The header {name} is not valid."),
+            )
         })?;
     }
     init.set_headers(&request_headers);
@@ -146,7 +165,10 @@ fn failure(error: JsValue) -> BillingError {
 /// `Map` at `globalThis[Symbol.for("checkout-widget.early")]`.
 fn take_early(url: &str) -> Option<js_sys::Promise> {
     let key = js_sys::Symbol::for_("checkout-widget.early");
-    let early: js_sys::Map = Reflect::get(&js_sys::global(), &key).ok()?.dyn_into().ok()?;
+    let early: js_sys::Map = Reflect::get(&js_sys::global(), &key)
+        .ok()?
+        .dyn_into()
+        .ok()?;
     let url = JsValue::from_str(url);
     let promise = early.get(&url).dyn_into().ok()?;
     early.delete(&url);
@@ -158,18 +180,32 @@ fn take_early(url: &str) -> Option<js_sys::Promise> {
 pub fn read_envelope(status: u16, body: &str) -> Result<JsValue, BillingError> {
     let ok = (200..300).contains(&status);
     let Ok(json) = js_sys::JSON::parse(body) else {
-        return Err(if ok { BillingError::InvalidResponse } else { BillingError::Http { status } });
+        return Err(if ok {
+            BillingError::InvalidResponse
+        } else {
+            BillingError::Http { status }
+        });
     };
     let error = get(&json, "error");
     if error.is_object() {
-        let code = string(&error, "code").filter(|c| !c.trim().is_empty()).unwrap_or_else(|| fallback_code(status).to_owned());
+        let code = string(&error, "code")
+            .filter(|c| !c.trim().is_empty())
+            .unwrap_or_else(|| fallback_code(status).to_owned());
         let details = get(&error, "json");
         let message = string(&error, "message")
             .or_else(|| details.as_string())
-            .or_else(|| ["message", "error", "detail"].iter().find_map(|k| string(&details, k)))
+            .or_else(|| {
+                ["message", "error", "detail"]
+                    .iter()
+                    .find_map(|k| string(&details, k))
+            })
             .filter(|m| !m.trim().is_empty())
             .unwrap_or_else(|| BillingError::Http { status }.message());
-        return Err(BillingError::Api { status, code, message });
+        return Err(BillingError::Api {
+            status,
+            code,
+            message,
+        });
     }
     if !ok {
         return Err(BillingError::Http { status });

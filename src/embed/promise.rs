@@ -28,7 +28,10 @@ pub struct Joined<T> {
 
 impl<T> Clone for Joined<T> {
     fn clone(&self) -> Self {
-        Self { slot: self.slot.clone(), done: self.done.clone() }
+        Self {
+            slot: self.slot.clone(),
+            done: self.done.clone(),
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 //! bodies written the same way: no serializer in the script-tag bundle.
 
 use super::net::{boolean, get, number, string};
-use checkout_protocol::{CreateProductCheckoutSessionParams, IntervalUnit, Price, PriceType, PricingModel, Product};
+use checkout_protocol::{
+    CreateProductCheckoutSessionParams, IntervalUnit, Price, PriceType, PricingModel, Product,
+};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,7 +20,10 @@ pub fn pricing_model(data: &JsValue) -> Option<PricingModel> {
         id: string(&model, "id")?,
         name: string(&model, "name").unwrap_or_default(),
         is_default: boolean(&model, "isDefault").unwrap_or(false),
-        products: list(&model, "products").iter().filter_map(product).collect(),
+        products: list(&model, "products")
+            .iter()
+            .filter_map(product)
+            .collect(),
         default_product: None,
         usage_meters: Vec::new(),
         organization_id: String::new(),
@@ -31,7 +36,10 @@ pub fn pricing_model(data: &JsValue) -> Option<PricingModel> {
 fn product(p: &JsValue) -> Option<Product> {
     let product_id = string(p, "id")?;
     Some(Product {
-        prices: list(p, "prices").iter().filter_map(|price| read_price(price, &product_id)).collect(),
+        prices: list(p, "prices")
+            .iter()
+            .filter_map(|price| read_price(price, &product_id))
+            .collect(),
         id: product_id,
         slug: string(p, "slug"),
         name: string(p, "name").unwrap_or_default(),
@@ -65,7 +73,8 @@ fn read_price(p: &JsValue, product_id: &str) -> Option<Price> {
         "year" => Some(IntervalUnit::Year),
         _ => None,
     });
-    let whole = |key: &str| number(p, key).filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0);
+    let whole =
+        |key: &str| number(p, key).filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0);
     Some(Price {
         id: string(p, "id")?,
         slug: string(p, "slug"),
@@ -111,7 +120,11 @@ pub struct Created {
 /// Reads `{checkoutSession, url}`.
 pub fn created(data: &JsValue) -> Option<Created> {
     let session = get(data, "checkoutSession");
-    Some(Created { id: string(&session, "id")?, url: string(data, "url")?, session })
+    Some(Created {
+        id: string(&session, "id")?,
+        url: string(data, "url")?,
+        session,
+    })
 }
 
 /// The product-checkout body as JSON text, in Flowglad's field names, with the
@@ -178,5 +191,8 @@ pub fn add_payment_method_body(
 
 /// JSON text of a JS value.
 pub fn stringify(value: &JsValue) -> String {
-    js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "{}".to_owned())
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "{}".to_owned())
 }

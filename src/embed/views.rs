@@ -9,15 +9,19 @@ use super::frame;
 use super::net::{object, Client};
 use super::promise::Joined;
 use super::read::{self, Created};
+use super::small_map::SmallMap;
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
 use crate::error::BillingError;
+use crate::format::{
+    checkout_call_to_action, interval_adjective, interval_label, price_interval, trial_phrase,
+};
 use crate::i18n::{fill, widget::Msg, Lang, Message};
-use crate::format::{checkout_call_to_action, interval_adjective, interval_label, price_interval, trial_phrase};
 use crate::money::format_money;
-use checkout_protocol::{action, money::line_amount, ErrorCode, IntervalUnit, Price, PricingModel, Product};
+use checkout_protocol::{
+    action, money::line_amount, ErrorCode, IntervalUnit, Price, PricingModel, Product,
+};
 use std::cell::{Cell, RefCell};
-use super::small_map::SmallMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, HtmlInputElement};
@@ -68,7 +72,10 @@ thread_local! {
 }
 
 /// The pricing model for `client`'s route (shared; a failure is retried next time).
-async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<PricingModel>, BillingError> {
+async fn pricing_model(
+    config: &ElementConfig,
+    client: &Client,
+) -> Result<Rc<PricingModel>, BillingError> {
     let mut key = config.server_route.clone();
     for (name, value) in &config.headers {
         key.push('\n');
@@ -76,15 +83,19 @@ async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<Pri
         key.push(':');
         key.push_str(value);
     }
-    let load = MODELS.with(|m| m.borrow().get(&key).cloned()).unwrap_or_else(|| {
-        let client = client.clone();
-        let load = Joined::start(async move {
-            let data = client.read(action::PRICING_MODELS_RETRIEVE).await?;
-            read::pricing_model(&data).map(Rc::new).ok_or(BillingError::InvalidResponse)
+    let load = MODELS
+        .with(|m| m.borrow().get(&key).cloned())
+        .unwrap_or_else(|| {
+            let client = client.clone();
+            let load = Joined::start(async move {
+                let data = client.read(action::PRICING_MODELS_RETRIEVE).await?;
+                read::pricing_model(&data)
+                    .map(Rc::new)
+                    .ok_or(BillingError::InvalidResponse)
+            });
+            MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
+            load
         });
-        MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
-        load
-    });
     let result = load.output().await.unwrap_or(Err(BillingError::Network));
     if result.is_err() {
         MODELS.with(|m| m.borrow_mut().remove(&key));
@@ -93,9 +104,21 @@ async fn pricing_model(config: &ElementConfig, client: &Client) -> Result<Rc<Pri
 }
 
 /// Renders an element into `root` and starts whatever it needs to load.
-pub fn render(root: Element, host: EventTarget, kind: ElementKind, config: ElementConfig) -> Rc<View> {
-    let client = Client::new(&config.server_route, config.headers.clone(), config.timeout_ms);
-    let locale = config.locale.clone().unwrap_or_else(browser::browser_locale);
+pub fn render(
+    root: Element,
+    host: EventTarget,
+    kind: ElementKind,
+    config: ElementConfig,
+) -> Rc<View> {
+    let client = Client::new(
+        &config.server_route,
+        config.headers.clone(),
+        config.timeout_ms,
+    );
+    let locale = config
+        .locale
+        .clone()
+        .unwrap_or_else(browser::browser_locale);
     let lang = Lang::of(&locale);
     // Arabic mirrors the element (the stylesheet uses logical properties).
     dom::attrs(&root, &[("lang", lang.code()), ("dir", lang.dir())]);
@@ -135,7 +158,10 @@ fn skeleton(view: &View) {
     // A status with text, not a label on a bare div (which axe rightly refuses):
     // screen readers hear "Loading price" while the card holds its place.
     let card = dom::el("div", "cw-card cw-card-skeleton");
-    dom::attrs(&card, &[("part", "card"), ("role", "status"), ("aria-busy", "true")]);
+    dom::attrs(
+        &card,
+        &[("part", "card"), ("role", "status"), ("aria-busy", "true")],
+    );
     let said = dom::el("span", "cw-visually-hidden");
     dom::text(&said, Msg::LoadingPrice.text(view.lang));
     dom::append(&card, &[&said]);
@@ -160,21 +186,37 @@ fn problem(view: &View, error: &BillingError) {
 /// attempt may succeed (network, timeout, 5xx). The button stays busy while
 /// it retries and keeps focus when the retry fails too.
 fn load_failed(view: &Rc<View>, error: &BillingError) {
-    let retried = view.root.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok().and_then(|r| r.active_element());
-    let retried = retried.is_some_and(|a| a.get_attribute("part").as_deref() == Some("retry-button"));
+    let retried = view
+        .root
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element());
+    let retried =
+        retried.is_some_and(|a| a.get_attribute("part").as_deref() == Some("retry-button"));
     problem(view, error);
     if !error.is_retryable() {
         return;
     }
     let button = dom::el("button", "cw-button cw-retry");
-    dom::attrs(&button, &[("type", "button"), ("part", "retry-button"), ("aria-busy", "false")]);
+    dom::attrs(
+        &button,
+        &[
+            ("type", "button"),
+            ("part", "retry-button"),
+            ("aria-busy", "false"),
+        ],
+    );
     dom::text(&button, Msg::TryAgain.text(view.lang));
     let (task, pressed) = (view.clone(), button.clone());
     view.scope.listen(button.as_ref(), "click", move |_| {
         if pressed.get_attribute("aria-busy").as_deref() == Some("true") {
             return;
         }
-        dom::attrs(&pressed, &[("aria-busy", "true"), ("aria-disabled", "true")]);
+        dom::attrs(
+            &pressed,
+            &[("aria-busy", "true"), ("aria-disabled", "true")],
+        );
         let task = task.clone();
         wasm_bindgen_futures::spawn_local(async move { load(task).await });
     });
@@ -215,8 +257,15 @@ fn single_price(view: &Rc<View>, model: &PricingModel) {
         _ => None,
     };
     let Some((product, price)) = found else {
-        let which = config.price_slug.clone().or(config.price_id.clone()).unwrap_or_default();
-        let error = BillingError::validation(ErrorCode::PriceNotFound, fill(Msg::PriceUnavailable.text(view.lang), &[&which]));
+        let which = config
+            .price_slug
+            .clone()
+            .or(config.price_id.clone())
+            .unwrap_or_default();
+        let error = BillingError::validation(
+            ErrorCode::PriceNotFound,
+            fill(Msg::PriceUnavailable.text(view.lang), &[&which]),
+        );
         return problem(view, &error);
     };
     let quantity = config.quantity().unwrap_or(1);
@@ -225,12 +274,22 @@ fn single_price(view: &Rc<View>, model: &PricingModel) {
         skeleton(view);
         let params = product_params(config, price, quantity);
         start_product(view, params, None);
-        events::emit(&view.host, events::READY, &object(&[("priceId", price.id.as_str().into())]), false);
+        events::emit(
+            &view.host,
+            events::READY,
+            &object(&[("priceId", price.id.as_str().into())]),
+            false,
+        );
         return;
     }
     let card = price_card(view, product, price, quantity, config.label.clone());
     replace(view, &[&card]);
-    events::emit(&view.host, events::READY, &object(&[("priceId", price.id.as_str().into())]), false);
+    events::emit(
+        &view.host,
+        events::READY,
+        &object(&[("priceId", price.id.as_str().into())]),
+        false,
+    );
 }
 
 fn product_params(config: &ElementConfig, price: &Price, quantity: u32) -> CheckoutSessionParams {
@@ -244,7 +303,13 @@ fn product_params(config: &ElementConfig, price: &Price, quantity: u32) -> Check
 }
 
 /// A price with its checkout button (and a quantity field when sold by the unit).
-fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, label: Option<String>) -> Element {
+fn price_card(
+    view: &Rc<View>,
+    product: &Product,
+    price: &Price,
+    quantity: u32,
+    label: Option<String>,
+) -> Element {
     let (locale, lang) = (view.locale.as_str(), view.lang);
     let card = dom::el("article", "cw-card");
     let heading_id = format!("cw-price-{}", price.id);
@@ -255,7 +320,10 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
     };
     let title = dom::el("h3", "cw-card-title");
     // A name runs in its own direction (a Hebrew product on an English page).
-    dom::attrs(&title, &[("id", &heading_id), ("part", "title"), ("dir", "auto")]);
+    dom::attrs(
+        &title,
+        &[("id", &heading_id), ("part", "title"), ("dir", "auto")],
+    );
     dom::text(&title, &title_text);
     dom::append(&card, &[&title]);
     if let Some(description) = &product.description {
@@ -268,7 +336,10 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
     dom::attrs(&price_line, &[("part", "price")]);
     let amount = dom::el("span", "cw-amount");
     dom::attrs(&amount, &[("part", "amount")]);
-    dom::text(&amount, &format_money(price.unit_price, &price.currency, locale));
+    dom::text(
+        &amount,
+        &format_money(price.unit_price, &price.currency, locale),
+    );
     dom::append(&price_line, &[&amount]);
     if let Some(interval) = price_interval(price, locale) {
         let span = dom::el("span", "cw-interval");
@@ -284,10 +355,20 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
     }
     let chosen = Rc::new(Cell::new(Some(quantity)));
     if product.has_adjustable_quantity() {
-        dom::append(&card, &[&quantity_field(view, product, price, quantity, chosen.clone())]);
+        dom::append(
+            &card,
+            &[&quantity_field(
+                view,
+                product,
+                price,
+                quantity,
+                chosen.clone(),
+            )],
+        );
     }
     let cta = label.unwrap_or_else(|| checkout_call_to_action(price, locale));
-    let (button, alert) = button_with_alert(&cta, &fill(Msg::ButtonFor.text(lang), &[&cta, &title_text]));
+    let (button, alert) =
+        button_with_alert(&cta, &fill(Msg::ButtonFor.text(lang), &[&cta, &title_text]));
     let checkout = dom::el("div", "cw-checkout");
     dom::append(&checkout, &[&button, &alert]);
     dom::append(&card, &[&checkout]);
@@ -308,32 +389,57 @@ fn price_card(view: &Rc<View>, product: &Product, price: &Price, quantity: u32, 
 }
 
 /// Units to buy, with the running total.
-fn quantity_field(view: &View, product: &Product, price: &Price, start: u32, chosen: Rc<Cell<Option<u32>>>) -> Element {
+fn quantity_field(
+    view: &View,
+    product: &Product,
+    price: &Price,
+    start: u32,
+    chosen: Rc<Cell<Option<u32>>>,
+) -> Element {
     let wrap = dom::el("div", "cw-quantity");
     dom::attrs(&wrap, &[("part", "quantity")]);
     let input_id = format!("cw-qty-{}", price.id);
     let label = dom::el("label", "");
     dom::attrs(&label, &[("for", &input_id)]);
     let lang = view.lang;
-    let plural = product.plural_quantity_label.clone().unwrap_or_else(|| Msg::Units.text(lang).into());
+    let plural = product
+        .plural_quantity_label
+        .clone()
+        .unwrap_or_else(|| Msg::Units.text(lang).into());
     dom::text(&label, &fill(Msg::Quantity.text(lang), &[&plural]));
     let input = dom::el("input", "");
     dom::attrs(
         &input,
-        &[("id", &input_id), ("type", "number"), ("inputmode", "numeric"), ("min", "1"), ("max", "1000000"), ("step", "1")],
+        &[
+            ("id", &input_id),
+            ("type", "number"),
+            ("inputmode", "numeric"),
+            ("min", "1"),
+            ("max", "1000000"),
+            ("step", "1"),
+        ],
     );
     if let Some(el) = input.dyn_ref::<HtmlInputElement>() {
         el.set_value(&start.to_string());
     }
     let total = dom::el("span", "cw-quantity-total");
     dom::attrs(&total, &[("aria-live", "polite")]);
-    let (unit, currency, locale) = (price.unit_price, price.currency.clone(), view.locale.clone());
+    let (unit, currency, locale) = (
+        price.unit_price,
+        price.currency.clone(),
+        view.locale.clone(),
+    );
     let show_total = {
         let total = total.clone();
         move |quantity: Option<u32>| {
             let text = quantity
                 .and_then(|q| line_amount(unit, q))
-                .map(|amount| fill(Msg::Total.text(lang), &[&format_money(amount, &currency, &locale)]))
+                .map(|amount| {
+                    fill(
+                        Msg::Total.text(lang),
+                        &[&format_money(amount, &currency, &locale)],
+                    )
+                })
                 .unwrap_or_default();
             dom::text(&total, &text);
         }
@@ -341,7 +447,10 @@ fn quantity_field(view: &View, product: &Product, price: &Price, start: u32, cho
     show_total(Some(start));
     let typed = input.clone();
     view.scope.listen(input.as_ref(), "input", move |_| {
-        let value = typed.dyn_ref::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+        let value = typed
+            .dyn_ref::<HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default();
         let quantity = crate::billing::params::parse_quantity(&value).ok();
         chosen.set(quantity);
         show_total(quantity);
@@ -354,7 +463,13 @@ fn button_with_alert(text: &str, aria_label: &str) -> (Element, Element) {
     let button = dom::el("button", "cw-button");
     dom::attrs(
         &button,
-        &[("type", "button"), ("part", "button"), ("aria-disabled", "false"), ("aria-busy", "false"), ("aria-label", aria_label)],
+        &[
+            ("type", "button"),
+            ("part", "button"),
+            ("aria-disabled", "false"),
+            ("aria-busy", "false"),
+            ("aria-label", aria_label),
+        ],
     );
     dom::text(&button, text);
     let alert = dom::el("p", "cw-error");
@@ -364,22 +479,40 @@ fn button_with_alert(text: &str, aria_label: &str) -> (Element, Element) {
 
 /// Marks a button busy (or not) without disabling it, so focus stays on it.
 fn set_busy(button: &Element, busy: bool, busy_text: &str, text: &str) {
-    dom::attrs(button, &[("aria-disabled", if busy { "true" } else { "false" }), ("aria-busy", if busy { "true" } else { "false" })]);
+    dom::attrs(
+        button,
+        &[
+            ("aria-disabled", if busy { "true" } else { "false" }),
+            ("aria-busy", if busy { "true" } else { "false" }),
+        ],
+    );
     dom::text(button, if busy { busy_text } else { text });
 }
 
-fn start_product(view: &Rc<View>, params: CheckoutSessionParams, button: Option<(Element, Element)>) {
+fn start_product(
+    view: &Rc<View>,
+    params: CheckoutSessionParams,
+    button: Option<(Element, Element)>,
+) {
     let wire = params.to_wire(browser::resolve_url);
     let body = wire.map(|w| read::product_body(&w, None));
-    start(view, button, move |client: Client| async move { client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await });
+    start(view, button, move |client: Client| async move {
+        client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await
+    });
 }
 
 /// Runs a create call and opens the result per the display mode.
-fn start<F>(view: &Rc<View>, button: Option<(Element, Element)>, call: impl FnOnce(Client) -> F + 'static)
-where
+fn start<F>(
+    view: &Rc<View>,
+    button: Option<(Element, Element)>,
+    call: impl FnOnce(Client) -> F + 'static,
+) where
     F: std::future::Future<Output = Result<wasm_bindgen::JsValue, BillingError>> + 'static,
 {
-    let text = button.as_ref().and_then(|(b, _)| b.text_content()).unwrap_or_default();
+    let text = button
+        .as_ref()
+        .and_then(|(b, _)| b.text_content())
+        .unwrap_or_default();
     if let Some((b, alert)) = &button {
         set_busy(b, true, Msg::Redirecting.text(view.lang), &text);
         dom::text(alert, "");
@@ -432,7 +565,10 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
     // The hosted page speaks the element's language when the merchant chose one
     // (without, it follows the same browser's languages anyway).
     let url = browser::with_locale(&created.url, view.config.locale.as_deref());
-    let detail = object(&[("url", url.as_str().into()), ("checkoutSession", created.session.clone())]);
+    let detail = object(&[
+        ("url", url.as_str().into()),
+        ("checkoutSession", created.session.clone()),
+    ]);
     events::emit(&view.host, events::SESSION_CREATED, &detail, false);
     match view.config.display().unwrap_or_default() {
         Display::Redirect => !events::redirect(&view.host, &url, "checkout", &created.id),
@@ -441,7 +577,14 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 .then(|| browser::resolve_url(&view.config.cancel_url, "cancel URL").ok())
                 .flatten()
                 .map(|u| browser::fill_session_id(&u, &created.id));
-            frame::open_overlay(&view.root, view.host.clone(), &url, &created.id, cancel_url, |_| {});
+            frame::open_overlay(
+                &view.root,
+                view.host.clone(),
+                &url,
+                &created.id,
+                cancel_url,
+                |_| {},
+            );
             true
         }
         Display::Inline => {
@@ -493,7 +636,8 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
             dom::append(&option, &[&input, &span]);
             dom::append(&switch, &[&option]);
             let fill = fill.clone();
-            view.scope.listen(input.as_ref(), "change", move |_| fill(unit));
+            view.scope
+                .listen(input.as_ref(), "change", move |_| fill(unit));
         }
         dom::append(&wrap, &[&switch]);
     }
@@ -505,7 +649,11 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
 
 /// `<checkout-add-payment-method>`: a button that opens the hosted page to save a card.
 fn add_payment_method(view: &Rc<View>) {
-    let label = view.config.label.clone().unwrap_or_else(|| Msg::AddPaymentMethod.text(view.lang).to_owned());
+    let label = view
+        .config
+        .label
+        .clone()
+        .unwrap_or_else(|| Msg::AddPaymentMethod.text(view.lang).to_owned());
     let (button, alert) = button_with_alert(&label, &label);
     let checkout = dom::el("div", "cw-checkout");
     dom::append(&checkout, &[&button, &alert]);
@@ -521,9 +669,13 @@ fn add_payment_method(view: &Rc<View>) {
                 target_subscription_id: view.config.target_subscription_id.clone(),
                 ..Default::default()
             };
-            let body = params.to_wire(browser::resolve_url).map(|w| read::add_payment_method_body(&w, None));
+            let body = params
+                .to_wire(browser::resolve_url)
+                .map(|w| read::add_payment_method_body(&w, None));
             start(&view, button, move |client: Client| async move {
-                client.write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body?).await
+                client
+                    .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body?)
+                    .await
             });
         }
     };

@@ -18,14 +18,21 @@ pub fn is_country(code: &str) -> bool {
 
 /// (code, name) for every country, sorted by name for `locale`.
 pub fn countries(locale: &str) -> Vec<(&'static str, String)> {
-    let mut list: Vec<(&'static str, String)> = CODES.split(' ').map(|code| (code, name(code, locale))).collect();
+    let mut list: Vec<(&'static str, String)> = CODES
+        .split(' ')
+        .map(|code| (code, name(code, locale)))
+        .collect();
     sort_by_name(&mut list, locale);
     list
 }
 
 /// The country a locale tag names, e.g. `en-US` → `US`, if it names an assigned one.
 pub fn country_of_locale(locale: &str) -> Option<&'static str> {
-    let region = locale.split(['-', '_']).skip(1).find(|part| part.len() == 2)?.to_ascii_uppercase();
+    let region = locale
+        .split(['-', '_'])
+        .skip(1)
+        .find(|part| part.len() == 2)?
+        .to_ascii_uppercase();
     CODES.split(' ').find(|c| *c == region)
 }
 
@@ -39,7 +46,9 @@ fn name(code: &'static str, locale: &str) -> String {
         if cell.as_ref().is_none_or(|(l, _)| l != locale) {
             *cell = crate::intl::DisplayNames::regions(locale).map(|n| (locale.to_owned(), n));
         }
-        cell.as_ref().and_then(|(_, names)| names.name(code)).unwrap_or_else(|| code.to_owned())
+        cell.as_ref()
+            .and_then(|(_, names)| names.name(code))
+            .unwrap_or_else(|| code.to_owned())
     })
 }
 
@@ -73,7 +82,9 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), codes.len());
-        assert!(codes.iter().all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
     }
 
     #[test]

@@ -11,7 +11,10 @@ const SOURCE: &str = "checkout-widget";
 
 /// Whether this page is framed by the widget's overlay or inline mode.
 pub fn is_embedded() -> bool {
-    matches!(browser::query_param("embed").as_deref(), Some("overlay") | Some("inline"))
+    matches!(
+        browser::query_param("embed").as_deref(),
+        Some("overlay") | Some("inline")
+    )
 }
 
 /// Paid (or card saved): the embedding page takes the customer to `redirect_url`.
@@ -26,15 +29,26 @@ pub fn post_cancel(session_id: &str, redirect_url: Option<&str>) {
 
 /// Reports the page's height whenever it changes, so an inline frame fits it.
 pub fn watch_height() {
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
     let report = Closure::<dyn Fn(js_sys::Array)>::new(move |_entries: js_sys::Array| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             post(json!({ "type": "resize", "height": root.scroll_height() }));
         }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()) {
         observer.observe(&root);
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             observer.observe(&body);
         }
         // The observer lives as long as the page.
@@ -43,8 +57,12 @@ pub fn watch_height() {
 }
 
 fn post(mut message: Value) {
-    let Some(window) = web_sys::window() else { return };
-    let Ok(Some(parent)) = window.parent() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
     if let Some(object) = message.as_object_mut() {
         object.insert("source".into(), SOURCE.into());
     }

@@ -38,8 +38,15 @@ impl Field {
     /// The payment fields, in form order.
     pub const PAYMENT: [Field; 4] = [Field::Email, Field::CardNumber, Field::Expiry, Field::Cvc];
     /// The billing address fields, in form order.
-    pub const ADDRESS: [Field; 7] =
-        [Field::Name, Field::Line1, Field::Line2, Field::City, Field::State, Field::PostalCode, Field::Country];
+    pub const ADDRESS: [Field; 7] = [
+        Field::Name,
+        Field::Line1,
+        Field::Line2,
+        Field::City,
+        Field::State,
+        Field::PostalCode,
+        Field::Country,
+    ];
 
     /// The input's DOM id.
     pub fn input_id(self) -> &'static str {
@@ -102,18 +109,46 @@ impl Field {
     pub fn input_attributes(self) -> InputAttributes {
         let (input_type, name, inputmode, autocomplete, placeholder, maxlength) = match self {
             Field::Email => ("email", "email", "email", "email", "", 254),
-            Field::CardNumber => ("text", "cardnumber", "numeric", "cc-number", "1234 1234 1234 1234", 23),
+            Field::CardNumber => (
+                "text",
+                "cardnumber",
+                "numeric",
+                "cc-number",
+                "1234 1234 1234 1234",
+                23,
+            ),
             Field::Expiry => ("text", "exp-date", "numeric", "cc-exp", "MM / YY", 7),
             Field::Cvc => ("text", "cvc", "numeric", "cc-csc", "123", 4),
             Field::Name => ("text", "name", "text", "billing name", "", 200),
-            Field::Line1 => ("text", "address-line1", "text", "billing address-line1", "", 200),
-            Field::Line2 => ("text", "address-line2", "text", "billing address-line2", "", 200),
+            Field::Line1 => (
+                "text",
+                "address-line1",
+                "text",
+                "billing address-line1",
+                "",
+                200,
+            ),
+            Field::Line2 => (
+                "text",
+                "address-line2",
+                "text",
+                "billing address-line2",
+                "",
+                200,
+            ),
             Field::City => ("text", "city", "text", "billing address-level2", "", 100),
             Field::State => ("text", "state", "text", "billing address-level1", "", 100),
             Field::PostalCode => ("text", "postal-code", "text", "billing postal-code", "", 16),
             Field::Country => ("text", "country", "text", "billing country", "", 2),
         };
-        InputAttributes { input_type, name, inputmode, autocomplete, placeholder, maxlength }
+        InputAttributes {
+            input_type,
+            name,
+            inputmode,
+            autocomplete,
+            placeholder,
+            maxlength,
+        }
     }
 
     /// Reformats what the customer typed: card numbers in groups, expiry as
@@ -221,7 +256,9 @@ impl PaymentForm {
             Field::CardNumber if self.card_number.trim().is_empty() => Some(Msg::EnterCardNumber),
             Field::CardNumber => match card::digits_of(&self.card_number) {
                 Some(d) if d.len() < 12 => Some(Msg::CardNumberIncomplete),
-                _ => card::validate_number(&self.card_number).err().map(|_| Msg::CardNumberInvalid),
+                _ => card::validate_number(&self.card_number)
+                    .err()
+                    .map(|_| Msg::CardNumberInvalid),
             },
             Field::Expiry if self.expiry.trim().is_empty() => Some(Msg::EnterExpiry),
             Field::Expiry => match card::parse_expiry(&self.expiry) {
@@ -266,20 +303,30 @@ impl PaymentForm {
 
     /// Every problem, in form order.
     pub fn errors(&self, now: (u32, u32)) -> Vec<(Field, Msg)> {
-        self.fields().into_iter().filter_map(|f| self.field_error(f, now).map(|m| (f, m))).collect()
+        self.fields()
+            .into_iter()
+            .filter_map(|f| self.field_error(f, now).map(|m| (f, m)))
+            .collect()
     }
 
     /// The confirm request, or the problems that stop it.
     pub fn to_request(&self, now: (u32, u32)) -> Result<ConfirmPaymentRequest, Vec<(Field, Msg)>> {
         let errors = self.errors(now);
-        let (Some(digits), Some((exp_month, exp_year)), true) =
-            (card::digits_of(&self.card_number), card::parse_expiry(&self.expiry), errors.is_empty())
-        else {
+        let (Some(digits), Some((exp_month, exp_year)), true) = (
+            card::digits_of(&self.card_number),
+            card::parse_expiry(&self.expiry),
+            errors.is_empty(),
+        ) else {
             return Err(errors);
         };
         Ok(ConfirmPaymentRequest {
             email: self.email.trim().to_owned(),
-            card: CardDetails { number: digits, exp_month, exp_year, cvc: self.cvc.trim().to_owned() },
+            card: CardDetails {
+                number: digits,
+                exp_month,
+                exp_year,
+                cvc: self.cvc.trim().to_owned(),
+            },
             billing_address: self.address.as_ref().map(AddressForm::to_address),
         })
     }
@@ -325,23 +372,52 @@ mod tests {
 
     #[test]
     fn luhn_failure_is_named() {
-        let form = PaymentForm { card_number: "4242 4242 4242 4241".into(), ..good() };
-        assert_eq!(form.field_error(Field::CardNumber, NOW), Some(Msg::CardNumberInvalid));
-        assert_eq!(form.to_request(NOW).unwrap_err(), vec![(Field::CardNumber, Msg::CardNumberInvalid)]);
+        let form = PaymentForm {
+            card_number: "4242 4242 4242 4241".into(),
+            ..good()
+        };
+        assert_eq!(
+            form.field_error(Field::CardNumber, NOW),
+            Some(Msg::CardNumberInvalid)
+        );
+        assert_eq!(
+            form.to_request(NOW).unwrap_err(),
+            vec![(Field::CardNumber, Msg::CardNumberInvalid)]
+        );
     }
 
     #[test]
     fn each_field_has_a_message() {
         let empty = PaymentForm::default();
         assert_eq!(empty.errors(NOW).len(), 4);
-        let with_address = PaymentForm { address: Some(AddressForm::default()), ..PaymentForm::default() };
-        assert_eq!(with_address.errors(NOW).len(), 4 + 5, "line 2 and state are optional");
-        let form = PaymentForm { expiry: "10 / 26".into(), cvc: "12".into(), email: "ann@".into(), card_number: "4242".into(), address: None };
+        let with_address = PaymentForm {
+            address: Some(AddressForm::default()),
+            ..PaymentForm::default()
+        };
+        assert_eq!(
+            with_address.errors(NOW).len(),
+            4 + 5,
+            "line 2 and state are optional"
+        );
+        let form = PaymentForm {
+            expiry: "10 / 26".into(),
+            cvc: "12".into(),
+            email: "ann@".into(),
+            card_number: "4242".into(),
+            address: None,
+        };
         assert_eq!(form.field_error(Field::Expiry, NOW), Some(Msg::ExpiryPast));
         assert_eq!(form.field_error(Field::Cvc, NOW), Some(Msg::Cvc3));
         assert!(form.field_error(Field::Email, NOW).is_some());
-        assert_eq!(form.field_error(Field::CardNumber, NOW), Some(Msg::CardNumberIncomplete));
-        let amex = PaymentForm { card_number: "3782 822463 10005".into(), cvc: "123".into(), ..good() };
+        assert_eq!(
+            form.field_error(Field::CardNumber, NOW),
+            Some(Msg::CardNumberIncomplete)
+        );
+        let amex = PaymentForm {
+            card_number: "3782 822463 10005".into(),
+            cvc: "123".into(),
+            ..good()
+        };
         assert_eq!(amex.field_error(Field::Cvc, NOW), Some(Msg::Cvc4));
     }
 
@@ -356,16 +432,29 @@ mod tests {
             postal_code: "62701".into(),
             country: "US".into(),
         };
-        let form = PaymentForm { address: Some(address.clone()), ..good() };
+        let form = PaymentForm {
+            address: Some(address.clone()),
+            ..good()
+        };
         let sent = form.to_request(NOW).unwrap().billing_address.unwrap();
         assert_eq!(sent.line1, "1 Main St");
         assert_eq!(sent.line2, None);
         assert_eq!(sent.state.as_deref(), Some("IL"));
         assert!(sent.missing_fields().is_empty());
-        let bad = PaymentForm { address: Some(AddressForm { country: "XX".into(), city: " ".into(), ..address }), ..good() };
+        let bad = PaymentForm {
+            address: Some(AddressForm {
+                country: "XX".into(),
+                city: " ".into(),
+                ..address
+            }),
+            ..good()
+        };
         assert_eq!(
             bad.errors(NOW),
-            vec![(Field::City, Msg::EnterCity), (Field::Country, Msg::ChooseCountry)]
+            vec![
+                (Field::City, Msg::EnterCity),
+                (Field::Country, Msg::ChooseCountry)
+            ]
         );
         assert!(good().to_request(NOW).unwrap().billing_address.is_none());
     }
@@ -376,7 +465,10 @@ mod tests {
         assert_eq!(Field::Expiry.format_input("1234"), "12 / 34");
         assert_eq!(Field::Cvc.format_input("1a2b34567"), "1234");
         assert_eq!(Field::Email.format_input(" a@b.co"), " a@b.co");
-        assert_eq!(Field::CardNumber.input_attributes().autocomplete, "cc-number");
+        assert_eq!(
+            Field::CardNumber.input_attributes().autocomplete,
+            "cc-number"
+        );
     }
 
     #[test]
@@ -384,7 +476,11 @@ mod tests {
         assert_eq!(format_expiry_input("1"), "1");
         assert_eq!(format_expiry_input("4"), "04 / ");
         assert_eq!(format_expiry_input("12"), "12 / ");
-        assert_eq!(format_expiry_input("12 /"), "12", "backspace over the separator");
+        assert_eq!(
+            format_expiry_input("12 /"),
+            "12",
+            "backspace over the separator"
+        );
         assert_eq!(format_expiry_input("12 / 3"), "12 / 3");
         assert_eq!(format_expiry_input("1234"), "12 / 34");
         assert_eq!(format_expiry_input("12/345"), "12 / 34");

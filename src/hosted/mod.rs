@@ -12,9 +12,9 @@ pub use form::{AddressForm, Field, PaymentForm};
 
 use crate::browser;
 use crate::client::HostedClient;
-use crate::transport::{FetchTransport, SharedTransport};
 use crate::error::BillingError;
 use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::transport::{FetchTransport, SharedTransport};
 use checkout_protocol::{CheckoutSessionStatus, HostedCheckoutSession};
 use leptos::prelude::*;
 use payment_form::PaymentFormView;
@@ -55,7 +55,9 @@ pub fn HostedCheckoutPage(
     let loaded: RwSignal<Option<Result<HostedCheckoutSession, BillingError>>> = RwSignal::new(None);
     let reload = Callback::new(move |()| {
         let id = session_id.clone();
-        let Some(client) = client.try_get_value() else { return };
+        let Some(client) = client.try_get_value() else {
+            return;
+        };
         leptos::task::spawn_local(async move { loaded.set(Some(client.session(&id).await)) });
     });
     reload.run(());
@@ -82,7 +84,9 @@ pub fn HostedCheckoutPage(
         let Some(s) = current() else {
             return match (screen.get(), loaded.get_untracked()) {
                 (Screen::NotFound, _) => view! { <NotFound lang/> }.into_any(),
-                (Screen::LoadFailed, Some(Err(error))) => view! { <LoadFailed error on_retry=reload lang/> }.into_any(),
+                (Screen::LoadFailed, Some(Err(error))) => {
+                    view! { <LoadFailed error on_retry=reload lang/> }.into_any()
+                }
                 _ => view! { <Skeleton lang/> }.into_any(),
             };
         };
@@ -91,7 +95,9 @@ pub fn HostedCheckoutPage(
             Screen::Open => {
                 let fallback = s.clone();
                 let session = Signal::derive(move || {
-                    loaded.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).cloned()).unwrap_or_else(|| fallback.clone())
+                    loaded
+                        .with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).cloned())
+                        .unwrap_or_else(|| fallback.clone())
                 });
                 view! {
                     <div class="co-grid">
@@ -104,7 +110,9 @@ pub fn HostedCheckoutPage(
             Screen::Succeeded => view! { <Receipt session=s locale/> }.into_any(),
             Screen::Expired => view! { <Expired session=s lang/> }.into_any(),
             Screen::Pending => view! { <Processing on_refresh=reload lang/> }.into_any(),
-            Screen::Loading | Screen::NotFound | Screen::LoadFailed => view! { <Skeleton lang/> }.into_any(),
+            Screen::Loading | Screen::NotFound | Screen::LoadFailed => {
+                view! { <Skeleton lang/> }.into_any()
+            }
         }
     };
 
@@ -149,7 +157,10 @@ fn Skeleton(lang: Lang) -> impl IntoView {
 /// screen readers pronounce it right and Arabic lays out right to left (the
 /// stylesheet uses logical properties, so it mirrors).
 pub(crate) fn mark_document_language(lang: Lang) {
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = html.set_attribute("lang", lang.code());
         let _ = html.set_attribute("dir", lang.dir());
     }

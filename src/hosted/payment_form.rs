@@ -8,7 +8,8 @@ use crate::client::HostedClient;
 use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{
-    card, BillingAddressCollection, CheckoutSessionType, ConfirmPaymentRequest, HostedCheckoutSession,
+    card, BillingAddressCollection, CheckoutSessionType, ConfirmPaymentRequest,
+    HostedCheckoutSession,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -17,7 +18,11 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// Codes after which the session must be read again (paid elsewhere, expired).
-const SESSION_GONE: [&str; 3] = ["checkout_session_not_open", "checkout_session_expired", "checkout_session_not_found"];
+const SESSION_GONE: [&str; 3] = [
+    "checkout_session_not_open",
+    "checkout_session_expired",
+    "checkout_session_not_found",
+];
 
 /// One signal per field, so each input owns its value.
 #[derive(Clone, Copy)]
@@ -29,7 +34,11 @@ impl Values {
             .iter()
             .chain(Field::ADDRESS.iter())
             .map(|&f| {
-                let start = initial.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone()).unwrap_or_default();
+                let start = initial
+                    .iter()
+                    .find(|(g, _)| *g == f)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
                 (f, RwSignal::new(start))
             })
             .collect();
@@ -38,7 +47,9 @@ impl Values {
 
     fn signal(self, field: Field) -> RwSignal<String> {
         // Every field was inserted in `new`; a fresh signal keeps this total anyway.
-        self.0.with_value(|m| m.get(&field).copied()).unwrap_or_else(|| RwSignal::new(String::new()))
+        self.0
+            .with_value(|m| m.get(&field).copied())
+            .unwrap_or_else(|| RwSignal::new(String::new()))
     }
 
     fn get(self, field: Field) -> String {
@@ -61,11 +72,20 @@ pub fn PaymentFormView(
 ) -> impl IntoView {
     let first = session.get_untracked();
     let lang = Lang::of(&locale);
-    let locked_email = first.customer_email.clone().filter(|e| !e.trim().is_empty());
-    let collects_address = first.billing_address_collection == Some(BillingAddressCollection::Required);
+    let locked_email = first
+        .customer_email
+        .clone()
+        .filter(|e| !e.trim().is_empty());
+    let collects_address =
+        first.billing_address_collection == Some(BillingAddressCollection::Required);
     let values = Values::new(&[
         (Field::Email, locked_email.clone().unwrap_or_default()),
-        (Field::Country, countries::country_of_locale(&locale).unwrap_or_default().to_owned()),
+        (
+            Field::Country,
+            countries::country_of_locale(&locale)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
     ]);
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
@@ -98,9 +118,17 @@ pub fn PaymentFormView(
         // A full-length card number is judged at once, before the customer leaves the field.
         let complete_number = field == Field::CardNumber && card_number_complete(&f.card_number);
         let visible = submitted.get() || touched.with(|t| t.contains(&field)) || complete_number;
-        visible.then(|| f.field_error(field, browser::utc_year_month())).flatten()
+        visible
+            .then(|| f.field_error(field, browser::utc_year_month()))
+            .flatten()
     };
-    let touch = move |field: Field| touched.update(|t| if !t.contains(&field) { t.push(field) });
+    let touch = move |field: Field| {
+        touched.update(|t| {
+            if !t.contains(&field) {
+                t.push(field)
+            }
+        })
+    };
     let announce = move |field: Field| {
         // The form may be gone by the time a deferred announcement runs.
         if announced.try_get_untracked().is_none() {
@@ -121,7 +149,8 @@ pub fn PaymentFormView(
             return;
         }
         if to_submit {
-            let handle = set_timeout_with_handle(move || announce(field), Duration::from_millis(500)).ok();
+            let handle =
+                set_timeout_with_handle(move || announce(field), Duration::from_millis(500)).ok();
             deferred_announcement.set_value(handle);
         } else {
             announce(field);
@@ -139,12 +168,17 @@ pub fn PaymentFormView(
         let number = values.get(Field::CardNumber);
         let judged = card_number_complete(&number)
             .then(|| {
-                let typed = PaymentForm { card_number: number, ..PaymentForm::default() };
+                let typed = PaymentForm {
+                    card_number: number,
+                    ..PaymentForm::default()
+                };
                 typed.field_error(Field::CardNumber, browser::utc_year_month())
             })
             .flatten();
         if let Some(message) = judged {
-            if previous.flatten() != Some(message) && announced.get_untracked() != Some((Field::CardNumber, message)) {
+            if previous.flatten() != Some(message)
+                && announced.get_untracked() != Some((Field::CardNumber, message))
+            {
                 announced.set(Some((Field::CardNumber, message)));
             }
         }
@@ -165,7 +199,9 @@ pub fn PaymentFormView(
         let request = request.clone();
         let id = id.clone();
         async move {
-            let Some(client) = client.try_get_value() else { return false };
+            let Some(client) = client.try_get_value() else {
+                return false;
+            };
             match client.confirm(&id, &request).await {
                 Ok(paid) if super::embedding::is_embedded() => {
                     // The page around us redirects (or not, if its code says so).
@@ -221,7 +257,13 @@ pub fn PaymentFormView(
         let locale = locale.clone();
         move || pay_label(&session.get(), &locale)
     };
-    let button_text = move || if busy() { Msg::Processing.text(lang).to_owned() } else { pay_label() };
+    let button_text = move || {
+        if busy() {
+            Msg::Processing.text(lang).to_owned()
+        } else {
+            pay_label()
+        }
+    };
     let busy_status = if first.session_type == CheckoutSessionType::AddPaymentMethod {
         Msg::SavingCard.text(lang)
     } else {
@@ -314,7 +356,14 @@ fn pay_label(session: &HostedCheckoutSession, locale: &str) -> String {
     } else if trial {
         Msg::StartTrial.text(lang).to_owned()
     } else {
-        fill(Msg::Pay.text(lang), &[&format_money(session.total_due_today, &session.currency, locale)])
+        fill(
+            Msg::Pay.text(lang),
+            &[&format_money(
+                session.total_due_today,
+                &session.currency,
+                locale,
+            )],
+        )
     }
 }
 
@@ -415,7 +464,11 @@ fn CountryField(
 /// Whether a card number has all its digits (15 for American Express, else 16),
 /// so it can be judged before the customer leaves the field.
 fn card_number_complete(number: &str) -> bool {
-    let full = if card::CardBrand::detect(number) == card::CardBrand::Amex { 15 } else { 16 };
+    let full = if card::CardBrand::detect(number) == card::CardBrand::Amex {
+        15
+    } else {
+        16
+    };
     card::digits_of(number).is_some_and(|d| d.len() >= full)
 }
 

@@ -27,12 +27,22 @@ pub fn Receipt(
         Msg::PaymentComplete
     }
     .text(lang);
-    let card = session
-        .payment_method
-        .as_ref()
-        .map(|c| fill(Msg::CardEnding.text(lang), &[&capitalise(&c.brand), &c.last4]));
+    let card = session.payment_method.as_ref().map(|c| {
+        fill(
+            Msg::CardEnding.text(lang),
+            &[&capitalise(&c.brand), &c.last4],
+        )
+    });
     let amount = format_money(session.total_due_today, &session.currency, &locale);
-    let thanks = fill(if setup { Msg::FutureCard } else { Msg::ThankYou }.text(lang), &[&session.merchant_name]);
+    let thanks = fill(
+        if setup {
+            Msg::FutureCard
+        } else {
+            Msg::ThankYou
+        }
+        .text(lang),
+        &[&session.merchant_name],
+    );
     let next = session.success_redirect_url.clone().map(|url| {
         let (session_id, target) = (session.id.clone(), url.clone());
         let on_click = move |ev: leptos::ev::MouseEvent| {
@@ -140,5 +150,8 @@ pub fn LoadFailed(
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

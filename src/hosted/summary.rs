@@ -46,18 +46,24 @@ fn summary_body(session: &HostedCheckoutSession, locale: &str) -> impl IntoView 
         (None, [only]) => only.name.clone(),
         _ => Msg::YourOrder.text(lang).to_owned(),
     };
-    let recurring = session
-        .recurring
-        .as_ref()
-        .map(|r| money(r.amount) + " " + &interval_phrase(r.interval_unit, r.interval_count, locale));
+    let recurring = session.recurring.as_ref().map(|r| {
+        money(r.amount) + " " + &interval_phrase(r.interval_unit, r.interval_count, locale)
+    });
     let trial = session.trial_days.filter(|d| *d > 0);
     let (hero, hero_sub) = match (trial, &recurring) {
-        (Some(days), Some(then)) => (plural(Msg::DaysFree, days, locale), Some(fill(Msg::ThenAmount.text(lang), &[then]))),
+        (Some(days), Some(then)) => (
+            plural(Msg::DaysFree, days, locale),
+            Some(fill(Msg::ThenAmount.text(lang), &[then])),
+        ),
         // The totals already say what follows ("Then …"); no need to say it twice.
         (None, Some(_)) => (money(session.total_due_today), None),
         _ => (money(session.total_due_today), None),
     };
-    let lines = session.line_items.iter().map(|item| line_view(item, &session.currency, locale)).collect_view();
+    let lines = session
+        .line_items
+        .iter()
+        .map(|item| line_view(item, &session.currency, locale))
+        .collect_view();
     let discount_row = (session.discount > 0).then(|| {
         let label = match (&session.discount_name, &session.discount_code) {
             (Some(name), Some(code)) => format!("{name} ({code})"),
@@ -109,11 +115,19 @@ fn line_view(item: &HostedLineItem, currency: &str, locale: &str) -> impl IntoVi
     let money = |amount: i64| format_money(amount, currency, locale);
     let interval = item
         .interval_unit
-        .map(|unit| format!(" {}", interval_phrase(unit, item.interval_count.unwrap_or(1), locale)))
+        .map(|unit| {
+            format!(
+                " {}",
+                interval_phrase(unit, item.interval_count.unwrap_or(1), locale)
+            )
+        })
         .unwrap_or_default();
     let quantity = (item.quantity > 1).then(|| {
         let count = crate::intl::format_count(locale, item.quantity);
-        fill(Msg::QuantityTimes.text(Lang::of(locale)), &[&count, &money(item.unit_amount)])
+        fill(
+            Msg::QuantityTimes.text(Lang::of(locale)),
+            &[&count, &money(item.unit_amount)],
+        )
     });
     view! {
         <li class="co-line">
@@ -146,11 +160,15 @@ fn PromotionCode(
     let change = Action::new_local(move |new_code: &Option<String>| {
         let (id, new_code) = (id.clone(), new_code.clone());
         async move {
-            let Some(client) = client.try_get_value() else { return };
+            let Some(client) = client.try_get_value() else {
+                return;
+            };
             match client.apply_discount(&id, new_code.as_deref()).await {
                 Ok(updated) => {
                     let (said, next) = match &updated.discount_code {
-                        Some(applied) => (fill(Msg::PromoApplied.text(lang), &[applied]), REMOVE_ID),
+                        Some(applied) => {
+                            (fill(Msg::PromoApplied.text(lang), &[applied]), REMOVE_ID)
+                        }
                         None => (Msg::PromoRemoved.text(lang).to_owned(), TOGGLE_ID),
                     };
                     error.set(String::new());
@@ -174,7 +192,8 @@ fn PromotionCode(
         }
     };
     let applied = move || session.with(|s| s.discount_code.clone());
-    let field = move || match applied() {
+    let field = move || {
+        match applied() {
         Some(applied) => view! {
             <div class="co-promo co-promo-applied">
                 <span class="cw-badge">{applied.clone()}</span>
@@ -225,6 +244,7 @@ fn PromotionCode(
             </div>
         }
         .into_any(),
+    }
     };
     view! {
         {field}

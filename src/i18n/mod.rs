@@ -41,7 +41,9 @@ impl Lang {
             [a, b] | [a, b, b'-' | b'_', ..] => [a.to_ascii_lowercase(), b.to_ascii_lowercase()],
             _ => return None,
         };
-        Lang::ALL.into_iter().find(|lang| lang.code().as_bytes() == primary)
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.code().as_bytes() == primary)
     }
 
     /// The language for `locale`, English when it has no catalog.
@@ -162,7 +164,10 @@ pub(crate) fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
 /// `Intl.NumberFormat`, so Arabic gets its own digits) in `{0}`.
 pub fn plural<M: Message>(message: M, count: u32, locale: &str) -> String {
     let lang = Lang::of(locale);
-    let form = plural_form(message.text(lang), &crate::intl::plural_category(locale, count));
+    let form = plural_form(
+        message.text(lang),
+        &crate::intl::plural_category(locale, count),
+    );
     fill(form, &[&crate::intl::format_count(locale, count)])
 }
 
@@ -226,14 +231,20 @@ pub(crate) fn check_catalog<M: Message + std::fmt::Debug>(all: &[M]) {
             assert!(!text.trim().is_empty(), "{message:?} has no {lang:?} text");
             for form in text.split('|') {
                 if let Some((key, _)) = form.split_once('=') {
-                    assert!(CATEGORIES.contains(&key), "{message:?} in {lang:?}: unknown plural form {key}");
+                    assert!(
+                        CATEGORIES.contains(&key),
+                        "{message:?} in {lang:?}: unknown plural form {key}"
+                    );
                 }
             }
             // Arabic's "two" form may spell the number out, so only the whole
             // message must mention each placeholder somewhere.
             let (want, have) = (slots(english), slots(text));
             for i in 0..3 {
-                assert_eq!(want[i], have[i], "{message:?} in {lang:?}: placeholder {{{i}}} differs from English");
+                assert_eq!(
+                    want[i], have[i],
+                    "{message:?} in {lang:?}: placeholder {{{i}}} differs from English"
+                );
             }
         }
     }
@@ -259,7 +270,10 @@ mod tests {
     #[test]
     fn negotiation_takes_the_first_supported_language() {
         let tags = |list: &[&str]| list.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
-        assert_eq!(negotiate(tags(&["pt-BR", "de-AT", "en"])).as_deref(), Some("de-AT"));
+        assert_eq!(
+            negotiate(tags(&["pt-BR", "de-AT", "en"])).as_deref(),
+            Some("de-AT")
+        );
         assert_eq!(negotiate(tags(&["pt-BR"])).as_deref(), Some("pt-BR"));
         assert_eq!(negotiate(tags(&[" ", "es-MX"])).as_deref(), Some("es-MX"));
         assert_eq!(negotiate(tags(&[])), None);
@@ -273,9 +287,15 @@ mod tests {
         assert_eq!(plural_form("{0}か月ごと", "other"), "{0}か月ごと");
         assert_eq!(fill("Qty {0} × {1}", &["2", "$5.00"]), "Qty 2 × $5.00");
         assert_eq!(fill("{0}", &[]), "{0}");
-        assert_eq!(fill("Pay {0} to {1}", &["$$12", "A&B {1}"]), "Pay $$12 to A&B {1}");
+        assert_eq!(
+            fill("Pay {0} to {1}", &["$$12", "A&B {1}"]),
+            "Pay $$12 to A&B {1}"
+        );
         assert_eq!(fill("{x} {0}{", &["a"]), "{x} a{");
-        assert_eq!(pieces("a|b||", b'|').collect::<Vec<_>>(), ["a", "b", "", ""]);
+        assert_eq!(
+            pieces("a|b||", b'|').collect::<Vec<_>>(),
+            ["a", "b", "", ""]
+        );
         assert_eq!(plural_form("a=b=c|other=d", "a"), "d");
     }
 }

@@ -80,7 +80,10 @@ mod tests {
         let months = Msg::EveryMonths.text(Lang::Ar);
         assert_eq!(plural_form(months, "few"), "كل {0} أشهر");
         assert_eq!(plural_form(months, "many"), "كل {0} شهرًا");
-        assert_eq!(plural_form(Msg::EveryMonths.text(Lang::De), "one"), "alle {0} Monate");
+        assert_eq!(
+            plural_form(Msg::EveryMonths.text(Lang::De), "one"),
+            "alle {0} Monate"
+        );
         assert_eq!(Msg::Subscribe.text(Lang::Ja), "申し込む");
     }
 }

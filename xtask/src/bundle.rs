@@ -39,9 +39,10 @@ pub fn build(ctx: &Ctx) -> Result<()> {
     step("building the script-tag embed (checkout-widget.js)", || {
         build_embed(ctx)
     })?;
-    step("precompressing with brotli quality 11 (.br beside each file)", || {
-        precompress(ctx, &ctx.root.join("dist"))
-    })?;
+    step(
+        "precompressing with brotli quality 11 (.br beside each file)",
+        || precompress(ctx, &ctx.root.join("dist")),
+    )?;
     print_dist(&ctx.root.join("dist"))?;
     println!("    {}", describe_payload(embed_payload(ctx)?));
     Ok(())
@@ -106,7 +107,12 @@ fn build_embed(ctx: &Ctx) -> Result<()> {
         .context(|| format!("writing {}", mapping_path.display()))?;
     run(ctx
         .cmd("node")
-        .arg(ctx.root.join("xtask").join("js").join("minify-wasm-names.mjs"))
+        .arg(
+            ctx.root
+                .join("xtask")
+                .join("js")
+                .join("minify-wasm-names.mjs"),
+        )
         .arg(&mapping_path)
         .arg(dist.join(&wasm_name))
         .arg(bound.join(format!("{EMBED_BIN}.js"))))?;
@@ -126,7 +132,10 @@ fn build_embed(ctx: &Ctx) -> Result<()> {
             "--log-level=warning",
             "--allow-overwrite",
         ])
-        .arg(format!("--outfile={}", dist.join("checkout-widget.js").display())))
+        .arg(format!(
+            "--outfile={}",
+            dist.join("checkout-widget.js").display()
+        )))
 }
 
 /// Extensions worth precompressing: what the server compresses anyway.
@@ -286,10 +295,16 @@ fn budget_verdict(size: Compressed, budget: u64) -> std::result::Result<(), Stri
 fn print_dist(dist: &Path) -> Result<()> {
     let mut files = Vec::new();
     collect(dist, dist, &mut files)?;
-    let precompressed = files.iter().filter(|(name, _)| name.ends_with(".br")).count();
+    let precompressed = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".br"))
+        .count();
     files.retain(|(name, _)| !name.ends_with(".br"));
     files.sort();
-    println!("    {} ({precompressed} files also as .br):", dist.display());
+    println!(
+        "    {} ({precompressed} files also as .br):",
+        dist.display()
+    );
     let mut total = 0;
     for (name, size) in &files {
         total += size;
@@ -341,17 +356,34 @@ mod tests {
     #[test]
     fn node_size_lines_parse() {
         let sizes = parse_sizes("100 60 50\n2000 900 800\n", 2).unwrap();
-        assert_eq!(sizes[1], Compressed { raw: 2000, gzip: 900, brotli: 800 });
+        assert_eq!(
+            sizes[1],
+            Compressed {
+                raw: 2000,
+                gzip: 900,
+                brotli: 800
+            }
+        );
         assert!(parse_sizes("100 60\n", 1).is_err());
         assert!(parse_sizes("100 60 50\n", 2).is_err());
     }
 
     #[test]
     fn the_budget_holds_at_the_limit_and_fails_one_byte_over() {
-        let at = Compressed { raw: 1, gzip: 1, brotli: 60_000 };
+        let at = Compressed {
+            raw: 1,
+            gzip: 1,
+            brotli: 60_000,
+        };
         assert!(budget_verdict(at, 60_000).is_ok());
-        let over = Compressed { brotli: 60_001, ..at };
+        let over = Compressed {
+            brotli: 60_001,
+            ..at
+        };
         let err = budget_verdict(over, 60_000).unwrap_err();
-        assert!(err.contains("over its budget of 60.0 KB by 1 bytes"), "{err}");
+        assert!(
+            err.contains("over its budget of 60.0 KB by 1 bytes"),
+            "{err}"
+        );
     }
 }

@@ -8,6 +8,7 @@
 mod bench;
 mod bundle;
 mod demo;
+mod lint;
 mod reliability;
 mod server;
 mod test;
@@ -27,13 +28,18 @@ commands:
   build                  release bundle of the widget into dist/ (trunk build --release)
   demo [-- SERVER ARGS]  build, then run the server on http://127.0.0.1:8080
                          (defaults: --addr 127.0.0.1:8080 --db data/demo.sqlite3 --dist dist)
+  lint                   the lint gates: cargo fmt --all --check, then cargo clippy
+                         -D warnings natively (--workspace --all-targets) and for
+                         wasm32 (the widget, and the embed bin with --features embed);
+                         run it before every stop
   test [TIER...]         run the test tiers in order, stopping at the first failure:
+                           lint         cargo xtask lint
                            unit         cargo test --workspace --lib --bins --examples, then --doc
                            integration  the server's tests/*.rs
                            reliability  release server SIGKILLed mid-load, card data, fuzzing
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server
-                         (all five when none is named)
+                         (all six when none is named)
   bench [--runs N] [--load-seconds S]
                          measure the widget beside a React + @flowglad/react page
                          (payload, time to ready, click to hosted page, memory,
@@ -45,7 +51,8 @@ commands:
 
 Each command first installs what it lacks: the wasm32 target, trunk 0.21.14,
 the wasm-bindgen CLI matching Cargo.lock, npm packages (wasm-opt 132,
-Playwright), and for `test` Debian's chromium + chromium-driver.";
+Playwright), for `lint` and `test` the rustfmt and clippy components, and for
+`test` Debian's chromium + chromium-driver.";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
@@ -102,13 +109,18 @@ fn dispatch(args: &[OsString]) -> Result<Option<&'static str>> {
             demo::run(&ctx, extra)?;
             Ok(Some("demo"))
         }
+        "lint" => {
+            no_args("lint", rest)?;
+            lint::run_checks(&ctx)?;
+            Ok(Some("lint"))
+        }
         "test" => {
             let mut tiers = Vec::new();
             for arg in rest {
                 let name = arg.to_string_lossy();
                 let tier = test::Tier::parse(&name).ok_or_else(|| {
                     Error(format!(
-                        "unknown test tier `{name}` (tiers: unit, integration, reliability, wasm, e2e)"
+                        "unknown test tier `{name}` (tiers: lint, unit, integration, reliability, wasm, e2e)"
                     ))
                 })?;
                 tiers.push(tier);
@@ -150,9 +162,16 @@ mod tests {
     fn readme_example_is_the_compiled_example() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-        let example = std::fs::read_to_string(root.join("examples/billing_panel.rs")).expect("the example");
-        let start = readme.find("```rust\n").expect("a rust block in the README") + "```rust\n".len();
+        let example =
+            std::fs::read_to_string(root.join("examples/billing_panel.rs")).expect("the example");
+        let start = readme
+            .find("```rust\n")
+            .expect("a rust block in the README")
+            + "```rust\n".len();
         let block = &readme[start..start + readme[start..].find("```").expect("closing fence")];
-        assert!(example.contains(block), "examples/billing_panel.rs must contain the README's rust block verbatim");
+        assert!(
+            example.contains(block),
+            "examples/billing_panel.rs must contain the README's rust block verbatim"
+        );
     }
 }

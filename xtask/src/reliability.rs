@@ -20,7 +20,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::server::{self, Server};
-use crate::util::{capture, check_status, fmt_duration, run, show, step, tail, Context, Ctx, Error, Result};
+use crate::util::{
+    capture, check_status, fmt_duration, run, show, step, tail, Context, Ctx, Error, Result,
+};
 
 /// The schemathesis release the tier runs (PyPI).
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -49,24 +51,42 @@ pub fn run_tier(ctx: &Ctx) -> Result<()> {
     let _ = std::fs::remove_file(&report);
 
     let tests = Instant::now();
-    step("crash + restart and card-data tests against the release server", || {
-        let mut cmd = ctx.cargo();
-        cmd.args(["test", "-p", server::BINARY, "--test", "reliability", "--", "--ignored", "--test-threads=1"])
+    step(
+        "crash + restart and card-data tests against the release server",
+        || {
+            let mut cmd = ctx.cargo();
+            cmd.args([
+                "test",
+                "-p",
+                server::BINARY,
+                "--test",
+                "reliability",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+            ])
             .env("CHECKOUT_SERVER_BIN", &binary)
             .env("RELIABILITY_REPORT", &report);
-        run(&mut cmd)
-    })?;
+            run(&mut cmd)
+        },
+    )?;
     let tests = tests.elapsed();
 
     let install = Instant::now();
-    let schemathesis = step(&format!("schemathesis {SCHEMATHESIS_VERSION}"), || ensure_schemathesis(ctx, &dir))?;
+    let schemathesis = step(&format!("schemathesis {SCHEMATHESIS_VERSION}"), || {
+        ensure_schemathesis(ctx, &dir)
+    })?;
     let install = install.elapsed();
 
     let fuzzing = Instant::now();
-    let fuzz = step(&format!("fuzzing the API for up to {FUZZ_SECONDS}s"), || fuzz(ctx, &binary, &schemathesis, &dir))?;
+    let fuzz = step(
+        &format!("fuzzing the API for up to {FUZZ_SECONDS}s"),
+        || fuzz(ctx, &binary, &schemathesis, &dir),
+    )?;
     let fuzzing = fuzzing.elapsed();
 
-    let text = std::fs::read_to_string(&report).context(|| format!("reading {}", report.display()))?;
+    let text =
+        std::fs::read_to_string(&report).context(|| format!("reading {}", report.display()))?;
     print_report(&Figures::parse(&text), &fuzz, [tests, install, fuzzing]);
     Ok(())
 }
@@ -81,7 +101,10 @@ fn ensure_schemathesis(ctx: &Ctx, dir: &Path) -> Result<PathBuf> {
             .is_some_and(|out| out.split_whitespace().any(|w| w == SCHEMATHESIS_VERSION))
     };
     if installed() {
-        println!("    schemathesis {SCHEMATHESIS_VERSION} already in {}", venv.display());
+        println!(
+            "    schemathesis {SCHEMATHESIS_VERSION} already in {}",
+            venv.display()
+        );
         return Ok(exe);
     }
     let python = venv.join("bin").join("python");
@@ -91,12 +114,21 @@ fn ensure_schemathesis(ctx: &Ctx, dir: &Path) -> Result<PathBuf> {
     }
     run(ctx
         .cmd(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
     if installed() {
         Ok(exe)
     } else {
-        Err(Error(format!("{} does not report version {SCHEMATHESIS_VERSION} after installing it", exe.display())))
+        Err(Error(format!(
+            "{} does not report version {SCHEMATHESIS_VERSION} after installing it",
+            exe.display()
+        )))
     }
 }
 
@@ -115,13 +147,20 @@ fn find_python(ctx: &Ctx) -> Result<OsString> {
     }
     let root = capture(Command::new("id").arg("-u")).is_some_and(|out| out.trim() == "0");
     if root {
-        run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "python3", "python3-venv"]))?;
+        run(Command::new("apt-get").args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "python3",
+            "python3-venv",
+        ]))?;
         if usable(&"/usr/bin/python3".into()) {
             return Ok("/usr/bin/python3".into());
         }
     }
     Err(Error(
-        "no Python 3.9+ with venv found; install one (e.g. `apt-get install python3 python3-venv`)".into(),
+        "no Python 3.9+ with venv found; install one (e.g. `apt-get install python3 python3-venv`)"
+            .into(),
     ))
 }
 
@@ -161,12 +200,19 @@ fn fuzz(ctx: &Ctx, binary: &Path, schemathesis: &Path, dir: &Path) -> Result<Fuz
     let mut fuzz = match result {
         Ok(fuzz) => fuzz,
         Err(e) => {
-            println!("--- last lines of {} ---\n{}\n--- end of server log ---", log.display(), tail(&log, 30));
+            println!(
+                "--- last lines of {} ---\n{}\n--- end of server log ---",
+                log.display(),
+                tail(&log, 30)
+            );
             return Err(e);
         }
     };
     let logged = std::fs::read_to_string(&log).context(|| format!("reading {}", log.display()))?;
-    for line in logged.lines().filter(|l| l.contains("finished processing request")) {
+    for line in logged
+        .lines()
+        .filter(|l| l.contains("finished processing request"))
+    {
         fuzz.requests += 1;
         if logged_status(line).is_some_and(|s| s >= 500) {
             fuzz.server_errors += 1;
@@ -201,7 +247,14 @@ fn run_schemathesis(ctx: &Ctx, exe: &Path, dir: &Path, url: &str) -> Result<Fuzz
         .arg(&config)
         .arg("run")
         .arg(format!("{url}/api/openapi.json"))
-        .args(["--checks", CHECKS, "--workers", "2", "--wait-for-schema", "30"])
+        .args([
+            "--checks",
+            CHECKS,
+            "--workers",
+            "2",
+            "--wait-for-schema",
+            "30",
+        ])
         .args(["--max-time", &FUZZ_SECONDS.to_string()])
         .env("NO_COLOR", "1");
     if let Some(seed) = std::env::var_os("FUZZ_SEED") {
@@ -215,14 +268,19 @@ fn run_schemathesis(ctx: &Ctx, exe: &Path, dir: &Path, url: &str) -> Result<Fuzz
         .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&cmd))))?;
     let mut output = String::new();
     if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(out)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("    | {line}");
             output.push_str(&line);
             output.push('\n');
         }
     }
     let _ = std::io::stdout().flush();
-    let status = child.wait().map_err(|e| Error(format!("waiting for schemathesis: {e}")))?;
+    let status = child
+        .wait()
+        .map_err(|e| Error(format!("waiting for schemathesis: {e}")))?;
     check_status(&cmd, status)?;
     let fuzz = Fuzz {
         cases: fuzz_cases(&output).ok_or("schemathesis printed no `Test cases:` count")?,
@@ -239,7 +297,9 @@ fn run_schemathesis(ctx: &Ctx, exe: &Path, dir: &Path, url: &str) -> Result<Fuzz
 fn fuzz_cases(output: &str) -> Option<u64> {
     let after = &output[output.rfind("Test cases:")? + "Test cases:".len()..];
     let words: Vec<&str> = after.split_whitespace().take(8).collect();
-    let at = words.iter().position(|w| w.trim_end_matches(',') == "generated")?;
+    let at = words
+        .iter()
+        .position(|w| w.trim_end_matches(',') == "generated")?;
     words.get(at.checked_sub(1)?)?.replace(',', "").parse().ok()
 }
 
@@ -372,8 +432,14 @@ mod tests {
         let out = "API Operations:\n  Selected: 19/19\n  Tested: 19\n\nTest cases:\n  4318 generated, 4318 passed, 16 skipped\n\nSeed: 1";
         assert_eq!(fuzz_cases(out), Some(4318));
         assert_eq!(tested_operations(out), Some(19));
-        assert_eq!(fuzz_cases("Test cases:\n  6659 generated, 16 found 16 unique failures"), Some(6659));
-        assert_eq!(fuzz_cases("Test cases: 1,234 generated, 1,234 passed"), Some(1234));
+        assert_eq!(
+            fuzz_cases("Test cases:\n  6659 generated, 16 found 16 unique failures"),
+            Some(6659)
+        );
+        assert_eq!(
+            fuzz_cases("Test cases: 1,234 generated, 1,234 passed"),
+            Some(1234)
+        );
         assert_eq!(fuzz_cases("no summary"), None);
     }
 
@@ -387,7 +453,9 @@ mod tests {
 
     #[test]
     fn figures_are_read_by_name_last_one_wins() {
-        let f = Figures::parse("crash.seconds=9.1\nnoise\ncrash.sessions_acknowledged=12\ncrash.seconds=8.7\n");
+        let f = Figures::parse(
+            "crash.seconds=9.1\nnoise\ncrash.sessions_acknowledged=12\ncrash.seconds=8.7\n",
+        );
         assert_eq!(f.get("crash.seconds"), "8.7");
         assert_eq!(f.number("crash.sessions_acknowledged"), 12);
         assert_eq!(f.get("missing"), "?");

@@ -16,6 +16,9 @@ use crate::util::{check_status, fmt_duration, run, show, step, tail, Context, Ct
 /// One test tier, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
+    /// `cargo xtask lint`: rustfmt and clippy `-D warnings`, natively and
+    /// for wasm32 ([`crate::lint`]).
+    Lint,
     /// Native unit tests of every crate.
     Unit,
     /// The server's integration tests (`server/tests/`): real listener, `SQLite`.
@@ -30,11 +33,19 @@ pub enum Tier {
 
 impl Tier {
     /// All tiers in run order.
-    pub const ALL: [Tier; 5] = [Tier::Unit, Tier::Integration, Tier::Reliability, Tier::Wasm, Tier::E2e];
+    pub const ALL: [Tier; 6] = [
+        Tier::Lint,
+        Tier::Unit,
+        Tier::Integration,
+        Tier::Reliability,
+        Tier::Wasm,
+        Tier::E2e,
+    ];
 
     /// The short name accepted on the command line.
     pub fn name(self) -> &'static str {
         match self {
+            Tier::Lint => "lint",
             Tier::Unit => "unit",
             Tier::Integration => "integration",
             Tier::Wasm => "wasm",
@@ -46,6 +57,7 @@ impl Tier {
     /// The header printed for the tier and used in the summary.
     pub fn title(self) -> &'static str {
         match self {
+            Tier::Lint => "lint (rustfmt, clippy -D warnings)",
             Tier::Unit => "unit",
             Tier::Integration => "server integration",
             Tier::Wasm => "wasm (headless Chromium)",
@@ -71,7 +83,6 @@ enum Outcome {
 /// Runs the selected tiers (all when `selected` is empty) and prints a
 /// summary; the first failing tier stops the run.
 pub fn run_tiers(ctx: &Ctx, selected: &[Tier]) -> Result<()> {
-    tools::ensure(ctx, Needs::Everything)?;
     let tiers: Vec<Tier> = if selected.is_empty() {
         Tier::ALL.to_vec()
     } else {
@@ -80,6 +91,10 @@ pub fn run_tiers(ctx: &Ctx, selected: &[Tier]) -> Result<()> {
             .filter(|t| selected.contains(t))
             .collect()
     };
+    // The lint tier checks its own few tools; `test lint` alone needs no browser.
+    if tiers.iter().any(|&t| t != Tier::Lint) {
+        tools::ensure(ctx, Needs::Everything)?;
+    }
 
     let mut results: Vec<(Tier, Outcome, Duration)> = Vec::new();
     let mut failure = None;
@@ -156,6 +171,7 @@ fn print_summary(results: &[(Tier, Outcome, Duration)]) {
 /// Runs one tier; `Ok(Some(reason))` means it had nothing to run.
 fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
     match tier {
+        Tier::Lint => crate::lint::run_checks(ctx).map(|()| None),
         Tier::Unit => unit(ctx).map(|()| None),
         Tier::Integration => integration(ctx),
         Tier::Wasm => wasm(ctx).map(|()| None),
@@ -169,7 +185,9 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 /// keeps the README's example compiling; the doc tests are the API's usage
 /// examples, compiled so they cannot drift.
 fn unit(ctx: &Ctx) -> Result<()> {
-    run(ctx.cargo().args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
+    run(ctx
+        .cargo()
+        .args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
     run(ctx.cargo().args(["test", "--workspace", "--doc"]))
 }
 
@@ -424,7 +442,10 @@ fn playwright_against_server(
         .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
         .env("CUSTOMER_JWT_SECRET", CUSTOMER_JWT_SECRET)
         .env("FLOWGLAD_REACT_URL", &flowglad_react.url)
-        .env("SCREENSHOT_DIR", ctx.target_dir.join("e2e").join("screenshots"));
+        .env(
+            "SCREENSHOT_DIR",
+            ctx.target_dir.join("e2e").join("screenshots"),
+        );
     for (name, value) in env {
         cmd.env(name, value);
     }
@@ -465,7 +486,7 @@ mod tests {
         for tier in Tier::ALL {
             assert_eq!(Tier::parse(tier.name()), Some(tier));
         }
-        assert_eq!(Tier::parse("lint"), None);
+        assert_eq!(Tier::parse("nope"), None);
     }
 
     #[test]

@@ -49,6 +49,27 @@ pub fn ensure(ctx: &Ctx, needs: Needs) -> Result<()> {
     Ok(())
 }
 
+/// What `cargo xtask lint` needs: the wasm32 target (the widget is linted
+/// for it) and the rustfmt and clippy components, added with rustup when a
+/// `cargo fmt --version` / `cargo clippy --version` probe fails (a minimal
+/// toolchain profile has neither).
+pub fn ensure_lint_tools(ctx: &Ctx) -> Result<()> {
+    let start = Instant::now();
+    println!("==> checking lint tools");
+    ensure_wasm_target(ctx)?;
+    for (subcommand, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        if capture(ctx.cargo().args([subcommand, "--version"])).is_some() {
+            println!("    ok  {component}");
+            continue;
+        }
+        step(&format!("installing the {component} component"), || {
+            run(ctx.cmd("rustup").args(["component", "add", component]))
+        })?;
+    }
+    println!("    lint tools ready in {}", fmt_duration(start.elapsed()));
+    Ok(())
+}
+
 /// `rustup target add wasm32-unknown-unknown` unless it is already installed.
 fn ensure_wasm_target(ctx: &Ctx) -> Result<()> {
     let installed = capture(ctx.cmd("rustup").args(["target", "list", "--installed"])).ok_or(
@@ -233,7 +254,9 @@ fn ensure_chromium() -> Result<()> {
                         --no-install-recommends chromium chromium-driver fonts-ipafont-gothic";
     const JAPANESE_FONT: &str = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf";
     let present = || {
-        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && Path::new(JAPANESE_FONT).exists()
+        Path::new(CHROMIUM).exists()
+            && Path::new(CHROMEDRIVER).exists()
+            && Path::new(JAPANESE_FONT).exists()
     };
     if present() {
         println!("    ok  {CHROMIUM} and {CHROMEDRIVER}");

@@ -50,8 +50,8 @@ impl Db {
         id: String,
         attempt: StoredPaymentAttempt,
     ) -> Result<bool, DbError> {
-        let payer = serde_json::to_string(&attempt.payer)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let payer =
+            serde_json::to_string(&attempt.payer).map_err(|e| DbError::Corrupt(e.to_string()))?;
         self.call(move |conn| {
             let changed = conn.execute(
                 "UPDATE checkout_sessions SET payment_attempt_key = ?2, payment_attempt_payer = ?3
@@ -78,13 +78,14 @@ impl Db {
                      WHERE status = 'pending' AND updated_at <= ?1
                        AND payment_attempt_key IS NOT NULL AND payment_attempt_payer IS NOT NULL",
                 )?
-                .query_map(params![claimed_before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map(params![claimed_before], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect::<Result<_, _>>()?;
             let mut stale = Vec::with_capacity(rows.len());
             for (id, key, payer) in rows {
-                let payer: AttemptPayer = serde_json::from_str(&payer).map_err(|_| {
-                    DbError::Corrupt(format!("unreadable payment attempt of {id}"))
-                })?;
+                let payer: AttemptPayer = serde_json::from_str(&payer)
+                    .map_err(|_| DbError::Corrupt(format!("unreadable payment attempt of {id}")))?;
                 if let Some(session) = select_session(&tx, &id)? {
                     stale.push(StalePayment {
                         session,

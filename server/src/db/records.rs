@@ -49,7 +49,8 @@ impl Db {
         name: String,
         email: String,
     ) -> Result<Customer, DbError> {
-        let random = |prefix| crate::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
+        let random =
+            |prefix| crate::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
         let id = random(crate::ids::CUSTOMER)?;
         let token = random(crate::ids::SIGN_IN_TOKEN)?;
         self.call(move |conn| {
@@ -70,7 +71,10 @@ impl Db {
     }
 
     /// The customer a subscription belongs to, if it exists.
-    pub async fn subscription_owner(&self, subscription_id: String) -> Result<Option<String>, DbError> {
+    pub async fn subscription_owner(
+        &self,
+        subscription_id: String,
+    ) -> Result<Option<String>, DbError> {
         self.call(move |conn| {
             Ok(conn
                 .query_row(

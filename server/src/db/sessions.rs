@@ -975,18 +975,32 @@ mod tests {
         );
         let status = |id: &'static str| {
             let db = db.clone();
-            async move { db.load_session(id.into(), 2_000).await.unwrap().unwrap().status }
+            async move {
+                db.load_session(id.into(), 2_000)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .status
+            }
         };
         assert_eq!(status("cs_old").await, CheckoutSessionStatus::Open);
         assert_eq!(status("cs_new").await, CheckoutSessionStatus::Pending);
         assert_eq!(status("cs_open").await, CheckoutSessionStatus::Open);
-        assert_eq!(count(&db, "webhook_events").await, events, "no event for a reopen");
+        assert_eq!(
+            count(&db, "webhook_events").await,
+            events,
+            "no event for a reopen"
+        );
         // The reopened session can be paid again.
         assert!(matches!(
             db.claim_session("cs_old".into(), 2_100).await.unwrap(),
             Claim::Claimed(_)
         ));
-        assert!(db.reopen_stale_payments(1_500, 2_200).await.unwrap().is_empty());
+        assert!(db
+            .reopen_stale_payments(1_500, 2_200)
+            .await
+            .unwrap()
+            .is_empty());
     }
 
     #[tokio::test]

@@ -134,7 +134,9 @@ pub async fn create_add_payment_method(
     body: &RawBody,
     peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer_to_create(&body.headers, peer).await?;
+    let customer = route
+        .require_customer_to_create(&body.headers, peer)
+        .await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
@@ -166,7 +168,9 @@ pub async fn create_activate_subscription(
     body: &RawBody,
     peer: Option<SocketAddr>,
 ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-    let customer = route.require_customer_to_create(&body.headers, peer).await?;
+    let customer = route
+        .require_customer_to_create(&body.headers, peer)
+        .await?;
     let (key, value) = key_and_body(body)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;

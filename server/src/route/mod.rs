@@ -107,7 +107,8 @@ impl RouteState {
             self.customers.resolve(headers).await?.ok_or_else(|| {
                 ApiError::new(ErrorCode::CustomerRequired, CUSTOMER_REQUIRED_MESSAGE)
             })?;
-        self.create_limits.check_customer(&who.external_id, headers, peer)?;
+        self.create_limits
+            .check_customer(&who.external_id, headers, peer)?;
         self.platform.find_or_create_customer(&who).await
     }
 }

@@ -118,19 +118,57 @@ mod tests {
     #[test]
     fn the_default_refuses_each_field_by_name() {
         let cases: [(&str, MerchantCheckoutOptions); 7] = [
-            ("trialDays", MerchantCheckoutOptions { trial_days: Some(730.0), ..Default::default() }),
-            ("requestId", MerchantCheckoutOptions { request_id: Some("o".into()), ..Default::default() }),
-            ("discountCode", MerchantCheckoutOptions { discount_code: Some("D".into()), ..Default::default() }),
-            ("allowPromotionCodes", MerchantCheckoutOptions { allow_promotion_codes: Some(false), ..Default::default() }),
             (
-                "billingAddressCollection",
+                "trialDays",
                 MerchantCheckoutOptions {
-                    billing_address_collection: Some(checkout_protocol::BillingAddressCollection::Auto),
+                    trial_days: Some(730.0),
                     ..Default::default()
                 },
             ),
-            ("customerEmail", MerchantCheckoutOptions { customer_email: Some("a@b.c".into()), ..Default::default() }),
-            ("expiresAt", MerchantCheckoutOptions { expires_at: Some(1.0), ..Default::default() }),
+            (
+                "requestId",
+                MerchantCheckoutOptions {
+                    request_id: Some("o".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "discountCode",
+                MerchantCheckoutOptions {
+                    discount_code: Some("D".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "allowPromotionCodes",
+                MerchantCheckoutOptions {
+                    allow_promotion_codes: Some(false),
+                    ..Default::default()
+                },
+            ),
+            (
+                "billingAddressCollection",
+                MerchantCheckoutOptions {
+                    billing_address_collection: Some(
+                        checkout_protocol::BillingAddressCollection::Auto,
+                    ),
+                    ..Default::default()
+                },
+            ),
+            (
+                "customerEmail",
+                MerchantCheckoutOptions {
+                    customer_email: Some("a@b.c".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "expiresAt",
+                MerchantCheckoutOptions {
+                    expires_at: Some(1.0),
+                    ..Default::default()
+                },
+            ),
         ];
         for (name, requested) in cases {
             assert!(is_merchant_only(name));

@@ -161,10 +161,23 @@ mod tests {
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
             accepts_brotli(&headers)
         };
-        for yes in ["br", "gzip, deflate, br, zstd", "BR;q=0.5", "*", "gzip;q=1, br ; q=0.1"] {
+        for yes in [
+            "br",
+            "gzip, deflate, br, zstd",
+            "BR;q=0.5",
+            "*",
+            "gzip;q=1, br ; q=0.1",
+        ] {
             assert!(with(yes), "{yes}");
         }
-        for no in ["gzip", "br;q=0", "br;q=0.0, gzip", "identity", "brotli", "br;q=x"] {
+        for no in [
+            "gzip",
+            "br;q=0",
+            "br;q=0.0, gzip",
+            "identity",
+            "brotli",
+            "br;q=x",
+        ] {
             assert!(!with(no), "{no}");
         }
         assert!(!accepts_brotli(&HeaderMap::new()));

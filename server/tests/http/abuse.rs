@@ -77,9 +77,18 @@ async fn the_101st_anonymous_create_from_one_client_is_429() {
     assert_eq!(first_refused, Some(100));
     assert_eq!(srv.count_rows("checkout_sessions"), 100);
     // Another client is not affected, nor a signed-in customer on the same address.
-    assert_eq!(create_from(&srv, "203.0.113.8", Auth::None).await.status().as_u16(), 200);
     assert_eq!(
-        create_from(&srv, "203.0.113.7", Auth::Bearer("demo-alice")).await.status().as_u16(),
+        create_from(&srv, "203.0.113.8", Auth::None)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        create_from(&srv, "203.0.113.7", Auth::Bearer("demo-alice"))
+            .await
+            .status()
+            .as_u16(),
         200
     );
 }
@@ -93,7 +102,13 @@ async fn a_forwarded_loopback_address_is_not_exempt() {
     })
     .await;
     for _ in 0..3 {
-        assert_eq!(create_from(&srv, "127.0.0.1", Auth::None).await.status().as_u16(), 200);
+        assert_eq!(
+            create_from(&srv, "127.0.0.1", Auth::None)
+                .await
+                .status()
+                .as_u16(),
+            200
+        );
     }
     assert_limited(create_from(&srv, "127.0.0.1", Auth::None).await).await;
     // The payment limit too (the hole the issue found): a forwarded
@@ -116,7 +131,11 @@ async fn a_forwarded_loopback_address_is_not_exempt() {
     assert_eq!(statuses, [402, 402, 429]);
     // `::1` and the IPv4-mapped form are the same kind of address.
     let mapped = create_from(&srv, "::ffff:127.0.0.1", Auth::None).await;
-    assert_eq!(mapped.status().as_u16(), 429, "the same client as 127.0.0.1");
+    assert_eq!(
+        mapped.status().as_u16(),
+        429,
+        "the same client as 127.0.0.1"
+    );
 }
 
 #[tokio::test]
@@ -148,9 +167,16 @@ async fn creates_are_limited_per_customer_whatever_the_address() {
     .await;
     // One customer moving between addresses still has one budget.
     for ip in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
-        assert_eq!(create_from(&srv, ip, Auth::Bearer("demo-alice")).await.status().as_u16(), 200);
+        assert_eq!(
+            create_from(&srv, ip, Auth::Bearer("demo-alice"))
+                .await
+                .status()
+                .as_u16(),
+            200
+        );
     }
-    let message = assert_limited(create_from(&srv, "203.0.113.4", Auth::Bearer("demo-alice")).await).await;
+    let message =
+        assert_limited(create_from(&srv, "203.0.113.4", Auth::Bearer("demo-alice")).await).await;
     assert!(message.contains("for your account"), "{message}");
     // The other create actions count too.
     let request = srv
@@ -164,8 +190,20 @@ async fn creates_are_limited_per_customer_whatever_the_address() {
         .unwrap();
     assert_limited(response).await;
     // Another customer, and anonymous buyers, have their own limits.
-    assert_eq!(create_from(&srv, "203.0.113.4", Auth::Bearer("demo-bob")).await.status().as_u16(), 200);
-    assert_eq!(create_from(&srv, "203.0.113.4", Auth::None).await.status().as_u16(), 200);
+    assert_eq!(
+        create_from(&srv, "203.0.113.4", Auth::Bearer("demo-bob"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        create_from(&srv, "203.0.113.4", Auth::None)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -218,7 +256,10 @@ async fn session_taking_codes(srv: &TestServer) -> String {
         }}))
         .await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
-    reply.body["checkoutSession"]["id"].as_str().unwrap().to_owned()
+    reply.body["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn try_code(srv: &TestServer, id: &str, code: &str, ip: &str) -> Response {
@@ -242,7 +283,12 @@ async fn guessing_discount_codes_is_429_after_the_limit() {
     let mut statuses = Vec::new();
     for i in 0..120 {
         let ip = format!("203.0.{}.{}", 100 + i / 200, 1 + i % 200);
-        statuses.push(try_code(&srv, &id, &format!("GUESS{i:03}"), &ip).await.status().as_u16());
+        statuses.push(
+            try_code(&srv, &id, &format!("GUESS{i:03}"), &ip)
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert!(statuses[..10].iter().all(|s| *s == 400), "{statuses:?}");
     assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
@@ -253,14 +299,29 @@ async fn guessing_discount_codes_is_429_after_the_limit() {
     for _ in 0..4 {
         let other = session_taking_codes(&srv).await;
         for i in 0..10 {
-            statuses.push(try_code(&srv, &other, &format!("NOPE{i}"), "198.51.100.9").await.status().as_u16());
+            statuses.push(
+                try_code(&srv, &other, &format!("NOPE{i}"), "198.51.100.9")
+                    .await
+                    .status()
+                    .as_u16(),
+            );
         }
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 30, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 400).count(),
+        30,
+        "{statuses:?}"
+    );
     assert!(statuses[30..].iter().all(|s| *s == 429), "{statuses:?}");
     // Someone else on a fresh session still gets their code.
     let fresh = session_taking_codes(&srv).await;
-    assert_eq!(try_code(&srv, &fresh, "WELCOME10", "198.51.100.10").await.status().as_u16(), 200);
+    assert_eq!(
+        try_code(&srv, &fresh, "WELCOME10", "198.51.100.10")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -295,11 +356,19 @@ async fn past_the_declines_ceiling_every_payment_attempt_is_429() {
     .send()
     .await
     .unwrap();
-    let retry: u64 = response.headers()[RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: u64 = response.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     let message = assert_limited(response).await;
     assert!(message.contains("declined payments"), "{message}");
-    assert_eq!(srv.hosted(&id).await.data()["status"], "open", "nothing was charged");
+    assert_eq!(
+        srv.hosted(&id).await.data()["status"],
+        "open",
+        "nothing was charged"
+    );
     // Loopback (the tests' own peer) is refused too: the ceiling is for everyone.
     let direct = srv.confirm(&id, "4242424242424242").await;
     direct.assert_error(429, "rate_limited");
@@ -328,7 +397,10 @@ async fn repeated_bad_platform_keys_are_429_before_the_key_is_checked() {
     .await;
     // Successes never count.
     for _ in 0..20 {
-        assert_eq!(platform_get_from(&srv, SECRET_KEY, "203.0.113.50").await, 200);
+        assert_eq!(
+            platform_get_from(&srv, SECRET_KEY, "203.0.113.50").await,
+            200
+        );
     }
     let mut statuses = Vec::new();
     for i in 0..8 {
@@ -336,7 +408,10 @@ async fn repeated_bad_platform_keys_are_429_before_the_key_is_checked() {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
     // Past the limit even the right key is refused: a lucky guess tells nothing.
-    assert_eq!(platform_get_from(&srv, SECRET_KEY, "203.0.113.50").await, 429);
+    assert_eq!(
+        platform_get_from(&srv, SECRET_KEY, "203.0.113.50").await,
+        429
+    );
     let response = from(
         srv.client
             .post(srv.url("/api/v1/checkout-sessions"))
@@ -350,7 +425,10 @@ async fn repeated_bad_platform_keys_are_429_before_the_key_is_checked() {
     let message = assert_limited(response).await;
     assert!(message.contains("API key"), "{message}");
     // Another client, and the webhook log with a good key, are unaffected.
-    assert_eq!(platform_get_from(&srv, SECRET_KEY, "203.0.113.51").await, 200);
+    assert_eq!(
+        platform_get_from(&srv, SECRET_KEY, "203.0.113.51").await,
+        200
+    );
     let log = from(
         srv.client
             .get(srv.url("/api/v1/webhook-events"))
@@ -376,8 +454,15 @@ async fn a_loopback_peer_without_the_header_flag_stays_exempt() {
     .await;
     for _ in 0..5 {
         srv.create_session("onboarding").await;
-        srv.create_session_as("onboarding", Auth::Bearer("demo-alice")).await;
-        assert_eq!(srv.platform_get("cs_nope", Some("bad")).await.status.as_u16(), 401);
+        srv.create_session_as("onboarding", Auth::Bearer("demo-alice"))
+            .await;
+        assert_eq!(
+            srv.platform_get("cs_nope", Some("bad"))
+                .await
+                .status
+                .as_u16(),
+            401
+        );
     }
     let id = session_taking_codes(&srv).await;
     for i in 0..5 {

@@ -44,7 +44,10 @@ async fn a_browser_cannot_set_any_merchant_only_option() {
                 }
                 let reply = srv.route(action, create_body(extra.clone()), auth).await;
                 let message = reply.assert_error(400, "field_not_allowed");
-                assert!(message.contains(&format!("`{field}`")), "{action}: {message}");
+                assert!(
+                    message.contains(&format!("`{field}`")),
+                    "{action}: {message}"
+                );
             }
         }
     }
@@ -74,7 +77,10 @@ async fn the_two_year_trial_attack_is_refused_and_the_price_trial_stands() {
 async fn activation_refuses_merchant_only_options_too() {
     let srv = TestServer::start().await;
     let billing = srv.billing("demo-alice").await;
-    let sub = billing["subscriptions"][0]["id"].as_str().unwrap().to_owned();
+    let sub = billing["subscriptions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let reply = srv
         .route(
             "checkout-sessions/create-activate-subscription",
@@ -133,8 +139,7 @@ async fn the_platform_api_still_takes_every_option() {
 #[tokio::test]
 async fn catalog_price_defaults_reach_browser_checkouts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut catalog: Value =
-        serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).unwrap();
+    let mut catalog: Value = serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).unwrap();
     for product in catalog["products"].as_array_mut().unwrap() {
         for price in product["prices"].as_array_mut().unwrap() {
             if price["slug"] == "pro-yearly" {
@@ -153,7 +158,9 @@ async fn catalog_price_defaults_reach_browser_checkouts() {
     assert_eq!(page.data()["allowPromotionCodes"], true);
     assert_eq!(page.data()["billingAddressCollection"], "required");
     // A code can be applied on it; on a price without the default it cannot.
-    srv.discount(&yearly, json!({"code": "WELCOME10"})).await.data();
+    srv.discount(&yearly, json!({"code": "WELCOME10"}))
+        .await
+        .data();
     let monthly = srv.create_session("pro-monthly").await;
     let page = srv.hosted(&monthly).await;
     assert_ne!(page.data()["allowPromotionCodes"], true);
@@ -167,7 +174,10 @@ async fn catalog_price_defaults_reach_browser_checkouts() {
             None,
         )
         .await;
-    let id = off.data()["checkoutSession"]["id"].as_str().unwrap().to_owned();
+    let id = off.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(srv.hosted(&id).await.data()["allowPromotionCodes"], false);
 }
 
@@ -200,8 +210,8 @@ impl CheckoutPolicy for TrialForMembers {
         request: &CheckoutRequest<'_>,
     ) -> Result<MerchantCheckoutOptions, ApiError> {
         refuse_browser_options(request.requested)?;
-        let member = request.customer.is_some()
-            && request.session_type == CheckoutSessionType::Product;
+        let member =
+            request.customer.is_some() && request.session_type == CheckoutSessionType::Product;
         Ok(MerchantCheckoutOptions {
             trial_days: member.then_some(14.0),
             request_id: request.customer.map(|c| format!("shop-{}", c.external_id)),
@@ -242,13 +252,19 @@ async fn a_merchant_policy_decides_the_options() {
     assert_eq!(page.data()["allowPromotionCodes"], true);
 
     let visitor = create(json!({"priceSlug": "pro-yearly"}), None).await;
-    let id = visitor.data()["checkoutSession"]["id"].as_str().unwrap().to_owned();
+    let id = visitor.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let page = a.hosted(&id).await;
     assert_eq!(page.data()["trialDays"], Value::Null);
     assert_eq!(page.data()["allowPromotionCodes"], false);
 
     // The policy still refuses what the browser asks for itself.
-    create(json!({"priceSlug": "pro-yearly", "trialDays": 730}), Some("shop_user=u7"))
-        .await
-        .assert_error(400, "field_not_allowed");
+    create(
+        json!({"priceSlug": "pro-yearly", "trialDays": 730}),
+        Some("shop_user=u7"),
+    )
+    .await
+    .assert_error(400, "field_not_allowed");
 }

@@ -147,14 +147,30 @@ async fn a_precompressed_br_sibling_is_what_brotli_clients_get_at_both_urls() {
     let js = dist::contents("checkout-widget-app.js");
     // Written sibling first, as a copy of dist/ may do: the file is a moment newer.
     let srv = TestServer::with_dist(&[("app.js.br", &br), ("app.js", &js)], |_| {}).await;
-    for path in ["/app.js".to_owned(), format!("/v/{}/app.js", srv.server.build_id)] {
+    for path in [
+        "/app.js".to_owned(),
+        format!("/v/{}/app.js", srv.server.build_id),
+    ] {
         let response = get_encoded(&srv, &path, "gzip, deflate, br").await;
         assert_eq!(response.status().as_u16(), 200, "{path}");
         let headers = response.headers().clone();
         assert_eq!(headers[header::CONTENT_ENCODING], "br", "{path}");
-        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8", "{path}");
-        assert!(headers[header::VARY].to_str().unwrap().contains("accept-encoding"), "{path}");
-        assert!(headers[header::ETAG].to_str().unwrap().ends_with("-br\""), "{path}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8",
+            "{path}"
+        );
+        assert!(
+            headers[header::VARY]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding"),
+            "{path}"
+        );
+        assert!(
+            headers[header::ETAG].to_str().unwrap().ends_with("-br\""),
+            "{path}"
+        );
         let body = response.bytes().await.unwrap();
         assert_eq!(body.as_ref(), br.as_slice(), "{path}");
         assert_eq!(brotli_decode(&body), marker, "{path}");
@@ -174,7 +190,12 @@ async fn a_br_sibling_much_older_than_its_file_is_ignored() {
     let srv = TestServer::with_dist(&[("app.js.br", &br), ("app.js", &js)], |_| {}).await;
     // The file is edited two minutes after the build wrote its sibling.
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(120);
-    std::fs::File::options().write(true).open(srv.dist().join("app.js")).unwrap().set_modified(later).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(srv.dist().join("app.js"))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
     let response = get_encoded(&srv, "/app.js", "br").await;
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(brotli_decode(&response.bytes().await.unwrap()), js);

@@ -20,14 +20,23 @@ async fn a_hundred_concurrent_confirms_of_one_session_pay_once() {
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(100));
     let tasks: Vec<_> = (0..100)
         .map(|_| {
-            let request = srv.client.post(&url).json(&confirm_body("4242424242424242"));
+            let request = srv
+                .client
+                .post(&url)
+                .json(&confirm_body("4242424242424242"));
             let start = start.clone();
             tokio::spawn(async move {
                 start.wait().await;
                 let response = request.send().await.expect("answered");
                 let status = response.status().as_u16();
                 let body: Value = response.json().await.unwrap_or(Value::Null);
-                (status, body["error"]["code"].as_str().unwrap_or_default().to_owned())
+                (
+                    status,
+                    body["error"]["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
             })
         })
         .collect();
@@ -46,7 +55,10 @@ async fn a_hundred_concurrent_confirms_of_one_session_pay_once() {
     assert_eq!(srv.hosted(&id).await.data()["status"], "succeeded");
     let conn = rusqlite::Connection::open(srv.db_path()).unwrap();
     let of_session = |sql: &str| -> i64 { conn.query_row(sql, [&id], |r| r.get(0)).unwrap() };
-    assert_eq!(of_session("SELECT count(*) FROM purchases WHERE checkout_session_id = ?1"), 1);
+    assert_eq!(
+        of_session("SELECT count(*) FROM purchases WHERE checkout_session_id = ?1"),
+        1
+    );
     assert_eq!(
         of_session("SELECT count(*) FROM webhook_events WHERE type = 'checkout.session.completed' AND checkout_session_id = ?1"),
         1
@@ -62,7 +74,9 @@ async fn a_thousand_concurrent_creates_on_a_hundred_keys_make_a_hundred_sessions
     for copy in 0..10 {
         for key in 0..100 {
             // Each key has its own body; every copy sends the same one.
-            let body = create_body(json!({"priceSlug": "onboarding", "outputName": format!("order-{key}")}));
+            let body = create_body(
+                json!({"priceSlug": "onboarding", "outputName": format!("order-{key}")}),
+            );
             let request = srv
                 .client
                 .post(&url)
@@ -74,7 +88,9 @@ async fn a_thousand_concurrent_creates_on_a_hundred_keys_make_a_hundred_sessions
                 let response = request.send().await.expect("answered");
                 let status = response.status().as_u16();
                 let body: Value = response.json().await.unwrap_or(Value::Null);
-                let id = body["data"]["checkoutSession"]["id"].as_str().map(str::to_owned);
+                let id = body["data"]["checkoutSession"]["id"]
+                    .as_str()
+                    .map(str::to_owned);
                 (key, copy, status, id)
             }));
         }
@@ -83,7 +99,10 @@ async fn a_thousand_concurrent_creates_on_a_hundred_keys_make_a_hundred_sessions
     for task in tasks {
         let (key, copy, status, id) = task.await.unwrap();
         assert_eq!(status, 200, "key {key} copy {copy}");
-        by_key.entry(key).or_default().insert(id.expect("a session id"));
+        by_key
+            .entry(key)
+            .or_default()
+            .insert(id.expect("a session id"));
     }
     assert_eq!(by_key.len(), 100);
     for (key, ids) in &by_key {

@@ -42,18 +42,27 @@ async fn half_a_request_header_is_closed_after_the_header_read_timeout() {
     .await;
     let mut stream = TcpStream::connect(srv.server.addr).await.unwrap();
     stream
-        .write_all(b"POST /api/billing/checkout-sessions/create HTTP/1.1\r\nHost: shop\r\nContent-Ty")
+        .write_all(
+            b"POST /api/billing/checkout-sessions/create HTTP/1.1\r\nHost: shop\r\nContent-Ty",
+        )
         .await
         .unwrap();
     let answer = until_closed(&mut stream).await;
     assert!(answer.is_some(), "the half-open connection was held open");
     // A connection that sends nothing at all is closed the same way.
     let mut silent = TcpStream::connect(srv.server.addr).await.unwrap();
-    assert!(until_closed(&mut silent).await.is_some(), "a silent connection was held open");
+    assert!(
+        until_closed(&mut silent).await.is_some(),
+        "a silent connection was held open"
+    );
     // Everyone else is still served.
-    srv.route("pricing-models/retrieve", serde_json::json!({}), crate::support::Auth::None)
-        .await
-        .data();
+    srv.route(
+        "pricing-models/retrieve",
+        serde_json::json!({}),
+        crate::support::Auth::None,
+    )
+    .await
+    .data();
 }
 
 #[tokio::test]
@@ -96,10 +105,16 @@ async fn a_slow_body_is_cut_off_with_408() {
     stream.write_all(head.as_bytes()).await.unwrap();
     // A tenth of the body, then nothing.
     stream.write_all(&body[..10]).await.unwrap();
-    let answer = until_closed(&mut stream).await.expect("the slow body was waited for");
+    let answer = until_closed(&mut stream)
+        .await
+        .expect("the slow body was waited for");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"request_timeout\""), "{answer}");
-    assert_eq!(srv.count_rows("checkout_sessions"), 0, "nothing was created");
+    assert_eq!(
+        srv.count_rows("checkout_sessions"),
+        0,
+        "nothing was created"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +130,9 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n")
         .await
         .unwrap();
-    let answer = until_closed(&mut stream).await.expect("the idle connection was held open");
+    let answer = until_closed(&mut stream)
+        .await
+        .expect("the idle connection was held open");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert_eq!(answer.matches("HTTP/1.1").count(), 1);
 }
@@ -155,7 +172,9 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
     assert!(early.is_err(), "a connection beyond the cap was served");
     // One closes: the waiting connection is served.
     drop(first);
-    let answer = until_closed(&mut third).await.expect("the waiting connection was never served");
+    let answer = until_closed(&mut third)
+        .await
+        .expect("the waiting connection was never served");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 

@@ -87,7 +87,10 @@ fn the_binary_prints_the_versioned_script_url_at_start() {
         .arg(dir.path().join("db.sqlite3"))
         .arg("--dist")
         .arg(dir.path().join("dist"))
-        .env("CHECKOUT_SECRET_KEY", "sk_test_binary_0123456789abcdef012345")
+        .env(
+            "CHECKOUT_SECRET_KEY",
+            "sk_test_binary_0123456789abcdef012345",
+        )
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

@@ -28,10 +28,16 @@ async fn a_ten_megabyte_body_is_refused_on_every_api_with_413() {
         (Method::POST, "/api/billing/subscriptions/cancel".into()),
         (Method::POST, "/api/v1/checkout-sessions".into()),
         (Method::GET, "/api/v1/checkout-sessions".into()),
-        (Method::POST, format!("/api/v1/checkout-sessions/{id}/expire")),
+        (
+            Method::POST,
+            format!("/api/v1/checkout-sessions/{id}/expire"),
+        ),
         (Method::GET, format!("/api/checkout-sessions/{id}")),
         (Method::POST, format!("/api/checkout-sessions/{id}/confirm")),
-        (Method::POST, format!("/api/checkout-sessions/{id}/discount")),
+        (
+            Method::POST,
+            format!("/api/checkout-sessions/{id}/discount"),
+        ),
         (Method::GET, "/api/v1/webhook-events".into()),
         (Method::GET, "/api/openapi.json".into()),
         (Method::POST, "/api/nope".into()),
@@ -107,31 +113,46 @@ async fn create(srv: &TestServer, extra: Value) -> Reply {
 async fn absurd_field_values_get_their_own_codes() {
     let srv = TestServer::start().await;
     for quantity in [1e12, 1e300, -1.0, 0.5, 1_000_001.0] {
-        create(&srv, json!({"priceSlug": "onboarding", "quantity": quantity}))
-            .await
-            .assert_error(400, "invalid_quantity");
-    }
-    create(&srv, json!({"lineItems": [{"priceSlug": "onboarding", "quantity": 1e12}]}))
+        create(
+            &srv,
+            json!({"priceSlug": "onboarding", "quantity": quantity}),
+        )
         .await
         .assert_error(400, "invalid_quantity");
+    }
+    create(
+        &srv,
+        json!({"lineItems": [{"priceSlug": "onboarding", "quantity": 1e12}]}),
+    )
+    .await
+    .assert_error(400, "invalid_quantity");
 
     // 1 MB of metadata is over the body limit before it is metadata.
     let mut megabyte = Map::new();
     megabyte.insert("blob".into(), json!("x".repeat(1024 * 1024)));
-    create(&srv, json!({"priceSlug": "onboarding", "outputMetadata": megabyte}))
-        .await
-        .assert_error(413, "payload_too_large");
+    create(
+        &srv,
+        json!({"priceSlug": "onboarding", "outputMetadata": megabyte}),
+    )
+    .await
+    .assert_error(413, "payload_too_large");
     // Within the body limit it is still far too much metadata.
     let mut big = Map::new();
     big.insert("blob".into(), json!("x".repeat(100 * 1024)));
-    let m = create(&srv, json!({"priceSlug": "onboarding", "outputMetadata": big}))
-        .await
-        .assert_error(400, "invalid_metadata");
+    let m = create(
+        &srv,
+        json!({"priceSlug": "onboarding", "outputMetadata": big}),
+    )
+    .await
+    .assert_error(400, "invalid_metadata");
     assert!(m.contains("16 KiB"), "{m}");
     let many: Map<String, Value> = (0..51).map(|i| (format!("k{i}"), json!(i))).collect();
-    create(&srv, json!({"priceSlug": "onboarding", "outputMetadata": many}))
-        .await
-        .assert_error(400, "invalid_metadata");
+    create(
+        &srv,
+        json!({"priceSlug": "onboarding", "outputMetadata": many}),
+    )
+    .await
+    .assert_error(400, "invalid_metadata");
 
     // 10,000 line items fit in the body limit; the count is refused.
     let lines: Vec<Value> = (0..10_000).map(|_| json!({"priceId": "x"})).collect();
@@ -140,7 +161,13 @@ async fn absurd_field_values_get_their_own_codes() {
         .assert_error(400, "too_many_line_items");
     assert!(m.contains("10000"), "{m}");
 
-    for (field, max) in [("priceSlug", 256), ("priceId", 256), ("discountCode", 256), ("requestId", 201), ("outputName", 201)] {
+    for (field, max) in [
+        ("priceSlug", 256),
+        ("priceId", 256),
+        ("discountCode", 256),
+        ("requestId", 201),
+        ("outputName", 201),
+    ] {
         let mut extra = json!({"priceSlug": "onboarding"});
         extra[field] = json!("x".repeat(max));
         if field == "priceId" {
@@ -155,10 +182,12 @@ async fn absurd_field_values_get_their_own_codes() {
         let m = reply.assert_error(400, "field_too_long");
         assert!(m.starts_with(field), "{field}: {m}");
     }
-    srv.platform_create(json!({"checkoutSession": {"type": "invoice", "customerExternalId": "b".repeat(300),
-        "successUrl": "https://a.test/s", "cancelUrl": "https://a.test/c"}}))
-        .await
-        .assert_error(400, "field_too_long");
+    srv.platform_create(
+        json!({"checkoutSession": {"type": "invoice", "customerExternalId": "b".repeat(300),
+        "successUrl": "https://a.test/s", "cancelUrl": "https://a.test/c"}}),
+    )
+    .await
+    .assert_error(400, "field_too_long");
     srv.route(
         "subscriptions/cancel",
         json!({"id": "s".repeat(300), "cancellation": {"timing": "immediately"}}),
@@ -192,14 +221,24 @@ async fn deep_nesting_and_odd_json_are_refused_not_crashed_on() {
             .body(body)
     };
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    srv.send(raw(nested)).await.assert_error(400, "invalid_request");
+    srv.send(raw(nested))
+        .await
+        .assert_error(400, "invalid_request");
     let nested_meta = format!(
         "{{\"priceSlug\":\"onboarding\",\"outputMetadata\":{{\"a\":{}1{}}}}}",
         "[".repeat(5_000),
         "]".repeat(5_000)
     );
-    srv.send(raw(nested_meta)).await.assert_error(400, "invalid_request");
-    for odd in ["\u{feff}{}", "{\"priceSlug\":\"\\ud800\"}", "nul\u{0}", "1e999999", "{\"quantity\":1e999}"] {
+    srv.send(raw(nested_meta))
+        .await
+        .assert_error(400, "invalid_request");
+    for odd in [
+        "\u{feff}{}",
+        "{\"priceSlug\":\"\\ud800\"}",
+        "nul\u{0}",
+        "1e999999",
+        "{\"quantity\":1e999}",
+    ] {
         let reply = srv.send(raw(odd.to_owned())).await;
         assert_eq!(reply.status.as_u16(), 400, "{odd:?}: {}", reply.body);
     }

@@ -429,7 +429,10 @@ async fn a_secret_key_shorter_than_32_characters_is_refused_at_start() {
             .unwrap_or_default();
         assert!(error.contains("at least 32"), "{short:?}: {error}");
         assert!(error.contains("--secret-key"), "{error}");
-        assert!(!error.contains(short.trim()) || short.trim().is_empty(), "the key is not echoed: {error}");
+        assert!(
+            !error.contains(short.trim()) || short.trim().is_empty(),
+            "the key is not echoed: {error}"
+        );
     }
     // The binary refuses it before doing anything, with a message that says why.
     let dir = tempfile::tempdir().unwrap();
@@ -442,8 +445,14 @@ async fn a_secret_key_shorter_than_32_characters_is_refused_at_start() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--secret-key") && stderr.contains("at least 32"), "{stderr}");
-    assert!(!dir.path().join("db.sqlite3").exists(), "nothing was started");
+    assert!(
+        stderr.contains("--secret-key") && stderr.contains("at least 32"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("db.sqlite3").exists(),
+        "nothing was started"
+    );
     // 32 characters are enough.
     let srv = TestServer::start_with(|c| c.secret_key = Some("k".repeat(32))).await;
     let id = srv.create_session("onboarding").await;

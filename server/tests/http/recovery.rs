@@ -22,7 +22,10 @@ async fn wait_status(srv: &TestServer, id: &str, want: &str) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("session {id} never became {want}: {}", srv.hosted(id).await.body);
+    panic!(
+        "session {id} never became {want}: {}",
+        srv.hosted(id).await.body
+    );
 }
 
 #[tokio::test]
@@ -95,7 +98,11 @@ async fn a_charge_that_never_answers_is_abandoned_after_the_timeout() {
     srv.confirm_with(&id, confirm_body("4242424242424242"))
         .await
         .assert_error(500, "internal");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(srv.hosted(&id).await.data()["status"], "open");
     srv.confirm(&id, "4242424242424242").await.data();
     assert_eq!(srv.count_rows("purchases"), purchases + 1);
@@ -168,9 +175,13 @@ async fn a_charge_whose_answer_was_lost_is_recorded_once_and_never_reopened() {
     let purchases = srv.count_rows("purchases");
     // The charge times out, the processor says the attempt was charged: the
     // customer is told it is paid instead of being invited to pay again.
-    let paid = srv.confirm_with(&id, confirm_body("4242424242424242")).await;
+    let paid = srv
+        .confirm_with(&id, confirm_body("4242424242424242"))
+        .await;
     assert_eq!(paid.data()["checkoutSession"]["status"], "succeeded");
-    assert!(paid.data()["redirectUrl"].as_str().is_some_and(|u| u.contains(&id)));
+    assert!(paid.data()["redirectUrl"]
+        .as_str()
+        .is_some_and(|u| u.contains(&id)));
     assert_eq!(srv.hosted(&id).await.data()["status"], "succeeded");
     // The customer's retry (another click, a reload) takes no second charge.
     srv.confirm_with(&id, confirm_body("4242424242424242"))
@@ -214,7 +225,12 @@ async fn an_attempt_the_processor_cannot_tell_about_stays_pending_until_it_can()
     processor.knows.store(true, Ordering::SeqCst);
     wait_status(&srv, &id, "succeeded").await;
     let session = srv.hosted(&id).await;
-    assert_eq!(session.data()["paymentMethod"]["last4"], "4242", "{}", session.body);
+    assert_eq!(
+        session.data()["paymentMethod"]["last4"],
+        "4242",
+        "{}",
+        session.body
+    );
     assert_eq!(processor.charges(), 1);
     assert_eq!(srv.count_rows("purchases"), purchases + 1);
 }
@@ -255,7 +271,10 @@ async fn a_crash_after_the_charge_completes_the_session_instead_of_reopening_it(
         key: "pa_charged_before_the_crash".into(),
     };
     let card = ValidatedCard::new("4242424242424242".into(), 12, 2040);
-    processor.charge(&attempt, 4900, "USD", &card).await.unwrap();
+    processor
+        .charge(&attempt, 4900, "USD", &card)
+        .await
+        .unwrap();
     left_pending_mid_charge(&srv, &charged, &attempt.key);
     // …and one it never received.
     let lost = srv.create_session("onboarding").await;
@@ -263,7 +282,12 @@ async fn a_crash_after_the_charge_completes_the_session_instead_of_reopening_it(
     wait_status(&srv, &charged, "succeeded").await;
     wait_status(&srv, &lost, "open").await;
     let paid = srv.hosted(&charged).await;
-    assert_eq!(paid.data()["customerEmail"], "crash@example.com", "{}", paid.body);
+    assert_eq!(
+        paid.data()["customerEmail"],
+        "crash@example.com",
+        "{}",
+        paid.body
+    );
     assert_eq!(srv.count_rows("purchases"), purchases + 1);
     // The reopened one can be paid, once.
     srv.confirm(&lost, "4242424242424242").await.data();

@@ -69,30 +69,73 @@ async fn an_allowlist_limits_redirect_hosts_but_never_the_server_itself() {
         srv.route("checkout-sessions/create", body, Auth::None)
     };
     for (success, cancel) in [
-        ("https://a.example/ok?id={CHECKOUT_SESSION_ID}", "https://A.EXAMPLE/cancel"),
+        (
+            "https://a.example/ok?id={CHECKOUT_SESSION_ID}",
+            "https://A.EXAMPLE/cancel",
+        ),
         ("https://shop.b.example/ok", "http://a.example:8080/back"),
-        ("https://pay.example.com/success", "https://pay.example.com/cancel"),
+        (
+            "https://pay.example.com/success",
+            "https://pay.example.com/cancel",
+        ),
     ] {
         create(success, cancel).await.data();
     }
     for (success, cancel, field, code) in [
-        ("https://evil.test/ok", "https://a.example/c", "successUrl", "redirect_host_not_allowed"),
-        ("https://a.example/ok", "https://evil.test/c", "cancelUrl", "redirect_host_not_allowed"),
-        ("https://a.example.evil.test/ok", "https://a.example/c", "successUrl", "redirect_host_not_allowed"),
-        ("https://b.example/ok", "https://a.example/c", "successUrl", "redirect_host_not_allowed"),
-        ("https://pay.example.com:8443/ok", "https://a.example/c", "successUrl", "redirect_host_not_allowed"),
-        ("https://xn--a-xcz.example/ok", "https://a.example/c", "successUrl", "redirect_host_not_allowed"),
+        (
+            "https://evil.test/ok",
+            "https://a.example/c",
+            "successUrl",
+            "redirect_host_not_allowed",
+        ),
+        (
+            "https://a.example/ok",
+            "https://evil.test/c",
+            "cancelUrl",
+            "redirect_host_not_allowed",
+        ),
+        (
+            "https://a.example.evil.test/ok",
+            "https://a.example/c",
+            "successUrl",
+            "redirect_host_not_allowed",
+        ),
+        (
+            "https://b.example/ok",
+            "https://a.example/c",
+            "successUrl",
+            "redirect_host_not_allowed",
+        ),
+        (
+            "https://pay.example.com:8443/ok",
+            "https://a.example/c",
+            "successUrl",
+            "redirect_host_not_allowed",
+        ),
+        (
+            "https://xn--a-xcz.example/ok",
+            "https://a.example/c",
+            "successUrl",
+            "redirect_host_not_allowed",
+        ),
         // The classic look-alike is refused before the allowlist is asked.
-        ("https://a.example@evil.test/ok", "https://a.example/c", "successUrl", "invalid_url"),
+        (
+            "https://a.example@evil.test/ok",
+            "https://a.example/c",
+            "successUrl",
+            "invalid_url",
+        ),
     ] {
         let m = create(success, cancel).await.assert_error(400, code);
         assert!(m.starts_with(field), "{success}: {m}");
     }
     // The platform API is held to the same list.
-    srv.platform_create(json!({"checkoutSession": {"type": "product", "anonymous": true, "priceSlug": "onboarding",
-        "successUrl": "https://evil.test/ok", "cancelUrl": "https://a.example/c"}}))
-        .await
-        .assert_error(400, "redirect_host_not_allowed");
+    srv.platform_create(
+        json!({"checkoutSession": {"type": "product", "anonymous": true, "priceSlug": "onboarding",
+        "successUrl": "https://evil.test/ok", "cancelUrl": "https://a.example/c"}}),
+    )
+    .await
+    .assert_error(400, "redirect_host_not_allowed");
     assert_eq!(srv.count_rows("checkout_sessions"), 3);
 }
 
@@ -100,19 +143,39 @@ async fn an_allowlist_limits_redirect_hosts_but_never_the_server_itself() {
 
 #[tokio::test]
 async fn a_public_deployment_without_a_list_redirects_only_to_its_own_origin() {
-    let srv = TestServer::start_with(|c| c.public_url = Some("https://pay.example.com".into())).await;
+    let srv =
+        TestServer::start_with(|c| c.public_url = Some("https://pay.example.com".into())).await;
     let create = |success: &str, cancel: &str| {
         let body = json!({"priceSlug": "onboarding", "successUrl": success, "cancelUrl": cancel});
         srv.route("checkout-sessions/create", body, Auth::None)
     };
-    create("https://pay.example.com/thanks?id={CHECKOUT_SESSION_ID}", "https://pay.example.com/back")
-        .await
-        .data();
+    create(
+        "https://pay.example.com/thanks?id={CHECKOUT_SESSION_ID}",
+        "https://pay.example.com/back",
+    )
+    .await
+    .data();
     for (success, cancel, field) in [
-        ("https://evil.test/ok", "https://pay.example.com/c", "successUrl"),
-        ("https://pay.example.com/ok", "https://shop.test/c", "cancelUrl"),
-        ("http://pay.example.com/ok", "https://pay.example.com/c", "successUrl"),
-        ("https://pay.example.com.evil.test/ok", "https://pay.example.com/c", "successUrl"),
+        (
+            "https://evil.test/ok",
+            "https://pay.example.com/c",
+            "successUrl",
+        ),
+        (
+            "https://pay.example.com/ok",
+            "https://shop.test/c",
+            "cancelUrl",
+        ),
+        (
+            "http://pay.example.com/ok",
+            "https://pay.example.com/c",
+            "successUrl",
+        ),
+        (
+            "https://pay.example.com.evil.test/ok",
+            "https://pay.example.com/c",
+            "successUrl",
+        ),
     ] {
         let m = create(success, cancel)
             .await
@@ -127,15 +190,21 @@ async fn a_public_deployment_without_a_list_redirects_only_to_its_own_origin() {
     .await
     .assert_error(400, "redirect_host_not_allowed");
     // The platform API is held to the same rule.
-    srv.platform_create(json!({"checkoutSession": {"type": "product", "anonymous": true, "priceSlug": "onboarding",
-        "successUrl": "https://evil.test/ok", "cancelUrl": "https://pay.example.com/c"}}))
-        .await
-        .assert_error(400, "redirect_host_not_allowed");
+    srv.platform_create(
+        json!({"checkoutSession": {"type": "product", "anonymous": true, "priceSlug": "onboarding",
+        "successUrl": "https://evil.test/ok", "cancelUrl": "https://pay.example.com/c"}}),
+    )
+    .await
+    .assert_error(400, "redirect_host_not_allowed");
     assert_eq!(srv.count_rows("checkout_sessions"), 1);
     // A loopback public URL (the demo, these tests) keeps accepting any host.
     let local = TestServer::start().await;
     local
-        .route("checkout-sessions/create", create_body(json!({"priceSlug": "onboarding"})), Auth::None)
+        .route(
+            "checkout-sessions/create",
+            create_body(json!({"priceSlug": "onboarding"})),
+            Auth::None,
+        )
         .await
         .data();
 }
@@ -164,8 +233,14 @@ async fn a_route_only_server_checks_redirect_hosts_before_forwarding() {
     create(&b, "https://evil.test/ok")
         .await
         .assert_error(400, "redirect_host_not_allowed");
-    assert_eq!(a.count_rows("checkout_sessions"), 0, "nothing was forwarded");
-    create(&b, "https://shop.example/ok?id={CHECKOUT_SESSION_ID}").await.data();
+    assert_eq!(
+        a.count_rows("checkout_sessions"),
+        0,
+        "nothing was forwarded"
+    );
+    create(&b, "https://shop.example/ok?id={CHECKOUT_SESSION_ID}")
+        .await
+        .data();
     assert_eq!(a.count_rows("checkout_sessions"), 1);
     // With a list, listed hosts (and B's own origin) pass, others do not.
     let listed = route_only("pay.example").await;

@@ -15,7 +15,8 @@ const RETENTION: Duration = Duration::from_millis(300);
 /// Rows of `table` whose `column` is `id`.
 fn rows(srv: &TestServer, table: &str, column: &str, id: &str) -> i64 {
     let conn = rusqlite::Connection::open(srv.db_path()).expect("db opens");
-    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    conn.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
     conn.query_row(
         &format!("SELECT count(*) FROM {table} WHERE {column} = ?1"),
         [id],
@@ -27,7 +28,8 @@ fn rows(srv: &TestServer, table: &str, column: &str, id: &str) -> i64 {
 /// Webhook deliveries and attempts of session `id`'s events.
 fn outbox_rows(srv: &TestServer, id: &str) -> (i64, i64, i64) {
     let conn = rusqlite::Connection::open(srv.db_path()).expect("db opens");
-    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    conn.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
     let count = |sql: &str| -> i64 { conn.query_row(sql, [id], |r| r.get(0)).expect("count") };
     (
         count("SELECT count(*) FROM webhook_events WHERE checkout_session_id = ?1"),
@@ -46,7 +48,10 @@ fn outbox_rows(srv: &TestServer, id: &str) -> (i64, i64, i64) {
 async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
-        assert!(start.elapsed() < Duration::from_secs(10), "never happened: {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "never happened: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -62,7 +67,9 @@ async fn expired_sessions_are_purged_after_the_retention_with_their_outbox_rows(
     // Still open and within its expiry: kept.
     let open = srv.create_session("onboarding").await;
     // Paid: kept, with its purchase and events.
-    let paid = srv.buy(json!({"priceSlug": "onboarding"}), Auth::None).await;
+    let paid = srv
+        .buy(json!({"priceSlug": "onboarding"}), Auth::None)
+        .await;
     // Expired early by the merchant: purged.
     let expired = srv.create_session("onboarding").await;
     srv.platform_expire(&expired).await;
@@ -78,9 +85,15 @@ async fn expired_sessions_are_purged_after_the_retention_with_their_outbox_rows(
             "retention-key-1",
         )
         .await;
-    let keyed = keyed.data()["checkoutSession"]["id"].as_str().unwrap().to_owned();
+    let keyed = keyed.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     srv.platform_expire(&keyed).await;
-    assert_eq!(rows(&srv, "idempotency_keys", "checkout_session_id", &keyed), 1);
+    assert_eq!(
+        rows(&srv, "idempotency_keys", "checkout_session_id", &keyed),
+        1
+    );
 
     // The three expiries went out (and were delivered) before the purge.
     let expired_ids = || {
@@ -88,7 +101,12 @@ async fn expired_sessions_are_purged_after_the_retention_with_their_outbox_rows(
             .requests()
             .iter()
             .filter(|r| r.event_type() == "checkout.session.expired")
-            .map(|r| r.body["data"]["checkoutSession"]["id"].as_str().unwrap_or_default().to_owned())
+            .map(|r| {
+                r.body["data"]["checkoutSession"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect();
         ids.sort();
         ids
@@ -106,12 +124,18 @@ async fn expired_sessions_are_purged_after_the_retention_with_their_outbox_rows(
             .await
             .assert_error(404, "checkout_session_not_found");
     }
-    assert_eq!(rows(&srv, "idempotency_keys", "checkout_session_id", &keyed), 0);
+    assert_eq!(
+        rows(&srv, "idempotency_keys", "checkout_session_id", &keyed),
+        0
+    );
     // Kept: the open and the paid session, the paid one's purchase and events.
     assert_eq!(srv.hosted(&open).await.data()["status"], "open");
     assert_eq!(srv.hosted(&paid).await.data()["status"], "succeeded");
     assert_eq!(rows(&srv, "purchases", "checkout_session_id", &paid), 1);
-    assert!(outbox_rows(&srv, &paid).0 > 0, "the paid session's events stay");
+    assert!(
+        outbox_rows(&srv, &paid).0 > 0,
+        "the paid session's events stay"
+    );
     // The webhook log still pages cleanly without the purged events.
     srv.webhook_events("limit=100", Some(crate::support::SECRET_KEY))
         .await
@@ -124,7 +148,11 @@ async fn expired_sessions_are_purged_after_the_retention_with_their_outbox_rows(
 async fn a_session_whose_webhook_is_still_pending_is_kept() {
     // Webhooks go to a port nobody listens on and wait an hour to retry.
     let srv = TestServer::start_with(|c| {
-        webhooks_to(c, "http://127.0.0.1:9/hooks", vec![Duration::from_secs(3600)]);
+        webhooks_to(
+            c,
+            "http://127.0.0.1:9/hooks",
+            vec![Duration::from_secs(3600)],
+        );
         c.session_retention = RETENTION;
     })
     .await;

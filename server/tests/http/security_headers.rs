@@ -103,12 +103,33 @@ async fn the_widget_files_load_from_other_origins_but_pages_and_apis_do_not() {
         "/widget.css".to_owned(),
     ] {
         let response = srv.client.get(srv.url(&path)).send().await.unwrap();
-        assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{path}");
-        assert_eq!(response.headers()["cross-origin-resource-policy"], "cross-origin", "{path}");
+        assert_eq!(
+            response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "*",
+            "{path}"
+        );
+        assert_eq!(
+            response.headers()["cross-origin-resource-policy"],
+            "cross-origin",
+            "{path}"
+        );
     }
-    for path in ["/", "/checkout/cs_x", "/examples/plain.html", "/api/embed", "/api/nope", "/nope.js"] {
+    for path in [
+        "/",
+        "/checkout/cs_x",
+        "/examples/plain.html",
+        "/api/embed",
+        "/api/nope",
+        "/nope.js",
+    ] {
         let response = srv.client.get(srv.url(path)).send().await.unwrap();
-        assert!(response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(), "{path}");
+        assert!(
+            response
+                .headers()
+                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                .is_none(),
+            "{path}"
+        );
     }
 }
 

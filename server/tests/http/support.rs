@@ -432,7 +432,9 @@ pub fn with_auth(request: RequestBuilder, auth: Auth<'_>) -> RequestBuilder {
 pub fn customer_of(auth: Auth<'_>) -> Option<&str> {
     match auth {
         Auth::None => None,
-        Auth::Bearer(token) | Auth::Cookie(token) => Some(token.strip_prefix("demo-").unwrap_or(token)),
+        Auth::Bearer(token) | Auth::Cookie(token) => {
+            Some(token.strip_prefix("demo-").unwrap_or(token))
+        }
     }
 }
 

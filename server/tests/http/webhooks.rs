@@ -182,7 +182,10 @@ async fn a_decline_sends_payment_failed_and_never_completed() {
     let receiver = Receiver::start(WEBHOOK_SECRET).await;
     let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
     let reply = srv
-        .merchant_create(json!({"priceSlug": "lifetime", "requestId": "order-7"}), None)
+        .merchant_create(
+            json!({"priceSlug": "lifetime", "requestId": "order-7"}),
+            None,
+        )
         .await;
     let id = reply.data()["checkoutSession"]["id"]
         .as_str()

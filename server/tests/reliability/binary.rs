@@ -33,7 +33,11 @@ impl ServerProcess {
     /// appending its output to `log`; returns once it is listening.
     pub fn start(db: &Path, log: &Path, log_level: &str, extra: &[&str]) -> Self {
         let file = Arc::new(Mutex::new(
-            File::options().create(true).append(true).open(log).expect("log file"),
+            File::options()
+                .create(true)
+                .append(true)
+                .open(log)
+                .expect("log file"),
         ));
         let mut child = Command::new(path())
             .args(["--addr", "127.0.0.1:0", "--secret-key", SECRET_KEY])
@@ -51,8 +55,14 @@ impl ServerProcess {
         let (tx, rx) = mpsc::channel::<String>();
         let mut readers = Vec::new();
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
         ]
         .into_iter()
         .flatten()

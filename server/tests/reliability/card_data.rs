@@ -66,19 +66,33 @@ fn assert_clean(bytes: &[u8], what: &str) {
             .join(" ");
         let dashed = spaced.replace(' ', "-");
         for form in [&digits, &spaced, &dashed] {
-            assert!(!contains(form.as_bytes()), "{what} holds the card number {form}");
+            assert!(
+                !contains(form.as_bytes()),
+                "{what} holds the card number {form}"
+            );
         }
         // Any 8 digits in a row of the number beyond the last four would
         // mean it was stored whole or in part.
         for window in digits.as_bytes()[..digits.len() - 4].windows(8) {
-            assert!(!contains(window), "{what} holds part of {number}: {}", String::from_utf8_lossy(window));
+            assert!(
+                !contains(window),
+                "{what} holds part of {number}: {}",
+                String::from_utf8_lossy(window)
+            );
         }
         for run in text_runs(bytes) {
-            assert!(!has_token(run, cvc.as_bytes()), "{what} holds the CVC {cvc}: …{}…", String::from_utf8_lossy(run));
+            assert!(
+                !has_token(run, cvc.as_bytes()),
+                "{what} holds the CVC {cvc}: …{}…",
+                String::from_utf8_lossy(run)
+            );
         }
     }
     let lower = bytes.to_ascii_lowercase();
-    assert!(!lower.windows(5).any(|w| w == b"\"cvc\""), "{what} holds a cvc field");
+    assert!(
+        !lower.windows(5).any(|w| w == b"\"cvc\""),
+        "{what} holds a cvc field"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,7 +107,12 @@ async fn card_numbers_and_cvcs_never_reach_the_database_or_the_logs() {
         &db,
         &log,
         "trace",
-        &["--webhook-url", receiver.url.as_str(), "--webhook-secret", WEBHOOK_SECRET],
+        &[
+            "--webhook-url",
+            receiver.url.as_str(),
+            "--webhook-secret",
+            WEBHOOK_SECRET,
+        ],
     );
     let client = Client::new();
     let base = server.base_url.clone();
@@ -102,13 +121,24 @@ async fn card_numbers_and_cvcs_never_reach_the_database_or_the_logs() {
         for auth in [None, Some("demo-alice")] {
             let mut create = client
                 .post(format!("{base}/api/billing/checkout-sessions/create"))
-                .json(&json!({"priceSlug": "lifetime", "successUrl": "https://shop.test/ok",
-                    "cancelUrl": "https://shop.test/no"}));
+                .json(
+                    &json!({"priceSlug": "lifetime", "successUrl": "https://shop.test/ok",
+                    "cancelUrl": "https://shop.test/no"}),
+                );
             if let Some(token) = auth {
                 create = create.bearer_auth(token);
             }
-            let created: Value = create.send().await.expect("create").json().await.expect("json");
-            let id = created["data"]["checkoutSession"]["id"].as_str().expect("id").to_owned();
+            let created: Value = create
+                .send()
+                .await
+                .expect("create")
+                .json()
+                .await
+                .expect("json");
+            let id = created["data"]["checkoutSession"]["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
             let answer = client
                 .post(format!("{base}/api/checkout-sessions/{id}/confirm"))
                 .json(&json!({"email": "cards@example.com",
@@ -132,7 +162,10 @@ async fn card_numbers_and_cvcs_never_reach_the_database_or_the_logs() {
             .json()
             .await
             .expect("json");
-        created["data"]["checkoutSession"]["id"].as_str().expect("id").to_owned()
+        created["data"]["checkoutSession"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     };
     let refused = client
         .post(format!("{base}/api/checkout-sessions/{id}/confirm"))
@@ -149,15 +182,25 @@ async fn card_numbers_and_cvcs_never_reach_the_database_or_the_logs() {
     let stopped = database_bytes(&db);
     assert_clean(&stopped, "the database files (after shutdown)");
     let logged = std::fs::read(&log).expect("log");
-    assert!(logged.len() > 1000, "the trace log is suspiciously short: {} bytes", logged.len());
+    assert!(
+        logged.len() > 1000,
+        "the trace log is suspiciously short: {} bytes",
+        logged.len()
+    );
     assert_clean(&logged, "the server log");
     // The last four digits are kept, as they should be.
     assert!(running.windows(4).any(|w| w == b"4242") || stopped.windows(4).any(|w| w == b"4242"));
     assert!(!receiver.delivered().is_empty(), "webhooks went out");
     figure("card_data.checkouts", checkouts + 1);
-    figure("card_data.database_bytes_searched", running.len() + stopped.len());
+    figure(
+        "card_data.database_bytes_searched",
+        running.len() + stopped.len(),
+    );
     figure("card_data.log_bytes_searched", logged.len());
-    figure("card_data.seconds", format!("{:.1}", started.elapsed().as_secs_f64()));
+    figure(
+        "card_data.seconds",
+        format!("{:.1}", started.elapsed().as_secs_f64()),
+    );
 }
 
 #[test]
@@ -175,5 +218,8 @@ fn the_search_finds_what_it_looks_for() {
         assert!(caught.is_err(), "missed {}", String::from_utf8_lossy(leak));
     }
     // Timestamps, ids and the last four digits are not mistaken for a CVC.
-    assert_clean(b"{\"createdAt\":1781481600913,\"id\":\"cs_0913ab\",\"last4\":\"4242\"}", "sample");
+    assert_clean(
+        b"{\"createdAt\":1781481600913,\"id\":\"cs_0913ab\",\"last4\":\"4242\"}",
+        "sample",
+    );
 }

@@ -142,7 +142,11 @@ async fn client_loop(load: Arc<Load>, worker: usize) {
             }
             continue;
         };
-        let id = match (status, answer["data"]["checkoutSession"]["id"].as_str(), answer["checkoutSession"]["id"].as_str()) {
+        let id = match (
+            status,
+            answer["data"]["checkoutSession"]["id"].as_str(),
+            answer["checkoutSession"]["id"].as_str(),
+        ) {
             (200, Some(id), _) | (200, None, Some(id)) => id.to_owned(),
             _ => {
                 load.violation(format!("create answered {status}: {answer}"));
@@ -200,7 +204,8 @@ async fn confirm(load: &Load, id: &str, i: usize) {
         }
         Some((status, body)) => {
             if !load.killed.load(Ordering::SeqCst) {
-                l.violations.push(format!("confirm {id} answered {status}: {body}"));
+                l.violations
+                    .push(format!("confirm {id} answered {status}: {body}"));
             }
             l.unknown.insert(id.to_owned());
         }
@@ -214,8 +219,16 @@ async fn confirm(load: &Load, id: &str, i: usize) {
 async fn malformed(load: &Load, route: &str, i: usize) {
     load.malformed.fetch_add(1, Ordering::Relaxed);
     let request = match (i / 11) % 3 {
-        0 => load.client.post(route).header("content-type", "application/json").body("{\"priceSlug\": [1, "),
-        1 => load.client.post(route).header("content-type", "text/plain").body("priceSlug=onboarding"),
+        0 => load
+            .client
+            .post(route)
+            .header("content-type", "application/json")
+            .body("{\"priceSlug\": [1, "),
+        1 => load
+            .client
+            .post(route)
+            .header("content-type", "text/plain")
+            .body("priceSlug=onboarding"),
         _ => load
             .client
             .post(route)
@@ -230,13 +243,16 @@ async fn malformed(load: &Load, route: &str, i: usize) {
 }
 
 fn read_only(db: &Path) -> Connection {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("db opens read-only");
-    conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("db opens read-only");
+    conn.busy_timeout(Duration::from_secs(10))
+        .expect("busy timeout");
     conn
 }
 
 fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Polls `sql` (a count) until it is zero; false if `within` passes first.
@@ -280,7 +296,10 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
     ];
     let first = ServerProcess::start(&db, &log, "info", &flags);
     let load = Arc::new(Load {
-        client: Client::builder().pool_max_idle_per_host(CLIENTS).build().expect("client"),
+        client: Client::builder()
+            .pool_max_idle_per_host(CLIENTS)
+            .build()
+            .expect("client"),
         base: first.base_url.clone(),
         ledger: Mutex::new(Ledger::default()),
         requests: AtomicU64::new(0),
@@ -311,7 +330,10 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
         let conn = read_only(&db);
         (
             count(&conn, "SELECT count(*) FROM webhook_events"),
-            count(&conn, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'"),
+            count(
+                &conn,
+                "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'",
+            ),
         )
     };
 
@@ -320,8 +342,16 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
     let base = second.base_url.clone();
     let client = Client::new();
     let ledger = std::mem::take(&mut *load.ledger.lock().expect("ledger"));
-    assert!(ledger.violations.is_empty(), "rules broken under load: {:#?}", ledger.violations);
-    assert!(ledger.created.len() >= 50, "the load made too few sessions: {}", ledger.created.len());
+    assert!(
+        ledger.violations.is_empty(),
+        "rules broken under load: {:#?}",
+        ledger.violations
+    );
+    assert!(
+        ledger.created.len() >= 50,
+        "the load made too few sessions: {}",
+        ledger.created.len()
+    );
 
     // A keyed create whose answer the kill swallowed, sent again, makes one session.
     let mut retried = 0;
@@ -339,7 +369,12 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
 
     // Nothing stays pending: payments the kill interrupted are reopened.
     assert!(
-        until_zero(&db, "SELECT count(*) FROM checkout_sessions WHERE status = 'pending'", Duration::from_secs(30)).await,
+        until_zero(
+            &db,
+            "SELECT count(*) FROM checkout_sessions WHERE status = 'pending'",
+            Duration::from_secs(30)
+        )
+        .await,
         "sessions still pending after the restart"
     );
 
@@ -353,23 +388,40 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
             .send()
             .await
             .expect("read answered");
-        assert_eq!(answer.status().as_u16(), 200, "acknowledged session {id} is missing");
+        assert_eq!(
+            answer.status().as_u16(),
+            200,
+            "acknowledged session {id} is missing"
+        );
         let body: Value = answer.json().await.expect("json");
-        let status = body["checkoutSession"]["status"].as_str().unwrap_or_default().to_owned();
+        let status = body["checkoutSession"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         found += 1;
         *statuses.entry(status.clone()).or_default() += 1;
         if ledger.paid.contains(id) {
             assert_eq!(status, "succeeded", "{id} was paid");
         } else if !ledger.unknown.contains(id) {
-            assert_eq!(status, "open", "{id} was never paid (declined: {}, mistyped: {})",
-                ledger.declined.contains(id), ledger.mistyped.contains(id));
+            assert_eq!(
+                status,
+                "open",
+                "{id} was never paid (declined: {}, mistyped: {})",
+                ledger.declined.contains(id),
+                ledger.mistyped.contains(id)
+            );
         } else {
-            assert!(status == "open" || status == "succeeded", "{id} is {status}");
+            assert!(
+                status == "open" || status == "succeeded",
+                "{id} is {status}"
+            );
         }
     }
 
     let conn = read_only(&db);
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity check");
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity check");
     assert_eq!(integrity, "ok");
     let checks = [
         ("succeeded sessions without exactly one purchase",
@@ -398,12 +450,19 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
                 |r| r.get(0),
             )
             .expect("count");
-        assert!(failed >= 1, "the decline of {id} recorded no payment_failed event");
+        assert!(
+            failed >= 1,
+            "the decline of {id} recorded no payment_failed event"
+        );
     }
     for (id, key) in &ledger.created {
         if let Some(key) = key {
             let stored: Option<String> = conn
-                .query_row("SELECT checkout_session_id FROM idempotency_keys WHERE key = ?1", [key], |r| r.get(0))
+                .query_row(
+                    "SELECT checkout_session_id FROM idempotency_keys WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
                 .ok();
             assert_eq!(stored.as_deref(), Some(id.as_str()), "key {key}");
         }
@@ -413,7 +472,12 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
     // The outbox delivers everything: what was pending at the kill, retries
     // of the failures, and what the restart itself produced.
     assert!(
-        until_zero(&db, "SELECT count(*) FROM webhook_deliveries WHERE status != 'delivered'", Duration::from_secs(90)).await,
+        until_zero(
+            &db,
+            "SELECT count(*) FROM webhook_deliveries WHERE status != 'delivered'",
+            Duration::from_secs(90)
+        )
+        .await,
         "webhook deliveries still pending or failed after the restart"
     );
     let conn = read_only(&db);
@@ -440,17 +504,26 @@ async fn sigkill_mid_load_loses_no_acknowledged_session_and_no_webhook() {
     figure("crash.faults.client_hang_ups", hung_up);
     figure("crash.faults.malformed_requests", malformed);
     figure("crash.faults.webhook_500s", webhook_failures);
-    figure("crash.faults_injected", 1 + hung_up + malformed + webhook_failures);
+    figure(
+        "crash.faults_injected",
+        1 + hung_up + malformed + webhook_failures,
+    );
     figure("crash.sessions_acknowledged", ledger.created.len());
     figure("crash.sessions_found_after_restart", found);
     figure("crash.payments_acknowledged", ledger.paid.len());
     figure("crash.payments_in_doubt_at_kill", ledger.unknown.len());
     figure("crash.keyed_creates_retried_after_restart", retried);
-    figure("crash.session_states_after_restart", format!("{statuses:?}"));
+    figure(
+        "crash.session_states_after_restart",
+        format!("{statuses:?}"),
+    );
     figure("crash.webhook_events_at_kill", events_at_kill);
     figure("crash.webhook_deliveries_pending_at_kill", pending_at_kill);
     figure("crash.webhook_events_delivered", events.len());
     figure("crash.webhook_redeliveries", receiver.repeats());
-    figure("crash.seconds", format!("{:.1}", started.elapsed().as_secs_f64()));
+    figure(
+        "crash.seconds",
+        format!("{:.1}", started.elapsed().as_secs_f64()),
+    );
     assert_eq!(found, ledger.created.len());
 }

@@ -41,7 +41,10 @@ pub struct Receiver {
 }
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    tokio::time::sleep(Duration::from_millis(shared.delay_ms.load(Ordering::SeqCst))).await;
+    tokio::time::sleep(Duration::from_millis(
+        shared.delay_ms.load(Ordering::SeqCst),
+    ))
+    .await;
     let verified = standardwebhooks::Webhook::new(WEBHOOK_SECRET)
         .and_then(|hook| hook.verify(&body, &headers))
         .is_ok();
@@ -102,7 +105,12 @@ impl Receiver {
 
     /// Event ids delivered (2xx, signature valid).
     pub fn delivered(&self) -> HashSet<String> {
-        self.shared.seen.lock().expect("receiver lock").delivered.clone()
+        self.shared
+            .seen
+            .lock()
+            .expect("receiver lock")
+            .delivered
+            .clone()
     }
 
     /// Requests for an event after its first (retries and redeliveries).

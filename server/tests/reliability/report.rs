@@ -8,7 +8,11 @@ use std::io::Write;
 pub fn figure(name: &str, value: impl std::fmt::Display) {
     println!("reliability: {name}={value}");
     if let Some(path) = std::env::var_os("RELIABILITY_REPORT") {
-        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = writeln!(file, "{name}={value}");
         }
     }
