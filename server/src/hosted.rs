@@ -269,10 +269,6 @@ async fn record_paid(
 
 /// What [`settle_attempt`] did with a session whose charge gave no answer.
 #[derive(Debug)]
-// A one-shot return value, matched at once by its callers (like the
-// `Result<StoredSession, _>` every neighbour returns); never stored or
-// collected, so boxing `Paid` would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 pub enum Settled {
     /// The processor charged the attempt: the session is paid (as recorded now).
     Paid(Box<StoredSession>),

@@ -558,6 +558,9 @@ mod tests {
                 path in "(/[A-Za-z0-9._~-]{0,12}){0,4}",
                 with_id in any::<bool>(),
             ) {
+                // `xn--` labels are punycode, which IDNA decodes (and refuses
+                // when malformed, like `xn--`): not the plain hosts meant here.
+                prop_assume!(!host.split('.').any(|label| label.starts_with("xn--")));
                 let scheme = if https { "https" } else { "http" };
                 let query = if with_id { "?session_id={CHECKOUT_SESSION_ID}" } else { "" };
                 let raw = format!("{scheme}://{host}{path}{query}");
