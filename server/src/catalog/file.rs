@@ -1,0 +1,409 @@
+//! The catalog file's JSON format, read strictly (unknown fields fail), and
+//! its conversion into a [`Catalog`] once validated.
+
+use super::{
+    Catalog, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed,
+    PaymentMethodSeed, SubscriptionSeed, CATALOG_EPOCH_MS,
+};
+use checkout_protocol::{
+    BillingAddressCollection, IntervalUnit, Price, PriceType, PricingModel, Product,
+};
+use serde::Deserialize;
+
+/// A catalog file as written.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct CatalogFile {
+    pub(super) organization: OrganizationSpec,
+    pub(super) pricing_model: PricingModelSpec,
+    pub(super) products: Vec<ProductSpec>,
+    #[serde(default)]
+    pub(super) discounts: Vec<DiscountSpec>,
+    #[serde(default)]
+    pub(super) customers: Vec<CustomerSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrganizationSpec {
+    pub(super) id: String,
+    pub(super) name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PricingModelSpec {
+    pub(super) id: String,
+    pub(super) name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct ProductSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) description: Option<String>,
+    #[serde(default, rename = "imageURL")]
+    pub(super) image_url: Option<String>,
+    #[serde(default)]
+    pub(super) default: bool,
+    #[serde(default = "yes")]
+    pub(super) active: bool,
+    #[serde(default)]
+    pub(super) singular_quantity_label: Option<String>,
+    #[serde(default)]
+    pub(super) plural_quantity_label: Option<String>,
+    pub(super) prices: Vec<PriceSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct PriceSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    #[serde(default)]
+    pub(super) name: Option<String>,
+    #[serde(rename = "type")]
+    pub(super) price_type: PriceType,
+    pub(super) unit_price: i64,
+    pub(super) currency: String,
+    #[serde(default)]
+    pub(super) interval_unit: Option<IntervalUnit>,
+    #[serde(default)]
+    pub(super) interval_count: Option<u32>,
+    #[serde(default)]
+    pub(super) trial_period_days: Option<u32>,
+    #[serde(default)]
+    pub(super) allow_promotion_codes: Option<bool>,
+    #[serde(default)]
+    pub(super) billing_address_collection: Option<BillingAddressCollection>,
+    #[serde(default)]
+    pub(super) is_default: bool,
+    #[serde(default = "yes")]
+    pub(super) active: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct DiscountSpec {
+    pub(super) id: String,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) percent_off: u32,
+    #[serde(default)]
+    pub(super) expires_at: Option<i64>,
+    #[serde(default = "yes")]
+    pub(super) active: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct CustomerSpec {
+    pub(super) id: String,
+    pub(super) external_id: String,
+    /// A sign-in token for tests and staging: only a customer whose entry
+    /// says so has one (never implied, so a copied catalog brings none).
+    #[serde(default)]
+    pub(super) sign_in_token: Option<String>,
+    pub(super) name: String,
+    pub(super) email: String,
+    #[serde(default)]
+    pub(super) subscriptions: Vec<SubscriptionSpec>,
+    #[serde(default)]
+    pub(super) payment_methods: Vec<PaymentMethodSpec>,
+    #[serde(default)]
+    pub(super) invoices: Vec<InvoiceSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct InvoiceSpec {
+    pub(super) id: String,
+    pub(super) invoice_number: String,
+    pub(super) status: String,
+    pub(super) currency: String,
+    #[serde(default)]
+    pub(super) memo: Option<String>,
+    #[serde(default)]
+    pub(super) issued_days_ago: u32,
+    pub(super) lines: Vec<InvoiceLineSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct InvoiceLineSpec {
+    pub(super) description: String,
+    #[serde(default = "one")]
+    pub(super) quantity: u32,
+    pub(super) unit_price: i64,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct SubscriptionSpec {
+    pub(super) id: String,
+    pub(super) price_slug: String,
+    pub(super) status: String,
+    #[serde(default)]
+    pub(super) started_days_ago: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct PaymentMethodSpec {
+    pub(super) id: String,
+    pub(super) brand: String,
+    pub(super) last4: String,
+    pub(super) exp_month: u32,
+    pub(super) exp_year: u32,
+    #[serde(default)]
+    pub(super) default: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl CatalogFile {
+    /// The validated file as a [`Catalog`]: Flowglad-shaped products and
+    /// prices, subscriptions resolved from price slug to price id.
+    pub(super) fn into_catalog(self) -> Result<Catalog, String> {
+        let org_id = self.organization.id.clone();
+        let pm_id = self.pricing_model.id.clone();
+        let products: Vec<Product> = self
+            .products
+            .iter()
+            .map(|p| product_of(p, &org_id, &pm_id))
+            .collect();
+        let default_product = products.iter().find(|p| p.default).cloned().map(Box::new);
+        let pricing_model = PricingModel {
+            id: pm_id,
+            name: self.pricing_model.name.clone(),
+            is_default: true,
+            products,
+            default_product,
+            usage_meters: Vec::new(),
+            organization_id: org_id.clone(),
+            livemode: false,
+            created_at: CATALOG_EPOCH_MS,
+            updated_at: CATALOG_EPOCH_MS,
+        };
+        let checkout_defaults = self
+            .products
+            .iter()
+            .flat_map(|p| &p.prices)
+            .filter(|p| p.allow_promotion_codes.is_some() || p.billing_address_collection.is_some())
+            .map(|p| {
+                let defaults = CheckoutDefaults {
+                    allow_promotion_codes: p.allow_promotion_codes,
+                    billing_address_collection: p.billing_address_collection,
+                };
+                (p.id.clone(), defaults)
+            })
+            .collect();
+        let mut customers = Vec::with_capacity(self.customers.len());
+        for c in &self.customers {
+            let mut subscriptions = Vec::with_capacity(c.subscriptions.len());
+            for s in &c.subscriptions {
+                let price = self
+                    .products
+                    .iter()
+                    .flat_map(|p| &p.prices)
+                    .find(|p| p.slug == s.price_slug)
+                    .ok_or_else(|| {
+                        format!(
+                            "subscription `{}` names unknown priceSlug `{}`",
+                            s.id, s.price_slug
+                        )
+                    })?;
+                subscriptions.push(SubscriptionSeed {
+                    id: s.id.clone(),
+                    price_id: price.id.clone(),
+                    status: s.status.clone(),
+                    started_days_ago: s.started_days_ago,
+                });
+            }
+            customers.push(CustomerSeed {
+                id: c.id.clone(),
+                external_id: c.external_id.clone(),
+                token: c.sign_in_token.clone(),
+                name: c.name.clone(),
+                email: c.email.clone(),
+                subscriptions,
+                payment_methods: c
+                    .payment_methods
+                    .iter()
+                    .map(|m| PaymentMethodSeed {
+                        id: m.id.clone(),
+                        brand: m.brand.clone(),
+                        last4: m.last4.clone(),
+                        exp_month: m.exp_month,
+                        exp_year: m.exp_year,
+                        is_default: m.default,
+                    })
+                    .collect(),
+                invoices: c
+                    .invoices
+                    .iter()
+                    .map(|i| InvoiceSeed {
+                        id: i.id.clone(),
+                        invoice_number: i.invoice_number.clone(),
+                        status: i.status.clone(),
+                        currency: i.currency.clone(),
+                        memo: i.memo.clone(),
+                        issued_days_ago: i.issued_days_ago,
+                        lines: i
+                            .lines
+                            .iter()
+                            .map(|l| InvoiceLineSeed {
+                                description: l.description.clone(),
+                                quantity: l.quantity,
+                                unit_price: l.unit_price,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(Catalog {
+            organization_id: org_id,
+            organization_name: self.organization.name,
+            pricing_model,
+            discounts: self
+                .discounts
+                .into_iter()
+                .map(|d| Discount {
+                    id: d.id,
+                    code: d.code,
+                    name: d.name,
+                    percent_off: d.percent_off,
+                    expires_at: d.expires_at,
+                    active: d.active,
+                })
+                .collect(),
+            customers,
+            checkout_defaults,
+        })
+    }
+}
+
+fn product_of(spec: &ProductSpec, org_id: &str, pm_id: &str) -> Product {
+    let prices: Vec<Price> = spec
+        .prices
+        .iter()
+        .map(|p| price_of(p, &spec.id, pm_id))
+        .collect();
+    let default_price = prices
+        .iter()
+        .find(|p| p.is_default)
+        .or_else(|| prices.first())
+        .cloned();
+    Product {
+        id: spec.id.clone(),
+        slug: Some(spec.slug.clone()),
+        name: spec.name.clone(),
+        description: spec.description.clone(),
+        image_url: spec.image_url.clone(),
+        default: spec.default,
+        active: spec.active,
+        prices,
+        default_price,
+        singular_quantity_label: spec.singular_quantity_label.clone(),
+        plural_quantity_label: spec.plural_quantity_label.clone(),
+        features: Vec::new(),
+        pricing_model_id: pm_id.to_owned(),
+        organization_id: org_id.to_owned(),
+        livemode: false,
+        created_at: CATALOG_EPOCH_MS,
+        updated_at: CATALOG_EPOCH_MS,
+    }
+}
+
+fn price_of(spec: &PriceSpec, product_id: &str, pm_id: &str) -> Price {
+    let recurring = spec.price_type == PriceType::Subscription;
+    Price {
+        id: spec.id.clone(),
+        slug: Some(spec.slug.clone()),
+        price_type: spec.price_type,
+        name: spec.name.clone(),
+        unit_price: spec.unit_price,
+        currency: spec.currency.clone(),
+        interval_unit: spec.interval_unit,
+        interval_count: if recurring {
+            Some(spec.interval_count.unwrap_or(1))
+        } else {
+            None
+        },
+        trial_period_days: spec.trial_period_days,
+        is_default: spec.is_default,
+        active: spec.active,
+        product_id: product_id.to_owned(),
+        pricing_model_id: pm_id.to_owned(),
+        livemode: false,
+        created_at: CATALOG_EPOCH_MS,
+        updated_at: CATALOG_EPOCH_MS,
+        usage_meter_id: None,
+        usage_events_per_unit: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{demo_value, parse_value};
+    use super::super::{Catalog, CATALOG_EPOCH_MS};
+    use checkout_protocol::IntervalUnit;
+    use serde_json::json;
+
+    #[test]
+    fn demo_catalog_converts_to_flowglad_shape() {
+        let c = Catalog::demo().unwrap();
+        assert_eq!(c.organization_name, "Acme Cloud");
+        let pm = &c.pricing_model;
+        assert_eq!(pm.id, "pm_demo");
+        assert_eq!(pm.organization_id, "org_demo");
+        assert!(pm.default_product.is_none(), "no product is marked default");
+        assert_eq!(pm.prices().count(), 6);
+        let (product, monthly) = c.price_by_slug("pro-monthly").unwrap();
+        assert_eq!(product.id, "prod_pro");
+        assert_eq!(monthly.product_id, "prod_pro");
+        assert_eq!(monthly.pricing_model_id, "pm_demo");
+        assert_eq!(monthly.interval_unit, Some(IntervalUnit::Month));
+        assert_eq!(monthly.interval_count, Some(1));
+        assert_eq!(monthly.trial_period_days, Some(14));
+        assert_eq!(monthly.created_at, CATALOG_EPOCH_MS);
+        assert!(!monthly.livemode);
+        assert_eq!(
+            product.default_price.as_ref().map(|p| p.id.as_str()),
+            Some("price_pro_monthly")
+        );
+        let (_, jpy) = c.price_by_slug("credits-jpy").unwrap();
+        assert_eq!((jpy.unit_price, jpy.currency.as_str()), (1200, "JPY"));
+        assert_eq!(jpy.interval_unit, None);
+        assert_eq!(jpy.interval_count, None);
+        let v = serde_json::to_value(pm).unwrap();
+        assert_eq!(v["products"][0]["prices"][0]["unitPrice"], 1200);
+        assert_eq!(v["products"][0]["prices"][0]["type"], "subscription");
+        assert_eq!(v["products"][0]["organizationId"], "org_demo");
+        assert_eq!(v["products"][2]["singularQuantityLabel"], "credit pack");
+    }
+
+    #[test]
+    fn default_price_falls_back_to_first_and_default_product_is_kept() {
+        let mut v = demo_value();
+        v["products"][0]["prices"][0]["isDefault"] = json!(false);
+        v["products"][1]["default"] = json!(true);
+        let c = parse_value(&v).unwrap();
+        let pro = &c.pricing_model.products[0];
+        assert_eq!(pro.default_price.as_ref().unwrap().id, "price_pro_monthly");
+        assert_eq!(
+            c.pricing_model.default_product.as_ref().unwrap().id,
+            "prod_lifetime"
+        );
+    }
+}
