@@ -9,7 +9,7 @@
 //! written to `target/bench.json`. Targets are shown, never enforced: timings
 //! on a shared machine are information, not a test.
 
-#[path = "bench_report.rs"]
+#[path = "bench_report/mod.rs"]
 mod report;
 
 use std::ffi::OsString;
