@@ -1,8 +1,7 @@
 //! Customers and their billing records in the store: subscriptions (settled
-//! to the current time whenever read), saved cards, purchases and invoices,
-//! and what a customer's payment writes.
+//! to the current time whenever read), saved cards, purchases and invoices.
+//! What a customer's payment adds to them is in `sessions::completion`.
 
-use super::sessions::{Activation, CustomerCompletion};
 use super::{
     address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Customer,
     Db, DbError,
@@ -12,7 +11,7 @@ use crate::billing::{
     StoredPurchase,
 };
 use crate::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
-use checkout_protocol::{CancellationTiming, SubscriptionStatus};
+use checkout_protocol::CancellationTiming;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 /// A change a customer asks for on one of their subscriptions.
@@ -370,49 +369,6 @@ pub(super) fn insert_payment_method(
     Ok(())
 }
 
-/// Saves the card unless the customer has the same one already, makes it
-/// the default when asked or when they have none; returns its id.
-fn save_card(
-    conn: &Connection,
-    m: &StoredPaymentMethod,
-    make_default: bool,
-) -> Result<String, DbError> {
-    let existing: Option<String> = conn
-        .query_row(
-            "SELECT id FROM payment_methods WHERE customer_id = ?1 AND brand = ?2 AND last4 = ?3
-                AND exp_month = ?4 AND exp_year = ?5
-             ORDER BY created_at LIMIT 1",
-            params![m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let has_default: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM payment_methods WHERE customer_id = ?1 AND is_default = 1)",
-        [&m.customer_id],
-        |r| r.get(0),
-    )?;
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            insert_payment_method(
-                conn,
-                &StoredPaymentMethod {
-                    is_default: false,
-                    ..m.clone()
-                },
-            )?;
-            m.id.clone()
-        }
-    };
-    if make_default || !has_default {
-        conn.execute(
-            "UPDATE payment_methods SET is_default = (id = ?2) WHERE customer_id = ?1",
-            params![m.customer_id, id],
-        )?;
-    }
-    Ok(id)
-}
-
 fn select_purchases(conn: &Connection, customer_id: &str) -> Result<Vec<StoredPurchase>, DbError> {
     let mut stmt = conn.prepare(
         "SELECT * FROM purchases WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
@@ -634,59 +590,6 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
     Ok(())
 }
 
-/// What a signed-in customer's payment of session `session_id` adds to
-/// their records; returns the id of the card it was paid with.
-pub(super) fn record_customer_payment(
-    conn: &Connection,
-    c: &CustomerCompletion,
-    session_id: &str,
-    now: i64,
-) -> Result<String, DbError> {
-    let card_id = save_card(conn, &c.payment_method, c.make_default)?;
-    if let Some(s) = &c.subscription {
-        insert_subscription(
-            conn,
-            &StoredSubscription {
-                default_payment_method_id: Some(card_id.clone()),
-                ..s.clone()
-            },
-        )?;
-    }
-    if let Some(a) = &c.activation {
-        activate(conn, &c.customer_id, a, &card_id, now)?;
-    }
-    if let Some(target) = &c.card_for_subscriptions.target {
-        conn.execute(
-            "UPDATE subscriptions SET default_payment_method_id = ?3, updated_at = ?4
-             WHERE id = ?1 AND customer_id = ?2",
-            params![target, c.customer_id, card_id, now],
-        )?;
-    }
-    if c.card_for_subscriptions.all_current {
-        conn.execute(
-            "UPDATE subscriptions SET default_payment_method_id = ?2, updated_at = ?3
-             WHERE customer_id = ?1 AND status IN ('trialing', 'active', 'past_due', 'cancellation_scheduled')",
-            params![c.customer_id, card_id, now],
-        )?;
-    }
-    if let Some(invoice) = &c.invoice {
-        insert_invoice(conn, invoice)?;
-    }
-    if let Some(invoice_id) = &c.paid_invoice_id {
-        let paid = conn.execute(
-            "UPDATE invoices SET status = 'paid', paid_at = ?3, checkout_session_id = ?4
-             WHERE id = ?1 AND customer_id = ?2 AND status = 'open'",
-            params![invoice_id, c.customer_id, now, session_id],
-        )?;
-        if paid != 1 {
-            return Err(DbError::Corrupt(format!(
-                "invoice {invoice_id} was not open when its payment was recorded"
-            )));
-        }
-    }
-    Ok(card_id)
-}
-
 /// One of the customer's subscriptions, settled to `now`.
 pub(super) fn customer_subscription(
     conn: &Connection,
@@ -721,35 +624,4 @@ pub(super) fn payment_method_with_owner(
         .find(|m| m.id == id);
     let customer = select_customer(conn, "id", &customer_id)?;
     Ok(method.zip(customer))
-}
-
-/// Starts billing an existing subscription: active from now, on the paid
-/// price and period, charged to the card; a running trial ends.
-fn activate(
-    conn: &Connection,
-    customer_id: &str,
-    a: &Activation,
-    card_id: &str,
-    now: i64,
-) -> Result<(), DbError> {
-    let Some(mut s) = settled_subscriptions(conn, customer_id, Some(&a.subscription_id), now)?
-        .into_iter()
-        .next()
-    else {
-        return Err(DbError::Corrupt(format!(
-            "subscription {} to activate is gone",
-            a.subscription_id
-        )));
-    };
-    s.status = SubscriptionStatus::Active;
-    s.price_id = a.price_id.clone();
-    s.interval_unit = a.interval_unit;
-    s.interval_count = a.interval_count;
-    s.current_period_start = Some(a.period_start);
-    s.current_period_end = Some(a.period_end);
-    s.trial_end = s.trial_end.map(|end| end.min(now));
-    s.cancel_scheduled_at = None;
-    s.default_payment_method_id = Some(card_id.to_owned());
-    s.updated_at = now;
-    update_subscription(conn, &s)
 }
