@@ -1,7 +1,8 @@
 //! The languages the widget speaks and its message catalogs: which language a
 //! locale tag means, the text of each message in it, and filling a message's
 //! `{0}`, `{1}` and plural forms. Numbers, money and dates are not here — the
-//! browser's `Intl` formats them (see `crate::money`, `crate::format`).
+//! browser's `Intl` formats them, in the `money` and `format` modules, which use
+//! these catalogs (so this module names neither: the data flows one way).
 //!
 //! Free of Leptos and serde, so the script-tag embed shares it: catalogs are
 //! static tables indexed by a message enum, one small table per bundle.
