@@ -7,74 +7,46 @@
 //! shapes come from `checkout-protocol`.
 #![deny(missing_docs)]
 
-pub mod auth;
-pub mod auth_throttle;
-pub mod background;
-pub mod billing;
-pub mod billing_address;
-pub mod billing_platform;
-pub mod body_limit;
-pub mod catalog;
-pub mod checkout;
-pub mod clock;
-pub mod compression;
-pub mod config;
-pub mod connections;
-pub mod cors;
-pub mod cursor;
-pub mod db;
-pub mod discount_code;
-pub mod embed;
-pub mod error;
-pub mod expiry;
-pub mod extract;
-pub mod frame_ancestors;
-pub mod hosted;
-pub mod idempotency;
-pub mod ids;
-pub mod jwt;
-pub mod lifecycle;
-pub mod openapi;
-pub mod payment;
-pub mod platform;
-pub mod platform_customers;
-pub mod platform_subscriptions;
-pub mod rate_limit;
-pub mod redirect_hosts;
-pub mod route;
-pub mod security_headers;
-pub mod session;
-pub mod state;
-pub mod static_files;
-pub mod subscription;
-pub mod validation;
-pub mod webhook;
+mod app;
+mod background;
+mod domain;
+mod http;
+mod platform;
+mod service;
+mod store;
+mod webhook;
 
+pub use app::config;
+pub use app::config::Config;
 pub use async_trait::async_trait;
-pub use billing_platform::{
-    BillingPlatform, CustomerIdentity, EmbeddedPlatform, RemotePlatform, RemotePlatformOptions,
-};
-pub use config::Config;
-pub use error::{ApiError, ServerError};
-pub use jwt::JwtCustomers;
-pub use route::policy::refuse_browser_options;
-pub use route::{
+pub use domain::catalog::DEMO_CATALOG;
+pub use domain::error::{ApiError, ServerError};
+pub use domain::payment;
+pub use http::route::policy::refuse_browser_options;
+pub use http::route::{
     server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,
     RouteState,
 };
-pub use state::AppState;
+pub use http::state::AppState;
+pub use http::static_files::Bundle;
+pub use platform::jwt::JwtCustomers;
+pub use platform::IdempotencyKey;
+pub use platform::{
+    BillingPlatform, CustomerIdentity, EmbeddedPlatform, RemotePlatform, RemotePlatformOptions,
+};
+pub use service::rate_limit::Rate;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use background::BackgroundTask;
-use catalog::Catalog;
-use db::{Db, Outbox};
-use payment::{PaymentProcessor, TestCardProcessor};
+use domain::catalog::Catalog;
+use domain::payment::{PaymentProcessor, TestCardProcessor};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use store::{Db, Outbox};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
@@ -97,54 +69,70 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
     let platform_api = Router::new()
         .route(
             "/api/v1/checkout-sessions",
-            get(platform::list_sessions).post(platform::create_session),
+            get(http::platform_api::sessions::list_sessions)
+                .post(http::platform_api::sessions::create_session),
         )
-        .route("/api/v1/checkout-sessions/{id}", get(platform::get_session))
+        .route(
+            "/api/v1/checkout-sessions/{id}",
+            get(http::platform_api::sessions::get_session),
+        )
         .route(
             "/api/v1/checkout-sessions/{id}/expire",
-            post(platform::expire_session),
+            post(http::platform_api::sessions::expire_session),
         )
         .route(
             "/api/v1/pricing-models/default",
-            get(platform_customers::default_pricing_model),
+            get(http::platform_api::customers::default_pricing_model),
         )
         .route(
             "/api/v1/customers",
-            post(platform_customers::create_customer),
+            post(http::platform_api::customers::create_customer),
         )
         .route(
             "/api/v1/customers/{id}",
-            get(platform_customers::get_customer),
+            get(http::platform_api::customers::get_customer),
         )
         .route(
             "/api/v1/customers/{id}/billing",
-            get(platform_customers::get_customer_billing),
+            get(http::platform_api::customers::get_customer_billing),
         )
         .route(
             "/api/v1/subscriptions/{id}/cancel",
-            post(platform_subscriptions::cancel),
+            post(http::platform_api::subscriptions::cancel),
         )
         .route(
             "/api/v1/subscriptions/{id}/uncancel",
-            post(platform_subscriptions::uncancel),
+            post(http::platform_api::subscriptions::uncancel),
         )
-        .route("/api/v1/webhook-events", get(webhook::log::list_events))
-        .route("/api/v1/webhook-events/{id}", get(webhook::log::get_event))
+        .route(
+            "/api/v1/webhook-events",
+            get(http::platform_api::webhook_events::list_events),
+        )
+        .route(
+            "/api/v1/webhook-events/{id}",
+            get(http::platform_api::webhook_events::get_event),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth_throttle::guard,
+            http::auth_throttle::guard,
         ));
     let embedded = Router::new()
-        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
-        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
+        .route(
+            "/api/checkout-sessions/{id}",
+            get(http::hosted::get_session),
+        )
+        .route(
+            "/api/checkout-sessions/{id}/confirm",
+            post(http::hosted::confirm),
+        )
         .route(
             "/api/checkout-sessions/{id}/discount",
-            post(discount_code::apply),
+            post(http::discount_code::apply),
         )
         .merge(platform_api)
-        .route(openapi::PATH, get(openapi::serve))
-        .route("/checkout/{id}", get(static_files::index))
-        .route("/add-payment-method/{id}", get(static_files::index));
+        .route(http::openapi::PATH, get(http::openapi::serve))
+        .route("/checkout/{id}", get(http::static_files::index))
+        .route("/add-payment-method/{id}", get(http::static_files::index));
     assemble(state, route_state, embedded)
 }
 
@@ -159,30 +147,35 @@ pub fn route_only_router(state: AppState, route_state: RouteState) -> Router {
 fn assemble(state: AppState, route_state: RouteState, extra: Router<AppState>) -> Router {
     let prefix = state.route_prefix.to_string();
     let security_headers = state.security_headers.clone();
-    let server_route = post(route::dispatch)
+    let server_route = post(http::route::dispatch)
         .with_state(route_state)
-        .options(cors::preflight)
+        .options(http::cors::preflight)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            cors::headers,
+            http::cors::headers,
         ));
-    let app_pages = static_files::APP_PATHS
+    let app_pages = http::static_files::APP_PATHS
         .iter()
         .fold(Router::new(), |r, path| {
-            r.route(path, get(static_files::index))
+            r.route(path, get(http::static_files::index))
         });
     let routes = app_pages
         .merge(extra)
         .route(&format!("{prefix}/{{*action}}"), server_route)
-        .route("/api/embed", get(embed::info))
-        .route(static_files::VERSIONED_ROUTE, get(static_files::versioned))
-        .route("/healthz", get(static_files::healthz))
-        .fallback(static_files::fallback)
-        .method_not_allowed_fallback(static_files::method_not_allowed)
-        .layer(axum::middleware::from_fn(body_limit::refuse_oversized));
+        .route("/api/embed", get(http::embed_info::info))
+        .route(
+            http::static_files::VERSIONED_ROUTE,
+            get(http::static_files::versioned),
+        )
+        .route("/healthz", get(http::static_files::healthz))
+        .fallback(http::static_files::fallback)
+        .method_not_allowed_fallback(http::static_files::method_not_allowed)
+        .layer(axum::middleware::from_fn(
+            http::body_limit::refuse_oversized,
+        ));
     security_headers
-        .apply(compression::apply(routes))
-        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .apply(http::compression::apply(routes))
+        .layer(DefaultBodyLimit::max(http::extract::MAX_BODY_BYTES))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -207,7 +200,7 @@ pub struct RunningServer {
     pub webhook_secret: String,
     /// Whether the webhook secret was not given (so it is worth printing).
     pub webhook_secret_generated: bool,
-    /// The build id of `--dist` as loaded at start (see [`static_files::bundle::build_id`]).
+    /// The build id of `--dist` as loaded at start (see [`http::static_files::bundle::build_id`]).
     pub build_id: String,
     /// How many customers can be signed in with a catalog sign-in token
     /// (the demo's `demo-alice`…): 0 unless embedded with the built-in demo
@@ -278,11 +271,11 @@ pub async fn spawn_with_processor(
 ) -> Result<RunningServer, ServerError> {
     // The flag is checked when parsed; a `Config` built in code is checked here.
     let route_prefix =
-        config::parse_route_prefix(&config.route_prefix).map_err(ServerError::RoutePrefix)?;
+        app::config::parse_route_prefix(&config.route_prefix).map_err(ServerError::RoutePrefix)?;
     let catalog = Arc::new(load_catalog(config.catalog.as_deref()).await?);
-    let security_headers = security_headers::SecurityHeaders::new(&config.frame_ancestors)
+    let security_headers = http::security_headers::SecurityHeaders::new(&config.frame_ancestors)
         .map_err(ServerError::FrameAncestors)?;
-    let bundle = static_files::Bundle::load_async(&config.dist)
+    let bundle = http::static_files::Bundle::load_async(&config.dist)
         .await
         .map_err(|source| ServerError::Dist {
             path: config.dist.clone(),
@@ -297,8 +290,8 @@ pub async fn spawn_with_processor(
     }
     let secret_key = match config.secret_key {
         // The flag is checked when parsed; a `Config` built in code is checked here.
-        Some(key) => config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?,
-        None => auth::generate_secret_key().map_err(ServerError::Random)?,
+        Some(key) => app::config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?,
+        None => platform::auth::generate_secret_key().map_err(ServerError::Random)?,
     };
     let database = |source| ServerError::Database {
         path: config.db.clone(),
@@ -306,7 +299,7 @@ pub async fn spawn_with_processor(
     };
     let outbox = Outbox::new(Arc::clone(&catalog), config.webhook_urls.clone());
     let db = Db::open(&config.db, outbox).await.map_err(database)?;
-    db.seed((*catalog).clone(), clock::now_ms())
+    db.seed((*catalog).clone(), domain::clock::now_ms())
         .await
         .map_err(database)?;
     // A route-only server sends no webhooks (the platform does).
@@ -331,34 +324,37 @@ pub async fn spawn_with_processor(
     })?;
     let base_url = format!("http://{addr}");
     let public_url = config.public_url.unwrap_or_else(|| base_url.clone());
-    let openapi = openapi::render(&route_prefix).map_err(ServerError::OpenApi)?;
+    let openapi = http::openapi::render(&route_prefix).map_err(ServerError::OpenApi)?;
     // Safe defaults (issue 13): an empty --redirect-hosts means any host only
     // for a loopback public URL; say at start which rule is in force.
     let redirect_rule = Arc::new(
-        redirect_hosts::RedirectRule::new(config.redirect_hosts, &public_url)
+        domain::redirect_hosts::RedirectRule::new(config.redirect_hosts, &public_url)
             .map_err(ServerError::PublicUrl)?,
     );
     tracing::info!(rule = %redirect_rule.describe(), "success and cancel URLs may point at");
     let remote = remote.map(|platform| platform.with_redirect_rule(Arc::clone(&redirect_rule)));
-    let payment_limits = rate_limit::PaymentLimits::new(
+    let payment_limits = service::rate_limit::PaymentLimits::new(
         config.payment_attempts_per_session,
         config.payment_attempts_per_client,
         config.client_ip_header.clone(),
     );
-    let abuse_limits = rate_limit::AbuseLimits::new(rate_limit::AbuseSettings {
+    let abuse_limits = service::rate_limit::AbuseLimits::new(service::rate_limit::AbuseSettings {
         codes_per_session: config.promotion_codes_per_session,
         codes_per_client: config.promotion_codes_per_client,
         failed_auths_per_client: config.failed_auths_per_client,
         declines_per_minute: config.declines_per_minute,
         client_ip_header: config.client_ip_header.clone(),
     });
-    let create_limits = Arc::new(rate_limit::CreateLimits::new(
+    let create_limits = Arc::new(service::rate_limit::CreateLimits::new(
         config.anonymous_creates_per_client,
         config.creates_per_customer,
         config.client_ip_header.clone(),
     ));
-    rate_limit::warn_if_every_client_looks_alike(&public_url, config.client_ip_header.is_some());
-    let connection_limits = connections::ConnectionLimits {
+    service::rate_limit::warn_if_every_client_looks_alike(
+        &public_url,
+        config.client_ip_header.is_some(),
+    );
+    let connection_limits = http::connections::ConnectionLimits {
         header_read_timeout: config.header_read_timeout,
         body_timeout: config.body_timeout,
         idle_timeout: config.idle_timeout,
@@ -387,7 +383,10 @@ pub async fn spawn_with_processor(
     // they name live in this server's own store.
     let tokens = match &remote {
         Some(_) => None,
-        None => Some(auth::SignInTokens::new(db.clone(), &state.catalog)),
+        None => Some(platform::auth::SignInTokens::new(
+            db.clone(),
+            &state.catalog,
+        )),
     };
     let sign_in_tokens = match &tokens {
         Some(_) => state.catalog.sign_in_token_count(),
@@ -401,7 +400,7 @@ pub async fn spawn_with_processor(
         );
     }
     let customers: Arc<dyn CustomerResolver> =
-        Arc::new(auth::CustomerSource::new(jwt_customers, tokens));
+        Arc::new(platform::auth::CustomerSource::new(jwt_customers, tokens));
     // The sweep settles interrupted payments with the same store and processor.
     let sweep_state = state.clone();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -415,7 +414,7 @@ pub async fn spawn_with_processor(
     };
     let task = tokio::spawn(async move {
         // Handlers get the client address as ConnectInfo (rate limits).
-        connections::serve(listener, app, connection_limits, async move {
+        http::connections::serve(listener, app, connection_limits, async move {
             let _ = stopped.await;
         })
         .await
@@ -433,7 +432,7 @@ pub async fn spawn_with_processor(
                     return Err(ServerError::Webhooks(e));
                 }
             };
-        let sweeper = expiry::start(
+        let sweeper = app::expiry::start(
             sweep_state,
             config.timing.expiry_sweep_interval,
             config.session_retention,
@@ -483,10 +482,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     println!("checkout-server listening on {}", running.base_url);
     println!(
         "embed script: {}",
-        static_files::versioned_url(
+        http::static_files::versioned_url(
             &running.public_url,
             &running.build_id,
-            static_files::EMBED_SCRIPT
+            http::static_files::EMBED_SCRIPT
         )
     );
     let ended = tokio::select! {
@@ -553,7 +552,7 @@ async fn customer_jwt(config: &Config) -> Result<Option<JwtCustomers>, ServerErr
     };
     let customers = match (secret, jwks.as_deref()) {
         (None, None) => {
-            let cookie_set = config.customer_cookie != jwt::DEFAULT_CUSTOMER_COOKIE;
+            let cookie_set = config.customer_cookie != platform::jwt::DEFAULT_CUSTOMER_COOKIE;
             if config.customer_jwt_issuer.is_some()
                 || config.customer_jwt_audience.is_some()
                 || cookie_set

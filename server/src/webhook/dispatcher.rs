@@ -6,10 +6,10 @@
 //! start it picks up whatever a previous run left pending.
 
 use super::retry;
+use crate::app::config::Timing;
 use crate::background::{BackgroundTask, StopSignal};
-use crate::clock;
-use crate::config::Timing;
-use crate::db::{AttemptResult, Db, DbError, DueDelivery};
+use crate::domain::clock;
+use crate::store::{AttemptResult, Db, DbError, DueDelivery};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

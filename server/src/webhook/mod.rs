@@ -10,8 +10,6 @@
 //! (`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret).
 
 pub mod dispatcher;
-pub mod log;
-pub mod payload;
 pub mod retry;
 
 use base64::engine::general_purpose::STANDARD;

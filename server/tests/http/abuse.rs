@@ -7,8 +7,8 @@
 //! without the flag stays exempt (the tests, the bench, the crash tests).
 
 use crate::support::{confirm_body, create_body, Auth, TestServer, SECRET_KEY};
-use checkout_server::rate_limit::Rate;
 use checkout_server::Config;
+use checkout_server::Rate;
 use reqwest::header::{HeaderName, RETRY_AFTER};
 use reqwest::{RequestBuilder, Response};
 use serde_json::{json, Value};

@@ -139,7 +139,7 @@ async fn the_platform_api_still_takes_every_option() {
 #[tokio::test]
 async fn catalog_price_defaults_reach_browser_checkouts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut catalog: Value = serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).unwrap();
+    let mut catalog: Value = serde_json::from_str(checkout_server::DEMO_CATALOG).unwrap();
     for product in catalog["products"].as_array_mut().unwrap() {
         for price in product["prices"].as_array_mut().unwrap() {
             if price["slug"] == "pro-yearly" {

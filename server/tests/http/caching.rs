@@ -3,7 +3,7 @@
 //! the bytes of the build the server started with.
 
 use crate::dist;
-use checkout_server::static_files::Bundle;
+use checkout_server::Bundle;
 use reqwest::{header, Response};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";

@@ -2,7 +2,7 @@
 //! one session at once, and 1,000 creates sharing 100 idempotency keys.
 
 use crate::support::{confirm_body, create_body, TestServer};
-use checkout_server::rate_limit::Rate;
+use checkout_server::Rate;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

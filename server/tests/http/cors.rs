@@ -4,7 +4,7 @@
 
 use crate::dist;
 use crate::support::{create_body, TestServer};
-use checkout_server::cors::parse_allowed_origins;
+use checkout_server::config::parse_allowed_origins;
 use reqwest::header::{self, HeaderMap};
 use reqwest::Method;
 

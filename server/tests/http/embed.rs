@@ -72,7 +72,7 @@ fn the_binary_prints_the_versioned_script_url_at_start() {
     let files = dist::files();
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_slice())).collect();
     crate::support::write_files(&dir.path().join("dist"), &borrowed);
-    let id = checkout_server::static_files::Bundle::load(&dir.path().join("dist"))
+    let id = checkout_server::Bundle::load(&dir.path().join("dist"))
         .unwrap()
         .id()
         .to_owned();

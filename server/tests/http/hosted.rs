@@ -236,7 +236,7 @@ async fn twenty_concurrent_confirms_pay_exactly_once() {
     // A slow charge keeps the session pending while the others arrive; the
     // per-session rate limit is off so that all twenty reach the claim.
     let (srv, processor) = TestServer::start_slow_with(Duration::from_millis(200), |c| {
-        c.payment_attempts_per_session = checkout_server::rate_limit::Rate::Off;
+        c.payment_attempts_per_session = checkout_server::Rate::Off;
     })
     .await;
     let id = srv.create_session("onboarding").await;

@@ -440,7 +440,7 @@ async fn a_catalog_file_has_no_demo_tokens_even_on_a_demo_database() {
 
     // Then the demo's own catalog as a file, on the same database.
     let catalog = dir.path().join("catalog.json");
-    std::fs::write(&catalog, checkout_server::catalog::DEMO_CATALOG).expect("written");
+    std::fs::write(&catalog, checkout_server::DEMO_CATALOG).expect("written");
     let copied = TestServer::start_with(|c| {
         *c = config_in(dir.path());
         c.catalog = Some(catalog.clone());
@@ -455,7 +455,7 @@ async fn a_catalog_file_has_no_demo_tokens_even_on_a_demo_database() {
     copied.server.shutdown().await;
 
     // A file that gives a customer a token explicitly signs that one in.
-    let mut v: Value = serde_json::from_str(checkout_server::catalog::DEMO_CATALOG).expect("json");
+    let mut v: Value = serde_json::from_str(checkout_server::DEMO_CATALOG).expect("json");
     v["customers"][1]["signInToken"] = json!("staging-bob-5c1e");
     std::fs::write(&catalog, v.to_string()).expect("written");
     let explicit = TestServer::start_with(|c| {

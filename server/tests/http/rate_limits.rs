@@ -4,7 +4,7 @@
 //! limited client does not stop other clients.
 
 use crate::support::{confirm_body, TestServer};
-use checkout_server::rate_limit::Rate;
+use checkout_server::Rate;
 use reqwest::header;
 use std::time::Duration;
 

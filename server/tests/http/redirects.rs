@@ -3,7 +3,7 @@
 //! checkout may send the customer (the server's own origin always allowed).
 
 use crate::support::{create_body, Auth, TestServer};
-use checkout_server::redirect_hosts::parse_redirect_hosts;
+use checkout_server::config::parse_redirect_hosts;
 use serde_json::json;
 
 /// Script URLs a merchant page (or an attacker holding a key) might try.

@@ -9,7 +9,7 @@ use checkout_protocol::{
     CancellationTiming, CheckoutSessionType, CreateProductCheckoutSessionParams, ErrorCode,
     PlatformCheckoutSessionInput,
 };
-use checkout_server::billing_platform::IdempotencyKey;
+use checkout_server::IdempotencyKey;
 use checkout_server::{BillingPlatform, CustomerIdentity, RemotePlatform, RemotePlatformOptions};
 use serde_json::json;
 use std::sync::{Arc, Mutex};

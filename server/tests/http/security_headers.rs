@@ -4,7 +4,7 @@
 
 use crate::dist;
 use crate::support::{Auth, TestServer};
-use checkout_server::frame_ancestors::parse_frame_ancestors;
+use checkout_server::config::parse_frame_ancestors;
 use reqwest::header::{self, HeaderMap};
 use serde_json::json;
 

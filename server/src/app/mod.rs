@@ -1,0 +1,4 @@
+//! The running server: its configuration, start-up and background jobs.
+
+pub mod config;
+pub mod expiry;

@@ -1,0 +1,427 @@
+//! Charging a card: the [`PaymentProcessor`] trait the hosted checkout calls,
+//! and [`TestCardProcessor`], which answers the way Stripe's test cards do.
+//!
+//! # Idempotency
+//!
+//! Every payment attempt has a [`PaymentAttempt`]: the checkout session's id
+//! and an attempt key the server stores with the session *before* it asks
+//! for the charge. When a charge gives no answer within `--payment-timeout`,
+//! or the server finds a session left `pending` by a crash, it asks the
+//! processor what became of the attempt ([`PaymentProcessor::attempt_outcome`])
+//! before doing anything: a charged attempt completes the session as paid,
+//! one not charged reopens it, and an unknown one stays pending and is
+//! asked about again later — a session is never reopened blindly, so a
+//! customer is never charged twice for one checkout. A real processor
+//! passes the attempt key as its idempotency key (Stripe's
+//! `Idempotency-Key`, Adyen's `idempotency-key`) and looks the attempt up
+//! by it.
+
+use checkout_protocol::card::CardBrand;
+use checkout_protocol::ErrorCode;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
+
+/// A card that passed validation (Luhn, expiry, CVC). The full number lives
+/// only in memory for the charge; `Debug` shows the last four digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ValidatedCard {
+    digits: String,
+    /// Detected brand.
+    pub brand: CardBrand,
+    /// Expiry month, 1–12.
+    pub exp_month: u32,
+    /// Expiry year, four digits.
+    pub exp_year: u32,
+}
+
+impl std::fmt::Debug for ValidatedCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidatedCard")
+            .field("brand", &self.brand)
+            .field("last4", &self.last4())
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .finish()
+    }
+}
+
+impl ValidatedCard {
+    /// Wraps a validated digit string (see `checkout_protocol::card::validate_number`).
+    pub fn new(digits: String, exp_month: u32, exp_year: u32) -> Self {
+        let brand = CardBrand::detect(&digits);
+        Self {
+            digits,
+            brand,
+            exp_month,
+            exp_year,
+        }
+    }
+
+    /// The card number's digits, for a processor only. Never store or log them.
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
+    /// The last four digits.
+    pub fn last4(&self) -> &str {
+        self.digits
+            .get(self.digits.len().saturating_sub(4)..)
+            .unwrap_or("")
+    }
+}
+
+/// A successful charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeReceipt {
+    /// The processor's charge id.
+    pub charge_id: String,
+    /// Amount charged, minor units.
+    pub amount: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// Why the issuer refused a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    /// Generic decline.
+    Declined,
+    /// Not enough money on the card.
+    InsufficientFunds,
+    /// The issuer says the card has expired.
+    ExpiredCard,
+}
+
+impl Decline {
+    /// The stable error code for this decline.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Self::Declined => ErrorCode::CardDeclined,
+            Self::InsufficientFunds => ErrorCode::CardInsufficientFunds,
+            Self::ExpiredCard => ErrorCode::CardExpired,
+        }
+    }
+
+    /// What to tell the customer.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Declined => "Your card was declined. Try another card.",
+            Self::InsufficientFunds => "Your card has insufficient funds. Try another card.",
+            Self::ExpiredCard => "Your card has expired. Try another card.",
+        }
+    }
+}
+
+/// A charge that did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChargeError {
+    /// The issuer declined; the customer may try another card.
+    #[error("card declined: {0:?}")]
+    Declined(Decline),
+    /// The processor could not be reached or failed; nothing was charged.
+    #[error("payment processor unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Which payment attempt a charge belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PaymentAttempt {
+    /// The checkout session being paid (`cs_…`).
+    pub session_id: String,
+    /// Unique per attempt (`pa_…`, 128 random bits), stored with the session
+    /// before the charge. A processor uses it as its idempotency key: a
+    /// second charge with the same key must not charge again.
+    pub key: String,
+}
+
+/// What became of a payment attempt, as the processor knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The card was charged; the session is paid.
+    Charged(ChargeReceipt),
+    /// Nothing was charged (declined, failed, or never received): the
+    /// customer may pay again.
+    NotCharged,
+    /// The processor cannot tell yet (it is unreachable, or the charge is
+    /// still in flight). The server keeps the session pending and asks again.
+    Unknown,
+}
+
+/// The future a charge returns.
+pub type ChargeFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<ChargeReceipt, ChargeError>> + Send + 'a>>;
+
+/// The future an outcome query returns.
+pub type OutcomeFuture<'a> = Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'a>>;
+
+/// Something that can charge a card. See the [module docs](self) for the
+/// idempotency contract an implementation must keep.
+pub trait PaymentProcessor: Send + Sync {
+    /// Charges `amount` minor units of `currency` to `card` for `attempt`.
+    /// An amount of zero (a free trial) only verifies the card, and can
+    /// still be declined. A charge with an attempt key seen before returns
+    /// that attempt's first result and charges nothing. An
+    /// [`ChargeError::Unavailable`] promises nothing was charged; when that
+    /// cannot be promised (the request may have reached the processor), take
+    /// longer than the payment timeout instead, or answer `Unavailable` only
+    /// once [`Self::attempt_outcome`] would say `NotCharged`.
+    fn charge<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        amount: i64,
+        currency: &'a str,
+        card: &'a ValidatedCard,
+    ) -> ChargeFuture<'a>;
+
+    /// What became of `attempt`: asked after a charge that did not answer in
+    /// time and for a session a crash left pending. An attempt the processor
+    /// never received is [`AttemptOutcome::NotCharged`]; answer
+    /// [`AttemptOutcome::Unknown`] only when it may yet be charged or the
+    /// processor cannot be asked right now.
+    fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a>;
+}
+
+/// Test mode: Stripe's test cards decide the outcome; any other valid
+/// number succeeds. Attempt outcomes are remembered in memory (the most
+/// recent [`TestCardProcessor::REMEMBERED`]), so a repeated charge with one
+/// attempt key returns the first result, and an attempt from before a
+/// restart counts as never received — like a processor that lost nothing,
+/// since the test processor's charges end with its process.
+#[derive(Debug, Default)]
+pub struct TestCardProcessor {
+    attempts: Mutex<Remembered>,
+}
+
+/// Attempt outcomes by key, and the keys in the order they came.
+#[derive(Debug, Default)]
+struct Remembered {
+    results: HashMap<String, Result<ChargeReceipt, Decline>>,
+    order: VecDeque<String>,
+}
+
+/// Test card that is always declined.
+pub const CARD_DECLINED: &str = "4000000000000002";
+/// Test card with insufficient funds.
+pub const CARD_INSUFFICIENT_FUNDS: &str = "4000000000009995";
+/// Test card the issuer reports as expired.
+pub const CARD_EXPIRED: &str = "4000000000000069";
+
+impl TestCardProcessor {
+    /// How many attempt outcomes are remembered; older ones are forgotten
+    /// so a long-running test server does not grow without bound.
+    pub const REMEMBERED: usize = 100_000;
+
+    /// A processor that has seen no attempt.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The outcome for a card number's digits.
+    pub fn outcome(digits: &str) -> Result<(), Decline> {
+        match digits {
+            CARD_DECLINED => Err(Decline::Declined),
+            CARD_INSUFFICIENT_FUNDS => Err(Decline::InsufficientFunds),
+            CARD_EXPIRED => Err(Decline::ExpiredCard),
+            _ => Ok(()),
+        }
+    }
+
+    fn remembered(&self, key: &str) -> Option<Result<ChargeReceipt, Decline>> {
+        let attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
+        attempts.results.get(key).cloned()
+    }
+
+    /// Records the first result of `key` and returns the one in force.
+    fn remember(
+        &self,
+        key: &str,
+        result: Result<ChargeReceipt, Decline>,
+    ) -> Result<ChargeReceipt, Decline> {
+        let mut attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(first) = attempts.results.get(key) {
+            return first.clone();
+        }
+        while attempts.order.len() >= Self::REMEMBERED {
+            if let Some(oldest) = attempts.order.pop_front() {
+                attempts.results.remove(&oldest);
+            }
+        }
+        attempts.order.push_back(key.to_owned());
+        attempts.results.insert(key.to_owned(), result.clone());
+        result
+    }
+}
+
+impl PaymentProcessor for TestCardProcessor {
+    fn charge<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        amount: i64,
+        currency: &'a str,
+        card: &'a ValidatedCard,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move {
+            if let Some(first) = self.remembered(&attempt.key) {
+                return first.map_err(ChargeError::Declined);
+            }
+            let result = match Self::outcome(card.digits()) {
+                Err(decline) => Err(decline),
+                Ok(()) => {
+                    let charge_id = crate::domain::ids::new_id(crate::domain::ids::CHARGE)
+                        .map_err(|e| ChargeError::Unavailable(e.to_string()))?;
+                    Ok(ChargeReceipt {
+                        charge_id,
+                        amount,
+                        currency: currency.to_owned(),
+                    })
+                }
+            };
+            self.remember(&attempt.key, result)
+                .map_err(ChargeError::Declined)
+        })
+    }
+
+    fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a> {
+        Box::pin(async move {
+            match self.remembered(&attempt.key) {
+                Some(Ok(receipt)) => AttemptOutcome::Charged(receipt),
+                Some(Err(_)) | None => AttemptOutcome::NotCharged,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(n: &str) -> ValidatedCard {
+        ValidatedCard::new(n.into(), 12, 2040)
+    }
+
+    fn attempt(key: &str) -> PaymentAttempt {
+        PaymentAttempt {
+            session_id: "cs_test".into(),
+            key: key.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn test_cards_behave_like_stripe() {
+        let p = TestCardProcessor::new();
+        let ok = p
+            .charge(&attempt("pa_1"), 4900, "USD", &card("4242424242424242"))
+            .await
+            .unwrap();
+        assert_eq!((ok.amount, ok.currency.as_str()), (4900, "USD"));
+        assert!(ok.charge_id.starts_with("ch_"));
+        assert!(p
+            .charge(&attempt("pa_2"), 1, "USD", &card("5555555555554444"))
+            .await
+            .is_ok());
+        for (n, d) in [
+            (CARD_DECLINED, Decline::Declined),
+            (CARD_INSUFFICIENT_FUNDS, Decline::InsufficientFunds),
+            (CARD_EXPIRED, Decline::ExpiredCard),
+        ] {
+            assert_eq!(
+                p.charge(&attempt(&format!("pa_{n}")), 100, "USD", &card(n))
+                    .await,
+                Err(ChargeError::Declined(d)),
+                "{n}"
+            );
+            // A free trial still verifies the card.
+            assert_eq!(
+                p.charge(&attempt(&format!("pa_trial_{n}")), 0, "USD", &card(n))
+                    .await,
+                Err(ChargeError::Declined(d)),
+                "{n}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn one_attempt_key_charges_once_and_its_outcome_can_be_asked() {
+        let p = TestCardProcessor::new();
+        let first = attempt("pa_once");
+        assert_eq!(p.attempt_outcome(&first).await, AttemptOutcome::NotCharged);
+        let receipt = p
+            .charge(&first, 4900, "USD", &card("4242424242424242"))
+            .await
+            .unwrap();
+        // A retry with the same key (even another amount or card) is the
+        // first charge again, not a second one.
+        let again = p
+            .charge(&first, 9999, "EUR", &card("5555555555554444"))
+            .await
+            .unwrap();
+        assert_eq!(again, receipt);
+        assert_eq!(
+            p.attempt_outcome(&first).await,
+            AttemptOutcome::Charged(receipt.clone())
+        );
+        // A declined attempt was not charged, and stays declined.
+        let declined = attempt("pa_declined");
+        assert!(p
+            .charge(&declined, 100, "USD", &card(CARD_DECLINED))
+            .await
+            .is_err());
+        assert_eq!(
+            p.attempt_outcome(&declined).await,
+            AttemptOutcome::NotCharged
+        );
+        assert_eq!(
+            p.charge(&declined, 100, "USD", &card("4242424242424242"))
+                .await,
+            Err(ChargeError::Declined(Decline::Declined))
+        );
+        // A new key is a new charge.
+        let other = p
+            .charge(&attempt("pa_other"), 4900, "USD", &card("4242424242424242"))
+            .await
+            .unwrap();
+        assert_ne!(other.charge_id, receipt.charge_id);
+    }
+
+    #[test]
+    fn only_the_most_recent_outcomes_are_remembered() {
+        let p = TestCardProcessor::new();
+        let receipt = |n: usize| ChargeReceipt {
+            charge_id: format!("ch_{n}"),
+            amount: 1,
+            currency: "USD".into(),
+        };
+        for n in 0..=TestCardProcessor::REMEMBERED {
+            let _ = p.remember(&format!("pa_{n}"), Ok(receipt(n)));
+        }
+        assert_eq!(p.remembered("pa_0"), None);
+        assert_eq!(p.remembered("pa_1"), Some(Ok(receipt(1))));
+        let last = TestCardProcessor::REMEMBERED;
+        assert_eq!(p.remembered(&format!("pa_{last}")), Some(Ok(receipt(last))));
+    }
+
+    #[test]
+    fn declines_have_codes_and_messages() {
+        assert_eq!(Decline::Declined.code(), ErrorCode::CardDeclined);
+        assert_eq!(
+            Decline::InsufficientFunds.code(),
+            ErrorCode::CardInsufficientFunds
+        );
+        assert_eq!(Decline::ExpiredCard.code(), ErrorCode::CardExpired);
+        assert_eq!(
+            Decline::ExpiredCard.message(),
+            "Your card has expired. Try another card."
+        );
+        assert_eq!(Decline::Declined.code().http_status(), 402);
+    }
+
+    #[test]
+    fn debug_hides_the_number() {
+        let shown = format!("{:?}", card("4242424242424242"));
+        assert!(shown.contains("4242"));
+        assert!(!shown.contains("42424242"));
+        assert_eq!(card("4242424242424242").brand, CardBrand::Visa);
+    }
+}

@@ -1,0 +1,175 @@
+//! The OpenAPI 3.1 description of the server's JSON APIs — the merchant
+//! server route, the hosted-page API and the platform API — generated from
+//! the handlers' `#[utoipa::path]` annotations and the wire types' schemas
+//! (`checkout-protocol`'s `openapi` feature), and served at
+//! `GET /api/openapi.json`. The fuzzing tier feeds it to schemathesis.
+//!
+//! The route's paths are written under the default prefix and moved to the
+//! configured one when the document is rendered at start.
+
+use crate::app::config::DEFAULT_ROUTE_PREFIX;
+use crate::http::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Where the document is served.
+pub const PATH: &str = "/api/openapi.json";
+
+/// The document as utoipa builds it.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "checkout-server",
+        description = "The reference billing server of the checkout widget: the merchant server route (Flowglad's protocol), the hosted checkout page's API and the platform API. Errors answer `{error: {code, message, json: {message}}, message}` with a stable `code`."
+    ),
+    paths(
+        crate::http::route::retrieve_pricing_model,
+        crate::http::route::customers::billing,
+        crate::http::route::customers::payment_methods,
+        crate::http::route::customers::invoices,
+        crate::http::route::customers::purchases,
+        crate::http::route::checkout_sessions::create_product,
+        crate::http::route::checkout_sessions::create_add_payment_method,
+        crate::http::route::checkout_sessions::create_activate_subscription,
+        crate::http::route::subscriptions::cancel,
+        crate::http::route::subscriptions::uncancel,
+        crate::http::hosted::get_session,
+        crate::http::hosted::confirm,
+        crate::http::discount_code::apply,
+        crate::http::platform_api::sessions::create_session,
+        crate::http::platform_api::sessions::list_sessions,
+        crate::http::platform_api::sessions::get_session,
+        crate::http::platform_api::sessions::expire_session,
+        crate::http::platform_api::customers::default_pricing_model,
+        crate::http::platform_api::customers::create_customer,
+        crate::http::platform_api::customers::get_customer,
+        crate::http::platform_api::customers::get_customer_billing,
+        crate::http::platform_api::subscriptions::cancel,
+        crate::http::platform_api::subscriptions::uncancel,
+        crate::http::platform_api::webhook_events::list_events,
+        crate::http::platform_api::webhook_events::get_event,
+    ),
+    components(schemas(crate::domain::error::ErrorResponse, checkout_protocol::ErrorCode)),
+    modifiers(&Credentials),
+    tags(
+        (name = "server route", description = "`POST {prefix}/{action}` on the merchant's server; the customer comes from `Authorization: Bearer <token>` or the `session` cookie, never the body"),
+        (name = "hosted page", description = "What the hosted checkout page reads and posts; anyone holding the unguessable session id may pay"),
+        (name = "platform API", description = "What a merchant's backend calls with the secret key"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The two kinds of credentials.
+struct Credentials;
+
+impl Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "PlatformKey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "The platform secret key itself (no `Bearer`), as @flowglad/node sends it",
+            ))),
+        );
+        components.add_security_scheme(
+            "CustomerToken",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The merchant's signed customer JWT (`--customer-jwt-secret` / `--customer-jwks`; `sub` is the customer's id), or in the embedded demo a catalog sign-in token; the cookie named by `--customer-cookie` (default `session`) works too. A present but invalid or expired token is 401 `unauthorized`",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document with the route mounted at `route_prefix`.
+pub fn document(route_prefix: &str) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let paths = std::mem::take(&mut doc.paths.paths);
+    for (path, item) in paths {
+        let path = match path.strip_prefix(DEFAULT_ROUTE_PREFIX) {
+            Some(action) if action.starts_with('/') => format!("{route_prefix}{action}"),
+            _ => path,
+        };
+        doc.paths.paths.insert(path, item);
+    }
+    doc
+}
+
+/// [`document`] as JSON bytes, made once at start.
+pub fn render(route_prefix: &str) -> Result<Bytes, serde_json::Error> {
+    serde_json::to_vec(&document(route_prefix)).map(Bytes::from)
+}
+
+/// `GET /api/openapi.json`.
+pub async fn serve(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        state.openapi.clone(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_api_is_described_under_the_configured_prefix() {
+        let doc = document("/billing");
+        let paths: Vec<&str> = doc.paths.paths.keys().map(String::as_str).collect();
+        for path in [
+            "/billing/checkout-sessions/create",
+            "/billing/customers/billing",
+            "/billing/subscriptions/cancel",
+            "/api/checkout-sessions/{id}/confirm",
+            "/api/v1/checkout-sessions",
+            "/api/v1/checkout-sessions/{id}/expire",
+            "/api/v1/webhook-events/{id}",
+            "/api/v1/pricing-models/default",
+            "/api/v1/customers",
+            "/api/v1/customers/{externalId}",
+            "/api/v1/customers/{externalId}/billing",
+            "/api/v1/subscriptions/{id}/cancel",
+            "/api/v1/subscriptions/{id}/uncancel",
+        ] {
+            assert!(paths.contains(&path), "{path} missing from {paths:?}");
+        }
+        assert!(
+            !paths.iter().any(|p| p.starts_with("/api/billing")),
+            "{paths:?}"
+        );
+        assert_eq!(paths.len(), 24, "{paths:?}");
+        let json = serde_json::to_value(&doc).unwrap();
+        assert!(json["openapi"].as_str().unwrap().starts_with("3."));
+        let schemas = &json["components"]["schemas"];
+        for name in [
+            "CreateProductCheckoutSessionParams",
+            "BrowserCheckoutSessionParams",
+            "CheckoutSession",
+            "ErrorResponse",
+            "ConfirmPaymentRequest",
+        ] {
+            assert!(schemas.get(name).is_some(), "{name} missing");
+        }
+        assert_eq!(
+            json["components"]["securitySchemes"]["PlatformKey"]["name"],
+            "Authorization"
+        );
+        assert_eq!(
+            json["paths"]["/api/v1/checkout-sessions"]["post"]["security"][0]["PlatformKey"],
+            serde_json::json!([])
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! The platform API's customers and pricing model, behind the secret key,
+//! in `@flowglad/node`'s shapes: find or create a customer by the
+//! merchant's external id, read one, read their billing details, and read
+//! the default pricing model. A server forwarding its route here
+//! ([`crate::platform::RemotePlatform`]) needs nothing else of them.
+
+use crate::domain::error::ApiError;
+use crate::domain::validation;
+use crate::http::extract::{PathParam, RawBody};
+use crate::http::state::AppState;
+use crate::platform::auth::require_secret_key;
+use crate::platform::{BillingPlatform, CustomerIdentity, EmbeddedPlatform};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use checkout_protocol::{
+    CreateCustomerParams, CreateCustomerResponse, CustomerBilling, CustomerResponse, ErrorCode,
+    PricingModelResponse,
+};
+
+/// The longest customer name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// `GET /api/v1/pricing-models/default`: the pricing model sold to anyone.
+#[utoipa::path(get, path = "/api/v1/pricing-models/default", tag = "platform API", operation_id = "platformPricingModelDefault",
+    responses((status = 200, description = "`{pricingModel}`", body = PricingModelResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn default_pricing_model(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<PricingModelResponse>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    Ok(Json(PricingModelResponse {
+        pricing_model: state.catalog.pricing_model.clone(),
+        source: Some("default".to_owned()),
+    }))
+}
+
+/// `POST /api/v1/customers`: creates the customer with `externalId`, or
+/// answers the one that already has it (so a retried create is harmless).
+#[utoipa::path(post, path = "/api/v1/customers", tag = "platform API", operation_id = "platformCustomerCreate",
+    request_body = CreateCustomerParams,
+    responses((status = 200, description = "`{data: {customer}}`", body = CreateCustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn create_customer(
+    State(state): State<AppState>,
+    body: RawBody,
+) -> Result<Json<CreateCustomerResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let params: CreateCustomerParams = body.json()?;
+    let c = params.customer;
+    let external_id = c.external_id.trim();
+    if external_id.is_empty() {
+        return Err(ApiError::invalid_request(
+            "customer.externalId is required: your own id for the customer.",
+        ));
+    }
+    validation::id_field("customer.externalId", Some(external_id))?;
+    validation::max_chars("customer.name", Some(&c.name), MAX_NAME_CHARS)?;
+    // Blank is allowed: a merchant's sign-in token need not carry an email
+    // (the hosted page asks the buyer for one at payment).
+    let email = match c.email.trim() {
+        "" => String::new(),
+        raw => validation::email(raw).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidEmail,
+                "customer.email is not a valid email address, like name@example.com.",
+            )
+        })?,
+    };
+    let who = CustomerIdentity {
+        external_id: external_id.to_owned(),
+        name: c.name.trim().to_owned(),
+        email,
+    };
+    let customer = EmbeddedPlatform::new(state)
+        .find_or_create_customer(&who)
+        .await?;
+    Ok(Json(CreateCustomerResponse {
+        data: CustomerResponse { customer },
+    }))
+}
+
+/// `GET /api/v1/customers/{externalId}`.
+#[utoipa::path(get, path = "/api/v1/customers/{externalId}", tag = "platform API", operation_id = "platformCustomerGet",
+    params(("externalId" = String, Path, description = "The merchant's own id for the customer")),
+    responses((status = 200, description = "`{customer}`", body = CustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PathParam(external_id): PathParam,
+) -> Result<Json<CustomerResponse>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    let customer = EmbeddedPlatform::new(state).customer(&external_id).await?;
+    Ok(Json(CustomerResponse { customer }))
+}
+
+/// `GET /api/v1/customers/{externalId}/billing`: everything a billing
+/// panel shows, with the pricing model.
+#[utoipa::path(get, path = "/api/v1/customers/{externalId}/billing", tag = "platform API", operation_id = "platformCustomerBilling",
+    params(("externalId" = String, Path, description = "The merchant's own id for the customer")),
+    responses((status = 200, description = "The customer's billing details", body = CustomerBilling), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn get_customer_billing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PathParam(external_id): PathParam,
+) -> Result<Json<CustomerBilling>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    Ok(Json(
+        EmbeddedPlatform::new(state)
+            .billing_by_external_id(&external_id)
+            .await?,
+    ))
+}

@@ -1,0 +1,7 @@
+//! The platform API (`/api/v1/…`), behind the secret key: checkout
+//! sessions, customers, subscriptions and the webhook event log.
+
+pub mod customers;
+pub mod sessions;
+pub mod subscriptions;
+pub mod webhook_events;

@@ -1,0 +1,52 @@
+//! The platform API's subscription changes, behind the secret key, in
+//! `@flowglad/node`'s shapes: cancel (now or at the end of the period) and
+//! uncancel, each answering `{subscription}`. Whose subscription it is, is
+//! the caller's business: a server route checks that before calling.
+
+use crate::domain::error::ApiError;
+use crate::http::extract::{PathParam, RawBody};
+use crate::http::state::AppState;
+use crate::platform::auth::require_secret_key;
+use crate::platform::EmbeddedPlatform;
+use crate::store::SubscriptionChange;
+use axum::extract::State;
+use axum::Json;
+use checkout_protocol::{PlatformCancelSubscriptionParams, SubscriptionResponse};
+
+/// `POST /api/v1/subscriptions/{id}/cancel` with `{cancellation: {timing}}`.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/cancel", tag = "platform API", operation_id = "platformSubscriptionCancel",
+    params(("id" = String, Path, description = "The subscription id (`sub_…`)")),
+    request_body = PlatformCancelSubscriptionParams,
+    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+    body: RawBody,
+) -> Result<Json<SubscriptionResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let params: PlatformCancelSubscriptionParams = body.json()?;
+    let change = SubscriptionChange::Cancel(params.cancellation.timing);
+    let subscription = EmbeddedPlatform::new(state)
+        .change_subscription(None, &id, change)
+        .await?;
+    Ok(Json(SubscriptionResponse { subscription }))
+}
+
+/// `POST /api/v1/subscriptions/{id}/uncancel`: undoes a scheduled
+/// cancellation (a running subscription is answered unchanged); no body.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/uncancel", tag = "platform API", operation_id = "platformSubscriptionUncancel",
+    params(("id" = String, Path, description = "The subscription id (`sub_…`)")),
+    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn uncancel(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+    body: RawBody,
+) -> Result<Json<SubscriptionResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let subscription = EmbeddedPlatform::new(state)
+        .change_subscription(None, &id, SubscriptionChange::Uncancel)
+        .await?;
+    Ok(Json(SubscriptionResponse { subscription }))
+}

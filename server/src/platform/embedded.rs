@@ -1,0 +1,381 @@
+//! The embedded platform: this server's own store and catalog, called in
+//! process. The platform API's handlers ([`crate::http::platform_api::sessions`]) and the server
+//! route of a server without `--platform-url` both go through it, so the two
+//! create sessions and change subscriptions by the same rules.
+
+use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
+use crate::domain::error::ApiError;
+use crate::domain::records::{customer_billing, customer_view, subscription_view};
+use crate::domain::subscription::{StoredSubscription, TransitionError};
+use crate::http::hosted::session_not_found;
+use crate::http::state::AppState;
+use crate::service::checkout::{self, CardOptions};
+use crate::service::idempotency::{self, KeyScope};
+use crate::store::{Customer as StoredCustomer, IdempotencyClaim, SubscriptionChange};
+use crate::{domain::clock, domain::validation};
+use async_trait::async_trait;
+use checkout_protocol::{
+    CancellationTiming, CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse, Customer,
+    CustomerBilling, ErrorCode, PlatformCheckoutSessionInput, PlatformCreateCheckoutSession,
+    PricingModel, Subscription,
+};
+
+/// What idempotency keys of platform creates are recorded under.
+pub const CREATE_ACTION: &str = "POST /api/v1/checkout-sessions";
+
+/// The platform inside this server; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct EmbeddedPlatform {
+    state: AppState,
+}
+
+impl EmbeddedPlatform {
+    /// The platform over this server's state.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+
+    /// Creates a session from a platform create input whose idempotency
+    /// `claim` (if any) was already made and found unused; see
+    /// `POST /api/v1/checkout-sessions` for the rules.
+    pub async fn create_claimed(
+        &self,
+        input: PlatformCheckoutSessionInput,
+        claim: Option<IdempotencyClaim>,
+    ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+        let state = &self.state;
+        for (field, value) in [
+            ("customerExternalId", input.customer_external_id.as_deref()),
+            (
+                "targetSubscriptionId",
+                input.target_subscription_id.as_deref(),
+            ),
+            ("invoiceId", input.invoice_id.as_deref()),
+        ] {
+            validation::id_field(field, value)?;
+        }
+        let customer = match non_blank(input.customer_external_id.as_deref()) {
+            Some(external_id) => Some(
+                state
+                    .db
+                    .customer_by_external_id(external_id.to_owned())
+                    .await?
+                    .ok_or_else(|| customer_not_found(external_id))?,
+            ),
+            None => None,
+        };
+        let now = clock::now_ms();
+        let session = match input.session_type {
+            CheckoutSessionType::Product => {
+                let anonymous = input.anonymous == Some(true);
+                match (&customer, anonymous) {
+                    (Some(_), true) => {
+                        return Err(ApiError::invalid_request(
+                            "Give customerExternalId or anonymous: true, not both.",
+                        ))
+                    }
+                    (None, false) => {
+                        return Err(ApiError::invalid_request(
+                            "A product checkout needs customerExternalId, or anonymous: true for a checkout without a customer.",
+                        ))
+                    }
+                    _ => {}
+                }
+                let mut s = checkout::product_session(
+                    input.product,
+                    customer.as_ref(),
+                    &state.catalog,
+                    now,
+                )?;
+                s.options.preserve_billing_cycle_anchor =
+                    input.preserve_billing_cycle_anchor.unwrap_or(false);
+                s
+            }
+            CheckoutSessionType::AddPaymentMethod => {
+                let customer = needs_customer(customer, "add_payment_method")?;
+                let target = match non_blank(input.target_subscription_id.as_deref()) {
+                    Some(id) => Some(self.subscription_of(&customer, id).await?),
+                    None => None,
+                };
+                let params = CreateAddPaymentMethodCheckoutSessionParams {
+                    success_url: input.product.success_url,
+                    cancel_url: input.product.cancel_url,
+                    target_subscription_id: input.target_subscription_id,
+                    output_metadata: input.product.output_metadata,
+                    output_name: input.product.output_name,
+                };
+                let card = CardOptions {
+                    automatically_update_subscriptions: input.automatically_update_subscriptions,
+                };
+                checkout::add_payment_method_session(params, &customer, target.as_ref(), card, now)?
+            }
+            CheckoutSessionType::ActivateSubscription => {
+                let customer = needs_customer(customer, "activate_subscription")?;
+                let id = non_blank(input.target_subscription_id.as_deref()).ok_or_else(|| {
+                    ApiError::invalid_request(
+                        "targetSubscriptionId is required for an activate_subscription session.",
+                    )
+                })?;
+                let target = self.subscription_of(&customer, id).await?;
+                let preserve = input.preserve_billing_cycle_anchor.unwrap_or(false);
+                let params = activation_params(input);
+                checkout::activate_subscription_session(
+                    params,
+                    &customer,
+                    &target,
+                    &state.catalog,
+                    preserve,
+                    now,
+                )?
+            }
+            CheckoutSessionType::Invoice => {
+                let customer = needs_customer(customer, "invoice")?;
+                let invoice_id = non_blank(input.invoice_id.as_deref()).ok_or_else(|| {
+                    ApiError::invalid_request("invoiceId is required for an invoice session.")
+                })?;
+                let invoice = state
+                    .db
+                    .customer_invoice(customer.id.clone(), invoice_id.to_owned())
+                    .await?
+                    .ok_or_else(|| invoice_not_found(invoice_id))?;
+                if invoice.status != "open" {
+                    return Err(ApiError::new(
+                        ErrorCode::InvoiceNotOpen,
+                        format!(
+                            "Invoice {} is {}; only open invoices can be paid.",
+                            invoice.invoice_number, invoice.status
+                        ),
+                    ));
+                }
+                checkout::invoice_session(input.product, &customer, &invoice, now)?
+            }
+            CheckoutSessionType::Purchase => {
+                return Err(ApiError::invalid_request(
+                    "type must be product, add_payment_method, activate_subscription or invoice.",
+                ))
+            }
+        };
+        let stored = checkout::store(state, session, claim).await?;
+        Ok(checkout::response(state, &stored))
+    }
+
+    /// Cancels or uncancels a subscription, of `owner` only when given.
+    pub async fn change_subscription(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        what: SubscriptionChange,
+    ) -> Result<Subscription, ApiError> {
+        validation::id_field("id", Some(id))?;
+        let db = &self.state.db;
+        let owner = match owner {
+            Some(owner) => owner.to_owned(),
+            None => db
+                .subscription_owner(id.to_owned())
+                .await?
+                .ok_or_else(|| subscription_not_found(id))?,
+        };
+        let outcome = db
+            .change_subscription(owner, id.to_owned(), what, clock::now_ms())
+            .await?
+            .ok_or_else(|| subscription_not_found(id))?;
+        match outcome {
+            Ok(s) => {
+                tracing::info!(subscription = %s.id, change = ?what, status = ?s.status, "subscription changed");
+                Ok(subscription_view(&s, &self.state.catalog))
+            }
+            Err(TransitionError::AlreadyEnded) => Err(ApiError::new(
+                ErrorCode::SubscriptionNotCancelable,
+                "This subscription has already ended; there is nothing to cancel.",
+            )),
+            Err(TransitionError::NotScheduled) => Err(ApiError::new(
+                ErrorCode::SubscriptionCancellationNotScheduled,
+                "This subscription has already ended, so there is no cancellation to undo.",
+            )),
+        }
+    }
+
+    /// The customer with `external_id`, in the platform's shape.
+    pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
+        validation::id_field("externalId", Some(external_id))?;
+        let stored = self
+            .state
+            .db
+            .customer_by_external_id(external_id.to_owned())
+            .await?
+            .ok_or_else(|| customer_not_found(external_id))?;
+        Ok(customer_view(&stored, &self.state.catalog))
+    }
+
+    /// Billing details of the customer with `customer_id`.
+    async fn billing_by_id(&self, customer_id: &str) -> Result<CustomerBilling, ApiError> {
+        let records = self
+            .state
+            .db
+            .customer_records(customer_id.to_owned(), clock::now_ms())
+            .await?
+            .ok_or_else(|| customer_not_found(customer_id))?;
+        Ok(customer_billing(&records, &self.state.catalog))
+    }
+
+    /// Billing details of the customer with `external_id`.
+    pub async fn billing_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<CustomerBilling, ApiError> {
+        let customer = self.customer(external_id).await?;
+        self.billing_by_id(&customer.id).await
+    }
+
+    async fn subscription_of(
+        &self,
+        customer: &StoredCustomer,
+        id: &str,
+    ) -> Result<StoredSubscription, ApiError> {
+        self.state
+            .db
+            .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())
+            .await?
+            .ok_or_else(|| subscription_not_found(id))
+    }
+}
+
+#[async_trait]
+impl BillingPlatform for EmbeddedPlatform {
+    async fn default_pricing_model(&self) -> Result<PricingModel, ApiError> {
+        Ok(self.state.catalog.pricing_model.clone())
+    }
+
+    async fn find_or_create_customer(&self, who: &CustomerIdentity) -> Result<Customer, ApiError> {
+        validation::id_field("externalId", Some(&who.external_id))?;
+        let stored = self
+            .state
+            .db
+            .find_or_create_customer(who.external_id.clone(), who.name.clone(), who.email.clone())
+            .await?;
+        Ok(customer_view(&stored, &self.state.catalog))
+    }
+
+    async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError> {
+        self.billing_by_id(&customer.id).await
+    }
+
+    async fn create_checkout_session(
+        &self,
+        input: PlatformCheckoutSessionInput,
+        idempotency_key: Option<IdempotencyKey>,
+    ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+        let claim = match idempotency_key {
+            Some(IdempotencyKey { scope, key }) => {
+                // The same fingerprint the platform API takes of a body.
+                let body = serde_json::to_value(PlatformCreateCheckoutSession {
+                    checkout_session: input.clone(),
+                })
+                .map_err(|e| ApiError::internal("cannot fingerprint a create", e))?;
+                let mut claim = idempotency::claim(key, KeyScope::Platform, CREATE_ACTION, &body);
+                claim.scope = scope;
+                Some(claim)
+            }
+            None => None,
+        };
+        if let Some(session) = checkout::replay(&self.state, claim.as_ref()).await? {
+            return Ok(checkout::response(&self.state, &session));
+        }
+        self.create_claimed(input, claim).await
+    }
+
+    async fn retrieve_checkout_session(
+        &self,
+        id: &str,
+    ) -> Result<CreateCheckoutSessionResponse, ApiError> {
+        let session = self
+            .state
+            .db
+            .load_session(id.to_owned(), clock::now_ms())
+            .await?
+            .ok_or_else(session_not_found)?;
+        Ok(checkout::response(&self.state, &session))
+    }
+
+    async fn cancel_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        timing: CancellationTiming,
+    ) -> Result<Subscription, ApiError> {
+        self.change_subscription(
+            Some(&customer.id),
+            subscription_id,
+            SubscriptionChange::Cancel(timing),
+        )
+        .await
+    }
+
+    async fn uncancel_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+    ) -> Result<Subscription, ApiError> {
+        self.change_subscription(
+            Some(&customer.id),
+            subscription_id,
+            SubscriptionChange::Uncancel,
+        )
+        .await
+    }
+}
+
+fn activation_params(
+    input: PlatformCheckoutSessionInput,
+) -> CreateActivateSubscriptionCheckoutSessionParams {
+    CreateActivateSubscriptionCheckoutSessionParams {
+        success_url: input.product.success_url,
+        cancel_url: input.product.cancel_url,
+        target_subscription_id: input.target_subscription_id,
+        price_id: input.product.price_id,
+        output_metadata: input.product.output_metadata,
+        output_name: input.product.output_name,
+    }
+}
+
+fn non_blank(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn needs_customer(
+    customer: Option<StoredCustomer>,
+    kind: &str,
+) -> Result<StoredCustomer, ApiError> {
+    customer.ok_or_else(|| {
+        ApiError::invalid_request(format!(
+            "customerExternalId is required for a {kind} session."
+        ))
+    })
+}
+
+fn invoice_not_found(id: &str) -> ApiError {
+    let shown: String = id.chars().take(64).collect();
+    ApiError::new(
+        ErrorCode::InvoiceNotFound,
+        format!("The customer has no invoice with id `{shown}`."),
+    )
+}
+
+/// The 404 for an external id no customer has.
+pub fn customer_not_found(external_id: &str) -> ApiError {
+    let shown: String = external_id.chars().take(64).collect();
+    ApiError::new(
+        ErrorCode::CustomerNotFound,
+        format!("No customer has externalId `{shown}`."),
+    )
+}
+
+/// The 404 for a subscription that does not exist or is someone else's.
+pub fn subscription_not_found(id: &str) -> ApiError {
+    let shown: String = id.chars().take(64).collect();
+    ApiError::new(
+        ErrorCode::SubscriptionNotFound,
+        format!("You have no subscription with id `{shown}`."),
+    )
+}

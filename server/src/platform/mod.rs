@@ -1,0 +1,123 @@
+//! The billing platform as the server route sees it: one trait,
+//! [`BillingPlatform`], with everything the route needs (the pricing model,
+//! customers and their billing details, checkout sessions, subscription
+//! cancel/uncancel), and its two implementations — [`EmbeddedPlatform`]
+//! (this server's own SQLite store) and [`RemotePlatform`] (a
+//! Flowglad-compatible REST API over HTTP, called with a secret key).
+
+pub mod auth;
+pub mod embedded;
+pub mod jwt;
+pub mod remote;
+pub mod resolver;
+
+pub use embedded::EmbeddedPlatform;
+pub use remote::{RemotePlatform, RemotePlatformOptions};
+
+use crate::domain::error::ApiError;
+use async_trait::async_trait;
+use checkout_protocol::{
+    CancellationTiming, CreateCheckoutSessionResponse, Customer, CustomerBilling, Invoice,
+    PaymentMethod, PlatformCheckoutSessionInput, PricingModel, Purchase, Subscription,
+};
+
+/// Who the merchant says the signed-in customer is: their own id for the
+/// customer (the platform's `externalId`), a name and an email for when the
+/// platform has not seen them yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerIdentity {
+    /// The merchant's own, stable id for the customer.
+    pub external_id: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// The `Idempotency-Key` of a create and whose key space it belongs to
+/// (`customer:cus_…`, `anonymous`, or `platform` for a merchant's own
+/// backend), so two callers' keys never collide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The key space, as [`crate::service::idempotency::KeyScope::as_string`] writes it.
+    pub scope: String,
+    /// The key as the caller sent it.
+    pub key: String,
+}
+
+impl IdempotencyKey {
+    /// The one key standing for this pair on a platform with a single key
+    /// space: the key itself for the platform's own space, else a hash of
+    /// scope and key (64 hex characters after `route_`).
+    pub fn flattened(&self) -> String {
+        if self.scope == crate::service::idempotency::KeyScope::Platform.as_string() {
+            return self.key.clone();
+        }
+        let pair = serde_json::json!([self.scope, self.key]);
+        format!("route_{}", crate::service::idempotency::body_hash(&pair))
+    }
+}
+
+/// Everything the server route asks of a billing platform.
+///
+/// Errors are [`ApiError`]s as the route answers them: the platform's own
+/// (status and code kept) or `platform_unavailable` / `platform_timeout` /
+/// `platform_invalid_response` when it cannot be asked.
+#[async_trait]
+pub trait BillingPlatform: Send + Sync + 'static {
+    /// The pricing model sold to anyone (`GET /api/v1/pricing-models/default`).
+    async fn default_pricing_model(&self) -> Result<PricingModel, ApiError>;
+
+    /// The customer with `who.external_id`, created from `who` if new.
+    async fn find_or_create_customer(&self, who: &CustomerIdentity) -> Result<Customer, ApiError>;
+
+    /// Everything a billing panel shows about `customer`.
+    async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError>;
+
+    /// Creates a checkout session; a repeated `idempotency_key` with the same
+    /// input answers the first session again (409 `idempotency_key_reused`
+    /// with another input).
+    async fn create_checkout_session(
+        &self,
+        input: PlatformCheckoutSessionInput,
+        idempotency_key: Option<IdempotencyKey>,
+    ) -> Result<CreateCheckoutSessionResponse, ApiError>;
+
+    /// One checkout session and its hosted page.
+    async fn retrieve_checkout_session(
+        &self,
+        id: &str,
+    ) -> Result<CreateCheckoutSessionResponse, ApiError>;
+
+    /// Cancels one of `customer`'s subscriptions (404 `subscription_not_found`
+    /// for anyone else's).
+    async fn cancel_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        timing: CancellationTiming,
+    ) -> Result<Subscription, ApiError>;
+
+    /// Undoes a scheduled cancellation of one of `customer`'s subscriptions.
+    async fn uncancel_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+    ) -> Result<Subscription, ApiError>;
+
+    /// `customer`'s saved payment methods, default first.
+    async fn payment_methods(&self, customer: &Customer) -> Result<Vec<PaymentMethod>, ApiError> {
+        Ok(self.customer_billing(customer).await?.payment_methods)
+    }
+
+    /// `customer`'s invoices, newest first, without their lines.
+    async fn invoices(&self, customer: &Customer) -> Result<Vec<Invoice>, ApiError> {
+        let billing = self.customer_billing(customer).await?;
+        Ok(billing.invoices.into_iter().map(|i| i.invoice).collect())
+    }
+
+    /// `customer`'s purchases, newest first.
+    async fn purchases(&self, customer: &Customer) -> Result<Vec<Purchase>, ApiError> {
+        Ok(self.customer_billing(customer).await?.purchases)
+    }
+}

@@ -1,0 +1,295 @@
+//! The SQLite store: connection settings and the handle every query runs
+//! through. Blocking work runs on tokio's blocking pool; the single
+//! connection sits behind a mutex, so every call is serialized and each
+//! multi-step change runs in one transaction.
+//!
+//! Card data here is only ever brand, last four digits and expiry.
+
+pub mod events;
+mod idempotency;
+mod migrations;
+mod outbox;
+mod payment_attempts;
+mod records;
+mod retention;
+mod seed;
+mod sessions;
+
+pub use idempotency::{IdempotencyClaim, IDEMPOTENCY_TTL_MS};
+pub use outbox::{
+    AttemptResult, DeliveryStatus, DueDelivery, NewEvent, Outbox, StoredAttempt, StoredDelivery,
+    StoredWebhookEvent, WebhookEventPage,
+};
+pub use payment_attempts::{AttemptPayer, StalePayment, StoredPaymentAttempt};
+pub use records::SubscriptionChange;
+pub use sessions::{
+    Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
+    DiscountChange, Expire, PaymentFailure, SessionFilter, SessionPage,
+};
+
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite reported an error.
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The folder for the database file could not be created.
+    #[error("cannot create folder {path}: {source}")]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The store was closed by a shutdown.
+    #[error("the database is closed")]
+    Closed,
+    /// The blocking task running a query died.
+    #[error("database task failed: {0}")]
+    Task(String),
+    /// A stored value could not be read back.
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// The operating system supplied no randomness for an id.
+    #[error("no randomness for an id: {0}")]
+    Random(String),
+    /// The file was written by a newer version of the server.
+    #[error("schema version {found} is newer than this server's {known}; upgrade the server")]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Latest version this build knows.
+        known: i64,
+    },
+}
+
+/// A customer resolved from a sign-in token or an external id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    /// `cus_…` id.
+    pub id: String,
+    /// The merchant's own id for the customer.
+    pub external_id: String,
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    conn: Arc<Mutex<Option<Connection>>>,
+    outbox: Arc<Outbox>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Db")
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file, applies settings and
+    /// migrations. State changes record their webhook events in `outbox`.
+    pub async fn open(path: &Path, outbox: Outbox) -> Result<Self, DbError> {
+        let path = path.to_owned();
+        let conn = tokio::task::spawn_blocking(move || open_connection(&path))
+            .await
+            .map_err(|e| DbError::Task(e.to_string()))??;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(Some(conn))),
+            outbox: Arc::new(outbox),
+        })
+    }
+
+    /// The webhook outbox (endpoints, and the dispatcher's wake-up signal).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// Runs `f` with the connection on the blocking pool, then wakes the
+    /// webhook dispatcher if `f` recorded an event.
+    async fn call<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, DbError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let result = tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock rolled back its transaction; the
+            // connection itself is still usable.
+            let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
+            let conn = guard.as_mut().ok_or(DbError::Closed)?;
+            f(conn)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?;
+        self.outbox.wake_if_recorded();
+        result
+    }
+
+    /// Closes the connection (checkpointing the WAL); later calls fail with [`DbError::Closed`].
+    pub async fn close(&self) -> Result<(), DbError> {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let taken = conn.lock().unwrap_or_else(PoisonError::into_inner).take();
+            match taken {
+                Some(c) => c.close().map_err(|(_, e)| DbError::Sqlite(e)),
+                None => Ok(()),
+            }
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, DbError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| DbError::CreateDir {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(DbError::Corrupt(format!(
+            "journal_mode is {mode}, expected wal"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrations::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// A JSON object as stored text.
+fn json_text(value: Option<&Map<String, Value>>) -> Result<Option<String>, DbError> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Stored JSON object text read back; `what` names it in the error.
+fn json_object(text: Option<String>, what: &str) -> Result<Option<Map<String, Value>>, DbError> {
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
+    })
+    .transpose()
+}
+
+/// A billing address as stored text.
+fn address_text(
+    value: Option<&checkout_protocol::BillingAddress>,
+) -> Result<Option<String>, DbError> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// A stored billing address read back; `what` names it in the error.
+fn address_of(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<checkout_protocol::BillingAddress>, DbError> {
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
+    })
+    .transpose()
+}
+
+/// The wire text of a unit enum (e.g. `IntervalUnit::Month` → `month`).
+fn enum_text<T: Serialize>(value: &T) -> Result<String, DbError> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => Ok(s),
+        _ => Err(DbError::Corrupt("an enum without a text form".into())),
+    }
+}
+
+/// Reads stored enum text; `what` names it in the error.
+fn parse_enum<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
+    serde_json::from_value(Value::String(text.to_owned()))
+        .map_err(|_| DbError::Corrupt(format!("unknown {what} `{text}`")))
+}
+
+/// A stored non-negative count as `u32`; `what` names it in the error.
+fn count_u32(value: i64, what: &str) -> Result<u32, DbError> {
+    u32::try_from(value).map_err(|_| DbError::Corrupt(format!("{what} out of range")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::Catalog;
+    use crate::domain::clock::DAY_MS;
+
+    /// Opens a fresh store in `dir` and seeds the demo catalog at `now`;
+    /// events are recorded for one endpoint.
+    pub(crate) async fn open_seeded(dir: &Path, now: i64) -> Db {
+        let catalog = Catalog::demo().unwrap();
+        let outbox = Outbox::new(
+            Arc::new(catalog.clone()),
+            vec!["http://127.0.0.1:9/hook".into()],
+        );
+        let db = Db::open(&dir.join("nested/dir/t.sqlite3"), outbox)
+            .await
+            .unwrap();
+        db.seed(catalog, now).await.unwrap();
+        db
+    }
+
+    /// Rows of `table` (a literal of the test).
+    pub(crate) async fn count(db: &Db, table: &'static str) -> i64 {
+        db.call(move |c| {
+            Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn settings_are_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 40 * DAY_MS).await;
+        let (mode, fk, sync, version): (String, i64, i64, i64) = db
+            .call(|c| {
+                Ok((
+                    c.pragma_query_value(None, "journal_mode", |r| r.get(0))?,
+                    c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?,
+                    c.pragma_query_value(None, "synchronous", |r| r.get(0))?,
+                    c.pragma_query_value(None, "user_version", |r| r.get(0))?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        assert_eq!(sync, 2, "FULL");
+        assert_eq!(version, migrations::latest());
+    }
+
+    #[test]
+    fn enum_text_round_trips() {
+        use checkout_protocol::{IntervalUnit, PriceType};
+        assert_eq!(enum_text(&IntervalUnit::Month).unwrap(), "month");
+        assert_eq!(
+            parse_enum::<PriceType>("single_payment", "price type").unwrap(),
+            PriceType::SinglePayment
+        );
+        assert!(parse_enum::<PriceType>("gift", "price type").is_err());
+        assert!(count_u32(-1, "quantity").is_err());
+        assert!(json_object(Some("[".into()), "metadata").is_err());
+    }
+}

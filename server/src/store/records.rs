@@ -1,0 +1,627 @@
+//! Customers and their billing records in the store: subscriptions (settled
+//! to the current time whenever read), saved cards, purchases and invoices.
+//! What a customer's payment adds to them is in `sessions::completion`.
+
+use super::{
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Customer,
+    Db, DbError,
+};
+use crate::domain::records::{
+    invoice_number, CustomerRecords, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
+    StoredPurchase,
+};
+use crate::domain::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
+use checkout_protocol::CancellationTiming;
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+/// A change a customer asks for on one of their subscriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    /// `subscriptions/cancel`.
+    Cancel(CancellationTiming),
+    /// `subscriptions/uncancel`.
+    Uncancel,
+}
+
+impl Db {
+    /// The customer a sign-in token belongs to.
+    pub async fn customer_by_token(&self, token: String) -> Result<Option<Customer>, DbError> {
+        self.call(move |conn| select_customer(conn, "token", &token))
+            .await
+    }
+
+    /// The customer with this external id (the merchant's own id).
+    pub async fn customer_by_external_id(
+        &self,
+        external_id: String,
+    ) -> Result<Option<Customer>, DbError> {
+        self.call(move |conn| select_customer(conn, "external_id", &external_id))
+            .await
+    }
+
+    /// The customer with `external_id`, created with `name` and `email` (and
+    /// an unguessable sign-in token nobody is given) when there is none; an
+    /// existing customer is returned as stored.
+    pub async fn find_or_create_customer(
+        &self,
+        external_id: String,
+        name: String,
+        email: String,
+    ) -> Result<Customer, DbError> {
+        let random =
+            |prefix| crate::domain::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
+        let id = random(crate::domain::ids::CUSTOMER)?;
+        let token = random(crate::domain::ids::SIGN_IN_TOKEN)?;
+        self.call(move |conn| {
+            // Reading first keeps the common case (a known customer) free of writes.
+            if let Some(known) = select_customer(conn, "external_id", &external_id)? {
+                return Ok(known);
+            }
+            // One statement, so two concurrent first calls make one customer.
+            conn.execute(
+                "INSERT INTO customers (id, external_id, token, name, email) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(external_id) DO NOTHING",
+                params![id, external_id, token, name, email],
+            )?;
+            select_customer(conn, "external_id", &external_id)?
+                .ok_or_else(|| DbError::Corrupt("a customer vanished as it was created".into()))
+        })
+        .await
+    }
+
+    /// The customer a subscription belongs to, if it exists.
+    pub async fn subscription_owner(
+        &self,
+        subscription_id: String,
+    ) -> Result<Option<String>, DbError> {
+        self.call(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT customer_id FROM subscriptions WHERE id = ?1",
+                    [subscription_id],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Everything stored about a customer, subscriptions settled to `now`.
+    pub async fn customer_records(
+        &self,
+        customer_id: String,
+        now: i64,
+    ) -> Result<Option<CustomerRecords>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(customer) = select_customer(&tx, "id", &customer_id)? else {
+                return Ok(None);
+            };
+            let subscriptions = settled_subscriptions(&tx, &customer_id, None, now)?;
+            let purchases = select_purchases(&tx, &customer_id)?;
+            let invoices = select_invoices(&tx, &customer_id)?;
+            let payment_methods = select_payment_methods(&tx, &customer_id)?;
+            tx.commit()?;
+            Ok(Some(CustomerRecords {
+                customer,
+                subscriptions,
+                purchases,
+                invoices,
+                payment_methods,
+            }))
+        })
+        .await
+    }
+
+    /// One of the customer's invoices with its lines; `None` if it does not
+    /// exist or is someone else's.
+    pub async fn customer_invoice(
+        &self,
+        customer_id: String,
+        invoice_id: String,
+    ) -> Result<Option<StoredInvoice>, DbError> {
+        self.call(move |conn| {
+            Ok(select_invoice(conn, &invoice_id)?.filter(|i| i.customer_id == customer_id))
+        })
+        .await
+    }
+
+    /// One of the customer's subscriptions, settled to `now`; `None` if it
+    /// does not exist or is someone else's.
+    pub async fn customer_subscription(
+        &self,
+        customer_id: String,
+        subscription_id: String,
+        now: i64,
+    ) -> Result<Option<StoredSubscription>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?;
+            tx.commit()?;
+            Ok(found.into_iter().next())
+        })
+        .await
+    }
+
+    /// Cancels or uncancels one of the customer's subscriptions after
+    /// settling it; `None` if it does not exist or is someone else's.
+    pub async fn change_subscription(
+        &self,
+        customer_id: String,
+        subscription_id: String,
+        change: SubscriptionChange,
+        now: i64,
+    ) -> Result<Option<Result<StoredSubscription, TransitionError>>, DbError> {
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(mut s) =
+                settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?
+                    .into_iter()
+                    .next()
+            else {
+                return Ok(None);
+            };
+            let outcome = match change {
+                SubscriptionChange::Cancel(timing) => s.cancel(timing, now),
+                SubscriptionChange::Uncancel => s.uncancel(now),
+            };
+            if outcome.is_ok() {
+                update_subscription(&tx, &s)?;
+            }
+            tx.commit()?;
+            Ok(Some(outcome.map(|()| s)))
+        })
+        .await
+    }
+}
+
+fn select_customer(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Option<Customer>, DbError> {
+    // `column` is one of this module's literals, never input.
+    let sql = format!("SELECT id, external_id, name, email FROM customers WHERE {column} = ?1");
+    Ok(conn
+        .query_row(&sql, [value], |r| {
+            Ok(Customer {
+                id: r.get(0)?,
+                external_id: r.get(1)?,
+                name: r.get(2)?,
+                email: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The customer's subscriptions (or just `only`), newest first, with what
+/// time has done to them applied and written back.
+fn settled_subscriptions(
+    conn: &Connection,
+    customer_id: &str,
+    only: Option<&str>,
+    now: i64,
+) -> Result<Vec<StoredSubscription>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT * FROM subscriptions WHERE customer_id = ?1 AND (?2 IS NULL OR id = ?2)
+         ORDER BY created_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map(params![customer_id, only], read_subscription)?
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(stmt);
+    let mut subscriptions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut s = row?;
+        if s.settle(now) {
+            update_subscription(conn, &s)?;
+        }
+        subscriptions.push(s);
+    }
+    Ok(subscriptions)
+}
+
+type SubscriptionRow = Result<StoredSubscription, DbError>;
+
+fn read_subscription(r: &Row<'_>) -> rusqlite::Result<SubscriptionRow> {
+    let created_at: i64 = r.get("created_at")?;
+    let quantity: i64 = r.get("quantity")?;
+    let interval_unit: Option<String> = r.get("interval_unit")?;
+    let metadata: Option<String> = r.get("metadata")?;
+    let status: String = r.get("status")?;
+    let start_date: Option<i64> = r.get("start_date")?;
+    let assemble = |id: String| -> SubscriptionRow {
+        Ok(StoredSubscription {
+            id,
+            customer_id: r.get("customer_id")?,
+            price_id: r.get("price_id")?,
+            status: parse_status(&status),
+            checkout_session_id: r.get("checkout_session_id")?,
+            request_id: r.get("request_id")?,
+            name: r.get("name")?,
+            metadata: json_object(metadata, "subscription metadata")?,
+            quantity: count_u32(quantity, "subscription quantity")?,
+            interval_unit: interval_unit
+                .as_deref()
+                .map(|u| parse_enum(u, "interval unit"))
+                .transpose()?,
+            interval_count: r.get("interval_count")?,
+            start_date: start_date.unwrap_or(created_at),
+            current_period_start: r.get("current_period_start")?,
+            current_period_end: r.get("current_period_end")?,
+            trial_end: r.get("trial_ends_at")?,
+            cancel_scheduled_at: r.get("cancel_scheduled_at")?,
+            canceled_at: r.get("canceled_at")?,
+            default_payment_method_id: r.get("default_payment_method_id")?,
+            created_at,
+            updated_at: r.get("updated_at")?,
+        })
+    };
+    Ok(assemble(r.get("id")?))
+}
+
+/// Writes every field a subscription's life changes.
+pub(super) fn update_subscription(
+    conn: &Connection,
+    s: &StoredSubscription,
+) -> Result<(), DbError> {
+    let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
+    conn.execute(
+        "UPDATE subscriptions SET price_id = ?2, status = ?3, quantity = ?4, interval_unit = ?5,
+            interval_count = ?6, start_date = ?7, current_period_start = ?8, current_period_end = ?9,
+            trial_ends_at = ?10, cancel_scheduled_at = ?11, canceled_at = ?12, default_payment_method_id = ?13,
+            updated_at = ?14
+         WHERE id = ?1",
+        params![
+            s.id,
+            s.price_id,
+            status_str(&s.status),
+            s.quantity,
+            unit,
+            s.interval_count,
+            s.start_date,
+            s.current_period_start,
+            s.current_period_end,
+            s.trial_end,
+            s.cancel_scheduled_at,
+            s.canceled_at,
+            s.default_payment_method_id,
+            s.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Adds a subscription; an existing id is left alone (seeding). Returns whether it was added.
+pub(super) fn insert_subscription(
+    conn: &Connection,
+    s: &StoredSubscription,
+) -> Result<bool, DbError> {
+    let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
+    let added = conn.execute(
+        "INSERT OR IGNORE INTO subscriptions (id, customer_id, price_id, status, checkout_session_id, name, metadata,
+            trial_ends_at, quantity, interval_unit, interval_count, start_date, current_period_start,
+            current_period_end, cancel_scheduled_at, canceled_at, default_payment_method_id, created_at, updated_at,
+            request_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            s.id,
+            s.customer_id,
+            s.price_id,
+            status_str(&s.status),
+            s.checkout_session_id,
+            s.name,
+            json_text(s.metadata.as_ref())?,
+            s.trial_end,
+            s.quantity,
+            unit,
+            s.interval_count,
+            s.start_date,
+            s.current_period_start,
+            s.current_period_end,
+            s.cancel_scheduled_at,
+            s.canceled_at,
+            s.default_payment_method_id,
+            s.created_at,
+            s.updated_at,
+            s.request_id,
+        ],
+    )?;
+    Ok(added == 1)
+}
+
+fn select_payment_methods(
+    conn: &Connection,
+    customer_id: &str,
+) -> Result<Vec<StoredPaymentMethod>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
+         FROM payment_methods WHERE customer_id = ?1 ORDER BY is_default DESC, created_at DESC, id DESC",
+    )?;
+    let methods = stmt
+        .query_map([customer_id], |r| {
+            Ok(StoredPaymentMethod {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                brand: r.get(2)?,
+                last4: r.get(3)?,
+                exp_month: r.get(4)?,
+                exp_year: r.get(5)?,
+                is_default: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(methods)
+}
+
+/// Adds a card; an existing id is left alone (seeding).
+pub(super) fn insert_payment_method(
+    conn: &Connection,
+    m: &StoredPaymentMethod,
+) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO payment_methods (id, customer_id, brand, last4, exp_month, exp_year, is_default,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![m.id, m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year, m.is_default, m.created_at],
+    )?;
+    Ok(())
+}
+
+fn select_purchases(conn: &Connection, customer_id: &str) -> Result<Vec<StoredPurchase>, DbError> {
+    let mut stmt = conn.prepare(
+        "SELECT * FROM purchases WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
+    )?;
+    let rows = stmt
+        .query_map([customer_id], read_purchase)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().collect()
+}
+
+/// The purchase with this id.
+pub(super) fn select_purchase(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<StoredPurchase>, DbError> {
+    conn.query_row("SELECT * FROM purchases WHERE id = ?1", [id], read_purchase)
+        .optional()?
+        .transpose()
+}
+
+fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError>> {
+    let price_type: String = r.get("price_type")?;
+    let interval_unit: Option<String> = r.get("interval_unit")?;
+    let metadata: Option<String> = r.get("metadata")?;
+    let address: Option<String> = r.get("billing_address")?;
+    let quantity: i64 = r.get("quantity")?;
+    let assemble = || -> Result<StoredPurchase, DbError> {
+        Ok(StoredPurchase {
+            id: r.get("id")?,
+            customer_id: r.get("customer_id")?,
+            checkout_session_id: r.get("checkout_session_id")?,
+            request_id: r.get("request_id")?,
+            price_id: r.get("price_id")?,
+            price_type: parse_enum(&price_type, "price type")?,
+            quantity: count_u32(quantity, "purchase quantity")?,
+            amount: r.get("amount")?,
+            currency: r.get("currency")?,
+            name: r.get("name")?,
+            metadata: json_object(metadata, "purchase metadata")?,
+            status: r.get("status")?,
+            price_per_billing_cycle: r.get("price_per_billing_cycle")?,
+            interval_unit: interval_unit
+                .as_deref()
+                .map(|u| parse_enum(u, "interval unit"))
+                .transpose()?,
+            interval_count: r.get("interval_count")?,
+            trial_period_days: r.get("trial_period_days")?,
+            billing_address: address_of(address, "purchase billing address")?,
+            created_at: r.get("created_at")?,
+        })
+    };
+    Ok(assemble())
+}
+
+/// Adds a purchase; an existing id is left alone (seeding).
+pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(), DbError> {
+    let unit = p.interval_unit.as_ref().map(enum_text).transpose()?;
+    conn.execute(
+        "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
+            amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
+            trial_period_days, created_at, billing_address, request_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        params![
+            p.id,
+            p.customer_id,
+            p.checkout_session_id,
+            p.price_id,
+            enum_text(&p.price_type)?,
+            p.quantity,
+            p.amount,
+            p.currency,
+            p.name,
+            json_text(p.metadata.as_ref())?,
+            p.status,
+            p.price_per_billing_cycle,
+            unit,
+            p.interval_count,
+            p.trial_period_days,
+            p.created_at,
+            address_text(p.billing_address.as_ref())?,
+            p.request_id,
+        ],
+    )?;
+    Ok(())
+}
+
+fn select_invoices(conn: &Connection, customer_id: &str) -> Result<Vec<StoredInvoice>, DbError> {
+    invoices_where(conn, "customer_id = ?1", customer_id)
+}
+
+/// The invoice with this id, with its lines.
+pub(super) fn select_invoice(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<StoredInvoice>, DbError> {
+    Ok(invoices_where(conn, "id = ?1", id)?.into_iter().next())
+}
+
+/// Invoices matching `filter` (one of this module's literals, with `?1`), newest first, with lines.
+fn invoices_where(
+    conn: &Connection,
+    filter: &str,
+    value: &str,
+) -> Result<Vec<StoredInvoice>, DbError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
+            subscription_id, checkout_session_id, invoice_date, created_at
+         FROM invoices WHERE {filter} ORDER BY created_at DESC, id DESC"
+    ))?;
+    let mut invoices = stmt
+        .query_map([value], |r| {
+            Ok(StoredInvoice {
+                id: r.get(0)?,
+                customer_id: r.get(1)?,
+                invoice_number: r.get(2)?,
+                status: r.get(3)?,
+                invoice_type: r.get(4)?,
+                currency: r.get(5)?,
+                subtotal: r.get(6)?,
+                memo: r.get(7)?,
+                purchase_id: r.get(8)?,
+                subscription_id: r.get(9)?,
+                checkout_session_id: r.get(10)?,
+                invoice_date: r.get(11)?,
+                created_at: r.get(12)?,
+                lines: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut lines = conn.prepare_cached(
+        "SELECT id, description, price_id, quantity, price FROM invoice_line_items
+         WHERE invoice_id = ?1 ORDER BY position",
+    )?;
+    for invoice in &mut invoices {
+        invoice.lines = lines
+            .query_map([&invoice.id], |r| {
+                Ok(StoredInvoiceLine {
+                    id: r.get(0)?,
+                    description: r.get(1)?,
+                    price_id: r.get(2)?,
+                    quantity: r.get(3)?,
+                    price: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    Ok(invoices)
+}
+
+/// Adds an invoice with its lines under the given number if the customer
+/// has no invoice with it, else (or when it is blank) under the customer's
+/// next free number; an existing id is left alone (seeding).
+pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(), DbError> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM invoices WHERE id = ?1)",
+        [&i.id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Ok(());
+    }
+    let (external_id, count): (String, i64) = conn.query_row(
+        "SELECT c.external_id, (SELECT count(*) FROM invoices WHERE customer_id = c.id)
+         FROM customers c WHERE c.id = ?1",
+        [&i.customer_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let taken = |number: &str| -> Result<bool, DbError> {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?1 AND invoice_number = ?2)",
+            params![i.customer_id, number],
+            |r| r.get(0),
+        )?)
+    };
+    let number = if !i.invoice_number.trim().is_empty() && !taken(&i.invoice_number)? {
+        i.invoice_number.clone()
+    } else {
+        let mut n = count + 1;
+        while taken(&invoice_number(&external_id, n))? {
+            n += 1;
+        }
+        invoice_number(&external_id, n)
+    };
+    conn.execute(
+        "INSERT INTO invoices (id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
+            subscription_id, checkout_session_id, invoice_date, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            i.id,
+            i.customer_id,
+            number,
+            i.status,
+            i.invoice_type,
+            i.currency,
+            i.subtotal,
+            i.memo,
+            i.purchase_id,
+            i.subscription_id,
+            i.checkout_session_id,
+            i.invoice_date,
+            i.created_at
+        ],
+    )?;
+    for (position, line) in i.lines.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO invoice_line_items (id, invoice_id, position, description, price_id, quantity, price)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                line.id,
+                i.id,
+                i64::try_from(position).unwrap_or(i64::MAX),
+                line.description,
+                line.price_id,
+                line.quantity,
+                line.price
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// One of the customer's subscriptions, settled to `now`.
+pub(super) fn customer_subscription(
+    conn: &Connection,
+    customer_id: &str,
+    subscription_id: &str,
+    now: i64,
+) -> Result<Option<StoredSubscription>, DbError> {
+    Ok(
+        settled_subscriptions(conn, customer_id, Some(subscription_id), now)?
+            .into_iter()
+            .next(),
+    )
+}
+
+/// The saved card with this id and the customer it belongs to.
+pub(super) fn payment_method_with_owner(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(StoredPaymentMethod, Customer)>, DbError> {
+    let customer_id: Option<String> = conn
+        .query_row(
+            "SELECT customer_id FROM payment_methods WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(customer_id) = customer_id else {
+        return Ok(None);
+    };
+    let method = select_payment_methods(conn, &customer_id)?
+        .into_iter()
+        .find(|m| m.id == id);
+    let customer = select_customer(conn, "id", &customer_id)?;
+    Ok(method.zip(customer))
+}
