@@ -62,8 +62,57 @@ impl BackgroundTask {
     }
 }
 
+/// How often and how patiently the server's background tasks work. The
+/// defaults suit production; tests shorten them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timing {
+    /// The wait before each retry of a failed webhook delivery: entry `n` is
+    /// the wait after failed attempt `n + 1`. When they are used up the
+    /// delivery is marked `failed`. Each wait gets up to 10 % random jitter on top.
+    pub retry_delays: Vec<Duration>,
+    /// How long one webhook attempt may take.
+    pub webhook_timeout: Duration,
+    /// How often open sessions past their expiry are expired.
+    pub expiry_sweep_interval: Duration,
+}
+
+/// The default retry schedule: 5 s, 30 s, 2 min, 10 min, 1 h, 6 h, then
+/// 12 h five times — 12 attempts over about 2.8 days (3 days with jitter).
+pub fn default_retry_delays() -> Vec<Duration> {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    [5, 30, 2 * MINUTE, 10 * MINUTE, HOUR, 6 * HOUR]
+        .into_iter()
+        .chain([12 * HOUR; 5])
+        .map(Duration::from_secs)
+        .collect()
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self {
+            retry_delays: default_retry_delays(),
+            webhook_timeout: Duration::from_secs(10),
+            expiry_sweep_interval: Duration::from_secs(5),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_default_retry_schedule_gives_up_after_about_three_days() {
+        let delays = default_retry_delays();
+        assert_eq!(delays[0], Duration::from_secs(5));
+        assert_eq!(delays[1], Duration::from_secs(30));
+        let total: Duration = delays.iter().sum();
+        let days = total.as_secs_f64() / 86_400.0;
+        assert!((2.5..=3.0).contains(&days), "{days}");
+        assert!(delays.windows(2).all(|w| w[0] <= w[1]), "never shrinks");
+        // With the largest jitter the last attempt is still about 3 days out.
+        assert!(days * 1.1 <= 3.1);
+    }
+
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;

@@ -3,15 +3,17 @@
 pub use crate::domain::redirect_hosts::{parse_redirect_hosts, RedirectHosts};
 pub use crate::http::cors::{parse_allowed_origins, AllowedOrigins};
 pub use crate::http::frame_ancestors::{parse_frame_ancestors, FrameAncestors};
+pub use crate::background::Timing;
+pub use crate::http::route::prefix::{
+    parse_route_prefix, DEFAULT_ROUTE_PREFIX, RESERVED_ROUTE_PREFIXES,
+};
+pub use crate::domain::clock::{format_duration, parse_duration};
 pub use crate::service::rate_limit::Rate;
 use axum::http::HeaderName;
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// The route prefix Flowglad's SDK posts to by default.
-pub const DEFAULT_ROUTE_PREFIX: &str = "/api/billing";
 
 /// How the server is started. Every flag has an environment equivalent.
 #[derive(Clone, PartialEq, Eq, Parser)]
@@ -228,41 +230,6 @@ pub fn parse_positive_duration(raw: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// How often and how patiently the server's background tasks work. The
-/// defaults suit production; tests shorten them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Timing {
-    /// The wait before each retry of a failed webhook delivery: entry `n` is
-    /// the wait after failed attempt `n + 1`. When they are used up the
-    /// delivery is marked `failed`. Each wait gets up to 10 % random jitter on top.
-    pub retry_delays: Vec<Duration>,
-    /// How long one webhook attempt may take.
-    pub webhook_timeout: Duration,
-    /// How often open sessions past their expiry are expired.
-    pub expiry_sweep_interval: Duration,
-}
-
-/// The default retry schedule: 5 s, 30 s, 2 min, 10 min, 1 h, 6 h, then
-/// 12 h five times — 12 attempts over about 2.8 days (3 days with jitter).
-pub fn default_retry_delays() -> Vec<Duration> {
-    const MINUTE: u64 = 60;
-    const HOUR: u64 = 60 * MINUTE;
-    [5, 30, 2 * MINUTE, 10 * MINUTE, HOUR, 6 * HOUR]
-        .into_iter()
-        .chain([12 * HOUR; 5])
-        .map(Duration::from_secs)
-        .collect()
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Self {
-            retry_delays: default_retry_delays(),
-            webhook_timeout: Duration::from_secs(10),
-            expiry_sweep_interval: Duration::from_secs(5),
-        }
-    }
-}
 
 // Hand-written so a stray `{:?}` never logs the secret key.
 impl std::fmt::Debug for Config {
@@ -379,47 +346,6 @@ impl Default for Config {
     }
 }
 
-/// Prefixes the server's own routes take a path parameter right after, so a
-/// server route mounted there would clash with them.
-pub const RESERVED_ROUTE_PREFIXES: &[&str] = &[
-    "/v",
-    "/checkout",
-    "/add-payment-method",
-    "/api/checkout-sessions",
-    "/api/v1/checkout-sessions",
-    "/api/v1/webhook-events",
-    "/api/v1/customers",
-    "/api/v1/subscriptions",
-];
-
-/// Normalises a route prefix to a leading slash and no trailing slash.
-///
-/// Rejects an empty prefix (the route would swallow every path), characters
-/// that are route syntax (`{`, `}`, `*`) or not allowed in a path, and the
-/// [`RESERVED_ROUTE_PREFIXES`].
-pub fn parse_route_prefix(raw: &str) -> Result<String, String> {
-    let trimmed = raw.trim().trim_matches('/');
-    if trimmed.is_empty() {
-        return Err("the route prefix must not be empty or `/`, e.g. /api/billing".into());
-    }
-    if let Some(bad) = trimmed
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~')))
-    {
-        return Err(format!("the route prefix must not contain `{bad}`"));
-    }
-    if trimmed.split('/').any(str::is_empty) {
-        return Err("the route prefix must not contain `//`".into());
-    }
-    let prefix = format!("/{trimmed}");
-    if RESERVED_ROUTE_PREFIXES.contains(&prefix.as_str()) {
-        return Err(format!(
-            "the route prefix `{prefix}` is taken by the server's own pages and APIs"
-        ));
-    }
-    Ok(prefix)
-}
-
 /// Checks a public URL: an absolute http(s) origin with a host; returned without a trailing slash.
 pub fn parse_public_url(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
@@ -464,45 +390,6 @@ pub fn parse_webhook_url(raw: &str) -> Result<String, String> {
 
 /// The default `--payment-timeout`.
 pub const DEFAULT_PAYMENT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Parses a duration written as a whole number and a unit: `250ms`, `30s`,
-/// `10m`, `1h`, `30d` (a bare number is seconds).
-pub fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let raw = raw.trim();
-    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
-    let (number, unit) = raw.split_at(split);
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{raw}` is not a duration; write e.g. 500ms, 30s, 10m or 1h"))?;
-    let unit_ms: u64 = match unit.trim() {
-        "ms" => 1,
-        "" | "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        other => {
-            return Err(format!(
-                "unknown time unit `{other}` in `{raw}`; use ms, s, m, h or d"
-            ))
-        }
-    };
-    n.checked_mul(unit_ms)
-        .map(Duration::from_millis)
-        .ok_or_else(|| format!("`{raw}` is too long"))
-}
-
-/// A duration in the largest unit that divides it (`30d`, `10m`, `90s`, `250ms`).
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    match ms {
-        0 => "0s".to_owned(),
-        _ if ms.is_multiple_of(86_400_000) => format!("{}d", ms / 86_400_000),
-        _ if ms.is_multiple_of(3_600_000) => format!("{}h", ms / 3_600_000),
-        _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
-        _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
-        _ => format!("{ms}ms"),
-    }
-}
 
 // --- Safe defaults (issue 13): the secret key's minimum length. ---
 
@@ -644,19 +531,6 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn the_default_retry_schedule_gives_up_after_about_three_days() {
-        let delays = default_retry_delays();
-        assert_eq!(delays[0], Duration::from_secs(5));
-        assert_eq!(delays[1], Duration::from_secs(30));
-        let total: Duration = delays.iter().sum();
-        let days = total.as_secs_f64() / 86_400.0;
-        assert!((2.5..=3.0).contains(&days), "{days}");
-        assert!(delays.windows(2).all(|w| w[0] <= w[1]), "never shrinks");
-        // With the largest jitter the last attempt is still about 3 days out.
-        assert!(days * 1.1 <= 3.1);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //!   this its customer could never pay again. One whose payment attempt was
 //!   never stored was never charged and is reopened; for one with an
 //!   attempt the processor is asked first (see
-//!   [`crate::http::hosted::settle_attempt`]): charged → paid, not charged →
+//!   [`crate::service::payment::settle_attempt`]): charged → paid, not charged →
 //!   reopened, unknown → asked again on the next sweep. The margin of a
 //!   second timeout covers the database write after a slow charge. The
 //!   first sweep runs at start, so a restart after a crash settles what it
@@ -22,19 +22,19 @@
 
 use crate::background::{BackgroundTask, StopSignal};
 use crate::domain::clock;
-use crate::http::state::AppState;
+use crate::service::Billing;
 use crate::store::DbError;
 use std::time::Duration;
 
 /// Sessions deleted per sweep at most.
 const PURGE_BATCH: u32 = 1000;
 
-/// Starts sweeping `state`'s store every `interval`; payments are stale
-/// after twice `state.payment_timeout`, and settled with `state.payments`;
+/// Starts sweeping `billing`'s store every `interval`; payments are stale
+/// after twice `billing.payment_timeout`, and settled with `billing.payments`;
 /// expired sessions are kept for `retention`.
-pub fn start(state: AppState, interval: Duration, retention: Duration) -> BackgroundTask {
+pub fn start(billing: Billing, interval: Duration, retention: Duration) -> BackgroundTask {
     BackgroundTask::spawn("expiry sweep", move |stop| {
-        run(state, interval, retention, stop)
+        run(billing, interval, retention, stop)
     })
 }
 
@@ -43,10 +43,10 @@ pub fn stale_after(payment_timeout: Duration) -> Duration {
     payment_timeout.saturating_mul(2)
 }
 
-async fn run(state: AppState, interval: Duration, retention: Duration, mut stop: StopSignal) {
-    let db = state.db.clone();
+async fn run(billing: Billing, interval: Duration, retention: Duration, mut stop: StopSignal) {
+    let db = billing.db.clone();
     let stale_ms =
-        i64::try_from(stale_after(state.payment_timeout).as_millis()).unwrap_or(i64::MAX);
+        i64::try_from(stale_after(billing.payment_timeout).as_millis()).unwrap_or(i64::MAX);
     let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
     let mut tick = tokio::time::interval(interval.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -75,7 +75,7 @@ async fn run(state: AppState, interval: Duration, retention: Duration, mut stop:
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "reopening interrupted payments failed"),
         }
-        match crate::http::hosted::settle_stale_attempts(&state, now.saturating_sub(stale_ms)).await {
+        match crate::service::payment::settle_stale_attempts(&billing, now.saturating_sub(stale_ms)).await {
             Ok((0, 0, 0)) => {}
             Ok((paid, reopened, unknown)) => tracing::warn!(
                 paid,

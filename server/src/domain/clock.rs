@@ -1,9 +1,10 @@
 //! Wall-clock time as the server stores it: epoch milliseconds, the UTC
 //! calendar month that card expiry is checked against, and calendar
-//! arithmetic for billing periods.
+//! arithmetic for billing periods, and durations as flags write them
+//! (`500ms`, `30s`, `10m`).
 
 use checkout_protocol::IntervalUnit;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Milliseconds in one hour.
 pub const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -101,6 +102,45 @@ pub fn add_interval(start_ms: i64, unit: IntervalUnit, count: u32) -> Option<i64
         IntervalUnit::Week => start_ms.checked_add(count.checked_mul(7 * DAY_MS)?),
         IntervalUnit::Month => add_months(start_ms, count),
         IntervalUnit::Year => add_months(start_ms, count.checked_mul(12)?),
+    }
+}
+
+/// Parses a duration written as a whole number and a unit: `250ms`, `30s`,
+/// `10m`, `1h`, `30d` (a bare number is seconds).
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{raw}` is not a duration; write e.g. 500ms, 30s, 10m or 1h"))?;
+    let unit_ms: u64 = match unit.trim() {
+        "ms" => 1,
+        "" | "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        other => {
+            return Err(format!(
+                "unknown time unit `{other}` in `{raw}`; use ms, s, m, h or d"
+            ))
+        }
+    };
+    n.checked_mul(unit_ms)
+        .map(Duration::from_millis)
+        .ok_or_else(|| format!("`{raw}` is too long"))
+}
+
+/// A duration in the largest unit that divides it (`30d`, `10m`, `90s`, `250ms`).
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    match ms {
+        0 => "0s".to_owned(),
+        _ if ms.is_multiple_of(86_400_000) => format!("{}d", ms / 86_400_000),
+        _ if ms.is_multiple_of(3_600_000) => format!("{}h", ms / 3_600_000),
+        _ if ms.is_multiple_of(60_000) => format!("{}m", ms / 60_000),
+        _ if ms.is_multiple_of(1_000) => format!("{}s", ms / 1_000),
+        _ => format!("{ms}ms"),
     }
 }
 

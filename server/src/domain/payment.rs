@@ -16,8 +16,10 @@
 //! `Idempotency-Key`, Adyen's `idempotency-key`) and looks the attempt up
 //! by it.
 
-use checkout_protocol::card::CardBrand;
-use checkout_protocol::ErrorCode;
+use crate::domain::clock;
+use crate::domain::error::ApiError;
+use checkout_protocol::card::{self, CardBrand};
+use checkout_protocol::{CardDetails, ErrorCode};
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
@@ -293,8 +295,83 @@ impl PaymentProcessor for TestCardProcessor {
     }
 }
 
+/// Checks number (Luhn), expiry (against the current UTC month) and CVC.
+pub fn validate_card(details: &CardDetails, now_ms: i64) -> Result<ValidatedCard, ApiError> {
+    let digits = card::validate_number(&details.number).map_err(|code| {
+        ApiError::new(
+            code,
+            "Check the card number; it is not a valid card number.",
+        )
+    })?;
+    let (year, month) = clock::utc_year_month(now_ms);
+    if !card::expiry_valid(details.exp_month, details.exp_year, year, month) {
+        return Err(ApiError::new(
+            ErrorCode::CardInvalidExpiry,
+            "Check the expiry date; it is invalid or in the past.",
+        ));
+    }
+    let brand = CardBrand::detect(&digits);
+    if !card::cvc_valid(brand, &details.cvc) {
+        return Err(ApiError::new(
+            ErrorCode::CardInvalidCvc,
+            format!(
+                "Check the security code; {} cards have {} digits.",
+                brand.display_name(),
+                brand.cvc_len()
+            ),
+        ));
+    }
+    Ok(ValidatedCard::new(
+        digits,
+        details.exp_month,
+        details.exp_year,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+    // 2026-06-15T00:00:00Z
+    const JUNE_2026: i64 = 1_781_481_600_000;
+
+    fn details(number: &str, m: u32, y: u32, cvc: &str) -> CardDetails {
+        CardDetails {
+            number: number.into(),
+            exp_month: m,
+            exp_year: y,
+            cvc: cvc.into(),
+        }
+    }
+
+    #[test]
+    fn card_checks_in_order() {
+        assert_eq!(clock::utc_year_month(JUNE_2026), (2026, 6));
+        let ok = validate_card(&details("4242 4242 4242 4242", 6, 2026, "123"), JUNE_2026).unwrap();
+        assert_eq!((ok.last4(), ok.brand), ("4242", CardBrand::Visa));
+        let code = |d: CardDetails| validate_card(&d, JUNE_2026).unwrap_err().code;
+        assert_eq!(
+            code(details("4242424242424241", 12, 2030, "123")),
+            ErrorCode::CardInvalidNumber
+        );
+        assert_eq!(
+            code(details("4242424242424242", 5, 2026, "123")),
+            ErrorCode::CardInvalidExpiry
+        );
+        assert_eq!(
+            code(details("4242424242424242", 13, 2030, "123")),
+            ErrorCode::CardInvalidExpiry
+        );
+        assert_eq!(
+            code(details("4242424242424242", 12, 2030, "12")),
+            ErrorCode::CardInvalidCvc
+        );
+        assert_eq!(
+            code(details("378282246310005", 12, 2030, "123")),
+            ErrorCode::CardInvalidCvc
+        );
+        assert!(validate_card(&details("378282246310005", 12, 2030, "1234"), JUNE_2026).is_ok());
+    }
+
+
     use super::*;
 
     fn card(n: &str) -> ValidatedCard {

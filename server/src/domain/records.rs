@@ -4,12 +4,25 @@
 
 use crate::domain::catalog::{Catalog, CATALOG_EPOCH_MS};
 use crate::domain::subscription::StoredSubscription;
-use crate::store::Customer as StoredCustomer;
 use checkout_protocol::{
     BillingAddress, Customer, CustomerBilling, IntervalUnit, Invoice, InvoiceLineItem,
     InvoiceWithLineItems, PaymentMethod, PriceType, Purchase, Subscription,
 };
 use serde_json::{json, Map, Value};
+
+/// A customer as the store keeps them: resolved from a sign-in token or an
+/// external id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCustomer {
+    /// `cus_…` id.
+    pub id: String,
+    /// The merchant's own id for the customer.
+    pub external_id: String,
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
 
 /// A saved card (brand, last four digits and expiry only).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,10 +3,11 @@
 //! the hosted page.
 
 use crate::domain::catalog::{Catalog, Discount};
+use crate::domain::error::ApiError;
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
     money, redirect, BillingAddress, BillingAddressCollection, CheckoutSession,
-    CheckoutSessionStatus, CheckoutSessionType, HostedCheckoutSession, HostedLineItem,
+    CheckoutSessionStatus, CheckoutSessionType, ErrorCode, HostedCheckoutSession, HostedLineItem,
     IntervalUnit, Price, PriceType, Product,
 };
 use serde::{Deserialize, Serialize};
@@ -420,8 +421,70 @@ impl StoredSession {
     }
 }
 
+/// `Ok` for an open session; 410 for an expired one; 409 otherwise.
+pub fn ensure_payable(status: CheckoutSessionStatus) -> Result<(), ApiError> {
+    match status {
+        CheckoutSessionStatus::Open => Ok(()),
+        CheckoutSessionStatus::Expired => Err(expired()),
+        CheckoutSessionStatus::Succeeded => Err(not_open("This checkout has already been paid.")),
+        CheckoutSessionStatus::Pending => Err(not_open(
+            "A payment for this checkout is already in progress.",
+        )),
+        CheckoutSessionStatus::Failed => Err(not_open("This checkout can no longer be paid.")),
+    }
+}
+
+/// Why a session in `status` cannot be paid or changed (410 or 409).
+pub fn not_payable(status: CheckoutSessionStatus) -> ApiError {
+    ensure_payable(status)
+        .err()
+        .unwrap_or_else(|| not_open("This checkout is not open."))
+}
+
+/// The 410 for a session past its expiry.
+pub fn expired() -> ApiError {
+    ApiError::new(
+        ErrorCode::CheckoutSessionExpired,
+        "This checkout has expired. Go back to the store to start again.",
+    )
+}
+
+fn not_open(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::CheckoutSessionNotOpen, message)
+}
+
+/// The 404 for an unknown session id.
+pub fn session_not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::CheckoutSessionNotFound,
+        "No checkout session has that id.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn payable_states() {
+        assert!(ensure_payable(CheckoutSessionStatus::Open).is_ok());
+        let code = |s| ensure_payable(s).unwrap_err().code;
+        assert_eq!(
+            code(CheckoutSessionStatus::Expired),
+            ErrorCode::CheckoutSessionExpired
+        );
+        assert_eq!(
+            code(CheckoutSessionStatus::Succeeded),
+            ErrorCode::CheckoutSessionNotOpen
+        );
+        assert_eq!(
+            code(CheckoutSessionStatus::Pending),
+            ErrorCode::CheckoutSessionNotOpen
+        );
+        assert_eq!(
+            code(CheckoutSessionStatus::Failed),
+            ErrorCode::CheckoutSessionNotOpen
+        );
+    }
+
     use super::*;
 
     fn item(slug: &str, quantity: u32) -> SoldItem {

@@ -251,6 +251,9 @@ pub fn email(raw: &str) -> Option<String> {
 /// The message for [`ErrorCode::InvalidEmail`].
 pub const INVALID_EMAIL_MESSAGE: &str = "Enter a valid email address, like name@example.com.";
 
+/// The longest customer name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ pub async fn guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let limits = &state.abuse_limits;
+    let limits = &state.billing.abuse_limits;
     let client = match limits.check_auth(request.headers(), peer) {
         Ok(client) => client,
         Err(refused) => return refused.into_response(),

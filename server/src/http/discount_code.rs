@@ -8,7 +8,8 @@ use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::session::AppliedDiscount;
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
-use crate::http::hosted::{ensure_payable, hosted_view, not_payable, session_not_found};
+use crate::domain::session::{ensure_payable, not_payable, session_not_found};
+use crate::service::payment::hosted_view;
 use crate::http::state::AppState;
 use crate::store::DiscountChange;
 use axum::extract::State;
@@ -31,9 +32,9 @@ pub const NOT_ALLOWED_MESSAGE: &str = "This checkout does not take discount code
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
     request_body = ApplyDiscountRequest,
     responses((status = 200, description = "`{data}`: the session with the new totals", body = RouteResponse<HostedCheckoutSession>),
-        (status = 429, description = "Too many codes tried on this session or from this client", body = crate::domain::error::ErrorResponse,
+        (status = 429, description = "Too many codes tried on this session or from this client", body = crate::http::error::ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until a code may be tried again"))),
-        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)))]
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
 pub async fn apply(
     State(state): State<AppState>,
     PathParam(id): PathParam,
@@ -42,7 +43,7 @@ pub async fn apply(
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
     let session = state
-        .db
+        .billing.db
         .load_session(id.clone(), now)
         .await?
         .ok_or_else(session_not_found)?;
@@ -70,22 +71,22 @@ pub async fn apply(
             // Every code tried counts, right or wrong: guessing is the
             // attack, and an honest customer types a code once or twice.
             state
-                .abuse_limits
+                .billing.abuse_limits
                 .check_discount_code(&session.id, &body.headers, peer)?;
             state
-                .catalog
+                .billing.catalog
                 .redeem(code, now)
                 .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?
         })),
     };
-    match state.db.change_discount(id, discount, now).await? {
+    match state.billing.db.change_discount(id, discount, now).await? {
         DiscountChange::Changed(updated) => {
             tracing::info!(
                 session = %updated.id,
                 code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
                 "discount code changed on the hosted page"
             );
-            Ok(Json(RouteResponse::data(hosted_view(&state, &updated)?)))
+            Ok(Json(RouteResponse::data(hosted_view(&state.billing, &updated)?)))
         }
         DiscountChange::NotFound => Err(session_not_found()),
         DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),

@@ -32,5 +32,5 @@ impl EmbedInfo {
 
 /// `GET /api/embed`.
 pub async fn info(State(state): State<AppState>) -> Json<EmbedInfo> {
-    Json(EmbedInfo::new(&state.public_url, state.bundle.id()))
+    Json(EmbedInfo::new(&state.billing.public_url, state.bundle.id()))
 }

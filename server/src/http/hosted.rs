@@ -2,43 +2,34 @@
 //! confirm a payment. Anyone holding the unguessable session id may pay.
 
 use crate::domain::error::ApiError;
-use crate::domain::payment::{AttemptOutcome, ChargeError, PaymentAttempt, ValidatedCard};
-use crate::domain::records::{
-    StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
-};
-use crate::domain::session::{PaidCard, SoldItem, StoredSession, Totals};
-use crate::domain::subscription::StoredSubscription;
+use crate::domain::payment::validate_card;
+use crate::domain::session::{ensure_payable, session_not_found, PaidCard};
+use crate::service::payment::{hosted_view, pay};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
 use crate::service::rate_limit::Refused;
-use crate::store::{
-    Activation, AttemptPayer, CardForSubscriptions, Claim, Completion, CustomerCompletion,
-    PaymentFailure, StoredPaymentAttempt,
-};
-use crate::{domain::billing_address, domain::clock, domain::ids, domain::validation};
+use crate::store::AttemptPayer;
+use crate::domain::{billing_address, clock, validation};
 use axum::extract::State;
 use axum::Json;
-use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::{
-    money, BillingAddress, CardDetails, CheckoutSessionStatus, CheckoutSessionType,
-    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, PriceType,
-    RouteResponse, SubscriptionStatus,
+    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, RouteResponse,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
 #[utoipa::path(get, path = "/api/checkout-sessions/{id}", tag = "hosted page", operation_id = "hostedSessionGet",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
-    responses((status = 200, description = "`{data}`: the session as the page shows it", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)))]
+    responses((status = 200, description = "`{data}`: the session as the page shows it", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
 pub async fn get_session(
     State(state): State<AppState>,
     PathParam(id): PathParam,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let session = state
-        .db
+        .billing.db
         .load_session(id, clock::now_ms())
         .await?
         .ok_or_else(session_not_found)?;
-    Ok(Json(RouteResponse::data(hosted_view(&state, &session)?)))
+    Ok(Json(RouteResponse::data(hosted_view(&state.billing, &session)?)))
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
@@ -55,9 +46,9 @@ pub async fn get_session(
     request_body = ConfirmPaymentRequest,
     responses(
         (status = 200, description = "`{data}`: paid; where to send the customer", body = RouteResponse<ConfirmPaymentResponse>),
-        (status = 429, description = "Too many payment attempts for this session or from this client, or too many declines on the whole shop this minute", body = crate::domain::error::ErrorResponse,
+        (status = 429, description = "Too many payment attempts for this session or from this client, or too many declines on the whole shop this minute", body = crate::http::error::ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until an attempt may succeed"))),
-        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)))]
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
 pub async fn confirm(
     State(state): State<AppState>,
     PathParam(id): PathParam,
@@ -66,7 +57,7 @@ pub async fn confirm(
 ) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
     let now = clock::now_ms();
     let session = state
-        .db
+        .billing.db
         .load_session(id.clone(), now)
         .await?
         .ok_or_else(session_not_found)?;
@@ -86,7 +77,7 @@ pub async fn confirm(
     let card = validate_card(&request.card, now)?;
     // The shop-wide ceiling on declines comes first: while it holds, no
     // attempt reaches the processor or spends anyone's per-client budget.
-    state.abuse_limits.check_declines()?;
+    state.billing.abuse_limits.check_declines()?;
     let limits = &state.payment_limits;
     limits
         .check_client(&body.headers, peer)
@@ -106,12 +97,12 @@ pub async fn confirm(
         email,
         billing_address: address,
     };
-    let paid = tokio::spawn(pay(state.clone(), id, card, payer))
+    let paid = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await
         .map_err(|e| ApiError::internal("payment task failed", e))??;
     Ok(Json(RouteResponse::data(ConfirmPaymentResponse {
-        checkout_session: hosted_view(&state, &paid)?,
-        redirect_url: paid.success_redirect(&state.public_url),
+        checkout_session: hosted_view(&state.billing, &paid)?,
+        redirect_url: paid.success_redirect(&state.billing.public_url),
     })))
 }
 
@@ -127,641 +118,4 @@ fn too_many_attempts(refused: Refused) -> ApiError {
         format!("Too many payment attempts {whose}. Try again in {secs} seconds."),
         secs,
     )
-}
-
-/// Claim → store the attempt → charge → record. A decline puts the session
-/// back to open and records `checkout.session.payment_failed`; a charge
-/// with no answer in time is settled by asking the processor about the
-/// attempt ([`settle_attempt`]).
-async fn pay(
-    state: AppState,
-    id: String,
-    card: ValidatedCard,
-    payer: AttemptPayer,
-) -> Result<StoredSession, ApiError> {
-    let now = clock::now_ms();
-    let session = match state.db.claim_session(id.clone(), now).await? {
-        Claim::Claimed(s) => *s,
-        Claim::NotFound => return Err(session_not_found()),
-        Claim::Expired => return Err(expired()),
-        Claim::NotOpen(status) => return Err(not_payable(status)),
-        Claim::InvoiceNotOpen(status) => {
-            return Err(ApiError::new(
-                ErrorCode::InvoiceNotOpen,
-                format!("This invoice can no longer be paid; it is {status}."),
-            ))
-        }
-        Claim::InvoiceBeingPaid => {
-            return Err(ApiError::new(
-                ErrorCode::InvoiceNotOpen,
-                "This invoice is being paid in another checkout.",
-            ))
-        }
-    };
-    let prepared = session
-        .totals(&state.catalog.default_currency())
-        .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
-        .and_then(|t| completion(&session, &t, &payer, now).map(|c| (t, c)));
-    let (t, done) = match prepared {
-        Ok(ready) => ready,
-        Err(e) => {
-            state.db.release_session(id, None, clock::now_ms()).await?;
-            return Err(e);
-        }
-    };
-    // The attempt is stored before the charge, so whoever finds this
-    // session pending later (a retry, the recovery after a crash) can ask
-    // the processor about this very attempt instead of guessing.
-    let key = match new_id(ids::PAYMENT_ATTEMPT) {
-        Ok(key) => key,
-        Err(e) => {
-            // Nothing was charged: give the session back at once.
-            state.db.release_session(id, None, clock::now_ms()).await?;
-            return Err(e);
-        }
-    };
-    let attempt = PaymentAttempt {
-        session_id: session.id.clone(),
-        key,
-    };
-    let stored = StoredPaymentAttempt {
-        key: attempt.key.clone(),
-        payer: payer.clone(),
-    };
-    if !state.db.start_payment_attempt(id.clone(), stored).await? {
-        return Err(ApiError::internal(
-            "claimed session was no longer pending",
-            &session.id,
-        ));
-    }
-    // A charge that outlives the timeout is abandoned; what became of it is
-    // then asked of the processor before the session is reopened or paid.
-    let charged = tokio::time::timeout(
-        state.payment_timeout,
-        state
-            .payments
-            .charge(&attempt, t.total_due_today, &t.currency, &card),
-    )
-    .await;
-    let charged = match charged {
-        Ok(answer) => answer,
-        Err(_) => {
-            tracing::warn!(session = %session.id, attempt = %attempt.key, timeout = ?state.payment_timeout, "no answer to a charge in time; asking the processor what became of it");
-            return match settle_attempt(&state, &session, &attempt, &payer).await? {
-                Settled::Paid(paid) => Ok(*paid),
-                Settled::Reopened => Err(ApiError::internal(
-                    "payment processor unavailable",
-                    format!("no answer within {:?}", state.payment_timeout),
-                )),
-                Settled::StillPending => Err(outcome_unknown()),
-            };
-        }
-    };
-    match charged {
-        Ok(receipt) => {
-            tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
-        }
-        Err(ChargeError::Declined(decline)) => {
-            tracing::info!(session = %session.id, ?decline, "payment declined");
-            state
-                .abuse_limits
-                .declines
-                .record(std::time::Instant::now());
-            let failure = PaymentFailure {
-                code: decline.code(),
-                message: decline.message().to_owned(),
-            };
-            state
-                .db
-                .release_session(id, Some(failure), clock::now_ms())
-                .await?;
-            return Err(ApiError::new(decline.code(), decline.message()));
-        }
-        Err(ChargeError::Unavailable(detail)) => {
-            state.db.release_session(id, None, clock::now_ms()).await?;
-            return Err(ApiError::internal("payment processor unavailable", detail));
-        }
-    }
-    record_paid(&state, id, done).await
-}
-
-/// Records the payment of pending session `id`. If it is no longer pending
-/// the recovery sweep may have recorded this same charge first (it asks
-/// about attempts older than twice the payment timeout): a session already
-/// `succeeded` is that payment, anything else is an error.
-async fn record_paid(
-    state: &AppState,
-    id: String,
-    done: Completion,
-) -> Result<StoredSession, ApiError> {
-    let now = clock::now_ms();
-    if let Some(paid) = state.db.complete_session(id.clone(), done, now).await? {
-        return Ok(paid);
-    }
-    match state.db.load_session(id.clone(), now).await? {
-        Some(s) if s.status == CheckoutSessionStatus::Succeeded => Ok(s),
-        _ => Err(ApiError::internal(
-            "charged session was no longer pending",
-            id,
-        )),
-    }
-}
-
-// --- Payment idempotency (issue 13): settling an attempt nobody heard back from. ---
-
-/// What [`settle_attempt`] did with a session whose charge gave no answer.
-#[derive(Debug)]
-pub enum Settled {
-    /// The processor charged the attempt: the session is paid (as recorded now).
-    Paid(Box<StoredSession>),
-    /// The processor did not charge it: the session is open again.
-    Reopened,
-    /// The processor cannot tell yet: the session stays `pending`, and the
-    /// recovery sweep asks again later.
-    StillPending,
-}
-
-/// Asks the processor what became of `attempt` on pending `session` and
-/// acts on the answer: charged → the session is completed as paid (with
-/// what `payer` stored); not charged → it is reopened; unknown (or no
-/// answer within the payment timeout) → it stays pending. Never reopens a
-/// session the processor may have charged.
-pub async fn settle_attempt(
-    state: &AppState,
-    session: &StoredSession,
-    attempt: &PaymentAttempt,
-    payer: &AttemptPayer,
-) -> Result<Settled, ApiError> {
-    let outcome = tokio::time::timeout(
-        state.payment_timeout,
-        state.payments.attempt_outcome(attempt),
-    )
-    .await
-    .unwrap_or(AttemptOutcome::Unknown);
-    match outcome {
-        AttemptOutcome::Charged(receipt) => {
-            let now = clock::now_ms();
-            let t = session
-                .totals(&state.catalog.default_currency())
-                .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
-            let done = completion(session, &t, payer, now)?;
-            tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "the processor charged an attempt whose answer was lost; the session is paid");
-            record_paid(state, session.id.clone(), done)
-                .await
-                .map(|paid| Settled::Paid(Box::new(paid)))
-        }
-        AttemptOutcome::NotCharged => {
-            tracing::info!(session = %session.id, attempt = %attempt.key, "the processor did not charge the attempt; the session is open again");
-            state
-                .db
-                .release_session(session.id.clone(), None, clock::now_ms())
-                .await?;
-            Ok(Settled::Reopened)
-        }
-        AttemptOutcome::Unknown => {
-            tracing::warn!(session = %session.id, attempt = %attempt.key, "the processor cannot tell yet whether the attempt was charged; the session stays pending");
-            Ok(Settled::StillPending)
-        }
-    }
-}
-
-/// Settles every session left `pending` past `claimed_before` with a stored
-/// attempt (see [`settle_attempt`]); returns how many were paid, reopened
-/// and left pending.
-pub async fn settle_stale_attempts(
-    state: &AppState,
-    claimed_before: i64,
-) -> Result<(usize, usize, usize), ApiError> {
-    let mut counts = (0, 0, 0);
-    for stale in state.db.stale_payment_attempts(claimed_before).await? {
-        let attempt = PaymentAttempt {
-            session_id: stale.session.id.clone(),
-            key: stale.attempt.key.clone(),
-        };
-        match settle_attempt(state, &stale.session, &attempt, &stale.attempt.payer).await? {
-            Settled::Paid(_) => counts.0 += 1,
-            Settled::Reopened => counts.1 += 1,
-            Settled::StillPending => counts.2 += 1,
-        }
-    }
-    Ok(counts)
-}
-
-/// The answer to a payer whose charge has no known outcome yet.
-fn outcome_unknown() -> ApiError {
-    ApiError::new(
-        ErrorCode::CheckoutSessionNotOpen,
-        "We are still confirming your payment with the card processor. Do not pay again: reload this page in a few minutes to see the result.",
-    )
-}
-
-/// What a successful payment of `session` records: the purchase (product
-/// checkouts of a customer, and single payments without one, as before),
-/// and for a signed-in customer the card, the subscription or activation,
-/// and a paid invoice with one line per sold price.
-fn completion(
-    session: &StoredSession,
-    t: &Totals,
-    payer: &AttemptPayer,
-    now: i64,
-) -> Result<Completion, ApiError> {
-    let paid_card = payer.card.clone();
-    let purchase = purchase(session, t, payer.billing_address.as_ref(), now)?;
-    let customer = match &session.customer_id {
-        Some(customer_id) => Some(customer_records(
-            session,
-            t,
-            &paid_card,
-            purchase.as_ref(),
-            customer_id,
-            now,
-        )?),
-        None => None,
-    };
-    Ok(Completion {
-        card: paid_card,
-        email: payer.email.clone(),
-        billing_address: payer.billing_address.clone(),
-        purchase,
-        customer,
-    })
-}
-
-fn new_id(prefix: &str) -> Result<String, ApiError> {
-    ids::new_id(prefix).map_err(|e| ApiError::internal("no randomness for an id", e))
-}
-
-/// The line a purchase is of: the subscription price if one is sold, else the first.
-fn main_item(session: &StoredSession) -> Option<&SoldItem> {
-    session
-        .line_items
-        .iter()
-        .find(|i| i.price_type == PriceType::Subscription)
-        .or_else(|| session.line_items.first())
-}
-
-fn purchase(
-    session: &StoredSession,
-    t: &Totals,
-    address: Option<&BillingAddress>,
-    now: i64,
-) -> Result<Option<StoredPurchase>, ApiError> {
-    if session.session_type != CheckoutSessionType::Product {
-        return Ok(None);
-    }
-    let Some(main) = main_item(session) else {
-        return Ok(None);
-    };
-    let recurring = main.price_type == PriceType::Subscription;
-    // Without a customer a subscription has no one to belong to.
-    if recurring && session.customer_id.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(StoredPurchase {
-        id: new_id(ids::PURCHASE)?,
-        customer_id: session.customer_id.clone(),
-        checkout_session_id: Some(session.id.clone()),
-        request_id: session.options.request_id.clone(),
-        price_id: main.price_id.clone(),
-        price_type: main.price_type,
-        quantity: main.quantity,
-        amount: t.total_due_today,
-        currency: t.currency.clone(),
-        name: session
-            .output_name
-            .clone()
-            .unwrap_or_else(|| main.name.clone()),
-        metadata: session.output_metadata.clone(),
-        status: "paid".to_owned(),
-        price_per_billing_cycle: t.recurring.as_ref().map(|r| r.amount),
-        interval_unit: main.interval_unit,
-        interval_count: main.interval_count,
-        trial_period_days: main.trial_period_days,
-        billing_address: address.cloned(),
-        created_at: now,
-    }))
-}
-
-fn customer_records(
-    session: &StoredSession,
-    t: &Totals,
-    card: &PaidCard,
-    purchase: Option<&StoredPurchase>,
-    customer_id: &str,
-    now: i64,
-) -> Result<CustomerCompletion, ApiError> {
-    let kind = session.session_type;
-    let payment_method = StoredPaymentMethod {
-        id: new_id(ids::PAYMENT_METHOD)?,
-        customer_id: customer_id.to_owned(),
-        brand: card.brand.clone(),
-        last4: card.last4.clone(),
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-        is_default: false,
-        created_at: now,
-    };
-    let recurring = session
-        .line_items
-        .iter()
-        .find(|i| i.price_type == PriceType::Subscription);
-    let period_end = |item: &SoldItem| {
-        item.interval_unit
-            .and_then(|unit| clock::add_interval(now, unit, item.interval_count.unwrap_or(1)))
-    };
-    let subscription = match (kind, recurring) {
-        (CheckoutSessionType::Product, Some(item)) => Some(StoredSubscription {
-            id: new_id(ids::SUBSCRIPTION)?,
-            customer_id: customer_id.to_owned(),
-            price_id: item.price_id.clone(),
-            status: if item.starts_trial() {
-                SubscriptionStatus::Trialing
-            } else {
-                SubscriptionStatus::Active
-            },
-            checkout_session_id: Some(session.id.clone()),
-            request_id: session.options.request_id.clone(),
-            name: Some(
-                session
-                    .output_name
-                    .clone()
-                    .unwrap_or_else(|| item.name.clone()),
-            ),
-            metadata: session.output_metadata.clone(),
-            quantity: item.quantity,
-            interval_unit: item.interval_unit,
-            interval_count: item.interval_count,
-            start_date: now,
-            current_period_start: Some(now),
-            current_period_end: period_end(item),
-            trial_end: item
-                .trial_period_days
-                .filter(|_| item.starts_trial())
-                .map(|d| now.saturating_add(i64::from(d) * clock::DAY_MS)),
-            cancel_scheduled_at: None,
-            canceled_at: None,
-            default_payment_method_id: None,
-            created_at: now,
-            updated_at: now,
-        }),
-        _ => None,
-    };
-    let activation = match (kind, recurring, &session.options.target_subscription_id) {
-        (CheckoutSessionType::ActivateSubscription, Some(item), Some(target)) => Some(Activation {
-            subscription_id: target.clone(),
-            price_id: item.price_id.clone(),
-            interval_unit: item.interval_unit,
-            interval_count: item.interval_count,
-            period_start: now,
-            period_end: period_end(item).unwrap_or(now),
-        }),
-        _ => None,
-    };
-    let card_for_subscriptions = match kind {
-        CheckoutSessionType::AddPaymentMethod => CardForSubscriptions {
-            target: session.options.target_subscription_id.clone(),
-            all_current: session.options.automatically_update_subscriptions == Some(true),
-        },
-        _ => CardForSubscriptions::default(),
-    };
-    // An invoice session settles the invoice it was made for.
-    let paid_invoice_id = match kind {
-        CheckoutSessionType::Invoice => session.invoice_id.clone(),
-        _ => None,
-    };
-    let invoice = if session.line_items.is_empty() || paid_invoice_id.is_some() {
-        None
-    } else {
-        let subscription_id = subscription
-            .as_ref()
-            .map(|s| s.id.clone())
-            .or_else(|| activation.as_ref().map(|a| a.subscription_id.clone()));
-        Some(invoice(
-            session,
-            t,
-            purchase,
-            subscription_id,
-            customer_id,
-            now,
-        )?)
-    };
-    Ok(CustomerCompletion {
-        customer_id: customer_id.to_owned(),
-        payment_method,
-        make_default: kind == CheckoutSessionType::AddPaymentMethod,
-        card_for_subscriptions,
-        subscription,
-        activation,
-        invoice,
-        paid_invoice_id,
-    })
-}
-
-/// The paid invoice: one line per sold price at what it cost today (a line
-/// in its free trial is billed at zero); a discount is named in the memo.
-fn invoice(
-    session: &StoredSession,
-    t: &Totals,
-    purchase: Option<&StoredPurchase>,
-    subscription_id: Option<String>,
-    customer_id: &str,
-    now: i64,
-) -> Result<StoredInvoice, ApiError> {
-    let mut lines = Vec::with_capacity(session.line_items.len());
-    for item in &session.line_items {
-        let (description, price) = match item.trial_period_days.filter(|_| item.starts_trial()) {
-            Some(days) => (format!("{} ({days}-day free trial)", item.name), 0),
-            None => (item.name.clone(), item.unit_amount),
-        };
-        lines.push(StoredInvoiceLine {
-            id: new_id(ids::INVOICE_LINE)?,
-            description,
-            price_id: Some(item.price_id.clone()),
-            quantity: item.quantity,
-            price,
-        });
-    }
-    let subtotal = money::sum(
-        lines
-            .iter()
-            .map(|l| money::line_amount(l.price, l.quantity).unwrap_or(i64::MAX)),
-    )
-    .ok_or_else(|| ApiError::internal("invoice cannot be totalled", &session.id))?;
-    let memo = session
-        .options
-        .discount
-        .as_ref()
-        .filter(|_| t.discount > 0)
-        .map(|d| format!("Discount {} ({}% off) applied.", d.code, d.percent_off));
-    Ok(StoredInvoice {
-        id: new_id(ids::INVOICE)?,
-        customer_id: customer_id.to_owned(),
-        invoice_number: String::new(),
-        status: "paid".to_owned(),
-        invoice_type: if subscription_id.is_some() {
-            "subscription"
-        } else {
-            "purchase"
-        }
-        .to_owned(),
-        currency: t.currency.clone(),
-        subtotal,
-        memo,
-        purchase_id: purchase.map(|p| p.id.clone()),
-        subscription_id,
-        checkout_session_id: Some(session.id.clone()),
-        invoice_date: now,
-        created_at: now,
-        lines,
-    })
-}
-
-/// Checks number (Luhn), expiry (against the current UTC month) and CVC.
-pub fn validate_card(details: &CardDetails, now_ms: i64) -> Result<ValidatedCard, ApiError> {
-    let digits = card::validate_number(&details.number).map_err(|code| {
-        ApiError::new(
-            code,
-            "Check the card number; it is not a valid card number.",
-        )
-    })?;
-    let (year, month) = clock::utc_year_month(now_ms);
-    if !card::expiry_valid(details.exp_month, details.exp_year, year, month) {
-        return Err(ApiError::new(
-            ErrorCode::CardInvalidExpiry,
-            "Check the expiry date; it is invalid or in the past.",
-        ));
-    }
-    let brand = CardBrand::detect(&digits);
-    if !card::cvc_valid(brand, &details.cvc) {
-        return Err(ApiError::new(
-            ErrorCode::CardInvalidCvc,
-            format!(
-                "Check the security code; {} cards have {} digits.",
-                brand.display_name(),
-                brand.cvc_len()
-            ),
-        ));
-    }
-    Ok(ValidatedCard::new(
-        digits,
-        details.exp_month,
-        details.exp_year,
-    ))
-}
-
-/// `Ok` for an open session; 410 for an expired one; 409 otherwise.
-pub fn ensure_payable(status: CheckoutSessionStatus) -> Result<(), ApiError> {
-    match status {
-        CheckoutSessionStatus::Open => Ok(()),
-        CheckoutSessionStatus::Expired => Err(expired()),
-        CheckoutSessionStatus::Succeeded => Err(not_open("This checkout has already been paid.")),
-        CheckoutSessionStatus::Pending => Err(not_open(
-            "A payment for this checkout is already in progress.",
-        )),
-        CheckoutSessionStatus::Failed => Err(not_open("This checkout can no longer be paid.")),
-    }
-}
-
-/// Why a session in `status` cannot be paid or changed (410 or 409).
-pub fn not_payable(status: CheckoutSessionStatus) -> ApiError {
-    ensure_payable(status)
-        .err()
-        .unwrap_or_else(|| not_open("This checkout is not open."))
-}
-
-fn expired() -> ApiError {
-    ApiError::new(
-        ErrorCode::CheckoutSessionExpired,
-        "This checkout has expired. Go back to the store to start again.",
-    )
-}
-
-fn not_open(message: &str) -> ApiError {
-    ApiError::new(ErrorCode::CheckoutSessionNotOpen, message)
-}
-
-/// The 404 for an unknown session id.
-pub fn session_not_found() -> ApiError {
-    ApiError::new(
-        ErrorCode::CheckoutSessionNotFound,
-        "No checkout session has that id.",
-    )
-}
-
-/// The session as the page renders it; 500 if it cannot be totalled.
-pub fn hosted_view(
-    state: &AppState,
-    session: &StoredSession,
-) -> Result<HostedCheckoutSession, ApiError> {
-    session
-        .to_hosted(&state.catalog, &state.public_url)
-        .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // 2026-06-15T00:00:00Z
-    const JUNE_2026: i64 = 1_781_481_600_000;
-
-    fn details(number: &str, m: u32, y: u32, cvc: &str) -> CardDetails {
-        CardDetails {
-            number: number.into(),
-            exp_month: m,
-            exp_year: y,
-            cvc: cvc.into(),
-        }
-    }
-
-    #[test]
-    fn card_checks_in_order() {
-        assert_eq!(clock::utc_year_month(JUNE_2026), (2026, 6));
-        let ok = validate_card(&details("4242 4242 4242 4242", 6, 2026, "123"), JUNE_2026).unwrap();
-        assert_eq!((ok.last4(), ok.brand), ("4242", CardBrand::Visa));
-        let code = |d: CardDetails| validate_card(&d, JUNE_2026).unwrap_err().code;
-        assert_eq!(
-            code(details("4242424242424241", 12, 2030, "123")),
-            ErrorCode::CardInvalidNumber
-        );
-        assert_eq!(
-            code(details("4242424242424242", 5, 2026, "123")),
-            ErrorCode::CardInvalidExpiry
-        );
-        assert_eq!(
-            code(details("4242424242424242", 13, 2030, "123")),
-            ErrorCode::CardInvalidExpiry
-        );
-        assert_eq!(
-            code(details("4242424242424242", 12, 2030, "12")),
-            ErrorCode::CardInvalidCvc
-        );
-        assert_eq!(
-            code(details("378282246310005", 12, 2030, "123")),
-            ErrorCode::CardInvalidCvc
-        );
-        assert!(validate_card(&details("378282246310005", 12, 2030, "1234"), JUNE_2026).is_ok());
-    }
-
-    #[test]
-    fn payable_states() {
-        assert!(ensure_payable(CheckoutSessionStatus::Open).is_ok());
-        let code = |s| ensure_payable(s).unwrap_err().code;
-        assert_eq!(
-            code(CheckoutSessionStatus::Expired),
-            ErrorCode::CheckoutSessionExpired
-        );
-        assert_eq!(
-            code(CheckoutSessionStatus::Succeeded),
-            ErrorCode::CheckoutSessionNotOpen
-        );
-        assert_eq!(
-            code(CheckoutSessionStatus::Pending),
-            ErrorCode::CheckoutSessionNotOpen
-        );
-        assert_eq!(
-            code(CheckoutSessionStatus::Failed),
-            ErrorCode::CheckoutSessionNotOpen
-        );
-    }
 }

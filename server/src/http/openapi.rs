@@ -7,7 +7,7 @@
 //! The route's paths are written under the default prefix and moved to the
 //! configured one when the document is rendered at start.
 
-use crate::app::config::DEFAULT_ROUTE_PREFIX;
+use crate::http::route::prefix::DEFAULT_ROUTE_PREFIX;
 use crate::http::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -53,7 +53,7 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::platform_api::webhook_events::list_events,
         crate::http::platform_api::webhook_events::get_event,
     ),
-    components(schemas(crate::domain::error::ErrorResponse, checkout_protocol::ErrorCode)),
+    components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
     tags(
         (name = "server route", description = "`POST {prefix}/{action}` on the merchant's server; the customer comes from `Authorization: Bearer <token>` or the `session` cookie, never the body"),

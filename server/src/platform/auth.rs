@@ -5,7 +5,7 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::error::ApiError;
-use crate::http::route::CustomerResolver;
+use crate::platform::resolver::CustomerResolver;
 use crate::platform::jwt::{looks_like_jwt, JwtCustomers};
 use crate::platform::CustomerIdentity;
 use crate::store::Db;

@@ -1,5 +1,5 @@
 //! The embedded platform: this server's own store and catalog, called in
-//! process. The platform API's handlers ([`crate::http::platform_api::sessions`]) and the server
+//! process. The platform API's handlers and the server
 //! route of a server without `--platform-url` both go through it, so the two
 //! create sessions and change subscriptions by the same rules.
 
@@ -7,11 +7,12 @@ use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::domain::error::ApiError;
 use crate::domain::records::{customer_billing, customer_view, subscription_view};
 use crate::domain::subscription::{StoredSubscription, TransitionError};
-use crate::http::hosted::session_not_found;
-use crate::http::state::AppState;
+use crate::domain::session::session_not_found;
+use crate::service::Billing;
 use crate::service::checkout::{self, CardOptions};
 use crate::service::idempotency::{self, KeyScope};
-use crate::store::{Customer as StoredCustomer, IdempotencyClaim, SubscriptionChange};
+use crate::domain::records::StoredCustomer;
+use crate::store::{IdempotencyClaim, SubscriptionChange};
 use crate::{domain::clock, domain::validation};
 use async_trait::async_trait;
 use checkout_protocol::{
@@ -27,13 +28,13 @@ pub const CREATE_ACTION: &str = "POST /api/v1/checkout-sessions";
 /// The platform inside this server; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct EmbeddedPlatform {
-    state: AppState,
+    billing: Billing,
 }
 
 impl EmbeddedPlatform {
-    /// The platform over this server's state.
-    pub fn new(state: AppState) -> Self {
-        Self { state }
+    /// The platform over this server's billing.
+    pub fn new(billing: Billing) -> Self {
+        Self { billing }
     }
 
     /// Creates a session from a platform create input whose idempotency
@@ -44,7 +45,7 @@ impl EmbeddedPlatform {
         input: PlatformCheckoutSessionInput,
         claim: Option<IdempotencyClaim>,
     ) -> Result<CreateCheckoutSessionResponse, ApiError> {
-        let state = &self.state;
+        let billing = &self.billing;
         for (field, value) in [
             ("customerExternalId", input.customer_external_id.as_deref()),
             (
@@ -57,7 +58,7 @@ impl EmbeddedPlatform {
         }
         let customer = match non_blank(input.customer_external_id.as_deref()) {
             Some(external_id) => Some(
-                state
+                billing
                     .db
                     .customer_by_external_id(external_id.to_owned())
                     .await?
@@ -85,7 +86,7 @@ impl EmbeddedPlatform {
                 let mut s = checkout::product_session(
                     input.product,
                     customer.as_ref(),
-                    &state.catalog,
+                    &billing.catalog,
                     now,
                 )?;
                 s.options.preserve_billing_cycle_anchor =
@@ -124,7 +125,7 @@ impl EmbeddedPlatform {
                     params,
                     &customer,
                     &target,
-                    &state.catalog,
+                    &billing.catalog,
                     preserve,
                     now,
                 )?
@@ -134,7 +135,7 @@ impl EmbeddedPlatform {
                 let invoice_id = non_blank(input.invoice_id.as_deref()).ok_or_else(|| {
                     ApiError::invalid_request("invoiceId is required for an invoice session.")
                 })?;
-                let invoice = state
+                let invoice = billing
                     .db
                     .customer_invoice(customer.id.clone(), invoice_id.to_owned())
                     .await?
@@ -156,8 +157,8 @@ impl EmbeddedPlatform {
                 ))
             }
         };
-        let stored = checkout::store(state, session, claim).await?;
-        Ok(checkout::response(state, &stored))
+        let stored = checkout::store(billing, session, claim).await?;
+        Ok(checkout::response(billing, &stored))
     }
 
     /// Cancels or uncancels a subscription, of `owner` only when given.
@@ -168,7 +169,7 @@ impl EmbeddedPlatform {
         what: SubscriptionChange,
     ) -> Result<Subscription, ApiError> {
         validation::id_field("id", Some(id))?;
-        let db = &self.state.db;
+        let db = &self.billing.db;
         let owner = match owner {
             Some(owner) => owner.to_owned(),
             None => db
@@ -183,7 +184,7 @@ impl EmbeddedPlatform {
         match outcome {
             Ok(s) => {
                 tracing::info!(subscription = %s.id, change = ?what, status = ?s.status, "subscription changed");
-                Ok(subscription_view(&s, &self.state.catalog))
+                Ok(subscription_view(&s, &self.billing.catalog))
             }
             Err(TransitionError::AlreadyEnded) => Err(ApiError::new(
                 ErrorCode::SubscriptionNotCancelable,
@@ -200,23 +201,23 @@ impl EmbeddedPlatform {
     pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(external_id))?;
         let stored = self
-            .state
+            .billing
             .db
             .customer_by_external_id(external_id.to_owned())
             .await?
             .ok_or_else(|| customer_not_found(external_id))?;
-        Ok(customer_view(&stored, &self.state.catalog))
+        Ok(customer_view(&stored, &self.billing.catalog))
     }
 
     /// Billing details of the customer with `customer_id`.
     async fn billing_by_id(&self, customer_id: &str) -> Result<CustomerBilling, ApiError> {
         let records = self
-            .state
+            .billing
             .db
             .customer_records(customer_id.to_owned(), clock::now_ms())
             .await?
             .ok_or_else(|| customer_not_found(customer_id))?;
-        Ok(customer_billing(&records, &self.state.catalog))
+        Ok(customer_billing(&records, &self.billing.catalog))
     }
 
     /// Billing details of the customer with `external_id`.
@@ -233,7 +234,7 @@ impl EmbeddedPlatform {
         customer: &StoredCustomer,
         id: &str,
     ) -> Result<StoredSubscription, ApiError> {
-        self.state
+        self.billing
             .db
             .customer_subscription(customer.id.clone(), id.to_owned(), clock::now_ms())
             .await?
@@ -244,17 +245,17 @@ impl EmbeddedPlatform {
 #[async_trait]
 impl BillingPlatform for EmbeddedPlatform {
     async fn default_pricing_model(&self) -> Result<PricingModel, ApiError> {
-        Ok(self.state.catalog.pricing_model.clone())
+        Ok(self.billing.catalog.pricing_model.clone())
     }
 
     async fn find_or_create_customer(&self, who: &CustomerIdentity) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(&who.external_id))?;
         let stored = self
-            .state
+            .billing
             .db
             .find_or_create_customer(who.external_id.clone(), who.name.clone(), who.email.clone())
             .await?;
-        Ok(customer_view(&stored, &self.state.catalog))
+        Ok(customer_view(&stored, &self.billing.catalog))
     }
 
     async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError> {
@@ -279,8 +280,8 @@ impl BillingPlatform for EmbeddedPlatform {
             }
             None => None,
         };
-        if let Some(session) = checkout::replay(&self.state, claim.as_ref()).await? {
-            return Ok(checkout::response(&self.state, &session));
+        if let Some(session) = checkout::replay(&self.billing, claim.as_ref()).await? {
+            return Ok(checkout::response(&self.billing, &session));
         }
         self.create_claimed(input, claim).await
     }
@@ -290,12 +291,12 @@ impl BillingPlatform for EmbeddedPlatform {
         id: &str,
     ) -> Result<CreateCheckoutSessionResponse, ApiError> {
         let session = self
-            .state
+            .billing
             .db
             .load_session(id.to_owned(), clock::now_ms())
             .await?
             .ok_or_else(session_not_found)?;
-        Ok(checkout::response(&self.state, &session))
+        Ok(checkout::response(&self.billing, &session))
     }
 
     async fn cancel_subscription(

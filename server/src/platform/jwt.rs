@@ -15,7 +15,7 @@
 //! 401 `unauthorized`, never anonymous.
 
 use crate::domain::error::ApiError;
-use crate::http::route::CustomerResolver;
+use crate::platform::resolver::CustomerResolver;
 use crate::platform::CustomerIdentity;
 use async_trait::async_trait;
 use axum::http::HeaderMap;
@@ -44,7 +44,7 @@ pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 pub const MAX_SUBJECT_CHARS: usize = crate::domain::validation::MAX_ID_CHARS;
 
 /// The longest `name` claim accepted, in characters (the platform's limit).
-pub const MAX_NAME_CHARS: usize = crate::http::platform_api::customers::MAX_NAME_CHARS;
+pub const MAX_NAME_CHARS: usize = crate::domain::validation::MAX_NAME_CHARS;
 
 /// The message for a token that is malformed, forged or otherwise not one
 /// of the merchant's (the detail goes to the log only).

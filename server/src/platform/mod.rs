@@ -12,7 +12,7 @@ pub mod remote;
 pub mod resolver;
 
 pub use embedded::EmbeddedPlatform;
-pub use remote::{RemotePlatform, RemotePlatformOptions};
+pub use remote::{InvalidPlatform, RemotePlatform, RemotePlatformOptions};
 
 use crate::domain::error::ApiError;
 use async_trait::async_trait;

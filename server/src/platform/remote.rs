@@ -12,7 +12,7 @@
 //! too slow or answers nonsense is a 502/504 with a `platform_*` code.
 
 use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
-use crate::domain::error::{ApiError, ServerError};
+use crate::domain::error::ApiError;
 use crate::domain::redirect_hosts::RedirectRule;
 use crate::platform::embedded::subscription_not_found;
 use async_trait::async_trait;
@@ -135,11 +135,17 @@ enum Attempt {
     Retry(ApiError, Option<Duration>),
 }
 
+/// Why a [`RemotePlatform`] cannot be made from its options: the base URL
+/// or the key is unusable, or no HTTP client could be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidPlatform(pub String);
+
 impl RemotePlatform {
     /// A client for the platform; fails on a base URL that is not an
     /// absolute http(s) URL, a blank key, or a key that cannot be a header.
-    pub fn new(options: RemotePlatformOptions) -> Result<Self, ServerError> {
-        let invalid = |why: String| ServerError::Platform(why);
+    pub fn new(options: RemotePlatformOptions) -> Result<Self, InvalidPlatform> {
+        let invalid = InvalidPlatform;
         let base = Url::parse(options.base_url.trim()).map_err(|e| {
             invalid(format!(
                 "`{}` is not an absolute URL: {e}",
@@ -525,7 +531,7 @@ impl RemotePlatform {
 mod tests {
     use super::*;
 
-    fn platform(base: &str) -> Result<RemotePlatform, ServerError> {
+    fn platform(base: &str) -> Result<RemotePlatform, InvalidPlatform> {
         RemotePlatform::new(RemotePlatformOptions::new(base, "sk_test_x"))
     }
 

@@ -10,8 +10,9 @@ use crate::domain::session::{
     hosted_url, AppliedDiscount, CheckoutOptions, SoldItem, StoredSession, SESSION_LIFETIME_MS,
 };
 use crate::domain::subscription::StoredSubscription;
-use crate::http::state::AppState;
-use crate::store::{Created, Customer, IdempotencyClaim};
+use crate::service::Billing;
+use crate::domain::records::StoredCustomer;
+use crate::store::{Created, IdempotencyClaim};
 use crate::{domain::clock, domain::ids, domain::validation, service::idempotency};
 use checkout_protocol::checkout::{validate_quantity, MAX_QUANTITY};
 use checkout_protocol::{
@@ -62,7 +63,7 @@ fn common(
 /// A fresh open session of `session_type` for `customer`, to be filled in.
 fn open_session(
     session_type: CheckoutSessionType,
-    customer: Option<&Customer>,
+    customer: Option<&StoredCustomer>,
     common: Common,
     now: i64,
 ) -> Result<StoredSession, ApiError> {
@@ -245,7 +246,7 @@ fn line_items(
 /// `customerEmail`.
 pub fn product_session(
     params: CreateProductCheckoutSessionParams,
-    customer: Option<&Customer>,
+    customer: Option<&StoredCustomer>,
     catalog: &Catalog,
     now: i64,
 ) -> Result<StoredSession, ApiError> {
@@ -332,7 +333,7 @@ pub struct CardOptions {
 /// `target` is the subscription the card becomes the default of.
 pub fn add_payment_method_session(
     params: CreateAddPaymentMethodCheckoutSessionParams,
-    customer: &Customer,
+    customer: &StoredCustomer,
     target: Option<&StoredSubscription>,
     card: CardOptions,
     now: i64,
@@ -358,7 +359,7 @@ pub fn add_payment_method_session(
 /// subscriptions) at `params.priceId`, else at its own price; no trial.
 pub fn activate_subscription_session(
     params: CreateActivateSubscriptionCheckoutSessionParams,
-    customer: &Customer,
+    customer: &StoredCustomer,
     target: &StoredSubscription,
     catalog: &Catalog,
     preserve_billing_cycle_anchor: bool,
@@ -413,7 +414,7 @@ pub fn activate_subscription_session(
 /// apply (as in Flowglad); a discount code cannot be used.
 pub fn invoice_session(
     params: CreateProductCheckoutSessionParams,
-    customer: &Customer,
+    customer: &StoredCustomer,
     invoice: &StoredInvoice,
     now: i64,
 ) -> Result<StoredSession, ApiError> {
@@ -461,21 +462,21 @@ pub fn invoice_session(
 }
 
 /// `{checkoutSession, url}`: what every create, retrieve and expire answers.
-pub fn response(state: &AppState, session: &StoredSession) -> CreateCheckoutSessionResponse {
+pub fn response(billing: &Billing, session: &StoredSession) -> CreateCheckoutSessionResponse {
     CreateCheckoutSessionResponse {
-        checkout_session: session.to_checkout_session(&state.catalog),
-        url: hosted_url(&state.public_url, session.session_type, &session.id),
+        checkout_session: session.to_checkout_session(&billing.catalog),
+        url: hosted_url(&billing.public_url, session.session_type, &session.id),
     }
 }
 
 /// The session an idempotency key already made for this same request, if
 /// any; 409 `idempotency_key_reused` if it was used for another.
 pub async fn replay(
-    state: &AppState,
+    billing: &Billing,
     claim: Option<&IdempotencyClaim>,
 ) -> Result<Option<StoredSession>, ApiError> {
     let Some(claim) = claim else { return Ok(None) };
-    match state.db.replay(claim.clone(), clock::now_ms()).await? {
+    match billing.db.replay(claim.clone(), clock::now_ms()).await? {
         None => Ok(None),
         Some(Created::Conflict) => Err(idempotency::reused()),
         Some(Created::New(s) | Created::Replayed(s)) => Ok(Some(*s)),
@@ -484,9 +485,9 @@ pub async fn replay(
 
 /// 400 `redirect_host_not_allowed` when a URL of `session` points at a host
 /// the server's [`crate::domain::redirect_hosts::RedirectRule`] does not allow.
-pub fn check_redirect_hosts(state: &AppState, session: &StoredSession) -> Result<(), ApiError> {
+pub fn check_redirect_hosts(billing: &Billing, session: &StoredSession) -> Result<(), ApiError> {
     check_redirect_urls(
-        &state.redirect_rule,
+        &billing.redirect_rule,
         session.success_url.as_deref(),
         session.cancel_url.as_deref(),
     )
@@ -526,12 +527,12 @@ pub fn check_redirect_urls(
 /// idempotency key another request may have stored one first, and then
 /// that one is the answer (or a 409).
 pub async fn store(
-    state: &AppState,
+    billing: &Billing,
     session: StoredSession,
     claim: Option<IdempotencyClaim>,
 ) -> Result<StoredSession, ApiError> {
-    check_redirect_hosts(state, &session)?;
-    match state
+    check_redirect_hosts(billing, &session)?;
+    match billing
         .db
         .create_session(session, claim, clock::now_ms())
         .await?
@@ -561,8 +562,8 @@ mod tests {
         serde_json::from_value(body).unwrap()
     }
 
-    fn alice() -> Customer {
-        Customer {
+    fn alice() -> StoredCustomer {
+        StoredCustomer {
             id: "cus_alice".into(),
             external_id: "alice".into(),
             name: "Alice Martin".into(),

@@ -98,7 +98,7 @@ impl fmt::Display for Rate {
                 write!(
                     f,
                     "{burst}/{}",
-                    crate::app::config::format_duration(*period)
+                    crate::domain::clock::format_duration(*period)
                 )
             }
         }
@@ -124,9 +124,9 @@ impl FromStr for Rate {
         }
         // `10/m` means ten per minute.
         let period = if period.starts_with(|c: char| c.is_ascii_digit()) {
-            crate::app::config::parse_duration(period).map_err(|_| bad())?
+            crate::domain::clock::parse_duration(period).map_err(|_| bad())?
         } else {
-            crate::app::config::parse_duration(&format!("1{period}")).map_err(|_| bad())?
+            crate::domain::clock::parse_duration(&format!("1{period}")).map_err(|_| bad())?
         };
         Ok(Self::new(burst, period))
     }

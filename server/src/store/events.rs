@@ -10,7 +10,8 @@ use crate::domain::records::{
 };
 use crate::domain::session::StoredSession;
 use crate::domain::subscription::StoredSubscription;
-use crate::store::{Customer, DbError, NewEvent};
+use crate::domain::records::StoredCustomer;
+use crate::store::{DbError, NewEvent};
 use checkout_protocol::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
     ErrorCode, WebhookEvent, WebhookEventType,
@@ -29,7 +30,7 @@ pub struct CompletedRecords {
     /// The invoice written or paid.
     pub invoice: Option<StoredInvoice>,
     /// The customer's saved card, with the customer (for its billing details).
-    pub payment_method: Option<(StoredPaymentMethod, Customer)>,
+    pub payment_method: Option<(StoredPaymentMethod, StoredCustomer)>,
 }
 
 /// `checkout.session.completed`.

@@ -71,18 +71,6 @@ pub enum DbError {
     },
 }
 
-/// A customer resolved from a sign-in token or an external id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Customer {
-    /// `cus_…` id.
-    pub id: String,
-    /// The merchant's own id for the customer.
-    pub external_id: String,
-    /// Full name.
-    pub name: String,
-    /// Email address.
-    pub email: String,
-}
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -228,6 +216,14 @@ fn parse_enum<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError>
 fn count_u32(value: i64, what: &str) -> Result<u32, DbError> {
     u32::try_from(value).map_err(|_| DbError::Corrupt(format!("{what} out of range")))
 }
+
+impl From<DbError> for crate::domain::error::ApiError {
+    /// Every store failure is a 500; the detail is logged.
+    fn from(e: DbError) -> Self {
+        Self::internal("database error", e)
+    }
+}
+
 
 #[cfg(test)]
 mod tests {

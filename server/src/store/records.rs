@@ -3,10 +3,11 @@
 //! What a customer's payment adds to them is in `sessions::completion`.
 
 use super::{
-    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Customer,
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum,
     Db, DbError,
 };
 use crate::domain::records::{
+    StoredCustomer,
     invoice_number, CustomerRecords, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
     StoredPurchase,
 };
@@ -25,7 +26,7 @@ pub enum SubscriptionChange {
 
 impl Db {
     /// The customer a sign-in token belongs to.
-    pub async fn customer_by_token(&self, token: String) -> Result<Option<Customer>, DbError> {
+    pub async fn customer_by_token(&self, token: String) -> Result<Option<StoredCustomer>, DbError> {
         self.call(move |conn| select_customer(conn, "token", &token))
             .await
     }
@@ -34,7 +35,7 @@ impl Db {
     pub async fn customer_by_external_id(
         &self,
         external_id: String,
-    ) -> Result<Option<Customer>, DbError> {
+    ) -> Result<Option<StoredCustomer>, DbError> {
         self.call(move |conn| select_customer(conn, "external_id", &external_id))
             .await
     }
@@ -47,7 +48,7 @@ impl Db {
         external_id: String,
         name: String,
         email: String,
-    ) -> Result<Customer, DbError> {
+    ) -> Result<StoredCustomer, DbError> {
         let random =
             |prefix| crate::domain::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
         let id = random(crate::domain::ids::CUSTOMER)?;
@@ -179,12 +180,12 @@ fn select_customer(
     conn: &Connection,
     column: &str,
     value: &str,
-) -> Result<Option<Customer>, DbError> {
+) -> Result<Option<StoredCustomer>, DbError> {
     // `column` is one of this module's literals, never input.
     let sql = format!("SELECT id, external_id, name, email FROM customers WHERE {column} = ?1");
     Ok(conn
         .query_row(&sql, [value], |r| {
-            Ok(Customer {
+            Ok(StoredCustomer {
                 id: r.get(0)?,
                 external_id: r.get(1)?,
                 name: r.get(2)?,
@@ -608,7 +609,7 @@ pub(super) fn customer_subscription(
 pub(super) fn payment_method_with_owner(
     conn: &Connection,
     id: &str,
-) -> Result<Option<(StoredPaymentMethod, Customer)>, DbError> {
+) -> Result<Option<(StoredPaymentMethod, StoredCustomer)>, DbError> {
     let customer_id: Option<String> = conn
         .query_row(
             "SELECT customer_id FROM payment_methods WHERE id = ?1",

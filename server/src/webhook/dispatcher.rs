@@ -6,7 +6,7 @@
 //! start it picks up whatever a previous run left pending.
 
 use super::retry;
-use crate::app::config::Timing;
+use crate::background::Timing;
 use crate::background::{BackgroundTask, StopSignal};
 use crate::domain::clock;
 use crate::store::{AttemptResult, Db, DbError, DueDelivery};

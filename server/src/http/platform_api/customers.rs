@@ -18,12 +18,10 @@ use checkout_protocol::{
     PricingModelResponse,
 };
 
-/// The longest customer name accepted.
-pub const MAX_NAME_CHARS: usize = 200;
 
 /// `GET /api/v1/pricing-models/default`: the pricing model sold to anyone.
 #[utoipa::path(get, path = "/api/v1/pricing-models/default", tag = "platform API", operation_id = "platformPricingModelDefault",
-    responses((status = 200, description = "`{pricingModel}`", body = PricingModelResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{pricingModel}`", body = PricingModelResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn default_pricing_model(
     State(state): State<AppState>,
@@ -31,7 +29,7 @@ pub async fn default_pricing_model(
 ) -> Result<Json<PricingModelResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
     Ok(Json(PricingModelResponse {
-        pricing_model: state.catalog.pricing_model.clone(),
+        pricing_model: state.billing.catalog.pricing_model.clone(),
         source: Some("default".to_owned()),
     }))
 }
@@ -40,7 +38,7 @@ pub async fn default_pricing_model(
 /// answers the one that already has it (so a retried create is harmless).
 #[utoipa::path(post, path = "/api/v1/customers", tag = "platform API", operation_id = "platformCustomerCreate",
     request_body = CreateCustomerParams,
-    responses((status = 200, description = "`{data: {customer}}`", body = CreateCustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data: {customer}}`", body = CreateCustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn create_customer(
     State(state): State<AppState>,
@@ -56,7 +54,7 @@ pub async fn create_customer(
         ));
     }
     validation::id_field("customer.externalId", Some(external_id))?;
-    validation::max_chars("customer.name", Some(&c.name), MAX_NAME_CHARS)?;
+    validation::max_chars("customer.name", Some(&c.name), validation::MAX_NAME_CHARS)?;
     // Blank is allowed: a merchant's sign-in token need not carry an email
     // (the hosted page asks the buyer for one at payment).
     let email = match c.email.trim() {
@@ -73,7 +71,7 @@ pub async fn create_customer(
         name: c.name.trim().to_owned(),
         email,
     };
-    let customer = EmbeddedPlatform::new(state)
+    let customer = EmbeddedPlatform::new(state.billing)
         .find_or_create_customer(&who)
         .await?;
     Ok(Json(CreateCustomerResponse {
@@ -84,7 +82,7 @@ pub async fn create_customer(
 /// `GET /api/v1/customers/{externalId}`.
 #[utoipa::path(get, path = "/api/v1/customers/{externalId}", tag = "platform API", operation_id = "platformCustomerGet",
     params(("externalId" = String, Path, description = "The merchant's own id for the customer")),
-    responses((status = 200, description = "`{customer}`", body = CustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{customer}`", body = CustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn get_customer(
     State(state): State<AppState>,
@@ -92,7 +90,7 @@ pub async fn get_customer(
     PathParam(external_id): PathParam,
 ) -> Result<Json<CustomerResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
-    let customer = EmbeddedPlatform::new(state).customer(&external_id).await?;
+    let customer = EmbeddedPlatform::new(state.billing).customer(&external_id).await?;
     Ok(Json(CustomerResponse { customer }))
 }
 
@@ -100,7 +98,7 @@ pub async fn get_customer(
 /// panel shows, with the pricing model.
 #[utoipa::path(get, path = "/api/v1/customers/{externalId}/billing", tag = "platform API", operation_id = "platformCustomerBilling",
     params(("externalId" = String, Path, description = "The merchant's own id for the customer")),
-    responses((status = 200, description = "The customer's billing details", body = CustomerBilling), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "The customer's billing details", body = CustomerBilling), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn get_customer_billing(
     State(state): State<AppState>,
@@ -109,7 +107,7 @@ pub async fn get_customer_billing(
 ) -> Result<Json<CustomerBilling>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
     Ok(Json(
-        EmbeddedPlatform::new(state)
+        EmbeddedPlatform::new(state.billing)
             .billing_by_external_id(&external_id)
             .await?,
     ))

@@ -4,7 +4,7 @@
 
 use crate::domain::error::ApiError;
 use crate::http::extract::{self, PathParam, RawBody};
-use crate::http::hosted::session_not_found;
+use crate::domain::session::session_not_found;
 use crate::http::state::AppState;
 use crate::platform::auth::require_secret_key;
 use crate::platform::{BillingPlatform, EmbeddedPlatform};
@@ -34,7 +34,7 @@ pub const MAX_LIMIT: u32 = 100;
 #[utoipa::path(post, path = "/api/v1/checkout-sessions", tag = "platform API", operation_id = "platformSessionCreate",
     request_body = PlatformCreateCheckoutSession,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
-    responses((status = 200, description = "The new session and its hosted page", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "The new session and its hosted page", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn create_session(
     State(state): State<AppState>,
@@ -44,11 +44,11 @@ pub async fn create_session(
     let key = idempotency::key_from_headers(&body.headers)?;
     let value: Value = body.json()?;
     let claim = key.map(|k| idempotency::claim(k, KeyScope::Platform, CREATE_ACTION, &value));
-    if let Some(session) = checkout::replay(&state, claim.as_ref()).await? {
-        return Ok(Json(checkout::response(&state, &session)));
+    if let Some(session) = checkout::replay(&state.billing, claim.as_ref()).await? {
+        return Ok(Json(checkout::response(&state.billing, &session)));
     }
     let input: PlatformCreateCheckoutSession = extract::from_value(value)?;
-    let created = EmbeddedPlatform::new(state)
+    let created = EmbeddedPlatform::new(state.billing)
         .create_claimed(input.checkout_session, claim)
         .await?;
     Ok(Json(created))
@@ -131,7 +131,7 @@ pub fn parse_list_query(query: Option<&str>) -> Result<ListQuery, ApiError> {
         ("customerExternalId" = Option<String>, Query, description = "Only the sessions of the customer with this external id"),
         ("status" = Option<CheckoutSessionStatus>, Query, description = "Only sessions in this state"),
     ),
-    responses((status = 200, description = "Sessions, newest first", body = CheckoutSessionList), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "Sessions, newest first", body = CheckoutSessionList), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn list_sessions(
     State(state): State<AppState>,
@@ -141,7 +141,7 @@ pub async fn list_sessions(
     require_secret_key(&headers, &state.secret_key)?;
     let q = parse_list_query(query.as_deref())?;
     let page = state
-        .db
+        .billing.db
         .list_sessions(q.filter, q.cursor, q.limit, clock::now_ms())
         .await?;
     let next_cursor = match (page.has_more, page.sessions.last()) {
@@ -152,7 +152,7 @@ pub async fn list_sessions(
         data: page
             .sessions
             .iter()
-            .map(|s| s.to_checkout_session(&state.catalog))
+            .map(|s| s.to_checkout_session(&state.billing.catalog))
             .collect(),
         has_more: page.has_more,
         total: page.total,
@@ -164,7 +164,7 @@ pub async fn list_sessions(
 /// `GET /api/v1/checkout-sessions/{id}`.
 #[utoipa::path(get, path = "/api/v1/checkout-sessions/{id}", tag = "platform API", operation_id = "platformSessionGet",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
-    responses((status = 200, description = "The session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "The session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn get_session(
     State(state): State<AppState>,
@@ -173,7 +173,7 @@ pub async fn get_session(
 ) -> Result<Json<CreateCheckoutSessionResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
     Ok(Json(
-        EmbeddedPlatform::new(state)
+        EmbeddedPlatform::new(state.billing)
             .retrieve_checkout_session(&id)
             .await?,
     ))
@@ -182,7 +182,7 @@ pub async fn get_session(
 /// `POST /api/v1/checkout-sessions/{id}/expire`: ends an open session.
 #[utoipa::path(post, path = "/api/v1/checkout-sessions/{id}/expire", tag = "platform API", operation_id = "platformSessionExpire",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
-    responses((status = 200, description = "The expired session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "The expired session", body = CreateCheckoutSessionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn expire_session(
     State(state): State<AppState>,
@@ -190,10 +190,10 @@ pub async fn expire_session(
     PathParam(id): PathParam,
 ) -> Result<Json<CreateCheckoutSessionResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
-    match state.db.expire_session(id, clock::now_ms()).await? {
+    match state.billing.db.expire_session(id, clock::now_ms()).await? {
         Expire::Expired(session) => {
             tracing::info!(session = %session.id, "checkout session expired by the platform API");
-            Ok(Json(checkout::response(&state, &session)))
+            Ok(Json(checkout::response(&state.billing, &session)))
         }
         Expire::NotFound => Err(session_not_found()),
         Expire::NotOpen(status) => Err(ApiError::new(

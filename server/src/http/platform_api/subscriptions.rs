@@ -17,7 +17,7 @@ use checkout_protocol::{PlatformCancelSubscriptionParams, SubscriptionResponse};
 #[utoipa::path(post, path = "/api/v1/subscriptions/{id}/cancel", tag = "platform API", operation_id = "platformSubscriptionCancel",
     params(("id" = String, Path, description = "The subscription id (`sub_…`)")),
     request_body = PlatformCancelSubscriptionParams,
-    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -27,7 +27,7 @@ pub async fn cancel(
     require_secret_key(&body.headers, &state.secret_key)?;
     let params: PlatformCancelSubscriptionParams = body.json()?;
     let change = SubscriptionChange::Cancel(params.cancellation.timing);
-    let subscription = EmbeddedPlatform::new(state)
+    let subscription = EmbeddedPlatform::new(state.billing)
         .change_subscription(None, &id, change)
         .await?;
     Ok(Json(SubscriptionResponse { subscription }))
@@ -37,7 +37,7 @@ pub async fn cancel(
 /// cancellation (a running subscription is answered unchanged); no body.
 #[utoipa::path(post, path = "/api/v1/subscriptions/{id}/uncancel", tag = "platform API", operation_id = "platformSubscriptionUncancel",
     params(("id" = String, Path, description = "The subscription id (`sub_…`)")),
-    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{subscription}` after the change", body = SubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn uncancel(
     State(state): State<AppState>,
@@ -45,7 +45,7 @@ pub async fn uncancel(
     body: RawBody,
 ) -> Result<Json<SubscriptionResponse>, ApiError> {
     require_secret_key(&body.headers, &state.secret_key)?;
-    let subscription = EmbeddedPlatform::new(state)
+    let subscription = EmbeddedPlatform::new(state.billing)
         .change_subscription(None, &id, SubscriptionChange::Uncancel)
         .await?;
     Ok(Json(SubscriptionResponse { subscription }))

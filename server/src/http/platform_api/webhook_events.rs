@@ -176,7 +176,7 @@ pub fn parse_page_query(query: Option<&str>) -> Result<PageQuery, ApiError> {
         ("cursor" = Option<String>, Query, description = "A page's `nextCursor`"),
         ("limit" = Option<String>, Query, description = "Page size, 1-100 (default 10)"),
     ),
-    responses((status = 200, description = "Events, newest first, with their deliveries", body = RecordList<WebhookEventView>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "Events, newest first, with their deliveries", body = RecordList<WebhookEventView>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn list_events(
     State(state): State<AppState>,
@@ -185,7 +185,7 @@ pub async fn list_events(
 ) -> Result<Json<RecordList<WebhookEventView>>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
     let query = parse_page_query(query.as_deref())?;
-    let page = state.db.webhook_events(query.after, query.limit).await?;
+    let page = state.billing.db.webhook_events(query.after, query.limit).await?;
     let next_cursor = match (page.has_more, page.events.last()) {
         (true, Some(last)) => Some(cursor::encode(last.created_at, &last.id)),
         _ => None,
@@ -202,7 +202,7 @@ pub async fn list_events(
 /// `GET /api/v1/webhook-events/{id}`: one event with every attempt of every delivery.
 #[utoipa::path(get, path = "/api/v1/webhook-events/{id}", tag = "platform API", operation_id = "webhookEventGet",
     params(("id" = String, Path, description = "The event id (`msg_…`)")),
-    responses((status = 200, description = "The event with every attempt", body = WebhookEventResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "The event with every attempt", body = WebhookEventResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("PlatformKey" = [])))]
 pub async fn get_event(
     State(state): State<AppState>,
@@ -210,7 +210,7 @@ pub async fn get_event(
     PathParam(id): PathParam,
 ) -> Result<Json<WebhookEventResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
-    let event = state.db.webhook_event(id).await?.ok_or_else(|| {
+    let event = state.billing.db.webhook_event(id).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::WebhookEventNotFound,
             "No webhook event has that id.",

@@ -87,9 +87,9 @@ fn requested(value: &Value) -> Result<MerchantCheckoutOptions, ApiError> {
     request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them; `outputMetadata` and `outputName` are customer-controlled input."),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>),
-        (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::domain::error::ErrorResponse,
+        (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::http::error::ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until a create may succeed"))),
-        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+        (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub async fn create_product(
     route: &RouteState,
@@ -127,7 +127,7 @@ pub async fn create_product(
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create-add-payment-method", tag = "server route", operation_id = "checkoutSessionsCreateAddPaymentMethod",
     request_body = CreateAddPaymentMethodCheckoutSessionParams,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn create_add_payment_method(
     route: &RouteState,
@@ -161,7 +161,7 @@ pub async fn create_add_payment_method(
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create-activate-subscription", tag = "server route", operation_id = "checkoutSessionsCreateActivateSubscription",
     request_body = CreateActivateSubscriptionCheckoutSessionParams,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn create_activate_subscription(
     route: &RouteState,

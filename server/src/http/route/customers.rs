@@ -12,7 +12,7 @@ use checkout_protocol::{
 
 /// `customers/billing`.
 #[utoipa::path(post, path = "/api/billing/customers/billing", tag = "server route", operation_id = "customersBilling",
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::CustomerBilling>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::CustomerBilling>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn billing(route: &RouteState, body: &RawBody) -> Result<CustomerBilling, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
@@ -21,7 +21,7 @@ pub async fn billing(route: &RouteState, body: &RawBody) -> Result<CustomerBilli
 
 /// `payment-methods/list`: the customer's cards, default first.
 #[utoipa::path(post, path = "/api/billing/payment-methods/list", tag = "server route", operation_id = "paymentMethodsList",
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn payment_methods(
     route: &RouteState,
@@ -35,7 +35,7 @@ pub async fn payment_methods(
 
 /// `invoices/list`: the customer's invoices, newest first, without lines.
 #[utoipa::path(post, path = "/api/billing/invoices/list", tag = "server route", operation_id = "invoicesList",
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::InvoiceList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::InvoiceList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn invoices(route: &RouteState, body: &RawBody) -> Result<InvoiceList, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
@@ -46,7 +46,7 @@ pub async fn invoices(route: &RouteState, body: &RawBody) -> Result<InvoiceList,
 
 /// `purchases/list`: the customer's purchases, newest first.
 #[utoipa::path(post, path = "/api/billing/purchases/list", tag = "server route", operation_id = "purchasesList",
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PurchaseList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PurchaseList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn purchases(route: &RouteState, body: &RawBody) -> Result<PurchaseList, ApiError> {
     let customer = route.require_customer(&body.headers).await?;

@@ -8,6 +8,7 @@
 pub(crate) mod checkout_sessions;
 pub(crate) mod customers;
 pub mod policy;
+pub mod prefix;
 pub(crate) mod subscriptions;
 
 pub use crate::platform::resolver::CustomerResolver;
@@ -170,7 +171,7 @@ fn data<T: Serialize>(value: T) -> Result<Response, ApiError> {
 /// `pricing-models/retrieve`: the pricing model; the body is ignored and a
 /// stale sign-in falls back to anonymous.
 #[utoipa::path(post, path = "/api/billing/pricing-models/retrieve", tag = "server route", operation_id = "pricingModelsRetrieve",
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PricingModelResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PricingModelResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
 pub(crate) async fn retrieve_pricing_model(
     route: &RouteState,

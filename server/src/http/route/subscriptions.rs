@@ -12,7 +12,7 @@ use checkout_protocol::{
 /// Cancels now (`immediately`) or at the end of the current period.
 #[utoipa::path(post, path = "/api/billing/subscriptions/cancel", tag = "server route", operation_id = "subscriptionsCancel",
     request_body = CancelSubscriptionParams,
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn cancel(route: &RouteState, body: &RawBody) -> Result<SubscriptionResponse, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
@@ -28,7 +28,7 @@ pub async fn cancel(route: &RouteState, body: &RawBody) -> Result<SubscriptionRe
 /// Undoes a scheduled cancellation.
 #[utoipa::path(post, path = "/api/billing/subscriptions/uncancel", tag = "server route", operation_id = "subscriptionsUncancel",
     request_body = UncancelSubscriptionParams,
-    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::domain::error::ErrorResponse)),
+    responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<SubscriptionResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn uncancel(
     route: &RouteState,

@@ -1,0 +1,145 @@
+//! The whole router: the merchant's server route, the hosted-page API, the
+//! platform API and the widget's files, with every layer (body limits, CORS
+//! on the server route, compression, security headers, request tracing).
+
+use crate::http::route::{CustomerResolver, RouteState};
+use crate::http::state::AppState;
+use crate::http::{
+    auth_throttle, body_limit, compression, cors, discount_code, embed_info, extract, hosted,
+    openapi, platform_api, route, static_files,
+};
+use crate::platform::EmbeddedPlatform;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// All routes, with the body limits, CORS on the server route, compression,
+/// the security headers and request tracing (which logs method, path and
+/// status — never bodies or headers). The server route knows customers by
+/// `customers`.
+pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
+    let route_state = RouteState::new(Arc::new(EmbeddedPlatform::new(state.billing.clone())), customers)
+        .with_create_limits(Arc::clone(&state.create_limits));
+    // Every route behind the secret key, with failed keys throttled per client.
+    let platform_api = Router::new()
+        .route(
+            "/api/v1/checkout-sessions",
+            get(platform_api::sessions::list_sessions)
+                .post(platform_api::sessions::create_session),
+        )
+        .route(
+            "/api/v1/checkout-sessions/{id}",
+            get(platform_api::sessions::get_session),
+        )
+        .route(
+            "/api/v1/checkout-sessions/{id}/expire",
+            post(platform_api::sessions::expire_session),
+        )
+        .route(
+            "/api/v1/pricing-models/default",
+            get(platform_api::customers::default_pricing_model),
+        )
+        .route(
+            "/api/v1/customers",
+            post(platform_api::customers::create_customer),
+        )
+        .route(
+            "/api/v1/customers/{id}",
+            get(platform_api::customers::get_customer),
+        )
+        .route(
+            "/api/v1/customers/{id}/billing",
+            get(platform_api::customers::get_customer_billing),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}/cancel",
+            post(platform_api::subscriptions::cancel),
+        )
+        .route(
+            "/api/v1/subscriptions/{id}/uncancel",
+            post(platform_api::subscriptions::uncancel),
+        )
+        .route(
+            "/api/v1/webhook-events",
+            get(platform_api::webhook_events::list_events),
+        )
+        .route(
+            "/api/v1/webhook-events/{id}",
+            get(platform_api::webhook_events::get_event),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth_throttle::guard,
+        ));
+    let embedded = Router::new()
+        .route(
+            "/api/checkout-sessions/{id}",
+            get(hosted::get_session),
+        )
+        .route(
+            "/api/checkout-sessions/{id}/confirm",
+            post(hosted::confirm),
+        )
+        .route(
+            "/api/checkout-sessions/{id}/discount",
+            post(discount_code::apply),
+        )
+        .merge(platform_api)
+        .route(openapi::PATH, get(openapi::serve))
+        .route("/checkout/{id}", get(static_files::index))
+        .route("/add-payment-method/{id}", get(static_files::index));
+    assemble(state, route_state, embedded)
+}
+
+/// The routes of a server forwarding to a remote platform: the server route
+/// (over `route_state`) and the widget's files and pages only — no hosted
+/// checkout, platform API or webhooks, which the platform has.
+pub fn route_only_router(state: AppState, route_state: RouteState) -> Router {
+    assemble(state, route_state, Router::new())
+}
+
+/// `extra` with the server route, the widget's files and every layer.
+fn assemble(state: AppState, route_state: RouteState, extra: Router<AppState>) -> Router {
+    let prefix = state.route_prefix.to_string();
+    let security_headers = state.security_headers.clone();
+    let server_route = post(route::dispatch)
+        .with_state(route_state)
+        .options(cors::preflight)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::headers,
+        ));
+    let app_pages = static_files::APP_PATHS
+        .iter()
+        .fold(Router::new(), |r, path| {
+            r.route(path, get(static_files::index))
+        });
+    let routes = app_pages
+        .merge(extra)
+        .route(&format!("{prefix}/{{*action}}"), server_route)
+        .route("/api/embed", get(embed_info::info))
+        .route(
+            static_files::VERSIONED_ROUTE,
+            get(static_files::versioned),
+        )
+        .route("/healthz", get(static_files::healthz))
+        .fallback(static_files::fallback)
+        .method_not_allowed_fallback(static_files::method_not_allowed)
+        .layer(axum::middleware::from_fn(
+            body_limit::refuse_oversized,
+        ));
+    security_headers
+        .apply(compression::apply(routes))
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(Level::WARN)),
+        )
+        .with_state(state)
+}
+
