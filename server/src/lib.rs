@@ -18,9 +18,9 @@ mod webhook;
 
 pub use app::config;
 pub use app::config::Config;
+pub use app::error::ServerError;
 pub use async_trait::async_trait;
 pub use domain::catalog::DEMO_CATALOG;
-pub use app::error::ServerError;
 pub use domain::error::ApiError;
 pub use domain::payment;
 pub use http::route::policy::refuse_browser_options;

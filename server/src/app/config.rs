@@ -1,13 +1,13 @@
 //! Command-line flags and their environment-variable equivalents.
 
+pub use crate::background::Timing;
+pub use crate::domain::clock::{format_duration, parse_duration};
 pub use crate::domain::redirect_hosts::{parse_redirect_hosts, RedirectHosts};
 pub use crate::http::cors::{parse_allowed_origins, AllowedOrigins};
 pub use crate::http::frame_ancestors::{parse_frame_ancestors, FrameAncestors};
-pub use crate::background::Timing;
 pub use crate::http::route::prefix::{
     parse_route_prefix, DEFAULT_ROUTE_PREFIX, RESERVED_ROUTE_PREFIXES,
 };
-pub use crate::domain::clock::{format_duration, parse_duration};
 pub use crate::service::rate_limit::Rate;
 use axum::http::HeaderName;
 use clap::Parser;
@@ -229,7 +229,6 @@ pub fn parse_positive_duration(raw: &str) -> Result<Duration, String> {
     }
     Ok(d)
 }
-
 
 // Hand-written so a stray `{:?}` never logs the secret key.
 impl std::fmt::Debug for Config {

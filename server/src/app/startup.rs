@@ -4,20 +4,20 @@
 
 use crate::app::config::Config;
 use crate::app::error::ServerError;
+use crate::background::BackgroundTask;
+use crate::domain::catalog::Catalog;
+use crate::domain::payment::{PaymentProcessor, TestCardProcessor};
 use crate::http::route::{CustomerResolver, RouteState};
 use crate::http::router::{route_only_router, router};
 use crate::http::state::AppState;
 use crate::platform::jwt::JwtCustomers;
 use crate::platform::{RemotePlatform, RemotePlatformOptions};
 use crate::service::Billing;
-use crate::background::BackgroundTask;
-use crate::domain::catalog::Catalog;
-use crate::domain::payment::{PaymentProcessor, TestCardProcessor};
+use crate::store::{Db, Outbox};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use crate::store::{Db, Outbox};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -112,11 +112,12 @@ pub async fn spawn_with_processor(
     payments: Arc<dyn PaymentProcessor>,
 ) -> Result<RunningServer, ServerError> {
     // The flag is checked when parsed; a `Config` built in code is checked here.
-    let route_prefix =
-        crate::app::config::parse_route_prefix(&config.route_prefix).map_err(ServerError::RoutePrefix)?;
+    let route_prefix = crate::app::config::parse_route_prefix(&config.route_prefix)
+        .map_err(ServerError::RoutePrefix)?;
     let catalog = Arc::new(load_catalog(config.catalog.as_deref()).await?);
-    let security_headers = crate::http::security_headers::SecurityHeaders::new(&config.frame_ancestors)
-        .map_err(ServerError::FrameAncestors)?;
+    let security_headers =
+        crate::http::security_headers::SecurityHeaders::new(&config.frame_ancestors)
+            .map_err(ServerError::FrameAncestors)?;
     let bundle = crate::http::static_files::Bundle::load_async(&config.dist)
         .await
         .map_err(|source| ServerError::Dist {
@@ -132,7 +133,9 @@ pub async fn spawn_with_processor(
     }
     let secret_key = match config.secret_key {
         // The flag is checked when parsed; a `Config` built in code is checked here.
-        Some(key) => crate::app::config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?,
+        Some(key) => {
+            crate::app::config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?
+        }
         None => crate::platform::auth::generate_secret_key().map_err(ServerError::Random)?,
     };
     let database = |source| ServerError::Database {
@@ -180,13 +183,14 @@ pub async fn spawn_with_processor(
         config.payment_attempts_per_client,
         config.client_ip_header.clone(),
     );
-    let abuse_limits = crate::service::rate_limit::AbuseLimits::new(crate::service::rate_limit::AbuseSettings {
-        codes_per_session: config.promotion_codes_per_session,
-        codes_per_client: config.promotion_codes_per_client,
-        failed_auths_per_client: config.failed_auths_per_client,
-        declines_per_minute: config.declines_per_minute,
-        client_ip_header: config.client_ip_header.clone(),
-    });
+    let abuse_limits =
+        crate::service::rate_limit::AbuseLimits::new(crate::service::rate_limit::AbuseSettings {
+            codes_per_session: config.promotion_codes_per_session,
+            codes_per_client: config.promotion_codes_per_client,
+            failed_auths_per_client: config.failed_auths_per_client,
+            declines_per_minute: config.declines_per_minute,
+            client_ip_header: config.client_ip_header.clone(),
+        });
     let create_limits = Arc::new(crate::service::rate_limit::CreateLimits::new(
         config.anonymous_creates_per_client,
         config.creates_per_customer,
@@ -244,8 +248,9 @@ pub async fn spawn_with_processor(
             sign_in_tokens_warning(sign_in_tokens)
         );
     }
-    let customers: Arc<dyn CustomerResolver> =
-        Arc::new(crate::platform::auth::CustomerSource::new(jwt_customers, tokens));
+    let customers: Arc<dyn CustomerResolver> = Arc::new(
+        crate::platform::auth::CustomerSource::new(jwt_customers, tokens),
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {
         Some(platform) => {

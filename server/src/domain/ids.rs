@@ -51,6 +51,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Whether `id` has the shape [`new_id`] produces for `prefix`.
+#[cfg(test)]
 pub fn has_id_shape(id: &str, prefix: &str) -> bool {
     id.strip_prefix(prefix).is_some_and(|rest| {
         rest.len() == RANDOM_BYTES * 2

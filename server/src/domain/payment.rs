@@ -371,7 +371,6 @@ mod tests {
         assert!(validate_card(&details("378282246310005", 12, 2030, "1234"), JUNE_2026).is_ok());
     }
 
-
     use super::*;
 
     fn card(n: &str) -> ValidatedCard {

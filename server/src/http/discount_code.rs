@@ -7,10 +7,10 @@
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::session::AppliedDiscount;
-use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::domain::session::{ensure_payable, not_payable, session_not_found};
-use crate::service::payment::hosted_view;
+use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
+use crate::service::payment::hosted_view;
 use crate::store::DiscountChange;
 use axum::extract::State;
 use axum::Json;
@@ -43,7 +43,8 @@ pub async fn apply(
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
     let session = state
-        .billing.db
+        .billing
+        .db
         .load_session(id.clone(), now)
         .await?
         .ok_or_else(session_not_found)?;
@@ -71,10 +72,12 @@ pub async fn apply(
             // Every code tried counts, right or wrong: guessing is the
             // attack, and an honest customer types a code once or twice.
             state
-                .billing.abuse_limits
+                .billing
+                .abuse_limits
                 .check_discount_code(&session.id, &body.headers, peer)?;
             state
-                .billing.catalog
+                .billing
+                .catalog
                 .redeem(code, now)
                 .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?
         })),
@@ -86,7 +89,10 @@ pub async fn apply(
                 code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
                 "discount code changed on the hosted page"
             );
-            Ok(Json(RouteResponse::data(hosted_view(&state.billing, &updated)?)))
+            Ok(Json(RouteResponse::data(hosted_view(
+                &state.billing,
+                &updated,
+            )?)))
         }
         DiscountChange::NotFound => Err(session_not_found()),
         DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),

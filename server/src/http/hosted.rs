@@ -4,12 +4,12 @@
 use crate::domain::error::ApiError;
 use crate::domain::payment::validate_card;
 use crate::domain::session::{ensure_payable, session_not_found, PaidCard};
-use crate::service::payment::{hosted_view, pay};
+use crate::domain::{billing_address, clock, validation};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
+use crate::service::payment::{hosted_view, pay};
 use crate::service::rate_limit::Refused;
 use crate::store::AttemptPayer;
-use crate::domain::{billing_address, clock, validation};
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
@@ -25,11 +25,15 @@ pub async fn get_session(
     PathParam(id): PathParam,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let session = state
-        .billing.db
+        .billing
+        .db
         .load_session(id, clock::now_ms())
         .await?
         .ok_or_else(session_not_found)?;
-    Ok(Json(RouteResponse::data(hosted_view(&state.billing, &session)?)))
+    Ok(Json(RouteResponse::data(hosted_view(
+        &state.billing,
+        &session,
+    )?)))
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
@@ -57,7 +61,8 @@ pub async fn confirm(
 ) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
     let now = clock::now_ms();
     let session = state
-        .billing.db
+        .billing
+        .db
         .load_session(id.clone(), now)
         .await?
         .ok_or_else(session_not_found)?;

@@ -21,14 +21,16 @@ use tracing::Level;
 /// status — never bodies or headers). The server route knows customers by
 /// `customers`.
 pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
-    let route_state = RouteState::new(Arc::new(EmbeddedPlatform::new(state.billing.clone())), customers)
-        .with_create_limits(Arc::clone(&state.create_limits));
+    let route_state = RouteState::new(
+        Arc::new(EmbeddedPlatform::new(state.billing.clone())),
+        customers,
+    )
+    .with_create_limits(Arc::clone(&state.create_limits));
     // Every route behind the secret key, with failed keys throttled per client.
     let platform_api = Router::new()
         .route(
             "/api/v1/checkout-sessions",
-            get(platform_api::sessions::list_sessions)
-                .post(platform_api::sessions::create_session),
+            get(platform_api::sessions::list_sessions).post(platform_api::sessions::create_session),
         )
         .route(
             "/api/v1/checkout-sessions/{id}",
@@ -75,14 +77,8 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             auth_throttle::guard,
         ));
     let embedded = Router::new()
-        .route(
-            "/api/checkout-sessions/{id}",
-            get(hosted::get_session),
-        )
-        .route(
-            "/api/checkout-sessions/{id}/confirm",
-            post(hosted::confirm),
-        )
+        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
+        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
         .route(
             "/api/checkout-sessions/{id}/discount",
             post(discount_code::apply),
@@ -121,16 +117,11 @@ fn assemble(state: AppState, route_state: RouteState, extra: Router<AppState>) -
         .merge(extra)
         .route(&format!("{prefix}/{{*action}}"), server_route)
         .route("/api/embed", get(embed_info::info))
-        .route(
-            static_files::VERSIONED_ROUTE,
-            get(static_files::versioned),
-        )
+        .route(static_files::VERSIONED_ROUTE, get(static_files::versioned))
         .route("/healthz", get(static_files::healthz))
         .fallback(static_files::fallback)
         .method_not_allowed_fallback(static_files::method_not_allowed)
-        .layer(axum::middleware::from_fn(
-            body_limit::refuse_oversized,
-        ));
+        .layer(axum::middleware::from_fn(body_limit::refuse_oversized));
     security_headers
         .apply(compression::apply(routes))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
@@ -142,4 +133,3 @@ fn assemble(state: AppState, route_state: RouteState, extra: Router<AppState>) -
         )
         .with_state(state)
 }
-

@@ -5,8 +5,8 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::error::ApiError;
-use crate::platform::resolver::CustomerResolver;
 use crate::platform::jwt::{looks_like_jwt, JwtCustomers};
+use crate::platform::resolver::CustomerResolver;
 use crate::platform::CustomerIdentity;
 use crate::store::Db;
 use async_trait::async_trait;

@@ -5,13 +5,13 @@
 
 use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::domain::error::ApiError;
+use crate::domain::records::StoredCustomer;
 use crate::domain::records::{customer_billing, customer_view, subscription_view};
-use crate::domain::subscription::{StoredSubscription, TransitionError};
 use crate::domain::session::session_not_found;
-use crate::service::Billing;
+use crate::domain::subscription::{StoredSubscription, TransitionError};
 use crate::service::checkout::{self, CardOptions};
 use crate::service::idempotency::{self, KeyScope};
-use crate::domain::records::StoredCustomer;
+use crate::service::Billing;
 use crate::store::{IdempotencyClaim, SubscriptionChange};
 use crate::{domain::clock, domain::validation};
 use async_trait::async_trait;

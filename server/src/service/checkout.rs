@@ -5,13 +5,13 @@
 
 use crate::domain::catalog::{Catalog, Unredeemable};
 use crate::domain::error::ApiError;
+use crate::domain::records::StoredCustomer;
 use crate::domain::records::StoredInvoice;
 use crate::domain::session::{
     hosted_url, AppliedDiscount, CheckoutOptions, SoldItem, StoredSession, SESSION_LIFETIME_MS,
 };
 use crate::domain::subscription::StoredSubscription;
 use crate::service::Billing;
-use crate::domain::records::StoredCustomer;
 use crate::store::{Created, IdempotencyClaim};
 use crate::{domain::clock, domain::ids, domain::validation, service::idempotency};
 use checkout_protocol::checkout::{validate_quantity, MAX_QUANTITY};

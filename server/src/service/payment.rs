@@ -2,15 +2,17 @@
 //! record what the payment leaves (purchase, card, subscription, invoice) —
 //! and settle attempts nobody heard back from.
 
+use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::ids;
 use crate::domain::payment::{AttemptOutcome, ChargeError, PaymentAttempt, ValidatedCard};
-use crate::domain::records::{StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase};
+use crate::domain::records::{
+    StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
+};
 use crate::domain::session::{
     expired, not_payable, session_not_found, PaidCard, SoldItem, StoredSession, Totals,
 };
 use crate::domain::subscription::StoredSubscription;
-use crate::domain::clock;
 use crate::service::Billing;
 use crate::store::{
     Activation, AttemptPayer, CardForSubscriptions, Claim, Completion, CustomerCompletion,
@@ -57,7 +59,10 @@ pub async fn pay(
     let (t, done) = match prepared {
         Ok(ready) => ready,
         Err(e) => {
-            billing.db.release_session(id, None, clock::now_ms()).await?;
+            billing
+                .db
+                .release_session(id, None, clock::now_ms())
+                .await?;
             return Err(e);
         }
     };
@@ -68,7 +73,10 @@ pub async fn pay(
         Ok(key) => key,
         Err(e) => {
             // Nothing was charged: give the session back at once.
-            billing.db.release_session(id, None, clock::now_ms()).await?;
+            billing
+                .db
+                .release_session(id, None, clock::now_ms())
+                .await?;
             return Err(e);
         }
     };
@@ -130,7 +138,10 @@ pub async fn pay(
             return Err(ApiError::new(decline.code(), decline.message()));
         }
         Err(ChargeError::Unavailable(detail)) => {
-            billing.db.release_session(id, None, clock::now_ms()).await?;
+            billing
+                .db
+                .release_session(id, None, clock::now_ms())
+                .await?;
             return Err(ApiError::internal("payment processor unavailable", detail));
         }
     }
@@ -517,4 +528,3 @@ pub fn hosted_view(
         .to_hosted(&billing.catalog, &billing.public_url)
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
 }
-

@@ -213,6 +213,7 @@ impl<K: Eq + Hash + Clone> KeyedLimiter<K> {
     }
 
     /// How many keys are tracked (for tests of the pruning).
+    #[cfg(test)]
     pub fn tracked(&self) -> usize {
         self.buckets
             .lock()
@@ -303,7 +304,9 @@ fn forwarded_ip(name: &HeaderName, headers: &HeaderMap) -> Option<IpAddr> {
 
 /// The client's address: the last valid address in `header` when one is
 /// configured and present (what the trusted proxy in front appended), else
-/// the TCP peer.
+/// the TCP peer. (The server reads addresses through [`ClientAddresses`];
+/// this one-shot form is what its tests compare against.)
+#[cfg(test)]
 pub fn client_ip(
     header: Option<&HeaderName>,
     headers: &HeaderMap,

@@ -4,13 +4,13 @@
 
 use crate::domain::catalog::Catalog;
 use crate::domain::clock;
+use crate::domain::records::StoredCustomer;
 use crate::domain::records::{
     invoice_view, payment_method_view, purchase_view, subscription_view, StoredInvoice,
     StoredPaymentMethod, StoredPurchase,
 };
 use crate::domain::session::StoredSession;
 use crate::domain::subscription::StoredSubscription;
-use crate::domain::records::StoredCustomer;
 use crate::store::{DbError, NewEvent};
 use checkout_protocol::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,

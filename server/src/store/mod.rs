@@ -15,16 +15,19 @@ mod retention;
 mod seed;
 mod sessions;
 
-pub use idempotency::{IdempotencyClaim, IDEMPOTENCY_TTL_MS};
+pub use idempotency::IdempotencyClaim;
+#[cfg(test)]
+pub use idempotency::IDEMPOTENCY_TTL_MS;
+#[cfg(test)]
+pub use outbox::DeliveryStatus;
 pub use outbox::{
-    AttemptResult, DeliveryStatus, DueDelivery, NewEvent, Outbox, StoredAttempt, StoredDelivery,
-    StoredWebhookEvent, WebhookEventPage,
+    AttemptResult, DueDelivery, NewEvent, Outbox, StoredAttempt, StoredDelivery, StoredWebhookEvent,
 };
-pub use payment_attempts::{AttemptPayer, StalePayment, StoredPaymentAttempt};
+pub use payment_attempts::{AttemptPayer, StoredPaymentAttempt};
 pub use records::SubscriptionChange;
 pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
-    DiscountChange, Expire, PaymentFailure, SessionFilter, SessionPage,
+    DiscountChange, Expire, PaymentFailure, SessionFilter,
 };
 
 use rusqlite::Connection;
@@ -70,7 +73,6 @@ pub enum DbError {
         known: i64,
     },
 }
-
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -223,7 +225,6 @@ impl From<DbError> for crate::domain::error::ApiError {
         Self::internal("database error", e)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

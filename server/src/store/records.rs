@@ -3,13 +3,11 @@
 //! What a customer's payment adds to them is in `sessions::completion`.
 
 use super::{
-    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum,
-    Db, DbError,
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Db, DbError,
 };
 use crate::domain::records::{
-    StoredCustomer,
-    invoice_number, CustomerRecords, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
-    StoredPurchase,
+    invoice_number, CustomerRecords, StoredCustomer, StoredInvoice, StoredInvoiceLine,
+    StoredPaymentMethod, StoredPurchase,
 };
 use crate::domain::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
 use checkout_protocol::CancellationTiming;
@@ -26,7 +24,10 @@ pub enum SubscriptionChange {
 
 impl Db {
     /// The customer a sign-in token belongs to.
-    pub async fn customer_by_token(&self, token: String) -> Result<Option<StoredCustomer>, DbError> {
+    pub async fn customer_by_token(
+        &self,
+        token: String,
+    ) -> Result<Option<StoredCustomer>, DbError> {
         self.call(move |conn| select_customer(conn, "token", &token))
             .await
     }

@@ -17,7 +17,6 @@ pub use model::{
     CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed, PaymentMethodSeed,
     SubscriptionSeed, Unredeemable,
 };
-pub use validate::is_currency_code;
 
 /// The built-in demo catalog, used when no `--catalog` file is given.
 pub const DEMO_CATALOG: &str = include_str!("../../../catalog/demo.json");

@@ -18,7 +18,6 @@ use checkout_protocol::{
     PricingModelResponse,
 };
 
-
 /// `GET /api/v1/pricing-models/default`: the pricing model sold to anyone.
 #[utoipa::path(get, path = "/api/v1/pricing-models/default", tag = "platform API", operation_id = "platformPricingModelDefault",
     responses((status = 200, description = "`{pricingModel}`", body = PricingModelResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
@@ -90,7 +89,9 @@ pub async fn get_customer(
     PathParam(external_id): PathParam,
 ) -> Result<Json<CustomerResponse>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
-    let customer = EmbeddedPlatform::new(state.billing).customer(&external_id).await?;
+    let customer = EmbeddedPlatform::new(state.billing)
+        .customer(&external_id)
+        .await?;
     Ok(Json(CustomerResponse { customer }))
 }
 

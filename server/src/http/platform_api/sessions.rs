@@ -3,8 +3,8 @@
 //! `@flowglad/node`'s shapes, without the route's `{data}` envelope.
 
 use crate::domain::error::ApiError;
-use crate::http::extract::{self, PathParam, RawBody};
 use crate::domain::session::session_not_found;
+use crate::http::extract::{self, PathParam, RawBody};
 use crate::http::state::AppState;
 use crate::platform::auth::require_secret_key;
 use crate::platform::{BillingPlatform, EmbeddedPlatform};
@@ -141,7 +141,8 @@ pub async fn list_sessions(
     require_secret_key(&headers, &state.secret_key)?;
     let q = parse_list_query(query.as_deref())?;
     let page = state
-        .billing.db
+        .billing
+        .db
         .list_sessions(q.filter, q.cursor, q.limit, clock::now_ms())
         .await?;
     let next_cursor = match (page.has_more, page.sessions.last()) {

@@ -185,7 +185,11 @@ pub async fn list_events(
 ) -> Result<Json<RecordList<WebhookEventView>>, ApiError> {
     require_secret_key(&headers, &state.secret_key)?;
     let query = parse_page_query(query.as_deref())?;
-    let page = state.billing.db.webhook_events(query.after, query.limit).await?;
+    let page = state
+        .billing
+        .db
+        .webhook_events(query.after, query.limit)
+        .await?;
     let next_cursor = match (page.has_more, page.events.last()) {
         (true, Some(last)) => Some(cursor::encode(last.created_at, &last.id)),
         _ => None,

@@ -28,9 +28,6 @@ use checkout_protocol::{action, Customer, ErrorCode, PricingModelResponse, Route
 use serde::Serialize;
 use std::sync::Arc;
 
-pub use crate::platform::embedded::subscription_not_found;
-pub use crate::service::checkout::QUANTITY_MESSAGE;
-
 /// What the route needs: a platform to forward to, a way to know the
 /// signed-in customer and the merchant's checkout policy; cheap to clone.
 #[derive(Clone)]

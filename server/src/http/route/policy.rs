@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use axum::http::HeaderMap;
 use checkout_protocol::{
     CheckoutSessionType, CreateProductCheckoutSessionParams, Customer, ErrorCode,
-    MerchantCheckoutOptions, MERCHANT_ONLY_FIELDS,
+    MerchantCheckoutOptions,
 };
 
 /// One create the route is about to forward, as the policy sees it.
@@ -106,11 +106,6 @@ pub fn field_not_allowed(field: &str) -> ApiError {
 const BROWSER_FIELDS: &str = "priceId or priceSlug, quantity, lineItems, successUrl, cancelUrl, \
                               outputMetadata and outputName";
 
-/// Whether `name` is a merchant-only option's wire name.
-pub fn is_merchant_only(name: &str) -> bool {
-    MERCHANT_ONLY_FIELDS.contains(&name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,12 +166,12 @@ mod tests {
             ),
         ];
         for (name, requested) in cases {
-            assert!(is_merchant_only(name));
+            assert!(checkout_protocol::MERCHANT_ONLY_FIELDS.contains(&name));
             let e = refuse_browser_options(&requested).unwrap_err();
             assert_eq!(e.code, ErrorCode::FieldNotAllowed, "{name}");
             assert!(e.message.contains(&format!("`{name}`")), "{}", e.message);
         }
         assert!(refuse_browser_options(&MerchantCheckoutOptions::default()).is_ok());
-        assert!(!is_merchant_only("priceSlug"));
+        assert!(!checkout_protocol::MERCHANT_ONLY_FIELDS.contains(&"priceSlug"));
     }
 }
