@@ -9,8 +9,8 @@ pub use crate::http::route::prefix::{
     parse_route_prefix, DEFAULT_ROUTE_PREFIX, RESERVED_ROUTE_PREFIXES,
 };
 pub use crate::service::rate_limit::Rate;
-use axum::http::HeaderName;
 use clap::Parser;
+use http::HeaderName;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -776,7 +776,7 @@ mod tests {
         assert_eq!(check_secret_key(&"é".repeat(16)), Err(16));
         let ok = "x".repeat(32);
         assert_eq!(check_secret_key(&ok), Ok(ok.clone()));
-        let generated = crate::platform::auth::generate_secret_key().unwrap();
+        let generated = crate::http::platform_api::secret_key::generate_secret_key().unwrap();
         assert_eq!(check_secret_key(&generated), Ok(generated.clone()));
     }
 

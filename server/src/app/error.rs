@@ -43,7 +43,7 @@ pub enum ServerError {
     },
     /// `--frame-ancestors` cannot be put in a header.
     #[error("the frame ancestors (--frame-ancestors / CHECKOUT_FRAME_ANCESTORS) cannot be sent in a header: {0}")]
-    FrameAncestors(axum::http::header::InvalidHeaderValue),
+    FrameAncestors(http::header::InvalidHeaderValue),
     /// The route prefix is invalid or taken by the server's own routes.
     #[error("invalid route prefix (--route-prefix / CHECKOUT_ROUTE_PREFIX): {0}")]
     RoutePrefix(String),

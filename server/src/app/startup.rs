@@ -136,7 +136,8 @@ pub async fn spawn_with_processor(
         Some(key) => {
             crate::app::config::check_secret_key(&key).map_err(ServerError::SecretKeyTooShort)?
         }
-        None => crate::platform::auth::generate_secret_key().map_err(ServerError::Random)?,
+        None => crate::http::platform_api::secret_key::generate_secret_key()
+            .map_err(ServerError::Random)?,
     };
     let database = |source| ServerError::Database {
         path: config.db.clone(),
@@ -232,7 +233,7 @@ pub async fn spawn_with_processor(
     // they name live in this server's own store.
     let tokens = match &remote {
         Some(_) => None,
-        None => Some(crate::platform::auth::SignInTokens::new(
+        None => Some(crate::platform::customer_source::SignInTokens::new(
             db.clone(),
             &billing.catalog,
         )),
@@ -249,7 +250,7 @@ pub async fn spawn_with_processor(
         );
     }
     let customers: Arc<dyn CustomerResolver> = Arc::new(
-        crate::platform::auth::CustomerSource::new(jwt_customers, tokens),
+        crate::platform::customer_source::CustomerSource::new(jwt_customers, tokens),
     );
     let (stop, stopped) = oneshot::channel::<()>();
     let app = match &remote {

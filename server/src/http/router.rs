@@ -5,8 +5,8 @@
 use crate::http::route::{CustomerResolver, RouteState};
 use crate::http::state::AppState;
 use crate::http::{
-    auth_throttle, body_limit, compression, cors, discount_code, embed_info, extract, hosted,
-    openapi, platform_api, route, static_files,
+    auth_throttle, body_limit, compression, cors, embed_info, extract, hosted_page, openapi,
+    platform_api, route, static_files,
 };
 use crate::platform::EmbeddedPlatform;
 use axum::extract::DefaultBodyLimit;
@@ -77,11 +77,14 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             auth_throttle::guard,
         ));
     let embedded = Router::new()
-        .route("/api/checkout-sessions/{id}", get(hosted::get_session))
-        .route("/api/checkout-sessions/{id}/confirm", post(hosted::confirm))
+        .route("/api/checkout-sessions/{id}", get(hosted_page::get_session))
+        .route(
+            "/api/checkout-sessions/{id}/confirm",
+            post(hosted_page::confirm),
+        )
         .route(
             "/api/checkout-sessions/{id}/discount",
-            post(discount_code::apply),
+            post(hosted_page::discount::apply),
         )
         .merge(platform_api)
         .route(openapi::PATH, get(openapi::serve))

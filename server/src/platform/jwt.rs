@@ -18,8 +18,8 @@ use crate::domain::error::ApiError;
 use crate::platform::resolver::CustomerResolver;
 use crate::platform::CustomerIdentity;
 use async_trait::async_trait;
-use axum::http::HeaderMap;
 use checkout_protocol::ErrorCode;
+use http::HeaderMap;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -314,8 +314,8 @@ impl JwtCustomers {
     /// The token a request carries: `Authorization: Bearer <token>` first,
     /// else the configured cookie; blank values count as absent.
     pub fn token(&self, headers: &HeaderMap) -> Option<String> {
-        crate::platform::auth::bearer(headers)
-            .or_else(|| crate::platform::auth::cookie(headers, &self.cookie))
+        crate::platform::credentials::bearer(headers)
+            .or_else(|| crate::platform::credentials::cookie(headers, &self.cookie))
     }
 
     /// The customer a token names, if it is a valid token of the merchant's;

@@ -5,7 +5,8 @@
 //! (this server's own SQLite store) and [`RemotePlatform`] (a
 //! Flowglad-compatible REST API over HTTP, called with a secret key).
 
-pub mod auth;
+pub mod credentials;
+pub mod customer_source;
 pub mod embedded;
 pub mod jwt;
 pub mod remote;

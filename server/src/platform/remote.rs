@@ -16,7 +16,6 @@ use crate::domain::error::ApiError;
 use crate::domain::redirect_hosts::RedirectRule;
 use crate::platform::embedded::subscription_not_found;
 use async_trait::async_trait;
-use axum::http::StatusCode;
 use checkout_protocol::{
     Cancellation, CancellationTiming, CreateCheckoutSessionResponse, CreateCustomerInput,
     CreateCustomerParams, CreateCustomerResponse, Customer, CustomerBilling, CustomerResponse,
@@ -24,6 +23,7 @@ use checkout_protocol::{
     PlatformCreateCheckoutSession, PricingModel, PricingModelResponse, Subscription,
     SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
 };
+use http::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use serde::de::DeserializeOwned;

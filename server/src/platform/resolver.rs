@@ -6,7 +6,7 @@
 use crate::domain::error::ApiError;
 use crate::platform::CustomerIdentity;
 use async_trait::async_trait;
-use axum::http::HeaderMap;
+use http::HeaderMap;
 
 /// Resolves the signed-in customer of a request to the server route.
 ///

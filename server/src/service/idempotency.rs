@@ -5,8 +5,8 @@
 
 use crate::domain::error::ApiError;
 use crate::store::IdempotencyClaim;
-use axum::http::HeaderMap;
 use checkout_protocol::{ErrorCode, IDEMPOTENCY_KEY_HEADER};
+use http::HeaderMap;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -128,7 +128,7 @@ pub fn reused() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
     use serde_json::json;
 
     fn with_key(value: &[u8]) -> HeaderMap {

@@ -27,7 +27,7 @@
 //! authentications, and — across all clients — card declines.
 
 use crate::domain::error::ApiError;
-use axum::http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;

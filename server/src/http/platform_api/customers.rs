@@ -7,8 +7,8 @@
 use crate::domain::error::ApiError;
 use crate::domain::validation;
 use crate::http::extract::{PathParam, RawBody};
+use crate::http::platform_api::secret_key::require_secret_key;
 use crate::http::state::AppState;
-use crate::platform::auth::require_secret_key;
 use crate::platform::{BillingPlatform, CustomerIdentity, EmbeddedPlatform};
 use axum::extract::State;
 use axum::http::HeaderMap;

@@ -2,6 +2,7 @@
 //! sessions, customers, subscriptions and the webhook event log.
 
 pub mod customers;
+pub mod secret_key;
 pub mod sessions;
 pub mod subscriptions;
 pub mod webhook_events;

@@ -5,8 +5,8 @@
 use crate::domain::error::ApiError;
 use crate::domain::session::session_not_found;
 use crate::http::extract::{self, PathParam, RawBody};
+use crate::http::platform_api::secret_key::require_secret_key;
 use crate::http::state::AppState;
-use crate::platform::auth::require_secret_key;
 use crate::platform::{BillingPlatform, EmbeddedPlatform};
 use crate::service::checkout;
 use crate::service::idempotency::{self, KeyScope};

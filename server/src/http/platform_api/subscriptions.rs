@@ -5,8 +5,8 @@
 
 use crate::domain::error::ApiError;
 use crate::http::extract::{PathParam, RawBody};
+use crate::http::platform_api::secret_key::require_secret_key;
 use crate::http::state::AppState;
-use crate::platform::auth::require_secret_key;
 use crate::platform::EmbeddedPlatform;
 use crate::store::SubscriptionChange;
 use axum::extract::State;

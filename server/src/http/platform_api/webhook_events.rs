@@ -6,9 +6,9 @@
 use crate::domain::cursor;
 use crate::domain::error::ApiError;
 use crate::http::extract::PathParam;
+use crate::http::platform_api::secret_key::require_secret_key;
 use crate::http::platform_api::sessions::{page_cursor, page_limit, DEFAULT_LIMIT};
 use crate::http::state::AppState;
-use crate::platform::auth::require_secret_key;
 use crate::store::{StoredAttempt, StoredDelivery, StoredWebhookEvent};
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;

@@ -16,7 +16,7 @@ pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
 
 use crate::domain::error::ApiError;
 use crate::http::extract::{ClientPeer, PathParam, RawBody, MAX_BODY_BYTES};
-use crate::platform::auth::CUSTOMER_REQUIRED_MESSAGE;
+use crate::platform::customer_source::CUSTOMER_REQUIRED_MESSAGE;
 use crate::platform::BillingPlatform;
 use crate::service::rate_limit::CreateLimits;
 use axum::extract::{DefaultBodyLimit, State};

@@ -1,5 +1,6 @@
 //! The public hosted-page API: read a session for the checkout page and
 //! confirm a payment. Anyone holding the unguessable session id may pay.
+pub mod discount;
 
 use crate::domain::error::ApiError;
 use crate::domain::payment::validate_card;
