@@ -6,7 +6,7 @@
 //! merchant's server is never slowed by its own traffic.
 
 use crate::http::extract::ClientPeer;
-use crate::http::state::AppState;
+use crate::service::Billing;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 /// Middleware for the `/api/v1/*` routes: refuses a client past its failed
 /// authentications, and counts the 401s it gets.
 pub async fn guard(
-    State(state): State<AppState>,
+    State(billing): State<Billing>,
     ClientPeer(peer): ClientPeer,
     request: Request,
     next: Next,
 ) -> Response {
-    let limits = &state.billing.abuse_limits;
+    let limits = &billing.abuse_limits;
     let client = match limits.check_auth(request.headers(), peer) {
         Ok(client) => client,
         Err(refused) => return refused.into_response(),

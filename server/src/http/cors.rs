@@ -18,7 +18,6 @@
 //! have no CORS at all.
 
 use crate::domain::error::ApiError;
-use crate::http::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -26,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use checkout_protocol::ErrorCode;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// The request headers a cross-origin page may send to the route.
 pub const ALLOWED_HEADERS: &str = "content-type, authorization, idempotency-key";
@@ -120,8 +120,12 @@ fn allowed_origin<'h>(allowed: &AllowedOrigins, headers: &'h HeaderMap) -> Optio
 }
 
 /// Middleware of the route: lets the listed origins read its answers.
-pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let origin = allowed_origin(&state.allowed_origins, request.headers()).cloned();
+pub async fn headers(
+    State(allowed): State<Arc<AllowedOrigins>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let origin = allowed_origin(&allowed, request.headers()).cloned();
     let mut response = next.run(request).await;
     let out = response.headers_mut();
     out.append(header::VARY, HeaderValue::from_static(VARY));
@@ -138,7 +142,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
 /// `OPTIONS {prefix}/{action}`: the preflight. A listed origin gets 204
 /// with the method, headers and max age; any other origin a 403
 /// `origin_not_allowed` (and no CORS headers, so the browser stops there).
-pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn preflight(State(allowed): State<Arc<AllowedOrigins>>, headers: HeaderMap) -> Response {
     let Some(origin) = headers.get(header::ORIGIN) else {
         // Not a preflight: just say what the route takes.
         return (
@@ -147,7 +151,7 @@ pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Res
         )
             .into_response();
     };
-    if allowed_origin(&state.allowed_origins, &headers).is_none() {
+    if allowed_origin(&allowed, &headers).is_none() {
         let shown: String = origin.to_str().unwrap_or("?").chars().take(100).collect();
         return ApiError::new(
             ErrorCode::OriginNotAllowed,

@@ -7,6 +7,7 @@ use crate::http::static_files::Bundle;
 use crate::service::rate_limit::{CreateLimits, PaymentLimits};
 use crate::service::Billing;
 use axum::body::Bytes;
+use axum::extract::FromRef;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -44,5 +45,18 @@ impl std::fmt::Debug for AppState {
             .field("dist", &self.dist)
             .field("build_id", &self.bundle.id())
             .finish_non_exhaustive()
+    }
+}
+
+// Handlers and middleware take the part of the state they use.
+impl FromRef<AppState> for Billing {
+    fn from_ref(state: &AppState) -> Self {
+        state.billing.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<AllowedOrigins> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.allowed_origins)
     }
 }

@@ -9,8 +9,8 @@ use crate::domain::error::ApiError;
 use crate::domain::session::AppliedDiscount;
 use crate::domain::session::{ensure_payable, not_payable, session_not_found};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
-use crate::http::state::AppState;
 use crate::service::payment::hosted_view;
+use crate::service::Billing;
 use crate::store::DiscountChange;
 use axum::extract::State;
 use axum::Json;
@@ -36,14 +36,13 @@ pub const NOT_ALLOWED_MESSAGE: &str = "This checkout does not take discount code
             headers(("Retry-After" = u64, description = "Seconds until a code may be tried again"))),
         (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
 pub async fn apply(
-    State(state): State<AppState>,
+    State(billing): State<Billing>,
     PathParam(id): PathParam,
     ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
-    let session = state
-        .billing
+    let session = billing
         .db
         .load_session(id.clone(), now)
         .await?
@@ -71,28 +70,23 @@ pub async fn apply(
         Some(code) => Some(AppliedDiscount::from({
             // Every code tried counts, right or wrong: guessing is the
             // attack, and an honest customer types a code once or twice.
-            state
-                .billing
+            billing
                 .abuse_limits
                 .check_discount_code(&session.id, &body.headers, peer)?;
-            state
-                .billing
+            billing
                 .catalog
                 .redeem(code, now)
                 .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?
         })),
     };
-    match state.billing.db.change_discount(id, discount, now).await? {
+    match billing.db.change_discount(id, discount, now).await? {
         DiscountChange::Changed(updated) => {
             tracing::info!(
                 session = %updated.id,
                 code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
                 "discount code changed on the hosted page"
             );
-            Ok(Json(RouteResponse::data(hosted_view(
-                &state.billing,
-                &updated,
-            )?)))
+            Ok(Json(RouteResponse::data(hosted_view(&billing, &updated)?)))
         }
         DiscountChange::NotFound => Err(session_not_found()),
         DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),

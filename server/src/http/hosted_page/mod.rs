@@ -10,6 +10,7 @@ use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
 use crate::service::payment::{hosted_view, pay};
 use crate::service::rate_limit::Refused;
+use crate::service::Billing;
 use crate::store::AttemptPayer;
 use axum::extract::State;
 use axum::Json;
@@ -22,19 +23,15 @@ use checkout_protocol::{
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
     responses((status = 200, description = "`{data}`: the session as the page shows it", body = RouteResponse<HostedCheckoutSession>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
 pub async fn get_session(
-    State(state): State<AppState>,
+    State(billing): State<Billing>,
     PathParam(id): PathParam,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
-    let session = state
-        .billing
+    let session = billing
         .db
         .load_session(id, clock::now_ms())
         .await?
         .ok_or_else(session_not_found)?;
-    Ok(Json(RouteResponse::data(hosted_view(
-        &state.billing,
-        &session,
-    )?)))
+    Ok(Json(RouteResponse::data(hosted_view(&billing, &session)?)))
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
