@@ -20,6 +20,7 @@ pub use app::config;
 pub use app::config::Config;
 pub use app::error::ServerError;
 pub use async_trait::async_trait;
+pub use domain::catalog::CatalogError;
 pub use domain::catalog::DEMO_CATALOG;
 pub use domain::error::ApiError;
 pub use domain::payment;
@@ -28,15 +29,16 @@ pub use http::route::{
     server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,
     RouteState,
 };
-pub use http::state::AppState;
+pub use http::static_files::bundle::BundleError;
 pub use http::static_files::Bundle;
-pub use platform::jwt::JwtCustomers;
+pub use platform::jwt::{JwtConfigError, JwtCustomers};
 pub use platform::IdempotencyKey;
 pub use platform::{
     BillingPlatform, CustomerIdentity, EmbeddedPlatform, InvalidPlatform, RemotePlatform,
     RemotePlatformOptions,
 };
 pub use service::rate_limit::Rate;
+pub use store::DbError;
+pub use webhook::dispatcher::DispatcherError;
 
 pub use app::startup::{serve, spawn, spawn_with_processor, RunningServer};
-pub use http::router::{route_only_router, router};

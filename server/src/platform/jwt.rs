@@ -84,7 +84,7 @@ struct Key {
 /// ```
 /// use checkout_server::JwtCustomers;
 ///
-/// # fn main() -> Result<(), checkout_server::jwt::JwtConfigError> {
+/// # fn main() -> Result<(), checkout_server::JwtConfigError> {
 /// let secret = "a-random-secret-of-at-least-32-bytes!!";
 /// let customers = JwtCustomers::hs256(secret.as_bytes())?
 ///     .with_issuer("https://shop.example")
