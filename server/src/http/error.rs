@@ -3,20 +3,53 @@
 //! client error.
 
 use crate::domain::error::{ApiError, SHOULD_RETRY_HEADER};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use checkout_protocol::{ErrorBody, ErrorCode};
 
 /// The body of every error answer: `{error: {code, message, json: {message}}}`
-/// for Flowglad's route clients, plus a top-level `message`, which
-/// `@flowglad/node` puts in the text of the errors it throws.
+/// for Flowglad's route clients, plus Flowglad's API error shape at the top
+/// level — `message`, which `@flowglad/node` puts in the text of the errors
+/// it throws, and `code`, the tRPC code (`NOT_FOUND`…) that
+/// `@flowglad/server` branches on (its `findOrCreateCustomer` creates the
+/// customer only on a `NOT_FOUND`).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorResponse {
-    /// The error, in both of Flowglad's shapes.
+    /// The error, in both of Flowglad's shapes, with our stable detailed code.
     pub error: ErrorBody,
     /// The human message again.
     pub message: String,
+    /// Flowglad's coarse code for the status: `BAD_REQUEST`, `UNAUTHORIZED`,
+    /// `FORBIDDEN`, `NOT_FOUND`, `CONFLICT`, `PAYLOAD_TOO_LARGE`,
+    /// `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`, …
+    #[schema(example = "NOT_FOUND")]
+    pub code: &'static str,
+}
+
+/// The tRPC code Flowglad's API answers with for `status` (tRPC has none
+/// for 410 Gone or 402, which are then `BAD_REQUEST`, like any other 4xx
+/// without one of its own).
+pub fn flowglad_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_SUPPORTED",
+        408 => "TIMEOUT",
+        409 => "CONFLICT",
+        412 => "PRECONDITION_FAILED",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        422 => "UNPROCESSABLE_CONTENT",
+        429 => "TOO_MANY_REQUESTS",
+        400..=499 => "BAD_REQUEST",
+        501 => "NOT_IMPLEMENTED",
+        502 => "BAD_GATEWAY",
+        503 => "SERVICE_UNAVAILABLE",
+        504 => "GATEWAY_TIMEOUT",
+        _ => "INTERNAL_SERVER_ERROR",
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -32,6 +65,7 @@ impl IntoResponse for ApiError {
         let body = ErrorResponse {
             error,
             message: self.message,
+            code: flowglad_code(status),
         };
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
@@ -54,7 +88,6 @@ impl IntoResponse for ApiError {
 mod tests {
     use super::*;
     use crate::domain::error::INTERNAL_MESSAGE;
-    use axum::http::StatusCode;
 
     #[test]
     fn client_errors_say_not_to_retry_and_server_errors_do_not() {
@@ -90,5 +123,47 @@ mod tests {
         assert!(limited.headers().get(SHOULD_RETRY_HEADER).is_none());
         let too_large = ApiError::new(ErrorCode::PayloadTooLarge, "x").into_response();
         assert_eq!(too_large.headers()[header::CONNECTION], "close");
+    }
+
+    #[test]
+    fn the_top_level_code_is_flowglads_for_the_status() {
+        let body = |e: ApiError| {
+            let response = e.into_response();
+            let bytes = body_bytes(response);
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+        };
+        let missing = body(ApiError::new(ErrorCode::CustomerNotFound, "no"));
+        assert_eq!(missing["code"], "NOT_FOUND");
+        assert_eq!(missing["error"]["code"], "customer_not_found");
+        assert_eq!(missing["message"], "no");
+        assert_eq!(
+            body(ApiError::new(ErrorCode::Unauthorized, "x"))["code"],
+            "UNAUTHORIZED"
+        );
+        assert_eq!(
+            body(ApiError::new(ErrorCode::IdempotencyKeyReused, "x"))["code"],
+            "CONFLICT"
+        );
+        assert_eq!(
+            body(ApiError::rate_limited("x", 1))["code"],
+            "TOO_MANY_REQUESTS"
+        );
+        assert_eq!(
+            body(ApiError::new(ErrorCode::Internal, "x"))["code"],
+            "INTERNAL_SERVER_ERROR"
+        );
+        assert_eq!(flowglad_code(StatusCode::GONE), "BAD_REQUEST");
+        assert_eq!(flowglad_code(StatusCode::BAD_REQUEST), "BAD_REQUEST");
+    }
+
+    /// The whole body of a response built in memory.
+    fn body_bytes(response: Response) -> Vec<u8> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime
+            .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+            .unwrap()
+            .to_vec()
     }
 }

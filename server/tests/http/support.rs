@@ -50,6 +50,24 @@ impl Reply {
         assert!(!message.is_empty(), "error needs a message: {}", self.body);
         assert_eq!(error["json"]["message"], message, "body: {}", self.body);
         assert!(self.body.get("data").is_none(), "body: {}", self.body);
+        // Flowglad's API error shape at the top level, which
+        // @flowglad/node and @flowglad/server read.
+        assert_eq!(self.body["message"], message, "body: {}", self.body);
+        let flowglad = match status {
+            401 => "UNAUTHORIZED",
+            403 => "FORBIDDEN",
+            404 => "NOT_FOUND",
+            409 => "CONFLICT",
+            413 => "PAYLOAD_TOO_LARGE",
+            415 => "UNSUPPORTED_MEDIA_TYPE",
+            429 => "TOO_MANY_REQUESTS",
+            400..=499 => "BAD_REQUEST",
+            502 => "BAD_GATEWAY",
+            503 => "SERVICE_UNAVAILABLE",
+            504 => "GATEWAY_TIMEOUT",
+            _ => "INTERNAL_SERVER_ERROR",
+        };
+        assert_eq!(self.body["code"], flowglad, "body: {}", self.body);
         message
     }
 
