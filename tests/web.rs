@@ -500,7 +500,7 @@ fn mount_hosted(stage: &Stage, server: &Rc<FakeServer>, locale: &str) -> impl Dr
     let transport = shared(server);
     let locale = locale.to_owned();
     let handle = mount_to(stage.0.clone(), move || {
-        view! { <checkout_widget::hosted::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
+        view! { <checkout_widget::app::hosted::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
     });
     DropHandle(Some(Box::new(handle)))
 }

@@ -16,7 +16,7 @@ use super::read::{self, Created};
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
 use crate::error::BillingError;
-use crate::route::DEFAULT_SERVER_ROUTE;
+use crate::server_route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::{action, ErrorCode};
 use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};

@@ -3,7 +3,7 @@
 
 use crate::billing::params::parse_quantity;
 use crate::error::BillingError;
-use crate::route::DEFAULT_SERVER_ROUTE;
+use crate::server_route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::ErrorCode;
 use std::cell::RefCell;
 
