@@ -28,6 +28,7 @@ pub mod money;
 pub mod server_route;
 #[cfg(feature = "leptos")]
 pub mod transport;
+pub mod view_model;
 
 #[cfg(feature = "leptos")]
 pub use billing::{
