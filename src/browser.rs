@@ -196,7 +196,13 @@ pub fn resolve_url(input: &str, role: UrlRole) -> Result<String, BillingError> {
         web_sys::Url::new_with_base(input.trim(), &base)
     }
     .map_err(|_| RedirectUrlError::NotWeb(role))?;
-    let url = RedirectUrl::parse(&restore_placeholder(&url.href()), role)?;
+    let scheme = url.protocol();
+    let url = RedirectUrl::from_parsed(
+        restore_placeholder(&url.href()),
+        scheme.trim_end_matches(':'),
+        &url.host(),
+        role,
+    )?;
     Ok(url.into_string())
 }
 

@@ -323,9 +323,11 @@ pub struct CheckoutSessionCreated {
 mod tests {
     use super::*;
 
-    /// The browser's resolver without a page: absolute URLs only.
+    /// The browser's resolver without a page: https URLs only.
     fn absolute(url: &str, role: UrlRole) -> Result<String, BillingError> {
-        Ok(checkout_protocol::RedirectUrl::parse(url, role)?.into_string())
+        let host = url.strip_prefix("https://").unwrap_or_default();
+        let url = checkout_protocol::RedirectUrl::from_parsed(url.to_owned(), "https", host, role)?;
+        Ok(url.into_string())
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl QuantityFieldModel {
         Self {
             input_id: format!("cw-qty-{}", price.id),
             label: fill(Msg::Quantity.text(lang), &[&plural]),
-            min: Quantity::ONE.to_string(),
+            min: Quantity::ONE.get().to_string(),
             max: MAX_QUANTITY.to_string(),
             initial: quantity.to_string(),
             unit_price: price.unit_price,
