@@ -41,13 +41,11 @@ pub fn PriceCard(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
-    let card = PriceCardModel::new(&product, &price, &locale, quantity.unwrap_or(1), label);
+    let start = quantity.unwrap_or(1);
+    let card = PriceCardModel::new(&product, &price, &locale, start, label);
     let lang = card.lang;
-    let quantity_text = RwSignal::new(
-        card.quantity
-            .as_ref()
-            .map_or_else(|| "1".to_owned(), |q| q.initial.clone()),
-    );
+    // Without a field the starting quantity is still what the button buys.
+    let quantity_text = RwSignal::new(start.to_string());
     let chosen = Signal::derive(move || QuantityFieldModel::parse(&quantity_text.get()));
     // An invalid quantity reaches the hook as 0 and gets its message there.
     let quantity = Signal::derive(move || chosen.get().map_or(0, Quantity::get));
