@@ -27,7 +27,7 @@ function startEarly() {
   const early = (globalThis[Symbol.for('checkout-widget.early')] ??= new Map());
   const selector = 'checkout-widget:not([mode="add-payment-method"]),checkout-pricing-table';
   for (const element of document.querySelectorAll(selector)) {
-    // Same default and trimming as the wasm (src/route.rs, src/embed/net.rs).
+    // Same default and trimming as the wasm (src/server_route.rs, src/embed/net.rs).
     const route = (element.getAttribute('server-route') ?? '').trim() || '/api/billing';
     const url = `${route.replace(/\/+$/, '')}/pricing-models/retrieve`;
     if (early.has(url)) continue;

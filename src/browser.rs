@@ -1,6 +1,8 @@
 //! Small, non-panicking accessors for the page the widget runs in.
 
-use checkout_protocol::{redirect, ErrorCode, CHECKOUT_SESSION_ID_PLACEHOLDER};
+use checkout_protocol::{
+    ErrorCode, RedirectUrl, RedirectUrlError, UrlRole, CHECKOUT_SESSION_ID_PLACEHOLDER,
+};
 
 use crate::error::BillingError;
 
@@ -170,7 +172,7 @@ pub fn utc_year_month() -> (u32, u32) {
 /// Sends the browser to `url`, but only to an http(s) URL: a server that was
 /// tricked into returning `javascript:` must not run script on this page.
 pub fn navigate(url: &str) -> Result<(), BillingError> {
-    let resolved = resolve_url(url, "redirect URL")?;
+    let resolved = resolve_url(url, UrlRole::Redirect)?;
     let window = web_sys::window().ok_or(BillingError::Network)?;
     window.location().assign(&resolved).map_err(|_| {
         BillingError::validation(
@@ -180,34 +182,28 @@ pub fn navigate(url: &str) -> Result<(), BillingError> {
     })
 }
 
-/// Resolves `input` against the page URL and accepts it only if it is http(s).
-/// `{CHECKOUT_SESSION_ID}` survives resolution unescaped.
-pub fn resolve_url(input: &str, field: &str) -> Result<String, BillingError> {
-    let input = input.trim();
-    if input.is_empty() {
-        return Err(BillingError::validation(
-            ErrorCode::InvalidUrl,
-            format!("The {field} is missing."),
-        ));
+/// Resolves `input` against the page URL and accepts it only if it is a
+/// [`RedirectUrl`]. `{CHECKOUT_SESSION_ID}` survives resolution unescaped.
+pub fn resolve_url(input: &str, role: UrlRole) -> Result<String, BillingError> {
+    // Blank must not resolve to the page itself.
+    if input.trim().is_empty() {
+        return Err(RedirectUrlError::Missing(role).into());
     }
-    let invalid = || {
-        BillingError::validation(
-            ErrorCode::InvalidUrl,
-            format!("The {field} must be a web address (http or https)."),
-        )
-    };
     let base = page_href();
     let url = if base.is_empty() {
-        web_sys::Url::new(input)
+        web_sys::Url::new(input.trim())
     } else {
-        web_sys::Url::new_with_base(input, &base)
+        web_sys::Url::new_with_base(input.trim(), &base)
     }
-    .map_err(|_| invalid())?;
+    .map_err(|_| RedirectUrlError::NotWeb(role))?;
     let scheme = url.protocol();
-    if !redirect::is_allowed_scheme(scheme.trim_end_matches(':')) || url.host().is_empty() {
-        return Err(invalid());
-    }
-    Ok(restore_placeholder(&url.href()))
+    let url = RedirectUrl::from_parsed(
+        restore_placeholder(&url.href()),
+        scheme.trim_end_matches(':'),
+        &url.host(),
+        role,
+    )?;
+    Ok(url.into_string())
 }
 
 /// The URL parser percent-encodes braces in paths; put the placeholder back.
@@ -222,7 +218,7 @@ fn restore_placeholder(href: &str) -> String {
     out
 }
 
-/// [`redirect::fill_session_id`], done by the browser.
+/// [`checkout_protocol::redirect::fill_session_id`], done by the browser.
 pub fn fill_session_id(url_template: &str, session_id: &str) -> String {
     replace_all(url_template, CHECKOUT_SESSION_ID_PLACEHOLDER, session_id)
 }
@@ -245,6 +241,7 @@ pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use checkout_protocol::redirect;
 
     #[test]
     fn placeholder_is_restored_in_paths() {

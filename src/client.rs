@@ -18,8 +18,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use crate::route::DEFAULT_SERVER_ROUTE;
-use crate::route::{fallback_code, RetryKeys};
+pub use crate::server_route::DEFAULT_SERVER_ROUTE;
+use crate::server_route::{fallback_code, RetryKeys};
 
 /// A call in flight, shared by every identical caller.
 type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;

@@ -1,7 +1,7 @@
 //! The one error type of the widget's public API.
 
 use crate::i18n::{widget::Msg, Lang, Message};
-use checkout_protocol::ErrorCode;
+use checkout_protocol::{ErrorCode, QuantityError, RedirectUrlError};
 use thiserror::Error;
 
 /// Everything that can go wrong between the widget and a billing server.
@@ -115,6 +115,20 @@ impl BillingError {
     }
 }
 
+/// A quantity refused before any request, with the protocol's own message.
+impl From<QuantityError> for BillingError {
+    fn from(e: QuantityError) -> Self {
+        Self::validation(e.code(), e.message())
+    }
+}
+
+/// A URL refused before any request, with the protocol's own message.
+impl From<RedirectUrlError> for BillingError {
+    fn from(e: RedirectUrlError) -> Self {
+        Self::validation(e.code(), e.message())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +187,19 @@ mod tests {
         assert_eq!(
             upstream.message_in(Lang::En),
             "The billing platform did not answer."
+        );
+    }
+
+    #[test]
+    fn the_catalog_says_the_protocols_quantity_message_in_english() {
+        // The catalog needs its text as a literal: this keeps the copy honest.
+        assert_eq!(Msg::InvalidQuantity.text(Lang::En), QuantityError::MESSAGE);
+        let refused = BillingError::from(QuantityError);
+        assert_eq!(refused.code(), "invalid_quantity");
+        assert_eq!(refused.message_in(Lang::En), QuantityError::MESSAGE);
+        assert_eq!(
+            refused.message_in(Lang::De),
+            Msg::InvalidQuantity.text(Lang::De)
         );
     }
 

@@ -19,20 +19,16 @@ mod browser;
 pub mod client;
 #[cfg(feature = "leptos")]
 pub mod components;
-#[cfg(feature = "leptos")]
-pub mod demo;
 pub mod embed;
 mod error;
 pub mod format;
-#[cfg(feature = "leptos")]
-pub mod hosted;
 pub mod i18n;
 mod intl;
 pub mod money;
-pub mod route;
-pub mod routes;
+pub mod server_route;
 #[cfg(feature = "leptos")]
 pub mod transport;
+pub mod view_model;
 
 #[cfg(feature = "leptos")]
 pub use billing::{

@@ -4,7 +4,7 @@
 use futures::future::LocalBoxFuture;
 use std::rc::Rc;
 
-pub use crate::route::DEFAULT_TIMEOUT_MS;
+pub use crate::server_route::DEFAULT_TIMEOUT_MS;
 
 /// HTTP methods the widget uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

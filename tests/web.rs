@@ -8,7 +8,7 @@ use checkout_widget::transport::{
 use checkout_widget::{
     embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
     CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods,
-    PricingTable, UseBillingReturn,
+    PriceCard, PricingTable, UseBillingReturn,
 };
 use futures::future::LocalBoxFuture;
 use leptos::mount::mount_to;
@@ -500,7 +500,7 @@ fn mount_hosted(stage: &Stage, server: &Rc<FakeServer>, locale: &str) -> impl Dr
     let transport = shared(server);
     let locale = locale.to_owned();
     let handle = mount_to(stage.0.clone(), move || {
-        view! { <checkout_widget::hosted::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
+        view! { <checkout_widget::app::hosted::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
     });
     DropHandle(Some(Box::new(handle)))
 }
@@ -1441,4 +1441,193 @@ async fn a_providers_locale_reaches_the_hosted_page_url_and_its_panels() {
         created.url,
         "http://127.0.0.1:9/checkout/cs_test?locale=fr-FR"
     );
+}
+
+// ---------- one view model, two renderers ----------
+
+/// An element's tree as a person and a screen reader meet it: each element's
+/// tag, its attributes (sorted), an input's value and checked state, and its
+/// own text; Leptos' comment markers are not part of the page.
+fn markup(el: &Element) -> String {
+    let mut out = String::new();
+    describe(el, 0, &mut out);
+    out
+}
+
+fn describe(el: &Element, depth: usize, out: &mut String) {
+    let mut attrs: Vec<String> = el
+        .get_attribute_names()
+        .iter()
+        .filter_map(|name| name.as_string())
+        .map(|name| format!("{name}={:?}", el.get_attribute(&name).unwrap_or_default()))
+        .collect();
+    attrs.sort();
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        attrs.push(format!(
+            ".value={:?} .checked={}",
+            input.value(),
+            input.checked()
+        ));
+    }
+    let (mut text, mut children) = (String::new(), Vec::new());
+    let nodes = el.child_nodes();
+    for i in 0..nodes.length() {
+        let Some(node) = nodes.item(i) else { continue };
+        match node.node_type() {
+            web_sys::Node::TEXT_NODE => text.push_str(&node.text_content().unwrap_or_default()),
+            web_sys::Node::ELEMENT_NODE => children.push(node.unchecked_into::<Element>()),
+            _ => {}
+        }
+    }
+    out.push_str(&format!(
+        "{}<{} {}> {text:?}\n",
+        "  ".repeat(depth),
+        el.tag_name().to_lowercase(),
+        attrs.join(" ")
+    ));
+    for child in children {
+        describe(&child, depth + 1, out);
+    }
+}
+
+/// Answers the embed's pricing-model read on `route` the way the entry
+/// module's early request does: the embed fetches by itself (it takes no
+/// `Transport`), and this is the one answer it reads without the network.
+fn embed_reads_pricing_from(route: &str) {
+    let key = js_sys::Symbol::for_("checkout-widget.early");
+    let global = js_sys::global();
+    let early = js_sys::Reflect::get(&global, &key)
+        .ok()
+        .and_then(|m| m.dyn_into::<js_sys::Map>().ok())
+        .unwrap_or_else(|| {
+            let map = js_sys::Map::new();
+            js_sys::Reflect::set(&global, &key, &map).unwrap();
+            map
+        });
+    let answer = js_sys::Object::new();
+    js_sys::Reflect::set(&answer, &"status".into(), &200.into()).unwrap();
+    js_sys::Reflect::set(&answer, &"text".into(), &pricing().into()).unwrap();
+    early.set(
+        &format!("{route}/pricing-models/retrieve").into(),
+        &js_sys::Promise::resolve(&answer),
+    );
+}
+
+/// A script-tag element in `stage`, rendered by the embed in its shadow root.
+fn embed_element(stage: &Stage, tag: &str, attributes: &[(&str, &str)]) -> Element {
+    embed::register().unwrap();
+    let el = document().create_element(tag).unwrap();
+    for (name, value) in attributes {
+        el.set_attribute(name, value).unwrap();
+    }
+    stage.0.append_child(&el).unwrap();
+    el
+}
+
+fn in_shadow(host: &Element, selector: &str) -> Option<Element> {
+    host.shadow_root()?.query_selector(selector).ok()?
+}
+
+// Guards the view model's promise: `<PriceCard>` and `<checkout-widget>`
+// draw the same card (text, attributes, the quantity field's bounds and
+// value, the button's names) for the same price, in two languages.
+#[wasm_bindgen_test]
+async fn the_leptos_card_and_the_script_tag_card_render_the_same_markup() {
+    let model: checkout_widget::protocol::PricingModel =
+        serde_json::from_str(PRICING_MODEL).unwrap();
+    for locale in ["en-US", "de-DE"] {
+        let route = format!("/agree-card-{locale}");
+        embed_reads_pricing_from(&route);
+        for slug in ["pro-monthly", "onboarding", "credits-jpy"] {
+            let (product, price) = model.price_by_slug(slug).unwrap();
+            let (product, price) = (product.clone(), price.clone());
+            let server = FakeServer::new();
+            server.answer("/pricing-models/retrieve", 200, &pricing());
+            let stage = Stage::new();
+            let transport = shared(&server);
+            let _handle = mount_to(stage.0.clone(), move || {
+                view! {
+                    <BillingProvider transport=transport load_billing=false locale=locale>
+                        <PriceCard product price success_url="/ok" cancel_url="/cancel" locale=locale/>
+                    </BillingProvider>
+                }
+            });
+            let host = embed_element(
+                &stage,
+                "checkout-widget",
+                &[
+                    ("server-route", &route),
+                    ("price-slug", slug),
+                    ("locale", locale),
+                    ("success-url", "/ok"),
+                    ("cancel-url", "/cancel"),
+                ],
+            );
+            wait_until("both cards", || {
+                stage.find("article").is_some() && in_shadow(&host, "article").is_some()
+            })
+            .await;
+            let leptos = markup(&stage.find("article").unwrap());
+            let embedded = markup(&in_shadow(&host, "article").unwrap());
+            assert_eq!(leptos, embedded, "{slug} in {locale}");
+            host.remove();
+        }
+    }
+}
+
+// The same for `<PricingTable>` and `<checkout-pricing-table>`: the interval
+// switch, every card, and both again after choosing the other interval.
+#[wasm_bindgen_test]
+async fn the_leptos_table_and_the_script_tag_table_render_the_same_markup() {
+    let route = "/agree-table";
+    embed_reads_pricing_from(route);
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport load_billing=false locale="fr-FR">
+                <PricingTable success_url="/ok" cancel_url="/cancel"/>
+            </BillingProvider>
+        }
+    });
+    let host = embed_element(
+        &stage,
+        "checkout-pricing-table",
+        &[
+            ("server-route", route),
+            ("locale", "fr-FR"),
+            ("success-url", "/ok"),
+            ("cancel-url", "/cancel"),
+        ],
+    );
+    let cards = |root: Option<Element>| {
+        root.and_then(|r| r.query_selector_all(".cw-card h3").ok())
+            .map_or(0, |cards| cards.length())
+    };
+    wait_until("both tables", || {
+        cards(stage.find(".cw-pricing")) > 0 && cards(in_shadow(&host, ".cw-pricing")) > 0
+    })
+    .await;
+    let leptos = || markup(&stage.find(".cw-pricing").unwrap());
+    let embedded = || markup(&in_shadow(&host, ".cw-pricing").unwrap());
+    assert_eq!(leptos(), embedded(), "monthly");
+    assert!(leptos().contains("Mensuel"), "{}", leptos());
+
+    let yearly = |root: Element| {
+        root.query_selector("input[type=radio]:not(:checked)")
+            .unwrap()
+            .expect("a Yearly option")
+            .unchecked_into::<HtmlInputElement>()
+            .click()
+    };
+    yearly(stage.find(".cw-pricing").unwrap());
+    yearly(in_shadow(&host, ".cw-pricing").unwrap());
+    wait_until("yearly prices in both", || {
+        leptos().contains("Pro · Annuel") && embedded().contains("Pro · Annuel")
+    })
+    .await;
+    assert_eq!(leptos(), embedded(), "yearly");
+    host.remove();
 }

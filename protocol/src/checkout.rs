@@ -5,9 +5,8 @@ use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// The largest quantity a session accepts; far above any real order, far
-/// below where `unit price × quantity` could overflow.
-pub const MAX_QUANTITY: u32 = 1_000_000;
+use crate::quantity::Quantity;
+pub use crate::quantity::MAX_QUANTITY;
 
 /// Body of `checkout-sessions/create` (a product checkout).
 ///
@@ -256,14 +255,11 @@ impl PriceRef {
 
 /// Checks a quantity from the wire: absent means 1; otherwise a whole number
 /// from 1 to [`MAX_QUANTITY`].
+/// ([`Quantity::from_wire`], as a bare number and code.)
 pub fn validate_quantity(quantity: Option<f64>) -> Result<u32, ErrorCode> {
-    match quantity {
-        None => Ok(1),
-        Some(q) if q.is_finite() && q.fract() == 0.0 && q >= 1.0 && q <= MAX_QUANTITY as f64 => {
-            Ok(q as u32)
-        }
-        Some(_) => Err(ErrorCode::InvalidQuantity),
-    }
+    Quantity::from_wire(quantity)
+        .map(Quantity::get)
+        .map_err(|e| e.code())
 }
 
 impl CreateProductCheckoutSessionParams {

@@ -14,6 +14,7 @@ pub mod error_code;
 pub mod hosted;
 pub mod money;
 pub mod pricing;
+pub mod quantity;
 pub mod redirect;
 pub mod webhook;
 
@@ -41,6 +42,8 @@ pub use hosted::{
     ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
+pub use quantity::{Quantity, QuantityError};
+pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};
 pub use webhook::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
     WebhookEvent, WebhookEventType,

@@ -2,9 +2,9 @@
 
 use crate::error::BillingError;
 use checkout_protocol::{
-    checkout::MAX_QUANTITY, CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
+    CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode,
-    LineItemParams, PriceRef,
+    LineItemParams, PriceRef, Quantity, UrlRole,
 };
 use serde_json::{Map, Value};
 
@@ -130,7 +130,7 @@ impl CheckoutSessionParams {
     /// relative) URL into an absolute http(s) one or refuses it.
     pub(crate) fn to_wire(
         &self,
-        resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
         let single = self.price_id.is_some() || self.price_slug.is_some();
         let (price_id, price_slug, quantity, line_items) =
@@ -210,7 +210,7 @@ pub struct AddPaymentMethodParams {
 impl AddPaymentMethodParams {
     pub(crate) fn to_wire(
         &self,
-        resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateAddPaymentMethodCheckoutSessionParams, BillingError> {
         let (success_url, cancel_url) =
             redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
@@ -246,7 +246,7 @@ pub struct ActivateSubscriptionParams {
 impl ActivateSubscriptionParams {
     pub(crate) fn to_wire(
         &self,
-        resolve: impl Fn(&str, &str) -> Result<String, BillingError>,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
         let target = non_blank(Some(&self.target_subscription_id)).ok_or_else(|| {
             BillingError::validation(
@@ -285,23 +285,20 @@ fn price_parts(
     }
 }
 
+/// The units to send: absent means one, as on the wire.
 fn checked_quantity(quantity: Option<u32>) -> Result<u32, BillingError> {
-    let quantity = quantity.unwrap_or(1);
-    if (1..=MAX_QUANTITY).contains(&quantity) {
-        Ok(quantity)
-    } else {
-        Err(quantity_error())
-    }
+    let quantity = quantity.map_or(Ok(Quantity::ONE), Quantity::new)?;
+    Ok(quantity.get())
 }
 
 fn redirect_urls(
     success: &str,
     cancel: &str,
-    resolve: &impl Fn(&str, &str) -> Result<String, BillingError>,
+    resolve: &impl Fn(&str, UrlRole) -> Result<String, BillingError>,
 ) -> Result<(String, String), BillingError> {
     Ok((
-        resolve(success, "success URL")?,
-        resolve(cancel, "cancel URL")?,
+        resolve(success, UrlRole::Success)?,
+        resolve(cancel, UrlRole::Cancel)?,
     ))
 }
 
@@ -309,26 +306,6 @@ fn non_blank(s: Option<&str>) -> Option<String> {
     s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
-}
-
-/// The error for a quantity outside 1..=1,000,000.
-pub(crate) fn quantity_error() -> BillingError {
-    BillingError::validation(
-        ErrorCode::InvalidQuantity,
-        "Quantity must be a whole number from 1 to 1,000,000.",
-    )
-}
-
-/// Parses a quantity typed by a person or set as an HTML attribute.
-pub(crate) fn parse_quantity(text: &str) -> Result<u32, BillingError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(1);
-    }
-    match text.parse::<u32>() {
-        Ok(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(q),
-        _ => Err(quantity_error()),
-    }
 }
 
 /// A created checkout session.
@@ -346,15 +323,11 @@ pub struct CheckoutSessionCreated {
 mod tests {
     use super::*;
 
-    fn absolute(url: &str, field: &str) -> Result<String, BillingError> {
-        if url.starts_with("https://") {
-            Ok(url.to_owned())
-        } else {
-            Err(BillingError::validation(
-                ErrorCode::InvalidUrl,
-                format!("bad {field}"),
-            ))
-        }
+    /// The browser's resolver without a page: https URLs only.
+    fn absolute(url: &str, role: UrlRole) -> Result<String, BillingError> {
+        let host = url.strip_prefix("https://").unwrap_or_default();
+        let url = checkout_protocol::RedirectUrl::from_parsed(url.to_owned(), "https", host, role)?;
+        Ok(url.into_string())
     }
 
     #[test]
@@ -485,18 +458,5 @@ mod tests {
                 .as_deref(),
             Some("sub_1")
         );
-    }
-
-    #[test]
-    fn quantity_text() {
-        assert_eq!(parse_quantity(""), Ok(1));
-        assert_eq!(parse_quantity(" 4 "), Ok(4));
-        for bad in ["0", "-1", "1.5", "abc", "1000001", "99999999999"] {
-            assert_eq!(
-                parse_quantity(bad).unwrap_err().code(),
-                "invalid_quantity",
-                "{bad}"
-            );
-        }
     }
 }

@@ -72,8 +72,10 @@ pub fn CheckoutButton(
     // re-enables. A handler may keep the page (overlay, SPA): then re-enable.
     let redirects = on_created.is_none();
     let busy = move || pending.get() || (redirects && matches!(result.get(), Some(Ok(_))));
+    let lang = Lang::of(&use_locale());
+    // The customer's language, as the script-tag embed shows it.
     let error = move || match result.get() {
-        Some(Err(e)) => e.message(),
+        Some(Err(e)) => e.message_in(lang),
         _ => String::new(),
     };
 
@@ -93,7 +95,6 @@ pub fn CheckoutButton(
         create.dispatch_local(params);
     };
 
-    let lang = Lang::of(&use_locale());
     let text = move || {
         if busy() {
             Msg::Redirecting.text(lang).to_owned()
@@ -103,7 +104,10 @@ pub fn CheckoutButton(
                 .unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
         }
     };
-    let class = format!("cw-button {}", class.unwrap_or_default());
+    let class = match class {
+        Some(extra) => format!("cw-button {extra}"),
+        None => "cw-button".to_owned(),
+    };
 
     view! {
         <div class="cw-checkout">

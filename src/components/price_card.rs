@@ -2,13 +2,11 @@
 //! field when the product is sold by the unit.
 
 use super::CheckoutButton;
-use crate::billing::params::parse_quantity;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
-use crate::format::{checkout_call_to_action, price_interval, trial_phrase};
-use crate::i18n::{fill, page, widget::Msg, Lang, Message};
-use crate::money::format_money;
-use checkout_protocol::{money::line_amount, Price, Product};
+use crate::i18n::{page, Message};
+use crate::view_model::{PriceCardModel, QuantityFieldModel};
+use checkout_protocol::{Price, Product, Quantity};
 use leptos::prelude::*;
 
 /// One price of a product, ready to buy.
@@ -43,48 +41,28 @@ pub fn PriceCard(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
-    let amount = format_money(price.unit_price, &price.currency, &locale);
-    let lang = Lang::of(&locale);
-    let interval = price_interval(&price, &locale);
-    let trial = price
-        .trial_period_days
-        .filter(|d| *d > 0)
-        .map(|days| trial_phrase(days, &locale));
-    let cta = label.unwrap_or_else(|| checkout_call_to_action(&price, &locale));
-    let heading_id = format!("cw-price-{}", price.id);
-    // A product sold monthly and yearly needs the interval to tell its cards apart.
-    let title = match crate::format::interval_adjective(&price, lang) {
-        Some(interval) => format!("{} · {interval}", product.name),
-        None => product.name.clone(),
-    };
-
-    let quantity_text = RwSignal::new(quantity.unwrap_or(1).to_string());
-    let quantity = Signal::derive(move || parse_quantity(&quantity_text.get()).unwrap_or(0));
-    let quantity_field = product.has_adjustable_quantity().then(|| {
-        let unit = price.unit_price;
-        let currency = price.currency.clone();
-        let locale = locale.clone();
-        let input_id = format!("cw-qty-{}", price.id);
-        let plural = product
-            .plural_quantity_label
-            .clone()
-            .unwrap_or_else(|| Msg::Units.text(lang).to_owned());
-        let total = move || match line_amount(unit, quantity.get()) {
-            Some(total) if quantity.get() > 0 => fill(
-                Msg::Total.text(lang),
-                &[&format_money(total, &currency, &locale)],
-            ),
-            _ => String::new(),
+    let start = quantity.unwrap_or(1);
+    let card = PriceCardModel::new(&product, &price, &locale, start, label);
+    let lang = card.lang;
+    // Without a field the starting quantity is still what the button buys.
+    let quantity_text = RwSignal::new(start.to_string());
+    let chosen = Signal::derive(move || QuantityFieldModel::parse(&quantity_text.get()));
+    // An invalid quantity reaches the hook as 0 and gets its message there.
+    let quantity = Signal::derive(move || chosen.get().map_or(0, Quantity::get));
+    let quantity_field = card.quantity.clone().map(|field| {
+        let total = {
+            let field = field.clone();
+            move || field.total(chosen.get())
         };
         view! {
             <div class="cw-quantity" part="quantity">
-                <label for=input_id.clone()>{fill(Msg::Quantity.text(lang), &[&plural])}</label>
+                <label for=field.input_id.clone()>{field.label}</label>
                 <input
-                    id=input_id
+                    id=field.input_id
                     type="number"
                     inputmode="numeric"
-                    min="1"
-                    max="1000000"
+                    min=field.min
+                    max=field.max
                     step="1"
                     prop:value=move || quantity_text.get()
                     on:input=move |ev| quantity_text.set(event_target_value(&ev))
@@ -94,17 +72,16 @@ pub fn PriceCard(
         }
     });
 
-    let aria = fill(Msg::ButtonFor.text(lang), &[&cta, &title]);
-    let labelled_by = heading_id.clone();
+    let labelled_by = card.heading_id.clone();
     view! {
         <article class="cw-card" part="card" aria-labelledby=labelled_by>
-            <h3 id=heading_id class="cw-card-title" part="title" dir="auto">{title}</h3>
-            {product.description.clone().map(|d| view! { <p class="cw-card-description" part="description" dir="auto">{d}</p> })}
+            <h3 id=card.heading_id class="cw-card-title" part="title" dir="auto">{card.title}</h3>
+            {card.description.map(|d| view! { <p class="cw-card-description" part="description" dir="auto">{d}</p> })}
             <p class="cw-card-price" part="price">
-                <span class="cw-amount" part="amount">{amount}</span>
-                {interval.map(|i| view! { <span class="cw-interval">{format!(" {i}")}</span> })}
+                <span class="cw-amount" part="amount">{card.amount}</span>
+                {card.interval.map(|i| view! { <span class="cw-interval">{i}</span> })}
             </p>
-            {trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
+            {card.trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
             {if current {
                 view! { <p class="cw-current">{page::Msg::CurrentPlan.text(lang)}</p> }.into_any()
@@ -115,8 +92,8 @@ pub fn PriceCard(
                         quantity=quantity
                         success_url=success_url
                         cancel_url=cancel_url
-                        label=cta
-                        aria_label=aria
+                        label=card.button.label
+                        aria_label=card.button.aria_label
                         on_created=on_created
                         on_error=on_error
                     />

@@ -5,6 +5,7 @@ use super::PriceCard;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, page::Msg, widget, Lang, Message};
+use crate::view_model::{IntervalOption, IntervalSwitchModel, PricingTableModel};
 use checkout_protocol::IntervalUnit;
 use leptos::prelude::*;
 
@@ -65,16 +66,13 @@ pub fn PricingTable(
         }
         BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
             let model = data.pricing_model;
-            let intervals = model.switchable_intervals();
+            let switch = PricingTableModel::new(&model, lang).switch();
             let current: Vec<String> = billing.current_subscriptions().into_iter().map(|s| s.price_id).collect();
             let (success_url, cancel_url, locale) = (success_url.clone(), cancel_url.clone(), locale.clone());
             let cards = move || {
-                let chosen = interval.get();
-                model
-                    .products
-                    .iter()
-                    .filter(|p| p.active && !p.default)
-                    .filter_map(|product| product.price_for_interval(chosen).map(|price| (product.clone(), price.clone())))
+                PricingTableModel::new(&model, lang)
+                    .offers(interval.get())
+                    .map(|(product, price)| (product.clone(), price.clone()))
                     .map(|(product, price)| {
                         let is_current = current.contains(&price.id);
                         view! {
@@ -94,7 +92,7 @@ pub fn PricingTable(
             };
             view! {
                 <div class="cw-pricing">
-                    {(intervals.len() > 1).then(|| view! { <IntervalSwitch intervals interval lang/> })}
+                    {switch.map(|switch| view! { <IntervalSwitch switch interval/> })}
                     <div class="cw-pricing-grid">{cards}</div>
                 </div>
             }
@@ -106,15 +104,11 @@ pub fn PricingTable(
 
 /// A radio group choosing which interval's prices are shown.
 #[component]
-fn IntervalSwitch(
-    intervals: Vec<IntervalUnit>,
-    interval: RwSignal<IntervalUnit>,
-    lang: Lang,
-) -> impl IntoView {
-    let options = intervals
+fn IntervalSwitch(switch: IntervalSwitchModel, interval: RwSignal<IntervalUnit>) -> impl IntoView {
+    let options = switch
+        .options
         .into_iter()
-        .map(|unit| {
-            let label = crate::format::interval_label(unit, lang);
+        .map(|IntervalOption { unit, label }| {
             view! {
                 <label class="cw-switch-option">
                     <input
@@ -130,7 +124,7 @@ fn IntervalSwitch(
         .collect_view();
     view! {
         <fieldset class="cw-switch">
-            <legend class="cw-visually-hidden">{widget::Msg::BillingInterval.text(lang)}</legend>
+            <legend class="cw-visually-hidden">{switch.legend}</legend>
             {options}
         </fieldset>
     }

@@ -16,7 +16,7 @@ use super::read::{self, Created};
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
 use crate::error::BillingError;
-use crate::route::DEFAULT_SERVER_ROUTE;
+use crate::server_route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::{action, ErrorCode};
 use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};
@@ -396,7 +396,7 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         ("checkoutSession", created.session.clone()),
     ]);
     events::emit(&container, events::SESSION_CREATED, &detail, false);
-    let cancel_url = browser::resolve_url(&params.cancel_url, "cancel URL")
+    let cancel_url = browser::resolve_url(&params.cancel_url, checkout_protocol::UrlRole::Cancel)
         .ok()
         .map(|u| browser::fill_session_id(&u, &created.id));
     let closing = container.clone();

@@ -1,10 +1,9 @@
 //! What an embedded element is told: its attributes (or `mount()` options),
 //! with defaults from `configure()`. Pure parsing, so every rule is tested.
 
-use crate::billing::params::parse_quantity;
 use crate::error::BillingError;
-use crate::route::DEFAULT_SERVER_ROUTE;
-use checkout_protocol::ErrorCode;
+use crate::server_route::DEFAULT_SERVER_ROUTE;
+use checkout_protocol::{ErrorCode, Quantity};
 use std::cell::RefCell;
 
 /// How the checkout opens.
@@ -229,9 +228,9 @@ impl ElementConfig {
         }
     }
 
-    /// The units to buy.
-    pub fn quantity(&self) -> Result<u32, BillingError> {
-        parse_quantity(&self.quantity)
+    /// The units to buy (blank means one).
+    pub fn quantity(&self) -> Result<Quantity, BillingError> {
+        Ok(Quantity::parse(&self.quantity)?)
     }
 
     /// Checks what a product checkout needs: exactly one price reference.
@@ -302,7 +301,7 @@ mod tests {
         assert_eq!(cfg.display(), Ok(Display::Redirect));
         assert_eq!(cfg.theme(), Ok(Theme::Light));
         assert_eq!(cfg.mode(), Ok(Mode::Product));
-        assert_eq!(cfg.quantity(), Ok(1));
+        assert_eq!(cfg.quantity(), Ok(Quantity::ONE));
         assert!(cfg.check_price().is_ok());
     }
 

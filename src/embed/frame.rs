@@ -74,7 +74,7 @@ pub const OPAQUE_ORIGIN: &str = "null";
 /// page and http(s) only. A server (or a proxy) that answers with
 /// `javascript:` or `data:` must not get script into a frame on this page.
 pub fn checked_frame_url(url: &str) -> Result<String, crate::error::BillingError> {
-    browser::resolve_url(url, "checkout URL")
+    browser::resolve_url(url, checkout_protocol::UrlRole::Checkout)
 }
 
 /// The hosted page URL for an embed: `?embed=overlay|inline` tells it to post

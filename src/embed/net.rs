@@ -7,7 +7,7 @@ use super::promise::Joined;
 use super::small_map::SmallMap;
 use crate::browser;
 use crate::error::BillingError;
-use crate::route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
+use crate::server_route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
 use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
 use js_sys::Reflect;
 use std::cell::RefCell;

@@ -13,13 +13,10 @@ use super::small_map::SmallMap;
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
 use crate::error::BillingError;
-use crate::format::{
-    checkout_call_to_action, interval_adjective, interval_label, price_interval, trial_phrase,
-};
 use crate::i18n::{fill, widget::Msg, Lang, Message};
-use crate::money::format_money;
+use crate::view_model::{IntervalOption, PriceCardModel, PricingTableModel, QuantityFieldModel};
 use checkout_protocol::{
-    action, money::line_amount, ErrorCode, IntervalUnit, Price, PricingModel, Product,
+    action, ErrorCode, IntervalUnit, Price, PricingModel, Product, Quantity, UrlRole,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -268,7 +265,7 @@ fn single_price(view: &Rc<View>, model: &PricingModel) {
         );
         return problem(view, &error);
     };
-    let quantity = config.quantity().unwrap_or(1);
+    let quantity = config.quantity().unwrap_or_default().get();
     if config.display() == Ok(Display::Inline) {
         // Inline shows the checkout itself: create the session right away.
         skeleton(view);
@@ -310,23 +307,25 @@ fn price_card(
     quantity: u32,
     label: Option<String>,
 ) -> Element {
-    let (locale, lang) = (view.locale.as_str(), view.lang);
+    let model = PriceCardModel::new(product, price, &view.locale, quantity, label);
     let card = dom::el("article", "cw-card");
-    let heading_id = format!("cw-price-{}", price.id);
-    dom::attrs(&card, &[("part", "card"), ("aria-labelledby", &heading_id)]);
-    let title_text = match interval_adjective(price, lang) {
-        Some(interval) => format!("{} · {interval}", product.name),
-        None => product.name.clone(),
-    };
+    dom::attrs(
+        &card,
+        &[("part", "card"), ("aria-labelledby", &model.heading_id)],
+    );
     let title = dom::el("h3", "cw-card-title");
     // A name runs in its own direction (a Hebrew product on an English page).
     dom::attrs(
         &title,
-        &[("id", &heading_id), ("part", "title"), ("dir", "auto")],
+        &[
+            ("id", &model.heading_id),
+            ("part", "title"),
+            ("dir", "auto"),
+        ],
     );
-    dom::text(&title, &title_text);
+    dom::text(&title, &model.title);
     dom::append(&card, &[&title]);
-    if let Some(description) = &product.description {
+    if let Some(description) = &model.description {
         let p = dom::el("p", "cw-card-description");
         dom::attrs(&p, &[("part", "description"), ("dir", "auto")]);
         dom::text(&p, description);
@@ -336,39 +335,25 @@ fn price_card(
     dom::attrs(&price_line, &[("part", "price")]);
     let amount = dom::el("span", "cw-amount");
     dom::attrs(&amount, &[("part", "amount")]);
-    dom::text(
-        &amount,
-        &format_money(price.unit_price, &price.currency, locale),
-    );
+    dom::text(&amount, &model.amount);
     dom::append(&price_line, &[&amount]);
-    if let Some(interval) = price_interval(price, locale) {
+    if let Some(interval) = &model.interval {
         let span = dom::el("span", "cw-interval");
-        dom::text(&span, &(String::from(" ") + &interval));
+        dom::text(&span, interval);
         dom::append(&price_line, &[&span]);
     }
     dom::append(&card, &[&price_line]);
-    if let Some(days) = price.trial_period_days.filter(|d| *d > 0) {
+    if let Some(trial_text) = &model.trial {
         let trial = dom::el("p", "cw-trial");
         dom::attrs(&trial, &[("part", "trial")]);
-        dom::text(&trial, &trial_phrase(days, locale));
+        dom::text(&trial, trial_text);
         dom::append(&card, &[&trial]);
     }
-    let chosen = Rc::new(Cell::new(Some(quantity)));
-    if product.has_adjustable_quantity() {
-        dom::append(
-            &card,
-            &[&quantity_field(
-                view,
-                product,
-                price,
-                quantity,
-                chosen.clone(),
-            )],
-        );
+    let chosen = Rc::new(Cell::new(Quantity::new(quantity).ok()));
+    if let Some(field) = &model.quantity {
+        dom::append(&card, &[&quantity_field(view, field, chosen.clone())]);
     }
-    let cta = label.unwrap_or_else(|| checkout_call_to_action(price, locale));
-    let (button, alert) =
-        button_with_alert(&cta, &fill(Msg::ButtonFor.text(lang), &[&cta, &title_text]));
+    let (button, alert) = button_with_alert(&model.button.label, &model.button.aria_label);
     let checkout = dom::el("div", "cw-checkout");
     dom::append(&checkout, &[&button, &alert]);
     dom::append(&card, &[&checkout]);
@@ -382,7 +367,8 @@ fn price_card(
             return;
         }
         // An invalid quantity reaches validation as 0 and gets its message there.
-        let params = product_params(&view.config, &price, chosen.get().unwrap_or(0));
+        let units = chosen.get().map_or(0, Quantity::get);
+        let params = product_params(&view.config, &price, units);
         start_product(&view, params, Some((clicked_button.clone(), alert.clone())));
     });
     card
@@ -391,67 +377,43 @@ fn price_card(
 /// Units to buy, with the running total.
 fn quantity_field(
     view: &View,
-    product: &Product,
-    price: &Price,
-    start: u32,
-    chosen: Rc<Cell<Option<u32>>>,
+    field: &QuantityFieldModel,
+    chosen: Rc<Cell<Option<Quantity>>>,
 ) -> Element {
     let wrap = dom::el("div", "cw-quantity");
     dom::attrs(&wrap, &[("part", "quantity")]);
-    let input_id = format!("cw-qty-{}", price.id);
     let label = dom::el("label", "");
-    dom::attrs(&label, &[("for", &input_id)]);
-    let lang = view.lang;
-    let plural = product
-        .plural_quantity_label
-        .clone()
-        .unwrap_or_else(|| Msg::Units.text(lang).into());
-    dom::text(&label, &fill(Msg::Quantity.text(lang), &[&plural]));
+    dom::attrs(&label, &[("for", &field.input_id)]);
+    dom::text(&label, &field.label);
     let input = dom::el("input", "");
     dom::attrs(
         &input,
         &[
-            ("id", &input_id),
+            ("id", &field.input_id),
             ("type", "number"),
             ("inputmode", "numeric"),
-            ("min", "1"),
-            ("max", "1000000"),
+            ("min", &field.min),
+            ("max", &field.max),
             ("step", "1"),
         ],
     );
     if let Some(el) = input.dyn_ref::<HtmlInputElement>() {
-        el.set_value(&start.to_string());
+        el.set_value(&field.initial);
     }
     let total = dom::el("span", "cw-quantity-total");
     dom::attrs(&total, &[("aria-live", "polite")]);
-    let (unit, currency, locale) = (
-        price.unit_price,
-        price.currency.clone(),
-        view.locale.clone(),
-    );
     let show_total = {
-        let total = total.clone();
-        move |quantity: Option<u32>| {
-            let text = quantity
-                .and_then(|q| line_amount(unit, q))
-                .map(|amount| {
-                    fill(
-                        Msg::Total.text(lang),
-                        &[&format_money(amount, &currency, &locale)],
-                    )
-                })
-                .unwrap_or_default();
-            dom::text(&total, &text);
-        }
+        let (total, field) = (total.clone(), field.clone());
+        move |quantity: Option<Quantity>| dom::text(&total, &field.total(quantity))
     };
-    show_total(Some(start));
+    show_total(chosen.get());
     let typed = input.clone();
     view.scope.listen(input.as_ref(), "input", move |_| {
         let value = typed
             .dyn_ref::<HtmlInputElement>()
             .map(|i| i.value())
             .unwrap_or_default();
-        let quantity = crate::billing::params::parse_quantity(&value).ok();
+        let quantity = QuantityFieldModel::parse(&value);
         chosen.set(quantity);
         show_total(quantity);
     });
@@ -574,7 +536,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
         Display::Redirect => !events::redirect(&view.host, &url, "checkout", &created.id),
         Display::Overlay => {
             let cancel_url = (!view.config.cancel_url.is_empty())
-                .then(|| browser::resolve_url(&view.config.cancel_url, "cancel URL").ok())
+                .then(|| browser::resolve_url(&view.config.cancel_url, UrlRole::Cancel).ok())
                 .flatten()
                 .map(|u| browser::fill_session_id(&u, &created.id));
             frame::open_overlay(
@@ -600,7 +562,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
 fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
     let wrap = dom::el("div", "cw-pricing");
     let grid = dom::el("div", "cw-pricing-grid");
-    let intervals = model.switchable_intervals();
+    let switch_model = PricingTableModel::new(model, view.lang).switch();
     let start = match view.config.interval.as_deref() {
         Some("year") | Some("yearly") => IntervalUnit::Year,
         _ => IntervalUnit::Month,
@@ -610,21 +572,19 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
         move |interval: IntervalUnit| {
             let Some(view) = weak.upgrade() else { return };
             grid.set_text_content(None);
-            for product in model.products.iter().filter(|p| p.active && !p.default) {
-                if let Some(price) = product.price_for_interval(interval) {
-                    let card = price_card(&view, product, price, 1, None);
-                    dom::append(&grid, &[&card]);
-                }
+            for (product, price) in PricingTableModel::new(&model, view.lang).offers(interval) {
+                let card = price_card(&view, product, price, 1, None);
+                dom::append(&grid, &[&card]);
             }
         }
     };
-    if intervals.len() > 1 {
+    if let Some(switch_model) = switch_model {
         let switch = dom::el("fieldset", "cw-switch");
         let legend = dom::el("legend", "cw-visually-hidden");
-        dom::text(&legend, Msg::BillingInterval.text(view.lang));
+        dom::text(&legend, switch_model.legend);
         dom::append(&switch, &[&legend]);
         let fill = Rc::new(fill.clone());
-        for unit in intervals {
+        for IntervalOption { unit, label } in switch_model.options {
             let option = dom::el("label", "cw-switch-option");
             let input = dom::el("input", "");
             dom::attrs(&input, &[("type", "radio"), ("name", "cw-interval")]);
@@ -632,7 +592,7 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
                 radio.set_checked(unit == start);
             }
             let span = dom::el("span", "");
-            dom::text(&span, interval_label(unit, view.lang));
+            dom::text(&span, label);
             dom::append(&option, &[&input, &span]);
             dom::append(&switch, &[&option]);
             let fill = fill.clone();

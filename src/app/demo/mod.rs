@@ -1,12 +1,12 @@
 //! The demo store served at `/`, and the merchant's success and cancel pages
 //! that the hosted checkout sends customers back to.
 
+use super::pages::is_valid_session_id;
 use crate::billing::{use_billing, BillingProvider, BillingState};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::components::{CurrentSubscription, Invoices, PaymentMethods, PricingTable};
 use crate::money::format_money;
-use crate::routes::is_valid_session_id;
 use crate::transport::FetchTransport;
 use leptos::prelude::*;
 use std::rc::Rc;

@@ -1,12 +1,17 @@
-//! Start-up: register the custom element, then render the page the path names.
+//! The app bundle: its start-up and its pages (the demo store, the hosted
+//! checkout pages, not-found), apart from the library a Leptos app uses.
+
+pub mod demo;
+pub mod hosted;
+pub mod pages;
 
 use crate::browser;
-use crate::demo::{DemoStore, ReturnKind, ReturnPage};
-use crate::hosted::HostedCheckoutPage;
 use crate::i18n::{page::Msg, Lang, Message};
-use crate::routes::Route;
+use demo::{DemoStore, ReturnKind, ReturnPage};
+use hosted::HostedCheckoutPage;
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
+use pages::Page;
 
 /// The `<body>` attribute that marks the app's own page (`index.html`).
 const APP_SHELL_MARKER: &str = "data-checkout-app";
@@ -21,20 +26,20 @@ pub fn start() {
     if !in_app_shell {
         return;
     }
-    let route = Route::for_path(&browser::page_path());
-    if route == Route::Store {
+    let page = Page::for_path(&browser::page_path());
+    if page == Page::Store {
         // The store shows the <checkout-widget> element too: load it as a merchant would.
         browser::load_module("/checkout-widget.js");
     }
-    mount_to_body(move || match route {
-        Route::Store => view! { <DemoStore/> }.into_any(),
+    mount_to_body(move || match page {
+        Page::Store => view! { <DemoStore/> }.into_any(),
         // One page for both: it adapts to the session's type.
-        Route::Checkout(id) | Route::AddPaymentMethod(id) => {
+        Page::Checkout(id) | Page::AddPaymentMethod(id) => {
             view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any()
         }
-        Route::Success => view! { <ReturnPage kind=ReturnKind::Success/> }.into_any(),
-        Route::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
-        Route::NotFound => view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any(),
+        Page::Success => view! { <ReturnPage kind=ReturnKind::Success/> }.into_any(),
+        Page::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
+        Page::NotFound => view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any(),
     });
 }
 
@@ -51,7 +56,7 @@ fn page_locale() -> String {
 
 #[component]
 fn PageNotFound(lang: Lang) -> impl IntoView {
-    crate::hosted::mark_document_language(lang);
+    hosted::mark_document_language(lang);
     browser::set_title(Msg::PageNotFound.text(lang));
     view! {
         <main class="co" id="main">

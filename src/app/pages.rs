@@ -1,8 +1,9 @@
-//! Which page a path shows. Two app paths need no router crate.
+//! The app's page router: which page a path shows. Two app paths need no
+//! router crate.
 
 /// A page of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub enum Page {
     /// `/`: the demo store.
     Store,
     /// `/checkout/{id}`: the hosted checkout page.
@@ -17,8 +18,8 @@ pub enum Route {
     NotFound,
 }
 
-impl Route {
-    /// The route for a URL path.
+impl Page {
+    /// The page a URL path shows.
     pub fn for_path(path: &str) -> Self {
         let path = path.trim_end_matches('/');
         match path {
@@ -58,27 +59,27 @@ mod tests {
 
     #[test]
     fn paths_map_to_pages() {
-        assert_eq!(Route::for_path("/"), Route::Store);
-        assert_eq!(Route::for_path(""), Route::Store);
+        assert_eq!(Page::for_path("/"), Page::Store);
+        assert_eq!(Page::for_path(""), Page::Store);
         assert_eq!(
-            Route::for_path("/checkout/cs_abc123"),
-            Route::Checkout("cs_abc123".into())
+            Page::for_path("/checkout/cs_abc123"),
+            Page::Checkout("cs_abc123".into())
         );
         assert_eq!(
-            Route::for_path("/checkout/cs_abc123/"),
-            Route::Checkout("cs_abc123".into())
+            Page::for_path("/checkout/cs_abc123/"),
+            Page::Checkout("cs_abc123".into())
         );
         assert_eq!(
-            Route::for_path("/add-payment-method/cs_1"),
-            Route::AddPaymentMethod("cs_1".into())
+            Page::for_path("/add-payment-method/cs_1"),
+            Page::AddPaymentMethod("cs_1".into())
         );
-        assert_eq!(Route::for_path("/add-payment-method/"), Route::NotFound);
-        assert_eq!(Route::for_path("/success"), Route::Success);
-        assert_eq!(Route::for_path("/cancel"), Route::Cancel);
-        assert_eq!(Route::for_path("/checkout/"), Route::NotFound);
-        assert_eq!(Route::for_path("/checkout/a%3Cb"), Route::NotFound);
-        assert_eq!(Route::for_path("/checkout/a/b"), Route::NotFound);
-        assert_eq!(Route::for_path("/elsewhere"), Route::NotFound);
+        assert_eq!(Page::for_path("/add-payment-method/"), Page::NotFound);
+        assert_eq!(Page::for_path("/success"), Page::Success);
+        assert_eq!(Page::for_path("/cancel"), Page::Cancel);
+        assert_eq!(Page::for_path("/checkout/"), Page::NotFound);
+        assert_eq!(Page::for_path("/checkout/a%3Cb"), Page::NotFound);
+        assert_eq!(Page::for_path("/checkout/a/b"), Page::NotFound);
+        assert_eq!(Page::for_path("/elsewhere"), Page::NotFound);
     }
 
     #[test]

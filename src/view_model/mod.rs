@@ -1,0 +1,9 @@
+//! What the widget's price cards and pricing tables show, computed once for
+//! both renderers: the Leptos components and the script-tag embed's views
+//! draw these models and decide nothing themselves. Free of Leptos and serde, so the lean embed bundle uses it too.
+
+mod price_card;
+mod pricing_table;
+
+pub use price_card::{CheckoutButtonModel, PriceCardModel, QuantityFieldModel};
+pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
