@@ -254,6 +254,11 @@ pub const INVALID_EMAIL_MESSAGE: &str = "Enter a valid email address, like name@
 /// The longest customer name accepted.
 pub const MAX_NAME_CHARS: usize = 200;
 
+/// `value` trimmed, if anything is left: an id sent blank counts as absent.
+pub fn non_blank(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use crate::domain::records::StoredCustomer;
 use crate::domain::records::{customer_billing, customer_view, subscription_view};
 use crate::domain::session::session_not_found;
 use crate::domain::subscription::{StoredSubscription, TransitionError};
+use crate::domain::validation::non_blank;
 use crate::service::checkout::{self, CardOptions};
 use crate::service::idempotency::{self, KeyScope};
 use crate::service::Billing;
@@ -338,10 +339,6 @@ fn activation_params(
         output_metadata: input.product.output_metadata,
         output_name: input.product.output_name,
     }
-}
-
-fn non_blank(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn needs_customer(

@@ -14,21 +14,17 @@ use crate::domain::subscription::StoredSubscription;
 use crate::service::Billing;
 use crate::store::{Created, IdempotencyClaim};
 use crate::{domain::clock, domain::ids, domain::validation, service::idempotency};
-use checkout_protocol::checkout::{validate_quantity, MAX_QUANTITY};
 use checkout_protocol::{
     CheckoutSessionStatus, CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
     CreateProductCheckoutSessionParams, ErrorCode, LineItemParams, Price, PriceRef, PriceType,
-    Product,
+    Product, Quantity, QuantityError,
 };
 use serde_json::{Map, Value};
 
 /// The most line items one checkout may have: room for a large cart (the
 /// benchmark renders 200) while 10,000 is refused.
 pub const MAX_LINE_ITEMS: usize = 250;
-
-/// The message for [`ErrorCode::InvalidQuantity`].
-pub const QUANTITY_MESSAGE: &str = "Quantity must be a whole number from 1 to 1,000,000.";
 
 /// What every kind of session shares: where to go afterwards and what the
 /// result is called.
@@ -142,8 +138,9 @@ pub fn sold_items(
         (None, single) => {
             let price = single.map_err(|code| price_ref_error(code, ""))?;
             let (product, price) = find_price(catalog, &price, "")?;
-            let quantity = validate_quantity(params.quantity)
-                .map_err(|code| ApiError::new(code, QUANTITY_MESSAGE))?;
+            let quantity = Quantity::from_wire(params.quantity)
+                .map_err(|e| ApiError::new(e.code(), e.message()))?
+                .get();
             vec![SoldItem::of(product, price, quantity)]
         }
         (Some(_), Ok(_) | Err(ErrorCode::PriceAmbiguous)) => {
@@ -220,20 +217,17 @@ fn line_items(
         let price = PriceRef::from_parts(line.price_id.as_deref(), line.price_slug.as_deref())
             .map_err(|code| price_ref_error(code, &at))?;
         let (product, price) = find_price(catalog, &price, &at)?;
-        let quantity = validate_quantity(line.quantity)
-            .map_err(|code| ApiError::new(code, format!("{at}{QUANTITY_MESSAGE}")))?;
+        let too_many = |e: QuantityError| ApiError::new(e.code(), format!("{at}{}", e.message()));
+        let quantity = Quantity::from_wire(line.quantity).map_err(too_many)?.get();
         match items.iter_mut().find(|item| item.price_id == price.id) {
             Some(same) => {
                 same.quantity = same
                     .quantity
                     .checked_add(quantity)
-                    .filter(|q| *q <= MAX_QUANTITY)
-                    .ok_or_else(|| {
-                        ApiError::new(
-                            ErrorCode::InvalidQuantity,
-                            format!("{at}{QUANTITY_MESSAGE}"),
-                        )
-                    })?;
+                    .ok_or(QuantityError)
+                    .and_then(Quantity::new)
+                    .map_err(too_many)?
+                    .get();
             }
             None => items.push(SoldItem::of(product, price, quantity)),
         }

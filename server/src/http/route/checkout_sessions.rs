@@ -8,6 +8,7 @@
 use super::policy::CheckoutRequest;
 use super::RouteState;
 use crate::domain::error::ApiError;
+use crate::domain::validation::non_blank;
 use crate::http::extract::{self, RawBody};
 use crate::platform::IdempotencyKey;
 use crate::service::idempotency::{self, KeyScope};
@@ -195,8 +196,4 @@ pub async fn create_activate_subscription(
     let mut input = input(kind, Some(&customer), product);
     input.target_subscription_id = Some(target);
     route.platform.create_checkout_session(input, key).await
-}
-
-fn non_blank(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
 }
