@@ -421,4 +421,51 @@ mod tests {
         );
         assert_eq!(v["data"]["checkoutSession"]["requestId"], "order-42");
     }
+
+    #[test]
+    fn flowglad_events_carry_flowglads_fields_and_the_record() {
+        let catalog = Catalog::demo().unwrap();
+        let alice = StoredCustomer {
+            id: "cus_alice".into(),
+            external_id: "alice".into(),
+            name: "Alice Martin".into(),
+            email: "alice@example.com".into(),
+        };
+        let e = customer(WebhookEventType::CustomerCreated, &catalog, &alice, NOW).unwrap();
+        assert_eq!(e.checkout_session_id, None);
+        let v = body(&e);
+        assert_eq!(v["type"], "customer.created");
+        assert_eq!(v["id"], "cus_alice");
+        assert_eq!(v["object"], "customer");
+        assert_eq!(
+            v["customer"],
+            json!({"id": "cus_alice", "externalId": "alice"})
+        );
+        assert_eq!(v["pricingModelId"], "pm_demo");
+        assert_eq!(v["data"]["customer"]["email"], "alice@example.com");
+
+        let mut s = session(&catalog);
+        s.status = CheckoutSessionStatus::Open;
+        let declined = Charge {
+            id: "pa_1",
+            session: &s,
+            customer: None,
+            records: None,
+            failure: Some((ErrorCode::CardDeclined, "Your card was declined.")),
+        };
+        let e = payment(&catalog, &declined, NOW).unwrap().unwrap();
+        assert_eq!(e.event_type, WebhookEventType::PaymentFailed);
+        assert_eq!(e.checkout_session_id.as_deref(), Some("cs_1"));
+        let v = body(&e);
+        assert_eq!(v["id"], "pa_1");
+        assert_eq!(v["object"], "payment");
+        assert!(v.get("customer").is_none(), "anonymous: {v}");
+        let p = &v["data"]["payment"];
+        assert_eq!(p["status"], "failed");
+        assert_eq!(p["amount"], 12000);
+        assert_eq!(p["currency"], "USD");
+        assert_eq!(p["failureCode"], "card_declined");
+        assert_eq!(p["purchaseId"], Value::Null);
+        assert_eq!(p["chargeDate"], NOW);
+    }
 }

@@ -622,6 +622,14 @@ async fn saving_a_card_and_paying_an_invoice_send_what_they_changed() {
         data["paymentMethod"]["id"]
     );
     assert!(data.get("purchase").is_none() && data.get("invoice").is_none());
+    // The subscription's card changed: subscription.updated; nothing was charged.
+    let updated = receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert_signed(&updated);
+    assert_eq!(updated.body["id"], "sub_alice_pro");
+    assert_eq!(
+        updated.body["data"]["subscription"]["defaultPaymentMethodId"],
+        data["paymentMethod"]["id"]
+    );
 
     let invoice = srv
         .platform_create(json!({"checkoutSession": {
@@ -646,6 +654,17 @@ async fn saving_a_card_and_paying_an_invoice_send_what_they_changed() {
     assert_eq!(data["invoice"]["subtotal"], 33000);
     assert_eq!(data["paymentMethod"]["customerId"], "cus_bob");
     assert!(data.get("purchase").is_none() && data.get("subscription").is_none());
+    // Paying the invoice is a payment of its amount, and no purchase.
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_signed(&paid);
+    let payment = &paid.body["data"]["payment"];
+    assert_eq!(payment["amount"], 33000);
+    assert_eq!(payment["invoiceId"], "inv_bob_0001");
+    assert_eq!(payment["checkoutSessionId"], invoice_session);
+    assert_eq!(paid.body["customer"]["externalId"], "bob");
+    assert_eq!(settled_count(&receiver, "payment.succeeded").await, 1);
+    assert!(receiver.of_type("purchase.completed").is_empty());
+    assert_eq!(receiver.of_type("subscription.updated").len(), 1);
     srv.server.shutdown().await;
 }
 
@@ -936,5 +955,35 @@ async fn a_scheduled_cancellation_reports_canceled_when_it_takes_effect() {
     assert_flowglad_body(&canceled, "subscription", Some(("cus_alice", "alice")));
     srv.billing("demo-alice").await;
     assert_eq!(settled_count(&receiver, "subscription.canceled").await, 1);
+    srv.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_activation_checkout_updates_the_subscription_it_bills() {
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let reply = srv
+        .route(
+            "checkout-sessions/create-activate-subscription",
+            create_body(json!({"targetSubscriptionId": "sub_alice_pro"})),
+            Auth::Bearer("demo-alice"),
+        )
+        .await;
+    let id = reply.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    srv.confirm(&id, "4242424242424242").await.data();
+    let updated = receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert_flowglad_body(&updated, "subscription", Some(("cus_alice", "alice")));
+    assert_eq!(updated.body["id"], "sub_alice_pro");
+    assert_eq!(updated.body["data"]["subscription"]["status"], "active");
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_eq!(
+        paid.body["data"]["payment"]["subscriptionId"],
+        "sub_alice_pro"
+    );
+    assert_eq!(settled_count(&receiver, "subscription.updated").await, 1);
+    assert!(receiver.of_type("subscription.created").is_empty());
     srv.server.shutdown().await;
 }
