@@ -137,12 +137,14 @@ pub fn purchase_completed(
 }
 
 /// `subscription.created`, `subscription.updated` or
-/// `subscription.canceled`, with the subscription as the change left it.
+/// `subscription.canceled`, with the subscription as the change left it;
+/// `checkout_session_id` is the checkout that made the change, if one did.
 pub fn subscription(
     event_type: WebhookEventType,
     catalog: &Catalog,
     subscription: &StoredSubscription,
     customer: &StoredCustomer,
+    checkout_session_id: Option<String>,
     now: i64,
 ) -> Result<NewEvent, DbError> {
     let body = FlowgladEvent {
@@ -156,7 +158,7 @@ pub fn subscription(
             subscription: subscription_view(subscription, catalog),
         },
     };
-    encode(event_type, subscription.checkout_session_id.clone(), &body)
+    encode(event_type, checkout_session_id, &body)
 }
 
 /// One charge of a checkout session, for `payment.succeeded` and

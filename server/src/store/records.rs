@@ -227,7 +227,7 @@ fn record_subscription_change(
     } else {
         WebhookEventType::SubscriptionUpdated
     };
-    let event = events::subscription(event_type, outbox.catalog(), s, &customer, now)?;
+    let event = events::subscription(event_type, outbox.catalog(), s, &customer, None, now)?;
     outbox.record(conn, &event, now)?;
     Ok(())
 }

@@ -907,6 +907,13 @@ async fn cancel_and_uncancel_send_subscription_updated_then_canceled_once() {
     let canceled = receiver.wait_for_type("subscription.canceled", WAIT).await;
     assert_flowglad_body(&canceled, "subscription", alice);
     assert_eq!(canceled.body["data"]["subscription"]["status"], "canceled");
+    // The log shows the type, and no checkout: none made this change.
+    let logged = srv.webhook_event(canceled.header("webhook-id")).await;
+    assert_eq!(logged.body["webhookEvent"]["type"], "subscription.canceled");
+    assert_eq!(
+        logged.body["webhookEvent"]["checkoutSessionId"],
+        Value::Null
+    );
     let again = srv
         .route("subscriptions/cancel", cancel_body("immediately"), ALICE)
         .await;

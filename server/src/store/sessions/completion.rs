@@ -231,7 +231,14 @@ fn record_flowglad_events(
         } else {
             WebhookEventType::SubscriptionUpdated
         };
-        let event = events::subscription(event_type, catalog, subscription, customer, now)?;
+        let event = events::subscription(
+            event_type,
+            catalog,
+            subscription,
+            customer,
+            Some(session.id.clone()),
+            now,
+        )?;
         outbox.record(conn, &event, now)?;
     }
     Ok(())
