@@ -1,13 +1,18 @@
-//! Webhook events a billing server sends to the merchant, signed as
-//! [Standard Webhooks](https://www.standardwebhooks.com/) (`webhook-id`,
-//! `webhook-timestamp`, `webhook-signature` headers).
+//! Webhook events a billing server sends to the merchant, signed twice
+//! over with the same signature: as [Standard Webhooks](https://www.standardwebhooks.com/)
+//! (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers) and as
+//! Svix, which Flowglad uses (`svix-id`, `svix-timestamp`, `svix-signature`),
+//! so `@flowglad/server`'s `verifyWebhook` accepts every delivery.
 //!
-//! Every body is `{type, timestamp, data}`: `type` is one of
-//! [`WebhookEventType`], `timestamp` is when the event happened (RFC 3339,
-//! UTC), and `data` holds records in `@flowglad/node`'s shapes (epoch
-//! milliseconds inside, as everywhere else).
+//! Every body has `type` (one of [`WebhookEventType`]), `timestamp` (when
+//! the event happened, RFC 3339, UTC) and `data` (records in
+//! `@flowglad/node`'s shapes, epoch milliseconds inside, as everywhere
+//! else). The `checkout.session.*` events are [`WebhookEvent`]s; Flowglad's
+//! own event types ([`FlowgladEvent`]) add, at the top level, Flowglad's
+//! body: the object's `id`, `object`, `customer` (`{id, externalId}`) and
+//! `pricingModelId`.
 
-use crate::{CheckoutSession, ErrorCode, Invoice, PaymentMethod, Purchase, Subscription};
+use crate::{CheckoutSession, Customer, ErrorCode, Invoice, PaymentMethod, Purchase, Subscription};
 use serde::{Deserialize, Serialize};
 
 /// What happened.
@@ -25,6 +30,31 @@ pub enum WebhookEventType {
     /// stays open for another try): `data` is [`CheckoutSessionPaymentFailedData`].
     #[serde(rename = "checkout.session.payment_failed")]
     CheckoutSessionPaymentFailed,
+    /// A customer was created (Flowglad's event): `data` is [`CustomerEventData`].
+    #[serde(rename = "customer.created")]
+    CustomerCreated,
+    /// A customer's details changed (Flowglad's event): `data` is [`CustomerEventData`].
+    #[serde(rename = "customer.updated")]
+    CustomerUpdated,
+    /// A purchase was paid for (Flowglad's event): `data` is [`PurchaseEventData`].
+    #[serde(rename = "purchase.completed")]
+    PurchaseCompleted,
+    /// A charge went through (Flowglad's event): `data` is [`PaymentEventData`].
+    #[serde(rename = "payment.succeeded")]
+    PaymentSucceeded,
+    /// A charge was declined (Flowglad's event): `data` is [`PaymentEventData`].
+    #[serde(rename = "payment.failed")]
+    PaymentFailed,
+    /// A subscription was started (Flowglad's event): `data` is [`SubscriptionEventData`].
+    #[serde(rename = "subscription.created")]
+    SubscriptionCreated,
+    /// A subscription changed without starting or ending (Flowglad's event):
+    /// `data` is [`SubscriptionEventData`].
+    #[serde(rename = "subscription.updated")]
+    SubscriptionUpdated,
+    /// A subscription ended (Flowglad's event): `data` is [`SubscriptionEventData`].
+    #[serde(rename = "subscription.canceled")]
+    SubscriptionCanceled,
 }
 
 impl WebhookEventType {
@@ -33,6 +63,14 @@ impl WebhookEventType {
         Self::CheckoutSessionCompleted,
         Self::CheckoutSessionExpired,
         Self::CheckoutSessionPaymentFailed,
+        Self::CustomerCreated,
+        Self::CustomerUpdated,
+        Self::PurchaseCompleted,
+        Self::PaymentSucceeded,
+        Self::PaymentFailed,
+        Self::SubscriptionCreated,
+        Self::SubscriptionUpdated,
+        Self::SubscriptionCanceled,
     ];
 
     /// The wire form, e.g. `checkout.session.completed`.
@@ -41,6 +79,14 @@ impl WebhookEventType {
             Self::CheckoutSessionCompleted => "checkout.session.completed",
             Self::CheckoutSessionExpired => "checkout.session.expired",
             Self::CheckoutSessionPaymentFailed => "checkout.session.payment_failed",
+            Self::CustomerCreated => "customer.created",
+            Self::CustomerUpdated => "customer.updated",
+            Self::PurchaseCompleted => "purchase.completed",
+            Self::PaymentSucceeded => "payment.succeeded",
+            Self::PaymentFailed => "payment.failed",
+            Self::SubscriptionCreated => "subscription.created",
+            Self::SubscriptionUpdated => "subscription.updated",
+            Self::SubscriptionCanceled => "subscription.canceled",
         }
     }
 
@@ -105,6 +151,141 @@ pub struct CheckoutSessionPaymentFailedData {
     pub failure_message: String,
 }
 
+/// What a Flowglad event is about (Flowglad's `EventNoun`), its body's `object`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventObject {
+    /// A customer (`cus_…`).
+    Customer,
+    /// A purchase (`pur_…`).
+    Purchase,
+    /// A payment (`pa_…`, the payment attempt).
+    Payment,
+    /// A subscription (`sub_…`).
+    Subscription,
+}
+
+/// The customer a Flowglad event concerns: `{id, externalId}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCustomer {
+    /// Platform id (`cus_…`).
+    pub id: String,
+    /// The merchant's own id for the customer.
+    pub external_id: String,
+}
+
+/// A body of one of Flowglad's event types: Flowglad's own fields (`id`,
+/// `object`, `customer`, `pricingModelId`, as Flowglad's platform sends
+/// them through Svix) beside this server's `type`, `timestamp` and `data`
+/// (the record itself, so a receiver need not fetch it). Flowglad's bodies
+/// name no type; ours do, so one endpoint can tell every event apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowgladEvent<T> {
+    /// What happened.
+    #[serde(rename = "type")]
+    pub event_type: WebhookEventType,
+    /// When it happened, RFC 3339 in UTC with milliseconds.
+    pub timestamp: String,
+    /// The id of the object the event is about.
+    pub id: String,
+    /// What kind of object that is.
+    pub object: EventObject,
+    /// The customer it belongs to; absent for an anonymous checkout's
+    /// purchase or payment (no customer record exists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<EventCustomer>,
+    /// The pricing model the object belongs to.
+    pub pricing_model_id: String,
+    /// The record.
+    pub data: T,
+}
+
+/// `data` of `customer.created` and `customer.updated`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerEventData {
+    /// The customer as it is now.
+    pub customer: Customer,
+}
+
+/// `data` of `purchase.completed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurchaseEventData {
+    /// The purchase, `paid`, with the checkout's output name and metadata.
+    pub purchase: Purchase,
+}
+
+/// `data` of `subscription.created`, `subscription.updated` and `subscription.canceled`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionEventData {
+    /// The subscription as the change left it.
+    pub subscription: Subscription,
+}
+
+/// `data` of `payment.succeeded` and `payment.failed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentEventData {
+    /// The charge.
+    pub payment: WebhookPayment,
+}
+
+/// Where a payment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookPaymentStatus {
+    /// The charge went through.
+    Succeeded,
+    /// The charge was declined.
+    Failed,
+}
+
+/// A charge, with the fields of `@flowglad/node`'s `Payment` this server
+/// knows (its id is the payment attempt's, `pa_…`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookPayment {
+    /// The payment attempt's id, `pa_…`.
+    pub id: String,
+    /// Where it ended.
+    pub status: WebhookPaymentStatus,
+    /// What was (or would have been) charged, in minor units.
+    pub amount: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Always `card` (the only way to pay here).
+    pub payment_method: String,
+    /// The customer who paid; `None` for an anonymous checkout.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// The checkout session paid.
+    pub checkout_session_id: String,
+    /// The purchase it paid for.
+    #[serde(default)]
+    pub purchase_id: Option<String>,
+    /// The subscription it paid for.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// The invoice it paid.
+    #[serde(default)]
+    pub invoice_id: Option<String>,
+    /// The saved card charged, for a signed-in customer.
+    #[serde(default)]
+    pub payment_method_id: Option<String>,
+    /// Why it failed, as a stable code.
+    #[serde(default)]
+    pub failure_code: Option<ErrorCode>,
+    /// Why it failed, for a person.
+    #[serde(default)]
+    pub failure_message: Option<String>,
+    /// When it was charged (or declined), epoch ms.
+    pub charge_date: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +302,54 @@ mod tests {
             "checkout.session.completed"
         );
         assert_eq!(WebhookEventType::parse("checkout.completed"), None);
+        // Flowglad's names, exactly (`FlowgladEventType` on its platform).
+        let flowglad: Vec<&str> = WebhookEventType::ALL[3..]
+            .iter()
+            .map(|t| t.as_str())
+            .collect();
+        assert_eq!(
+            flowglad,
+            [
+                "customer.created",
+                "customer.updated",
+                "purchase.completed",
+                "payment.succeeded",
+                "payment.failed",
+                "subscription.created",
+                "subscription.updated",
+                "subscription.canceled"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_flowglad_event_has_flowglads_fields_at_the_top() {
+        let body = json!({
+            "type": "payment.failed",
+            "timestamp": "2026-06-15T10:00:00.000Z",
+            "id": "pa_1",
+            "object": "payment",
+            "customer": {"id": "cus_1", "externalId": "alice"},
+            "pricingModelId": "pm_demo",
+            "data": {"payment": {"id": "pa_1", "status": "failed", "amount": 4900,
+                "currency": "USD", "paymentMethod": "card", "checkoutSessionId": "cs_1",
+                "failureCode": "card_declined", "failureMessage": "Declined.", "chargeDate": 1}}
+        });
+        let e: FlowgladEvent<PaymentEventData> = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(e.object, EventObject::Payment);
+        assert_eq!(e.data.payment.status, WebhookPaymentStatus::Failed);
+        assert_eq!(e.data.payment.failure_code, Some(ErrorCode::CardDeclined));
+        let back = serde_json::to_value(&e).unwrap();
+        assert_eq!(back["customer"], body["customer"]);
+        assert_eq!(back["pricingModelId"], "pm_demo");
+        let anonymous = FlowgladEvent {
+            customer: None,
+            ..e
+        };
+        assert!(serde_json::to_value(&anonymous)
+            .unwrap()
+            .get("customer")
+            .is_none());
     }
 
     #[test]

@@ -364,6 +364,9 @@ fn playwright_against_server(
     // The route-only servers know customers only by a verified JWT;
     // two-servers.spec.mjs signs its customers' tokens with this secret.
     const CUSTOMER_JWT_SECRET: &str = "e2e-customer-jwt-secret-0123456789abcdef";
+    // flowglad-webhooks.spec.mjs verifies deliveries with this secret:
+    // `whsec_` + canonical base64 of 32 bytes, the format verifyWebhook needs.
+    const WEBHOOK_SECRET: &str = "whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=";
     let log = ctx.target_dir.join("e2e").join("server.log");
     let args: Vec<OsString> = vec![
         "--addr".into(),
@@ -416,6 +419,34 @@ fn playwright_against_server(
         &e2e_dir.join("faulty-route-server.log"),
         Duration::from_secs(30),
     )?;
+    // For flowglad-webhooks.spec.mjs: a server of its own whose webhooks go
+    // to a port the spec listens on with @flowglad/server's verifyWebhook
+    // (its own, so the other specs' events are neither sent there nor
+    // retried into a closed port for the rest of the run).
+    let receiver_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .context(|| "finding a free port for the webhook receiver".to_owned())?;
+    let webhook_args: Vec<OsString> = vec![
+        "--addr".into(),
+        "127.0.0.1:0".into(),
+        "--db".into(),
+        db_dir.join("webhooks.sqlite3").into(),
+        "--dist".into(),
+        ctx.root.join("dist").into(),
+        "--secret-key".into(),
+        SECRET_KEY.into(),
+        "--webhook-url".into(),
+        format!("http://127.0.0.1:{receiver_port}/flowglad/webhooks").into(),
+        "--webhook-secret".into(),
+        WEBHOOK_SECRET.into(),
+    ];
+    let mut webhooks = Server::start(
+        binary,
+        &webhook_args,
+        &e2e_dir.join("webhooks-server.log"),
+        Duration::from_secs(30),
+    )?;
     // For flowglad-react.spec.mjs: the production shape under the route
     // prefix @flowglad/react posts to by default.
     let mut react_args = route_only_args("flowglad-react", &server.url);
@@ -442,6 +473,9 @@ fn playwright_against_server(
         .env("FAULTY_PLATFORM_PORT", faulty_port.to_string())
         .env("CUSTOMER_JWT_SECRET", CUSTOMER_JWT_SECRET)
         .env("FLOWGLAD_REACT_URL", &flowglad_react.url)
+        .env("WEBHOOKS_URL", &webhooks.url)
+        .env("WEBHOOK_RECEIVER_PORT", receiver_port.to_string())
+        .env("WEBHOOK_SECRET", WEBHOOK_SECRET)
         .env(
             "SCREENSHOT_DIR",
             ctx.target_dir.join("e2e").join("screenshots"),
@@ -451,6 +485,7 @@ fn playwright_against_server(
     }
     let result = run(&mut cmd);
     flowglad_react.stop();
+    webhooks.stop();
     faulty.stop();
     route_only.stop();
     server.stop();

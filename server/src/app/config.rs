@@ -62,7 +62,8 @@ pub struct Config {
     )]
     pub webhook_urls: Vec<String>,
 
-    /// The Standard Webhooks signing secret (`whsec_` + base64); generated
+    /// The webhook signing secret (`whsec_` + base64), for Standard Webhooks
+    /// libraries and `@flowglad/server`'s `verifyWebhook` alike; generated
     /// once, stored in the database and printed at start when absent.
     #[arg(long, env = "CHECKOUT_WEBHOOK_SECRET", hide_env_values = true, value_parser = parse_webhook_secret)]
     pub webhook_secret: Option<String>,

@@ -254,7 +254,12 @@ impl BillingPlatform for EmbeddedPlatform {
         let stored = self
             .billing
             .db
-            .find_or_create_customer(who.external_id.clone(), who.name.clone(), who.email.clone())
+            .find_or_create_customer(
+                who.external_id.clone(),
+                who.name.clone(),
+                who.email.clone(),
+                clock::now_ms(),
+            )
             .await?;
         Ok(customer_view(&stored, &self.billing.catalog))
     }

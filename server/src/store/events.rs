@@ -1,17 +1,24 @@
 //! Webhook bodies: `{type, timestamp, data}` with the records in
 //! `@flowglad/node`'s shapes, rendered from the rows a transaction just
 //! wrote, inside that transaction (so the body is what committed).
+//! Flowglad's own event types (`customer.*`, `purchase.completed`,
+//! `payment.*`, `subscription.*`) also carry Flowglad's body at the top
+//! level: `id`, `object`, `customer: {id, externalId}`, `pricingModelId`.
 
 use crate::domain::catalog::Catalog;
 use crate::domain::clock;
 use crate::domain::records::StoredCustomer;
 use crate::domain::records::{
-    invoice_view, payment_method_view, purchase_view, subscription_view, StoredInvoice,
-    StoredPaymentMethod, StoredPurchase,
+    customer_view, invoice_view, payment_method_view, purchase_view, subscription_view,
+    StoredInvoice, StoredPaymentMethod, StoredPurchase,
 };
 use crate::domain::session::StoredSession;
 use crate::domain::subscription::StoredSubscription;
 use crate::store::{DbError, NewEvent};
+use checkout_protocol::webhook::{
+    CustomerEventData, EventCustomer, EventObject, FlowgladEvent, PaymentEventData,
+    PurchaseEventData, SubscriptionEventData, WebhookPayment, WebhookPaymentStatus,
+};
 use checkout_protocol::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
     ErrorCode, WebhookEvent, WebhookEventType,
@@ -85,6 +92,153 @@ pub fn payment_failed(
     )
 }
 
+/// `customer.created` (a new customer record) or `customer.updated`.
+pub fn customer(
+    event_type: WebhookEventType,
+    catalog: &Catalog,
+    customer: &StoredCustomer,
+    now: i64,
+) -> Result<NewEvent, DbError> {
+    let body = FlowgladEvent {
+        event_type,
+        timestamp: clock::rfc3339(now),
+        id: customer.id.clone(),
+        object: EventObject::Customer,
+        customer: Some(event_customer(customer)),
+        pricing_model_id: pricing_model(catalog),
+        data: CustomerEventData {
+            customer: customer_view(customer, catalog),
+        },
+    };
+    encode(event_type, None, &body)
+}
+
+/// `purchase.completed`: the purchase a paid checkout made. `customer` is
+/// `None` for an anonymous checkout (Flowglad's body then has no `customer`).
+pub fn purchase_completed(
+    catalog: &Catalog,
+    purchase: &StoredPurchase,
+    customer: Option<&StoredCustomer>,
+    now: i64,
+) -> Result<NewEvent, DbError> {
+    let event_type = WebhookEventType::PurchaseCompleted;
+    let body = FlowgladEvent {
+        event_type,
+        timestamp: clock::rfc3339(now),
+        id: purchase.id.clone(),
+        object: EventObject::Purchase,
+        customer: customer.map(event_customer),
+        pricing_model_id: pricing_model(catalog),
+        data: PurchaseEventData {
+            purchase: purchase_view(purchase, catalog),
+        },
+    };
+    encode(event_type, purchase.checkout_session_id.clone(), &body)
+}
+
+/// `subscription.created`, `subscription.updated` or
+/// `subscription.canceled`, with the subscription as the change left it;
+/// `checkout_session_id` is the checkout that made the change, if one did.
+pub fn subscription(
+    event_type: WebhookEventType,
+    catalog: &Catalog,
+    subscription: &StoredSubscription,
+    customer: &StoredCustomer,
+    checkout_session_id: Option<String>,
+    now: i64,
+) -> Result<NewEvent, DbError> {
+    let body = FlowgladEvent {
+        event_type,
+        timestamp: clock::rfc3339(now),
+        id: subscription.id.clone(),
+        object: EventObject::Subscription,
+        customer: Some(event_customer(customer)),
+        pricing_model_id: pricing_model(catalog),
+        data: SubscriptionEventData {
+            subscription: subscription_view(subscription, catalog),
+        },
+    };
+    encode(event_type, checkout_session_id, &body)
+}
+
+/// One charge of a checkout session, for `payment.succeeded` and
+/// `payment.failed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Charge<'a> {
+    /// The payment attempt's id (`pa_…`), the payment's id.
+    pub id: &'a str,
+    /// The session charged.
+    pub session: &'a StoredSession,
+    /// Its customer, when signed in.
+    pub customer: Option<&'a StoredCustomer>,
+    /// What paying it recorded (none for a decline).
+    pub records: Option<&'a CompletedRecords>,
+    /// Why it was declined (none for a success).
+    pub failure: Option<(ErrorCode, &'a str)>,
+}
+
+/// `payment.succeeded` (no `failure`) or `payment.failed`; `None` when the
+/// session's amount cannot be totalled (then nothing was charged either).
+pub fn payment(
+    catalog: &Catalog,
+    charge: &Charge<'_>,
+    now: i64,
+) -> Result<Option<NewEvent>, DbError> {
+    let Some(totals) = charge.session.totals(&catalog.default_currency()) else {
+        return Ok(None);
+    };
+    let (event_type, status) = match charge.failure {
+        None => (
+            WebhookEventType::PaymentSucceeded,
+            WebhookPaymentStatus::Succeeded,
+        ),
+        Some(_) => (
+            WebhookEventType::PaymentFailed,
+            WebhookPaymentStatus::Failed,
+        ),
+    };
+    let records = charge.records;
+    let payment = WebhookPayment {
+        id: charge.id.to_owned(),
+        status,
+        amount: totals.total_due_today,
+        currency: totals.currency,
+        payment_method: "card".to_owned(),
+        customer_id: charge.session.customer_id.clone(),
+        checkout_session_id: charge.session.id.clone(),
+        purchase_id: records.and_then(|r| r.purchase.as_ref().map(|p| p.id.clone())),
+        subscription_id: records.and_then(|r| r.subscription.as_ref().map(|s| s.id.clone())),
+        invoice_id: records.and_then(|r| r.invoice.as_ref().map(|i| i.id.clone())),
+        payment_method_id: records
+            .and_then(|r| r.payment_method.as_ref().map(|(pm, _)| pm.id.clone())),
+        failure_code: charge.failure.map(|(code, _)| code),
+        failure_message: charge.failure.map(|(_, message)| message.to_owned()),
+        charge_date: now,
+    };
+    let body = FlowgladEvent {
+        event_type,
+        timestamp: clock::rfc3339(now),
+        id: charge.id.to_owned(),
+        object: EventObject::Payment,
+        customer: charge.customer.map(event_customer),
+        pricing_model_id: pricing_model(catalog),
+        data: PaymentEventData { payment },
+    };
+    encode(event_type, Some(charge.session.id.clone()), &body).map(Some)
+}
+
+fn event_customer(c: &StoredCustomer) -> EventCustomer {
+    EventCustomer {
+        id: c.id.clone(),
+        external_id: c.external_id.clone(),
+    }
+}
+
+/// The pricing model every record belongs to: a catalog holds one.
+fn pricing_model(catalog: &Catalog) -> String {
+    catalog.pricing_model.id.clone()
+}
+
 fn event<T: Serialize>(
     event_type: WebhookEventType,
     session: &StoredSession,
@@ -96,11 +250,19 @@ fn event<T: Serialize>(
         timestamp: clock::rfc3339(now),
         data,
     };
-    let payload = serde_json::to_string(&body)
+    encode(event_type, Some(session.id.clone()), &body)
+}
+
+fn encode<T: Serialize>(
+    event_type: WebhookEventType,
+    checkout_session_id: Option<String>,
+    body: &T,
+) -> Result<NewEvent, DbError> {
+    let payload = serde_json::to_string(body)
         .map_err(|e| DbError::Corrupt(format!("cannot encode a webhook body: {e}")))?;
     Ok(NewEvent {
         event_type,
-        checkout_session_id: Some(session.id.clone()),
+        checkout_session_id,
         payload,
     })
 }
@@ -260,5 +422,52 @@ mod tests {
             "Your card has insufficient funds."
         );
         assert_eq!(v["data"]["checkoutSession"]["requestId"], "order-42");
+    }
+
+    #[test]
+    fn flowglad_events_carry_flowglads_fields_and_the_record() {
+        let catalog = Catalog::demo().unwrap();
+        let alice = StoredCustomer {
+            id: "cus_alice".into(),
+            external_id: "alice".into(),
+            name: "Alice Martin".into(),
+            email: "alice@example.com".into(),
+        };
+        let e = customer(WebhookEventType::CustomerCreated, &catalog, &alice, NOW).unwrap();
+        assert_eq!(e.checkout_session_id, None);
+        let v = body(&e);
+        assert_eq!(v["type"], "customer.created");
+        assert_eq!(v["id"], "cus_alice");
+        assert_eq!(v["object"], "customer");
+        assert_eq!(
+            v["customer"],
+            json!({"id": "cus_alice", "externalId": "alice"})
+        );
+        assert_eq!(v["pricingModelId"], "pm_demo");
+        assert_eq!(v["data"]["customer"]["email"], "alice@example.com");
+
+        let mut s = session(&catalog);
+        s.status = CheckoutSessionStatus::Open;
+        let declined = Charge {
+            id: "pa_1",
+            session: &s,
+            customer: None,
+            records: None,
+            failure: Some((ErrorCode::CardDeclined, "Your card was declined.")),
+        };
+        let e = payment(&catalog, &declined, NOW).unwrap().unwrap();
+        assert_eq!(e.event_type, WebhookEventType::PaymentFailed);
+        assert_eq!(e.checkout_session_id.as_deref(), Some("cs_1"));
+        let v = body(&e);
+        assert_eq!(v["id"], "pa_1");
+        assert_eq!(v["object"], "payment");
+        assert!(v.get("customer").is_none(), "anonymous: {v}");
+        let p = &v["data"]["payment"];
+        assert_eq!(p["status"], "failed");
+        assert_eq!(p["amount"], 12000);
+        assert_eq!(p["currency"], "USD");
+        assert_eq!(p["failureCode"], "card_declined");
+        assert_eq!(p["purchaseId"], Value::Null);
+        assert_eq!(p["chargeDate"], NOW);
     }
 }

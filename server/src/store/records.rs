@@ -2,6 +2,8 @@
 //! to the current time whenever read), saved cards, purchases and invoices.
 //! What a customer's payment adds to them is in `sessions::completion`.
 
+use super::events;
+use super::outbox::Outbox;
 use super::{
     address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Db, DbError,
 };
@@ -10,8 +12,9 @@ use crate::domain::records::{
     StoredPaymentMethod, StoredPurchase,
 };
 use crate::domain::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
-use checkout_protocol::CancellationTiming;
+use checkout_protocol::{CancellationTiming, SubscriptionStatus, WebhookEventType};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use std::sync::Arc;
 
 /// A change a customer asks for on one of their subscriptions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,31 +45,47 @@ impl Db {
     }
 
     /// The customer with `external_id`, created with `name` and `email` (and
-    /// an unguessable sign-in token nobody is given) when there is none; an
-    /// existing customer is returned as stored.
+    /// an unguessable sign-in token nobody is given) when there is none,
+    /// recording `customer.created` in the same transaction; an existing
+    /// customer is returned as stored.
     pub async fn find_or_create_customer(
         &self,
         external_id: String,
         name: String,
         email: String,
+        now: i64,
     ) -> Result<StoredCustomer, DbError> {
         let random =
             |prefix| crate::domain::ids::new_id(prefix).map_err(|e| DbError::Random(e.to_string()));
         let id = random(crate::domain::ids::CUSTOMER)?;
         let token = random(crate::domain::ids::SIGN_IN_TOKEN)?;
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             // Reading first keeps the common case (a known customer) free of writes.
             if let Some(known) = select_customer(conn, "external_id", &external_id)? {
                 return Ok(known);
             }
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // One statement, so two concurrent first calls make one customer.
-            conn.execute(
+            let inserted = tx.execute(
                 "INSERT INTO customers (id, external_id, token, name, email) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(external_id) DO NOTHING",
                 params![id, external_id, token, name, email],
             )?;
-            select_customer(conn, "external_id", &external_id)?
-                .ok_or_else(|| DbError::Corrupt("a customer vanished as it was created".into()))
+            let customer = select_customer(&tx, "external_id", &external_id)?
+                .ok_or_else(|| DbError::Corrupt("a customer vanished as it was created".into()))?;
+            // Only the call that made the row reports it: once per customer.
+            if inserted == 1 {
+                let event = events::customer(
+                    WebhookEventType::CustomerCreated,
+                    outbox.catalog(),
+                    &customer,
+                    now,
+                )?;
+                outbox.record(&tx, &event, now)?;
+            }
+            tx.commit()?;
+            Ok(customer)
         })
         .await
     }
@@ -94,12 +113,13 @@ impl Db {
         customer_id: String,
         now: i64,
     ) -> Result<Option<CustomerRecords>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let Some(customer) = select_customer(&tx, "id", &customer_id)? else {
                 return Ok(None);
             };
-            let subscriptions = settled_subscriptions(&tx, &customer_id, None, now)?;
+            let subscriptions = settled_subscriptions(&tx, &outbox, &customer_id, None, now)?;
             let purchases = select_purchases(&tx, &customer_id)?;
             let invoices = select_invoices(&tx, &customer_id)?;
             let payment_methods = select_payment_methods(&tx, &customer_id)?;
@@ -136,9 +156,11 @@ impl Db {
         subscription_id: String,
         now: i64,
     ) -> Result<Option<StoredSubscription>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let found = settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?;
+            let found =
+                settled_subscriptions(&tx, &outbox, &customer_id, Some(&subscription_id), now)?;
             tx.commit()?;
             Ok(found.into_iter().next())
         })
@@ -154,21 +176,27 @@ impl Db {
         change: SubscriptionChange,
         now: i64,
     ) -> Result<Option<Result<StoredSubscription, TransitionError>>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let Some(mut s) =
-                settled_subscriptions(&tx, &customer_id, Some(&subscription_id), now)?
+                settled_subscriptions(&tx, &outbox, &customer_id, Some(&subscription_id), now)?
                     .into_iter()
                     .next()
             else {
                 return Ok(None);
             };
+            let before = s.clone();
             let outcome = match change {
                 SubscriptionChange::Cancel(timing) => s.cancel(timing, now),
                 SubscriptionChange::Uncancel => s.uncancel(now),
             };
             if outcome.is_ok() {
                 update_subscription(&tx, &s)?;
+                // A repeated cancel or uncancel changes nothing and reports nothing.
+                if s != before {
+                    record_subscription_change(&tx, &outbox, &s, now)?;
+                }
             }
             tx.commit()?;
             Ok(Some(outcome.map(|()| s)))
@@ -177,7 +205,35 @@ impl Db {
     }
 }
 
-fn select_customer(
+/// Flowglad's event for a change to subscription `s`: `subscription.canceled`
+/// once it has ended, else `subscription.updated` (a cancellation scheduled
+/// or undone). Flowglad's platform sends nothing when a cancellation is
+/// scheduled or undone, only when it takes effect; we report those changes
+/// as `subscription.updated`, the type Flowglad defines for them.
+fn record_subscription_change(
+    conn: &Connection,
+    outbox: &Outbox,
+    s: &StoredSubscription,
+    now: i64,
+) -> Result<(), DbError> {
+    let Some(customer) = select_customer(conn, "id", &s.customer_id)? else {
+        return Err(DbError::Corrupt(format!(
+            "subscription {} has no customer",
+            s.id
+        )));
+    };
+    let event_type = if s.status == SubscriptionStatus::Canceled {
+        WebhookEventType::SubscriptionCanceled
+    } else {
+        WebhookEventType::SubscriptionUpdated
+    };
+    let event = events::subscription(event_type, outbox.catalog(), s, &customer, None, now)?;
+    outbox.record(conn, &event, now)?;
+    Ok(())
+}
+
+/// The customer whose `column` (`id`, `external_id` or `token`) is `value`.
+pub(super) fn select_customer(
     conn: &Connection,
     column: &str,
     value: &str,
@@ -197,9 +253,13 @@ fn select_customer(
 }
 
 /// The customer's subscriptions (or just `only`), newest first, with what
-/// time has done to them applied and written back.
+/// time has done to them applied and written back. A scheduled
+/// cancellation that took effect records `subscription.canceled` in the
+/// caller's transaction: the write moves it out of `cancellation_scheduled`,
+/// so it is reported once, by whichever read first noticed it.
 fn settled_subscriptions(
     conn: &Connection,
+    outbox: &Outbox,
     customer_id: &str,
     only: Option<&str>,
     now: i64,
@@ -215,8 +275,12 @@ fn settled_subscriptions(
     let mut subscriptions = Vec::with_capacity(rows.len());
     for row in rows {
         let mut s = row?;
+        let was = s.status.clone();
         if s.settle(now) {
             update_subscription(conn, &s)?;
+            if was != SubscriptionStatus::Canceled && s.status == SubscriptionStatus::Canceled {
+                record_subscription_change(conn, outbox, &s, now)?;
+            }
         }
         subscriptions.push(s);
     }
@@ -595,12 +659,13 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
 /// One of the customer's subscriptions, settled to `now`.
 pub(super) fn customer_subscription(
     conn: &Connection,
+    outbox: &Outbox,
     customer_id: &str,
     subscription_id: &str,
     now: i64,
 ) -> Result<Option<StoredSubscription>, DbError> {
     Ok(
-        settled_subscriptions(conn, customer_id, Some(subscription_id), now)?
+        settled_subscriptions(conn, outbox, customer_id, Some(subscription_id), now)?
             .into_iter()
             .next(),
     )

@@ -198,7 +198,12 @@ async fn post(sender: &Sender, d: &DueDelivery) -> Result<u16, String> {
             standardwebhooks::HEADER_WEBHOOK_TIMESTAMP,
             timestamp.to_string(),
         )
-        .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, signature)
+        .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, &signature)
+        // The same id, time and signature under Svix's names, which
+        // Flowglad's `verifyWebhook` reads (it knows no `webhook-*` header).
+        .header(super::SVIX_ID, &d.event_id)
+        .header(super::SVIX_TIMESTAMP, timestamp.to_string())
+        .header(super::SVIX_SIGNATURE, signature)
         .body(d.payload.clone())
         .send()
         .await

@@ -8,12 +8,26 @@
 //! application/json`, `webhook-id` (the event id, the same on every retry),
 //! `webhook-timestamp` (seconds, of this attempt) and `webhook-signature`
 //! (`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret).
+//! The same three values go out again as `svix-id`, `svix-timestamp` and
+//! `svix-signature`: Svix signs exactly as Standard Webhooks does, and
+//! Flowglad's `verifyWebhook` (`@flowglad/server`) reads only those names.
+//! It also wants the secret as `whsec_` + canonical base64, which is what
+//! [`generate_secret`] makes.
 
 pub mod dispatcher;
 pub mod retry;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+
+/// Svix's name for `webhook-id`.
+pub const SVIX_ID: &str = "svix-id";
+
+/// Svix's name for `webhook-timestamp`.
+pub const SVIX_TIMESTAMP: &str = "svix-timestamp";
+
+/// Svix's name for `webhook-signature`.
+pub const SVIX_SIGNATURE: &str = "svix-signature";
 
 /// The prefix of Standard Webhooks secrets.
 pub const SECRET_PREFIX: &str = "whsec_";

@@ -1,7 +1,9 @@
 //! A real webhook receiver for the tests: a small axum server on loopback
 //! that verifies every request with `standardwebhooks::Webhook::verify`
-//! under the configured secret, records it, and answers the statuses a test
-//! scripted (200 once the script is used up).
+//! under the configured secret twice, once from the `webhook-*` headers and
+//! once from the `svix-*` ones (Svix signs as Standard Webhooks does; these
+//! are what Flowglad's `verifyWebhook` reads), records it, and answers the
+//! statuses a test scripted (200 once the script is used up).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -26,8 +28,11 @@ pub struct Received {
     pub headers: HeaderMap,
     /// Its body as JSON.
     pub body: Value,
-    /// Whether the signature verified under the secret.
+    /// Whether the `webhook-*` signature verified under the secret.
     pub verified: bool,
+    /// Whether the `svix-*` signature verified under the secret, with the
+    /// same id and timestamp as the `webhook-*` headers.
+    pub svix_verified: bool,
     /// What the receiver answered.
     pub answered: u16,
 }
@@ -44,6 +49,11 @@ impl Received {
     /// The event type in the body.
     pub fn event_type(&self) -> &str {
         self.body["type"].as_str().unwrap_or_default()
+    }
+
+    /// Whether it is one of the `checkout.session.*` events.
+    pub fn is_checkout_session(&self) -> bool {
+        self.event_type().starts_with("checkout.session.")
     }
 }
 
@@ -64,9 +74,27 @@ pub struct Receiver {
 }
 
 async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let verified = standardwebhooks::Webhook::new(&shared.secret)
-        .and_then(|hook| hook.verify(&body, &headers))
-        .is_ok();
+    let verify = |headers: &HeaderMap| {
+        standardwebhooks::Webhook::new(&shared.secret)
+            .and_then(|hook| hook.verify(&body, headers))
+            .is_ok()
+    };
+    let verified = verify(&headers);
+    // The svix-* headers, renamed, must verify on their own and name the
+    // same message and attempt.
+    let mut svix = HeaderMap::new();
+    let mut same = true;
+    for (svix_name, name) in [
+        ("svix-id", "webhook-id"),
+        ("svix-timestamp", "webhook-timestamp"),
+        ("svix-signature", "webhook-signature"),
+    ] {
+        if let Some(value) = headers.get(svix_name) {
+            svix.insert(name, value.clone());
+        }
+        same &= headers.get(svix_name) == headers.get(name);
+    }
+    let svix_verified = same && verify(&svix);
     let answered = shared
         .script
         .lock()
@@ -82,6 +110,7 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
             headers,
             body: serde_json::from_slice(&body).unwrap_or(Value::Null),
             verified,
+            svix_verified,
             answered,
         });
     shared.arrived.notify_waiters();
@@ -157,6 +186,69 @@ impl Receiver {
                     got.iter().map(Received::event_type).collect::<Vec<_>>()
                 );
                 return got;
+            }
+        }
+    }
+
+    /// Every request of `event_type` so far.
+    pub fn of_type(&self, event_type: &str) -> Vec<Received> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.event_type() == event_type)
+            .collect()
+    }
+
+    /// Waits (up to `within`) until `n` `checkout.session.*` requests
+    /// arrived; returns those, in arrival order.
+    pub async fn wait_for_sessions(&self, n: usize, within: Duration) -> Vec<Received> {
+        self.wait_until(within, |got| {
+            let sessions: Vec<Received> = got
+                .iter()
+                .filter(|r| r.is_checkout_session())
+                .cloned()
+                .collect();
+            (sessions.len() >= n).then_some(sessions)
+        })
+        .await
+    }
+
+    /// Waits (up to `within`) until `n` requests of `event_type` arrived; returns them.
+    pub async fn wait_for_n_of_type(
+        &self,
+        event_type: &str,
+        n: usize,
+        within: Duration,
+    ) -> Vec<Received> {
+        self.wait_until(within, |got| {
+            let of_type: Vec<Received> = got
+                .iter()
+                .filter(|r| r.event_type() == event_type)
+                .cloned()
+                .collect();
+            (of_type.len() >= n).then_some(of_type)
+        })
+        .await
+    }
+
+    /// Waits (up to `within`) until `done` finds what it wants in the requests so far.
+    async fn wait_until<T>(&self, within: Duration, done: impl Fn(&[Received]) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let arrived = self.shared.arrived.notified();
+            if let Some(found) = done(&self.requests()) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                if let Some(found) = done(&self.requests()) {
+                    return found;
+                }
+                panic!(
+                    "not what was awaited within {within:?}; got {:?}",
+                    self.requests()
+                        .iter()
+                        .map(Received::event_type)
+                        .collect::<Vec<_>>()
+                );
             }
         }
     }

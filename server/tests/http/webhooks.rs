@@ -1,8 +1,10 @@
 //! Webhooks end to end: a real receiver verifies every request's Standard
-//! Webhooks signature; completed, expired and payment_failed events carry
-//! what they should; failed deliveries are retried on schedule and logged;
-//! a restart resumes pending deliveries; nothing is sent for a change that
-//! did not happen; and the delivery log API shows it all.
+//! Webhooks signature and its Svix one (what Flowglad's `verifyWebhook`
+//! checks); completed, expired and payment_failed events carry what they
+//! should; Flowglad's event types arrive once per change with Flowglad's
+//! body; failed deliveries are retried on schedule and logged; a restart
+//! resumes pending deliveries; nothing is sent for a change that did not
+//! happen; and the delivery log API shows it all.
 
 use crate::receiver::{Received, Receiver, WEBHOOK_SECRET};
 use crate::support::{config_in, create_body, now_ms, webhooks_to, Auth, TestServer, SECRET_KEY};
@@ -20,6 +22,12 @@ fn fast() -> Vec<Duration> {
 #[track_caller]
 fn assert_signed(r: &Received) {
     assert!(r.verified, "signature must verify: {:?}", r.headers);
+    assert!(
+        r.svix_verified,
+        "svix signature must verify: {:?}",
+        r.headers
+    );
+    assert_eq!(r.header("svix-id"), r.header("webhook-id"));
     assert_eq!(r.header("content-type"), "application/json");
     assert!(
         r.header("webhook-id").starts_with("msg_"),
@@ -54,7 +62,7 @@ async fn a_completed_checkout_sends_its_session_purchase_subscription_invoice_an
         .to_owned();
     srv.confirm(&id, "4242424242424242").await.data();
 
-    let got = receiver.wait_for(1, WAIT).await;
+    let got = receiver.wait_for_sessions(1, WAIT).await;
     assert_eq!(got.len(), 1);
     let r = &got[0];
     assert_signed(r);
@@ -116,8 +124,13 @@ async fn a_completed_checkout_sends_its_session_purchase_subscription_invoice_an
     // The log shows it delivered on the first attempt, under the same id.
     let log = srv.webhook_events("", Some(SECRET_KEY)).await;
     assert_eq!(log.status.as_u16(), 200, "{}", log.body);
-    let event = &log.body["data"][0];
-    assert_eq!(event["id"], r.header("webhook-id"));
+    let event = log.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == r.header("webhook-id"))
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(event["type"], "checkout.session.completed");
     assert_eq!(event["checkoutSessionId"], id);
     assert_eq!(event["payload"], r.body);
@@ -202,7 +215,7 @@ async fn a_decline_sends_payment_failed_and_never_completed() {
         .await
         .assert_error(400, "card_invalid_number");
 
-    let got = receiver.wait_for(2, WAIT).await;
+    let got = receiver.wait_for_sessions(2, WAIT).await;
     let failures: Vec<(&str, &str)> = got
         .iter()
         .map(|r| {
@@ -232,10 +245,29 @@ async fn a_decline_sends_payment_failed_and_never_completed() {
         assert_eq!(r.body["data"]["checkoutSession"]["requestId"], "order-7");
     }
     assert_ne!(got[0].header("webhook-id"), got[1].header("webhook-id"));
+    // Flowglad's payment.failed, once per declined charge, naming the attempt.
+    let failed = receiver.wait_for_n_of_type("payment.failed", 2, WAIT).await;
+    let codes: Vec<&str> = failed
+        .iter()
+        .map(|r| {
+            assert_signed(r);
+            assert_eq!(r.body["object"], "payment");
+            assert_eq!(r.body["id"], r.body["data"]["payment"]["id"]);
+            assert!(r.body.get("customer").is_none(), "anonymous: {}", r.body);
+            let payment = &r.body["data"]["payment"];
+            assert!(payment["id"].as_str().unwrap().starts_with("pa_"));
+            assert_eq!(payment["status"], "failed");
+            assert_eq!(payment["checkoutSessionId"], id);
+            assert_eq!(payment["amount"], 19900);
+            payment["failureCode"].as_str().unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(codes, ["card_declined", "card_insufficient_funds"]);
+    assert_ne!(failed[0].body["id"], failed[1].body["id"], "two attempts");
     // Nothing else was recorded: the declined payments changed nothing else.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(receiver.requests().len(), 2);
-    assert_eq!(srv.count_rows("webhook_events"), 2);
+    assert_eq!(receiver.requests().len(), 4);
+    assert_eq!(srv.count_rows("webhook_events"), 4);
     assert_eq!(srv.hosted(&id).await.data()["status"], "open");
 
     // Paying now completes, once.
@@ -243,10 +275,21 @@ async fn a_decline_sends_payment_failed_and_never_completed() {
     srv.confirm(&id, "4242424242424242")
         .await
         .assert_error(409, "checkout_session_not_open");
-    let got = receiver.wait_for(3, WAIT).await;
+    let got = receiver.wait_for_sessions(3, WAIT).await;
     assert_eq!(got[2].event_type(), "checkout.session.completed");
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_ne!(paid.body["id"], failed[1].body["id"], "a new attempt");
+    receiver.wait_for_type("purchase.completed", WAIT).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(receiver.requests().len(), 3);
+    let sessions = receiver
+        .requests()
+        .iter()
+        .filter(|r| r.is_checkout_session())
+        .count();
+    assert_eq!(sessions, 3);
+    assert_eq!(receiver.of_type("payment.succeeded").len(), 1);
+    assert_eq!(receiver.of_type("purchase.completed").len(), 1);
+    assert_eq!(receiver.requests().len(), 7);
     srv.server.shutdown().await;
 }
 
@@ -278,7 +321,7 @@ async fn expiry_by_the_sweep_and_by_the_platform_api_sends_expired() {
     // The merchant ends one through the platform API.
     let reply = srv.platform_expire(&ended).await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
-    let got = receiver.wait_for(3, WAIT).await;
+    let got = receiver.wait_for_sessions(3, WAIT).await;
     let expired: Vec<&str> = got
         .iter()
         .filter(|r| r.event_type() == "checkout.session.expired")
@@ -298,7 +341,12 @@ async fn expiry_by_the_sweep_and_by_the_platform_api_sends_expired() {
         .assert_error(409, "checkout_session_not_open");
     srv.set_expires_at(&paid, now_ms() - 1);
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(receiver.requests().len(), 3, "one event per change");
+    let sessions = receiver
+        .requests()
+        .iter()
+        .filter(|r| r.is_checkout_session())
+        .count();
+    assert_eq!(sessions, 3, "one event per change");
     assert_eq!(srv.hosted(&paid).await.data()["status"], "succeeded");
     srv.server.shutdown().await;
 }
@@ -309,9 +357,9 @@ async fn a_failing_endpoint_is_retried_on_schedule_and_delivered_once() {
     receiver.answer_next(&[500, 500]);
     let delays = vec![Duration::from_millis(300), Duration::from_millis(600)];
     let srv = TestServer::with_webhooks(&receiver.url, delays).await;
-    let id = srv
-        .buy(json!({"priceSlug": "onboarding"}), Auth::None)
-        .await;
+    // Expiring records one event, so every request is an attempt of it.
+    let id = srv.create_session("onboarding").await;
+    srv.platform_expire(&id).await;
 
     let got = receiver.wait_for(3, WAIT).await;
     assert_eq!(
@@ -376,8 +424,8 @@ async fn a_delivery_that_keeps_failing_ends_failed_after_its_retries() {
     receiver.answer_next(&[503; 10]);
     let delays = vec![Duration::from_millis(50), Duration::from_millis(50)];
     let srv = TestServer::with_webhooks(&receiver.url, delays).await;
-    srv.buy(json!({"priceSlug": "onboarding"}), Auth::None)
-        .await;
+    let id = srv.create_session("onboarding").await;
+    srv.platform_expire(&id).await;
     let got = receiver.wait_for(3, WAIT).await;
     let event_id = got[0].header("webhook-id").to_owned();
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -416,7 +464,9 @@ async fn a_delivery_pending_at_shutdown_is_sent_after_a_restart() {
         dir,
         client: reqwest::Client::new(),
     };
-    let id = srv.buy(json!({"priceSlug": "lifetime"}), Auth::None).await;
+    // One event (an expiry), so the log's newest is it.
+    let id = srv.create_session("lifetime").await;
+    srv.platform_expire(&id).await;
     // Wait until the refused attempt is logged.
     let deadline = tokio::time::Instant::now() + WAIT;
     let event_id = loop {
@@ -453,7 +503,7 @@ async fn a_delivery_pending_at_shutdown_is_sent_after_a_restart() {
     let got = receiver.wait_for(1, WAIT).await;
     assert_signed(&got[0]);
     assert_eq!(got[0].header("webhook-id"), event_id);
-    assert_eq!(got[0].event_type(), "checkout.session.completed");
+    assert_eq!(got[0].event_type(), "checkout.session.expired");
     assert_eq!(got[0].body["data"]["checkoutSession"]["id"], id);
     let delivery = wait_delivered(&srv, &event_id).await;
     assert!(
@@ -486,7 +536,10 @@ async fn the_delivery_log_needs_the_key_and_pages_newest_first() {
 
     let first = srv.create_session("onboarding").await;
     srv.platform_expire(&first).await;
-    let second = srv.buy(json!({"priceSlug": "lifetime"}), Auth::None).await;
+    // A later millisecond, so the order is by time, not by id.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let second = srv.create_session("lifetime").await;
+    srv.platform_expire(&second).await;
     receiver.wait_for(2, WAIT).await;
 
     let page = srv.webhook_events("limit=1", Some(SECRET_KEY)).await;
@@ -494,7 +547,7 @@ async fn the_delivery_log_needs_the_key_and_pages_newest_first() {
     assert_eq!(page.body["total"], 2);
     assert_eq!(page.body["hasMore"], true);
     assert_eq!(page.body["data"][0]["checkoutSessionId"], second);
-    assert_eq!(page.body["data"][0]["type"], "checkout.session.completed");
+    assert_eq!(page.body["data"][0]["type"], "checkout.session.expired");
     let delivery = &page.body["data"][0]["deliveries"][0];
     assert!(
         delivery.get("attempts").is_none(),
@@ -517,8 +570,11 @@ async fn without_endpoints_events_are_logged_but_not_sent() {
     srv.buy(json!({"priceSlug": "onboarding"}), Auth::None)
         .await;
     let log = srv.webhook_events("", Some(SECRET_KEY)).await;
-    assert_eq!(log.body["total"], 1);
-    assert_eq!(log.body["data"][0]["deliveries"], json!([]));
+    // checkout.session.completed, payment.succeeded, purchase.completed.
+    assert_eq!(log.body["total"], 3);
+    for event in log.body["data"].as_array().unwrap() {
+        assert_eq!(event["deliveries"], json!([]));
+    }
     assert!(
         srv.server.webhook_secret.starts_with("whsec_"),
         "a secret is generated"
@@ -566,6 +622,14 @@ async fn saving_a_card_and_paying_an_invoice_send_what_they_changed() {
         data["paymentMethod"]["id"]
     );
     assert!(data.get("purchase").is_none() && data.get("invoice").is_none());
+    // The subscription's card changed: subscription.updated; nothing was charged.
+    let updated = receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert_signed(&updated);
+    assert_eq!(updated.body["id"], "sub_alice_pro");
+    assert_eq!(
+        updated.body["data"]["subscription"]["defaultPaymentMethodId"],
+        data["paymentMethod"]["id"]
+    );
 
     let invoice = srv
         .platform_create(json!({"checkoutSession": {
@@ -580,7 +644,7 @@ async fn saving_a_card_and_paying_an_invoice_send_what_they_changed() {
     srv.confirm(&invoice_session, "4242424242424242")
         .await
         .data();
-    let got = receiver.wait_for(2, WAIT).await;
+    let got = receiver.wait_for_sessions(2, WAIT).await;
     let data = &got[1].body["data"];
     assert_signed(&got[1]);
     assert_eq!(data["checkoutSession"]["id"], invoice_session);
@@ -590,5 +654,343 @@ async fn saving_a_card_and_paying_an_invoice_send_what_they_changed() {
     assert_eq!(data["invoice"]["subtotal"], 33000);
     assert_eq!(data["paymentMethod"]["customerId"], "cus_bob");
     assert!(data.get("purchase").is_none() && data.get("subscription").is_none());
+    // Paying the invoice is a payment of its amount, and no purchase.
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_signed(&paid);
+    let payment = &paid.body["data"]["payment"];
+    assert_eq!(payment["amount"], 33000);
+    assert_eq!(payment["invoiceId"], "inv_bob_0001");
+    assert_eq!(payment["checkoutSessionId"], invoice_session);
+    assert_eq!(paid.body["customer"]["externalId"], "bob");
+    assert_eq!(settled_count(&receiver, "payment.succeeded").await, 1);
+    assert!(receiver.of_type("purchase.completed").is_empty());
+    assert_eq!(receiver.of_type("subscription.updated").len(), 1);
+    srv.server.shutdown().await;
+}
+
+/// Waits a moment for stragglers, then the number of `event_type` requests.
+async fn settled_count(receiver: &Receiver, event_type: &str) -> usize {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    receiver.of_type(event_type).len()
+}
+
+/// Flowglad's body: `id`, `object`, `customer: {id, externalId}` and
+/// `pricingModelId` at the top, beside `type`, `timestamp` and `data`.
+#[track_caller]
+fn assert_flowglad_body(r: &Received, object: &str, customer: Option<(&str, &str)>) {
+    assert_signed(r);
+    let body = &r.body;
+    assert_eq!(body["object"], object, "{body}");
+    assert_eq!(body["pricingModelId"], "pm_demo", "{body}");
+    assert_eq!(body["data"][object]["id"], body["id"], "{body}");
+    match customer {
+        Some((id, external_id)) => {
+            assert_eq!(
+                body["customer"],
+                json!({"id": id, "externalId": external_id})
+            );
+        }
+        None => assert!(body.get("customer").is_none(), "{body}"),
+    }
+}
+
+#[tokio::test]
+async fn a_subscription_checkout_sends_payment_purchase_and_subscription_once() {
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let reply = srv
+        .merchant_create(
+            json!({"priceSlug": "pro-yearly", "outputMetadata": {"team": "t_1"}}),
+            Some("bob"),
+        )
+        .await;
+    let id = reply.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    srv.confirm(&id, "4242424242424242").await.data();
+    let completed = receiver
+        .wait_for_type("checkout.session.completed", WAIT)
+        .await;
+    let data = &completed.body["data"];
+    let bob = Some(("cus_bob", "bob"));
+
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_flowglad_body(&paid, "payment", bob);
+    let payment = &paid.body["data"]["payment"];
+    assert!(payment["id"].as_str().unwrap().starts_with("pa_"));
+    assert_eq!(payment["status"], "succeeded");
+    assert_eq!(payment["checkoutSessionId"], id);
+    assert_eq!(payment["customerId"], "cus_bob");
+    assert_eq!(payment["amount"], data["invoice"]["subtotal"]);
+    assert_eq!(payment["purchaseId"], data["purchase"]["id"]);
+    assert_eq!(payment["subscriptionId"], data["subscription"]["id"]);
+    assert_eq!(payment["invoiceId"], data["invoice"]["id"]);
+    assert_eq!(payment["paymentMethodId"], data["paymentMethod"]["id"]);
+    assert_eq!(payment["failureCode"], Value::Null);
+
+    let purchase = receiver.wait_for_type("purchase.completed", WAIT).await;
+    assert_flowglad_body(&purchase, "purchase", bob);
+    assert_eq!(purchase.body["data"]["purchase"], data["purchase"]);
+    assert_eq!(purchase.body["data"]["purchase"]["metadata"]["team"], "t_1");
+
+    let created = receiver.wait_for_type("subscription.created", WAIT).await;
+    assert_flowglad_body(&created, "subscription", bob);
+    assert_eq!(created.body["data"]["subscription"], data["subscription"]);
+    assert_eq!(created.body["data"]["subscription"]["status"], "active");
+
+    // Paying again is refused and reports nothing; each event came once.
+    srv.confirm(&id, "4242424242424242")
+        .await
+        .assert_error(409, "checkout_session_not_open");
+    for event_type in [
+        "payment.succeeded",
+        "purchase.completed",
+        "subscription.created",
+    ] {
+        assert_eq!(
+            settled_count(&receiver, event_type).await,
+            1,
+            "{event_type}"
+        );
+    }
+    assert!(receiver.of_type("subscription.updated").is_empty());
+    assert!(
+        receiver.of_type("customer.created").is_empty(),
+        "Bob existed"
+    );
+    assert_eq!(receiver.requests().len(), 4);
+
+    // A trial charges nothing today: a subscription and a purchase, no payment.
+    let trial = srv
+        .merchant_create(json!({"priceSlug": "pro-monthly"}), Some("bob"))
+        .await;
+    let trial = trial.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    srv.confirm(&trial, "4242424242424242").await.data();
+    let created = receiver
+        .wait_for_n_of_type("subscription.created", 2, WAIT)
+        .await;
+    assert_eq!(
+        created[1].body["data"]["subscription"]["status"],
+        "trialing"
+    );
+    receiver
+        .wait_for_n_of_type("purchase.completed", 2, WAIT)
+        .await;
+    assert_eq!(settled_count(&receiver, "payment.succeeded").await, 1);
+    srv.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_anonymous_purchase_reports_its_payment_and_purchase_without_a_customer() {
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let id = srv
+        .buy(json!({"priceSlug": "onboarding"}), Auth::None)
+        .await;
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_flowglad_body(&paid, "payment", None);
+    assert_eq!(paid.body["data"]["payment"]["checkoutSessionId"], id);
+    assert_eq!(paid.body["data"]["payment"]["customerId"], Value::Null);
+    let purchase = receiver.wait_for_type("purchase.completed", WAIT).await;
+    assert_flowglad_body(&purchase, "purchase", None);
+    assert_eq!(settled_count(&receiver, "purchase.completed").await, 1);
+    assert!(receiver.of_type("subscription.created").is_empty());
+    srv.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_new_customer_sends_customer_created_once() {
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let create = |external_id: &str| {
+        let body = json!({"customer": {"externalId": external_id, "name": "Carol Diaz",
+            "email": "carol@example.com"}});
+        srv.send(
+            srv.client
+                .post(srv.url("/api/v1/customers"))
+                .header("authorization", SECRET_KEY)
+                .json(&body),
+        )
+    };
+    let first = create("carol").await;
+    assert_eq!(first.status.as_u16(), 200, "{}", first.body);
+    let carol = first.body["data"]["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Finding her again, or finding a seeded customer, creates nothing.
+    create("carol").await;
+    create("alice").await;
+    // Two first calls at once make one customer and one event.
+    let (a, b) = tokio::join!(create("dana"), create("dana"));
+    assert_eq!(
+        a.body["data"]["customer"]["id"],
+        b.body["data"]["customer"]["id"]
+    );
+    let dana = a.body["data"]["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let got = receiver
+        .wait_for_n_of_type("customer.created", 2, WAIT)
+        .await;
+    let carol_event = got.iter().find(|r| r.body["id"] == carol).unwrap();
+    assert_flowglad_body(carol_event, "customer", Some((&carol, "carol")));
+    let customer = &carol_event.body["data"]["customer"];
+    assert_eq!(customer["externalId"], "carol");
+    assert_eq!(customer["email"], "carol@example.com");
+    assert_eq!(customer["name"], "Carol Diaz");
+    assert!(got.iter().any(|r| r.body["id"] == dana));
+    assert_eq!(settled_count(&receiver, "customer.created").await, 2);
+    assert_eq!(receiver.requests().len(), 2);
+    srv.server.shutdown().await;
+}
+
+fn cancel_body(timing: &str) -> Value {
+    json!({"id": "sub_alice_pro", "cancellation": {"timing": timing}})
+}
+
+#[tokio::test]
+async fn cancel_and_uncancel_send_subscription_updated_then_canceled_once() {
+    const ALICE: Auth<'static> = Auth::Bearer("demo-alice");
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let alice = Some(("cus_alice", "alice"));
+
+    // Scheduling the end is a change (Flowglad's platform is silent here).
+    let at_end = cancel_body("at_end_of_current_billing_period");
+    srv.route("subscriptions/cancel", at_end.clone(), ALICE)
+        .await
+        .data();
+    let updated = receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert_flowglad_body(&updated, "subscription", alice);
+    assert_eq!(
+        updated.body["data"]["subscription"]["status"],
+        "cancellation_scheduled"
+    );
+    // Scheduling again changes nothing: no event.
+    srv.route("subscriptions/cancel", at_end, ALICE)
+        .await
+        .data();
+    assert_eq!(settled_count(&receiver, "subscription.updated").await, 1);
+
+    // Undoing it is a change; undoing again is not.
+    srv.route(
+        "subscriptions/uncancel",
+        json!({"id": "sub_alice_pro"}),
+        ALICE,
+    )
+    .await
+    .data();
+    let got = receiver
+        .wait_for_n_of_type("subscription.updated", 2, WAIT)
+        .await;
+    assert_eq!(got[1].body["data"]["subscription"]["status"], "active");
+    srv.route(
+        "subscriptions/uncancel",
+        json!({"id": "sub_alice_pro"}),
+        ALICE,
+    )
+    .await
+    .data();
+    assert_eq!(settled_count(&receiver, "subscription.updated").await, 2);
+
+    // Ending it now is Flowglad's subscription.canceled, once.
+    srv.route("subscriptions/cancel", cancel_body("immediately"), ALICE)
+        .await
+        .data();
+    let canceled = receiver.wait_for_type("subscription.canceled", WAIT).await;
+    assert_flowglad_body(&canceled, "subscription", alice);
+    assert_eq!(canceled.body["data"]["subscription"]["status"], "canceled");
+    // The log shows the type, and no checkout: none made this change.
+    let logged = srv.webhook_event(canceled.header("webhook-id")).await;
+    assert_eq!(logged.body["webhookEvent"]["type"], "subscription.canceled");
+    assert_eq!(
+        logged.body["webhookEvent"]["checkoutSessionId"],
+        Value::Null
+    );
+    let again = srv
+        .route("subscriptions/cancel", cancel_body("immediately"), ALICE)
+        .await;
+    assert!(again.status.is_client_error(), "{}", again.body);
+    assert_eq!(settled_count(&receiver, "subscription.canceled").await, 1);
+    assert_eq!(receiver.requests().len(), 3);
+    srv.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scheduled_cancellation_reports_canceled_when_it_takes_effect() {
+    const ALICE: Auth<'static> = Auth::Bearer("demo-alice");
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    srv.route(
+        "subscriptions/cancel",
+        cancel_body("at_end_of_current_billing_period"),
+        ALICE,
+    )
+    .await
+    .data();
+    receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert!(receiver.of_type("subscription.canceled").is_empty());
+    // The period ends (moved into the past in the file).
+    let conn = rusqlite::Connection::open(srv.db_path()).expect("db opens");
+    conn.busy_timeout(Duration::from_secs(5))
+        .expect("busy timeout");
+    let changed = conn
+        .execute(
+            "UPDATE subscriptions SET cancel_scheduled_at = ?1 WHERE id = 'sub_alice_pro'",
+            [now_ms() - 1],
+        )
+        .expect("update");
+    assert_eq!(changed, 1);
+    drop(conn);
+    // The next read applies it and reports it; later reads do not again.
+    let billing = srv.billing("demo-alice").await;
+    let status = billing["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "sub_alice_pro")
+        .map(|s| s["status"].clone());
+    assert_eq!(status, Some(json!("canceled")));
+    let canceled = receiver.wait_for_type("subscription.canceled", WAIT).await;
+    assert_flowglad_body(&canceled, "subscription", Some(("cus_alice", "alice")));
+    srv.billing("demo-alice").await;
+    assert_eq!(settled_count(&receiver, "subscription.canceled").await, 1);
+    srv.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_activation_checkout_updates_the_subscription_it_bills() {
+    let receiver = Receiver::start(WEBHOOK_SECRET).await;
+    let srv = TestServer::with_webhooks(&receiver.url, fast()).await;
+    let reply = srv
+        .route(
+            "checkout-sessions/create-activate-subscription",
+            create_body(json!({"targetSubscriptionId": "sub_alice_pro"})),
+            Auth::Bearer("demo-alice"),
+        )
+        .await;
+    let id = reply.data()["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    srv.confirm(&id, "4242424242424242").await.data();
+    let updated = receiver.wait_for_type("subscription.updated", WAIT).await;
+    assert_flowglad_body(&updated, "subscription", Some(("cus_alice", "alice")));
+    assert_eq!(updated.body["id"], "sub_alice_pro");
+    assert_eq!(updated.body["data"]["subscription"]["status"], "active");
+    let paid = receiver.wait_for_type("payment.succeeded", WAIT).await;
+    assert_eq!(
+        paid.body["data"]["payment"]["subscriptionId"],
+        "sub_alice_pro"
+    );
+    assert_eq!(settled_count(&receiver, "subscription.updated").await, 1);
+    assert!(receiver.of_type("subscription.created").is_empty());
     srv.server.shutdown().await;
 }

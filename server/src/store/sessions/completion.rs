@@ -14,7 +14,10 @@ use crate::domain::records::{StoredInvoice, StoredPaymentMethod, StoredPurchase}
 use crate::domain::session::{PaidCard, StoredSession};
 use crate::domain::subscription::StoredSubscription;
 use crate::store::events::{self, CompletedRecords};
-use checkout_protocol::{BillingAddress, IntervalUnit, SubscriptionStatus};
+use crate::store::Outbox;
+use checkout_protocol::{
+    BillingAddress, CheckoutSessionType, IntervalUnit, SubscriptionStatus, WebhookEventType,
+};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::sync::Arc;
 
@@ -109,7 +112,7 @@ impl Db {
             let mut invoice = None;
             let mut payment_method = None;
             if let Some(c) = &done.customer {
-                let card_id = record_customer_payment(&tx, c, &id, now)?;
+                let card_id = record_customer_payment(&tx, &outbox, c, &id, now)?;
                 // The subscription started, activated, or given the new card.
                 let subscription_id = c
                     .subscription
@@ -118,7 +121,8 @@ impl Db {
                     .or_else(|| c.activation.as_ref().map(|a| a.subscription_id.clone()))
                     .or_else(|| c.card_for_subscriptions.target.clone());
                 if let Some(sub) = subscription_id {
-                    subscription = records::customer_subscription(&tx, &c.customer_id, &sub, now)?;
+                    subscription =
+                        records::customer_subscription(&tx, &outbox, &c.customer_id, &sub, now)?;
                 }
                 let invoice_id = c
                     .invoice
@@ -155,6 +159,7 @@ impl Db {
             };
             let event = events::completed(outbox.catalog(), &written, now)?;
             outbox.record(&tx, &event, now)?;
+            record_flowglad_events(&tx, &outbox, &written, &done, now)?;
             tx.commit()?;
             Ok(Some(written.session))
         })
@@ -162,10 +167,88 @@ impl Db {
     }
 }
 
+/// Flowglad's events for what a payment changed, beside
+/// `checkout.session.completed` and in its transaction: `payment.succeeded`
+/// when money was charged, `purchase.completed` for the purchase made,
+/// `subscription.created` for a new subscription, `subscription.updated`
+/// for one that started billing or was given the new card. The session
+/// moved from `pending` to `succeeded` in this same transaction, so a retry
+/// or a replay (which finds it succeeded) records none of them again.
+fn record_flowglad_events(
+    conn: &Connection,
+    outbox: &Outbox,
+    written: &CompletedRecords,
+    done: &Completion,
+    now: i64,
+) -> Result<(), DbError> {
+    let catalog = outbox.catalog();
+    let session = &written.session;
+    let customer = match &session.customer_id {
+        Some(id) => records::select_customer(conn, "id", id)?,
+        None => None,
+    };
+    let charged = session.session_type != CheckoutSessionType::AddPaymentMethod
+        && session
+            .totals(&catalog.default_currency())
+            .is_some_and(|t| t.total_due_today > 0);
+    if charged {
+        // The attempt stored before the charge names the payment.
+        let attempt: Option<String> = conn.query_row(
+            "SELECT payment_attempt_key FROM checkout_sessions WHERE id = ?1",
+            [&session.id],
+            |r| r.get(0),
+        )?;
+        match attempt {
+            Some(id) => {
+                let charge = events::Charge {
+                    id: &id,
+                    session,
+                    customer: customer.as_ref(),
+                    records: Some(written),
+                    failure: None,
+                };
+                if let Some(event) = events::payment(catalog, &charge, now)? {
+                    outbox.record(conn, &event, now)?;
+                }
+            }
+            None => {
+                tracing::warn!(session = %session.id, "a paid session has no payment attempt; no payment.succeeded")
+            }
+        }
+    }
+    if let Some(purchase) = &written.purchase {
+        let event = events::purchase_completed(catalog, purchase, customer.as_ref(), now)?;
+        outbox.record(conn, &event, now)?;
+    }
+    if let (Some(subscription), Some(customer)) = (&written.subscription, &customer) {
+        let created = done
+            .customer
+            .as_ref()
+            .and_then(|c| c.subscription.as_ref())
+            .is_some_and(|s| s.id == subscription.id);
+        let event_type = if created {
+            WebhookEventType::SubscriptionCreated
+        } else {
+            WebhookEventType::SubscriptionUpdated
+        };
+        let event = events::subscription(
+            event_type,
+            catalog,
+            subscription,
+            customer,
+            Some(session.id.clone()),
+            now,
+        )?;
+        outbox.record(conn, &event, now)?;
+    }
+    Ok(())
+}
+
 /// What a signed-in customer's payment of session `session_id` adds to
 /// their records; returns the id of the card it was paid with.
 fn record_customer_payment(
     conn: &Connection,
+    outbox: &Outbox,
     c: &CustomerCompletion,
     session_id: &str,
     now: i64,
@@ -181,7 +264,7 @@ fn record_customer_payment(
         )?;
     }
     if let Some(a) = &c.activation {
-        activate(conn, &c.customer_id, a, &card_id, now)?;
+        activate(conn, outbox, &c.customer_id, a, &card_id, now)?;
     }
     if let Some(target) = &c.card_for_subscriptions.target {
         conn.execute(
@@ -219,12 +302,14 @@ fn record_customer_payment(
 /// price and period, charged to the card; a running trial ends.
 fn activate(
     conn: &Connection,
+    outbox: &Outbox,
     customer_id: &str,
     a: &Activation,
     card_id: &str,
     now: i64,
 ) -> Result<(), DbError> {
-    let Some(mut s) = records::customer_subscription(conn, customer_id, &a.subscription_id, now)?
+    let Some(mut s) =
+        records::customer_subscription(conn, outbox, customer_id, &a.subscription_id, now)?
     else {
         return Err(DbError::Corrupt(format!(
             "subscription {} to activate is gone",

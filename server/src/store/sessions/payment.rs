@@ -2,7 +2,8 @@
 //! one payer, releasing it after a payment that did not go through, and
 //! reopening claims a crash left behind.
 
-use super::super::{Db, DbError};
+use super::super::records::select_customer;
+use super::super::{Db, DbError, Outbox};
 use super::rows::select_session;
 use super::{expire_due, transition};
 use crate::domain::lifecycle::Transition;
@@ -101,6 +102,7 @@ impl Db {
                         now,
                     )?;
                     outbox.record(&tx, &event, now)?;
+                    record_payment_failed(&tx, &outbox, &session, f, now)?;
                 }
             }
             tx.commit()?;
@@ -142,6 +144,42 @@ impl Db {
         })
         .await
     }
+}
+
+/// Flowglad's `payment.failed` for a declined charge of `session`, in the
+/// transaction that reopens it (so once per decline: a second release
+/// finds the session open and records nothing). The payment is the
+/// attempt stored before the charge; without one nothing was charged.
+fn record_payment_failed(
+    conn: &Connection,
+    outbox: &Outbox,
+    session: &StoredSession,
+    failure: &PaymentFailure,
+    now: i64,
+) -> Result<(), DbError> {
+    let attempt: Option<String> = conn.query_row(
+        "SELECT payment_attempt_key FROM checkout_sessions WHERE id = ?1",
+        [&session.id],
+        |r| r.get(0),
+    )?;
+    let Some(id) = attempt else {
+        return Ok(());
+    };
+    let customer = match &session.customer_id {
+        Some(customer_id) => select_customer(conn, "id", customer_id)?,
+        None => None,
+    };
+    let charge = events::Charge {
+        id: &id,
+        session,
+        customer: customer.as_ref(),
+        records: None,
+        failure: Some((failure.code, &failure.message)),
+    };
+    if let Some(event) = events::payment(outbox.catalog(), &charge, now)? {
+        outbox.record(conn, &event, now)?;
+    }
+    Ok(())
 }
 
 /// Why an open invoice session cannot be claimed now, if it cannot.
