@@ -101,6 +101,62 @@ pub struct CreateCustomerResponse {
     pub data: CustomerResponse,
 }
 
+/// Body of `customers/update` on the server route and of
+/// `PUT /api/v1/customers/{externalId}` on the platform API:
+/// `{customer: {…}, externalId?}`, `@flowglad/shared`'s `updateCustomerSchema`
+/// (which `@flowglad/server` forwards unchanged to the platform).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCustomerParams {
+    /// What to change.
+    pub customer: UpdateCustomerInput,
+    /// The customer's external id; on the route only the signed-in
+    /// customer's own is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+/// The fields of a customer update. Only `name` and `email` can change
+/// here; the rest of Flowglad's fields are read so that setting one is a
+/// clear error instead of being silently dropped.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCustomerInput {
+    /// The customer's platform id (`cus_…`), as Flowglad's route schema
+    /// requires it; when given it must be the customer's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// New display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone number (not kept by this platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Value>,
+    /// Billing address (not kept by this platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<Value>,
+    /// Archive flag (platform only; not supported here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<Value>,
+    /// Domain (platform only; not supported here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<Value>,
+    /// Icon URL (platform only; not supported here).
+    #[serde(default, rename = "iconURL", skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<Value>,
+    /// Logo URL (platform only; not supported here).
+    #[serde(default, rename = "logoURL", skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<Value>,
+    /// User id (platform only; not supported here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<Value>,
+}
+
 /// Where a subscription is in its life.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

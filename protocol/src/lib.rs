@@ -29,6 +29,7 @@ pub use billing::{
     PaymentMethodList, PlatformCancelSubscriptionParams, Purchase, PurchaseList, RecordList,
     Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
 };
+pub use billing::{UpdateCustomerInput, UpdateCustomerParams};
 pub use checkout::{
     BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList,
     CheckoutSessionStatus, CheckoutSessionType, CreateCheckoutSessionResponse,
@@ -73,6 +74,12 @@ pub mod action {
     pub const INVOICES_LIST: &str = "invoices/list";
     /// List the customer's purchases.
     pub const PURCHASES_LIST: &str = "purchases/list";
+
+    // Customers (issue 15).
+    /// Find the signed-in customer, creating them on the platform if new.
+    pub const CUSTOMERS_FIND_OR_CREATE: &str = "customers/find-or-create";
+    /// Change the signed-in customer's name or email.
+    pub const CUSTOMERS_UPDATE: &str = "customers/update";
 }
 
 /// The header carrying a create call's idempotency key.

@@ -24,6 +24,31 @@ pub struct StoredCustomer {
     pub email: String,
 }
 
+/// What a customer update changes, already checked
+/// ([`crate::domain::validation::customer_changes`]): `None` keeps a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerChanges {
+    /// New display name (trimmed, not blank).
+    pub name: Option<String>,
+    /// New email address (trimmed, plausible).
+    pub email: Option<String>,
+}
+
+impl CustomerChanges {
+    /// `customer` with the changes applied, or `None` when nothing would
+    /// differ (so an update that changes nothing writes and reports nothing).
+    pub fn apply(&self, customer: &StoredCustomer) -> Option<StoredCustomer> {
+        let mut changed = customer.clone();
+        if let Some(name) = &self.name {
+            changed.name.clone_from(name);
+        }
+        if let Some(email) = &self.email {
+            changed.email.clone_from(email);
+        }
+        (changed != *customer).then_some(changed)
+    }
+}
+
 /// A saved card (brand, last four digits and expiry only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPaymentMethod {

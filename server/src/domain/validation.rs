@@ -254,6 +254,59 @@ pub const INVALID_EMAIL_MESSAGE: &str = "Enter a valid email address, like name@
 /// The longest customer name accepted.
 pub const MAX_NAME_CHARS: usize = 200;
 
+/// Checks the fields of a customer update: only `name` (not blank, at most
+/// [`MAX_NAME_CHARS`], no control characters) and `email` (a plausible
+/// address) can change; any other of Flowglad's customer fields, when set,
+/// is a 400 rather than silently ignored, since this platform keeps none of
+/// them.
+pub fn customer_changes(
+    input: &checkout_protocol::UpdateCustomerInput,
+) -> Result<crate::domain::records::CustomerChanges, ApiError> {
+    let unsupported = [
+        ("phone", &input.phone),
+        ("billingAddress", &input.billing_address),
+        ("archived", &input.archived),
+        ("domain", &input.domain),
+        ("iconURL", &input.icon_url),
+        ("logoURL", &input.logo_url),
+        ("userId", &input.user_id),
+    ];
+    for (field, value) in unsupported {
+        if value.as_ref().is_some_and(|v| !v.is_null()) {
+            return Err(ApiError::invalid_request(format!(
+                "customer.{field} cannot be changed here: only a customer's name and email can."
+            )));
+        }
+    }
+    let name = match input.name.as_deref() {
+        None => None,
+        Some(raw) => {
+            let name = raw.trim();
+            if name.is_empty() {
+                return Err(ApiError::invalid_request("customer.name cannot be blank."));
+            }
+            max_chars("customer.name", Some(name), MAX_NAME_CHARS)?;
+            if name.chars().any(char::is_control) {
+                return Err(ApiError::invalid_request(
+                    "customer.name cannot contain control characters such as line breaks.",
+                ));
+            }
+            Some(name.to_owned())
+        }
+    };
+    let email = match input.email.as_deref() {
+        None => None,
+        Some(raw) => Some(email(raw).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidEmail,
+                "customer.email is not a valid email address, like name@example.com.",
+            )
+        })?),
+    };
+    // Neither given is a valid update that changes nothing, as on Flowglad.
+    Ok(crate::domain::records::CustomerChanges { name, email })
+}
+
 /// `value` trimmed, if anything is left: an id sent blank counts as absent.
 pub fn non_blank(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())

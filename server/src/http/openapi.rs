@@ -52,6 +52,10 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::platform_api::subscriptions::uncancel,
         crate::http::platform_api::webhook_events::list_events,
         crate::http::platform_api::webhook_events::get_event,
+        // Customers (issue 15).
+        crate::http::route::customers::find_or_create,
+        crate::http::route::customers::update,
+        crate::http::platform_api::customers::update_customer,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -143,6 +147,9 @@ mod tests {
             "/api/v1/customers/{externalId}/billing",
             "/api/v1/subscriptions/{id}/cancel",
             "/api/v1/subscriptions/{id}/uncancel",
+            // Customers (issue 15).
+            "/billing/customers/find-or-create",
+            "/billing/customers/update",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -150,7 +157,8 @@ mod tests {
             !paths.iter().any(|p| p.starts_with("/api/billing")),
             "{paths:?}"
         );
-        assert_eq!(paths.len(), 24, "{paths:?}");
+        // 24, and customers/find-or-create and customers/update (issue 15).
+        assert_eq!(paths.len(), 26, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

@@ -50,7 +50,9 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
         )
         .route(
             "/api/v1/customers/{id}",
-            get(platform_api::customers::get_customer),
+            get(platform_api::customers::get_customer)
+                // Customers (issue 15).
+                .put(platform_api::customers::update_customer),
         )
         .route(
             "/api/v1/customers/{id}/billing",

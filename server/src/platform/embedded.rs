@@ -5,8 +5,8 @@
 
 use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::domain::error::ApiError;
-use crate::domain::records::StoredCustomer;
 use crate::domain::records::{customer_billing, customer_view, subscription_view};
+use crate::domain::records::{CustomerChanges, StoredCustomer};
 use crate::domain::session::session_not_found;
 use crate::domain::subscription::{StoredSubscription, TransitionError};
 use crate::domain::validation::non_blank;
@@ -230,6 +230,23 @@ impl EmbeddedPlatform {
         self.billing_by_id(&customer.id).await
     }
 
+    /// Applies `changes` to the customer with `customer_id` (404
+    /// `customer_not_found` naming `shown_id` when there is none).
+    pub async fn update_customer_by_id(
+        &self,
+        customer_id: &str,
+        shown_id: &str,
+        changes: CustomerChanges,
+    ) -> Result<Customer, ApiError> {
+        let stored = self
+            .billing
+            .db
+            .update_customer(customer_id.to_owned(), changes, clock::now_ms())
+            .await?
+            .ok_or_else(|| customer_not_found(shown_id))?;
+        Ok(customer_view(&stored, &self.billing.catalog))
+    }
+
     async fn subscription_of(
         &self,
         customer: &StoredCustomer,
@@ -266,6 +283,15 @@ impl BillingPlatform for EmbeddedPlatform {
 
     async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError> {
         self.billing_by_id(&customer.id).await
+    }
+
+    async fn update_customer(
+        &self,
+        customer: &Customer,
+        changes: CustomerChanges,
+    ) -> Result<Customer, ApiError> {
+        self.update_customer_by_id(&customer.id, &customer.external_id, changes)
+            .await
     }
 
     async fn create_checkout_session(

@@ -16,6 +16,7 @@ pub use embedded::EmbeddedPlatform;
 pub use remote::{InvalidPlatform, RemotePlatform, RemotePlatformOptions};
 
 use crate::domain::error::ApiError;
+use crate::domain::records::CustomerChanges;
 use async_trait::async_trait;
 use checkout_protocol::{
     CancellationTiming, CreateCheckoutSessionResponse, Customer, CustomerBilling, Invoice,
@@ -71,6 +72,17 @@ pub trait BillingPlatform: Send + Sync + 'static {
 
     /// The customer with `who.external_id`, created from `who` if new.
     async fn find_or_create_customer(&self, who: &CustomerIdentity) -> Result<Customer, ApiError>;
+
+    // Customers (issue 15).
+    /// Changes `customer`'s name or email (already checked by
+    /// [`crate::domain::validation::customer_changes`]); the platform reports
+    /// `customer.updated` when something changed
+    /// (`PUT /api/v1/customers/{externalId}`).
+    async fn update_customer(
+        &self,
+        customer: &Customer,
+        changes: CustomerChanges,
+    ) -> Result<Customer, ApiError>;
 
     /// Everything a billing panel shows about `customer`.
     async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError>;

@@ -13,6 +13,7 @@
 
 use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::domain::error::ApiError;
+use crate::domain::records::CustomerChanges;
 use crate::domain::redirect_hosts::RedirectRule;
 use crate::platform::embedded::subscription_not_found;
 use async_trait::async_trait;
@@ -23,6 +24,7 @@ use checkout_protocol::{
     PlatformCreateCheckoutSession, PricingModel, PricingModelResponse, Subscription,
     SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
 };
+use checkout_protocol::{UpdateCustomerInput, UpdateCustomerParams};
 use http::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
@@ -236,6 +238,24 @@ impl RemotePlatform {
         .await
     }
 
+    /// `PUT` of a JSON body; no idempotency key, since a PUT sets the same
+    /// state however often it is sent.
+    async fn put<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let body = serde_json::to_vec(body)
+            .map_err(|e| ApiError::internal("cannot write a platform request", e))?;
+        self.call(Call {
+            method: Method::PUT,
+            segments,
+            body: Some(body),
+            idempotency_key: None,
+        })
+        .await
+    }
+
     /// Sends `call`, retrying what is worth retrying, and reads the answer.
     async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, ApiError> {
         let url = self.url(call.segments)?;
@@ -440,6 +460,25 @@ impl BillingPlatform for RemotePlatform {
     async fn customer_billing(&self, customer: &Customer) -> Result<CustomerBilling, ApiError> {
         self.get(&["api", "v1", "customers", &customer.external_id, "billing"])
             .await
+    }
+
+    async fn update_customer(
+        &self,
+        customer: &Customer,
+        changes: CustomerChanges,
+    ) -> Result<Customer, ApiError> {
+        let body = UpdateCustomerParams {
+            customer: UpdateCustomerInput {
+                name: changes.name,
+                email: changes.email,
+                ..UpdateCustomerInput::default()
+            },
+            external_id: None,
+        };
+        let answer: CustomerResponse = self
+            .put(&["api", "v1", "customers", &customer.external_id], &body)
+            .await?;
+        Ok(answer.customer)
     }
 
     async fn create_checkout_session(

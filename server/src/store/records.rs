@@ -8,8 +8,8 @@ use super::{
     address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Db, DbError,
 };
 use crate::domain::records::{
-    invoice_number, CustomerRecords, StoredCustomer, StoredInvoice, StoredInvoiceLine,
-    StoredPaymentMethod, StoredPurchase,
+    invoice_number, CustomerChanges, CustomerRecords, StoredCustomer, StoredInvoice,
+    StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
 };
 use crate::domain::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
 use checkout_protocol::{CancellationTiming, SubscriptionStatus, WebhookEventType};
@@ -86,6 +86,43 @@ impl Db {
             }
             tx.commit()?;
             Ok(customer)
+        })
+        .await
+    }
+
+    /// Applies `changes` to the customer with `customer_id` in one
+    /// transaction, recording `customer.updated` with it only when something
+    /// differs; `None` when there is no such customer.
+    pub async fn update_customer(
+        &self,
+        customer_id: String,
+        changes: CustomerChanges,
+        now: i64,
+    ) -> Result<Option<StoredCustomer>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            // Immediate: the read and the write see one state, so two
+            // concurrent updates each report what they changed.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(current) = select_customer(&tx, "id", &customer_id)? else {
+                return Ok(None);
+            };
+            let Some(updated) = changes.apply(&current) else {
+                return Ok(Some(current));
+            };
+            tx.execute(
+                "UPDATE customers SET name = ?2, email = ?3 WHERE id = ?1",
+                params![updated.id, updated.name, updated.email],
+            )?;
+            let event = events::customer(
+                WebhookEventType::CustomerUpdated,
+                outbox.catalog(),
+                &updated,
+                now,
+            )?;
+            outbox.record(&tx, &event, now)?;
+            tx.commit()?;
+            Ok(Some(updated))
         })
         .await
     }

@@ -1,7 +1,7 @@
 //! The platform API's customers and pricing model, behind the secret key,
 //! in `@flowglad/node`'s shapes: find or create a customer by the
 //! merchant's external id, read one, read their billing details, and read
-//! the default pricing model. A server forwarding its route here
+//! the default pricing model; update a customer's name or email. A server forwarding its route here
 //! ([`crate::platform::RemotePlatform`]) needs nothing else of them.
 
 use crate::domain::error::ApiError;
@@ -15,7 +15,7 @@ use axum::http::HeaderMap;
 use axum::Json;
 use checkout_protocol::{
     CreateCustomerParams, CreateCustomerResponse, CustomerBilling, CustomerResponse, ErrorCode,
-    PricingModelResponse,
+    PricingModelResponse, UpdateCustomerParams,
 };
 
 /// `GET /api/v1/pricing-models/default`: the pricing model sold to anyone.
@@ -112,4 +112,34 @@ pub async fn get_customer_billing(
             .billing_by_external_id(&external_id)
             .await?,
     ))
+}
+
+// Customers (issue 15): update.
+
+/// `PUT /api/v1/customers/{externalId}` (`@flowglad/node`'s
+/// `customers.update`): changes the customer's name or email, answering
+/// `{customer}`. The path decides whose record changes (the merchant holds
+/// the key); a body's `externalId` and `customer.id`, which
+/// `@flowglad/server` forwards from its route, are not consulted. Setting a
+/// field this platform does not keep is a 400; `customer.updated` is
+/// recorded only when something changed.
+#[utoipa::path(put, path = "/api/v1/customers/{externalId}", tag = "platform API", operation_id = "platformCustomerUpdate",
+    params(("externalId" = String, Path, description = "The merchant's own id for the customer")),
+    request_body = UpdateCustomerParams,
+    responses((status = 200, description = "`{customer}`", body = CustomerResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn update_customer(
+    State(state): State<AppState>,
+    PathParam(external_id): PathParam,
+    body: RawBody,
+) -> Result<Json<CustomerResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let params: UpdateCustomerParams = body.json()?;
+    let changes = validation::customer_changes(&params.customer)?;
+    let platform = EmbeddedPlatform::new(state.billing);
+    let known = platform.customer(&external_id).await?;
+    let customer = platform
+        .update_customer_by_id(&known.id, &external_id, changes)
+        .await?;
+    Ok(Json(CustomerResponse { customer }))
 }

@@ -1,13 +1,16 @@
 //! What the signed-in customer reads for a billing panel:
 //! `customers/billing` (everything, with the pricing model) and the lists
 //! `payment-methods/list`, `invoices/list`, `purchases/list` (one complete
-//! page each, in `@flowglad/node`'s list shape). The body is ignored.
+//! page each, in `@flowglad/node`'s list shape; the body is ignored), and
+//! the customer's own record: `customers/find-or-create`, `customers/update`.
 
 use super::RouteState;
 use crate::domain::error::ApiError;
+use crate::domain::validation;
 use crate::http::extract::RawBody;
 use checkout_protocol::{
-    CustomerBilling, InvoiceList, PaymentMethodList, PurchaseList, RecordList,
+    CustomerBilling, CustomerResponse, ErrorCode, InvoiceList, PaymentMethodList, PurchaseList,
+    RecordList, UpdateCustomerParams,
 };
 
 /// `customers/billing`.
@@ -53,4 +56,55 @@ pub async fn purchases(route: &RouteState, body: &RawBody) -> Result<PurchaseLis
     Ok(RecordList::complete(
         route.platform.purchases(&customer).await?,
     ))
+}
+
+// Customers (issue 15): find-or-create and update.
+
+/// `customers/find-or-create`: the signed-in customer, created on the
+/// platform from the merchant's sign-in (never from the body, which is
+/// ignored) when new. Answers `{customer}`, as `@flowglad/server`'s handler
+/// does for a customer the platform already knows.
+#[utoipa::path(post, path = "/api/billing/customers/find-or-create", tag = "server route", operation_id = "customersFindOrCreate",
+    responses((status = 200, description = "`{data: {customer}}`", body = checkout_protocol::RouteResponse<CustomerResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
+pub async fn find_or_create(
+    route: &RouteState,
+    body: &RawBody,
+) -> Result<CustomerResponse, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
+    Ok(CustomerResponse { customer })
+}
+
+/// `customers/update`: the signed-in customer changes their own name or
+/// email (`@flowglad/shared`'s `updateCustomerSchema`). A `customer.id` or
+/// `externalId` naming anyone else is a 404 `customer_not_found`, so the
+/// body can never pick whose record changes; an update that changes
+/// nothing is answered without a write or a `customer.updated` event.
+#[utoipa::path(post, path = "/api/billing/customers/update", tag = "server route", operation_id = "customersUpdate",
+    request_body = UpdateCustomerParams,
+    responses((status = 200, description = "`{data: {customer}}`", body = checkout_protocol::RouteResponse<CustomerResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
+pub async fn update(route: &RouteState, body: &RawBody) -> Result<CustomerResponse, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
+    let params: UpdateCustomerParams = body.json()?;
+    let claimed = [
+        ("customer.id", params.customer.id.as_deref(), &customer.id),
+        (
+            "externalId",
+            params.external_id.as_deref(),
+            &customer.external_id,
+        ),
+    ];
+    for (field, value, own) in claimed {
+        validation::id_field(field, value)?;
+        if validation::non_blank(value).is_some_and(|v| v != own) {
+            return Err(ApiError::new(
+                ErrorCode::CustomerNotFound,
+                format!("{field} is not yours: you can change only your own customer record."),
+            ));
+        }
+    }
+    let changes = validation::customer_changes(&params.customer)?;
+    let customer = route.platform.update_customer(&customer, changes).await?;
+    Ok(CustomerResponse { customer })
 }

@@ -1,7 +1,8 @@
 //! The merchant's server route (`POST {prefix}/{action}`), answering in
 //! Flowglad's `{data}` / `{error}` envelope. The customer comes from the
 //! merchant's [`CustomerResolver`], never from the body; every action but
-//! `pricing-models/retrieve` and `checkout-sessions/create` needs one
+//! `pricing-models/retrieve` (the customer's model when signed in, else the
+//! default) and `checkout-sessions/create` needs one
 //! (401 `customer_required` without). What the route reads and creates
 //! lives on a [`BillingPlatform`].
 
@@ -151,6 +152,9 @@ pub async fn dispatch(
         action::PAYMENT_METHODS_LIST => data(customers::payment_methods(s, b).await?),
         action::INVOICES_LIST => data(customers::invoices(s, b).await?),
         action::PURCHASES_LIST => data(customers::purchases(s, b).await?),
+        // Customers (issue 15).
+        action::CUSTOMERS_FIND_OR_CREATE => data(customers::find_or_create(s, b).await?),
+        action::CUSTOMERS_UPDATE => data(customers::update(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(
@@ -165,8 +169,12 @@ fn data<T: Serialize>(value: T) -> Result<Response, ApiError> {
     Ok(Json(RouteResponse::data(value)).into_response())
 }
 
-/// `pricing-models/retrieve`: the pricing model; the body is ignored and a
-/// stale sign-in falls back to anonymous.
+/// `pricing-models/retrieve`, a hybrid action as on Flowglad: for a
+/// signed-in customer their own pricing model (from their billing details,
+/// the customer found or created first, as `@flowglad/server`'s
+/// `getBilling` does), `source: "customer"`; anonymously the platform's
+/// default, `source: "default"`. The body is ignored, and a stale sign-in
+/// falls back to anonymous.
 #[utoipa::path(post, path = "/api/billing/pricing-models/retrieve", tag = "server route", operation_id = "pricingModelsRetrieve",
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<checkout_protocol::PricingModelResponse>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
     security((), ("CustomerToken" = [])))]
@@ -179,9 +187,16 @@ pub(crate) async fn retrieve_pricing_model(
         Err(e) if e.code == ErrorCode::Unauthorized => None,
         Err(e) => return Err(e),
     };
-    let source = if who.is_some() { "customer" } else { "default" };
+    let (pricing_model, source) = match who {
+        Some(who) => {
+            let customer = route.platform.find_or_create_customer(&who).await?;
+            let billing = route.platform.customer_billing(&customer).await?;
+            (billing.pricing_model, "customer")
+        }
+        None => (route.platform.default_pricing_model().await?, "default"),
+    };
     Ok(PricingModelResponse {
-        pricing_model: route.platform.default_pricing_model().await?,
+        pricing_model,
         source: Some(source.to_owned()),
     })
 }
