@@ -24,6 +24,8 @@ pub use domain::catalog::CatalogError;
 pub use domain::catalog::DEMO_CATALOG;
 pub use domain::error::ApiError;
 pub use domain::payment;
+/// What `BillingPlatform::update_customer` changes (issue 15).
+pub use domain::records::CustomerChanges;
 pub use http::route::policy::refuse_browser_options;
 pub use http::route::{
     server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,

@@ -15,6 +15,7 @@ mod concurrency;
 mod connections;
 mod cors;
 mod create_options;
+mod customers;
 mod discounts;
 mod embed;
 mod hosted;
