@@ -385,3 +385,29 @@ async fn reading_the_pricing_model_signed_in_finds_or_creates_the_customer() {
     assert_eq!(anonymous.data()["source"], "default");
     assert_eq!(srv.count_rows("customers"), before + 1);
 }
+
+#[tokio::test]
+async fn concurrent_identical_updates_report_one_change() {
+    // Each update reads and writes in one immediate transaction, so only
+    // the first of eight identical updates sees a difference to report.
+    let srv = TestServer::start().await;
+    let body = json!({"customer": {"name": "Alice Concurrent"}});
+    let url = srv.url("/api/billing/customers/update");
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let request = srv.client.post(&url).bearer_auth("demo-alice").json(&body);
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                let response = request.send().await.expect("answered");
+                let body: Value = response.json().await.unwrap_or(Value::Null);
+                body["data"]["customer"]["name"].clone()
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), "Alice Concurrent");
+    }
+    assert_eq!(srv.events_of_type("customer.updated").len(), 1);
+}
