@@ -834,4 +834,31 @@ mod tests {
         assert_eq!(b.invoices[0].invoice_line_items[0].quantity, 1);
         assert!(b.current_subscription.is_none());
     }
+
+    /// `updateCustomerSchema`'s shape reads with Flowglad's spellings
+    /// (`iconURL`, `billingAddress`), and a body written for the platform
+    /// carries only what is set.
+    #[test]
+    fn a_customer_update_reads_flowglads_fields_and_writes_only_what_is_set() {
+        let p: UpdateCustomerParams = serde_json::from_str(
+            r#"{"customer":{"id":"cus_1","name":"A","iconURL":"https://x.example/i.png",
+                "billingAddress":{"address":{"country":"US"}}},"externalId":"alice"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.customer.id.as_deref(), Some("cus_1"));
+        assert_eq!(p.customer.name.as_deref(), Some("A"));
+        assert!(p.customer.icon_url.is_some() && p.customer.billing_address.is_some());
+        assert_eq!(p.external_id.as_deref(), Some("alice"));
+        let out = UpdateCustomerParams {
+            customer: UpdateCustomerInput {
+                email: Some("a@example.com".into()),
+                ..UpdateCustomerInput::default()
+            },
+            external_id: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&out).unwrap(),
+            r#"{"customer":{"email":"a@example.com"}}"#
+        );
+    }
 }
