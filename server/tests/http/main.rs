@@ -17,6 +17,7 @@ mod cors;
 mod create_options;
 mod discounts;
 mod embed;
+mod features;
 mod hosted;
 mod idempotency;
 mod identity;
