@@ -16,10 +16,12 @@
 //! negative when this period's usage ran past the credits.
 
 use crate::domain::catalog::Catalog;
+use crate::domain::error::ApiError;
 use crate::domain::subscription::StoredSubscription;
+use crate::domain::validation;
 use checkout_protocol::{
-    AggregationType, FeatureType, RenewalFrequency, SubscriptionExperimental,
-    SubscriptionFeatureItem, UsageEvent, UsageMeterBalance,
+    AggregationType, ErrorCode, FeatureType, PriceType, RenewalFrequency, SubscriptionExperimental,
+    SubscriptionFeatureItem, UsageEvent, UsageEventInput, UsageMeterBalance,
 };
 use serde_json::{Map, Value};
 
@@ -30,6 +32,162 @@ pub const MAX_USAGE_AMOUNT: i64 = 1_000_000;
 
 /// The most bytes a usage event's `properties` may take, serialized.
 pub const MAX_PROPERTIES_BYTES: usize = 4096;
+
+/// The latest `usageDate` accepted: the last millisecond of year 9999, so
+/// every accepted date is one a client can format.
+pub const MAX_USAGE_DATE_MS: i64 = 253_402_300_799_999;
+
+/// A usage event's input, checked and resolved against the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedUsage {
+    /// The subscription named.
+    pub subscription_id: String,
+    /// The meter the event counts on.
+    pub usage_meter_id: String,
+    /// The usage price named, if the event named one.
+    pub price_id: Option<String>,
+    /// Units used, 1 to [`MAX_USAGE_AMOUNT`].
+    pub amount: i64,
+    /// The caller's id for the event.
+    pub transaction_id: String,
+    /// When the usage happened, epoch ms, if given.
+    pub usage_date: Option<i64>,
+    /// The caller's properties.
+    pub properties: Option<Map<String, Value>>,
+}
+
+/// A JSON number as a whole number in `range`, if it is one.
+fn whole(value: f64, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+    if !value.is_finite() || value.fract() != 0.0 {
+        return None;
+    }
+    // Whole and finite; the range check below rejects anything the cast clamps.
+    #[allow(clippy::cast_possible_truncation)]
+    let n = value as i64;
+    range.contains(&n).then_some(n)
+}
+
+/// Checks a usage event the way `@flowglad/shared`'s `createUsageEventSchema`
+/// shapes it, with our bounds: a whole `amount` from 1 to [`MAX_USAGE_AMOUNT`],
+/// a non-blank `transactionId`, exactly one of `priceId` / `priceSlug` /
+/// `usageMeterId` / `usageMeterSlug` naming a meter of the catalog (a price
+/// must be a usage price), a `usageDate` that is a real date, `properties`
+/// of at most [`MAX_PROPERTIES_BYTES`].
+pub fn check_usage(input: UsageEventInput, catalog: &Catalog) -> Result<CheckedUsage, ApiError> {
+    let amount = whole(input.amount, 1..=MAX_USAGE_AMOUNT).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidUsageAmount,
+            format!("amount must be a whole number from 1 to {MAX_USAGE_AMOUNT}."),
+        )
+    })?;
+    for (field, value) in [
+        ("subscriptionId", Some(input.subscription_id.as_str())),
+        ("transactionId", Some(input.transaction_id.as_str())),
+        ("priceId", input.price_id.as_deref()),
+        ("priceSlug", input.price_slug.as_deref()),
+        ("usageMeterId", input.usage_meter_id.as_deref()),
+        ("usageMeterSlug", input.usage_meter_slug.as_deref()),
+    ] {
+        validation::id_field(field, value)?;
+    }
+    if input.subscription_id.trim().is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::SubscriptionRequired,
+            "subscriptionId is empty.",
+        ));
+    }
+    if input.transaction_id.trim().is_empty() {
+        return Err(ApiError::invalid_request("transactionId is empty."));
+    }
+    let named = [
+        input.price_id.is_some(),
+        input.price_slug.is_some(),
+        input.usage_meter_id.is_some(),
+        input.usage_meter_slug.is_some(),
+    ]
+    .into_iter()
+    .filter(|n| *n)
+    .count();
+    if named != 1 {
+        return Err(ApiError::invalid_request(
+            "Name exactly one of priceId, priceSlug, usageMeterId or usageMeterSlug.",
+        ));
+    }
+    let model = &catalog.pricing_model;
+    let usage_price = |found: Option<(&checkout_protocol::Product, &checkout_protocol::Price)>,
+                       name: &str| {
+        found
+            .map(|(_, p)| p)
+            .filter(|p| p.price_type == PriceType::Usage)
+            .and_then(|p| Some((p.usage_meter_id.clone()?, Some(p.id.clone()))))
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::UsageMeterNotFound,
+                    format!("There is no usage price `{name}`."),
+                )
+            })
+    };
+    let (usage_meter_id, price_id) = match (
+        &input.price_id,
+        &input.price_slug,
+        &input.usage_meter_id,
+        &input.usage_meter_slug,
+    ) {
+        (Some(id), ..) => usage_price(model.price_by_id(id), id)?,
+        (_, Some(slug), ..) => usage_price(model.price_by_slug(slug), slug)?,
+        (_, _, Some(id), _) => model
+            .usage_meter_by_id(id)
+            .map(|m| (m.id.clone(), None))
+            .ok_or_else(|| meter_not_found(id))?,
+        (_, _, _, Some(slug)) => model
+            .usage_meter_by_slug(slug)
+            .map(|m| (m.id.clone(), None))
+            .ok_or_else(|| meter_not_found(slug))?,
+        (None, None, None, None) => unreachable_meter()?,
+    };
+    let usage_date = input
+        .usage_date
+        .map(|d| {
+            whole(d, 0..=MAX_USAGE_DATE_MS).ok_or_else(|| {
+                ApiError::invalid_request("usageDate must be a date in epoch milliseconds.")
+            })
+        })
+        .transpose()?;
+    if let Some(p) = &input.properties {
+        let size = serde_json::to_vec(p).map_or(usize::MAX, |v| v.len());
+        if size > MAX_PROPERTIES_BYTES {
+            return Err(ApiError::new(
+                ErrorCode::FieldTooLong,
+                format!("properties must be at most {MAX_PROPERTIES_BYTES} bytes as JSON."),
+            ));
+        }
+    }
+    Ok(CheckedUsage {
+        subscription_id: input.subscription_id,
+        usage_meter_id,
+        price_id,
+        amount,
+        transaction_id: input.transaction_id,
+        usage_date,
+        properties: input.properties,
+    })
+}
+
+/// 404 `usage_meter_not_found` naming what was asked for.
+fn meter_not_found(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::UsageMeterNotFound,
+        format!("There is no usage meter `{name}`."),
+    )
+}
+
+/// The count above guarantees one reference; this keeps the match total
+/// without a panic.
+fn unreachable_meter() -> Result<(String, Option<String>), ApiError> {
+    Err(ApiError::invalid_request(
+        "Name exactly one of priceId, priceSlug, usageMeterId or usageMeterSlug.",
+    ))
+}
 
 /// Usage recorded on one meter of one subscription in one billing period.
 #[derive(Debug, Clone, PartialEq, Eq)]

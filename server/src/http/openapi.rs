@@ -52,6 +52,11 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::platform_api::subscriptions::uncancel,
         crate::http::platform_api::webhook_events::list_events,
         crate::http::platform_api::webhook_events::get_event,
+        // Usage metering (issue 15).
+        crate::http::route::usage::create,
+        crate::http::route::usage::balances,
+        crate::http::platform_api::usage::create_usage_event,
+        crate::http::platform_api::usage::usage_balances,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),

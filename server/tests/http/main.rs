@@ -37,4 +37,5 @@ mod security_headers;
 mod static_files;
 mod subscriptions;
 mod two_servers;
+mod usage;
 mod webhooks;

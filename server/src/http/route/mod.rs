@@ -10,6 +10,7 @@ pub(crate) mod customers;
 pub mod policy;
 pub mod prefix;
 pub(crate) mod subscriptions;
+pub(crate) mod usage;
 
 pub use crate::platform::resolver::CustomerResolver;
 pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
@@ -151,6 +152,9 @@ pub async fn dispatch(
         action::PAYMENT_METHODS_LIST => data(customers::payment_methods(s, b).await?),
         action::INVOICES_LIST => data(customers::invoices(s, b).await?),
         action::PURCHASES_LIST => data(customers::purchases(s, b).await?),
+        // Usage metering (issue 15).
+        action::USAGE_EVENTS_CREATE => data(usage::create(s, b).await?),
+        action::USAGE_METERS_BALANCES => data(usage::balances(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(
