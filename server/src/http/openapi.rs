@@ -148,6 +148,11 @@ mod tests {
             "/api/v1/customers/{externalId}/billing",
             "/api/v1/subscriptions/{id}/cancel",
             "/api/v1/subscriptions/{id}/uncancel",
+            // Usage metering (issue 15).
+            "/billing/usage-events/create",
+            "/billing/usage-meters/balances",
+            "/api/v1/usage-events",
+            "/api/v1/customers/{externalId}/usage-balances",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -155,7 +160,7 @@ mod tests {
             !paths.iter().any(|p| p.starts_with("/api/billing")),
             "{paths:?}"
         );
-        assert_eq!(paths.len(), 24, "{paths:?}");
+        assert_eq!(paths.len(), 28, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -165,6 +170,8 @@ mod tests {
             "CheckoutSession",
             "ErrorResponse",
             "ConfirmPaymentRequest",
+            "UsageEventResponse",
+            "UsageMeterBalancesResponse",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
