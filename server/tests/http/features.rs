@@ -57,6 +57,12 @@ async fn pricing_model_carries_features_and_usage_meters_in_flowglads_shape() {
     assert_eq!(grant["amount"], 1000);
     assert_eq!(grant["renewalFrequency"], "every_billing_period");
     assert_eq!(grant["usageMeterId"], meter["id"]);
+    let seats = &pro["features"][2];
+    assert_eq!(seats["type"], "resource");
+    assert_eq!(seats["slug"], "seats");
+    assert_eq!(seats["amount"], 5);
+    assert_eq!(seats["resourceId"], "res_seats");
+    assert_eq!(seats["renewalFrequency"], Value::Null);
     // Products that grant nothing say so with an empty list.
     assert_eq!(pm["products"][1]["features"], serde_json::json!([]));
 }
@@ -73,6 +79,17 @@ async fn alice_has_priority_builds_and_1000_build_minutes_bob_has_none() {
     assert_eq!(item["type"], "usage_credit_grant");
     assert_eq!(item["featureId"], "feat_build_minutes_monthly");
     assert_eq!(item["renewalFrequency"], "every_billing_period");
+    let seats = &current["experimental"]["featureItems"][2];
+    assert_eq!(
+        (&seats["type"], &seats["amount"], &seats["resourceId"]),
+        (
+            &Value::from("resource"),
+            &Value::from(5),
+            &Value::from("res_seats")
+        )
+    );
+    // A resource is no toggle: checkFeatureAccess("seats") stays false.
+    assert!(!check_feature_access(&alice, "seats"));
     let balance = &current["experimental"]["usageMeterBalances"][0];
     assert_eq!(balance["subscriptionId"], current["id"]);
     assert_eq!(balance["name"], "Build minutes");

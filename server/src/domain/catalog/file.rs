@@ -2,8 +2,8 @@
 //! its conversion into a [`Catalog`] once validated.
 
 use super::{
-    Catalog, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed,
-    PaymentMethodSeed, SubscriptionSeed, CATALOG_EPOCH_MS,
+    Catalog, CatalogResource, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed,
+    InvoiceSeed, PaymentMethodSeed, SubscriptionSeed, CATALOG_EPOCH_MS,
 };
 use checkout_protocol::{
     AggregationType, BillingAddressCollection, Feature, FeatureType, IntervalUnit, Price,
@@ -24,6 +24,9 @@ pub(super) struct CatalogFile {
     /// Features products may grant, by slug.
     #[serde(default)]
     pub(super) features: Vec<FeatureSpec>,
+    /// Resources (seats) that `resource` features give capacity of.
+    #[serde(default)]
+    pub(super) resources: Vec<ResourceSpec>,
     #[serde(default)]
     pub(super) discounts: Vec<DiscountSpec>,
     #[serde(default)]
@@ -77,13 +80,22 @@ pub(super) struct UsageMeterSpec {
     pub(super) name: String,
 }
 
-/// The kinds of feature a catalog file may declare (resources are not
-/// supported yet, so they fail by name rather than parse and do nothing).
+/// A resource as written: `{id, slug, name}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct ResourceSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) name: String,
+}
+
+/// The kinds of feature a catalog file may declare.
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]
 pub(super) enum FeatureKindSpec {
     Toggle,
     UsageCreditGrant,
+    Resource,
 }
 
 /// A feature as written. One flat record, as Flowglad's: the kind decides
@@ -105,6 +117,8 @@ pub(super) struct FeatureSpec {
     pub(super) renewal_frequency: Option<RenewalFrequency>,
     #[serde(default)]
     pub(super) usage_meter_slug: Option<String>,
+    #[serde(default)]
+    pub(super) resource_slug: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -244,7 +258,7 @@ impl CatalogFile {
         let features = self
             .features
             .iter()
-            .map(|f| feature_of(f, &usage_meters, &org_id, &pm_id))
+            .map(|f| feature_of(f, &usage_meters, &self.resources, &org_id, &pm_id))
             .collect::<Result<Vec<Feature>, String>>()?;
         let products = self
             .products
@@ -359,6 +373,15 @@ impl CatalogFile {
                 .collect(),
             customers,
             checkout_defaults,
+            resources: self
+                .resources
+                .iter()
+                .map(|r| CatalogResource {
+                    id: r.id.clone(),
+                    slug: r.slug.clone(),
+                    name: r.name.clone(),
+                })
+                .collect(),
         })
     }
 }
@@ -367,6 +390,7 @@ impl CatalogFile {
 fn feature_of(
     spec: &FeatureSpec,
     meters: &[UsageMeter],
+    resources: &[ResourceSpec],
     org_id: &str,
     pm_id: &str,
 ) -> Result<Feature, String> {
@@ -382,11 +406,24 @@ fn feature_of(
         ),
         None => None,
     };
+    let resource_id = match &spec.resource_slug {
+        Some(slug) => Some(
+            resources
+                .iter()
+                .find(|r| &r.slug == slug)
+                .map(|r| r.id.clone())
+                .ok_or_else(|| {
+                    format!("feature `{}` names unknown resource `{slug}`", spec.slug)
+                })?,
+        ),
+        None => None,
+    };
     Ok(Feature {
         id: spec.id.clone(),
         feature_type: match spec.kind {
             FeatureKindSpec::Toggle => FeatureType::Toggle,
             FeatureKindSpec::UsageCreditGrant => FeatureType::UsageCreditGrant,
+            FeatureKindSpec::Resource => FeatureType::Resource,
         },
         slug: spec.slug.clone(),
         name: spec.name.clone(),
@@ -394,7 +431,7 @@ fn feature_of(
         amount: spec.amount,
         renewal_frequency: spec.renewal_frequency,
         usage_meter_id,
-        resource_id: None,
+        resource_id,
         active: true,
         pricing_model_id: pm_id.to_owned(),
         organization_id: org_id.to_owned(),
@@ -533,7 +570,14 @@ mod tests {
         assert_eq!(meter.pricing_model_id, "pm_demo");
         let pro = pm.product_by_slug("pro").unwrap();
         let slugs: Vec<&str> = pro.features.iter().map(|f| f.slug.as_str()).collect();
-        assert_eq!(slugs, ["priority-builds", "build-minutes-monthly"]);
+        assert_eq!(slugs, ["priority-builds", "build-minutes-monthly", "seats"]);
+        let seats = &pro.features[2];
+        assert_eq!(seats.feature_type, FeatureType::Resource);
+        assert_eq!(
+            (seats.amount, seats.resource_id.as_deref()),
+            (Some(5), Some("res_seats"))
+        );
+        assert_eq!(c.resources[0].slug, "seats");
         assert_eq!(pro.features[0].feature_type, FeatureType::Toggle);
         let grant = &pro.features[1];
         assert_eq!(grant.feature_type, FeatureType::UsageCreditGrant);

@@ -28,6 +28,10 @@ const INVOICE_STATUSES: &[&str] = &["draft", "open", "paid", "uncollectible", "v
 /// balance sum far inside `i64` however many periods and events add up.
 pub const MAX_GRANT_AMOUNT: i64 = 1_000_000_000;
 
+/// The largest capacity one `resource` feature may give (claims are rows,
+/// so a capacity is a count a database can hold, not a budget).
+pub const MAX_RESOURCE_CAPACITY: i64 = 100_000;
+
 /// Collects ids and complains about the first repeat.
 struct Unique<'a> {
     what: &'static str,
@@ -213,6 +217,15 @@ impl CatalogFile {
                 return Err(format!("usage meter `{}` has an empty name", m.slug));
             }
         }
+        let mut resource_ids = Unique::new("resource id");
+        let mut resource_slugs = Unique::new("resource slug");
+        for r in &self.resources {
+            resource_ids.add(&r.id)?;
+            resource_slugs.add(&r.slug)?;
+            if r.name.trim().is_empty() {
+                return Err(format!("resource `{}` has an empty name", r.slug));
+            }
+        }
         let mut feature_ids = Unique::new("feature id");
         let mut feature_slugs = Unique::new("feature slug");
         for f in &self.features {
@@ -248,13 +261,44 @@ impl CatalogFile {
                 if f.amount.is_some()
                     || f.renewal_frequency.is_some()
                     || f.usage_meter_slug.is_some()
+                    || f.resource_slug.is_some()
                 {
                     return Err(format!(
-                        "feature `{slug}` is a toggle; amount, renewalFrequency and usageMeterSlug belong only to a usage_credit_grant"
+                        "feature `{slug}` is a toggle; amount, renewalFrequency, usageMeterSlug and resourceSlug belong to other kinds"
+                    ));
+                }
+            }
+            FeatureKindSpec::Resource => {
+                if f.renewal_frequency.is_some() || f.usage_meter_slug.is_some() {
+                    return Err(format!(
+                        "feature `{slug}` is a resource; renewalFrequency and usageMeterSlug belong only to a usage_credit_grant"
+                    ));
+                }
+                let amount = f.amount.ok_or_else(|| {
+                    format!("feature `{slug}` (resource) needs an amount: the capacity")
+                })?;
+                if !(1..=MAX_RESOURCE_CAPACITY).contains(&amount) {
+                    return Err(format!(
+                        "feature `{slug}`: amount must be a whole number from 1 to {MAX_RESOURCE_CAPACITY} (got {amount})"
+                    ));
+                }
+                let resource = f
+                    .resource_slug
+                    .as_deref()
+                    .ok_or_else(|| format!("feature `{slug}` (resource) needs a resourceSlug"))?;
+                if !self.resources.iter().any(|r| r.slug == resource) {
+                    return Err(format!(
+                        "feature `{slug}` names unknown resource `{resource}` (known: {})",
+                        known(self.resources.iter().map(|r| r.slug.as_str()))
                     ));
                 }
             }
             FeatureKindSpec::UsageCreditGrant => {
+                if f.resource_slug.is_some() {
+                    return Err(format!(
+                        "feature `{slug}` is a usage_credit_grant; resourceSlug belongs only to a resource"
+                    ));
+                }
                 let amount = f.amount.ok_or_else(|| {
                     format!("feature `{slug}` (usage_credit_grant) needs an amount")
                 })?;
@@ -439,8 +483,8 @@ mod tests {
         assert!(e.contains("needs a usageMeterSlug"), "{e}");
         let e = error_after(|v| v["features"][0]["amount"] = json!(3));
         assert!(e.contains("feature `priority-builds` is a toggle"), "{e}");
-        let e = error_after(|v| v["features"][0]["type"] = json!("resource"));
-        assert!(e.contains("unknown variant `resource`"), "{e}");
+        let e = error_after(|v| v["features"][0]["type"] = json!("seat_pack"));
+        assert!(e.contains("unknown variant `seat_pack`"), "{e}");
         let e = error_after(|v| v["features"][1]["slug"] = json!("priority-builds"));
         assert!(
             e.contains("feature slug `priority-builds` is used more than once"),
@@ -475,7 +519,7 @@ mod tests {
         assert!(e.contains("unknown field `unit`"), "{e}");
         let e = error_after(|v| v["products"][0]["features"] = json!(["turbo"]));
         assert!(
-            e.contains("product `prod_pro` names unknown feature `turbo` (known: priority-builds, build-minutes-monthly)"),
+            e.contains("product `prod_pro` names unknown feature `turbo` (known: priority-builds, build-minutes-monthly, seats)"),
             "{e}"
         );
         let e = error_after(|v| {
@@ -488,11 +532,58 @@ mod tests {
     }
 
     #[test]
+    fn resource_rules_name_the_offender() {
+        let e = error_after(|v| v["features"][2]["resourceSlug"] = json!("desks"));
+        assert!(
+            e.contains("feature `seats` names unknown resource `desks` (known: seats)"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][2]["amount"] = json!(0));
+        assert!(
+            e.contains("amount must be a whole number from 1 to 100000 (got 0)"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["features"][2].as_object_mut().unwrap().remove("amount");
+        });
+        assert!(
+            e.contains("(resource) needs an amount: the capacity"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["features"][2]
+                .as_object_mut()
+                .unwrap()
+                .remove("resourceSlug");
+        });
+        assert!(e.contains("(resource) needs a resourceSlug"), "{e}");
+        let e = error_after(|v| v["features"][2]["renewalFrequency"] = json!("once"));
+        assert!(e.contains("feature `seats` is a resource"), "{e}");
+        let e = error_after(|v| v["features"][1]["resourceSlug"] = json!("seats"));
+        assert!(e.contains("is a usage_credit_grant; resourceSlug"), "{e}");
+        let e = error_after(|v| v["features"][0]["resourceSlug"] = json!("seats"));
+        assert!(e.contains("is a toggle"), "{e}");
+        let e = error_after(|v| {
+            v["resources"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": "res_x", "slug": "seats", "name": "More"}));
+        });
+        assert!(
+            e.contains("resource slug `seats` is used more than once"),
+            "{e}"
+        );
+        let e = error_after(|v| v["resources"][0]["name"] = json!(""));
+        assert!(e.contains("resource `seats` has an empty name"), "{e}");
+    }
+
+    #[test]
     fn features_and_meters_are_optional() {
         let mut v = demo_value();
         let o = v.as_object_mut().unwrap();
         o.remove("features");
         o.remove("usageMeters");
+        o.remove("resources");
         v["products"][0].as_object_mut().unwrap().remove("features");
         let c = parse_value(&v).unwrap();
         assert!(c.pricing_model.usage_meters.is_empty());
