@@ -465,3 +465,92 @@ async fn a_remote_platform_forwards_usage_events_and_balances() {
         .is_empty());
     assert_eq!(a.minutes_left("demo-alice").await, Some(988));
 }
+
+/// A server on the demo catalog with a second meter, `deploys`, that Pro
+/// grants 3 of `once`, and Alice signed in as `staging-alice-1`.
+async fn two_meter_server() -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalog: Value = serde_json::from_str(checkout_server::DEMO_CATALOG).unwrap();
+    catalog["usageMeters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "um_deploys", "slug": "deploys", "name": "Deploys"}));
+    catalog["features"].as_array_mut().unwrap().push(json!({
+        "id": "feat_deploys", "slug": "three-deploys", "name": "3 deploys", "type": "usage_credit_grant",
+        "amount": 3, "renewalFrequency": "once", "usageMeterSlug": "deploys"
+    }));
+    catalog["products"][0]["features"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("three-deploys"));
+    catalog["customers"][0]["signInToken"] = json!("staging-alice-1");
+    let text = serde_json::to_vec(&catalog).unwrap();
+    crate::support::write_files(dir.path(), &[("catalog.json", &text)]);
+    let path = dir.path().join("catalog.json");
+    (
+        TestServer::start_with(|c| c.catalog = Some(path)).await,
+        dir,
+    )
+}
+
+#[tokio::test]
+async fn one_transaction_id_on_another_meter_is_a_conflict_and_meters_count_apart() {
+    let (srv, _dir) = two_meter_server().await;
+    let alice = Auth::Bearer("staging-alice-1");
+    srv.usage(
+        json!({"usageMeterSlug": "build-minutes", "amount": 2, "transactionId": "t-1"}),
+        alice,
+    )
+    .await
+    .data();
+    srv.usage(
+        json!({"usageMeterSlug": "deploys", "amount": 2, "transactionId": "t-1"}),
+        alice,
+    )
+    .await
+    .assert_error(409, "usage_transaction_conflict");
+    srv.usage(
+        json!({"usageMeterSlug": "deploys", "amount": 1, "transactionId": "t-2"}),
+        alice,
+    )
+    .await
+    .data();
+    let billing = srv.billing("staging-alice-1").await;
+    assert_eq!(check_usage_balance(&billing, "build-minutes"), Some(998));
+    assert_eq!(check_usage_balance(&billing, "deploys"), Some(2));
+}
+
+#[tokio::test]
+async fn usage_of_an_earlier_period_lapses_with_its_credits_but_draws_on_once_credits() {
+    let (srv, _dir) = two_meter_server().await;
+    let alice = Auth::Bearer("staging-alice-1");
+    for (meter, tx) in [("build-minutes", "old-minutes"), ("deploys", "old-deploy")] {
+        srv.usage(
+            json!({"usageMeterSlug": meter, "amount": 1, "transactionId": tx}),
+            alice,
+        )
+        .await
+        .data();
+    }
+    srv.usage(
+        json!({"usageMeterSlug": "build-minutes", "amount": 10, "transactionId": "now"}),
+        alice,
+    )
+    .await
+    .data();
+    // Move the first two events into the period before this one.
+    let conn = rusqlite::Connection::open(srv.db_path()).unwrap();
+    let moved = conn
+        .execute(
+            "UPDATE usage_events SET period_start = period_start - 86400000 WHERE transaction_id LIKE 'old-%'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(moved, 2);
+    drop(conn);
+    let billing = srv.billing("staging-alice-1").await;
+    // Per-period minutes: only this period's 10 count.
+    assert_eq!(check_usage_balance(&billing, "build-minutes"), Some(990));
+    // Once-granted deploys: the earlier deploy still used one of the three.
+    assert_eq!(check_usage_balance(&billing, "deploys"), Some(2));
+}
