@@ -6,7 +6,9 @@
 //! Flowglad-compatible server, and writing emits the fields Flowglad's clients
 //! read.
 
-use crate::{IntervalUnit, PriceType, PricingModel};
+use crate::{
+    AggregationType, FeatureType, IntervalUnit, PriceType, PricingModel, RenewalFrequency,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -273,6 +275,11 @@ pub struct Subscription {
     /// The subscription that replaced this one.
     #[serde(default)]
     pub replaced_by_subscription_id: Option<String>,
+    /// Feature access and usage balances granted by this subscription
+    /// (Flowglad's `experimental`, read by `checkFeatureAccess` and
+    /// `checkUsageBalance`). Absent on platforms that do not send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experimental: Option<SubscriptionExperimental>,
     /// The `requestId` of the checkout that created it (superset: Creem's `request_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
@@ -295,6 +302,143 @@ pub struct Subscription {
 
 fn yes() -> bool {
     true
+}
+
+/// A subscription's `experimental` fields: what it grants right now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionExperimental {
+    /// The features the subscription's items grant (toggles, credit grants, resources).
+    #[serde(default)]
+    pub feature_items: Vec<SubscriptionFeatureItem>,
+    /// The balance of every usage meter the subscription has credits on.
+    #[serde(default)]
+    pub usage_meter_balances: Vec<UsageMeterBalance>,
+}
+
+impl SubscriptionExperimental {
+    /// Whether a toggle feature with `slug` is granted (as `checkFeatureAccess` decides).
+    pub fn has_feature(&self, slug: &str) -> bool {
+        self.feature_items
+            .iter()
+            .any(|f| f.feature_type == FeatureType::Toggle && f.slug == slug)
+    }
+
+    /// The balance of the usage meter with `slug` (as `checkUsageBalance` finds it).
+    pub fn usage_balance(&self, slug: &str) -> Option<&UsageMeterBalance> {
+        self.usage_meter_balances.iter().find(|b| b.slug == slug)
+    }
+}
+
+/// A feature granted through a subscription item
+/// (`ToggleSubscriptionItemFeatureRecord`, `UsageCreditGrantSubscriptionItemFeatureRecord`,
+/// `ResourceSubscriptionItemFeatureRecord`), one flat record like [`crate::Feature`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionFeatureItem {
+    /// Unique id.
+    pub id: String,
+    /// The kind of feature.
+    #[serde(rename = "type")]
+    pub feature_type: FeatureType,
+    /// The catalog feature granted.
+    #[serde(default)]
+    pub feature_id: String,
+    /// The product's grant of the feature, if any.
+    #[serde(default)]
+    pub product_feature_id: Option<String>,
+    /// The subscription item that grants it.
+    #[serde(default)]
+    pub subscription_item_id: String,
+    /// The feature's slug.
+    #[serde(default)]
+    pub slug: String,
+    /// The feature's name.
+    #[serde(default)]
+    pub name: String,
+    /// Credits granted or capacity; `null` for toggles.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// When a credit grant renews; `null` for other kinds.
+    #[serde(default)]
+    pub renewal_frequency: Option<RenewalFrequency>,
+    /// The meter a credit grant credits; `null` for other kinds.
+    #[serde(default)]
+    pub usage_meter_id: Option<String>,
+    /// The resource of a resource feature; `null` for other kinds.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Granted by hand rather than by the product.
+    #[serde(default)]
+    pub manually_created: bool,
+    /// When it stopped applying, epoch milliseconds.
+    #[serde(default)]
+    pub detached_at: Option<i64>,
+    /// Why it stopped applying.
+    #[serde(default)]
+    pub detached_reason: Option<String>,
+    /// When it expired, epoch milliseconds.
+    #[serde(default)]
+    pub expired_at: Option<i64>,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// A usage meter and its available balance, scoped to one subscription
+/// (`UsageMeterBalance`; also what `usage-meters/balances` lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UsageMeterBalance {
+    /// The usage meter's id.
+    pub id: String,
+    /// The meter's slug.
+    #[serde(default)]
+    pub slug: String,
+    /// The meter's name.
+    #[serde(default)]
+    pub name: String,
+    /// How the meter adds up events.
+    #[serde(default = "sum")]
+    pub aggregation_type: AggregationType,
+    /// Credits granted minus usage recorded, in the current billing period.
+    /// Negative when usage ran past the credits.
+    #[serde(default)]
+    pub available_balance: i64,
+    /// The subscription the balance belongs to.
+    #[serde(default)]
+    pub subscription_id: String,
+    /// The organization.
+    #[serde(default)]
+    pub organization_id: String,
+    /// The pricing model.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+fn sum() -> AggregationType {
+    AggregationType::Sum
 }
 
 /// A saved payment method (`PaymentMethodClientSelectSchema`).

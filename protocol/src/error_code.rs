@@ -113,6 +113,19 @@ pub enum ErrorCode {
     /// The request body did not arrive within the server's body timeout;
     /// the connection is closed.
     RequestTimeout,
+
+    // Usage metering (issue 15).
+    /// The pricing model has no usage meter (or usage price) with that id or slug.
+    UsageMeterNotFound,
+    /// A usage event's `amount` is not a whole number from 1 to the server's bound.
+    InvalidUsageAmount,
+    /// The `transactionId` was already used for different usage (another
+    /// subscription, meter or amount); nothing was recorded.
+    UsageTransactionConflict,
+    /// The subscription has ended; usage can no longer be recorded on it.
+    SubscriptionNotCurrent,
+    /// No `subscriptionId` was given and the customer has no current subscription.
+    SubscriptionRequired,
 }
 
 impl ErrorCode {
@@ -165,6 +178,11 @@ impl ErrorCode {
         Self::Internal,
         Self::SessionDataTooLarge,
         Self::RequestTimeout,
+        Self::UsageMeterNotFound,
+        Self::InvalidUsageAmount,
+        Self::UsageTransactionConflict,
+        Self::SubscriptionNotCurrent,
+        Self::SubscriptionRequired,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -198,6 +216,11 @@ impl ErrorCode {
             Self::PlatformTimeout => "platform_timeout",
             Self::PlatformInvalidResponse => "platform_invalid_response",
             Self::CurrencyMismatch => "currency_mismatch",
+            Self::UsageMeterNotFound => "usage_meter_not_found",
+            Self::InvalidUsageAmount => "invalid_usage_amount",
+            Self::UsageTransactionConflict => "usage_transaction_conflict",
+            Self::SubscriptionNotCurrent => "subscription_not_current",
+            Self::SubscriptionRequired => "subscription_required",
             Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
             Self::DiscountCodeInvalid => "discount_code_invalid",
             Self::PromotionCodesNotAllowed => "promotion_codes_not_allowed",
@@ -243,7 +266,9 @@ impl ErrorCode {
             | Self::PromotionCodesNotAllowed
             | Self::BillingAddressRequired
             | Self::IdempotencyKeyInvalid
-            | Self::SessionDataTooLarge => 400,
+            | Self::SessionDataTooLarge
+            | Self::InvalidUsageAmount
+            | Self::SubscriptionRequired => 400,
             Self::RequestTimeout => 408,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
@@ -253,12 +278,15 @@ impl ErrorCode {
             | Self::SubscriptionNotFound
             | Self::InvoiceNotFound
             | Self::WebhookEventNotFound
+            | Self::UsageMeterNotFound
             | Self::NotFound => 404,
             Self::CheckoutSessionNotOpen
             | Self::SubscriptionNotCancelable
             | Self::SubscriptionCancellationNotScheduled
             | Self::InvoiceNotOpen
-            | Self::IdempotencyKeyReused => 409,
+            | Self::IdempotencyKeyReused
+            | Self::UsageTransactionConflict
+            | Self::SubscriptionNotCurrent => 409,
             Self::PayloadTooLarge => 413,
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -307,7 +335,34 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 47, "ALL lists every variant");
+        assert_eq!(seen.len(), 52, "ALL lists every variant");
+    }
+
+    #[test]
+    fn usage_codes_have_their_statuses() {
+        let cases = [
+            (ErrorCode::UsageMeterNotFound, 404, "usage_meter_not_found"),
+            (ErrorCode::InvalidUsageAmount, 400, "invalid_usage_amount"),
+            (
+                ErrorCode::UsageTransactionConflict,
+                409,
+                "usage_transaction_conflict",
+            ),
+            (
+                ErrorCode::SubscriptionNotCurrent,
+                409,
+                "subscription_not_current",
+            ),
+            (
+                ErrorCode::SubscriptionRequired,
+                400,
+                "subscription_required",
+            ),
+        ];
+        for (code, status, wire) in cases {
+            assert_eq!(code.http_status(), status, "{code}");
+            assert_eq!(code.as_str(), wire);
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod money;
 pub mod pricing;
 pub mod quantity;
 pub mod redirect;
+pub mod usage;
 pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -43,8 +44,15 @@ pub use hosted::{
     ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
+// Features and usage meters (issue 15).
+pub use billing::{SubscriptionExperimental, SubscriptionFeatureItem, UsageMeterBalance};
+pub use pricing::{AggregationType, Feature, FeatureType, RenewalFrequency, UsageMeter};
 pub use quantity::{Quantity, QuantityError};
 pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};
+pub use usage::{
+    CreateUsageEventParams, PlatformCreateUsageEvent, UsageEvent, UsageEventInput,
+    UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
+};
 pub use webhook::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
     WebhookEvent, WebhookEventType,
@@ -80,6 +88,11 @@ pub mod action {
     pub const CUSTOMERS_FIND_OR_CREATE: &str = "customers/find-or-create";
     /// Change the signed-in customer's name or email.
     pub const CUSTOMERS_UPDATE: &str = "customers/update";
+    // Usage metering (issue 15).
+    /// Record a usage event on one of the customer's current subscriptions.
+    pub const USAGE_EVENTS_CREATE: &str = "usage-events/create";
+    /// The customer's usage meter balances.
+    pub const USAGE_METERS_BALANCES: &str = "usage-meters/balances";
 }
 
 /// The header carrying a create call's idempotency key.

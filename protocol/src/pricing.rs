@@ -5,7 +5,6 @@
 //! clients expect.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// How a price charges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,6 +103,143 @@ impl Price {
     }
 }
 
+/// What kind of feature a product grants (`type`). Kinds this crate does not
+/// know are kept as [`FeatureType::Other`] so a newer platform's catalog still
+/// parses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureType {
+    /// On or off: the customer has it while subscribed.
+    Toggle,
+    /// Credits on a usage meter: `amount`, renewed per `renewalFrequency`.
+    UsageCreditGrant,
+    /// Capacity of a resource (seats): `amount` claimable units.
+    Resource,
+    /// A kind this version does not know.
+    #[serde(other)]
+    Other,
+}
+
+/// How often a usage credit grant is given again (`renewalFrequency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RenewalFrequency {
+    /// Granted once, when the subscription starts; never renewed.
+    Once,
+    /// Granted afresh at the start of every billing period (unused credit lapses).
+    EveryBillingPeriod,
+}
+
+/// A feature a product grants, in `@flowglad/node`'s shape
+/// (`ToggleFeatureClientSelectSchema`, `UsageCreditGrantFeatureClientSelectSchema`,
+/// `ResourceFeatureClientSelectSchema`): one flat record whose `type` says
+/// which of the optional fields are set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Feature {
+    /// Unique id.
+    pub id: String,
+    /// The kind of feature.
+    #[serde(rename = "type")]
+    pub feature_type: FeatureType,
+    /// Merchant-chosen slug (`checkFeatureAccess(slug)`).
+    #[serde(default)]
+    pub slug: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Longer description (Flowglad sends `""` when there is none).
+    #[serde(default)]
+    pub description: String,
+    /// Credits granted (usage credit grants) or capacity (resources); `null` for toggles.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// When a usage credit grant renews; `null` for other kinds.
+    #[serde(default)]
+    pub renewal_frequency: Option<RenewalFrequency>,
+    /// The meter a usage credit grant credits; `null` for other kinds.
+    #[serde(default)]
+    pub usage_meter_id: Option<String>,
+    /// The resource a resource feature gives capacity of; `null` for other kinds.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Whether the feature is granted.
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The pricing model the feature belongs to.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// The organization that owns the feature.
+    #[serde(default)]
+    pub organization_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
+/// How a usage meter adds up a period's events (`aggregationType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AggregationType {
+    /// The sum of the events' amounts (Flowglad's default).
+    Sum,
+    /// The number of distinct `properties` objects.
+    CountDistinctProperties,
+    /// A kind this version does not know.
+    #[serde(other)]
+    Other,
+}
+
+fn sum() -> AggregationType {
+    AggregationType::Sum
+}
+
+/// A usage meter of the pricing model (`PricingModelDetailsRecord.UsageMeter`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UsageMeter {
+    /// Unique id.
+    pub id: String,
+    /// Merchant-chosen slug (`checkUsageBalance(slug)`, `usageMeterSlug`).
+    #[serde(default)]
+    pub slug: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// How events add up.
+    #[serde(default = "sum")]
+    pub aggregation_type: AggregationType,
+    /// Usage prices on the meter (none in our catalogs: usage is paid by credits).
+    #[serde(default)]
+    pub prices: Vec<Price>,
+    /// The pricing model the meter belongs to.
+    #[serde(default)]
+    pub pricing_model_id: String,
+    /// The organization that owns the meter.
+    #[serde(default)]
+    pub organization_id: String,
+    /// Live or test mode.
+    #[serde(default)]
+    pub livemode: bool,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub created_at: i64,
+    /// Epoch milliseconds.
+    #[serde(default)]
+    pub updated_at: i64,
+}
+
 /// A product with its prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -140,9 +276,9 @@ pub struct Product {
     /// Label for several units ("credits").
     #[serde(default)]
     pub plural_quantity_label: Option<String>,
-    /// Features granted by the product (kept opaque).
+    /// Features granted by the product (`toggle`, `usage_credit_grant`, …).
     #[serde(default)]
-    pub features: Vec<Value>,
+    pub features: Vec<Feature>,
     /// The pricing model the product belongs to.
     #[serde(default)]
     pub pricing_model_id: String,
@@ -196,9 +332,9 @@ pub struct PricingModel {
     /// The default product, if one is marked default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_product: Option<Box<Product>>,
-    /// Usage meters (kept opaque).
+    /// The usage meters products grant credits on and usage events count against.
     #[serde(default)]
-    pub usage_meters: Vec<Value>,
+    pub usage_meters: Vec<UsageMeter>,
     /// The organization that owns the model.
     #[serde(default)]
     pub organization_id: String,
@@ -222,6 +358,16 @@ impl PricingModel {
     /// Finds an active price by id.
     pub fn price_by_id(&self, id: &str) -> Option<(&Product, &Price)> {
         self.prices().find(|(_, p)| p.id == id)
+    }
+
+    /// Finds a usage meter by slug.
+    pub fn usage_meter_by_slug(&self, slug: &str) -> Option<&UsageMeter> {
+        self.usage_meters.iter().find(|m| m.slug == slug)
+    }
+
+    /// Finds a usage meter by id.
+    pub fn usage_meter_by_id(&self, id: &str) -> Option<&UsageMeter> {
+        self.usage_meters.iter().find(|m| m.id == id)
     }
 
     /// Finds a product by slug.
@@ -284,6 +430,7 @@ pub struct PricingModelResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     const FLOWGLAD_PRICE: &str = r#"{
         "id":"price_1","active":true,"createdAt":1,"currency":"USD","intervalCount":1,
@@ -402,5 +549,60 @@ mod tests {
         price.active = false;
         model.products[0].prices[0] = price;
         assert!(model.price_by_slug("pro-monthly").is_none());
+    }
+
+    #[test]
+    fn reads_flowglad_features_of_every_kind_and_keeps_unknown_ones() {
+        let p: Product = serde_json::from_value(serde_json::json!({
+            "id": "prod_1", "name": "Pro",
+            "features": [
+                {"id": "f1", "type": "toggle", "slug": "priority-builds", "name": "Priority builds",
+                 "description": "", "active": true, "amount": null, "renewalFrequency": null,
+                 "usageMeterId": null, "resourceId": null, "livemode": false, "createdAt": 1,
+                 "updatedAt": 2, "organizationId": "org", "pricingModelId": "pm"},
+                {"id": "f2", "type": "usage_credit_grant", "slug": "minutes", "name": "Minutes",
+                 "amount": 1000, "renewalFrequency": "every_billing_period", "usageMeterId": "um_1"},
+                {"id": "f3", "type": "resource", "slug": "seats", "amount": 5, "resourceId": "res_1"},
+                {"id": "f4", "type": "something_new", "slug": "x"}
+            ]
+        }))
+        .unwrap();
+        let kinds: Vec<FeatureType> = p.features.iter().map(|f| f.feature_type).collect();
+        assert_eq!(
+            kinds,
+            [
+                FeatureType::Toggle,
+                FeatureType::UsageCreditGrant,
+                FeatureType::Resource,
+                FeatureType::Other
+            ]
+        );
+        let grant = &p.features[1];
+        assert_eq!(grant.amount, Some(1000));
+        assert_eq!(
+            grant.renewal_frequency,
+            Some(RenewalFrequency::EveryBillingPeriod)
+        );
+        assert_eq!(grant.usage_meter_id.as_deref(), Some("um_1"));
+        let v = serde_json::to_value(&p.features[0]).unwrap();
+        assert_eq!(v["type"], "toggle");
+        assert_eq!(v["amount"], Value::Null);
+        assert_eq!(v["usageMeterId"], Value::Null);
+        assert_eq!(v["pricingModelId"], "pm");
+    }
+
+    #[test]
+    fn older_payloads_without_features_or_meters_still_parse() {
+        let model: PricingModel = serde_json::from_str(
+            r#"{"id":"pm","products":[{"id":"p","name":"P"}],"usageMeters":[{"id":"um","slug":"build-minutes"}]}"#,
+        )
+        .unwrap();
+        assert!(model.products[0].features.is_empty());
+        let meter = model.usage_meter_by_slug("build-minutes").unwrap();
+        assert_eq!(meter.aggregation_type, AggregationType::Sum);
+        assert_eq!(model.usage_meter_by_id("um").unwrap().slug, "build-minutes");
+        let v = serde_json::to_value(meter).unwrap();
+        assert_eq!(v["aggregationType"], "sum");
+        assert_eq!(v["prices"], serde_json::json!([]));
     }
 }

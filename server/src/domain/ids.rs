@@ -26,6 +26,8 @@ pub const CHARGE: &str = "ch_";
 pub const WEBHOOK_EVENT: &str = "msg_";
 /// Prefix of webhook delivery ids (one per event and endpoint).
 pub const WEBHOOK_DELIVERY: &str = "whd_";
+/// Prefix of usage event ids.
+pub const USAGE_EVENT: &str = "ue_";
 
 /// Random bytes per id: 16 bytes = 128 bits, so ids cannot be guessed or enumerated.
 const RANDOM_BYTES: usize = 16;

@@ -15,4 +15,5 @@ pub mod records;
 pub mod redirect_hosts;
 pub mod session;
 pub mod subscription;
+pub mod usage;
 pub mod validation;

@@ -4,6 +4,7 @@
 
 use crate::domain::catalog::{Catalog, CATALOG_EPOCH_MS};
 use crate::domain::subscription::StoredSubscription;
+use crate::domain::usage::{experimental_view, UsageTotal};
 use checkout_protocol::{
     BillingAddress, Customer, CustomerBilling, IntervalUnit, Invoice, InvoiceLineItem,
     InvoiceWithLineItems, PaymentMethod, PriceType, Purchase, Subscription,
@@ -173,6 +174,8 @@ pub struct CustomerRecords {
     pub invoices: Vec<StoredInvoice>,
     /// Their cards, default first.
     pub payment_methods: Vec<StoredPaymentMethod>,
+    /// Usage recorded on their subscriptions, by meter and billing period.
+    pub usage: Vec<UsageTotal>,
 }
 
 /// The prefix of a customer's invoice numbers: their external id in upper
@@ -264,6 +267,7 @@ pub fn subscription_view(s: &StoredSubscription, catalog: &Catalog) -> Subscript
         do_not_charge: Some(false),
         run_billing_at_period_start: Some(true),
         replaced_by_subscription_id: None,
+        experimental: None,
         request_id: s.request_id.clone(),
         organization_id: catalog.organization_id.clone(),
         pricing_model_id: catalog.pricing_model.id.clone(),
@@ -388,10 +392,15 @@ pub fn invoice_with_lines_view(i: &StoredInvoice, catalog: &Catalog) -> InvoiceW
 /// under its old name `catalog`); current subscriptions are those that grant
 /// access now (trialing, active, past due, cancellation scheduled).
 pub fn customer_billing(records: &CustomerRecords, catalog: &Catalog) -> CustomerBilling {
+    // Each subscription says what it grants (Flowglad's `experimental`), so
+    // `checkFeatureAccess` / `checkUsageBalance` work on any of them.
     let subscriptions: Vec<Subscription> = records
         .subscriptions
         .iter()
-        .map(|s| subscription_view(s, catalog))
+        .map(|s| Subscription {
+            experimental: Some(experimental_view(s, catalog, &records.usage)),
+            ..subscription_view(s, catalog)
+        })
         .collect();
     let current: Vec<Subscription> = subscriptions
         .iter()
@@ -481,6 +490,7 @@ mod tests {
             ],
             purchases: vec![],
             invoices: vec![],
+            usage: vec![],
             payment_methods: vec![StoredPaymentMethod {
                 id: "pm_1".into(),
                 customer_id: "cus_alice".into(),

@@ -56,6 +56,11 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::route::customers::find_or_create,
         crate::http::route::customers::update,
         crate::http::platform_api::customers::update_customer,
+        // Usage metering (issue 15).
+        crate::http::route::usage::create,
+        crate::http::route::usage::balances,
+        crate::http::platform_api::usage::create_usage_event,
+        crate::http::platform_api::usage::usage_balances,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -150,6 +155,11 @@ mod tests {
             // Customers (issue 15).
             "/billing/customers/find-or-create",
             "/billing/customers/update",
+            // Usage metering (issue 15).
+            "/billing/usage-events/create",
+            "/billing/usage-meters/balances",
+            "/api/v1/usage-events",
+            "/api/v1/customers/{externalId}/usage-balances",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -157,8 +167,9 @@ mod tests {
             !paths.iter().any(|p| p.starts_with("/api/billing")),
             "{paths:?}"
         );
-        // 24, and customers/find-or-create and customers/update (issue 15).
-        assert_eq!(paths.len(), 26, "{paths:?}");
+        // 24, customers/find-or-create and customers/update, and the four
+        // usage metering paths (issue 15).
+        assert_eq!(paths.len(), 30, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -168,6 +179,8 @@ mod tests {
             "CheckoutSession",
             "ErrorResponse",
             "ConfirmPaymentRequest",
+            "UsageEventResponse",
+            "UsageMeterBalancesResponse",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }

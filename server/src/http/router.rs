@@ -66,6 +66,15 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/subscriptions/{id}/uncancel",
             post(platform_api::subscriptions::uncancel),
         )
+        // Usage metering (issue 15).
+        .route(
+            "/api/v1/usage-events",
+            post(platform_api::usage::create_usage_event),
+        )
+        .route(
+            "/api/v1/customers/{id}/usage-balances",
+            get(platform_api::usage::usage_balances),
+        )
         .route(
             "/api/v1/webhook-events",
             get(platform_api::webhook_events::list_events),

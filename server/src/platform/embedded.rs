@@ -198,6 +198,15 @@ impl EmbeddedPlatform {
         }
     }
 
+    /// Records a usage event on whoever owns its subscription (the platform
+    /// API's `POST /api/v1/usage-events`; its caller is the merchant).
+    pub async fn record_usage_for_owner(
+        &self,
+        event: checkout_protocol::UsageEventInput,
+    ) -> Result<checkout_protocol::UsageEvent, ApiError> {
+        super::usage::record(&self.billing, None, event).await
+    }
+
     /// The customer with `external_id`, in the platform's shape.
     pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(external_id))?;
@@ -292,6 +301,23 @@ impl BillingPlatform for EmbeddedPlatform {
     ) -> Result<Customer, ApiError> {
         self.update_customer_by_id(&customer.id, &customer.external_id, changes)
             .await
+    }
+
+    // Usage metering (issue 15): the ledger in `super::usage`.
+    async fn create_usage_event(
+        &self,
+        customer: &Customer,
+        event: checkout_protocol::UsageEventInput,
+    ) -> Result<checkout_protocol::UsageEvent, ApiError> {
+        super::usage::record(&self.billing, Some(&customer.id), event).await
+    }
+
+    async fn usage_meter_balances(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+    ) -> Result<Vec<checkout_protocol::UsageMeterBalance>, ApiError> {
+        super::usage::balances(&self.billing, &customer.id, subscription_id).await
     }
 
     async fn create_checkout_session(

@@ -11,9 +11,11 @@ pub mod embedded;
 pub mod jwt;
 pub mod remote;
 pub mod resolver;
+mod usage;
 
 pub use embedded::EmbeddedPlatform;
 pub use remote::{InvalidPlatform, RemotePlatform, RemotePlatformOptions};
+pub use usage::not_current as usage_not_current;
 
 use crate::domain::error::ApiError;
 use crate::domain::records::CustomerChanges;
@@ -22,6 +24,7 @@ use checkout_protocol::{
     CancellationTiming, CreateCheckoutSessionResponse, Customer, CustomerBilling, Invoice,
     PaymentMethod, PlatformCheckoutSessionInput, PricingModel, Purchase, Subscription,
 };
+use checkout_protocol::{UsageEvent, UsageEventInput, UsageMeterBalance};
 
 /// Who the merchant says the signed-in customer is: their own id for the
 /// customer (the platform's `externalId`), a name and an email for when the
@@ -133,4 +136,24 @@ pub trait BillingPlatform: Send + Sync + 'static {
     async fn purchases(&self, customer: &Customer) -> Result<Vec<Purchase>, ApiError> {
         Ok(self.customer_billing(customer).await?.purchases)
     }
+
+    // Usage metering (issue 15).
+
+    /// Records a usage event on one of `customer`'s subscriptions
+    /// (`POST /api/v1/usage-events`). The same `transactionId` again with the
+    /// same usage answers the first event and records nothing; with other
+    /// usage it is a 409 `usage_transaction_conflict`.
+    async fn create_usage_event(
+        &self,
+        customer: &Customer,
+        event: UsageEventInput,
+    ) -> Result<UsageEvent, ApiError>;
+
+    /// `customer`'s usage meter balances: of `subscription_id`, or of every
+    /// current subscription (`GET /api/v1/customers/{externalId}/usage-balances`).
+    async fn usage_meter_balances(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+    ) -> Result<Vec<UsageMeterBalance>, ApiError>;
 }

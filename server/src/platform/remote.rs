@@ -25,6 +25,10 @@ use checkout_protocol::{
     SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use checkout_protocol::{UpdateCustomerInput, UpdateCustomerParams};
+use checkout_protocol::{
+    PlatformCreateUsageEvent, UsageEvent, UsageEventInput, UsageEventResponse, UsageMeterBalance,
+    UsageMeterBalancesResponse,
+};
 use http::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
@@ -506,6 +510,50 @@ impl BillingPlatform for RemotePlatform {
         id: &str,
     ) -> Result<CreateCheckoutSessionResponse, ApiError> {
         self.get(&["api", "v1", "checkout-sessions", id]).await
+    }
+
+    // Usage metering (issue 15): `@flowglad/node`'s endpoints.
+    async fn create_usage_event(
+        &self,
+        customer: &Customer,
+        event: UsageEventInput,
+    ) -> Result<UsageEvent, ApiError> {
+        // A retry of the same event is the same request: keyed by the
+        // customer and transactionId, so the platform sees one create.
+        let key = format!(
+            "usage_{}",
+            crate::service::idempotency::body_hash(&serde_json::json!([
+                customer.external_id,
+                event.transaction_id
+            ]))
+        );
+        let body = PlatformCreateUsageEvent { usage_event: event };
+        let answer: UsageEventResponse = self
+            .post(&["api", "v1", "usage-events"], Some(&body), Some(key))
+            .await?;
+        Ok(answer.usage_event)
+    }
+
+    async fn usage_meter_balances(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+    ) -> Result<Vec<UsageMeterBalance>, ApiError> {
+        let answer: UsageMeterBalancesResponse = self
+            .get(&[
+                "api",
+                "v1",
+                "customers",
+                &customer.external_id,
+                "usage-balances",
+            ])
+            .await?;
+        // Narrowed here rather than by query, so the request has no query to encode.
+        Ok(answer
+            .usage_meter_balances
+            .into_iter()
+            .filter(|b| subscription_id.is_none_or(|id| b.subscription_id == id))
+            .collect())
     }
 
     async fn cancel_subscription(

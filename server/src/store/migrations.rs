@@ -13,6 +13,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V4_REQUEST_IDS,
     V5_RETENTION_INDEXES,
     V6_PAYMENT_ATTEMPTS,
+    V7_USAGE_EVENTS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -273,6 +274,28 @@ CREATE INDEX idempotency_keys_by_session ON idempotency_keys(checkout_session_id
 const V6_PAYMENT_ATTEMPTS: &str = r#"
 ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_key TEXT;
 ALTER TABLE checkout_sessions ADD COLUMN payment_attempt_payer TEXT;
+"#;
+
+/// Version 7 (issue 15, usage metering): the usage ledger. One row per
+/// usage event; `(customer_id, transaction_id)` is unique, so a retried
+/// event records once and one customer's ids never collide with (or block)
+/// another's. `period_start` is the billing period the event counts in.
+const V7_USAGE_EVENTS: &str = r#"
+CREATE TABLE usage_events (
+    id              TEXT PRIMARY KEY,
+    customer_id     TEXT NOT NULL REFERENCES customers(id),
+    subscription_id TEXT NOT NULL REFERENCES subscriptions(id),
+    usage_meter_id  TEXT NOT NULL,
+    price_id        TEXT,
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    transaction_id  TEXT NOT NULL,
+    usage_date      INTEGER NOT NULL,
+    period_start    INTEGER NOT NULL,
+    properties      TEXT,
+    created_at      INTEGER NOT NULL,
+    UNIQUE (customer_id, transaction_id)
+) STRICT;
+CREATE INDEX usage_events_by_subscription ON usage_events(subscription_id, usage_meter_id, period_start);
 "#;
 
 /// The schema version this build writes.

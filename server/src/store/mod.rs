@@ -14,6 +14,7 @@ mod records;
 mod retention;
 mod seed;
 mod sessions;
+mod usage;
 
 pub use idempotency::IdempotencyClaim;
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
     DiscountChange, Expire, PaymentFailure, SessionFilter,
 };
+pub use usage::{NewUsage, UsageOutcome};
 
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;

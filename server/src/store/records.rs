@@ -160,6 +160,7 @@ impl Db {
             let purchases = select_purchases(&tx, &customer_id)?;
             let invoices = select_invoices(&tx, &customer_id)?;
             let payment_methods = select_payment_methods(&tx, &customer_id)?;
+            let usage = super::usage::select_usage_totals(&tx, &customer_id)?;
             tx.commit()?;
             Ok(Some(CustomerRecords {
                 customer,
@@ -167,6 +168,7 @@ impl Db {
                 purchases,
                 invoices,
                 payment_methods,
+                usage,
             }))
         })
         .await

@@ -2,11 +2,12 @@
 //! its conversion into a [`Catalog`] once validated.
 
 use super::{
-    Catalog, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed,
-    PaymentMethodSeed, SubscriptionSeed, CATALOG_EPOCH_MS,
+    Catalog, CatalogResource, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed,
+    InvoiceSeed, PaymentMethodSeed, SubscriptionSeed, CATALOG_EPOCH_MS,
 };
 use checkout_protocol::{
-    BillingAddressCollection, IntervalUnit, Price, PriceType, PricingModel, Product,
+    AggregationType, BillingAddressCollection, Feature, FeatureType, IntervalUnit, Price,
+    PriceType, PricingModel, Product, RenewalFrequency, UsageMeter,
 };
 use serde::Deserialize;
 
@@ -17,6 +18,15 @@ pub(super) struct CatalogFile {
     pub(super) organization: OrganizationSpec,
     pub(super) pricing_model: PricingModelSpec,
     pub(super) products: Vec<ProductSpec>,
+    /// Usage meters that credit grants fill and usage events draw down.
+    #[serde(default)]
+    pub(super) usage_meters: Vec<UsageMeterSpec>,
+    /// Features products may grant, by slug.
+    #[serde(default)]
+    pub(super) features: Vec<FeatureSpec>,
+    /// Resources (seats) that `resource` features give capacity of.
+    #[serde(default)]
+    pub(super) resources: Vec<ResourceSpec>,
     #[serde(default)]
     pub(super) discounts: Vec<DiscountSpec>,
     #[serde(default)]
@@ -56,6 +66,59 @@ pub(super) struct ProductSpec {
     #[serde(default)]
     pub(super) plural_quantity_label: Option<String>,
     pub(super) prices: Vec<PriceSpec>,
+    /// Slugs of the top-level `features` a subscription to this product grants.
+    #[serde(default)]
+    pub(super) features: Vec<String>,
+}
+
+/// A usage meter as written: `{id, slug, name}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct UsageMeterSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) name: String,
+}
+
+/// A resource as written: `{id, slug, name}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct ResourceSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) name: String,
+}
+
+/// The kinds of feature a catalog file may declare.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum FeatureKindSpec {
+    Toggle,
+    UsageCreditGrant,
+    Resource,
+}
+
+/// A feature as written. One flat record, as Flowglad's: the kind decides
+/// which of `amount`, `renewalFrequency` and `usageMeterSlug` it must have
+/// (checked in `validate`, so a mistake gets a message naming the feature).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct FeatureSpec {
+    pub(super) id: String,
+    pub(super) slug: String,
+    pub(super) name: String,
+    #[serde(rename = "type")]
+    pub(super) kind: FeatureKindSpec,
+    #[serde(default)]
+    pub(super) description: Option<String>,
+    #[serde(default)]
+    pub(super) amount: Option<i64>,
+    #[serde(default)]
+    pub(super) renewal_frequency: Option<RenewalFrequency>,
+    #[serde(default)]
+    pub(super) usage_meter_slug: Option<String>,
+    #[serde(default)]
+    pub(super) resource_slug: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -176,11 +239,32 @@ impl CatalogFile {
     pub(super) fn into_catalog(self) -> Result<Catalog, String> {
         let org_id = self.organization.id.clone();
         let pm_id = self.pricing_model.id.clone();
-        let products: Vec<Product> = self
+        let usage_meters: Vec<UsageMeter> = self
+            .usage_meters
+            .iter()
+            .map(|m| UsageMeter {
+                id: m.id.clone(),
+                slug: m.slug.clone(),
+                name: m.name.clone(),
+                aggregation_type: AggregationType::Sum,
+                prices: Vec::new(),
+                pricing_model_id: pm_id.clone(),
+                organization_id: org_id.clone(),
+                livemode: false,
+                created_at: CATALOG_EPOCH_MS,
+                updated_at: CATALOG_EPOCH_MS,
+            })
+            .collect();
+        let features = self
+            .features
+            .iter()
+            .map(|f| feature_of(f, &usage_meters, &self.resources, &org_id, &pm_id))
+            .collect::<Result<Vec<Feature>, String>>()?;
+        let products = self
             .products
             .iter()
-            .map(|p| product_of(p, &org_id, &pm_id))
-            .collect();
+            .map(|p| product_of(p, &features, &org_id, &pm_id))
+            .collect::<Result<Vec<Product>, String>>()?;
         let default_product = products.iter().find(|p| p.default).cloned().map(Box::new);
         let pricing_model = PricingModel {
             id: pm_id,
@@ -188,7 +272,7 @@ impl CatalogFile {
             is_default: true,
             products,
             default_product,
-            usage_meters: Vec::new(),
+            usage_meters,
             organization_id: org_id.clone(),
             livemode: false,
             created_at: CATALOG_EPOCH_MS,
@@ -289,11 +373,91 @@ impl CatalogFile {
                 .collect(),
             customers,
             checkout_defaults,
+            resources: self
+                .resources
+                .iter()
+                .map(|r| CatalogResource {
+                    id: r.id.clone(),
+                    slug: r.slug.clone(),
+                    name: r.name.clone(),
+                })
+                .collect(),
         })
     }
 }
 
-fn product_of(spec: &ProductSpec, org_id: &str, pm_id: &str) -> Product {
+/// A catalog feature in Flowglad's shape, its meter slug resolved to the meter's id.
+fn feature_of(
+    spec: &FeatureSpec,
+    meters: &[UsageMeter],
+    resources: &[ResourceSpec],
+    org_id: &str,
+    pm_id: &str,
+) -> Result<Feature, String> {
+    let usage_meter_id = match &spec.usage_meter_slug {
+        Some(slug) => Some(
+            meters
+                .iter()
+                .find(|m| &m.slug == slug)
+                .map(|m| m.id.clone())
+                .ok_or_else(|| {
+                    format!("feature `{}` names unknown usage meter `{slug}`", spec.slug)
+                })?,
+        ),
+        None => None,
+    };
+    let resource_id = match &spec.resource_slug {
+        Some(slug) => Some(
+            resources
+                .iter()
+                .find(|r| &r.slug == slug)
+                .map(|r| r.id.clone())
+                .ok_or_else(|| {
+                    format!("feature `{}` names unknown resource `{slug}`", spec.slug)
+                })?,
+        ),
+        None => None,
+    };
+    Ok(Feature {
+        id: spec.id.clone(),
+        feature_type: match spec.kind {
+            FeatureKindSpec::Toggle => FeatureType::Toggle,
+            FeatureKindSpec::UsageCreditGrant => FeatureType::UsageCreditGrant,
+            FeatureKindSpec::Resource => FeatureType::Resource,
+        },
+        slug: spec.slug.clone(),
+        name: spec.name.clone(),
+        description: spec.description.clone().unwrap_or_default(),
+        amount: spec.amount,
+        renewal_frequency: spec.renewal_frequency,
+        usage_meter_id,
+        resource_id,
+        active: true,
+        pricing_model_id: pm_id.to_owned(),
+        organization_id: org_id.to_owned(),
+        livemode: false,
+        created_at: CATALOG_EPOCH_MS,
+        updated_at: CATALOG_EPOCH_MS,
+    })
+}
+
+fn product_of(
+    spec: &ProductSpec,
+    features: &[Feature],
+    org_id: &str,
+    pm_id: &str,
+) -> Result<Product, String> {
+    let granted = spec
+        .features
+        .iter()
+        .map(|slug| {
+            features
+                .iter()
+                .find(|f| &f.slug == slug)
+                .cloned()
+                .ok_or_else(|| format!("product `{}` names unknown feature `{slug}`", spec.id))
+        })
+        .collect::<Result<Vec<Feature>, String>>()?;
     let prices: Vec<Price> = spec
         .prices
         .iter()
@@ -304,7 +468,7 @@ fn product_of(spec: &ProductSpec, org_id: &str, pm_id: &str) -> Product {
         .find(|p| p.is_default)
         .or_else(|| prices.first())
         .cloned();
-    Product {
+    Ok(Product {
         id: spec.id.clone(),
         slug: Some(spec.slug.clone()),
         name: spec.name.clone(),
@@ -316,13 +480,13 @@ fn product_of(spec: &ProductSpec, org_id: &str, pm_id: &str) -> Product {
         default_price,
         singular_quantity_label: spec.singular_quantity_label.clone(),
         plural_quantity_label: spec.plural_quantity_label.clone(),
-        features: Vec::new(),
+        features: granted,
         pricing_model_id: pm_id.to_owned(),
         organization_id: org_id.to_owned(),
         livemode: false,
         created_at: CATALOG_EPOCH_MS,
         updated_at: CATALOG_EPOCH_MS,
-    }
+    })
 }
 
 fn price_of(spec: &PriceSpec, product_id: &str, pm_id: &str) -> Price {
@@ -391,6 +555,50 @@ mod tests {
         assert_eq!(v["products"][0]["prices"][0]["type"], "subscription");
         assert_eq!(v["products"][0]["organizationId"], "org_demo");
         assert_eq!(v["products"][2]["singularQuantityLabel"], "credit pack");
+    }
+
+    #[test]
+    fn demo_pro_grants_priority_builds_and_build_minutes() {
+        use checkout_protocol::{FeatureType, RenewalFrequency};
+        let c = Catalog::demo().unwrap();
+        let pm = &c.pricing_model;
+        let meter = pm.usage_meter_by_slug("build-minutes").unwrap();
+        assert_eq!(
+            (meter.id.as_str(), meter.name.as_str()),
+            ("um_build_minutes", "Build minutes")
+        );
+        assert_eq!(meter.pricing_model_id, "pm_demo");
+        let pro = pm.product_by_slug("pro").unwrap();
+        let slugs: Vec<&str> = pro.features.iter().map(|f| f.slug.as_str()).collect();
+        assert_eq!(slugs, ["priority-builds", "build-minutes-monthly", "seats"]);
+        let seats = &pro.features[2];
+        assert_eq!(seats.feature_type, FeatureType::Resource);
+        assert_eq!(
+            (seats.amount, seats.resource_id.as_deref()),
+            (Some(5), Some("res_seats"))
+        );
+        assert_eq!(c.resources[0].slug, "seats");
+        assert_eq!(pro.features[0].feature_type, FeatureType::Toggle);
+        let grant = &pro.features[1];
+        assert_eq!(grant.feature_type, FeatureType::UsageCreditGrant);
+        assert_eq!(grant.amount, Some(1000));
+        assert_eq!(
+            grant.renewal_frequency,
+            Some(RenewalFrequency::EveryBillingPeriod)
+        );
+        assert_eq!(grant.usage_meter_id.as_deref(), Some("um_build_minutes"));
+        assert!(pm
+            .products
+            .iter()
+            .filter(|p| p.id != "prod_pro")
+            .all(|p| p.features.is_empty()));
+        let v = serde_json::to_value(pm).unwrap();
+        assert_eq!(v["usageMeters"][0]["slug"], "build-minutes");
+        assert_eq!(v["products"][0]["features"][0]["type"], "toggle");
+        assert_eq!(
+            v["products"][0]["features"][1]["renewalFrequency"],
+            "every_billing_period"
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ mod model;
 mod validate;
 
 pub use model::{
-    CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed, PaymentMethodSeed,
-    SubscriptionSeed, Unredeemable,
+    CatalogResource, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed,
+    PaymentMethodSeed, SubscriptionSeed, Unredeemable,
 };
 
 /// The built-in demo catalog, used when no `--catalog` file is given.
@@ -60,6 +60,8 @@ pub struct Catalog {
     pub pricing_model: PricingModel,
     /// Discount codes a checkout may apply.
     pub discounts: Vec<Discount>,
+    /// Resources `resource` features give capacity of.
+    pub resources: Vec<CatalogResource>,
     /// Customers to seed into the database.
     pub customers: Vec<CustomerSeed>,
     /// The merchant's checkout defaults by price id (only prices that set one).

@@ -37,6 +37,18 @@ impl CheckoutDefaults {
     }
 }
 
+/// A resource of the catalog (seats, say): what a `resource` feature gives
+/// a subscription capacity of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogResource {
+    /// Unique id.
+    pub id: String,
+    /// Merchant-chosen slug (`resourceSlug`).
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+}
+
 /// A discount code from the catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discount {

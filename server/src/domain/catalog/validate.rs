@@ -1,7 +1,7 @@
 //! The rules a catalog file must follow beyond its shape: unique ids and
 //! slugs, sane prices, known statuses, well-formed seeded customers.
 
-use super::file::{CatalogFile, InvoiceSpec, PriceSpec};
+use super::file::{CatalogFile, FeatureKindSpec, FeatureSpec, InvoiceSpec, PriceSpec};
 use checkout_protocol::PriceType;
 use std::collections::HashSet;
 
@@ -23,6 +23,14 @@ const MAX_STARTED_DAYS_AGO: u32 = 3650;
 
 /// Invoice statuses a seeded invoice may have (Flowglad's set).
 const INVOICE_STATUSES: &[&str] = &["draft", "open", "paid", "uncollectible", "void"];
+
+/// The most credits one usage credit grant may give: a billion keeps every
+/// balance sum far inside `i64` however many periods and events add up.
+pub const MAX_GRANT_AMOUNT: i64 = 1_000_000_000;
+
+/// The largest capacity one `resource` feature may give (claims are rows,
+/// so a capacity is a count a database can hold, not a budget).
+pub const MAX_RESOURCE_CAPACITY: i64 = 100_000;
 
 /// Collects ids and complains about the first repeat.
 struct Unique<'a> {
@@ -97,6 +105,7 @@ impl CatalogFile {
         if default_products > 1 {
             return Err("more than one product is marked default".into());
         }
+        self.validate_features()?;
         let mut discount_ids = Unique::new("discount id");
         let mut discount_codes = Unique::new("discount code");
         for d in &self.discounts {
@@ -195,6 +204,139 @@ impl CatalogFile {
     }
 }
 
+impl CatalogFile {
+    /// Usage meters, features and the products' grants of them: unique ids and
+    /// slugs, every reference known, each kind with exactly its own fields.
+    fn validate_features(&self) -> Result<(), String> {
+        let mut meter_ids = Unique::new("usage meter id");
+        let mut meter_slugs = Unique::new("usage meter slug");
+        for m in &self.usage_meters {
+            meter_ids.add(&m.id)?;
+            meter_slugs.add(&m.slug)?;
+            if m.name.trim().is_empty() {
+                return Err(format!("usage meter `{}` has an empty name", m.slug));
+            }
+        }
+        let mut resource_ids = Unique::new("resource id");
+        let mut resource_slugs = Unique::new("resource slug");
+        for r in &self.resources {
+            resource_ids.add(&r.id)?;
+            resource_slugs.add(&r.slug)?;
+            if r.name.trim().is_empty() {
+                return Err(format!("resource `{}` has an empty name", r.slug));
+            }
+        }
+        let mut feature_ids = Unique::new("feature id");
+        let mut feature_slugs = Unique::new("feature slug");
+        for f in &self.features {
+            feature_ids.add(&f.id)?;
+            feature_slugs.add(&f.slug)?;
+            if f.name.trim().is_empty() {
+                return Err(format!("feature `{}` has an empty name", f.slug));
+            }
+            self.validate_feature(f)?;
+        }
+        for product in &self.products {
+            let mut granted = Unique::new("feature");
+            for slug in &product.features {
+                granted
+                    .add(slug)
+                    .map_err(|e| format!("product `{}`: {e}", product.id))?;
+                if !self.features.iter().any(|f| &f.slug == slug) {
+                    return Err(format!(
+                        "product `{}` names unknown feature `{slug}` (known: {})",
+                        product.id,
+                        known(self.features.iter().map(|f| f.slug.as_str()))
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_feature(&self, f: &FeatureSpec) -> Result<(), String> {
+        let slug = &f.slug;
+        match f.kind {
+            FeatureKindSpec::Toggle => {
+                if f.amount.is_some()
+                    || f.renewal_frequency.is_some()
+                    || f.usage_meter_slug.is_some()
+                    || f.resource_slug.is_some()
+                {
+                    return Err(format!(
+                        "feature `{slug}` is a toggle; amount, renewalFrequency, usageMeterSlug and resourceSlug belong to other kinds"
+                    ));
+                }
+            }
+            FeatureKindSpec::Resource => {
+                if f.renewal_frequency.is_some() || f.usage_meter_slug.is_some() {
+                    return Err(format!(
+                        "feature `{slug}` is a resource; renewalFrequency and usageMeterSlug belong only to a usage_credit_grant"
+                    ));
+                }
+                let amount = f.amount.ok_or_else(|| {
+                    format!("feature `{slug}` (resource) needs an amount: the capacity")
+                })?;
+                if !(1..=MAX_RESOURCE_CAPACITY).contains(&amount) {
+                    return Err(format!(
+                        "feature `{slug}`: amount must be a whole number from 1 to {MAX_RESOURCE_CAPACITY} (got {amount})"
+                    ));
+                }
+                let resource = f
+                    .resource_slug
+                    .as_deref()
+                    .ok_or_else(|| format!("feature `{slug}` (resource) needs a resourceSlug"))?;
+                if !self.resources.iter().any(|r| r.slug == resource) {
+                    return Err(format!(
+                        "feature `{slug}` names unknown resource `{resource}` (known: {})",
+                        known(self.resources.iter().map(|r| r.slug.as_str()))
+                    ));
+                }
+            }
+            FeatureKindSpec::UsageCreditGrant => {
+                if f.resource_slug.is_some() {
+                    return Err(format!(
+                        "feature `{slug}` is a usage_credit_grant; resourceSlug belongs only to a resource"
+                    ));
+                }
+                let amount = f.amount.ok_or_else(|| {
+                    format!("feature `{slug}` (usage_credit_grant) needs an amount")
+                })?;
+                if !(1..=MAX_GRANT_AMOUNT).contains(&amount) {
+                    return Err(format!(
+                        "feature `{slug}`: amount must be a whole number from 1 to {MAX_GRANT_AMOUNT} (got {amount})"
+                    ));
+                }
+                if f.renewal_frequency.is_none() {
+                    return Err(format!(
+                        "feature `{slug}` (usage_credit_grant) needs a renewalFrequency: once or every_billing_period"
+                    ));
+                }
+                let meter = f.usage_meter_slug.as_deref().ok_or_else(|| {
+                    format!("feature `{slug}` (usage_credit_grant) needs a usageMeterSlug")
+                })?;
+                if !self.usage_meters.iter().any(|m| m.slug == meter) {
+                    return Err(format!(
+                        "feature `{slug}` names unknown usage meter `{meter}` (known: {})",
+                        known(self.usage_meters.iter().map(|m| m.slug.as_str()))
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A list of known names for an error message (`none` when empty).
+fn known<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
 fn validate_invoice(invoice: &InvoiceSpec) -> Result<(), String> {
     let id = &invoice.id;
     if !INVOICE_STATUSES.contains(&invoice.status.as_str()) {
@@ -288,8 +430,169 @@ fn validate_price(price: &PriceSpec) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{demo_value, error_of};
+    use super::super::test_support::{demo_value, error_of, parse_value};
     use serde_json::json;
+
+    /// The error of the demo catalog with `edit` applied.
+    fn error_after(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut v = demo_value();
+        edit(&mut v);
+        error_of(&v)
+    }
+
+    #[test]
+    fn feature_and_meter_rules_name_the_offender() {
+        let e = error_after(|v| v["features"][1]["usageMeterSlug"] = json!("cpu-hours"));
+        assert!(
+            e.contains("feature `build-minutes-monthly` names unknown usage meter `cpu-hours` (known: build-minutes)"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][1]["amount"] = json!(-5));
+        assert!(
+            e.contains("amount must be a whole number from 1 to 1000000000 (got -5)"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][1]["amount"] = json!(0));
+        assert!(e.contains("(got 0)"), "{e}");
+        let e = error_after(|v| v["features"][1]["amount"] = json!(1_000_000_001_i64));
+        assert!(e.contains("(got 1000000001)"), "{e}");
+        let e = error_after(|v| v["features"][1]["amount"] = json!(1.5));
+        assert!(e.contains("invalid type: floating point `1.5`"), "{e}");
+        let e = error_after(|v| {
+            v["features"][1].as_object_mut().unwrap().remove("amount");
+        });
+        assert!(e.contains("(usage_credit_grant) needs an amount"), "{e}");
+        let e = error_after(|v| {
+            v["features"][1]
+                .as_object_mut()
+                .unwrap()
+                .remove("renewalFrequency");
+        });
+        assert!(
+            e.contains("needs a renewalFrequency: once or every_billing_period"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][1]["renewalFrequency"] = json!("weekly"));
+        assert!(e.contains("unknown variant `weekly`"), "{e}");
+        let e = error_after(|v| {
+            v["features"][1]
+                .as_object_mut()
+                .unwrap()
+                .remove("usageMeterSlug");
+        });
+        assert!(e.contains("needs a usageMeterSlug"), "{e}");
+        let e = error_after(|v| v["features"][0]["amount"] = json!(3));
+        assert!(e.contains("feature `priority-builds` is a toggle"), "{e}");
+        let e = error_after(|v| v["features"][0]["type"] = json!("seat_pack"));
+        assert!(e.contains("unknown variant `seat_pack`"), "{e}");
+        let e = error_after(|v| v["features"][1]["slug"] = json!("priority-builds"));
+        assert!(
+            e.contains("feature slug `priority-builds` is used more than once"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][1]["id"] = json!("feat_priority_builds"));
+        assert!(
+            e.contains("feature id `feat_priority_builds` is used more than once"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][0]["name"] = json!(" "));
+        assert!(
+            e.contains("feature `priority-builds` has an empty name"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["usageMeters"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": "um_2", "slug": "build-minutes", "name": "Again"}));
+        });
+        assert!(
+            e.contains("usage meter slug `build-minutes` is used more than once"),
+            "{e}"
+        );
+        let e = error_after(|v| v["usageMeters"][0]["name"] = json!(""));
+        assert!(
+            e.contains("usage meter `build-minutes` has an empty name"),
+            "{e}"
+        );
+        let e = error_after(|v| v["usageMeters"][0]["unit"] = json!("min"));
+        assert!(e.contains("unknown field `unit`"), "{e}");
+        let e = error_after(|v| v["products"][0]["features"] = json!(["turbo"]));
+        assert!(
+            e.contains("product `prod_pro` names unknown feature `turbo` (known: priority-builds, build-minutes-monthly, seats)"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["products"][0]["features"] = json!(["priority-builds", "priority-builds"]);
+        });
+        assert!(
+            e.contains("product `prod_pro`: feature `priority-builds` is used more than once"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn resource_rules_name_the_offender() {
+        let e = error_after(|v| v["features"][2]["resourceSlug"] = json!("desks"));
+        assert!(
+            e.contains("feature `seats` names unknown resource `desks` (known: seats)"),
+            "{e}"
+        );
+        let e = error_after(|v| v["features"][2]["amount"] = json!(0));
+        assert!(
+            e.contains("amount must be a whole number from 1 to 100000 (got 0)"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["features"][2].as_object_mut().unwrap().remove("amount");
+        });
+        assert!(
+            e.contains("(resource) needs an amount: the capacity"),
+            "{e}"
+        );
+        let e = error_after(|v| {
+            v["features"][2]
+                .as_object_mut()
+                .unwrap()
+                .remove("resourceSlug");
+        });
+        assert!(e.contains("(resource) needs a resourceSlug"), "{e}");
+        let e = error_after(|v| v["features"][2]["renewalFrequency"] = json!("once"));
+        assert!(e.contains("feature `seats` is a resource"), "{e}");
+        let e = error_after(|v| v["features"][1]["resourceSlug"] = json!("seats"));
+        assert!(e.contains("is a usage_credit_grant; resourceSlug"), "{e}");
+        let e = error_after(|v| v["features"][0]["resourceSlug"] = json!("seats"));
+        assert!(e.contains("is a toggle"), "{e}");
+        let e = error_after(|v| {
+            v["resources"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": "res_x", "slug": "seats", "name": "More"}));
+        });
+        assert!(
+            e.contains("resource slug `seats` is used more than once"),
+            "{e}"
+        );
+        let e = error_after(|v| v["resources"][0]["name"] = json!(""));
+        assert!(e.contains("resource `seats` has an empty name"), "{e}");
+    }
+
+    #[test]
+    fn features_and_meters_are_optional() {
+        let mut v = demo_value();
+        let o = v.as_object_mut().unwrap();
+        o.remove("features");
+        o.remove("usageMeters");
+        o.remove("resources");
+        v["products"][0].as_object_mut().unwrap().remove("features");
+        let c = parse_value(&v).unwrap();
+        assert!(c.pricing_model.usage_meters.is_empty());
+        assert!(c
+            .pricing_model
+            .products
+            .iter()
+            .all(|p| p.features.is_empty()));
+    }
 
     #[test]
     fn invoice_rules() {

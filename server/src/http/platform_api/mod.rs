@@ -5,4 +5,5 @@ pub mod customers;
 pub mod secret_key;
 pub mod sessions;
 pub mod subscriptions;
+pub mod usage;
 pub mod webhook_events;

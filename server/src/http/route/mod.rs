@@ -11,6 +11,7 @@ pub(crate) mod customers;
 pub mod policy;
 pub mod prefix;
 pub(crate) mod subscriptions;
+pub(crate) mod usage;
 
 pub use crate::platform::resolver::CustomerResolver;
 pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
@@ -155,6 +156,9 @@ pub async fn dispatch(
         // Customers (issue 15).
         action::CUSTOMERS_FIND_OR_CREATE => data(customers::find_or_create(s, b).await?),
         action::CUSTOMERS_UPDATE => data(customers::update(s, b).await?),
+        // Usage metering (issue 15).
+        action::USAGE_EVENTS_CREATE => data(usage::create(s, b).await?),
+        action::USAGE_METERS_BALANCES => data(usage::balances(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(
