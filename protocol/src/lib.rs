@@ -8,6 +8,7 @@
 pub mod billing;
 pub mod card;
 pub mod checkout;
+pub mod customer;
 pub mod email;
 pub mod envelope;
 pub mod error_code;
@@ -16,6 +17,7 @@ pub mod money;
 pub mod pricing;
 pub mod quantity;
 pub mod redirect;
+pub mod subscription;
 pub mod usage;
 pub mod webhook;
 
@@ -23,19 +25,19 @@ pub mod webhook;
 mod properties;
 
 pub use billing::{
-    CancelSubscriptionParams, Cancellation, CancellationTiming,
     CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
-    CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerBilling,
-    CustomerResponse, Invoice, InvoiceLineItem, InvoiceList, InvoiceWithLineItems, PaymentMethod,
-    PaymentMethodList, PlatformCancelSubscriptionParams, Purchase, PurchaseList, RecordList,
-    Subscription, SubscriptionResponse, SubscriptionStatus, UncancelSubscriptionParams,
+    CustomerBilling, Invoice, InvoiceLineItem, InvoiceList, InvoiceWithLineItems, PaymentMethod,
+    PaymentMethodList, Purchase, PurchaseList, RecordList,
 };
-pub use billing::{UpdateCustomerInput, UpdateCustomerParams};
 pub use checkout::{
     BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList,
     CheckoutSessionStatus, CheckoutSessionType, CreateCheckoutSessionResponse,
     CreateProductCheckoutSessionParams, LineItemParams, MerchantCheckoutOptions,
     PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
+};
+pub use customer::{
+    CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerResponse,
+    UpdateCustomerInput, UpdateCustomerParams,
 };
 pub use envelope::{ErrorBody, RouteResponse};
 pub use error_code::ErrorCode;
@@ -44,8 +46,12 @@ pub use hosted::{
     ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
+pub use subscription::{
+    CancelSubscriptionParams, Cancellation, CancellationTiming, PlatformCancelSubscriptionParams,
+    Subscription, SubscriptionExperimental, SubscriptionFeatureItem, SubscriptionResponse,
+    SubscriptionStatus, UncancelSubscriptionParams, UsageMeterBalance,
+};
 // Features and usage meters (issue 15).
-pub use billing::{SubscriptionExperimental, SubscriptionFeatureItem, UsageMeterBalance};
 pub use pricing::{AggregationType, Feature, FeatureType, RenewalFrequency, UsageMeter};
 pub use quantity::{Quantity, QuantityError};
 pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};

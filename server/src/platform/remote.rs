@@ -24,11 +24,11 @@ use checkout_protocol::{
     PlatformCreateCheckoutSession, PricingModel, PricingModelResponse, Subscription,
     SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
 };
-use checkout_protocol::{UpdateCustomerInput, UpdateCustomerParams};
 use checkout_protocol::{
     PlatformCreateUsageEvent, UsageEvent, UsageEventInput, UsageEventResponse, UsageMeterBalance,
     UsageMeterBalancesResponse,
 };
+use checkout_protocol::{UpdateCustomerInput, UpdateCustomerParams};
 use http::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;

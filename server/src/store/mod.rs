@@ -5,6 +5,7 @@
 //!
 //! Card data here is only ever brand, last four digits and expiry.
 
+mod customers;
 pub mod events;
 mod idempotency;
 mod migrations;

@@ -3,6 +3,7 @@
 //! activated subscription and the invoice, with `checkout.session.completed`,
 //! all in one transaction.
 
+use super::super::customers::select_customer;
 use super::super::records::{
     self, insert_invoice, insert_payment_method, insert_subscription, update_subscription,
 };
@@ -184,7 +185,7 @@ fn record_flowglad_events(
     let catalog = outbox.catalog();
     let session = &written.session;
     let customer = match &session.customer_id {
-        Some(id) => records::select_customer(conn, "id", id)?,
+        Some(id) => select_customer(conn, "id", id)?,
         None => None,
     };
     let charged = session.session_type != CheckoutSessionType::AddPaymentMethod

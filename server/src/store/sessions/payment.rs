@@ -2,7 +2,7 @@
 //! one payer, releasing it after a payment that did not go through, and
 //! reopening claims a crash left behind.
 
-use super::super::records::select_customer;
+use super::super::customers::select_customer;
 use super::super::{Db, DbError, Outbox};
 use super::rows::select_session;
 use super::{expire_due, transition};
