@@ -405,6 +405,10 @@ async fn bad_claims_are_refused_with_a_clear_message() {
     )
     .await
     .assert_error(400, "invalid_request");
+    // Nobody signed in is refused before the body is read.
+    srv.claim(json!({"bogus": true}), Auth::None)
+        .await
+        .assert_error(401, "customer_required");
     assert_eq!(srv.count_rows("resource_claims"), 0);
 }
 

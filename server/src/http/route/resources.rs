@@ -15,14 +15,13 @@ use checkout_protocol::{
     ResourceUsageWithClaims, ResourceUsagesParams, ResourceUsagesResponse,
 };
 
-/// The customer and the subscription the call acts on: `given` (checked for
-/// size; the platform checks it is theirs), or their one current subscription.
-async fn customer_and_subscription(
+/// The subscription the call acts on: `given` (checked for size; the
+/// platform checks it is the customer's), or their one current subscription.
+async fn subscription_of(
     route: &RouteState,
-    body: &RawBody,
+    customer: Customer,
     given: Option<String>,
 ) -> Result<(Customer, String), ApiError> {
-    let customer = route.require_customer(&body.headers).await?;
     if let Some(id) = given {
         validation::id_field("subscriptionId", Some(&id))?;
         return Ok((customer, id));
@@ -52,10 +51,12 @@ async fn customer_and_subscription(
     responses((status = 200, description = "`{data: {claims, usage}}`", body = checkout_protocol::RouteResponse<ClaimResourceResponse>), (status = "4XX", description = "A client error: the stable `code` says which (409 `resource_capacity_exceeded` past the capacity)", body = crate::http::error::ErrorResponse)),
     security(("CustomerToken" = [])))]
 pub async fn claim(route: &RouteState, body: &RawBody) -> Result<ClaimResourceResponse, ApiError> {
+    // Who is asking comes first: nobody signed in learns nothing, not even
+    // whether their body was well formed.
+    let customer = route.require_customer(&body.headers).await?;
     let params: ClaimResourceParams = body.json()?;
     let (subscription_id, input) = params.into_input();
-    let (customer, subscription_id) =
-        customer_and_subscription(route, body, subscription_id).await?;
+    let (customer, subscription_id) = subscription_of(route, customer, subscription_id).await?;
     route
         .platform
         .claim_resource(&customer, &subscription_id, input)
@@ -72,10 +73,10 @@ pub async fn release(
     route: &RouteState,
     body: &RawBody,
 ) -> Result<ReleaseResourceResponse, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     let params: ReleaseResourceParams = body.json()?;
     let (subscription_id, input) = params.into_input();
-    let (customer, subscription_id) =
-        customer_and_subscription(route, body, subscription_id).await?;
+    let (customer, subscription_id) = subscription_of(route, customer, subscription_id).await?;
     route
         .platform
         .release_resource(&customer, &subscription_id, input)
@@ -91,12 +92,13 @@ pub async fn claims(
     route: &RouteState,
     body: &RawBody,
 ) -> Result<ResourceClaimsResponse, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     let params: ListResourceClaimsParams = body.json()?;
     if let Some(slug) = &params.resource_slug {
         validation::id_field("resourceSlug", Some(slug))?;
     }
     let (customer, subscription_id) =
-        customer_and_subscription(route, body, params.subscription_id).await?;
+        subscription_of(route, customer, params.subscription_id).await?;
     let claims = route
         .platform
         .resource_claims(&customer, &subscription_id, params.resource_slug.as_deref())
@@ -113,9 +115,10 @@ pub async fn usages(
     route: &RouteState,
     body: &RawBody,
 ) -> Result<ResourceUsagesResponse, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     let params: ResourceUsagesParams = body.json()?;
     let (customer, subscription_id) =
-        customer_and_subscription(route, body, params.subscription_id).await?;
+        subscription_of(route, customer, params.subscription_id).await?;
     let resources = route
         .platform
         .resource_usages(&customer, &subscription_id)
@@ -136,6 +139,7 @@ pub async fn usage(
     route: &RouteState,
     body: &RawBody,
 ) -> Result<ResourceUsageWithClaims, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
     let params: ResourceUsageParams = body.json()?;
     // Matched on the platform's answer (not our catalog), so it works the
     // same against a remote platform.
@@ -152,7 +156,7 @@ pub async fn usage(
         }
     };
     let (customer, subscription_id) =
-        customer_and_subscription(route, body, params.subscription_id).await?;
+        subscription_of(route, customer, params.subscription_id).await?;
     let found = route
         .platform
         .resource_usages(&customer, &subscription_id)
