@@ -21,8 +21,8 @@ use std::sync::Arc;
 pub enum ClaimOutcome {
     /// The claims asked for are held (new ones, or named ones held before).
     Claimed {
-        /// The subscription, settled.
-        subscription: StoredSubscription,
+        /// The subscription, settled (boxed: the other outcomes are small).
+        subscription: Box<StoredSubscription>,
         /// The claims, in the order asked.
         claims: Vec<StoredClaim>,
         /// Claims held on the resource now.
@@ -48,8 +48,8 @@ pub enum ClaimOutcome {
 pub enum ReleaseOutcome {
     /// The claims were released.
     Released {
-        /// The subscription, settled.
-        subscription: StoredSubscription,
+        /// The subscription, settled (boxed: the other outcomes are small).
+        subscription: Box<StoredSubscription>,
         /// The claims released.
         claims: Vec<StoredClaim>,
         /// Claims held on the resource now.
@@ -140,7 +140,7 @@ impl Db {
             }
             tx.commit()?;
             Ok(ClaimOutcome::Claimed {
-                subscription,
+                subscription: Box::new(subscription),
                 claims: wanted.into_iter().map(|(c, _)| c).collect(),
                 held: held_before.saturating_add(requested),
             })
@@ -224,7 +224,7 @@ impl Db {
             tx.commit()?;
             let left = i64::try_from(held.len().saturating_sub(chosen.len())).unwrap_or(i64::MAX);
             Ok(ReleaseOutcome::Released {
-                subscription,
+                subscription: Box::new(subscription),
                 claims: chosen,
                 held: left,
             })
