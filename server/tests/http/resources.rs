@@ -833,3 +833,20 @@ async fn a_remote_platform_forwards_resource_claims() {
     assert_eq!(e.code, ErrorCode::SubscriptionNotFound);
     assert_eq!(a.seats(ALICE).await, (5, 2, 3));
 }
+
+#[tokio::test]
+async fn capacity_is_the_features_amount_times_the_subscriptions_quantity() {
+    let srv = TestServer::start().await;
+    // Bob buys two Pro seats-worth: 2 × 5 = 10.
+    srv.buy(json!({"priceSlug": "pro-monthly", "quantity": 2}), BOB)
+        .await;
+    assert_eq!(srv.seats(BOB).await, (10, 0, 10));
+    srv.claim(json!({"resourceSlug": "seats", "quantity": 10}), BOB)
+        .await
+        .data();
+    srv.claim(json!({"resourceSlug": "seats", "quantity": 1}), BOB)
+        .await
+        .assert_error(409, "resource_capacity_exceeded");
+    // Alice's 5 are untouched by Bob's claims.
+    assert_eq!(srv.seats(ALICE).await, (5, 0, 5));
+}
