@@ -126,6 +126,16 @@ pub enum ErrorCode {
     SubscriptionNotCurrent,
     /// No `subscriptionId` was given and the customer has no current subscription.
     SubscriptionRequired,
+
+    // Resource claims (issue 15).
+    /// The pricing model has no resource with that slug or id.
+    ResourceNotFound,
+    /// The claim would take more of a resource than the subscription's
+    /// capacity; nothing was claimed.
+    ResourceCapacityExceeded,
+    /// A claim to release (by id or `externalId`), or enough anonymous claims
+    /// to release, is not held on the subscription; nothing was released.
+    ResourceClaimNotFound,
 }
 
 impl ErrorCode {
@@ -183,6 +193,9 @@ impl ErrorCode {
         Self::UsageTransactionConflict,
         Self::SubscriptionNotCurrent,
         Self::SubscriptionRequired,
+        Self::ResourceNotFound,
+        Self::ResourceCapacityExceeded,
+        Self::ResourceClaimNotFound,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -221,6 +234,9 @@ impl ErrorCode {
             Self::UsageTransactionConflict => "usage_transaction_conflict",
             Self::SubscriptionNotCurrent => "subscription_not_current",
             Self::SubscriptionRequired => "subscription_required",
+            Self::ResourceNotFound => "resource_not_found",
+            Self::ResourceCapacityExceeded => "resource_capacity_exceeded",
+            Self::ResourceClaimNotFound => "resource_claim_not_found",
             Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
             Self::DiscountCodeInvalid => "discount_code_invalid",
             Self::PromotionCodesNotAllowed => "promotion_codes_not_allowed",
@@ -279,6 +295,8 @@ impl ErrorCode {
             | Self::InvoiceNotFound
             | Self::WebhookEventNotFound
             | Self::UsageMeterNotFound
+            | Self::ResourceNotFound
+            | Self::ResourceClaimNotFound
             | Self::NotFound => 404,
             Self::CheckoutSessionNotOpen
             | Self::SubscriptionNotCancelable
@@ -286,7 +304,8 @@ impl ErrorCode {
             | Self::InvoiceNotOpen
             | Self::IdempotencyKeyReused
             | Self::UsageTransactionConflict
-            | Self::SubscriptionNotCurrent => 409,
+            | Self::SubscriptionNotCurrent
+            | Self::ResourceCapacityExceeded => 409,
             Self::PayloadTooLarge => 413,
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -335,7 +354,26 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 52, "ALL lists every variant");
+        assert_eq!(seen.len(), 55, "ALL lists every variant");
+    }
+
+    #[test]
+    fn resource_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (ErrorCode::ResourceNotFound, 404, "resource_not_found"),
+            (
+                ErrorCode::ResourceCapacityExceeded,
+                409,
+                "resource_capacity_exceeded",
+            ),
+            (
+                ErrorCode::ResourceClaimNotFound,
+                404,
+                "resource_claim_not_found",
+            ),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub mod quantity;
 pub mod redirect;
 pub mod subscription;
 pub mod usage;
+// Resource claims (issue 15).
+pub mod resource;
 pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -58,6 +60,13 @@ pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};
 pub use usage::{
     CreateUsageEventParams, PlatformCreateUsageEvent, UsageEvent, UsageEventInput,
     UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
+};
+// Resource claims (issue 15).
+pub use resource::{
+    ClaimResourceParams, ClaimResourceResponse, ListResourceClaimsParams, ReleaseResourceParams,
+    ReleaseResourceResponse, ResourceClaim, ResourceClaimInput, ResourceClaimsResponse,
+    ResourceReleaseInput, ResourceUsage, ResourceUsageParams, ResourceUsageWithClaims,
+    ResourceUsagesParams, ResourceUsagesResponse,
 };
 pub use webhook::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
@@ -99,6 +108,18 @@ pub mod action {
     pub const USAGE_EVENTS_CREATE: &str = "usage-events/create";
     /// The customer's usage meter balances.
     pub const USAGE_METERS_BALANCES: &str = "usage-meters/balances";
+
+    // Resource claims (issue 15).
+    /// Claim a resource (anonymous by quantity, or named by `externalId`).
+    pub const RESOURCES_CLAIM: &str = "resources/claim";
+    /// Release claims (anonymous oldest first, or by id / `externalId`).
+    pub const RESOURCES_RELEASE: &str = "resources/release";
+    /// The claims held on a subscription.
+    pub const RESOURCES_CLAIMS: &str = "resources/claims";
+    /// Every resource's capacity, claimed and available.
+    pub const RESOURCES_USAGES: &str = "resources/usages";
+    /// One resource's usage and claims.
+    pub const RESOURCES_USAGES_RETRIEVE: &str = "resources/usages/retrieve";
 }
 
 /// The header carrying a create call's idempotency key.

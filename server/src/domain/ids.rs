@@ -28,6 +28,8 @@ pub const WEBHOOK_EVENT: &str = "msg_";
 pub const WEBHOOK_DELIVERY: &str = "whd_";
 /// Prefix of usage event ids.
 pub const USAGE_EVENT: &str = "ue_";
+/// Prefix of resource claim ids.
+pub const RESOURCE_CLAIM: &str = "rc_";
 
 /// Random bytes per id: 16 bytes = 128 bits, so ids cannot be guessed or enumerated.
 const RANDOM_BYTES: usize = 16;

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod payment;
 pub mod records;
 pub mod redirect_hosts;
+pub mod resource;
 pub mod session;
 pub mod subscription;
 pub mod usage;

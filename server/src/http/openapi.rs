@@ -61,6 +61,17 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::route::usage::balances,
         crate::http::platform_api::usage::create_usage_event,
         crate::http::platform_api::usage::usage_balances,
+        // Resource claims (issue 15).
+        crate::http::route::resources::claim,
+        crate::http::route::resources::release,
+        crate::http::route::resources::claims,
+        crate::http::route::resources::usages,
+        crate::http::route::resources::usage,
+        crate::http::platform_api::resources::claim,
+        crate::http::platform_api::resources::release,
+        crate::http::platform_api::resources::usages,
+        crate::http::platform_api::resources::usage,
+        crate::http::platform_api::resources::claims,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -160,6 +171,17 @@ mod tests {
             "/billing/usage-meters/balances",
             "/api/v1/usage-events",
             "/api/v1/customers/{externalId}/usage-balances",
+            // Resource claims (issue 15).
+            "/billing/resources/claim",
+            "/billing/resources/release",
+            "/billing/resources/claims",
+            "/billing/resources/usages",
+            "/billing/resources/usages/retrieve",
+            "/api/v1/resource-claims/{subscriptionId}/claim",
+            "/api/v1/resource-claims/{subscriptionId}/release",
+            "/api/v1/resource-claims/{subscriptionId}/usages",
+            "/api/v1/resource-claims/{subscriptionId}/usage",
+            "/api/v1/resource-claims/{subscriptionId}/claims",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -168,8 +190,8 @@ mod tests {
             "{paths:?}"
         );
         // 24, customers/find-or-create and customers/update, and the four
-        // usage metering paths (issue 15).
-        assert_eq!(paths.len(), 30, "{paths:?}");
+        // usage metering paths, the ten resource claim paths (issue 15).
+        assert_eq!(paths.len(), 40, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -181,6 +203,8 @@ mod tests {
             "ConfirmPaymentRequest",
             "UsageEventResponse",
             "UsageMeterBalancesResponse",
+            "ClaimResourceResponse",
+            "ResourceUsageWithClaims",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }

@@ -75,6 +75,27 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/customers/{id}/usage-balances",
             get(platform_api::usage::usage_balances),
         )
+        // Resource claims (issue 15).
+        .route(
+            "/api/v1/resource-claims/{id}/claim",
+            post(platform_api::resources::claim),
+        )
+        .route(
+            "/api/v1/resource-claims/{id}/release",
+            post(platform_api::resources::release),
+        )
+        .route(
+            "/api/v1/resource-claims/{id}/usages",
+            get(platform_api::resources::usages),
+        )
+        .route(
+            "/api/v1/resource-claims/{id}/usage",
+            get(platform_api::resources::usage),
+        )
+        .route(
+            "/api/v1/resource-claims/{id}/claims",
+            get(platform_api::resources::claims),
+        )
         .route(
             "/api/v1/webhook-events",
             get(platform_api::webhook_events::list_events),

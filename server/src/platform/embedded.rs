@@ -207,6 +207,34 @@ impl EmbeddedPlatform {
         super::usage::record(&self.billing, None, event).await
     }
 
+    /// Claims a resource on whoever owns the subscription (the platform
+    /// API's `POST /api/v1/resource-claims/{subscriptionId}/claim`).
+    pub async fn claim_resource_for_owner(
+        &self,
+        subscription_id: &str,
+        input: checkout_protocol::ResourceClaimInput,
+    ) -> Result<checkout_protocol::ClaimResourceResponse, ApiError> {
+        super::resources::claim(&self.billing, None, subscription_id, input).await
+    }
+
+    /// Releases claims on whoever owns the subscription (`…/release`).
+    pub async fn release_resource_for_owner(
+        &self,
+        subscription_id: &str,
+        input: checkout_protocol::ResourceReleaseInput,
+    ) -> Result<checkout_protocol::ReleaseResourceResponse, ApiError> {
+        super::resources::release(&self.billing, None, subscription_id, input).await
+    }
+
+    /// Every resource's usage and claims on a subscription, whoever owns it
+    /// (`…/usages`, `…/usage`, `…/claims`).
+    pub async fn resource_usages_for_owner(
+        &self,
+        subscription_id: &str,
+    ) -> Result<Vec<checkout_protocol::ResourceUsageWithClaims>, ApiError> {
+        super::resources::usages(&self.billing, None, subscription_id).await
+    }
+
     /// The customer with `external_id`, in the platform's shape.
     pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(external_id))?;
@@ -301,6 +329,48 @@ impl BillingPlatform for EmbeddedPlatform {
     ) -> Result<Customer, ApiError> {
         self.update_customer_by_id(&customer.id, &customer.external_id, changes)
             .await
+    }
+
+    // Resource claims (issue 15): in `super::resources`.
+    async fn claim_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: checkout_protocol::ResourceClaimInput,
+    ) -> Result<checkout_protocol::ClaimResourceResponse, ApiError> {
+        super::resources::claim(&self.billing, Some(&customer.id), subscription_id, input).await
+    }
+
+    async fn release_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: checkout_protocol::ResourceReleaseInput,
+    ) -> Result<checkout_protocol::ReleaseResourceResponse, ApiError> {
+        super::resources::release(&self.billing, Some(&customer.id), subscription_id, input).await
+    }
+
+    async fn resource_usages(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+    ) -> Result<Vec<checkout_protocol::ResourceUsageWithClaims>, ApiError> {
+        super::resources::usages(&self.billing, Some(&customer.id), subscription_id).await
+    }
+
+    async fn resource_claims(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        resource_slug: Option<&str>,
+    ) -> Result<Vec<checkout_protocol::ResourceClaim>, ApiError> {
+        super::resources::claims(
+            &self.billing,
+            Some(&customer.id),
+            subscription_id,
+            resource_slug,
+        )
+        .await
     }
 
     // Usage metering (issue 15): the ledger in `super::usage`.

@@ -12,6 +12,8 @@ pub mod jwt;
 pub mod remote;
 pub mod resolver;
 mod usage;
+// Resource claims (issue 15).
+mod resources;
 
 pub use embedded::EmbeddedPlatform;
 pub use remote::{InvalidPlatform, RemotePlatform, RemotePlatformOptions};
@@ -25,6 +27,11 @@ use checkout_protocol::{
     PaymentMethod, PlatformCheckoutSessionInput, PricingModel, Purchase, Subscription,
 };
 use checkout_protocol::{UsageEvent, UsageEventInput, UsageMeterBalance};
+// Resource claims (issue 15).
+use checkout_protocol::{
+    ClaimResourceResponse, ReleaseResourceResponse, ResourceClaim, ResourceClaimInput,
+    ResourceReleaseInput, ResourceUsageWithClaims,
+};
 
 /// Who the merchant says the signed-in customer is: their own id for the
 /// customer (the platform's `externalId`), a name and an email for when the
@@ -156,4 +163,47 @@ pub trait BillingPlatform: Send + Sync + 'static {
         customer: &Customer,
         subscription_id: Option<&str>,
     ) -> Result<Vec<UsageMeterBalance>, ApiError>;
+
+    // Resource claims (issue 15). Each acts on one subscription of
+    // `customer` (404 `subscription_not_found` for anyone else's).
+
+    /// Claims a resource: `quantity` anonymous claims, or named ones by
+    /// `externalId(s)` (a name held already is answered, not claimed twice);
+    /// all or nothing, 409 `resource_capacity_exceeded` past the capacity
+    /// (`POST /api/v1/resource-claims/{subscriptionId}/claim`).
+    async fn claim_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: ResourceClaimInput,
+    ) -> Result<ClaimResourceResponse, ApiError>;
+
+    /// Releases claims: the oldest `quantity` anonymous ones, or by
+    /// `externalId(s)` or `claimIds`; all or nothing, 404
+    /// `resource_claim_not_found` when one is not held
+    /// (`POST /api/v1/resource-claims/{subscriptionId}/release`).
+    async fn release_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: ResourceReleaseInput,
+    ) -> Result<ReleaseResourceResponse, ApiError>;
+
+    /// Every resource's capacity, claimed and available on the
+    /// subscription, with the claims held
+    /// (`GET /api/v1/resource-claims/{subscriptionId}/usages`).
+    async fn resource_usages(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+    ) -> Result<Vec<ResourceUsageWithClaims>, ApiError>;
+
+    /// The claims held on the subscription, of the resource with
+    /// `resource_slug` or of all (`GET /api/v1/resource-claims/{subscriptionId}/claims`).
+    async fn resource_claims(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        resource_slug: Option<&str>,
+    ) -> Result<Vec<ResourceClaim>, ApiError>;
 }

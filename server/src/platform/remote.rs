@@ -29,6 +29,11 @@ use checkout_protocol::{
     UsageMeterBalancesResponse,
 };
 use checkout_protocol::{UpdateCustomerInput, UpdateCustomerParams};
+// Resource claims (issue 15).
+use checkout_protocol::{
+    ClaimResourceResponse, ReleaseResourceResponse, ResourceClaim, ResourceClaimInput,
+    ResourceReleaseInput, ResourceUsageWithClaims,
+};
 use http::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
@@ -553,6 +558,66 @@ impl BillingPlatform for RemotePlatform {
             .usage_meter_balances
             .into_iter()
             .filter(|b| subscription_id.is_none_or(|id| b.subscription_id == id))
+            .collect())
+    }
+
+    // Resource claims (issue 15): `@flowglad/node`'s `resourceClaims`. The
+    // subscription is checked to be the customer's first, as
+    // `@flowglad/server` does before each call.
+    async fn claim_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: ResourceClaimInput,
+    ) -> Result<ClaimResourceResponse, ApiError> {
+        self.check_owner(customer, subscription_id).await?;
+        self.post(
+            &["api", "v1", "resource-claims", subscription_id, "claim"],
+            Some(&input),
+            None,
+        )
+        .await
+    }
+
+    async fn release_resource(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        input: ResourceReleaseInput,
+    ) -> Result<ReleaseResourceResponse, ApiError> {
+        self.check_owner(customer, subscription_id).await?;
+        self.post(
+            &["api", "v1", "resource-claims", subscription_id, "release"],
+            Some(&input),
+            None,
+        )
+        .await
+    }
+
+    async fn resource_usages(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+    ) -> Result<Vec<ResourceUsageWithClaims>, ApiError> {
+        self.check_owner(customer, subscription_id).await?;
+        self.get(&["api", "v1", "resource-claims", subscription_id, "usages"])
+            .await
+    }
+
+    async fn resource_claims(
+        &self,
+        customer: &Customer,
+        subscription_id: &str,
+        resource_slug: Option<&str>,
+    ) -> Result<Vec<ResourceClaim>, ApiError> {
+        // Narrowed here from `…/usages` (whose entries name the resource's
+        // slug) rather than by query, so the request has no query to encode.
+        Ok(self
+            .resource_usages(customer, subscription_id)
+            .await?
+            .into_iter()
+            .filter(|u| resource_slug.is_none_or(|slug| u.usage.resource_slug == slug))
+            .flat_map(|u| u.claims)
             .collect())
     }
 

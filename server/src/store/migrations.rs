@@ -14,6 +14,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V5_RETENTION_INDEXES,
     V6_PAYMENT_ATTEMPTS,
     V7_USAGE_EVENTS,
+    V8_RESOURCE_CLAIMS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -296,6 +297,29 @@ CREATE TABLE usage_events (
     UNIQUE (customer_id, transaction_id)
 ) STRICT;
 CREATE INDEX usage_events_by_subscription ON usage_events(subscription_id, usage_meter_id, period_start);
+"#;
+
+/// Version 8 (issue 15): claims on a subscription's resources (seats).
+/// A claim is held while `released_at` is NULL; a named claim's
+/// `external_id` is unique among the held claims of one subscription and
+/// resource, so claiming the same name twice (even concurrently) holds one
+/// claim, and a released name can be claimed again.
+const V8_RESOURCE_CLAIMS: &str = r#"
+CREATE TABLE resource_claims (
+    id              TEXT PRIMARY KEY,
+    customer_id     TEXT NOT NULL REFERENCES customers(id),
+    subscription_id TEXT NOT NULL REFERENCES subscriptions(id),
+    resource_id     TEXT NOT NULL,
+    external_id     TEXT,
+    metadata        TEXT,
+    claimed_at      INTEGER NOT NULL,
+    released_at     INTEGER,
+    release_reason  TEXT,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX resource_claims_held ON resource_claims(subscription_id, resource_id, released_at, claimed_at);
+CREATE UNIQUE INDEX resource_claims_named ON resource_claims(subscription_id, resource_id, external_id)
+    WHERE released_at IS NULL AND external_id IS NOT NULL;
 "#;
 
 /// The schema version this build writes.

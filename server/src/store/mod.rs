@@ -16,6 +16,8 @@ mod retention;
 mod seed;
 mod sessions;
 mod usage;
+// Resource claims (issue 15).
+mod resources;
 
 pub use idempotency::IdempotencyClaim;
 #[cfg(test)]
@@ -27,6 +29,7 @@ pub use outbox::{
 };
 pub use payment_attempts::{AttemptPayer, StoredPaymentAttempt};
 pub use records::SubscriptionChange;
+pub use resources::{ClaimOutcome, ReleaseOutcome};
 pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
     DiscountChange, Expire, PaymentFailure, SessionFilter,

@@ -32,6 +32,7 @@ mod rate_limits;
 mod recovery;
 mod redirects;
 mod remote_platform;
+mod resources;
 mod retention;
 mod route;
 mod security_headers;

@@ -2,6 +2,8 @@
 //! sessions, customers, subscriptions and the webhook event log.
 
 pub mod customers;
+// Resource claims (issue 15).
+pub mod resources;
 pub mod secret_key;
 pub mod sessions;
 pub mod subscriptions;

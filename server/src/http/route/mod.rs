@@ -12,6 +12,8 @@ pub mod policy;
 pub mod prefix;
 pub(crate) mod subscriptions;
 pub(crate) mod usage;
+// Resource claims (issue 15).
+pub(crate) mod resources;
 
 pub use crate::platform::resolver::CustomerResolver;
 pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
@@ -159,6 +161,12 @@ pub async fn dispatch(
         // Usage metering (issue 15).
         action::USAGE_EVENTS_CREATE => data(usage::create(s, b).await?),
         action::USAGE_METERS_BALANCES => data(usage::balances(s, b).await?),
+        // Resource claims (issue 15).
+        action::RESOURCES_CLAIM => data(resources::claim(s, b).await?),
+        action::RESOURCES_RELEASE => data(resources::release(s, b).await?),
+        action::RESOURCES_CLAIMS => data(resources::claims(s, b).await?),
+        action::RESOURCES_USAGES => data(resources::usages(s, b).await?),
+        action::RESOURCES_USAGES_RETRIEVE => data(resources::usage(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(
