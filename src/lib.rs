@@ -44,6 +44,7 @@ pub use billing::{
 pub use checkout_protocol as protocol;
 #[cfg(feature = "leptos")]
 pub use components::{
-    CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable,
+    CheckoutButton, CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PriceCard,
+    PricingTable, UsageMeter,
 };
 pub use error::BillingError;
