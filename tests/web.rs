@@ -1986,7 +1986,7 @@ async fn usage_meter_is_a_labelled_meter_scaled_to_the_grant() {
     assert_eq!(attr("aria-valuetext"), "750 of 1,000 left");
     assert!(stage.text().contains("750 of 1,000 left"));
     let fill: HtmlElement = stage.find(".cw-usage-meter-fill").unwrap().unchecked_into();
-    assert_eq!(fill.style().get_property_value("width").unwrap(), "75.0%");
+    assert_eq!(fill.style().get_property_value("width").unwrap(), "75%");
 
     let server = bob_server();
     let stage = Stage::new();
