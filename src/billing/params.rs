@@ -410,6 +410,8 @@ impl UsageEventParams {
             })?),
             None => None,
         };
+        // Both casts are exact: the amount is at most a million and dates
+        // stay far below 2^53 ms; the wire carries JSON numbers.
         let mut wire = CreateUsageEventParams {
             amount: Some(self.amount as f64),
             subscription_id: non_blank(self.subscription_id.as_deref()),
