@@ -1841,10 +1841,10 @@ fn mount_meters(stage: &Stage, server: &Rc<FakeServer>) -> (CapturedMeters, impl
     (captured, DropHandle(Some(Box::new(handle))))
 }
 
-// Guards useUsageMeters: loading, the balances, a reload after a usage event
-// (Flowglad invalidates the query), refresh, failures, no provider.
+// Guards useUsageMeters: loading, the balances, refresh, failures, no provider
+// (the reload after a usage event: `recording_usage_reloads_use_usage_meter`).
 #[wasm_bindgen_test]
-async fn use_usage_meters_loads_reloads_after_usage_and_reports_failures() {
+async fn use_usage_meters_loads_refreshes_and_reports_failures() {
     let server = alice_server();
     server.delay_ms.set(30);
     let stage = Stage::new();
