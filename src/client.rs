@@ -7,8 +7,10 @@ use checkout_protocol::{
     action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
     ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, CustomerBilling, HostedCheckoutSession,
-    PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, IDEMPOTENCY_KEY_HEADER,
+    CreateProductCheckoutSessionParams, CreateUsageEventParams, CustomerBilling,
+    HostedCheckoutSession, PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams,
+    UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
+    IDEMPOTENCY_KEY_HEADER,
 };
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
@@ -187,6 +189,43 @@ impl BillingClient {
         params: &UncancelSubscriptionParams,
     ) -> Result<SubscriptionResponse, BillingError> {
         self.call_once(action::SUBSCRIPTIONS_UNCANCEL, params).await
+    }
+
+    /// `usage-events/create`. Without a `transactionId` it makes one, so the
+    /// server can count the event once: a fresh one per call, except that a
+    /// retry of an identical call whose outcome was unknown sends the failed
+    /// attempt's one again (the same rule as the `Idempotency-Key`).
+    pub async fn create_usage_event(
+        &self,
+        params: &CreateUsageEventParams,
+    ) -> Result<UsageEventResponse, BillingError> {
+        if params.transaction_id.is_some() {
+            return self.call_once(action::USAGE_EVENTS_CREATE, params).await;
+        }
+        let body = serde_json::to_string(params).map_err(|_| BillingError::InvalidResponse)?;
+        let fingerprint = format!("{}\n{body}", action::USAGE_EVENTS_CREATE);
+        let transaction_id = self
+            .retry_keys
+            .borrow()
+            .key_for(&fingerprint, crate::browser::random_token);
+        let with_id = CreateUsageEventParams {
+            transaction_id: Some(transaction_id.clone()),
+            ..params.clone()
+        };
+        let result = self.call_once(action::USAGE_EVENTS_CREATE, &with_id).await;
+        let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
+        self.retry_keys
+            .borrow_mut()
+            .settle(&fingerprint, &transaction_id, unknown);
+        result
+    }
+
+    /// `usage-meters/balances`.
+    pub async fn usage_meter_balances(
+        &self,
+        params: &UsageMeterBalancesParams,
+    ) -> Result<UsageMeterBalancesResponse, BillingError> {
+        self.call(action::USAGE_METERS_BALANCES, params).await
     }
 }
 

@@ -32,16 +32,19 @@ pub mod view_model;
 
 #[cfg(feature = "leptos")]
 pub use billing::{
-    use_billing, use_billing_with_options, use_locale, BillingData, BillingProvider, BillingState,
-    UseBillingOptions, UseBillingReturn,
+    use_billing, use_billing_with_options, use_locale, use_usage_meter,
+    use_usage_meter_with_options, use_usage_meters, use_usage_meters_with_options, BillingData,
+    BillingProvider, BillingState, RefinementParams, UseBillingOptions, UseBillingReturn,
+    UseUsageMeterReturn, UseUsageMetersOptions, UseUsageMetersReturn,
 };
 pub use billing::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
-    CheckoutSessionParams, LineItem,
+    CheckoutSessionParams, LineItem, UsageEventParams, UsageTarget,
 };
 pub use checkout_protocol as protocol;
 #[cfg(feature = "leptos")]
 pub use components::{
-    CheckoutButton, CurrentSubscription, Invoices, PaymentMethods, PriceCard, PricingTable,
+    CheckoutButton, CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PriceCard,
+    PricingTable, UsageMeter,
 };
 pub use error::BillingError;

@@ -1631,3 +1631,372 @@ async fn the_leptos_table_and_the_script_tag_table_render_the_same_markup() {
     assert_eq!(leptos(), embedded(), "yearly");
     host.remove();
 }
+
+// ---------- feature access and usage (issue 15) ----------
+
+/// Alice's Pro subscription as the demo grants it: the toggle `priority-builds`
+/// and 1,000 `build-minutes` a period.
+fn alice_with_features_billing() -> String {
+    let granted = SUBSCRIPTION.replacen(
+        r#""current":true,"#,
+        r#""current":true,"experimental":{
+          "featureItems":[
+            {"id":"sfi_1","type":"toggle","slug":"priority-builds","name":"Priority builds"},
+            {"id":"sfi_2","type":"usage_credit_grant","slug":"build-minutes-grant","name":"Build minutes","amount":1000,
+             "renewalFrequency":"every_billing_period","usageMeterId":"um_build"}],
+          "usageMeterBalances":[{"id":"um_build","slug":"build-minutes","name":"Build minutes","availableBalance":1000,"subscriptionId":"sub_1"}]},"#,
+        1,
+    );
+    alice_billing().replace(SUBSCRIPTION, &granted)
+}
+
+/// `customers/billing` for Bob: signed in, nothing bought.
+const BOB_BILLING: &str = r#"{"data":{"customer":{"id":"cus_bob","externalId":"bob","email":"bob@example.com","name":"Bob Stone"},
+  "pricingModel":{"id":"pm_demo","name":"Bob's pricing"},"subscriptions":[],"currentSubscriptions":[],"purchases":[],"invoices":[],"paymentMethods":[]}}"#;
+
+/// `usage-meters/balances` with this much of Alice's build minutes left.
+fn balances(available: i64) -> String {
+    format!(
+        r#"{{"data":{{"usageMeterBalances":[{{"id":"um_build","slug":"build-minutes","name":"Build minutes","availableBalance":{available},"subscriptionId":"sub_1"}}]}}}}"#
+    )
+}
+
+const USAGE_EVENT: &str = r#"{"data":{"usageEvent":{"id":"ue_1","amount":5,"transactionId":"t","usageMeterId":"um_build"}}}"#;
+
+fn alice_server() -> Rc<FakeServer> {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 200, &alice_with_features_billing());
+    server.answer("/usage-meters/balances", 200, &balances(1000));
+    server.answer("/usage-events/create", 200, USAGE_EVENT);
+    server
+}
+
+fn bob_server() -> Rc<FakeServer> {
+    let server = FakeServer::new();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 200, BOB_BILLING);
+    server.answer(
+        "/usage-meters/balances",
+        200,
+        r#"{"data":{"usageMeterBalances":[]}}"#,
+    );
+    server
+}
+
+/// The JSON body a request carried.
+fn body_of(r: &HttpRequest) -> serde_json::Value {
+    serde_json::from_str(r.body.as_deref().unwrap_or("null")).unwrap()
+}
+
+// Guards checkFeatureAccess / checkUsageBalance parity: read from the first
+// current subscription's `experimental`, false/None until loaded and for Bob.
+#[wasm_bindgen_test]
+async fn feature_access_and_usage_balance_come_from_the_loaded_billing() {
+    let server = alice_server();
+    server.delay_ms.set(30);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    let billing = billing_of(&captured);
+    assert!(
+        !billing.check_feature_access("priority-builds"),
+        "no access while loading"
+    );
+    assert_eq!(billing.check_usage_balance("build-minutes"), None);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    assert!(billing.check_feature_access("priority-builds"));
+    assert!(!billing.check_feature_access("no-such-feature"));
+    assert!(
+        !billing.check_feature_access("build-minutes-grant"),
+        "only toggles grant access"
+    );
+    assert_eq!(
+        billing
+            .check_usage_balance("build-minutes")
+            .map(|b| b.available_balance),
+        Some(1000)
+    );
+    let named = checkout_widget::RefinementParams::subscription("sub_1");
+    assert!(billing.check_feature_access_with("priority-builds", &named));
+    let other = checkout_widget::RefinementParams::subscription("sub_other");
+    assert!(!billing.check_feature_access_with("priority-builds", &other));
+    assert_eq!(
+        billing.check_usage_balance_with("build-minutes", &other),
+        None
+    );
+
+    let server = bob_server();
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("Bob loaded", || {
+        stage.text() == "state:loaded:Bob's pricing:Bob Stone"
+    })
+    .await;
+    let billing = billing_of(&captured);
+    assert!(!billing.check_feature_access("priority-builds"));
+    assert_eq!(billing.check_usage_balance("build-minutes"), None);
+}
+
+// Guards createUsageEvent: refused before any request, Flowglad's body, a
+// CSPRNG transactionId that a retry after an unknown outcome repeats.
+#[wasm_bindgen_test]
+async fn create_usage_event_checks_first_then_sends_a_transaction_id_a_retry_repeats() {
+    use checkout_widget::UsageEventParams;
+    let server = alice_server();
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+
+    for amount in [0, -1, 1_000_001] {
+        let err = billing
+            .create_usage_event(UsageEventParams::for_meter_slug("build-minutes", amount))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_usage_amount");
+    }
+    let err = billing
+        .create_usage_event(UsageEventParams::for_meter_slug(" ", 5))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_request");
+    assert!(
+        server.requests_to("/usage-events/create").is_empty(),
+        "nothing sent for a wrong call"
+    );
+
+    let params = UsageEventParams::for_meter_slug("build-minutes", 5);
+    let event = billing.create_usage_event(params.clone()).await.unwrap();
+    assert_eq!(event.id, "ue_1");
+    let sent = body_of(&server.requests_to("/usage-events/create")[0]);
+    let first_id = sent["transactionId"].as_str().unwrap().to_owned();
+    assert_eq!(first_id.len(), 32, "128 random bits as hex: {first_id}");
+    assert!(first_id.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(
+        sent,
+        serde_json::json!({"amount":5.0,"usageMeterSlug":"build-minutes","transactionId":first_id})
+    );
+
+    server.fail("/usage-events/create", TransportError::Network);
+    let err = billing
+        .create_usage_event(params.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "network_error");
+    server.answer("/usage-events/create", 200, USAGE_EVENT);
+    billing.create_usage_event(params.clone()).await.unwrap();
+    billing.create_usage_event(params.clone()).await.unwrap();
+    billing
+        .create_usage_event(params.with_transaction_id("build-4711"))
+        .await
+        .unwrap();
+
+    let ids: Vec<String> = server
+        .requests_to("/usage-events/create")
+        .iter()
+        .map(|r| body_of(r)["transactionId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    assert_ne!(ids[1], ids[0], "after a success the same call is new usage");
+    assert_eq!(
+        ids[2], ids[1],
+        "the retry after a network failure is counted once"
+    );
+    assert_ne!(ids[3], ids[2], "after the retry succeeded, new usage again");
+    assert_eq!(ids[4], "build-4711", "the caller's own id is kept");
+}
+
+/// Where a test's view hands its `use_usage_meters()` back.
+type CapturedMeters = Arc<Mutex<Option<checkout_widget::UseUsageMetersReturn>>>;
+
+/// Shows `use_usage_meters()` as text and hands it back to the test.
+#[component]
+fn MetersProbe(captured: CapturedMeters) -> impl IntoView {
+    let meters = checkout_widget::use_usage_meters();
+    *captured.lock().unwrap() = Some(meters);
+    move || match (
+        meters.is_loading.get(),
+        meters.usage_meters.get(),
+        meters.error.get(),
+    ) {
+        (_, _, Some(e)) => format!("meters:error:{}", e.code()),
+        (true, ..) => "meters:loading".to_owned(),
+        (false, Some(all), None) => format!(
+            "meters:{}",
+            all.iter()
+                .map(|m| format!("{}={}", m.slug, m.available_balance))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        (false, None, None) => "meters:none".to_owned(),
+    }
+}
+
+fn mount_meters(stage: &Stage, server: &Rc<FakeServer>) -> (CapturedMeters, impl Drop) {
+    let captured: CapturedMeters = Arc::new(Mutex::new(None));
+    let (transport, c) = (shared(server), captured.clone());
+    let handle = mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport><MetersProbe captured=c/></BillingProvider> }
+    });
+    (captured, DropHandle(Some(Box::new(handle))))
+}
+
+// Guards useUsageMeters: loading, the balances, refresh, failures, no provider
+// (the reload after a usage event: `recording_usage_reloads_use_usage_meter`).
+#[wasm_bindgen_test]
+async fn use_usage_meters_loads_refreshes_and_reports_failures() {
+    let server = alice_server();
+    server.delay_ms.set(30);
+    let stage = Stage::new();
+    let (captured, _h) = mount_meters(&stage, &server);
+    assert_eq!(stage.text(), "meters:loading");
+    wait_until("balances", || stage.text() == "meters:build-minutes=1000").await;
+    let meters = captured.lock().unwrap().expect("the probe rendered");
+    assert_eq!(
+        body_of(&server.requests_to("/usage-meters/balances")[0]),
+        serde_json::json!({})
+    );
+
+    server.answer("/usage-meters/balances", 200, &balances(995));
+    meters.refresh();
+    wait_until("refreshed", || stage.text() == "meters:build-minutes=995").await;
+
+    server.answer("/usage-meters/balances", 500, "");
+    meters.refresh();
+    wait_until("error", || stage.text() == "meters:error:http_error").await;
+
+    let stage = Stage::new();
+    let (captured, _h) = {
+        let captured: CapturedMeters = Arc::new(Mutex::new(None));
+        let c = captured.clone();
+        let handle = mount_to(stage.0.clone(), move || view! { <MetersProbe captured=c/> });
+        (captured, DropHandle(Some(Box::new(handle))))
+    };
+    assert_eq!(stage.text(), "meters:error:billing_provider_missing");
+    assert!(captured.lock().unwrap().is_some());
+}
+
+/// `use_billing()` and `use_usage_meter("build-minutes")` side by side.
+#[component]
+fn UsageProbe(billing: Captured) -> impl IntoView {
+    *billing.lock().unwrap() = Some(checkout_widget::use_billing());
+    let meter = checkout_widget::use_usage_meter("build-minutes");
+    move || {
+        meter
+            .usage_meter
+            .get()
+            .map(|m| format!("left:{}", m.available_balance))
+            .unwrap_or_default()
+    }
+}
+
+// Guards the link between createUsageEvent and useUsageMeter: recording usage
+// reloads the meters of the same provider.
+#[wasm_bindgen_test]
+async fn recording_usage_reloads_use_usage_meter() {
+    let server = alice_server();
+    let stage = Stage::new();
+    let captured: Captured = Arc::new(Mutex::new(None));
+    let (transport, c) = (shared(&server), captured.clone());
+    let _h = DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport><UsageProbe billing=c/></BillingProvider> }
+    }))));
+    wait_until("the balance", || stage.text() == "left:1000").await;
+    server.answer("/usage-meters/balances", 200, &balances(995));
+    billing_of(&captured)
+        .create_usage_event(checkout_widget::UsageEventParams::for_meter_slug(
+            "build-minutes",
+            5,
+        ))
+        .await
+        .unwrap();
+    wait_until("the new balance", || stage.text() == "left:995").await;
+    assert_eq!(server.requests_to("/usage-meters/balances").len(), 2);
+    assert_eq!(
+        server.requests_to("/customers/billing").len(),
+        1,
+        "Flowglad reloads the usage meters, not the billing"
+    );
+}
+
+fn mount_gate(stage: &Stage, server: &Rc<FakeServer>) -> impl Drop {
+    let transport = shared(server);
+    let handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport>
+                <checkout_widget::FeatureGate feature="priority-builds" fallback=|| view! { <p>"Upgrade for priority builds"</p> }>
+                    <button type="button">"Run a priority build"</button>
+                </checkout_widget::FeatureGate>
+            </BillingProvider>
+        }
+    });
+    DropHandle(Some(Box::new(handle)))
+}
+
+// Guards <FeatureGate>: children with access, the fallback without (and
+// while loading).
+#[wasm_bindgen_test]
+async fn feature_gate_shows_its_children_only_with_access() {
+    let server = alice_server();
+    server.delay_ms.set(30);
+    let stage = Stage::new();
+    let _h = mount_gate(&stage, &server);
+    assert_eq!(stage.text(), "Upgrade for priority builds");
+    wait_until("access", || stage.text() == "Run a priority build").await;
+    assert!(stage.find("button").is_some());
+
+    let server = bob_server();
+    let stage = Stage::new();
+    let _h = mount_gate(&stage, &server);
+    wait_until("billing loaded", || {
+        server.requests_to("/customers/billing").len() == 1
+    })
+    .await;
+    for _ in 0..5 {
+        leptos::task::tick().await;
+    }
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(stage.text(), "Upgrade for priority builds");
+    assert!(stage.find("button").is_none());
+}
+
+// Guards <UsageMeter>: an accessible meter whose scale is the grant.
+#[wasm_bindgen_test]
+async fn usage_meter_is_a_labelled_meter_scaled_to_the_grant() {
+    let server = alice_server();
+    server.answer("/usage-meters/balances", 200, &balances(750));
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _h = DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport locale="en-US"><checkout_widget::UsageMeter slug="build-minutes"/></BillingProvider> }
+    }))));
+    wait_until("the meter", || {
+        stage
+            .find("[role=meter]")
+            .and_then(|m| m.get_attribute("aria-valuemax"))
+            .as_deref()
+            == Some("1000")
+    })
+    .await;
+    let meter = stage.find("[role=meter]").unwrap();
+    let attr = |name: &str| meter.get_attribute(name).unwrap_or_default();
+    assert_eq!(attr("aria-valuenow"), "750");
+    assert_eq!(attr("aria-valuemin"), "0");
+    assert_eq!(attr("aria-label"), "Build minutes");
+    assert_eq!(attr("aria-valuetext"), "750 of 1,000 left");
+    assert!(stage.text().contains("750 of 1,000 left"));
+    let fill: HtmlElement = stage.find(".cw-usage-meter-fill").unwrap().unchecked_into();
+    assert_eq!(fill.style().get_property_value("width").unwrap(), "75%");
+
+    let server = bob_server();
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _h = DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport locale="en-US"><checkout_widget::UsageMeter slug="build-minutes"/></BillingProvider> }
+    }))));
+    wait_until("not included", || {
+        stage.text() == "Not included in your plan."
+    })
+    .await;
+    assert!(stage.find("[role=meter]").is_none());
+}

@@ -58,8 +58,9 @@ pub use pricing::{AggregationType, Feature, FeatureType, RenewalFrequency, Usage
 pub use quantity::{Quantity, QuantityError};
 pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};
 pub use usage::{
-    CreateUsageEventParams, PlatformCreateUsageEvent, UsageEvent, UsageEventInput,
-    UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
+    is_valid_usage_amount, CreateUsageEventParams, PlatformCreateUsageEvent, UsageEvent,
+    UsageEventInput, UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
+    MAX_USAGE_AMOUNT, USAGE_AMOUNT_MESSAGE,
 };
 // Resource claims (issue 15).
 pub use resource::{

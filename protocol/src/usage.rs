@@ -8,6 +8,20 @@ use crate::UsageMeterBalance;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// The largest amount one usage event may record. Flowglad takes any
+/// positive integer; a bound keeps sums far inside `i64` and catches a unit
+/// mistake (milliseconds sent as minutes) before it empties a balance.
+pub const MAX_USAGE_AMOUNT: i64 = 1_000_000;
+
+/// What a refused usage `amount` is told, wherever it is refused.
+pub const USAGE_AMOUNT_MESSAGE: &str = "amount must be a whole number from 1 to 1,000,000.";
+
+/// Whether `amount` is one a usage event may record: a whole number from 1
+/// to [`MAX_USAGE_AMOUNT`].
+pub fn is_valid_usage_amount(amount: i64) -> bool {
+    (1..=MAX_USAGE_AMOUNT).contains(&amount)
+}
+
 /// A recorded usage event (`UsageEventCreateResponse.UsageEvent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -181,5 +195,14 @@ mod tests {
         );
         let b: UsageMeterBalancesParams = serde_json::from_str("{}").unwrap();
         assert_eq!(b.subscription_id, None);
+    }
+
+    #[test]
+    fn usage_amounts_are_whole_numbers_from_one_to_the_bound() {
+        assert!(is_valid_usage_amount(1));
+        assert!(is_valid_usage_amount(MAX_USAGE_AMOUNT));
+        assert!(!is_valid_usage_amount(0));
+        assert!(!is_valid_usage_amount(-5));
+        assert!(!is_valid_usage_amount(MAX_USAGE_AMOUNT + 1));
     }
 }

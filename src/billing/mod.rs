@@ -6,15 +6,22 @@ pub(crate) mod params;
 mod provider;
 #[cfg(feature = "leptos")]
 mod use_billing;
+#[cfg(feature = "leptos")]
+mod use_usage_meters;
 
 pub use params::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
-    CheckoutSessionParams, LineItem,
+    CheckoutSessionParams, LineItem, UsageEventParams, UsageTarget,
 };
 #[cfg(feature = "leptos")]
 pub use provider::{use_locale, BillingProvider};
 #[cfg(feature = "leptos")]
 pub use use_billing::{
-    use_billing, use_billing_with_options, BillingData, BillingState, UseBillingOptions,
-    UseBillingReturn,
+    use_billing, use_billing_with_options, BillingData, BillingState, RefinementParams,
+    UseBillingOptions, UseBillingReturn,
+};
+#[cfg(feature = "leptos")]
+pub use use_usage_meters::{
+    use_usage_meter, use_usage_meter_with_options, use_usage_meters, use_usage_meters_with_options,
+    UseUsageMeterReturn, UseUsageMetersOptions, UseUsageMetersReturn,
 };

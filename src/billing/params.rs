@@ -1,10 +1,11 @@
-//! Parameters of `create_checkout_session`, checked before any request is sent.
+//! Parameters of `use_billing()`'s actions (checkout sessions, usage events),
+//! checked before any request is sent.
 
 use crate::error::BillingError;
 use checkout_protocol::{
     CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams, ErrorCode,
-    LineItemParams, PriceRef, Quantity, UrlRole,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
+    CreateUsageEventParams, ErrorCode, LineItemParams, PriceRef, Quantity, UrlRole,
 };
 use serde_json::{Map, Value};
 
@@ -308,6 +309,128 @@ fn non_blank(s: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// What a usage event counts on: one of the four names Flowglad's
+/// `createUsageEvent` takes (an enum, so naming two is impossible).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageTarget {
+    /// A usage meter by slug (`usageMeterSlug`), e.g. `build-minutes`.
+    MeterSlug(String),
+    /// A usage meter by id (`usageMeterId`).
+    MeterId(String),
+    /// A usage price by slug (`priceSlug`); the event counts on its meter.
+    PriceSlug(String),
+    /// A usage price by id (`priceId`); the event counts on its meter.
+    PriceId(String),
+}
+
+/// A usage event to record with `create_usage_event`.
+///
+/// ```
+/// use checkout_widget::UsageEventParams;
+/// let params = UsageEventParams::for_meter_slug("build-minutes", 12)
+///     .with_transaction_id("build-4711");
+/// assert_eq!(params.amount, 12);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageEventParams {
+    /// The meter (or usage price) it counts on.
+    pub target: UsageTarget,
+    /// Units used: a whole number from 1 to [`checkout_protocol::MAX_USAGE_AMOUNT`].
+    pub amount: i64,
+    /// One of the customer's current subscriptions; the server picks the
+    /// current one when absent.
+    pub subscription_id: Option<String>,
+    /// Your id for this usage, so recording it twice counts once. When absent
+    /// the hook makes one from the browser's CSPRNG, and a retry of a call
+    /// whose outcome was unknown (network, timeout, 5xx) sends the same one.
+    pub transaction_id: Option<String>,
+    /// Free-form properties kept with the event.
+    pub properties: Option<Map<String, Value>>,
+    /// When the usage happened, epoch milliseconds (default: now).
+    pub usage_date: Option<i64>,
+}
+
+impl UsageEventParams {
+    /// `amount` units on the usage meter with this slug.
+    pub fn for_meter_slug(slug: impl Into<String>, amount: i64) -> Self {
+        Self::new(UsageTarget::MeterSlug(slug.into()), amount)
+    }
+
+    /// `amount` units on the usage meter with this id.
+    pub fn for_meter_id(id: impl Into<String>, amount: i64) -> Self {
+        Self::new(UsageTarget::MeterId(id.into()), amount)
+    }
+
+    /// `amount` units on whatever `target` names.
+    pub fn new(target: UsageTarget, amount: i64) -> Self {
+        Self {
+            target,
+            amount,
+            subscription_id: None,
+            transaction_id: None,
+            properties: None,
+            usage_date: None,
+        }
+    }
+
+    /// Your own id for this usage (see [`Self::transaction_id`]).
+    pub fn with_transaction_id(mut self, id: impl Into<String>) -> Self {
+        self.transaction_id = Some(id.into());
+        self
+    }
+
+    /// Counts it on this subscription instead of the current one.
+    pub fn with_subscription_id(mut self, id: impl Into<String>) -> Self {
+        self.subscription_id = Some(id.into());
+        self
+    }
+
+    /// The route's body; refuses an amount out of range, a blank name or a
+    /// blank transaction id before anything is sent.
+    pub(crate) fn to_wire(&self) -> Result<CreateUsageEventParams, BillingError> {
+        if !checkout_protocol::is_valid_usage_amount(self.amount) {
+            return Err(BillingError::validation(
+                ErrorCode::InvalidUsageAmount,
+                checkout_protocol::USAGE_AMOUNT_MESSAGE,
+            ));
+        }
+        let (UsageTarget::MeterSlug(name)
+        | UsageTarget::MeterId(name)
+        | UsageTarget::PriceSlug(name)
+        | UsageTarget::PriceId(name)) = &self.target;
+        let name = non_blank(Some(name)).ok_or_else(|| {
+            BillingError::validation(
+                ErrorCode::InvalidRequest,
+                "Give the usage meter's slug or id.",
+            )
+        })?;
+        let transaction_id = match &self.transaction_id {
+            Some(id) => Some(non_blank(Some(id)).ok_or_else(|| {
+                BillingError::validation(ErrorCode::InvalidRequest, "transactionId is empty.")
+            })?),
+            None => None,
+        };
+        // Both casts are exact: the amount is at most a million and dates
+        // stay far below 2^53 ms; the wire carries JSON numbers.
+        let mut wire = CreateUsageEventParams {
+            amount: Some(self.amount as f64),
+            subscription_id: non_blank(self.subscription_id.as_deref()),
+            transaction_id,
+            properties: self.properties.clone(),
+            usage_date: self.usage_date.map(|d| d as f64),
+            ..CreateUsageEventParams::default()
+        };
+        let slot = match self.target {
+            UsageTarget::MeterSlug(_) => &mut wire.usage_meter_slug,
+            UsageTarget::MeterId(_) => &mut wire.usage_meter_id,
+            UsageTarget::PriceSlug(_) => &mut wire.price_slug,
+            UsageTarget::PriceId(_) => &mut wire.price_id,
+        };
+        *slot = Some(name);
+        Ok(wire)
+    }
+}
+
 /// A created checkout session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutSessionCreated {
@@ -322,6 +445,42 @@ pub struct CheckoutSessionCreated {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_usage_event_names_its_meter_once_and_keeps_its_amount() {
+        let wire = UsageEventParams::for_meter_slug(" build-minutes ", 12)
+            .with_transaction_id("t-1")
+            .to_wire()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&wire).unwrap(),
+            serde_json::json!({"amount":12.0,"usageMeterSlug":"build-minutes","transactionId":"t-1"})
+        );
+        let wire = UsageEventParams::new(UsageTarget::PriceId("price_u".into()), 1)
+            .to_wire()
+            .unwrap();
+        assert_eq!(wire.price_id.as_deref(), Some("price_u"));
+        assert_eq!(wire.transaction_id, None, "the client fills it in");
+    }
+
+    #[test]
+    fn a_usage_event_is_refused_before_sending_when_it_cannot_be_right() {
+        for amount in [0, -3, checkout_protocol::MAX_USAGE_AMOUNT + 1] {
+            let err = UsageEventParams::for_meter_slug("build-minutes", amount)
+                .to_wire()
+                .unwrap_err();
+            assert_eq!(err.code(), "invalid_usage_amount", "amount {amount}");
+        }
+        let err = UsageEventParams::for_meter_id("  ", 1)
+            .to_wire()
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_request");
+        let err = UsageEventParams::for_meter_slug("build-minutes", 1)
+            .with_transaction_id(" ")
+            .to_wire()
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_request");
+    }
 
     /// The browser's resolver without a page: https URLs only.
     fn absolute(url: &str, role: UrlRole) -> Result<String, BillingError> {

@@ -81,6 +81,7 @@ pub fn BillingProvider(
         pricing,
         customer,
         locale: StoredValue::new(locale.clone()),
+        usage_changed: Trigger::new(),
     });
     provide_context(Locale(
         locale.unwrap_or_else(crate::browser::browser_locale),

@@ -3,7 +3,7 @@
 
 use super::params::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
-    CheckoutSessionParams,
+    CheckoutSessionParams, UsageEventParams,
 };
 use crate::browser;
 use crate::client::BillingClient;
@@ -11,7 +11,7 @@ use crate::error::BillingError;
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
     Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product,
-    Purchase, Subscription, UncancelSubscriptionParams,
+    Purchase, Subscription, UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -28,6 +28,9 @@ pub(crate) struct BillingContext {
     pub(crate) customer: Option<LocalResource<CustomerResult>>,
     /// The locale the provider was given, if any, for the hosted page's URL.
     pub(crate) locale: StoredValue<Option<String>>,
+    /// Notified when usage was recorded: every `use_usage_meters()` reloads,
+    /// as Flowglad's `createUsageEvent` invalidates the usage meters query.
+    pub(crate) usage_changed: Trigger,
 }
 
 /// Where the billing data is.
@@ -55,8 +58,9 @@ pub struct BillingData {
 /// Options of [`use_billing_with_options`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UseBillingOptions {
-    /// Reload the billing data after an action changes it (cancel, uncancel).
-    /// Default `true`, as Flowglad's hook invalidates its query.
+    /// Reload what an action changes: the billing data after cancel and
+    /// uncancel, the usage meters (`use_usage_meters()`) after a usage event.
+    /// Default `true`, as Flowglad's hook invalidates those queries.
     pub reload_after_change: bool,
 }
 
@@ -65,6 +69,35 @@ impl Default for UseBillingOptions {
         Self {
             reload_after_change: true,
         }
+    }
+}
+
+/// Which current subscription a lookup reads: Flowglad's `refinementParams`.
+/// By default the first current subscription, as Flowglad reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefinementParams {
+    /// Read this current subscription instead of the first one.
+    pub subscription_id: Option<String>,
+}
+
+impl RefinementParams {
+    /// Reads the current subscription with this id.
+    pub fn subscription(id: impl Into<String>) -> Self {
+        Self {
+            subscription_id: Some(id.into()),
+        }
+    }
+}
+
+/// The current subscription a lookup reads: the one named, else the first
+/// (Flowglad's rule: a named subscription that is not current grants nothing).
+fn refined<'a>(
+    current: &'a [Subscription],
+    refinement: &RefinementParams,
+) -> Option<&'a Subscription> {
+    match &refinement.subscription_id {
+        Some(id) => current.iter().find(|s| &s.id == id),
+        None => current.first(),
     }
 }
 
@@ -411,6 +444,85 @@ impl UseBillingReturn {
             .any(|purchase| product.prices.iter().any(|p| p.id == purchase.price_id))
     }
 
+    /// Whether the customer's first current subscription grants the toggle
+    /// feature with this slug. `false` while loading, when nobody is signed
+    /// in, or without such a feature, as Flowglad's `checkFeatureAccess`.
+    /// Reactive: read it in a view to follow the billing state.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.check_feature_access("priority-builds").then(|| "Priority builds are on")
+    /// # }
+    /// ```
+    pub fn check_feature_access(&self, feature_slug: &str) -> bool {
+        self.check_feature_access_with(feature_slug, &RefinementParams::default())
+    }
+
+    /// [`Self::check_feature_access`] on the current subscription `refinement` names.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.check_feature_access_with("priority-builds", &RefinementParams::subscription("sub_123"))
+    /// # }
+    /// ```
+    pub fn check_feature_access_with(
+        &self,
+        feature_slug: &str,
+        refinement: &RefinementParams,
+    ) -> bool {
+        refined(&self.current_subscriptions(), refinement)
+            .and_then(|s| s.experimental.as_ref())
+            .is_some_and(|e| e.has_feature(feature_slug))
+    }
+
+    /// The balance of the usage meter with this slug on the customer's first
+    /// current subscription (its `availableBalance`, negative when overrun);
+    /// `None` while loading, when nobody is signed in, or without such a
+    /// meter, as Flowglad's `checkUsageBalance`. It is the balance of the
+    /// last billing load: after [`Self::create_usage_event`] read
+    /// [`use_usage_meter`](crate::use_usage_meter) (which reloads), or call
+    /// [`Self::reload`].
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.check_usage_balance("build-minutes").map(|b| format!("{} minutes left", b.available_balance))
+    /// # }
+    /// ```
+    pub fn check_usage_balance(&self, usage_meter_slug: &str) -> Option<UsageMeterBalance> {
+        self.check_usage_balance_with(usage_meter_slug, &RefinementParams::default())
+    }
+
+    /// [`Self::check_usage_balance`] on the current subscription `refinement` names.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// move || billing.check_usage_balance_with("build-minutes", &RefinementParams::subscription("sub_123")).is_some()
+    /// # }
+    /// ```
+    pub fn check_usage_balance_with(
+        &self,
+        usage_meter_slug: &str,
+        refinement: &RefinementParams,
+    ) -> Option<UsageMeterBalance> {
+        refined(&self.current_subscriptions(), refinement)?
+            .experimental
+            .as_ref()?
+            .usage_balance(usage_meter_slug)
+            .cloned()
+    }
+
     /// Loads everything again (the state keeps the old data until it arrives).
     ///
     /// ```no_run
@@ -601,6 +713,44 @@ impl UseBillingReturn {
         Ok(changed.subscription)
     }
 
+    /// Records usage on one of the customer's current subscriptions
+    /// (`usage-events/create`), then reloads every
+    /// [`use_usage_meters`](crate::use_usage_meters), as Flowglad's
+    /// `createUsageEvent` does (the billing data is not reloaded).
+    ///
+    /// Checks the parameters first (an amount from 1 to 1,000,000, a meter
+    /// named, no blank transaction id) and sends nothing if they are wrong.
+    /// Without a transaction id one is made from the browser's CSPRNG; a retry
+    /// of an identical call after an unknown outcome (network, timeout, 5xx)
+    /// sends the same one, so the server counts the usage once.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let record = Action::new_local(move |minutes: &i64| {
+    ///     let params = UsageEventParams::for_meter_slug("build-minutes", *minutes);
+    ///     async move { billing.create_usage_event(params).await }
+    /// });
+    /// view! { <button on:click=move |_| { record.dispatch_local(3); }>"Run build"</button> }
+    /// # }
+    /// ```
+    pub async fn create_usage_event(
+        &self,
+        params: UsageEventParams,
+    ) -> Result<UsageEvent, BillingError> {
+        let client = self.client()?;
+        let wire = params.to_wire()?;
+        let created = client.create_usage_event(&wire).await?;
+        if self.options.reload_after_change {
+            if let Some(context) = self.context {
+                context.usage_changed.notify();
+            }
+        }
+        Ok(created.usage_event)
+    }
+
     fn after_change(&self) {
         if self.options.reload_after_change {
             self.reload();
@@ -652,6 +802,21 @@ mod tests {
             )
             .unwrap(),
         )
+    }
+
+    fn subscription(id: &str) -> Subscription {
+        serde_json::from_value(serde_json::json!({"id": id, "status": "active"})).unwrap()
+    }
+
+    #[test]
+    fn lookups_read_the_first_current_subscription_unless_one_is_named() {
+        let current = [subscription("sub_a"), subscription("sub_b")];
+        let first = refined(&current, &RefinementParams::default());
+        assert_eq!(first.map(|s| s.id.as_str()), Some("sub_a"));
+        let named = refined(&current, &RefinementParams::subscription("sub_b"));
+        assert_eq!(named.map(|s| s.id.as_str()), Some("sub_b"));
+        assert!(refined(&current, &RefinementParams::subscription("sub_gone")).is_none());
+        assert!(refined(&[], &RefinementParams::default()).is_none());
     }
 
     #[test]

@@ -1,15 +1,20 @@
-//! Components for merchants' pages and billing panels, built on `use_billing()`.
+//! Components for merchants' pages and billing panels, built on `use_billing()`
+//! and `use_usage_meter()`.
 
 mod checkout_button;
+mod feature_gate;
 mod invoices;
 mod payment_methods;
 mod price_card;
 mod pricing_table;
 mod subscription;
+mod usage_meter;
 
 pub use checkout_button::CheckoutButton;
+pub use feature_gate::FeatureGate;
 pub use invoices::Invoices;
 pub use payment_methods::PaymentMethods;
 pub use price_card::PriceCard;
 pub use pricing_table::PricingTable;
 pub use subscription::CurrentSubscription;
+pub use usage_meter::UsageMeter;

@@ -197,6 +197,13 @@ catalog! {
         NoPaymentMethods => ["No saved payment methods.", "Keine gespeicherten Zahlungsmethoden.", "Aucun moyen de paiement enregistré.",
             "No hay métodos de pago guardados.", "保存されたお支払い方法はありません。", "لا توجد طرق دفع محفوظة."],
         Opening => ["Opening…", "Wird geöffnet…", "Ouverture…", "Abriendo…", "開いています…", "جارٍ الفتح…"],
+        // Usage meters and feature gates.
+        UsageLeft => ["{0} of {1} left", "{0} von {1} übrig", "Reste : {0} sur {1}", "Quedan {0} de {1}", "残り {0} / {1}", "متبقٍ {0} من {1}"],
+        UsageOverrun => ["{0} over your included amount", "{0} über Ihrem enthaltenen Kontingent", "{0} au-delà du volume inclus",
+            "{0} por encima de lo incluido", "含まれる量を {0} 超過", "تجاوزت الكمية المضمّنة بمقدار {0}"],
+        LoadingUsage => ["Loading usage…", "Nutzung wird geladen…", "Chargement de l’utilisation…", "Cargando el uso…", "使用量を読み込み中…", "جارٍ تحميل الاستخدام…"],
+        UsageNotIncluded => ["Not included in your plan.", "In Ihrem Tarif nicht enthalten.", "Non inclus dans votre formule.",
+            "No incluido en tu plan.", "ご利用のプランには含まれていません。", "غير مشمول في خطتك."],
         Default => ["Default", "Standard", "Par défaut", "Predeterminado", "デフォルト", "الافتراضية"],
         Expires => ["Expires {0}", "Gültig bis {0}", "Expire le {0}", "Caduca el {0}", "有効期限 {0}", "تنتهي في {0}"],
         NoInvoices => ["No invoices yet.", "Noch keine Rechnungen.", "Aucune facture pour le moment.", "Todavía no hay facturas.", "請求書はまだありません。", "لا توجد فواتير بعد."],

@@ -4,6 +4,11 @@
 
 mod price_card;
 mod pricing_table;
+// The billing panels' meter speaks the panels' words, which only the Leptos build carries.
+#[cfg(feature = "leptos")]
+mod usage_meter;
 
 pub use price_card::{CheckoutButtonModel, PriceCardModel, QuantityFieldModel};
 pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
+#[cfg(feature = "leptos")]
+pub use usage_meter::{granted_credits, UsageMeterModel};

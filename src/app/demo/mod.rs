@@ -5,7 +5,9 @@ use super::pages::is_valid_session_id;
 use crate::billing::{use_billing, BillingProvider, BillingState};
 use crate::browser;
 use crate::client::HostedClient;
-use crate::components::{CurrentSubscription, Invoices, PaymentMethods, PricingTable};
+use crate::components::{
+    CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PricingTable, UsageMeter,
+};
 use crate::money::format_money;
 use crate::transport::FetchTransport;
 use leptos::prelude::*;
@@ -181,6 +183,14 @@ fn AccountPanel(who: Identity) -> impl IntoView {
                         <section class="cw-panel" aria-labelledby="demo-methods-title">
                             <h3 id="demo-methods-title" class="cw-panel-title">"Payment methods"</h3>
                             <PaymentMethods success_url="/" cancel_url="/"/>
+                        </section>
+                        <section class="cw-panel" aria-labelledby="demo-usage-title">
+                            <h3 id="demo-usage-title" class="cw-panel-title">"Usage"</h3>
+                            <UsageMeter slug="build-minutes"/>
+                            <FeatureGate feature="priority-builds"
+                                fallback=|| view! { <p class="cw-muted" data-testid="priority-builds">"Priority builds come with Pro."</p> }>
+                                <p class="cw-muted" data-testid="priority-builds">"Priority builds are on."</p>
+                            </FeatureGate>
                         </section>
                         <section class="cw-panel demo-account-wide" aria-labelledby="demo-invoices-title">
                             <h3 id="demo-invoices-title" class="cw-panel-title">"Invoices"</h3>
