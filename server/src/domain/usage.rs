@@ -19,16 +19,12 @@ use crate::domain::catalog::Catalog;
 use crate::domain::error::ApiError;
 use crate::domain::subscription::StoredSubscription;
 use crate::domain::validation;
+use checkout_protocol::usage::{MAX_USAGE_AMOUNT, USAGE_AMOUNT_MESSAGE};
 use checkout_protocol::{
     AggregationType, ErrorCode, FeatureType, PriceType, RenewalFrequency, SubscriptionExperimental,
     SubscriptionFeatureItem, UsageEvent, UsageEventInput, UsageMeterBalance,
 };
 use serde_json::{Map, Value};
-
-/// The largest amount one usage event may record. Flowglad takes any
-/// positive integer; a bound keeps sums far inside `i64` and catches a
-/// unit mistake (milliseconds sent as minutes) before it empties a balance.
-pub const MAX_USAGE_AMOUNT: i64 = 1_000_000;
 
 /// The most bytes a usage event's `properties` may take, serialized.
 pub const MAX_PROPERTIES_BYTES: usize = 4096;
@@ -74,12 +70,10 @@ fn whole(value: f64, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
 /// must be a usage price), a `usageDate` that is a real date, `properties`
 /// of at most [`MAX_PROPERTIES_BYTES`].
 pub fn check_usage(input: UsageEventInput, catalog: &Catalog) -> Result<CheckedUsage, ApiError> {
-    let amount = whole(input.amount, 1..=MAX_USAGE_AMOUNT).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidUsageAmount,
-            format!("amount must be a whole number from 1 to {MAX_USAGE_AMOUNT}."),
-        )
-    })?;
+    // The protocol's bound and message: the hook refuses the same amounts
+    // before sending.
+    let amount = whole(input.amount, 1..=MAX_USAGE_AMOUNT)
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidUsageAmount, USAGE_AMOUNT_MESSAGE))?;
     for (field, value) in [
         ("subscriptionId", Some(input.subscription_id.as_str())),
         ("transactionId", Some(input.transaction_id.as_str())),

@@ -226,7 +226,7 @@ async fn bad_usage_events_are_refused_with_a_clear_message() {
             .usage(meter(json!({"amount": amount})), ALICE)
             .await
             .assert_error(400, "invalid_usage_amount");
-        assert_eq!(m, "amount must be a whole number from 1 to 1000000.");
+        assert_eq!(m, "amount must be a whole number from 1 to 1,000,000.");
     }
     srv.usage(meter(json!({"amount": "3"})), ALICE)
         .await
