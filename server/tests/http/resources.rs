@@ -48,34 +48,6 @@ impl TestServer {
             .collect()
     }
 
-    /// Posts every body to `resources/claim` as Alice at once (one task each).
-    async fn claims_all_at_once(&self, bodies: Vec<Value>) -> Vec<(u16, Value)> {
-        let url = self.url("/api/billing/resources/claim");
-        let tasks: Vec<_> = bodies
-            .into_iter()
-            .map(|body| {
-                let client = self.client.clone();
-                let url = url.clone();
-                tokio::spawn(async move {
-                    let response = client
-                        .post(url)
-                        .bearer_auth("demo-alice")
-                        .json(&body)
-                        .send()
-                        .await
-                        .expect("sent");
-                    let status = response.status().as_u16();
-                    (status, response.json::<Value>().await.expect("json"))
-                })
-            })
-            .collect();
-        let mut replies = Vec::new();
-        for task in tasks {
-            replies.push(task.await.expect("task"));
-        }
-        replies
-    }
-
     async fn platform_resources(
         &self,
         method: &str,
@@ -522,7 +494,9 @@ async fn claims_belong_to_one_subscription_even_when_bob_has_his_own() {
 async fn twenty_concurrent_claims_against_five_seats_hold_exactly_five() {
     let srv = TestServer::start().await;
     let body = json!({"resourceSlug": "seats", "quantity": 1});
-    let replies = srv.claims_all_at_once(vec![body; 20]).await;
+    let replies = srv
+        .route_all_at_once("resources/claim", "demo-alice", vec![body; 20])
+        .await;
     let ok = replies.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(ok, 5, "{replies:?}");
     for (status, r) in &replies {
@@ -540,7 +514,9 @@ async fn twenty_concurrent_claims_against_five_seats_hold_exactly_five() {
 async fn twenty_concurrent_claims_of_one_name_hold_one_claim() {
     let srv = TestServer::start().await;
     let body = json!({"resourceSlug": "seats", "externalId": "same@x.com"});
-    let replies = srv.claims_all_at_once(vec![body; 20]).await;
+    let replies = srv
+        .route_all_at_once("resources/claim", "demo-alice", vec![body; 20])
+        .await;
     let claim_ids: std::collections::HashSet<String> = replies
         .iter()
         .map(|(status, r)| {

@@ -81,6 +81,41 @@ impl Reply {
 }
 
 impl TestServer {
+    /// Posts every body to the route's `action` as the customer signed in
+    /// with `token`, all at once (one task each); the status and body of each.
+    pub async fn route_all_at_once(
+        &self,
+        action: &str,
+        token: &str,
+        bodies: Vec<Value>,
+    ) -> Vec<(u16, Value)> {
+        let url = self.url(&format!("/api/billing/{action}"));
+        let tasks: Vec<_> = bodies
+            .into_iter()
+            .map(|body| {
+                let client = self.client.clone();
+                let url = url.clone();
+                let token = token.to_owned();
+                tokio::spawn(async move {
+                    let response = client
+                        .post(url)
+                        .bearer_auth(token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .expect("sent");
+                    let status = response.status().as_u16();
+                    (status, response.json::<Value>().await.expect("json"))
+                })
+            })
+            .collect();
+        let mut replies = Vec::new();
+        for task in tasks {
+            replies.push(task.await.expect("task"));
+        }
+        replies
+    }
+
     /// A server on a free loopback port with the demo catalog and no dist folder.
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await

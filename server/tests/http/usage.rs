@@ -40,35 +40,6 @@ impl TestServer {
         self.send(request).await
     }
 
-    /// Posts every body in `bodies` to `usage-events/create` as Alice at
-    /// once (one task each) and returns the replies' bodies and statuses.
-    async fn usage_all_at_once(&self, bodies: Vec<Value>) -> Vec<(u16, Value)> {
-        let url = self.url("/api/billing/usage-events/create");
-        let tasks: Vec<_> = bodies
-            .into_iter()
-            .map(|body| {
-                let client = self.client.clone();
-                let url = url.clone();
-                tokio::spawn(async move {
-                    let response = client
-                        .post(url)
-                        .bearer_auth("demo-alice")
-                        .json(&body)
-                        .send()
-                        .await
-                        .expect("sent");
-                    let status = response.status().as_u16();
-                    (status, response.json::<Value>().await.expect("json"))
-                })
-            })
-            .collect();
-        let mut replies = Vec::new();
-        for task in tasks {
-            replies.push(task.await.expect("task"));
-        }
-        replies
-    }
-
     async fn platform_balances(&self, path_and_query: &str) -> Reply {
         self.send(
             self.client
@@ -319,7 +290,9 @@ async fn an_ended_subscription_takes_no_more_usage() {
 async fn twenty_concurrent_events_with_one_transaction_id_count_once() {
     let srv = TestServer::start().await;
     let body = json!({"usageMeterSlug": "build-minutes", "amount": 7, "transactionId": "same"});
-    let replies = srv.usage_all_at_once(vec![body; 20]).await;
+    let replies = srv
+        .route_all_at_once("usage-events/create", "demo-alice", vec![body; 20])
+        .await;
     let ids: std::collections::HashSet<String> = replies
         .iter()
         .map(|(status, r)| {
@@ -338,7 +311,10 @@ async fn twenty_concurrent_distinct_events_all_count() {
     let bodies = (0..20)
         .map(|i| json!({"usageMeterSlug": "build-minutes", "amount": 3, "transactionId": format!("run-{i}")}))
         .collect();
-    for (status, r) in srv.usage_all_at_once(bodies).await {
+    for (status, r) in srv
+        .route_all_at_once("usage-events/create", "demo-alice", bodies)
+        .await
+    {
         assert_eq!(status, 200, "{r}");
     }
     assert_eq!(srv.count_rows("usage_events"), 20);
