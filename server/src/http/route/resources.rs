@@ -19,20 +19,17 @@ use checkout_protocol::{
 /// platform checks it is the customer's), or their one current subscription.
 async fn subscription_of(
     route: &RouteState,
-    customer: Customer,
+    customer: &Customer,
     given: Option<String>,
-) -> Result<(Customer, String), ApiError> {
+) -> Result<String, ApiError> {
     if let Some(id) = given {
         validation::id_field("subscriptionId", Some(&id))?;
-        return Ok((customer, id));
+        return Ok(id);
     }
-    let billing = route.platform.customer_billing(&customer).await?;
+    let billing = route.platform.customer_billing(customer).await?;
     let current = billing.current_subscriptions.unwrap_or_default();
     match current.as_slice() {
-        [one] => {
-            let id = one.id.clone();
-            Ok((customer, id))
-        }
+        [one] => Ok(one.id.clone()),
         [] => Err(ApiError::new(
             ErrorCode::SubscriptionRequired,
             "You have no current subscription, so there are no resources to claim.",
@@ -56,7 +53,7 @@ pub async fn claim(route: &RouteState, body: &RawBody) -> Result<ClaimResourceRe
     let customer = route.require_customer(&body.headers).await?;
     let params: ClaimResourceParams = body.json()?;
     let (subscription_id, input) = params.into_input();
-    let (customer, subscription_id) = subscription_of(route, customer, subscription_id).await?;
+    let subscription_id = subscription_of(route, &customer, subscription_id).await?;
     route
         .platform
         .claim_resource(&customer, &subscription_id, input)
@@ -76,7 +73,7 @@ pub async fn release(
     let customer = route.require_customer(&body.headers).await?;
     let params: ReleaseResourceParams = body.json()?;
     let (subscription_id, input) = params.into_input();
-    let (customer, subscription_id) = subscription_of(route, customer, subscription_id).await?;
+    let subscription_id = subscription_of(route, &customer, subscription_id).await?;
     route
         .platform
         .release_resource(&customer, &subscription_id, input)
@@ -97,8 +94,7 @@ pub async fn claims(
     if let Some(slug) = &params.resource_slug {
         validation::id_field("resourceSlug", Some(slug))?;
     }
-    let (customer, subscription_id) =
-        subscription_of(route, customer, params.subscription_id).await?;
+    let subscription_id = subscription_of(route, &customer, params.subscription_id).await?;
     let claims = route
         .platform
         .resource_claims(&customer, &subscription_id, params.resource_slug.as_deref())
@@ -117,8 +113,7 @@ pub async fn usages(
 ) -> Result<ResourceUsagesResponse, ApiError> {
     let customer = route.require_customer(&body.headers).await?;
     let params: ResourceUsagesParams = body.json()?;
-    let (customer, subscription_id) =
-        subscription_of(route, customer, params.subscription_id).await?;
+    let subscription_id = subscription_of(route, &customer, params.subscription_id).await?;
     let resources = route
         .platform
         .resource_usages(&customer, &subscription_id)
@@ -155,8 +150,7 @@ pub async fn usage(
             (slug.clone(), id.clone())
         }
     };
-    let (customer, subscription_id) =
-        subscription_of(route, customer, params.subscription_id).await?;
+    let subscription_id = subscription_of(route, &customer, params.subscription_id).await?;
     let found = route
         .platform
         .resource_usages(&customer, &subscription_id)
