@@ -14,6 +14,8 @@ pub mod envelope;
 pub mod error_code;
 pub mod hosted;
 pub mod money;
+// Plan changes and server-created subscriptions (issue 15).
+pub mod plan_change;
 pub mod pricing;
 pub mod quantity;
 pub mod redirect;
@@ -69,6 +71,12 @@ pub use resource::{
     ResourceReleaseInput, ResourceUsage, ResourceUsageParams, ResourceUsageWithClaims,
     ResourceUsagesParams, ResourceUsagesResponse,
 };
+// Plan changes and server-created subscriptions (issue 15).
+pub use plan_change::{
+    AdjustParamsError, AdjustSubscriptionParams, AdjustSubscriptionResponse, AdjustmentTiming,
+    CreateSubscriptionParams, CreateSubscriptionResponse, PlatformAdjustSubscription,
+    ResolvedAdjustmentTiming, SubscriptionAdjustment, SubscriptionItem, TerseSubscriptionItem,
+};
 pub use webhook::{
     CheckoutSessionCompletedData, CheckoutSessionExpiredData, CheckoutSessionPaymentFailedData,
     WebhookEvent, WebhookEventType,
@@ -121,6 +129,13 @@ pub mod action {
     pub const RESOURCES_USAGES: &str = "resources/usages";
     /// One resource's usage and claims.
     pub const RESOURCES_USAGES_RETRIEVE: &str = "resources/usages/retrieve";
+
+    // Plan changes and server-created subscriptions (issue 15).
+    /// Change a subscription's plan (now, at period end, or `auto`).
+    pub const SUBSCRIPTIONS_ADJUST: &str = "subscriptions/adjust";
+    /// Create a subscription without a checkout (prices that need no payment,
+    /// unless the merchant's policy allows more).
+    pub const SUBSCRIPTIONS_CREATE: &str = "subscriptions/create";
 }
 
 /// The header carrying a create call's idempotency key.
