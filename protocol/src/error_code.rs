@@ -136,6 +136,16 @@ pub enum ErrorCode {
     /// A claim to release (by id or `externalId`), or enough anonymous claims
     /// to release, is not held on the subscription; nothing was released.
     ResourceClaimNotFound,
+
+    // Subscription create (issue 15).
+    /// The price costs money: a subscription to it starts through a checkout
+    /// (`checkout-sessions/create`), not `subscriptions/create`, unless the
+    /// merchant's policy allows it.
+    CheckoutRequired,
+    /// The customer already has a current subscription to that price.
+    AlreadySubscribed,
+    /// The price is not a subscription price (a one-time or usage price).
+    PriceNotRecurring,
 }
 
 impl ErrorCode {
@@ -196,6 +206,10 @@ impl ErrorCode {
         Self::ResourceNotFound,
         Self::ResourceCapacityExceeded,
         Self::ResourceClaimNotFound,
+        // Subscription create (issue 15).
+        Self::CheckoutRequired,
+        Self::AlreadySubscribed,
+        Self::PriceNotRecurring,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -237,6 +251,10 @@ impl ErrorCode {
             Self::ResourceNotFound => "resource_not_found",
             Self::ResourceCapacityExceeded => "resource_capacity_exceeded",
             Self::ResourceClaimNotFound => "resource_claim_not_found",
+            // Subscription create (issue 15).
+            Self::CheckoutRequired => "checkout_required",
+            Self::AlreadySubscribed => "already_subscribed",
+            Self::PriceNotRecurring => "price_not_recurring",
             Self::MultipleSubscriptionPrices => "multiple_subscription_prices",
             Self::DiscountCodeInvalid => "discount_code_invalid",
             Self::PromotionCodesNotAllowed => "promotion_codes_not_allowed",
@@ -285,6 +303,10 @@ impl ErrorCode {
             | Self::SessionDataTooLarge
             | Self::InvalidUsageAmount
             | Self::SubscriptionRequired => 400,
+            // Subscription create (issue 15).
+            Self::PriceNotRecurring => 400,
+            Self::CheckoutRequired => 402,
+            Self::AlreadySubscribed => 409,
             Self::RequestTimeout => 408,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
@@ -354,7 +376,18 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 55, "ALL lists every variant");
+        assert_eq!(seen.len(), 58, "ALL lists every variant");
+    }
+
+    #[test]
+    fn subscription_create_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (ErrorCode::CheckoutRequired, 402, "checkout_required"),
+            (ErrorCode::AlreadySubscribed, 409, "already_subscribed"),
+            (ErrorCode::PriceNotRecurring, 400, "price_not_recurring"),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
+        }
     }
 
     #[test]

@@ -247,10 +247,15 @@ pub struct AdjustSubscriptionResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSubscriptionParams {
-    /// Ignored by the route (the signed-in customer is used); the platform
-    /// API requires it.
+    /// The platform's id of the customer (`cus_…`). The route subscribes
+    /// the signed-in customer and refuses another customer's id; the
+    /// platform API needs this or `customerExternalId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// The merchant's id of the customer (`@flowglad/node`'s
+    /// `customerExternalId`): the platform API's other way to name them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_external_id: Option<String>,
     /// The price, by id (exactly one of this and `priceSlug`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
@@ -275,6 +280,47 @@ pub struct CreateSubscriptionParams {
     /// Create it without charging anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub do_not_charge: Option<bool>,
+    /// When it starts (ISO 8601); Flowglad's field, refused by this server
+    /// (subscriptions start now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Another billing interval than the price's; Flowglad's field, refused
+    /// by this server (the price's interval applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Intervals per period; refused like `interval`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_count: Option<f64>,
+    /// The card to try when the default fails; Flowglad's field, refused by
+    /// this server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_payment_method_id: Option<String>,
+}
+
+impl CreateSubscriptionParams {
+    /// The fields set that only the merchant's server decides (Flowglad
+    /// names), in a fixed order: a browser's `subscriptions/create` may send
+    /// none of them.
+    pub fn merchant_only_fields(&self) -> Vec<&'static str> {
+        [
+            ("trialEnd", self.trial_end.is_some()),
+            ("startDate", self.start_date.is_some()),
+            ("interval", self.interval.is_some()),
+            ("intervalCount", self.interval_count.is_some()),
+            (
+                "defaultPaymentMethodId",
+                self.default_payment_method_id.is_some(),
+            ),
+            (
+                "backupPaymentMethodId",
+                self.backup_payment_method_id.is_some(),
+            ),
+            ("customerExternalId", self.customer_external_id.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
 }
 
 /// `data` of `subscriptions/create`, and the platform API's answer
@@ -343,6 +389,29 @@ mod tests {
             err(json!({"subscriptionItems": [{"priceSlug": "a"}], "quantity": 2})),
             AdjustParamsError::QuantityWithItems
         );
+    }
+
+    #[test]
+    fn create_body_reads_flowglad_names() {
+        let body: CreateSubscriptionParams = serde_json::from_value(json!({
+            "customerId": "cus_1", "priceSlug": "hobby", "quantity": 1,
+            "startDate": "2026-01-01T00:00:00Z", "interval": "month", "intervalCount": 2,
+            "backupPaymentMethodId": "pm_2", "doNotCharge": false
+        }))
+        .unwrap();
+        assert_eq!(body.customer_id.as_deref(), Some("cus_1"));
+        assert_eq!(
+            body.merchant_only_fields(),
+            vec![
+                "startDate",
+                "interval",
+                "intervalCount",
+                "backupPaymentMethodId"
+            ]
+        );
+        assert!(CreateSubscriptionParams::default()
+            .merchant_only_fields()
+            .is_empty());
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub use domain::payment;
 /// What `BillingPlatform::update_customer` changes (issue 15).
 pub use domain::records::CustomerChanges;
 pub use http::route::policy::refuse_browser_options;
+/// What `subscriptions/create` may start without a checkout (issue 15).
+pub use http::route::SubscriptionsWithoutCheckout;
 pub use http::route::{
     server_route, BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest, CustomerResolver,
     RouteState,

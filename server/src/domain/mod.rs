@@ -10,6 +10,8 @@ pub mod cursor;
 pub mod error;
 pub mod ids;
 pub mod lifecycle;
+// Subscription create (issue 15).
+pub mod new_subscription;
 pub mod payment;
 pub mod records;
 pub mod redirect_hosts;

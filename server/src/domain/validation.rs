@@ -128,11 +128,41 @@ pub fn output_name(value: Option<String>) -> Result<Option<String>, ApiError> {
 pub fn output_metadata(
     value: Option<Map<String, Value>>,
 ) -> Result<Option<Map<String, Value>>, ApiError> {
+    bounded_metadata("outputMetadata", value)
+}
+
+/// Checks a subscription's `metadata` (`subscriptions/create`): the same
+/// bounds as [`output_metadata`], and, as Flowglad's schema says, each value
+/// a string, number or boolean.
+pub fn subscription_metadata(
+    value: Option<Map<String, Value>>,
+) -> Result<Option<Map<String, Value>>, ApiError> {
+    let map = bounded_metadata("metadata", value)?;
+    if let Some((key, _)) = map
+        .iter()
+        .flatten()
+        .find(|(_, v)| !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)))
+    {
+        let shown: String = key.chars().take(64).collect();
+        return Err(ApiError::new(
+            ErrorCode::InvalidMetadata,
+            format!("metadata.{shown} must be a string, a number or a boolean."),
+        ));
+    }
+    Ok(map)
+}
+
+/// The bounds of merchant metadata named `field`: at most
+/// [`MAX_METADATA_KEYS`] keys and [`MAX_METADATA_BYTES`] serialized.
+fn bounded_metadata(
+    field: &str,
+    value: Option<Map<String, Value>>,
+) -> Result<Option<Map<String, Value>>, ApiError> {
     let Some(map) = value else { return Ok(None) };
     if map.len() > MAX_METADATA_KEYS {
         return Err(ApiError::new(
             ErrorCode::InvalidMetadata,
-            format!("outputMetadata must have at most {MAX_METADATA_KEYS} keys."),
+            format!("{field} must have at most {MAX_METADATA_KEYS} keys."),
         ));
     }
     let size = serde_json::to_vec(&map)
@@ -142,7 +172,7 @@ pub fn output_metadata(
         return Err(ApiError::new(
             ErrorCode::InvalidMetadata,
             format!(
-                "outputMetadata must be at most {} KiB as JSON.",
+                "{field} must be at most {} KiB as JSON.",
                 MAX_METADATA_BYTES / 1024
             ),
         ));

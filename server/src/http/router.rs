@@ -66,6 +66,11 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/subscriptions/{id}/uncancel",
             post(platform_api::subscriptions::uncancel),
         )
+        // Subscription create (issue 15).
+        .route(
+            "/api/v1/subscriptions",
+            post(platform_api::subscriptions::create),
+        )
         // Usage metering (issue 15).
         .route(
             "/api/v1/usage-events",

@@ -235,6 +235,17 @@ impl EmbeddedPlatform {
         super::resources::usages(&self.billing, None, subscription_id).await
     }
 
+    // Subscription create (issue 15).
+    /// Starts a subscription for whichever customer `params` names (the
+    /// platform API's `POST /api/v1/subscriptions`; its caller is the
+    /// merchant).
+    pub async fn create_subscription_for(
+        &self,
+        params: checkout_protocol::CreateSubscriptionParams,
+    ) -> Result<Subscription, ApiError> {
+        super::subscription_create::create(&self.billing, params).await
+    }
+
     /// The customer with `external_id`, in the platform's shape.
     pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(external_id))?;
@@ -371,6 +382,21 @@ impl BillingPlatform for EmbeddedPlatform {
             resource_slug,
         )
         .await
+    }
+
+    // Subscription create (issue 15): in `super::subscription_create`, for
+    // `customer` whatever the params name.
+    async fn create_subscription(
+        &self,
+        customer: &Customer,
+        params: checkout_protocol::CreateSubscriptionParams,
+    ) -> Result<Subscription, ApiError> {
+        let params = checkout_protocol::CreateSubscriptionParams {
+            customer_id: Some(customer.id.clone()),
+            customer_external_id: None,
+            ..params
+        };
+        super::subscription_create::create(&self.billing, params).await
     }
 
     // Usage metering (issue 15): the ledger in `super::usage`.

@@ -14,6 +14,8 @@ pub mod resolver;
 mod usage;
 // Resource claims (issue 15).
 mod resources;
+// Subscription create (issue 15).
+mod subscription_create;
 
 pub use embedded::EmbeddedPlatform;
 pub use remote::{InvalidPlatform, RemotePlatform, RemotePlatformOptions};
@@ -206,4 +208,17 @@ pub trait BillingPlatform: Send + Sync + 'static {
         subscription_id: &str,
         resource_slug: Option<&str>,
     ) -> Result<Vec<ResourceClaim>, ApiError>;
+
+    // Subscription create (issue 15).
+    /// Starts a subscription for `customer` without a checkout
+    /// (`POST /api/v1/subscriptions`, `@flowglad/node`'s
+    /// `subscriptions.create`). `params` were checked by the caller (the
+    /// route sends only the price by id, quantity, name and metadata, with
+    /// `customerId` set to `customer`'s); 409 `already_subscribed` when the
+    /// customer has a current subscription to the price.
+    async fn create_subscription(
+        &self,
+        customer: &Customer,
+        params: checkout_protocol::CreateSubscriptionParams,
+    ) -> Result<Subscription, ApiError>;
 }

@@ -621,6 +621,26 @@ impl BillingPlatform for RemotePlatform {
             .collect())
     }
 
+    // Subscription create (issue 15): `@flowglad/node`'s
+    // `subscriptions.create`, for `customer` whatever the params name, the
+    // quantity defaulting to 1 as `@flowglad/server` sends it.
+    async fn create_subscription(
+        &self,
+        customer: &Customer,
+        params: checkout_protocol::CreateSubscriptionParams,
+    ) -> Result<Subscription, ApiError> {
+        let body = checkout_protocol::CreateSubscriptionParams {
+            customer_id: Some(customer.id.clone()),
+            customer_external_id: None,
+            quantity: Some(params.quantity.unwrap_or(1.0)),
+            ..params
+        };
+        let answer: checkout_protocol::CreateSubscriptionResponse = self
+            .post(&["api", "v1", "subscriptions"], Some(&body), None)
+            .await?;
+        Ok(answer.subscription)
+    }
+
     async fn cancel_subscription(
         &self,
         customer: &Customer,

@@ -27,6 +27,13 @@ impl Db {
             .await
     }
 
+    // Subscription create (issue 15).
+    /// The customer with the platform's id `id` (`cus_…`), if any.
+    pub async fn customer_by_id(&self, id: String) -> Result<Option<StoredCustomer>, DbError> {
+        self.call(move |conn| select_customer(conn, "id", &id))
+            .await
+    }
+
     /// The customer with `external_id`, created with `name` and `email` (and
     /// an unguessable sign-in token nobody is given) when there is none,
     /// recording `customer.created` in the same transaction; an existing

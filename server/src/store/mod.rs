@@ -29,6 +29,8 @@ pub use outbox::{
 };
 pub use payment_attempts::{AttemptPayer, StoredPaymentAttempt};
 pub use records::SubscriptionChange;
+// Subscription create (issue 15).
+pub use records::SubscriptionCreated;
 pub use resources::{ClaimOutcome, ReleaseOutcome};
 pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,

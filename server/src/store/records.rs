@@ -144,6 +144,77 @@ impl Db {
     }
 }
 
+// Subscription create (issue 15).
+
+/// What [`Db::create_subscription`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubscriptionCreated {
+    /// The subscription was added, with `subscription.created`.
+    Created(StoredSubscription),
+    /// The customer already has this current subscription to the price;
+    /// nothing was written.
+    AlreadySubscribed(StoredSubscription),
+}
+
+impl Db {
+    /// Adds subscription `s` of its customer, with their default card (if
+    /// any) to bill, and `subscription.created`, in one transaction — the
+    /// same insert and event a checkout's completion writes. The customer's
+    /// subscriptions are settled first and, if one is current on the same
+    /// price, nothing is written: the transaction is `IMMEDIATE`, so of two
+    /// concurrent creates the second sees the first's row.
+    pub async fn create_subscription(
+        &self,
+        s: StoredSubscription,
+        now: i64,
+    ) -> Result<SubscriptionCreated, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(customer) = select_customer(&tx, "id", &s.customer_id)? else {
+                return Err(DbError::Corrupt(format!(
+                    "subscription {} names no customer",
+                    s.id
+                )));
+            };
+            let existing = settled_subscriptions(&tx, &outbox, &s.customer_id, None, now)?
+                .into_iter()
+                .find(|e| e.price_id == s.price_id && e.status.is_current());
+            if let Some(existing) = existing {
+                // The settling above may have written; keep it.
+                tx.commit()?;
+                return Ok(SubscriptionCreated::AlreadySubscribed(existing));
+            }
+            let card: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM payment_methods WHERE customer_id = ?1 AND is_default = 1",
+                    [&s.customer_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let s = StoredSubscription {
+                default_payment_method_id: s.default_payment_method_id.clone().or(card),
+                ..s
+            };
+            if !insert_subscription(&tx, &s)? {
+                return Err(DbError::Corrupt(format!("subscription id {} taken", s.id)));
+            }
+            let event = events::subscription(
+                WebhookEventType::SubscriptionCreated,
+                outbox.catalog(),
+                &s,
+                &customer,
+                None,
+                now,
+            )?;
+            outbox.record(&tx, &event, now)?;
+            tx.commit()?;
+            Ok(SubscriptionCreated::Created(s))
+        })
+        .await
+    }
+}
+
 /// Flowglad's event for a change to subscription `s`: `subscription.canceled`
 /// once it has ended, else `subscription.updated` (a cancellation scheduled
 /// or undone). Flowglad's platform sends nothing when a cancellation is

@@ -50,3 +50,28 @@ pub async fn uncancel(
         .await?;
     Ok(Json(SubscriptionResponse { subscription }))
 }
+
+// Subscription create (issue 15).
+/// `POST /api/v1/subscriptions` (`@flowglad/node`'s `subscriptions.create`):
+/// starts a subscription without a checkout for the customer the body names
+/// (`customerId` or `customerExternalId`). The merchant's server decides
+/// what it sells, so any subscription price may be started here; answers
+/// `{subscription}`, 409 `already_subscribed` when the customer has a
+/// current subscription to the price.
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "platform API", operation_id = "platformSubscriptionCreate",
+    request_body = checkout_protocol::CreateSubscriptionParams,
+    responses((status = 200, description = "`{subscription}`, the new subscription", body = checkout_protocol::CreateSubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    body: RawBody,
+) -> Result<Json<checkout_protocol::CreateSubscriptionResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let params: checkout_protocol::CreateSubscriptionParams = body.json()?;
+    let subscription = EmbeddedPlatform::new(state.billing)
+        .create_subscription_for(params)
+        .await?;
+    Ok(Json(checkout_protocol::CreateSubscriptionResponse {
+        subscription,
+    }))
+}

@@ -11,12 +11,16 @@ pub(crate) mod customers;
 pub mod policy;
 pub mod prefix;
 pub(crate) mod subscriptions;
+// Subscription create (issue 15).
+pub(crate) mod subscription_create;
 pub(crate) mod usage;
 // Resource claims (issue 15).
 pub(crate) mod resources;
 
 pub use crate::platform::resolver::CustomerResolver;
 pub use policy::{BrowserDecidesNothing, CheckoutPolicy, CheckoutRequest};
+// Subscription create (issue 15).
+pub use policy::SubscriptionsWithoutCheckout;
 
 use crate::domain::error::ApiError;
 use crate::http::extract::{ClientPeer, PathParam, RawBody, MAX_BODY_BYTES};
@@ -167,6 +171,8 @@ pub async fn dispatch(
         action::RESOURCES_CLAIMS => data(resources::claims(s, b).await?),
         action::RESOURCES_USAGES => data(resources::usages(s, b).await?),
         action::RESOURCES_USAGES_RETRIEVE => data(resources::usage(s, b).await?),
+        // Subscription create (issue 15).
+        action::SUBSCRIPTIONS_CREATE => data(subscription_create::create(s, b, peer).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(

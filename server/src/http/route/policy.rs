@@ -61,6 +61,41 @@ pub trait CheckoutPolicy: Send + Sync + 'static {
         &self,
         request: &CheckoutRequest<'_>,
     ) -> Result<MerchantCheckoutOptions, ApiError>;
+
+    // Subscription create (issue 15).
+    /// Which prices `subscriptions/create` may start for `customer` without
+    /// a checkout. By default only free ones
+    /// ([`SubscriptionsWithoutCheckout::FreeOnly`]): anything that costs
+    /// money goes through `checkout-sessions/create`, where the customer
+    /// sees the price and pays. `headers` are the request's (the merchant's
+    /// own session, to decide per customer).
+    async fn subscriptions_without_checkout(
+        &self,
+        customer: &Customer,
+        headers: &HeaderMap,
+    ) -> SubscriptionsWithoutCheckout {
+        let _ = (customer, headers);
+        SubscriptionsWithoutCheckout::FreeOnly
+    }
+}
+
+// Subscription create (issue 15).
+/// What the route's `subscriptions/create` may start without a checkout,
+/// as the merchant's [`CheckoutPolicy`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SubscriptionsWithoutCheckout {
+    /// Only prices that cost nothing (a free plan). The default: a paid
+    /// price is refused with 402 `checkout_required`.
+    #[default]
+    FreeOnly,
+    /// Free prices, and paid prices with a free trial (`trialPeriodDays`):
+    /// those start `trialing` without a card, like Flowglad's
+    /// `createSubscription`. When the trial ends the platform bills the
+    /// customer's default card as it bills any trial (Flowglad moves a
+    /// subscription without one to `trial_ended`); the embedded reference
+    /// platform charges no renewals at all. Paid prices without a trial
+    /// still need a checkout.
+    FreeAndTrials,
 }
 
 /// The default policy: a browser decides nothing. Any merchant-only option
