@@ -263,7 +263,8 @@ pub fn subscription_view(s: &StoredSubscription, catalog: &Catalog) -> Subscript
         billing_cycle_anchor_date: Some(s.start_date),
         subscription_items: item.into_iter().collect(),
         metadata: s.metadata.clone(),
-        is_free_plan: Some(false),
+        // A free plan (issue 15): its price costs nothing.
+        is_free_plan: Some(priced.is_some_and(|(_, price)| price.unit_price == 0)),
         do_not_charge: Some(false),
         run_billing_at_period_start: Some(true),
         replaced_by_subscription_id: None,

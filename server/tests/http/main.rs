@@ -38,6 +38,8 @@ mod route;
 mod security_headers;
 mod static_files;
 mod subscriptions;
+// Subscription create (issue 15).
+mod subscription_create;
 mod two_servers;
 mod usage;
 mod webhooks;

@@ -385,9 +385,13 @@ fn validate_invoice(invoice: &InvoiceSpec) -> Result<(), String> {
 
 fn validate_price(price: &PriceSpec) -> Result<(), String> {
     let id = &price.id;
-    if price.unit_price <= 0 {
+    // A subscription price may be free (a free plan, which
+    // `subscriptions/create` starts without a checkout; issue 15); anything
+    // sold once must cost something.
+    let free_plan = price.unit_price == 0 && price.price_type == PriceType::Subscription;
+    if price.unit_price <= 0 && !free_plan {
         return Err(format!(
-            "price `{id}`: unitPrice must be a positive whole number of minor units"
+            "price `{id}`: unitPrice must be a positive whole number of minor units (0 only for a free subscription plan)"
         ));
     }
     if !is_currency_code(&price.currency) {
@@ -643,6 +647,12 @@ mod tests {
         assert!(error_of(&v).contains("unitPrice must be a positive"));
         let mut v = demo_value();
         v["products"][1]["prices"][0]["unitPrice"] = json!(-5);
+        assert!(error_of(&v).contains("unitPrice must be a positive"));
+        // A free plan: a subscription price of 0 (issue 15); never below.
+        let mut v = demo_value();
+        v["products"][0]["prices"][1]["unitPrice"] = json!(0);
+        assert!(parse_value(&v).is_ok());
+        v["products"][0]["prices"][1]["unitPrice"] = json!(-1);
         assert!(error_of(&v).contains("unitPrice must be a positive"));
         for bad in ["usd", "US", "USDX", "U$D"] {
             let mut v = demo_value();
