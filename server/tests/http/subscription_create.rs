@@ -638,3 +638,25 @@ async fn checkout_output_metadata_rides_on_every_event_about_its_subscription() 
     }
     srv.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_free_plan_bought_through_a_checkout_charges_nothing() {
+    let (srv, _dir) = hobby_server().await;
+    let id = srv.buy(json!({"priceSlug": "hobby"}), BOB).await;
+    let page = srv.hosted(&id).await;
+    assert_eq!(page.data()["status"], "succeeded", "{}", page.body);
+    assert_eq!(srv.subscriptions_on("cus_bob", "price_hobby"), 1);
+    let billing = srv.billing("demo-bob").await;
+    assert_eq!(billing["currentSubscriptions"][0]["isFreePlan"], true);
+    // Nothing was charged: no payment event.
+    let log = srv.webhook_events("limit=100", Some(SECRET_KEY)).await;
+    let types: Vec<&str> = log.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert!(types.contains(&"subscription.created"), "{types:?}");
+    assert!(!types.contains(&"payment.succeeded"), "{types:?}");
+    srv.server.shutdown().await;
+}
