@@ -199,7 +199,17 @@ mod tests {
         let row = start("sub_x".into(), "cus_a", &r, None, 1_000);
         assert_eq!(row.price_id, r.price.id);
         assert_eq!(row.name.as_deref(), Some(r.product.name.as_str()));
-        assert_eq!(row.has_trial_status(), r.has_trial());
+        // pro-monthly has a 14-day trial: the row starts trialing until then.
+        assert!(r.has_trial());
+        assert_eq!(row.status, SubscriptionStatus::Trialing);
+        assert_eq!(row.trial_end, Some(1_000 + 14 * clock::DAY_MS));
+        // The merchant's trial end wins; a free price needs no payment.
+        let row = start("sub_y".into(), "cus_a", &r, Some(5_000), 1_000);
+        assert_eq!(row.trial_end, Some(5_000));
+        let yearly = request(model, &params(json!({"priceSlug": "pro-yearly"}))).unwrap();
+        let row = start("sub_z".into(), "cus_a", &yearly, None, 1_000);
+        assert_eq!(row.status, SubscriptionStatus::Active);
+        assert_eq!(row.trial_end, None);
     }
 
     #[test]
@@ -237,11 +247,5 @@ mod tests {
         assert_eq!(trial_end(Some(2_000), 1_000).unwrap(), Some(2_000));
         assert!(trial_end(Some(1_000), 1_000).is_err());
         assert!(trial_end(Some(i64::MAX), 1_000).is_err());
-    }
-
-    impl StoredSubscription {
-        fn has_trial_status(&self) -> bool {
-            self.status == SubscriptionStatus::Trialing
-        }
     }
 }

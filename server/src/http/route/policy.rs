@@ -98,6 +98,18 @@ pub enum SubscriptionsWithoutCheckout {
     FreeAndTrials,
 }
 
+impl SubscriptionsWithoutCheckout {
+    /// Whether a price that costs money may start without a checkout under
+    /// this rule; `has_trial` says whether the price starts with a free
+    /// trial. A free price needs no permission.
+    pub fn allows_paid(self, has_trial: bool) -> bool {
+        match self {
+            Self::FreeOnly => false,
+            Self::FreeAndTrials => has_trial,
+        }
+    }
+}
+
 /// The default policy: a browser decides nothing. Any merchant-only option
 /// it sends is refused with 400 `field_not_allowed` naming the field, and
 /// none is set (the platform's own defaults, such as a price's trial,
@@ -144,6 +156,29 @@ const BROWSER_FIELDS: &str = "priceId or priceSlug, quantity, lineItems, success
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Subscription create (issue 15).
+    #[tokio::test]
+    async fn by_default_only_free_subscriptions_start_without_a_checkout() {
+        let customer: Customer =
+            serde_json::from_value(serde_json::json!({"id": "cus_a"})).unwrap();
+        let rule = BrowserDecidesNothing
+            .subscriptions_without_checkout(&customer, &HeaderMap::new())
+            .await;
+        assert_eq!(rule, SubscriptionsWithoutCheckout::FreeOnly);
+        assert_eq!(rule, SubscriptionsWithoutCheckout::default());
+        assert!(!rule.allows_paid(false));
+        assert!(
+            !rule.allows_paid(true),
+            "a trial still needs a checkout by default"
+        );
+        let trials = SubscriptionsWithoutCheckout::FreeAndTrials;
+        assert!(trials.allows_paid(true));
+        assert!(
+            !trials.allows_paid(false),
+            "a paid price without a trial needs a checkout"
+        );
+    }
 
     #[test]
     fn the_default_refuses_each_field_by_name() {

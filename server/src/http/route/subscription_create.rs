@@ -62,13 +62,11 @@ pub async fn create(
                 "a page cannot waive a paid price; the merchant's server decides that",
             ));
         }
-        let allowed = route
+        let rule: SubscriptionsWithoutCheckout = route
             .policy
             .subscriptions_without_checkout(&customer, &body.headers)
             .await;
-        let trial_allowed =
-            allowed == SubscriptionsWithoutCheckout::FreeAndTrials && request.has_trial();
-        if !trial_allowed {
+        if !rule.allows_paid(request.has_trial()) {
             return Err(ApiError::new(
                 ErrorCode::CheckoutRequired,
                 "This plan costs money, so it starts with a checkout: create one with \
