@@ -240,9 +240,12 @@ pub struct AdjustSubscriptionResponse {
     pub resolved_timing: ResolvedAdjustmentTiming,
 }
 
-/// Body of the route's `subscriptions/create` (`createSubscriptionSchema`).
-/// `customerId` is accepted for Flowglad's shape but the route always uses
-/// the signed-in customer.
+/// Body of the route's `subscriptions/create` (`createSubscriptionSchema`)
+/// and of the platform API's `POST /api/v1/subscriptions`
+/// (`SubscriptionCreateParams`). The route always subscribes the signed-in
+/// customer: a `customerId` that is theirs is accepted (Flowglad's schema
+/// requires one), anyone else's is refused, as are the merchant-only fields
+/// ([`Self::merchant_only_fields`]).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -83,6 +83,7 @@ pub trait CheckoutPolicy: Send + Sync + 'static {
 /// What the route's `subscriptions/create` may start without a checkout,
 /// as the merchant's [`CheckoutPolicy`] says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SubscriptionsWithoutCheckout {
     /// Only prices that cost nothing (a free plan). The default: a paid
     /// price is refused with 402 `checkout_required`.
