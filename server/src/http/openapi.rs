@@ -212,6 +212,9 @@ mod tests {
             "UsageMeterBalancesResponse",
             "ClaimResourceResponse",
             "ResourceUsageWithClaims",
+            // Subscription create (issue 15).
+            "CreateSubscriptionParams",
+            "CreateSubscriptionResponse",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
