@@ -844,7 +844,8 @@ impl UseBillingReturn {
     /// The id of the customer's only current subscription, for a plan change
     /// that names none (Flowglad's hook rule and words).
     fn only_current_subscription(&self) -> Result<String, BillingError> {
-        let current = self.current_subscriptions();
+        // Read once at call time (an async action), not tracked.
+        let current = untrack(|| self.current_subscriptions());
         match current.as_slice() {
             [only] => Ok(only.id.clone()),
             [] => Err(BillingError::validation(
