@@ -2547,3 +2547,21 @@ async fn switching_plan_confirms_in_a_dialog_then_sends_the_adjust() {
         serde_json::json!({"subscriptionId":"sub_1","timing":"auto","priceId":"price_pro_yearly"})
     );
 }
+
+// Guards <ResourceSeats> for a customer without a subscription: the
+// server's subscription_required is "no seats", not an error, and no form.
+#[wasm_bindgen_test]
+async fn resource_seats_without_a_subscription_says_there_are_none() {
+    let server = signed_in_server();
+    let refusal = r#"{"error":{"code":"subscription_required","json":{"message":"You have no current subscription, so there are no resources to claim."}}}"#;
+    server.answer("/resources/usages", 400, refusal);
+    server.answer("/resources/claims", 400, refusal);
+    let stage = Stage::new();
+    let _h = mount_seats(&stage, &server);
+    wait_until("no seats", || {
+        stage.text().contains("Your plan includes no seats.")
+    })
+    .await;
+    assert_eq!(stage.alert_text(), "");
+    assert!(stage.find("form").is_none());
+}

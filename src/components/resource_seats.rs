@@ -56,13 +56,21 @@ pub fn ResourceSeats(
     });
     let full = move || seats.usage.get().is_some_and(|u| u.available <= 0);
     let busy = move || claim.pending().get() || release.pending().get();
+    // No current subscription is no seats, not a failure to report.
+    let no_plan = move || {
+        seats
+            .error
+            .get()
+            .is_some_and(|e| e.code() == "subscription_required")
+    };
+    let has_seats = move || seats.usage.get().is_some();
     // The last action's refusal, else a failed load.
     let error = move || {
         let failed = [claim.value().get(), release.value().get()]
             .into_iter()
             .flatten()
             .find_map(Result::err)
-            .or_else(|| seats.error.get());
+            .or_else(|| seats.error.get().filter(|_| !no_plan()));
         failed.map(|e| e.message_in(lang)).unwrap_or_default()
     };
     let used = {
@@ -80,6 +88,9 @@ pub fn ResourceSeats(
     };
     let field_id = input_id.clone();
     let list = move || {
+        if no_plan() {
+            return view! { <p class="cw-muted">{Msg::NoSeatsInPlan.text(lang)}</p> }.into_any();
+        }
         if seats.is_loading.get() || seats.is_loading_claims.get() {
             return view! { <p class="cw-muted">{Msg::LoadingSeats.text(lang)}</p> }.into_any();
         }
@@ -132,9 +143,11 @@ pub fn ResourceSeats(
             <h3 id=title_id class="cw-seats-title">{Msg::SeatsTitle.text(lang)}</h3>
             <p class="cw-seats-used">{used}</p>
             {list}
+            // Kept while the count changes, so typing and focus survive a claim.
+            <Show when=has_seats>
             <form class="cw-seat-form" on:submit=submit>
                 <label for=input_id.clone()>{Msg::SeatFor.text(lang)}</label>
-                <input id=input_id type="text" autocomplete="off" maxlength="255"
+                <input id=input_id.clone() type="text" autocomplete="off" maxlength="255"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
                 <button type="submit" class="cw-button" aria-busy=move || claim.pending().get().to_string()
@@ -142,6 +155,7 @@ pub fn ResourceSeats(
                     {move || if full() { Msg::AllSeatsTaken.text(lang) } else { Msg::AddSeat.text(lang) }}
                 </button>
             </form>
+            </Show>
             <p class="cw-error" role="alert">{error}</p>
         </section>
     }
