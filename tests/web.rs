@@ -2565,3 +2565,44 @@ async fn resource_seats_without_a_subscription_says_there_are_none() {
     assert_eq!(stage.alert_text(), "");
     assert!(stage.find("form").is_none());
 }
+
+// Guards the downgrade wording: nothing charged now, the change on the
+// period's last day in the page's locale, and the scheduled change announced.
+#[wasm_bindgen_test]
+async fn a_downgrade_says_nothing_is_charged_and_when_it_starts() {
+    let server = signed_in_server();
+    server.answer(
+        "/customers/billing",
+        200,
+        &alice_billing().replace(
+            r#""priceId":"price_pro_monthly""#,
+            r#""priceId":"price_pro_yearly""#,
+        ),
+    );
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "at_end_of_current_billing_period"),
+    );
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &server);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog", || stage.find("dialog[open]").is_some()).await;
+    let text = stage.find("dialog").unwrap().text_content().unwrap();
+    for expected in [
+        "From Pro · $120.00 per year to Pro · $12.00 per month.",
+        "Nothing is charged now.",
+        "The new plan starts on Oct 21, 2026, when your current period ends.",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    stage.button_starting_with("Confirm change").click();
+    wait_until("the scheduled change announced", || {
+        stage
+            .find("[role=status]")
+            .and_then(|s| s.text_content())
+            .is_some_and(|t| t.contains("scheduled"))
+    })
+    .await;
+}

@@ -236,6 +236,9 @@ fn AccountSkeleton() -> impl IntoView {
                 <div class="demo-account-grid">
                     <div class="cw-panel">{skeleton_lines()}</div>
                     <div class="cw-panel">{skeleton_lines()}</div>
+                    <div class="cw-panel">{skeleton_lines()}</div>
+                    // Where a subscriber's Seats panel arrives, on a row of its own.
+                    <div class="cw-panel">{skeleton_lines()}</div>
                     <div class="cw-panel demo-account-wide">{skeleton_lines()}</div>
                 </div>
             </div>
