@@ -2327,6 +2327,13 @@ async fn resource_seats_lists_claims_releases_and_gives_seats() {
     assert_eq!(stage.find("ul").unwrap().children().length(), 2);
 
     let field = stage.input_labelled("Give a seat to (email or name)");
+    type_into(&field, "   ");
+    stage.button_starting_with("Add seat").click();
+    wait_until("the blank name refused", || {
+        stage.alert_text() == "Type the email or name of the person to give the seat to."
+    })
+    .await;
+    assert!(server.requests_to("/resources/claim").is_empty());
     type_into(&field, " bob@example.com ");
     stage.button_starting_with("Add seat").click();
     wait_until("the claim", || {

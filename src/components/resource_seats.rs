@@ -64,8 +64,14 @@ pub fn ResourceSeats(
             .is_some_and(|e| e.code() == "subscription_required")
     };
     let has_seats = move || seats.usage.get().is_some();
+    // A blank name is the customer's slip, told in their words (the hook's
+    // own refusal speaks to developers).
+    let blank = RwSignal::new(false);
     // The last action's refusal, else a failed load.
     let error = move || {
+        if blank.get() {
+            return Msg::SeatNameRequired.text(lang).to_owned();
+        }
         let failed = [claim.value().get(), release.value().get()]
             .into_iter()
             .flatten()
@@ -132,8 +138,10 @@ pub fn ResourceSeats(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if !busy() && !full() {
-            claim.dispatch_local(name.get_untracked());
+        let who = name.get_untracked();
+        blank.set(who.trim().is_empty());
+        if !blank.get_untracked() && !busy() && !full() {
+            claim.dispatch_local(who);
         }
     };
     let title_id = format!("{input_id}-title");

@@ -258,6 +258,9 @@ catalog! {
         ReleaseSeatOf => ["Release the seat of {0}", "Platz von {0} freigeben", "Libérer la place de {0}", "Liberar el puesto de {0}", "{0} のシートを解放", "تحرير مقعد {0}"],
         SeatFor => ["Give a seat to (email or name)", "Platz vergeben an (E-Mail oder Name)", "Attribuer une place à (e-mail ou nom)", "Asignar un puesto a (correo o nombre)", "シートを割り当てる相手（メールまたは名前）", "منح مقعد إلى (بريد إلكتروني أو اسم)"],
         AddSeat => ["Add seat", "Platz vergeben", "Attribuer la place", "Asignar puesto", "シートを追加", "إضافة مقعد"],
+        SeatNameRequired => ["Type the email or name of the person to give the seat to.", "Geben Sie die E-Mail-Adresse oder den Namen der Person ein, die den Platz erhalten soll.",
+            "Saisissez l’e-mail ou le nom de la personne à qui attribuer la place.", "Escribe el correo o el nombre de la persona a la que asignar el puesto.",
+            "シートを割り当てる人のメールアドレスまたは名前を入力してください。", "اكتب البريد الإلكتروني أو اسم الشخص الذي ستمنحه المقعد."],
         AllSeatsTaken => ["All seats are taken", "Alle Plätze sind belegt", "Toutes les places sont prises", "Todos los puestos están ocupados", "すべてのシートが使用中です", "جميع المقاعد مشغولة"],
         InvoiceUncollectible => ["Uncollectible", "Uneinbringlich", "Irrécouvrable", "Incobrable", "回収不能", "غير قابلة للتحصيل"],
     }
