@@ -218,7 +218,7 @@ catalog! {
         InvoiceVoid => ["Void", "Storniert", "Annulée", "Anulada", "無効", "ملغاة"],
         // Plan changes (issue 15, part 5).
         SwitchPlan => ["Switch plan", "Tarif wechseln", "Changer de formule", "Cambiar de plan", "プランを変更", "تغيير الخطة"],
-        SwitchPlanTo => ["Switch plan to {0}", "Zu {0} wechseln", "Passer à {0}", "Cambiar al plan {0}", "{0} に変更", "التغيير إلى {0}"],
+        SwitchPlanTo => ["Switch plan to {0}", "Tarif wechseln: {0}", "Changer de formule : {0}", "Cambiar de plan: {0}", "プランを変更：{0}", "تغيير الخطة: {0}"],
         ChangePlanTitle => ["Change your plan", "Tarif ändern", "Changer de formule", "Cambiar tu plan", "プランの変更", "تغيير خطتك"],
         ChangeFromTo => ["From {0} to {1}.", "Von {0} zu {1}.", "De {0} à {1}.", "De {0} a {1}.", "{0} から {1} へ変更します。", "من {0} إلى {1}."],
         ChargeEstimate => ["Charged now to your default payment method: about {0}, the prorated difference for the rest of this period. This is an estimate; the exact amount is calculated when you confirm.",
