@@ -139,11 +139,13 @@ pub fn PlanChangeDialog(
                 ev.prevent_default();
                 cancel();
             }>
-            <h2 id=title_id class="cw-dialog-title">{model.title}</h2>
-            <p id=summary_id>{model.summary}</p>
-            <p>{model.charge}</p>
-            <p>{model.effective}</p>
-            <p class="cw-error" role="alert">{error}</p>
+            // dir="auto": each line reads in its own language's direction
+            // even where the page itself is not mirrored.
+            <h2 id=title_id class="cw-dialog-title" dir="auto">{model.title}</h2>
+            <p id=summary_id dir="auto">{model.summary}</p>
+            <p dir="auto">{model.charge}</p>
+            <p dir="auto">{model.effective}</p>
+            <p class="cw-error" role="alert" dir="auto">{error}</p>
             <div class="cw-actions">
                 <button type="button" id=confirm_id class="cw-button"
                     aria-busy=move || pending.get().to_string()
