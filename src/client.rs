@@ -12,6 +12,11 @@ use checkout_protocol::{
     UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
     IDEMPOTENCY_KEY_HEADER,
 };
+use checkout_protocol::{
+    AdjustSubscriptionParams, AdjustSubscriptionResponse, ClaimResourceParams,
+    ClaimResourceResponse, ListResourceClaimsParams, ReleaseResourceParams,
+    ReleaseResourceResponse, ResourceClaimsResponse, ResourceUsagesParams, ResourceUsagesResponse,
+};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -226,6 +231,51 @@ impl BillingClient {
         params: &UsageMeterBalancesParams,
     ) -> Result<UsageMeterBalancesResponse, BillingError> {
         self.call(action::USAGE_METERS_BALANCES, params).await
+    }
+}
+
+// ---- plan changes and resource claims (issue 15, part 5) ----
+
+impl BillingClient {
+    /// `subscriptions/adjust`. Joins an identical call in flight and carries
+    /// an `Idempotency-Key`, like every other change.
+    pub async fn adjust_subscription(
+        &self,
+        params: &AdjustSubscriptionParams,
+    ) -> Result<AdjustSubscriptionResponse, BillingError> {
+        self.call_once(action::SUBSCRIPTIONS_ADJUST, params).await
+    }
+
+    /// `resources/usages`: capacity, claimed and available per resource.
+    pub async fn resource_usages(
+        &self,
+        params: &ResourceUsagesParams,
+    ) -> Result<ResourceUsagesResponse, BillingError> {
+        self.call(action::RESOURCES_USAGES, params).await
+    }
+
+    /// `resources/claims`: the active claims.
+    pub async fn resource_claims(
+        &self,
+        params: &ListResourceClaimsParams,
+    ) -> Result<ResourceClaimsResponse, BillingError> {
+        self.call(action::RESOURCES_CLAIMS, params).await
+    }
+
+    /// `resources/claim`.
+    pub async fn claim_resource(
+        &self,
+        params: &ClaimResourceParams,
+    ) -> Result<ClaimResourceResponse, BillingError> {
+        self.call_once(action::RESOURCES_CLAIM, params).await
+    }
+
+    /// `resources/release`.
+    pub async fn release_resource(
+        &self,
+        params: &ReleaseResourceParams,
+    ) -> Result<ReleaseResourceResponse, BillingError> {
+        self.call_once(action::RESOURCES_RELEASE, params).await
     }
 }
 

@@ -41,10 +41,18 @@ pub use billing::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
     CheckoutSessionParams, LineItem, UsageEventParams, UsageTarget,
 };
+// Resource capacity and claims, plan changes (issue 15, part 5).
+#[cfg(feature = "leptos")]
+pub use billing::{
+    use_resource, use_resource_with_options, use_resources, use_resources_with_options,
+    ClaimParams, ReleaseParams, UseResourceReturn, UseResourcesOptions, UseResourcesReturn,
+};
 pub use checkout_protocol as protocol;
 #[cfg(feature = "leptos")]
 pub use components::{
     CheckoutButton, CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PriceCard,
     PricingTable, UsageMeter,
 };
+#[cfg(feature = "leptos")]
+pub use components::{PlanChangeDialog, ResourceSeats};
 pub use error::BillingError;

@@ -2000,3 +2000,616 @@ async fn usage_meter_is_a_labelled_meter_scaled_to_the_grant() {
     .await;
     assert!(stage.find("[role=meter]").is_none());
 }
+
+// ---------- plan changes and seats (issue 15, part 5) ----------
+
+/// `subscriptions/adjust`'s answer: Alice's subscription moved to `price_id`.
+fn adjusted(price_id: &str, timing: &str) -> String {
+    let moved = SUBSCRIPTION.replace("price_pro_monthly", price_id);
+    format!(
+        r#"{{"data":{{"subscription":{moved},"subscriptionItems":[{{"id":"si_2","subscriptionId":"sub_1","priceId":"{price_id}","quantity":1,"unitPrice":12000,"type":"static","addedDate":1}}],"isUpgrade":true,"resolvedTiming":"{timing}"}}}}"#
+    )
+}
+
+fn adjust_by_slug(slug: &str) -> checkout_widget::protocol::AdjustSubscriptionParams {
+    checkout_widget::protocol::AdjustSubscriptionParams {
+        price_slug: Some(slug.into()),
+        ..Default::default()
+    }
+}
+
+// Guards adjustSubscription: Flowglad's body (the only current subscription
+// filled in), an Idempotency-Key, the answer read, the billing reloaded.
+#[wasm_bindgen_test]
+async fn adjust_subscription_sends_flowglads_body_and_reloads_the_billing() {
+    let server = signed_in_server();
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "immediately"),
+    );
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+    let mut params = adjust_by_slug("pro-yearly");
+    params.timing = Some(checkout_widget::protocol::AdjustmentTiming::Auto);
+    let answer = billing.adjust_subscription(params).await.unwrap();
+    assert_eq!(answer.subscription.price_id, "price_pro_yearly");
+    assert_eq!(
+        answer.resolved_timing,
+        checkout_widget::protocol::ResolvedAdjustmentTiming::Immediately
+    );
+    let sent = server.requests_to("/api/billing/subscriptions/adjust");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        body_of(&sent[0]),
+        serde_json::json!({"subscriptionId":"sub_1","timing":"auto","priceSlug":"pro-yearly"})
+    );
+    assert!(!idempotency_key(&sent[0]).is_empty());
+    wait_until("a reload", || {
+        server.requests_to("/customers/billing").len() == 2
+    })
+    .await;
+}
+
+// Guards the checks before any request: the protocol's messages (the
+// server's), Flowglad's rule for a missing subscription id.
+#[wasm_bindgen_test]
+async fn adjust_subscription_checks_before_sending_anything() {
+    use checkout_widget::protocol::{AdjustParamsError, AdjustSubscriptionParams, QuantityError};
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+    let refused = |params: AdjustSubscriptionParams| async move {
+        billing.adjust_subscription(params).await.unwrap_err()
+    };
+    let both = AdjustSubscriptionParams {
+        price_id: Some("price_pro_yearly".into()),
+        ..adjust_by_slug("pro-yearly")
+    };
+    let e = refused(both).await;
+    assert_eq!(e.code(), "invalid_request");
+    assert_eq!(e.message(), AdjustParamsError::NotExactlyOneForm.message());
+    let e = refused(AdjustSubscriptionParams::default()).await;
+    assert_eq!(e.message(), AdjustParamsError::NotExactlyOneForm.message());
+    for bad in [0.0, 1.5, -2.0] {
+        let e = refused(AdjustSubscriptionParams {
+            quantity: Some(bad),
+            ..adjust_by_slug("pro-yearly")
+        })
+        .await;
+        assert_eq!(e.code(), "invalid_quantity", "{bad}");
+        assert_eq!(e.message(), QuantityError::MESSAGE);
+    }
+    let e = refused(AdjustSubscriptionParams {
+        subscription_items: Some(vec![]),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(e.message(), AdjustParamsError::NoItems.message());
+    let e = refused(AdjustSubscriptionParams {
+        subscription_id: Some("  ".into()),
+        ..adjust_by_slug("pro-yearly")
+    })
+    .await;
+    assert_eq!(e.code(), "invalid_request");
+    assert!(server.requests_to("/subscriptions/adjust").is_empty());
+
+    // Nobody signed in: no current subscription to fill in.
+    let anonymous = FakeServer::new();
+    anonymous.answer("/pricing-models/retrieve", 200, &pricing());
+    anonymous.answer("/customers/billing", 401, "");
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &anonymous, true);
+    wait_until("anonymous", || stage.text().starts_with("state:anonymous")).await;
+    let e = billing_of(&captured)
+        .adjust_subscription(adjust_by_slug("pro-yearly"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "subscription_required");
+    assert!(anonymous.requests_to("/subscriptions/adjust").is_empty());
+}
+
+// Guards double-click safety: an identical change in flight is joined (one
+// request), a different one for the same subscription is refused until the
+// first settles, then allowed.
+#[wasm_bindgen_test]
+async fn a_plan_change_in_flight_is_not_sent_twice() {
+    let server = signed_in_server();
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "immediately"),
+    );
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
+    let billing = billing_of(&captured);
+    server.delay_ms.set(60);
+    let (a, b, c) = futures::join!(
+        billing.adjust_subscription(adjust_by_slug("pro-yearly")),
+        billing.adjust_subscription(adjust_by_slug("pro-yearly")),
+        billing.adjust_subscription(adjust_by_slug("pro-monthly")),
+    );
+    assert!(a.is_ok() && b.is_ok());
+    let refused = c.unwrap_err();
+    assert_eq!(refused.code(), "invalid_request");
+    assert!(refused.message().contains("already under way"));
+    assert_eq!(server.requests_to("/subscriptions/adjust").len(), 1);
+    billing
+        .adjust_subscription(adjust_by_slug("pro-monthly"))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests_to("/subscriptions/adjust").len(),
+        2,
+        "once settled, the next change goes"
+    );
+}
+
+const SEATS_USAGE: &str = r#"{"data":{"resources":[{"resourceSlug":"seats","resourceId":"res_seats","capacity":5,"claimed":2,"available":3}]}}"#;
+
+fn seat_claim(id: &str, name: Option<&str>) -> String {
+    let external = name.map_or("null".to_owned(), |n| format!("{n:?}"));
+    format!(
+        r#"{{"id":"{id}","claimedAt":1,"externalId":{external},"resourceId":"res_seats","subscriptionId":"sub_1"}}"#
+    )
+}
+
+fn seats_claims(claims: &[String]) -> String {
+    format!(r#"{{"data":{{"claims":[{}]}}}}"#, claims.join(","))
+}
+
+/// Alice with two of five seats taken: one named, one anonymous.
+fn seats_server() -> Rc<FakeServer> {
+    let server = signed_in_server();
+    server.answer("/resources/usages", 200, SEATS_USAGE);
+    server.answer(
+        "/resources/claims",
+        200,
+        &seats_claims(&[
+            seat_claim("claim_1", Some("alice@example.com")),
+            seat_claim("claim_2", None),
+        ]),
+    );
+    server.answer(
+        "/resources/claim",
+        200,
+        &format!(
+            r#"{{"data":{{"claims":[{}],"usage":{{"resourceSlug":"seats","resourceId":"res_seats","capacity":5,"claimed":3,"available":2}}}}}}"#,
+            seat_claim("claim_3", Some("bob@example.com"))
+        ),
+    );
+    server.answer(
+        "/resources/release",
+        200,
+        &format!(
+            r#"{{"data":{{"releasedClaims":[{}],"usage":{{"resourceSlug":"seats","resourceId":"res_seats","capacity":5,"claimed":1,"available":4}}}}}}"#,
+            seat_claim("claim_1", Some("alice@example.com"))
+        ),
+    );
+    server
+}
+
+type CapturedSeats = Arc<Mutex<Option<checkout_widget::UseResourceReturn>>>;
+
+/// Shows `use_resource("seats")` as text and hands it back to the test.
+#[component]
+fn SeatsProbe(captured: CapturedSeats) -> impl IntoView {
+    let seats = checkout_widget::use_resource("seats");
+    *captured.lock().unwrap() = Some(seats);
+    move || match (seats.is_loading.get(), seats.usage.get(), seats.error.get()) {
+        (_, _, Some(e)) => format!("seats:error:{}", e.code()),
+        (true, ..) => "seats:loading".to_owned(),
+        (false, Some(u), None) => format!(
+            "seats:{}/{}:{}",
+            u.claimed,
+            u.capacity,
+            seats
+                .claims
+                .get()
+                .iter()
+                .map(|c| c.external_id.clone().unwrap_or_else(|| "-".into()))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        (false, None, None) => "seats:none".to_owned(),
+    }
+}
+
+// Guards useResources/useResource: loading, usage and claims, claim and
+// release bodies, the reload after each, checks before sending, failures.
+#[wasm_bindgen_test]
+async fn use_resource_loads_claims_releases_and_refreshes() {
+    let server = seats_server();
+    server.delay_ms.set(20);
+    let stage = Stage::new();
+    let captured: CapturedSeats = Arc::new(Mutex::new(None));
+    let (transport, c) = (shared(&server), captured.clone());
+    let _h = DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport><SeatsProbe captured=c/></BillingProvider> }
+    }))));
+    assert_eq!(stage.text(), "seats:loading");
+    wait_until("seats", || stage.text() == "seats:2/5:alice@example.com,-").await;
+    assert_eq!(
+        body_of(&server.requests_to("/resources/claims")[0]),
+        serde_json::json!({"resourceSlug":"seats"})
+    );
+    assert_eq!(
+        body_of(&server.requests_to("/resources/usages")[0]),
+        serde_json::json!({})
+    );
+    let seats = captured.lock().unwrap().expect("the probe rendered");
+
+    server.answer(
+        "/resources/usages",
+        200,
+        &SEATS_USAGE.replace(
+            r#""claimed":2,"available":3"#,
+            r#""claimed":3,"available":2"#,
+        ),
+    );
+    let claimed = seats
+        .claim(checkout_widget::ClaimParams::named("bob@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(claimed.usage.claimed, 3);
+    assert_eq!(
+        body_of(&server.requests_to("/resources/claim")[0]),
+        serde_json::json!({"resourceSlug":"seats","externalId":"bob@example.com"})
+    );
+    wait_until("reloaded after the claim", || {
+        stage.text().starts_with("seats:3/5")
+    })
+    .await;
+    assert_eq!(server.requests_to("/resources/usages").len(), 2);
+    assert_eq!(server.requests_to("/resources/claims").len(), 2);
+
+    seats
+        .release(checkout_widget::ReleaseParams::named("alice@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        body_of(&server.requests_to("/resources/release")[0]),
+        serde_json::json!({"resourceSlug":"seats","externalId":"alice@example.com"})
+    );
+    wait_until("reloaded after the release", || {
+        server.requests_to("/resources/usages").len() == 3
+    })
+    .await;
+
+    let e = seats
+        .claim(checkout_widget::ClaimParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_request");
+    let e = seats
+        .claim(checkout_widget::ClaimParams::anonymous(0))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_quantity");
+    assert_eq!(
+        server.requests_to("/resources/claim").len(),
+        1,
+        "nothing sent"
+    );
+
+    server.answer("/resources/usages", 500, "");
+    seats.refresh();
+    wait_until("error", || stage.text() == "seats:error:http_error").await;
+}
+
+fn mount_seats(stage: &Stage, server: &Rc<FakeServer>) -> impl Drop {
+    let transport = shared(server);
+    DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport locale="en-US"><checkout_widget::ResourceSeats slug="seats"/></BillingProvider> }
+    }))))
+}
+
+// Guards <ResourceSeats>: the count, the named list with Release buttons
+// that name the seat, the labelled claim form, the server's refusal as an
+// alert, and the full state saying why nothing can be added.
+#[wasm_bindgen_test]
+async fn resource_seats_lists_claims_releases_and_gives_seats() {
+    let server = seats_server();
+    let stage = Stage::new();
+    let _h = mount_seats(&stage, &server);
+    wait_until("the seats", || stage.text().contains("Seats used: 2 of 5")).await;
+    assert!(stage.text().contains("alice@example.com"));
+    assert!(stage.text().contains("Unnamed seat"));
+    let release = stage
+        .find(r#"button[aria-label="Release the seat of alice@example.com"]"#)
+        .expect("a Release button naming Alice's seat");
+    assert_eq!(release.text_content().unwrap().trim(), "Release");
+    assert_eq!(stage.find("ul").unwrap().children().length(), 2);
+
+    let field = stage.input_labelled("Give a seat to (email or name)");
+    type_into(&field, "   ");
+    stage.button_starting_with("Add seat").click();
+    wait_until("the blank name refused", || {
+        stage.alert_text() == "Type the email or name of the person to give the seat to."
+    })
+    .await;
+    assert!(server.requests_to("/resources/claim").is_empty());
+    type_into(&field, " bob@example.com ");
+    stage.button_starting_with("Add seat").click();
+    wait_until("the claim", || {
+        server.requests_to("/resources/claim").len() == 1
+    })
+    .await;
+    assert_eq!(
+        body_of(&server.requests_to("/resources/claim")[0]),
+        serde_json::json!({"resourceSlug":"seats","externalId":"bob@example.com"})
+    );
+    wait_until("the field emptied", || field.value().is_empty()).await;
+
+    release.unchecked_ref::<HtmlElement>().click();
+    wait_until("the release", || {
+        server.requests_to("/resources/release").len() == 1
+    })
+    .await;
+    assert_eq!(
+        body_of(&server.requests_to("/resources/release")[0]),
+        serde_json::json!({"resourceSlug":"seats","externalId":"alice@example.com"})
+    );
+
+    server.answer(
+        "/resources/claim",
+        409,
+        r#"{"error":{"code":"resource_capacity_exceeded","json":{"message":"No seats left on this plan."}}}"#,
+    );
+    let field = stage.input_labelled("Give a seat to (email or name)");
+    type_into(&field, "carol@example.com");
+    stage.button_starting_with("Add seat").click();
+    wait_until("the alert", || {
+        stage.alert_text() == "No seats left on this plan."
+    })
+    .await;
+    assert_eq!(field.value(), "carol@example.com", "what was typed is kept");
+
+    // Full: the button says why and is disabled.
+    let full = seats_server();
+    full.answer(
+        "/resources/usages",
+        200,
+        &SEATS_USAGE.replace(
+            r#""claimed":2,"available":3"#,
+            r#""claimed":5,"available":0"#,
+        ),
+    );
+    let stage = Stage::new();
+    let _h = mount_seats(&stage, &full);
+    wait_until("full", || stage.text().contains("Seats used: 5 of 5")).await;
+    let button = stage.button_starting_with("All seats are taken");
+    assert!(button.has_attribute("disabled"));
+}
+
+fn mount_table(stage: &Stage, server: &Rc<FakeServer>) -> impl Drop {
+    let transport = shared(server);
+    DropHandle(Some(Box::new(mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <PricingTable success_url="/ok" cancel_url="/cancel"/>
+            </BillingProvider>
+        }
+    }))))
+}
+
+async fn show_yearly(stage: &Stage) {
+    let yearly: HtmlInputElement = stage
+        .find("input[type=radio]:not(:checked)")
+        .expect("a Yearly option")
+        .unchecked_into();
+    yearly.click();
+    wait_until("yearly prices", || stage.text().contains("Pro · Yearly")).await;
+}
+
+fn active_id() -> String {
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+// Guards the pricing table for a subscribed customer: the current plan is a
+// disabled "Your current plan", other subscription prices say "Switch plan"
+// (no checkout), one-off prices keep their checkout; signed out, no switch.
+#[wasm_bindgen_test]
+async fn the_pricing_table_offers_a_plan_switch_to_a_subscribed_customer() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &server);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    let current = stage.button_starting_with("Your current plan");
+    assert!(current.has_attribute("disabled"));
+    assert!(
+        stage.text().contains("Buy now"),
+        "one-off prices keep checkout"
+    );
+    assert!(!stage.text().contains("Switch plan"));
+    show_yearly(&stage).await;
+    let switch = stage.button_starting_with("Switch plan");
+    assert_eq!(
+        switch.get_attribute("aria-label").as_deref(),
+        Some("Switch plan to Pro · Yearly")
+    );
+    assert!(!stage.text().contains("Subscribe"), "no second checkout");
+
+    let anonymous = FakeServer::new();
+    anonymous.answer("/pricing-models/retrieve", 200, &pricing());
+    anonymous.answer("/customers/billing", 401, "");
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &anonymous);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    assert!(!stage.text().contains("Switch plan"));
+    assert!(!stage.text().contains("Your current plan"));
+    show_yearly(&stage).await;
+    assert!(!stage.text().contains("Switch plan"));
+}
+
+// Guards the plan change confirmation: a labelled modal dialog saying what
+// changes, what is charged and when; Escape cancels without a request and
+// gives focus back; Confirm sends the adjust (busy meanwhile) and announces
+// the change; the server's refusal (a 404 before the route exists) is an alert.
+#[wasm_bindgen_test]
+async fn switching_plan_confirms_in_a_dialog_then_sends_the_adjust() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &server);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    show_yearly(&stage).await;
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog", || stage.find("dialog[open]").is_some()).await;
+    let dialog = stage.find("[role=dialog]").expect("a dialog");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    let title_id = dialog.get_attribute("aria-labelledby").unwrap();
+    assert_eq!(
+        document()
+            .get_element_by_id(&title_id)
+            .and_then(|t| t.text_content())
+            .as_deref(),
+        Some("Change your plan")
+    );
+    let text = dialog.text_content().unwrap();
+    for expected in [
+        "From Pro · $12.00 per month to Pro · $120.00 per year.",
+        "The prorated difference for the rest of this period is charged now to your default payment method.",
+        "The new plan starts now.",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    wait_until("focus inside the dialog", || {
+        document()
+            .active_element()
+            .is_some_and(|a| dialog.contains(Some(&a)))
+    })
+    .await;
+
+    // Escape: the browser fires `cancel` on the dialog.
+    dialog
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("cancel", &{
+                let init = web_sys::EventInit::new();
+                init.set_cancelable(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    wait_until("the dialog gone", || stage.find("dialog").is_none()).await;
+    wait_until("focus back on Switch plan", || {
+        active_id() == "cw-switch-price_pro_yearly"
+    })
+    .await;
+    assert!(server.requests_to("/subscriptions/adjust").is_empty());
+
+    // Before the server has the action it answers 404: shown, dialog stays.
+    server.answer(
+        "/subscriptions/adjust",
+        404,
+        r#"{"error":{"code":"not_found","json":{"message":"There is no action subscriptions/adjust."}}}"#,
+    );
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog", || stage.find("dialog[open]").is_some()).await;
+    stage.button_starting_with("Confirm change").click();
+    wait_until("the alert in the dialog", || {
+        stage
+            .find("dialog [role=alert]")
+            .and_then(|a| a.text_content())
+            .as_deref()
+            == Some("There is no action subscriptions/adjust.")
+    })
+    .await;
+    assert!(stage.find("dialog[open]").is_some());
+
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "immediately"),
+    );
+    server.delay_ms.set(80);
+    let confirm = stage.button_starting_with("Confirm change");
+    confirm.click();
+    wait_until("busy", || {
+        confirm.get_attribute("aria-busy").as_deref() == Some("true")
+            && confirm.has_attribute("disabled")
+    })
+    .await;
+    wait_until("the change announced", || {
+        stage
+            .find("[role=status]")
+            .and_then(|s| s.text_content())
+            .as_deref()
+            == Some("Your plan has been changed.")
+    })
+    .await;
+    assert!(stage.find("dialog").is_none());
+    let sent = server.requests_to("/subscriptions/adjust");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        body_of(&sent[1]),
+        serde_json::json!({"subscriptionId":"sub_1","timing":"auto","priceId":"price_pro_yearly"})
+    );
+}
+
+// Guards <ResourceSeats> for a customer without a subscription: the
+// server's subscription_required is "no seats", not an error, and no form.
+#[wasm_bindgen_test]
+async fn resource_seats_without_a_subscription_says_there_are_none() {
+    let server = signed_in_server();
+    let refusal = r#"{"error":{"code":"subscription_required","json":{"message":"You have no current subscription, so there are no resources to claim."}}}"#;
+    server.answer("/resources/usages", 400, refusal);
+    server.answer("/resources/claims", 400, refusal);
+    let stage = Stage::new();
+    let _h = mount_seats(&stage, &server);
+    wait_until("no seats", || {
+        stage.text().contains("Your plan includes no seats.")
+    })
+    .await;
+    assert_eq!(stage.alert_text(), "");
+    assert!(stage.find("form").is_none());
+}
+
+// Guards the downgrade wording: nothing charged now, the change on the
+// period's last day in the page's locale, and the scheduled change announced.
+#[wasm_bindgen_test]
+async fn a_downgrade_says_nothing_is_charged_and_when_it_starts() {
+    let server = signed_in_server();
+    server.answer(
+        "/customers/billing",
+        200,
+        &alice_billing().replace(
+            r#""priceId":"price_pro_monthly""#,
+            r#""priceId":"price_pro_yearly""#,
+        ),
+    );
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "at_end_of_current_billing_period"),
+    );
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &server);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog", || stage.find("dialog[open]").is_some()).await;
+    let text = stage.find("dialog").unwrap().text_content().unwrap();
+    for expected in [
+        "From Pro · $120.00 per year to Pro · $12.00 per month.",
+        "Nothing is charged now.",
+        "The new plan starts on Oct 21, 2026, when your current period ends.",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    stage.button_starting_with("Confirm change").click();
+    wait_until("the scheduled change announced", || {
+        stage
+            .find("[role=status]")
+            .and_then(|s| s.text_content())
+            .is_some_and(|t| t.contains("scheduled"))
+    })
+    .await;
+}

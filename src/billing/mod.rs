@@ -8,6 +8,9 @@ mod provider;
 mod use_billing;
 #[cfg(feature = "leptos")]
 mod use_usage_meters;
+// Resource capacity and claims (issue 15, part 5).
+#[cfg(feature = "leptos")]
+mod use_resources;
 
 pub use params::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
@@ -24,4 +27,10 @@ pub use use_billing::{
 pub use use_usage_meters::{
     use_usage_meter, use_usage_meter_with_options, use_usage_meters, use_usage_meters_with_options,
     UseUsageMeterReturn, UseUsageMetersOptions, UseUsageMetersReturn,
+};
+// Resource capacity and claims (issue 15, part 5).
+#[cfg(feature = "leptos")]
+pub use use_resources::{
+    use_resource, use_resource_with_options, use_resources, use_resources_with_options,
+    ClaimParams, ReleaseParams, UseResourceReturn, UseResourcesOptions, UseResourcesReturn,
 };

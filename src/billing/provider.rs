@@ -82,6 +82,8 @@ pub fn BillingProvider(
         customer,
         locale: StoredValue::new(locale.clone()),
         usage_changed: Trigger::new(),
+        resources_changed: Trigger::new(),
+        adjusting: StoredValue::new(Default::default()),
     });
     provide_context(Locale(
         locale.unwrap_or_else(crate::browser::browser_locale),

@@ -9,11 +9,15 @@ use crate::browser;
 use crate::client::BillingClient;
 use crate::error::BillingError;
 use checkout_protocol::{
+    AdjustSubscriptionParams, AdjustSubscriptionResponse, ErrorCode, Quantity,
+};
+use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
     Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product,
     Purchase, Subscription, UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The customer's billing, `None` when nobody is signed in.
@@ -31,6 +35,14 @@ pub(crate) struct BillingContext {
     /// Notified when usage was recorded: every `use_usage_meters()` reloads,
     /// as Flowglad's `createUsageEvent` invalidates the usage meters query.
     pub(crate) usage_changed: Trigger,
+    /// Notified when a resource was claimed or released: every
+    /// `use_resources()` and `use_resource()` reloads, as Flowglad's claim
+    /// and release invalidate the resources and claims queries.
+    pub(crate) resources_changed: Trigger,
+    /// The plan change in flight per subscription id (its request body), so
+    /// a different change for the same subscription is refused until the
+    /// first settles (an identical one joins it in the client).
+    pub(crate) adjusting: StoredValue<HashMap<String, String>>,
 }
 
 /// Where the billing data is.
@@ -751,10 +763,123 @@ impl UseBillingReturn {
         Ok(created.usage_event)
     }
 
+    /// Changes the plan of one of the customer's current subscriptions
+    /// (`subscriptions/adjust`), as Flowglad's `adjustSubscription`: one of
+    /// `price_slug`, `price_id` (with `quantity`) or `subscription_items`;
+    /// `timing` absent means `auto` (upgrades now, prorated; downgrades at
+    /// the end of the period). Without `subscription_id` the customer's only
+    /// current subscription is meant (refused when there are none or
+    /// several, as Flowglad's hook does). On success the billing data is
+    /// reloaded, as Flowglad invalidates it.
+    ///
+    /// Checks the body first with the protocol's own rules and messages (the
+    /// ones the server answers with) and sends nothing if it is wrong.
+    ///
+    /// Double-click safe: an identical call while one is in flight joins it
+    /// (one request, one `Idempotency-Key`), and a *different* change for
+    /// the same subscription while one is in flight is refused with
+    /// `invalid_request` rather than racing it.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use checkout_widget::protocol::{AdjustSubscriptionParams, AdjustmentTiming};
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let upgrade = Action::new_local(move |_: &()| async move {
+    ///     let params = AdjustSubscriptionParams {
+    ///         price_slug: Some("pro-yearly".into()),
+    ///         timing: Some(AdjustmentTiming::Auto),
+    ///         ..Default::default()
+    ///     };
+    ///     billing.adjust_subscription(params).await
+    /// });
+    /// view! { <button on:click=move |_| { upgrade.dispatch_local(()); }>"Switch to yearly"</button> }
+    /// # }
+    /// ```
+    pub async fn adjust_subscription(
+        &self,
+        params: AdjustSubscriptionParams,
+    ) -> Result<AdjustSubscriptionResponse, BillingError> {
+        let client = self.client()?;
+        let context = self.context.ok_or(BillingError::NoProvider)?;
+        let items = params
+            .new_items()
+            .map_err(|e| BillingError::validation(ErrorCode::InvalidRequest, e.message()))?;
+        for item in &items {
+            Quantity::from_wire(item.quantity)?;
+        }
+        let subscription_id = match params.subscription_id.as_deref() {
+            Some(id) => required_id(id)?,
+            None => self.only_current_subscription()?,
+        };
+        let wire = AdjustSubscriptionParams {
+            subscription_id: Some(subscription_id.clone()),
+            ..params
+        };
+        let body = serde_json::to_string(&wire).map_err(|_| BillingError::InvalidResponse)?;
+        let busy = context
+            .adjusting
+            .with_value(|m| m.get(&subscription_id).is_some_and(|other| *other != body));
+        if busy {
+            return Err(BillingError::validation(
+                ErrorCode::InvalidRequest,
+                "A plan change for this subscription is already under way; wait for it to finish.",
+            ));
+        }
+        context.adjusting.update_value(|m| {
+            m.insert(subscription_id.clone(), body.clone());
+        });
+        // Cleared however the call ends, even if the caller drops the future.
+        let _clear = ClearAdjusting {
+            adjusting: context.adjusting,
+            subscription_id,
+            body,
+        };
+        let changed = client.adjust_subscription(&wire).await?;
+        self.after_change();
+        Ok(changed)
+    }
+
+    /// The id of the customer's only current subscription, for a plan change
+    /// that names none (Flowglad's hook rule and words).
+    fn only_current_subscription(&self) -> Result<String, BillingError> {
+        // Read once at call time (an async action), not tracked.
+        let current = untrack(|| self.current_subscriptions());
+        match current.as_slice() {
+            [only] => Ok(only.id.clone()),
+            [] => Err(BillingError::validation(
+                ErrorCode::SubscriptionRequired,
+                "No active subscription found for this customer.",
+            )),
+            _ => Err(BillingError::validation(
+                ErrorCode::SubscriptionRequired,
+                "The customer has several active subscriptions; give subscriptionId.",
+            )),
+        }
+    }
+
     fn after_change(&self) {
         if self.options.reload_after_change {
             self.reload();
         }
+    }
+}
+
+/// Forgets a settled plan change, so the next one for its subscription may start.
+struct ClearAdjusting {
+    adjusting: StoredValue<HashMap<String, String>>,
+    subscription_id: String,
+    body: String,
+}
+
+impl Drop for ClearAdjusting {
+    fn drop(&mut self) {
+        self.adjusting.try_update_value(|m| {
+            if m.get(&self.subscription_id) == Some(&self.body) {
+                m.remove(&self.subscription_id);
+            }
+        });
     }
 }
 

@@ -9,6 +9,9 @@ mod price_card;
 mod pricing_table;
 mod subscription;
 mod usage_meter;
+// Plan changes and seats (issue 15, part 5).
+mod plan_change;
+mod resource_seats;
 
 pub use checkout_button::CheckoutButton;
 pub use feature_gate::FeatureGate;
@@ -18,3 +21,6 @@ pub use price_card::PriceCard;
 pub use pricing_table::PricingTable;
 pub use subscription::CurrentSubscription;
 pub use usage_meter::UsageMeter;
+// Plan changes and seats (issue 15, part 5).
+pub use plan_change::PlanChangeDialog;
+pub use resource_seats::ResourceSeats;

@@ -4,7 +4,7 @@
 use super::CheckoutButton;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
-use crate::i18n::{page, Message};
+use crate::i18n::{fill, page, Message};
 use crate::view_model::{PriceCardModel, QuantityFieldModel};
 use checkout_protocol::{Price, Product, Quantity};
 use leptos::prelude::*;
@@ -34,6 +34,13 @@ pub fn PriceCard(
     /// The signed-in customer already has this price: mark it instead of selling it again.
     #[prop(optional)]
     current: bool,
+    /// The signed-in customer has another plan: offer "Switch plan" instead
+    /// of a second checkout; called with the chosen quantity when clicked.
+    #[prop(optional_no_strip)]
+    on_switch: Option<Callback<u32>>,
+    /// The id of the "Switch plan" button, so focus can return to it.
+    #[prop(into, optional)]
+    switch_id: Option<String>,
     /// Handles the created session instead of redirecting (see `CheckoutButton`).
     #[prop(optional_no_strip)]
     on_created: Option<Callback<CheckoutSessionCreated>>,
@@ -73,6 +80,7 @@ pub fn PriceCard(
     });
 
     let labelled_by = card.heading_id.clone();
+    let switch_label = fill(page::Msg::SwitchPlanTo.text(lang), &[&card.title]);
     view! {
         <article class="cw-card" part="card" aria-labelledby=labelled_by>
             <h3 id=card.heading_id class="cw-card-title" part="title" dir="auto">{card.title}</h3>
@@ -84,7 +92,26 @@ pub fn PriceCard(
             {card.trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
             {if current {
-                view! { <p class="cw-current">{page::Msg::CurrentPlan.text(lang)}</p> }.into_any()
+                // A disabled button where the others have theirs: the card
+                // still says what the customer would otherwise click.
+                view! {
+                    <button type="button" class="cw-button cw-current" disabled>
+                        {page::Msg::CurrentPlan.text(lang)}
+                    </button>
+                }
+                .into_any()
+            } else if let Some(on_switch) = on_switch {
+                let aria_label = switch_label.clone();
+                view! {
+                    <button type="button" id=switch_id class="cw-button" aria-label=aria_label
+                        on:click=move |_| {
+                            // An invalid quantity goes through as 0: the hook refuses it with its message.
+                            on_switch.run(quantity.get_untracked());
+                        }>
+                        {page::Msg::SwitchPlan.text(lang)}
+                    </button>
+                }
+                .into_any()
             } else {
                 view! {
                     <CheckoutButton

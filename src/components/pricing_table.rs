@@ -1,17 +1,27 @@
 //! `<PricingTable>`: the whole pricing model as cards, with a monthly/yearly
 //! switch when a product is sold at both intervals.
 
-use super::PriceCard;
+use super::{PlanChangeDialog, PriceCard};
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, page::Msg, widget, Lang, Message};
-use crate::view_model::{IntervalOption, IntervalSwitchModel, PricingTableModel};
-use checkout_protocol::IntervalUnit;
+use crate::view_model::{
+    card_action, CardAction, IntervalOption, IntervalSwitchModel, PricingTableModel,
+};
+use checkout_protocol::{
+    AdjustSubscriptionResponse, IntervalUnit, Price, Product, ResolvedAdjustmentTiming,
+    Subscription,
+};
 use leptos::prelude::*;
 
 /// Every active product with a checkout button, and an interval switch.
 ///
-/// The signed-in customer's current plan is marked instead of offered again.
+/// The signed-in customer's current plan is marked ("Your current plan",
+/// disabled) instead of offered again, and while they have a current
+/// subscription the other subscription prices offer "Switch plan": a
+/// confirmation dialog ([`PlanChangeDialog`]) then changes the plan in place
+/// (`subscriptions/adjust`, `timing: auto`) instead of a second checkout.
+/// One-off prices keep their checkout.
 #[component]
 pub fn PricingTable(
     /// Where to go after paying; may contain `{CHECKOUT_SESSION_ID}`.
@@ -39,7 +49,12 @@ pub fn PricingTable(
     let lang = Lang::of(&locale);
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
-    move || {
+    // The plan change being confirmed, and what the last one did; outside
+    // the state's view so a billing reload does not close or forget them.
+    let switching = RwSignal::new(None::<Switch>);
+    let status = RwSignal::new(String::new());
+    let status_id = "cw-plan-change-status";
+    let table = move || {
         match billing.state.get() {
         // The table's shape (switch and cards) while loading, announced as a status.
         BillingState::Loading => view! {
@@ -67,14 +82,40 @@ pub fn PricingTable(
         BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
             let model = data.pricing_model;
             let switch = PricingTableModel::new(&model, lang).switch();
-            let current: Vec<String> = billing.current_subscriptions().into_iter().map(|s| s.price_id).collect();
+            let current = billing.current_subscriptions();
+            // The plan a switch moves from; without it in the pricing model
+            // the dialog could not say what changes, so cards keep checkout.
+            let from = current.first().and_then(|s| {
+                model
+                    .price_by_id(&s.price_id)
+                    .map(|(product, price)| (s.clone(), product.clone(), price.clone()))
+            });
             let (success_url, cancel_url, locale) = (success_url.clone(), cancel_url.clone(), locale.clone());
             let cards = move || {
                 PricingTableModel::new(&model, lang)
                     .offers(interval.get())
                     .map(|(product, price)| (product.clone(), price.clone()))
                     .map(|(product, price)| {
-                        let is_current = current.contains(&price.id);
+                        let action = card_action(&price, &current);
+                        let switch_id = format!("cw-switch-{}", price.id);
+                        let on_switch = match (&action, &from) {
+                            (CardAction::SwitchPlan { .. }, Some((subscription, from_product, from_price))) => {
+                                let target = Switch {
+                                    subscription: subscription.clone(),
+                                    from_product: from_product.clone(),
+                                    from_price: from_price.clone(),
+                                    product: product.clone(),
+                                    price: price.clone(),
+                                    quantity: 1,
+                                    trigger_id: switch_id.clone(),
+                                };
+                                Some(Callback::new(move |quantity: u32| {
+                                    status.set(String::new());
+                                    switching.set(Some(Switch { quantity, ..target.clone() }));
+                                }))
+                            }
+                            _ => None,
+                        };
                         view! {
                             <PriceCard
                                 product=product
@@ -82,7 +123,9 @@ pub fn PricingTable(
                                 success_url=success_url.clone()
                                 cancel_url=cancel_url.clone()
                                 locale=locale.clone()
-                                current=is_current
+                                current=action == CardAction::CurrentPlan
+                                on_switch=on_switch
+                                switch_id=switch_id
                                 on_created=on_created
                                 on_error=on_error
                             />
@@ -99,7 +142,58 @@ pub fn PricingTable(
             .into_any()
         }
     }
+    };
+    let closed = move |answer: Option<AdjustSubscriptionResponse>| {
+        let trigger = switching.get_untracked().map(|s| s.trigger_id);
+        switching.set(None);
+        match answer {
+            Some(answer) => {
+                let done = match answer.resolved_timing {
+                    ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
+                    ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => {
+                        Msg::PlanChangeScheduled
+                    }
+                };
+                status.set(done.text(lang).to_owned());
+                // The card clicked is now the current plan (disabled): the
+                // announcement is where focus can go.
+                crate::browser::restore_focus_to(status_id);
+            }
+            None => {
+                if let Some(trigger) = trigger {
+                    crate::browser::restore_focus_to(&trigger);
+                }
+            }
+        }
+    };
+    let dialog = move || {
+        switching.get().map(|s| {
+            view! {
+                <PlanChangeDialog subscription=s.subscription from_product=s.from_product
+                    from_price=s.from_price product=s.product price=s.price quantity=Some(s.quantity)
+                    on_close=Callback::new(closed)/>
+            }
+        })
+    };
+    view! {
+        {table}
+        {dialog}
+        <Show when=move || billing.is_authenticated()>
+            <p id=status_id class="cw-status" role="status" tabindex="-1">{move || status.get()}</p>
+        </Show>
     }
+}
+
+/// A plan change waiting for confirmation.
+#[derive(Debug, Clone)]
+struct Switch {
+    subscription: Subscription,
+    from_product: Product,
+    from_price: Price,
+    product: Product,
+    price: Price,
+    quantity: u32,
+    trigger_id: String,
 }
 
 /// A radio group choosing which interval's prices are shown.

@@ -12,3 +12,11 @@ pub use price_card::{CheckoutButtonModel, PriceCardModel, QuantityFieldModel};
 pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
 #[cfg(feature = "leptos")]
 pub use usage_meter::{granted_credits, UsageMeterModel};
+// Plan changes in the pricing table speak the panels' words too (issue 15, part 5).
+#[cfg(feature = "leptos")]
+mod plan_change;
+#[cfg(feature = "leptos")]
+pub use plan_change::{
+    card_action, change_direction, prorated_estimate, CardAction, ChangeDirection, PlanChangeInput,
+    PlanChangeModel,
+};

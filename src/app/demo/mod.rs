@@ -6,7 +6,8 @@ use crate::billing::{use_billing, BillingProvider, BillingState};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::components::{
-    CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PricingTable, UsageMeter,
+    CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PricingTable, ResourceSeats,
+    UsageMeter,
 };
 use crate::money::format_money;
 use crate::transport::FetchTransport;
@@ -192,6 +193,12 @@ fn AccountPanel(who: Identity) -> impl IntoView {
                                 <p class="cw-muted" data-testid="priority-builds">"Priority builds are on."</p>
                             </FeatureGate>
                         </section>
+                        // Pro's five team seats (resource claims), for a subscriber.
+                        <Show when=move || billing.current_subscription().is_some()>
+                            <div class="cw-panel">
+                                <ResourceSeats slug="seats"/>
+                            </div>
+                        </Show>
                         <section class="cw-panel demo-account-wide" aria-labelledby="demo-invoices-title">
                             <h3 id="demo-invoices-title" class="cw-panel-title">"Invoices"</h3>
                             <Invoices/>
@@ -228,6 +235,9 @@ fn AccountSkeleton() -> impl IntoView {
                 <div class="demo-skel-line cw-skeleton"></div>
                 <div class="demo-account-grid">
                     <div class="cw-panel">{skeleton_lines()}</div>
+                    <div class="cw-panel">{skeleton_lines()}</div>
+                    <div class="cw-panel">{skeleton_lines()}</div>
+                    // Where a subscriber's Seats panel arrives, on a row of its own.
                     <div class="cw-panel">{skeleton_lines()}</div>
                     <div class="cw-panel demo-account-wide">{skeleton_lines()}</div>
                 </div>
