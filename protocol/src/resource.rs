@@ -4,8 +4,63 @@
 //! `listResourceClaimsSchema`, `getResourceUsageSchema`, `getResourcesSchema`)
 //! and `@flowglad/node` 0.29's platform shapes (`resource-claims.ts`).
 
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+/// The most claims one call may make or release by `quantity`. Capacities
+/// are bounded by the catalog anyway; this bounds the work of one request.
+pub const MAX_CLAIM_QUANTITY: u32 = 1000;
+/// The most `externalIds` or `claimIds` one call may name.
+pub const MAX_NAMED_CLAIMS: usize = 100;
+/// The longest `externalId` (Flowglad's `z.string().max(255)`).
+pub const MAX_EXTERNAL_ID_CHARS: usize = 255;
+/// What a claim that is not exactly one form is told.
+pub const CLAIM_ONE_FORM: &str =
+    "Exactly one of quantity, externalId, or externalIds must be provided.";
+/// What a release that is not exactly one form is told.
+pub const RELEASE_ONE_FORM: &str =
+    "Exactly one of quantity, externalId, externalIds, or claimIds must be provided.";
+/// What a refused claim or release `quantity` is told.
+pub const CLAIM_QUANTITY_MESSAGE: &str = "quantity must be a whole number from 1 to 1,000.";
+
+/// `quantity` as a claim or release takes it: a whole number from 1 to
+/// [`MAX_CLAIM_QUANTITY`] (a JSON number, so checked as `f64`).
+pub fn claim_quantity(value: f64) -> Option<u32> {
+    // The range check comes first, so the cast never saturates.
+    (value.is_finite()
+        && value.fract() == 0.0
+        && (1.0..=f64::from(MAX_CLAIM_QUANTITY)).contains(&value))
+    .then_some(value as u32)
+}
+
+/// What is wrong with the names `field` gives for named claims (none, too
+/// many, blank, too long) with its code, in the words the caller reads;
+/// `None` if fine. The hook and the server check with this one rule.
+pub fn names_problem(field: &str, names: &[String]) -> Option<(ErrorCode, String)> {
+    let invalid = |message: String| Some((ErrorCode::InvalidRequest, message));
+    if names.is_empty() {
+        return invalid(format!("{field} must name at least one."));
+    }
+    if names.len() > MAX_NAMED_CLAIMS {
+        return invalid(format!(
+            "{field} may name at most {MAX_NAMED_CLAIMS} claims."
+        ));
+    }
+    if names.iter().any(|n| n.trim().is_empty()) {
+        return invalid(format!("{field} must not hold a blank name."));
+    }
+    if names
+        .iter()
+        .any(|n| n.chars().count() > MAX_EXTERNAL_ID_CHARS)
+    {
+        return Some((
+            ErrorCode::FieldTooLong,
+            format!("{field} must be at most {MAX_EXTERNAL_ID_CHARS} characters."),
+        ));
+    }
+    None
+}
 
 /// One claim on a resource (`ResourceClaimClaimResponse.Claim`): anonymous
 /// (`externalId` null) or named.
@@ -288,4 +343,32 @@ pub struct ResourceClaimsResponse {
 pub struct ResourceUsagesResponse {
     /// One entry per resource of the pricing model.
     pub resources: Vec<ResourceUsage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_quantities_and_names_follow_one_rule() {
+        assert_eq!(claim_quantity(1.0), Some(1));
+        assert_eq!(claim_quantity(1000.0), Some(1000));
+        for bad in [0.0, 1.5, 1001.0, -1.0, f64::NAN, f64::INFINITY, 1e12] {
+            assert_eq!(claim_quantity(bad), None, "{bad}");
+        }
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(names_problem("externalIds", &names(&["a", "b"])), None);
+        let problem = |field, v: &[String]| names_problem(field, v).unwrap();
+        assert!(problem("externalIds", &[]).1.contains("at least one"));
+        assert!(problem("externalId", &names(&[" "])).1.contains("blank"));
+        assert_eq!(
+            problem("externalId", &["x".repeat(256)]),
+            (
+                ErrorCode::FieldTooLong,
+                "externalId must be at most 255 characters.".into()
+            )
+        );
+        let many = vec!["c".to_string(); 101];
+        assert_eq!(problem("claimIds", &many).0, ErrorCode::InvalidRequest);
+    }
 }

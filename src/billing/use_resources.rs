@@ -5,8 +5,11 @@
 use super::use_billing::BillingContext;
 use crate::client::BillingClient;
 use crate::error::BillingError;
+use checkout_protocol::resource::{
+    claim_quantity, names_problem, CLAIM_ONE_FORM, CLAIM_QUANTITY_MESSAGE, RELEASE_ONE_FORM,
+};
 use checkout_protocol::{
-    ClaimResourceParams, ClaimResourceResponse, ErrorCode, ListResourceClaimsParams, Quantity,
+    ClaimResourceParams, ClaimResourceResponse, ErrorCode, ListResourceClaimsParams,
     ReleaseResourceParams, ReleaseResourceResponse, ResourceClaim, ResourceUsage,
     ResourceUsagesParams,
 };
@@ -83,36 +86,22 @@ impl ReleaseParams {
     }
 }
 
-/// The server's words for a claim that is not exactly one form (kept equal
-/// to `server/src/domain/resource.rs`, so the customer reads one message).
-const CLAIM_ONE_FORM: &str =
-    "Exactly one of quantity, externalId, or externalIds must be provided.";
-/// The same for a release.
-const RELEASE_ONE_FORM: &str =
-    "Exactly one of quantity, externalId, externalIds, or claimIds must be provided.";
-/// Flowglad's bound on an external id.
-const MAX_EXTERNAL_ID_CHARS: usize = 255;
-
 fn invalid(message: impl Into<String>) -> BillingError {
     BillingError::validation(ErrorCode::InvalidRequest, message)
 }
 
-/// Names must be non-blank and at most 255 characters; a list non-empty.
+/// The protocol's rule for names (the server checks with the same one).
 fn check_names(field: &str, names: &[String]) -> Result<(), BillingError> {
-    if names.is_empty() {
-        return Err(invalid(format!("{field} must name at least one.")));
-    }
-    for name in names {
-        if name.trim().is_empty() {
-            return Err(invalid(format!("{field} must not be blank.")));
-        }
-        if name.chars().count() > MAX_EXTERNAL_ID_CHARS {
-            return Err(invalid(format!(
-                "{field} must be at most {MAX_EXTERNAL_ID_CHARS} characters."
-            )));
-        }
-    }
-    Ok(())
+    names_problem(field, names).map_or(Ok(()), |(code, message)| {
+        Err(BillingError::validation(code, message))
+    })
+}
+
+/// The protocol's rule for a claim or release quantity.
+fn check_quantity(quantity: u32) -> Result<(), BillingError> {
+    claim_quantity(f64::from(quantity))
+        .map(|_| ())
+        .ok_or_else(|| BillingError::validation(ErrorCode::InvalidQuantity, CLAIM_QUANTITY_MESSAGE))
 }
 
 fn check_slug(slug: &str) -> Result<String, BillingError> {
@@ -139,7 +128,7 @@ impl ClaimParams {
             return Err(invalid(CLAIM_ONE_FORM));
         }
         if let Some(q) = self.quantity {
-            Quantity::new(q)?;
+            check_quantity(q)?;
         }
         if let Some(id) = &self.external_id {
             check_names("externalId", std::slice::from_ref(id))?;
@@ -175,7 +164,7 @@ impl ReleaseParams {
             return Err(invalid(RELEASE_ONE_FORM));
         }
         if let Some(q) = self.quantity {
-            Quantity::new(q)?;
+            check_quantity(q)?;
         }
         if let Some(id) = &self.external_id {
             check_names("externalId", std::slice::from_ref(id))?;
@@ -480,9 +469,10 @@ mod tests {
             }),
             CLAIM_ONE_FORM
         );
+        assert_eq!(refused(ClaimParams::anonymous(0)), CLAIM_QUANTITY_MESSAGE);
         assert_eq!(
-            refused(ClaimParams::anonymous(0)),
-            checkout_protocol::QuantityError::MESSAGE
+            refused(ClaimParams::anonymous(1001)),
+            CLAIM_QUANTITY_MESSAGE
         );
         assert!(refused(ClaimParams::named("  ")).contains("blank"));
         assert!(refused(ClaimParams::named("x".repeat(256))).contains("255"));

@@ -13,18 +13,12 @@ use crate::domain::catalog::{Catalog, CatalogResource};
 use crate::domain::error::ApiError;
 use crate::domain::subscription::StoredSubscription;
 use crate::domain::validation;
+use checkout_protocol::resource::{self, CLAIM_ONE_FORM, CLAIM_QUANTITY_MESSAGE, RELEASE_ONE_FORM};
 use checkout_protocol::{
     ErrorCode, FeatureType, ResourceClaim, ResourceClaimInput, ResourceReleaseInput, ResourceUsage,
 };
 use serde_json::{Map, Value};
 
-/// The most claims one call may make or release by `quantity`. Capacities
-/// are bounded by the catalog anyway; this bounds the work of one request.
-pub const MAX_CLAIM_QUANTITY: i64 = 1000;
-/// The most `externalIds` or `claimIds` one call may name.
-pub const MAX_NAMED_CLAIMS: usize = 100;
-/// The longest `externalId` (Flowglad's `z.string().max(255)`).
-pub const MAX_EXTERNAL_ID_CHARS: usize = 255;
 /// The longest string value in a claim's metadata (Flowglad's `max(500)`).
 pub const MAX_METADATA_STRING_CHARS: usize = 500;
 /// The most keys a claim's metadata may have.
@@ -130,46 +124,21 @@ fn resource_not_found(name: &str) -> ApiError {
     )
 }
 
-/// A `quantity` as a whole number from 1 to [`MAX_CLAIM_QUANTITY`].
+/// A `quantity` as the protocol's rule takes it (1 to 1,000).
 fn claim_quantity(value: f64) -> Result<i64, ApiError> {
-    let bad = || {
-        ApiError::new(
-            ErrorCode::InvalidQuantity,
-            format!("quantity must be a whole number from 1 to {MAX_CLAIM_QUANTITY}."),
-        )
-    };
-    if !value.is_finite() || value.fract() != 0.0 {
-        return Err(bad());
-    }
-    // Whole and finite; the range check rejects anything the cast clamps.
-    #[allow(clippy::cast_possible_truncation)]
-    let n = value as i64;
-    if (1..=MAX_CLAIM_QUANTITY).contains(&n) {
-        Ok(n)
-    } else {
-        Err(bad())
-    }
+    resource::claim_quantity(value)
+        .map(i64::from)
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidQuantity, CLAIM_QUANTITY_MESSAGE))
 }
 
-/// Names for named claims or releases: 1 to [`MAX_NAMED_CLAIMS`] non-blank
-/// strings of at most [`MAX_EXTERNAL_ID_CHARS`], duplicates dropped.
+/// Names for named claims or releases, checked by the protocol's rule (the
+/// hook's too), duplicates dropped.
 fn names(field: &str, values: Vec<String>) -> Result<Vec<String>, ApiError> {
-    if values.is_empty() {
-        return Err(ApiError::invalid_request(format!("{field} is empty.")));
-    }
-    if values.len() > MAX_NAMED_CLAIMS {
-        return Err(ApiError::invalid_request(format!(
-            "{field} may name at most {MAX_NAMED_CLAIMS} claims."
-        )));
+    if let Some((code, message)) = resource::names_problem(field, &values) {
+        return Err(ApiError::new(code, message));
     }
     let mut out: Vec<String> = Vec::with_capacity(values.len());
     for v in values {
-        validation::max_chars(field, Some(&v), MAX_EXTERNAL_ID_CHARS)?;
-        if v.trim().is_empty() {
-            return Err(ApiError::invalid_request(format!(
-                "{field} holds an empty name."
-            )));
-        }
         if !out.contains(&v) {
             out.push(v);
         }
@@ -226,19 +195,13 @@ pub fn check_claim(input: ResourceClaimInput, catalog: &Catalog) -> Result<Check
     .filter(|g| *g)
     .count();
     if given != 1 {
-        return Err(ApiError::invalid_request(
-            "Exactly one of quantity, externalId, or externalIds must be provided.",
-        ));
+        return Err(ApiError::invalid_request(CLAIM_ONE_FORM));
     }
     let request = match (input.quantity, input.external_id, input.external_ids) {
         (Some(q), ..) => ClaimRequest::Anonymous(claim_quantity(q)?),
         (_, Some(id), _) => ClaimRequest::Named(names("externalId", vec![id])?),
         (_, _, Some(ids)) => ClaimRequest::Named(names("externalIds", ids)?),
-        (None, None, None) => {
-            return Err(ApiError::invalid_request(
-                "Exactly one of quantity, externalId, or externalIds must be provided.",
-            ))
-        }
+        (None, None, None) => return Err(ApiError::invalid_request(CLAIM_ONE_FORM)),
     };
     Ok(CheckedClaim {
         resource,
@@ -264,7 +227,7 @@ pub fn check_release(
     .into_iter()
     .filter(|g| *g)
     .count();
-    let one = "Exactly one of quantity, externalId, externalIds, or claimIds must be provided.";
+    let one = RELEASE_ONE_FORM;
     if given != 1 {
         return Err(ApiError::invalid_request(one));
     }
