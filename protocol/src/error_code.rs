@@ -136,6 +136,28 @@ pub enum ErrorCode {
     /// A claim to release (by id or `externalId`), or enough anonymous claims
     /// to release, is not held on the subscription; nothing was released.
     ResourceClaimNotFound,
+
+    // Plan changes (issue 15, subscriptions/adjust).
+    /// A plan change names more than one item: subscriptions here hold one
+    /// price, so a multi-item plan is refused rather than cut down.
+    MultipleSubscriptionItems,
+    /// A plan change names a price that is not a `subscription` price.
+    PriceNotSubscription,
+    /// The subscription is already on the plan asked for (same price and
+    /// quantity); nothing was changed or charged.
+    SubscriptionPlanUnchanged,
+    /// The subscription cannot change plan in its state (ended, its
+    /// cancellation scheduled, or not paid up).
+    SubscriptionNotAdjustable,
+    /// No `subscriptionId` was given and the customer has several current
+    /// subscriptions, so which one to change is not clear.
+    SubscriptionAmbiguous,
+    /// A charge is due and the customer has no saved default payment method;
+    /// nothing was changed.
+    PaymentMethodRequired,
+    /// Another change of the same subscription is being made right now;
+    /// nothing was changed or charged by this request.
+    SubscriptionChangeInProgress,
 }
 
 impl ErrorCode {
@@ -196,6 +218,13 @@ impl ErrorCode {
         Self::ResourceNotFound,
         Self::ResourceCapacityExceeded,
         Self::ResourceClaimNotFound,
+        Self::MultipleSubscriptionItems,
+        Self::PriceNotSubscription,
+        Self::SubscriptionPlanUnchanged,
+        Self::SubscriptionNotAdjustable,
+        Self::SubscriptionAmbiguous,
+        Self::PaymentMethodRequired,
+        Self::SubscriptionChangeInProgress,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -256,6 +285,13 @@ impl ErrorCode {
             Self::Internal => "internal",
             Self::SessionDataTooLarge => "session_data_too_large",
             Self::RequestTimeout => "request_timeout",
+            Self::MultipleSubscriptionItems => "multiple_subscription_items",
+            Self::PriceNotSubscription => "price_not_subscription",
+            Self::SubscriptionPlanUnchanged => "subscription_plan_unchanged",
+            Self::SubscriptionNotAdjustable => "subscription_not_adjustable",
+            Self::SubscriptionAmbiguous => "subscription_ambiguous",
+            Self::PaymentMethodRequired => "payment_method_required",
+            Self::SubscriptionChangeInProgress => "subscription_change_in_progress",
         }
     }
 
@@ -284,7 +320,11 @@ impl ErrorCode {
             | Self::IdempotencyKeyInvalid
             | Self::SessionDataTooLarge
             | Self::InvalidUsageAmount
-            | Self::SubscriptionRequired => 400,
+            | Self::SubscriptionRequired
+            | Self::MultipleSubscriptionItems
+            | Self::PriceNotSubscription
+            | Self::SubscriptionAmbiguous => 400,
+            Self::PaymentMethodRequired => 402,
             Self::RequestTimeout => 408,
             Self::CardDeclined | Self::CardInsufficientFunds | Self::CardExpired => 402,
             Self::Unauthorized | Self::CustomerRequired => 401,
@@ -305,7 +345,10 @@ impl ErrorCode {
             | Self::IdempotencyKeyReused
             | Self::UsageTransactionConflict
             | Self::SubscriptionNotCurrent
-            | Self::ResourceCapacityExceeded => 409,
+            | Self::ResourceCapacityExceeded
+            | Self::SubscriptionPlanUnchanged
+            | Self::SubscriptionNotAdjustable
+            | Self::SubscriptionChangeInProgress => 409,
             Self::PayloadTooLarge => 413,
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -354,7 +397,50 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 55, "ALL lists every variant");
+        assert_eq!(seen.len(), 62, "ALL lists every variant");
+    }
+
+    #[test]
+    fn plan_change_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (
+                ErrorCode::MultipleSubscriptionItems,
+                400,
+                "multiple_subscription_items",
+            ),
+            (
+                ErrorCode::PriceNotSubscription,
+                400,
+                "price_not_subscription",
+            ),
+            (
+                ErrorCode::SubscriptionPlanUnchanged,
+                409,
+                "subscription_plan_unchanged",
+            ),
+            (
+                ErrorCode::SubscriptionNotAdjustable,
+                409,
+                "subscription_not_adjustable",
+            ),
+            (
+                ErrorCode::SubscriptionAmbiguous,
+                400,
+                "subscription_ambiguous",
+            ),
+            (
+                ErrorCode::PaymentMethodRequired,
+                402,
+                "payment_method_required",
+            ),
+            (
+                ErrorCode::SubscriptionChangeInProgress,
+                409,
+                "subscription_change_in_progress",
+            ),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
+        }
     }
 
     #[test]

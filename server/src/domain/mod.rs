@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod payment;
+pub mod plan_change;
 pub mod records;
 pub mod redirect_hosts;
 pub mod resource;
