@@ -72,6 +72,9 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::platform_api::resources::usages,
         crate::http::platform_api::resources::usage,
         crate::http::platform_api::resources::claims,
+        // Plan changes (issue 15).
+        crate::http::route::subscriptions::adjust,
+        crate::http::platform_api::subscriptions::adjust,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -182,6 +185,9 @@ mod tests {
             "/api/v1/resource-claims/{subscriptionId}/usages",
             "/api/v1/resource-claims/{subscriptionId}/usage",
             "/api/v1/resource-claims/{subscriptionId}/claims",
+            // Plan changes (issue 15).
+            "/billing/subscriptions/adjust",
+            "/api/v1/subscriptions/{id}/adjust",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -190,8 +196,9 @@ mod tests {
             "{paths:?}"
         );
         // 24, customers/find-or-create and customers/update, and the four
-        // usage metering paths, the ten resource claim paths (issue 15).
-        assert_eq!(paths.len(), 40, "{paths:?}");
+        // usage metering paths, the ten resource claim paths, and the two
+        // plan change paths (issue 15).
+        assert_eq!(paths.len(), 42, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

@@ -66,6 +66,11 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/subscriptions/{id}/uncancel",
             post(platform_api::subscriptions::uncancel),
         )
+        // Plan changes (issue 15).
+        .route(
+            "/api/v1/subscriptions/{id}/adjust",
+            post(platform_api::subscriptions::adjust),
+        )
         // Usage metering (issue 15).
         .route(
             "/api/v1/usage-events",

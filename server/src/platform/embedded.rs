@@ -198,6 +198,25 @@ impl EmbeddedPlatform {
         }
     }
 
+    /// Changes the plan of a subscription, whoever owns it (the platform
+    /// API's `POST /api/v1/subscriptions/{id}/adjust`; its caller is the
+    /// merchant).
+    pub async fn adjust_for_owner(
+        &self,
+        subscription_id: &str,
+        request: super::AdjustRequest,
+    ) -> Result<checkout_protocol::AdjustSubscriptionResponse, ApiError> {
+        validation::id_field("id", Some(subscription_id))?;
+        let owner = self
+            .billing
+            .db
+            .subscription_owner(subscription_id.to_owned())
+            .await?
+            .ok_or_else(|| subscription_not_found(subscription_id))?;
+        crate::service::plan_change::adjust(&self.billing, &owner, Some(subscription_id), &request)
+            .await
+    }
+
     /// Records a usage event on whoever owns its subscription (the platform
     /// API's `POST /api/v1/usage-events`; its caller is the merchant).
     pub async fn record_usage_for_owner(
@@ -452,6 +471,18 @@ impl BillingPlatform for EmbeddedPlatform {
             SubscriptionChange::Uncancel,
         )
         .await
+    }
+
+    // Plan changes (issue 15).
+    async fn adjust_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+        request: super::AdjustRequest,
+    ) -> Result<checkout_protocol::AdjustSubscriptionResponse, ApiError> {
+        validation::id_field("subscriptionId", subscription_id)?;
+        crate::service::plan_change::adjust(&self.billing, &customer.id, subscription_id, &request)
+            .await
     }
 }
 

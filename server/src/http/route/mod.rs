@@ -167,6 +167,8 @@ pub async fn dispatch(
         action::RESOURCES_CLAIMS => data(resources::claims(s, b).await?),
         action::RESOURCES_USAGES => data(resources::usages(s, b).await?),
         action::RESOURCES_USAGES_RETRIEVE => data(resources::usage(s, b).await?),
+        // Plan changes (issue 15).
+        action::SUBSCRIPTIONS_ADJUST => data(subscriptions::adjust(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(
