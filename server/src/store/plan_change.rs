@@ -167,10 +167,14 @@ impl Db {
         let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // After a decline the version moves too: the processor answers
+            // a key's first result forever, so trying again (another card,
+            // or the same one later) must be a new attempt with a new key.
             tx.execute(
-                "UPDATE subscriptions SET adjust_key = NULL, adjust_started_at = NULL
+                "UPDATE subscriptions SET adjust_key = NULL, adjust_started_at = NULL,
+                    updated_at = CASE WHEN ?3 THEN max(updated_at + 1, ?4) ELSE updated_at END
                  WHERE id = ?1 AND adjust_key = ?2",
-                params![subscription_id, key],
+                params![subscription_id, key, decline.is_some(), now],
             )?;
             if let Some(d) = decline {
                 let customer = owner_of(&tx, &subscription_id)?;
