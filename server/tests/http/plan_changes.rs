@@ -568,3 +568,49 @@ async fn the_platform_api_adjusts_with_the_secret_key_only() {
     .await
     .assert_error(400, "multiple_subscription_items");
 }
+
+#[tokio::test]
+async fn a_trial_changes_plan_for_free_and_events_keep_the_checkouts_metadata() {
+    let srv = TestServer::start().await;
+    srv.buy(
+        json!({"priceSlug": "pro-monthly", "outputMetadata": {"team": "red"}}),
+        BOB,
+    )
+    .await;
+    let bob = srv.billing("demo-bob").await;
+    let sub = &bob["subscriptions"][0];
+    assert_eq!(sub["status"], "trialing");
+    assert_eq!(sub["metadata"]["team"], "red");
+    let trial_end = sub["trialEnd"].clone();
+    let invoices = bob["invoices"].as_array().unwrap().len();
+
+    let reply = srv.adjust(json!({"priceSlug": "pro-yearly"}), BOB).await;
+    let data = reply.data();
+    assert_eq!(data["resolvedTiming"], "immediately");
+    assert_eq!(data["subscription"]["status"], "trialing");
+    assert_eq!(
+        data["subscription"]["trialEnd"], trial_end,
+        "the trial continues"
+    );
+    assert_eq!(data["subscription"]["priceId"], "price_pro_yearly");
+    assert_eq!(data["subscription"]["metadata"]["team"], "red");
+    let bob = srv.billing("demo-bob").await;
+    assert_eq!(
+        bob["invoices"].as_array().unwrap().len(),
+        invoices,
+        "nothing charged"
+    );
+    assert!(srv
+        .events_of("payment.succeeded")
+        .await
+        .iter()
+        .all(|e| e["data"]["payment"]["subscriptionId"] != data["subscription"]["id"]));
+    let updated = srv.events_of("subscription.updated").await;
+    let ours: Vec<_> = updated
+        .iter()
+        .filter(|e| e["data"]["subscription"]["priceId"] == "price_pro_yearly")
+        .collect();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0]["data"]["subscription"]["metadata"]["team"], "red");
+    assert_eq!(ours[0]["customer"]["externalId"], "bob");
+}
