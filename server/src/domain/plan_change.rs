@@ -55,8 +55,9 @@ pub struct TargetPlan {
 /// What a plan change does, decided from the subscription as stored now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
-    /// Apply now, charging `charge.amount` (zero for none).
-    Immediate(ImmediateChange),
+    /// Apply now, charging `charge.amount` (zero for none). Boxed: it
+    /// carries a whole subscription, the other verdicts a few ids.
+    Immediate(Box<ImmediateChange>),
     /// Keep the plan until the period ends, then move to `change`.
     Schedule(ScheduledChange),
     /// This very change is already scheduled: nothing to write.
@@ -292,14 +293,14 @@ pub fn decide(
     Ok(PlanChange {
         is_upgrade,
         resolved_timing: ResolvedAdjustmentTiming::Immediately,
-        decision: Decision::Immediate(ImmediateChange {
+        decision: Decision::Immediate(Box::new(ImmediateChange {
             after,
             charge: Proration {
                 new_plan,
                 credit,
                 amount: new_plan.saturating_sub(credit).max(0),
             },
-        }),
+        })),
     })
 }
 
