@@ -614,3 +614,51 @@ async fn a_trial_changes_plan_for_free_and_events_keep_the_checkouts_metadata() 
     assert_eq!(ours[0]["data"]["subscription"]["metadata"]["team"], "red");
     assert_eq!(ours[0]["customer"]["externalId"], "bob");
 }
+
+/// The demo catalog with a euro Pro price, and Alice (`staging-alice-1`)
+/// on two subscriptions.
+async fn two_subscription_server() -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut catalog: Value = serde_json::from_str(checkout_server::DEMO_CATALOG).unwrap();
+    let prices = catalog["products"][0]["prices"].as_array_mut().unwrap();
+    prices.push(
+        json!({"id": "price_pro_eur", "slug": "pro-monthly-eur", "name": "Pro (EUR)",
+        "type": "subscription", "unitPrice": 1100, "currency": "EUR",
+        "intervalUnit": "month", "intervalCount": 1}),
+    );
+    let subs = catalog["customers"][0]["subscriptions"]
+        .as_array_mut()
+        .unwrap();
+    subs.push(json!({"id": "sub_alice_second", "priceSlug": "pro-yearly", "status": "active", "startedDaysAgo": 3}));
+    catalog["customers"][0]["signInToken"] = json!("staging-alice-1");
+    let text = serde_json::to_vec(&catalog).unwrap();
+    crate::support::write_files(dir.path(), &[("catalog.json", &text)]);
+    let path = dir.path().join("catalog.json");
+    (
+        TestServer::start_with(|c| c.catalog = Some(path)).await,
+        dir,
+    )
+}
+
+#[tokio::test]
+async fn several_subscriptions_need_an_id_and_another_currency_is_refused() {
+    let (srv, _dir) = two_subscription_server().await;
+    let alice = Auth::Bearer("staging-alice-1");
+    srv.adjust(json!({"priceSlug": "pro-yearly"}), alice)
+        .await
+        .assert_error(400, "subscription_ambiguous");
+    srv.adjust(
+        json!({"priceSlug": "pro-monthly-eur", "subscriptionId": SUB}),
+        alice,
+    )
+    .await
+    .assert_error(400, "currency_mismatch");
+    let reply = srv
+        .adjust(
+            json!({"priceSlug": "pro-yearly", "subscriptionId": SUB}),
+            alice,
+        )
+        .await;
+    assert_eq!(reply.data()["subscription"]["id"], SUB);
+    assert_eq!(reply.data()["subscription"]["priceId"], "price_pro_yearly");
+}
