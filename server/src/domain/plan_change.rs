@@ -41,6 +41,11 @@ use checkout_protocol::{
     ResolvedAdjustmentTiming, SubscriptionStatus, TerseSubscriptionItem,
 };
 
+/// How long a plan change may stay marked in progress (between marking and
+/// writing, the card is charged) before it counts as left by a crash: other
+/// changes, cancel and uncancel wait for it until then.
+pub const STALE_CHANGE_MS: i64 = 10 * 60 * 1000;
+
 /// The plan a change asks for, resolved in the catalog.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetPlan {

@@ -80,6 +80,8 @@ pub enum TransitionError {
     AlreadyEnded,
     /// There is no scheduled cancellation to undo.
     NotScheduled,
+    /// A plan change is being charged right now; cancel or uncancel after it.
+    ChangeInProgress,
 }
 
 /// The stored form of a status, e.g. `cancellation_scheduled`.

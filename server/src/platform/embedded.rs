@@ -191,6 +191,10 @@ impl EmbeddedPlatform {
                 ErrorCode::SubscriptionNotCancelable,
                 "This subscription has already ended; there is nothing to cancel.",
             )),
+            Err(TransitionError::ChangeInProgress) => Err(ApiError::new(
+                ErrorCode::SubscriptionChangeInProgress,
+                "A plan change of this subscription is being made; try again in a moment.",
+            )),
             Err(TransitionError::NotScheduled) => Err(ApiError::new(
                 ErrorCode::SubscriptionCancellationNotScheduled,
                 "This subscription has already ended, so there is no cancellation to undo.",

@@ -10,7 +10,9 @@
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::payment::{ChargeError, PaymentAttempt, SavedCard};
-use crate::domain::plan_change::{decide, resolve_target, Decision, PlanChange, TargetPlan};
+use crate::domain::plan_change::{
+    decide, resolve_target, Decision, PlanChange, TargetPlan, STALE_CHANGE_MS,
+};
 use crate::domain::records::{
     subscription_view, StoredInvoice, StoredInvoiceLine, StoredPaymentMethod,
 };
@@ -23,10 +25,6 @@ use checkout_protocol::{
     TerseSubscriptionItem,
 };
 use serde_json::json;
-
-/// How long a change may stay marked in progress before another may take
-/// it over (a server that died between the charge and the write).
-const STALE_CHANGE_MS: i64 = 10 * 60 * 1000;
 
 /// How many times a change is decided again when the subscription moved
 /// under it (a renewal or another change written meanwhile).

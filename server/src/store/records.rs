@@ -128,6 +128,18 @@ impl Db {
                 return Ok(None);
             };
             let before = s.clone();
+            // A plan change being charged would find the subscription moved
+            // under it after the charge: cancel and uncancel wait for it.
+            let changing: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM subscriptions
+                   WHERE id = ?1 AND adjust_key IS NOT NULL AND adjust_started_at >= ?2)",
+                params![s.id, now - crate::domain::plan_change::STALE_CHANGE_MS],
+                |r| r.get(0),
+            )?;
+            if changing {
+                tx.commit()?;
+                return Ok(Some(Err(TransitionError::ChangeInProgress)));
+            }
             let outcome = match change {
                 SubscriptionChange::Cancel(timing) => s.cancel(timing, now),
                 SubscriptionChange::Uncancel => s.uncancel(now),

@@ -662,3 +662,44 @@ async fn several_subscriptions_need_an_id_and_another_currency_is_refused() {
     assert_eq!(reply.data()["subscription"]["id"], SUB);
     assert_eq!(reply.data()["subscription"]["priceId"], "price_pro_yearly");
 }
+
+#[tokio::test]
+async fn while_a_change_is_being_charged_other_changes_and_cancels_wait() {
+    let (srv, processor) = TestServer::start_slow(std::time::Duration::from_millis(600)).await;
+    let srv = std::sync::Arc::new(srv);
+    let first = {
+        let srv = std::sync::Arc::clone(&srv);
+        tokio::spawn(async move {
+            let reply = srv.adjust(json!({"priceSlug": "pro-yearly"}), ALICE).await;
+            (reply.status.as_u16(), reply.body)
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // A different change decided on the same version: refused, not charged.
+    srv.adjust(
+        json!({"priceSlug": "pro-monthly", "quantity": 3, "timing": "immediately"}),
+        ALICE,
+    )
+    .await
+    .assert_error(409, "subscription_change_in_progress");
+    srv.route(
+        "subscriptions/cancel",
+        json!({"id": SUB, "cancellation": {"timing": "immediately"}}),
+        ALICE,
+    )
+    .await
+    .assert_error(409, "subscription_change_in_progress");
+    let (status, body) = first.await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["subscription"]["priceId"], "price_pro_yearly");
+    assert_eq!(processor.charges(), 1);
+    assert_eq!(srv.events_of("payment.succeeded").await.len(), 1);
+    // Once written, cancel works again.
+    srv.route(
+        "subscriptions/cancel",
+        json!({"id": SUB, "cancellation": {"timing": "immediately"}}),
+        ALICE,
+    )
+    .await
+    .data();
+}
