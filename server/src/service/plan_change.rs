@@ -9,7 +9,7 @@
 
 use crate::domain::clock;
 use crate::domain::error::ApiError;
-use crate::domain::payment::{ChargeError, PaymentAttempt, SavedCard};
+use crate::domain::payment::{AttemptOutcome, ChargeError, PaymentAttempt, SavedCard};
 use crate::domain::plan_change::{
     decide, resolve_target, Decision, PlanChange, TargetPlan, STALE_CHANGE_MS,
 };
@@ -138,6 +138,9 @@ async fn attempt(
     {
         PlanClaim::Claimed => {}
         PlanClaim::Moved => return Ok(None),
+        PlanClaim::Stale(held) => {
+            return recover_stale(billing, sub, held, now).await;
+        }
         PlanClaim::Busy => {
             return Err(ApiError::new(
                 ErrorCode::SubscriptionChangeInProgress,
@@ -226,6 +229,38 @@ async fn attempt(
             ErrorCode::SubscriptionChangeInProgress,
             "The subscription changed while this plan change was being charged; check the subscription before trying again.",
         )),
+    }
+}
+
+/// A change marked long ago and never written: released when the processor
+/// says it was not charged (then the caller decides again), else refused —
+/// a charge that may have gone through is never followed by a second one.
+async fn recover_stale(
+    billing: &Billing,
+    sub: &StoredSubscription,
+    held: String,
+    now: i64,
+) -> Result<Option<AdjustSubscriptionResponse>, ApiError> {
+    let attempt = PaymentAttempt {
+        session_id: sub.id.clone(),
+        key: held.clone(),
+    };
+    match billing.payments.attempt_outcome(&attempt).await {
+        AttemptOutcome::NotCharged => {
+            tracing::warn!(subscription = %sub.id, attempt = %held, "releasing a plan change left unfinished; it was not charged");
+            billing
+                .db
+                .release_plan_change(sub.id.clone(), held, None, now)
+                .await?;
+            Ok(None)
+        }
+        outcome => {
+            tracing::error!(subscription = %sub.id, attempt = %held, ?outcome, "a plan change left unfinished may have been charged; refusing further changes until it is resolved");
+            Err(ApiError::new(
+                ErrorCode::SubscriptionChangeInProgress,
+                "An earlier plan change of this subscription was not finished and may have been charged; nothing was charged now. Contact support before trying again.",
+            ))
+        }
     }
 }
 

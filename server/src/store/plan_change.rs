@@ -36,6 +36,10 @@ pub enum PlanClaim {
     Moved,
     /// Another change (another key) is in progress.
     Busy,
+    /// Another change was marked longer ago than `stale_before` and never
+    /// written (a crash between the charge and the write?): its key, for
+    /// asking the processor what became of it before anything else.
+    Stale(String),
 }
 
 /// What [`Db::apply_plan_change`] did.
@@ -116,7 +120,8 @@ impl Db {
 
     /// Marks a change of `subscription_id` in progress under `key`, if the
     /// subscription is still at `version` and no other change is in
-    /// progress (one left for longer than `stale_before` is taken over).
+    /// progress (one marked before `stale_before` is reported as
+    /// [`PlanClaim::Stale`], never taken over blindly).
     pub async fn claim_plan_change(
         &self,
         subscription_id: String,
@@ -129,24 +134,25 @@ impl Db {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let claimed = tx.execute(
                 "UPDATE subscriptions SET adjust_key = ?3, adjust_started_at = ?4
-                 WHERE id = ?1 AND updated_at = ?2
-                   AND (adjust_key IS NULL OR adjust_key = ?3 OR adjust_started_at < ?5)",
-                params![subscription_id, version, key, now, stale_before],
+                 WHERE id = ?1 AND updated_at = ?2 AND (adjust_key IS NULL OR adjust_key = ?3)",
+                params![subscription_id, version, key, now],
             )?;
             let outcome = if claimed == 1 {
                 PlanClaim::Claimed
             } else {
-                let current: Option<i64> = tx
+                let current: Option<(i64, Option<String>, Option<i64>)> = tx
                     .query_row(
-                        "SELECT updated_at FROM subscriptions WHERE id = ?1",
+                        "SELECT updated_at, adjust_key, adjust_started_at FROM subscriptions WHERE id = ?1",
                         [&subscription_id],
-                        |r| r.get(0),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()?;
-                if current == Some(version) {
-                    PlanClaim::Busy
-                } else {
-                    PlanClaim::Moved
+                match current {
+                    Some((v, Some(held), Some(at))) if v == version && at < stale_before => {
+                        PlanClaim::Stale(held)
+                    }
+                    Some((v, _, _)) if v == version => PlanClaim::Busy,
+                    _ => PlanClaim::Moved,
                 }
             };
             tx.commit()?;

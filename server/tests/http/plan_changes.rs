@@ -703,3 +703,25 @@ async fn while_a_change_is_being_charged_other_changes_and_cancels_wait() {
     .await
     .data();
 }
+
+#[tokio::test]
+async fn a_change_left_unfinished_blocks_until_stale_then_is_released_when_never_charged() {
+    let srv = TestServer::start().await;
+    // As a crash between marking and writing would leave it.
+    srv.sql(&format!(
+        "UPDATE subscriptions SET adjust_key = 'pa_left_behind', adjust_started_at = {} WHERE id = '{SUB}'",
+        now_ms()
+    ));
+    srv.adjust(json!({"priceSlug": "pro-yearly"}), ALICE)
+        .await
+        .assert_error(409, "subscription_change_in_progress");
+    // Eleven minutes later: the processor never saw that attempt, so it is
+    // released and this change goes through.
+    srv.sql(&format!(
+        "UPDATE subscriptions SET adjust_started_at = {} WHERE id = '{SUB}'",
+        now_ms() - 11 * 60 * 1000
+    ));
+    let reply = srv.adjust(json!({"priceSlug": "pro-yearly"}), ALICE).await;
+    assert_eq!(reply.data()["subscription"]["priceId"], "price_pro_yearly");
+    assert_eq!(srv.events_of("payment.succeeded").await.len(), 1);
+}
