@@ -25,6 +25,8 @@ use checkout_protocol::{
     TerseSubscriptionItem,
 };
 use serde_json::json;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// How many times a change is decided again when the subscription moved
 /// under it (a renewal or another change written meanwhile).
@@ -148,6 +150,12 @@ async fn attempt(
             ))
         }
     }
+    // The same change already being charged here (a double click): wait
+    // for it and answer what it wrote, rather than asking the processor
+    // twice at once (a real one may refuse a key that is in flight).
+    let Some(_charging) = Charging::enter(&key) else {
+        return wait_for_twin(billing, sub, &key, change).await;
+    };
     let currency = old_price.currency.clone();
     let charge = match card {
         None => None,
@@ -230,6 +238,66 @@ async fn attempt(
             "The subscription changed while this plan change was being charged; check the subscription before trying again.",
         )),
     }
+}
+
+/// Attempt keys being charged by this process. A key marked in the store
+/// but not here was left by a request that ended (a processor timeout, a
+/// crash): a retry with that key charges again safely, since the processor
+/// answers a key's first result.
+fn charging() -> &'static Mutex<HashSet<String>> {
+    static KEYS: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    KEYS.get_or_init(Mutex::default)
+}
+
+/// One attempt key held in [`charging`] until dropped.
+struct Charging(String);
+
+impl Charging {
+    /// Holds `key`; `None` when another request of this process holds it.
+    fn enter(key: &str) -> Option<Self> {
+        let mut keys = charging().lock().unwrap_or_else(PoisonError::into_inner);
+        keys.insert(key.to_owned()).then(|| Self(key.to_owned()))
+    }
+
+    fn held(key: &str) -> bool {
+        charging()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(key)
+    }
+}
+
+impl Drop for Charging {
+    fn drop(&mut self) {
+        charging()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.0);
+    }
+}
+
+/// Waits for the request charging `key` to finish; its result when it wrote
+/// the change, else `None` (decide again).
+async fn wait_for_twin(
+    billing: &Billing,
+    sub: &StoredSubscription,
+    key: &str,
+    change: &PlanChange,
+) -> Result<Option<AdjustSubscriptionResponse>, ApiError> {
+    let deadline = tokio::time::Instant::now() + billing.payment_timeout * 2;
+    while Charging::held(key) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let applied = billing
+        .db
+        .plan_change_applied(
+            sub.customer_id.clone(),
+            sub.id.clone(),
+            key.to_owned(),
+            clock::now_ms(),
+        )
+        .await?;
+    Ok(applied.map(|s| response(&billing.catalog, &s, change)))
 }
 
 /// A change marked long ago and never written: released when the processor

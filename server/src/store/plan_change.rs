@@ -161,6 +161,37 @@ impl Db {
         .await
     }
 
+    /// The subscription (settled to `now`) when the change charged under
+    /// `key` was written, else `None`.
+    pub async fn plan_change_applied(
+        &self,
+        customer_id: String,
+        subscription_id: String,
+        key: String,
+        now: i64,
+    ) -> Result<Option<StoredSubscription>, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let done: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM subscription_adjustments
+                   WHERE attempt_key = ?1 AND subscription_id = ?2)",
+                params![key, subscription_id],
+                |r| r.get(0),
+            )?;
+            let found = if done {
+                settled_subscriptions(&tx, &outbox, &customer_id, Some(&subscription_id), now)?
+                    .into_iter()
+                    .next()
+            } else {
+                None
+            };
+            tx.commit()?;
+            Ok(found)
+        })
+        .await
+    }
+
     /// Clears the in-progress mark of `key` (nothing was charged, or the
     /// charge was declined: then `payment.failed` is recorded with it).
     pub async fn release_plan_change(

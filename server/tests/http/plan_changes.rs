@@ -725,3 +725,29 @@ async fn a_change_left_unfinished_blocks_until_stale_then_is_released_when_never
     assert_eq!(reply.data()["subscription"]["priceId"], "price_pro_yearly");
     assert_eq!(srv.events_of("payment.succeeded").await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_double_click_charges_once_and_both_get_the_same_answer() {
+    let (srv, processor) = TestServer::start_slow(std::time::Duration::from_millis(400)).await;
+    let body = json!({"priceSlug": "pro-yearly"});
+    let replies = srv
+        .route_all_at_once(
+            "subscriptions/adjust",
+            "demo-alice",
+            vec![body.clone(), body],
+        )
+        .await;
+    for (status, reply) in &replies {
+        assert_eq!(*status, 200, "{reply}");
+        assert_eq!(reply["data"]["subscription"]["priceId"], "price_pro_yearly");
+        assert_eq!(reply["data"]["resolvedTiming"], "immediately");
+    }
+    assert_eq!(
+        replies[0].1["data"]["subscription"]["updatedAt"],
+        replies[1].1["data"]["subscription"]["updatedAt"],
+        "one change, answered twice"
+    );
+    assert_eq!(processor.charges(), 1, "the processor was asked once");
+    assert_eq!(srv.events_of("payment.succeeded").await.len(), 1);
+    assert_eq!(srv.alice_invoices().await.len(), 2);
+}
