@@ -144,8 +144,28 @@ pub enum ErrorCode {
     CheckoutRequired,
     /// The customer already has a current subscription to that price.
     AlreadySubscribed,
-    /// The price is not a subscription price (a one-time or usage price).
+    /// The price is not a subscription price (a one-time or usage price):
+    /// refused by `subscriptions/create` and by a plan change.
     PriceNotRecurring,
+    // Plan changes (issue 15, subscriptions/adjust).
+    /// A plan change names more than one item: subscriptions here hold one
+    /// price, so a multi-item plan is refused rather than cut down.
+    MultipleSubscriptionItems,
+    /// The subscription is already on the plan asked for (same price and
+    /// quantity); nothing was changed or charged.
+    SubscriptionPlanUnchanged,
+    /// The subscription cannot change plan in its state (ended, its
+    /// cancellation scheduled, or not paid up).
+    SubscriptionNotAdjustable,
+    /// No `subscriptionId` was given and the customer has several current
+    /// subscriptions, so which one to change is not clear.
+    SubscriptionAmbiguous,
+    /// A charge is due and the customer has no saved default payment method;
+    /// nothing was changed.
+    PaymentMethodRequired,
+    /// Another change of the same subscription is being made right now;
+    /// nothing was changed or charged by this request.
+    SubscriptionChangeInProgress,
 }
 
 impl ErrorCode {
@@ -210,6 +230,12 @@ impl ErrorCode {
         Self::CheckoutRequired,
         Self::AlreadySubscribed,
         Self::PriceNotRecurring,
+        Self::MultipleSubscriptionItems,
+        Self::SubscriptionPlanUnchanged,
+        Self::SubscriptionNotAdjustable,
+        Self::SubscriptionAmbiguous,
+        Self::PaymentMethodRequired,
+        Self::SubscriptionChangeInProgress,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -274,6 +300,12 @@ impl ErrorCode {
             Self::Internal => "internal",
             Self::SessionDataTooLarge => "session_data_too_large",
             Self::RequestTimeout => "request_timeout",
+            Self::MultipleSubscriptionItems => "multiple_subscription_items",
+            Self::SubscriptionPlanUnchanged => "subscription_plan_unchanged",
+            Self::SubscriptionNotAdjustable => "subscription_not_adjustable",
+            Self::SubscriptionAmbiguous => "subscription_ambiguous",
+            Self::PaymentMethodRequired => "payment_method_required",
+            Self::SubscriptionChangeInProgress => "subscription_change_in_progress",
         }
     }
 
@@ -302,7 +334,10 @@ impl ErrorCode {
             | Self::IdempotencyKeyInvalid
             | Self::SessionDataTooLarge
             | Self::InvalidUsageAmount
-            | Self::SubscriptionRequired => 400,
+            | Self::SubscriptionRequired
+            | Self::MultipleSubscriptionItems
+            | Self::SubscriptionAmbiguous => 400,
+            Self::PaymentMethodRequired => 402,
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -327,7 +362,10 @@ impl ErrorCode {
             | Self::IdempotencyKeyReused
             | Self::UsageTransactionConflict
             | Self::SubscriptionNotCurrent
-            | Self::ResourceCapacityExceeded => 409,
+            | Self::ResourceCapacityExceeded
+            | Self::SubscriptionPlanUnchanged
+            | Self::SubscriptionNotAdjustable
+            | Self::SubscriptionChangeInProgress => 409,
             Self::PayloadTooLarge => 413,
             Self::OriginNotAllowed => 403,
             Self::RateLimited => 429,
@@ -376,7 +414,7 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 58, "ALL lists every variant");
+        assert_eq!(seen.len(), 64, "ALL lists every variant");
     }
 
     #[test]
@@ -385,6 +423,44 @@ mod tests {
             (ErrorCode::CheckoutRequired, 402, "checkout_required"),
             (ErrorCode::AlreadySubscribed, 409, "already_subscribed"),
             (ErrorCode::PriceNotRecurring, 400, "price_not_recurring"),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
+        }
+    }
+
+    #[test]
+    fn plan_change_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (
+                ErrorCode::MultipleSubscriptionItems,
+                400,
+                "multiple_subscription_items",
+            ),
+            (
+                ErrorCode::SubscriptionPlanUnchanged,
+                409,
+                "subscription_plan_unchanged",
+            ),
+            (
+                ErrorCode::SubscriptionNotAdjustable,
+                409,
+                "subscription_not_adjustable",
+            ),
+            (
+                ErrorCode::SubscriptionAmbiguous,
+                400,
+                "subscription_ambiguous",
+            ),
+            (
+                ErrorCode::PaymentMethodRequired,
+                402,
+                "payment_method_required",
+            ),
+            (
+                ErrorCode::SubscriptionChangeInProgress,
+                409,
+                "subscription_change_in_progress",
+            ),
         ] {
             assert_eq!((code.http_status(), code.as_str()), (status, wire));
         }

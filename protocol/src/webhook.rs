@@ -262,8 +262,10 @@ pub struct WebhookPayment {
     /// The customer who paid; `None` for an anonymous checkout.
     #[serde(default)]
     pub customer_id: Option<String>,
-    /// The checkout session paid.
-    pub checkout_session_id: String,
+    /// The checkout session paid; `None` for a charge made without one (a
+    /// plan change charged to the saved card), as Flowglad's is nullable.
+    #[serde(default)]
+    pub checkout_session_id: Option<String>,
     /// The purchase it paid for.
     #[serde(default)]
     pub purchase_id: Option<String>,

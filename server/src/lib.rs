@@ -41,6 +41,8 @@ pub use platform::{
     BillingPlatform, CustomerIdentity, EmbeddedPlatform, InvalidPlatform, RemotePlatform,
     RemotePlatformOptions,
 };
+// Plan changes (issue 15): the request of BillingPlatform::adjust_subscription.
+pub use platform::AdjustRequest;
 pub use service::rate_limit::Rate;
 pub use store::DbError;
 pub use webhook::dispatcher::DispatcherError;

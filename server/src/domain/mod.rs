@@ -13,6 +13,7 @@ pub mod lifecycle;
 // Subscription create (issue 15).
 pub mod new_subscription;
 pub mod payment;
+pub mod plan_change;
 pub mod records;
 pub mod redirect_hosts;
 pub mod resource;

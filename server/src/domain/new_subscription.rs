@@ -165,6 +165,7 @@ pub fn start(
         cancel_scheduled_at: None,
         canceled_at: None,
         default_payment_method_id: None,
+        scheduled_change: None,
         created_at: now,
         updated_at: now,
     }

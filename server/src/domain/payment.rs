@@ -138,6 +138,24 @@ pub struct PaymentAttempt {
     pub key: String,
 }
 
+/// A card the customer saved earlier, as a processor charges it again
+/// without the customer present (a plan change): the store keeps only its
+/// brand, last four digits and expiry, and a real processor its token
+/// (`payment_method_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCard {
+    /// The saved payment method (`pm_…`): a real processor's token.
+    pub payment_method_id: String,
+    /// Card brand, e.g. `visa`.
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month, 1–12.
+    pub exp_month: u32,
+    /// Expiry year, four digits.
+    pub exp_year: u32,
+}
+
 /// What became of a payment attempt, as the processor knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptOutcome {
@@ -183,6 +201,27 @@ pub trait PaymentProcessor: Send + Sync {
     /// [`AttemptOutcome::Unknown`] only when it may yet be charged or the
     /// processor cannot be asked right now.
     fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a>;
+
+    /// Charges `amount` minor units of `currency` to a `card` saved earlier,
+    /// for `attempt` (a plan change: `session_id` is the subscription's id),
+    /// with the same idempotency contract as [`Self::charge`]: an attempt
+    /// key seen before returns its first result and charges nothing. The
+    /// default cannot charge saved cards and says so (`Unavailable`, nothing
+    /// charged), so a processor written before plan changes keeps working.
+    fn charge_saved<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        amount: i64,
+        currency: &'a str,
+        card: &'a SavedCard,
+    ) -> ChargeFuture<'a> {
+        let _ = (attempt, amount, currency, card);
+        Box::pin(async {
+            Err(ChargeError::Unavailable(
+                "this payment processor cannot charge saved cards".to_owned(),
+            ))
+        })
+    }
 }
 
 /// Test mode: Stripe's test cards decide the outcome; any other valid
@@ -230,6 +269,44 @@ impl TestCardProcessor {
         }
     }
 
+    /// The outcome for a saved card: the one of the Stripe test card whose
+    /// last four digits it has (`…0002` declined, `…9995` insufficient
+    /// funds, `…0069` expired), else success — so a test can save a card
+    /// that declines later, deterministically.
+    pub fn saved_outcome(last4: &str) -> Result<(), Decline> {
+        [CARD_DECLINED, CARD_INSUFFICIENT_FUNDS, CARD_EXPIRED]
+            .into_iter()
+            .find(|number| number.ends_with(last4) && last4.len() == 4)
+            .map_or(Ok(()), Self::outcome)
+    }
+
+    /// The first result of `attempt`, or `outcome` charged now and remembered.
+    fn charge_once(
+        &self,
+        attempt: &PaymentAttempt,
+        amount: i64,
+        currency: &str,
+        outcome: Result<(), Decline>,
+    ) -> Result<ChargeReceipt, ChargeError> {
+        if let Some(first) = self.remembered(&attempt.key) {
+            return first.map_err(ChargeError::Declined);
+        }
+        let result = match outcome {
+            Err(decline) => Err(decline),
+            Ok(()) => {
+                let charge_id = crate::domain::ids::new_id(crate::domain::ids::CHARGE)
+                    .map_err(|e| ChargeError::Unavailable(e.to_string()))?;
+                Ok(ChargeReceipt {
+                    charge_id,
+                    amount,
+                    currency: currency.to_owned(),
+                })
+            }
+        };
+        self.remember(&attempt.key, result)
+            .map_err(ChargeError::Declined)
+    }
+
     fn remembered(&self, key: &str) -> Option<Result<ChargeReceipt, Decline>> {
         let attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
         attempts.results.get(key).cloned()
@@ -265,23 +342,19 @@ impl PaymentProcessor for TestCardProcessor {
         card: &'a ValidatedCard,
     ) -> ChargeFuture<'a> {
         Box::pin(async move {
-            if let Some(first) = self.remembered(&attempt.key) {
-                return first.map_err(ChargeError::Declined);
-            }
-            let result = match Self::outcome(card.digits()) {
-                Err(decline) => Err(decline),
-                Ok(()) => {
-                    let charge_id = crate::domain::ids::new_id(crate::domain::ids::CHARGE)
-                        .map_err(|e| ChargeError::Unavailable(e.to_string()))?;
-                    Ok(ChargeReceipt {
-                        charge_id,
-                        amount,
-                        currency: currency.to_owned(),
-                    })
-                }
-            };
-            self.remember(&attempt.key, result)
-                .map_err(ChargeError::Declined)
+            self.charge_once(attempt, amount, currency, Self::outcome(card.digits()))
+        })
+    }
+
+    fn charge_saved<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        amount: i64,
+        currency: &'a str,
+        card: &'a SavedCard,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move {
+            self.charge_once(attempt, amount, currency, Self::saved_outcome(&card.last4))
         })
     }
 
@@ -476,6 +549,41 @@ mod tests {
         assert_eq!(p.remembered("pa_1"), Some(Ok(receipt(1))));
         let last = TestCardProcessor::REMEMBERED;
         assert_eq!(p.remembered(&format!("pa_{last}")), Some(Ok(receipt(last))));
+    }
+
+    #[tokio::test]
+    async fn saved_cards_decline_by_their_last_four_and_charge_once_per_key() {
+        let p = TestCardProcessor::new();
+        let saved = |last4: &str| SavedCard {
+            payment_method_id: "pm_1".into(),
+            brand: "visa".into(),
+            last4: last4.into(),
+            exp_month: 12,
+            exp_year: 2040,
+        };
+        let first = p
+            .charge_saved(&attempt("k1"), 1000, "USD", &saved("4242"))
+            .await
+            .unwrap();
+        let again = p
+            .charge_saved(&attempt("k1"), 1000, "USD", &saved("4242"))
+            .await
+            .unwrap();
+        assert_eq!(first, again, "one key, one charge");
+        assert_eq!(
+            p.charge_saved(&attempt("k2"), 1000, "USD", &saved("0002"))
+                .await,
+            Err(ChargeError::Declined(Decline::Declined))
+        );
+        assert_eq!(
+            TestCardProcessor::saved_outcome("9995"),
+            Err(Decline::InsufficientFunds)
+        );
+        assert_eq!(
+            TestCardProcessor::saved_outcome("0069"),
+            Err(Decline::ExpiredCard)
+        );
+        assert_eq!(TestCardProcessor::saved_outcome("002"), Ok(()));
     }
 
     #[test]

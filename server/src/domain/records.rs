@@ -468,6 +468,7 @@ mod tests {
             cancel_scheduled_at: None,
             canceled_at: None,
             default_payment_method_id: Some("pm_1".into()),
+            scheduled_change: None,
             created_at: 10,
             updated_at: 10,
         }

@@ -49,10 +49,28 @@ pub struct StoredSubscription {
     pub canceled_at: Option<i64>,
     /// The card charged at renewal.
     pub default_payment_method_id: Option<String>,
+    /// A plan change waiting for the end of the current period
+    /// (`subscriptions/adjust` at period end); kept server-side, since
+    /// Flowglad's `Subscription` has no field for it.
+    pub scheduled_change: Option<ScheduledChange>,
     /// Epoch ms.
     pub created_at: i64,
     /// Epoch ms.
     pub updated_at: i64,
+}
+
+/// A plan change that takes effect when the current period ends: the
+/// renewal bills the new price and quantity, in periods of its interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledChange {
+    /// The price to move to.
+    pub price_id: String,
+    /// Units of it.
+    pub quantity: u32,
+    /// Its interval unit (stored so the renewal needs no catalog).
+    pub interval_unit: IntervalUnit,
+    /// Its interval units per period (at least one).
+    pub interval_count: u32,
 }
 
 /// Why a cancel or uncancel was refused.
@@ -62,6 +80,8 @@ pub enum TransitionError {
     AlreadyEnded,
     /// There is no scheduled cancellation to undo.
     NotScheduled,
+    /// A plan change is being charged right now; cancel or uncancel after it.
+    ChangeInProgress,
 }
 
 /// The stored form of a status, e.g. `cancellation_scheduled`.
@@ -139,9 +159,27 @@ impl StoredSubscription {
             self.current_period_end,
         ) {
             if end <= now {
-                if let Some((s, e)) = period_containing(start, unit, count, now) {
-                    self.current_period_start = Some(s);
-                    self.current_period_end = Some(e);
+                match self.scheduled_change.take() {
+                    // The renewal at `end` is the first period of the new
+                    // plan; later periods follow its interval from there.
+                    Some(change) => {
+                        if let Some((s, e)) =
+                            period_containing(end, change.interval_unit, change.interval_count, now)
+                        {
+                            self.price_id = change.price_id;
+                            self.quantity = change.quantity;
+                            self.interval_unit = Some(change.interval_unit);
+                            self.interval_count = Some(change.interval_count);
+                            self.current_period_start = Some(s);
+                            self.current_period_end = Some(e);
+                        }
+                    }
+                    None => {
+                        if let Some((s, e)) = period_containing(start, unit, count, now) {
+                            self.current_period_start = Some(s);
+                            self.current_period_end = Some(e);
+                        }
+                    }
                 }
             }
         }
@@ -168,6 +206,9 @@ impl StoredSubscription {
             (CancellationTiming::AtEndOfCurrentBillingPeriod, Some(end)) => {
                 self.status = SubscriptionStatus::CancellationScheduled;
                 self.cancel_scheduled_at = Some(end);
+                // The plan ends with this period: a change scheduled for its
+                // end would never run, so it goes (uncancel does not bring it back).
+                self.scheduled_change = None;
                 self.updated_at = now;
             }
             // Without a period still running, "at the end of it" is now.
@@ -176,6 +217,7 @@ impl StoredSubscription {
                 self.status = SubscriptionStatus::Canceled;
                 self.canceled_at = Some(now);
                 self.cancel_scheduled_at = None;
+                self.scheduled_change = None;
                 self.updated_at = now;
             }
         }
@@ -234,6 +276,7 @@ mod tests {
             cancel_scheduled_at: None,
             canceled_at: None,
             default_payment_method_id: None,
+            scheduled_change: None,
             created_at: START,
             updated_at: START,
         }
@@ -344,6 +387,41 @@ mod tests {
             (Some(MAR1), true)
         );
         assert_eq!(r.updated_at, MAR1 + DAY_MS);
+    }
+
+    #[test]
+    fn a_scheduled_change_takes_effect_at_the_renewal_and_cancel_drops_it() {
+        let mut s = monthly(SubscriptionStatus::Active);
+        s.scheduled_change = Some(ScheduledChange {
+            price_id: "price_yearly".into(),
+            quantity: 2,
+            interval_unit: IntervalUnit::Year,
+            interval_count: 1,
+        });
+        assert!(!s.settle(FEB1 - 1), "nothing before the period ends");
+        assert_eq!(s.price_id, "price_1");
+        assert!(s.settle(FEB1 + DAY_MS));
+        assert_eq!((s.price_id.as_str(), s.quantity), ("price_yearly", 2));
+        assert_eq!(s.interval_unit, Some(IntervalUnit::Year));
+        assert_eq!(s.current_period_start, Some(FEB1));
+        assert_eq!(
+            s.current_period_end,
+            clock::add_interval(FEB1, IntervalUnit::Year, 1)
+        );
+        assert_eq!(s.scheduled_change, None);
+
+        let mut c = monthly(SubscriptionStatus::Active);
+        c.scheduled_change = s.scheduled_change.clone().or(Some(ScheduledChange {
+            price_id: "price_yearly".into(),
+            quantity: 1,
+            interval_unit: IntervalUnit::Year,
+            interval_count: 1,
+        }));
+        c.cancel(CancellationTiming::AtEndOfCurrentBillingPeriod, START)
+            .unwrap();
+        assert_eq!(c.scheduled_change, None);
+        assert!(c.settle(FEB1 + DAY_MS));
+        assert_eq!(c.price_id, "price_1", "a canceled plan does not change");
     }
 
     #[test]

@@ -383,6 +383,7 @@ mod tests {
             cancel_scheduled_at: None,
             canceled_at: None,
             default_payment_method_id: None,
+            scheduled_change: None,
             created_at: 1_000,
             updated_at: 1_000,
         }

@@ -75,6 +75,9 @@ pub const PATH: &str = "/api/openapi.json";
         // Subscription create (issue 15).
         crate::http::route::subscription_create::create,
         crate::http::platform_api::subscriptions::create,
+        // Plan changes (issue 15).
+        crate::http::route::subscriptions::adjust,
+        crate::http::platform_api::subscriptions::adjust,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -188,6 +191,9 @@ mod tests {
             // Subscription create (issue 15).
             "/billing/subscriptions/create",
             "/api/v1/subscriptions",
+            // Plan changes (issue 15).
+            "/billing/subscriptions/adjust",
+            "/api/v1/subscriptions/{id}/adjust",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -196,9 +202,10 @@ mod tests {
             "{paths:?}"
         );
         // 24, customers/find-or-create and customers/update, and the four
-        // usage metering paths, the ten resource claim paths, and
-        // subscriptions/create with POST /api/v1/subscriptions (issue 15).
-        assert_eq!(paths.len(), 42, "{paths:?}");
+        // usage metering paths, the ten resource claim paths,
+        // subscriptions/create with POST /api/v1/subscriptions, and the two
+        // plan change paths (issue 15).
+        assert_eq!(paths.len(), 44, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

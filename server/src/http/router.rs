@@ -71,6 +71,11 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/subscriptions",
             post(platform_api::subscriptions::create),
         )
+        // Plan changes (issue 15).
+        .route(
+            "/api/v1/subscriptions/{id}/adjust",
+            post(platform_api::subscriptions::adjust),
+        )
         // Usage metering (issue 15).
         .route(
             "/api/v1/usage-events",

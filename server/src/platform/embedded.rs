@@ -191,11 +191,34 @@ impl EmbeddedPlatform {
                 ErrorCode::SubscriptionNotCancelable,
                 "This subscription has already ended; there is nothing to cancel.",
             )),
+            Err(TransitionError::ChangeInProgress) => Err(ApiError::new(
+                ErrorCode::SubscriptionChangeInProgress,
+                "A plan change of this subscription is being made; try again in a moment.",
+            )),
             Err(TransitionError::NotScheduled) => Err(ApiError::new(
                 ErrorCode::SubscriptionCancellationNotScheduled,
                 "This subscription has already ended, so there is no cancellation to undo.",
             )),
         }
+    }
+
+    /// Changes the plan of a subscription, whoever owns it (the platform
+    /// API's `POST /api/v1/subscriptions/{id}/adjust`; its caller is the
+    /// merchant).
+    pub async fn adjust_for_owner(
+        &self,
+        subscription_id: &str,
+        request: super::AdjustRequest,
+    ) -> Result<checkout_protocol::AdjustSubscriptionResponse, ApiError> {
+        validation::id_field("id", Some(subscription_id))?;
+        let owner = self
+            .billing
+            .db
+            .subscription_owner(subscription_id.to_owned())
+            .await?
+            .ok_or_else(|| subscription_not_found(subscription_id))?;
+        crate::service::plan_change::adjust(&self.billing, &owner, Some(subscription_id), &request)
+            .await
     }
 
     /// Records a usage event on whoever owns its subscription (the platform
@@ -478,6 +501,18 @@ impl BillingPlatform for EmbeddedPlatform {
             SubscriptionChange::Uncancel,
         )
         .await
+    }
+
+    // Plan changes (issue 15).
+    async fn adjust_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+        request: super::AdjustRequest,
+    ) -> Result<checkout_protocol::AdjustSubscriptionResponse, ApiError> {
+        validation::id_field("subscriptionId", subscription_id)?;
+        crate::service::plan_change::adjust(&self.billing, &customer.id, subscription_id, &request)
+            .await
     }
 }
 

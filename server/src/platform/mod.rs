@@ -35,6 +35,30 @@ use checkout_protocol::{
     ResourceReleaseInput, ResourceUsageWithClaims,
 };
 
+// Plan changes (issue 15).
+pub use crate::service::plan_change::AdjustRequest;
+use checkout_protocol::AdjustSubscriptionResponse;
+
+/// Checks the ids and slugs a plan change names for size and shape (the
+/// route's and the platform API's bodies alike), before any lookup.
+pub fn adjust_items_checked(
+    items: &[checkout_protocol::TerseSubscriptionItem],
+) -> Result<(), ApiError> {
+    // More than one is refused by the plan-change rule with its own code;
+    // a huge list is refused here without looking at each.
+    if items.len() > 20 {
+        return Err(ApiError::new(
+            checkout_protocol::ErrorCode::MultipleSubscriptionItems,
+            "A subscription here holds one price: give exactly one subscription item.",
+        ));
+    }
+    for item in items {
+        crate::domain::validation::id_field("priceId", item.price_id.as_deref())?;
+        crate::domain::validation::id_field("priceSlug", item.price_slug.as_deref())?;
+    }
+    Ok(())
+}
+
 /// Who the merchant says the signed-in customer is: their own id for the
 /// customer (the platform's `externalId`), a name and an email for when the
 /// platform has not seen them yet.
@@ -221,4 +245,18 @@ pub trait BillingPlatform: Send + Sync + 'static {
         customer: &Customer,
         params: checkout_protocol::CreateSubscriptionParams,
     ) -> Result<Subscription, ApiError>;
+    // Plan changes (issue 15).
+
+    /// Changes the plan of one of `customer`'s subscriptions
+    /// (`subscription_id`, else their one current subscription: 400
+    /// `subscription_required` with none, `subscription_ambiguous` with
+    /// several; 404 `subscription_not_found` for anyone else's): now
+    /// (charging the saved card what proration says) or at the period end
+    /// (`POST /api/v1/subscriptions/{id}/adjust`).
+    async fn adjust_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+        request: AdjustRequest,
+    ) -> Result<AdjustSubscriptionResponse, ApiError>;
 }

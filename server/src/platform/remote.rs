@@ -661,6 +661,42 @@ impl BillingPlatform for RemotePlatform {
         Ok(answer.subscription)
     }
 
+    // Plan changes (issue 15).
+    async fn adjust_subscription(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+        request: super::AdjustRequest,
+    ) -> Result<checkout_protocol::AdjustSubscriptionResponse, ApiError> {
+        let id = self
+            .current_subscription_id(customer, subscription_id)
+            .await?;
+        let body = checkout_protocol::PlatformAdjustSubscription {
+            adjustment: checkout_protocol::SubscriptionAdjustment {
+                timing: request.timing,
+                // Flowglad's server SDK sends every quantity (absent = 1).
+                new_subscription_items: request
+                    .items
+                    .into_iter()
+                    .map(|item| checkout_protocol::TerseSubscriptionItem {
+                        quantity: Some(item.quantity.unwrap_or(1.0)),
+                        ..item
+                    })
+                    .collect(),
+                // Only immediate and auto changes carry proration.
+                prorate_current_billing_period: (request.timing
+                    != checkout_protocol::AdjustmentTiming::AtEndOfCurrentBillingPeriod)
+                    .then_some(request.prorate),
+            },
+        };
+        self.post(
+            &["api", "v1", "subscriptions", &id, "adjust"],
+            Some(&body),
+            None,
+        )
+        .await
+    }
+
     async fn uncancel_subscription(
         &self,
         customer: &Customer,
@@ -681,6 +717,37 @@ impl BillingPlatform for RemotePlatform {
 impl RemotePlatform {
     /// 404 `subscription_not_found` unless `customer` has the subscription:
     /// the platform's cancel and uncancel take any id the key can see.
+    /// `subscription_id`, or the customer's one current subscription, as
+    /// `@flowglad/server`'s `adjustSubscription` resolves it.
+    async fn current_subscription_id(
+        &self,
+        customer: &Customer,
+        subscription_id: Option<&str>,
+    ) -> Result<String, ApiError> {
+        if let Some(id) = subscription_id {
+            self.check_owner(customer, id).await?;
+            return Ok(id.to_owned());
+        }
+        let billing = self.customer_billing(customer).await?;
+        let current: Vec<_> = billing
+            .current_subscriptions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        match current.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(ApiError::new(
+                checkout_protocol::ErrorCode::SubscriptionRequired,
+                "You have no current subscription to change.",
+            )),
+            _ => Err(ApiError::new(
+                checkout_protocol::ErrorCode::SubscriptionAmbiguous,
+                "You have several current subscriptions; give subscriptionId to say which one to change.",
+            )),
+        }
+    }
+
     async fn check_owner(
         &self,
         customer: &Customer,

@@ -5,6 +5,7 @@
 pub mod checkout;
 pub mod idempotency;
 pub mod payment;
+pub mod plan_change;
 pub mod rate_limit;
 
 use crate::domain::catalog::Catalog;

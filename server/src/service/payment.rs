@@ -404,6 +404,7 @@ fn customer_records(
             cancel_scheduled_at: None,
             canceled_at: None,
             default_payment_method_id: None,
+            scheduled_change: None,
             created_at: now,
             updated_at: now,
         }),

@@ -205,7 +205,7 @@ pub fn payment(
         currency: totals.currency,
         payment_method: "card".to_owned(),
         customer_id: charge.session.customer_id.clone(),
-        checkout_session_id: charge.session.id.clone(),
+        checkout_session_id: Some(charge.session.id.clone()),
         purchase_id: records.and_then(|r| r.purchase.as_ref().map(|p| p.id.clone())),
         subscription_id: records.and_then(|r| r.subscription.as_ref().map(|s| s.id.clone())),
         invoice_id: records.and_then(|r| r.invoice.as_ref().map(|i| i.id.clone())),
@@ -225,6 +225,72 @@ pub fn payment(
         data: PaymentEventData { payment },
     };
     encode(event_type, Some(charge.session.id.clone()), &body).map(Some)
+}
+
+/// A plan change's charge to a saved card, for `payment.succeeded` and
+/// `payment.failed` (no checkout session: `checkoutSessionId` is null).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedCardCharge<'a> {
+    /// The payment's id: the charge's attempt key.
+    pub id: &'a str,
+    /// Who was charged.
+    pub customer: &'a StoredCustomer,
+    /// The subscription whose plan changed.
+    pub subscription_id: &'a str,
+    /// Minor units.
+    pub amount: i64,
+    /// ISO 4217 code.
+    pub currency: &'a str,
+    /// The saved card charged.
+    pub payment_method_id: &'a str,
+    /// The invoice it paid (none for a decline).
+    pub invoice_id: Option<&'a str>,
+    /// Why it was declined (none for a success).
+    pub failure: Option<(ErrorCode, &'a str)>,
+}
+
+/// `payment.succeeded` or `payment.failed` for a plan change's charge.
+pub fn saved_card_payment(
+    catalog: &Catalog,
+    charge: &SavedCardCharge<'_>,
+    now: i64,
+) -> Result<NewEvent, DbError> {
+    let (event_type, status) = match charge.failure {
+        None => (
+            WebhookEventType::PaymentSucceeded,
+            WebhookPaymentStatus::Succeeded,
+        ),
+        Some(_) => (
+            WebhookEventType::PaymentFailed,
+            WebhookPaymentStatus::Failed,
+        ),
+    };
+    let payment = WebhookPayment {
+        id: charge.id.to_owned(),
+        status,
+        amount: charge.amount,
+        currency: charge.currency.to_owned(),
+        payment_method: "card".to_owned(),
+        customer_id: Some(charge.customer.id.clone()),
+        checkout_session_id: None,
+        purchase_id: None,
+        subscription_id: Some(charge.subscription_id.to_owned()),
+        invoice_id: charge.invoice_id.map(str::to_owned),
+        payment_method_id: Some(charge.payment_method_id.to_owned()),
+        failure_code: charge.failure.map(|(code, _)| code),
+        failure_message: charge.failure.map(|(_, message)| message.to_owned()),
+        charge_date: now,
+    };
+    let body = FlowgladEvent {
+        event_type,
+        timestamp: clock::rfc3339(now),
+        id: charge.id.to_owned(),
+        object: EventObject::Payment,
+        customer: Some(event_customer(charge.customer)),
+        pricing_model_id: pricing_model(catalog),
+        data: PaymentEventData { payment },
+    };
+    encode(event_type, None, &body)
 }
 
 fn event_customer(c: &StoredCustomer) -> EventCustomer {
@@ -365,6 +431,7 @@ mod tests {
             cancel_scheduled_at: None,
             canceled_at: None,
             default_payment_method_id: None,
+            scheduled_change: None,
             created_at: NOW,
             updated_at: NOW,
         };

@@ -15,6 +15,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V6_PAYMENT_ATTEMPTS,
     V7_USAGE_EVENTS,
     V8_RESOURCE_CLAIMS,
+    V9_PLAN_CHANGES,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -320,6 +321,39 @@ CREATE TABLE resource_claims (
 CREATE INDEX resource_claims_held ON resource_claims(subscription_id, resource_id, released_at, claimed_at);
 CREATE UNIQUE INDEX resource_claims_named ON resource_claims(subscription_id, resource_id, external_id)
     WHERE released_at IS NULL AND external_id IS NOT NULL;
+"#;
+
+/// Version 9 (issue 15, plan changes): a change scheduled for the end of
+/// the period (`scheduled_*`, applied by the renewal), the plan change in
+/// progress (`adjust_key`, the charge's attempt key, set before the card is
+/// charged so a second change cannot start and charge too; `adjust_started_at`
+/// lets a change left by a crash be recovered), and one row per immediate
+/// change with what it charged (`attempt_key` unique: one change per charge).
+const V9_PLAN_CHANGES: &str = r#"
+ALTER TABLE subscriptions ADD COLUMN scheduled_price_id TEXT;
+ALTER TABLE subscriptions ADD COLUMN scheduled_quantity INTEGER;
+ALTER TABLE subscriptions ADD COLUMN scheduled_interval_unit TEXT;
+ALTER TABLE subscriptions ADD COLUMN scheduled_interval_count INTEGER;
+ALTER TABLE subscriptions ADD COLUMN adjust_key TEXT;
+ALTER TABLE subscriptions ADD COLUMN adjust_started_at INTEGER;
+CREATE TABLE subscription_adjustments (
+    id              TEXT PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES subscriptions(id),
+    customer_id     TEXT NOT NULL REFERENCES customers(id),
+    attempt_key     TEXT NOT NULL UNIQUE,
+    from_price_id   TEXT NOT NULL,
+    from_quantity   INTEGER NOT NULL,
+    to_price_id     TEXT NOT NULL,
+    to_quantity     INTEGER NOT NULL,
+    amount          INTEGER NOT NULL CHECK (amount >= 0),
+    currency        TEXT NOT NULL,
+    charge_id       TEXT,
+    payment_method_id TEXT,
+    invoice_id      TEXT REFERENCES invoices(id),
+    is_upgrade      INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX subscription_adjustments_by_subscription ON subscription_adjustments(subscription_id, created_at);
 "#;
 
 /// The schema version this build writes.

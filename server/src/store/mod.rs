@@ -18,6 +18,8 @@ mod sessions;
 mod usage;
 // Resource claims (issue 15).
 mod resources;
+// Plan changes (issue 15).
+mod plan_change;
 
 pub use idempotency::IdempotencyClaim;
 #[cfg(test)]
@@ -37,6 +39,8 @@ pub use sessions::{
     DiscountChange, Expire, PaymentFailure, SessionFilter,
 };
 pub use usage::{NewUsage, UsageOutcome};
+// Plan changes (issue 15).
+pub use plan_change::{PlanApplied, PlanCharge, PlanClaim, PlanDecline, PlanWrite};
 
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;

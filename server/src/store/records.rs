@@ -12,7 +12,9 @@ use crate::domain::records::{
     invoice_number, CustomerRecords, StoredCustomer, StoredInvoice, StoredInvoiceLine,
     StoredPaymentMethod, StoredPurchase,
 };
-use crate::domain::subscription::{parse_status, status_str, StoredSubscription, TransitionError};
+use crate::domain::subscription::{
+    parse_status, status_str, ScheduledChange, StoredSubscription, TransitionError,
+};
 use checkout_protocol::{CancellationTiming, SubscriptionStatus, WebhookEventType};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::sync::Arc;
@@ -126,6 +128,18 @@ impl Db {
                 return Ok(None);
             };
             let before = s.clone();
+            // A plan change being charged would find the subscription moved
+            // under it after the charge: cancel and uncancel wait for it.
+            let changing: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM subscriptions
+                   WHERE id = ?1 AND adjust_key IS NOT NULL AND adjust_started_at >= ?2)",
+                params![s.id, now - crate::domain::plan_change::STALE_CHANGE_MS],
+                |r| r.get(0),
+            )?;
+            if changing {
+                tx.commit()?;
+                return Ok(Some(Err(TransitionError::ChangeInProgress)));
+            }
             let outcome = match change {
                 SubscriptionChange::Cancel(timing) => s.cancel(timing, now),
                 SubscriptionChange::Uncancel => s.uncancel(now),
@@ -220,7 +234,7 @@ impl Db {
 /// or undone). Flowglad's platform sends nothing when a cancellation is
 /// scheduled or undone, only when it takes effect; we report those changes
 /// as `subscription.updated`, the type Flowglad defines for them.
-fn record_subscription_change(
+pub(super) fn record_subscription_change(
     conn: &Connection,
     outbox: &Outbox,
     s: &StoredSubscription,
@@ -247,7 +261,7 @@ fn record_subscription_change(
 /// cancellation that took effect records `subscription.canceled` in the
 /// caller's transaction: the write moves it out of `cancellation_scheduled`,
 /// so it is reported once, by whichever read first noticed it.
-fn settled_subscriptions(
+pub(super) fn settled_subscriptions(
     conn: &Connection,
     outbox: &Outbox,
     customer_id: &str,
@@ -266,9 +280,15 @@ fn settled_subscriptions(
     for row in rows {
         let mut s = row?;
         let was = s.status.clone();
+        let plan_was = (s.price_id.clone(), s.quantity);
         if s.settle(now) {
             update_subscription(conn, &s)?;
-            if was != SubscriptionStatus::Canceled && s.status == SubscriptionStatus::Canceled {
+            let ended =
+                was != SubscriptionStatus::Canceled && s.status == SubscriptionStatus::Canceled;
+            // A plan change scheduled for the period end took effect
+            // (`subscription.updated`, once: the write clears it).
+            let replanned = plan_was != (s.price_id.clone(), s.quantity);
+            if ended || replanned {
                 record_subscription_change(conn, outbox, &s, now)?;
             }
         }
@@ -286,7 +306,20 @@ fn read_subscription(r: &Row<'_>) -> rusqlite::Result<SubscriptionRow> {
     let metadata: Option<String> = r.get("metadata")?;
     let status: String = r.get("status")?;
     let start_date: Option<i64> = r.get("start_date")?;
+    let scheduled_price: Option<String> = r.get("scheduled_price_id")?;
+    let scheduled_quantity: Option<i64> = r.get("scheduled_quantity")?;
+    let scheduled_unit: Option<String> = r.get("scheduled_interval_unit")?;
+    let scheduled_count: Option<u32> = r.get("scheduled_interval_count")?;
     let assemble = |id: String| -> SubscriptionRow {
+        let scheduled_change = match (scheduled_price, scheduled_quantity, scheduled_unit) {
+            (Some(price_id), Some(quantity), Some(unit)) => Some(ScheduledChange {
+                price_id,
+                quantity: count_u32(quantity, "scheduled quantity")?,
+                interval_unit: parse_enum(&unit, "interval unit")?,
+                interval_count: scheduled_count.unwrap_or(1).max(1),
+            }),
+            _ => None,
+        };
         Ok(StoredSubscription {
             id,
             customer_id: r.get("customer_id")?,
@@ -309,6 +342,7 @@ fn read_subscription(r: &Row<'_>) -> rusqlite::Result<SubscriptionRow> {
             cancel_scheduled_at: r.get("cancel_scheduled_at")?,
             canceled_at: r.get("canceled_at")?,
             default_payment_method_id: r.get("default_payment_method_id")?,
+            scheduled_change,
             created_at,
             updated_at: r.get("updated_at")?,
         })
@@ -322,11 +356,14 @@ pub(super) fn update_subscription(
     s: &StoredSubscription,
 ) -> Result<(), DbError> {
     let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
+    let scheduled = s.scheduled_change.as_ref();
+    let scheduled_unit = scheduled.map(|c| enum_text(&c.interval_unit)).transpose()?;
     conn.execute(
         "UPDATE subscriptions SET price_id = ?2, status = ?3, quantity = ?4, interval_unit = ?5,
             interval_count = ?6, start_date = ?7, current_period_start = ?8, current_period_end = ?9,
             trial_ends_at = ?10, cancel_scheduled_at = ?11, canceled_at = ?12, default_payment_method_id = ?13,
-            updated_at = ?14
+            updated_at = ?14, scheduled_price_id = ?15, scheduled_quantity = ?16,
+            scheduled_interval_unit = ?17, scheduled_interval_count = ?18
          WHERE id = ?1",
         params![
             s.id,
@@ -342,7 +379,11 @@ pub(super) fn update_subscription(
             s.cancel_scheduled_at,
             s.canceled_at,
             s.default_payment_method_id,
-            s.updated_at
+            s.updated_at,
+            scheduled.map(|c| c.price_id.as_str()),
+            scheduled.map(|c| c.quantity),
+            scheduled_unit,
+            scheduled.map(|c| c.interval_count),
         ],
     )?;
     Ok(())
@@ -386,7 +427,7 @@ pub(super) fn insert_subscription(
     Ok(added == 1)
 }
 
-fn select_payment_methods(
+pub(super) fn select_payment_methods(
     conn: &Connection,
     customer_id: &str,
 ) -> Result<Vec<StoredPaymentMethod>, DbError> {

@@ -128,6 +128,7 @@ fn seed_customer(
                     .flatten(),
                 canceled_at: (status == SubscriptionStatus::Canceled).then_some(now),
                 default_payment_method_id: default_card.clone(),
+                scheduled_change: None,
                 created_at: start,
                 updated_at: start,
             },

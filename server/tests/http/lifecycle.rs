@@ -304,8 +304,8 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     // v5: retention indexes; v6: payment attempt columns (issue 13);
-    // v7: the usage ledger; v8: resource claims (issue 15).
-    assert_eq!(version, 8, "brought up to the latest schema");
+    // v7: the usage ledger; v8: resource claims; v9: plan changes (issue 15).
+    assert_eq!(version, 9, "brought up to the latest schema");
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",

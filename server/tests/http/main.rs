@@ -28,6 +28,8 @@ mod limits;
 mod openapi;
 mod platform;
 mod platform_customers;
+// Plan changes (issue 15).
+mod plan_changes;
 mod rate_limits;
 mod recovery;
 mod redirects;

@@ -213,6 +213,59 @@ async fn subscriptions_change_only_for_their_owner() {
     );
 }
 
+// Plan changes (issue 15).
+#[tokio::test]
+async fn plan_changes_go_to_the_platform_api_for_the_owner_only() {
+    let a = TestServer::start().await;
+    let platform = remote(&a.server.base_url);
+    let alice = platform
+        .find_or_create_customer(&who("alice", "A"))
+        .await
+        .unwrap();
+    let bob = platform
+        .find_or_create_customer(&who("bob", "B"))
+        .await
+        .unwrap();
+    let request = || checkout_server::AdjustRequest {
+        items: vec![checkout_protocol::TerseSubscriptionItem {
+            price_slug: Some("pro-yearly".into()),
+            ..Default::default()
+        }],
+        timing: checkout_protocol::AdjustmentTiming::Auto,
+        prorate: true,
+    };
+    let e = platform
+        .adjust_subscription(&bob, Some("sub_alice_pro"), request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SubscriptionNotFound);
+    let e = platform
+        .adjust_subscription(&bob, None, request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SubscriptionRequired);
+    // Without an id: Alice's one current subscription.
+    let answer = platform
+        .adjust_subscription(&alice, None, request())
+        .await
+        .unwrap();
+    assert!(answer.is_upgrade);
+    assert_eq!(
+        answer.resolved_timing,
+        checkout_protocol::ResolvedAdjustmentTiming::Immediately
+    );
+    assert_eq!(answer.subscription.price_id, "price_pro_yearly");
+    assert_eq!(
+        a.billing("demo-alice").await["subscriptions"][0]["priceId"],
+        "price_pro_yearly"
+    );
+    let e = platform
+        .adjust_subscription(&alice, None, request())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SubscriptionPlanUnchanged);
+}
+
 /// A fake upstream on loopback answering every request with `status` after
 /// `delay`, recording each request's `Idempotency-Key`.
 async fn fake_upstream(

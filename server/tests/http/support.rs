@@ -1,7 +1,8 @@
 //! A test server and a client that speaks its API.
 
 use checkout_server::payment::{
-    ChargeFuture, OutcomeFuture, PaymentAttempt, PaymentProcessor, TestCardProcessor, ValidatedCard,
+    ChargeFuture, OutcomeFuture, PaymentAttempt, PaymentProcessor, SavedCard, TestCardProcessor,
+    ValidatedCard,
 };
 use checkout_server::{spawn, spawn_with_processor, Config, RunningServer};
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -548,5 +549,24 @@ impl PaymentProcessor for SlowProcessor {
 
     fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a> {
         self.inner.attempt_outcome(attempt)
+    }
+
+    // Plan changes (issue 15): saved cards are slowed and counted too.
+    fn charge_saved<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        amount: i64,
+        currency: &'a str,
+        card: &'a SavedCard,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            let receipt = self
+                .inner
+                .charge_saved(attempt, amount, currency, card)
+                .await?;
+            self.charges.fetch_add(1, Ordering::SeqCst);
+            Ok(receipt)
+        })
     }
 }

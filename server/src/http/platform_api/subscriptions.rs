@@ -75,3 +75,48 @@ pub async fn create(
         subscription,
     }))
 }
+
+// Plan changes (issue 15).
+
+/// `POST /api/v1/subscriptions/{id}/adjust` with `{adjustment: {timing,
+/// newSubscriptionItems, prorateCurrentBillingPeriod?}}`, as
+/// `@flowglad/node`'s `subscriptions.adjust` sends it.
+#[utoipa::path(post, path = "/api/v1/subscriptions/{id}/adjust", tag = "platform API", operation_id = "platformSubscriptionAdjust",
+    params(("id" = String, Path, description = "The subscription id (`sub_…`)")),
+    request_body = checkout_protocol::PlatformAdjustSubscription,
+    responses((status = 200, description = "The subscription after (or with) the change, its items, `isUpgrade` and `resolvedTiming`", body = checkout_protocol::AdjustSubscriptionResponse), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn adjust(
+    State(state): State<AppState>,
+    PathParam(id): PathParam,
+    body: RawBody,
+) -> Result<Json<checkout_protocol::AdjustSubscriptionResponse>, ApiError> {
+    require_secret_key(&body.headers, &state.secret_key)?;
+    let params: checkout_protocol::PlatformAdjustSubscription = body.json()?;
+    let adjustment = params.adjustment;
+    let items = adjustment.new_subscription_items;
+    if items.is_empty() {
+        return Err(ApiError::invalid_request(
+            "newSubscriptionItems must name at least one price.",
+        ));
+    }
+    if items
+        .iter()
+        .any(|i| i.price_id.is_some() == i.price_slug.is_some())
+    {
+        return Err(ApiError::new(
+            checkout_protocol::ErrorCode::PriceMissing,
+            "Each subscription item needs exactly one of priceId or priceSlug.",
+        ));
+    }
+    crate::platform::adjust_items_checked(&items)?;
+    let request = crate::platform::AdjustRequest {
+        items,
+        timing: adjustment.timing,
+        prorate: adjustment.prorate_current_billing_period.unwrap_or(true),
+    };
+    let answer = EmbeddedPlatform::new(state.billing)
+        .adjust_for_owner(&id, request)
+        .await?;
+    Ok(Json(answer))
+}

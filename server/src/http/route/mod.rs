@@ -173,6 +173,8 @@ pub async fn dispatch(
         action::RESOURCES_USAGES_RETRIEVE => data(resources::usage(s, b).await?),
         // Subscription create (issue 15).
         action::SUBSCRIPTIONS_CREATE => data(subscription_create::create(s, b, peer).await?),
+        // Plan changes (issue 15).
+        action::SUBSCRIPTIONS_ADJUST => data(subscriptions::adjust(s, b).await?),
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(

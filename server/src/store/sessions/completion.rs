@@ -260,6 +260,7 @@ fn record_customer_payment(
             conn,
             &StoredSubscription {
                 default_payment_method_id: Some(card_id.clone()),
+                scheduled_change: None,
                 ..s.clone()
             },
         )?;
