@@ -87,3 +87,125 @@ for (const [what, token] of [
     await expect(page.locator('#customer')).toHaveCount(0);
   });
 }
+
+// The in-app billing panel (bench/react/billing.jsx's <Panel>): the stock
+// SDK's useBilling (checkFeatureAccess, checkUsageBalance, createUsageEvent,
+// adjustSubscription), useUsageMeter and useResource against our route.
+
+/** Records every route answer the SDK gets, to prove none was "no action". */
+function routeAnswers(page) {
+  const answers = [];
+  page.on('response', (r) => {
+    if (r.url().startsWith(`${SHOP}/api/flowglad/`)) answers.push({ url: r.url(), status: r.status() });
+  });
+  return answers;
+}
+
+/** Calls one of the SDK's functions the panel exposes, as a button's handler would; `{ok}` or `{error}`. */
+function panel(page, name, params) {
+  return page.evaluate(async ([name, params]) => {
+    try {
+      return { ok: await window.panel[name](params) };
+    } catch (e) {
+      return { error: e.message };
+    }
+  }, [name, params]);
+}
+
+/** A shop customer new to the platform who has bought Pro yearly (paid, no trial; the card is saved). */
+async function newProCustomer(page, request, baseURL) {
+  const sub = `panel-${crypto.randomUUID()}`;
+  const token = signJwt({ sub, email: `${sub}@shop.example`, name: 'Panel Tester', exp: now() + 600 });
+  await openWithSession(page, token);
+  await expect(page.locator('#subscription')).toHaveText('none');
+  const created = await request.post(`${baseURL}/api/v1/checkout-sessions`, {
+    headers: { Authorization: SECRET_KEY },
+    data: { checkoutSession: { type: 'product', customerExternalId: sub, priceSlug: 'pro-yearly', successUrl: `${baseURL}/ok`, cancelUrl: `${baseURL}/no` } },
+  });
+  expect(created.status()).toBe(200);
+  const id = (await created.json()).checkoutSession.id;
+  const paid = await request.post(`${baseURL}/api/checkout-sessions/${id}/confirm`, {
+    data: { email: `${sub}@shop.example`, card: { number: '4242424242424242', expMonth: 12, expYear: 2040, cvc: '123' } },
+  });
+  expect(paid.status()).toBe(200);
+  await page.reload();
+  await expect(page.locator('#subscription')).toHaveText('active price_pro_yearly');
+  return sub;
+}
+
+test('@flowglad/react panel: Alice has priority builds and 1,000 build minutes; Bob has neither and cannot claim a seat', async ({ page }) => {
+  const answers = routeAnswers(page);
+  await openWithSession(page, signJwt({ sub: 'alice', exp: now() + 600 }));
+  await expect(page.locator('#feature')).toHaveText('yes');
+  await expect(page.locator('#balance')).toHaveText('1000');
+  await expect(page.locator('#meter')).toHaveText('1000');
+  await expect(page.locator('#seats')).toHaveText(/^\d of 5$/);
+
+  await openWithSession(page, signJwt({ sub: 'bob', exp: now() + 600 }));
+  await expect(page.locator('#customer')).toContainText('Bob Chen');
+  await expect(page.locator('#feature')).toHaveText('no');
+  await expect(page.locator('#balance')).toHaveText('none');
+  await expect(page.locator('#meter')).toHaveText('none');
+  const claim = await panel(page, 'claim', { externalId: 'bob@example.com' });
+  expect(claim.error).toMatch(/subscription/i);
+  expect(answers.filter((a) => a.status === 404), JSON.stringify(answers)).toEqual([]);
+});
+
+test('@flowglad/react panel: usage events count once per transactionId; seats are claimed, released and capped', async ({ page, request, baseURL }) => {
+  const answers = routeAnswers(page);
+  await newProCustomer(page, request, baseURL);
+  await expect(page.locator('#feature')).toHaveText('yes');
+  await expect(page.locator('#meter')).toHaveText('1000');
+
+  const tx = `build-${crypto.randomUUID()}`;
+  const first = await panel(page, 'createUsageEvent', { usageMeterSlug: 'build-minutes', amount: 30, transactionId: tx });
+  expect(first.ok.usageEvent.id).toBeTruthy();
+  await expect(page.locator('#meter')).toHaveText('970');
+  const again = await panel(page, 'createUsageEvent', { usageMeterSlug: 'build-minutes', amount: 30, transactionId: tx });
+  expect(again.ok.usageEvent.id).toBe(first.ok.usageEvent.id);
+  await page.reload();
+  await expect(page.locator('#meter')).toHaveText('970');
+  await expect(page.locator('#balance')).toHaveText('970');
+
+  await expect(page.locator('#seats')).toHaveText('0 of 5');
+  const claimed = await panel(page, 'claim', { externalId: 'ann@shop.example' });
+  expect(claimed.ok.usage.claimed).toBe(1);
+  await expect(page.locator('#seats')).toHaveText('1 of 5');
+  await expect(page.locator('#claims')).toHaveText('ann@shop.example');
+  const tooMany = await panel(page, 'claim', { quantity: 5 });
+  expect(tooMany.error).toMatch(/capacity|available|seats/i);
+  await expect(page.locator('#seats')).toHaveText('1 of 5');
+  const released = await panel(page, 'release', { externalId: 'ann@shop.example' });
+  expect(released.ok.releasedClaims).toHaveLength(1);
+  await expect(page.locator('#seats')).toHaveText('0 of 5');
+  await expect(page.locator('#claims')).toHaveText('');
+  expect(answers.filter((a) => a.status === 404), JSON.stringify(answers)).toEqual([]);
+});
+
+test('@flowglad/react panel: plan changes — a downgrade now, an upgrade charged to the saved card, a downgrade at the period end', async ({ page, request, baseURL }) => {
+  const answers = routeAnswers(page);
+  const sub = await newProCustomer(page, request, baseURL);
+
+  // The SDK answers `{subscription: data}`, data being the route's answer.
+  const down = await panel(page, 'adjustSubscription', { priceSlug: 'pro-monthly', timing: 'immediately' });
+  expect(down.error).toBeUndefined();
+  expect(down.ok.subscription).toMatchObject({ isUpgrade: false, resolvedTiming: 'immediately' });
+  await expect(page.locator('#subscription')).toHaveText('active price_pro_monthly');
+
+  const up = await panel(page, 'adjustSubscription', { priceSlug: 'pro-yearly' });
+  expect(up.error).toBeUndefined();
+  expect(up.ok.subscription).toMatchObject({ isUpgrade: true, resolvedTiming: 'immediately' });
+  await expect(page.locator('#subscription')).toHaveText('active price_pro_yearly');
+  // Charged now to the saved card: a paid invoice for the change beside the checkout's.
+  const billing = await request.get(`${baseURL}/api/v1/customers/${sub}/billing`, { headers: { Authorization: SECRET_KEY } });
+  expect(billing.status()).toBe(200);
+  const invoices = (await billing.json()).invoices ?? [];
+  expect(invoices.map((i) => i.invoice.status)).toEqual(['paid', 'paid']);
+
+  const later = await panel(page, 'adjustSubscription', { priceSlug: 'pro-monthly' });
+  expect(later.error).toBeUndefined();
+  expect(later.ok.subscription).toMatchObject({ isUpgrade: false, resolvedTiming: 'at_end_of_current_billing_period' });
+  await page.reload();
+  await expect(page.locator('#subscription')).toHaveText('active price_pro_yearly');
+  expect(answers.filter((a) => a.status === 404), JSON.stringify(answers)).toEqual([]);
+});

@@ -86,6 +86,16 @@ impl BodyDeadline {
 }
 
 impl RawBody {
+    /// An empty body read as `{}`, as Express's JSON parser (in front of
+    /// Flowglad's own route handler) reads it: `@flowglad/react` 0.18 posts
+    /// `resources/usages` with no body at all.
+    pub fn empty_as_object(mut self) -> Self {
+        if self.bytes.is_empty() {
+            self.bytes = Bytes::from_static(b"{}");
+        }
+        self
+    }
+
     /// Parses the body as JSON of type `T`, requiring a JSON content type.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if !is_json_content_type(&self.headers) {

@@ -826,3 +826,27 @@ async fn capacity_is_the_features_amount_times_the_subscriptions_quantity() {
     // Alice's 5 are untouched by Bob's claims.
     assert_eq!(srv.seats(ALICE).await, (5, 0, 5));
 }
+
+/// `@flowglad/react` 0.18's `useResources` posts `resources/usages` with a
+/// JSON content type and no body at all; the route reads it as `{}`, as
+/// Express's parser in front of Flowglad's own handler does. A body that is
+/// there but broken is still refused.
+#[tokio::test]
+async fn an_empty_body_reads_as_an_empty_object() {
+    let srv = TestServer::start().await;
+    let empty = srv
+        .client
+        .post(srv.url("/api/billing/resources/usages"))
+        .header("content-type", "application/json");
+    let reply = srv.send(crate::support::with_auth(empty, ALICE)).await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    assert_eq!(reply.data()["resources"][0]["resourceSlug"], "seats");
+    let broken = srv
+        .client
+        .post(srv.url("/api/billing/resources/usages"))
+        .header("content-type", "application/json")
+        .body("{");
+    srv.send(crate::support::with_auth(broken, ALICE))
+        .await
+        .assert_error(400, "invalid_request");
+}

@@ -140,6 +140,7 @@ pub async fn dispatch(
     ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Response, ApiError> {
+    let body = body.empty_as_object();
     let s = &route;
     let b = &body;
     match action.as_str() {
