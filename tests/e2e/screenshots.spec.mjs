@@ -50,6 +50,17 @@ test('screenshot of the billing panel for a signed-in customer', async ({ page }
   await page.screenshot({ path: shot('billing-panel'), fullPage: true });
 });
 
+test('screenshot of a plan change confirmed in a dialog', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/');
+  await page.getByRole('radio', { name: 'Alice' }).check();
+  await expect(page.locator('.demo-account .cw-table')).toBeVisible();
+  await page.getByRole('radio', { name: 'Yearly' }).check();
+  await page.getByRole('button', { name: /Switch plan/ }).first().click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.screenshot({ path: shot('plan-change') });
+});
+
 test('screenshots of the hosted checkout in Japanese and in Arabic (right to left)', async ({ page, request, baseURL }) => {
   await page.setViewportSize({ width: 1280, height: 860 });
   const create = async (data) => {
