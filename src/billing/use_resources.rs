@@ -36,6 +36,38 @@ pub struct ClaimParams {
     pub external_ids: Option<Vec<String>>,
 }
 
+/// Exactly one of the forms a claim or release may take (`one_form` says
+/// so otherwise), each checked by the protocol's rules.
+fn check_one_form(
+    one_form: &str,
+    quantity: Option<u32>,
+    external_id: Option<&String>,
+    external_ids: Option<&[String]>,
+    claim_ids: Option<&[String]>,
+) -> Result<(), BillingError> {
+    let given = [
+        quantity.is_some(),
+        external_id.is_some(),
+        external_ids.is_some(),
+        claim_ids.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(invalid(one_form));
+    }
+    if let Some(q) = quantity {
+        check_quantity(q)?;
+    }
+    if let Some(id) = external_id {
+        check_names("externalId", std::slice::from_ref(id))?;
+    }
+    for (field, names) in [("externalIds", external_ids), ("claimIds", claim_ids)] {
+        if let Some(names) = names {
+            check_names(field, names)?;
+        }
+    }
+    Ok(())
+}
+
 impl ClaimParams {
     /// One named claim, e.g. a seat for `alice@example.com`.
     pub fn named(external_id: impl Into<String>) -> Self {
@@ -119,23 +151,13 @@ impl ClaimParams {
         slug: &str,
         subscription_id: Option<String>,
     ) -> Result<ClaimResourceParams, BillingError> {
-        let given = [
-            self.quantity.is_some(),
-            self.external_id.is_some(),
-            self.external_ids.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(invalid(CLAIM_ONE_FORM));
-        }
-        if let Some(q) = self.quantity {
-            check_quantity(q)?;
-        }
-        if let Some(id) = &self.external_id {
-            check_names("externalId", std::slice::from_ref(id))?;
-        }
-        if let Some(ids) = &self.external_ids {
-            check_names("externalIds", ids)?;
-        }
+        check_one_form(
+            CLAIM_ONE_FORM,
+            self.quantity,
+            self.external_id.as_ref(),
+            self.external_ids.as_deref(),
+            None,
+        )?;
         Ok(ClaimResourceParams {
             resource_slug: check_slug(slug)?,
             subscription_id,
@@ -154,27 +176,13 @@ impl ReleaseParams {
         slug: &str,
         subscription_id: Option<String>,
     ) -> Result<ReleaseResourceParams, BillingError> {
-        let given = [
-            self.quantity.is_some(),
-            self.external_id.is_some(),
-            self.external_ids.is_some(),
-            self.claim_ids.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(invalid(RELEASE_ONE_FORM));
-        }
-        if let Some(q) = self.quantity {
-            check_quantity(q)?;
-        }
-        if let Some(id) = &self.external_id {
-            check_names("externalId", std::slice::from_ref(id))?;
-        }
-        if let Some(ids) = &self.external_ids {
-            check_names("externalIds", ids)?;
-        }
-        if let Some(ids) = &self.claim_ids {
-            check_names("claimIds", ids)?;
-        }
+        check_one_form(
+            RELEASE_ONE_FORM,
+            self.quantity,
+            self.external_id.as_ref(),
+            self.external_ids.as_deref(),
+            self.claim_ids.as_deref(),
+        )?;
         Ok(ReleaseResourceParams {
             resource_slug: check_slug(slug)?,
             subscription_id,

@@ -3,12 +3,11 @@
 //! merchant's `CheckoutPolicy` decides them; the platform API keeps taking
 //! them all; the catalog's per-price defaults reach browser checkouts.
 
-use crate::support::{create_body, write_files, Auth, TestServer, SECRET_KEY};
-use axum::http::HeaderMap;
+use crate::support::{create_body, write_files, Auth, ShopCookie, TestServer, SECRET_KEY};
 use checkout_protocol::{CheckoutSessionType, MerchantCheckoutOptions};
 use checkout_server::{
-    async_trait, refuse_browser_options, ApiError, CheckoutPolicy, CheckoutRequest,
-    CustomerIdentity, CustomerResolver, RemotePlatform, RemotePlatformOptions, RouteState,
+    async_trait, refuse_browser_options, ApiError, CheckoutPolicy, CheckoutRequest, RemotePlatform,
+    RemotePlatformOptions, RouteState,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -179,24 +178,6 @@ async fn catalog_price_defaults_reach_browser_checkouts() {
         .unwrap()
         .to_owned();
     assert_eq!(srv.hosted(&id).await.data()["allowPromotionCodes"], false);
-}
-
-/// The shop's sign-in: a `shop_user` cookie (a test stand-in).
-struct ShopCookie;
-
-#[async_trait]
-impl CustomerResolver for ShopCookie {
-    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
-        let user = headers
-            .get("cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("shop_user="));
-        Ok(user.map(|u| CustomerIdentity {
-            external_id: u.to_owned(),
-            name: u.to_owned(),
-            email: format!("{u}@shop.example"),
-        }))
-    }
 }
 
 /// A merchant's policy: a 14-day trial for signed-in customers' product

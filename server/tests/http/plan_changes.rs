@@ -627,13 +627,7 @@ async fn two_subscription_server() -> (TestServer, tempfile::TempDir) {
         .unwrap();
     subs.push(json!({"id": "sub_alice_second", "priceSlug": "pro-yearly", "status": "active", "startedDaysAgo": 3}));
     catalog["customers"][0]["signInToken"] = json!("staging-alice-1");
-    let text = serde_json::to_vec(&catalog).unwrap();
-    crate::support::write_files(dir.path(), &[("catalog.json", &text)]);
-    let path = dir.path().join("catalog.json");
-    (
-        TestServer::start_with(|c| c.catalog = Some(path)).await,
-        dir,
-    )
+    crate::support::serve_catalog(dir, &catalog).await
 }
 
 #[tokio::test]

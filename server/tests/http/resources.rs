@@ -440,13 +440,7 @@ async fn bob_subscribed_server() -> (TestServer, tempfile::TempDir) {
     ]);
     catalog["customers"][0]["signInToken"] = json!("staging-alice-1");
     catalog["customers"][1]["signInToken"] = json!("staging-bob-1");
-    let text = serde_json::to_vec(&catalog).unwrap();
-    crate::support::write_files(dir.path(), &[("catalog.json", &text)]);
-    let path = dir.path().join("catalog.json");
-    (
-        TestServer::start_with(|c| c.catalog = Some(path)).await,
-        dir,
-    )
+    crate::support::serve_catalog(dir, &catalog).await
 }
 
 #[tokio::test]

@@ -7,13 +7,12 @@
 //! `outputMetadata` riding on every later event about the subscription.
 
 use crate::identity::{customer_jwt, route_only_with};
-use crate::support::{write_files, Auth, Reply, TestServer, SECRET_KEY};
+use crate::support::{write_files, Auth, Reply, ShopCookie, TestServer, SECRET_KEY};
 use axum::http::HeaderMap;
 use checkout_protocol::{Customer, MerchantCheckoutOptions};
 use checkout_server::{
-    async_trait, refuse_browser_options, ApiError, CheckoutPolicy, CheckoutRequest,
-    CustomerIdentity, CustomerResolver, RemotePlatform, RemotePlatformOptions, RouteState,
-    SubscriptionsWithoutCheckout,
+    async_trait, refuse_browser_options, ApiError, CheckoutPolicy, CheckoutRequest, RemotePlatform,
+    RemotePlatformOptions, RouteState, SubscriptionsWithoutCheckout,
 };
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -504,24 +503,6 @@ async fn a_route_only_server_forwards_create_to_its_platform() {
     assert_eq!(a.subscriptions_on("cus_alice", "price_hobby"), 0);
     b.server.shutdown().await;
     a.server.shutdown().await;
-}
-
-/// The shop's sign-in: a `shop_user` cookie (a test stand-in).
-struct ShopCookie;
-
-#[async_trait]
-impl CustomerResolver for ShopCookie {
-    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
-        let user = headers
-            .get("cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("shop_user="));
-        Ok(user.map(|u| CustomerIdentity {
-            external_id: u.to_owned(),
-            name: u.to_owned(),
-            email: format!("{u}@shop.example"),
-        }))
-    }
 }
 
 /// A merchant who lets signed-in customers start trials without a checkout.

@@ -570,3 +570,38 @@ impl PaymentProcessor for SlowProcessor {
         })
     }
 }
+
+/// A shop's own sign-in for tests of the route as a library: a `shop_user`
+/// cookie holding the user's id (a stand-in for the merchant's session).
+pub struct ShopCookie;
+
+#[async_trait::async_trait]
+impl checkout_server::CustomerResolver for ShopCookie {
+    async fn resolve(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Option<checkout_server::CustomerIdentity>, checkout_server::ApiError> {
+        let user = headers
+            .get("cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("shop_user="));
+        Ok(user.map(|u| checkout_server::CustomerIdentity {
+            external_id: u.to_owned(),
+            name: format!("Shop user {u}"),
+            email: format!("{u}@shop.example"),
+        }))
+    }
+}
+
+/// Starts a server on `catalog` (usually the demo catalog edited by a
+/// test), written as a catalog file into `dir`, which the caller keeps
+/// alive as long as the server.
+pub async fn serve_catalog(dir: TempDir, catalog: &Value) -> (TestServer, TempDir) {
+    let text = serde_json::to_vec(catalog).expect("catalog serializes");
+    write_files(dir.path(), &[("catalog.json", &text)]);
+    let path = dir.path().join("catalog.json");
+    (
+        TestServer::start_with(|c| c.catalog = Some(path)).await,
+        dir,
+    )
+}

@@ -3,12 +3,8 @@
 //! library in a bare axum app with its own customer resolver.
 
 use crate::identity::{customer_jwt, route_only_with};
-use crate::support::{Auth, TestServer, SECRET_KEY};
-use axum::http::HeaderMap;
-use checkout_server::{
-    async_trait, server_route, ApiError, CustomerIdentity, CustomerResolver, RemotePlatform,
-    RemotePlatformOptions,
-};
+use crate::support::{Auth, ShopCookie, TestServer, SECRET_KEY};
+use checkout_server::{server_route, RemotePlatform, RemotePlatformOptions};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -180,26 +176,6 @@ async fn a_down_reaches_the_widget_as_a_clear_error() {
     )
     .await
     .assert_error(502, "platform_unavailable");
-}
-
-/// The merchant's own sign-in: a `shop_user` cookie holding their user id.
-struct ShopCookie;
-
-#[async_trait]
-impl CustomerResolver for ShopCookie {
-    async fn resolve(&self, headers: &HeaderMap) -> Result<Option<CustomerIdentity>, ApiError> {
-        let cookie = headers
-            .get("cookie")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Ok(cookie
-            .strip_prefix("shop_user=")
-            .map(|id| CustomerIdentity {
-                external_id: id.to_owned(),
-                name: format!("Shop user {id}"),
-                email: format!("{id}@shop.example"),
-            }))
-    }
 }
 
 #[tokio::test]
