@@ -342,12 +342,12 @@ pub fn wasm_bindgen_version(lock: &str) -> Result<String> {
         1 => Ok(versions.remove(0)),
         0 => Err(
             "Cargo.lock has no wasm-bindgen package; the widget crate must depend \
-                  on wasm-bindgen (pinned with `=`)"
+                  on wasm-bindgen"
                 .into(),
         ),
         _ => Err(Error(format!(
-            "Cargo.lock has several wasm-bindgen versions ({}); pin one with \
-             wasm-bindgen = \"=X.Y.Z\" so the CLI can match it",
+            "Cargo.lock has several wasm-bindgen versions ({}); make it one \
+             (`cargo update -p wasm-bindgen --precise X.Y.Z`) so the CLI can match it",
             versions.join(", ")
         ))),
     }
