@@ -6,9 +6,9 @@ use crate::domain::catalog::{Catalog, Discount};
 use crate::domain::error::ApiError;
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
-    money, redirect, BillingAddress, BillingAddressCollection, CheckoutSession,
+    money, redirect, BillingAddress, BillingAddressCollection, CheckoutMode, CheckoutSession,
     CheckoutSessionStatus, CheckoutSessionType, ErrorCode, HostedCheckoutSession, HostedLineItem,
-    IntervalUnit, Price, PriceType, Product,
+    IntervalUnit, PaymentStatus, Price, PriceType, Product,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -186,6 +186,9 @@ pub struct StoredSession {
     pub card: Option<PaidCard>,
     /// The purchase made on success.
     pub purchase_id: Option<String>,
+    /// The subscription the payment created or activated (none before
+    /// success, and for sessions that make none).
+    pub subscription_id: Option<String>,
     /// The invoice an invoice session pays.
     pub invoice_id: Option<String>,
     /// That invoice's number (joined from the invoice).
@@ -342,6 +345,8 @@ impl StoredSession {
             customer_name: self.customer_name.clone(),
             discount_id: self.options.discount.as_ref().map(|d| d.id.clone()),
             purchase_id: self.purchase_id.clone(),
+            subscription_id: self.subscription_id.clone(),
+            payment_status: Some(self.payment_status(catalog)),
             invoice_id: self.invoice_id.clone(),
             output_name: self.output_name.clone(),
             output_metadata: self.output_metadata.clone(),
@@ -362,6 +367,42 @@ impl StoredSession {
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
+    }
+
+    /// What kind of checkout the session is, in Stripe's words: `setup` for
+    /// saving a card, `subscription` when it starts or activates a
+    /// subscription (a subscription price among its items), `payment`
+    /// otherwise (one-time and usage prices, invoices).
+    pub fn mode(&self) -> CheckoutMode {
+        match self.session_type {
+            CheckoutSessionType::AddPaymentMethod => CheckoutMode::Setup,
+            CheckoutSessionType::ActivateSubscription => CheckoutMode::Subscription,
+            _ if self
+                .line_items
+                .iter()
+                .any(|i| i.price_type == PriceType::Subscription) =>
+            {
+                CheckoutMode::Subscription
+            }
+            _ => CheckoutMode::Payment,
+        }
+    }
+
+    /// Whether money was collected: `paid` when the succeeded session
+    /// charged more than zero, `no_payment_required` when it charged nothing
+    /// (saving a card, a subscription starting with a free trial, a total
+    /// discounted to zero), `unpaid` otherwise. Derived from what the payment
+    /// charged (the same total `payment.succeeded` reports), so it cannot
+    /// disagree with it. A session whose amounts cannot be totalled charged
+    /// nothing (the payment refuses it) and reads as not charged.
+    pub fn payment_status(&self, catalog: &Catalog) -> PaymentStatus {
+        let due_today = if self.session_type == CheckoutSessionType::AddPaymentMethod {
+            0
+        } else {
+            self.totals(&catalog.default_currency())
+                .map_or(0, |t| t.total_due_today)
+        };
+        PaymentStatus::of(self.status, due_today)
     }
 
     /// Where the customer goes after paying: the success URL with the id

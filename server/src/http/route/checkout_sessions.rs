@@ -15,7 +15,7 @@ use crate::service::idempotency::{self, KeyScope};
 use checkout_protocol::{
     CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, Customer, MerchantCheckoutOptions,
+    CreateProductCheckoutSessionParams, Customer, ErrorCode, MerchantCheckoutOptions,
     PlatformCheckoutSessionInput,
 };
 use serde_json::Value;
@@ -43,7 +43,23 @@ fn input(
         target_subscription_id: None,
         automatically_update_subscriptions: None,
         preserve_billing_cycle_anchor: None,
+        mode: None,
         product,
+    }
+}
+
+/// 400 `field_not_allowed` when a browser sends `mode`: the kind of
+/// checkout follows from the route action and the prices, and only the
+/// merchant's server (platform API) may state it. Refused rather than
+/// ignored so a page cannot believe it set something it did not.
+fn refuse_mode(value: &Value) -> Result<(), ApiError> {
+    match value.get("mode") {
+        None => Ok(()),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::FieldNotAllowed,
+            "`mode` is not accepted from the page: the checkout's kind follows from the action \
+             and its prices (only the merchant's server states a mode, on the platform API).",
+        )),
     }
 }
 
@@ -111,6 +127,7 @@ pub async fn create_product(
         }
     };
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let scope = customer
         .as_ref()
         .map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
@@ -139,6 +156,7 @@ pub async fn create_add_payment_method(
         .require_customer_to_create(&body.headers, peer)
         .await?;
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
@@ -173,6 +191,7 @@ pub async fn create_activate_subscription(
         .require_customer_to_create(&body.headers, peer)
         .await?;
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;
