@@ -222,9 +222,33 @@ mod tests {
             // Subscription create (issue 15).
             "CreateSubscriptionParams",
             "CreateSubscriptionResponse",
+            // Session fields and modes (issue 16).
+            "PaymentStatus",
+            "CheckoutMode",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
+        // Session fields and modes (issue 16): the session names its payment
+        // status and what it made; the platform create takes a mode.
+        let session = &schemas["CheckoutSession"]["properties"];
+        for field in ["paymentStatus", "subscriptionId", "purchaseId"] {
+            assert!(
+                session.get(field).is_some(),
+                "CheckoutSession.{field} missing"
+            );
+        }
+        assert!(
+            schemas["PlatformCheckoutSessionInput"]["properties"]
+                .get("mode")
+                .is_some(),
+            "PlatformCheckoutSessionInput.mode missing"
+        );
+        assert!(
+            schemas["BrowserCheckoutSessionParams"]["properties"]
+                .get("mode")
+                .is_none(),
+            "a browser may not send a mode"
+        );
         assert_eq!(
             json["components"]["securitySchemes"]["PlatformKey"]["name"],
             "Authorization"
