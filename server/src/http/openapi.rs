@@ -237,11 +237,15 @@ mod tests {
                 "CheckoutSession.{field} missing"
             );
         }
+        // The input flattens the product params, so its own fields sit in
+        // one of the `allOf` parts.
+        let input = &schemas["PlatformCheckoutSessionInput"];
+        let parts = input["allOf"].as_array().cloned().unwrap_or_default();
         assert!(
-            schemas["PlatformCheckoutSessionInput"]["properties"]
-                .get("mode")
-                .is_some(),
-            "PlatformCheckoutSessionInput.mode missing"
+            std::iter::once(input)
+                .chain(parts.iter())
+                .any(|part| part["properties"].get("mode").is_some()),
+            "PlatformCheckoutSessionInput.mode missing: {input}"
         );
         assert!(
             schemas["BrowserCheckoutSessionParams"]["properties"]
