@@ -693,7 +693,10 @@ mod tests {
             r#"{"id":"cs_1","type":"product","status":"succeeded","expires":10,"createdAt":1,"updatedAt":2}"#,
         )
         .unwrap();
-        assert_eq!((s.payment_status, s.subscription_id), (None, None));
+        assert_eq!(
+            (s.payment_status, s.subscription_id.as_deref()),
+            (None, None)
+        );
         let mut s = s;
         s.payment_status = Some(PaymentStatus::NoPaymentRequired);
         s.subscription_id = Some("sub_1".into());
