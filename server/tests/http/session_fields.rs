@@ -316,3 +316,36 @@ async fn a_browser_cannot_send_a_mode_even_a_consistent_one() {
         "nothing stored"
     );
 }
+
+/// An activation bills an existing subscription: it is a `subscription`
+/// checkout, and once paid names the subscription it activated. Bob cannot
+/// aim one at Alice's subscription, whatever mode he states.
+#[tokio::test]
+async fn an_activation_is_a_subscription_checkout_naming_the_subscription_it_activated() {
+    let srv = TestServer::start().await;
+    let activate = |who: &str| {
+        json!({"type": "activate_subscription", "customerExternalId": who,
+               "targetSubscriptionId": "sub_alice_pro"})
+    };
+    for mode in ["payment", "setup"] {
+        create_with_mode(&srv, activate("alice"), Some(mode))
+            .await
+            .assert_error(400, "mode_mismatch");
+    }
+    for mode in [Some("subscription"), Some("payment"), None] {
+        create_with_mode(&srv, activate("bob"), mode)
+            .await
+            .assert_error(404, "subscription_not_found");
+    }
+    let reply = create_with_mode(&srv, activate("alice"), Some("subscription")).await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    let id = reply.body["checkoutSession"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(reply.body["checkoutSession"]["subscriptionId"], Value::Null);
+    srv.confirm(&id, "4242424242424242").await.data();
+    let done = assert_everywhere(&srv, &id, "paid").await;
+    assert_eq!(done["subscriptionId"], "sub_alice_pro");
+    assert_eq!(done["purchaseId"], Value::Null, "{done}");
+}
