@@ -614,6 +614,112 @@ mod tests {
         assert_eq!(t.trial_days, Some(14));
     }
 
+    /// A session of `session_type` in `status` selling `items`, with a
+    /// `percent_off` discount.
+    fn stored(
+        session_type: CheckoutSessionType,
+        status: CheckoutSessionStatus,
+        items: Vec<SoldItem>,
+        percent_off: u32,
+    ) -> StoredSession {
+        StoredSession {
+            id: "cs_1".into(),
+            session_type,
+            status,
+            customer_id: None,
+            customer_name: None,
+            customer_email: None,
+            price_id: None,
+            quantity: 1,
+            success_url: None,
+            cancel_url: None,
+            output_name: None,
+            output_metadata: None,
+            line_items: items,
+            card: None,
+            purchase_id: None,
+            subscription_id: None,
+            invoice_id: None,
+            invoice_number: None,
+            billing_address: None,
+            options: CheckoutOptions {
+                discount: (percent_off > 0).then(|| AppliedDiscount {
+                    id: "disc_1".into(),
+                    code: "FREE".into(),
+                    percent_off,
+                }),
+                ..CheckoutOptions::default()
+            },
+            created_at: 1,
+            updated_at: 1,
+            expires_at: 2,
+        }
+    }
+
+    #[test]
+    fn mode_follows_type_and_prices() {
+        use CheckoutSessionStatus::Open;
+        use CheckoutSessionType as T;
+        let mode = |t, items| stored(t, Open, items, 0).mode();
+        assert_eq!(
+            mode(T::Product, vec![item("onboarding", 1)]),
+            CheckoutMode::Payment
+        );
+        assert_eq!(
+            mode(T::Product, vec![item("credits-jpy", 1)]),
+            CheckoutMode::Payment
+        );
+        assert_eq!(
+            mode(
+                T::Product,
+                vec![item("onboarding", 1), item("pro-monthly", 1)]
+            ),
+            CheckoutMode::Subscription
+        );
+        assert_eq!(
+            mode(T::ActivateSubscription, vec![item("pro-monthly", 1)]),
+            CheckoutMode::Subscription
+        );
+        assert_eq!(mode(T::AddPaymentMethod, vec![]), CheckoutMode::Setup);
+        assert_eq!(
+            mode(T::Invoice, vec![item("onboarding", 1)]),
+            CheckoutMode::Payment
+        );
+    }
+
+    #[test]
+    fn payment_status_is_what_the_payment_charged() {
+        use CheckoutSessionStatus::{Expired, Open, Succeeded};
+        use CheckoutSessionType::{AddPaymentMethod, Product};
+        let catalog = Catalog::demo().unwrap();
+        let status = |t, st, items, off| stored(t, st, items, off).payment_status(&catalog);
+        assert_eq!(
+            status(Product, Open, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Unpaid
+        );
+        assert_eq!(
+            status(Product, Expired, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Unpaid
+        );
+        assert_eq!(
+            status(Product, Succeeded, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Paid
+        );
+        // Nothing charged today: a free trial, a 100 % discount, saving a card.
+        for (t, items, off) in [
+            (Product, vec![item("pro-monthly", 1)], 0),
+            (Product, vec![item("onboarding", 1)], 100),
+            (AddPaymentMethod, vec![], 0),
+        ] {
+            assert_eq!(
+                status(t, Succeeded, items.clone(), off),
+                PaymentStatus::NoPaymentRequired,
+                "{t:?} {off}"
+            );
+            assert_eq!(status(t, Open, items, off), PaymentStatus::Unpaid);
+        }
+    }
+
     #[test]
     fn trial_override() {
         assert!(!item("pro-monthly", 1).with_trial_days(0).starts_trial());
