@@ -328,6 +328,66 @@ impl CheckoutSessionStatus {
     }
 }
 
+/// Whether a session's money has been collected, in Stripe's words (a
+/// superset: Flowglad's session has only `status`).
+///
+/// `paid` once a succeeded session charged something; `no_payment_required`
+/// once a succeeded session charged nothing (saving a card, a subscription
+/// starting with a free trial, a total discounted to zero): the customer
+/// completed checkout and owes nothing today; `unpaid` while the session is
+/// open, pending, failed or expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// The session succeeded and charged an amount above zero.
+    Paid,
+    /// Nothing has been collected (yet, or ever: failed or expired).
+    Unpaid,
+    /// The session succeeded without charging anything.
+    NoPaymentRequired,
+}
+
+impl PaymentStatus {
+    /// The status of a session in `status` that charges `due_today` minor
+    /// units when paid.
+    pub fn of(status: CheckoutSessionStatus, due_today: i64) -> Self {
+        match status {
+            CheckoutSessionStatus::Succeeded if due_today > 0 => Self::Paid,
+            CheckoutSessionStatus::Succeeded => Self::NoPaymentRequired,
+            _ => Self::Unpaid,
+        }
+    }
+}
+
+/// What a platform-API create is for, in Stripe's words; checked against
+/// the session it describes so a merchant's intent and its prices cannot
+/// disagree silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckoutMode {
+    /// One-time prices only (a `product` session without a subscription
+    /// price, or an `invoice` session).
+    Payment,
+    /// A subscription: a `product` session with a subscription price, or an
+    /// `activate_subscription` session.
+    Subscription,
+    /// Save a payment method: an `add_payment_method` session.
+    Setup,
+}
+
+impl CheckoutMode {
+    /// The wire form, e.g. `setup`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Payment => "payment",
+            Self::Subscription => "subscription",
+            Self::Setup => "setup",
+        }
+    }
+}
+
 /// A checkout session as the platform API and the server route return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -361,6 +421,15 @@ pub struct CheckoutSession {
     /// The purchase created on success.
     #[serde(default)]
     pub purchase_id: Option<String>,
+    /// The subscription the payment created or activated (null before
+    /// success, and for sessions that make none). Superset; absent from
+    /// Flowglad's answers, hence the default.
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+    /// Whether money was collected (see [`PaymentStatus`]). Superset: a
+    /// remote Flowglad answer has none and reads as `None`.
+    #[serde(default)]
+    pub payment_status: Option<PaymentStatus>,
     /// The invoice being paid (invoice sessions).
     #[serde(default)]
     pub invoice_id: Option<String>,
@@ -452,6 +521,11 @@ pub struct PlatformCheckoutSessionInput {
     /// Keep an existing subscription's billing cycle anchor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preserve_billing_cycle_anchor: Option<bool>,
+    /// What the merchant means the session to be; refused with 400
+    /// `mode_mismatch` when the type and prices say otherwise, inferred when
+    /// absent. Superset (Stripe's `mode`); merchant-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<CheckoutMode>,
     /// The product-checkout fields (price, quantity, URLs, metadata, superset).
     #[serde(flatten)]
     pub product: CreateProductCheckoutSessionParams,
@@ -611,5 +685,70 @@ mod tests {
         merchant.apply_to(&mut browser);
         assert_eq!(browser, full);
         assert!(MerchantCheckoutOptions::default().is_empty());
+    }
+
+    #[test]
+    fn payment_status_and_subscription_id_default_when_absent() {
+        let s: CheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"product","status":"succeeded","expires":10,"createdAt":1,"updatedAt":2}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.payment_status, s.subscription_id.as_deref()),
+            (None, None)
+        );
+        let mut s = s;
+        s.payment_status = Some(PaymentStatus::NoPaymentRequired);
+        s.subscription_id = Some("sub_1".into());
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["paymentStatus"], "no_payment_required");
+        assert_eq!(v["subscriptionId"], "sub_1");
+        let back: CheckoutSession = serde_json::from_value(v).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn payment_status_follows_status_and_amount() {
+        use CheckoutSessionStatus as S;
+        assert_eq!(PaymentStatus::of(S::Succeeded, 1), PaymentStatus::Paid);
+        assert_eq!(
+            PaymentStatus::of(S::Succeeded, 0),
+            PaymentStatus::NoPaymentRequired
+        );
+        for st in [S::Open, S::Pending, S::Failed, S::Expired] {
+            assert_eq!(PaymentStatus::of(st, 500), PaymentStatus::Unpaid, "{st:?}");
+        }
+        for (status, wire) in [
+            (PaymentStatus::Paid, "paid"),
+            (PaymentStatus::Unpaid, "unpaid"),
+            (PaymentStatus::NoPaymentRequired, "no_payment_required"),
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), wire);
+        }
+    }
+
+    #[test]
+    fn platform_input_reads_an_optional_mode() {
+        for mode in [
+            CheckoutMode::Payment,
+            CheckoutMode::Subscription,
+            CheckoutMode::Setup,
+        ] {
+            let p: PlatformCheckoutSessionInput = serde_json::from_value(serde_json::json!({
+                "type": "product", "anonymous": true, "priceSlug": "pro", "mode": mode.as_str()
+            }))
+            .unwrap();
+            assert_eq!(p.mode, Some(mode));
+            assert_eq!(serde_json::to_value(&p).unwrap()["mode"], mode.as_str());
+        }
+        let p: PlatformCheckoutSessionInput =
+            serde_json::from_str(r#"{"type":"product","anonymous":true,"priceSlug":"pro"}"#)
+                .unwrap();
+        assert_eq!(p.mode, None);
+        assert!(serde_json::to_value(&p).unwrap().get("mode").is_none());
+        assert!(serde_json::from_str::<PlatformCheckoutSessionInput>(
+            r#"{"type":"product","mode":"donation"}"#
+        )
+        .is_err());
     }
 }

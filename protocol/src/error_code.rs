@@ -166,6 +166,11 @@ pub enum ErrorCode {
     /// Another change of the same subscription is being made right now;
     /// nothing was changed or charged by this request.
     SubscriptionChangeInProgress,
+    // Session fields and modes (issue 16).
+    /// A platform-API create's `mode` does not match its type and prices (a
+    /// one-time price with `subscription`, a subscription price with
+    /// `payment`, a product with `setup`); nothing was created.
+    ModeMismatch,
 }
 
 impl ErrorCode {
@@ -236,6 +241,8 @@ impl ErrorCode {
         Self::SubscriptionAmbiguous,
         Self::PaymentMethodRequired,
         Self::SubscriptionChangeInProgress,
+        // Session fields and modes (issue 16).
+        Self::ModeMismatch,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -306,6 +313,8 @@ impl ErrorCode {
             Self::SubscriptionAmbiguous => "subscription_ambiguous",
             Self::PaymentMethodRequired => "payment_method_required",
             Self::SubscriptionChangeInProgress => "subscription_change_in_progress",
+            // Session fields and modes (issue 16).
+            Self::ModeMismatch => "mode_mismatch",
         }
     }
 
@@ -338,6 +347,8 @@ impl ErrorCode {
             | Self::MultipleSubscriptionItems
             | Self::SubscriptionAmbiguous => 400,
             Self::PaymentMethodRequired => 402,
+            // Session fields and modes (issue 16).
+            Self::ModeMismatch => 400,
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -414,7 +425,7 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 64, "ALL lists every variant");
+        assert_eq!(seen.len(), 65, "ALL lists every variant");
     }
 
     #[test]
@@ -583,6 +594,7 @@ mod tests {
                 400,
             ),
             (ErrorCode::FieldNotAllowed, "field_not_allowed", 400),
+            (ErrorCode::ModeMismatch, "mode_mismatch", 400),
             (ErrorCode::TooManyLineItems, "too_many_line_items", 400),
             (ErrorCode::InvalidMetadata, "invalid_metadata", 400),
             (ErrorCode::FieldTooLong, "field_too_long", 400),

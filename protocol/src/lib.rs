@@ -39,6 +39,8 @@ pub use checkout::{
     CreateProductCheckoutSessionParams, LineItemParams, MerchantCheckoutOptions,
     PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
+// Session fields and modes (issue 16).
+pub use checkout::{CheckoutMode, PaymentStatus};
 pub use customer::{
     CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerResponse,
     UpdateCustomerInput, UpdateCustomerParams,

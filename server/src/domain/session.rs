@@ -6,9 +6,9 @@ use crate::domain::catalog::{Catalog, Discount};
 use crate::domain::error::ApiError;
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
-    money, redirect, BillingAddress, BillingAddressCollection, CheckoutSession,
+    money, redirect, BillingAddress, BillingAddressCollection, CheckoutMode, CheckoutSession,
     CheckoutSessionStatus, CheckoutSessionType, ErrorCode, HostedCheckoutSession, HostedLineItem,
-    IntervalUnit, Price, PriceType, Product,
+    IntervalUnit, PaymentStatus, Price, PriceType, Product,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -186,6 +186,9 @@ pub struct StoredSession {
     pub card: Option<PaidCard>,
     /// The purchase made on success.
     pub purchase_id: Option<String>,
+    /// The subscription the payment created or activated (none before
+    /// success, and for sessions that make none).
+    pub subscription_id: Option<String>,
     /// The invoice an invoice session pays.
     pub invoice_id: Option<String>,
     /// That invoice's number (joined from the invoice).
@@ -342,6 +345,8 @@ impl StoredSession {
             customer_name: self.customer_name.clone(),
             discount_id: self.options.discount.as_ref().map(|d| d.id.clone()),
             purchase_id: self.purchase_id.clone(),
+            subscription_id: self.subscription_id.clone(),
+            payment_status: Some(self.payment_status(catalog)),
             invoice_id: self.invoice_id.clone(),
             output_name: self.output_name.clone(),
             output_metadata: self.output_metadata.clone(),
@@ -362,6 +367,42 @@ impl StoredSession {
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
+    }
+
+    /// What kind of checkout the session is, in Stripe's words: `setup` for
+    /// saving a card, `subscription` when it starts or activates a
+    /// subscription (a subscription price among its items), `payment`
+    /// otherwise (one-time and usage prices, invoices).
+    pub fn mode(&self) -> CheckoutMode {
+        match self.session_type {
+            CheckoutSessionType::AddPaymentMethod => CheckoutMode::Setup,
+            CheckoutSessionType::ActivateSubscription => CheckoutMode::Subscription,
+            _ if self
+                .line_items
+                .iter()
+                .any(|i| i.price_type == PriceType::Subscription) =>
+            {
+                CheckoutMode::Subscription
+            }
+            _ => CheckoutMode::Payment,
+        }
+    }
+
+    /// Whether money was collected: `paid` when the succeeded session
+    /// charged more than zero, `no_payment_required` when it charged nothing
+    /// (saving a card, a subscription starting with a free trial, a total
+    /// discounted to zero), `unpaid` otherwise. Derived from what the payment
+    /// charged (the same total `payment.succeeded` reports), so it cannot
+    /// disagree with it. A session whose amounts cannot be totalled charged
+    /// nothing (the payment refuses it) and reads as not charged.
+    pub fn payment_status(&self, catalog: &Catalog) -> PaymentStatus {
+        let due_today = if self.session_type == CheckoutSessionType::AddPaymentMethod {
+            0
+        } else {
+            self.totals(&catalog.default_currency())
+                .map_or(0, |t| t.total_due_today)
+        };
+        PaymentStatus::of(self.status, due_today)
     }
 
     /// Where the customer goes after paying: the success URL with the id
@@ -571,6 +612,112 @@ mod tests {
         );
         assert_eq!(t.recurring.unwrap().amount, 1200);
         assert_eq!(t.trial_days, Some(14));
+    }
+
+    /// A session of `session_type` in `status` selling `items`, with a
+    /// `percent_off` discount.
+    fn stored(
+        session_type: CheckoutSessionType,
+        status: CheckoutSessionStatus,
+        items: Vec<SoldItem>,
+        percent_off: u32,
+    ) -> StoredSession {
+        StoredSession {
+            id: "cs_1".into(),
+            session_type,
+            status,
+            customer_id: None,
+            customer_name: None,
+            customer_email: None,
+            price_id: None,
+            quantity: 1,
+            success_url: None,
+            cancel_url: None,
+            output_name: None,
+            output_metadata: None,
+            line_items: items,
+            card: None,
+            purchase_id: None,
+            subscription_id: None,
+            invoice_id: None,
+            invoice_number: None,
+            billing_address: None,
+            options: CheckoutOptions {
+                discount: (percent_off > 0).then(|| AppliedDiscount {
+                    id: "disc_1".into(),
+                    code: "FREE".into(),
+                    percent_off,
+                }),
+                ..CheckoutOptions::default()
+            },
+            created_at: 1,
+            updated_at: 1,
+            expires_at: 2,
+        }
+    }
+
+    #[test]
+    fn mode_follows_type_and_prices() {
+        use CheckoutSessionStatus::Open;
+        use CheckoutSessionType as T;
+        let mode = |t, items| stored(t, Open, items, 0).mode();
+        assert_eq!(
+            mode(T::Product, vec![item("onboarding", 1)]),
+            CheckoutMode::Payment
+        );
+        assert_eq!(
+            mode(T::Product, vec![item("credits-jpy", 1)]),
+            CheckoutMode::Payment
+        );
+        assert_eq!(
+            mode(
+                T::Product,
+                vec![item("onboarding", 1), item("pro-monthly", 1)]
+            ),
+            CheckoutMode::Subscription
+        );
+        assert_eq!(
+            mode(T::ActivateSubscription, vec![item("pro-monthly", 1)]),
+            CheckoutMode::Subscription
+        );
+        assert_eq!(mode(T::AddPaymentMethod, vec![]), CheckoutMode::Setup);
+        assert_eq!(
+            mode(T::Invoice, vec![item("onboarding", 1)]),
+            CheckoutMode::Payment
+        );
+    }
+
+    #[test]
+    fn payment_status_is_what_the_payment_charged() {
+        use CheckoutSessionStatus::{Expired, Open, Succeeded};
+        use CheckoutSessionType::{AddPaymentMethod, Product};
+        let catalog = Catalog::demo().unwrap();
+        let status = |t, st, items, off| stored(t, st, items, off).payment_status(&catalog);
+        assert_eq!(
+            status(Product, Open, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Unpaid
+        );
+        assert_eq!(
+            status(Product, Expired, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Unpaid
+        );
+        assert_eq!(
+            status(Product, Succeeded, vec![item("onboarding", 1)], 0),
+            PaymentStatus::Paid
+        );
+        // Nothing charged today: a free trial, a 100 % discount, saving a card.
+        for (t, items, off) in [
+            (Product, vec![item("pro-monthly", 1)], 0),
+            (Product, vec![item("onboarding", 1)], 100),
+            (AddPaymentMethod, vec![], 0),
+        ] {
+            assert_eq!(
+                status(t, Succeeded, items.clone(), off),
+                PaymentStatus::NoPaymentRequired,
+                "{t:?} {off}"
+            );
+            assert_eq!(status(t, Open, items, off), PaymentStatus::Unpaid);
+        }
     }
 
     #[test]

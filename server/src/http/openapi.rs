@@ -222,9 +222,37 @@ mod tests {
             // Subscription create (issue 15).
             "CreateSubscriptionParams",
             "CreateSubscriptionResponse",
+            // Session fields and modes (issue 16).
+            "PaymentStatus",
+            "CheckoutMode",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }
+        // Session fields and modes (issue 16): the session names its payment
+        // status and what it made; the platform create takes a mode.
+        let session = &schemas["CheckoutSession"]["properties"];
+        for field in ["paymentStatus", "subscriptionId", "purchaseId"] {
+            assert!(
+                session.get(field).is_some(),
+                "CheckoutSession.{field} missing"
+            );
+        }
+        // The input flattens the product params, so its own fields sit in
+        // one of the `allOf` parts.
+        let input = &schemas["PlatformCheckoutSessionInput"];
+        let parts = input["allOf"].as_array().cloned().unwrap_or_default();
+        assert!(
+            std::iter::once(input)
+                .chain(parts.iter())
+                .any(|part| part["properties"].get("mode").is_some()),
+            "PlatformCheckoutSessionInput.mode missing: {input}"
+        );
+        assert!(
+            schemas["BrowserCheckoutSessionParams"]["properties"]
+                .get("mode")
+                .is_none(),
+            "a browser may not send a mode"
+        );
         assert_eq!(
             json["components"]["securitySchemes"]["PlatformKey"]["name"],
             "Authorization"

@@ -68,6 +68,7 @@ impl EmbeddedPlatform {
             None => None,
         };
         let now = clock::now_ms();
+        let mode = input.mode;
         let session = match input.session_type {
             CheckoutSessionType::Product => {
                 let anonymous = input.anonymous == Some(true);
@@ -158,6 +159,7 @@ impl EmbeddedPlatform {
                 ))
             }
         };
+        checkout::check_mode(mode, &session)?;
         let stored = checkout::store(billing, session, claim).await?;
         Ok(checkout::response(billing, &stored))
     }

@@ -15,12 +15,43 @@ use crate::service::Billing;
 use crate::store::{Created, IdempotencyClaim};
 use crate::{domain::clock, domain::ids, domain::validation, service::idempotency};
 use checkout_protocol::{
-    CheckoutSessionStatus, CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, ErrorCode, LineItemParams, Price, PriceRef, PriceType,
-    Product, Quantity, QuantityError,
+    CheckoutMode, CheckoutSessionStatus, CheckoutSessionType,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, ErrorCode, LineItemParams,
+    Price, PriceRef, PriceType, Product, Quantity, QuantityError,
 };
 use serde_json::{Map, Value};
+
+/// 400 `mode_mismatch` unless the `mode` a merchant asked for (if any) is
+/// what `session` is (see [`StoredSession::mode`]); checked once the
+/// session is built, so the prices it names have been found and their
+/// types are known. Absent, the mode is whatever the session is.
+pub fn check_mode(asked: Option<CheckoutMode>, session: &StoredSession) -> Result<(), ApiError> {
+    let actual = session.mode();
+    match asked {
+        Some(asked) if asked != actual => Err(ApiError::new(
+            ErrorCode::ModeMismatch,
+            format!(
+                "mode is {} but this {} session is a {} checkout: {}.",
+                asked.as_str(),
+                crate::domain::session::session_type_str(session.session_type),
+                actual.as_str(),
+                match actual {
+                    CheckoutMode::Setup =>
+                        "saving a card charges nothing; use mode setup or leave mode out",
+                    CheckoutMode::Subscription =>
+                        "a subscription price is being bought; use mode subscription or leave mode out",
+                    CheckoutMode::Payment => match asked {
+                        CheckoutMode::Setup =>
+                            "mode setup is only for add_payment_method sessions",
+                        _ => "no subscription price is being bought; use mode payment or leave mode out",
+                    },
+                }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// The most line items one checkout may have: room for a large cart (the
 /// benchmark renders 200) while 10,000 is refused.
@@ -81,6 +112,7 @@ fn open_session(
         line_items: Vec::new(),
         card: None,
         purchase_id: None,
+        subscription_id: None,
         invoice_id: None,
         invoice_number: None,
         billing_address: None,

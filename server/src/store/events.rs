@@ -363,6 +363,7 @@ mod tests {
             line_items: vec![SoldItem::of(product, price, 1)],
             card: None,
             purchase_id: Some("pur_1".into()),
+            subscription_id: None,
             invoice_id: None,
             invoice_number: None,
             billing_address: Some(BillingAddress {

@@ -16,6 +16,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V7_USAGE_EVENTS,
     V8_RESOURCE_CLAIMS,
     V9_PLAN_CHANGES,
+    V10_SESSION_SUBSCRIPTIONS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -354,6 +355,19 @@ CREATE TABLE subscription_adjustments (
     created_at      INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX subscription_adjustments_by_subscription ON subscription_adjustments(subscription_id, created_at);
+"#;
+
+/// Version 10 (issue 16, session fields): the subscription a session's
+/// payment created or activated, so the session can name it
+/// (`subscriptionId`). Older paid sessions get the subscription they created
+/// (an activation made before this version stays unnamed: nothing recorded
+/// which session activated it).
+const V10_SESSION_SUBSCRIPTIONS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN subscription_id TEXT;
+UPDATE checkout_sessions SET subscription_id =
+    (SELECT sub.id FROM subscriptions sub WHERE sub.checkout_session_id = checkout_sessions.id
+     ORDER BY sub.created_at LIMIT 1)
+    WHERE status = 'succeeded';
 "#;
 
 /// The schema version this build writes.

@@ -266,6 +266,21 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
         (Some(4900), Some(0))
     );
     srv.confirm("cs_old_open", "4242424242424242").await.data();
+    // Session fields (issue 16): old paid sessions say so and name what
+    // they made; the subscription an old trial created is found by its
+    // `checkout_session_id` (migration 10).
+    let key = Some(crate::support::SECRET_KEY);
+    let old = srv.platform_get("cs_old_paid", key).await.body["checkoutSession"].clone();
+    assert_eq!(
+        (&old["paymentStatus"], &old["subscriptionId"]),
+        (&serde_json::json!("paid"), &serde_json::Value::Null)
+    );
+    let trial = srv.platform_get("cs_old_trial", key).await.body["checkoutSession"].clone();
+    assert_eq!(trial["paymentStatus"], "no_payment_required", "{trial}");
+    assert_eq!(trial["subscriptionId"], "sub_bob_old", "{trial}");
+    let paid_now = srv.platform_get("cs_old_open", key).await.body["checkoutSession"].clone();
+    assert_eq!(paid_now["paymentStatus"], "paid");
+    assert!(paid_now["purchaseId"].as_str().is_some(), "{paid_now}");
 
     // The old subscriptions got their periods; Alice's seeded one its invoice and purchase.
     let alice = srv.billing("demo-alice").await;
@@ -304,8 +319,9 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     // v5: retention indexes; v6: payment attempt columns (issue 13);
-    // v7: the usage ledger; v8: resource claims; v9: plan changes (issue 15).
-    assert_eq!(version, 9, "brought up to the latest schema");
+    // v7: the usage ledger; v8: resource claims; v9: plan changes (issue 15);
+    // v10: the subscription a session's payment made (issue 16).
+    assert_eq!(version, 10, "brought up to the latest schema");
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",

@@ -38,6 +38,8 @@ mod resources;
 mod retention;
 mod route;
 mod security_headers;
+// Session fields and modes (issue 16).
+mod session_fields;
 mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).

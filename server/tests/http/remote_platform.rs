@@ -43,6 +43,7 @@ fn product(customer_external_id: Option<&str>, slug: &str) -> PlatformCheckoutSe
         target_subscription_id: None,
         automatically_update_subscriptions: None,
         preserve_billing_cycle_anchor: None,
+        mode: None,
         product: CreateProductCheckoutSessionParams {
             price_slug: Some(slug.into()),
             success_url: Some("https://shop.example/ok".into()),

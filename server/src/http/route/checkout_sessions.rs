@@ -15,7 +15,7 @@ use crate::service::idempotency::{self, KeyScope};
 use checkout_protocol::{
     CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, Customer, MerchantCheckoutOptions,
+    CreateProductCheckoutSessionParams, Customer, ErrorCode, MerchantCheckoutOptions,
     PlatformCheckoutSessionInput,
 };
 use serde_json::Value;
@@ -43,7 +43,23 @@ fn input(
         target_subscription_id: None,
         automatically_update_subscriptions: None,
         preserve_billing_cycle_anchor: None,
+        mode: None,
         product,
+    }
+}
+
+/// 400 `field_not_allowed` when a browser sends `mode`: the kind of
+/// checkout follows from the route action and the prices, and only the
+/// merchant's server (platform API) may state it. Refused rather than
+/// ignored so a page cannot believe it set something it did not.
+fn refuse_mode(value: &Value) -> Result<(), ApiError> {
+    match value.get("mode") {
+        None => Ok(()),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::FieldNotAllowed,
+            "`mode` is not accepted from the page: the checkout's kind follows from the action \
+             and its prices (only the merchant's server states a mode, on the platform API).",
+        )),
     }
 }
 
@@ -85,7 +101,7 @@ fn requested(value: &Value) -> Result<MerchantCheckoutOptions, ApiError> {
 
 /// `checkout-sessions/create`: a product checkout, with or without a customer.
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
-    request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them; `outputMetadata` and `outputName` are customer-controlled input."),
+    request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them, and `mode` always is (only the platform API takes one); `outputMetadata` and `outputName` are customer-controlled input."),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>),
         (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::http::error::ErrorResponse,
@@ -111,6 +127,7 @@ pub async fn create_product(
         }
     };
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let scope = customer
         .as_ref()
         .map_or(KeyScope::Anonymous, |c| KeyScope::Customer(&c.id));
@@ -139,6 +156,7 @@ pub async fn create_add_payment_method(
         .require_customer_to_create(&body.headers, peer)
         .await?;
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
     let params: CreateAddPaymentMethodCheckoutSessionParams = extract::from_value(value)?;
@@ -173,6 +191,7 @@ pub async fn create_activate_subscription(
         .require_customer_to_create(&body.headers, peer)
         .await?;
     let (key, value) = key_and_body(body)?;
+    refuse_mode(&value)?;
     let key = scoped(key, KeyScope::Customer(&customer.id));
     let asked = requested(&value)?;
     let params: CreateActivateSubscriptionCheckoutSessionParams = extract::from_value(value)?;

@@ -109,6 +109,14 @@ impl Db {
                 }
                 None => None,
             };
+            // The subscription this payment created or activated, kept on
+            // the session (a card saved for a subscription made none).
+            let made_subscription = done.customer.as_ref().and_then(|c| {
+                c.subscription
+                    .as_ref()
+                    .map(|s| s.id.clone())
+                    .or_else(|| c.activation.as_ref().map(|a| a.subscription_id.clone()))
+            });
             let mut subscription = None;
             let mut invoice = None;
             let mut payment_method = None;
@@ -137,7 +145,8 @@ impl Db {
             }
             tx.execute(
                 "UPDATE checkout_sessions SET card_brand = ?2, card_last4 = ?3, card_exp_month = ?4,
-                    card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, billing_address = ?8
+                    card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, billing_address = ?8,
+                    subscription_id = ?9
                  WHERE id = ?1",
                 params![
                     id,
@@ -148,6 +157,7 @@ impl Db {
                     done.email,
                     done.purchase.as_ref().map(|p| &p.id),
                     address_text(done.billing_address.as_ref())?,
+                    made_subscription,
                 ],
             )?;
             let written = CompletedRecords {

@@ -395,6 +395,7 @@ mod tests {
             line_items: vec![SoldItem::of(product, price, 1)],
             card: None,
             purchase_id: None,
+            subscription_id: None,
             invoice_id: None,
             invoice_number: None,
             billing_address: None,
