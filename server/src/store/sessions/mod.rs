@@ -7,6 +7,8 @@
 
 mod completion;
 mod payment;
+// What a paid session made, for its signed success redirect (issue 16, item 4).
+mod made;
 mod rows;
 
 pub use completion::{Activation, CardForSubscriptions, Completion, CustomerCompletion};
