@@ -38,6 +38,8 @@ mod resources;
 mod retention;
 mod route;
 mod security_headers;
+// Signed success redirects (issue 16, item 4).
+mod signed_redirects;
 mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).
