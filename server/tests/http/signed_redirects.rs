@@ -7,6 +7,7 @@ use crate::support::{now_ms, Auth, TestServer, SECRET_KEY};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 const ALICE: Auth<'static> = Auth::Bearer("demo-alice");
 /// The names the server appends; a verifier reads only these.
@@ -42,40 +43,50 @@ pub fn param(url: &str, name: &str) -> Option<String> {
     values.into_iter().next()
 }
 
-/// Verifies `url` as the README tells a merchant to: our parameters but
-/// `signature`, sorted by name, `name=value` with decoded values joined by
-/// `&`, HMAC-SHA256 with `key`, compared to `signature`.
-pub fn verifies(url: &str, key: &str) -> bool {
-    let pairs = query(url);
-    let signatures: Vec<&String> = pairs
-        .iter()
-        .filter(|(k, _)| k == "signature")
-        .map(|(_, v)| v)
-        .collect();
-    let [signature] = signatures.as_slice() else {
-        return false;
+// README "Verifying a success redirect": the merchant's verifier, word for
+// word, so the snippet there is compiled and run by these tests.
+/// The parameters the checkout signs, sorted by name: the order the signature covers them.
+const SIGNED: [&str; 5] = [
+    "checkout_id",
+    "customer_id",
+    "purchase_id",
+    "request_id",
+    "subscription_id",
+];
+
+/// The signed parameters of a success redirect, or `None` if its signature does not verify.
+pub fn verify_success_redirect(href: &str, secret_key: &str) -> Option<Vec<(String, String)>> {
+    let url = url::Url::parse(href).ok()?;
+    let values = |name: &str| -> Vec<String> {
+        url.query_pairs()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect()
     };
-    let mut signed: Vec<(&String, &String)> = pairs
-        .iter()
-        .filter(|(k, _)| OURS.contains(&k.as_str()))
-        .map(|(k, v)| (k, v))
-        .collect();
-    signed.sort();
-    let canonical = signed
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
-    mac.update(canonical.as_bytes());
+    let [signature] = <[String; 1]>::try_from(values("signature")).ok()?;
+    let mut signed = Vec::new();
+    for name in SIGNED {
+        match values(name).as_slice() {
+            [] => {}
+            [value] => signed.push((name.to_owned(), value.clone())),
+            _ => return None, // a signed name twice: refuse rather than guess
+        }
+    }
+    let canonical: Vec<String> = signed.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).ok()?;
+    mac.update(canonical.join("&").as_bytes());
     let expected: String = mac
         .finalize()
         .into_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    // Tests need no constant time; a merchant's verifier does (README).
-    expected == **signature
+    bool::from(expected.as_bytes().ct_eq(signature.as_bytes())).then_some(signed)
+}
+
+/// Whether `url`'s signature verifies with `key` (the README's verifier).
+pub fn verifies(url: &str, key: &str) -> bool {
+    verify_success_redirect(url, key).is_some()
 }
 
 /// The row of `table` (`purchases`, `subscriptions`) session `id` made,
@@ -330,4 +341,32 @@ async fn bobs_redirect_never_names_alice() {
         &param(&alice, "signature").unwrap(),
     );
     assert!(!verifies(&swapped, SECRET_KEY));
+}
+
+/// The README's example URL and key (the unit test vector of
+/// `domain::redirect_signing`) verify with the README's verifier.
+#[tokio::test]
+async fn the_readme_example_verifies() {
+    let key = "sk_test_0123456789abcdef0123456789abcdef";
+    let url = "https://shop.test/thanks?utm=mail&x=a%26b&checkout_id=cs_test_1\
+               &request_id=order%207%26a%3Db%2F%C3%A9&customer_id=cus_alice&purchase_id=pur_1\
+               &signature=631130e2a770c0a80d17427e58aee8771bccec128f48845a5ecceb12bf9aa55e#top";
+    let signed = verify_success_redirect(url, key).expect("the example verifies");
+    let as_str: Vec<(&str, &str)> = signed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        as_str,
+        [
+            ("checkout_id", "cs_test_1"),
+            ("customer_id", "cus_alice"),
+            ("purchase_id", "pur_1"),
+            ("request_id", "order 7&a=b/é"),
+        ]
+    );
+    assert!(!verifies(&url.replace("pur_1", "pur_2"), key));
+    assert!(!verifies(url, "sk_test_0123456789abcdef0123456789abcdeF"));
+    let twice = url.replace("#top", "&checkout_id=cs_test_1#top");
+    assert!(!verifies(&twice, key), "a signed name twice is refused");
 }
