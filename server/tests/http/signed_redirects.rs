@@ -10,14 +10,6 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 const ALICE: Auth<'static> = Auth::Bearer("demo-alice");
-/// The names the server appends; a verifier reads only these.
-const OURS: [&str; 5] = [
-    "checkout_id",
-    "customer_id",
-    "purchase_id",
-    "request_id",
-    "subscription_id",
-];
 
 /// The URL's query, decoded, in order.
 pub fn query(url: &str) -> Vec<(String, String)> {
@@ -230,14 +222,14 @@ async fn tampering_with_any_signed_value_fails_verification() {
     let signed_names: Vec<&str> = pairs
         .iter()
         .map(|(k, _)| k.as_str())
-        .filter(|k| OURS.contains(k))
+        .filter(|k| SIGNED.contains(k))
         .collect();
     assert_eq!(
         signed_names,
         ["checkout_id", "request_id", "customer_id", "purchase_id"]
     );
     for (i, (name, _)) in pairs.iter().enumerate() {
-        if !OURS.contains(&name.as_str()) && name != "signature" {
+        if !SIGNED.contains(&name.as_str()) && name != "signature" {
             continue;
         }
         let mut changed = pairs.clone();
@@ -246,7 +238,7 @@ async fn tampering_with_any_signed_value_fails_verification() {
             !verifies(&rebuild(&changed), SECRET_KEY),
             "changing {name} must break the signature"
         );
-        if OURS.contains(&name.as_str()) {
+        if SIGNED.contains(&name.as_str()) {
             let mut removed = pairs.clone();
             removed.remove(i);
             assert!(!verifies(&rebuild(&removed), SECRET_KEY), "dropping {name}");
