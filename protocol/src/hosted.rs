@@ -49,7 +49,9 @@ pub struct HostedCheckoutSession {
     /// The saved card, once paid (for the receipt).
     #[serde(default)]
     pub payment_method: Option<CardSummary>,
-    /// Where to send the customer once paid (success URL with the id filled in).
+    /// Where to send the customer once paid: the success URL with the id
+    /// filled in and the signed parameters appended (`checkout_id`, …,
+    /// `signature`; see [`crate::redirect_signature`]), or the hosted page.
     #[serde(default)]
     pub success_redirect_url: Option<String>,
     /// The discount code applied to the totals, as the merchant spells it.
@@ -277,7 +279,8 @@ pub struct CardSummary {
 pub struct ConfirmPaymentResponse {
     /// The session after payment.
     pub checkout_session: HostedCheckoutSession,
-    /// Where to send the customer now.
+    /// Where to send the customer now: the signed success URL, as
+    /// `successRedirectUrl`.
     pub redirect_url: String,
 }
 

@@ -19,6 +19,8 @@ pub mod plan_change;
 pub mod pricing;
 pub mod quantity;
 pub mod redirect;
+// Signed success-redirect parameters (issue 16, item 4).
+pub mod redirect_signature;
 pub mod subscription;
 pub mod usage;
 // Resource claims (issue 15).

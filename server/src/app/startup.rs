@@ -215,6 +215,7 @@ pub async fn spawn_with_processor(
         redirect_rule: Arc::clone(&redirect_rule),
         payment_timeout: config.payment_timeout,
         abuse_limits: Arc::new(abuse_limits),
+        redirect_signing_key: Arc::from(secret_key.as_str()),
     };
     let state = AppState {
         billing: billing.clone(),

@@ -16,6 +16,7 @@ pub mod payment;
 pub mod plan_change;
 pub mod records;
 pub mod redirect_hosts;
+pub mod redirect_signing;
 pub mod resource;
 pub mod session;
 pub mod subscription;

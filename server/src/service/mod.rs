@@ -7,6 +7,8 @@ pub mod idempotency;
 pub mod payment;
 pub mod plan_change;
 pub mod rate_limit;
+// Signed success redirects (issue 16, item 4).
+pub mod redirect;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::payment::PaymentProcessor;
@@ -37,6 +39,10 @@ pub struct Billing {
     /// Discount-code guesses, failed platform-API authentications and the
     /// ceiling on card declines (a decline is counted where it happens).
     pub abuse_limits: Arc<AbuseLimits>,
+    /// The key success redirects are signed with: the platform secret key
+    /// (`--secret-key`, or the one generated at start), so the merchant
+    /// verifies with the key they already hold.
+    pub redirect_signing_key: Arc<str>,
 }
 
 impl std::fmt::Debug for Billing {

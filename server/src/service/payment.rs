@@ -520,12 +520,18 @@ fn invoice(
     })
 }
 
-/// The session as the page renders it; 500 if it cannot be totalled.
-pub fn hosted_view(
+/// The session as the page renders it; 500 if it cannot be totalled. A
+/// paid session's `successRedirectUrl` is the signed one
+/// ([`super::redirect::success_redirect`]).
+pub async fn hosted_view(
     billing: &Billing,
     session: &StoredSession,
 ) -> Result<HostedCheckoutSession, ApiError> {
-    session
+    let mut view = session
         .to_hosted(&billing.catalog, &billing.public_url)
-        .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
+        .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
+    if view.success_redirect_url.is_some() {
+        view.success_redirect_url = super::redirect::success_redirect(billing, session).await?;
+    }
+    Ok(view)
 }

@@ -446,7 +446,19 @@ async fn saving_a_card_for_a_subscription() {
     assert_eq!(page["customerEmail"], "alice@example.com");
 
     let paid = srv.confirm(&id, "5555555555554444").await;
-    assert_eq!(paid.data()["redirectUrl"], "https://shop.test/card-saved");
+    // Saving a card makes no purchase or subscription: the redirect names
+    // the checkout and the customer only.
+    let redirect = paid.data()["redirectUrl"].as_str().unwrap();
+    assert!(
+        redirect.starts_with(&format!(
+            "https://shop.test/card-saved?checkout_id={id}&customer_id=cus_alice&signature="
+        )),
+        "{redirect}"
+    );
+    assert!(crate::signed_redirects::verifies(
+        redirect,
+        crate::support::SECRET_KEY
+    ));
     let b = srv.billing("demo-alice").await;
     let methods = b["paymentMethods"].as_array().unwrap();
     assert_eq!(methods.len(), 2);

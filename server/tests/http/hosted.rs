@@ -77,8 +77,15 @@ async fn paying_succeeds_once_and_redirects_with_the_id() {
     let id = srv.create_session("onboarding").await;
     let reply = srv.confirm(&id, "4242 4242 4242 4242").await;
     let data = reply.data();
-    let expected_redirect = format!("https://shop.test/success?session_id={id}");
-    assert_eq!(data["redirectUrl"], expected_redirect);
+    // The merchant's URL with the id filled in, then the signed parameters.
+    let expected_redirect = data["redirectUrl"].as_str().unwrap().to_owned();
+    assert!(expected_redirect.starts_with(&format!(
+        "https://shop.test/success?session_id={id}&checkout_id={id}&"
+    )));
+    assert!(crate::signed_redirects::verifies(
+        &expected_redirect,
+        crate::support::SECRET_KEY
+    ));
     let page = &data["checkoutSession"];
     assert_eq!(page["status"], "succeeded");
     assert_eq!(page["customerEmail"], "buyer@example.com");

@@ -86,10 +86,17 @@ async fn bob_pays_his_open_invoice_and_it_shows_paid() {
     let paid = srv.confirm(&id, "4242 4242 4242 4242").await;
     let data = paid.data();
     assert_eq!(data["checkoutSession"]["status"], "succeeded");
-    assert_eq!(
-        data["redirectUrl"],
-        format!("https://shop.test/paid?session_id={id}")
+    let redirect = data["redirectUrl"].as_str().unwrap();
+    assert!(
+        redirect.starts_with(&format!(
+            "https://shop.test/paid?session_id={id}&checkout_id={id}&request_id=invoice-run-1&customer_id=cus_bob&signature="
+        )),
+        "an invoice makes no purchase: {redirect}"
     );
+    assert!(crate::signed_redirects::verifies(
+        redirect,
+        crate::support::SECRET_KEY
+    ));
 
     let b = srv.billing("demo-bob").await;
     let invoices = b["invoices"].as_array().unwrap();

@@ -40,6 +40,8 @@ mod route;
 mod security_headers;
 // Session fields and modes (issue 16).
 mod session_fields;
+// Signed success redirects (issue 16, item 4).
+mod signed_redirects;
 mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).

@@ -86,7 +86,9 @@ pub async fn apply(
                 code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
                 "discount code changed on the hosted page"
             );
-            Ok(Json(RouteResponse::data(hosted_view(&billing, &updated)?)))
+            Ok(Json(RouteResponse::data(
+                hosted_view(&billing, &updated).await?,
+            )))
         }
         DiscountChange::NotFound => Err(session_not_found()),
         DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),

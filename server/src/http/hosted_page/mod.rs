@@ -4,12 +4,13 @@ pub mod discount;
 
 use crate::domain::error::ApiError;
 use crate::domain::payment::validate_card;
-use crate::domain::session::{ensure_payable, session_not_found, PaidCard};
+use crate::domain::session::{ensure_payable, hosted_url, session_not_found, PaidCard};
 use crate::domain::{billing_address, clock, validation};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
 use crate::service::payment::{hosted_view, pay};
 use crate::service::rate_limit::Refused;
+use crate::service::redirect;
 use crate::service::Billing;
 use crate::store::AttemptPayer;
 use axum::extract::State;
@@ -31,7 +32,9 @@ pub async fn get_session(
         .load_session(id, clock::now_ms())
         .await?
         .ok_or_else(session_not_found)?;
-    Ok(Json(RouteResponse::data(hosted_view(&billing, &session)?)))
+    Ok(Json(RouteResponse::data(
+        hosted_view(&billing, &session).await?,
+    )))
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
@@ -103,9 +106,14 @@ pub async fn confirm(
     let paid = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await
         .map_err(|e| ApiError::internal("payment task failed", e))??;
+    // `pay` returns the session succeeded, so it has a success redirect;
+    // the hosted page (no signature to forge) is only a fallback.
+    let redirect_url = redirect::success_redirect(&state.billing, &paid)
+        .await?
+        .unwrap_or_else(|| hosted_url(&state.billing.public_url, paid.session_type, &paid.id));
     Ok(Json(RouteResponse::data(ConfirmPaymentResponse {
-        checkout_session: hosted_view(&state.billing, &paid)?,
-        redirect_url: paid.success_redirect(&state.billing.public_url),
+        checkout_session: hosted_view(&state.billing, &paid).await?,
+        redirect_url,
     })))
 }
 
