@@ -217,10 +217,19 @@ pub fn session_data_size(
     Ok(())
 }
 
-/// Checks `requestId`: at most [`MAX_REQUEST_ID_CHARS`] characters; blank means none.
+/// Checks `requestId`: at most [`MAX_REQUEST_ID_CHARS`] characters, no `&`
+/// or `=`; blank means none. The signed success redirect signs raw
+/// `name=value` pairs joined by `&`, so those two characters in a value
+/// could make one signed string read as different parameters.
 pub fn request_id(value: Option<String>) -> Result<Option<String>, ApiError> {
     let Some(id) = value else { return Ok(None) };
     max_chars("requestId", Some(&id), MAX_REQUEST_ID_CHARS)?;
+    if id.contains(['&', '=']) {
+        return Err(ApiError::invalid_request(
+            "requestId must not contain `&` or `=` (the signed success redirect could not \
+             tell it from another parameter).",
+        ));
+    }
     Ok(Some(id).filter(|i| !i.trim().is_empty()))
 }
 
@@ -488,6 +497,13 @@ mod tests {
     fn checkout_options() {
         assert_eq!(request_id(None).unwrap(), None);
         assert_eq!(request_id(Some("  ".into())).unwrap(), None);
+        for ambiguous in ["x&subscription_id=sub_1", "a=b", "a&b"] {
+            assert_eq!(
+                request_id(Some(ambiguous.into())).unwrap_err().code,
+                ErrorCode::InvalidRequest,
+                "{ambiguous}"
+            );
+        }
         assert_eq!(
             request_id(Some("é".repeat(200)))
                 .unwrap()

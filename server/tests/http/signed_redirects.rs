@@ -182,7 +182,7 @@ async fn an_activation_names_the_subscription_it_set_billing() {
 #[tokio::test]
 async fn the_request_id_is_percent_encoded_in_the_url_and_signed_raw() {
     let srv = TestServer::start().await;
-    let request_id = "order 7&a=b/é+#x";
+    let request_id = "order 7/é+#x?;";
     let (id, url) = pay(
         &srv,
         json!({"priceSlug": "onboarding", "requestId": request_id}),
@@ -190,13 +190,21 @@ async fn the_request_id_is_percent_encoded_in_the_url_and_signed_raw() {
     )
     .await;
     assert!(
-        url.contains("&request_id=order%207%26a%3Db%2F%C3%A9%2B%23x&"),
+        url.contains("&request_id=order%207%2F%C3%A9%2B%23x%3F%3B&"),
         "every reserved character encoded: {url}"
     );
     assert_eq!(param(&url, "request_id").as_deref(), Some(request_id));
     assert_eq!(param(&url, "checkout_id"), Some(id));
     assert!(url::Url::parse(&url).unwrap().fragment().is_none());
     assert!(verifies(&url, SECRET_KEY), "{url}");
+    // `&` and `=` would make the raw signed string ambiguous
+    // (`x&subscription_id=sub_1`): such a request id is refused up front.
+    srv.merchant_create(
+        json!({"priceSlug": "onboarding", "requestId": "x&subscription_id=sub_1"}),
+        None,
+    )
+    .await
+    .assert_error(400, "invalid_request");
 }
 
 #[tokio::test]
