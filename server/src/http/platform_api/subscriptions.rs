@@ -93,28 +93,17 @@ pub async fn adjust(
 ) -> Result<Json<checkout_protocol::AdjustSubscriptionResponse>, ApiError> {
     require_secret_key(&body.headers, &state.secret_key)?;
     let params: checkout_protocol::PlatformAdjustSubscription = body.json()?;
+    // One rule for both surfaces: the platform's `newSubscriptionItems` is
+    // the route's `subscriptionItems` form.
     let adjustment = params.adjustment;
-    let items = adjustment.new_subscription_items;
-    if items.is_empty() {
-        return Err(ApiError::invalid_request(
-            "newSubscriptionItems must name at least one price.",
-        ));
-    }
-    if items
-        .iter()
-        .any(|i| i.price_id.is_some() == i.price_slug.is_some())
-    {
-        return Err(ApiError::new(
-            checkout_protocol::ErrorCode::PriceMissing,
-            "Each subscription item needs exactly one of priceId or priceSlug.",
-        ));
-    }
-    crate::platform::adjust_items_checked(&items)?;
-    let request = crate::platform::AdjustRequest {
-        items,
-        timing: adjustment.timing,
-        prorate: adjustment.prorate_current_billing_period.unwrap_or(true),
-    };
+    let request = crate::http::route::subscriptions::adjust_request(
+        &checkout_protocol::AdjustSubscriptionParams {
+            timing: Some(adjustment.timing),
+            prorate: adjustment.prorate_current_billing_period,
+            subscription_items: Some(adjustment.new_subscription_items),
+            ..Default::default()
+        },
+    )?;
     let answer = EmbeddedPlatform::new(state.billing)
         .adjust_for_owner(&id, request)
         .await?;
