@@ -40,7 +40,7 @@ commands:
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server
                          (all six when none is named)
-  bench [--runs N] [--load-seconds S]
+  bench [--runs N] [--load-seconds S] [--compare FILE]
                          measure the widget beside a React + @flowglad/react page
                          (payload, time to ready, click to hosted page, memory,
                          large renders, server load); prints one table and writes
