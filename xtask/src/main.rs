@@ -174,4 +174,17 @@ mod tests {
             "examples/billing_panel.rs must contain the README's rust block verbatim"
         );
     }
+
+    /// The README's test-kit example is `tests/kit.rs` from its first `use`.
+    #[test]
+    fn readme_test_kit_example_is_the_tested_one() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+        let kit = std::fs::read_to_string(root.join("tests/kit.rs")).expect("tests/kit.rs");
+        let from_use = &kit[kit.find("use ").expect("a use line")..];
+        assert!(
+            readme.contains(&format!("```rust\n{from_use}```")),
+            "README.md must show tests/kit.rs from its first `use` verbatim"
+        );
+    }
 }
