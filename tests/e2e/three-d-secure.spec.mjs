@@ -46,12 +46,12 @@ test('4000 0027 6000 3184 asks the bank: a labelled modal dialog keeps focus, an
   expect(await dialog.evaluate((el) => el.matches(':modal'))).toBe(true);
   await expectNoAxeViolations(page, 'the 3-D Secure dialog');
   // Nothing is charged yet.
-  expect((await platformSession(request, session.id)).body.checkoutSession.status).toBe('open');
+  expect((await platformSession(request, session.checkoutSession.id)).body.checkoutSession.status).toBe('open');
 
   await complete.click();
   await page.waitForURL(/\/success\?session_id=cs_/);
   const id = sessionIdFrom(page.url());
-  expect(id).toBe(session.id);
+  expect(id).toBe(session.checkoutSession.id);
   await expect(page.getByTestId('session-status')).toHaveText('succeeded');
   expect((await platformSession(request, id)).body.checkoutSession.status).toBe('succeeded');
 });
@@ -81,7 +81,7 @@ test('a reload shows the waiting dialog again; 4000 0082 6000 3178 is then decli
   await dialog.getByRole('button', { name: 'Complete authentication' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveText('Your card has insufficient funds. Try another card.');
-  expect((await platformSession(request, session.id)).body.checkoutSession.status).toBe('open');
+  expect((await platformSession(request, session.checkoutSession.id)).body.checkoutSession.status).toBe('open');
 });
 
 for (const mode of ['overlay', 'inline']) {

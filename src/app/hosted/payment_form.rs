@@ -248,9 +248,16 @@ pub fn PaymentFormView(
             on_session_changed.run(());
             return;
         }
-        alert.set(super::error_text(&e, lang));
-        // Back to the card, to try again or type another.
-        focus(Field::CardNumber.input_id());
+        // Once the modal is gone (the page behind it is inert until then):
+        // say why in the alert, and go back to the card to try again.
+        let said = super::error_text(&e, lang);
+        set_timeout(
+            move || {
+                alert.set(said);
+                focus(Field::CardNumber.input_id());
+            },
+            Duration::ZERO,
+        );
     });
     let dialog = {
         let (session_id, merchant, locale) = (
