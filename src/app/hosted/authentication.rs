@@ -104,7 +104,10 @@ pub fn AuthenticationDialog(
             }
             on:keydown=move |ev: leptos::ev::KeyboardEvent| trap_tab(&ev)>
             <p class="co-3ds-bank" aria-hidden="true">
-                <span class="co-3ds-logo">"🏦"</span>
+                // A bank's columns, drawn: no emoji font is needed.
+                <svg class="co-3ds-logo" viewBox="0 0 24 24" width="22" height="22" focusable="false">
+                    <path fill="currentColor" d="M12 2 2 7v2h20V7L12 2zM4 11v7h3v-7H4zm6.5 0v7h3v-7h-3zM17 11v7h3v-7h-3zM2 20v2h20v-2H2z"/>
+                </svg>
                 {Msg::BankName.text(lang)}
             </p>
             <h2 id=TITLE_ID class="co-3ds-title">{Msg::AuthenticateTitle.text(lang)}</h2>
