@@ -56,7 +56,9 @@ impl Db {
             };
             // 3-D Secure (issue 16): a payment waiting for the bank's
             // challenge holds the session until it ends or expires.
-            let claim = if authentication::waiting(&tx, &id, now)? {
+            let claim = if current.status == CheckoutSessionStatus::Open
+                && authentication::waiting(&tx, &id, now)?
+            {
                 Claim::AuthenticationPending
             } else {
                 claim_open(&tx, &current, now)?
