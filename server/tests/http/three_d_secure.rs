@@ -88,6 +88,19 @@ async fn each_authentication_card_asks_for_the_challenge_and_charges_nothing_yet
         assert_eq!(page.data()["authentication"]["id"], auth.as_str());
         let raw = page.body.to_string();
         assert!(!raw.contains(card), "never the card number: {raw}");
+        // Nor does the stored challenge keep it: brand, last four, expiry only.
+        let conn = rusqlite::Connection::open(srv.db_path()).unwrap();
+        let payer: String = conn
+            .query_row(
+                "SELECT payer FROM session_authentications WHERE session_id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            !payer.contains(card) && payer.contains(&card[card.len() - 4..]),
+            "{payer}"
+        );
     }
     // A card without 3-D Secure pays at once, as before.
     let id = srv.create_session("onboarding").await;
