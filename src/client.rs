@@ -3,6 +3,7 @@
 
 use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
+use checkout_protocol::AuthenticateRequest;
 use checkout_protocol::{
     action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
     ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
@@ -335,7 +336,26 @@ impl HostedClient {
         read_response(self.transport.send(request).await)
     }
 
-    /// Pays a session with a test card.
+    /// Reports how the bank's 3-D Secure challenge `request.authentication_id`
+    /// ended; answers like a paid [`Self::confirm`], or with the failure
+    /// (`authentication_failed`, a decline, `authentication_expired`).
+    pub async fn authenticate(
+        &self,
+        id: &str,
+        request: &AuthenticateRequest,
+    ) -> Result<ConfirmPaymentResponse, BillingError> {
+        let body = serde_json::to_string(request).map_err(|_| BillingError::InvalidResponse)?;
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/checkout-sessions/{id}/authenticate"),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(body),
+        };
+        read_response(self.transport.send(request).await)
+    }
+
+    /// Pays a session with a test card; a card whose issuer asks for 3-D
+    /// Secure answers with `nextAction` and the session's `authentication`.
     pub async fn confirm(
         &self,
         id: &str,

@@ -53,6 +53,8 @@ pub use hosted::{
     ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest,
     ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
+// 3-D Secure in test mode (issue 16).
+pub use hosted::{AuthenticateRequest, AuthenticationOutcome, NextAction, PendingAuthentication};
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
 pub use subscription::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, PlatformCancelSubscriptionParams,

@@ -41,6 +41,19 @@ test('screenshots of the store, the hosted checkout and the success page', async
   await page.screenshot({ path: shot('receipt') });
 });
 
+// 3-D Secure in test mode (issue 16): the simulated bank's challenge.
+test('screenshot of the 3-D Secure dialog', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/');
+  await storeButton(page, 'Buy now: Onboarding').click();
+  await page.waitForURL(/\/checkout\/cs_/);
+  await fillPayment(page, { number: '4000 0027 6000 3184' });
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm this payment with your bank' });
+  await expect(dialog.getByRole('button', { name: 'Complete authentication' })).toBeFocused();
+  await page.screenshot({ path: shot('three-d-secure') });
+});
+
 test('screenshot of the billing panel for a signed-in customer', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.goto('/');

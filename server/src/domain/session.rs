@@ -458,6 +458,8 @@ impl StoredSession {
                 .and_then(|d| catalog.discount_by_id(&d.id))
                 .map(|d| d.name.clone()),
             invoice_number: self.invoice_number.clone(),
+            // The store adds a pending 3-D Secure challenge (see `hosted_view`).
+            authentication: None,
         })
     }
 }

@@ -46,6 +46,8 @@ mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).
 mod subscription_create;
+// 3-D Secure in test mode (issue 16).
+mod three_d_secure;
 mod two_servers;
 mod usage;
 mod webhooks;

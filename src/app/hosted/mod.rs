@@ -1,6 +1,8 @@
 //! The hosted checkout page at `/checkout/{id}`: loads the session and shows
 //! the form, a receipt, or why it cannot be paid.
 
+// 3-D Secure in test mode (issue 16).
+mod authentication;
 mod countries;
 pub(crate) mod embedding;
 mod form;
@@ -179,6 +181,8 @@ pub(crate) fn error_text(error: &BillingError, lang: Lang) -> String {
         "card_insufficient_funds" => Some(Msg::CardInsufficientFunds),
         "card_expired" => Some(Msg::CardExpired),
         "discount_code_invalid" => Some(Msg::PromoInvalid),
+        "authentication_failed" => Some(Msg::AuthenticationFailed),
+        "authentication_expired" => Some(Msg::AuthenticationExpired),
         _ => None,
     };
     known.map_or_else(|| error.message_in(lang), |m| m.text(lang).to_owned())

@@ -148,7 +148,8 @@ pub fn LoadFailed(
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `visa` → `Visa`: a card brand as a sentence names it.
+pub(super) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()
