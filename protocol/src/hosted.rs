@@ -69,6 +69,18 @@ pub struct HostedCheckoutSession {
     /// For invoice sessions: the invoice's number, e.g. `BOB-0001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
+    /// Epoch milliseconds when the payment succeeded (the receipt's date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<i64>,
+    /// The purchase the payment made, once paid (the receipt's number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_id: Option<String>,
+    /// The subscription the payment started or activated, once paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// The merchant's logo and colours from the catalog, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<crate::Branding>,
 }
 
 /// One line of the order.

@@ -6,6 +6,8 @@
 #![deny(missing_docs)]
 
 pub mod billing;
+// Merchant branding on the hosted page (issue 16, item 6).
+pub mod branding;
 pub mod card;
 pub mod checkout;
 pub mod customer;
@@ -48,6 +50,7 @@ pub use customer::{
     UpdateCustomerInput, UpdateCustomerParams,
 };
 pub use envelope::{ErrorBody, RouteResponse};
+pub use branding::Branding;
 pub use error_code::ErrorCode;
 pub use hosted::{
     ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest,

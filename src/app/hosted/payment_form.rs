@@ -208,6 +208,11 @@ pub fn PaymentFormView(
                     super::embedding::post_success(&id, &paid.redirect_url);
                     true
                 }
+                // No success URL: this page itself shows the receipt (and keeps its ?theme=).
+                Ok(paid) if browser::is_current_page(&paid.redirect_url) => {
+                    on_session_changed.run(());
+                    true
+                }
                 Ok(paid) => match browser::navigate(&paid.redirect_url) {
                     Ok(()) => true,
                     Err(e) => {
