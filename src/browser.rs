@@ -189,7 +189,8 @@ pub fn is_current_page(url: &str) -> bool {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return false;
     };
-    let (Ok(here), Ok(origin), Ok(path)) = (location.href(), location.origin(), location.pathname())
+    let (Ok(here), Ok(origin), Ok(path)) =
+        (location.href(), location.origin(), location.pathname())
     else {
         return false;
     };

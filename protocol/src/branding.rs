@@ -107,9 +107,9 @@ pub fn text_color_on(brand: HexColor) -> HexColor {
 pub fn is_allowed_logo_url(url: &str) -> bool {
     if url.is_empty()
         || url.len() > MAX_LOGO_URL_LEN
-        || url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '\\' | '"' | '\'' | '<' | '>'))
+        || url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '\\' | '"' | '\'' | '<' | '>')
+        })
     {
         return false;
     }
@@ -133,8 +133,18 @@ mod tests {
         assert_eq!(hex("#4F46E5").rgb, [0x4f, 0x46, 0xe5]);
         assert_eq!(hex("#4f46e5").to_hex(), "#4f46e5");
         for bad in [
-            "", "#", "4f46e5", "#fff", "#4f46e5ff", "#4f46eg", "red", "rgb(0,0,0)",
-            "#4f46e5;", " #4f46e5", "#+f46e5", "#éé46e5",
+            "",
+            "#",
+            "4f46e5",
+            "#fff",
+            "#4f46e5ff",
+            "#4f46eg",
+            "red",
+            "rgb(0,0,0)",
+            "#4f46e5;",
+            " #4f46e5",
+            "#+f46e5",
+            "#éé46e5",
         ] {
             assert_eq!(HexColor::parse(bad), None, "{bad:?}");
         }
@@ -163,7 +173,10 @@ mod tests {
         // Every grey passes with the one chosen.
         for v in 0..=255u8 {
             let c = HexColor { rgb: [v, v, v] };
-            assert!(contrast_ratio(c, text_color_on(c)) >= MIN_TEXT_CONTRAST, "{v}");
+            assert!(
+                contrast_ratio(c, text_color_on(c)) >= MIN_TEXT_CONTRAST,
+                "{v}"
+            );
         }
     }
 

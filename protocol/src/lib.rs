@@ -44,13 +44,13 @@ pub use checkout::{
     PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
 // Session fields and modes (issue 16).
+pub use branding::Branding;
 pub use checkout::{CheckoutMode, PaymentStatus};
 pub use customer::{
     CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerResponse,
     UpdateCustomerInput, UpdateCustomerParams,
 };
 pub use envelope::{ErrorBody, RouteResponse};
-pub use branding::Branding;
 pub use error_code::ErrorCode;
 pub use hosted::{
     ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest,

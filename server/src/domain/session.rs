@@ -461,7 +461,11 @@ impl StoredSession {
             // A succeeded session changes no more, so its last change is the payment.
             paid_at: paid.then_some(self.updated_at),
             purchase_id: if paid { self.purchase_id.clone() } else { None },
-            subscription_id: if paid { self.subscription_id.clone() } else { None },
+            subscription_id: if paid {
+                self.subscription_id.clone()
+            } else {
+                None
+            },
             branding: catalog.branding.clone(),
         })
     }

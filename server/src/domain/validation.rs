@@ -415,12 +415,20 @@ mod tests {
     fn a_success_url_may_be_left_out_but_not_written_wrong() {
         assert_eq!(optional_redirect_url("successUrl", None).unwrap(), None);
         assert_eq!(optional_redirect_url("successUrl", Some("")).unwrap(), None);
-        assert_eq!(optional_redirect_url("successUrl", Some("   ")).unwrap(), None);
+        assert_eq!(
+            optional_redirect_url("successUrl", Some("   ")).unwrap(),
+            None
+        );
         assert_eq!(
             optional_redirect_url("successUrl", Some("https://a.test/s")).unwrap(),
             Some("https://a.test/s".to_owned())
         );
-        for bad in ["javascript:alert(1)", "/relative", "\t", "https://a.test/\u{202e}x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "\t",
+            "https://a.test/\u{202e}x",
+        ] {
             let e = optional_redirect_url("successUrl", Some(bad)).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidUrl, "{bad:?}");
             assert!(e.message.starts_with("successUrl "), "{}", e.message);

@@ -181,7 +181,10 @@ mod tests {
             csp.contains("; img-src 'self' data: https://cdn.example.com:8443; "),
             "{csp}"
         );
-        assert!(!csp.contains("img-src *") && !csp.contains("https:;"), "{csp}");
+        assert!(
+            !csp.contains("img-src *") && !csp.contains("https:;"),
+            "{csp}"
+        );
     }
 
     #[test]

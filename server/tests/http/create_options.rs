@@ -512,7 +512,10 @@ async fn saving_a_card_for_a_subscription() {
             ALICE,
         )
         .await;
-    assert_eq!(no_success.data()["checkoutSession"]["successUrl"], Value::Null);
+    assert_eq!(
+        no_success.data()["checkoutSession"]["successUrl"],
+        Value::Null
+    );
     srv.route(
         "checkout-sessions/create-add-payment-method",
         json!({"successUrl": "https://shop.test/ok"}),

@@ -23,7 +23,10 @@ async fn refused_start(organization: Value) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut catalog = demo_catalog();
     catalog["organization"] = organization;
-    write_files(dir.path(), &[("catalog.json", &serde_json::to_vec(&catalog).unwrap())]);
+    write_files(
+        dir.path(),
+        &[("catalog.json", &serde_json::to_vec(&catalog).unwrap())],
+    );
     let mut config = crate::support::config_in(dir.path());
     config.catalog = Some(dir.path().join("catalog.json"));
     checkout_server::spawn(config)
@@ -67,11 +70,19 @@ async fn a_route_session_without_success_url_returns_to_its_receipt() {
     assert_eq!(r["paymentMethod"]["last4"], "4242");
     assert_eq!(r["paymentMethod"]["brand"], "visa");
     let paid_at = r["paidAt"].as_i64().expect("paidAt");
-    assert!(paid_at >= before && paid_at <= crate::support::now_ms(), "{paid_at}");
+    assert!(
+        paid_at >= before && paid_at <= crate::support::now_ms(),
+        "{paid_at}"
+    );
     assert!(r["purchaseId"].as_str().unwrap().starts_with("pur_"), "{r}");
     assert_eq!(r.get("subscriptionId"), None);
     // Public page: no customer ids or metadata on the receipt either.
-    for private in ["customerId", "outputMetadata", "metadata", "customerExternalId"] {
+    for private in [
+        "customerId",
+        "outputMetadata",
+        "metadata",
+        "customerExternalId",
+    ] {
         assert_eq!(r.get(private), None, "{private}");
     }
     // The link read again later shows the same receipt.
@@ -93,19 +104,26 @@ async fn a_platform_session_without_success_url_returns_to_its_hosted_page() {
         .as_str()
         .unwrap()
         .to_owned();
-    let paid = srv.confirm_with(&id, confirm_body("4242424242424242")).await;
+    let paid = srv
+        .confirm_with(&id, confirm_body("4242424242424242"))
+        .await;
     assert_eq!(
         paid.data()["redirectUrl"],
         srv.url(&format!("/checkout/{id}")).as_str()
     );
     let r = srv.hosted(&id).await;
     assert!(
-        r.data()["subscriptionId"].as_str().unwrap().starts_with("sub_"),
+        r.data()["subscriptionId"]
+            .as_str()
+            .unwrap()
+            .starts_with("sub_"),
         "{}",
         r.body
     );
     // The merchant's own view says the same: no success URL, paid.
-    let merchant = srv.platform_get(&id, Some(crate::support::SECRET_KEY)).await;
+    let merchant = srv
+        .platform_get(&id, Some(crate::support::SECRET_KEY))
+        .await;
     assert_eq!(merchant.body["checkoutSession"]["successUrl"], Value::Null);
     assert_eq!(merchant.body["checkoutSession"]["status"], "succeeded");
 }
@@ -119,7 +137,11 @@ async fn a_blank_success_url_is_none_and_a_bad_one_is_still_refused() {
         .route("checkout-sessions/create", blank, Auth::None)
         .await;
     assert_eq!(created.data()["checkoutSession"]["successUrl"], Value::Null);
-    for bad in ["javascript:alert(1)", "/relative", "https://shop.test@evil.test/"] {
+    for bad in [
+        "javascript:alert(1)",
+        "/relative",
+        "https://shop.test@evil.test/",
+    ] {
         let mut body = without_success_url("onboarding");
         body["successUrl"] = json!(bad);
         let reply = srv
@@ -136,7 +158,10 @@ async fn a_blank_success_url_is_none_and_a_bad_one_is_still_refused() {
             Auth::None,
         )
         .await;
-    assert_eq!(reply.assert_error(400, "invalid_url"), "cancelUrl is required.");
+    assert_eq!(
+        reply.assert_error(400, "invalid_url"),
+        "cancelUrl is required."
+    );
 }
 
 #[tokio::test]
@@ -186,13 +211,17 @@ async fn a_logo_that_is_not_https_is_refused_at_start() {
         "data:image/svg+xml,<svg/>",
         "//cdn.example.com/logo.png",
     ] {
-        let message = refused_start(json!({"id": "org_demo", "name": "Acme Cloud", "logoUrl": bad})).await;
+        let message =
+            refused_start(json!({"id": "org_demo", "name": "Acme Cloud", "logoUrl": bad})).await;
         assert!(
-            message.contains("organization.logoUrl must be an https:// URL or a path on this server"),
+            message
+                .contains("organization.logoUrl must be an https:// URL or a path on this server"),
             "{bad}: {message}"
         );
     }
-    let message = refused_start(json!({"id": "org_demo", "name": "Acme Cloud", "brandColor": "indigo"})).await;
+    let message =
+        refused_start(json!({"id": "org_demo", "name": "Acme Cloud", "brandColor": "indigo"}))
+            .await;
     assert!(
         message.contains("organization.brandColor must be a colour written #rrggbb"),
         "{message}"
@@ -204,7 +233,10 @@ async fn an_https_logo_adds_only_its_origin_to_the_csp() {
     let dir = tempfile::tempdir().unwrap();
     let mut catalog = demo_catalog();
     catalog["organization"]["logoUrl"] = json!("https://cdn.example.com/brand/logo.svg");
-    write_files(dir.path(), &[("catalog.json", &serde_json::to_vec(&catalog).unwrap())]);
+    write_files(
+        dir.path(),
+        &[("catalog.json", &serde_json::to_vec(&catalog).unwrap())],
+    );
     let path = dir.path().join("catalog.json");
     let srv = TestServer::with_dist(&[("index.html", crate::dist::INDEX.as_bytes())], |c| {
         c.catalog = Some(path)

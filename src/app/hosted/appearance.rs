@@ -19,8 +19,13 @@ pub fn theme_of(param: Option<&str>) -> Option<Theme> {
 /// checked them, the page does not trust a value into a style unchecked).
 pub fn brand_properties(branding: &Branding) -> Vec<(&'static str, String)> {
     let color = |v: &Option<String>| v.as_deref().and_then(HexColor::parse).map(HexColor::to_hex);
-    match (color(&branding.brand_color), color(&branding.brand_text_color)) {
-        (Some(brand), Some(text)) => vec![("--cw-color-brand", brand), ("--cw-color-on-brand", text)],
+    match (
+        color(&branding.brand_color),
+        color(&branding.brand_text_color),
+    ) {
+        (Some(brand), Some(text)) => {
+            vec![("--cw-color-brand", brand), ("--cw-color-on-brand", text)]
+        }
         _ => Vec::new(),
     }
 }

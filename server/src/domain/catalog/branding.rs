@@ -129,10 +129,14 @@ mod tests {
 
     #[test]
     fn text_colour_is_chosen_when_not_given() {
-        let b = branding_of(&org(None, Some("#FACC15"), None)).unwrap().unwrap();
+        let b = branding_of(&org(None, Some("#FACC15"), None))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.brand_color.as_deref(), Some("#facc15"));
         assert_eq!(b.brand_text_color.as_deref(), Some("#000000"));
-        let b = branding_of(&org(None, Some("#0f766e"), None)).unwrap().unwrap();
+        let b = branding_of(&org(None, Some("#0f766e"), None))
+            .unwrap()
+            .unwrap();
         assert_eq!(b.brand_text_color.as_deref(), Some("#ffffff"));
     }
 
@@ -151,7 +155,10 @@ mod tests {
     #[test]
     fn bad_colours_and_orphan_text_colours_are_refused() {
         let e = branding_of(&org(None, Some("blue"), None)).unwrap_err();
-        assert!(e.contains("organization.brandColor") && e.contains("`blue`"), "{e}");
+        assert!(
+            e.contains("organization.brandColor") && e.contains("`blue`"),
+            "{e}"
+        );
         let e = branding_of(&org(None, Some("#000000"), Some("#fff"))).unwrap_err();
         assert!(e.contains("organization.brandTextColor"), "{e}");
         let e = branding_of(&org(None, None, Some("#ffffff"))).unwrap_err();
@@ -168,7 +175,9 @@ mod tests {
             logo_origin(Some(&b)).as_deref(),
             Some("https://cdn.example.com:8443")
         );
-        let local = branding_of(&org(Some("/logo.svg"), None, None)).unwrap().unwrap();
+        let local = branding_of(&org(Some("/logo.svg"), None, None))
+            .unwrap()
+            .unwrap();
         assert_eq!(logo_origin(Some(&local)), None);
         assert_eq!(logo_origin(None), None);
         for bad in [
@@ -179,7 +188,10 @@ mod tests {
             "https://[::1/",
         ] {
             let e = branding_of(&org(Some(bad), None, None)).unwrap_err();
-            assert!(e.starts_with("organization.logoUrl must be an https:// URL"), "{bad}: {e}");
+            assert!(
+                e.starts_with("organization.logoUrl must be an https:// URL"),
+                "{bad}: {e}"
+            );
         }
     }
 }
