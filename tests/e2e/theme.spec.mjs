@@ -99,9 +99,8 @@ test('an inline element passes its theme and locale to the framed page', async (
     }).forEach(([k, v]) => el.setAttribute(k, v));
     document.querySelector('main').append(el);
   });
-  const widget = page.locator('#inline-dark');
-  await widget.getByRole('button').click();
-  const iframe = widget.locator('iframe');
+  // An inline element shows the hosted checkout at once, no button first.
+  const iframe = page.locator('#inline-dark').locator('iframe');
   await expect(iframe).toHaveAttribute('src', /[?&]locale=de-DE(&|$)/);
   await expect(iframe).toHaveAttribute('src', /[?&]theme=dark(&|$)/);
   const frame = page.frameLocator('#inline-dark iframe');
