@@ -82,6 +82,8 @@ test('the print layout: black on white, no buttons, the receipt whole', async ({
   await expect(page.locator('.co-receipt')).toContainText(id);
   await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Payment complete' })).toHaveCSS('color', 'rgb(0, 0, 0)');
+  // To look at: target/e2e/screenshots/receipt-print.png.
+  await page.screenshot({ path: 'target/e2e/screenshots/receipt-print.png', fullPage: true });
 
   await page.emulateMedia({ media: 'screen' });
   await expect(page.getByRole('button', { name: 'Print receipt' })).toBeVisible();
