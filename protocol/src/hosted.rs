@@ -73,6 +73,18 @@ pub struct HostedCheckoutSession {
     /// session only): the page shows it again after a reload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<PendingAuthentication>,
+    /// Epoch milliseconds when the payment succeeded (the receipt's date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<i64>,
+    /// The purchase the payment made, once paid (the receipt's number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_id: Option<String>,
+    /// The subscription the payment started or activated, once paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// The merchant's logo and colours from the catalog, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<crate::Branding>,
 }
 
 /// A card payment the issuer asked the cardholder to authenticate (3-D

@@ -6,6 +6,8 @@
 #![deny(missing_docs)]
 
 pub mod billing;
+// Merchant branding on the hosted page (issue 16, item 6).
+pub mod branding;
 pub mod card;
 pub mod checkout;
 pub mod customer;
@@ -42,6 +44,7 @@ pub use checkout::{
     PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
 // Session fields and modes (issue 16).
+pub use branding::Branding;
 pub use checkout::{CheckoutMode, PaymentStatus};
 pub use customer::{
     CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerResponse,

@@ -532,6 +532,8 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
         ("checkoutSession", created.session.clone()),
     ]);
     events::emit(&view.host, events::SESSION_CREATED, &detail, false);
+    // A framed page wears the element's theme (a redirect leaves the element's page).
+    let framed = frame::themed_url(&url, view.config.theme().unwrap_or_default());
     match view.config.display().unwrap_or_default() {
         Display::Redirect => !events::redirect(&view.host, &url, "checkout", &created.id),
         Display::Overlay => {
@@ -542,7 +544,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
             frame::open_overlay(
                 &view.root,
                 view.host.clone(),
-                &url,
+                &framed,
                 &created.id,
                 cancel_url,
                 |_| {},
@@ -551,7 +553,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
         }
         Display::Inline => {
             replace(view, &[]);
-            let scope = frame::inline_frame(&view.root, view.host.clone(), &url);
+            let scope = frame::inline_frame(&view.root, view.host.clone(), &framed);
             view.inline.replace(Some(scope));
             true
         }

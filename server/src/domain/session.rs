@@ -460,6 +460,15 @@ impl StoredSession {
             invoice_number: self.invoice_number.clone(),
             // The store adds a pending 3-D Secure challenge (see `hosted_view`).
             authentication: None,
+            // A succeeded session changes no more, so its last change is the payment.
+            paid_at: paid.then_some(self.updated_at),
+            purchase_id: if paid { self.purchase_id.clone() } else { None },
+            subscription_id: if paid {
+                self.subscription_id.clone()
+            } else {
+                None
+            },
+            branding: catalog.branding.clone(),
         })
     }
 }

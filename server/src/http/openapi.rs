@@ -232,8 +232,15 @@ mod tests {
             // Session fields and modes (issue 16).
             "PaymentStatus",
             "CheckoutMode",
+            // Receipts and branding (issue 16, items 3 and 6).
+            "HostedCheckoutSession",
+            "Branding",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
+        }
+        let hosted = &schemas["HostedCheckoutSession"]["properties"];
+        for field in ["paidAt", "purchaseId", "subscriptionId", "branding"] {
+            assert!(hosted.get(field).is_some(), "HostedCheckoutSession.{field}");
         }
         // Session fields and modes (issue 16): the session names its payment
         // status and what it made; the platform create takes a mode.

@@ -28,6 +28,8 @@ mod limits;
 mod openapi;
 mod platform;
 mod platform_customers;
+// Receipts and branding (issue 16, items 3 and 6).
+mod receipts;
 // Plan changes (issue 15).
 mod plan_changes;
 mod rate_limits;

@@ -217,7 +217,7 @@ pub fn PaymentFormView(
                     }
                     false
                 }
-                Ok(paid) => leave_paid(&id, &paid, alert, lang),
+                Ok(paid) => leave_paid(&id, &paid, alert, lang, on_session_changed),
                 Err(e) if SESSION_GONE.contains(&e.code()) => {
                     on_session_changed.run(());
                     false
@@ -237,7 +237,7 @@ pub fn PaymentFormView(
     let challenge_paid = {
         let id = first.id.clone();
         Callback::new(move |paid: ConfirmPaymentResponse| {
-            let leaving = leave_paid(&id, &paid, alert, lang);
+            let leaving = leave_paid(&id, &paid, alert, lang, on_session_changed);
             authenticated.set(leaving);
             challenge.set(None);
         })
@@ -400,6 +400,7 @@ fn leave_paid(
     paid: &ConfirmPaymentResponse,
     alert: RwSignal<String>,
     lang: Lang,
+    on_session_changed: Callback<()>,
 ) -> bool {
     // A paid answer always has one; the session's own is the same URL.
     let Some(url) = paid
@@ -412,6 +413,11 @@ fn leave_paid(
     if super::embedding::is_embedded() {
         // The page around us redirects (or not, if its code says so).
         super::embedding::post_success(id, url);
+        return true;
+    }
+    // No success URL: this page itself shows the receipt (and keeps its ?theme=).
+    if browser::is_current_page(url) {
+        on_session_changed.run(());
         return true;
     }
     match browser::navigate(url) {
