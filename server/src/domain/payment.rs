@@ -156,6 +156,16 @@ pub struct SavedCard {
     pub exp_year: u32,
 }
 
+/// What a checkout charges (issue 16): a card typed for it, or one the
+/// signed-in customer saved earlier and chose on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckoutCard {
+    /// A card typed on the hosted page, validated.
+    Typed(ValidatedCard),
+    /// One of the customer's saved cards.
+    Saved(SavedCard),
+}
+
 /// What became of a payment attempt, as the processor knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptOutcome {

@@ -78,6 +78,11 @@ pub const PATH: &str = "/api/openapi.json";
         // Plan changes (issue 15).
         crate::http::route::subscriptions::adjust,
         crate::http::platform_api::subscriptions::adjust,
+        // Saved cards (issue 16).
+        crate::http::route::customers::remove_payment_method,
+        crate::http::route::customers::set_default_payment_method,
+        crate::http::platform_api::customers::remove_payment_method,
+        crate::http::platform_api::customers::set_default_payment_method,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -194,6 +199,11 @@ mod tests {
             // Plan changes (issue 15).
             "/billing/subscriptions/adjust",
             "/api/v1/subscriptions/{id}/adjust",
+            // Saved cards (issue 16).
+            "/billing/payment-methods/remove",
+            "/billing/payment-methods/set-default",
+            "/api/v1/payment-methods/{id}/remove",
+            "/api/v1/payment-methods/{id}/set-default",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -204,8 +214,9 @@ mod tests {
         // 24, customers/find-or-create and customers/update, and the four
         // usage metering paths, the ten resource claim paths,
         // subscriptions/create with POST /api/v1/subscriptions, and the two
-        // plan change paths (issue 15).
-        assert_eq!(paths.len(), 44, "{paths:?}");
+        // plan change paths (issue 15), and the four saved-card paths
+        // (issue 16).
+        assert_eq!(paths.len(), 48, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -225,6 +236,9 @@ mod tests {
             // Session fields and modes (issue 16).
             "PaymentStatus",
             "CheckoutMode",
+            // Saved cards (issue 16).
+            "SavedPaymentMethod",
+            "PaymentMethodParams",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }

@@ -5,10 +5,13 @@
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::ids;
-use crate::domain::payment::{AttemptOutcome, ChargeError, PaymentAttempt, ValidatedCard};
+use crate::domain::payment::{
+    AttemptOutcome, ChargeError, ChargeReceipt, CheckoutCard, PaymentAttempt,
+};
 use crate::domain::records::{
     StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
 };
+use crate::domain::saved_cards;
 use crate::domain::session::{
     expired, not_payable, session_not_found, PaidCard, SoldItem, StoredSession, Totals,
 };
@@ -26,11 +29,12 @@ use checkout_protocol::{
 /// Claim → store the attempt → charge → record. A decline puts the session
 /// back to open and records `checkout.session.payment_failed`; a charge
 /// with no answer in time is settled by asking the processor about the
-/// attempt ([`settle_attempt`]).
+/// attempt ([`settle_attempt`]). A saved card goes through the same steps
+/// as a typed one (`payer.payment_method_id` names it).
 pub async fn pay(
     billing: Billing,
     id: String,
-    card: ValidatedCard,
+    card: CheckoutCard,
     payer: AttemptPayer,
 ) -> Result<StoredSession, ApiError> {
     let now = clock::now_ms();
@@ -98,9 +102,7 @@ pub async fn pay(
     // then asked of the processor before the session is reopened or paid.
     let charged = tokio::time::timeout(
         billing.payment_timeout,
-        billing
-            .payments
-            .charge(&attempt, t.total_due_today, &t.currency, &card),
+        charge(&billing, &attempt, t.total_due_today, &t.currency, &card),
     )
     .await;
     let charged = match charged {
@@ -146,6 +148,32 @@ pub async fn pay(
         }
     }
     record_paid(&billing, id, done).await
+}
+
+/// Charges a checkout's `card` for `attempt`: the one place a checkout's
+/// charge reaches the processor, for a typed card and a saved one alike
+/// (so a check every checkout charge needs, such as 3-D Secure, goes here).
+async fn charge(
+    billing: &Billing,
+    attempt: &PaymentAttempt,
+    amount: i64,
+    currency: &str,
+    card: &CheckoutCard,
+) -> Result<ChargeReceipt, ChargeError> {
+    match card {
+        CheckoutCard::Typed(card) => {
+            billing
+                .payments
+                .charge(attempt, amount, currency, card)
+                .await
+        }
+        CheckoutCard::Saved(card) => {
+            billing
+                .payments
+                .charge_saved(attempt, amount, currency, card)
+                .await
+        }
+    }
 }
 
 /// Records the payment of pending session `id`. If it is no longer pending
@@ -275,6 +303,7 @@ fn completion(
             session,
             t,
             &paid_card,
+            payer.payment_method_id.as_deref(),
             purchase.as_ref(),
             customer_id,
             now,
@@ -345,17 +374,23 @@ fn purchase(
     }))
 }
 
+/// `saved_card` is the saved card that paid, if one did: the payment is
+/// recorded on it instead of saving the card again.
 fn customer_records(
     session: &StoredSession,
     t: &Totals,
     card: &PaidCard,
+    saved_card: Option<&str>,
     purchase: Option<&StoredPurchase>,
     customer_id: &str,
     now: i64,
 ) -> Result<CustomerCompletion, ApiError> {
     let kind = session.session_type;
     let payment_method = StoredPaymentMethod {
-        id: new_id(ids::PAYMENT_METHOD)?,
+        id: match saved_card {
+            Some(id) => id.to_owned(),
+            None => new_id(ids::PAYMENT_METHOD)?,
+        },
         customer_id: customer_id.to_owned(),
         brand: card.brand.clone(),
         last4: card.last4.clone(),
@@ -522,7 +557,9 @@ fn invoice(
 
 /// The session as the page renders it; 500 if it cannot be totalled. A
 /// paid session's `successRedirectUrl` is the signed one
-/// ([`super::redirect::success_redirect`]).
+/// ([`super::redirect::success_redirect`]); an open checkout of a signed-in
+/// customer lists their unexpired saved cards
+/// ([`StoredSession::offers_saved_cards`]).
 pub async fn hosted_view(
     billing: &Billing,
     session: &StoredSession,
@@ -530,8 +567,40 @@ pub async fn hosted_view(
     let mut view = session
         .to_hosted(&billing.catalog, &billing.public_url)
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
+    if let (true, Some(customer_id)) = (session.offers_saved_cards(), &session.customer_id) {
+        let cards = billing.db.customer_cards(customer_id.clone()).await?;
+        view.saved_payment_methods = saved_cards::offered(&cards, clock::now_ms());
+    }
     if view.success_redirect_url.is_some() {
         view.success_redirect_url = super::redirect::success_redirect(billing, session).await?;
     }
     Ok(view)
+}
+
+/// The saved card `payment_method_id` of the customer paying `session`,
+/// checked for a checkout: the session offers saved cards, the card is the
+/// customer's and not removed (else 404 `payment_method_not_found`, the
+/// same for every case so nothing is revealed about other customers'
+/// cards), and it has not expired (400 `card_invalid_expiry`).
+pub async fn saved_card_for(
+    billing: &Billing,
+    session: &StoredSession,
+    payment_method_id: &str,
+    now: i64,
+) -> Result<StoredPaymentMethod, ApiError> {
+    let customer_id = match (&session.customer_id, session.offers_saved_cards()) {
+        (Some(customer_id), true) => customer_id.clone(),
+        _ => return Err(saved_cards::not_found()),
+    };
+    let card = billing
+        .db
+        .customer_cards(customer_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == payment_method_id)
+        .ok_or_else(saved_cards::not_found)?;
+    if card.is_expired(now) {
+        return Err(saved_cards::expired());
+    }
+    Ok(card)
 }

@@ -17,6 +17,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V8_RESOURCE_CLAIMS,
     V9_PLAN_CHANGES,
     V10_SESSION_SUBSCRIPTIONS,
+    V11_SAVED_CARDS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -368,6 +369,15 @@ UPDATE checkout_sessions SET subscription_id =
     (SELECT sub.id FROM subscriptions sub WHERE sub.checkout_session_id = checkout_sessions.id
      ORDER BY sub.created_at LIMIT 1)
     WHERE status = 'succeeded';
+"#;
+
+/// Version 11 (issue 16, saved cards): a card the customer removed keeps
+/// its row with `removed_at` set (purchases and events still name it, and
+/// seeding does not bring a removed demo card back); a purchase names the
+/// card that paid for it.
+const V11_SAVED_CARDS: &str = r#"
+ALTER TABLE payment_methods ADD COLUMN removed_at INTEGER;
+ALTER TABLE purchases ADD COLUMN payment_method_id TEXT;
 "#;
 
 /// The schema version this build writes.
