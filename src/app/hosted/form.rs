@@ -426,11 +426,11 @@ mod tests {
         };
         assert_eq!(form.fields(), [Field::Email]);
         let req = form.to_request(NOW).unwrap();
+        assert!(req.payment_source().is_ok());
         assert_eq!(
             (req.card, req.payment_method_id.as_deref()),
             (None, Some("pm_1"))
         );
-        assert!(req.payment_source().is_ok());
         // The email (and an address) are still checked.
         let no_email = PaymentForm {
             email: String::new(),
