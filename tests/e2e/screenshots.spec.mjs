@@ -3,7 +3,7 @@
 // (the README's images).
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
-import { fillPayment, merchantSession, storeButton } from './support.mjs';
+import { fillPayment, merchantSession, openSession, storeButton } from './support.mjs';
 
 const dir = process.env.SCREENSHOT_DIR ?? 'target/e2e/screenshots';
 const shot = (name) => path.join(dir, `${name}.png`);
@@ -39,6 +39,15 @@ test('screenshots of the store, the hosted checkout and the success page', async
   await page.goto(`/checkout/${id}`);
   await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
   await page.screenshot({ path: shot('receipt') });
+});
+
+test('screenshot of a signed-in customer choosing a saved card (issue 16)', async ({ page, request, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  const session = await openSession(request, baseURL, { priceSlug: 'lifetime' }, 'alice');
+  await page.goto(session.url);
+  await expect(page.getByRole('radio', { name: 'Visa •••• 4242, expires 12/2030' })).toBeChecked();
+  await expect(page.getByLabel('Card number')).toHaveCount(0);
+  await page.screenshot({ path: shot('saved-card') });
 });
 
 test('screenshot of the billing panel for a signed-in customer', async ({ page }) => {
