@@ -7,6 +7,7 @@
 use crate::support::{create_body, Auth, Reply, TestServer, SECRET_KEY};
 use checkout_server::Rate;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 const ALICE: Auth<'static> = Auth::Bearer("demo-alice");
@@ -388,4 +389,113 @@ async fn the_platform_api_changes_cards_with_the_secret_key_only() {
     )
     .await
     .assert_error(404, "payment_method_not_found");
+}
+
+#[tokio::test]
+async fn a_crash_after_a_saved_card_charge_records_the_payment_on_that_card() {
+    use checkout_server::payment::{
+        PaymentAttempt, PaymentProcessor, SavedCard, TestCardProcessor,
+    };
+    let processor = Arc::new(TestCardProcessor::new());
+    let srv = TestServer::start_with_processor(processor.clone(), |c| {
+        c.payment_timeout = Duration::from_millis(200);
+        c.timing.expiry_sweep_interval = Duration::from_millis(50);
+    })
+    .await;
+    let id = srv.create_session_as("onboarding", ALICE).await;
+    // The processor charged Alice's saved card, then the process died
+    // before it recorded anything: the session is left pending with the
+    // attempt it stored first, which names the card.
+    let attempt = PaymentAttempt {
+        session_id: id.clone(),
+        key: "pa_saved_card_before_the_crash".into(),
+    };
+    let card = SavedCard {
+        payment_method_id: ALICE_CARD.into(),
+        brand: "visa".into(),
+        last4: "4242".into(),
+        exp_month: 12,
+        exp_year: 2030,
+    };
+    processor
+        .charge_saved(&attempt, 4900, "USD", &card)
+        .await
+        .unwrap();
+    let payer = json!({
+        "card": {"brand": "visa", "last4": "4242", "expMonth": 12, "expYear": 2030},
+        "email": "alice@example.com",
+        "billingAddress": null,
+        "paymentMethodId": ALICE_CARD,
+    });
+    srv.run_sql(&format!(
+        "UPDATE checkout_sessions SET status = 'pending', updated_at = {},
+            payment_attempt_key = '{}', payment_attempt_payer = '{}' WHERE id = '{id}'",
+        crate::support::now_ms() - 60_000,
+        attempt.key,
+        payer
+    ));
+    for _ in 0..100 {
+        if srv.hosted(&id).await.data()["status"] == "succeeded" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(srv.hosted(&id).await.data()["status"], "succeeded");
+    // Recorded on the card that paid, which is not saved again.
+    assert_eq!(srv.cards_of(ALICE).await, [(ALICE_CARD.to_owned(), true)]);
+    let conn = rusqlite::Connection::open(srv.db_path()).unwrap();
+    let paid_with: Option<String> = conn
+        .query_row(
+            "SELECT payment_method_id FROM purchases WHERE checkout_session_id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(paid_with.as_deref(), Some(ALICE_CARD));
+}
+
+#[tokio::test]
+async fn a_remote_platform_changes_only_its_customers_own_cards() {
+    use checkout_server::{
+        BillingPlatform, CustomerIdentity, RemotePlatform, RemotePlatformOptions,
+    };
+    let a = TestServer::start().await;
+    let mastercard = a.alice_saves_a_mastercard().await;
+    let platform = RemotePlatform::new(RemotePlatformOptions::new(&a.server.base_url, SECRET_KEY))
+        .expect("client");
+    let who = |id: &str| CustomerIdentity {
+        external_id: id.into(),
+        name: id.into(),
+        email: format!("{id}@example.com"),
+    };
+    let alice = platform
+        .find_or_create_customer(&who("alice"))
+        .await
+        .unwrap();
+    let bob = platform.find_or_create_customer(&who("bob")).await.unwrap();
+    // Bob's route forwarding to A cannot touch Alice's card.
+    for e in [
+        platform
+            .remove_payment_method(&bob, ALICE_CARD)
+            .await
+            .unwrap_err(),
+        platform
+            .set_default_payment_method(&bob, ALICE_CARD)
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.code, checkout_protocol::ErrorCode::PaymentMethodNotFound);
+    }
+    let cards = platform
+        .set_default_payment_method(&alice, &mastercard)
+        .await
+        .unwrap();
+    assert_eq!(cards[0].id, mastercard);
+    assert!(cards[0].default);
+    let left = platform
+        .remove_payment_method(&alice, ALICE_CARD)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(a.cards_of(ALICE).await, [(mastercard, true)]);
 }
