@@ -9,9 +9,9 @@ use checkout_protocol::{
     ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
     CreateProductCheckoutSessionParams, CreateUsageEventParams, CustomerBilling,
-    HostedCheckoutSession, PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams,
-    UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,
-    IDEMPOTENCY_KEY_HEADER,
+    HostedCheckoutSession, PaymentMethodList, PaymentMethodParams, PricingModelResponse,
+    SubscriptionResponse, UncancelSubscriptionParams, UsageEventResponse, UsageMeterBalancesParams,
+    UsageMeterBalancesResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use checkout_protocol::{
     AdjustSubscriptionParams, AdjustSubscriptionResponse, ClaimResourceParams,
@@ -200,6 +200,24 @@ impl BillingClient {
         params: &CancelSubscriptionParams,
     ) -> Result<SubscriptionResponse, BillingError> {
         self.call_once(action::SUBSCRIPTIONS_CANCEL, params).await
+    }
+
+    // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
+    /// `payment-methods/remove`: the cards left.
+    pub async fn remove_payment_method(
+        &self,
+        params: &PaymentMethodParams,
+    ) -> Result<PaymentMethodList, BillingError> {
+        self.call_once(action::PAYMENT_METHODS_REMOVE, params).await
+    }
+
+    /// `payment-methods/set-default`: the cards after the change.
+    pub async fn set_default_payment_method(
+        &self,
+        params: &PaymentMethodParams,
+    ) -> Result<PaymentMethodList, BillingError> {
+        self.call_once(action::PAYMENT_METHODS_SET_DEFAULT, params)
+            .await
     }
 
     /// `subscriptions/uncancel`.

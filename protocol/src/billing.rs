@@ -360,8 +360,19 @@ impl<T> RecordList<T> {
     }
 }
 
-/// `data` of `payment-methods/list`.
+/// `data` of `payment-methods/list` (and of our `payment-methods/remove` and
+/// `payment-methods/set-default`: the cards after the change).
 pub type PaymentMethodList = RecordList<PaymentMethod>;
+
+/// Body of `payment-methods/remove` and `payment-methods/set-default`, our
+/// extensions beyond Flowglad's protocol: one of the signed-in customer's
+/// saved cards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentMethodParams {
+    /// The saved card (`pm_…`).
+    pub id: String,
+}
 /// `data` of `invoices/list` (invoices without their lines, as `@flowglad/node` lists them).
 pub type InvoiceList = RecordList<Invoice>;
 /// `data` of `purchases/list`.

@@ -185,6 +185,17 @@ pub enum ErrorCode {
     /// payment: finish it (or fail it) before paying or changing the
     /// checkout again.
     AuthenticationPending,
+    // Saved cards (issue 16).
+    /// A confirm sent neither a `card` nor a saved `paymentMethodId`.
+    PaymentMethodMissing,
+    /// A confirm sent both a `card` and a saved `paymentMethodId`; nothing was charged.
+    PaymentMethodAmbiguous,
+    /// No saved card with that id is available here: it does not exist, is
+    /// someone else's, was removed, or the checkout offers no saved cards.
+    PaymentMethodNotFound,
+    /// The card cannot be removed: it is the customer's only card and a
+    /// current subscription bills to it.
+    PaymentMethodInUse,
 }
 
 impl ErrorCode {
@@ -262,6 +273,11 @@ impl ErrorCode {
         Self::AuthenticationExpired,
         Self::AuthenticationNotFound,
         Self::AuthenticationPending,
+        // Saved cards (issue 16).
+        Self::PaymentMethodMissing,
+        Self::PaymentMethodAmbiguous,
+        Self::PaymentMethodNotFound,
+        Self::PaymentMethodInUse,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -339,6 +355,11 @@ impl ErrorCode {
             Self::AuthenticationExpired => "authentication_expired",
             Self::AuthenticationNotFound => "authentication_not_found",
             Self::AuthenticationPending => "authentication_pending",
+            // Saved cards (issue 16).
+            Self::PaymentMethodMissing => "payment_method_missing",
+            Self::PaymentMethodAmbiguous => "payment_method_ambiguous",
+            Self::PaymentMethodNotFound => "payment_method_not_found",
+            Self::PaymentMethodInUse => "payment_method_in_use",
         }
     }
 
@@ -378,6 +399,10 @@ impl ErrorCode {
             Self::AuthenticationExpired => 410,
             Self::AuthenticationNotFound => 404,
             Self::AuthenticationPending => 409,
+            // Saved cards (issue 16).
+            Self::PaymentMethodMissing | Self::PaymentMethodAmbiguous => 400,
+            Self::PaymentMethodNotFound => 404,
+            Self::PaymentMethodInUse => 409,
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -454,7 +479,31 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 69, "ALL lists every variant");
+        assert_eq!(seen.len(), 73, "ALL lists every variant");
+    }
+
+    #[test]
+    fn saved_card_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (
+                ErrorCode::PaymentMethodMissing,
+                400,
+                "payment_method_missing",
+            ),
+            (
+                ErrorCode::PaymentMethodAmbiguous,
+                400,
+                "payment_method_ambiguous",
+            ),
+            (
+                ErrorCode::PaymentMethodNotFound,
+                404,
+                "payment_method_not_found",
+            ),
+            (ErrorCode::PaymentMethodInUse, 409, "payment_method_in_use"),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! these shapes carry only what the page shows — no customer ids or metadata.
 
 use crate::{
-    BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType,
+    BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, ErrorCode, IntervalUnit,
+    PriceType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,13 @@ pub struct HostedCheckoutSession {
     /// The merchant's logo and colours from the catalog, when it has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branding: Option<crate::Branding>,
+    /// The signed-in customer's unexpired saved cards, default first, that
+    /// this checkout may be paid with instead of typing a card (an open
+    /// product or activate-subscription session of a customer; otherwise
+    /// empty). Brand, last four and expiry only: the page is public to
+    /// whoever holds the session id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saved_payment_methods: Vec<SavedPaymentMethod>,
 }
 
 /// A card payment the issuer asked the cardholder to authenticate (3-D
@@ -141,6 +149,25 @@ pub enum NextAction {
     /// Authenticate with the bank (3-D Secure): the session's
     /// `authentication` says which card and amount.
     Authenticate,
+}
+
+/// A saved card the hosted page offers as a choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPaymentMethod {
+    /// The saved card's id (`pm_…`), sent back as `paymentMethodId`.
+    pub id: String,
+    /// Brand, e.g. `visa`.
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month, 1–12.
+    pub exp_month: u32,
+    /// Expiry year, four digits.
+    pub exp_year: u32,
+    /// Whether it is the customer's default card (pre-selected).
+    pub is_default: bool,
 }
 
 /// One line of the order.
@@ -222,11 +249,67 @@ impl std::fmt::Debug for CardDetails {
 pub struct ConfirmPaymentRequest {
     /// Receipt email (ignored when the session has a locked email).
     pub email: String,
-    /// The card to charge.
-    pub card: CardDetails,
+    /// A card typed by the customer; exactly one of this and
+    /// `paymentMethodId` (see [`ConfirmPaymentRequest::payment_source`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardDetails>,
+    /// One of the session's `savedPaymentMethods` to charge instead of a typed card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<String>,
     /// The billing address, when the session collects one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
+}
+
+/// What a confirm pays with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PaymentSource<'a> {
+    /// A card typed on the page.
+    Card(&'a CardDetails),
+    /// A saved card, by its id (well-formed, not yet known to exist).
+    Saved(&'a str),
+}
+
+/// Longest saved-card id a confirm or a card action accepts.
+pub const MAX_PAYMENT_METHOD_ID_LEN: usize = 64;
+
+/// Whether `id` is shaped like a saved card's id: `pm_` and then letters,
+/// digits and `_`, at most [`MAX_PAYMENT_METHOD_ID_LEN`] bytes. Anything else
+/// cannot name a card, so it is refused as not found without a lookup.
+pub fn is_payment_method_id(id: &str) -> bool {
+    id.len() <= MAX_PAYMENT_METHOD_ID_LEN
+        && id.strip_prefix("pm_").is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// The message of a `payment_method_not_found` answer (the same whether the
+/// card is missing, removed or someone else's, so it reveals nothing).
+pub const PAYMENT_METHOD_NOT_FOUND_MESSAGE: &str =
+    "That saved card is not available. Choose another card or use a new one.";
+
+impl ConfirmPaymentRequest {
+    /// The one thing this confirm pays with: a typed `card` or a saved
+    /// `paymentMethodId`, never both, never neither. An id that is not shaped
+    /// like one is `payment_method_not_found`.
+    pub fn payment_source(&self) -> Result<PaymentSource<'_>, (ErrorCode, &'static str)> {
+        match (&self.card, &self.payment_method_id) {
+            (Some(card), None) => Ok(PaymentSource::Card(card)),
+            (None, Some(id)) if is_payment_method_id(id) => Ok(PaymentSource::Saved(id)),
+            (None, Some(_)) => Err((
+                ErrorCode::PaymentMethodNotFound,
+                PAYMENT_METHOD_NOT_FOUND_MESSAGE,
+            )),
+            (Some(_), Some(_)) => Err((
+                ErrorCode::PaymentMethodAmbiguous,
+                "Pay with either a new card or a saved card, not both.",
+            )),
+            (None, None) => Err((
+                ErrorCode::PaymentMethodMissing,
+                "Enter a card, or choose one of your saved cards.",
+            )),
+        }
+    }
 }
 
 /// A postal billing address as the hosted page collects it (Flowglad's
@@ -467,6 +550,65 @@ mod tests {
         let wire: BillingAddress =
             serde_json::from_str(r#"{"line1":"x","postal_code":"9"}"#).unwrap();
         assert_eq!(wire.postal_code, "9");
+    }
+
+    fn confirm(card: bool, saved: Option<&str>) -> ConfirmPaymentRequest {
+        ConfirmPaymentRequest {
+            email: "a@example.com".into(),
+            card: card.then(|| CardDetails {
+                number: "4242424242424242".into(),
+                exp_month: 12,
+                exp_year: 2040,
+                cvc: "123".into(),
+            }),
+            payment_method_id: saved.map(str::to_owned),
+            billing_address: None,
+        }
+    }
+
+    #[test]
+    fn a_confirm_pays_with_exactly_one_card() {
+        assert!(matches!(
+            confirm(true, None).payment_source(),
+            Ok(PaymentSource::Card(_))
+        ));
+        assert_eq!(
+            confirm(false, Some("pm_alice_visa")).payment_source(),
+            Ok(PaymentSource::Saved("pm_alice_visa"))
+        );
+        let code = |r: ConfirmPaymentRequest| r.payment_source().unwrap_err().0;
+        assert_eq!(
+            code(confirm(true, Some("pm_alice_visa"))),
+            ErrorCode::PaymentMethodAmbiguous
+        );
+        assert_eq!(code(confirm(false, None)), ErrorCode::PaymentMethodMissing);
+        for bad in [
+            "",
+            "pm_",
+            "alice",
+            "pm_a b",
+            "pm_a;drop",
+            "pm_é",
+            &format!("pm_{}", "a".repeat(62)),
+        ] {
+            assert_eq!(
+                code(confirm(false, Some(bad))),
+                ErrorCode::PaymentMethodNotFound,
+                "{bad:?}"
+            );
+        }
+        assert!(is_payment_method_id(&format!("pm_{}", "a".repeat(61))));
+    }
+
+    #[test]
+    fn a_confirm_reads_either_field_from_the_wire() {
+        let saved: ConfirmPaymentRequest =
+            serde_json::from_str(r#"{"email":"","paymentMethodId":"pm_1"}"#).unwrap();
+        assert_eq!(saved.payment_method_id.as_deref(), Some("pm_1"));
+        assert_eq!(saved.card, None);
+        let v = serde_json::to_value(confirm(true, None)).unwrap();
+        assert!(v.get("paymentMethodId").is_none());
+        assert_eq!(v["card"]["expMonth"], 12);
     }
 
     #[test]

@@ -35,7 +35,7 @@ mod properties;
 pub use billing::{
     CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
     CustomerBilling, Invoice, InvoiceLineItem, InvoiceList, InvoiceWithLineItems, PaymentMethod,
-    PaymentMethodList, Purchase, PurchaseList, RecordList,
+    PaymentMethodList, PaymentMethodParams, Purchase, PurchaseList, RecordList,
 };
 pub use checkout::{
     BillingAddressCollection, BrowserCheckoutSessionParams, CheckoutSession, CheckoutSessionList,
@@ -58,6 +58,11 @@ pub use hosted::{
 };
 // 3-D Secure in test mode (issue 16).
 pub use hosted::{AuthenticateRequest, AuthenticationOutcome, NextAction, PendingAuthentication};
+// Saved cards (issue 16).
+pub use hosted::{
+    is_payment_method_id, PaymentSource, SavedPaymentMethod, MAX_PAYMENT_METHOD_ID_LEN,
+    PAYMENT_METHOD_NOT_FOUND_MESSAGE,
+};
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
 pub use subscription::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, PlatformCancelSubscriptionParams,
@@ -145,6 +150,12 @@ pub mod action {
     /// Create a subscription without a checkout (prices that need no payment,
     /// unless the merchant's policy allows more).
     pub const SUBSCRIPTIONS_CREATE: &str = "subscriptions/create";
+
+    // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
+    /// Remove one of the signed-in customer's saved cards.
+    pub const PAYMENT_METHODS_REMOVE: &str = "payment-methods/remove";
+    /// Make one of the signed-in customer's saved cards their default.
+    pub const PAYMENT_METHODS_SET_DEFAULT: &str = "payment-methods/set-default";
 }
 
 /// The header carrying a create call's idempotency key.

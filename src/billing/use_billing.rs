@@ -13,8 +13,9 @@ use checkout_protocol::{
 };
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
-    Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, Price, PricingModel, Product,
-    Purchase, Subscription, UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
+    Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price,
+    PricingModel, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
+    UsageMeterBalance,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -723,6 +724,67 @@ impl UseBillingReturn {
         let changed = client.uncancel_subscription(&params).await?;
         self.after_change();
         Ok(changed.subscription)
+    }
+
+    // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
+
+    /// Removes one of the customer's saved cards (`payment-methods/remove`),
+    /// then reloads the billing data. A removed default is replaced by the
+    /// customer's newest other card; the only card of a current subscription
+    /// is refused (`payment_method_in_use`). Answers the cards left.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let remove = Action::new_local(move |id: &String| {
+    ///     let id = id.clone();
+    ///     async move { billing.remove_payment_method(&id).await }
+    /// });
+    /// view! { <button on:click=move |_| { remove.dispatch_local("pm_123".to_owned()); }>"Remove"</button> }
+    /// # }
+    /// ```
+    pub async fn remove_payment_method(
+        &self,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, BillingError> {
+        let client = self.client()?;
+        let params = PaymentMethodParams {
+            id: required_id(payment_method_id)?,
+        };
+        let left = client.remove_payment_method(&params).await?;
+        self.after_change();
+        Ok(left.data)
+    }
+
+    /// Makes one of the customer's saved cards their default
+    /// (`payment-methods/set-default`), then reloads the billing data.
+    /// Answers the cards, default first.
+    ///
+    /// ```no_run
+    /// # use checkout_widget::*;
+    /// # use leptos::prelude::*;
+    /// # #[component] fn Panel() -> impl IntoView {
+    /// let billing = use_billing();
+    /// let make_default = Action::new_local(move |id: &String| {
+    ///     let id = id.clone();
+    ///     async move { billing.set_default_payment_method(&id).await }
+    /// });
+    /// view! { <button on:click=move |_| { make_default.dispatch_local("pm_123".to_owned()); }>"Make default"</button> }
+    /// # }
+    /// ```
+    pub async fn set_default_payment_method(
+        &self,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, BillingError> {
+        let client = self.client()?;
+        let params = PaymentMethodParams {
+            id: required_id(payment_method_id)?,
+        };
+        let cards = client.set_default_payment_method(&params).await?;
+        self.after_change();
+        Ok(cards.data)
     }
 
     /// Records usage on one of the customer's current subscriptions

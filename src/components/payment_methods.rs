@@ -1,7 +1,9 @@
-//! `<PaymentMethods>`: saved cards with the default marked, and a button that
-//! opens the hosted page to add one.
+//! `<PaymentMethods>`: saved cards with the default marked, "Make default"
+//! and "Remove" (with a confirmation) on each — our extensions beyond
+//! Flowglad's protocol — and a button that opens the hosted page to add one.
 
-use crate::billing::{use_billing, use_locale, AddPaymentMethodParams};
+use crate::billing::{use_billing, use_locale, AddPaymentMethodParams, UseBillingReturn};
+use crate::browser;
 use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use checkout_protocol::card::CardBrand;
 use checkout_protocol::PaymentMethod;
@@ -52,7 +54,7 @@ pub fn PaymentMethods(
         if methods.is_empty() {
             return view! { <p class="cw-muted">{Msg::NoPaymentMethods.text(lang)}</p> }.into_any();
         }
-        view! { <ul class="cw-list">{methods.into_iter().map(|m| method_row(m, lang)).collect_view()}</ul> }.into_any()
+        view! { <ul class="cw-list">{methods.into_iter().map(|m| view! { <MethodRow method=m billing lang/> }).collect_view()}</ul> }.into_any()
     };
     view! {
         {list}
@@ -64,8 +66,9 @@ pub fn PaymentMethods(
     }
 }
 
-fn method_row(method: PaymentMethod, lang: Lang) -> impl IntoView {
-    let (name, detail) = match method.card() {
+/// What a card is called in the list and in the removal question, and its expiry line.
+fn card_words(method: &PaymentMethod, lang: Lang) -> (String, Option<String>) {
+    match method.card() {
         Some(card) => {
             let brand = CardBrand::detect_name(&card.brand);
             (
@@ -77,12 +80,94 @@ fn method_row(method: PaymentMethod, lang: Lang) -> impl IntoView {
             )
         }
         None => (method.method_type.replace('_', " "), None),
+    }
+}
+
+/// What a card row asks the server to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CardAction {
+    MakeDefault,
+    Remove,
+}
+
+/// One saved card: name, expiry, the default badge, and its actions.
+#[component]
+fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> impl IntoView {
+    let (name, detail) = card_words(&method, lang);
+    let confirming = RwSignal::new(false);
+    let remove_id = format!("cw-card-remove-{}", method.id);
+    let confirm_id = format!("cw-card-confirm-{}", method.id);
+    let question_id = format!("cw-card-question-{}", method.id);
+    let id = method.id.clone();
+    let change = Action::new_local(move |what: &CardAction| {
+        let (id, what) = (id.clone(), *what);
+        async move {
+            let result = match what {
+                CardAction::MakeDefault => billing.set_default_payment_method(&id).await,
+                CardAction::Remove => billing.remove_payment_method(&id).await,
+            };
+            result.map(|_| ())
+        }
+    });
+    let pending = change.pending();
+    let run = move |what: CardAction| {
+        if !pending.get_untracked() {
+            confirming.set(false);
+            change.dispatch_local(what);
+        }
+    };
+    let error = move || match change.value().get() {
+        Some(Err(e)) => e.message_in(lang),
+        _ => String::new(),
+    };
+    let make_default = (!method.default).then(|| {
+        view! {
+            <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
+                on:click=move |_| run(CardAction::MakeDefault)>{Msg::MakeDefault.text(lang)}</button>
+        }
+    });
+    let question = fill(Msg::RemoveCardQuestion.text(lang), &[&name]);
+    let remove = move || {
+        let (remove_id, confirm_id, question_id) =
+            (remove_id.clone(), confirm_id.clone(), question_id.clone());
+        if confirming.get() {
+            let described_by = question_id.clone();
+            view! {
+                // Focused when it appears, so its question is read first.
+                <div class="cw-confirm" id=confirm_id role="group" aria-label=question.clone()
+                    aria-describedby=described_by tabindex="-1">
+                    <p id=question_id>{question.clone()}</p>
+                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run(CardAction::Remove)>
+                        {Msg::RemoveCard.text(lang)}
+                    </button>
+                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| {
+                        confirming.set(false);
+                        browser::restore_focus_to(&remove_id);
+                    }>
+                        {Msg::KeepCard.text(lang)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" id=remove_id class="cw-button cw-button-secondary"
+                    aria-busy=move || pending.get().to_string()
+                    on:click=move |_| {
+                        confirming.set(true);
+                        browser::restore_focus_to(&confirm_id);
+                    }>{Msg::RemoveCard.text(lang)}</button>
+            }
+            .into_any()
+        }
     };
     view! {
-        <li class="cw-list-row">
+        <li class="cw-list-row cw-card-row">
             <span class="cw-list-main">{name}</span>
             {detail.map(|d| view! { <span class="cw-muted">{d}</span> })}
             {method.default.then(|| view! { <span class="cw-badge">{Msg::Default.text(lang)}</span> })}
+            <div class="cw-actions">{make_default}{remove}</div>
+            <p class="cw-error" role="alert">{error}</p>
         </li>
     }
 }

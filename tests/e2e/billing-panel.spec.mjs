@@ -89,7 +89,8 @@ test('Bob starts a Pro trial, then activates it early and pays on the hosted pag
   await signInAs(page, 'Bob');
   await storeButton(page, /Start 14-day free trial/).click();
   await page.waitForURL(/\/checkout\/cs_/);
-  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  // The card he saved buying Lifetime is offered and pre-selected (issue 16).
+  await expect(page.getByRole('radio', { name: 'Visa •••• 4242, expires 12/2034' })).toBeChecked();
   await page.getByRole('button', { name: 'Start trial' }).click();
   await page.waitForURL(/\/success\?session_id=cs_/);
 
@@ -103,7 +104,9 @@ test('Bob starts a Pro trial, then activates it early and pays on the hosted pag
   await page.waitForURL(/\/checkout\/cs_/);
   await expect(page.locator('.co-summary')).toContainText('Pro');
   await expect(page.locator('.co-summary')).not.toContainText('days free');
-  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  // His saved card is pre-selected again: he pays without typing it.
+  await expect(page.getByRole('radio', { name: 'Visa •••• 4242, expires 12/2034' })).toBeChecked();
+  await expect(page.getByLabel('Card number')).toHaveCount(0);
   await page.getByRole('button', { name: 'Pay $12.00' }).click();
   await page.waitForURL((url) => url.pathname === '/');
   await expect(page.locator('.cw-subscription')).toContainText('Active');

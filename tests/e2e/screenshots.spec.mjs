@@ -3,7 +3,7 @@
 // (the README's images).
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
-import { fillPayment, merchantSession, storeButton } from './support.mjs';
+import { fillPayment, merchantSession, openSession, storeButton } from './support.mjs';
 
 const dir = process.env.SCREENSHOT_DIR ?? 'target/e2e/screenshots';
 const shot = (name) => path.join(dir, `${name}.png`);
@@ -69,6 +69,15 @@ test('screenshot of the 3-D Secure dialog', async ({ page }) => {
   const dialog = page.getByRole('dialog', { name: 'Confirm this payment with your bank' });
   await expect(dialog.getByRole('button', { name: 'Complete authentication' })).toBeFocused();
   await page.screenshot({ path: shot('three-d-secure') });
+});
+
+test('screenshot of a signed-in customer choosing a saved card (issue 16)', async ({ page, request, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  const session = await openSession(request, baseURL, { priceSlug: 'lifetime' }, 'alice');
+  await page.goto(session.url);
+  await expect(page.getByRole('radio', { name: 'Visa •••• 4242, expires 12/2030' })).toBeChecked();
+  await expect(page.getByLabel('Card number')).toHaveCount(0);
+  await page.screenshot({ path: shot('saved-card') });
 });
 
 test('screenshot of the billing panel for a signed-in customer', async ({ page }) => {

@@ -19,6 +19,8 @@ pub mod records;
 pub mod redirect_hosts;
 pub mod redirect_signing;
 pub mod resource;
+// Saved cards (issue 16).
+pub mod saved_cards;
 pub mod session;
 pub mod subscription;
 pub mod usage;

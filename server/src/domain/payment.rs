@@ -185,6 +185,16 @@ pub struct SavedCard {
     pub exp_year: u32,
 }
 
+/// What a checkout charges (issue 16): a card typed for it, or one the
+/// signed-in customer saved earlier and chose on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckoutCard {
+    /// A card typed on the hosted page, validated.
+    Typed(ValidatedCard),
+    /// One of the customer's saved cards.
+    Saved(SavedCard),
+}
+
 /// What became of a payment attempt, as the processor knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AttemptOutcome {
@@ -371,6 +381,24 @@ impl TestCardProcessor {
             .map_or(Ok(()), Self::outcome)
     }
 
+    /// For a saved card paying a checkout with the customer present, what
+    /// follows the authentication its issuer asks for — the 3-D Secure test
+    /// card whose last four digits it has (…3184, …3220, …3178) — or `None`.
+    /// A plan change charges the card without the customer (an exempt,
+    /// merchant-initiated charge), so only checkouts ask.
+    pub fn saved_challenge(attempt: &PaymentAttempt, last4: &str) -> Option<Result<(), Decline>> {
+        if !attempt
+            .session_id
+            .starts_with(crate::domain::ids::CHECKOUT_SESSION)
+        {
+            return None;
+        }
+        [CARD_3DS_REQUIRED, CARD_3DS2, CARD_3DS_INSUFFICIENT_FUNDS]
+            .into_iter()
+            .find(|number| number.ends_with(last4) && last4.len() == 4)
+            .and_then(Self::challenge)
+    }
+
     /// The first result of `attempt`, or `outcome` charged now and remembered.
     fn charge_once(
         &self,
@@ -534,7 +562,12 @@ impl PaymentProcessor for TestCardProcessor {
         card: &'a SavedCard,
     ) -> ChargeFuture<'a> {
         Box::pin(async move {
-            self.charge_once(attempt, amount, currency, Self::saved_outcome(&card.last4))
+            match Self::saved_challenge(attempt, &card.last4) {
+                Some(then) => self.challenge_once(attempt, amount, currency, then),
+                None => {
+                    self.charge_once(attempt, amount, currency, Self::saved_outcome(&card.last4))
+                }
+            }
         })
     }
 
@@ -764,6 +797,45 @@ mod tests {
             Err(Decline::ExpiredCard)
         );
         assert_eq!(TestCardProcessor::saved_outcome("002"), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_saved_3ds_card_challenges_in_a_checkout_but_not_in_a_plan_change() {
+        let p = TestCardProcessor::new();
+        let card = SavedCard {
+            payment_method_id: "pm_1".into(),
+            brand: "visa".into(),
+            last4: "3184".into(),
+            exp_month: 12,
+            exp_year: 2040,
+        };
+        let checkout = PaymentAttempt {
+            session_id: "cs_1".into(),
+            key: "k_checkout".into(),
+        };
+        let Err(ChargeError::AuthenticationRequired { reference }) =
+            p.charge_saved(&checkout, 1000, "USD", &card).await
+        else {
+            panic!("a checkout with a saved 3-D Secure card asks for authentication");
+        };
+        let paid = p
+            .complete_authentication(&checkout, &reference, AuthenticationOutcome::Succeeded)
+            .await
+            .unwrap();
+        assert_eq!(paid.amount, 1000);
+        let plan_change = PaymentAttempt {
+            session_id: "sub_1".into(),
+            key: "k_plan".into(),
+        };
+        assert!(p
+            .charge_saved(&plan_change, 1000, "USD", &card)
+            .await
+            .is_ok());
+        assert_eq!(
+            TestCardProcessor::saved_challenge(&checkout, "3178"),
+            Some(Err(Decline::InsufficientFunds))
+        );
+        assert_eq!(TestCardProcessor::saved_challenge(&checkout, "4242"), None);
     }
 
     #[tokio::test]

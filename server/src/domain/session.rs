@@ -331,6 +331,19 @@ impl CheckoutOptions {
 }
 
 impl StoredSession {
+    /// Whether the customer may pay with a saved card (issue 16): an open
+    /// product or activate-subscription checkout of a signed-in customer.
+    /// Saving a card needs a new one; an invoice or anonymous checkout has
+    /// no saved cards to offer.
+    pub fn offers_saved_cards(&self) -> bool {
+        self.customer_id.is_some()
+            && self.status == CheckoutSessionStatus::Open
+            && matches!(
+                self.session_type,
+                CheckoutSessionType::Product | CheckoutSessionType::ActivateSubscription
+            )
+    }
+
     /// The session as the platform API and the server route return it.
     pub fn to_checkout_session(&self, catalog: &Catalog) -> CheckoutSession {
         CheckoutSession {
@@ -469,6 +482,8 @@ impl StoredSession {
                 None
             },
             branding: catalog.branding.clone(),
+            // Filled in from the store by the service (`hosted_view`).
+            saved_payment_methods: Vec::new(),
         })
     }
 }

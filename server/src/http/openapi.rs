@@ -80,6 +80,11 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::platform_api::subscriptions::adjust,
         // 3-D Secure in test mode (issue 16).
         crate::http::hosted_page::authenticate::authenticate,
+        // Saved cards (issue 16).
+        crate::http::route::customers::remove_payment_method,
+        crate::http::route::customers::set_default_payment_method,
+        crate::http::platform_api::customers::remove_payment_method,
+        crate::http::platform_api::customers::set_default_payment_method,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -198,6 +203,11 @@ mod tests {
             "/api/v1/subscriptions/{id}/adjust",
             // 3-D Secure in test mode (issue 16).
             "/api/checkout-sessions/{id}/authenticate",
+            // Saved cards (issue 16).
+            "/billing/payment-methods/remove",
+            "/billing/payment-methods/set-default",
+            "/api/v1/payment-methods/{id}/remove",
+            "/api/v1/payment-methods/{id}/set-default",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -208,8 +218,9 @@ mod tests {
         // 24, customers/find-or-create and customers/update, and the four
         // usage metering paths, the ten resource claim paths,
         // subscriptions/create with POST /api/v1/subscriptions, and the two
-        // plan change paths (issue 15), and authenticate (issue 16, 3-D Secure).
-        assert_eq!(paths.len(), 45, "{paths:?}");
+        // plan change paths (issue 15), authenticate (issue 16, 3-D Secure)
+        // and the four saved-card paths (issue 16).
+        assert_eq!(paths.len(), 49, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -235,6 +246,9 @@ mod tests {
             // Receipts and branding (issue 16, items 3 and 6).
             "HostedCheckoutSession",
             "Branding",
+            // Saved cards (issue 16).
+            "SavedPaymentMethod",
+            "PaymentMethodParams",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
         }

@@ -58,6 +58,15 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/v1/customers/{id}/billing",
             get(platform_api::customers::get_customer_billing),
         )
+        // Saved cards (issue 16).
+        .route(
+            "/api/v1/payment-methods/{id}/remove",
+            post(platform_api::customers::remove_payment_method),
+        )
+        .route(
+            "/api/v1/payment-methods/{id}/set-default",
+            post(platform_api::customers::set_default_payment_method),
+        )
         .route(
             "/api/v1/subscriptions/{id}/cancel",
             post(platform_api::subscriptions::cancel),

@@ -7,20 +7,21 @@ use super::{BillingPlatform, CustomerIdentity, IdempotencyKey};
 use crate::domain::error::ApiError;
 use crate::domain::records::{customer_billing, customer_view, subscription_view};
 use crate::domain::records::{CustomerChanges, StoredCustomer};
+use crate::domain::saved_cards;
 use crate::domain::session::session_not_found;
 use crate::domain::subscription::{StoredSubscription, TransitionError};
 use crate::domain::validation::non_blank;
 use crate::service::checkout::{self, CardOptions};
 use crate::service::idempotency::{self, KeyScope};
 use crate::service::Billing;
-use crate::store::{IdempotencyClaim, SubscriptionChange};
+use crate::store::{CardChange, IdempotencyClaim, SubscriptionChange};
 use crate::{domain::clock, domain::validation};
 use async_trait::async_trait;
 use checkout_protocol::{
     CancellationTiming, CheckoutSessionType, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse, Customer,
-    CustomerBilling, ErrorCode, PlatformCheckoutSessionInput, PlatformCreateCheckoutSession,
-    PricingModel, Subscription,
+    CustomerBilling, ErrorCode, PaymentMethod, PlatformCheckoutSessionInput,
+    PlatformCreateCheckoutSession, PricingModel, Subscription,
 };
 
 /// What idempotency keys of platform creates are recorded under.
@@ -271,6 +272,33 @@ impl EmbeddedPlatform {
         super::subscription_create::create(&self.billing, params).await
     }
 
+    // Saved cards (issue 16).
+    /// Removes a saved card or makes it the default, of `owner` only when
+    /// given (the route), else of whoever has it (the platform API, whose
+    /// caller is the merchant); answers the owner's cards after the change.
+    pub async fn change_card(
+        &self,
+        owner: Option<&str>,
+        id: &str,
+        change: CardChange,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        if !checkout_protocol::is_payment_method_id(id) {
+            return Err(saved_cards::not_found());
+        }
+        let db = &self.billing.db;
+        let owner = match owner {
+            Some(owner) => owner.to_owned(),
+            None => db
+                .card_owner(id.to_owned())
+                .await?
+                .ok_or_else(saved_cards::not_found)?,
+        };
+        db.change_card(owner.clone(), id.to_owned(), change, clock::now_ms())
+            .await??;
+        tracing::info!(card = %id, ?change, "saved card changed");
+        Ok(self.billing_by_id(&owner).await?.payment_methods)
+    }
+
     /// The customer with `external_id`, in the platform's shape.
     pub async fn customer(&self, external_id: &str) -> Result<Customer, ApiError> {
         validation::id_field("externalId", Some(external_id))?;
@@ -501,6 +529,29 @@ impl BillingPlatform for EmbeddedPlatform {
             Some(&customer.id),
             subscription_id,
             SubscriptionChange::Uncancel,
+        )
+        .await
+    }
+
+    // Saved cards (issue 16).
+    async fn remove_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        self.change_card(Some(&customer.id), payment_method_id, CardChange::Remove)
+            .await
+    }
+
+    async fn set_default_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        self.change_card(
+            Some(&customer.id),
+            payment_method_id,
+            CardChange::MakeDefault,
         )
         .await
     }

@@ -259,4 +259,26 @@ pub trait BillingPlatform: Send + Sync + 'static {
         subscription_id: Option<&str>,
         request: AdjustRequest,
     ) -> Result<AdjustSubscriptionResponse, ApiError>;
+
+    // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
+
+    /// Removes one of `customer`'s saved cards (404 `payment_method_not_found`
+    /// for anyone else's, as for a missing one; 409 `payment_method_in_use`
+    /// for the only card of a current subscription); a removed default is
+    /// replaced by the newest other card. Answers the cards left, default
+    /// first (`POST /api/v1/payment-methods/{id}/remove`).
+    async fn remove_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError>;
+
+    /// Makes one of `customer`'s saved cards their default (404 as above;
+    /// 400 `card_invalid_expiry` for an expired one). Answers the cards,
+    /// default first (`POST /api/v1/payment-methods/{id}/set-default`).
+    async fn set_default_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError>;
 }

@@ -20,9 +20,9 @@ use async_trait::async_trait;
 use checkout_protocol::{
     Cancellation, CancellationTiming, CreateCheckoutSessionResponse, CreateCustomerInput,
     CreateCustomerParams, CreateCustomerResponse, Customer, CustomerBilling, CustomerResponse,
-    ErrorBody, ErrorCode, PlatformCancelSubscriptionParams, PlatformCheckoutSessionInput,
-    PlatformCreateCheckoutSession, PricingModel, PricingModelResponse, Subscription,
-    SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
+    ErrorBody, ErrorCode, PaymentMethod, PlatformCancelSubscriptionParams,
+    PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PricingModel,
+    PricingModelResponse, Subscription, SubscriptionResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use checkout_protocol::{
     PlatformCreateUsageEvent, UsageEvent, UsageEventInput, UsageEventResponse, UsageMeterBalance,
@@ -697,6 +697,25 @@ impl BillingPlatform for RemotePlatform {
         .await
     }
 
+    // Saved cards (issue 16).
+    async fn remove_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        self.change_card(customer, payment_method_id, "remove")
+            .await
+    }
+
+    async fn set_default_payment_method(
+        &self,
+        customer: &Customer,
+        payment_method_id: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        self.change_card(customer, payment_method_id, "set-default")
+            .await
+    }
+
     async fn uncancel_subscription(
         &self,
         customer: &Customer,
@@ -715,6 +734,33 @@ impl BillingPlatform for RemotePlatform {
 }
 
 impl RemotePlatform {
+    // Saved cards (issue 16).
+    /// Posts `…/payment-methods/{id}/{verb}` once `customer` is known to
+    /// have the card (the platform acts on any card the key can see), and
+    /// answers the cards after the change.
+    async fn change_card(
+        &self,
+        customer: &Customer,
+        id: &str,
+        verb: &str,
+    ) -> Result<Vec<PaymentMethod>, ApiError> {
+        if !checkout_protocol::is_payment_method_id(id) {
+            return Err(crate::domain::saved_cards::not_found());
+        }
+        let billing = self.customer_billing(customer).await?;
+        if !billing.payment_methods.iter().any(|m| m.id == id) {
+            return Err(crate::domain::saved_cards::not_found());
+        }
+        let answer: checkout_protocol::PaymentMethodList = self
+            .post(
+                &["api", "v1", "payment-methods", id, verb],
+                None::<&Value>,
+                None,
+            )
+            .await?;
+        Ok(answer.data)
+    }
+
     /// 404 `subscription_not_found` unless `customer` has the subscription:
     /// the platform's cancel and uncancel take any id the key can see.
     /// `subscription_id`, or the customer's one current subscription, as

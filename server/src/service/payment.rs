@@ -7,11 +7,12 @@ use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::ids;
 use crate::domain::payment::{
-    AttemptOutcome, ChargeError, ChargeReceipt, PaymentAttempt, ValidatedCard,
+    AttemptOutcome, ChargeError, ChargeReceipt, CheckoutCard, PaymentAttempt,
 };
 use crate::domain::records::{
     StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
 };
+use crate::domain::saved_cards;
 use crate::domain::session::{
     expired, not_payable, session_not_found, PaidCard, SoldItem, StoredSession, Totals,
 };
@@ -41,11 +42,13 @@ pub enum Payment {
 /// back to open and records `checkout.session.payment_failed`; a charge
 /// with no answer in time is settled by asking the processor about the
 /// attempt ([`settle_attempt`]); a card whose issuer asks for 3-D Secure
-/// leaves the session open with the challenge waiting on it.
+/// leaves the session open with the challenge waiting on it. A saved card
+/// goes through the same steps as a typed one (`payer.payment_method_id`
+/// names it).
 pub async fn pay(
     billing: Billing,
     id: String,
-    card: ValidatedCard,
+    card: CheckoutCard,
     payer: AttemptPayer,
 ) -> Result<Payment, ApiError> {
     let now = clock::now_ms();
@@ -72,7 +75,8 @@ pub async fn pay(
     // then asked of the processor before the session is reopened or paid.
     let answer = tokio::time::timeout(
         billing.payment_timeout,
-        billing.payments.charge(
+        charge(
+            &billing,
             &charging.attempt,
             charging.totals.total_due_today,
             &charging.totals.currency,
@@ -339,6 +343,32 @@ async fn await_challenge(
     Ok(Payment::AuthenticationRequired(Box::new(open)))
 }
 
+/// Charges a checkout's `card` for `attempt`: the one place a checkout's
+/// charge reaches the processor, for a typed card and a saved one alike
+/// (so a check every checkout charge needs, such as 3-D Secure, goes here).
+async fn charge(
+    billing: &Billing,
+    attempt: &PaymentAttempt,
+    amount: i64,
+    currency: &str,
+    card: &CheckoutCard,
+) -> Result<ChargeReceipt, ChargeError> {
+    match card {
+        CheckoutCard::Typed(card) => {
+            billing
+                .payments
+                .charge(attempt, amount, currency, card)
+                .await
+        }
+        CheckoutCard::Saved(card) => {
+            billing
+                .payments
+                .charge_saved(attempt, amount, currency, card)
+                .await
+        }
+    }
+}
+
 /// Records the payment of pending session `id`. If it is no longer pending
 /// the recovery sweep may have recorded this same charge first (it asks
 /// about attempts older than twice the payment timeout): a session already
@@ -466,6 +496,7 @@ fn completion(
             session,
             t,
             &paid_card,
+            payer.payment_method_id.as_deref(),
             purchase.as_ref(),
             customer_id,
             now,
@@ -536,17 +567,23 @@ fn purchase(
     }))
 }
 
+/// `saved_card` is the saved card that paid, if one did: the payment is
+/// recorded on it instead of saving the card again.
 fn customer_records(
     session: &StoredSession,
     t: &Totals,
     card: &PaidCard,
+    saved_card: Option<&str>,
     purchase: Option<&StoredPurchase>,
     customer_id: &str,
     now: i64,
 ) -> Result<CustomerCompletion, ApiError> {
     let kind = session.session_type;
     let payment_method = StoredPaymentMethod {
-        id: new_id(ids::PAYMENT_METHOD)?,
+        id: match saved_card {
+            Some(id) => id.to_owned(),
+            None => new_id(ids::PAYMENT_METHOD)?,
+        },
         customer_id: customer_id.to_owned(),
         brand: card.brand.clone(),
         last4: card.last4.clone(),
@@ -714,7 +751,9 @@ fn invoice(
 /// The session as the page renders it, with the 3-D Secure challenge
 /// waiting on it if any; 500 if it cannot be totalled. A paid session's
 /// `successRedirectUrl` is the signed one
-/// ([`super::redirect::success_redirect`]).
+/// ([`super::redirect::success_redirect`]); an open checkout of a signed-in
+/// customer lists their unexpired saved cards
+/// ([`StoredSession::offers_saved_cards`]).
 pub async fn hosted_view(
     billing: &Billing,
     session: &StoredSession,
@@ -722,6 +761,10 @@ pub async fn hosted_view(
     let mut view = session
         .to_hosted(&billing.catalog, &billing.public_url)
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
+    if let (true, Some(customer_id)) = (session.offers_saved_cards(), &session.customer_id) {
+        let cards = billing.db.customer_cards(customer_id.clone()).await?;
+        view.saved_payment_methods = saved_cards::offered(&cards, clock::now_ms());
+    }
     if view.success_redirect_url.is_some() {
         view.success_redirect_url = super::redirect::success_redirect(billing, session).await?;
     }
@@ -734,4 +777,32 @@ pub async fn hosted_view(
             .map(|a| a.to_wire());
     }
     Ok(view)
+}
+
+/// The saved card `payment_method_id` of the customer paying `session`,
+/// checked for a checkout: the session offers saved cards, the card is the
+/// customer's and not removed (else 404 `payment_method_not_found`, the
+/// same for every case so nothing is revealed about other customers'
+/// cards), and it has not expired (400 `card_invalid_expiry`).
+pub async fn saved_card_for(
+    billing: &Billing,
+    session: &StoredSession,
+    payment_method_id: &str,
+    now: i64,
+) -> Result<StoredPaymentMethod, ApiError> {
+    let customer_id = match (&session.customer_id, session.offers_saved_cards()) {
+        (Some(customer_id), true) => customer_id.clone(),
+        _ => return Err(saved_cards::not_found()),
+    };
+    let card = billing
+        .db
+        .customer_cards(customer_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == payment_method_id)
+        .ok_or_else(saved_cards::not_found)?;
+    if card.is_expired(now) {
+        return Err(saved_cards::expired());
+    }
+    Ok(card)
 }

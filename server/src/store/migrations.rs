@@ -18,6 +18,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V9_PLAN_CHANGES,
     V10_SESSION_SUBSCRIPTIONS,
     V11_SESSION_AUTHENTICATIONS,
+    V12_SAVED_CARDS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -389,6 +390,15 @@ CREATE TABLE session_authentications (
     expires_at  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX session_authentications_by_expiry ON session_authentications(expires_at);
+"#;
+
+/// Version 12 (issue 16, saved cards): a card the customer removed keeps
+/// its row with `removed_at` set (purchases and events still name it, and
+/// seeding does not bring a removed demo card back); a purchase names the
+/// card that paid for it.
+const V12_SAVED_CARDS: &str = r#"
+ALTER TABLE payment_methods ADD COLUMN removed_at INTEGER;
+ALTER TABLE purchases ADD COLUMN payment_method_id TEXT;
 "#;
 
 /// The schema version this build writes.

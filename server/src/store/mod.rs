@@ -20,6 +20,8 @@ mod usage;
 mod resources;
 // Plan changes (issue 15).
 mod plan_change;
+// Saved cards (issue 16).
+mod saved_cards;
 
 pub use idempotency::IdempotencyClaim;
 #[cfg(test)]
@@ -43,6 +45,8 @@ pub use sessions::{AuthenticationClaim, StoredAuthentication};
 pub use usage::{NewUsage, UsageOutcome};
 // Plan changes (issue 15).
 pub use plan_change::{PlanApplied, PlanCharge, PlanClaim, PlanDecline, PlanWrite};
+// Saved cards (issue 16).
+pub use saved_cards::CardChange;
 
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;

@@ -21,6 +21,10 @@ pub struct AttemptPayer {
     pub email: String,
     /// The billing address, when the session collects one.
     pub billing_address: Option<BillingAddress>,
+    /// The saved card charged (`pm_…`), when the customer chose one instead
+    /// of typing a card (issue 16); the payment is then recorded on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<String>,
 }
 
 /// A payment attempt as stored with its session.

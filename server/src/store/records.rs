@@ -201,7 +201,8 @@ impl Db {
             }
             let card: Option<String> = tx
                 .query_row(
-                    "SELECT id FROM payment_methods WHERE customer_id = ?1 AND is_default = 1",
+                    "SELECT id FROM payment_methods
+                     WHERE customer_id = ?1 AND is_default = 1 AND removed_at IS NULL",
                     [&s.customer_id],
                     |r| r.get(0),
                 )
@@ -427,29 +428,34 @@ pub(super) fn insert_subscription(
     Ok(added == 1)
 }
 
+/// The customer's saved cards that are not removed, default first, then newest.
 pub(super) fn select_payment_methods(
     conn: &Connection,
     customer_id: &str,
 ) -> Result<Vec<StoredPaymentMethod>, DbError> {
     let mut stmt = conn.prepare(
         "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
-         FROM payment_methods WHERE customer_id = ?1 ORDER BY is_default DESC, created_at DESC, id DESC",
+         FROM payment_methods WHERE customer_id = ?1 AND removed_at IS NULL
+         ORDER BY is_default DESC, created_at DESC, id DESC",
     )?;
     let methods = stmt
-        .query_map([customer_id], |r| {
-            Ok(StoredPaymentMethod {
-                id: r.get(0)?,
-                customer_id: r.get(1)?,
-                brand: r.get(2)?,
-                last4: r.get(3)?,
-                exp_month: r.get(4)?,
-                exp_year: r.get(5)?,
-                is_default: r.get(6)?,
-                created_at: r.get(7)?,
-            })
-        })?
+        .query_map([customer_id], read_payment_method)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(methods)
+}
+
+/// A `payment_methods` row selected as `select_payment_methods` lists its columns.
+fn read_payment_method(r: &Row<'_>) -> rusqlite::Result<StoredPaymentMethod> {
+    Ok(StoredPaymentMethod {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        brand: r.get(2)?,
+        last4: r.get(3)?,
+        exp_month: r.get(4)?,
+        exp_year: r.get(5)?,
+        is_default: r.get(6)?,
+        created_at: r.get(7)?,
+    })
 }
 
 /// Adds a card; an existing id is left alone (seeding).
@@ -702,24 +708,23 @@ pub(super) fn customer_subscription(
     )
 }
 
-/// The saved card with this id and the customer it belongs to.
+/// The saved card with this id (even one removed since: a payment made
+/// with it still names it) and the customer it belongs to.
 pub(super) fn payment_method_with_owner(
     conn: &Connection,
     id: &str,
 ) -> Result<Option<(StoredPaymentMethod, StoredCustomer)>, DbError> {
-    let customer_id: Option<String> = conn
+    let method = conn
         .query_row(
-            "SELECT customer_id FROM payment_methods WHERE id = ?1",
+            "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
+             FROM payment_methods WHERE id = ?1",
             [id],
-            |r| r.get(0),
+            read_payment_method,
         )
         .optional()?;
-    let Some(customer_id) = customer_id else {
+    let Some(method) = method else {
         return Ok(None);
     };
-    let method = select_payment_methods(conn, &customer_id)?
-        .into_iter()
-        .find(|m| m.id == id);
-    let customer = select_customer(conn, "id", &customer_id)?;
-    Ok(method.zip(customer))
+    let customer = select_customer(conn, "id", &method.customer_id)?;
+    Ok(customer.map(|c| (method, c)))
 }

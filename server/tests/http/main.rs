@@ -39,6 +39,8 @@ mod remote_platform;
 mod resources;
 mod retention;
 mod route;
+// Saved cards (issue 16).
+mod saved_cards;
 mod security_headers;
 // Session fields and modes (issue 16).
 mod session_fields;

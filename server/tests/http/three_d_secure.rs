@@ -386,3 +386,54 @@ async fn an_authentication_counts_as_a_payment_attempt() {
         .await
         .assert_error(429, "rate_limited");
 }
+
+#[tokio::test]
+async fn a_saved_3ds_card_still_challenges_and_pays_once_authenticated() {
+    use crate::support::Auth;
+    let alice = Auth::Bearer("demo-alice");
+    let srv = TestServer::start().await;
+    // Alice pays once with the always-authenticate card, which saves it.
+    let first = srv.create_session_as("lifetime", alice).await;
+    let body = json!({
+        "email": "",
+        "card": {"number": ALWAYS, "expMonth": 12, "expYear": 2040, "cvc": "123"}
+    });
+    let auth = srv.confirm_with(&first, body).await.data()["checkoutSession"]["authentication"]
+        ["id"]
+        .as_str()
+        .expect("a challenge")
+        .to_owned();
+    srv.authenticate(&first, &auth, "succeeded").await.data();
+    let cards = srv.route("payment-methods/list", json!({}), alice).await;
+    let saved = cards.data()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["paymentMethodData"]["last4"] == "3184")
+        .expect("the 3184 card is saved")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Paying a new checkout with it (no card typed) asks the bank again.
+    let second = srv.create_session_as("onboarding", alice).await;
+    let reply = srv
+        .confirm_with(&second, json!({"email": "", "paymentMethodId": saved}))
+        .await;
+    let data = reply.data();
+    assert_eq!(data["nextAction"], "authenticate", "{data}");
+    assert_eq!(srv.rows_of("purchases", "checkout_session_id", &second), 0);
+    let auth = data["checkoutSession"]["authentication"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paid = srv.authenticate(&second, &auth, "succeeded").await;
+    assert_eq!(paid.data()["checkoutSession"]["status"], "succeeded");
+    assert_eq!(srv.rows_of("purchases", "checkout_session_id", &second), 1);
+    // The purchase names the saved card that paid; it was not saved twice.
+    let after = srv.route("payment-methods/list", json!({}), alice).await;
+    assert_eq!(
+        after.data()["data"].as_array().unwrap().len(),
+        cards.data()["data"].as_array().unwrap().len()
+    );
+}

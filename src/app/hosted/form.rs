@@ -3,9 +3,10 @@
 
 use super::countries;
 use crate::i18n::page::Msg;
+use crate::i18n::{fill, Lang, Message};
 use checkout_protocol::card::{self, CardBrand};
 use checkout_protocol::email::is_plausible_email;
-use checkout_protocol::{BillingAddress, CardDetails, ConfirmPaymentRequest};
+use checkout_protocol::{BillingAddress, CardDetails, ConfirmPaymentRequest, SavedPaymentMethod};
 
 /// The fields of the payment form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -240,6 +241,9 @@ pub struct PaymentForm {
     pub cvc: String,
     /// The billing address, when the session collects one.
     pub address: Option<AddressForm>,
+    /// The saved card chosen instead of typing one (issue 16): the card
+    /// fields are then neither shown nor checked.
+    pub saved_card: Option<String>,
 }
 
 impl PaymentForm {
@@ -292,9 +296,14 @@ impl PaymentForm {
         }
     }
 
-    /// The fields this form shows, in order.
+    /// The fields this form shows, in order (no card fields when a saved
+    /// card pays).
     pub fn fields(&self) -> Vec<Field> {
-        let mut fields = Field::PAYMENT.to_vec();
+        let mut fields = if self.saved_card.is_some() {
+            vec![Field::Email]
+        } else {
+            Field::PAYMENT.to_vec()
+        };
         if self.address.is_some() {
             fields.extend(Field::ADDRESS);
         }
@@ -312,6 +321,17 @@ impl PaymentForm {
     /// The confirm request, or the problems that stop it.
     pub fn to_request(&self, now: (u32, u32)) -> Result<ConfirmPaymentRequest, Vec<(Field, Msg)>> {
         let errors = self.errors(now);
+        if let Some(saved) = &self.saved_card {
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            return Ok(ConfirmPaymentRequest {
+                email: self.email.trim().to_owned(),
+                card: None,
+                payment_method_id: Some(saved.clone()),
+                billing_address: self.address.as_ref().map(AddressForm::to_address),
+            });
+        }
         let (Some(digits), Some((exp_month, exp_year)), true) = (
             card::digits_of(&self.card_number),
             card::parse_expiry(&self.expiry),
@@ -321,15 +341,37 @@ impl PaymentForm {
         };
         Ok(ConfirmPaymentRequest {
             email: self.email.trim().to_owned(),
-            card: CardDetails {
+            card: Some(CardDetails {
                 number: digits,
                 exp_month,
                 exp_year,
                 cvc: self.cvc.trim().to_owned(),
-            },
+            }),
+            payment_method_id: None,
             billing_address: self.address.as_ref().map(AddressForm::to_address),
         })
     }
+}
+
+/// How a saved card is offered, e.g. "Visa •••• 4242, expires 12/2030".
+pub fn saved_card_label(card: &SavedPaymentMethod, lang: Lang) -> String {
+    fill(
+        Msg::SavedCardChoice.text(lang),
+        &[
+            &CardBrand::detect_name(&card.brand),
+            &card.last4,
+            &format!("{:02}/{}", card.exp_month, card.exp_year),
+        ],
+    )
+}
+
+/// The saved card chosen when the page opens: the default, else the first.
+pub fn preselected_card(cards: &[SavedPaymentMethod]) -> Option<String> {
+    cards
+        .iter()
+        .find(|c| c.is_default)
+        .or_else(|| cards.first())
+        .map(|c| c.id.clone())
 }
 
 /// Formats typed expiry text as `MM / YY` while the customer types.
@@ -359,15 +401,67 @@ mod tests {
             expiry: "12 / 34".into(),
             cvc: "123".into(),
             address: None,
+            saved_card: None,
         }
     }
 
     #[test]
     fn a_good_form_becomes_a_request_without_spaces() {
         let req = good().to_request(NOW).unwrap();
-        assert_eq!(req.card.number, "4242424242424242");
-        assert_eq!((req.card.exp_month, req.card.exp_year), (12, 2034));
+        let card = req.card.unwrap();
+        assert_eq!(card.number, "4242424242424242");
+        assert_eq!((card.exp_month, card.exp_year), (12, 2034));
+        assert_eq!(req.payment_method_id, None);
         assert_eq!(req.email, "ann@example.com");
+    }
+
+    #[test]
+    fn a_saved_card_pays_without_card_fields() {
+        let form = PaymentForm {
+            saved_card: Some("pm_1".into()),
+            ..PaymentForm {
+                email: "ann@example.com".into(),
+                ..PaymentForm::default()
+            }
+        };
+        assert_eq!(form.fields(), [Field::Email]);
+        let req = form.to_request(NOW).unwrap();
+        assert!(req.payment_source().is_ok());
+        assert_eq!(
+            (req.card, req.payment_method_id.as_deref()),
+            (None, Some("pm_1"))
+        );
+        // The email (and an address) are still checked.
+        let no_email = PaymentForm {
+            email: String::new(),
+            ..form
+        };
+        assert_eq!(no_email.to_request(NOW).unwrap_err().len(), 1);
+    }
+
+    #[test]
+    fn saved_cards_are_offered_by_brand_last_four_and_expiry() {
+        let card = |id: &str, default: bool| SavedPaymentMethod {
+            id: id.into(),
+            brand: "visa".into(),
+            last4: "4242".into(),
+            exp_month: 3,
+            exp_year: 2030,
+            is_default: default,
+        };
+        assert_eq!(
+            saved_card_label(&card("pm_1", true), Lang::En),
+            "Visa •••• 4242, expires 03/2030"
+        );
+        assert_eq!(
+            preselected_card(&[card("pm_a", false), card("pm_b", true)]).as_deref(),
+            Some("pm_b")
+        );
+        assert_eq!(
+            preselected_card(&[card("pm_a", false)]).as_deref(),
+            Some("pm_a")
+        );
+        assert_eq!(preselected_card(&[]), None);
     }
 
     #[test]
@@ -405,6 +499,7 @@ mod tests {
             email: "ann@".into(),
             card_number: "4242".into(),
             address: None,
+            saved_card: None,
         };
         assert_eq!(form.field_error(Field::Expiry, NOW), Some(Msg::ExpiryPast));
         assert_eq!(form.field_error(Field::Cvc, NOW), Some(Msg::Cvc3));

@@ -2,8 +2,8 @@
 //! the form, a receipt, or why it cannot be paid.
 
 // 3-D Secure in test mode (issue 16).
-mod authentication;
 mod appearance;
+mod authentication;
 mod countries;
 pub(crate) mod embedding;
 mod form;

@@ -3,7 +3,7 @@
 
 use super::authentication::AuthenticationDialog;
 use super::countries;
-use super::form::{AddressForm, Field, PaymentForm};
+use super::form::{preselected_card, saved_card_label, AddressForm, Field, PaymentForm};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::i18n::{fill, page::Msg, Lang, Message};
@@ -90,6 +90,9 @@ pub fn PaymentFormView(
                 .to_owned(),
         ),
     ]);
+    // Saved cards (issue 16): the one chosen, `None` for "use a new card".
+    let saved_cards = first.saved_payment_methods.clone();
+    let chosen = RwSignal::new(preselected_card(&saved_cards));
     let touched = RwSignal::new(Vec::<Field>::new());
     let submitted = RwSignal::new(false);
     let alert = RwSignal::new(String::new());
@@ -115,6 +118,7 @@ pub fn PaymentFormView(
             postal_code: values.get(Field::PostalCode),
             country: values.get(Field::Country),
         }),
+        saved_card: chosen.get(),
     };
     let shown_error = move |field: Field| {
         let f = form();
@@ -335,6 +339,35 @@ pub fn PaymentFormView(
                 on_blur=Callback::new(move |to_submit| leave(f, to_submit))/>
         }
     };
+    let saved_choice = (!saved_cards.is_empty()).then(|| {
+        let options = saved_cards
+            .iter()
+            .map(|card| {
+                let input_id = format!("saved-card-{}", card.id);
+                let (checked_id, picked_id) = (card.id.clone(), card.id.clone());
+                view! {
+                    <div class="co-choice">
+                        <input type="radio" class="co-radio" id=input_id.clone() name="payment-method" value=card.id.clone()
+                            prop:checked=move || chosen.get().as_deref() == Some(checked_id.as_str())
+                            on:change=move |_| chosen.set(Some(picked_id.clone()))/>
+                        <label for=input_id>{saved_card_label(card, lang)}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="co-card-fields co-saved-cards">
+                <legend class="co-legend">{Msg::PaymentMethod.text(lang)}</legend>
+                {options}
+                <div class="co-choice">
+                    <input type="radio" class="co-radio" id="saved-card-new" name="payment-method" value=""
+                        prop:checked=move || chosen.get().is_none()
+                        on:change=move |_| chosen.set(None)/>
+                    <label for="saved-card-new">{Msg::UseNewCard.text(lang)}</label>
+                </div>
+            </fieldset>
+        }
+    });
     let address = collects_address.then(|| {
         let countries = countries::countries(&locale);
         view! {
@@ -359,15 +392,20 @@ pub fn PaymentFormView(
                 <FormField field=Field::Email lang value=values.signal(Field::Email)
                     error=Signal::derive(move || shown_error(Field::Email))
                     on_blur=Callback::new(move |to_submit| leave(Field::Email, to_submit)) readonly=locked_email.is_some()/>
-                <fieldset class="co-card-fields">
-                    <legend class="co-legend">{Msg::CardInformation.text(lang)}</legend>
-                    <FormField field=Field::CardNumber lang value=values.signal(Field::CardNumber)
-                        error=Signal::derive(move || shown_error(Field::CardNumber))
-                        on_blur=Callback::new(move |to_submit| leave(Field::CardNumber, to_submit))>
-                        <span class="co-brand" aria-live="polite">{brand}</span>
-                    </FormField>
-                    <div class="co-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
-                </fieldset>
+                {saved_choice}
+                // With a saved card chosen the card fields are not there at
+                // all, so nothing asks for them; what was typed is kept.
+                <Show when=move || chosen.get().is_none()>
+                    <fieldset class="co-card-fields">
+                        <legend class="co-legend">{Msg::CardInformation.text(lang)}</legend>
+                        <FormField field=Field::CardNumber lang value=values.signal(Field::CardNumber)
+                            error=Signal::derive(move || shown_error(Field::CardNumber))
+                            on_blur=Callback::new(move |to_submit| leave(Field::CardNumber, to_submit))>
+                            <span class="co-brand" aria-live="polite">{brand}</span>
+                        </FormField>
+                        <div class="co-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
+                    </fieldset>
+                </Show>
                 {address}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <p class="cw-visually-hidden" aria-live="polite">

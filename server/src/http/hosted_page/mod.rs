@@ -5,12 +5,12 @@ pub mod authenticate;
 pub mod discount;
 
 use crate::domain::error::ApiError;
-use crate::domain::payment::validate_card;
+use crate::domain::payment::{validate_card, CheckoutCard};
 use crate::domain::session::{ensure_payable, hosted_url, session_not_found, PaidCard};
 use crate::domain::{billing_address, clock, validation};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
-use crate::service::payment::{hosted_view, pay, Payment};
+use crate::service::payment::{hosted_view, pay, saved_card_for, Payment};
 use crate::service::rate_limit::Refused;
 use crate::service::redirect;
 use crate::service::Billing;
@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
     ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, NextAction,
-    RouteResponse,
+    PaymentSource, RouteResponse,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -41,7 +41,8 @@ pub async fn get_session(
 }
 
 /// `POST /api/checkout-sessions/{id}/confirm`: validates the email, the
-/// billing address (when the session collects one) and the card, counts
+/// billing address (when the session collects one) and the card — a typed
+/// `card`, or a saved `paymentMethodId` of the session's customer — counts
 /// the attempt against the client's and the session's rate limits (429
 /// `rate_limited` with `Retry-After` past them), claims the session,
 /// charges, and records the result.
@@ -89,7 +90,31 @@ pub async fn confirm(
         session.options.billing_address_collection,
         request.billing_address.as_ref(),
     )?;
-    let card = validate_card(&request.card, now)?;
+    // Exactly one of a typed card and a saved one (issue 16).
+    let source = request
+        .payment_source()
+        .map_err(|(code, message)| ApiError::new(code, message))?;
+    let (card, paid_card, payment_method_id) = match source {
+        PaymentSource::Card(details) => {
+            let card = validate_card(details, now)?;
+            let paid = PaidCard {
+                brand: card.brand.as_str().to_owned(),
+                last4: card.last4().to_owned(),
+                exp_month: card.exp_month,
+                exp_year: card.exp_year,
+            };
+            (CheckoutCard::Typed(card), paid, None)
+        }
+        PaymentSource::Saved(id) => {
+            let saved = saved_card_for(&state.billing, &session, id, now).await?;
+            let paid = saved.paid_card();
+            (
+                CheckoutCard::Saved(saved.to_saved_card()),
+                paid,
+                Some(saved.id),
+            )
+        }
+    };
     // The shop-wide ceiling on declines comes first: while it holds, no
     // attempt reaches the processor or spends anyone's per-client budget.
     state.billing.abuse_limits.check_declines()?;
@@ -103,14 +128,10 @@ pub async fn confirm(
     // Run the payment in its own task: if the customer's connection drops
     // mid-charge, the session is still settled instead of left pending.
     let payer = AttemptPayer {
-        card: PaidCard {
-            brand: card.brand.as_str().to_owned(),
-            last4: card.last4().to_owned(),
-            exp_month: card.exp_month,
-            exp_year: card.exp_year,
-        },
+        card: paid_card,
         email,
         billing_address: address,
+        payment_method_id,
     };
     let payment = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await

@@ -1,7 +1,8 @@
 //! The platform API's customers and pricing model, behind the secret key,
 //! in `@flowglad/node`'s shapes: find or create a customer by the
 //! merchant's external id, read one, read their billing details, and read
-//! the default pricing model; update a customer's name or email. A server forwarding its route here
+//! the default pricing model; update a customer's name or email; and, our
+//! extension (issue 16), remove a saved card or make it the default. A server forwarding its route here
 //! ([`crate::platform::RemotePlatform`]) needs nothing else of them.
 
 use crate::domain::error::ApiError;
@@ -10,12 +11,13 @@ use crate::http::extract::{PathParam, RawBody};
 use crate::http::platform_api::secret_key::require_secret_key;
 use crate::http::state::AppState;
 use crate::platform::{BillingPlatform, CustomerIdentity, EmbeddedPlatform};
+use crate::store::CardChange;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use checkout_protocol::{
     CreateCustomerParams, CreateCustomerResponse, CustomerBilling, CustomerResponse, ErrorCode,
-    PricingModelResponse, UpdateCustomerParams,
+    PricingModelResponse, RecordList, UpdateCustomerParams,
 };
 
 /// `GET /api/v1/pricing-models/default`: the pricing model sold to anyone.
@@ -142,4 +144,45 @@ pub async fn update_customer(
         .update_customer_by_id(&known.id, &external_id, changes)
         .await?;
     Ok(Json(CustomerResponse { customer }))
+}
+
+// Saved cards (issue 16): our extensions beyond Flowglad's API.
+
+/// `POST /api/v1/payment-methods/{id}/remove`: removes a saved card of
+/// whichever customer has it (a removed default is replaced by their newest
+/// other card; 409 `payment_method_in_use` for the only card of a current
+/// subscription). Answers that customer's cards left, default first.
+#[utoipa::path(post, path = "/api/v1/payment-methods/{id}/remove", tag = "platform API", operation_id = "platformPaymentMethodRemove",
+    params(("id" = String, Path, description = "The saved card id (`pm_…`)")),
+    responses((status = 200, description = "The customer's cards after the change", body = checkout_protocol::PaymentMethodList), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn remove_payment_method(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PathParam(id): PathParam,
+) -> Result<Json<checkout_protocol::PaymentMethodList>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    let cards = EmbeddedPlatform::new(state.billing)
+        .change_card(None, &id, CardChange::Remove)
+        .await?;
+    Ok(Json(RecordList::complete(cards)))
+}
+
+/// `POST /api/v1/payment-methods/{id}/set-default`: makes a saved card its
+/// customer's default (400 `card_invalid_expiry` for an expired one).
+/// Answers that customer's cards, default first.
+#[utoipa::path(post, path = "/api/v1/payment-methods/{id}/set-default", tag = "platform API", operation_id = "platformPaymentMethodSetDefault",
+    params(("id" = String, Path, description = "The saved card id (`pm_…`)")),
+    responses((status = 200, description = "The customer's cards after the change", body = checkout_protocol::PaymentMethodList), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("PlatformKey" = [])))]
+pub async fn set_default_payment_method(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PathParam(id): PathParam,
+) -> Result<Json<checkout_protocol::PaymentMethodList>, ApiError> {
+    require_secret_key(&headers, &state.secret_key)?;
+    let cards = EmbeddedPlatform::new(state.billing)
+        .change_card(None, &id, CardChange::MakeDefault)
+        .await?;
+    Ok(Json(RecordList::complete(cards)))
 }

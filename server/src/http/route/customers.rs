@@ -9,8 +9,8 @@ use crate::domain::error::ApiError;
 use crate::domain::validation;
 use crate::http::extract::RawBody;
 use checkout_protocol::{
-    CustomerBilling, CustomerResponse, ErrorCode, InvoiceList, PaymentMethodList, PurchaseList,
-    RecordList, UpdateCustomerParams,
+    CustomerBilling, CustomerResponse, ErrorCode, InvoiceList, PaymentMethodList,
+    PaymentMethodParams, PurchaseList, RecordList, UpdateCustomerParams,
 };
 
 /// `customers/billing`.
@@ -33,6 +33,54 @@ pub async fn payment_methods(
     let customer = route.require_customer(&body.headers).await?;
     Ok(RecordList::complete(
         route.platform.payment_methods(&customer).await?,
+    ))
+}
+
+// Saved cards (issue 16): our extensions beyond Flowglad's protocol.
+
+/// `payment-methods/remove` with `{id}`: removes one of the customer's own
+/// saved cards; another customer's id is answered like a missing one (404
+/// `payment_method_not_found`). A removed default is replaced by the newest
+/// other card, and subscriptions billed to the card move to the default;
+/// the only card of a current subscription stays (409
+/// `payment_method_in_use`). Answers the cards left, default first.
+#[utoipa::path(post, path = "/api/billing/payment-methods/remove", tag = "server route", operation_id = "paymentMethodsRemove",
+    request_body = PaymentMethodParams,
+    responses((status = 200, description = "`{data}`: the cards left", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
+pub async fn remove_payment_method(
+    route: &RouteState,
+    body: &RawBody,
+) -> Result<PaymentMethodList, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
+    let params: PaymentMethodParams = body.json()?;
+    Ok(RecordList::complete(
+        route
+            .platform
+            .remove_payment_method(&customer, &params.id)
+            .await?,
+    ))
+}
+
+/// `payment-methods/set-default` with `{id}`: makes one of the customer's
+/// own saved cards their default (404 as for remove; 400
+/// `card_invalid_expiry` for an expired card). Subscriptions keep the card
+/// they bill to. Answers the cards, default first.
+#[utoipa::path(post, path = "/api/billing/payment-methods/set-default", tag = "server route", operation_id = "paymentMethodsSetDefault",
+    request_body = PaymentMethodParams,
+    responses((status = 200, description = "`{data}`: the cards after the change", body = checkout_protocol::RouteResponse<checkout_protocol::PaymentMethodList>), (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)),
+    security(("CustomerToken" = [])))]
+pub async fn set_default_payment_method(
+    route: &RouteState,
+    body: &RawBody,
+) -> Result<PaymentMethodList, ApiError> {
+    let customer = route.require_customer(&body.headers).await?;
+    let params: PaymentMethodParams = body.json()?;
+    Ok(RecordList::complete(
+        route
+            .platform
+            .set_default_payment_method(&customer, &params.id)
+            .await?,
     ))
 }
 

@@ -176,6 +176,11 @@ pub async fn dispatch(
         action::SUBSCRIPTIONS_CREATE => data(subscription_create::create(s, b, peer).await?),
         // Plan changes (issue 15).
         action::SUBSCRIPTIONS_ADJUST => data(subscriptions::adjust(s, b).await?),
+        // Saved cards (issue 16): our extensions.
+        action::PAYMENT_METHODS_REMOVE => data(customers::remove_payment_method(s, b).await?),
+        action::PAYMENT_METHODS_SET_DEFAULT => {
+            data(customers::set_default_payment_method(s, b).await?)
+        }
         other => {
             let shown: String = other.chars().take(80).collect();
             Err(ApiError::not_found(format!(

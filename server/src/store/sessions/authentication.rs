@@ -294,6 +294,7 @@ mod tests {
                 },
                 email: "a@b.test".into(),
                 billing_address: None,
+                payment_method_id: None,
             },
             amount: 4900,
             currency: "USD".into(),

@@ -141,6 +141,12 @@ impl Db {
                 if let Some(invoice_id) = invoice_id {
                     invoice = records::select_invoice(&tx, &invoice_id)?;
                 }
+                if let Some(p) = &done.purchase {
+                    tx.execute(
+                        "UPDATE purchases SET payment_method_id = ?2 WHERE id = ?1",
+                        params![p.id, card_id],
+                    )?;
+                }
                 payment_method = records::payment_method_with_owner(&tx, &card_id)?;
             }
             tx.execute(
@@ -341,24 +347,40 @@ fn activate(
     update_subscription(conn, &s)
 }
 
-/// Saves the card unless the customer has the same one already, makes it
-/// the default when asked or when they have none; returns its id.
+/// Saves the card unless the customer has it already — by its id (a saved
+/// card paid with, even if removed meanwhile), else the same brand, last
+/// four and expiry — and makes it the default when asked or when they have
+/// none (a removed card never becomes it); returns its id.
 fn save_card(
     conn: &Connection,
     m: &StoredPaymentMethod,
     make_default: bool,
 ) -> Result<String, DbError> {
-    let existing: Option<String> = conn
+    let by_id: Option<(String, Option<i64>)> = conn
         .query_row(
-            "SELECT id FROM payment_methods WHERE customer_id = ?1 AND brand = ?2 AND last4 = ?3
-                AND exp_month = ?4 AND exp_year = ?5
-             ORDER BY created_at LIMIT 1",
-            params![m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year],
-            |r| r.get(0),
+            "SELECT id, removed_at FROM payment_methods WHERE id = ?1 AND customer_id = ?2",
+            params![m.id, m.customer_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    if let Some((id, Some(_removed))) = by_id {
+        return Ok(id);
+    }
+    let existing: Option<String> = match by_id {
+        Some((id, None)) => Some(id),
+        _ => conn
+            .query_row(
+                "SELECT id FROM payment_methods WHERE customer_id = ?1 AND brand = ?2 AND last4 = ?3
+                    AND exp_month = ?4 AND exp_year = ?5 AND removed_at IS NULL
+                 ORDER BY created_at LIMIT 1",
+                params![m.customer_id, m.brand, m.last4, m.exp_month, m.exp_year],
+                |r| r.get(0),
+            )
+            .optional()?,
+    };
     let has_default: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM payment_methods WHERE customer_id = ?1 AND is_default = 1)",
+        "SELECT EXISTS (SELECT 1 FROM payment_methods
+           WHERE customer_id = ?1 AND is_default = 1 AND removed_at IS NULL)",
         [&m.customer_id],
         |r| r.get(0),
     )?;
@@ -377,7 +399,8 @@ fn save_card(
     };
     if make_default || !has_default {
         conn.execute(
-            "UPDATE payment_methods SET is_default = (id = ?2) WHERE customer_id = ?1",
+            "UPDATE payment_methods SET is_default = (id = ?2)
+             WHERE customer_id = ?1 AND removed_at IS NULL",
             params![m.customer_id, id],
         )?;
     }
