@@ -69,6 +69,13 @@ pub struct HostedCheckoutSession {
     /// For invoice sessions: the invoice's number, e.g. `BOB-0001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
+    /// Once paid: the purchase the checkout recorded (`pur_…`), which the
+    /// embed hands to the page in `checkout-success`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_id: Option<String>,
+    /// Once paid: the subscription the checkout started or activated (`sub_…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
 }
 
 /// One line of the order.

@@ -458,6 +458,12 @@ impl StoredSession {
                 .and_then(|d| catalog.discount_by_id(&d.id))
                 .map(|d| d.name.clone()),
             invoice_number: self.invoice_number.clone(),
+            purchase_id: if paid { self.purchase_id.clone() } else { None },
+            subscription_id: if paid {
+                self.subscription_id.clone()
+            } else {
+                None
+            },
         })
     }
 }

@@ -202,10 +202,13 @@ pub fn PaymentFormView(
             let Some(client) = client.try_get_value() else {
                 return false;
             };
-            match client.confirm(&id, &request).await {
+            super::embedding::post_processing(&id, true);
+            let answer = client.confirm(&id, &request).await;
+            super::embedding::post_processing(&id, false);
+            match answer {
                 Ok(paid) if super::embedding::is_embedded() => {
                     // The page around us redirects (or not, if its code says so).
-                    super::embedding::post_success(&id, &paid.redirect_url);
+                    super::embedding::post_success(&paid.checkout_session, &paid.redirect_url);
                     true
                 }
                 Ok(paid) => match browser::navigate(&paid.redirect_url) {
@@ -220,6 +223,9 @@ pub fn PaymentFormView(
                     false
                 }
                 Err(e) => {
+                    if e.is_payment_refused() {
+                        super::embedding::post_payment_failed(&id, e.code(), &e.message());
+                    }
                     alert.set(super::error_text(&e, lang));
                     false
                 }
