@@ -301,11 +301,24 @@ async fn a_payment_settles_even_if_the_customer_disconnects_mid_charge() {
 #[tokio::test]
 async fn a_paid_session_names_what_it_recorded_for_the_embed() {
     let srv = TestServer::start().await;
-    for (slug, field, prefix, other) in [
-        ("onboarding", "purchaseId", "pur_", "subscriptionId"),
-        ("pro-yearly", "subscriptionId", "sub_", "purchaseId"),
+    // A subscription needs a customer: Bob, who has none yet.
+    for (slug, auth, field, prefix, other) in [
+        (
+            "onboarding",
+            Auth::None,
+            "purchaseId",
+            "pur_",
+            "subscriptionId",
+        ),
+        (
+            "pro-yearly",
+            Auth::Bearer("demo-bob"),
+            "subscriptionId",
+            "sub_",
+            "purchaseId",
+        ),
     ] {
-        let id = srv.create_session(slug).await;
+        let id = srv.create_session_as(slug, auth).await;
         // Open: nothing recorded yet, so neither id is there.
         let open = srv.hosted(&id).await;
         assert_eq!(open.data()["purchaseId"], Value::Null, "{slug}");
