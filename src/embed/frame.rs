@@ -418,6 +418,13 @@ pub fn open_overlay(
     scope.listen(close.as_ref(), "click", move |_| {
         on_click(true);
     });
+    // A hosted page that loads again has no payment running: nor has the overlay.
+    let (reloaded, calm) = (processing.clone(), show_busy.clone());
+    scope.listen(frame.as_ref(), "load", move |_| {
+        if reloaded.replace(false) {
+            calm(false);
+        }
+    });
     let on_message = finish.clone();
     listen(&scope, &frame, url, move |message| match message {
         FrameMessage::Processing { processing: on, .. } => {
@@ -466,6 +473,8 @@ pub fn inline_frame(
         processing.clone(),
         host.clone(),
     );
+    let reloaded = processing.clone();
+    scope.listen(frame.as_ref(), "load", move |_| reloaded.set(false));
     listen(&scope, &frame, url, move |message| match message {
         FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => {
             set_height(&sized, height.clamp(200.0, 10_000.0))
