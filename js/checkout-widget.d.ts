@@ -151,9 +151,9 @@ export interface CheckoutSuccessDetail {
   amountTotal: number;
   /** ISO 4217 code of `amountTotal`, e.g. `'USD'`. */
   currency: string;
-  /** The purchase recorded (`pur_…`), for a one-time price. */
+  /** The purchase the checkout recorded (`pur_…`); absent when it recorded none (a saved card). */
   purchaseId?: string;
-  /** The subscription started or activated (`sub_…`), for a subscription price. */
+  /** The subscription it started or activated (`sub_…`), for a subscription price. */
   subscriptionId?: string;
 }
 

@@ -431,6 +431,8 @@ pub fn open_overlay(
             processing.set(on);
             show_busy(on);
         }
+        // The hosted page's own cancel link, mid-payment: refused like Escape.
+        FrameMessage::Cancel { .. } if processing.get() => show_busy(true),
         message if ends(&message) => {
             processing.set(false);
             (on_message.borrow_mut())(message)
@@ -481,6 +483,8 @@ pub fn inline_frame(
         }
         FrameMessage::Resize { .. } => {}
         FrameMessage::Processing { processing: on, .. } => busy.set(on),
+        // Leaving for the cancel URL mid-payment: refused, as `close()` is.
+        FrameMessage::Cancel { .. } if busy.get() => {}
         other if ends(&other) => {
             busy.set(false);
             if !ended.replace(true) {

@@ -100,7 +100,7 @@ test('overlay: a declined card fires checkout-payment-failed and the checkout st
   expect(await names(page)).not.toContain('checkout-cancel');
 });
 
-test('a subscription checkout-success names the subscription', async ({ page, context, baseURL, request }) => {
+test('a subscription checkout-success names the subscription (and the purchase recorded with it)', async ({ page, context, baseURL, request }) => {
   // Bob, signed in to the merchant's site, has no subscription yet.
   await context.addCookies([{ name: 'session', value: 'demo-bob', url: baseURL }]);
   await page.goto('/examples/plain.html');
@@ -112,10 +112,12 @@ test('a subscription checkout-success names the subscription', async ({ page, co
     sessionId: expect.stringMatching(/^cs_/),
     amountTotal: 12000,
     currency: 'USD',
+    purchaseId: expect.stringMatching(/^pur_/),
     subscriptionId: expect.stringMatching(/^sub_/),
   });
   const merchant = await platformSession(request, paid.sessionId);
   expect(merchant.body.checkoutSession.subscriptionId).toBe(paid.subscriptionId);
+  expect(merchant.body.checkoutSession.purchaseId).toBe(paid.purchaseId);
 });
 
 test('a discount code applied and removed in the overlay fires checkout-discount-applied and -removed', async ({ page, request, baseURL }) => {
@@ -179,6 +181,8 @@ test('while a payment is processing, Escape, × and close() leave the overlay op
   await page.keyboard.press('Escape');
   await closeButton.click({ force: true });
   expect(await close(page)).toBe(false);
+  // Nor does the hosted page's own cancel link.
+  await checkoutFrame(page).getByRole('link', { name: /^Cancel and return/ }).click();
   await expect(dialog).toBeVisible();
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
   expect(await names(page)).not.toContain('checkout-cancel');
