@@ -204,8 +204,9 @@ pub fn PaymentFormView(
             };
             super::embedding::post_processing(&id, true);
             let answer = client.confirm(&id, &request).await;
-            super::embedding::post_processing(&id, false);
-            match answer {
+            // Said after the outcome's own message, so the page around us
+            // never sees a gap between "not processing" and "paid".
+            let outcome = match answer {
                 Ok(paid) if super::embedding::is_embedded() => {
                     // The page around us redirects (or not, if its code says so).
                     super::embedding::post_success(&paid.checkout_session, &paid.redirect_url);
@@ -229,7 +230,9 @@ pub fn PaymentFormView(
                     alert.set(super::error_text(&e, lang));
                     false
                 }
-            }
+            };
+            super::embedding::post_processing(&id, false);
+            outcome
         }
     });
     let pending = pay.pending();
