@@ -182,6 +182,22 @@ pub fn navigate(url: &str) -> Result<(), BillingError> {
     })
 }
 
+/// Whether `url` (resolved against the page) is this page: same origin and
+/// path, whatever its query. A paid session without a success URL "redirects"
+/// to its own hosted page, which then just shows its receipt in place.
+pub fn is_current_page(url: &str) -> bool {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return false;
+    };
+    let (Ok(here), Ok(origin), Ok(path)) =
+        (location.href(), location.origin(), location.pathname())
+    else {
+        return false;
+    };
+    web_sys::Url::new_with_base(url, &here)
+        .is_ok_and(|u| u.origin() == origin && u.pathname() == path)
+}
+
 /// Resolves `input` against the page URL and accepts it only if it is a
 /// [`RedirectUrl`]. `{CHECKOUT_SESSION_ID}` survives resolution unescaped.
 pub fn resolve_url(input: &str, role: UrlRole) -> Result<String, BillingError> {

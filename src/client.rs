@@ -3,6 +3,7 @@
 
 use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
+use checkout_protocol::AuthenticateRequest;
 use checkout_protocol::{
     action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
     ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
@@ -31,11 +32,14 @@ use crate::server_route::{fallback_code, RetryKeys};
 /// A call in flight, shared by every identical caller.
 type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;
 
+/// Where a client's extra headers come from, asked at every call.
+pub type HeaderSource = Rc<dyn Fn() -> Vec<(String, String)>>;
+
 /// A client for one server route (`POST {route}/{action}`).
 #[derive(Clone)]
 pub struct BillingClient {
     route: String,
-    headers: Vec<(String, String)>,
+    headers: HeaderSource,
     transport: SharedTransport,
     in_flight: Rc<RefCell<HashMap<String, InFlight>>>,
     retry_keys: Rc<RefCell<RetryKeys>>,
@@ -44,6 +48,16 @@ pub struct BillingClient {
 impl BillingClient {
     /// A client for `route` sending `headers` with every call.
     pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
+        Self::with_header_source(route, Rc::new(move || headers.clone()), transport)
+    }
+
+    /// A client for `route` that asks `headers` for its extra headers at
+    /// every call, so a token that changes after sign-in goes with the next one.
+    pub fn with_header_source(
+        route: &str,
+        headers: HeaderSource,
+        transport: SharedTransport,
+    ) -> Self {
         let route = route.trim().trim_end_matches('/');
         let route = if route.is_empty() {
             DEFAULT_SERVER_ROUTE
@@ -129,7 +143,7 @@ impl BillingClient {
         if let Some(key) = idempotency_key {
             headers.push((IDEMPOTENCY_KEY_HEADER.to_owned(), key));
         }
-        headers.extend(self.headers.iter().cloned());
+        headers.extend((self.headers)());
         HttpRequest {
             method: HttpMethod::Post,
             url: format!("{}/{}", self.route, action),
@@ -322,7 +336,26 @@ impl HostedClient {
         read_response(self.transport.send(request).await)
     }
 
-    /// Pays a session with a test card.
+    /// Reports how the bank's 3-D Secure challenge `request.authentication_id`
+    /// ended; answers like a paid [`Self::confirm`], or with the failure
+    /// (`authentication_failed`, a decline, `authentication_expired`).
+    pub async fn authenticate(
+        &self,
+        id: &str,
+        request: &AuthenticateRequest,
+    ) -> Result<ConfirmPaymentResponse, BillingError> {
+        let body = serde_json::to_string(request).map_err(|_| BillingError::InvalidResponse)?;
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/checkout-sessions/{id}/authenticate"),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(body),
+        };
+        read_response(self.transport.send(request).await)
+    }
+
+    /// Pays a session with a test card; a card whose issuer asks for 3-D
+    /// Secure answers with `nextAction` and the session's `authentication`.
     pub async fn confirm(
         &self,
         id: &str,

@@ -27,6 +27,8 @@ pub mod i18n;
 mod intl;
 pub mod money;
 pub mod server_route;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[cfg(feature = "leptos")]
 pub mod transport;
 pub mod view_model;
@@ -50,10 +52,14 @@ pub use billing::{
 };
 pub use checkout_protocol as protocol;
 #[cfg(feature = "leptos")]
+pub use components::BILLING_CSS;
+#[cfg(feature = "leptos")]
 pub use components::{
-    CheckoutButton, CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PriceCard,
-    PricingTable, UsageMeter,
+    BillingStyles, CheckoutButton, CurrentSubscription, FeatureGate, Invoices, PaymentMethods,
+    PriceCard, PricingTable, UsageMeter,
 };
 #[cfg(feature = "leptos")]
 pub use components::{PlanChangeDialog, ResourceSeats};
 pub use error::BillingError;
+#[cfg(feature = "leptos")]
+pub use transport::Credentials;

@@ -58,17 +58,34 @@ pub trait Transport {
 /// A shared transport handle.
 pub type SharedTransport = Rc<dyn Transport>;
 
+/// Whether `fetch` sends cookies (its `credentials` mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credentials {
+    /// Cookies go only to the page's own origin (`fetch`'s default).
+    #[default]
+    SameOrigin,
+    /// Cookies go to another origin too (`credentials: "include"`): for a
+    /// cookie sign-in when the server route is on another origin, which must
+    /// then allow this page's origin with credentials (`--allowed-origins`).
+    Include,
+    /// No cookies at all.
+    Omit,
+}
+
 /// The browser's `fetch`, with a timeout that aborts the request.
 #[derive(Debug, Clone, Copy)]
 pub struct FetchTransport {
     /// Milliseconds before the request is aborted.
     pub timeout_ms: u32,
+    /// Whether cookies go with the request.
+    pub credentials: Credentials,
 }
 
 impl Default for FetchTransport {
     fn default() -> Self {
         Self {
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            credentials: Credentials::default(),
         }
     }
 }
@@ -78,7 +95,7 @@ impl Transport for FetchTransport {
         &self,
         request: HttpRequest,
     ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let timeout_ms = self.timeout_ms;
+        let (timeout_ms, credentials) = (self.timeout_ms, self.credentials);
         Box::pin(async move {
             use futures::future::{select, Either};
             use gloo_net::http::{Method, RequestBuilder};
@@ -91,7 +108,12 @@ impl Transport for FetchTransport {
             };
             let mut builder = RequestBuilder::new(&request.url)
                 .method(method)
-                .abort_signal(Some(&controller.signal()));
+                .abort_signal(Some(&controller.signal()))
+                .credentials(match credentials {
+                    Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
+                    Credentials::Include => web_sys::RequestCredentials::Include,
+                    Credentials::Omit => web_sys::RequestCredentials::Omit,
+                });
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }

@@ -2,18 +2,15 @@
 //! driven the way a person would, against a fake server route.
 
 use checkout_widget::protocol::CancellationTiming;
-use checkout_widget::transport::{
-    HttpRequest, HttpResponse, SharedTransport, Transport, TransportError,
-};
+use checkout_widget::testing::{fixtures, MockBillingRoute};
+use checkout_widget::transport::{HttpRequest, SharedTransport, TransportError};
 use checkout_widget::{
     embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
-    CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices, PaymentMethods,
-    PriceCard, PricingTable, UseBillingReturn,
+    BillingStyles, CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices,
+    PaymentMethods, PriceCard, PricingTable, UseBillingReturn,
 };
-use futures::future::LocalBoxFuture;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
@@ -22,79 +19,20 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-// ---------- a fake server route ----------
+// ---------- the test kit's mock route ----------
 
-/// Answers requests whose URL ends with a registered suffix; records every request.
-#[derive(Default)]
-struct FakeServer {
-    answers: RefCell<Vec<(String, Result<HttpResponse, TransportError>)>>,
-    requests: RefCell<Vec<HttpRequest>>,
-    /// Milliseconds every answer takes, so calls can overlap.
-    delay_ms: std::cell::Cell<u32>,
-}
+/// The component tests drive the widget against the public test kit, as a
+/// merchant's own tests would; `answer` / `fail_transport` override its
+/// defaults by URL suffix.
+type FakeServer = MockBillingRoute;
 
-impl FakeServer {
-    fn new() -> Rc<Self> {
-        Rc::new(Self::default())
-    }
-
-    fn answer(&self, url_suffix: &str, status: u16, body: &str) {
-        self.answers.borrow_mut().insert(
-            0,
-            (
-                url_suffix.to_owned(),
-                Ok(HttpResponse {
-                    status,
-                    body: body.to_owned(),
-                }),
-            ),
-        );
-    }
-
-    fn fail(&self, url_suffix: &str, error: TransportError) {
-        self.answers
-            .borrow_mut()
-            .insert(0, (url_suffix.to_owned(), Err(error)));
-    }
-
-    fn requests_to(&self, url_suffix: &str) -> Vec<HttpRequest> {
-        self.requests
-            .borrow()
-            .iter()
-            .filter(|r| r.url.ends_with(url_suffix))
-            .cloned()
-            .collect()
-    }
-}
-
-impl Transport for FakeServer {
-    fn send(
-        &self,
-        request: HttpRequest,
-    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let answer = self
-            .answers
-            .borrow()
-            .iter()
-            .find(|(suffix, _)| request.url.ends_with(suffix.as_str()))
-            .map(|(_, a)| a.clone())
-            .unwrap_or(Ok(HttpResponse {
-                status: 404,
-                body: String::new(),
-            }));
-        self.requests.borrow_mut().push(request);
-        let delay = self.delay_ms.get();
-        Box::pin(async move {
-            if delay > 0 {
-                gloo_timers::future::TimeoutFuture::new(delay).await;
-            }
-            answer
-        })
-    }
+/// A mock route with an empty pricing model (each test answers what it reads).
+fn new_server() -> Rc<FakeServer> {
+    MockBillingRoute::new(fixtures::pricing_model("Empty", vec![]))
 }
 
 fn shared(server: &Rc<FakeServer>) -> SharedTransport {
-    server.clone()
+    server.transport()
 }
 
 const PRICING_MODEL: &str = r#"{"id":"pm_demo","name":"Acme Cloud pricing","products":[
@@ -296,7 +234,7 @@ impl Drop for DropHandle {
 
 #[wasm_bindgen_test]
 async fn use_billing_goes_from_loading_to_loaded() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/api/billing/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let (_billing, _handle) = mount_probe(&stage, &server);
@@ -307,6 +245,103 @@ async fn use_billing_goes_from_loading_to_loaded() {
     let request = &server.requests_to("/pricing-models/retrieve")[0];
     assert_eq!(request.method, checkout_widget::transport::HttpMethod::Post);
     assert_eq!(request.body.as_deref(), Some("{}"));
+}
+
+/// The `Authorization` header a request carried, if any.
+fn authorization(request: &HttpRequest) -> Option<String> {
+    request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        .map(|(_, value)| value.clone())
+}
+
+#[wasm_bindgen_test]
+async fn a_new_token_in_the_headers_signal_reloads_billing_with_it() {
+    let server = new_server();
+    server.answer("/api/billing/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/api/billing/customers/billing",
+        401,
+        r#"{"error":{"code":"unauthenticated","message":"Sign in first."}}"#,
+    );
+    let stage = Stage::new();
+    let captured: Captured = Arc::new(Mutex::new(None));
+    let token = RwSignal::new(None::<String>);
+    let headers = Signal::derive(move || {
+        token
+            .get()
+            .map(|t| vec![("Authorization".to_owned(), format!("Bearer {t}"))])
+            .unwrap_or_default()
+    });
+    let (transport, c) = (shared(&server), captured.clone());
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! { <BillingProvider transport=transport headers=headers><StateProbe captured=c/></BillingProvider> }
+    });
+    wait_until("anonymous", || {
+        stage.text() == "state:anonymous:Acme Cloud pricing"
+    })
+    .await;
+    assert_eq!(
+        authorization(&server.requests_to("/customers/billing")[0]),
+        None
+    );
+
+    // The app's sign-in hands over a token: billing loads again, with it.
+    server.answer("/api/billing/customers/billing", 200, &alice_billing());
+    token.set(Some("tok_alice".to_owned()));
+    wait_until("signed in", || {
+        stage.text() == "state:loaded:Alice's pricing:Alice Martin"
+    })
+    .await;
+    let calls = server.requests_to("/customers/billing");
+    assert_eq!(
+        authorization(calls.last().unwrap()).as_deref(),
+        Some("Bearer tok_alice")
+    );
+    // An action started now carries the token too (read at every call).
+    let sent = server.requests().len();
+    billing_of(&captured).reload();
+    wait_until("reloaded", || server.requests().len() > sent).await;
+    let last = server.requests().last().cloned().unwrap();
+    assert_eq!(authorization(&last).as_deref(), Some("Bearer tok_alice"));
+}
+
+#[wasm_bindgen_test]
+async fn billing_styles_adopts_the_components_stylesheet_once() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let adopted = || -> js_sys::Array {
+        js_sys::Reflect::get(&document, &"adoptedStyleSheets".into())
+            .unwrap()
+            .into()
+    };
+    let before = adopted().length();
+    let stage = Stage::new();
+    let _handle = mount_to(stage.0.clone(), || {
+        view! {
+            <BillingStyles/>
+            <BillingStyles/>
+            <button class="cw-button-secondary">"Styled"</button>
+        }
+    });
+    wait_until("adopted", || adopted().length() == before + 1).await;
+    let button = stage.button_starting_with("Styled");
+    let style = web_sys::window()
+        .unwrap()
+        .get_computed_style(&button)
+        .unwrap()
+        .unwrap();
+    // panel.css gives secondary buttons a border in the token colour.
+    assert_eq!(
+        style.get_property_value("border-top-style").unwrap(),
+        "solid"
+    );
+    assert!(checkout_widget::BILLING_CSS.starts_with("@layer checkout-widget{"));
+    // A second mount adds nothing.
+    let again = Stage::new();
+    let _second = mount_to(again.0.clone(), || view! { <BillingStyles/> });
+    leptos::task::tick().await;
+    assert_eq!(adopted().length(), before + 1);
 }
 
 #[wasm_bindgen_test]
@@ -333,7 +368,7 @@ async fn use_billing_reports_every_kind_of_failure_with_a_code() {
         ),
     ];
     for (status, body, code) in cases {
-        let server = FakeServer::new();
+        let server = new_server();
         server.answer("/pricing-models/retrieve", status, body);
         let stage = Stage::new();
         let (_b, _h) = mount_probe(&stage, &server);
@@ -344,8 +379,8 @@ async fn use_billing_reports_every_kind_of_failure_with_a_code() {
         (TransportError::Network, "network_error"),
         (TransportError::Timeout, "timeout"),
     ] {
-        let server = FakeServer::new();
-        server.fail("/pricing-models/retrieve", failure);
+        let server = new_server();
+        server.fail_transport("/pricing-models/retrieve", failure);
         let stage = Stage::new();
         let (_b, _h) = mount_probe(&stage, &server);
         let expected = format!("state:error:{code}");
@@ -374,7 +409,7 @@ async fn use_billing_outside_a_provider_is_an_error_not_a_panic() {
 
 #[wasm_bindgen_test]
 async fn create_checkout_session_validates_before_sending_anything() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let (captured, _h) = mount_probe(&stage, &server);
@@ -424,7 +459,7 @@ async fn create_checkout_session_validates_before_sending_anything() {
 
 #[wasm_bindgen_test]
 async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholder() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/checkout-sessions/create", 200, CREATED);
     let stage = Stage::new();
@@ -458,7 +493,7 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
 
 #[wasm_bindgen_test]
 async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer(
         "/customers/billing",
@@ -507,7 +542,7 @@ fn mount_hosted(stage: &Stage, server: &Rc<FakeServer>, locale: &str) -> impl Dr
 
 #[wasm_bindgen_test]
 async fn hosted_page_shows_the_order_and_a_labelled_form() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
     let stage = Stage::new();
     let _h = mount_hosted(&stage, &server, "en-US");
@@ -536,7 +571,7 @@ async fn hosted_page_shows_the_order_and_a_labelled_form() {
 
 #[wasm_bindgen_test]
 async fn a_card_failing_luhn_is_refused_on_the_page_with_an_alert() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
     let stage = Stage::new();
     let _h = mount_hosted(&stage, &server, "en-US");
@@ -571,7 +606,7 @@ async fn a_card_failing_luhn_is_refused_on_the_page_with_an_alert() {
 
 #[wasm_bindgen_test]
 async fn a_declined_card_shows_why_and_the_form_stays_usable() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
     server.answer(
         "/api/checkout-sessions/cs_test/confirm",
@@ -602,7 +637,7 @@ async fn a_declined_card_shows_why_and_the_form_stays_usable() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_session_gets_a_not_found_page() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         404,
@@ -616,7 +651,7 @@ async fn an_unknown_session_gets_a_not_found_page() {
 
 #[wasm_bindgen_test]
 async fn a_trial_offers_start_trial_and_shows_what_follows() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         200,
@@ -722,7 +757,7 @@ async fn custom_element_mounts_in_a_shadow_root_and_unmounts_when_removed() {
 // ---------- signed-in billing (issue 3) ----------
 
 fn signed_in_server() -> Rc<FakeServer> {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/customers/billing", 200, &alice_billing());
     server
@@ -757,7 +792,7 @@ async fn a_signed_in_customer_gets_their_billing_and_lookups_answer_from_it() {
 
 #[wasm_bindgen_test]
 async fn nobody_signed_in_is_a_state_of_its_own_not_an_error() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer(
         "/customers/billing",
@@ -779,9 +814,9 @@ async fn nobody_signed_in_is_a_state_of_its_own_not_an_error() {
 
 #[wasm_bindgen_test]
 async fn both_failures_are_kept_when_both_loads_fail() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 500, "");
-    server.fail("/customers/billing", TransportError::Timeout);
+    server.fail_transport("/customers/billing", TransportError::Timeout);
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("error", || stage.text().starts_with("state:error:")).await;
@@ -812,7 +847,7 @@ async fn a_create_retried_after_an_unknown_outcome_sends_the_same_idempotency_ke
     let params = CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel");
     const REFUSED: &str = r#"{"error":{"code":"invalid_request","json":{"message":"No."}}}"#;
 
-    server.fail("/checkout-sessions/create", TransportError::Network);
+    server.fail_transport("/checkout-sessions/create", TransportError::Network);
     assert_eq!(
         billing
             .create_checkout_session(params.clone())
@@ -873,7 +908,7 @@ async fn identical_creates_in_flight_are_sent_once_with_an_idempotency_key() {
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
     let billing = billing_of(&captured);
-    server.delay_ms.set(50);
+    server.set_delay_ms(50);
     let params = CheckoutSessionParams::for_price_slug("onboarding", "/ok", "/cancel");
     let (a, b) = futures::join!(
         billing.create_checkout_session(params.clone()),
@@ -1118,7 +1153,7 @@ async fn the_pricing_table_switches_interval_and_marks_the_current_plan() {
 
 #[wasm_bindgen_test]
 async fn an_add_payment_method_session_saves_a_card_without_mentioning_payment() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         200,
@@ -1174,7 +1209,7 @@ fn session_with_options(discount: i64, code: Option<&str>) -> String {
 
 #[wasm_bindgen_test]
 async fn a_promotion_code_updates_the_totals_without_losing_what_was_typed() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         200,
@@ -1263,7 +1298,7 @@ async fn a_promotion_code_updates_the_totals_without_losing_what_was_typed() {
 
 #[wasm_bindgen_test]
 async fn a_required_billing_address_is_asked_for_and_sent() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         200,
@@ -1312,7 +1347,7 @@ async fn a_required_billing_address_is_asked_for_and_sent() {
 
 #[wasm_bindgen_test]
 async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer(
         "/api/checkout-sessions/cs_test",
         200,
@@ -1378,7 +1413,7 @@ fn intervals_and_trials_count_with_the_browsers_plural_rules() {
 
 #[wasm_bindgen_test]
 async fn the_hosted_page_speaks_the_locale_and_arabic_mirrors_the_document() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/api/checkout-sessions/cs_test", 200, HOSTED_SESSION);
     let stage = Stage::new();
     let html = web_sys::window()
@@ -1413,7 +1448,7 @@ async fn the_hosted_page_speaks_the_locale_and_arabic_mirrors_the_document() {
 
 #[wasm_bindgen_test]
 async fn a_providers_locale_reaches_the_hosted_page_url_and_its_panels() {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/checkout-sessions/create", 200, CREATED);
     let stage = Stage::new();
@@ -1541,7 +1576,7 @@ async fn the_leptos_card_and_the_script_tag_card_render_the_same_markup() {
         for slug in ["pro-monthly", "onboarding", "credits-jpy"] {
             let (product, price) = model.price_by_slug(slug).unwrap();
             let (product, price) = (product.clone(), price.clone());
-            let server = FakeServer::new();
+            let server = new_server();
             server.answer("/pricing-models/retrieve", 200, &pricing());
             let stage = Stage::new();
             let transport = shared(&server);
@@ -1581,7 +1616,7 @@ async fn the_leptos_card_and_the_script_tag_card_render_the_same_markup() {
 async fn the_leptos_table_and_the_script_tag_table_render_the_same_markup() {
     let route = "/agree-table";
     embed_reads_pricing_from(route);
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     let stage = Stage::new();
     let transport = shared(&server);
@@ -1664,7 +1699,7 @@ fn balances(available: i64) -> String {
 const USAGE_EVENT: &str = r#"{"data":{"usageEvent":{"id":"ue_1","amount":5,"transactionId":"t","usageMeterId":"um_build"}}}"#;
 
 fn alice_server() -> Rc<FakeServer> {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/customers/billing", 200, &alice_with_features_billing());
     server.answer("/usage-meters/balances", 200, &balances(1000));
@@ -1673,7 +1708,7 @@ fn alice_server() -> Rc<FakeServer> {
 }
 
 fn bob_server() -> Rc<FakeServer> {
-    let server = FakeServer::new();
+    let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer("/customers/billing", 200, BOB_BILLING);
     server.answer(
@@ -1694,7 +1729,7 @@ fn body_of(r: &HttpRequest) -> serde_json::Value {
 #[wasm_bindgen_test]
 async fn feature_access_and_usage_balance_come_from_the_loaded_billing() {
     let server = alice_server();
-    server.delay_ms.set(30);
+    server.set_delay_ms(30);
     let stage = Stage::new();
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     let billing = billing_of(&captured);
@@ -1777,7 +1812,7 @@ async fn create_usage_event_checks_first_then_sends_a_transaction_id_a_retry_rep
         serde_json::json!({"amount":5.0,"usageMeterSlug":"build-minutes","transactionId":first_id})
     );
 
-    server.fail("/usage-events/create", TransportError::Network);
+    server.fail_transport("/usage-events/create", TransportError::Network);
     let err = billing
         .create_usage_event(params.clone())
         .await
@@ -1846,7 +1881,7 @@ fn mount_meters(stage: &Stage, server: &Rc<FakeServer>) -> (CapturedMeters, impl
 #[wasm_bindgen_test]
 async fn use_usage_meters_loads_refreshes_and_reports_failures() {
     let server = alice_server();
-    server.delay_ms.set(30);
+    server.set_delay_ms(30);
     let stage = Stage::new();
     let (captured, _h) = mount_meters(&stage, &server);
     assert_eq!(stage.text(), "meters:loading");
@@ -1938,7 +1973,7 @@ fn mount_gate(stage: &Stage, server: &Rc<FakeServer>) -> impl Drop {
 #[wasm_bindgen_test]
 async fn feature_gate_shows_its_children_only_with_access() {
     let server = alice_server();
-    server.delay_ms.set(30);
+    server.set_delay_ms(30);
     let stage = Stage::new();
     let _h = mount_gate(&stage, &server);
     assert_eq!(stage.text(), "Upgrade for priority builds");
@@ -2099,7 +2134,7 @@ async fn adjust_subscription_checks_before_sending_anything() {
     assert!(server.requests_to("/subscriptions/adjust").is_empty());
 
     // Nobody signed in: no current subscription to fill in.
-    let anonymous = FakeServer::new();
+    let anonymous = new_server();
     anonymous.answer("/pricing-models/retrieve", 200, &pricing());
     anonymous.answer("/customers/billing", 401, "");
     let stage = Stage::new();
@@ -2128,7 +2163,7 @@ async fn a_plan_change_in_flight_is_not_sent_twice() {
     let (captured, _h) = mount_probe_with(&stage, &server, true);
     wait_until("loaded", || stage.text().starts_with("state:loaded")).await;
     let billing = billing_of(&captured);
-    server.delay_ms.set(60);
+    server.set_delay_ms(60);
     let (a, b, c) = futures::join!(
         billing.adjust_subscription(adjust_by_slug("pro-yearly")),
         billing.adjust_subscription(adjust_by_slug("pro-yearly")),
@@ -2225,7 +2260,7 @@ fn SeatsProbe(captured: CapturedSeats) -> impl IntoView {
 #[wasm_bindgen_test]
 async fn use_resource_loads_claims_releases_and_refreshes() {
     let server = seats_server();
-    server.delay_ms.set(20);
+    server.set_delay_ms(20);
     let stage = Stage::new();
     let captured: CapturedSeats = Arc::new(Mutex::new(None));
     let (transport, c) = (shared(&server), captured.clone());
@@ -2438,7 +2473,7 @@ async fn the_pricing_table_offers_a_plan_switch_to_a_subscribed_customer() {
     );
     assert!(!stage.text().contains("Subscribe"), "no second checkout");
 
-    let anonymous = FakeServer::new();
+    let anonymous = new_server();
     anonymous.answer("/pricing-models/retrieve", 200, &pricing());
     anonymous.answer("/customers/billing", 401, "");
     let stage = Stage::new();
@@ -2530,7 +2565,7 @@ async fn switching_plan_confirms_in_a_dialog_then_sends_the_adjust() {
         200,
         &adjusted("price_pro_yearly", "immediately"),
     );
-    server.delay_ms.set(80);
+    server.set_delay_ms(80);
     let confirm = stage.button_starting_with("Confirm change");
     confirm.click();
     wait_until("busy", || {

@@ -171,6 +171,20 @@ pub enum ErrorCode {
     /// one-time price with `subscription`, a subscription price with
     /// `payment`, a product with `setup`); nothing was created.
     ModeMismatch,
+    // 3-D Secure in test mode (issue 16).
+    /// The cardholder failed the bank's authentication (3-D Secure); nothing
+    /// was charged and the checkout stays open to try again.
+    AuthenticationFailed,
+    /// The bank's authentication of this payment timed out (or the
+    /// processor no longer knows it); nothing was charged: pay again.
+    AuthenticationExpired,
+    /// The checkout has no bank authentication waiting with that id (none
+    /// is pending, or it belongs to another checkout).
+    AuthenticationNotFound,
+    /// The checkout is waiting for the bank's authentication of an earlier
+    /// payment: finish it (or fail it) before paying or changing the
+    /// checkout again.
+    AuthenticationPending,
 }
 
 impl ErrorCode {
@@ -243,6 +257,11 @@ impl ErrorCode {
         Self::SubscriptionChangeInProgress,
         // Session fields and modes (issue 16).
         Self::ModeMismatch,
+        // 3-D Secure in test mode (issue 16).
+        Self::AuthenticationFailed,
+        Self::AuthenticationExpired,
+        Self::AuthenticationNotFound,
+        Self::AuthenticationPending,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -315,6 +334,11 @@ impl ErrorCode {
             Self::SubscriptionChangeInProgress => "subscription_change_in_progress",
             // Session fields and modes (issue 16).
             Self::ModeMismatch => "mode_mismatch",
+            // 3-D Secure in test mode (issue 16).
+            Self::AuthenticationFailed => "authentication_failed",
+            Self::AuthenticationExpired => "authentication_expired",
+            Self::AuthenticationNotFound => "authentication_not_found",
+            Self::AuthenticationPending => "authentication_pending",
         }
     }
 
@@ -349,6 +373,11 @@ impl ErrorCode {
             Self::PaymentMethodRequired => 402,
             // Session fields and modes (issue 16).
             Self::ModeMismatch => 400,
+            // 3-D Secure in test mode (issue 16).
+            Self::AuthenticationFailed => 402,
+            Self::AuthenticationExpired => 410,
+            Self::AuthenticationNotFound => 404,
+            Self::AuthenticationPending => 409,
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -425,7 +454,7 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 65, "ALL lists every variant");
+        assert_eq!(seen.len(), 69, "ALL lists every variant");
     }
 
     #[test]
@@ -615,6 +644,34 @@ mod tests {
                 serde_json::from_value::<ErrorCode>(serde_json::json!(wire)).unwrap(),
                 code
             );
+        }
+    }
+
+    #[test]
+    fn three_d_secure_codes_have_their_statuses() {
+        for (code, status, wire) in [
+            (
+                ErrorCode::AuthenticationFailed,
+                402,
+                "authentication_failed",
+            ),
+            (
+                ErrorCode::AuthenticationExpired,
+                410,
+                "authentication_expired",
+            ),
+            (
+                ErrorCode::AuthenticationNotFound,
+                404,
+                "authentication_not_found",
+            ),
+            (
+                ErrorCode::AuthenticationPending,
+                409,
+                "authentication_pending",
+            ),
+        ] {
+            assert_eq!((code.http_status(), code.as_str()), (status, wire));
         }
     }
 

@@ -69,13 +69,78 @@ pub struct HostedCheckoutSession {
     /// For invoice sessions: the invoice's number, e.g. `BOB-0001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
-    /// Once paid: the purchase the checkout recorded (`pur_…`), which the
-    /// embed hands to the page in `checkout-success`.
+    /// The bank's 3-D Secure challenge waiting for the customer (an open
+    /// session only): the page shows it again after a reload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<PendingAuthentication>,
+    /// Epoch milliseconds when the payment succeeded (the receipt's date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<i64>,
+    /// The purchase the payment made, once paid (the receipt's number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<String>,
-    /// Once paid: the subscription the checkout started or activated (`sub_…`).
+    /// The subscription the payment started or activated, once paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
+    /// The merchant's logo and colours from the catalog, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branding: Option<crate::Branding>,
+}
+
+/// A card payment the issuer asked the cardholder to authenticate (3-D
+/// Secure) before it charges. Nothing is charged while it waits; it ends
+/// with `POST /api/checkout-sessions/{id}/authenticate` or at `expires`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PendingAuthentication {
+    /// The authentication's id (`auth_…`), posted back with the outcome.
+    pub id: String,
+    /// The card being authenticated (never its number).
+    pub card: CardSummary,
+    /// What will be charged once authenticated, minor units.
+    pub amount: i64,
+    /// ISO 4217 code of `amount`.
+    pub currency: String,
+    /// Epoch milliseconds after which the authentication is void (nothing
+    /// charged; the customer pays again).
+    pub expires: i64,
+}
+
+/// How the customer's authentication with the bank ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticationOutcome {
+    /// The cardholder confirmed the payment: it is charged now.
+    Succeeded,
+    /// The cardholder failed (or refused) the check: nothing is charged.
+    Failed,
+}
+
+/// Body of `POST /api/checkout-sessions/{id}/authenticate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "authenticationId": "auth_0123456789abcdef0123456789abcdef",
+    "outcome": "succeeded"
+})))]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticateRequest {
+    /// The session's pending authentication (`authentication.id`).
+    pub authentication_id: String,
+    /// How it ended at the bank.
+    pub outcome: AuthenticationOutcome,
+}
+
+/// What the customer must do before a confirmed payment can finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NextAction {
+    /// Authenticate with the bank (3-D Secure): the session's
+    /// `authentication` says which card and amount.
+    Authenticate,
 }
 
 /// One line of the order.
@@ -279,16 +344,22 @@ pub struct CardSummary {
     pub exp_year: u32,
 }
 
-/// `data` of a successful confirm.
+/// `data` of a successful confirm (or authenticate): either paid, with
+/// where to go, or waiting for the customer's `nextAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmPaymentResponse {
-    /// The session after payment.
+    /// The session after payment (or, with a `nextAction`, open with its
+    /// pending `authentication`).
     pub checkout_session: HostedCheckoutSession,
-    /// Where to send the customer now: the signed success URL, as
-    /// `successRedirectUrl`.
-    pub redirect_url: String,
+    /// Where to send the customer now that it is paid: the signed success
+    /// URL, as `successRedirectUrl`. Absent while a `nextAction` is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// What the customer must do first; nothing is charged until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_action: Option<NextAction>,
 }
 
 #[cfg(test)]
@@ -396,6 +467,43 @@ mod tests {
         let wire: BillingAddress =
             serde_json::from_str(r#"{"line1":"x","postal_code":"9"}"#).unwrap();
         assert_eq!(wire.postal_code, "9");
+    }
+
+    #[test]
+    fn a_confirm_answer_is_paid_or_asks_for_authentication() {
+        let session: HostedCheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"product","status":"open","merchantName":"M","currency":"USD",
+                "lineItems":[],"subtotal":0,"discount":0,"totalDueToday":4900,"expires":1,
+                "authentication":{"id":"auth_1","card":{"brand":"visa","last4":"3184","expMonth":12,"expYear":2040},
+                    "amount":4900,"currency":"USD","expires":2}}"#,
+        )
+        .unwrap();
+        let pending = session.authentication.clone().unwrap();
+        assert_eq!(
+            (pending.card.last4.as_str(), pending.amount),
+            ("3184", 4900)
+        );
+        let asks = ConfirmPaymentResponse {
+            checkout_session: session,
+            redirect_url: None,
+            next_action: Some(NextAction::Authenticate),
+        };
+        let v = serde_json::to_value(&asks).unwrap();
+        assert_eq!(v["nextAction"], "authenticate");
+        assert!(v.get("redirectUrl").is_none());
+        let paid: ConfirmPaymentResponse = serde_json::from_value(serde_json::json!({
+            "checkoutSession": v["checkoutSession"], "redirectUrl": "https://shop.test/ok"
+        }))
+        .unwrap();
+        assert_eq!(paid.redirect_url.as_deref(), Some("https://shop.test/ok"));
+        assert_eq!(paid.next_action, None);
+        let request: AuthenticateRequest =
+            serde_json::from_str(r#"{"authenticationId":"auth_1","outcome":"failed"}"#).unwrap();
+        assert_eq!(request.outcome, AuthenticationOutcome::Failed);
+        assert!(serde_json::from_str::<AuthenticateRequest>(
+            r#"{"authenticationId":"auth_1","outcome":"maybe"}"#
+        )
+        .is_err());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 #![deny(missing_docs)]
 
 pub mod billing;
+// Merchant branding on the hosted page (issue 16, item 6).
+pub mod branding;
 pub mod card;
 pub mod checkout;
 pub mod customer;
@@ -42,6 +44,7 @@ pub use checkout::{
     PlatformCheckoutSessionInput, PlatformCreateCheckoutSession, PriceRef, MERCHANT_ONLY_FIELDS,
 };
 // Session fields and modes (issue 16).
+pub use branding::Branding;
 pub use checkout::{CheckoutMode, PaymentStatus};
 pub use customer::{
     CreateCustomerInput, CreateCustomerParams, CreateCustomerResponse, Customer, CustomerResponse,
@@ -53,6 +56,8 @@ pub use hosted::{
     ApplyDiscountRequest, BillingAddress, CardDetails, ConfirmPaymentRequest,
     ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem,
 };
+// 3-D Secure in test mode (issue 16).
+pub use hosted::{AuthenticateRequest, AuthenticationOutcome, NextAction, PendingAuthentication};
 pub use pricing::{IntervalUnit, Price, PriceType, PricingModel, PricingModelResponse, Product};
 pub use subscription::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, PlatformCancelSubscriptionParams,

@@ -4,7 +4,7 @@
 use super::use_billing::{BillingContext, CustomerResult};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
 use crate::error::BillingError;
-use crate::transport::{FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
+use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -30,9 +30,15 @@ pub fn BillingProvider(
     /// The merchant's server route prefix (default `/api/billing`).
     #[prop(into, optional)]
     server_route: Option<String>,
-    /// Headers sent with every call, e.g. `("Authorization", "Bearer …")`.
+    /// Headers sent with every call, e.g. `("Authorization", "Bearer …")`:
+    /// a plain `Vec`, or a `Signal` from your sign-in (a change reloads the
+    /// pricing model and the customer's billing with the new headers).
+    #[prop(into, optional)]
+    headers: Signal<Vec<(String, String)>>,
+    /// Whether `fetch` sends cookies: [`Credentials::Include`] for a cookie
+    /// sign-in when `server_route` is on another origin. Default same-origin.
     #[prop(optional)]
-    headers: Vec<(String, String)>,
+    credentials: Credentials,
     /// Load the signed-in customer's billing (`customers/billing`) as well as
     /// the pricing model. Default `true`; pages that only sell can turn it off.
     #[prop(optional, default = true)]
@@ -53,12 +59,20 @@ pub fn BillingProvider(
     let transport = transport.unwrap_or_else(|| {
         Rc::new(FetchTransport {
             timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            credentials,
         })
     });
     let route = server_route.unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned());
-    let client = BillingClient::new(&route, headers, transport);
+    // Read at every call (not tracked there): the loads below track the
+    // headers themselves, so a new token reloads them.
+    let client = BillingClient::with_header_source(
+        &route,
+        Rc::new(move || headers.try_get_untracked().unwrap_or_default()),
+        transport,
+    );
     let for_pricing = client.clone();
     let pricing = LocalResource::new(move || {
+        headers.track();
         let client = for_pricing.clone();
         async move {
             client
@@ -70,6 +84,7 @@ pub fn BillingProvider(
     let customer = load_billing.then(|| {
         let client = client.clone();
         LocalResource::new(move || {
+            headers.track();
             let client = client.clone();
             async move { signed_in(client.customer_billing().await) }
         })

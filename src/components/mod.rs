@@ -7,6 +7,7 @@ mod invoices;
 mod payment_methods;
 mod price_card;
 mod pricing_table;
+mod styles;
 mod subscription;
 mod usage_meter;
 // Plan changes and seats (issue 15, part 5).
@@ -19,6 +20,7 @@ pub use invoices::Invoices;
 pub use payment_methods::PaymentMethods;
 pub use price_card::PriceCard;
 pub use pricing_table::PricingTable;
+pub use styles::{BillingStyles, BILLING_CSS};
 pub use subscription::CurrentSubscription;
 pub use usage_meter::UsageMeter;
 // Plan changes and seats (issue 15, part 5).

@@ -31,6 +31,18 @@ pub enum Theme {
 }
 
 impl Theme {
+    /// `light`, `dark` or `auto` in any case (blank is light); `None`
+    /// otherwise. The element's attribute and the hosted page's `?theme=`
+    /// read the same words.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.to_ascii_lowercase().as_str() {
+            "" | "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            "auto" => Some(Theme::Auto),
+            _ => None,
+        }
+    }
+
     /// The `theme` attribute value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -207,14 +219,12 @@ impl ElementConfig {
 
     /// The theme; an unknown value is an error naming the choices.
     pub fn theme(&self) -> Result<Theme, BillingError> {
-        match self.theme.to_ascii_lowercase().as_str() {
-            "" | "light" => Ok(Theme::Light),
-            "dark" => Ok(Theme::Dark),
-            "auto" => Ok(Theme::Auto),
-            other => Err(invalid(format!(
-                "theme=\"{other}\" is not one of light, dark, auto."
-            ))),
-        }
+        Theme::parse(&self.theme).ok_or_else(|| {
+            invalid(format!(
+                "theme=\"{}\" is not one of light, dark, auto.",
+                self.theme.to_ascii_lowercase()
+            ))
+        })
     }
 
     /// What the checkout is for; an unknown value is an error naming the choices.

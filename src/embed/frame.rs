@@ -60,6 +60,17 @@ pub fn embed_url(session_url: &str, mode: &str) -> String {
     format!("{session_url}{separator}embed={mode}")
 }
 
+/// The framed page's URL with the element's theme, so the hosted page in
+/// an overlay or inline frame wears the colours of the element that opened
+/// it (`?theme=dark`); light, the hosted page's own default, adds nothing.
+pub fn themed_url(session_url: &str, theme: super::config::Theme) -> String {
+    if theme == super::config::Theme::Light {
+        return session_url.to_owned();
+    }
+    let separator = if session_url.contains('?') { '&' } else { '?' };
+    format!("{session_url}{separator}theme={}", theme.as_str())
+}
+
 /// Calls `on_message` for messages from `frame`'s window and the session's
 /// origin only, while `scope` lives.
 fn listen(
@@ -642,6 +653,23 @@ mod native_tests {
         assert_eq!(
             embed_url("https://p/checkout/cs_1?locale=de", "inline"),
             "https://p/checkout/cs_1?locale=de&embed=inline"
+        );
+    }
+
+    #[test]
+    fn framed_pages_take_the_element_theme() {
+        use crate::embed::config::Theme;
+        assert_eq!(
+            themed_url("https://p/checkout/cs_1?locale=de", Theme::Dark),
+            "https://p/checkout/cs_1?locale=de&theme=dark"
+        );
+        assert_eq!(
+            themed_url("https://p/checkout/cs_1", Theme::Auto),
+            "https://p/checkout/cs_1?theme=auto"
+        );
+        assert_eq!(
+            themed_url("https://p/checkout/cs_1", Theme::Light),
+            "https://p/checkout/cs_1"
         );
     }
 }

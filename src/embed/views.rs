@@ -544,6 +544,8 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
         ("checkoutSession", created.session.clone()),
     ]);
     events::emit(&view.host, events::SESSION_CREATED, &detail, false);
+    // A framed page wears the element's theme (a redirect leaves the element's page).
+    let framed = frame::themed_url(&url, view.config.theme().unwrap_or_default());
     match view.config.display().unwrap_or_default() {
         Display::Redirect => !events::redirect(&view.host, &url, "checkout", &created.id),
         Display::Overlay => {
@@ -554,7 +556,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
             let open = frame::open_overlay(
                 &view.root,
                 view.host.clone(),
-                &url,
+                &framed,
                 &created.id,
                 cancel_url,
                 |_| {},
@@ -565,7 +567,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
         Display::Inline => {
             replace(view, &[]);
             let (scope, open) =
-                frame::inline_frame(&view.root, view.host.clone(), &url, &created.id);
+                frame::inline_frame(&view.root, view.host.clone(), &framed, &created.id);
             view.inline.replace(Some(scope));
             view.open.replace(Some(open));
             true

@@ -60,6 +60,16 @@ for (const colorScheme of ['light', 'dark']) {
       release();
     });
 
+    // 3-D Secure in test mode (issue 16): the bank's challenge, open.
+    test('the hosted page with the 3-D Secure dialog open', async ({ page, request, baseURL }) => {
+      const session = await openSession(request, baseURL);
+      await page.goto(session.url);
+      await fillPayment(page, { number: '4000 0027 6000 3184' });
+      await page.getByRole('button', { name: 'Pay $49.00' }).click();
+      await expect(page.getByRole('dialog', { name: 'Confirm this payment with your bank' })).toBeVisible();
+      await expectNoAxeViolations(page, 'the 3-D Secure dialog');
+    });
+
     test('demo store, anonymous', async ({ page }) => {
       await page.goto('/');
       await expect(page.locator('.cw-pricing-grid .cw-card h3')).toHaveCount(5);

@@ -144,7 +144,7 @@ test('the server route refuses bad input with a stable code and the right status
     [{ ...ok, priceSlug: 'no-such-price' }, 404, 'price_not_found'],
     [{ ...ok, priceSlug: 'onboarding', quantity: 0 }, 400, 'invalid_quantity'],
     [{ ...ok, priceSlug: 'onboarding', quantity: -2 }, 400, 'invalid_quantity'],
-    [{ priceSlug: 'onboarding', cancelUrl: ok.cancelUrl }, 400, 'invalid_url'],
+    [{ priceSlug: 'onboarding', successUrl: ok.successUrl }, 400, 'invalid_url'], // cancelUrl is required (successUrl is not)
     [{ ...ok, priceSlug: 'onboarding', successUrl: 'javascript:alert(1)' }, 400, 'invalid_url'],
     [{ ...ok, priceSlug: 'onboarding', priceId: 'price_onboarding' }, 400, 'price_ambiguous'],
   ];

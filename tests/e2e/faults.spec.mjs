@@ -74,15 +74,24 @@ for (const { name, fault, message } of LOAD_FAULTS) {
   test(`loading the price: ${name} shows a message and "Try again" recovers`, async ({ page }) => {
     const problems = watchConsole(page);
     let failing = true;
-    await page.route(MODEL, (route) => (failing ? fault(route) : route.fallback()));
+    let asked = 0;
+    await page.route(MODEL, (route) => {
+      asked += 1;
+      return failing ? fault(route) : route.fallback();
+    });
     const widget = await merchantPage(page);
     await expect(widget.getByRole('alert')).toHaveText(message);
     const retry = widget.getByRole('button', { name: 'Try again' });
     await expect(retry).toBeEnabled();
     await expect(widget.locator('[aria-busy="true"]')).toHaveCount(0);
 
-    // Still failing: the retry answers again and keeps focus.
+    // Still failing: the retry answers again and keeps focus. The retry's
+    // request must have been answered (failing) before the fault is lifted,
+    // or on a slow machine it could arrive afterwards and succeed.
+    const before = asked;
     await retry.click();
+    await expect.poll(() => asked).toBeGreaterThan(before);
+    await expect(widget.locator('[aria-busy="true"]')).toHaveCount(0);
     await expect(widget.getByRole('alert')).toHaveText(message);
     await expect(retry).toBeFocused();
 

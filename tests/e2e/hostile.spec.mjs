@@ -101,7 +101,34 @@ test('line item names and metadata with HTML are text on the hosted page', async
   await expect(page.locator('.co-line-name')).toHaveText(HOSTILE_NAME);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(HOSTILE_NAME);
   await expect(page.getByText(HOSTILE_DESCRIPTION, { exact: true })).toBeVisible();
-  await expect(page.locator('main img, main svg[onload], main script, main b')).toHaveCount(0);
+  // The catalog's logo is the one image; the merchant's name is only its alt text.
+  await expect(page.locator('main img.co-logo')).toHaveAttribute('alt', `<svg onload="window.__pwned='merchant'">Shop`);
+  await expect(page.locator('main img:not(.co-logo), main svg[onload], main script, main b')).toHaveCount(0);
+  expect(await pwned(page)).toBeNull();
+});
+
+test('branding the hosted API was made to send is checked again by the page', async ({ page, request }) => {
+  const created = await createSession(request, {
+    priceSlug: 'onboarding',
+    successUrl: 'http://127.0.0.1/success',
+    cancelUrl: 'http://127.0.0.1/cancel',
+  });
+  const id = created.body.data.checkoutSession.id;
+  await page.route(`**/api/checkout-sessions/${id}`, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    json.data.branding = {
+      logoUrl: "javascript:window.__pwned='logo'",
+      brandColor: 'red; background-image: url(https://evil.example/x)',
+      brandTextColor: '#ffffff',
+    };
+    await route.fulfill({ response, json });
+  });
+  await page.goto(`/checkout/${id}`);
+  await expect(page.getByRole('button', { name: 'Pay $49.00' })).toBeVisible();
+  await expect(page.locator('main img')).toHaveCount(0);
+  expect(await page.evaluate(() => document.documentElement.style.getPropertyValue('--cw-color-brand'))).toBe('');
+  await expect(page.getByRole('button', { name: 'Pay $49.00' })).toHaveCSS('background-color', 'rgb(79, 70, 229)');
   expect(await pwned(page)).toBeNull();
 });
 

@@ -34,11 +34,41 @@ test('screenshots of the store, the hosted checkout and the success page', async
   await page.waitForURL(/\/success\?session_id=cs_/);
   await expect(page.getByTestId('session-status')).toHaveText('succeeded');
   await page.screenshot({ path: shot('success') });
+});
 
-  const id = new URL(page.url()).searchParams.get('session_id');
-  await page.goto(`/checkout/${id}`);
-  await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible();
-  await page.screenshot({ path: shot('receipt') });
+test('screenshots of a receipt (no successUrl) and the dark, branded hosted page', async ({ page, request, baseURL }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  const create = async (data) => {
+    const response = await request.post('/api/billing/checkout-sessions/create', {
+      data: { cancelUrl: `${baseURL}/cancel`, ...data },
+    });
+    return (await response.json()).data;
+  };
+  const paid = await create({ priceSlug: 'credits-jpy', quantity: 3 });
+  await page.goto(paid.url);
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(page.getByRole('button', { name: 'Print receipt' })).toBeVisible();
+  await page.screenshot({ path: shot('receipt'), fullPage: true });
+
+  const open = await create({ priceSlug: 'pro-monthly' });
+  await page.goto(`${open.url}?theme=dark`);
+  await expect(page.getByRole('button', { name: /^Start trial|^Pay/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Acme Cloud' })).toBeVisible();
+  await page.screenshot({ path: shot('hosted-dark') });
+});
+
+// 3-D Secure in test mode (issue 16): the simulated bank's challenge.
+test('screenshot of the 3-D Secure dialog', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto('/');
+  await storeButton(page, 'Buy now: Onboarding').click();
+  await page.waitForURL(/\/checkout\/cs_/);
+  await fillPayment(page, { number: '4000 0027 6000 3184' });
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm this payment with your bank' });
+  await expect(dialog.getByRole('button', { name: 'Complete authentication' })).toBeFocused();
+  await page.screenshot({ path: shot('three-d-secure') });
 });
 
 test('screenshot of the billing panel for a signed-in customer', async ({ page }) => {

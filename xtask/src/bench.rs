@@ -13,7 +13,7 @@
 mod report;
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::bundle;
@@ -30,12 +30,14 @@ const PRICES_PER_PRODUCT: usize = 2;
 const FLOWGLAD_ROUTE_PREFIX: &str = "/api/flowglad";
 
 /// What `cargo xtask bench` was asked for.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Timed browser runs per variant (the issue asks for at least 20).
     pub runs: usize,
     /// Seconds per server load level.
     pub load_seconds: u64,
+    /// An earlier run's `bench.json` to print every figure's change against.
+    pub compare: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -43,12 +45,13 @@ impl Default for Options {
         Options {
             runs: 20,
             load_seconds: 5,
+            compare: None,
         }
     }
 }
 
 impl Options {
-    /// `[--runs N] [--load-seconds S]`.
+    /// `[--runs N] [--load-seconds S] [--compare FILE]`.
     pub fn parse(args: &[OsString]) -> Result<Options> {
         let mut options = Options::default();
         let mut args = args.iter().map(|a| a.to_string_lossy().into_owned());
@@ -66,9 +69,10 @@ impl Options {
             match name.as_str() {
                 "--runs" => options.runs = positive(&name, &value()?)?,
                 "--load-seconds" => options.load_seconds = positive(&name, &value()?)? as u64,
+                "--compare" => options.compare = Some(PathBuf::from(value()?)),
                 _ => {
                     return Err(Error(format!(
-                        "unknown bench option `{arg}` (options: --runs N, --load-seconds S)"
+                        "unknown bench option `{arg}` (options: --runs N, --load-seconds S, --compare FILE)"
                     )))
                 }
             }
@@ -89,6 +93,17 @@ fn positive(name: &str, value: &str) -> Result<usize> {
 /// Runs the whole bench; `args` are the words after `bench`.
 pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
     let options = Options::parse(args)?;
+    // Read before anything runs: FILE may be the bench.json this run replaces,
+    // and a typo should fail now, not after minutes of measuring.
+    let earlier = options
+        .compare
+        .as_deref()
+        .map(|path| -> Result<Json> {
+            let text = std::fs::read_to_string(path)
+                .context(|| format!("reading --compare {}", path.display()))?;
+            Json::parse(&text).map_err(|e| Error(format!("--compare {}: {e}", path.display())))
+        })
+        .transpose()?;
     if options.runs < 20 {
         println!(
             "    note: --runs {} is below the 20 runs the issue asks for; figures will be noisier",
@@ -136,12 +151,22 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
     let busy_before_browser = busy_cpu(Duration::from_secs(1));
     let browser = step(
         "browser measurements (Playwright + headless Chromium)",
-        || browser_phase(ctx, &binary, &work, &react, &catalog, &browser_out, options),
+        || {
+            browser_phase(
+                ctx,
+                &binary,
+                &work,
+                &react,
+                &catalog,
+                &browser_out,
+                &options,
+            )
+        },
     );
     let busy_before_load = busy_cpu(Duration::from_secs(1));
     let load = step(
         "server load (bench/load.mjs against a fresh database)",
-        || load_phase(ctx, &binary, &work, &load_out, options),
+        || load_phase(ctx, &binary, &work, &load_out, &options),
     );
     let _ = std::fs::remove_dir_all(&dbs);
 
@@ -170,7 +195,7 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
     println!("==> bench: ours (checkout-widget) beside the baseline (React + @flowglad/react); ratio = ours / baseline");
     print!("{}", report::render_table(&rows, 64));
     let json_path = ctx.target_dir.join("bench.json");
-    let mut meta = metadata(ctx, options, &results);
+    let mut meta = metadata(ctx, &options, &results);
     meta.push((
         "cpuBusyBeforeBrowser",
         busy_before_browser.map_or(Json::Null, Json::Num),
@@ -183,6 +208,16 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
     std::fs::write(&json_path, doc.render())
         .context(|| format!("writing {}", json_path.display()))?;
     println!("    written to {}", json_path.display());
+    if let (Some(earlier), Some(path)) = (&earlier, &options.compare) {
+        println!(
+            "==> bench: change against {} (better: smaller sizes and times, more per second)",
+            path.display()
+        );
+        print!(
+            "{}",
+            report::render_comparison(&report::compare(earlier, &doc), 64)
+        );
+    }
     println!("    targets are shown for information; they never fail `cargo xtask bench`");
     browser?;
     load?;
@@ -217,7 +252,7 @@ fn browser_phase(
     react: &Path,
     catalog: &Path,
     out: &Path,
-    options: Options,
+    options: &Options,
 ) -> Result<()> {
     let prefix_flag = OsString::from("--route-prefix");
     let prefix = OsString::from(FLOWGLAD_ROUTE_PREFIX);
@@ -242,7 +277,7 @@ fn browser_phase(
 }
 
 /// A fresh server alone on the machine, and the load generator.
-fn load_phase(ctx: &Ctx, binary: &Path, work: &Path, out: &Path, options: Options) -> Result<()> {
+fn load_phase(ctx: &Ctx, binary: &Path, work: &Path, out: &Path, options: &Options) -> Result<()> {
     let server = start_server(binary, work, "load", &[])?;
     let result = run_cmd(
         ctx.cmd("node")
@@ -369,7 +404,7 @@ pub fn generated_catalog(products: usize, prices: usize) -> String {
 }
 
 /// The run's context for the JSON document.
-fn metadata(ctx: &Ctx, options: Options, results: &Results) -> Vec<(&'static str, Json)> {
+fn metadata(ctx: &Ctx, options: &Options, results: &Results) -> Vec<(&'static str, Json)> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -405,14 +440,23 @@ mod tests {
             Options::parse(&[]).unwrap(),
             Options {
                 runs: 20,
-                load_seconds: 5
+                load_seconds: 5,
+                compare: None
             }
         );
         assert_eq!(
-            Options::parse(&args(&["--runs", "30", "--load-seconds=2"])).unwrap(),
+            Options::parse(&args(&[
+                "--runs",
+                "30",
+                "--load-seconds=2",
+                "--compare",
+                "old.json"
+            ]))
+            .unwrap(),
             Options {
                 runs: 30,
-                load_seconds: 2
+                load_seconds: 2,
+                compare: Some(PathBuf::from("old.json"))
             }
         );
         assert!(Options::parse(&args(&["--runs"]))

@@ -43,7 +43,7 @@ fn checks() -> Vec<Check> {
             hint: CLIPPY_HINT,
         },
         Check {
-            name: "clippy (widget, wasm32, default features)",
+            name: "clippy (widget, wasm32, default features + the test kit)",
             args: vec![
                 "clippy",
                 "-p",
@@ -51,6 +51,8 @@ fn checks() -> Vec<Check> {
                 "--target",
                 WASM_TARGET,
                 "--all-targets",
+                "--features",
+                "testing",
                 "--",
                 "-D",
                 "warnings",

@@ -40,7 +40,7 @@ commands:
                            wasm         widget wasm tests in headless Chromium
                            e2e          Playwright against the release bundle + server
                          (all six when none is named)
-  bench [--runs N] [--load-seconds S]
+  bench [--runs N] [--load-seconds S] [--compare FILE]
                          measure the widget beside a React + @flowglad/react page
                          (payload, time to ready, click to hosted page, memory,
                          large renders, server load); prints one table and writes
@@ -172,6 +172,19 @@ mod tests {
         assert!(
             example.contains(block),
             "examples/billing_panel.rs must contain the README's rust block verbatim"
+        );
+    }
+
+    /// The README's test-kit example is `tests/kit.rs` from its first `use`.
+    #[test]
+    fn readme_test_kit_example_is_the_tested_one() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+        let kit = std::fs::read_to_string(root.join("tests/kit.rs")).expect("tests/kit.rs");
+        let from_use = &kit[kit.find("use ").expect("a use line")..];
+        assert!(
+            readme.contains(&format!("```rust\n{from_use}```")),
+            "README.md must show tests/kit.rs from its first `use` verbatim"
         );
     }
 }

@@ -220,6 +220,8 @@ fn wasm(ctx: &Ctx) -> Result<()> {
         "--target",
         tools::WASM_TARGET,
         "--tests",
+        "--features",
+        "testing",
     ])
     .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
     .env("WASM_BINDGEN_TEST_TIMEOUT", "60")

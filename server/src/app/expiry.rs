@@ -16,6 +16,9 @@
 //!   second timeout covers the database write after a slow charge. The
 //!   first sweep runs at start, so a restart after a crash settles what it
 //!   can at once;
+//! - 3-D Secure challenges past their end (or whose session is no longer
+//!   open) are dropped; nothing was charged for them, and reads and claims
+//!   already ignore them;
 //! - sessions expired longer ago than `--session-retention` are deleted
 //!   with their webhook events (see `db::retention`), a batch per sweep so
 //!   a large backlog never holds the database for long.
@@ -61,6 +64,13 @@ async fn run(billing: Billing, interval: Duration, retention: Duration, mut stop
             Ok(n) => tracing::info!(expired = n, "expired checkout sessions past their expiry"),
             Err(DbError::Closed) => break,
             Err(e) => tracing::error!(error = %e, "expiry sweep failed"),
+        }
+        // 3-D Secure (issue 16): challenges past their end hold nothing.
+        match db.drop_stale_authentications(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dropped = n, "dropped 3-D Secure challenges past their end"),
+            Err(DbError::Closed) => break,
+            Err(e) => tracing::error!(error = %e, "dropping expired 3-D Secure challenges failed"),
         }
         match db
             .reopen_stale_payments(now.saturating_sub(stale_ms), now)

@@ -115,9 +115,11 @@ pub async fn spawn_with_processor(
     let route_prefix = crate::app::config::parse_route_prefix(&config.route_prefix)
         .map_err(ServerError::RoutePrefix)?;
     let catalog = Arc::new(load_catalog(config.catalog.as_deref()).await?);
-    let security_headers =
-        crate::http::security_headers::SecurityHeaders::new(&config.frame_ancestors)
-            .map_err(ServerError::FrameAncestors)?;
+    let security_headers = crate::http::security_headers::SecurityHeaders::new(
+        &config.frame_ancestors,
+        crate::domain::catalog::logo_origin(catalog.branding.as_ref()).as_deref(),
+    )
+    .map_err(ServerError::FrameAncestors)?;
     let bundle = crate::http::static_files::Bundle::load_async(&config.dist)
         .await
         .map_err(|source| ServerError::Dist {

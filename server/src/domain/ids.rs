@@ -22,6 +22,12 @@ pub const INVOICE_LINE: &str = "il_";
 pub const PAYMENT_ATTEMPT: &str = "pa_";
 /// Prefix of charge ids issued by the test processor.
 pub const CHARGE: &str = "ch_";
+/// Prefix of a 3-D Secure authentication waiting for the customer (the
+/// id the hosted page posts the outcome with).
+pub const AUTHENTICATION: &str = "auth_";
+/// Prefix of the test processor's reference of a payment waiting for
+/// 3-D Secure authentication.
+pub const THREE_D_SECURE: &str = "3ds_";
 /// Prefix of webhook event ids (sent as `webhook-id`, Standard Webhooks' `msg_`).
 pub const WEBHOOK_EVENT: &str = "msg_";
 /// Prefix of webhook delivery ids (one per event and endpoint).

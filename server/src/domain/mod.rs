@@ -3,6 +3,7 @@
 //! payment leaves, cards and payment processors, validation, and the one
 //! error type every layer above returns.
 
+pub mod authentication;
 pub mod billing_address;
 pub mod catalog;
 pub mod clock;

@@ -15,11 +15,21 @@
 //! passes the attempt key as its idempotency key (Stripe's
 //! `Idempotency-Key`, Adyen's `idempotency-key`) and looks the attempt up
 //! by it.
+//!
+//! # 3-D Secure
+//!
+//! An issuer may ask the cardholder to authenticate a payment first: the
+//! charge answers [`ChargeError::AuthenticationRequired`] with the
+//! processor's reference and charges nothing (Stripe's PaymentIntent in
+//! `requires_action`). Once the customer has been to the bank, the server
+//! calls [`PaymentProcessor::complete_authentication`] with the same
+//! attempt and reference, which charges (or declines) exactly as a charge
+//! does, with the same idempotency contract.
 
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use checkout_protocol::card::{self, CardBrand};
-use checkout_protocol::{CardDetails, ErrorCode};
+use checkout_protocol::{AuthenticationOutcome, CardDetails, ErrorCode};
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
@@ -94,6 +104,8 @@ pub enum Decline {
     InsufficientFunds,
     /// The issuer says the card has expired.
     ExpiredCard,
+    /// The cardholder failed the issuer's authentication (3-D Secure).
+    AuthenticationFailed,
 }
 
 impl Decline {
@@ -103,6 +115,7 @@ impl Decline {
             Self::Declined => ErrorCode::CardDeclined,
             Self::InsufficientFunds => ErrorCode::CardInsufficientFunds,
             Self::ExpiredCard => ErrorCode::CardExpired,
+            Self::AuthenticationFailed => ErrorCode::AuthenticationFailed,
         }
     }
 
@@ -112,6 +125,9 @@ impl Decline {
             Self::Declined => "Your card was declined. Try another card.",
             Self::InsufficientFunds => "Your card has insufficient funds. Try another card.",
             Self::ExpiredCard => "Your card has expired. Try another card.",
+            Self::AuthenticationFailed => {
+                "Authentication failed: your bank did not confirm this payment. Nothing was charged; try again or use another card."
+            }
         }
     }
 }
@@ -125,6 +141,19 @@ pub enum ChargeError {
     /// The processor could not be reached or failed; nothing was charged.
     #[error("payment processor unavailable: {0}")]
     Unavailable(String),
+    /// The issuer asks the cardholder to authenticate (3-D Secure) before
+    /// it charges; nothing was charged. `reference` names the processor's
+    /// waiting payment for [`PaymentProcessor::complete_authentication`].
+    #[error("the issuer asks the cardholder to authenticate")]
+    AuthenticationRequired {
+        /// The processor's reference of the waiting payment.
+        reference: String,
+    },
+    /// The processor knows no waiting authentication by that reference for
+    /// the attempt (it expired, or was forgotten in a restart); nothing was
+    /// charged.
+    #[error("no such authentication at the processor")]
+    AuthenticationNotFound,
 }
 
 /// Which payment attempt a charge belongs to.
@@ -177,7 +206,7 @@ pub type ChargeFuture<'a> =
 pub type OutcomeFuture<'a> = Pin<Box<dyn Future<Output = AttemptOutcome> + Send + 'a>>;
 
 /// Something that can charge a card. See the [module docs](self) for the
-/// idempotency contract an implementation must keep.
+/// idempotency contract an implementation must keep, and for 3-D Secure.
 pub trait PaymentProcessor: Send + Sync {
     /// Charges `amount` minor units of `currency` to `card` for `attempt`.
     /// An amount of zero (a free trial) only verifies the card, and can
@@ -222,6 +251,24 @@ pub trait PaymentProcessor: Send + Sync {
             ))
         })
     }
+
+    /// Finishes `attempt`, whose charge answered
+    /// [`ChargeError::AuthenticationRequired`] with `reference`, after the
+    /// cardholder's authentication ended with `outcome`: succeeded → the
+    /// amount of that charge is charged (or declined, as a charge is);
+    /// failed → [`Decline::AuthenticationFailed`], nothing charged. A second
+    /// call returns the first one's result and charges nothing; an unknown
+    /// reference is [`ChargeError::AuthenticationNotFound`]. The default
+    /// never asked for an authentication, so it knows none.
+    fn complete_authentication<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        reference: &'a str,
+        outcome: AuthenticationOutcome,
+    ) -> ChargeFuture<'a> {
+        let _ = (attempt, reference, outcome);
+        Box::pin(async { Err(ChargeError::AuthenticationNotFound) })
+    }
 }
 
 /// Test mode: Stripe's test cards decide the outcome; any other valid
@@ -229,17 +276,44 @@ pub trait PaymentProcessor: Send + Sync {
 /// recent [`TestCardProcessor::REMEMBERED`]), so a repeated charge with one
 /// attempt key returns the first result, and an attempt from before a
 /// restart counts as never received — like a processor that lost nothing,
-/// since the test processor's charges end with its process.
+/// since the test processor's charges end with its process. The 3-D Secure
+/// cards ([`CARD_3DS_REQUIRED`], [`CARD_3DS2`],
+/// [`CARD_3DS_INSUFFICIENT_FUNDS`]) ask for authentication; the waiting
+/// payment is remembered in memory too, so a restart forgets it.
 #[derive(Debug, Default)]
 pub struct TestCardProcessor {
     attempts: Mutex<Remembered>,
 }
 
-/// Attempt outcomes by key, and the keys in the order they came.
+/// Attempt outcomes by key, payments waiting for authentication by key,
+/// and the keys in the order they came.
 #[derive(Debug, Default)]
 struct Remembered {
     results: HashMap<String, Result<ChargeReceipt, Decline>>,
+    challenges: HashMap<String, Challenge>,
     order: VecDeque<String>,
+}
+
+/// A charge waiting for the cardholder's authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Challenge {
+    reference: String,
+    amount: i64,
+    currency: String,
+    /// What the issuer does once the cardholder has authenticated.
+    then: Result<(), Decline>,
+}
+
+impl Remembered {
+    /// Makes room for one more key, forgetting the oldest ones.
+    fn make_room(&mut self, limit: usize) {
+        while self.order.len() >= limit {
+            if let Some(oldest) = self.order.pop_front() {
+                self.results.remove(&oldest);
+                self.challenges.remove(&oldest);
+            }
+        }
+    }
 }
 
 /// Test card that is always declined.
@@ -248,6 +322,13 @@ pub const CARD_DECLINED: &str = "4000000000000002";
 pub const CARD_INSUFFICIENT_FUNDS: &str = "4000000000009995";
 /// Test card the issuer reports as expired.
 pub const CARD_EXPIRED: &str = "4000000000000069";
+/// Test card that always asks for 3-D Secure authentication, then succeeds.
+pub const CARD_3DS_REQUIRED: &str = "4000002760003184";
+/// Test card that asks for 3-D Secure 2 authentication, then succeeds.
+pub const CARD_3DS2: &str = "4000000000003220";
+/// Test card that asks for authentication and is then declined for
+/// insufficient funds.
+pub const CARD_3DS_INSUFFICIENT_FUNDS: &str = "4000008260003178";
 
 impl TestCardProcessor {
     /// How many attempt outcomes are remembered; older ones are forgotten
@@ -266,6 +347,16 @@ impl TestCardProcessor {
             CARD_INSUFFICIENT_FUNDS => Err(Decline::InsufficientFunds),
             CARD_EXPIRED => Err(Decline::ExpiredCard),
             _ => Ok(()),
+        }
+    }
+
+    /// For a card number that asks for 3-D Secure, what follows a
+    /// successful authentication; `None` for a card that does not ask.
+    pub fn challenge(digits: &str) -> Option<Result<(), Decline>> {
+        match digits {
+            CARD_3DS_REQUIRED | CARD_3DS2 => Some(Ok(())),
+            CARD_3DS_INSUFFICIENT_FUNDS => Some(Err(Decline::InsufficientFunds)),
+            _ => None,
         }
     }
 
@@ -291,6 +382,10 @@ impl TestCardProcessor {
         if let Some(first) = self.remembered(&attempt.key) {
             return first.map_err(ChargeError::Declined);
         }
+        if let Some(reference) = self.waiting(&attempt.key) {
+            // The key's payment waits for authentication, whatever card came now.
+            return Err(ChargeError::AuthenticationRequired { reference });
+        }
         let result = match outcome {
             Err(decline) => Err(decline),
             Ok(()) => {
@@ -305,6 +400,83 @@ impl TestCardProcessor {
         };
         self.remember(&attempt.key, result)
             .map_err(ChargeError::Declined)
+    }
+
+    /// The waiting payment of `attempt`, or a new one for a charge whose
+    /// issuer asks for authentication (`then`: what follows it). A key
+    /// already charged or declined returns that first result instead.
+    fn challenge_once(
+        &self,
+        attempt: &PaymentAttempt,
+        amount: i64,
+        currency: &str,
+        then: Result<(), Decline>,
+    ) -> Result<ChargeReceipt, ChargeError> {
+        let reference = crate::domain::ids::new_id(crate::domain::ids::THREE_D_SECURE)
+            .map_err(|e| ChargeError::Unavailable(e.to_string()))?;
+        let mut attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(first) = attempts.results.get(&attempt.key) {
+            return first.clone().map_err(ChargeError::Declined);
+        }
+        if let Some(waiting) = attempts.challenges.get(&attempt.key) {
+            return Err(ChargeError::AuthenticationRequired {
+                reference: waiting.reference.clone(),
+            });
+        }
+        attempts.make_room(Self::REMEMBERED);
+        attempts.order.push_back(attempt.key.clone());
+        attempts.challenges.insert(
+            attempt.key.clone(),
+            Challenge {
+                reference: reference.clone(),
+                amount,
+                currency: currency.to_owned(),
+                then,
+            },
+        );
+        Err(ChargeError::AuthenticationRequired { reference })
+    }
+
+    /// Ends the waiting payment of `attempt` named `reference`: charged,
+    /// declined, or failed authentication, remembered as the attempt's
+    /// result — all under one lock, so two completions charge once.
+    fn complete_once(
+        &self,
+        attempt: &PaymentAttempt,
+        reference: &str,
+        outcome: AuthenticationOutcome,
+    ) -> Result<ChargeReceipt, ChargeError> {
+        let charge_id = crate::domain::ids::new_id(crate::domain::ids::CHARGE)
+            .map_err(|e| ChargeError::Unavailable(e.to_string()))?;
+        let mut attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(first) = attempts.results.get(&attempt.key) {
+            return first.clone().map_err(ChargeError::Declined);
+        }
+        let Some(waiting) = attempts
+            .challenges
+            .get(&attempt.key)
+            .filter(|c| c.reference == reference)
+            .cloned()
+        else {
+            return Err(ChargeError::AuthenticationNotFound);
+        };
+        let result = match outcome {
+            AuthenticationOutcome::Failed => Err(Decline::AuthenticationFailed),
+            AuthenticationOutcome::Succeeded => waiting.then.map(|()| ChargeReceipt {
+                charge_id,
+                amount: waiting.amount,
+                currency: waiting.currency,
+            }),
+        };
+        attempts.challenges.remove(&attempt.key);
+        attempts.results.insert(attempt.key.clone(), result.clone());
+        result.map_err(ChargeError::Declined)
+    }
+
+    /// The reference of the payment of `key` waiting for authentication.
+    fn waiting(&self, key: &str) -> Option<String> {
+        let attempts = self.attempts.lock().unwrap_or_else(PoisonError::into_inner);
+        attempts.challenges.get(key).map(|c| c.reference.clone())
     }
 
     fn remembered(&self, key: &str) -> Option<Result<ChargeReceipt, Decline>> {
@@ -322,11 +494,7 @@ impl TestCardProcessor {
         if let Some(first) = attempts.results.get(key) {
             return first.clone();
         }
-        while attempts.order.len() >= Self::REMEMBERED {
-            if let Some(oldest) = attempts.order.pop_front() {
-                attempts.results.remove(&oldest);
-            }
-        }
+        attempts.make_room(Self::REMEMBERED);
         attempts.order.push_back(key.to_owned());
         attempts.results.insert(key.to_owned(), result.clone());
         result
@@ -342,8 +510,20 @@ impl PaymentProcessor for TestCardProcessor {
         card: &'a ValidatedCard,
     ) -> ChargeFuture<'a> {
         Box::pin(async move {
-            self.charge_once(attempt, amount, currency, Self::outcome(card.digits()))
+            match Self::challenge(card.digits()) {
+                Some(then) => self.challenge_once(attempt, amount, currency, then),
+                None => self.charge_once(attempt, amount, currency, Self::outcome(card.digits())),
+            }
         })
+    }
+
+    fn complete_authentication<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        reference: &'a str,
+        outcome: AuthenticationOutcome,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move { self.complete_once(attempt, reference, outcome) })
     }
 
     fn charge_saved<'a>(
@@ -584,6 +764,100 @@ mod tests {
             Err(Decline::ExpiredCard)
         );
         assert_eq!(TestCardProcessor::saved_outcome("002"), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn three_d_secure_cards_wait_for_authentication_and_charge_once() {
+        let p = TestCardProcessor::new();
+        for (n, then) in [
+            (CARD_3DS_REQUIRED, Ok(())),
+            (CARD_3DS2, Ok(())),
+            (CARD_3DS_INSUFFICIENT_FUNDS, Err(Decline::InsufficientFunds)),
+        ] {
+            assert_eq!(TestCardProcessor::challenge(n), Some(then), "{n}");
+            let a = attempt(&format!("pa_3ds_{n}"));
+            let Err(ChargeError::AuthenticationRequired { reference }) =
+                p.charge(&a, 4900, "USD", &card(n)).await
+            else {
+                panic!("{n} must ask for authentication")
+            };
+            assert!(reference.starts_with("3ds_"), "{reference}");
+            // Nothing is charged while it waits, and asking again is the same challenge.
+            assert_eq!(p.attempt_outcome(&a).await, AttemptOutcome::NotCharged);
+            assert_eq!(
+                p.charge(&a, 4900, "USD", &card(n)).await,
+                Err(ChargeError::AuthenticationRequired {
+                    reference: reference.clone()
+                })
+            );
+            assert_eq!(
+                p.complete_authentication(&a, "3ds_other", AuthenticationOutcome::Succeeded)
+                    .await,
+                Err(ChargeError::AuthenticationNotFound),
+                "another reference is not this payment's"
+            );
+            let first = p
+                .complete_authentication(&a, &reference, AuthenticationOutcome::Succeeded)
+                .await;
+            match then {
+                Ok(()) => {
+                    let receipt = first.clone().unwrap();
+                    assert_eq!((receipt.amount, receipt.currency.as_str()), (4900, "USD"));
+                    assert_eq!(
+                        p.attempt_outcome(&a).await,
+                        AttemptOutcome::Charged(receipt)
+                    );
+                }
+                Err(d) => {
+                    assert_eq!(first, Err(ChargeError::Declined(d)));
+                    assert_eq!(p.attempt_outcome(&a).await, AttemptOutcome::NotCharged);
+                }
+            }
+            // A second completion (a double click) is the first result, not a second charge.
+            assert_eq!(
+                p.complete_authentication(&a, &reference, AuthenticationOutcome::Succeeded)
+                    .await,
+                first
+            );
+        }
+        assert_eq!(TestCardProcessor::challenge("4242424242424242"), None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_authentication_charges_nothing_and_a_restart_forgets_the_challenge() {
+        let p = TestCardProcessor::new();
+        let a = attempt("pa_fail");
+        let Err(ChargeError::AuthenticationRequired { reference }) =
+            p.charge(&a, 100, "EUR", &card(CARD_3DS_REQUIRED)).await
+        else {
+            panic!("must ask")
+        };
+        assert_eq!(
+            p.complete_authentication(&a, &reference, AuthenticationOutcome::Failed)
+                .await,
+            Err(ChargeError::Declined(Decline::AuthenticationFailed))
+        );
+        assert_eq!(
+            p.complete_authentication(&a, &reference, AuthenticationOutcome::Succeeded)
+                .await,
+            Err(ChargeError::Declined(Decline::AuthenticationFailed)),
+            "a failed authentication stays failed"
+        );
+        assert_eq!(p.attempt_outcome(&a).await, AttemptOutcome::NotCharged);
+        let restarted = TestCardProcessor::new();
+        assert_eq!(
+            restarted
+                .complete_authentication(&a, &reference, AuthenticationOutcome::Succeeded)
+                .await,
+            Err(ChargeError::AuthenticationNotFound)
+        );
+        assert_eq!(
+            Decline::AuthenticationFailed.code(),
+            ErrorCode::AuthenticationFailed
+        );
+        assert!(Decline::AuthenticationFailed
+            .message()
+            .starts_with("Authentication failed"));
     }
 
     #[test]

@@ -458,12 +458,17 @@ impl StoredSession {
                 .and_then(|d| catalog.discount_by_id(&d.id))
                 .map(|d| d.name.clone()),
             invoice_number: self.invoice_number.clone(),
+            // The store adds a pending 3-D Secure challenge (see `hosted_view`).
+            authentication: None,
+            // A succeeded session changes no more, so its last change is the payment.
+            paid_at: paid.then_some(self.updated_at),
             purchase_id: if paid { self.purchase_id.clone() } else { None },
             subscription_id: if paid {
                 self.subscription_id.clone()
             } else {
                 None
             },
+            branding: catalog.branding.clone(),
         })
     }
 }

@@ -43,6 +43,17 @@ pub fn redirect_url(field: &str, value: Option<&str>) -> Result<String, ApiError
     parse_redirect_url(field, value).map(|(raw, _)| raw)
 }
 
+/// [`redirect_url`] for a URL a session may go without (`successUrl`: a
+/// paid session without one shows its receipt on the hosted page). Absent
+/// or blank is `None`; anything else must pass [`redirect_url`].
+pub fn optional_redirect_url(field: &str, value: Option<&str>) -> Result<Option<String>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.trim_matches(' ').is_empty() => Ok(None),
+        Some(v) => redirect_url(field, Some(v)).map(Some),
+    }
+}
+
 /// [`redirect_url`], also returning the URL as parsed (with a sample id in
 /// place of the placeholder), for the host allowlist.
 pub fn parse_redirect_url(
@@ -189,7 +200,7 @@ pub const MAX_SESSION_DATA_BYTES: usize = 16 * 1024;
 /// 400 `session_data_too_large` when the free-form fields of one session
 /// add up to more than [`MAX_SESSION_DATA_BYTES`].
 pub fn session_data_size(
-    success_url: &str,
+    success_url: Option<&str>,
     cancel_url: &str,
     output_name: Option<&str>,
     output_metadata: Option<&Map<String, Value>>,
@@ -198,7 +209,7 @@ pub fn session_data_size(
         .map(|m| serde_json::to_vec(m).map_or(usize::MAX, |v| v.len()))
         .unwrap_or(0);
     let total = [
-        success_url.len(),
+        success_url.map_or(0, str::len),
         cancel_url.len(),
         output_name.map_or(0, str::len),
         metadata,
@@ -398,6 +409,30 @@ mod tests {
             .unwrap_err()
             .message
             .starts_with("cancelUrl "));
+    }
+
+    #[test]
+    fn a_success_url_may_be_left_out_but_not_written_wrong() {
+        assert_eq!(optional_redirect_url("successUrl", None).unwrap(), None);
+        assert_eq!(optional_redirect_url("successUrl", Some("")).unwrap(), None);
+        assert_eq!(
+            optional_redirect_url("successUrl", Some("   ")).unwrap(),
+            None
+        );
+        assert_eq!(
+            optional_redirect_url("successUrl", Some("https://a.test/s")).unwrap(),
+            Some("https://a.test/s".to_owned())
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "\t",
+            "https://a.test/\u{202e}x",
+        ] {
+            let e = optional_redirect_url("successUrl", Some(bad)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidUrl, "{bad:?}");
+            assert!(e.message.starts_with("successUrl "), "{}", e.message);
+        }
     }
 
     #[test]

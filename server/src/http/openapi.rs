@@ -78,6 +78,8 @@ pub const PATH: &str = "/api/openapi.json";
         // Plan changes (issue 15).
         crate::http::route::subscriptions::adjust,
         crate::http::platform_api::subscriptions::adjust,
+        // 3-D Secure in test mode (issue 16).
+        crate::http::hosted_page::authenticate::authenticate,
     ),
     components(schemas(crate::http::error::ErrorResponse, checkout_protocol::ErrorCode)),
     modifiers(&Credentials),
@@ -194,6 +196,8 @@ mod tests {
             // Plan changes (issue 15).
             "/billing/subscriptions/adjust",
             "/api/v1/subscriptions/{id}/adjust",
+            // 3-D Secure in test mode (issue 16).
+            "/api/checkout-sessions/{id}/authenticate",
         ] {
             assert!(paths.contains(&path), "{path} missing from {paths:?}");
         }
@@ -204,8 +208,8 @@ mod tests {
         // 24, customers/find-or-create and customers/update, and the four
         // usage metering paths, the ten resource claim paths,
         // subscriptions/create with POST /api/v1/subscriptions, and the two
-        // plan change paths (issue 15).
-        assert_eq!(paths.len(), 44, "{paths:?}");
+        // plan change paths (issue 15), and authenticate (issue 16, 3-D Secure).
+        assert_eq!(paths.len(), 45, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];
@@ -215,6 +219,9 @@ mod tests {
             "CheckoutSession",
             "ErrorResponse",
             "ConfirmPaymentRequest",
+            // 3-D Secure in test mode (issue 16).
+            "AuthenticateRequest",
+            "PendingAuthentication",
             "UsageEventResponse",
             "UsageMeterBalancesResponse",
             "ClaimResourceResponse",
@@ -225,8 +232,15 @@ mod tests {
             // Session fields and modes (issue 16).
             "PaymentStatus",
             "CheckoutMode",
+            // Receipts and branding (issue 16, items 3 and 6).
+            "HostedCheckoutSession",
+            "Branding",
         ] {
             assert!(schemas.get(name).is_some(), "{name} missing");
+        }
+        let hosted = &schemas["HostedCheckoutSession"]["properties"];
+        for field in ["paidAt", "purchaseId", "subscriptionId", "branding"] {
+            assert!(hosted.get(field).is_some(), "HostedCheckoutSession.{field}");
         }
         // Session fields and modes (issue 16): the session names its payment
         // status and what it made; the platform create takes a mode.

@@ -33,10 +33,16 @@ pub const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
 pub const NO_STORE: &str = "no-store";
 
 /// The `Content-Security-Policy` of every HTML response, with `frame_ancestors`.
-pub fn content_security_policy(frame_ancestors: &FrameAncestors) -> String {
+/// `logo_origin` (the catalog's https logo, an origin the catalog check
+/// already parsed) is the one other place images may come from.
+pub fn content_security_policy(
+    frame_ancestors: &FrameAncestors,
+    logo_origin: Option<&str>,
+) -> String {
+    let logo = logo_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; frame-src 'self'; \
+         img-src 'self' data:{logo}; connect-src 'self'; frame-src 'self'; \
          frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'; object-src 'none'"
     )
 }
@@ -48,11 +54,15 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    /// The headers for `frame_ancestors` (whose sources are already checked,
-    /// so this fails only if one holds a byte a header cannot carry).
-    pub fn new(frame_ancestors: &FrameAncestors) -> Result<Self, InvalidHeaderValue> {
+    /// The headers for `frame_ancestors` and the catalog's `logo_origin`
+    /// (both already checked, so this fails only if one holds a byte a
+    /// header cannot carry).
+    pub fn new(
+        frame_ancestors: &FrameAncestors,
+        logo_origin: Option<&str>,
+    ) -> Result<Self, InvalidHeaderValue> {
         Ok(Self {
-            csp: HeaderValue::from_str(&content_security_policy(frame_ancestors))?,
+            csp: HeaderValue::from_str(&content_security_policy(frame_ancestors, logo_origin))?,
         })
     }
 
@@ -145,7 +155,7 @@ mod tests {
 
     #[test]
     fn the_policy_names_the_frame_ancestors() {
-        let csp = content_security_policy(&FrameAncestors::default());
+        let csp = content_security_policy(&FrameAncestors::default(), None);
         assert_eq!(
             csp,
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -153,12 +163,28 @@ mod tests {
              base-uri 'none'; form-action 'self'; object-src 'none'"
         );
         let merchant = parse_frame_ancestors("'self' https://shop.example").unwrap();
-        let headers = SecurityHeaders::new(&merchant).unwrap();
+        let headers = SecurityHeaders::new(&merchant, None).unwrap();
         assert!(headers
             .content_security_policy()
             .to_str()
             .unwrap()
             .contains("; frame-ancestors 'self' https://shop.example; "));
+    }
+
+    #[test]
+    fn a_catalog_logo_adds_only_its_own_origin_to_img_src() {
+        let csp = content_security_policy(
+            &FrameAncestors::default(),
+            Some("https://cdn.example.com:8443"),
+        );
+        assert!(
+            csp.contains("; img-src 'self' data: https://cdn.example.com:8443; "),
+            "{csp}"
+        );
+        assert!(
+            !csp.contains("img-src *") && !csp.contains("https:;"),
+            "{csp}"
+        );
     }
 
     #[test]

@@ -58,9 +58,10 @@ pub fn check_mode(asked: Option<CheckoutMode>, session: &StoredSession) -> Resul
 pub const MAX_LINE_ITEMS: usize = 250;
 
 /// What every kind of session shares: where to go afterwards and what the
-/// result is called.
+/// result is called. Without a success URL the paid session's hosted page
+/// shows the receipt.
 struct Common {
-    success_url: String,
+    success_url: Option<String>,
     cancel_url: String,
     output_name: Option<String>,
     output_metadata: Option<Map<String, Value>>,
@@ -73,13 +74,13 @@ fn common(
     output_metadata: Option<Map<String, Value>>,
 ) -> Result<Common, ApiError> {
     let common = Common {
-        success_url: validation::redirect_url("successUrl", success_url)?,
+        success_url: validation::optional_redirect_url("successUrl", success_url)?,
         cancel_url: validation::redirect_url("cancelUrl", cancel_url)?,
         output_name: validation::output_name(output_name)?,
         output_metadata: validation::output_metadata(output_metadata)?,
     };
     validation::session_data_size(
-        &common.success_url,
+        common.success_url.as_deref(),
         &common.cancel_url,
         common.output_name.as_deref(),
         common.output_metadata.as_ref(),
@@ -105,7 +106,7 @@ fn open_session(
         customer_email: customer.map(|c| c.email.clone()),
         price_id: None,
         quantity: 1,
-        success_url: Some(common.success_url),
+        success_url: common.success_url,
         cancel_url: Some(common.cancel_url),
         output_name: common.output_name,
         output_metadata: common.output_metadata,

@@ -2,10 +2,13 @@
 //! record what the payment leaves (purchase, card, subscription, invoice) —
 //! and settle attempts nobody heard back from.
 
+use crate::domain::authentication;
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::ids;
-use crate::domain::payment::{AttemptOutcome, ChargeError, PaymentAttempt, ValidatedCard};
+use crate::domain::payment::{
+    AttemptOutcome, ChargeError, ChargeReceipt, PaymentAttempt, ValidatedCard,
+};
 use crate::domain::records::{
     StoredInvoice, StoredInvoiceLine, StoredPaymentMethod, StoredPurchase,
 };
@@ -15,56 +18,40 @@ use crate::domain::session::{
 use crate::domain::subscription::StoredSubscription;
 use crate::service::Billing;
 use crate::store::{
-    Activation, AttemptPayer, CardForSubscriptions, Claim, Completion, CustomerCompletion,
-    PaymentFailure, StoredPaymentAttempt,
+    Activation, AttemptPayer, AuthenticationClaim, CardForSubscriptions, Claim, Completion,
+    CustomerCompletion, PaymentFailure, StoredAuthentication, StoredPaymentAttempt,
 };
 use checkout_protocol::{
-    money, BillingAddress, CheckoutSessionStatus, CheckoutSessionType, ErrorCode,
-    HostedCheckoutSession, PriceType, SubscriptionStatus,
+    money, AuthenticationOutcome, BillingAddress, CheckoutSessionStatus, CheckoutSessionType,
+    ErrorCode, HostedCheckoutSession, PriceType, SubscriptionStatus,
 };
+
+/// What a payment came to.
+#[derive(Debug)]
+pub enum Payment {
+    /// Paid: the session as recorded.
+    Paid(Box<StoredSession>),
+    /// The issuer asks the cardholder to authenticate first (3-D Secure):
+    /// the session is open again with the challenge waiting on it, and
+    /// nothing was charged. [`authenticate`] finishes it.
+    AuthenticationRequired(Box<StoredSession>),
+}
 
 /// Claim → store the attempt → charge → record. A decline puts the session
 /// back to open and records `checkout.session.payment_failed`; a charge
 /// with no answer in time is settled by asking the processor about the
-/// attempt ([`settle_attempt`]).
+/// attempt ([`settle_attempt`]); a card whose issuer asks for 3-D Secure
+/// leaves the session open with the challenge waiting on it.
 pub async fn pay(
     billing: Billing,
     id: String,
     card: ValidatedCard,
     payer: AttemptPayer,
-) -> Result<StoredSession, ApiError> {
+) -> Result<Payment, ApiError> {
     let now = clock::now_ms();
     let session = match billing.db.claim_session(id.clone(), now).await? {
         Claim::Claimed(s) => *s,
-        Claim::NotFound => return Err(session_not_found()),
-        Claim::Expired => return Err(expired()),
-        Claim::NotOpen(status) => return Err(not_payable(status)),
-        Claim::InvoiceNotOpen(status) => {
-            return Err(ApiError::new(
-                ErrorCode::InvoiceNotOpen,
-                format!("This invoice can no longer be paid; it is {status}."),
-            ))
-        }
-        Claim::InvoiceBeingPaid => {
-            return Err(ApiError::new(
-                ErrorCode::InvoiceNotOpen,
-                "This invoice is being paid in another checkout.",
-            ))
-        }
-    };
-    let prepared = session
-        .totals(&billing.catalog.default_currency())
-        .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
-        .and_then(|t| completion(&session, &t, &payer, now).map(|c| (t, c)));
-    let (t, done) = match prepared {
-        Ok(ready) => ready,
-        Err(e) => {
-            billing
-                .db
-                .release_session(id, None, clock::now_ms())
-                .await?;
-            return Err(e);
-        }
+        refused => return Err(claim_refused(refused)),
     };
     // The attempt is stored before the charge, so whoever finds this
     // session pending later (a retry, the recovery after a crash) can ask
@@ -80,72 +67,276 @@ pub async fn pay(
             return Err(e);
         }
     };
-    let attempt = PaymentAttempt {
-        session_id: session.id.clone(),
-        key,
-    };
-    let stored = StoredPaymentAttempt {
-        key: attempt.key.clone(),
-        payer: payer.clone(),
-    };
-    if !billing.db.start_payment_attempt(id.clone(), stored).await? {
-        return Err(ApiError::internal(
-            "claimed session was no longer pending",
-            &session.id,
-        ));
-    }
+    let charging = Charging::start(&billing, session, key, payer).await?;
     // A charge that outlives the timeout is abandoned; what became of it is
     // then asked of the processor before the session is reopened or paid.
-    let charged = tokio::time::timeout(
+    let answer = tokio::time::timeout(
+        billing.payment_timeout,
+        billing.payments.charge(
+            &charging.attempt,
+            charging.totals.total_due_today,
+            &charging.totals.currency,
+            &card,
+        ),
+    )
+    .await;
+    charging.finish(&billing, answer).await
+}
+
+/// Finishes the 3-D Secure challenge `authentication_id` of session `id`
+/// with the bank's `outcome`: the session is claimed and the challenge
+/// taken off it in one step (so a double click charges once), then the
+/// processor completes the waiting payment under its attempt key —
+/// charged (paid), declined (3178: insufficient funds) or failed (402
+/// `authentication_failed`), each recorded as a charge's answer is.
+/// Unknown id → 404 `authentication_not_found`; past its end → 410
+/// `authentication_expired`; the session stays open to pay again.
+pub async fn authenticate(
+    billing: Billing,
+    id: String,
+    authentication_id: String,
+    outcome: AuthenticationOutcome,
+) -> Result<Payment, ApiError> {
+    let now = clock::now_ms();
+    let (session, auth) = match billing
+        .db
+        .claim_authentication(id.clone(), authentication_id, now)
+        .await?
+    {
+        AuthenticationClaim::Claimed(session, auth) => (*session, *auth),
+        AuthenticationClaim::NotFound => return Err(authentication::not_found()),
+        AuthenticationClaim::Expired => return Err(authentication::expired()),
+        AuthenticationClaim::Session(refused) => return Err(claim_refused(refused)),
+    };
+    let charging = Charging::start(&billing, session, auth.attempt_key.clone(), auth.payer).await?;
+    // The amount cannot change while a challenge waits (the discount is
+    // locked); should it differ anyway, the bank's approval is not for it.
+    if (
+        charging.totals.total_due_today,
+        charging.totals.currency.as_str(),
+    ) != (auth.amount, auth.currency.as_str())
+    {
+        billing
+            .db
+            .release_session(id, None, clock::now_ms())
+            .await?;
+        return Err(ApiError::internal(
+            "the authenticated amount is not the session's total",
+            &auth.id,
+        ));
+    }
+    let answer = tokio::time::timeout(
         billing.payment_timeout,
         billing
             .payments
-            .charge(&attempt, t.total_due_today, &t.currency, &card),
+            .complete_authentication(&charging.attempt, &auth.reference, outcome),
     )
     .await;
-    let charged = match charged {
-        Ok(answer) => answer,
-        Err(_) => {
-            tracing::warn!(session = %session.id, attempt = %attempt.key, timeout = ?billing.payment_timeout, "no answer to a charge in time; asking the processor what became of it");
-            return match settle_attempt(&billing, &session, &attempt, &payer).await? {
-                Settled::Paid(paid) => Ok(*paid),
-                Settled::Reopened => Err(ApiError::internal(
-                    "payment processor unavailable",
-                    format!("no answer within {:?}", billing.payment_timeout),
-                )),
-                Settled::StillPending => Err(outcome_unknown()),
-            };
+    charging.finish(&billing, answer).await
+}
+
+/// Why a claimed-for-payment session could not be claimed.
+fn claim_refused(claim: Claim) -> ApiError {
+    match claim {
+        Claim::NotFound => session_not_found(),
+        Claim::Expired => expired(),
+        Claim::NotOpen(status) => not_payable(status),
+        Claim::InvoiceNotOpen(status) => ApiError::new(
+            ErrorCode::InvoiceNotOpen,
+            format!("This invoice can no longer be paid; it is {status}."),
+        ),
+        Claim::InvoiceBeingPaid => ApiError::new(
+            ErrorCode::InvoiceNotOpen,
+            "This invoice is being paid in another checkout.",
+        ),
+        Claim::AuthenticationPending => authentication::pending(),
+        Claim::Claimed(s) => ApiError::internal("a claimed session was refused", &s.id),
+    }
+}
+
+/// A claimed session with its attempt stored, about to be charged: what the
+/// processor's answer is recorded against. The card's own processor call
+/// (a charge, a saved card's, a completed authentication) happens between
+/// [`Charging::start`] and [`Charging::finish`].
+struct Charging {
+    session: StoredSession,
+    totals: Totals,
+    done: Completion,
+    attempt: PaymentAttempt,
+    payer: AttemptPayer,
+}
+
+impl Charging {
+    /// Totals claimed `session`, prepares what its payment records, and
+    /// stores attempt `key` for `payer`; the session is released (nothing
+    /// was charged) when any of that fails.
+    async fn start(
+        billing: &Billing,
+        session: StoredSession,
+        key: String,
+        payer: AttemptPayer,
+    ) -> Result<Self, ApiError> {
+        let now = clock::now_ms();
+        let prepared = session
+            .totals(&billing.catalog.default_currency())
+            .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))
+            .and_then(|t| completion(&session, &t, &payer, now).map(|c| (t, c)));
+        let (totals, done) = match prepared {
+            Ok(ready) => ready,
+            Err(e) => {
+                billing
+                    .db
+                    .release_session(session.id.clone(), None, clock::now_ms())
+                    .await?;
+                return Err(e);
+            }
+        };
+        let attempt = PaymentAttempt {
+            session_id: session.id.clone(),
+            key,
+        };
+        let stored = StoredPaymentAttempt {
+            key: attempt.key.clone(),
+            payer: payer.clone(),
+        };
+        if !billing
+            .db
+            .start_payment_attempt(session.id.clone(), stored)
+            .await?
+        {
+            return Err(ApiError::internal(
+                "claimed session was no longer pending",
+                &session.id,
+            ));
         }
-    };
-    match charged {
-        Ok(receipt) => {
-            tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
-        }
-        Err(ChargeError::Declined(decline)) => {
-            tracing::info!(session = %session.id, ?decline, "payment declined");
-            billing
-                .abuse_limits
-                .declines
-                .record(std::time::Instant::now());
-            let failure = PaymentFailure {
-                code: decline.code(),
-                message: decline.message().to_owned(),
-            };
-            billing
-                .db
-                .release_session(id, Some(failure), clock::now_ms())
-                .await?;
-            return Err(ApiError::new(decline.code(), decline.message()));
-        }
-        Err(ChargeError::Unavailable(detail)) => {
-            billing
-                .db
-                .release_session(id, None, clock::now_ms())
-                .await?;
-            return Err(ApiError::internal("payment processor unavailable", detail));
+        Ok(Self {
+            session,
+            totals,
+            done,
+            attempt,
+            payer,
+        })
+    }
+
+    /// Records the processor's `answer` (or its absence within the payment
+    /// timeout) on the pending session.
+    async fn finish(
+        self,
+        billing: &Billing,
+        answer: Result<Result<ChargeReceipt, ChargeError>, tokio::time::error::Elapsed>,
+    ) -> Result<Payment, ApiError> {
+        let Self {
+            session,
+            totals,
+            done,
+            attempt,
+            payer,
+        } = self;
+        let id = session.id.clone();
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(_) => {
+                tracing::warn!(session = %session.id, attempt = %attempt.key, timeout = ?billing.payment_timeout, "no answer to a charge in time; asking the processor what became of it");
+                return match settle_attempt(billing, &session, &attempt, &payer).await? {
+                    Settled::Paid(paid) => Ok(Payment::Paid(paid)),
+                    Settled::Reopened => Err(ApiError::internal(
+                        "payment processor unavailable",
+                        format!("no answer within {:?}", billing.payment_timeout),
+                    )),
+                    Settled::StillPending => Err(outcome_unknown()),
+                };
+            }
+        };
+        match answer {
+            Ok(receipt) => {
+                tracing::info!(session = %session.id, attempt = %attempt.key, charge = %receipt.charge_id, amount = receipt.amount, "payment succeeded");
+                record_paid(billing, id, done)
+                    .await
+                    .map(|paid| Payment::Paid(Box::new(paid)))
+            }
+            Err(ChargeError::Declined(decline)) => {
+                tracing::info!(session = %session.id, ?decline, "payment declined");
+                billing
+                    .abuse_limits
+                    .declines
+                    .record(std::time::Instant::now());
+                let failure = PaymentFailure {
+                    code: decline.code(),
+                    message: decline.message().to_owned(),
+                };
+                billing
+                    .db
+                    .release_session(id, Some(failure), clock::now_ms())
+                    .await?;
+                Err(ApiError::new(decline.code(), decline.message()))
+            }
+            Err(ChargeError::Unavailable(detail)) => {
+                billing
+                    .db
+                    .release_session(id, None, clock::now_ms())
+                    .await?;
+                Err(ApiError::internal("payment processor unavailable", detail))
+            }
+            Err(ChargeError::AuthenticationRequired { reference }) => {
+                await_challenge(billing, &session, &totals, attempt, payer, reference).await
+            }
+            Err(ChargeError::AuthenticationNotFound) => {
+                tracing::info!(session = %session.id, attempt = %attempt.key, "the processor no longer knows the authentication; nothing was charged");
+                billing
+                    .db
+                    .release_session(id, None, clock::now_ms())
+                    .await?;
+                Err(authentication::lost())
+            }
         }
     }
-    record_paid(&billing, id, done).await
+}
+
+/// Leaves pending `session` open with the bank's challenge `reference` for
+/// `attempt` waiting on it (3-D Secure); nothing was charged.
+async fn await_challenge(
+    billing: &Billing,
+    session: &StoredSession,
+    totals: &Totals,
+    attempt: PaymentAttempt,
+    payer: AttemptPayer,
+    reference: String,
+) -> Result<Payment, ApiError> {
+    let now = clock::now_ms();
+    let auth_id = match new_id(ids::AUTHENTICATION) {
+        Ok(auth_id) => auth_id,
+        Err(e) => {
+            billing
+                .db
+                .release_session(session.id.clone(), None, now)
+                .await?;
+            return Err(e);
+        }
+    };
+    tracing::info!(session = %session.id, attempt = %attempt.key, authentication = %auth_id, "the issuer asks the cardholder to authenticate");
+    let challenge = StoredAuthentication {
+        id: auth_id,
+        session_id: session.id.clone(),
+        attempt_key: attempt.key,
+        reference,
+        payer,
+        amount: totals.total_due_today,
+        currency: totals.currency.clone(),
+        created_at: now,
+        expires_at: authentication::expires_at(now, session.expires_at),
+    };
+    if !billing.db.await_authentication(challenge, now).await? {
+        return Err(ApiError::internal(
+            "session was no longer pending when its challenge came",
+            &session.id,
+        ));
+    }
+    let open = billing
+        .db
+        .load_session(session.id.clone(), now)
+        .await?
+        .ok_or_else(session_not_found)?;
+    Ok(Payment::AuthenticationRequired(Box::new(open)))
 }
 
 /// Records the payment of pending session `id`. If it is no longer pending
@@ -520,8 +711,9 @@ fn invoice(
     })
 }
 
-/// The session as the page renders it; 500 if it cannot be totalled. A
-/// paid session's `successRedirectUrl` is the signed one
+/// The session as the page renders it, with the 3-D Secure challenge
+/// waiting on it if any; 500 if it cannot be totalled. A paid session's
+/// `successRedirectUrl` is the signed one
 /// ([`super::redirect::success_redirect`]).
 pub async fn hosted_view(
     billing: &Billing,
@@ -532,6 +724,14 @@ pub async fn hosted_view(
         .ok_or_else(|| ApiError::internal("session cannot be totalled", &session.id))?;
     if view.success_redirect_url.is_some() {
         view.success_redirect_url = super::redirect::success_redirect(billing, session).await?;
+    }
+    // A bank's challenge waiting on an open session: a reload shows it again.
+    if session.status == CheckoutSessionStatus::Open {
+        view.authentication = billing
+            .db
+            .pending_authentication(session.id.clone(), clock::now_ms())
+            .await?
+            .map(|a| a.to_wire());
     }
     Ok(view)
 }

@@ -205,6 +205,22 @@ async fn attempt(
                         .await?;
                     return Err(ApiError::internal("payment processor unavailable", detail));
                 }
+                // A plan change charges without the customer at the bank,
+                // so a card whose issuer asks for 3-D Secure cannot be
+                // charged here; nothing was.
+                Ok(Err(
+                    e @ (ChargeError::AuthenticationRequired { .. }
+                    | ChargeError::AuthenticationNotFound),
+                )) => {
+                    billing
+                        .db
+                        .release_plan_change(sub.id.clone(), key, None, now)
+                        .await?;
+                    return Err(ApiError::internal(
+                        "a saved card's issuer asked for authentication",
+                        e,
+                    ));
+                }
                 // The charge may still go through: the mark stays, so a
                 // retry (same key) charges at most once and then writes.
                 Err(_) => {

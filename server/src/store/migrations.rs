@@ -17,6 +17,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V8_RESOURCE_CLAIMS,
     V9_PLAN_CHANGES,
     V10_SESSION_SUBSCRIPTIONS,
+    V11_SESSION_AUTHENTICATIONS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -368,6 +369,26 @@ UPDATE checkout_sessions SET subscription_id =
     (SELECT sub.id FROM subscriptions sub WHERE sub.checkout_session_id = checkout_sessions.id
      ORDER BY sub.created_at LIMIT 1)
     WHERE status = 'succeeded';
+"#;
+
+/// Version 11 (issue 16, 3-D Secure in test mode): the bank's challenge a
+/// payment waits on, one per session at most, kept with its (open) session:
+/// the attempt key and processor reference to finish it with, who pays
+/// (card summary, email, billing address as JSON — never the number), the
+/// amount, and when it ends. Deleted with its session.
+const V11_SESSION_AUTHENTICATIONS: &str = r#"
+CREATE TABLE session_authentications (
+    session_id  TEXT PRIMARY KEY REFERENCES checkout_sessions(id) ON DELETE CASCADE,
+    id          TEXT NOT NULL UNIQUE,
+    attempt_key TEXT NOT NULL,
+    reference   TEXT NOT NULL,
+    payer       TEXT NOT NULL,
+    amount      INTEGER NOT NULL CHECK (amount >= 0),
+    currency    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX session_authentications_by_expiry ON session_authentications(expires_at);
 "#;
 
 /// The schema version this build writes.

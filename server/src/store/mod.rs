@@ -38,6 +38,8 @@ pub use sessions::{
     Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
     DiscountChange, Expire, PaymentFailure, SessionFilter,
 };
+// 3-D Secure in test mode (issue 16).
+pub use sessions::{AuthenticationClaim, StoredAuthentication};
 pub use usage::{NewUsage, UsageOutcome};
 // Plan changes (issue 15).
 pub use plan_change::{PlanApplied, PlanCharge, PlanClaim, PlanDecline, PlanWrite};

@@ -503,9 +503,22 @@ async fn saving_a_card_for_a_subscription() {
         plain.data()["checkoutSession"]["targetSubscriptionId"],
         Value::Null
     );
+    // Without a success URL the hosted page is where it ends (issue 16, item 3);
+    // the cancel URL is still required.
+    let no_success = srv
+        .route(
+            "checkout-sessions/create-add-payment-method",
+            json!({"cancelUrl": "https://shop.test/no"}),
+            ALICE,
+        )
+        .await;
+    assert_eq!(
+        no_success.data()["checkoutSession"]["successUrl"],
+        Value::Null
+    );
     srv.route(
         "checkout-sessions/create-add-payment-method",
-        json!({"cancelUrl": "https://shop.test/no"}),
+        json!({"successUrl": "https://shop.test/ok"}),
         ALICE,
     )
     .await

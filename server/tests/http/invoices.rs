@@ -176,12 +176,13 @@ async fn unknown_or_someone_elses_invoices_are_not_found() {
     srv.platform_create(anonymous)
         .await
         .assert_error(400, "invalid_request");
-    // The URLs are required, as for every platform session.
+    // The cancel URL is required, as for every platform session (the success
+    // URL may be left out: the hosted page then shows the receipt).
     let mut no_url = invoice_session("bob", BOB_INVOICE);
     no_url["checkoutSession"]
         .as_object_mut()
         .unwrap()
-        .remove("successUrl");
+        .remove("cancelUrl");
     srv.platform_create(no_url)
         .await
         .assert_error(400, "invalid_url");

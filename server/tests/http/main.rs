@@ -28,6 +28,8 @@ mod limits;
 mod openapi;
 mod platform;
 mod platform_customers;
+// Receipts and branding (issue 16, items 3 and 6).
+mod receipts;
 // Plan changes (issue 15).
 mod plan_changes;
 mod rate_limits;
@@ -46,6 +48,8 @@ mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).
 mod subscription_create;
+// 3-D Secure in test mode (issue 16).
+mod three_d_secure;
 mod two_servers;
 mod usage;
 mod webhooks;

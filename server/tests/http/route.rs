@@ -221,10 +221,11 @@ async fn create_errors_have_their_status_and_code() {
     .await
     .assert_error(400, "invalid_request");
 
-    let mut no_success = create_body(json!({"priceSlug": "onboarding"}));
-    no_success.as_object_mut().unwrap().remove("successUrl");
-    let m = create(no_success).await.assert_error(400, "invalid_url");
-    assert!(m.contains("successUrl"), "{m}");
+    // (A missing successUrl is allowed: see receipts.rs.)
+    let mut no_cancel = create_body(json!({"priceSlug": "onboarding"}));
+    no_cancel.as_object_mut().unwrap().remove("cancelUrl");
+    let m = create(no_cancel).await.assert_error(400, "invalid_url");
+    assert!(m.contains("cancelUrl"), "{m}");
     let m = create(create_body(
         json!({"priceSlug": "onboarding", "cancelUrl": "javascript:alert(1)"}),
     ))

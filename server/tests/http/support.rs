@@ -1,5 +1,6 @@
 //! A test server and a client that speaks its API.
 
+use checkout_protocol::AuthenticationOutcome;
 use checkout_server::payment::{
     ChargeFuture, OutcomeFuture, PaymentAttempt, PaymentProcessor, SavedCard, TestCardProcessor,
     ValidatedCard,
@@ -549,6 +550,24 @@ impl PaymentProcessor for SlowProcessor {
 
     fn attempt_outcome<'a>(&'a self, attempt: &'a PaymentAttempt) -> OutcomeFuture<'a> {
         self.inner.attempt_outcome(attempt)
+    }
+
+    // 3-D Secure (issue 16): a completed authentication is a charge too.
+    fn complete_authentication<'a>(
+        &'a self,
+        attempt: &'a PaymentAttempt,
+        reference: &'a str,
+        outcome: AuthenticationOutcome,
+    ) -> ChargeFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            let receipt = self
+                .inner
+                .complete_authentication(attempt, reference, outcome)
+                .await?;
+            self.charges.fetch_add(1, Ordering::SeqCst);
+            Ok(receipt)
+        })
     }
 
     // Plan changes (issue 15): saved cards are slowed and counted too.

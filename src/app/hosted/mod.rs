@@ -1,6 +1,9 @@
 //! The hosted checkout page at `/checkout/{id}`: loads the session and shows
 //! the form, a receipt, or why it cannot be paid.
 
+// 3-D Secure in test mode (issue 16).
+mod appearance;
+mod authentication;
 mod countries;
 pub(crate) mod embedding;
 mod form;
@@ -51,6 +54,9 @@ pub fn HostedCheckoutPage(
     let transport = transport.unwrap_or_else(|| Rc::new(FetchTransport::default()));
     let lang = Lang::of(&locale);
     mark_document_language(lang);
+    appearance::apply_theme(appearance::theme_of(
+        browser::query_param("theme").as_deref(),
+    ));
     let client = StoredValue::new_local(HostedClient::new(transport));
     let loaded: RwSignal<Option<Result<HostedCheckoutSession, BillingError>>> = RwSignal::new(None);
     let reload = Callback::new(move |()| {
@@ -91,6 +97,7 @@ pub fn HostedCheckoutPage(
             };
         };
         browser::set_title(&fill(Msg::PageTitle.text(lang), &[&s.merchant_name]));
+        appearance::apply_branding(s.branding.as_ref());
         match screen.get() {
             Screen::Open => {
                 let fallback = s.clone();
@@ -116,6 +123,17 @@ pub fn HostedCheckoutPage(
         }
     };
 
+    // The merchant's logo, named by the merchant's name (its alt text).
+    let logo = move || {
+        let s = loaded.with(|l| l.as_ref().and_then(|r| r.as_ref().ok()).cloned())?;
+        let src = appearance::logo_url(s.branding.as_ref())?;
+        Some(view! {
+            <header class="co-header">
+                <img class="co-logo" src=src alt=s.merchant_name height="40"/>
+            </header>
+        })
+    };
+
     view! {
         <main class="co" id="main">
             <p class="co-test-banner">
@@ -123,6 +141,7 @@ pub fn HostedCheckoutPage(
                 " "
                 {Msg::TestModeHint.text(lang)}
             </p>
+            {logo}
             {body}
         </main>
     }
@@ -179,6 +198,8 @@ pub(crate) fn error_text(error: &BillingError, lang: Lang) -> String {
         "card_insufficient_funds" => Some(Msg::CardInsufficientFunds),
         "card_expired" => Some(Msg::CardExpired),
         "discount_code_invalid" => Some(Msg::PromoInvalid),
+        "authentication_failed" => Some(Msg::AuthenticationFailed),
+        "authentication_expired" => Some(Msg::AuthenticationExpired),
         _ => None,
     };
     known.map_or_else(|| error.message_in(lang), |m| m.text(lang).to_owned())

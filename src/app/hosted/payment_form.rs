@@ -1,6 +1,7 @@
 //! The payment form: email, card and (when the session asks) billing address,
 //! checked as the customer types, and a pay button that cannot charge twice.
 
+use super::authentication::AuthenticationDialog;
 use super::countries;
 use super::form::{AddressForm, Field, PaymentForm};
 use crate::browser;
@@ -9,7 +10,7 @@ use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{
     card, BillingAddressCollection, CheckoutSessionType, ConfirmPaymentRequest,
-    HostedCheckoutSession,
+    ConfirmPaymentResponse, HostedCheckoutSession, NextAction, PendingAuthentication,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -17,11 +18,13 @@ use std::collections::HashMap;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
-/// Codes after which the session must be read again (paid elsewhere, expired).
-const SESSION_GONE: [&str; 3] = [
+/// Codes after which the session must be read again (paid elsewhere,
+/// expired, or waiting for a bank's challenge the page does not show yet).
+const SESSION_GONE: [&str; 4] = [
     "checkout_session_not_open",
     "checkout_session_expired",
     "checkout_session_not_found",
+    "authentication_pending",
 ];
 
 /// One signal per field, so each input owns its value.
@@ -194,7 +197,12 @@ pub fn PaymentFormView(
         }
     });
 
+    // 3-D Secure (issue 16): the bank's challenge waiting on this payment,
+    // from the confirm's answer or, after a reload, from the session.
+    let challenge: RwSignal<Option<PendingAuthentication>> =
+        RwSignal::new(first.authentication.clone());
     let id = first.id.clone();
+    let first_id = first.id.clone();
     let pay = Action::new_local(move |request: &ConfirmPaymentRequest| {
         let request = request.clone();
         let id = id.clone();
@@ -205,20 +213,17 @@ pub fn PaymentFormView(
             super::embedding::post_processing(&id, true);
             let answer = client.confirm(&id, &request).await;
             // Said after the outcome's own message, so the page around us
-            // never sees a gap between "not processing" and "paid".
+            // never sees a gap between "not processing" and "paid". While
+            // the bank's challenge waits nothing is charged: not processing.
             let outcome = match answer {
-                Ok(paid) if super::embedding::is_embedded() => {
-                    // The page around us redirects (or not, if its code says so).
-                    super::embedding::post_success(&paid.checkout_session, &paid.redirect_url);
-                    true
-                }
-                Ok(paid) => match browser::navigate(&paid.redirect_url) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        alert.set(e.message_in(lang));
-                        false
+                Ok(answer) if answer.next_action == Some(NextAction::Authenticate) => {
+                    match answer.checkout_session.authentication {
+                        Some(pending) => challenge.set(Some(pending)),
+                        None => on_session_changed.run(()),
                     }
-                },
+                    false
+                }
+                Ok(paid) => leave_paid(&paid, alert, lang, on_session_changed),
                 Err(e) if SESSION_GONE.contains(&e.code()) => {
                     on_session_changed.run(());
                     false
@@ -237,7 +242,49 @@ pub fn PaymentFormView(
     });
     let pending = pay.pending();
     let redirecting = pay.value();
-    let busy = move || pending.get() || redirecting.get() == Some(true);
+    // Paid through the bank's challenge: the page is leaving.
+    let authenticated = RwSignal::new(false);
+    let busy = move || pending.get() || redirecting.get() == Some(true) || authenticated.get();
+    let challenge_paid = Callback::new(move |paid: ConfirmPaymentResponse| {
+        let leaving = leave_paid(&paid, alert, lang, on_session_changed);
+        authenticated.set(leaving);
+        challenge.set(None);
+    });
+    let challenge_ended = Callback::new(move |e: crate::error::BillingError| {
+        challenge.set(None);
+        if e.is_payment_refused() {
+            super::embedding::post_payment_failed(&first_id, e.code(), &e.message());
+        }
+        if SESSION_GONE.contains(&e.code()) {
+            on_session_changed.run(());
+            return;
+        }
+        // Once the modal is gone (the page behind it is inert until then):
+        // say why in the alert, and go back to the card to try again.
+        let said = super::error_text(&e, lang);
+        set_timeout(
+            move || {
+                alert.set(said);
+                focus(Field::CardNumber.input_id());
+            },
+            Duration::ZERO,
+        );
+    });
+    let dialog = {
+        let (session_id, merchant, locale) = (
+            first.id.clone(),
+            first.merchant_name.clone(),
+            locale.clone(),
+        );
+        move || {
+            challenge.get().map(|pending| {
+                view! {
+                    <AuthenticationDialog session_id=session_id.clone() pending merchant=merchant.clone()
+                        locale=locale.clone() client on_paid=challenge_paid on_ended=challenge_ended/>
+                }
+            })
+        }
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -351,7 +398,44 @@ pub fn PaymentFormView(
                 </button>
                 {cancel}
             </form>
+            {dialog}
         </section>
+    }
+}
+
+/// Sends the customer on after a payment: the page around us decides when
+/// embedded, else the browser goes to the signed success URL. `true` when
+/// the page is leaving; else the reason is in `alert`.
+fn leave_paid(
+    paid: &ConfirmPaymentResponse,
+    alert: RwSignal<String>,
+    lang: Lang,
+    on_session_changed: Callback<()>,
+) -> bool {
+    // A paid answer always has one; the session's own is the same URL.
+    let Some(url) = paid
+        .redirect_url
+        .as_deref()
+        .or(paid.checkout_session.success_redirect_url.as_deref())
+    else {
+        return false;
+    };
+    if super::embedding::is_embedded() {
+        // The page around us redirects (or not, if its code says so).
+        super::embedding::post_success(&paid.checkout_session, url);
+        return true;
+    }
+    // No success URL: this page itself shows the receipt (and keeps its ?theme=).
+    if browser::is_current_page(url) {
+        on_session_changed.run(());
+        return true;
+    }
+    match browser::navigate(url) {
+        Ok(()) => true,
+        Err(e) => {
+            alert.set(e.message_in(lang));
+            false
+        }
     }
 }
 

@@ -1,18 +1,24 @@
 //! The hosted page's non-form screens: receipt, expired, processing, not
 //! found, and a load failure with a retry.
 
+use crate::browser;
 use crate::error::BillingError;
+use crate::format::format_date;
 use crate::i18n::{fill, page::Msg, widget, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::HostedCheckoutSession;
 use leptos::prelude::*;
 
-/// A paid session.
+/// A paid session's receipt: what was bought, the discount, the total
+/// charged, when, with which card, and the ids to quote; a print button and
+/// a print stylesheet (`@media print` in main.css) make it a paper receipt.
+/// Shown after paying without a success URL, and whenever the paid
+/// session's link is opened again.
 #[component]
 pub fn Receipt(
     /// The paid session.
     session: HostedCheckoutSession,
-    /// BCP 47 locale for amounts.
+    /// BCP 47 locale for amounts and the date.
     #[prop(into)]
     locale: String,
 ) -> impl IntoView {
@@ -33,7 +39,11 @@ pub fn Receipt(
             &[&capitalise(&c.brand), &c.last4],
         )
     });
-    let amount = format_money(session.total_due_today, &session.currency, &locale);
+    let money = {
+        let (currency, locale) = (session.currency.clone(), locale.clone());
+        move |amount: i64| format_money(amount, &currency, &locale)
+    };
+    let amount = money(session.total_due_today);
     let thanks = fill(
         if setup {
             Msg::FutureCard
@@ -43,30 +53,84 @@ pub fn Receipt(
         .text(lang),
         &[&session.merchant_name],
     );
-    let next = session.success_redirect_url.clone().map(|url| {
-        let (paid, target) = (session.clone(), url.clone());
-        let on_click = move |ev: leptos::ev::MouseEvent| {
-            if super::embedding::is_embedded() {
-                ev.prevent_default();
-                super::embedding::post_success(&paid, &target);
-            }
-        };
-        view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ContinueTo.text(lang), &[&session.merchant_name])}</a> }
+    let items = (!setup && !session.line_items.is_empty()).then(|| {
+        let rows = session
+            .line_items
+            .iter()
+            .map(|item| {
+                let each = fill(
+                    Msg::QuantityTimes.text(lang),
+                    &[&item.quantity.to_string(), &money(item.unit_amount)],
+                );
+                view! {
+                    <li>
+                        <span>
+                            <span dir="auto">{item.name.clone()}</span>
+                            <span class="co-receipt-item-qty">{each}</span>
+                        </span>
+                        <span class="co-amount">{money(item.amount)}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="co-receipt-items" aria-label=Msg::Items.text(lang)>{rows}</ul> }
     });
+    let discount = (!setup && session.discount > 0).then(|| {
+        let label = session
+            .discount_code
+            .clone()
+            .map_or_else(|| Msg::Discount.text(lang).to_owned(), |code| {
+                format!("{} ({code})", Msg::Discount.text(lang))
+            });
+        view! { <div class="co-total-row"><dt>{label}</dt><dd>{format!("−{}", money(session.discount))}</dd></div> }
+    });
+    let paid_on = session.paid_at.map(|at| format_date(at, &locale));
+    let record = match (&session.subscription_id, &session.purchase_id) {
+        (Some(id), _) => Some((Msg::SubscriptionNumber, id.clone())),
+        (None, Some(id)) => Some((Msg::PurchaseNumber, id.clone())),
+        (None, None) => None,
+    };
+    // The success URL's way onward; none when it is this page (no successUrl).
+    let next = session
+        .success_redirect_url
+        .clone()
+        .filter(|url| !browser::is_current_page(url))
+        .map(|url| {
+            let (paid, target) = (session.clone(), url.clone());
+            let on_click = move |ev: leptos::ev::MouseEvent| {
+                if super::embedding::is_embedded() {
+                    ev.prevent_default();
+                    super::embedding::post_success(&paid, &target);
+                }
+            };
+            view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ContinueTo.text(lang), &[&session.merchant_name])}</a> }
+        });
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
     view! {
         <section class="co-status co-status-success" aria-labelledby="co-status-title">
             <div class="co-status-icon" aria-hidden="true">"✓"</div>
             <h1 id="co-status-title">{title}</h1>
             <p>{thanks}</p>
+            {items}
             <dl class="co-receipt">
-                {(!setup).then(|| view! { <div class="co-total-row"><dt>{Msg::AmountPaid.text(lang)}</dt><dd>{amount}</dd></div> })}
+                {discount}
+                {(!setup).then(|| view! { <div class="co-total-row co-total-due"><dt>{Msg::AmountPaid.text(lang)}</dt><dd>{amount}</dd></div> })}
+                {paid_on.map(|d| view! { <div class="co-total-row"><dt>{Msg::DatePaid.text(lang)}</dt><dd>{d}</dd></div> })}
                 {card.map(|c| {
                     let label = if setup { Msg::Card } else { Msg::PaidWith }.text(lang);
                     view! { <div class="co-total-row"><dt>{label}</dt><dd>{c}</dd></div> }
                 })}
+                {record.map(|(label, id)| view! { <div class="co-total-row"><dt>{label.text(lang)}</dt><dd class="co-mono">{id}</dd></div> })}
                 <div class="co-total-row"><dt>{Msg::Reference.text(lang)}</dt><dd class="co-mono">{session.id.clone()}</dd></div>
             </dl>
-            {next}
+            <div class="co-receipt-actions">
+                {(!setup).then(|| view! { <button type="button" class="cw-button" on:click=print>{Msg::PrintReceipt.text(lang)}</button> })}
+                {next}
+            </div>
         </section>
     }
 }
@@ -148,7 +212,8 @@ pub fn LoadFailed(
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// `visa` → `Visa`: a card brand as a sentence names it.
+pub(super) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()

@@ -90,6 +90,207 @@ impl Json {
     }
 }
 
+impl Json {
+    /// Parses a JSON document (what [`Json::render`] writes, and any other
+    /// RFC 8259 text); the error says where it stopped.
+    pub fn parse(text: &str) -> std::result::Result<Json, String> {
+        let mut p = Parser {
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        let value = p.value(0)?;
+        p.space();
+        if p.at != p.bytes.len() {
+            return Err(p.error("text after the document"));
+        }
+        Ok(value)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Nesting deeper than this is refused rather than overflowing the stack.
+const MAX_DEPTH: usize = 128;
+
+/// A recursive-descent reader over the document's bytes.
+struct Parser<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> String {
+        format!("{what} at byte {}", self.at)
+    }
+
+    fn space(&mut self) {
+        while self
+            .bytes
+            .get(self.at)
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.space();
+        let hit = self.bytes.get(self.at) == Some(&byte);
+        if hit {
+            self.at += 1;
+        }
+        hit
+    }
+
+    fn literal(&mut self, word: &str, value: Json) -> std::result::Result<Json, String> {
+        if self.bytes[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("unexpected word"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> std::result::Result<Json, String> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nesting too deep"));
+        }
+        self.space();
+        match self.bytes.get(self.at) {
+            None => Err(self.error("unexpected end")),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                if self.eat(b']') {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    if self.eat(b']') {
+                        return Ok(Json::Arr(items));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `]`"));
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.at += 1;
+                let mut pairs = Vec::new();
+                if self.eat(b'}') {
+                    return Ok(Json::Obj(pairs));
+                }
+                loop {
+                    self.space();
+                    let key = self.string()?;
+                    if !self.eat(b':') {
+                        return Err(self.error("expected `:`"));
+                    }
+                    pairs.push((key, self.value(depth + 1)?));
+                    if self.eat(b'}') {
+                        return Ok(Json::Obj(pairs));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `}`"));
+                    }
+                }
+            }
+            Some(_) => self.number(),
+        }
+    }
+
+    fn number(&mut self) -> std::result::Result<Json, String> {
+        let start = self.at;
+        while self
+            .bytes
+            .get(self.at)
+            .is_some_and(|b| b.is_ascii_digit() || b"+-.eE".contains(b))
+        {
+            self.at += 1;
+        }
+        std::str::from_utf8(&self.bytes[start..self.at])
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .map(Json::Num)
+            .ok_or_else(|| self.error("bad number"))
+    }
+
+    fn string(&mut self) -> std::result::Result<String, String> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return Err(self.error("expected a string"));
+        }
+        self.at += 1;
+        let mut out = Vec::new();
+        loop {
+            let Some(&b) = self.bytes.get(self.at) else {
+                return Err(self.error("unterminated string"));
+            };
+            self.at += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&e) = self.bytes.get(self.at) else {
+                        return Err(self.error("unterminated escape"));
+                    };
+                    self.at += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = self
+                                .bytes
+                                .get(self.at..self.at + 4)
+                                .and_then(|h| std::str::from_utf8(h).ok())
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .ok_or_else(|| self.error("bad \\u escape"))?;
+                            self.at += 4;
+                            // Surrogate pairs are not needed for bench files.
+                            char::from_u32(hex).unwrap_or('\u{fffd}')
+                        }
+                        _ => return Err(self.error("bad escape")),
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                _ => out.push(b),
+            }
+        }
+        String::from_utf8(out).map_err(|_| self.error("invalid UTF-8"))
+    }
+}
+
 /// A JSON string literal with the escapes RFC 8259 requires.
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
@@ -208,6 +409,51 @@ pub fn to_json(rows: &[Row], results: &Results, meta: Vec<(&str, Json)>) -> Json
     pairs.push(("values".into(), Json::Obj(values)));
     pairs.push(("notes".into(), Json::Obj(notes)));
     Json::Obj(pairs)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::Json;
+
+    #[test]
+    fn what_render_writes_parses_back() {
+        let doc = Json::obj([
+            ("a", Json::Num(1.5)),
+            (
+                "b",
+                Json::Arr(vec![Json::Null, Json::Bool(true), Json::str("x\"y\\z\n")]),
+            ),
+            ("c", Json::obj([("d", Json::Num(-20.0))])),
+            ("e", Json::Arr(vec![])),
+            ("f", Json::Obj(vec![])),
+        ]);
+        assert_eq!(Json::parse(&doc.render()), Ok(doc));
+    }
+
+    #[test]
+    fn other_json_and_errors() {
+        assert_eq!(
+            Json::parse(r#" {"k": [1e3, "\u00e9\/"]} "#),
+            Ok(Json::obj([(
+                "k",
+                Json::Arr(vec![Json::Num(1000.0), Json::str("é/")])
+            )]))
+        );
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            r#"{"a" 1}"#,
+            "nul",
+            "1 2",
+            r#""abc"#,
+            "[1.2.3]",
+        ] {
+            assert!(Json::parse(bad).is_err(), "{bad:?} parsed");
+        }
+        let deep = "[".repeat(1000);
+        assert!(Json::parse(&deep).unwrap_err().contains("too deep"));
+    }
 }
 
 #[cfg(test)]

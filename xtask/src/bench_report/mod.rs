@@ -6,11 +6,13 @@
 //! `value KEY NUMBER`, `samples KEY N1,N2,…` or `note KEY TEXT` — simple
 //! enough that std-only xtask never has to parse JSON.
 //!
+//! [`compare`] sets this run's figures beside an earlier `bench.json`'s.
 //! [`results`] reads the files and summarizes series, [`row`] holds what a
 //! row is made of, one module per figure group builds its rows ([`payload`],
 //! [`time`], [`memory`], [`render`], [`server`]), and [`table`] and [`json`]
 //! print them.
 
+mod compare;
 mod json;
 mod memory;
 mod payload;
@@ -21,6 +23,7 @@ mod server;
 mod table;
 mod time;
 
+pub use compare::{compare, render as render_comparison};
 pub use json::{to_json, Json};
 pub use results::Results;
 pub use row::{Row, Settings};

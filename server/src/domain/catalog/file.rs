@@ -33,11 +33,19 @@ pub(super) struct CatalogFile {
     pub(super) customers: Vec<CustomerSpec>,
 }
 
+/// The merchant: id, display name, and optionally its branding on the
+/// hosted page (checked in `branding`).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct OrganizationSpec {
     pub(super) id: String,
     pub(super) name: String,
+    #[serde(default)]
+    pub(super) logo_url: Option<String>,
+    #[serde(default)]
+    pub(super) brand_color: Option<String>,
+    #[serde(default)]
+    pub(super) brand_text_color: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -237,6 +245,7 @@ impl CatalogFile {
     /// The validated file as a [`Catalog`]: Flowglad-shaped products and
     /// prices, subscriptions resolved from price slug to price id.
     pub(super) fn into_catalog(self) -> Result<Catalog, String> {
+        let branding = super::branding::branding_of(&self.organization)?;
         let org_id = self.organization.id.clone();
         let pm_id = self.pricing_model.id.clone();
         let usage_meters: Vec<UsageMeter> = self
@@ -358,6 +367,7 @@ impl CatalogFile {
         Ok(Catalog {
             organization_id: org_id,
             organization_name: self.organization.name,
+            branding,
             pricing_model,
             discounts: self
                 .discounts

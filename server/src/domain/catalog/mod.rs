@@ -9,10 +9,12 @@ use checkout_protocol::{Price, PricingModel, Product};
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod branding;
 mod file;
 mod model;
 mod validate;
 
+pub use branding::logo_origin;
 pub use model::{
     CatalogResource, CheckoutDefaults, CustomerSeed, Discount, InvoiceLineSeed, InvoiceSeed,
     PaymentMethodSeed, SubscriptionSeed, Unredeemable,
@@ -56,6 +58,8 @@ pub struct Catalog {
     pub organization_id: String,
     /// The merchant name shown on the hosted page.
     pub organization_name: String,
+    /// The merchant's logo and button colours on the hosted page (checked at load).
+    pub branding: Option<checkout_protocol::Branding>,
     /// The pricing model in Flowglad's shape.
     pub pricing_model: PricingModel,
     /// Discount codes a checkout may apply.

@@ -93,5 +93,6 @@ pub async fn apply(
         DiscountChange::NotFound => Err(session_not_found()),
         DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),
         DiscountChange::NotOpen(status) => Err(not_payable(status)),
+        DiscountChange::AuthenticationPending => Err(crate::domain::authentication::pending()),
     }
 }

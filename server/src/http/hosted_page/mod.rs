@@ -1,5 +1,7 @@
 //! The public hosted-page API: read a session for the checkout page and
 //! confirm a payment. Anyone holding the unguessable session id may pay.
+// 3-D Secure in test mode (issue 16).
+pub mod authenticate;
 pub mod discount;
 
 use crate::domain::error::ApiError;
@@ -8,7 +10,7 @@ use crate::domain::session::{ensure_payable, hosted_url, session_not_found, Paid
 use crate::domain::{billing_address, clock, validation};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
-use crate::service::payment::{hosted_view, pay};
+use crate::service::payment::{hosted_view, pay, Payment};
 use crate::service::rate_limit::Refused;
 use crate::service::redirect;
 use crate::service::Billing;
@@ -16,7 +18,8 @@ use crate::store::AttemptPayer;
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
-    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, RouteResponse,
+    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, NextAction,
+    RouteResponse,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -46,11 +49,17 @@ pub async fn get_session(
 /// Only attempts that would reach the card processor are counted: those
 /// are what card testing is made of, while a mistyped number is refused
 /// here without telling anyone anything about a card.
+///
+/// A card whose issuer asks for 3-D Secure answers 200 with
+/// `nextAction: "authenticate"`, no `redirectUrl`, and the session open with
+/// its `authentication`; nothing is charged until
+/// [`authenticate::authenticate`]. While that waits, a confirm is 409
+/// `authentication_pending`.
 #[utoipa::path(post, path = "/api/checkout-sessions/{id}/confirm", tag = "hosted page", operation_id = "hostedSessionConfirm",
     params(("id" = String, Path, description = "The checkout session id (`cs_…`)")),
     request_body = ConfirmPaymentRequest,
     responses(
-        (status = 200, description = "`{data}`: paid; where to send the customer", body = RouteResponse<ConfirmPaymentResponse>),
+        (status = 200, description = "`{data}`: paid, with `redirectUrl` (where to send the customer); or, for a card whose issuer asks for 3-D Secure, `nextAction: \"authenticate\"` and the session's pending `authentication` (nothing charged yet)", body = RouteResponse<ConfirmPaymentResponse>),
         (status = 429, description = "Too many payment attempts for this session or from this client, or too many declines on the whole shop this minute", body = crate::http::error::ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until an attempt may succeed"))),
         (status = "4XX", description = "A client error: the stable `code` says which", body = crate::http::error::ErrorResponse)))]
@@ -103,18 +112,40 @@ pub async fn confirm(
         email,
         billing_address: address,
     };
-    let paid = tokio::spawn(pay(state.billing.clone(), id, card, payer))
+    let payment = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await
         .map_err(|e| ApiError::internal("payment task failed", e))??;
-    // `pay` returns the session succeeded, so it has a success redirect;
-    // the hosted page (no signature to forge) is only a fallback.
-    let redirect_url = redirect::success_redirect(&state.billing, &paid)
-        .await?
-        .unwrap_or_else(|| hosted_url(&state.billing.public_url, paid.session_type, &paid.id));
-    Ok(Json(RouteResponse::data(ConfirmPaymentResponse {
-        checkout_session: hosted_view(&state.billing, &paid).await?,
-        redirect_url,
-    })))
+    answer(&state, payment).await
+}
+
+/// The 200 of a confirm or an authenticate: paid, with where to go; or
+/// waiting for the bank's challenge.
+async fn answer(
+    state: &AppState,
+    payment: Payment,
+) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
+    let response = match payment {
+        Payment::Paid(paid) => {
+            // A paid session has a success redirect; the hosted page (no
+            // signature to forge) is only a fallback.
+            let redirect_url = redirect::success_redirect(&state.billing, &paid)
+                .await?
+                .unwrap_or_else(|| {
+                    hosted_url(&state.billing.public_url, paid.session_type, &paid.id)
+                });
+            ConfirmPaymentResponse {
+                checkout_session: hosted_view(&state.billing, &paid).await?,
+                redirect_url: Some(redirect_url),
+                next_action: None,
+            }
+        }
+        Payment::AuthenticationRequired(open) => ConfirmPaymentResponse {
+            checkout_session: hosted_view(&state.billing, &open).await?,
+            redirect_url: None,
+            next_action: Some(NextAction::Authenticate),
+        },
+    };
+    Ok(Json(RouteResponse::data(response)))
 }
 
 /// The 429 for a payment attempt past a limit.

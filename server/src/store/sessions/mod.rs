@@ -5,10 +5,13 @@
 //! is in [`rows`]. Every change of state follows [`crate::domain::lifecycle`] and
 //! records its webhook event in the same transaction.
 
+// 3-D Secure in test mode (issue 16).
+mod authentication;
 mod completion;
 mod payment;
 mod rows;
 
+pub use authentication::{AuthenticationClaim, StoredAuthentication};
 pub use completion::{Activation, CardForSubscriptions, Completion, CustomerCompletion};
 pub use payment::{Claim, PaymentFailure};
 pub(super) use rows::select_session;
@@ -58,6 +61,9 @@ pub enum DiscountChange {
     Expired,
     /// The session is being paid or was paid.
     NotOpen(CheckoutSessionStatus),
+    /// A payment waits for the bank's authentication (3-D Secure) of the
+    /// amount as it is: the discount cannot change under it.
+    AuthenticationPending,
 }
 
 /// Filters of the platform list.
@@ -254,6 +260,9 @@ impl Db {
                 return Ok(DiscountChange::NotFound);
             };
             let outcome = match current.status {
+                CheckoutSessionStatus::Open if authentication::waiting(&tx, &id, now)? => {
+                    DiscountChange::AuthenticationPending
+                }
                 CheckoutSessionStatus::Open => {
                     tx.execute(
                         "UPDATE checkout_sessions SET discount_id = ?2, discount_code = ?3,

@@ -4,6 +4,7 @@
 
 use super::super::customers::select_customer;
 use super::super::{Db, DbError, Outbox};
+use super::authentication;
 use super::rows::select_session;
 use super::{expire_due, transition};
 use crate::domain::lifecycle::Transition;
@@ -28,6 +29,8 @@ pub enum Claim {
     InvoiceNotOpen(String),
     /// An invoice session whose invoice another session is paying right now.
     InvoiceBeingPaid,
+    /// An earlier payment waits for the bank's authentication (3-D Secure).
+    AuthenticationPending,
 }
 
 /// Why a payment attempt failed, for `checkout.session.payment_failed`.
@@ -51,28 +54,14 @@ impl Db {
             let Some(current) = select_session(&tx, &id)? else {
                 return Ok(Claim::NotFound);
             };
-            let claim = match current.status {
-                CheckoutSessionStatus::Expired => Claim::Expired,
-                CheckoutSessionStatus::Open => match invoice_block(&tx, &current)? {
-                    Some(blocked) => blocked,
-                    None => match (
-                        transition(&tx, &id, Transition::Claim, now)?,
-                        select_session(&tx, &id)?,
-                    ) {
-                        (true, Some(s)) => {
-                            // A new attempt: forget the last one's key, so a
-                            // crash before this one is stored reopens the
-                            // session instead of asking about an old attempt.
-                            tx.execute(
-                                "UPDATE checkout_sessions SET payment_attempt_key = NULL, payment_attempt_payer = NULL WHERE id = ?1",
-                                [&id],
-                            )?;
-                            Claim::Claimed(Box::new(s))
-                        }
-                        (_, s) => Claim::NotOpen(s.map_or(current.status, |s| s.status)),
-                    },
-                },
-                other => Claim::NotOpen(other),
+            // 3-D Secure (issue 16): a payment waiting for the bank's
+            // challenge holds the session until it ends or expires.
+            let claim = if current.status == CheckoutSessionStatus::Open
+                && authentication::waiting(&tx, &id, now)?
+            {
+                Claim::AuthenticationPending
+            } else {
+                claim_open(&tx, &current, now)?
             };
             tx.commit()?;
             Ok(claim)
@@ -144,6 +133,39 @@ impl Db {
         })
         .await
     }
+}
+
+/// Moves `current` to `pending` for one payer if it is open (and, for an
+/// invoice session, its invoice may be paid), inside the caller's transaction.
+pub(super) fn claim_open(
+    tx: &Connection,
+    current: &StoredSession,
+    now: i64,
+) -> Result<Claim, DbError> {
+    let id = &current.id;
+    Ok(match current.status {
+        CheckoutSessionStatus::Expired => Claim::Expired,
+        CheckoutSessionStatus::Open => match invoice_block(tx, current)? {
+            Some(blocked) => blocked,
+            None => match (
+                transition(tx, id, Transition::Claim, now)?,
+                select_session(tx, id)?,
+            ) {
+                (true, Some(s)) => {
+                    // A new attempt: forget the last one's key, so a
+                    // crash before this one is stored reopens the
+                    // session instead of asking about an old attempt.
+                    tx.execute(
+                        "UPDATE checkout_sessions SET payment_attempt_key = NULL, payment_attempt_payer = NULL WHERE id = ?1",
+                        [id],
+                    )?;
+                    Claim::Claimed(Box::new(s))
+                }
+                (_, s) => Claim::NotOpen(s.map_or(current.status, |s| s.status)),
+            },
+        },
+        other => Claim::NotOpen(other),
+    })
 }
 
 /// Flowglad's `payment.failed` for a declined charge of `session`, in the

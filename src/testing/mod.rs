@@ -1,0 +1,567 @@
+//! A test kit for your own wasm tests of a billing panel (feature
+//! `testing`), like `@flowglad/react`'s `billingMocks`: [`MockBillingRoute`]
+//! answers every route action from records you build with [`fixtures`],
+//! records what it was asked, fails what you tell it to, and by default
+//! keeps created checkouts on the test page instead of navigating away.
+//!
+//! ```no_run
+//! use checkout_widget::protocol::IntervalUnit;
+//! use checkout_widget::testing::{fixtures, MockBillingRoute};
+//! use checkout_widget::{BillingProvider, CurrentSubscription};
+//! use leptos::prelude::*;
+//!
+//! let pro = fixtures::subscription_price("pro-monthly", 1200, IntervalUnit::Month);
+//! let model = fixtures::pricing_model("Acme", vec![fixtures::product("pro", "Pro", vec![pro.clone()])]);
+//! let alice = fixtures::customer("alice", "Alice Martin", "alice@example.com");
+//! let sub = fixtures::subscription(&alice, &pro);
+//! let route = MockBillingRoute::new(model.clone());
+//! route.sign_in(fixtures::with_subscription(fixtures::billing(alice, model), sub));
+//! let transport = route.transport();
+//! let _panel = view! {
+//!     <BillingProvider transport=transport><CurrentSubscription/></BillingProvider>
+//! };
+//! // … click "Cancel subscription", then:
+//! assert!(route.calls("subscriptions/cancel").is_empty());
+//! ```
+
+pub mod fixtures;
+
+pub use crate::transport::{
+    HttpMethod, HttpRequest, HttpResponse, SharedTransport, Transport, TransportError,
+};
+/// The future a [`Transport`] returns (from `futures`, re-exported so a
+/// test crate need not depend on it).
+pub use futures::future::LocalBoxFuture;
+
+use checkout_protocol::{
+    action, CancellationTiming, CustomerBilling, ErrorCode, PricingModel, RecordList,
+    SubscriptionStatus, UsageMeterBalance,
+};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A billing route in memory, for `<BillingProvider transport=…>`. Share it
+/// (`Rc`) between the provider and the test's assertions.
+pub struct MockBillingRoute {
+    state: RefCell<State>,
+}
+
+struct State {
+    pricing_model: PricingModel,
+    billing: Option<CustomerBilling>,
+    usage_balances: Vec<UsageMeterBalance>,
+    /// Answers by URL suffix, newest first; they win over the defaults.
+    overrides: Vec<(String, Result<HttpResponse, TransportError>)>,
+    requests: Vec<HttpRequest>,
+    stay_on_page: bool,
+    delay_ms: u32,
+    sessions: u32,
+}
+
+impl MockBillingRoute {
+    /// A route selling `pricing_model` to a visitor nobody signed in.
+    pub fn new(pricing_model: PricingModel) -> Rc<Self> {
+        Rc::new(Self {
+            state: RefCell::new(State {
+                pricing_model,
+                billing: None,
+                usage_balances: Vec::new(),
+                overrides: Vec::new(),
+                requests: Vec::new(),
+                stay_on_page: true,
+                delay_ms: 0,
+                sessions: 0,
+            }),
+        })
+    }
+
+    /// This route as the transport `<BillingProvider transport=…>` takes.
+    pub fn transport(self: &Rc<Self>) -> SharedTransport {
+        self.clone()
+    }
+
+    /// From now on `billing`'s customer is signed in (`customers/billing`
+    /// answers it; cancels change it).
+    pub fn sign_in(&self, billing: CustomerBilling) {
+        self.state.borrow_mut().billing = Some(billing);
+    }
+
+    /// From now on nobody is signed in (`customers/billing` answers 401).
+    pub fn sign_out(&self) {
+        self.state.borrow_mut().billing = None;
+    }
+
+    /// The signed-in customer's billing as it is now (after cancels).
+    pub fn billing(&self) -> Option<CustomerBilling> {
+        self.state.borrow().billing.clone()
+    }
+
+    /// What `usage-meters/balances` answers.
+    pub fn set_usage_balances(&self, balances: Vec<UsageMeterBalance>) {
+        self.state.borrow_mut().usage_balances = balances;
+    }
+
+    /// `true` (the default): a created checkout's `url` is a fragment of the
+    /// test page (`#checkout-session=cs_mock_1`), so a redirect keeps the
+    /// page; `false`: `/checkout/cs_mock_1`, as a real route answers.
+    pub fn stay_on_page(&self, stay: bool) {
+        self.state.borrow_mut().stay_on_page = stay;
+    }
+
+    /// Milliseconds every answer takes, so calls can overlap.
+    pub fn set_delay_ms(&self, ms: u32) {
+        self.state.borrow_mut().delay_ms = ms;
+    }
+
+    /// Makes `action` (e.g. `"subscriptions/cancel"`) fail with HTTP
+    /// `status` and the route's error body `{error: {code, message}}`.
+    pub fn fail(&self, action: &str, status: u16, code: ErrorCode, message: &str) {
+        let body = json!({"error": {"code": code.as_str(), "message": message}});
+        self.answer(&format!("/{action}"), status, &body.to_string());
+    }
+
+    /// Makes requests whose URL ends with `url_suffix` get no response.
+    pub fn fail_transport(&self, url_suffix: &str, error: TransportError) {
+        self.state
+            .borrow_mut()
+            .overrides
+            .insert(0, (url_suffix.to_owned(), Err(error)));
+    }
+
+    /// Answers requests whose URL ends with `url_suffix` with `status` and
+    /// `body` as written (any JSON, or none): for shapes the defaults do not
+    /// make, the hosted-page API, or broken servers. The newest answer wins.
+    pub fn answer(&self, url_suffix: &str, status: u16, body: &str) {
+        self.state.borrow_mut().overrides.insert(
+            0,
+            (
+                url_suffix.to_owned(),
+                Ok(HttpResponse {
+                    status,
+                    body: body.to_owned(),
+                }),
+            ),
+        );
+    }
+
+    /// Forgets what [`Self::answer`], [`Self::fail`] and
+    /// [`Self::fail_transport`] set for `url_suffix`.
+    pub fn clear(&self, url_suffix: &str) {
+        self.state
+            .borrow_mut()
+            .overrides
+            .retain(|(suffix, _)| suffix != url_suffix);
+    }
+
+    /// Every request received, oldest first.
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.state.borrow().requests.clone()
+    }
+
+    /// The requests whose URL ends with `url_suffix`.
+    pub fn requests_to(&self, url_suffix: &str) -> Vec<HttpRequest> {
+        self.state
+            .borrow()
+            .requests
+            .iter()
+            .filter(|r| r.url.ends_with(url_suffix))
+            .cloned()
+            .collect()
+    }
+
+    /// The JSON bodies `action` was called with, oldest first.
+    pub fn calls(&self, action: &str) -> Vec<Value> {
+        self.requests_to(&format!("/{action}"))
+            .iter()
+            .filter_map(|r| r.body.as_deref())
+            .map(|b| serde_json::from_str(b).unwrap_or(Value::Null))
+            .collect()
+    }
+
+    /// The default answer to `request`, from the state.
+    fn respond(&self, request: &HttpRequest) -> HttpResponse {
+        let body: Value = request
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_str(b).ok())
+            .unwrap_or(Value::Null);
+        let mut state = self.state.borrow_mut();
+        let Some(action) = ROUTE_ACTIONS
+            .iter()
+            .find(|a| request.url.ends_with(&format!("/{a}")))
+        else {
+            return not_mocked(&request.url);
+        };
+        match *action {
+            action::PRICING_MODELS_RETRIEVE => ok(json!({
+                "pricingModel": state.pricing_model, "source": "default",
+            })),
+            action::CUSTOMERS_BILLING => match &state.billing {
+                Some(billing) => ok(json!(billing)),
+                None => signed_out(),
+            },
+            action::CUSTOMERS_FIND_OR_CREATE => match &state.billing {
+                Some(billing) => ok(json!({ "customer": billing.customer })),
+                None => signed_out(),
+            },
+            action::PAYMENT_METHODS_LIST | action::INVOICES_LIST | action::PURCHASES_LIST => {
+                let Some(billing) = &state.billing else {
+                    return signed_out();
+                };
+                let list = match *action {
+                    action::PAYMENT_METHODS_LIST => {
+                        json!(RecordList::complete(billing.payment_methods.clone()))
+                    }
+                    action::INVOICES_LIST => json!(RecordList::complete(billing.invoices.clone())),
+                    _ => json!(RecordList::complete(billing.purchases.clone())),
+                };
+                ok(list)
+            }
+            action::USAGE_METERS_BALANCES => {
+                if state.billing.is_none() {
+                    return signed_out();
+                }
+                ok(json!({ "usageMeterBalances": state.usage_balances }))
+            }
+            action::CHECKOUT_SESSIONS_CREATE
+            | action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD
+            | action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION => {
+                create_session(&mut state, action, &body)
+            }
+            action::SUBSCRIPTIONS_CANCEL | action::SUBSCRIPTIONS_UNCANCEL => {
+                change_subscription(&mut state, action, &body)
+            }
+            other => not_mocked(other),
+        }
+    }
+}
+
+/// Every route action; those without a default answer get 501 `not_mocked`.
+const ROUTE_ACTIONS: [&str; 21] = [
+    action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+    action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+    action::RESOURCES_USAGES_RETRIEVE,
+    action::CHECKOUT_SESSIONS_CREATE,
+    action::CUSTOMERS_FIND_OR_CREATE,
+    action::PRICING_MODELS_RETRIEVE,
+    action::SUBSCRIPTIONS_UNCANCEL,
+    action::USAGE_METERS_BALANCES,
+    action::PAYMENT_METHODS_LIST,
+    action::SUBSCRIPTIONS_CANCEL,
+    action::SUBSCRIPTIONS_ADJUST,
+    action::SUBSCRIPTIONS_CREATE,
+    action::USAGE_EVENTS_CREATE,
+    action::RESOURCES_RELEASE,
+    action::CUSTOMERS_BILLING,
+    action::RESOURCES_CLAIMS,
+    action::RESOURCES_USAGES,
+    action::CUSTOMERS_UPDATE,
+    action::RESOURCES_CLAIM,
+    action::PURCHASES_LIST,
+    action::INVOICES_LIST,
+];
+
+fn respond_json(status: u16, body: Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        body: body.to_string(),
+    }
+}
+
+fn ok(data: Value) -> HttpResponse {
+    respond_json(200, json!({ "data": data }))
+}
+
+fn error(code: ErrorCode, message: String) -> HttpResponse {
+    respond_json(
+        code.http_status(),
+        json!({"error": {"code": code.as_str(), "message": message}}),
+    )
+}
+
+fn signed_out() -> HttpResponse {
+    error(
+        ErrorCode::Unauthorized,
+        "Nobody is signed in (MockBillingRoute::sign_in).".to_owned(),
+    )
+}
+
+fn not_mocked(what: &str) -> HttpResponse {
+    respond_json(
+        501,
+        json!({"error": {"code": "not_mocked", "message": format!(
+            "MockBillingRoute has no default answer for {what}: give one with answer()."
+        )}}),
+    )
+}
+
+/// A new open session for a create action; a product session's price must
+/// be in the pricing model (by id or slug), as on a real route.
+fn create_session(state: &mut State, action: &str, body: &Value) -> HttpResponse {
+    let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
+    let (kind, price_id) = match action {
+        action::CHECKOUT_SESSIONS_CREATE => {
+            let wanted_id = text("priceId");
+            let wanted_slug = text("priceSlug");
+            let price = state
+                .pricing_model
+                .products
+                .iter()
+                .flat_map(|p| &p.prices)
+                .find(|p| {
+                    wanted_id.as_deref() == Some(p.id.as_str())
+                        || (wanted_slug.is_some() && wanted_slug == p.slug)
+                });
+            match price {
+                Some(p) => ("product", Some(p.id.clone())),
+                None => {
+                    return error(
+                        ErrorCode::PriceNotFound,
+                        format!(
+                            "No price {} in the mock's pricing model.",
+                            wanted_id.or(wanted_slug).unwrap_or_default()
+                        ),
+                    )
+                }
+            }
+        }
+        action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD => ("add_payment_method", None),
+        _ => ("activate_subscription", None),
+    };
+    state.sessions += 1;
+    let id = format!("cs_mock_{}", state.sessions);
+    let now = js_now();
+    let url = if state.stay_on_page {
+        format!("#checkout-session={id}")
+    } else {
+        format!("/checkout/{id}")
+    };
+    ok(json!({
+        "checkoutSession": {
+            "id": id, "type": kind, "status": "open", "priceId": price_id,
+            "quantity": body.get("quantity").cloned().unwrap_or(json!(1)),
+            "customerId": state.billing.as_ref().map(|b| b.customer.id.clone()),
+            "successUrl": text("successUrl"), "cancelUrl": text("cancelUrl"),
+            "targetSubscriptionId": text("targetSubscriptionId"),
+            "outputMetadata": body.get("outputMetadata"),
+            // A real route's sessions last a day.
+            "expires": now + 24 * 60 * 60 * 1000, "createdAt": now, "updatedAt": now,
+        },
+        "url": url,
+    }))
+}
+
+/// Cancels (now or at period end) or uncancels the signed-in customer's
+/// subscription `body.id`, in the state, and answers it.
+fn change_subscription(state: &mut State, action: &str, body: &Value) -> HttpResponse {
+    let Some(billing) = state.billing.as_mut() else {
+        return signed_out();
+    };
+    let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
+    let now = js_now();
+    let immediately = body
+        .pointer("/cancellation/timing")
+        .and_then(|t| serde_json::from_value::<CancellationTiming>(t.clone()).ok())
+        == Some(CancellationTiming::Immediately);
+    let mut changed = None;
+    for sub in billing
+        .subscriptions
+        .iter_mut()
+        .chain(billing.current_subscriptions.iter_mut().flatten())
+        .chain(billing.current_subscription.iter_mut())
+        .filter(|s| s.id == id)
+    {
+        if action == action::SUBSCRIPTIONS_UNCANCEL {
+            if sub.status == SubscriptionStatus::CancellationScheduled {
+                sub.status = SubscriptionStatus::Active;
+            }
+            sub.cancel_scheduled_at = None;
+            sub.renews = true;
+        } else if immediately {
+            sub.status = SubscriptionStatus::Canceled;
+            sub.canceled_at = Some(now);
+            sub.current = false;
+            sub.renews = false;
+        } else {
+            sub.status = SubscriptionStatus::CancellationScheduled;
+            sub.cancel_scheduled_at = sub.current_billing_period_end.or(Some(now));
+            sub.renews = false;
+        }
+        changed = Some(sub.clone());
+    }
+    let Some(sub) = changed else {
+        return error(
+            ErrorCode::SubscriptionNotFound,
+            format!("The signed-in customer has no subscription {id}."),
+        );
+    };
+    if !sub.current {
+        if let Some(list) = billing.current_subscriptions.as_mut() {
+            list.retain(|s| s.id != sub.id);
+        }
+        if billing
+            .current_subscription
+            .as_ref()
+            .is_some_and(|s| s.id == sub.id)
+        {
+            billing.current_subscription = None;
+        }
+    }
+    ok(json!({ "subscription": sub }))
+}
+
+/// The browser's clock, epoch milliseconds.
+fn js_now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+impl Transport for MockBillingRoute {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
+        let overridden = self
+            .state
+            .borrow()
+            .overrides
+            .iter()
+            .find(|(suffix, _)| request.url.ends_with(suffix.as_str()))
+            .map(|(_, answer)| answer.clone());
+        let answer = overridden.unwrap_or_else(|| Ok(self.respond(&request)));
+        let delay = {
+            let mut state = self.state.borrow_mut();
+            state.requests.push(request);
+            state.delay_ms
+        };
+        Box::pin(async move {
+            if delay > 0 {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+            }
+            answer
+        })
+    }
+}
+
+// In the browser, where the kit runs (the wasm tier).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_protocol::{
+        CreateCheckoutSessionResponse, CustomerBilling, PaymentMethod, PricingModelResponse,
+        RouteResponse, SubscriptionResponse,
+    };
+    use serde::de::DeserializeOwned;
+
+    fn post(route: &MockBillingRoute, action: &str, body: Value) -> HttpResponse {
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/billing/{action}"),
+            headers: vec![],
+            body: Some(body.to_string()),
+        };
+        route.respond(&request)
+    }
+
+    /// The answer's `data`, read as the widget reads it.
+    fn data<T: DeserializeOwned>(response: &HttpResponse) -> T {
+        assert_eq!(response.status, 200, "{}", response.body);
+        let envelope: RouteResponse<T> = serde_json::from_str(&response.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", response.body));
+        envelope.data.expect("data")
+    }
+
+    fn alice_on_pro() -> Rc<MockBillingRoute> {
+        let pro = fixtures::subscription_price("pro-monthly", 1200, IntervalUnit::Month);
+        let model = fixtures::pricing_model(
+            "Acme",
+            vec![fixtures::product("pro", "Pro", vec![pro.clone()])],
+        );
+        let alice = fixtures::customer("alice", "Alice", "alice@example.com");
+        let sub = fixtures::subscription(&alice, &pro);
+        let route = MockBillingRoute::new(model.clone());
+        let mut billing = fixtures::with_subscription(fixtures::billing(alice.clone(), model), sub);
+        billing
+            .payment_methods
+            .push(fixtures::card(&alice, "pm_1", "visa", "4242", true));
+        route.sign_in(billing);
+        route
+    }
+
+    use checkout_protocol::IntervalUnit;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn default_answers_are_what_the_widget_reads() {
+        let route = alice_on_pro();
+        let model: PricingModelResponse =
+            data(&post(&route, action::PRICING_MODELS_RETRIEVE, json!({})));
+        assert_eq!(model.pricing_model.name, "Acme");
+        let billing: CustomerBilling = data(&post(&route, action::CUSTOMERS_BILLING, json!({})));
+        assert_eq!(billing.customer.external_id, "alice");
+        let cards: RecordList<PaymentMethod> =
+            data(&post(&route, action::PAYMENT_METHODS_LIST, json!({})));
+        assert_eq!(cards.data.len(), 1);
+        let created: CreateCheckoutSessionResponse = data(&post(
+            &route,
+            action::CHECKOUT_SESSIONS_CREATE,
+            json!({"priceSlug": "pro-monthly", "successUrl": "/ok", "cancelUrl": "/no"}),
+        ));
+        assert_eq!(created.url, "#checkout-session=cs_mock_1");
+        assert_eq!(
+            created.checkout_session.price_id.as_deref(),
+            Some("price_pro-monthly")
+        );
+        route.stay_on_page(false);
+        let second: CreateCheckoutSessionResponse = data(&post(
+            &route,
+            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+            json!({"successUrl": "/ok", "cancelUrl": "/no"}),
+        ));
+        assert_eq!(second.url, "/checkout/cs_mock_2");
+        let missing = post(
+            &route,
+            action::CHECKOUT_SESSIONS_CREATE,
+            json!({"priceSlug": "gold"}),
+        );
+        assert_eq!(missing.status, 404);
+        assert!(missing.body.contains("price_not_found"));
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn cancel_and_uncancel_change_what_billing_answers_next() {
+        let route = alice_on_pro();
+        let scheduled: SubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_CANCEL,
+            json!({"id": "sub_pro-monthly", "cancellation": {"timing": "at_end_of_current_billing_period"}}),
+        ));
+        assert_eq!(
+            scheduled.subscription.status,
+            SubscriptionStatus::CancellationScheduled
+        );
+        let billing = route.billing().unwrap();
+        assert_eq!(
+            billing.current_subscription.unwrap().status,
+            SubscriptionStatus::CancellationScheduled
+        );
+        let back: SubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_UNCANCEL,
+            json!({"id": "sub_pro-monthly"}),
+        ));
+        assert_eq!(back.subscription.status, SubscriptionStatus::Active);
+        let unknown = post(&route, action::SUBSCRIPTIONS_CANCEL, json!({"id": "sub_x"}));
+        assert_eq!(unknown.status, 404);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn signed_out_and_unmocked_actions_say_so() {
+        let route = alice_on_pro();
+        route.sign_out();
+        let billing = post(&route, action::CUSTOMERS_BILLING, json!({}));
+        assert_eq!(billing.status, 401);
+        let adjust = post(&route, action::SUBSCRIPTIONS_ADJUST, json!({}));
+        assert_eq!(adjust.status, 501);
+        assert!(adjust.body.contains("not_mocked"));
+    }
+}
