@@ -100,6 +100,25 @@ test('overlay: a declined card fires checkout-payment-failed and the checkout st
   expect(await names(page)).not.toContain('checkout-cancel');
 });
 
+test('overlay: a failed 3-D Secure authentication fires checkout-payment-failed; the checkout stays open', async ({ page }) => {
+  await page.goto('/examples/overlay.html');
+  await page.locator('#onboarding').getByRole('button', { name: 'Buy now: Onboarding' }).click();
+  const frame = checkoutFrame(page);
+  await fillCard(frame, '4000 0027 6000 3184');
+  const bank = frame.getByRole('dialog').filter({ has: frame.getByRole('button', { name: 'Fail authentication' }) });
+  await expect(bank).toBeVisible();
+  // Waiting for the bank charges nothing: the overlay may still be closed.
+  await expect(page.locator('#onboarding').getByRole('button', { name: 'Close checkout' })).toHaveAttribute('aria-disabled', 'false');
+  await bank.getByRole('button', { name: 'Fail authentication' }).click();
+  expect(await detailOf(page, 'checkout-payment-failed')).toEqual({
+    sessionId: expect.stringMatching(/^cs_/),
+    code: 'authentication_failed',
+    message: expect.any(String),
+  });
+  await expect(page.locator('#onboarding').getByRole('dialog', { name: 'Checkout' })).toBeVisible();
+  expect(await names(page)).not.toContain('checkout-success');
+});
+
 test('a subscription checkout-success names the subscription (and the purchase recorded with it)', async ({ page, context, baseURL, request }) => {
   // Bob, signed in to the merchant's site, has no subscription yet.
   await context.addCookies([{ name: 'session', value: 'demo-bob', url: baseURL }]);
