@@ -117,6 +117,14 @@ export interface MountOptions {
 export interface MountHandle {
   /** Unmounts and frees everything; safe to call any number of times. */
   destroy(): void;
+  /**
+   * Closes the checkout this widget opened — its overlay, or its inline frame (the element is
+   * then empty until `update()`) — as if the customer left: fires `checkout-cancel` (if the
+   * checkout had not ended) without going to the cancel URL. Returns `false`, changing nothing,
+   * when no checkout is open or while a payment is processing in it (the charge may still
+   * land; Escape and × are refused then too).
+   */
+  close(): boolean;
   /** Replaces the options and re-renders. */
   update(options: MountOptions): void;
 }
@@ -136,6 +144,48 @@ export function mount(element: HTMLElement, options: MountOptions): MountHandle;
 /** Creates a checkout and opens it in a modal dialog over the page; resolves when it closes. */
 export function open(params: CreateCheckoutSessionParams): Promise<OverlayResult>;
 
+/** `checkout-success`: what was paid for. Amounts are in minor units (cents). */
+export interface CheckoutSuccessDetail {
+  sessionId: string;
+  /** What was charged (0 for a free trial or a saved card). */
+  amountTotal: number;
+  /** ISO 4217 code of `amountTotal`, e.g. `'USD'`. */
+  currency: string;
+  /** The purchase the checkout recorded (`pur_…`); absent when it recorded none (a saved card). */
+  purchaseId?: string;
+  /** The subscription it started or activated (`sub_…`), for a subscription price. */
+  subscriptionId?: string;
+}
+
+/** `checkout-payment-failed`: the card was refused; the checkout stays open for another one. */
+export interface CheckoutPaymentFailedDetail {
+  sessionId: string;
+  /** Stable, e.g. `card_declined`, `card_insufficient_funds`, `card_expired`. */
+  code: string;
+  /** A sentence for people. */
+  message: string;
+}
+
+/** `checkout-discount-applied`. Amounts are in minor units. */
+export interface CheckoutDiscountAppliedDetail {
+  sessionId: string;
+  /** The code as your catalog spells it. */
+  code: string;
+  /** Taken off the subtotal. */
+  amountOff: number;
+  /** Due today with the discount. */
+  totalDueToday: number;
+  currency: string;
+}
+
+/** `checkout-discount-removed`. */
+export interface CheckoutDiscountRemovedDetail {
+  sessionId: string;
+  /** Due today without a discount. */
+  totalDueToday: number;
+  currency: string;
+}
+
 /** Event details, by event name. Every event bubbles and crosses shadow roots. */
 export interface CheckoutEventMap {
   /** Rendered with its price (or pricing model) and ready to click. */
@@ -144,10 +194,16 @@ export interface CheckoutEventMap {
   /** Cancelable: `preventDefault()` keeps the page (route it yourself with `detail.url`). */
   'checkout-redirect': CustomEvent<{ url: string; reason: 'checkout' | 'success' | 'cancel'; sessionId: string }>;
   /** Overlay and inline modes, once the payment has succeeded. */
-  'checkout-success': CustomEvent<{ sessionId: string }>;
-  /** Overlay and inline modes, once the customer has left the checkout. */
+  'checkout-success': CustomEvent<CheckoutSuccessDetail>;
+  /** Overlay and inline modes, once the customer has left the checkout (or `close()` closed it). */
   'checkout-cancel': CustomEvent<{ sessionId: string }>;
   'checkout-error': CustomEvent<{ code: string; message: string }>;
+  /** Overlay and inline modes: a payment was refused (a decline, a failed authentication). */
+  'checkout-payment-failed': CustomEvent<CheckoutPaymentFailedDetail>;
+  /** Overlay and inline modes: the customer applied a discount code. */
+  'checkout-discount-applied': CustomEvent<CheckoutDiscountAppliedDetail>;
+  /** Overlay and inline modes: the customer removed the discount code. */
+  'checkout-discount-removed': CustomEvent<CheckoutDiscountRemovedDetail>;
 }
 
 export interface CheckoutElement extends HTMLElement {

@@ -105,6 +105,13 @@ impl BillingError {
         }
     }
 
+    /// Whether a payment's answer says the card was refused (402 Payment
+    /// Required: a decline, a failed authentication), as opposed to a form
+    /// mistake, a limit or an outage: the embed tells the page of these.
+    pub fn is_payment_refused(&self) -> bool {
+        matches!(self, Self::Api { status: 402, .. })
+    }
+
     /// Whether trying the same call again might succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -209,5 +216,17 @@ mod tests {
         assert!(BillingError::Http { status: 503 }.is_retryable());
         assert!(!BillingError::Http { status: 404 }.is_retryable());
         assert!(!BillingError::validation(ErrorCode::InvalidQuantity, "x").is_retryable());
+    }
+
+    #[test]
+    fn only_a_refused_card_is_a_payment_failure() {
+        let declined = BillingError::Api {
+            status: 402,
+            code: "card_declined".into(),
+            message: "Your card was declined.".into(),
+        };
+        assert!(declined.is_payment_refused());
+        assert!(!BillingError::Http { status: 402 }.is_payment_refused());
+        assert!(!BillingError::validation(ErrorCode::CardInvalidNumber, "x").is_payment_refused());
     }
 }

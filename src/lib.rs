@@ -22,6 +22,7 @@ pub mod components;
 pub mod embed;
 mod error;
 pub mod format;
+pub mod frame_message;
 pub mod i18n;
 mod intl;
 pub mod money;

@@ -8,6 +8,9 @@ const names = [
   'checkout-success',
   'checkout-cancel',
   'checkout-error',
+  'checkout-payment-failed',
+  'checkout-discount-applied',
+  'checkout-discount-removed',
 ];
 for (const name of names) {
   document.addEventListener(name, (event) => {

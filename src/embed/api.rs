@@ -277,6 +277,15 @@ impl MountHandle {
         }
     }
 
+    /// Closes the checkout this widget opened (its overlay, or its inline
+    /// frame) as if the customer left: fires `checkout-cancel` without going
+    /// to the cancel URL. `false`, changing nothing, when none is open or a
+    /// payment is processing in it (the charge may land anyway), as Escape
+    /// and × are refused then.
+    pub fn close(&self) -> bool {
+        self.id.get().is_some_and(host::close)
+    }
+
     /// Replaces the options (re-renders).
     pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
         let config = mount_config(&options).map_err(|e| rejection(&e))?;
@@ -400,7 +409,8 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         .ok()
         .map(|u| browser::fill_session_id(&u, &created.id));
     let closing = container.clone();
-    frame::open_overlay(
+    // `open()` answers with a Promise, not a handle: nothing keeps the closer.
+    let _ = frame::open_overlay(
         &root,
         container.into(),
         &created.url,

@@ -13,12 +13,21 @@ pub const READY: &str = "checkout-ready";
 pub const SESSION_CREATED: &str = "checkout-session-created";
 /// The browser is about to leave for `detail.url`; `preventDefault()` keeps the page.
 pub const REDIRECT: &str = "checkout-redirect";
-/// The customer paid (overlay and inline modes); `detail.sessionId`.
+/// The customer paid (overlay and inline modes); `detail.sessionId`,
+/// `amountTotal` (minor units), `currency`, and `purchaseId` or `subscriptionId`.
 pub const SUCCESS: &str = "checkout-success";
 /// The customer gave up (overlay and inline modes); `detail.sessionId`.
 pub const CANCEL: &str = "checkout-cancel";
 /// Something failed; `detail.code`, `detail.message`.
 pub const ERROR: &str = "checkout-error";
+/// A payment was refused and the checkout stays open (overlay and inline
+/// modes); `detail.sessionId`, `code` (e.g. `card_declined`), `message`.
+pub const PAYMENT_FAILED: &str = "checkout-payment-failed";
+/// A discount code now applies; `detail.sessionId`, `code`, `amountOff`,
+/// `totalDueToday` (minor units), `currency`.
+pub const DISCOUNT_APPLIED: &str = "checkout-discount-applied";
+/// The discount code was removed; `detail.sessionId`, `totalDueToday`, `currency`.
+pub const DISCOUNT_REMOVED: &str = "checkout-discount-removed";
 
 /// Fires `name` with `detail` on `target`; `false` when a listener called
 /// `preventDefault()` on a cancelable event.

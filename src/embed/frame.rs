@@ -1,11 +1,14 @@
 //! The hosted checkout inside the merchant's page: a modal dialog (overlay
 //! mode) or an iframe in the element (inline mode), and the messages the
-//! hosted page posts back (paid, canceled, new height).
+//! hosted page posts back (paid, canceled, payment failed, discount,
+//! processing, new height), read by `crate::frame_message`.
 
 use super::dom::{self, Scope};
 use super::events;
-use super::net::{number, object, string};
+use super::net::{get, object};
 use crate::browser;
+use crate::frame_message::{self, Field};
+pub use crate::frame_message::{FrameMessage, MESSAGE_SOURCE};
 use crate::i18n::{widget::Msg, Lang, Message};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,50 +16,23 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, HtmlElement, HtmlIFrameElement};
 
-/// What the hosted page tells the page around it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FrameMessage {
-    /// Paid (or card saved); go to the success URL.
-    Success {
-        /// The session.
-        session_id: String,
-        /// The success URL with the id filled in.
-        redirect_url: String,
-    },
-    /// The customer left; go to the cancel URL, if any.
-    Cancel {
-        /// The session.
-        session_id: String,
-        /// The cancel URL with the id filled in.
-        redirect_url: Option<String>,
-    },
-    /// The page's content height, for the inline iframe.
-    Resize {
-        /// CSS pixels.
-        height: f64,
-    },
-}
-
-/// The marker every message carries, so other scripts' messages are ignored.
-pub const MESSAGE_SOURCE: &str = "checkout-widget";
-
-/// Reads a message posted by the hosted page; anything else is `None`.
+/// Reads a message posted by the hosted page; anything else (another
+/// script's message, a field of the wrong type) is `None`.
 pub fn parse_message(data: &JsValue) -> Option<FrameMessage> {
-    if string(data, "source").as_deref() != Some(MESSAGE_SOURCE) {
-        return None;
-    }
-    match string(data, "type")?.as_str() {
-        "success" => Some(FrameMessage::Success {
-            session_id: string(data, "sessionId")?,
-            redirect_url: string(data, "redirectUrl")?,
-        }),
-        "cancel" => Some(FrameMessage::Cancel {
-            session_id: string(data, "sessionId")?,
-            redirect_url: string(data, "redirectUrl"),
-        }),
-        "resize" => number(data, "height").map(|height| FrameMessage::Resize { height }),
-        _ => None,
-    }
+    frame_message::read(|key| {
+        let value = get(data, key);
+        if value.is_undefined() || value.is_null() {
+            Field::Missing
+        } else if let Some(text) = value.as_string() {
+            Field::Text(text)
+        } else if let Some(number) = value.as_f64() {
+            Field::Number(number)
+        } else if let Some(flag) = value.as_bool() {
+            Field::Bool(flag)
+        } else {
+            Field::Other
+        }
+    })
 }
 
 /// The origin (`scheme://host:port`) of an absolute URL.
@@ -127,19 +103,30 @@ fn listen(
     });
 }
 
-/// Fires `checkout-success` / `checkout-cancel`, then the redirect unless prevented.
+/// Fires `checkout-success` / `checkout-cancel`, then the redirect unless
+/// prevented; the other messages fire their events (see [`report`]).
 fn settle(host: &EventTarget, message: &FrameMessage) {
     match message {
         FrameMessage::Success {
             session_id,
             redirect_url,
+            amount_total,
+            currency,
+            purchase_id,
+            subscription_id,
         } => {
-            events::emit(
-                host,
-                events::SUCCESS,
-                &object(&[("sessionId", session_id.into())]),
-                false,
-            );
+            let mut detail = vec![
+                ("sessionId", session_id.into()),
+                ("amountTotal", JsValue::from_f64(*amount_total as f64)),
+                ("currency", currency.into()),
+            ];
+            if let Some(id) = purchase_id {
+                detail.push(("purchaseId", id.into()));
+            }
+            if let Some(id) = subscription_id {
+                detail.push(("subscriptionId", id.into()));
+            }
+            events::emit(host, events::SUCCESS, &object(&detail), false);
             events::redirect(host, redirect_url, "success", session_id);
         }
         FrameMessage::Cancel {
@@ -156,7 +143,80 @@ fn settle(host: &EventTarget, message: &FrameMessage) {
                 events::redirect(host, url, "cancel", session_id);
             }
         }
-        FrameMessage::Resize { .. } => {}
+        other => report(host, other),
+    }
+}
+
+/// Fires the event of a message that leaves the checkout open: a refused
+/// payment, a discount applied or removed.
+fn report(host: &EventTarget, message: &FrameMessage) {
+    let amount = |minor: &i64| JsValue::from_f64(*minor as f64);
+    let (name, detail) = match message {
+        FrameMessage::PaymentFailed {
+            session_id,
+            code,
+            message,
+        } => (
+            events::PAYMENT_FAILED,
+            object(&[
+                ("sessionId", session_id.into()),
+                ("code", code.into()),
+                ("message", message.into()),
+            ]),
+        ),
+        FrameMessage::DiscountApplied {
+            session_id,
+            code,
+            amount_off,
+            total_due_today,
+            currency,
+        } => (
+            events::DISCOUNT_APPLIED,
+            object(&[
+                ("sessionId", session_id.into()),
+                ("code", code.into()),
+                ("amountOff", amount(amount_off)),
+                ("totalDueToday", amount(total_due_today)),
+                ("currency", currency.into()),
+            ]),
+        ),
+        FrameMessage::DiscountRemoved {
+            session_id,
+            total_due_today,
+            currency,
+        } => (
+            events::DISCOUNT_REMOVED,
+            object(&[
+                ("sessionId", session_id.into()),
+                ("totalDueToday", amount(total_due_today)),
+                ("currency", currency.into()),
+            ]),
+        ),
+        _ => return,
+    };
+    events::emit(host, name, &detail, false);
+}
+
+/// Whether a message ends the checkout (paid or left).
+fn ends(message: &FrameMessage) -> bool {
+    matches!(
+        message,
+        FrameMessage::Success { .. } | FrameMessage::Cancel { .. }
+    )
+}
+
+/// An open checkout (overlay or inline frame), as `mount()`'s handle
+/// reaches it to close it.
+#[derive(Clone)]
+pub struct OpenFrame(Rc<dyn Fn() -> bool>);
+
+impl OpenFrame {
+    /// Ends the checkout from the page's code: closes the overlay (or
+    /// removes the inline frame) and fires `checkout-cancel` if it had not
+    /// ended, without a redirect. `false`, changing nothing, while a payment
+    /// is processing (the charge may land anyway) or once nothing is open.
+    pub fn close(&self) -> bool {
+        (self.0)()
     }
 }
 
@@ -208,9 +268,11 @@ fn overlay_lang(parent: &Element) -> Lang {
 }
 
 /// Opens the hosted checkout in a modal dialog inside `parent` (a shadow root's
-/// element). Escape and the close button cancel; the modal dialog traps focus,
-/// which returns to the trigger on close; the page behind does not scroll.
-/// `on_closed` runs once, after the events and the redirect.
+/// element). Escape and the close button cancel, except while a payment is
+/// processing: then the close button is `aria-disabled` and a status line
+/// says why. The modal dialog traps focus, which returns to the trigger on
+/// close; the page behind does not scroll. `on_closed` runs once, after the
+/// events and the redirect. The returned handle closes it from code.
 pub fn open_overlay(
     parent: &Element,
     host: EventTarget,
@@ -218,7 +280,7 @@ pub fn open_overlay(
     session_id: &str,
     cancel_url: Option<String>,
     on_closed: impl FnOnce(Outcome) + 'static,
-) {
+) -> OpenFrame {
     let scope = Rc::new(Scope::default());
     let lang = overlay_lang(parent);
     let dialog = dom::el("dialog", "cw-overlay");
@@ -238,16 +300,23 @@ pub fn open_overlay(
             ("type", "button"),
             ("part", "close"),
             ("aria-label", Msg::CloseCheckout.text(lang)),
+            ("aria-disabled", "false"),
         ],
     );
     dom::text(&close, "×");
+    // Says why the checkout stays open while a payment runs; the close
+    // button points at it then.
+    let busy = dom::el("p", "cw-visually-hidden");
+    dom::attrs(&busy, &[("id", BUSY_ID), ("role", "status")]);
     let frame = iframe(url, "overlay", "cw-overlay-frame", lang);
-    dom::append(&dialog, &[&close, frame.as_ref()]);
+    dom::append(&dialog, &[&close, &busy, frame.as_ref()]);
     dom::append(parent, &[&dialog]);
 
     let trigger = browser::deep_active_element();
     let scroll = ScrollLock::lock();
+    let events_to = host.clone();
     let done = Rc::new(Cell::new(false));
+    let processing = Rc::new(Cell::new(false));
     let closed = Rc::new(Cell::new(Some(
         Box::new(on_closed) as Box<dyn FnOnce(Outcome)>
     )));
@@ -275,7 +344,7 @@ pub fn open_overlay(
             let session_id = match &message {
                 FrameMessage::Success { session_id, .. }
                 | FrameMessage::Cancel { session_id, .. } => session_id.clone(),
-                FrameMessage::Resize { .. } => String::new(),
+                _ => String::new(),
             };
             if let Some(on_closed) = closed.take() {
                 on_closed(Outcome {
@@ -289,54 +358,174 @@ pub fn open_overlay(
             }
         }))
     };
-    let cancel = {
-        let (finish, session_id) = (finish.clone(), session_id.to_owned());
-        move || {
-            (finish.borrow_mut())(FrameMessage::Cancel {
-                session_id: session_id.clone(),
-                redirect_url: cancel_url.clone(),
-            })
+    let show_busy = {
+        let (close, busy) = (close.clone(), busy.clone());
+        move |on: bool| {
+            let why = Msg::PaymentInProgress.text(lang);
+            dom::attrs(
+                &close,
+                &[("aria-disabled", if on { "true" } else { "false" })],
+            );
+            if on {
+                dom::attrs(&close, &[("aria-describedby", BUSY_ID)]);
+            } else {
+                let _ = close.remove_attribute("aria-describedby");
+            }
+            // Written anew on every refused close, so it is said again.
+            busy.set_text_content(None);
+            dom::text(&busy, if on { why } else { "" });
         }
     };
-    let on_escape = cancel.clone();
+    // Escape, the close button and `close()`: a cancel, unless a payment
+    // is processing. `true` when it closed.
+    let try_close = {
+        let (finish, done, processing, show_busy) = (
+            finish.clone(),
+            done.clone(),
+            processing.clone(),
+            show_busy.clone(),
+        );
+        let session_id = session_id.to_owned();
+        Rc::new(move |redirect: bool| -> bool {
+            if done.get() {
+                return false;
+            }
+            if processing.get() {
+                show_busy(true);
+                return false;
+            }
+            (finish.borrow_mut())(FrameMessage::Cancel {
+                session_id: session_id.clone(),
+                redirect_url: cancel_url.clone().filter(|_| redirect),
+            });
+            true
+        })
+    };
+    let on_escape = try_close.clone();
     scope.listen(dialog.as_ref(), "cancel", move |event| {
-        // Escape: close it ourselves, as a cancel.
+        // Escape: close it ourselves, as a cancel (or not at all, mid-payment).
         event.prevent_default();
-        on_escape();
+        on_escape(true);
     });
-    scope.listen(close.as_ref(), "click", move |_| cancel());
+    // A browser may close a modal dialog without a cancelable `cancel` (a
+    // second Escape): mid-payment, show it again; else it was a cancel.
+    let (on_close, reopen, ended) = (try_close.clone(), processing.clone(), done.clone());
+    scope.listen(dialog.as_ref(), "close", move |event| {
+        if ended.get() {
+            return;
+        }
+        if !reopen.get() {
+            on_close(true);
+            return;
+        }
+        if let Some(d) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDialogElement>().ok())
+        {
+            let _ = d.show_modal();
+        }
+    });
+    let on_click = try_close.clone();
+    scope.listen(close.as_ref(), "click", move |_| {
+        on_click(true);
+    });
+    // A hosted page that loads again has no payment running: nor has the overlay.
+    let (reloaded, calm) = (processing.clone(), show_busy.clone());
+    scope.listen(frame.as_ref(), "load", move |_| {
+        if reloaded.replace(false) {
+            calm(false);
+        }
+    });
     let on_message = finish.clone();
-    listen(&scope, &frame, url, move |message| {
-        if !matches!(message, FrameMessage::Resize { .. }) {
-            (on_message.borrow_mut())(message);
+    listen(&scope, &frame, url, move |message| match message {
+        FrameMessage::Processing { processing: on, .. } => {
+            processing.set(on);
+            show_busy(on);
+        }
+        // The hosted page's own cancel link, mid-payment: refused like Escape.
+        FrameMessage::Cancel { .. } if processing.get() => show_busy(true),
+        message if ends(&message) => {
+            processing.set(false);
+            (on_message.borrow_mut())(message)
+        }
+        message => {
+            if matches!(message, FrameMessage::PaymentFailed { .. }) {
+                processing.set(false);
+                show_busy(false);
+            }
+            report(&events_to, &message)
         }
     });
     if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
         let _ = d.show_modal();
     }
+    OpenFrame(Rc::new(move || try_close(false)))
 }
 
+/// The id of the overlay's status line that says why it cannot close.
+const BUSY_ID: &str = "cw-overlay-busy";
+
 /// Shows the hosted checkout inside `parent`, as tall as its content. The
-/// returned scope keeps its listeners; drop it with the view.
-pub fn inline_frame(parent: &Element, host: EventTarget, url: &str) -> Scope {
+/// returned scope keeps its listeners; drop it with the view. The handle
+/// removes the frame from code (refused while a payment is processing).
+pub fn inline_frame(
+    parent: &Element,
+    host: EventTarget,
+    url: &str,
+    session_id: &str,
+) -> (Scope, OpenFrame) {
     let scope = Scope::default();
     let frame = iframe(url, "inline", "cw-inline-frame", overlay_lang(parent));
     set_height(&frame, 640.0);
     dom::append(parent, &[frame.as_ref()]);
-    let settled = Cell::new(false);
-    let sized = frame.clone();
+    let settled = Rc::new(Cell::new(false));
+    let processing = Rc::new(Cell::new(false));
+    let (sized, ended, busy, events_to) = (
+        frame.clone(),
+        settled.clone(),
+        processing.clone(),
+        host.clone(),
+    );
+    let reloaded = processing.clone();
+    scope.listen(frame.as_ref(), "load", move |_| reloaded.set(false));
     listen(&scope, &frame, url, move |message| match message {
         FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => {
             set_height(&sized, height.clamp(200.0, 10_000.0))
         }
         FrameMessage::Resize { .. } => {}
-        other => {
-            if !settled.replace(true) {
-                settle(&host, &other);
+        FrameMessage::Processing { processing: on, .. } => busy.set(on),
+        // Leaving for the cancel URL mid-payment: refused, as `close()` is.
+        FrameMessage::Cancel { .. } if busy.get() => {}
+        other if ends(&other) => {
+            busy.set(false);
+            if !ended.replace(true) {
+                settle(&events_to, &other);
             }
         }
+        other => {
+            if matches!(other, FrameMessage::PaymentFailed { .. }) {
+                busy.set(false);
+            }
+            report(&events_to, &other)
+        }
     });
-    scope
+    let session_id = session_id.to_owned();
+    let close = OpenFrame(Rc::new(move || {
+        if processing.get() || frame.parent_node().is_none() {
+            return false;
+        }
+        frame.remove();
+        if !settled.replace(true) {
+            events::emit(
+                &host,
+                events::CANCEL,
+                &object(&[("sessionId", session_id.as_str().into())]),
+                false,
+            );
+        }
+        true
+    }));
+    (scope, close)
 }
 
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
@@ -388,22 +577,37 @@ mod tests {
 
     #[wasm_bindgen_test::wasm_bindgen_test]
     fn only_our_messages_are_read() {
-        let ok = object(&[
-            ("source", "checkout-widget".into()),
-            ("type", "success".into()),
-            ("sessionId", "cs_1".into()),
-            ("redirectUrl", "https://m/ok".into()),
-        ]);
+        let paid = |amount: JsValue| {
+            object(&[
+                ("source", "checkout-widget".into()),
+                ("type", "success".into()),
+                ("sessionId", "cs_1".into()),
+                ("redirectUrl", "https://m/ok".into()),
+                ("amountTotal", amount),
+                ("currency", "USD".into()),
+                ("purchaseId", "pur_1".into()),
+                ("subscriptionId", JsValue::NULL),
+            ])
+        };
         assert_eq!(
-            parse_message(&ok),
+            parse_message(&paid(JsValue::from_f64(4900.0))),
             Some(FrameMessage::Success {
                 session_id: "cs_1".into(),
-                redirect_url: "https://m/ok".into()
+                redirect_url: "https://m/ok".into(),
+                amount_total: 4900,
+                currency: "USD".into(),
+                purchase_id: Some("pur_1".into()),
+                subscription_id: None,
             })
         );
+        // A number sent as a string, an object, a boolean: the whole message is dropped.
+        for wrong in [JsValue::from_str("4900"), object(&[]), JsValue::TRUE] {
+            assert_eq!(parse_message(&paid(wrong)), None);
+        }
         let other = object(&[("source", "other".into()), ("type", "success".into())]);
         assert_eq!(parse_message(&other), None);
         assert_eq!(parse_message(&JsValue::from_str("text")), None);
+        assert_eq!(parse_message(&JsValue::NULL), None);
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]

@@ -142,6 +142,15 @@ pub fn unmount(id: u32) {
     }
 }
 
+/// Closes the checkout a mount opened (its overlay or inline frame);
+/// `false` when none is open or a payment is processing in it.
+pub fn close(id: u32) -> bool {
+    // The view is taken out of the map first: listeners of the events the
+    // close fires may unmount or re-render it.
+    let view = MOUNTS.with(|m| m.borrow().get(&id).map(|mounted| mounted.view.clone()));
+    view.is_some_and(|view| view.close_frame())
+}
+
 fn changed(element: &HtmlElement) {
     let Some(id) = mount_id(element) else { return };
     reconfigure(id, read_attributes(element));

@@ -36,6 +36,8 @@ pub struct View {
     client: Client,
     /// Inline mode's frame listeners.
     inline: RefCell<Option<Scope>>,
+    /// The checkout it opened last (overlay or inline), for `close()`.
+    open: RefCell<Option<frame::OpenFrame>>,
     /// The locale amounts and dates follow (`locale`, else `configure`'s, else the browser's).
     locale: String,
     /// The language of its words.
@@ -52,6 +54,15 @@ impl View {
     pub fn retire(&self) {
         self.alive.set(false);
         self.inline.take();
+        self.open.take();
+    }
+
+    /// Closes the checkout this element opened (see `frame::OpenFrame::close`);
+    /// `false` when none is open or a payment is processing in it.
+    pub fn close_frame(&self) -> bool {
+        // Cloned out first: the events it fires may re-render this element.
+        let open = self.open.borrow().clone();
+        open.is_some_and(|frame| frame.close())
     }
 }
 
@@ -130,6 +141,7 @@ pub fn render(
         config,
         client,
         inline: RefCell::new(None),
+        open: RefCell::new(None),
     });
     if let Err(e) = check(&view) {
         problem(&view, &e);
@@ -541,7 +553,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 .then(|| browser::resolve_url(&view.config.cancel_url, UrlRole::Cancel).ok())
                 .flatten()
                 .map(|u| browser::fill_session_id(&u, &created.id));
-            frame::open_overlay(
+            let open = frame::open_overlay(
                 &view.root,
                 view.host.clone(),
                 &framed,
@@ -549,12 +561,15 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 cancel_url,
                 |_| {},
             );
+            view.open.replace(Some(open));
             true
         }
         Display::Inline => {
             replace(view, &[]);
-            let scope = frame::inline_frame(&view.root, view.host.clone(), &framed);
+            let (scope, open) =
+                frame::inline_frame(&view.root, view.host.clone(), &framed, &created.id);
             view.inline.replace(Some(scope));
+            view.open.replace(Some(open));
             true
         }
     }

@@ -298,3 +298,49 @@ async fn a_payment_settles_even_if_the_customer_disconnects_mid_charge() {
     assert_eq!(status, "succeeded", "not left pending");
     assert_eq!(processor.charges(), 1);
 }
+
+#[tokio::test]
+async fn a_paid_session_names_what_it_recorded_for_the_embed() {
+    let srv = TestServer::start().await;
+    // A subscription needs a customer: Bob, who has none yet.
+    for (slug, auth, field, prefix, other) in [
+        (
+            "onboarding",
+            Auth::None,
+            "purchaseId",
+            "pur_",
+            "subscriptionId",
+        ),
+        (
+            "pro-yearly",
+            Auth::Bearer("demo-bob"),
+            "subscriptionId",
+            "sub_",
+            "purchaseId",
+        ),
+    ] {
+        let id = srv.create_session_as(slug, auth).await;
+        // Open: nothing recorded yet, so neither id is there.
+        let open = srv.hosted(&id).await;
+        assert_eq!(open.data()["purchaseId"], Value::Null, "{slug}");
+        assert_eq!(open.data()["subscriptionId"], Value::Null, "{slug}");
+
+        let paid = srv.confirm(&id, "4242 4242 4242 4242").await;
+        let page = &paid.data()["checkoutSession"];
+        let recorded = page[field].as_str().unwrap_or_default().to_owned();
+        assert!(recorded.starts_with(prefix), "{slug}: {page}");
+        // The same ids the merchant reads with its secret key.
+        let merchant = srv
+            .platform_get(&id, Some(crate::support::SECRET_KEY))
+            .await;
+        let merchant = &merchant.body["checkoutSession"];
+        assert_eq!(merchant[field], recorded.as_str(), "{slug}");
+        if merchant[other].is_string() {
+            assert_eq!(page[other], merchant[other], "{slug}");
+        } else {
+            assert_eq!(page[other], Value::Null, "{slug}");
+        }
+        // The paid page reads them afterwards too.
+        assert_eq!(srv.hosted(&id).await.data()[field], recorded.as_str());
+    }
+}

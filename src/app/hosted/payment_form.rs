@@ -206,6 +206,7 @@ pub fn PaymentFormView(
     let challenge: RwSignal<Option<PendingAuthentication>> =
         RwSignal::new(first.authentication.clone());
     let id = first.id.clone();
+    let first_id = first.id.clone();
     let pay = Action::new_local(move |request: &ConfirmPaymentRequest| {
         let request = request.clone();
         let id = id.clone();
@@ -213,7 +214,12 @@ pub fn PaymentFormView(
             let Some(client) = client.try_get_value() else {
                 return false;
             };
-            match client.confirm(&id, &request).await {
+            super::embedding::post_processing(&id, true);
+            let answer = client.confirm(&id, &request).await;
+            // Said after the outcome's own message, so the page around us
+            // never sees a gap between "not processing" and "paid". While
+            // the bank's challenge waits nothing is charged: not processing.
+            let outcome = match answer {
                 Ok(answer) if answer.next_action == Some(NextAction::Authenticate) => {
                     match answer.checkout_session.authentication {
                         Some(pending) => challenge.set(Some(pending)),
@@ -221,16 +227,21 @@ pub fn PaymentFormView(
                     }
                     false
                 }
-                Ok(paid) => leave_paid(&id, &paid, alert, lang, on_session_changed),
+                Ok(paid) => leave_paid(&paid, alert, lang, on_session_changed),
                 Err(e) if SESSION_GONE.contains(&e.code()) => {
                     on_session_changed.run(());
                     false
                 }
                 Err(e) => {
+                    if e.is_payment_refused() {
+                        super::embedding::post_payment_failed(&id, e.code(), &e.message());
+                    }
                     alert.set(super::error_text(&e, lang));
                     false
                 }
-            }
+            };
+            super::embedding::post_processing(&id, false);
+            outcome
         }
     });
     let pending = pay.pending();
@@ -238,16 +249,16 @@ pub fn PaymentFormView(
     // Paid through the bank's challenge: the page is leaving.
     let authenticated = RwSignal::new(false);
     let busy = move || pending.get() || redirecting.get() == Some(true) || authenticated.get();
-    let challenge_paid = {
-        let id = first.id.clone();
-        Callback::new(move |paid: ConfirmPaymentResponse| {
-            let leaving = leave_paid(&id, &paid, alert, lang, on_session_changed);
-            authenticated.set(leaving);
-            challenge.set(None);
-        })
-    };
+    let challenge_paid = Callback::new(move |paid: ConfirmPaymentResponse| {
+        let leaving = leave_paid(&paid, alert, lang, on_session_changed);
+        authenticated.set(leaving);
+        challenge.set(None);
+    });
     let challenge_ended = Callback::new(move |e: crate::error::BillingError| {
         challenge.set(None);
+        if e.is_payment_refused() {
+            super::embedding::post_payment_failed(&first_id, e.code(), &e.message());
+        }
         if SESSION_GONE.contains(&e.code()) {
             on_session_changed.run(());
             return;
@@ -434,7 +445,6 @@ pub fn PaymentFormView(
 /// embedded, else the browser goes to the signed success URL. `true` when
 /// the page is leaving; else the reason is in `alert`.
 fn leave_paid(
-    id: &str,
     paid: &ConfirmPaymentResponse,
     alert: RwSignal<String>,
     lang: Lang,
@@ -450,7 +460,7 @@ fn leave_paid(
     };
     if super::embedding::is_embedded() {
         // The page around us redirects (or not, if its code says so).
-        super::embedding::post_success(id, url);
+        super::embedding::post_success(&paid.checkout_session, url);
         return true;
     }
     // No success URL: this page itself shows the receipt (and keeps its ?theme=).

@@ -96,11 +96,11 @@ pub fn Receipt(
         .clone()
         .filter(|url| !browser::is_current_page(url))
         .map(|url| {
-            let (session_id, target) = (session.id.clone(), url.clone());
+            let (paid, target) = (session.clone(), url.clone());
             let on_click = move |ev: leptos::ev::MouseEvent| {
                 if super::embedding::is_embedded() {
                     ev.prevent_default();
-                    super::embedding::post_success(&session_id, &target);
+                    super::embedding::post_success(&paid, &target);
                 }
             };
             view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ContinueTo.text(lang), &[&session.merchant_name])}</a> }
