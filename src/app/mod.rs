@@ -19,11 +19,7 @@ const APP_SHELL_MARKER: &str = "data-checkout-app";
 /// Entry point of the app bundle: renders the routed page, only in the app's
 /// own shell. (Merchant pages load the separate script-tag bundle.)
 pub fn start() {
-    let in_app_shell = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-        .is_some_and(|body| body.has_attribute(APP_SHELL_MARKER));
-    if !in_app_shell {
+    if !in_app_shell() {
         return;
     }
     let page = Page::for_path(&browser::page_path());
@@ -41,6 +37,33 @@ pub fn start() {
         Page::Cancel => view! { <ReturnPage kind=ReturnKind::Cancel/> }.into_any(),
         Page::NotFound => view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any(),
     });
+}
+
+/// Entry point of the hosted bundle (`src/bin/hosted.rs`): the hosted pages
+/// and not-found only. Nothing here names the demo store, so the linker
+/// leaves it (and the billing-panel components it draws) out of that wasm.
+pub fn start_hosted() {
+    if !in_app_shell() {
+        return;
+    }
+    let page = Page::for_path(&browser::page_path());
+    mount_to_body(move || match page {
+        Page::Checkout(id) | Page::AddPaymentMethod(id) => {
+            view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any()
+        }
+        Page::Store | Page::Success | Page::Cancel | Page::NotFound => {
+            view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any()
+        }
+    });
+}
+
+/// Whether this document is one of the app's own pages (its `<body>` has
+/// [`APP_SHELL_MARKER`]), not a merchant's page that loaded a bundle.
+fn in_app_shell() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|body| body.has_attribute(APP_SHELL_MARKER))
 }
 
 /// `?locale=` when given, else the browser's language.

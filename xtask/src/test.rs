@@ -314,16 +314,21 @@ pub fn headless_browser(line: &str) -> Option<String> {
 
 /// Tier 4: Playwright specs against the release bundle served by the real
 /// server on a free loopback port with a throw-away database; then the
-/// embed's size budget against that same build. `E2E_SPEC=name` runs only
+/// embed's and the hosted page's size budgets against that same build. `E2E_SPEC=name` runs only
 /// the specs whose file name matches (Playwright's filter), for iterating
 /// on one spec; CI sets nothing and runs them all.
 fn e2e(ctx: &Ctx) -> Result<()> {
     let only = std::env::var("E2E_SPEC").unwrap_or_default();
     let filter: Vec<&str> = only.split_whitespace().collect();
     playwright(ctx, &filter, &[])?;
-    step("checking the embed's size budget", || {
-        bundle::check_embed_budget(ctx)
-    })
+    step(
+        "checking the embed's and the hosted page's size budgets",
+        || {
+            let embed = bundle::check_budget(ctx, &bundle::EMBED);
+            let hosted = bundle::check_budget(ctx, &bundle::HOSTED);
+            embed.and(hosted)
+        },
+    )
 }
 
 /// Builds the bundle and the server, starts the server with a throw-away

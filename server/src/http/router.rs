@@ -143,8 +143,8 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
         )
         .merge(platform_api)
         .route(openapi::PATH, get(openapi::serve))
-        .route("/checkout/{id}", get(static_files::index))
-        .route("/add-payment-method/{id}", get(static_files::index));
+        .route("/checkout/{id}", get(static_files::hosted))
+        .route("/add-payment-method/{id}", get(static_files::hosted));
     assemble(state, route_state, embedded)
 }
 

@@ -1,5 +1,6 @@
 //! The built widget: files from `--dist`, `index.html` for the app's own
-//! paths (the wasm app routes on the path), versioned copies of the build
+//! paths (the wasm app routes on the path), `hosted.html` for the hosted
+//! checkout pages, versioned copies of the build
 //! under `/v/{build_id}/…`, a health check, and JSON 404s for unknown API
 //! paths.
 //!
@@ -27,7 +28,13 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
-/// Paths answered with `index.html` (besides `/checkout/{id}` and `/add-payment-method/{id}`).
+/// The app's shell: the demo store and its return pages.
+pub const APP_PAGE: &str = "index.html";
+
+/// The hosted checkout's shell (`/checkout/{id}`, `/add-payment-method/{id}`).
+pub const HOSTED_PAGE: &str = "hosted.html";
+
+/// Paths answered with `index.html` (`/checkout/{id}` and `/add-payment-method/{id}` get `hosted.html`).
 pub const APP_PATHS: &[&str] = &["/", "/index.html", "/success", "/cancel"];
 
 /// The route of versioned files: the build id, then the file's path.
@@ -39,7 +46,7 @@ pub const EMBED_SCRIPT: &str = "checkout-widget.js";
 /// The embed entry's TypeScript types.
 pub const EMBED_TYPES: &str = "checkout-widget.d.ts";
 
-/// Shown when `dist/index.html` is missing.
+/// Shown when `dist/index.html` or `dist/hosted.html` is missing.
 const NOT_BUILT_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <title>Widget not built</title></head><body><h1>Widget not built</h1>\
 <p>The widget is not built yet: run <code>cargo xtask build</code>, then reload this page.</p></body></html>\n";
@@ -54,10 +61,22 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// `dist/index.html` (revalidated on every use); 503 if not built.
+/// `dist/index.html`, the app's shell (revalidated on every use); 503 if not built.
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match read_current(&state.dist, "index.html", accepts_brotli(&headers)).await {
-        Ok(Found::File(file)) => file.reply("index.html", REVALIDATE).respond(&headers),
+    page(&state, &headers, APP_PAGE).await
+}
+
+/// `dist/hosted.html` for `/checkout/{id}` and `/add-payment-method/{id}`:
+/// the hosted checkout's own shell, which loads only the hosted pages' bundle
+/// (revalidated on every use); 503 if not built.
+pub async fn hosted(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    page(&state, &headers, HOSTED_PAGE).await
+}
+
+/// A page shell from `dist` (`file` is a plain name there).
+async fn page(state: &AppState, headers: &HeaderMap, file: &str) -> Response {
+    match read_current(&state.dist, file, accepts_brotli(headers)).await {
+        Ok(Found::File(found)) => found.reply(file, REVALIDATE).respond(headers),
         Ok(Found::Folder | Found::Missing) => (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CACHE_CONTROL, "no-cache")],
@@ -65,8 +84,8 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "cannot read index.html");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Cannot read index.html.").into_response()
+            tracing::error!(error = %e, file, "cannot read a page shell");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Cannot read the page.").into_response()
         }
     }
 }

@@ -85,20 +85,36 @@ async fn unversioned_files_carry_validators_and_answer_conditional_requests() {
 #[tokio::test]
 async fn the_app_shell_revalidates_too() {
     let srv = dist::server().await;
-    let page = get(&srv, "/checkout/cs_x").await;
-    let etag = page.headers()[header::ETAG].to_str().unwrap().to_owned();
-    let again = srv
+    for (first, then) in [
+        ("/", "/success"),
+        ("/checkout/cs_x", "/add-payment-method/cs_y"),
+    ] {
+        let page = get(&srv, first).await;
+        let etag = page.headers()[header::ETAG].to_str().unwrap().to_owned();
+        let again = srv
+            .client
+            .get(srv.url(then))
+            .header(header::IF_NONE_MATCH, &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            again.status().as_u16(),
+            304,
+            "one file, one tag, on every path of a shell: {first} then {then}"
+        );
+    }
+    // The hosted shell is another file: the app's tag does not match it.
+    let app = get(&srv, "/").await;
+    let etag = app.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let hosted = srv
         .client
-        .get(srv.url("/success"))
+        .get(srv.url("/checkout/cs_x"))
         .header(header::IF_NONE_MATCH, &etag)
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        again.status().as_u16(),
-        304,
-        "one file, one tag, on every app path"
-    );
+    assert_eq!(hosted.status().as_u16(), 200);
 }
 
 #[tokio::test]

@@ -8,6 +8,10 @@ use checkout_server::Config;
 pub const INDEX: &str = "<!doctype html><title>widget</title>\
 <link rel=stylesheet href=/main.css><script type=module src=/checkout-widget.js></script>";
 
+/// The hosted checkout's shell: its own entry and stylesheet.
+pub const HOSTED: &str = "<!doctype html><title>checkout</title>\
+<link rel=stylesheet href=/hosted.css><script type=module src=/checkout-hosted.js></script>";
+
 /// The embed entry: imports the app bundle relatively, as the real one does.
 pub const ENTRY: &str =
     "// checkout-widget embed entry\nimport init from './checkout-widget-app.js';\n\nawait init();\n";
@@ -48,6 +52,7 @@ pub fn files() -> Vec<(&'static str, Vec<u8>)> {
     let text = |s: &str| s.as_bytes().to_vec();
     vec![
         ("index.html", text(INDEX)),
+        ("hosted.html", text(HOSTED)),
         ("checkout-widget.js", text(ENTRY)),
         ("checkout-widget-app.js", app_js().into_bytes()),
         ("checkout-widget-app_bg.wasm", wasm()),

@@ -1,20 +1,20 @@
 //! The built widget and the health check: content types, the app shell,
 //! examples, and what happens when nothing is built.
 
-use crate::dist::{self, INDEX};
+use crate::dist::{self, HOSTED, INDEX};
 use crate::support::TestServer;
 use reqwest::header;
 
 #[tokio::test]
-async fn app_paths_serve_index_html_without_caching() {
+async fn app_paths_serve_index_html_and_hosted_pages_hosted_html_without_caching() {
     let srv = dist::server().await;
-    for path in [
-        "/",
-        "/index.html",
-        "/checkout/cs_x",
-        "/add-payment-method/cs_x",
-        "/success",
-        "/cancel",
+    for (path, shell) in [
+        ("/", INDEX),
+        ("/index.html", INDEX),
+        ("/checkout/cs_x", HOSTED),
+        ("/add-payment-method/cs_x", HOSTED),
+        ("/success", INDEX),
+        ("/cancel", INDEX),
     ] {
         let response = srv.client.get(srv.url(path)).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200, "{path}");
@@ -29,8 +29,29 @@ async fn app_paths_serve_index_html_without_caching() {
             "{path}"
         );
         assert!(response.headers().contains_key(header::ETAG), "{path}");
-        assert_eq!(response.text().await.unwrap(), INDEX, "{path}");
+        assert_eq!(response.text().await.unwrap(), shell, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_hosted_page_without_hosted_html_says_how_to_build_it() {
+    let srv = TestServer::start().await;
+    crate::support::write_files(&srv.dist(), &[("index.html", INDEX.as_bytes())]);
+    let app = srv.client.get(srv.url("/")).send().await.unwrap();
+    assert_eq!(app.status().as_u16(), 200);
+    let page = srv
+        .client
+        .get(srv.url("/checkout/cs_x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 503);
+    let text = page.text().await.unwrap();
+    assert!(text.contains("cargo xtask build"), "{text}");
+    assert!(
+        !text.contains("<title>widget</title>"),
+        "never the app shell instead"
+    );
 }
 
 #[tokio::test]
