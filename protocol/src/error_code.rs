@@ -171,6 +171,18 @@ pub enum ErrorCode {
     /// one-time price with `subscription`, a subscription price with
     /// `payment`, a product with `setup`); nothing was created.
     ModeMismatch,
+    // Adjustable quantity and tax IDs (issue 16, item 8).
+    /// A quantity chosen on the hosted page (or a create's initial quantity)
+    /// is outside the merchant's `adjustableQuantity` bounds; the message names them.
+    QuantityOutOfRange,
+    /// The session cannot have its quantity changed: the merchant did not
+    /// enable `adjustableQuantity`, or it was asked for on a session that
+    /// does not sell one per-unit price (an invoice, saving a card, an
+    /// activation, several line items, a usage price).
+    AdjustableQuantityNotAllowed,
+    /// A tax ID does not have its type's format; the message names the
+    /// expected one.
+    InvalidTaxId,
 }
 
 impl ErrorCode {
@@ -243,6 +255,10 @@ impl ErrorCode {
         Self::SubscriptionChangeInProgress,
         // Session fields and modes (issue 16).
         Self::ModeMismatch,
+        // Adjustable quantity and tax IDs (issue 16, item 8).
+        Self::QuantityOutOfRange,
+        Self::AdjustableQuantityNotAllowed,
+        Self::InvalidTaxId,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -315,6 +331,10 @@ impl ErrorCode {
             Self::SubscriptionChangeInProgress => "subscription_change_in_progress",
             // Session fields and modes (issue 16).
             Self::ModeMismatch => "mode_mismatch",
+            // Adjustable quantity and tax IDs (issue 16, item 8).
+            Self::QuantityOutOfRange => "quantity_out_of_range",
+            Self::AdjustableQuantityNotAllowed => "adjustable_quantity_not_allowed",
+            Self::InvalidTaxId => "invalid_tax_id",
         }
     }
 
@@ -349,6 +369,10 @@ impl ErrorCode {
             Self::PaymentMethodRequired => 402,
             // Session fields and modes (issue 16).
             Self::ModeMismatch => 400,
+            // Adjustable quantity and tax IDs (issue 16, item 8).
+            Self::QuantityOutOfRange | Self::AdjustableQuantityNotAllowed | Self::InvalidTaxId => {
+                400
+            }
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -425,7 +449,7 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 65, "ALL lists every variant");
+        assert_eq!(seen.len(), 68, "ALL lists every variant");
     }
 
     #[test]
@@ -552,6 +576,20 @@ mod tests {
             ErrorCode::SubscriptionNotFound.as_str(),
             "subscription_not_found"
         );
+    }
+
+    #[test]
+    fn adjustable_quantity_and_tax_id_codes_are_400s() {
+        for (code, wire) in [
+            (ErrorCode::QuantityOutOfRange, "quantity_out_of_range"),
+            (
+                ErrorCode::AdjustableQuantityNotAllowed,
+                "adjustable_quantity_not_allowed",
+            ),
+            (ErrorCode::InvalidTaxId, "invalid_tax_id"),
+        ] {
+            assert_eq!((code.as_str(), code.http_status()), (wire, 400));
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! The page is public (anyone holding the unguessable session id may pay), so
 //! these shapes carry only what the page shows — no customer ids or metadata.
 
+use crate::quantity::QuantityBounds;
+use crate::tax_id::TaxId;
 use crate::{
     BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit, PriceType,
 };
@@ -69,6 +71,13 @@ pub struct HostedCheckoutSession {
     /// For invoice sessions: the invoice's number, e.g. `BOB-0001`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
+    /// When the customer may change the quantity: the bounds (the page
+    /// shows a quantity control and posts `…/quantity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<QuantityBounds>,
+    /// Whether the page offers an optional business tax ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_collection: Option<bool>,
 }
 
 /// One line of the order.
@@ -155,6 +164,9 @@ pub struct ConfirmPaymentRequest {
     /// The billing address, when the session collects one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
+    /// A business's tax ID, when the session collects them (optional even then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<TaxId>,
 }
 
 /// A postal billing address as the hosted page collects it (Flowglad's
@@ -255,6 +267,15 @@ impl BillingAddress {
 pub struct ApplyDiscountRequest {
     /// The code as typed (matched case-insensitively); `None` removes it.
     pub code: Option<String>,
+}
+
+/// Body of `POST /api/checkout-sessions/{id}/quantity`: the quantity the
+/// customer chose, within the session's `adjustableQuantity` bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeQuantityRequest {
+    /// The new quantity; a JSON number, checked to be whole and within bounds.
+    pub quantity: f64,
 }
 
 /// The stored, safe summary of a card.
