@@ -40,6 +40,7 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::hosted_page::get_session,
         crate::http::hosted_page::confirm,
         crate::http::hosted_page::discount::apply,
+        crate::http::hosted_page::quantity::change,
         crate::http::platform_api::sessions::create_session,
         crate::http::platform_api::sessions::list_sessions,
         crate::http::platform_api::sessions::get_session,
@@ -205,7 +206,7 @@ mod tests {
         // usage metering paths, the ten resource claim paths,
         // subscriptions/create with POST /api/v1/subscriptions, and the two
         // plan change paths (issue 15).
-        assert_eq!(paths.len(), 44, "{paths:?}");
+        assert_eq!(paths.len(), 45, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

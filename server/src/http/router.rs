@@ -128,6 +128,10 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/checkout-sessions/{id}/discount",
             post(hosted_page::discount::apply),
         )
+        .route(
+            "/api/checkout-sessions/{id}/quantity",
+            post(hosted_page::quantity::change),
+        )
         .merge(platform_api)
         .route(openapi::PATH, get(openapi::serve))
         .route("/checkout/{id}", get(static_files::index))

@@ -17,6 +17,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V8_RESOURCE_CLAIMS,
     V9_PLAN_CHANGES,
     V10_SESSION_SUBSCRIPTIONS,
+    V11_QUANTITY_AND_TAX_IDS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -368,6 +369,18 @@ UPDATE checkout_sessions SET subscription_id =
     (SELECT sub.id FROM subscriptions sub WHERE sub.checkout_session_id = checkout_sessions.id
      ORDER BY sub.created_at LIMIT 1)
     WHERE status = 'succeeded';
+"#;
+
+/// Version 11 (issue 16, item 8): the bounds a customer may change a
+/// session's quantity within on the hosted page (both NULL: fixed), whether
+/// the page offers a business tax ID, and the tax ID given (JSON
+/// `{type, value, businessName?}`), kept on the session and the purchase.
+const V11_QUANTITY_AND_TAX_IDS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN quantity_minimum INTEGER CHECK (quantity_minimum IS NULL OR quantity_minimum >= 1);
+ALTER TABLE checkout_sessions ADD COLUMN quantity_maximum INTEGER CHECK (quantity_maximum IS NULL OR quantity_maximum >= 1);
+ALTER TABLE checkout_sessions ADD COLUMN tax_id_collection INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE checkout_sessions ADD COLUMN tax_id TEXT;
+ALTER TABLE purchases ADD COLUMN tax_id TEXT;
 "#;
 
 /// The schema version this build writes.

@@ -21,6 +21,10 @@ pub struct AttemptPayer {
     pub email: String,
     /// The billing address, when the session collects one.
     pub billing_address: Option<BillingAddress>,
+    /// The business tax ID, checked, when the customer gave one (absent from
+    /// attempts stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<checkout_protocol::TaxId>,
 }
 
 /// A payment attempt as stored with its session.

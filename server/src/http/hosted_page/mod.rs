@@ -1,6 +1,8 @@
 //! The public hosted-page API: read a session for the checkout page and
 //! confirm a payment. Anyone holding the unguessable session id may pay.
 pub mod discount;
+// Adjustable quantity (issue 16, item 8).
+pub mod quantity;
 
 use crate::domain::error::ApiError;
 use crate::domain::payment::validate_card;
@@ -17,6 +19,7 @@ use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
     ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, RouteResponse,
+    TaxId,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -80,6 +83,7 @@ pub async fn confirm(
         session.options.billing_address_collection,
         request.billing_address.as_ref(),
     )?;
+    let tax_id = checked_tax_id(session.options.tax_id_collection, request.tax_id.as_ref())?;
     let card = validate_card(&request.card, now)?;
     // The shop-wide ceiling on declines comes first: while it holds, no
     // attempt reaches the processor or spends anyone's per-client budget.
@@ -102,6 +106,7 @@ pub async fn confirm(
         },
         email,
         billing_address: address,
+        tax_id,
     };
     let paid = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await
@@ -115,6 +120,23 @@ pub async fn confirm(
         checkout_session: hosted_view(&state.billing, &paid).await?,
         redirect_url,
     })))
+}
+
+/// The tax ID sent with a confirm, checked and normalized: 400
+/// `field_not_allowed` when the session does not collect one, 400
+/// `invalid_tax_id` (the message names the expected format) when malformed.
+fn checked_tax_id(collects: bool, sent: Option<&TaxId>) -> Result<Option<TaxId>, ApiError> {
+    match sent {
+        None => Ok(None),
+        Some(_) if !collects => Err(ApiError::new(
+            ErrorCode::FieldNotAllowed,
+            "This checkout does not collect tax IDs; send the payment without taxId.",
+        )),
+        Some(tax_id) => tax_id
+            .normalized()
+            .map(Some)
+            .map_err(|e| ApiError::new(e.code(), e.to_string())),
+    }
 }
 
 /// The 429 for a payment attempt past a limit.
