@@ -163,7 +163,8 @@ impl EmbeddedPlatform {
         };
         if session.session_type != CheckoutSessionType::Product {
             // A product session took both options when it was built.
-            session.options.adjustable_quantity = checkout::adjustable_quantity(adjustable, &session)?;
+            session.options.adjustable_quantity =
+                checkout::adjustable_quantity(adjustable, &session)?;
             if tax_ids && session.session_type == CheckoutSessionType::AddPaymentMethod {
                 return Err(ApiError::invalid_request(
                     "taxIdCollection does not apply to add_payment_method sessions: nothing is bought.",

@@ -19,8 +19,8 @@ use crate::store::{
     PaymentFailure, StoredPaymentAttempt,
 };
 use checkout_protocol::{
-    money, CheckoutSessionStatus, CheckoutSessionType, ErrorCode,
-    HostedCheckoutSession, PriceType, SubscriptionStatus,
+    money, CheckoutSessionStatus, CheckoutSessionType, ErrorCode, HostedCheckoutSession, PriceType,
+    SubscriptionStatus,
 };
 
 /// Claim → store the attempt → charge → record. A decline puts the session

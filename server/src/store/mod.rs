@@ -223,7 +223,10 @@ fn tax_id_text(value: Option<&checkout_protocol::TaxId>) -> Result<Option<String
 }
 
 /// A stored tax ID read back; `what` names it in the error.
-fn tax_id_of(text: Option<String>, what: &str) -> Result<Option<checkout_protocol::TaxId>, DbError> {
+fn tax_id_of(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<checkout_protocol::TaxId>, DbError> {
     text.map(|t| {
         serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
     })

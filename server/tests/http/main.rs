@@ -6,6 +6,8 @@ mod receiver;
 mod support;
 
 mod abuse;
+// Adjustable quantity (issue 16, item 8).
+mod adjustable_quantity;
 mod billing;
 mod billing_address;
 mod browser_contract;
@@ -46,6 +48,8 @@ mod static_files;
 mod subscriptions;
 // Subscription create (issue 15).
 mod subscription_create;
+// Tax IDs (issue 16, item 8).
+mod tax_id;
 mod two_servers;
 mod usage;
 mod webhooks;

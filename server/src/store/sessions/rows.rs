@@ -307,8 +307,12 @@ mod tests {
             tax_id_collection: true,
         };
         s.tax_id = Some(
-            checkout_protocol::TaxId::parse(checkout_protocol::TaxIdType::GbVat, "GB123456789", None)
-                .unwrap(),
+            checkout_protocol::TaxId::parse(
+                checkout_protocol::TaxIdType::GbVat,
+                "GB123456789",
+                None,
+            )
+            .unwrap(),
         );
         assert!(matches!(
             db.create_session(s.clone(), None, 1_000).await.unwrap(),
