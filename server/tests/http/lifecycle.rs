@@ -320,8 +320,9 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
         .unwrap();
     // v5: retention indexes; v6: payment attempt columns (issue 13);
     // v7: the usage ledger; v8: resource claims; v9: plan changes (issue 15);
-    // v10: the subscription a session's payment made (issue 16).
-    assert_eq!(version, 10, "brought up to the latest schema");
+    // v10: the subscription a session's payment made (issue 16);
+    // v11: adjustable quantity bounds and tax IDs (issue 16, item 8).
+    assert_eq!(version, 11, "brought up to the latest schema");
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",

@@ -328,6 +328,7 @@ impl PaymentForm {
                 cvc: self.cvc.trim().to_owned(),
             },
             billing_address: self.address.as_ref().map(AddressForm::to_address),
+            tax_id: None,
         })
     }
 }

@@ -7,6 +7,8 @@ mod form;
 mod payment_form;
 mod status;
 mod summary;
+// Tax IDs (issue 16, item 8).
+mod tax_id;
 
 pub use form::{AddressForm, Field, PaymentForm};
 

@@ -3,6 +3,7 @@
 
 use super::countries;
 use super::form::{AddressForm, Field, PaymentForm};
+use super::tax_id::{TaxIdFields, TaxIdSection};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::i18n::{fill, page::Msg, Lang, Message};
@@ -78,6 +79,8 @@ pub fn PaymentFormView(
         .filter(|e| !e.trim().is_empty());
     let collects_address =
         first.billing_address_collection == Some(BillingAddressCollection::Required);
+    // Tax IDs (issue 16, item 8): offered when the merchant collects them.
+    let tax_fields = (first.tax_id_collection == Some(true)).then(TaxIdFields::new);
     let values = Values::new(&[
         (Field::Email, locked_email.clone().unwrap_or_default()),
         (
@@ -237,8 +240,16 @@ pub fn PaymentFormView(
             return;
         }
         submitted.set(true);
+        let tax_id = tax_fields.map(TaxIdFields::to_request).transpose();
         match form().to_request(browser::utc_year_month()) {
-            Ok(request) => {
+            Ok(_) if tax_id.is_err() => {
+                if let Err(problem) = tax_id {
+                    alert.set(problem.text(lang).to_owned());
+                    focus(super::tax_id::VALUE_ID);
+                }
+            }
+            Ok(mut request) => {
+                request.tax_id = tax_id.ok().flatten().flatten();
                 alert.set(String::new());
                 pay.dispatch_local(request);
             }
@@ -324,6 +335,7 @@ pub fn PaymentFormView(
                     <div class="co-row">{field(Field::Expiry)}{field(Field::Cvc)}</div>
                 </fieldset>
                 {address}
+                {tax_fields.map(|fields| view! { <TaxIdSection fields lang/> })}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <p class="cw-visually-hidden" aria-live="polite">
                     {move || announced.get().map(|(field, message)| fill(Msg::FieldProblem.text(lang), &[field.label().text(lang), message.text(lang)]))}
