@@ -52,13 +52,16 @@ test('the quantity changes with the keyboard, a GB VAT number is paid with and k
   await page.getByLabel('Tax ID type').selectOption('gb_vat');
   const taxId = page.getByLabel('Tax ID', { exact: true });
   await taxId.fill('GB12');
+  await expect(page.getByRole('button', { name: /^Pay/ })).toHaveAttribute('aria-disabled', 'false');
   await page.getByRole('button', { name: /^Pay/ }).click();
+  await expect(page.getByRole('alert')).toHaveText("That tax ID isn’t in the expected format, e.g. GB123456789.");
   await expect(page.locator('#tax-id-error')).toHaveText("That tax ID isn’t in the expected format, e.g. GB123456789.");
   await expect(taxId).toBeFocused();
   await expect(taxId).toHaveAttribute('aria-invalid', 'true');
   await expectNoAxeViolations(page, 'the hosted page with the business section open and an error');
   await taxId.fill('gb 123 456 789');
   await page.getByLabel('Business name (optional)').fill('Ann Ltd');
+  await page.screenshot({ path: test.info().outputPath('quantity-tax.png'), fullPage: true });
   await page.getByRole('button', { name: 'Pay $196.00' }).click();
   await page.waitForURL(/\/success\?session_id=cs_/);
 

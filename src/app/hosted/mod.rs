@@ -67,6 +67,7 @@ pub fn HostedCheckoutPage(
         embedding::watch_height();
     }
     let update = Callback::new(move |s: HostedCheckoutSession| loaded.set(Some(Ok(s))));
+    provide_context(summary::QuantityUpdating(RwSignal::new(false)));
 
     let screen = Memo::new(move |_| match &*loaded.read() {
         None => Screen::Loading,

@@ -232,19 +232,22 @@ pub fn PaymentFormView(
     let pending = pay.pending();
     let redirecting = pay.value();
     let busy = move || pending.get() || redirecting.get() == Some(true);
+    // A quantity change on its way: the total on the button is about to change.
+    let quantity_updating = use_context::<super::summary::QuantityUpdating>();
+    let updating = move || quantity_updating.is_some_and(|u| u.get());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         cancel_deferred_announcement();
-        if busy() {
+        if busy() || updating() {
             return;
         }
         submitted.set(true);
         let tax_id = tax_fields.map(TaxIdFields::to_request).transpose();
         match form().to_request(browser::utc_year_month()) {
             Ok(_) if tax_id.is_err() => {
-                if let Err(problem) = tax_id {
-                    alert.set(problem.text(lang).to_owned());
+                if let (Err(problem), Some(fields)) = (tax_id, tax_fields) {
+                    alert.set(fields.problem_text(problem, lang));
                     focus(super::tax_id::VALUE_ID);
                 }
             }
@@ -346,7 +349,7 @@ pub fn PaymentFormView(
                 <button
                     type="submit"
                     class="cw-button co-pay-button"
-                    aria-disabled=move || busy().to_string()
+                    aria-disabled=move || (busy() || updating()).to_string()
                     aria-busy=move || busy().to_string()
                 >
                     <span class="co-spinner" aria-hidden="true" hidden=move || !busy()></span>
@@ -485,7 +488,7 @@ fn card_number_complete(number: &str) -> bool {
 }
 
 /// Whether a blur hands focus to a submit button (a click on Pay, or Tab to it).
-fn moves_to_submit(ev: &web_sys::FocusEvent) -> bool {
+pub(super) fn moves_to_submit(ev: &web_sys::FocusEvent) -> bool {
     ev.related_target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| el.matches("button[type=submit]").unwrap_or(false))

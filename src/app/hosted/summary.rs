@@ -278,13 +278,21 @@ fn QuantityControl(
     let typed = RwSignal::new(current().to_string());
     let error = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    let updating = use_context::<QuantityUpdating>();
     let change = Action::new_local(move |quantity: &u32| {
         let (id, quantity, locale) = (id.clone(), *quantity, locale.clone());
+        if let Some(QuantityUpdating(u)) = updating {
+            u.set(true);
+        }
         async move {
             let Some(client) = client.try_get_value() else {
                 return;
             };
-            match client.change_quantity(&id, quantity).await {
+            let answer = client.change_quantity(&id, quantity).await;
+            if let Some(QuantityUpdating(u)) = updating {
+                u.try_set(false);
+            }
+            match answer {
                 Ok(updated) => {
                     let total = format_money(updated.total_due_today, &updated.currency, &locale);
                     let count = crate::intl::format_count(&locale, quantity);
@@ -367,6 +375,18 @@ fn QuantityControl(
 
 /// The quantity input.
 const QUANTITY_ID: &str = "quantity";
+
+/// True while a quantity change is on its way: the pay button waits, so a
+/// payment never charges a total the page has not shown yet.
+#[derive(Debug, Clone, Copy)]
+pub struct QuantityUpdating(pub RwSignal<bool>);
+
+impl QuantityUpdating {
+    /// Whether a change is on its way.
+    pub fn get(self) -> bool {
+        self.0.get()
+    }
+}
 
 /// The promotion-code input.
 const INPUT_ID: &str = "promotion-code";

@@ -52,6 +52,18 @@ impl TaxIdFields {
         )
     }
 
+    /// What `problem` (from [`Self::to_request`]) says, in `lang`, with the
+    /// chosen type's example filled in.
+    pub fn problem_text(self, problem: Msg, lang: Lang) -> String {
+        match problem {
+            Msg::TaxIdFormat => fill(
+                problem.text(lang),
+                &[example(self.tax_id_type.get_untracked())],
+            ),
+            other => other.text(lang).to_owned(),
+        }
+    }
+
     fn problem(self) -> Option<Msg> {
         checked(
             self.business.get(),
@@ -116,10 +128,8 @@ pub fn TaxIdSection(
             .flatten()
     };
     let message = move || {
-        shown().map(|m| match m {
-            Msg::TaxIdFormat => fill(m.text(lang), &[example(fields.tax_id_type.get())]),
-            other => other.text(lang).to_owned(),
-        })
+        fields.tax_id_type.track();
+        shown().map(|m| fields.problem_text(m, lang))
     };
     let details = move || {
         fields.business.get().then(|| {
@@ -154,7 +164,13 @@ pub fn TaxIdSection(
                         aria-describedby=move || shown().map(|_| ERROR_ID)
                         prop:value=move || fields.value.get()
                         on:input=move |ev| fields.value.set(event_target_value(&ev))
-                        on:blur=move |_| touched.set(true)/>
+                        on:blur=move |ev| {
+                            // Leaving for Pay: the submit shows the problem, after the
+                            // click; shown now it would move Pay from under the pointer.
+                            if !super::payment_form::moves_to_submit(&ev) {
+                                touched.set(true);
+                            }
+                        }/>
                     <p class="co-field-error" id=ERROR_ID>{message}</p>
                 </div>
                 <div class="co-field">
