@@ -285,13 +285,14 @@ fn QuantityControl(
             u.set(true);
         }
         async move {
-            let Some(client) = client.try_get_value() else {
-                return;
+            let answer = match client.try_get_value() {
+                Some(client) => Some(client.change_quantity(&id, quantity).await),
+                None => None,
             };
-            let answer = client.change_quantity(&id, quantity).await;
             if let Some(QuantityUpdating(u)) = updating {
                 u.try_set(false);
             }
+            let Some(answer) = answer else { return };
             match answer {
                 Ok(updated) => {
                     let total = format_money(updated.total_due_today, &updated.currency, &locale);
