@@ -372,6 +372,26 @@ impl HostedClient {
         read_response(self.transport.send(request).await)
     }
 
+    /// Changes the quantity of an open session whose merchant allows it
+    /// and returns the session with its new totals.
+    pub async fn change_quantity(
+        &self,
+        id: &str,
+        quantity: u32,
+    ) -> Result<HostedCheckoutSession, BillingError> {
+        let body = serde_json::to_string(&checkout_protocol::ChangeQuantityRequest {
+            quantity: f64::from(quantity),
+        })
+        .map_err(|_| BillingError::InvalidResponse)?;
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("/api/checkout-sessions/{id}/quantity"),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body: Some(body),
+        };
+        read_response(self.transport.send(request).await)
+    }
+
     /// Pays a session with a test card; a card whose issuer asks for 3-D
     /// Secure answers with `nextAction` and the session's `authentication`.
     pub async fn confirm(

@@ -147,6 +147,9 @@ pub struct Purchase {
     /// Billing address (kept opaque).
     #[serde(default)]
     pub billing_address: Option<Value>,
+    /// The business tax ID given at checkout (superset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<crate::tax_id::TaxId>,
     /// The selling organization.
     #[serde(default)]
     pub organization_id: String,

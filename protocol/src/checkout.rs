@@ -5,8 +5,9 @@ use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::quantity::Quantity;
 pub use crate::quantity::MAX_QUANTITY;
+use crate::quantity::{AdjustableQuantity, Quantity, QuantityBounds};
+use crate::tax_id::TaxId;
 
 /// Body of `checkout-sessions/create` (a product checkout).
 ///
@@ -66,13 +67,19 @@ pub struct CreateProductCheckoutSessionParams {
     /// When the session stops accepting payment, epoch milliseconds (default: 24 h).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
+    /// Lets the customer change the quantity on the hosted page, within bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<AdjustableQuantity>,
+    /// Offers an optional "purchasing as a business" tax ID on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_collection: Option<bool>,
 }
 
 /// The create options only the merchant's server may set, by their wire
 /// names. A browser that sends one to the server route is refused with
 /// `field_not_allowed` unless the merchant's checkout policy decides it;
 /// the platform API (secret key) accepts them all.
-pub const MERCHANT_ONLY_FIELDS: [&str; 7] = [
+pub const MERCHANT_ONLY_FIELDS: [&str; 9] = [
     "trialDays",
     "requestId",
     "discountCode",
@@ -80,6 +87,8 @@ pub const MERCHANT_ONLY_FIELDS: [&str; 7] = [
     "billingAddressCollection",
     "customerEmail",
     "expiresAt",
+    "adjustableQuantity",
+    "taxIdCollection",
 ];
 
 /// The merchant-only options of a product checkout (see
@@ -110,6 +119,12 @@ pub struct MerchantCheckoutOptions {
     /// When the session stops accepting payment, epoch milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
+    /// Lets the customer change the quantity on the hosted page, within bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<AdjustableQuantity>,
+    /// Offers an optional tax ID on the hosted page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_collection: Option<bool>,
 }
 
 impl MerchantCheckoutOptions {
@@ -124,6 +139,8 @@ impl MerchantCheckoutOptions {
             billing_address_collection: params.billing_address_collection.take(),
             trial_days: params.trial_days.take(),
             expires_at: params.expires_at.take(),
+            adjustable_quantity: params.adjustable_quantity.take(),
+            tax_id_collection: params.tax_id_collection.take(),
         }
     }
 
@@ -136,6 +153,8 @@ impl MerchantCheckoutOptions {
         params.billing_address_collection = self.billing_address_collection;
         params.trial_days = self.trial_days;
         params.expires_at = self.expires_at;
+        params.adjustable_quantity = self.adjustable_quantity;
+        params.tax_id_collection = self.tax_id_collection;
     }
 
     /// The wire names of the options that are set, in [`MERCHANT_ONLY_FIELDS`] order.
@@ -148,6 +167,8 @@ impl MerchantCheckoutOptions {
             self.billing_address_collection.is_some(),
             self.customer_email.is_some(),
             self.expires_at.is_some(),
+            self.adjustable_quantity.is_some(),
+            self.tax_id_collection.is_some(),
         ];
         MERCHANT_ONLY_FIELDS
             .iter()
@@ -472,6 +493,16 @@ pub struct CheckoutSession {
     /// The merchant's own reference (superset: Creem's `request_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The bounds the customer may choose the quantity within on the
+    /// hosted page, when the merchant enabled `adjustableQuantity` (superset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<QuantityBounds>,
+    /// Whether the hosted page offers a tax ID (superset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_collection: Option<bool>,
+    /// The tax ID the customer gave when paying, normalized (superset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<TaxId>,
     /// Epoch milliseconds after which the session cannot be paid.
     pub expires: i64,
     /// Epoch milliseconds.
@@ -664,7 +695,8 @@ mod tests {
             "priceSlug": "pro", "quantity": 2, "successUrl": "https://a.example/s", "cancelUrl": "https://a.example/c",
             "outputName": "n", "outputMetadata": {"k": 1},
             "trialDays": 730, "requestId": "r", "discountCode": "D", "allowPromotionCodes": true,
-            "billingAddressCollection": "required", "customerEmail": "a@b.example", "expiresAt": 5
+            "billingAddressCollection": "required", "customerEmail": "a@b.example", "expiresAt": 5,
+            "adjustableQuantity": {"enabled": true, "maximum": 10}, "taxIdCollection": true
         });
         let full: CreateProductCheckoutSessionParams = serde_json::from_value(json).unwrap();
         let mut browser = full.clone();

@@ -196,6 +196,18 @@ pub enum ErrorCode {
     /// The card cannot be removed: it is the customer's only card and a
     /// current subscription bills to it.
     PaymentMethodInUse,
+    // Adjustable quantity and tax IDs (issue 16, item 8).
+    /// A quantity chosen on the hosted page (or a create's initial quantity)
+    /// is outside the merchant's `adjustableQuantity` bounds; the message names them.
+    QuantityOutOfRange,
+    /// The session cannot have its quantity changed: the merchant did not
+    /// enable `adjustableQuantity`, or it was asked for on a session that
+    /// does not sell one per-unit price (an invoice, saving a card, an
+    /// activation, several line items, a usage price).
+    AdjustableQuantityNotAllowed,
+    /// A tax ID does not have its type's format; the message names the
+    /// expected one.
+    InvalidTaxId,
 }
 
 impl ErrorCode {
@@ -278,6 +290,10 @@ impl ErrorCode {
         Self::PaymentMethodAmbiguous,
         Self::PaymentMethodNotFound,
         Self::PaymentMethodInUse,
+        // Adjustable quantity and tax IDs (issue 16, item 8).
+        Self::QuantityOutOfRange,
+        Self::AdjustableQuantityNotAllowed,
+        Self::InvalidTaxId,
     ];
 
     /// The wire form of the code, e.g. `price_not_found`.
@@ -360,6 +376,10 @@ impl ErrorCode {
             Self::PaymentMethodAmbiguous => "payment_method_ambiguous",
             Self::PaymentMethodNotFound => "payment_method_not_found",
             Self::PaymentMethodInUse => "payment_method_in_use",
+            // Adjustable quantity and tax IDs (issue 16, item 8).
+            Self::QuantityOutOfRange => "quantity_out_of_range",
+            Self::AdjustableQuantityNotAllowed => "adjustable_quantity_not_allowed",
+            Self::InvalidTaxId => "invalid_tax_id",
         }
     }
 
@@ -403,6 +423,10 @@ impl ErrorCode {
             Self::PaymentMethodMissing | Self::PaymentMethodAmbiguous => 400,
             Self::PaymentMethodNotFound => 404,
             Self::PaymentMethodInUse => 409,
+            // Adjustable quantity and tax IDs (issue 16, item 8).
+            Self::QuantityOutOfRange | Self::AdjustableQuantityNotAllowed | Self::InvalidTaxId => {
+                400
+            }
             // Subscription create (issue 15).
             Self::PriceNotRecurring => 400,
             Self::CheckoutRequired => 402,
@@ -479,7 +503,7 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
-        assert_eq!(seen.len(), 73, "ALL lists every variant");
+        assert_eq!(seen.len(), 76, "ALL lists every variant");
     }
 
     #[test]
@@ -630,6 +654,20 @@ mod tests {
             ErrorCode::SubscriptionNotFound.as_str(),
             "subscription_not_found"
         );
+    }
+
+    #[test]
+    fn adjustable_quantity_and_tax_id_codes_are_400s() {
+        for (code, wire) in [
+            (ErrorCode::QuantityOutOfRange, "quantity_out_of_range"),
+            (
+                ErrorCode::AdjustableQuantityNotAllowed,
+                "adjustable_quantity_not_allowed",
+            ),
+            (ErrorCode::InvalidTaxId, "invalid_tax_id"),
+        ] {
+            assert_eq!((code.as_str(), code.http_status()), (wire, 400));
+        }
     }
 
     #[test]

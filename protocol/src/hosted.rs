@@ -3,6 +3,8 @@
 //! The page is public (anyone holding the unguessable session id may pay), so
 //! these shapes carry only what the page shows — no customer ids or metadata.
 
+use crate::quantity::QuantityBounds;
+use crate::tax_id::TaxId;
 use crate::{
     BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, ErrorCode, IntervalUnit,
     PriceType,
@@ -93,6 +95,13 @@ pub struct HostedCheckoutSession {
     /// whoever holds the session id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub saved_payment_methods: Vec<SavedPaymentMethod>,
+    /// When the customer may change the quantity: the bounds (the page
+    /// shows a quantity control and posts `…/quantity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustable_quantity: Option<QuantityBounds>,
+    /// Whether the page offers an optional business tax ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_collection: Option<bool>,
 }
 
 /// A card payment the issuer asked the cardholder to authenticate (3-D
@@ -259,6 +268,9 @@ pub struct ConfirmPaymentRequest {
     /// The billing address, when the session collects one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<BillingAddress>,
+    /// A business's tax ID, when the session collects them (optional even then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<TaxId>,
 }
 
 /// What a confirm pays with.
@@ -412,6 +424,15 @@ pub struct ApplyDiscountRequest {
     pub code: Option<String>,
 }
 
+/// Body of `POST /api/checkout-sessions/{id}/quantity`: the quantity the
+/// customer chose, within the session's `adjustableQuantity` bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeQuantityRequest {
+    /// The new quantity; a JSON number, checked to be whole and within bounds.
+    pub quantity: f64,
+}
+
 /// The stored, safe summary of a card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -563,6 +584,7 @@ mod tests {
             }),
             payment_method_id: saved.map(str::to_owned),
             billing_address: None,
+            tax_id: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub mod redirect;
 // Signed success-redirect parameters (issue 16, item 4).
 pub mod redirect_signature;
 pub mod subscription;
+// Tax IDs on the hosted page (issue 16, item 8).
+pub mod tax_id;
 pub mod usage;
 // Resource claims (issue 15).
 pub mod resource;
@@ -72,7 +74,13 @@ pub use subscription::{
 // Features and usage meters (issue 15).
 pub use pricing::{AggregationType, Feature, FeatureType, RenewalFrequency, UsageMeter};
 pub use quantity::{Quantity, QuantityError};
+// Adjustable quantity and tax IDs (issue 16, item 8).
+pub use hosted::ChangeQuantityRequest;
+pub use quantity::{
+    AdjustableQuantity, AdjustableQuantityError, QuantityBounds, DEFAULT_ADJUSTABLE_MAXIMUM,
+};
 pub use redirect::{RedirectUrl, RedirectUrlError, UrlRole};
+pub use tax_id::{TaxId, TaxIdError, TaxIdType};
 pub use usage::{
     is_valid_usage_amount, CreateUsageEventParams, PlatformCreateUsageEvent, UsageEvent,
     UsageEventInput, UsageEventResponse, UsageMeterBalancesParams, UsageMeterBalancesResponse,

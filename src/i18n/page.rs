@@ -308,6 +308,27 @@ catalog! {
             "La autenticación de tu banco ya no está disponible. No se ha cobrado nada; vuelve a pagar para intentarlo de nuevo.",
             "銀行の認証は利用できなくなりました。請求は発生していません。もう一度お支払いください。",
             "لم تعد مصادقة مصرفك متاحة. لم يُخصم أي مبلغ؛ ادفع مرة أخرى للمحاولة من جديد."],
+        // Adjustable quantity and tax IDs (issue 16, item 8).
+        Quantity => ["Quantity", "Menge", "Quantité", "Cantidad", "数量", "الكمية"],
+        DecreaseQuantity => ["Decrease quantity", "Menge verringern", "Diminuer la quantité", "Reducir la cantidad", "数量を減らす", "تقليل الكمية"],
+        IncreaseQuantity => ["Increase quantity", "Menge erhöhen", "Augmenter la quantité", "Aumentar la cantidad", "数量を増やす", "زيادة الكمية"],
+        QuantityRange => ["From {0} to {1}", "Von {0} bis {1}", "De {0} à {1}", "De {0} a {1}", "{0}～{1}", "من {0} إلى {1}"],
+        QuantityUpdated => ["Quantity {0}. Total due today {1}.", "Menge {0}. Heute fällig: {1}.", "Quantité {0}. Total dû aujourd’hui : {1}.",
+            "Cantidad {0}. Total a pagar hoy: {1}.", "数量 {0}。本日のお支払い合計 {1}。", "الكمية {0}. المستحق اليوم {1}."],
+        BusinessPurchase => ["I’m purchasing as a business", "Ich kaufe als Unternehmen", "J’achète en tant qu’entreprise", "Compro como empresa", "法人として購入する", "أشتري بصفتي شركة"],
+        TaxIdType => ["Tax ID type", "Art der Steuernummer", "Type d’identifiant fiscal", "Tipo de identificación fiscal", "税番号の種類", "نوع الرقم الضريبي"],
+        TaxIdNumber => ["Tax ID", "Steuernummer", "Identifiant fiscal", "Identificación fiscal", "税番号", "الرقم الضريبي"],
+        BusinessName => ["Business name (optional)", "Firmenname (optional)", "Nom de l’entreprise (facultatif)", "Nombre de la empresa (opcional)", "会社名（任意）", "اسم الشركة (اختياري)"],
+        TaxEuVat => ["EU VAT number", "USt-IdNr. (EU)", "Numéro de TVA UE", "NIF-IVA (UE)", "EU VAT 番号", "رقم ضريبة القيمة المضافة (الاتحاد الأوروبي)"],
+        TaxGbVat => ["UK VAT number", "USt-IdNr. (Vereinigtes Königreich)", "Numéro de TVA (Royaume-Uni)", "Número de IVA (Reino Unido)", "英国 VAT 番号", "رقم ضريبة القيمة المضافة (المملكة المتحدة)"],
+        TaxUsEin => ["US EIN", "US-EIN", "EIN (États-Unis)", "EIN (EE. UU.)", "米国 EIN", "رقم EIN الأمريكي"],
+        TaxOther => ["Other tax ID", "Andere Steuernummer", "Autre identifiant fiscal", "Otra identificación fiscal", "その他の税番号", "رقم ضريبي آخر"],
+        EnterTaxId => ["Enter your tax ID, or untick “purchasing as a business”.", "Geben Sie Ihre Steuernummer ein oder entfernen Sie das Häkchen bei „als Unternehmen“.",
+            "Saisissez votre identifiant fiscal, ou décochez « en tant qu’entreprise ».", "Introduce tu identificación fiscal o desmarca «como empresa».",
+            "税番号を入力するか、「法人として購入する」のチェックを外してください。", "أدخل رقمك الضريبي، أو ألغِ تحديد «بصفتي شركة»."],
+        TaxIdFormat => ["That tax ID isn’t in the expected format, e.g. {0}.", "Diese Steuernummer hat nicht das erwartete Format, z. B. {0}.",
+            "Cet identifiant fiscal n’a pas le format attendu, par ex. {0}.", "Esta identificación fiscal no tiene el formato esperado, p. ej., {0}.",
+            "税番号の形式が正しくありません（例: {0}）。", "الرقم الضريبي ليس بالتنسيق المتوقع، مثل {0}."],
     }
 }
 

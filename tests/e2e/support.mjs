@@ -54,7 +54,8 @@ export const sessionUrls = (base) => ({
  * Creates a product session through the platform API with the secret key, as
  * a merchant's server does: only it may set the merchant-only options
  * (trialDays, requestId, discountCode, allowPromotionCodes,
- * billingAddressCollection, customerEmail, expiresAt), which the server route
+ * billingAddressCollection, customerEmail, expiresAt, adjustableQuantity,
+ * taxIdCollection), which the server route
  * refuses from a browser. Anonymous unless `customerExternalId` is given.
  * Answers in the route's `{data}` envelope so specs read both alike.
  */

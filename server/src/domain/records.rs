@@ -108,6 +108,8 @@ pub struct StoredPurchase {
     pub trial_period_days: Option<u32>,
     /// The billing address given at checkout.
     pub billing_address: Option<BillingAddress>,
+    /// The business tax ID given at checkout.
+    pub tax_id: Option<checkout_protocol::TaxId>,
     /// Epoch ms.
     pub created_at: i64,
 }
@@ -331,6 +333,7 @@ pub fn purchase_view(p: &StoredPurchase, catalog: &Catalog) -> Purchase {
         proposal: None,
         billing_cycle_anchor: subscription.then_some(p.created_at),
         billing_address: p.billing_address.as_ref().map(BillingAddress::to_flowglad),
+        tax_id: p.tax_id.clone(),
         organization_id: catalog.organization_id.clone(),
         pricing_model_id: catalog.pricing_model.id.clone(),
         livemode: false,
@@ -544,6 +547,7 @@ mod tests {
             interval_count: None,
             trial_period_days: None,
             billing_address: None,
+            tax_id: None,
             created_at: 5,
         };
         let single = purchase_view(&p, &catalog);

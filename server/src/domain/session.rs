@@ -8,7 +8,7 @@ use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
     money, redirect, BillingAddress, BillingAddressCollection, CheckoutMode, CheckoutSession,
     CheckoutSessionStatus, CheckoutSessionType, ErrorCode, HostedCheckoutSession, HostedLineItem,
-    IntervalUnit, PaymentStatus, Price, PriceType, Product,
+    IntervalUnit, PaymentStatus, Price, PriceType, Product, QuantityBounds, TaxId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -148,6 +148,11 @@ pub struct CheckoutOptions {
     pub automatically_update_subscriptions: Option<bool>,
     /// Keep an existing subscription's billing cycle anchor.
     pub preserve_billing_cycle_anchor: bool,
+    /// The bounds the customer may change the quantity within on the hosted
+    /// page (`adjustableQuantity`); `None` when it is fixed.
+    pub adjustable_quantity: Option<QuantityBounds>,
+    /// Whether the hosted page offers an optional business tax ID.
+    pub tax_id_collection: bool,
 }
 
 /// The saved summary of the card that paid (never the full number or CVC).
@@ -195,6 +200,8 @@ pub struct StoredSession {
     pub invoice_number: Option<String>,
     /// The billing address given at payment.
     pub billing_address: Option<BillingAddress>,
+    /// The business tax ID given at payment, normalized.
+    pub tax_id: Option<TaxId>,
     /// Request id, discount, page options and targets.
     pub options: CheckoutOptions,
     /// Epoch ms.
@@ -373,6 +380,9 @@ impl StoredSession {
                 .as_ref()
                 .map(BillingAddress::to_flowglad),
             automatically_update_subscriptions: self.options.automatically_update_subscriptions,
+            adjustable_quantity: self.options.adjustable_quantity,
+            tax_id_collection: self.options.tax_id_collection.then_some(true),
+            tax_id: self.tax_id.clone(),
             pricing_model_id: catalog.pricing_model.id.clone(),
             organization_id: catalog.organization_id.clone(),
             livemode: false,
@@ -484,7 +494,45 @@ impl StoredSession {
             branding: catalog.branding.clone(),
             // Filled in from the store by the service (`hosted_view`).
             saved_payment_methods: Vec::new(),
+            adjustable_quantity: self.options.adjustable_quantity,
+            tax_id_collection: self.options.tax_id_collection.then_some(true),
         })
+    }
+
+    /// 400 `adjustable_quantity_not_allowed` unless the customer may be let
+    /// change this session's quantity: a product checkout of one per-unit
+    /// price (a single payment or a subscription; a usage price is billed
+    /// by what is used, not by units bought).
+    pub fn check_quantity_adjustable(&self) -> Result<(), ApiError> {
+        let not_allowed = |why: &str| {
+            Err(ApiError::new(
+                ErrorCode::AdjustableQuantityNotAllowed,
+                format!("adjustableQuantity {why}."),
+            ))
+        };
+        if self.session_type != CheckoutSessionType::Product {
+            return not_allowed(&format!(
+                "only applies to product checkouts, not {} sessions",
+                session_type_str(self.session_type)
+            ));
+        }
+        match self.line_items.as_slice() {
+            [only] if only.price_type == PriceType::Usage => {
+                not_allowed("does not apply to a usage price (it is billed by what is used)")
+            }
+            [_] => Ok(()),
+            _ => not_allowed("only applies to a checkout of one price, not several line items"),
+        }
+    }
+
+    /// The session selling `quantity` units of its one line instead (totals
+    /// follow); the caller has checked it is adjustable and within bounds.
+    pub fn with_quantity(mut self, quantity: u32) -> Self {
+        self.quantity = quantity;
+        for item in &mut self.line_items {
+            item.quantity = quantity;
+        }
+        self
     }
 }
 
@@ -668,6 +716,7 @@ mod tests {
             invoice_id: None,
             invoice_number: None,
             billing_address: None,
+            tax_id: None,
             options: CheckoutOptions {
                 discount: (percent_off > 0).then(|| AppliedDiscount {
                     id: "disc_1".into(),

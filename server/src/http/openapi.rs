@@ -40,6 +40,7 @@ pub const PATH: &str = "/api/openapi.json";
         crate::http::hosted_page::get_session,
         crate::http::hosted_page::confirm,
         crate::http::hosted_page::discount::apply,
+        crate::http::hosted_page::quantity::change,
         crate::http::platform_api::sessions::create_session,
         crate::http::platform_api::sessions::list_sessions,
         crate::http::platform_api::sessions::get_session,
@@ -218,9 +219,9 @@ mod tests {
         // 24, customers/find-or-create and customers/update, and the four
         // usage metering paths, the ten resource claim paths,
         // subscriptions/create with POST /api/v1/subscriptions, and the two
-        // plan change paths (issue 15), authenticate (issue 16, 3-D Secure)
-        // and the four saved-card paths (issue 16).
-        assert_eq!(paths.len(), 49, "{paths:?}");
+        // plan change paths (issue 15), authenticate (issue 16, 3-D Secure),
+        // the four saved-card paths and the quantity change (issue 16).
+        assert_eq!(paths.len(), 50, "{paths:?}");
         let json = serde_json::to_value(&doc).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3."));
         let schemas = &json["components"]["schemas"];

@@ -141,6 +141,10 @@ pub fn router(state: AppState, customers: Arc<dyn CustomerResolver>) -> Router {
             "/api/checkout-sessions/{id}/authenticate",
             post(hosted_page::authenticate::authenticate),
         )
+        .route(
+            "/api/checkout-sessions/{id}/quantity",
+            post(hosted_page::quantity::change),
+        )
         .merge(platform_api)
         .route(openapi::PATH, get(openapi::serve))
         .route("/checkout/{id}", get(static_files::hosted))

@@ -70,7 +70,9 @@ impl EmbeddedPlatform {
         };
         let now = clock::now_ms();
         let mode = input.mode;
-        let session = match input.session_type {
+        let adjustable = input.product.adjustable_quantity;
+        let tax_ids = input.product.tax_id_collection == Some(true);
+        let mut session = match input.session_type {
             CheckoutSessionType::Product => {
                 let anonymous = input.anonymous == Some(true);
                 match (&customer, anonymous) {
@@ -160,6 +162,17 @@ impl EmbeddedPlatform {
                 ))
             }
         };
+        if session.session_type != CheckoutSessionType::Product {
+            // A product session took both options when it was built.
+            session.options.adjustable_quantity =
+                checkout::adjustable_quantity(adjustable, &session)?;
+            if tax_ids && session.session_type == CheckoutSessionType::AddPaymentMethod {
+                return Err(ApiError::invalid_request(
+                    "taxIdCollection does not apply to add_payment_method sessions: nothing is bought.",
+                ));
+            }
+            session.options.tax_id_collection = tax_ids;
+        }
         checkout::check_mode(mode, &session)?;
         let stored = checkout::store(billing, session, claim).await?;
         Ok(checkout::response(billing, &stored))

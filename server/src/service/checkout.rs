@@ -20,6 +20,8 @@ use checkout_protocol::{
     CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, ErrorCode, LineItemParams,
     Price, PriceRef, PriceType, Product, Quantity, QuantityError,
 };
+// Adjustable quantity (issue 16, item 8).
+use checkout_protocol::{AdjustableQuantity, QuantityBounds};
 use serde_json::{Map, Value};
 
 /// 400 `mode_mismatch` unless the `mode` a merchant asked for (if any) is
@@ -117,6 +119,7 @@ fn open_session(
         invoice_id: None,
         invoice_number: None,
         billing_address: None,
+        tax_id: None,
         options: CheckoutOptions::default(),
         created_at: now,
         updated_at: now,
@@ -344,9 +347,41 @@ pub fn product_session(
             .billing_address_collection
             .or(defaults.billing_address_collection),
         trial_days,
+        tax_id_collection: params.tax_id_collection == Some(true),
         ..CheckoutOptions::default()
     };
+    session.options.adjustable_quantity =
+        adjustable_quantity(params.adjustable_quantity, &session)?;
     Ok(session)
+}
+
+/// The bounds of an `adjustableQuantity` asked for on `session` (a product
+/// checkout, built): `None` when absent or disabled; 400
+/// `adjustable_quantity_not_allowed` when the session does not sell one
+/// per-unit price, `invalid_quantity` when the bounds are wrong, and
+/// `quantity_out_of_range` when the initial quantity is outside them.
+pub fn adjustable_quantity(
+    asked: Option<AdjustableQuantity>,
+    session: &StoredSession,
+) -> Result<Option<QuantityBounds>, ApiError> {
+    let Some(asked) = asked.filter(|a| a.enabled) else {
+        return Ok(None);
+    };
+    session.check_quantity_adjustable()?;
+    let bounds = asked
+        .bounds()
+        .map_err(|e| ApiError::new(e.code(), e.to_string()))?
+        .ok_or_else(|| ApiError::internal("enabled bounds missing", &session.id))?;
+    bounds.check(session.quantity).map_err(|e| {
+        ApiError::new(
+            e.code(),
+            format!(
+                "The initial quantity {} is outside adjustableQuantity: {e}",
+                session.quantity
+            ),
+        )
+    })?;
+    Ok(Some(bounds))
 }
 
 /// Options only the platform API sets on a card-saving session.

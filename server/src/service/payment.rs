@@ -23,8 +23,8 @@ use crate::store::{
     CustomerCompletion, PaymentFailure, StoredAuthentication, StoredPaymentAttempt,
 };
 use checkout_protocol::{
-    money, AuthenticationOutcome, BillingAddress, CheckoutSessionStatus, CheckoutSessionType,
-    ErrorCode, HostedCheckoutSession, PriceType, SubscriptionStatus,
+    money, AuthenticationOutcome, CheckoutSessionStatus, CheckoutSessionType, ErrorCode,
+    HostedCheckoutSession, PriceType, SubscriptionStatus,
 };
 
 /// What a payment came to.
@@ -490,7 +490,7 @@ fn completion(
     now: i64,
 ) -> Result<Completion, ApiError> {
     let paid_card = payer.card.clone();
-    let purchase = purchase(session, t, payer.billing_address.as_ref(), now)?;
+    let purchase = purchase(session, t, payer, now)?;
     let customer = match &session.customer_id {
         Some(customer_id) => Some(customer_records(
             session,
@@ -507,6 +507,7 @@ fn completion(
         card: paid_card,
         email: payer.email.clone(),
         billing_address: payer.billing_address.clone(),
+        tax_id: payer.tax_id.clone(),
         purchase,
         customer,
     })
@@ -528,7 +529,7 @@ fn main_item(session: &StoredSession) -> Option<&SoldItem> {
 fn purchase(
     session: &StoredSession,
     t: &Totals,
-    address: Option<&BillingAddress>,
+    payer: &AttemptPayer,
     now: i64,
 ) -> Result<Option<StoredPurchase>, ApiError> {
     if session.session_type != CheckoutSessionType::Product {
@@ -562,7 +563,8 @@ fn purchase(
         interval_unit: main.interval_unit,
         interval_count: main.interval_count,
         trial_period_days: main.trial_period_days,
-        billing_address: address.cloned(),
+        billing_address: payer.billing_address.clone(),
+        tax_id: payer.tax_id.clone(),
         created_at: now,
     }))
 }

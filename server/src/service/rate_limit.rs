@@ -587,6 +587,8 @@ pub struct AbuseLimits {
     codes_per_session: KeyedLimiter<String>,
     codes_per_client: KeyedLimiter<ClientKey>,
     failed_auths: KeyedLimiter<ClientKey>,
+    quantity_changes_per_session: KeyedLimiter<String>,
+    quantity_changes_per_client: KeyedLimiter<ClientKey>,
     /// Card declines across all clients.
     pub declines: DeclineCeiling,
     clients: ClientAddresses,
@@ -617,9 +619,36 @@ impl AbuseLimits {
             codes_per_session: KeyedLimiter::new(settings.codes_per_session),
             codes_per_client: KeyedLimiter::new(settings.codes_per_client),
             failed_auths: KeyedLimiter::new(settings.failed_auths_per_client),
+            quantity_changes_per_session: KeyedLimiter::new(Self::QUANTITY_CHANGES_PER_SESSION),
+            quantity_changes_per_client: KeyedLimiter::new(Self::QUANTITY_CHANGES_PER_CLIENT),
             declines: DeclineCeiling::new(settings.declines_per_minute, Self::DECLINE_WINDOW),
             clients: ClientAddresses::new(settings.client_ip_header),
         }
+    }
+
+    /// Quantity changes per checkout session on the hosted page: 60 per 10
+    /// minutes, far above a customer stepping through a few values.
+    pub const QUANTITY_CHANGES_PER_SESSION: Rate = Rate::per_minutes(60, 10);
+    /// Quantity changes per client address: 200 per 10 minutes.
+    pub const QUANTITY_CHANGES_PER_CLIENT: Rate = Rate::per_minutes(200, 10);
+
+    /// Counts a quantity change of session `id` by the client of
+    /// `headers`/`peer` (each is a write); a 429 `rate_limited` past either limit.
+    pub fn check_quantity_change(
+        &self,
+        id: &str,
+        headers: &HeaderMap,
+        peer: Option<SocketAddr>,
+    ) -> Result<(), ApiError> {
+        let now = Instant::now();
+        if let Some(key) = self.clients.key(headers, peer) {
+            self.quantity_changes_per_client
+                .check(&key, now)
+                .map_err(|wait| refused("quantity changes from your network", wait))?;
+        }
+        self.quantity_changes_per_session
+            .check(&id.to_owned(), now)
+            .map_err(|wait| refused("quantity changes on this checkout", wait))
     }
 
     /// Counts a discount code tried on session `id` by the client of

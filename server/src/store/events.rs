@@ -375,6 +375,7 @@ mod tests {
                 postal_code: "12345".into(),
                 country: "US".into(),
             }),
+            tax_id: None,
             options: CheckoutOptions {
                 request_id: Some("order-42".into()),
                 ..CheckoutOptions::default()
@@ -411,6 +412,7 @@ mod tests {
             interval_count: Some(1),
             trial_period_days: None,
             billing_address: s.billing_address.clone(),
+            tax_id: None,
             created_at: NOW,
         };
         let subscription = StoredSubscription {

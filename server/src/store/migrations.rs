@@ -19,6 +19,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     V10_SESSION_SUBSCRIPTIONS,
     V11_SESSION_AUTHENTICATIONS,
     V12_SAVED_CARDS,
+    V13_QUANTITY_AND_TAX_IDS,
 ];
 
 /// Version 1: customers, sessions, and what a payment made.
@@ -399,6 +400,18 @@ CREATE INDEX session_authentications_by_expiry ON session_authentications(expire
 const V12_SAVED_CARDS: &str = r#"
 ALTER TABLE payment_methods ADD COLUMN removed_at INTEGER;
 ALTER TABLE purchases ADD COLUMN payment_method_id TEXT;
+"#;
+
+/// Version 13 (issue 16, item 8): the bounds a customer may change a
+/// session's quantity within on the hosted page (both NULL: fixed), whether
+/// the page offers a business tax ID, and the tax ID given (JSON
+/// `{type, value, businessName?}`), kept on the session and the purchase.
+const V13_QUANTITY_AND_TAX_IDS: &str = r#"
+ALTER TABLE checkout_sessions ADD COLUMN quantity_minimum INTEGER CHECK (quantity_minimum IS NULL OR quantity_minimum >= 1);
+ALTER TABLE checkout_sessions ADD COLUMN quantity_maximum INTEGER CHECK (quantity_maximum IS NULL OR quantity_maximum >= 1);
+ALTER TABLE checkout_sessions ADD COLUMN tax_id_collection INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE checkout_sessions ADD COLUMN tax_id TEXT;
+ALTER TABLE purchases ADD COLUMN tax_id TEXT;
 "#;
 
 /// The schema version this build writes.

@@ -42,6 +42,8 @@ pub use sessions::{
 };
 // 3-D Secure in test mode (issue 16).
 pub use sessions::{AuthenticationClaim, StoredAuthentication};
+// Adjustable quantity (issue 16, item 8).
+pub use sessions::QuantityChange;
 pub use usage::{NewUsage, UsageOutcome};
 // Plan changes (issue 15).
 pub use plan_change::{PlanApplied, PlanCharge, PlanClaim, PlanDecline, PlanWrite};
@@ -212,6 +214,25 @@ fn address_of(
     text: Option<String>,
     what: &str,
 ) -> Result<Option<checkout_protocol::BillingAddress>, DbError> {
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
+    })
+    .transpose()
+}
+
+/// A tax ID as stored: its wire JSON.
+fn tax_id_text(value: Option<&checkout_protocol::TaxId>) -> Result<Option<String>, DbError> {
+    value
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// A stored tax ID read back; `what` names it in the error.
+fn tax_id_of(
+    text: Option<String>,
+    what: &str,
+) -> Result<Option<checkout_protocol::TaxId>, DbError> {
     text.map(|t| {
         serde_json::from_str(&t).map_err(|_| DbError::Corrupt(format!("unreadable {what}")))
     })

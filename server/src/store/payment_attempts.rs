@@ -25,6 +25,10 @@ pub struct AttemptPayer {
     /// of typing a card (issue 16); the payment is then recorded on it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_id: Option<String>,
+    /// The business tax ID, checked, when the customer gave one (absent from
+    /// attempts stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<checkout_protocol::TaxId>,
 }
 
 /// A payment attempt as stored with its session.

@@ -6,7 +6,8 @@ use super::customers::select_customer;
 use super::events;
 use super::outbox::Outbox;
 use super::{
-    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, Db, DbError,
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, tax_id_of,
+    tax_id_text, Db, DbError,
 };
 use crate::domain::records::{
     invoice_number, CustomerRecords, StoredCustomer, StoredInvoice, StoredInvoiceLine,
@@ -497,6 +498,7 @@ fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError
     let interval_unit: Option<String> = r.get("interval_unit")?;
     let metadata: Option<String> = r.get("metadata")?;
     let address: Option<String> = r.get("billing_address")?;
+    let tax_id: Option<String> = r.get("tax_id")?;
     let quantity: i64 = r.get("quantity")?;
     let assemble = || -> Result<StoredPurchase, DbError> {
         Ok(StoredPurchase {
@@ -520,6 +522,7 @@ fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError
             interval_count: r.get("interval_count")?,
             trial_period_days: r.get("trial_period_days")?,
             billing_address: address_of(address, "purchase billing address")?,
+            tax_id: tax_id_of(tax_id, "purchase tax id")?,
             created_at: r.get("created_at")?,
         })
     };
@@ -532,8 +535,8 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
     conn.execute(
         "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
             amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
-            trial_period_days, created_at, billing_address, request_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            trial_period_days, created_at, billing_address, request_id, tax_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             p.id,
             p.customer_id,
@@ -553,6 +556,7 @@ pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(
             p.created_at,
             address_text(p.billing_address.as_ref())?,
             p.request_id,
+            tax_id_text(p.tax_id.as_ref())?,
         ],
     )?;
     Ok(())

@@ -236,6 +236,7 @@ fn seed_first_invoice(
             interval_count: price.interval_count,
             trial_period_days: price.trial_period_days,
             billing_address: None,
+            tax_id: None,
             created_at: start,
         },
     )?;

@@ -24,6 +24,12 @@ fn attacks() -> Vec<(&'static str, Value)> {
         ("billingAddressCollection", json!("auto")),
         ("customerEmail", json!("victim@example.com")),
         ("expiresAt", json!(4_102_444_800_000_i64)),
+        // Adjustable quantity and tax IDs (issue 16, item 8).
+        (
+            "adjustableQuantity",
+            json!({"enabled": true, "maximum": 1_000_000}),
+        ),
+        ("taxIdCollection", json!(true)),
     ]
 }
 

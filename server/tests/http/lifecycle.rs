@@ -323,7 +323,8 @@ async fn a_file_from_the_first_release_still_opens_and_keeps_its_data() {
     // v10: the subscription a session's payment made (issue 16);
     // v11: the 3-D Secure challenges waiting on sessions (issue 16).
     // v12: removed saved cards and the card a purchase was paid with (issue 16).
-    assert_eq!(version, 12, "brought up to the latest schema");
+    // v13: adjustable quantity bounds and tax IDs (issue 16, item 8).
+    assert_eq!(version, 13, "brought up to the latest schema");
     let kept: (i64, String) = conn
         .query_row(
             "SELECT amount, price_type FROM purchases WHERE id = 'pur_old'",

@@ -6,6 +6,8 @@ mod receiver;
 mod support;
 
 mod abuse;
+// Adjustable quantity (issue 16, item 8).
+mod adjustable_quantity;
 mod billing;
 mod billing_address;
 mod browser_contract;
@@ -52,6 +54,8 @@ mod subscriptions;
 mod subscription_create;
 // 3-D Secure in test mode (issue 16).
 mod three_d_secure;
+// Tax IDs (issue 16, item 8).
+mod tax_id;
 mod two_servers;
 mod usage;
 mod webhooks;

@@ -412,6 +412,16 @@ impl TestServer {
         .await
     }
 
+    /// `POST /api/checkout-sessions/{id}/quantity` with `body`.
+    pub async fn quantity(&self, id: &str, body: Value) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(&format!("/api/checkout-sessions/{id}/quantity")))
+                .json(&body),
+        )
+        .await
+    }
+
     /// Moves a session's expiry to `at` (epoch ms) in the database file.
     pub fn set_expires_at(&self, id: &str, at: i64) {
         let conn = rusqlite::Connection::open(self.db_path()).expect("db opens");

@@ -330,6 +330,8 @@ impl PaymentForm {
                 card: None,
                 payment_method_id: Some(saved.clone()),
                 billing_address: self.address.as_ref().map(AddressForm::to_address),
+                // Filled in by the form's tax ID section, when there is one.
+                tax_id: None,
             });
         }
         let (Some(digits), Some((exp_month, exp_year)), true) = (
@@ -349,6 +351,7 @@ impl PaymentForm {
             }),
             payment_method_id: None,
             billing_address: self.address.as_ref().map(AddressForm::to_address),
+            tax_id: None,
         })
     }
 }

@@ -10,6 +10,8 @@ mod form;
 mod payment_form;
 mod status;
 mod summary;
+// Tax IDs (issue 16, item 8).
+mod tax_id;
 
 pub use form::{AddressForm, Field, PaymentForm};
 
@@ -71,6 +73,7 @@ pub fn HostedCheckoutPage(
         embedding::watch_height();
     }
     let update = Callback::new(move |s: HostedCheckoutSession| loaded.set(Some(Ok(s))));
+    provide_context(summary::QuantityUpdating(RwSignal::new(false)));
 
     let screen = Memo::new(move |_| match &*loaded.read() {
         None => Screen::Loading,

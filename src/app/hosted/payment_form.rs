@@ -4,6 +4,7 @@
 use super::authentication::AuthenticationDialog;
 use super::countries;
 use super::form::{preselected_card, saved_card_label, AddressForm, Field, PaymentForm};
+use super::tax_id::{TaxIdFields, TaxIdSection};
 use crate::browser;
 use crate::client::HostedClient;
 use crate::i18n::{fill, page::Msg, Lang, Message};
@@ -81,6 +82,8 @@ pub fn PaymentFormView(
         .filter(|e| !e.trim().is_empty());
     let collects_address =
         first.billing_address_collection == Some(BillingAddressCollection::Required);
+    // Tax IDs (issue 16, item 8): offered when the merchant collects them.
+    let tax_fields = (first.tax_id_collection == Some(true)).then(TaxIdFields::new);
     let values = Values::new(&[
         (Field::Email, locked_email.clone().unwrap_or_default()),
         (
@@ -289,16 +292,27 @@ pub fn PaymentFormView(
             })
         }
     };
+    // A quantity change on its way: the total on the button is about to change.
+    let quantity_updating = use_context::<super::summary::QuantityUpdating>();
+    let updating = move || quantity_updating.is_some_and(|u| u.get());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         cancel_deferred_announcement();
-        if busy() {
+        if busy() || updating() {
             return;
         }
         submitted.set(true);
+        let tax_id = tax_fields.map(TaxIdFields::to_request).transpose();
         match form().to_request(browser::utc_year_month()) {
-            Ok(request) => {
+            Ok(_) if tax_id.is_err() => {
+                if let (Err(problem), Some(fields)) = (tax_id, tax_fields) {
+                    alert.set(fields.problem_text(problem, lang));
+                    focus(super::tax_id::VALUE_ID);
+                }
+            }
+            Ok(mut request) => {
+                request.tax_id = tax_id.ok().flatten().flatten();
                 alert.set(String::new());
                 pay.dispatch_local(request);
             }
@@ -418,6 +432,7 @@ pub fn PaymentFormView(
                     </fieldset>
                 </Show>
                 {address}
+                {tax_fields.map(|fields| view! { <TaxIdSection fields lang/> })}
                 <p class="co-alert" role="alert">{move || alert.get()}</p>
                 <p class="cw-visually-hidden" aria-live="polite">
                     {move || announced.get().map(|(field, message)| fill(Msg::FieldProblem.text(lang), &[field.label().text(lang), message.text(lang)]))}
@@ -428,7 +443,7 @@ pub fn PaymentFormView(
                 <button
                     type="submit"
                     class="cw-button co-pay-button"
-                    aria-disabled=move || busy().to_string()
+                    aria-disabled=move || (busy() || updating()).to_string()
                     aria-busy=move || busy().to_string()
                 >
                     <span class="co-spinner" aria-hidden="true" hidden=move || !busy()></span>
@@ -604,7 +619,7 @@ fn card_number_complete(number: &str) -> bool {
 }
 
 /// Whether a blur hands focus to a submit button (a click on Pay, or Tab to it).
-fn moves_to_submit(ev: &web_sys::FocusEvent) -> bool {
+pub(super) fn moves_to_submit(ev: &web_sys::FocusEvent) -> bool {
     ev.related_target()
         .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| el.matches("button[type=submit]").unwrap_or(false))

@@ -6,7 +6,9 @@ use crate::client::HostedClient;
 use crate::format::interval_phrase;
 use crate::i18n::{fill, page::Msg, plural, Lang, Message};
 use crate::money::format_money;
-use checkout_protocol::{CheckoutSessionType, HostedCheckoutSession, HostedLineItem};
+use checkout_protocol::{
+    CheckoutSessionType, HostedCheckoutSession, HostedLineItem, QuantityBounds,
+};
 use leptos::prelude::*;
 
 /// Line items, subtotal, discount, what is due today and what recurs.
@@ -28,10 +30,16 @@ pub fn OrderSummary(
     }
     let codes_allowed = first.allow_promotion_codes == Some(true) || first.discount_code.is_some();
     let lang = Lang::of(&locale);
+    // Adjustable quantity (issue 16, item 8): outside the re-rendered body,
+    // so focus stays on the control while the totals change.
+    let quantity = first.adjustable_quantity.map(|bounds| {
+        view! { <QuantityControl session bounds client on_updated locale=locale.clone()/> }
+    });
     let body = move || summary_body(&session.get(), &locale);
     view! {
         <section class="co-summary" aria-labelledby="co-summary-title">
             {body}
+            {quantity}
             {codes_allowed.then(|| view! { <PromotionCode session client on_updated lang/> })}
         </section>
     }
@@ -250,6 +258,135 @@ fn PromotionCode(
     view! {
         {field}
         <p class="cw-visually-hidden" role="status">{move || status.get()}</p>
+    }
+}
+
+/// The quantity stepper of a session whose merchant lets the customer
+/// choose: −/+ buttons around a number input (arrow keys step, Enter or
+/// leaving the field applies what was typed), clamped to the bounds; each
+/// change is posted and the new total is announced.
+#[component]
+fn QuantityControl(
+    session: Signal<HostedCheckoutSession>,
+    bounds: QuantityBounds,
+    client: StoredValue<HostedClient, LocalStorage>,
+    on_updated: Callback<HostedCheckoutSession>,
+    locale: String,
+) -> impl IntoView {
+    let lang = Lang::of(&locale);
+    let id = session.get_untracked().id;
+    let current = move || session.with(|s| s.line_items.first().map_or(1, |l| l.quantity));
+    let typed = RwSignal::new(current().to_string());
+    let error = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let updating = use_context::<QuantityUpdating>();
+    let change = Action::new_local(move |quantity: &u32| {
+        let (id, quantity, locale) = (id.clone(), *quantity, locale.clone());
+        if let Some(QuantityUpdating(u)) = updating {
+            u.set(true);
+        }
+        async move {
+            let answer = match client.try_get_value() {
+                Some(client) => Some(client.change_quantity(&id, quantity).await),
+                None => None,
+            };
+            if let Some(QuantityUpdating(u)) = updating {
+                u.try_set(false);
+            }
+            let Some(answer) = answer else { return };
+            match answer {
+                Ok(updated) => {
+                    let total = format_money(updated.total_due_today, &updated.currency, &locale);
+                    let count = crate::intl::format_count(&locale, quantity);
+                    error.set(String::new());
+                    typed.set(quantity.to_string());
+                    status.set(fill(Msg::QuantityUpdated.text(lang), &[&count, &total]));
+                    on_updated.run(updated);
+                }
+                Err(e) => {
+                    error.set(super::error_text(&e, lang));
+                    typed.set(current().to_string());
+                }
+            }
+        }
+    });
+    let pending = change.pending();
+    let request = move |quantity: u32| {
+        let quantity = bounds.clamp(quantity);
+        typed.set(quantity.to_string());
+        if quantity != session.with_untracked(|s| s.line_items.first().map_or(1, |l| l.quantity))
+            && !pending.get_untracked()
+        {
+            change.dispatch_local(quantity);
+        }
+    };
+    let apply_typed = move || match typed.get_untracked().trim().parse::<u32>() {
+        Ok(q) => request(q),
+        Err(_) => typed.set(current().to_string()),
+    };
+    let step = move |up: bool| {
+        let now = session.with_untracked(|s| s.line_items.first().map_or(1, |l| l.quantity));
+        request(if up {
+            now.saturating_add(1)
+        } else {
+            now.saturating_sub(1)
+        });
+    };
+    let at_min = move || current() <= bounds.minimum;
+    let at_max = move || current() >= bounds.maximum;
+    view! {
+        <div class="co-quantity">
+            <label class="co-label" for=QUANTITY_ID>{Msg::Quantity.text(lang)}</label>
+            <div class="co-quantity-row">
+                <button type="button" class="cw-button cw-button-secondary co-quantity-step"
+                    aria-label=Msg::DecreaseQuantity.text(lang) aria-controls=QUANTITY_ID
+                    aria-disabled=move || at_min().to_string()
+                    on:click=move |_| { if !at_min() { step(false) } }>"−"</button>
+                <input id=QUANTITY_ID class="co-input co-quantity-input" type="number" inputmode="numeric"
+                    min=bounds.minimum max=bounds.maximum step="1"
+                    aria-describedby="quantity-range quantity-error"
+                    aria-busy=move || pending.get().to_string()
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:change=move |_| apply_typed()
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+                        // One request per step, from the server's quantity.
+                        "ArrowUp" | "ArrowDown" => {
+                            ev.prevent_default();
+                            step(ev.key() == "ArrowUp");
+                        }
+                        "Enter" => {
+                            ev.prevent_default();
+                            apply_typed();
+                        }
+                        _ => {}
+                    }/>
+                <button type="button" class="cw-button cw-button-secondary co-quantity-step"
+                    aria-label=Msg::IncreaseQuantity.text(lang) aria-controls=QUANTITY_ID
+                    aria-disabled=move || at_max().to_string()
+                    on:click=move |_| { if !at_max() { step(true) } }>"+"</button>
+            </div>
+            <p class="co-hint" id="quantity-range">
+                {fill(Msg::QuantityRange.text(lang), &[&bounds.minimum.to_string(), &bounds.maximum.to_string()])}
+            </p>
+            <p class="co-field-error" id="quantity-error" aria-live="polite">{move || error.get()}</p>
+            <p class="cw-visually-hidden" role="status">{move || status.get()}</p>
+        </div>
+    }
+}
+
+/// The quantity input.
+const QUANTITY_ID: &str = "quantity";
+
+/// True while a quantity change is on its way: the pay button waits, so a
+/// payment never charges a total the page has not shown yet.
+#[derive(Debug, Clone, Copy)]
+pub struct QuantityUpdating(pub RwSignal<bool>);
+
+impl QuantityUpdating {
+    /// Whether a change is on its way.
+    pub fn get(self) -> bool {
+        self.0.get()
     }
 }
 

@@ -3,6 +3,8 @@
 // 3-D Secure in test mode (issue 16).
 pub mod authenticate;
 pub mod discount;
+// Adjustable quantity (issue 16, item 8).
+pub mod quantity;
 
 use crate::domain::error::ApiError;
 use crate::domain::payment::{validate_card, CheckoutCard};
@@ -19,7 +21,7 @@ use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
     ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, NextAction,
-    PaymentSource, RouteResponse,
+    PaymentSource, RouteResponse, TaxId,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -90,6 +92,7 @@ pub async fn confirm(
         session.options.billing_address_collection,
         request.billing_address.as_ref(),
     )?;
+    let tax_id = checked_tax_id(session.options.tax_id_collection, request.tax_id.as_ref())?;
     // Exactly one of a typed card and a saved one (issue 16).
     let source = request
         .payment_source()
@@ -132,6 +135,7 @@ pub async fn confirm(
         email,
         billing_address: address,
         payment_method_id,
+        tax_id,
     };
     let payment = tokio::spawn(pay(state.billing.clone(), id, card, payer))
         .await
@@ -167,6 +171,23 @@ async fn answer(
         },
     };
     Ok(Json(RouteResponse::data(response)))
+}
+
+/// The tax ID sent with a confirm, checked and normalized: 400
+/// `field_not_allowed` when the session does not collect one, 400
+/// `invalid_tax_id` (the message names the expected format) when malformed.
+fn checked_tax_id(collects: bool, sent: Option<&TaxId>) -> Result<Option<TaxId>, ApiError> {
+    match sent {
+        None => Ok(None),
+        Some(_) if !collects => Err(ApiError::new(
+            ErrorCode::FieldNotAllowed,
+            "This checkout does not collect tax IDs; send the payment without taxId.",
+        )),
+        Some(tax_id) => tax_id
+            .normalized()
+            .map(Some)
+            .map_err(|e| ApiError::new(e.code(), e.to_string())),
+    }
 }
 
 /// The 429 for a payment attempt past a limit.

@@ -101,7 +101,7 @@ fn requested(value: &Value) -> Result<MerchantCheckoutOptions, ApiError> {
 
 /// `checkout-sessions/create`: a product checkout, with or without a customer.
 #[utoipa::path(post, path = "/api/billing/checkout-sessions/create", tag = "server route", operation_id = "checkoutSessionsCreate",
-    request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them, and `mode` always is (only the platform API takes one); `outputMetadata` and `outputName` are customer-controlled input."),
+    request_body(content = checkout_protocol::BrowserCheckoutSessionParams, description = "What a browser may ask for. The merchant-only options (`trialDays`, `requestId`, `discountCode`, `allowPromotionCodes`, `billingAddressCollection`, `customerEmail`, `expiresAt`, `adjustableQuantity`, `taxIdCollection`) are refused with 400 `field_not_allowed` unless the merchant's checkout policy decides them, and `mode` always is (only the platform API takes one); `outputMetadata` and `outputName` are customer-controlled input."),
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer (1-255 visible ASCII characters)")),
     responses((status = 200, description = "`{data}`", body = checkout_protocol::RouteResponse<CreateCheckoutSessionResponse>),
         (status = 429, description = "Too many checkouts started from this client (anonymous) or for this customer", body = crate::http::error::ErrorResponse,

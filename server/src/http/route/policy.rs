@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_default_refuses_each_field_by_name() {
-        let cases: [(&str, MerchantCheckoutOptions); 7] = [
+        let cases: [(&str, MerchantCheckoutOptions); 9] = [
             (
                 "trialDays",
                 MerchantCheckoutOptions {
@@ -232,6 +232,24 @@ mod tests {
                 "expiresAt",
                 MerchantCheckoutOptions {
                     expires_at: Some(1.0),
+                    ..Default::default()
+                },
+            ),
+            (
+                "adjustableQuantity",
+                MerchantCheckoutOptions {
+                    adjustable_quantity: Some(checkout_protocol::AdjustableQuantity {
+                        enabled: true,
+                        minimum: None,
+                        maximum: None,
+                    }),
+                    ..Default::default()
+                },
+            ),
+            (
+                "taxIdCollection",
+                MerchantCheckoutOptions {
+                    tax_id_collection: Some(true),
                     ..Default::default()
                 },
             ),

@@ -295,6 +295,7 @@ mod tests {
                 email: "a@b.test".into(),
                 billing_address: None,
                 payment_method_id: None,
+                tax_id: None,
             },
             amount: 4900,
             currency: "USD".into(),

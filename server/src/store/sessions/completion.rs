@@ -7,7 +7,7 @@ use super::super::customers::select_customer;
 use super::super::records::{
     self, insert_invoice, insert_payment_method, insert_subscription, update_subscription,
 };
-use super::super::{address_text, Db, DbError};
+use super::super::{address_text, tax_id_text, Db, DbError};
 use super::rows::select_session;
 use super::transition;
 use crate::domain::lifecycle::Transition;
@@ -79,6 +79,8 @@ pub struct Completion {
     pub email: String,
     /// The billing address given, kept on the session and the purchase.
     pub billing_address: Option<BillingAddress>,
+    /// The business tax ID given, kept on the session and the purchase.
+    pub tax_id: Option<checkout_protocol::TaxId>,
     /// The purchase to create.
     pub purchase: Option<StoredPurchase>,
     /// The customer's records, when the session has a customer.
@@ -152,7 +154,7 @@ impl Db {
             tx.execute(
                 "UPDATE checkout_sessions SET card_brand = ?2, card_last4 = ?3, card_exp_month = ?4,
                     card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, billing_address = ?8,
-                    subscription_id = ?9
+                    subscription_id = ?9, tax_id = ?10
                  WHERE id = ?1",
                 params![
                     id,
@@ -164,6 +166,7 @@ impl Db {
                     done.purchase.as_ref().map(|p| &p.id),
                     address_text(done.billing_address.as_ref())?,
                     made_subscription,
+                    tax_id_text(done.tax_id.as_ref())?,
                 ],
             )?;
             let written = CompletedRecords {
@@ -425,6 +428,7 @@ mod tests {
             .unwrap();
         let done = Completion {
             billing_address: None,
+            tax_id: None,
             card: PaidCard {
                 brand: "visa".into(),
                 last4: "4242".into(),
@@ -450,6 +454,7 @@ mod tests {
                 interval_count: None,
                 trial_period_days: None,
                 billing_address: None,
+                tax_id: None,
                 created_at: 1_200,
             }),
             customer: None,
@@ -517,6 +522,7 @@ mod tests {
             interval_count: None,
             trial_period_days: None,
             billing_address: None,
+            tax_id: None,
             created_at: 1_200,
         });
         assert!(db

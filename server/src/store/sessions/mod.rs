@@ -66,6 +66,23 @@ pub enum DiscountChange {
     AuthenticationPending,
 }
 
+/// Result of changing a session's quantity on the hosted page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuantityChange {
+    /// The session with its new quantity.
+    Changed(Box<StoredSession>),
+    /// No such session.
+    NotFound,
+    /// The session is past its expiry.
+    Expired,
+    /// The session is being paid or was paid: what is charged is the
+    /// quantity it was claimed with, so it no longer changes.
+    NotOpen(CheckoutSessionStatus),
+    /// A payment waits for the bank's authentication (3-D Secure) of the
+    /// amount as it is: the quantity cannot change under it.
+    AuthenticationPending,
+}
+
 /// Filters of the platform list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionFilter {
@@ -289,6 +306,50 @@ impl Db {
         .await
     }
 
+    /// Sets the quantity of an open, unexpired session's one line (the
+    /// caller checked it is adjustable and within bounds). One transaction
+    /// with the status check, so a session claimed for payment keeps the
+    /// quantity it was claimed with: a payment charges the totals read by
+    /// its claim, and a change after that finds it `pending` and changes nothing.
+    pub async fn change_quantity(
+        &self,
+        id: String,
+        quantity: u32,
+        now: i64,
+    ) -> Result<QuantityChange, DbError> {
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            expire_due(&tx, &outbox, Some(&id), now)?;
+            let Some(current) = select_session(&tx, &id)? else {
+                return Ok(QuantityChange::NotFound);
+            };
+            let outcome = match current.status {
+                CheckoutSessionStatus::Open if authentication::waiting(&tx, &id, now)? => {
+                    QuantityChange::AuthenticationPending
+                }
+                CheckoutSessionStatus::Open => {
+                    let changed = current.with_quantity(quantity);
+                    let line_items = serde_json::to_string(&changed.line_items)
+                        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+                    tx.execute(
+                        "UPDATE checkout_sessions SET quantity = ?2, line_items = ?3, updated_at = ?4
+                         WHERE id = ?1 AND status = 'open'",
+                        params![id, quantity, line_items, now],
+                    )?;
+                    let updated = select_session(&tx, &id)?
+                        .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?;
+                    QuantityChange::Changed(Box::new(updated))
+                }
+                CheckoutSessionStatus::Expired => QuantityChange::Expired,
+                other => QuantityChange::NotOpen(other),
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await
+    }
+
     /// Expires an open session (platform API), recording `checkout.session.expired`.
     pub async fn expire_session(&self, id: String, now: i64) -> Result<Expire, DbError> {
         let outbox = Arc::clone(&self.outbox);
@@ -408,6 +469,7 @@ mod tests {
             invoice_id: None,
             invoice_number: None,
             billing_address: None,
+            tax_id: None,
             options: CheckoutOptions::default(),
             created_at: now,
             updated_at: now,
@@ -445,6 +507,7 @@ mod tests {
             card: paid_card(),
             email: "alice@example.com".into(),
             billing_address: None,
+            tax_id: None,
             purchase: None,
             customer: None,
         }

@@ -3,13 +3,14 @@
 //! into a checked [`StoredSession`].
 
 use super::super::{
-    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, DbError,
+    address_of, address_text, count_u32, enum_text, json_object, json_text, parse_enum, tax_id_of,
+    tax_id_text, DbError,
 };
 use crate::domain::session::{
     parse_session_type, session_type_str, AppliedDiscount, CheckoutOptions, PaidCard, SoldItem,
     StoredSession,
 };
-use checkout_protocol::CheckoutSessionStatus;
+use checkout_protocol::{CheckoutSessionStatus, QuantityBounds};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The stored `price_id` of a session that sells nothing (the v1 column is NOT NULL).
@@ -39,9 +40,10 @@ pub(super) fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(),
             cancel_url, output_name, output_metadata, customer_email, line_items, created_at, updated_at,
             expires_at, request_id, discount_id, discount_code, discount_percent_off, allow_promotion_codes,
             billing_address_collection, trial_days, target_subscription_id, automatically_update_subscriptions,
-            preserve_billing_cycle_anchor, invoice_id, billing_address, discount_code_prefilled)
+            preserve_billing_cycle_anchor, invoice_id, billing_address, discount_code_prefilled,
+            quantity_minimum, quantity_maximum, tax_id_collection, tax_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
         params![
             s.id,
             session_type_str(s.session_type),
@@ -71,6 +73,10 @@ pub(super) fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(),
             s.invoice_id,
             address_text(s.billing_address.as_ref())?,
             o.discount_code_prefilled,
+            o.adjustable_quantity.map(|b| b.minimum),
+            o.adjustable_quantity.map(|b| b.maximum),
+            o.tax_id_collection,
+            tax_id_text(s.tax_id.as_ref())?,
         ],
     )?;
     Ok(())
@@ -114,6 +120,10 @@ pub(super) struct SessionColumns {
     invoice_number: Option<String>,
     billing_address: Option<String>,
     discount_code_prefilled: bool,
+    quantity_minimum: Option<u32>,
+    quantity_maximum: Option<u32>,
+    tax_id_collection: bool,
+    tax_id: Option<String>,
 }
 
 impl SessionColumns {
@@ -155,6 +165,10 @@ impl SessionColumns {
             invoice_number: r.get("invoice_number")?,
             billing_address: r.get("billing_address")?,
             discount_code_prefilled: r.get("discount_code_prefilled")?,
+            quantity_minimum: r.get("quantity_minimum")?,
+            quantity_maximum: r.get("quantity_maximum")?,
+            tax_id_collection: r.get("tax_id_collection")?,
+            tax_id: r.get("tax_id")?,
         })
     }
 
@@ -199,6 +213,10 @@ impl SessionColumns {
             .as_deref()
             .map(|t| parse_enum(t, "billing address collection"))
             .transpose()?;
+        let adjustable_quantity = match (self.quantity_minimum, self.quantity_maximum) {
+            (Some(minimum), Some(maximum)) => Some(QuantityBounds { minimum, maximum }),
+            _ => None,
+        };
         Ok(StoredSession {
             id: self.id,
             session_type,
@@ -219,6 +237,7 @@ impl SessionColumns {
             invoice_id: self.invoice_id,
             invoice_number: self.invoice_number,
             billing_address: address_of(self.billing_address, "billing address")?,
+            tax_id: tax_id_of(self.tax_id, "session tax id")?,
             options: CheckoutOptions {
                 request_id: self.request_id,
                 discount,
@@ -229,6 +248,8 @@ impl SessionColumns {
                 target_subscription_id: self.target_subscription_id,
                 automatically_update_subscriptions: self.automatically_update_subscriptions,
                 preserve_billing_cycle_anchor: self.preserve_billing_cycle_anchor,
+                adjustable_quantity,
+                tax_id_collection: self.tax_id_collection,
             },
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -279,7 +300,20 @@ mod tests {
             target_subscription_id: None,
             automatically_update_subscriptions: None,
             preserve_billing_cycle_anchor: true,
+            adjustable_quantity: Some(checkout_protocol::QuantityBounds {
+                minimum: 1,
+                maximum: 5,
+            }),
+            tax_id_collection: true,
         };
+        s.tax_id = Some(
+            checkout_protocol::TaxId::parse(
+                checkout_protocol::TaxIdType::GbVat,
+                "GB123456789",
+                None,
+            )
+            .unwrap(),
+        );
         assert!(matches!(
             db.create_session(s.clone(), None, 1_000).await.unwrap(),
             Created::New(_)
