@@ -125,7 +125,12 @@ test('a subscription checkout-success names the subscription (and the purchase r
   await page.goto('/examples/plain.html');
   await mountWidget(page, { priceSlug: 'pro-yearly', display: 'overlay' });
   await page.locator('#host').getByRole('button', { name: /Pro/ }).click();
-  await fillCard(checkoutFrame(page), '4242 4242 4242 4242');
+  // Bob has a saved card, offered first: pay with a typed one instead.
+  const frame = checkoutFrame(page);
+  await expect(frame.getByLabel('Email')).toBeVisible();
+  const newCard = frame.getByRole('radio', { name: 'Use a new card' });
+  if (await newCard.count()) await newCard.check();
+  await fillCard(frame, '4242 4242 4242 4242');
   const paid = await detailOf(page, 'checkout-success');
   expect(paid).toEqual({
     sessionId: expect.stringMatching(/^cs_/),

@@ -73,6 +73,12 @@ test('screenshot of the 3-D Secure dialog', async ({ page }) => {
 
 test('screenshot of a signed-in customer choosing a saved card (issue 16)', async ({ page, request, baseURL }) => {
   await page.setViewportSize({ width: 1280, height: 860 });
+  // Other specs may have given Alice another default card: her demo Visa again.
+  const made = await request.post('/api/billing/payment-methods/set-default', {
+    data: { id: 'pm_alice_visa' },
+    headers: { Authorization: 'Bearer demo-alice' },
+  });
+  expect(made.status(), await made.text()).toBe(200);
   const session = await openSession(request, baseURL, { priceSlug: 'lifetime' }, 'alice');
   await page.goto(session.url);
   await expect(page.getByRole('radio', { name: 'Visa •••• 4242, expires 12/2030' })).toBeChecked();
