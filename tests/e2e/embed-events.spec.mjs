@@ -108,8 +108,16 @@ test('overlay: a failed 3-D Secure authentication fires checkout-payment-failed;
   const bank = frame.getByRole('dialog').filter({ has: frame.getByRole('button', { name: 'Fail authentication' }) });
   await expect(bank).toBeVisible();
   // Waiting for the bank charges nothing: the overlay may still be closed.
-  await expect(page.locator('#onboarding').getByRole('button', { name: 'Close checkout' })).toHaveAttribute('aria-disabled', 'false');
+  const closeButton = page.locator('#onboarding').getByRole('button', { name: 'Close checkout' });
+  await expect(closeButton).toHaveAttribute('aria-disabled', 'false');
+  // Answering the bank is a payment in progress: the overlay holds until it ends.
+  const held = [];
+  await page.route('**/api/checkout-sessions/*/authenticate', (route) => held.push(route));
   await bank.getByRole('button', { name: 'Fail authentication' }).click();
+  await expect.poll(() => held.length).toBe(1);
+  await expect(closeButton).toHaveAttribute('aria-disabled', 'true');
+  await held[0].continue();
+  await expect(closeButton).toHaveAttribute('aria-disabled', 'false');
   expect(await detailOf(page, 'checkout-payment-failed')).toEqual({
     sessionId: expect.stringMatching(/^cs_/),
     code: 'authentication_failed',

@@ -60,10 +60,14 @@ pub fn AuthenticationDialog(
             let Some(client) = client.try_get_value() else {
                 return;
             };
+            // Completing charges the card: the page around us must not
+            // close meanwhile (as for Pay), and hears the outcome first.
+            super::embedding::post_processing(&id, true);
             match client.authenticate(&id, &request).await {
                 Ok(paid) => on_paid.run(paid),
                 Err(e) => on_ended.run(e),
             }
+            super::embedding::post_processing(&id, false);
         }
     });
     let busy = answer.pending();
