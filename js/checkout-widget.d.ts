@@ -22,6 +22,12 @@ export interface ConfigureOptions {
   locale?: string;
   /** Milliseconds a call to your server route may take before it fails with code `timeout` (default 15000). */
   timeoutMs?: number;
+  /**
+   * `fetch`'s credentials mode for calls to your server route (default: the browser's,
+   * `'same-origin'`). `'include'` sends your page's cookies to a route on another origin
+   * (a cookie sign-in); the server must allow your origin with credentials (`--allowed-origins`).
+   */
+  credentials?: 'include' | 'same-origin' | 'omit';
 }
 
 export interface LineItem {
@@ -213,6 +219,24 @@ export interface CheckoutElement extends HTMLElement {
     options?: boolean | AddEventListenerOptions,
   ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+/** The elements' attributes as written in markup (what `mount()` takes in camelCase). */
+export interface CheckoutElementAttributes {
+  'price-slug'?: string;
+  'price-id'?: string;
+  quantity?: number | string;
+  'success-url'?: string;
+  'cancel-url'?: string;
+  mode?: 'product' | 'add-payment-method';
+  'target-subscription-id'?: string;
+  display?: Display;
+  'server-route'?: string;
+  locale?: string;
+  theme?: Theme;
+  label?: string;
+  /** `<checkout-pricing-table>`: the interval shown first. */
+  interval?: 'month' | 'year';
 }
 
 declare global {

@@ -4,7 +4,8 @@
 //! Exported only with the `embed` feature (the script-tag bundle).
 
 use super::config::{
-    defaults, option_to_attribute, set_defaults, ElementConfig, ElementKind, EmbedDefaults,
+    credentials_mode, defaults, option_to_attribute, set_defaults, ElementConfig, ElementKind,
+    EmbedDefaults,
 };
 use super::dom;
 use super::events;
@@ -39,17 +40,42 @@ fn client() -> Client {
                     d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE),
                     d.headers,
                     d.timeout_ms,
+                    d.credentials,
                 )
             })
             .clone()
     })
 }
 
-/// Sets page-wide defaults: `{serverRoute, headers, locale, timeoutMs}`.
+/// Sets page-wide defaults: `{serverRoute, headers, locale, timeoutMs,
+/// credentials}`.
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = configure))]
 pub fn configure(options: JsValue) -> Result<(), JsValue> {
     let read = || -> Result<EmbedDefaults, BillingError> {
-        allow_only(&options, &["serverRoute", "headers", "locale", "timeoutMs"])?;
+        allow_only(
+            &options,
+            &[
+                "serverRoute",
+                "headers",
+                "locale",
+                "timeoutMs",
+                "credentials",
+            ],
+        )?;
+        let credentials = match net::get(&options, "credentials") {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(
+                v.as_string()
+                    .as_deref()
+                    .and_then(credentials_mode)
+                    .ok_or_else(|| {
+                        invalid(
+                            "credentials must be \"include\", \"same-origin\" or \"omit\"."
+                                .to_owned(),
+                        )
+                    })?,
+            ),
+        };
         let headers = net::get(&options, "headers");
         let mut pairs = Vec::new();
         if headers.is_object() {
@@ -65,6 +91,7 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
             headers: pairs,
             locale: net::string(&options, "locale"),
             timeout_ms: timeout_ms(&net::get(&options, "timeoutMs"))?,
+            credentials,
         })
     };
     set_defaults(read().map_err(|e| rejection(&e))?);

@@ -124,6 +124,18 @@ pub struct EmbedDefaults {
     pub locale: Option<String>,
     /// Milliseconds a call may take before failing with `timeout`.
     pub timeout_ms: Option<u32>,
+    /// `fetch`'s `credentials` mode (see [`credentials_mode`]); `None`
+    /// leaves the browser's default, `same-origin`.
+    pub credentials: Option<&'static str>,
+}
+
+/// `configure({credentials})`: one of `fetch`'s modes. `"include"` sends
+/// the page's cookies to a server route on another origin (a cookie
+/// sign-in), which must allow the page's origin with credentials.
+pub fn credentials_mode(value: &str) -> Option<&'static str> {
+    ["include", "same-origin", "omit"]
+        .into_iter()
+        .find(|mode| *mode == value)
 }
 
 thread_local! {
@@ -149,6 +161,8 @@ pub struct ElementConfig {
     pub headers: Vec<(String, String)>,
     /// `timeoutMs` from `configure` (else the default, 15 s).
     pub timeout_ms: Option<u32>,
+    /// `credentials` from `configure`.
+    pub credentials: Option<&'static str>,
     /// `price-slug`.
     pub price_slug: Option<String>,
     /// `price-id`.
@@ -190,6 +204,7 @@ impl ElementConfig {
                 .unwrap_or_else(|| DEFAULT_SERVER_ROUTE.to_owned()),
             headers: defaults.headers.clone(),
             timeout_ms: defaults.timeout_ms,
+            credentials: defaults.credentials,
             price_slug: non_empty("price-slug"),
             price_id: non_empty("price-id"),
             quantity: non_empty("quantity").unwrap_or_default(),
@@ -316,16 +331,28 @@ mod tests {
     }
 
     #[test]
+    fn credentials_are_one_of_fetchs_modes() {
+        for mode in ["include", "same-origin", "omit"] {
+            assert_eq!(credentials_mode(mode), Some(mode));
+        }
+        for other in ["", "Include", "same_origin", "true", " include"] {
+            assert_eq!(credentials_mode(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
     fn configure_fills_what_attributes_leave_out() {
         let defaults = EmbedDefaults {
             server_route: Some("/billing".into()),
             headers: vec![("Authorization".to_owned(), "Bearer t".to_owned())],
             locale: Some("de-DE".into()),
             timeout_ms: Some(2_000),
+            credentials: Some("include"),
         };
         let cfg = ElementConfig::from_attributes(|_| None, &defaults);
         assert_eq!(cfg.server_route, "/billing");
         assert_eq!(cfg.timeout_ms, Some(2_000));
+        assert_eq!(cfg.credentials, Some("include"));
         assert_eq!(cfg.locale.as_deref(), Some("de-DE"));
         assert_eq!(
             cfg.headers,

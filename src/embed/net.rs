@@ -24,20 +24,28 @@ pub struct Client {
     route: String,
     headers: Vec<(String, String)>,
     timeout_ms: u32,
+    credentials: Option<&'static str>,
     in_flight: Rc<RefCell<SmallMap<String, Call>>>,
     retry_keys: Rc<RefCell<RetryKeys>>,
 }
 
 impl Client {
-    /// A client for `route`, sending `headers` with every call and giving
+    /// A client for `route`, sending `headers` with every call, in `fetch`'s
+    /// `credentials` mode (the browser's default when `None`), and giving
     /// each up after `timeout_ms` (the default when `None`).
-    pub fn new(route: &str, headers: Vec<(String, String)>, timeout_ms: Option<u32>) -> Self {
+    pub fn new(
+        route: &str,
+        headers: Vec<(String, String)>,
+        timeout_ms: Option<u32>,
+        credentials: Option<&'static str>,
+    ) -> Self {
         let route = route.trim().trim_end_matches('/');
         let timeout_ms = timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
         Self {
             route: route.to_owned(),
             headers,
             timeout_ms,
+            credentials,
             in_flight: Rc::default(),
             retry_keys: Rc::default(),
         }
@@ -48,8 +56,11 @@ impl Client {
     /// without custom headers: it could not know those).
     pub async fn read(&self, action: &str) -> Result<JsValue, BillingError> {
         let url = self.url(action);
-        // The early request knows neither custom headers nor a custom timeout.
-        if self.headers.is_empty() && self.timeout_ms == DEFAULT_TIMEOUT_MS {
+        // The early request knows no custom headers, timeout or credentials.
+        if self.headers.is_empty()
+            && self.timeout_ms == DEFAULT_TIMEOUT_MS
+            && self.credentials.is_none()
+        {
             if let Some(early) = take_early(&url) {
                 let answer = JsFuture::from(early).await.unwrap_or(JsValue::UNDEFINED);
                 match number(&answer, "status").unwrap_or(0.0) as u16 {
@@ -64,7 +75,16 @@ impl Client {
                 }
             }
         }
-        post(&url, "{}".to_owned(), &self.headers, None, self.timeout_ms).await
+        let (headers, timeout_ms, credentials) = (&self.headers, self.timeout_ms, self.credentials);
+        post(
+            &url,
+            "{}".to_owned(),
+            headers,
+            None,
+            timeout_ms,
+            credentials,
+        )
+        .await
     }
 
     /// An action that creates or changes something: an identical call in
@@ -76,15 +96,27 @@ impl Client {
         let call = match existing {
             Some(call) => call,
             None => {
-                let (url, headers, timeout_ms) =
-                    (self.url(action), self.headers.clone(), self.timeout_ms);
+                let (url, headers, timeout_ms, credentials) = (
+                    self.url(action),
+                    self.headers.clone(),
+                    self.timeout_ms,
+                    self.credentials,
+                );
                 let key = self
                     .retry_keys
                     .borrow()
                     .key_for(&fingerprint, browser::random_token);
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = Joined::start(async move {
-                    let result = post(&url, body, &headers, Some(key.clone()), timeout_ms).await;
+                    let result = post(
+                        &url,
+                        body,
+                        &headers,
+                        Some(key.clone()),
+                        timeout_ms,
+                        credentials,
+                    )
+                    .await;
                     let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
                     retry_keys.borrow_mut().settle(&settled, &key, unknown);
                     result
@@ -114,6 +146,7 @@ async fn post(
     headers: &[(String, String)],
     key: Option<String>,
     timeout_ms: u32,
+    credentials: Option<&'static str>,
 ) -> Result<JsValue, BillingError> {
     let window = web_sys::window().ok_or(BillingError::Network)?;
     let init = web_sys::RequestInit::new();
@@ -121,6 +154,10 @@ async fn post(
     init.set_body(&JsValue::from_str(&body));
     // The browser's own timer aborts the request and the body read alike.
     init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
+    if let Some(mode) = credentials {
+        // By name: web-sys's RequestCredentials would bring its string table.
+        let _ = Reflect::set(&init, &"credentials".into(), &mode.into());
+    }
     let request_headers = web_sys::Headers::new().map_err(|_| BillingError::Network)?;
     let _ = request_headers.set("Content-Type", "application/json");
     if let Some(key) = key {

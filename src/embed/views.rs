@@ -122,6 +122,7 @@ pub fn render(
         &config.server_route,
         config.headers.clone(),
         config.timeout_ms,
+        config.credentials,
     );
     let locale = config
         .locale

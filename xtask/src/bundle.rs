@@ -2,7 +2,8 @@
 //! `trunk build --release`; then two wasm modules of their own, each by
 //! cargo, wasm-bindgen, wasm-opt and esbuild: the script-tag embed (no
 //! Leptos) and the hosted checkout page (`hosted.html`: the hosted pages
-//! only, no demo store or billing-panel components).
+//! only, no demo store or billing-panel components); and from the embed,
+//! the npm package in `dist/npm/` (`npm.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -107,6 +108,10 @@ pub fn build(ctx: &Ctx) -> Result<()> {
         "precompressing with brotli quality 11 (.br beside each file)",
         || precompress(ctx, &ctx.root.join("dist")),
     )?;
+    // After precompressing: npm needs no .br files.
+    step("writing the npm package (dist/npm)", || {
+        crate::npm::write(ctx)
+    })?;
     print_dist(&ctx.root.join("dist"))?;
     for payload in [EMBED, HOSTED] {
         println!(

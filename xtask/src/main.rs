@@ -9,6 +9,7 @@ mod bench;
 mod bundle;
 mod demo;
 mod lint;
+mod npm;
 mod reliability;
 mod server;
 mod test;

@@ -337,11 +337,13 @@ pub fn playwright(ctx: &Ctx, args: &[&str], env: &[(&str, &Path)]) -> Result<()>
     bundle::build(ctx)?;
     let binary = server::build(ctx)?;
     let react_js = flowglad_react_page(ctx)?;
+    let npm_app = crate::npm::react_app(ctx)?;
 
     let db_dir = std::env::temp_dir().join(format!("checkout-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&db_dir).context(|| format!("creating {}", db_dir.display()))?;
     let mut env = env.to_vec();
     env.push(("FLOWGLAD_REACT_JS", &react_js));
+    env.push(("NPM_APP_DIR", &npm_app));
     let result = playwright_against_server(ctx, &binary, &db_dir, args, &env);
     let _ = std::fs::remove_dir_all(&db_dir);
     result
@@ -469,6 +471,39 @@ fn playwright_against_server(
         Duration::from_secs(30),
     )?;
 
+    // For npm-react.spec.mjs: a server whose route allows one page origin
+    // with credentials, and whose hosted page that origin may frame. The spec
+    // serves the npm React app (and its cookie page) on that port, as
+    // `localhost`, and calls this server as `localhost` too: another
+    // origin, the same site, so a `SameSite=Lax` cookie goes along with
+    // `credentials: "include"`.
+    let npm_page_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .context(|| "finding a free port for the npm app's page".to_owned())?;
+    let npm_page_origin = format!("http://localhost:{npm_page_port}");
+    let cross_origin_args: Vec<OsString> = vec![
+        "--addr".into(),
+        "127.0.0.1:0".into(),
+        "--db".into(),
+        db_dir.join("cross-origin.sqlite3").into(),
+        "--dist".into(),
+        ctx.root.join("dist").into(),
+        "--secret-key".into(),
+        SECRET_KEY.into(),
+        "--allowed-origins".into(),
+        npm_page_origin.clone().into(),
+        "--frame-ancestors".into(),
+        npm_page_origin.into(),
+    ];
+    let mut cross_origin = Server::start(
+        binary,
+        &cross_origin_args,
+        &e2e_dir.join("cross-origin-server.log"),
+        Duration::from_secs(30),
+    )?;
+    let cross_origin_url = cross_origin.url.replacen("127.0.0.1", "localhost", 1);
+
     let playwright = ctx
         .root
         .join("node_modules")
@@ -487,6 +522,8 @@ fn playwright_against_server(
         .env("WEBHOOKS_URL", &webhooks.url)
         .env("WEBHOOK_RECEIVER_PORT", receiver_port.to_string())
         .env("WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("CROSS_ORIGIN_URL", &cross_origin_url)
+        .env("NPM_PAGE_PORT", npm_page_port.to_string())
         .env(
             "SCREENSHOT_DIR",
             ctx.target_dir.join("e2e").join("screenshots"),
@@ -495,6 +532,7 @@ fn playwright_against_server(
         cmd.env(name, value);
     }
     let result = run(&mut cmd);
+    cross_origin.stop();
     flowglad_react.stop();
     webhooks.stop();
     faulty.stop();
