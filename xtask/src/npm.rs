@@ -343,4 +343,69 @@ mod tests {
             );
         }
     }
+
+    /// The README's `### Use it from npm` section.
+    fn npm_section(readme: &str) -> &str {
+        let start = readme.find("\n### Use it from npm\n").expect("the section") + 1;
+        let rest = &readme[start..];
+        let end = ["\n## ", "\n### "]
+            .iter()
+            .filter_map(|heading| rest[1..].find(heading))
+            .min()
+            .map_or(rest.len(), |i| i + 2);
+        &rest[..end]
+    }
+
+    /// The code blocks fenced as ```` ```lang ```` in `text`.
+    fn blocks<'a>(text: &'a str, lang: &str) -> Vec<&'a str> {
+        let fence = format!("```{lang}\n");
+        text.match_indices(&fence)
+            .map(|(i, _)| {
+                let code = &text[i + fence.len()..];
+                &code[..code.find("```").expect("a closing fence")]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn readme_framework_snippets_compile() {
+        let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+        let section = npm_section(&readme);
+        let dir = std::env::temp_dir().join(format!("checkout-snippets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (lang, file) in [
+            ("jsx", "react.jsx"),
+            ("vue", "component.vue"),
+            ("svelte", "component.svelte"),
+        ] {
+            let found = blocks(section, lang);
+            assert_eq!(
+                found.len(),
+                1,
+                "one ```{lang} snippet in \"Use it from npm\""
+            );
+            std::fs::write(dir.join(file), found[0]).unwrap();
+        }
+        let out = std::process::Command::new("node")
+            .arg(root().join("xtask/js/compile-snippets.mjs"))
+            .arg(&dir)
+            .output()
+            .expect("node runs (the npm packages come from `npm ci`)");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            out.status.success(),
+            "a README snippet does not compile:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn snippet_blocks_are_found_by_their_fence() {
+        let text = "a\n```jsx\nx\n```\n```js\ny\n```\n```jsx\nz\n```\n";
+        assert_eq!(blocks(text, "jsx"), ["x\n", "z\n"]);
+        let readme = "# t\n### Use it from npm\nin\n### Next\nout\n";
+        assert_eq!(npm_section(readme), "### Use it from npm\nin\n");
+    }
 }
