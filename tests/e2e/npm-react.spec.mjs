@@ -14,6 +14,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fillPayment, platformSession } from './support.mjs';
 
 const APP = process.env.NPM_APP_DIR;
@@ -23,7 +24,15 @@ const PORT = Number(process.env.NPM_PAGE_PORT);
 test.skip(!APP || !SERVER || !PORT, 'needs the npm app and the cross-origin server `cargo xtask test e2e` prepares');
 
 const PAGE = `http://localhost:${PORT}`;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+// The release bundle: the demo store's files, for the Leptos page.
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
 
 // A page that calls the server route on SERVER through the package's own
 // module (served from the installed package), with or without credentials.
@@ -38,20 +47,39 @@ const COOKIE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
   window.ready = true;
 </script></body></html>`;
 
-/** Serves the built app, the installed package under /pkg/ and the cookie page. */
+/**
+ * The Leptos demo store's page naming SERVER's route in its meta (see
+ * `billing_route` in src/app/demo/mod.rs), its BillingProvider called with
+ * `credentials` (`include` or `same-origin`).
+ */
+function leptosPage(credentials) {
+  const meta = `<meta name="checkout-server-route" content="${SERVER}/api/billing" data-credentials="${credentials}" />`;
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  if (!html.includes('<title>')) throw new Error('dist/index.html has no <title>');
+  return html.replace('<title>', `${meta}\n    <title>`);
+}
+
+/**
+ * Serves the built React app (`/`), the installed package under /pkg/, the
+ * cookie page, and the Leptos demo store (`/?leptos=include|same-origin`,
+ * its files from dist/ when the app has no file of that name).
+ */
 function serve(request, response) {
-  const { pathname } = new URL(request.url, PAGE);
+  const url = new URL(request.url, PAGE);
+  const { pathname } = url;
   const root = path.join(APP, 'public');
   let file;
-  if (pathname === '/cookie.html') {
+  const leptos = url.searchParams.get('leptos');
+  if (pathname === '/cookie.html' || (pathname === '/' && leptos)) {
     response.writeHead(200, { 'Content-Type': 'text/html' });
-    return response.end(COOKIE_PAGE);
+    return response.end(pathname === '/' ? leptosPage(leptos) : COOKIE_PAGE);
   } else if (pathname.startsWith('/pkg/')) {
     file = path.join(APP, 'node_modules', 'checkout-widget', path.basename(pathname));
   } else if (pathname === '/') {
     file = path.join(root, 'index.html');
   } else {
     file = path.join(root, path.basename(pathname));
+    if (!fs.existsSync(file)) file = path.join(DIST, path.basename(pathname));
   }
   fs.readFile(file, (error, body) => {
     if (error) {
@@ -108,6 +136,7 @@ test('a React 19 app bundled from the npm tarball checks out against a billing s
   const status = page.getByRole('status');
   await expect(status).toHaveText(/^Paid [1-9][0-9]* USD for cs_[0-9a-f]{32}$/);
   expect(new URL(page.url()).origin).toBe(PAGE);
+  await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR ?? 'target/e2e/screenshots', 'npm-react.png') });
   const id = (await status.textContent()).split(' ').pop();
   const session = await platformSession(request, id);
   // platformSession asks BASE_URL; this checkout lives on the cross-origin server.
@@ -149,4 +178,33 @@ test('cookie sign-in across origins: configure({credentials: "include"}) sends t
     window.checkoutAs('always').then(() => 'resolved', (e) => `${e.code}: ${e.message}`));
   expect(refused).toBe('invalid_request: credentials must be "include", "same-origin" or "omit".');
   expect(calls).toHaveLength(2);
+});
+
+test('Leptos: a BillingProvider on another origin with Credentials::Include loads the cookie-signed-in customer, and without it does not', async ({ page }) => {
+  // The Cookie header of each call for the customer's billing, in order.
+  const calls = [];
+  page.on('request', (r) => {
+    if (r.url() === `${SERVER}/api/billing/customers/billing`) {
+      calls.push(r.allHeaders().then((h) => h.cookie ?? ''));
+    }
+  });
+  await page.goto(`${PAGE}/?leptos=include`);
+  await expect(page.getByRole('heading', { name: 'Plans and add-ons' })).toBeVisible();
+  // The demo's sign-in sets `session=demo-alice; SameSite=Lax` on this page's
+  // site, localhost, as a shop's login would; the provider reloads.
+  await page.getByRole('radio', { name: 'Alice' }).check();
+  await expect(page.getByTestId('account-customer')).toHaveText('Alice Martin · alice@example.com');
+  expect(await Promise.all(calls)).toContain('session=demo-alice');
+  await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR ?? 'target/e2e/screenshots', 'npm-leptos-cross-origin.png') });
+
+  // The same page and cookie, the provider on fetch's default: no cookie
+  // leaves, so the server knows no customer; the prices still load.
+  calls.length = 0;
+  await page.goto(`${PAGE}/?leptos=same-origin`);
+  await expect(page.getByRole('radio', { name: 'Alice' })).toBeChecked();
+  await expect(page.getByText('You are browsing anonymously.')).toBeVisible();
+  await expect(page.getByTestId('account-customer')).toHaveCount(0);
+  await expect(page.locator('.cw-pricing-grid').getByRole('button').first()).toBeVisible();
+  expect(calls.length).toBeGreaterThan(0);
+  expect(new Set(await Promise.all(calls))).toEqual(new Set(['']));
 });

@@ -10,7 +10,7 @@ use crate::components::{
     UsageMeter,
 };
 use crate::money::format_money;
-use crate::transport::FetchTransport;
+use crate::transport::{Credentials, FetchTransport};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -25,6 +25,7 @@ const CANCEL_URL: &str = "/cancel?session_id={CHECKOUT_SESSION_ID}";
 pub fn DemoStore() -> impl IntoView {
     browser::set_title("Acme Cloud · Demo store");
     let identity = RwSignal::new(Identity::from_cookies(&browser::cookies()));
+    let (route, credentials) = billing_route();
     view! {
         <DemoHeader identity=Some(identity)/>
         <main class="demo" id="main">
@@ -39,7 +40,7 @@ pub fn DemoStore() -> impl IntoView {
             {move || {
                 let who = identity.get();
                 view! {
-                    <BillingProvider>
+                    <BillingProvider server_route=route.clone() credentials>
                         <AccountPanel who/>
                         <section class="demo-section" aria-labelledby="demo-plans-title">
                             <h2 id="demo-plans-title" class="cw-visually-hidden">"Prices"</h2>
@@ -67,6 +68,41 @@ const EMBED_SNIPPET: &str = r#"<script type="module" src="/checkout-widget.js"><
 <checkout-widget price-slug="onboarding"
   success-url="/success?session_id={CHECKOUT_SESSION_ID}"
   cancel-url="/cancel"></checkout-widget>"#;
+
+/// Where the store's billing panel calls, and with which cookies: its own
+/// `/api/billing`, or the route a page names in `<meta
+/// name="checkout-server-route" content="…">` — the store served from another
+/// origin than the billing server (npm-react.spec.mjs), signed in by its
+/// cookie, so called with `credentials: "include"` unless the meta's
+/// `data-credentials` is `same-origin`.
+fn billing_route() -> (String, Credentials) {
+    let meta = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=checkout-server-route]").ok())
+        .flatten();
+    let read = |name: &str| meta.as_ref().and_then(|m| m.get_attribute(name));
+    route_and_credentials(read("content"), read("data-credentials"))
+}
+
+/// [`billing_route`]'s rule, from the meta's `content` and `data-credentials`.
+fn route_and_credentials(
+    content: Option<String>,
+    credentials: Option<String>,
+) -> (String, Credentials) {
+    match content
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+    {
+        None => (
+            crate::server_route::DEFAULT_SERVER_ROUTE.to_owned(),
+            Credentials::SameOrigin,
+        ),
+        Some(route) if credentials.as_deref() == Some("same-origin") => {
+            (route, Credentials::SameOrigin)
+        }
+        Some(route) => (route, Credentials::Include),
+    }
+}
 
 /// Who the demo store is signed in as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +368,29 @@ pub fn ReturnPage(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_page_naming_another_route_calls_it_with_cookies() {
+        use super::route_and_credentials as rule;
+        use crate::transport::Credentials;
+        assert_eq!(
+            rule(None, None),
+            ("/api/billing".to_owned(), Credentials::SameOrigin)
+        );
+        assert_eq!(
+            rule(Some("  ".into()), Some("include".into())),
+            ("/api/billing".to_owned(), Credentials::SameOrigin)
+        );
+        let route = "http://localhost:8080/api/billing";
+        assert_eq!(
+            rule(Some(route.into()), None),
+            (route.to_owned(), Credentials::Include)
+        );
+        assert_eq!(
+            rule(Some(route.into()), Some("same-origin".into())),
+            (route.to_owned(), Credentials::SameOrigin)
+        );
+    }
+
     use super::*;
 
     #[test]
