@@ -188,7 +188,6 @@ pub fn react_app(ctx: &Ctx) -> Result<PathBuf> {
                     "--bundle",
                     "--format=esm",
                     "--jsx=automatic",
-                    "--loader:.wasm=file",
                     "--log-level=warning",
                 ])
                 .arg(format!("--outfile={}", public.join("app.js").display()))
@@ -327,6 +326,7 @@ mod tests {
                 "index.d.ts types {name}"
             );
         }
+        let react = std::fs::read_to_string(root().join("js/npm/react.d.ts")).unwrap();
         for tag in [
             "checkout-widget",
             "checkout-pricing-table",
@@ -336,7 +336,6 @@ mod tests {
                 types.contains(&format!("'{tag}': CheckoutElement;")),
                 "{tag}"
             );
-            let react = std::fs::read_to_string(root().join("js/npm/react.d.ts")).unwrap();
             assert!(
                 react.contains(&format!("'{tag}': CheckoutElementJsxProps;")),
                 "{tag}"
