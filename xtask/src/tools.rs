@@ -234,7 +234,7 @@ fn npm_ci(ctx: &Ctx) -> Result<()> {
         }
     }
     step(
-        "installing npm packages (npm ci: binaryen, esbuild, @playwright/test, axe-core, @flowglad/node, @flowglad/server)",
+        "installing npm packages (npm ci: binaryen, esbuild, @playwright/test, axe-core, @flowglad/node, @flowglad/server, react, vue, svelte, typescript)",
         || {
             run(ctx
                 .cmd("npm")
