@@ -26,6 +26,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod hosted_wire;
+
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 use crate::server_route::{fallback_code, RetryKeys};
 
@@ -331,7 +333,7 @@ impl HostedClient {
             headers: vec![],
             body: None,
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Applies a discount code to an open session (`None` removes it) and
@@ -351,7 +353,7 @@ impl HostedClient {
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Reports how the bank's 3-D Secure challenge `request.authentication_id`
@@ -369,7 +371,10 @@ impl HostedClient {
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(
+            self.transport.send(request).await,
+            hosted_wire::confirm_response,
+        )
     }
 
     /// Changes the quantity of an open session whose merchant allows it
@@ -389,7 +394,7 @@ impl HostedClient {
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Pays a session with a test card; a card whose issuer asks for 3-D
@@ -406,7 +411,22 @@ impl HostedClient {
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(
+            self.transport.send(request).await,
+            hosted_wire::confirm_response,
+        )
+    }
+}
+
+/// A hosted-page answer, read by hand (`hosted_wire`) rather than by serde.
+fn read_hosted<T>(
+    result: Result<HttpResponse, TransportError>,
+    decode: fn(&wasm_bindgen::JsValue) -> Option<T>,
+) -> Result<T, BillingError> {
+    match result {
+        Ok(response) => hosted_wire::read(response.status, &response.body, decode),
+        Err(TransportError::Network) => Err(BillingError::Network),
+        Err(TransportError::Timeout) => Err(BillingError::Timeout),
     }
 }
 
