@@ -5,13 +5,12 @@ use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
 use checkout_protocol::AuthenticateRequest;
 use checkout_protocol::{
-    action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
-    ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, CreateUsageEventParams, CustomerBilling,
-    HostedCheckoutSession, PaymentMethodList, PaymentMethodParams, PricingModelResponse,
-    SubscriptionResponse, UncancelSubscriptionParams, UsageEventResponse, UsageMeterBalancesParams,
-    UsageMeterBalancesResponse, IDEMPOTENCY_KEY_HEADER,
+    action, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, CreateUsageEventParams,
+    CustomerBilling, HostedCheckoutSession, PaymentMethodList, PaymentMethodParams,
+    PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, UsageEventResponse,
+    UsageMeterBalancesParams, UsageMeterBalancesResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use checkout_protocol::{
     AdjustSubscriptionParams, AdjustSubscriptionResponse, ClaimResourceParams,
@@ -343,10 +342,8 @@ impl HostedClient {
         id: &str,
         code: Option<&str>,
     ) -> Result<HostedCheckoutSession, BillingError> {
-        let body = serde_json::to_string(&ApplyDiscountRequest {
-            code: code.map(str::to_owned),
-        })
-        .map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::discount_request(code))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/discount"),
@@ -364,7 +361,8 @@ impl HostedClient {
         id: &str,
         request: &AuthenticateRequest,
     ) -> Result<ConfirmPaymentResponse, BillingError> {
-        let body = serde_json::to_string(request).map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::authenticate_request(request))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/authenticate"),
@@ -384,10 +382,8 @@ impl HostedClient {
         id: &str,
         quantity: u32,
     ) -> Result<HostedCheckoutSession, BillingError> {
-        let body = serde_json::to_string(&checkout_protocol::ChangeQuantityRequest {
-            quantity: f64::from(quantity),
-        })
-        .map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::quantity_request(quantity))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/quantity"),
@@ -404,7 +400,8 @@ impl HostedClient {
         id: &str,
         payment: &ConfirmPaymentRequest,
     ) -> Result<ConfirmPaymentResponse, BillingError> {
-        let body = serde_json::to_string(payment).map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::confirm_request(payment))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/confirm"),

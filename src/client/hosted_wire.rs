@@ -1,9 +1,10 @@
 //! The hosted page's answers (`HostedCheckoutSession`, `ConfirmPaymentResponse`
-//! and their envelope) read by hand from the browser's `JSON.parse`, not by
-//! serde: the derived deserializers and serde_json's parser were a tenth of
-//! the hosted page's wasm. The wire names are the protocol's (serde's
-//! `rename_all`); `tests` round-trips every field through the protocol's own
-//! serializer, so a renamed or added field fails there.
+//! and their envelope) read by hand from the browser's `JSON.parse`, and its
+//! requests written by hand through `JSON.stringify`, not by serde: the
+//! derived deserializers and serde_json were a tenth of the hosted page's
+//! wasm. The wire names are the protocol's (serde's `rename_all`); `tests`
+//! round-trips every field through the protocol's own serializer, so a
+//! renamed or added field fails there.
 //!
 //! The rules are serde's for these types: a required field missing or of the
 //! wrong type makes the whole answer unreadable; an `Option` may be absent or
@@ -15,7 +16,8 @@ use crate::error::BillingError;
 use crate::server_route::fallback_code;
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
-    Branding, ConfirmPaymentResponse, ErrorBody, HostedCheckoutSession, HostedLineItem,
+    AuthenticateRequest, AuthenticationOutcome, Branding, ConfirmPaymentRequest,
+    ConfirmPaymentResponse, ErrorBody, HostedCheckoutSession, HostedLineItem,
     PendingAuthentication, QuantityBounds, SavedPaymentMethod,
 };
 use serde::de::IntoDeserializer;
@@ -59,6 +61,125 @@ impl Json for wasm_bindgen::JsValue {
     fn items(&self) -> Option<Vec<Self>> {
         js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
     }
+}
+
+/// A JSON object being written: a JS object on the page (sent through
+/// `JSON.stringify`), a `serde_json` map in the native tests. Members keep
+/// the order they are put in, which is serde's order for each type.
+pub(crate) trait JsonObject: Sized {
+    /// An empty object.
+    fn new() -> Self;
+    /// `self[key] = value` for a string.
+    fn text(&mut self, key: &str, value: &str);
+    /// `self[key] = value` for a number.
+    fn number(&mut self, key: &str, value: f64);
+    /// `self[key] = null`.
+    fn null(&mut self, key: &str);
+    /// `self[key] = value` for an object.
+    fn object(&mut self, key: &str, value: Self);
+}
+
+impl JsonObject for js_sys::Object {
+    fn new() -> Self {
+        js_sys::Object::new()
+    }
+
+    fn text(&mut self, key: &str, value: &str) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
+    }
+
+    fn number(&mut self, key: &str, value: f64) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
+    }
+
+    fn null(&mut self, key: &str) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &wasm_bindgen::JsValue::NULL);
+    }
+
+    fn object(&mut self, key: &str, value: Self) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value);
+    }
+}
+
+/// The JSON text of a request object written by `write`.
+pub(crate) fn body(object: js_sys::Object) -> Option<String> {
+    js_sys::JSON::stringify(&object).ok()?.as_string()
+}
+
+/// `POST …/discount`: `{code}`, `null` to remove it.
+pub(crate) fn discount_request<O: JsonObject>(code: Option<&str>) -> O {
+    let mut o = O::new();
+    match code {
+        Some(code) => o.text("code", code),
+        None => o.null("code"),
+    }
+    o
+}
+
+/// `POST …/quantity`: `{quantity}`.
+pub(crate) fn quantity_request<O: JsonObject>(quantity: u32) -> O {
+    let mut o = O::new();
+    o.number("quantity", f64::from(quantity));
+    o
+}
+
+/// `POST …/authenticate`: `{authenticationId, outcome}`.
+pub(crate) fn authenticate_request<O: JsonObject>(request: &AuthenticateRequest) -> O {
+    let mut o = O::new();
+    o.text("authenticationId", &request.authentication_id);
+    o.text(
+        "outcome",
+        match request.outcome {
+            AuthenticationOutcome::Succeeded => "succeeded",
+            AuthenticationOutcome::Failed => "failed",
+        },
+    );
+    o
+}
+
+/// `POST …/confirm`: the email, a new card or a saved card's id, and the
+/// billing address and tax ID when the page collected them (absent ones
+/// are left out, as serde's `skip_serializing_if` does).
+pub(crate) fn confirm_request<O: JsonObject>(request: &ConfirmPaymentRequest) -> O {
+    let mut o = O::new();
+    o.text("email", &request.email);
+    if let Some(card) = &request.card {
+        let mut c = O::new();
+        c.text("number", &card.number);
+        c.number("expMonth", f64::from(card.exp_month));
+        c.number("expYear", f64::from(card.exp_year));
+        c.text("cvc", &card.cvc);
+        o.object("card", c);
+    }
+    if let Some(id) = &request.payment_method_id {
+        o.text("paymentMethodId", id);
+    }
+    if let Some(address) = &request.billing_address {
+        // The protocol's `BillingAddress` keeps Rust's (snake_case) names.
+        let mut a = O::new();
+        a.text("name", &address.name);
+        a.text("line1", &address.line1);
+        if let Some(line2) = &address.line2 {
+            a.text("line2", line2);
+        }
+        a.text("city", &address.city);
+        if let Some(state) = &address.state {
+            a.text("state", state);
+        }
+        a.text("postal_code", &address.postal_code);
+        a.text("country", &address.country);
+        o.object("billingAddress", a);
+    }
+    if let Some(tax_id) = &request.tax_id {
+        let mut t = O::new();
+        t.text("type", tax_id.tax_id_type.as_str());
+        t.text("value", &tax_id.value);
+        if let Some(name) = &tax_id.business_name {
+            t.text("businessName", name);
+        }
+        o.object("taxId", t);
+    }
+    o
 }
 
 /// Reads a hosted-page answer: `{data}` decoded by `decode`, or `{error}`
@@ -522,6 +643,132 @@ mod tests {
             serde_json::from_str::<Value>(body).ok(),
             session::<Value>,
         )
+    }
+
+    impl JsonObject for serde_json::Map<String, Value> {
+        fn new() -> Self {
+            serde_json::Map::new()
+        }
+        fn text(&mut self, key: &str, value: &str) {
+            self.insert(key.into(), value.into());
+        }
+        fn number(&mut self, key: &str, value: f64) {
+            self.insert(key.into(), json!(value));
+        }
+        fn null(&mut self, key: &str) {
+            self.insert(key.into(), Value::Null);
+        }
+        fn object(&mut self, key: &str, value: Self) {
+            self.insert(key.into(), Value::Object(value));
+        }
+    }
+
+    type Map = serde_json::Map<String, Value>;
+
+    /// Whole numbers as integers, as `JSON.stringify` writes them (`3`, where
+    /// serde writes an `f64` as `3.0`; the server reads both as the same number).
+    fn normalize(value: Value) -> Value {
+        match value {
+            Value::Number(n) => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 => json!(f as i64),
+                _ => Value::Number(n),
+            },
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+            }
+            other => other,
+        }
+    }
+
+    /// The same members, in the same order, with the same values.
+    fn same_json(written: Map, expected: Value) {
+        let written = normalize(Value::Object(written));
+        let expected = normalize(expected);
+        assert_eq!(written, expected);
+        assert_eq!(written.to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn requests_are_written_as_the_protocol_serializes_them() {
+        use checkout_protocol::{BillingAddress, CardDetails, TaxId, TaxIdType};
+        same_json(
+            discount_request::<Map>(Some("SAVE10")),
+            serde_json::to_value(checkout_protocol::ApplyDiscountRequest {
+                code: Some("SAVE10".into()),
+            })
+            .unwrap(),
+        );
+        same_json(
+            discount_request::<Map>(None),
+            serde_json::to_value(checkout_protocol::ApplyDiscountRequest { code: None }).unwrap(),
+        );
+        same_json(
+            quantity_request::<Map>(3),
+            serde_json::to_value(checkout_protocol::ChangeQuantityRequest { quantity: 3.0 })
+                .unwrap(),
+        );
+        for outcome in [
+            AuthenticationOutcome::Succeeded,
+            AuthenticationOutcome::Failed,
+        ] {
+            let request = AuthenticateRequest {
+                authentication_id: "auth_1".into(),
+                outcome,
+            };
+            same_json(
+                authenticate_request::<Map>(&request),
+                serde_json::to_value(&request).unwrap(),
+            );
+        }
+        let full = ConfirmPaymentRequest {
+            email: "a@example.com".into(),
+            card: Some(CardDetails {
+                number: "4242 4242 4242 4242".into(),
+                exp_month: 12,
+                exp_year: 2040,
+                cvc: "123".into(),
+            }),
+            payment_method_id: Some("pm_1".into()),
+            billing_address: Some(BillingAddress {
+                name: "Ada".into(),
+                line1: "1 Main St".into(),
+                line2: Some("Flat 2".into()),
+                city: "Springfield".into(),
+                state: Some("IL".into()),
+                postal_code: "62701".into(),
+                country: "US".into(),
+            }),
+            tax_id: Some(TaxId {
+                tax_id_type: TaxIdType::EuVat,
+                value: "DE123456789".into(),
+                business_name: Some("Ada GmbH".into()),
+            }),
+        };
+        let bare = ConfirmPaymentRequest {
+            card: None,
+            billing_address: Some(BillingAddress {
+                line2: None,
+                state: None,
+                ..full.billing_address.clone().unwrap()
+            }),
+            tax_id: Some(TaxId {
+                business_name: None,
+                ..full.tax_id.clone().unwrap()
+            }),
+            ..full.clone()
+        };
+        let least = ConfirmPaymentRequest {
+            payment_method_id: None,
+            billing_address: None,
+            tax_id: None,
+            ..full.clone()
+        };
+        for request in [full, bare, least] {
+            same_json(
+                confirm_request::<Map>(&request),
+                serde_json::to_value(&request).unwrap(),
+            );
+        }
     }
 
     #[test]
