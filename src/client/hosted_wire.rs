@@ -236,20 +236,18 @@ fn read_parsed<J: Json, T>(
 /// for a non-object or a mistyped member, as serde would refuse it.
 fn error_body<J: Json>(error: &J) -> Option<ErrorBody> {
     object(error)?;
-    let json = match error.get("json") {
-        None => None,
-        Some(j) => Some(match j.text() {
-            Some(s) => serde_json::Value::String(s),
-            None => serde_json::Value::Object(
+    // `json` as a sentence, or the first sentence the protocol's rule looks
+    // for in it (`message`, `error`, `detail`): the rule then finds the same
+    // words in a `Value::String`, with no map to build.
+    let json = error.get("json").and_then(|j| {
+        j.text()
+            .or_else(|| {
                 ["message", "error", "detail"]
-                    .into_iter()
-                    .filter_map(|k| {
-                        Some((k.to_owned(), serde_json::Value::String(j.get(k)?.text()?)))
-                    })
-                    .collect(),
-            ),
-        }),
-    };
+                    .iter()
+                    .find_map(|k| j.get(k)?.text())
+            })
+            .map(serde_json::Value::String)
+    });
     Some(ErrorBody {
         code: opt_text(error, "code")?,
         message: opt_text(error, "message")?,
@@ -814,6 +812,14 @@ mod tests {
             (e.code(), e.message()),
             ("checkout_session_not_found", "Gone".to_owned())
         );
+        let e = read_value(
+            500,
+            r#"{"error":{"message":" ","json":{"detail":"D","error":"E","message":7}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.message(), "E");
+        let e = read_value(500, r#"{"error":{"json":"In json"}}"#).unwrap_err();
+        assert_eq!(e.message(), "In json");
         let e = read_value(400, r#"{"error":"Bad things"}"#).unwrap_err();
         assert_eq!(
             (e.code(), e.message()),
