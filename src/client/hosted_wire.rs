@@ -101,7 +101,7 @@ impl JsonObject for js_sys::Object {
     }
 }
 
-/// The JSON text of a request object written by `write`.
+/// The JSON text of a request object written by one of the functions below.
 pub(crate) fn body(object: js_sys::Object) -> Option<String> {
     js_sys::JSON::stringify(&object).ok()?.as_string()
 }
