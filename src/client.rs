@@ -5,13 +5,12 @@ use crate::error::BillingError;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, SharedTransport, TransportError};
 use checkout_protocol::AuthenticateRequest;
 use checkout_protocol::{
-    action, ApplyDiscountRequest, CancelSubscriptionParams, ConfirmPaymentRequest,
-    ConfirmPaymentResponse, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateCheckoutSessionResponse,
-    CreateProductCheckoutSessionParams, CreateUsageEventParams, CustomerBilling,
-    HostedCheckoutSession, PaymentMethodList, PaymentMethodParams, PricingModelResponse,
-    SubscriptionResponse, UncancelSubscriptionParams, UsageEventResponse, UsageMeterBalancesParams,
-    UsageMeterBalancesResponse, IDEMPOTENCY_KEY_HEADER,
+    action, CancelSubscriptionParams, ConfirmPaymentRequest, ConfirmPaymentResponse,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateCheckoutSessionResponse, CreateProductCheckoutSessionParams, CreateUsageEventParams,
+    CustomerBilling, HostedCheckoutSession, PaymentMethodList, PaymentMethodParams,
+    PricingModelResponse, SubscriptionResponse, UncancelSubscriptionParams, UsageEventResponse,
+    UsageMeterBalancesParams, UsageMeterBalancesResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use checkout_protocol::{
     AdjustSubscriptionParams, AdjustSubscriptionResponse, ClaimResourceParams,
@@ -25,6 +24,8 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+
+mod hosted_wire;
 
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 use crate::server_route::{fallback_code, RetryKeys};
@@ -331,7 +332,7 @@ impl HostedClient {
             headers: vec![],
             body: None,
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Applies a discount code to an open session (`None` removes it) and
@@ -341,17 +342,15 @@ impl HostedClient {
         id: &str,
         code: Option<&str>,
     ) -> Result<HostedCheckoutSession, BillingError> {
-        let body = serde_json::to_string(&ApplyDiscountRequest {
-            code: code.map(str::to_owned),
-        })
-        .map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::discount_request(code))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/discount"),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Reports how the bank's 3-D Secure challenge `request.authentication_id`
@@ -362,14 +361,18 @@ impl HostedClient {
         id: &str,
         request: &AuthenticateRequest,
     ) -> Result<ConfirmPaymentResponse, BillingError> {
-        let body = serde_json::to_string(request).map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::authenticate_request(request))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/authenticate"),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(
+            self.transport.send(request).await,
+            hosted_wire::confirm_response,
+        )
     }
 
     /// Changes the quantity of an open session whose merchant allows it
@@ -379,17 +382,15 @@ impl HostedClient {
         id: &str,
         quantity: u32,
     ) -> Result<HostedCheckoutSession, BillingError> {
-        let body = serde_json::to_string(&checkout_protocol::ChangeQuantityRequest {
-            quantity: f64::from(quantity),
-        })
-        .map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::quantity_request(quantity))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/quantity"),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(self.transport.send(request).await, hosted_wire::session)
     }
 
     /// Pays a session with a test card; a card whose issuer asks for 3-D
@@ -399,14 +400,30 @@ impl HostedClient {
         id: &str,
         payment: &ConfirmPaymentRequest,
     ) -> Result<ConfirmPaymentResponse, BillingError> {
-        let body = serde_json::to_string(payment).map_err(|_| BillingError::InvalidResponse)?;
+        let body = hosted_wire::body(hosted_wire::confirm_request(payment))
+            .ok_or(BillingError::InvalidResponse)?;
         let request = HttpRequest {
             method: HttpMethod::Post,
             url: format!("/api/checkout-sessions/{id}/confirm"),
             headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
             body: Some(body),
         };
-        read_response(self.transport.send(request).await)
+        read_hosted(
+            self.transport.send(request).await,
+            hosted_wire::confirm_response,
+        )
+    }
+}
+
+/// A hosted-page answer, read by hand (`hosted_wire`) rather than by serde.
+fn read_hosted<T>(
+    result: Result<HttpResponse, TransportError>,
+    decode: fn(&wasm_bindgen::JsValue) -> Option<T>,
+) -> Result<T, BillingError> {
+    match result {
+        Ok(response) => hosted_wire::read(response.status, &response.body, decode),
+        Err(TransportError::Network) => Err(BillingError::Network),
+        Err(TransportError::Timeout) => Err(BillingError::Timeout),
     }
 }
 

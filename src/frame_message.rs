@@ -181,10 +181,15 @@ pub fn read(field: impl Fn(&str) -> Field) -> Option<FrameMessage> {
 
 impl FrameMessage {
     /// The message as posted: its fields in camelCase, with `type` and the
-    /// [`MESSAGE_SOURCE`] marker.
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::json;
-        let mut value = match self {
+    /// [`MESSAGE_SOURCE`] marker ([`Field::Missing`] is posted as `null`).
+    /// A list rather than JSON, so the hosted page writes it straight into a
+    /// JS object, without a JSON serializer in its wasm.
+    pub fn fields(&self) -> Vec<(&'static str, Field)> {
+        let text = |s: &String| Field::Text(s.clone());
+        let maybe = |s: &Option<String>| s.clone().map_or(Field::Missing, Field::Text);
+        // Minor units are far below 2^53, so the f64 is the same number.
+        let amount = |n: &i64| Field::Number(*n as f64);
+        let mut fields = match self {
             Self::Success {
                 session_id,
                 redirect_url,
@@ -192,54 +197,72 @@ impl FrameMessage {
                 currency,
                 purchase_id,
                 subscription_id,
-            } => json!({
-                "type": kind::SUCCESS, "sessionId": session_id, "redirectUrl": redirect_url,
-                "amountTotal": amount_total, "currency": currency,
-                "purchaseId": purchase_id, "subscriptionId": subscription_id,
-            }),
+            } => vec![
+                ("type", Field::Text(kind::SUCCESS.into())),
+                ("sessionId", text(session_id)),
+                ("redirectUrl", text(redirect_url)),
+                ("amountTotal", amount(amount_total)),
+                ("currency", text(currency)),
+                ("purchaseId", maybe(purchase_id)),
+                ("subscriptionId", maybe(subscription_id)),
+            ],
             Self::Cancel {
                 session_id,
                 redirect_url,
-            } => {
-                json!({ "type": kind::CANCEL, "sessionId": session_id, "redirectUrl": redirect_url })
-            }
-            Self::Resize { height } => json!({ "type": kind::RESIZE, "height": height }),
+            } => vec![
+                ("type", Field::Text(kind::CANCEL.into())),
+                ("sessionId", text(session_id)),
+                ("redirectUrl", maybe(redirect_url)),
+            ],
+            Self::Resize { height } => vec![
+                ("type", Field::Text(kind::RESIZE.into())),
+                ("height", Field::Number(*height)),
+            ],
             Self::PaymentFailed {
                 session_id,
                 code,
                 message,
-            } => json!({
-                "type": kind::PAYMENT_FAILED, "sessionId": session_id, "code": code, "message": message,
-            }),
+            } => vec![
+                ("type", Field::Text(kind::PAYMENT_FAILED.into())),
+                ("sessionId", text(session_id)),
+                ("code", text(code)),
+                ("message", text(message)),
+            ],
             Self::DiscountApplied {
                 session_id,
                 code,
                 amount_off,
                 total_due_today,
                 currency,
-            } => json!({
-                "type": kind::DISCOUNT_APPLIED, "sessionId": session_id, "code": code,
-                "amountOff": amount_off, "totalDueToday": total_due_today, "currency": currency,
-            }),
+            } => vec![
+                ("type", Field::Text(kind::DISCOUNT_APPLIED.into())),
+                ("sessionId", text(session_id)),
+                ("code", text(code)),
+                ("amountOff", amount(amount_off)),
+                ("totalDueToday", amount(total_due_today)),
+                ("currency", text(currency)),
+            ],
             Self::DiscountRemoved {
                 session_id,
                 total_due_today,
                 currency,
-            } => json!({
-                "type": kind::DISCOUNT_REMOVED, "sessionId": session_id,
-                "totalDueToday": total_due_today, "currency": currency,
-            }),
+            } => vec![
+                ("type", Field::Text(kind::DISCOUNT_REMOVED.into())),
+                ("sessionId", text(session_id)),
+                ("totalDueToday", amount(total_due_today)),
+                ("currency", text(currency)),
+            ],
             Self::Processing {
                 session_id,
                 processing,
-            } => {
-                json!({ "type": kind::PROCESSING, "sessionId": session_id, "processing": processing })
-            }
+            } => vec![
+                ("type", Field::Text(kind::PROCESSING.into())),
+                ("sessionId", text(session_id)),
+                ("processing", Field::Bool(*processing)),
+            ],
         };
-        if let Some(object) = value.as_object_mut() {
-            object.insert("source".into(), MESSAGE_SOURCE.into());
-        }
-        value
+        fields.push(("source", Field::Text(MESSAGE_SOURCE.into())));
+        fields
     }
 }
 
@@ -291,6 +314,34 @@ fn is_sentence(s: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    /// What the browser's structured clone of the posted object holds.
+    trait ToJson {
+        fn to_json(&self) -> Value;
+    }
+
+    impl ToJson for FrameMessage {
+        fn to_json(&self) -> Value {
+            let object = self
+                .fields()
+                .into_iter()
+                .map(|(key, field)| {
+                    let value = match field {
+                        Field::Missing => Value::Null,
+                        Field::Text(s) => Value::String(s),
+                        Field::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
+                            json!(n as i64)
+                        }
+                        Field::Number(n) => json!(n),
+                        Field::Bool(b) => Value::Bool(b),
+                        Field::Other => panic!("the writer never posts objects"),
+                    };
+                    (key.to_owned(), value)
+                })
+                .collect();
+            Value::Object(object)
+        }
+    }
 
     /// The reader over parsed JSON, as the browser's structured clone hands it over.
     fn from_json(value: &Value) -> Option<FrameMessage> {

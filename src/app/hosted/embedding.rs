@@ -3,7 +3,7 @@
 //! The messages are `crate::frame_message`'s, which the embed reads.
 
 use crate::browser;
-use crate::frame_message::FrameMessage;
+use crate::frame_message::{Field, FrameMessage};
 use checkout_protocol::HostedCheckoutSession;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -118,7 +118,16 @@ fn post(message: &FrameMessage) {
     let Ok(Some(parent)) = window.parent() else {
         return;
     };
-    let data = js_sys::JSON::parse(&message.to_json().to_string()).unwrap_or(JsValue::NULL);
+    let data = js_sys::Object::new();
+    for (key, field) in message.fields() {
+        let value = match field {
+            Field::Text(s) => JsValue::from_str(&s),
+            Field::Number(n) => JsValue::from_f64(n),
+            Field::Bool(b) => JsValue::from_bool(b),
+            Field::Missing | Field::Other => JsValue::NULL,
+        };
+        let _ = js_sys::Reflect::set(&data, &JsValue::from_str(key), &value);
+    }
     // Only the page that framed us hears it, when the browser tells us who that is.
     let target = referrer_origin().unwrap_or_else(|| "*".to_owned());
     let _ = parent.post_message(&data, &target);
