@@ -299,6 +299,7 @@ fn load_phase(ctx: &Ctx, binary: &Path, work: &Path, out: &Path, options: &Optio
         ctx.cmd("node")
             .arg(ctx.root.join("bench").join("load.mjs"))
             .env("BENCH_URL", &server.url)
+            .env("SERVER_PID", server.pid().to_string())
             .env("DURATION_MS", (options.load_seconds * 1000).to_string())
             .env("OUT", out),
     );
