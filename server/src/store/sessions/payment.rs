@@ -76,9 +76,9 @@ impl Db {
     /// [`Db::claim_session`] and [`Db::start_payment_attempt`] in one
     /// transaction: a payment's claim and the attempt it will charge under
     /// are one commit (one WAL fsync, not two) before the charge. Crash
-    /// safety is unchanged: a session found `pending` always has its attempt
-    /// to ask the processor about, and a crash before the commit leaves it
-    /// open with nothing charged.
+    /// safety is kept: a session claimed here is never `pending` without
+    /// its attempt to ask the processor about, and a crash before the
+    /// commit leaves it open with nothing charged.
     pub async fn claim_session_for_attempt(
         &self,
         id: String,
