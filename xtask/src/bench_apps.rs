@@ -69,9 +69,17 @@ pub fn build_and_measure(ctx: &Ctx, out: &Path) -> Result<()> {
             .map(|f| f.strip_prefix(&dist).unwrap_or(f).display().to_string())
             .zip(sizes)
             .collect();
-        let record = records(app.key, &named);
-        print!("{}", record.replace('\t', " ").replace("value ", "    "));
-        text.push_str(&record);
+        let total = named
+            .iter()
+            .fold(Compressed::default(), |sum, (_, size)| sum + *size);
+        println!(
+            "    {}: {} files, {} raw, {} brotli",
+            app.bin,
+            named.len(),
+            bundle::fmt_size(total.raw),
+            bundle::fmt_size(total.brotli)
+        );
+        text.push_str(&records(app.key, &named));
     }
     std::fs::write(out, text).context(|| format!("writing {}", out.display()))
 }
