@@ -367,6 +367,9 @@ async function timedRun({ url, opts, routes, button, clearBeforeClick }) {
     // Typing starts at once: Playwright waits for the field on the hosted
     // page the click leads to, and presses as soon as it can.
     const typed = typeDigit(page);
+    // Awaited below; this only keeps an earlier failure from leaving its
+    // rejection unhandled (which would end the whole script).
+    typed.catch(() => {});
     const click = await next('click');
     const fcp = await next('fcp', (v) => v.path.startsWith('/checkout/'));
     const hosted = await next('hosted-ready');
@@ -420,6 +423,7 @@ async function overlayRun() {
     for (let open = 0; open < 2; open++) {
       await widget.locator('[part~="button"][aria-disabled="false"]').click({ timeout: TIMEOUT });
       const typed = typeDigit(frame);
+      typed.catch(() => {}); // awaited below (see timedRun)
       const click = await next('click', (v) => v.epoch > last);
       await typed;
       const input = await next('card-input', (v) => v.epoch >= click.epoch);
