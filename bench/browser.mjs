@@ -25,6 +25,7 @@ const out = new Results(env('OUT'));
 
 const TIMEOUT = 20_000;
 const PLAIN = '/examples/plain.html';
+const OVERLAY = '/examples/overlay.html';
 const BASELINE_PAGE = '/bench/react/index.html';
 const TABLE_PAGE = '/bench/pricing-table.html';
 const TABLE_CARDS = CATALOG.products.length;
@@ -58,12 +59,16 @@ out.note('browser', `Chromium ${browser.version()} headless, Playwright, 2 cores
 //   cards          the pricing table shows `cards` prices ([part~=amount])
 //   hosted-ready   on /checkout/…: a Pay / Start trial submit button, enabled
 //                  (and `lines` .co-line items when asked)
+//   card-input     the card number field took a keystroke (epoch ms and since
+//                  its document's navigationStart), in any frame
 // Shadow roots are watched by wrapping attachShadow, so a MutationObserver sees
 // the widget's DOM the moment it changes (no polling, no frame quantisation).
 function benchInit(opts) {
+  const CARD_INPUT = 'input[autocomplete="cc-number"]';
   const reported = new Set();
-  const report = (name, value) => {
-    if (reported.has(name)) return;
+  // `many`: a report that may come again in the same document (a second click).
+  const report = (name, value, many = false) => {
+    if (reported.has(name) && !many) return;
     reported.add(name);
     try {
       window.__benchReport(name, value);
@@ -73,7 +78,18 @@ function benchInit(opts) {
   };
   const now = () => performance.now();
   const epoch = (t) => performance.timeOrigin + t;
-  addEventListener('click', () => report('click', { epoch: epoch(now()), path: location.pathname }), true);
+  addEventListener('click', () => report('click', { epoch: epoch(now()), path: location.pathname }, true), true);
+  // The card number field accepted a keystroke (the bench types one digit):
+  // the moment a customer could start typing their card.
+  addEventListener(
+    'input',
+    (e) => {
+      if (e.target?.matches?.(CARD_INPUT)) {
+        report('card-input', { epoch: epoch(now()), rel: now(), value: e.target.value, path: location.pathname });
+      }
+    },
+    true,
+  );
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -348,10 +364,105 @@ async function timedRun({ url, opts, routes, button, clearBeforeClick }) {
     const phases = await page.evaluate(phasesOfLoad);
     if (clearBeforeClick) await cdp.send('Network.clearBrowserCache');
     await page.locator(button).click();
+    // Typing starts at once: Playwright waits for the field on the hosted
+    // page the click leads to, and presses as soon as it can.
+    const typed = typeDigit(page);
+    // Awaited below; this only keeps an earlier failure from leaving its
+    // rejection unhandled (which would end the whole script).
+    typed.catch(() => {});
     const click = await next('click');
     const fcp = await next('fcp', (v) => v.path.startsWith('/checkout/'));
     const hosted = await next('hosted-ready');
-    return { ready, event, phases, clickToFcp: fcp.epoch - click.epoch, hostedFcp: fcp.rel, hostedReady: hosted };
+    await typed;
+    const input = await next('card-input', (v) => v.epoch >= click.epoch);
+    return {
+      ready,
+      event,
+      phases,
+      clickToFcp: fcp.epoch - click.epoch,
+      hostedFcp: fcp.rel,
+      hostedReady: hosted,
+      clickToUsable: input.epoch - click.epoch,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// "Usable": the card number field is visible, enabled and takes a keystroke.
+// Playwright presses one digit as soon as its actionability checks pass
+// (attached, visible, enabled, stable); the field's own `input` event gives
+// the time, and the value is read back to prove the digit arrived.
+
+const CARD = 'input[autocomplete="cc-number"]';
+
+/** Types `4` into the card number field of `root` (a page or a frame locator) and checks it is there. */
+async function typeDigit(root) {
+  const field = root.locator(CARD);
+  await field.press('4', { timeout: TIMEOUT });
+  const value = await field.inputValue({ timeout: TIMEOUT });
+  if (!value.includes('4')) throw new Error(`the card number field reads "${value}" after typing 4`);
+}
+
+/**
+ * Overlay mode on /examples/overlay.html: click → card field usable inside
+ * the checkout frame, cold (a new context), then closed and opened again in
+ * the same context (warm: the HTTP cache holds the hosted page's files).
+ */
+async function overlayRun() {
+  const { context, next } = await benchContext({ mode: 'widget' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${OURS}${OVERLAY}`, { waitUntil: 'commit' });
+    await next('ready');
+    const widget = page.locator('#lifetime');
+    const frame = page.frameLocator('iframe[title="Checkout"]');
+    const times = [];
+    let last = 0;
+    for (let open = 0; open < 2; open++) {
+      await widget.locator('[part~="button"][aria-disabled="false"]').click({ timeout: TIMEOUT });
+      const typed = typeDigit(frame);
+      typed.catch(() => {}); // awaited below (see timedRun)
+      const click = await next('click', (v) => v.epoch > last);
+      await typed;
+      const input = await next('card-input', (v) => v.epoch >= click.epoch);
+      times.push(input.epoch - click.epoch);
+      if (open === 0) {
+        await widget.getByRole('button', { name: 'Close checkout' }).click({ timeout: TIMEOUT });
+        // The × is a click on the page too: the next open starts after it.
+        last = (await next('click', (v) => v.epoch > click.epoch)).epoch;
+        await page.locator('iframe[title="Checkout"]').waitFor({ state: 'detached', timeout: TIMEOUT });
+      }
+    }
+    return { cold: times[0], warm: times[1] };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The hosted page opened directly (a link in an email, a redirect from the
+ * merchant's server): navigationStart → card field usable, in a new context
+ * (cold) and then for a second session in the same context (warm).
+ */
+async function hostedRun() {
+  const sessions = [
+    await createSession(OURS, { priceSlug: 'onboarding' }),
+    await createSession(OURS, { priceSlug: 'onboarding' }),
+  ];
+  const { context, next } = await benchContext({ mode: 'hosted' });
+  try {
+    const page = await context.newPage();
+    const times = [];
+    for (const session of sessions) {
+      const path = new URL(session.url).pathname;
+      await page.goto(session.url, { waitUntil: 'commit' });
+      await typeDigit(page);
+      const input = await next('card-input', (v) => v.path === path);
+      times.push(input.rel);
+    }
+    return { cold: times[0], warm: times[1] };
   } finally {
     await context.close();
   }
@@ -381,10 +492,20 @@ async function timings() {
   // One untimed run of each first: the first context of a browser pays for
   // process start-up that no later run sees.
   for (const [, variant] of variants) await timedRun(variant).catch(() => {});
+  await overlayRun().catch(() => {});
+  await hostedRun().catch(() => {});
+  const attempt = async (who, fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      failures[who] = (failures[who] ?? 0) + 1;
+      out.note(`${who}.timing_error`, e.message.split('\n')[0]);
+    }
+  };
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so drift on the machine spreads over both sides.
     for (const [who, variant, hosted] of variants) {
-      try {
+      await attempt(who, async () => {
         const r = await timedRun(variant);
         push(`${who}.ready_ms`, r.ready);
         if (Number.isFinite(r.event)) push(`${who}.ready_event_ms`, r.event);
@@ -394,11 +515,19 @@ async function timings() {
         push(`${who}.click_fcp_${hosted}_ms`, r.clickToFcp);
         push(`${who}.hosted_fcp_${hosted}_ms`, r.hostedFcp);
         push(`${who}.hosted_ready_${hosted}_ms`, r.hostedReady);
-      } catch (e) {
-        failures[who] = (failures[who] ?? 0) + 1;
-        out.note(`${who}.timing_error`, e.message.split('\n')[0]);
-      }
+        push(`${who}.redirect_usable_${hosted}_ms`, r.clickToUsable);
+      });
     }
+    await attempt('ours', async () => {
+      const r = await overlayRun();
+      push('ours.overlay_usable_cold_ms', r.cold);
+      push('ours.overlay_usable_warm_ms', r.warm);
+    });
+    await attempt('ours', async () => {
+      const r = await hostedRun();
+      push('ours.hosted_usable_cold_ms', r.cold);
+      push('ours.hosted_usable_warm_ms', r.warm);
+    });
     if ((i + 1) % 5 === 0 || i + 1 === RUNS) console.log(`    timed runs: ${i + 1}/${RUNS}`);
   }
   for (const [key, xs] of Object.entries(series)) out.samples(key, xs);
@@ -406,6 +535,9 @@ async function timings() {
   const m = (k) => (series[k] ? `${median(series[k]).toFixed(0)} ms` : 'n/a');
   console.log(
     `    ready: ours ${m('ours.ready_ms')}, baseline ${m('baseline.ready_ms')}; click→FCP cold: ours ${m('ours.click_fcp_cold_ms')}, baseline ${m('baseline.click_fcp_cold_ms')}`,
+  );
+  console.log(
+    `    click→card usable: overlay ${m('ours.overlay_usable_cold_ms')} cold, ${m('ours.overlay_usable_warm_ms')} warm; redirect ${m('ours.redirect_usable_cold_ms')} cold (baseline ${m('baseline.redirect_usable_cold_ms')}); hosted page ${m('ours.hosted_usable_cold_ms')} cold, ${m('ours.hosted_usable_warm_ms')} warm`,
   );
 }
 

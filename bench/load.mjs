@@ -3,17 +3,21 @@
 // SQLite file: WAL, synchronous=FULL, as it always runs).
 //   BENCH_URL    the server
 //   CLIENTS      concurrency levels for session creation (default 1,16,64)
-//   FLOW_CLIENTS concurrency levels for create + confirm flows (default 16)
+//   FLOW_CLIENTS concurrency levels for create + confirm flows (default 1,16,64)
+//   SERVER_PID   the server's process id: its CPU time per operation is read
+//                from /proc (optional)
 //   DURATION_MS  length of each level (default 5000); MAX_REQUESTS caps it too
 //   OUT          result file (format: lib.mjs)
 // Each client sends its next request as soon as the previous one answered;
 // every answer is checked (200 and the expected JSON), anything else counts
 // as an error and is left out of the latency figures.
+import { readFileSync } from 'node:fs';
 import { Results, agent, env, postJson } from './lib.mjs';
 
 const BASE = env('BENCH_URL');
 const CLIENTS = env('CLIENTS', '1,16,64').split(',').map(Number);
-const FLOW_CLIENTS = env('FLOW_CLIENTS', '16').split(',').map(Number);
+const FLOW_CLIENTS = env('FLOW_CLIENTS', '1,16,64').split(',').map(Number);
+const SERVER_PID = env('SERVER_PID', '');
 const DURATION_MS = Number(env('DURATION_MS', '5000'));
 const MAX_REQUESTS = Number(env('MAX_REQUESTS', '50000'));
 const out = new Results(env('OUT'));
@@ -44,6 +48,22 @@ async function flow(via) {
   }
 }
 
+/**
+ * The server's user + system CPU time in ms (/proc/PID/stat fields 14 and
+ * 15, in clock ticks of 10 ms: USER_HZ is 100 on Linux), or NaN.
+ */
+function serverCpuMs() {
+  if (!SERVER_PID) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${SERVER_PID}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count from after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Runs `clients` closed loops of `op` for `durationMs` (or MAX_REQUESTS); returns the figures. */
 async function level(clients, op, durationMs = DURATION_MS) {
   const via = agent(clients);
@@ -51,6 +71,7 @@ async function level(clients, op, durationMs = DURATION_MS) {
   const errors = new Map();
   let started = 0;
   const cpu = process.cpuUsage();
+  const server0 = serverCpuMs();
   const t0 = performance.now();
   const deadline = t0 + durationMs;
   const loop = async () => {
@@ -68,8 +89,10 @@ async function level(clients, op, durationMs = DURATION_MS) {
   await Promise.all(Array.from({ length: clients }, loop));
   const seconds = (performance.now() - t0) / 1000;
   const used = process.cpuUsage(cpu);
+  const serverMs = serverCpuMs() - server0;
   via.destroy();
   return {
+    serverCpuPerOp: latencies.length ? serverMs / latencies.length : NaN,
     latencies,
     seconds,
     rate: latencies.length / seconds,
@@ -84,6 +107,7 @@ function report(key, r) {
   out.value(`${key}.seconds`, r.seconds);
   out.value(`${key}.errors`, [...r.errors.values()].reduce((a, b) => a + b, 0));
   out.value(`${key}.client_cpu`, r.clientCpu);
+  out.value(`${key}.server_cpu_ms`, r.serverCpuPerOp);
   out.samples(`${key}.latency_ms`, r.latencies);
   if (r.errors.size > 0) {
     out.note(`${key}.errors`, [...r.errors].map(([m, n]) => `${n}× ${m}`).join('; '));
@@ -91,7 +115,7 @@ function report(key, r) {
   const sorted = [...r.latencies].sort((a, b) => a - b);
   const p = (q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1) : 'n/a');
   console.log(
-    `    ${key}: ${r.rate.toFixed(0)}/s over ${r.seconds.toFixed(1)} s (${r.latencies.length} ok, ${r.errors.size ? [...r.errors.values()].reduce((a, b) => a + b, 0) : 0} errors), p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, load generator ${(r.clientCpu * 100).toFixed(0)}% of a core`,
+    `    ${key}: ${r.rate.toFixed(0)}/s over ${r.seconds.toFixed(1)} s (${r.latencies.length} ok, ${r.errors.size ? [...r.errors.values()].reduce((a, b) => a + b, 0) : 0} errors), p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, load generator ${(r.clientCpu * 100).toFixed(0)}% of a core, server CPU ${r.serverCpuPerOp.toFixed(2)} ms per operation`,
   );
 }
 

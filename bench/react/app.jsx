@@ -47,7 +47,9 @@ function BuyButton() {
 createRoot(document.getElementById('root')).render(
   // A signed-in customer, as a merchant's own session would identify them:
   // useBilling() only offers createCheckoutSession once customers/billing loaded.
-  <FlowgladProvider requestConfig={{ headers: { Authorization: 'Bearer demo-alice' } }}>
+  // Bob has no saved card, so his hosted page asks for a card number like
+  // the anonymous embed's does (the bench times click → card field usable).
+  <FlowgladProvider requestConfig={{ headers: { Authorization: 'Bearer demo-bob' } }}>
     <BuyButton />
   </FlowgladProvider>,
 );

@@ -9,6 +9,8 @@
 //! written to `target/bench.json`. Targets are shown, never enforced: timings
 //! on a shared machine are information, not a test.
 
+#[path = "bench_apps.rs"]
+mod apps;
 #[path = "bench_report/mod.rs"]
 mod report;
 
@@ -144,8 +146,21 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
 
     let browser_out = work.join("browser.tsv");
     let load_out = work.join("load.tsv");
-    let _ = std::fs::remove_file(&browser_out);
-    let _ = std::fs::remove_file(&load_out);
+    let apps_out = work.join("apps.tsv");
+    for file in [&browser_out, &load_out, &apps_out] {
+        let _ = std::fs::remove_file(file);
+    }
+    // Before the timed phases: a wasm build would take the CPUs from them.
+    let leptos_apps = step(
+        "the Leptos apps of bench/leptos-apps (trunk build --release, as a merchant builds)",
+        || {
+            apps::build_and_measure(ctx, &apps_out).inspect_err(|e| {
+                // The rows then say why they are empty.
+                let why = e.0.replace(['\t', '\n'], " ");
+                let _ = std::fs::write(&apps_out, format!("note\terror.leptos apps\t{why}\n"));
+            })
+        },
+    );
     // Other work on the machine skews every timing: sample how busy the CPUs
     // are while nothing of ours runs, before each phase.
     let busy_before_browser = busy_cpu(Duration::from_secs(1));
@@ -171,7 +186,7 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
     let _ = std::fs::remove_dir_all(&dbs);
 
     let mut results = Results::default();
-    for file in [&browser_out, &load_out] {
+    for file in [&apps_out, &browser_out, &load_out] {
         if let Ok(text) = std::fs::read_to_string(file) {
             let parsed =
                 Results::parse(&text).map_err(|e| Error(format!("{}: {e}", file.display())))?;
@@ -219,6 +234,7 @@ pub fn run(ctx: &Ctx, args: &[OsString]) -> Result<()> {
         );
     }
     println!("    targets are shown for information; they never fail `cargo xtask bench`");
+    leptos_apps?;
     browser?;
     load?;
     Ok(())
@@ -283,6 +299,7 @@ fn load_phase(ctx: &Ctx, binary: &Path, work: &Path, out: &Path, options: &Optio
         ctx.cmd("node")
             .arg(ctx.root.join("bench").join("load.mjs"))
             .env("BENCH_URL", &server.url)
+            .env("SERVER_PID", server.pid().to_string())
             .env("DURATION_MS", (options.load_seconds * 1000).to_string())
             .env("OUT", out),
     );
@@ -423,6 +440,7 @@ fn metadata(ctx: &Ctx, options: &Options, results: &Results) -> Vec<(&'static st
         ("bundle", Json::str("trunk build --release (dist/, served from the copy in target/bench/dist)")),
         ("server", Json::str(format!("cargo build --profile {} -p {}", server::PROFILE, server::BINARY))),
         ("baseline", Json::str("bench/react/app.jsx: React 19 + @flowglad/react 0.18 (FlowgladProvider + useBilling), esbuild --minify")),
+        ("leptosApps", Json::str("bench/leptos-apps: trunk build --release (opt-level z, LTO, codegen-units 1, wasm-opt -Oz), target/bench-apps")),
     ]
 }
 

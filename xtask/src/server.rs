@@ -45,6 +45,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server process's id (the bench reads its CPU time from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Starts `binary args…`, captures its output to `log`, waits for the
     /// `listening on http://…` line and then for `GET /healthz` to answer 200,
     /// all within `timeout`.

@@ -52,25 +52,24 @@ pub async fn pay(
     payer: AttemptPayer,
 ) -> Result<Payment, ApiError> {
     let now = clock::now_ms();
-    let session = match billing.db.claim_session(id.clone(), now).await? {
+    // The attempt is stored with the claim, before the charge, so whoever
+    // finds this session pending later (a retry, the recovery after a
+    // crash) can ask the processor about this very attempt instead of
+    // guessing; one commit for both.
+    let key = new_id(ids::PAYMENT_ATTEMPT)?;
+    let stored = StoredPaymentAttempt {
+        key: key.clone(),
+        payer: payer.clone(),
+    };
+    let session = match billing
+        .db
+        .claim_session_for_attempt(id.clone(), stored, now)
+        .await?
+    {
         Claim::Claimed(s) => *s,
         refused => return Err(claim_refused(refused)),
     };
-    // The attempt is stored before the charge, so whoever finds this
-    // session pending later (a retry, the recovery after a crash) can ask
-    // the processor about this very attempt instead of guessing.
-    let key = match new_id(ids::PAYMENT_ATTEMPT) {
-        Ok(key) => key,
-        Err(e) => {
-            // Nothing was charged: give the session back at once.
-            billing
-                .db
-                .release_session(id, None, clock::now_ms())
-                .await?;
-            return Err(e);
-        }
-    };
-    let charging = Charging::start(&billing, session, key, payer).await?;
+    let charging = Charging::prepare(&billing, session, key, payer).await?;
     // A charge that outlives the timeout is abandoned; what became of it is
     // then asked of the processor before the session is reopened or paid.
     let answer = tokio::time::timeout(
@@ -180,6 +179,33 @@ impl Charging {
         key: String,
         payer: AttemptPayer,
     ) -> Result<Self, ApiError> {
+        let charging = Self::prepare(billing, session, key, payer).await?;
+        let stored = StoredPaymentAttempt {
+            key: charging.attempt.key.clone(),
+            payer: charging.payer.clone(),
+        };
+        if !billing
+            .db
+            .start_payment_attempt(charging.session.id.clone(), stored)
+            .await?
+        {
+            return Err(ApiError::internal(
+                "claimed session was no longer pending",
+                &charging.session.id,
+            ));
+        }
+        Ok(charging)
+    }
+
+    /// [`Charging::start`] for a session claimed with its attempt already
+    /// stored ([`crate::store::Db::claim_session_for_attempt`]): totals and
+    /// what the payment records; released (nothing was charged) on failure.
+    async fn prepare(
+        billing: &Billing,
+        session: StoredSession,
+        key: String,
+        payer: AttemptPayer,
+    ) -> Result<Self, ApiError> {
         let now = clock::now_ms();
         let prepared = session
             .totals(&billing.catalog.default_currency())
@@ -199,20 +225,6 @@ impl Charging {
             session_id: session.id.clone(),
             key,
         };
-        let stored = StoredPaymentAttempt {
-            key: attempt.key.clone(),
-            payer: payer.clone(),
-        };
-        if !billing
-            .db
-            .start_payment_attempt(session.id.clone(), stored)
-            .await?
-        {
-            return Err(ApiError::internal(
-                "claimed session was no longer pending",
-                &session.id,
-            ));
-        }
         Ok(Self {
             session,
             totals,

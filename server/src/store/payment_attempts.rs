@@ -50,6 +50,27 @@ pub struct StalePayment {
     pub attempt: StoredPaymentAttempt,
 }
 
+/// An attempt's payer as stored (its JSON).
+pub(super) fn payer_text(payer: &AttemptPayer) -> Result<String, DbError> {
+    serde_json::to_string(payer).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Stores attempt `key` paid by `payer` (its JSON) on session `id` while it
+/// is `pending`; `false` if it is not.
+pub(super) fn store_attempt(
+    conn: &rusqlite::Connection,
+    id: &str,
+    key: &str,
+    payer: &str,
+) -> Result<bool, DbError> {
+    let changed = conn.execute(
+        "UPDATE checkout_sessions SET payment_attempt_key = ?2, payment_attempt_payer = ?3
+         WHERE id = ?1 AND status = 'pending'",
+        params![id, key, payer],
+    )?;
+    Ok(changed == 1)
+}
+
 impl Db {
     /// Stores `attempt` on session `id` while it is `pending` (right after
     /// the claim, before the charge); `false` if it is not pending.
@@ -58,17 +79,9 @@ impl Db {
         id: String,
         attempt: StoredPaymentAttempt,
     ) -> Result<bool, DbError> {
-        let payer =
-            serde_json::to_string(&attempt.payer).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        self.call(move |conn| {
-            let changed = conn.execute(
-                "UPDATE checkout_sessions SET payment_attempt_key = ?2, payment_attempt_payer = ?3
-                 WHERE id = ?1 AND status = 'pending'",
-                params![id, attempt.key, payer],
-            )?;
-            Ok(changed == 1)
-        })
-        .await
+        let payer = payer_text(&attempt.payer)?;
+        self.call(move |conn| store_attempt(conn, &id, &attempt.key, &payer))
+            .await
     }
 
     /// Every session still `pending` from a claim made at or before

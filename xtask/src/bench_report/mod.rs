@@ -9,9 +9,10 @@
 //! [`compare`] sets this run's figures beside an earlier `bench.json`'s.
 //! [`results`] reads the files and summarizes series, [`row`] holds what a
 //! row is made of, one module per figure group builds its rows ([`payload`],
-//! [`time`], [`memory`], [`render`], [`server`]), and [`table`] and [`json`]
+//! [`apps`] (the Leptos apps' sizes), [`time`], [`memory`], [`render`], [`server`]), and [`table`] and [`json`]
 //! print them.
 
+mod apps;
 mod compare;
 mod json;
 mod memory;
@@ -32,6 +33,7 @@ pub use table::render_table;
 /// Every row of the table, from the measurements.
 pub fn build_rows(r: &Results, s: Settings) -> Vec<Row> {
     let mut rows = payload::rows(r);
+    rows.extend(apps::rows(r));
     rows.extend(time::rows(r));
     rows.extend(memory::rows(r));
     rows.extend(render::rows(r));

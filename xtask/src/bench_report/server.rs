@@ -1,5 +1,6 @@
-//! The server rows: session creates at 1, 16 and 64 clients and full
-//! create + confirm flows, from the load generator.
+//! The server rows: session creates and full create + confirm flows at 1,
+//! 16 and 64 clients, from the load generator, with the server's own CPU
+//! time per operation.
 
 use super::results::Results;
 use super::row::{missing, na, thousands, Cell, Row, Settings, Target, Unit};
@@ -43,9 +44,10 @@ pub(super) fn rows(r: &Results, s: Settings) -> Vec<Row> {
                 value: rate,
                 spread: None,
                 detail: Some(format!(
-                    "p50 {}, p99 {}",
+                    "p50 {}, p99 {}{}",
                     Unit::Ms.show(lat.p50),
-                    Unit::Ms.show(lat.p99)
+                    Unit::Ms.show(lat.p99),
+                    server_cpu(r, key)
                 )),
             },
             (Some(rate), None) => Cell::Value {
@@ -92,20 +94,69 @@ pub(super) fn rows(r: &Results, s: Settings) -> Vec<Row> {
         }
         rows.push(row);
     }
-    let key = "server.flow.c16";
-    rows.push(Row {
-        id: key.into(),
-        metric: "server: create + confirm flows, 16 clients".into(),
-        unit: Unit::PerSecond,
-        ours: load_cell(key),
-        baseline: server_na(),
-        how: load_how(
-            "create, then POST /api/checkout-sessions/{id}/confirm with card 4242 4242 4242 4242 (status succeeded \
-             checked), 16 clients, same server and settings",
-            key,
-            false,
-        ),
-        targets: vec![],
-    });
+    for clients in [1, 16, 64] {
+        let key = format!("server.flow.c{clients}");
+        rows.push(Row {
+            id: key.clone(),
+            metric: format!(
+                "server: create + confirm flows, {clients} client{}",
+                if clients == 1 { "" } else { "s" }
+            ),
+            unit: Unit::PerSecond,
+            ours: load_cell(&key),
+            baseline: server_na(),
+            how: load_how(
+                &format!(
+                    "create, then POST /api/checkout-sessions/{{id}}/confirm with card 4242 4242 4242 4242 (status \
+                     succeeded checked), {clients} client{}, same server and settings",
+                    if clients == 1 { "" } else { "s" }
+                ),
+                &key,
+                false,
+            ),
+            targets: vec![],
+        });
+    }
     rows
+}
+
+/// `, server CPU 1.2 ms/op` when the load generator read the server's CPU
+/// time (user + system, from /proc, 10 ms ticks over thousands of operations).
+fn server_cpu(r: &Results, key: &str) -> String {
+    r.value(&format!("{key}.server_cpu_ms"))
+        .map_or(String::new(), |ms| format!(", server CPU {ms:.2} ms/op"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flows_at_every_level_show_the_server_cpu() {
+        let r = Results::parse(
+            "value\tserver.flow.c64.per_s\t900\nsamples\tserver.flow.c64.latency_ms\t60,70,80\n\
+             value\tserver.flow.c64.server_cpu_ms\t1.234\n",
+        )
+        .unwrap();
+        let rows = rows(
+            &r,
+            Settings {
+                runs: 5,
+                load_seconds: 5.0,
+            },
+        );
+        let flow = rows.iter().find(|x| x.id == "server.flow.c64").unwrap();
+        assert_eq!(
+            flow.ours.show(Unit::PerSecond),
+            "900/s (p50 70 ms, p99 80 ms, server CPU 1.23 ms/op)"
+        );
+        assert!(rows.iter().any(|x| x.id == "server.flow.c1"));
+        assert!(matches!(
+            rows.iter()
+                .find(|x| x.id == "server.flow.c16")
+                .unwrap()
+                .ours,
+            Cell::Missing(_)
+        ));
+    }
 }

@@ -1,5 +1,7 @@
-//! The timing rows: time to a ready button, where that time went, and a
-//! click through to the hosted page, cold and with the cache kept.
+//! The timing rows: time to a ready button, where that time went, a click
+//! through to the hosted page, cold and with the cache kept, and the figures
+//! a customer feels: click (or navigation) → the card field usable, for the
+//! overlay, the redirect and the hosted page.
 
 use super::results::Results;
 use super::row::{from_series, na, target_ratio, Row, Unit};
@@ -126,5 +128,121 @@ pub(super) fn rows(r: &Results) -> Vec<Row> {
             targets: vec![],
         });
     }
+    rows.extend(usable_rows(r));
     rows
+}
+
+/// Click (or navigation) → the card number field usable: visible, enabled,
+/// and holding the digit Playwright typed into it.
+fn usable_rows(r: &Results) -> Vec<Row> {
+    let n = |key: &str| r.series(key).map_or(0, |x| x.n);
+    let typed = "Playwright presses `4` in input[autocomplete=cc-number] as soon as its actionability checks pass                  (visible, enabled, stable); the time is the field's own input event (timeOrigin + now), and the value                  is read back";
+    let click = "from the click event on the merchant page (capture listener)";
+    let mut rows = Vec::new();
+    for (kind, label, cache) in [
+        ("cold", "cold", "a new browser context (empty cache)"),
+        (
+            "warm",
+            "warm",
+            "the same context: closed with × and opened again (HTTP cache kept)",
+        ),
+    ] {
+        let key = format!("ours.overlay_usable_{kind}_ms");
+        rows.push(Row {
+            id: format!("time.overlay_usable_{kind}"),
+            metric: format!("overlay: click → card field usable inside the frame ({label})"),
+            unit: Unit::Ms,
+            ours: from_series(r, &key, "overlay click to usable"),
+            baseline: na("@flowglad/react has no overlay: it redirects (next rows)"),
+            how: format!(
+                "/examples/overlay.html, #lifetime: {click} to the card field in the checkout iframe; {cache}; {typed}; \
+                 median (p10–p90) of {} runs",
+                n(&key)
+            ),
+            targets: vec![],
+        });
+    }
+    for (kind, label, cache, baseline) in [
+        (
+            "cold",
+            "cold",
+            "CDP Network.clearBrowserCache before the click",
+            true,
+        ),
+        (
+            "warm",
+            "cache kept",
+            "cache kept from the merchant page",
+            false,
+        ),
+    ] {
+        let key = format!("redirect_usable_{kind}_ms");
+        rows.push(Row {
+            id: format!("time.redirect_usable_{kind}"),
+            metric: format!("redirect: click → hosted pay form usable ({label})"),
+            unit: Unit::Ms,
+            ours: from_series(r, &format!("ours.{key}"), "redirect click to usable"),
+            baseline: if baseline {
+                from_series(r, &format!("baseline.{key}"), "redirect click to usable")
+            } else {
+                na("the baseline page never loads our bundle")
+            },
+            how: format!(
+                "ours: /examples/plain.html; baseline: the React page's createCheckoutSession({{autoRedirect: true}}) \
+                 as Bob (no saved card), landing on the same hosted page; {click} to the card field of \
+                 /checkout/{{id}}; {cache}; {typed}; median (p10–p90) of {} / {} runs",
+                n(&format!("ours.{key}")),
+                n(&format!("baseline.{key}"))
+            ),
+            targets: vec![],
+        });
+    }
+    for (kind, cache) in [
+        ("cold", "a new browser context"),
+        ("warm", "a second session's page in the same context"),
+    ] {
+        let key = format!("ours.hosted_usable_{kind}_ms");
+        rows.push(Row {
+            id: format!("time.hosted_usable_{kind}"),
+            metric: format!("hosted page: navigation → pay form usable ({kind})"),
+            unit: Unit::Ms,
+            ours: from_series(r, &key, "hosted page to usable"),
+            baseline: na("same hosted page as ours"),
+            how: format!(
+                "/checkout/{{id}} opened directly: navigationStart to the card field; {cache}; {typed}; median \
+                 (p10–p90) of {} runs; its payload is the hosted page payload rows",
+                n(&key)
+            ),
+            targets: vec![],
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usable_rows_have_peers_only_where_one_exists() {
+        let r = Results::parse(
+            "samples\tours.overlay_usable_cold_ms\t200,220,240\nsamples\tours.overlay_usable_warm_ms\t150,160\n\
+             samples\tours.redirect_usable_cold_ms\t200\nsamples\tbaseline.redirect_usable_cold_ms\t250\n\
+             samples\tours.hosted_usable_cold_ms\t180\n",
+        )
+        .unwrap();
+        let rows = usable_rows(&r);
+        let row = |id: &str| rows.iter().find(|x| x.id == id).unwrap();
+        assert_eq!(row("time.overlay_usable_cold").ours.number(), Some(220.0));
+        assert_eq!(row("time.overlay_usable_cold").ratio(), None);
+        assert!(row("time.overlay_usable_cold").how.contains("of 3 runs"));
+        assert_eq!(row("time.redirect_usable_cold").ratio(), Some(0.8));
+        assert_eq!(row("time.redirect_usable_warm").ratio(), None);
+        assert_eq!(row("time.hosted_usable_cold").ours.number(), Some(180.0));
+        assert!(matches!(
+            row("time.hosted_usable_warm").ours,
+            super::super::row::Cell::Missing(_)
+        ));
+        assert_eq!(rows.len(), 6);
+    }
 }

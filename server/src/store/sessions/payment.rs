@@ -3,6 +3,8 @@
 //! reopening claims a crash left behind.
 
 use super::super::customers::select_customer;
+use super::super::payment_attempts::{payer_text, store_attempt};
+use super::super::StoredPaymentAttempt;
 use super::super::{Db, DbError, Outbox};
 use super::authentication;
 use super::rows::select_session;
@@ -13,6 +15,20 @@ use crate::store::events;
 use checkout_protocol::{CheckoutSessionStatus, ErrorCode};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::sync::Arc;
+
+/// Claims session `id` inside `tx` (see [`Db::claim_session`]).
+fn claim(tx: &Connection, outbox: &Outbox, id: &str, now: i64) -> Result<Claim, DbError> {
+    expire_due(tx, outbox, Some(id), now)?;
+    let Some(current) = select_session(tx, id)? else {
+        return Ok(Claim::NotFound);
+    };
+    // 3-D Secure (issue 16): a payment waiting for the bank's
+    // challenge holds the session until it ends or expires.
+    if current.status == CheckoutSessionStatus::Open && authentication::waiting(tx, id, now)? {
+        return Ok(Claim::AuthenticationPending);
+    }
+    claim_open(tx, &current, now)
+}
 
 /// Result of trying to claim a session for payment.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,19 +66,36 @@ impl Db {
         let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            expire_due(&tx, &outbox, Some(&id), now)?;
-            let Some(current) = select_session(&tx, &id)? else {
-                return Ok(Claim::NotFound);
-            };
-            // 3-D Secure (issue 16): a payment waiting for the bank's
-            // challenge holds the session until it ends or expires.
-            let claim = if current.status == CheckoutSessionStatus::Open
-                && authentication::waiting(&tx, &id, now)?
+            let claim = claim(&tx, &outbox, &id, now)?;
+            tx.commit()?;
+            Ok(claim)
+        })
+        .await
+    }
+
+    /// [`Db::claim_session`] and [`Db::start_payment_attempt`] in one
+    /// transaction: a payment's claim and the attempt it will charge under
+    /// are one commit (one WAL fsync, not two) before the charge. Crash
+    /// safety is kept: a session claimed here is never `pending` without
+    /// its attempt to ask the processor about, and a crash before the
+    /// commit leaves it open with nothing charged.
+    pub async fn claim_session_for_attempt(
+        &self,
+        id: String,
+        attempt: StoredPaymentAttempt,
+        now: i64,
+    ) -> Result<Claim, DbError> {
+        let payer = payer_text(&attempt.payer)?;
+        let outbox = Arc::clone(&self.outbox);
+        self.call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let claim = claim(&tx, &outbox, &id, now)?;
+            if matches!(claim, Claim::Claimed(_)) && !store_attempt(&tx, &id, &attempt.key, &payer)?
             {
-                Claim::AuthenticationPending
-            } else {
-                claim_open(&tx, &current, now)?
-            };
+                return Err(DbError::Corrupt(format!(
+                    "session {id} was claimed but is not pending"
+                )));
+            }
             tx.commit()?;
             Ok(claim)
         })
@@ -287,6 +320,61 @@ mod tests {
         ));
         assert!(db
             .reopen_stale_payments(1_500, 2_200)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_claim_for_an_attempt_stores_both_or_neither() {
+        use crate::domain::session::PaidCard;
+        use crate::store::AttemptPayer;
+        let dir = tempfile::tempdir().unwrap();
+        let db = open_seeded(dir.path(), 1_000).await;
+        db.create_session(session("cs_k", 1_000), None, 1_000)
+            .await
+            .unwrap();
+        let attempt = |key: &str| StoredPaymentAttempt {
+            key: key.into(),
+            payer: AttemptPayer {
+                card: PaidCard {
+                    brand: "visa".into(),
+                    last4: "4242".into(),
+                    exp_month: 12,
+                    exp_year: 2034,
+                },
+                email: "ann@example.com".into(),
+                billing_address: None,
+                payment_method_id: None,
+                tax_id: None,
+            },
+        };
+        assert!(matches!(
+            db.claim_session_for_attempt("cs_k".into(), attempt("pa_1"), 1_100)
+                .await
+                .unwrap(),
+            Claim::Claimed(_)
+        ));
+        // A double click: refused, and the first attempt stays the one stored.
+        assert_eq!(
+            db.claim_session_for_attempt("cs_k".into(), attempt("pa_2"), 1_150)
+                .await
+                .unwrap(),
+            Claim::NotOpen(CheckoutSessionStatus::Pending)
+        );
+        assert_eq!(
+            db.claim_session_for_attempt("cs_none".into(), attempt("pa_3"), 1_150)
+                .await
+                .unwrap(),
+            Claim::NotFound
+        );
+        // A crash now: the recovery finds the attempt to ask the processor
+        // about, and never reopens the session blindly.
+        let stale = db.stale_payment_attempts(1_200).await.unwrap();
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].attempt, attempt("pa_1"));
+        assert!(db
+            .reopen_stale_payments(1_200, 1_300)
             .await
             .unwrap()
             .is_empty());
