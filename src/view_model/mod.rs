@@ -8,7 +8,7 @@ mod pricing_table;
 #[cfg(feature = "leptos")]
 mod usage_meter;
 
-pub use price_card::{CheckoutButtonModel, PriceCardModel, QuantityFieldModel};
+pub use price_card::{PriceCardModel, QuantityFieldModel};
 pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
 #[cfg(feature = "leptos")]
 pub use usage_meter::{granted_credits, UsageMeterModel};
@@ -16,7 +16,4 @@ pub use usage_meter::{granted_credits, UsageMeterModel};
 #[cfg(feature = "leptos")]
 mod plan_change;
 #[cfg(feature = "leptos")]
-pub use plan_change::{
-    card_action, change_direction, prorated_estimate, CardAction, ChangeDirection, PlanChangeInput,
-    PlanChangeModel,
-};
+pub use plan_change::{card_action, CardAction, PlanChangeInput, PlanChangeModel};

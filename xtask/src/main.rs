@@ -8,6 +8,7 @@
 mod bench;
 mod bundle;
 mod demo;
+mod fresh_app;
 mod lint;
 mod reliability;
 mod server;
