@@ -33,7 +33,10 @@ mod browser;
 mod client;
 #[cfg(feature = "leptos")]
 mod components;
+// The hosted pages use its `config::Theme` only; the elements and the JS
+// API are the `embed` build's.
 #[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg_attr(not(feature = "embed"), allow(dead_code))]
 mod embed;
 mod error;
 mod format;
@@ -64,8 +67,11 @@ mod view_model;
 pub mod __private {
     #[cfg(feature = "hosted-pages")]
     pub use crate::app::{hosted::HostedCheckoutPage, start, start_hosted};
+    /// The custom elements (the script-tag bundle's entry, and tests).
     #[cfg(any(feature = "embed", feature = "hosted-pages"))]
-    pub use crate::embed::register;
+    pub mod embed {
+        pub use crate::embed::{mounted_count, register};
+    }
     pub use crate::format::{interval_phrase, trial_phrase};
     pub use crate::money::format_money;
 }

@@ -1,11 +1,12 @@
 //! Component tests in headless Chromium: the widget's views and `use_billing()`
 //! driven the way a person would, against a fake server route.
 
+use checkout_widget::__private::embed;
 use checkout_widget::protocol::CancellationTiming;
 use checkout_widget::testing::{fixtures, MockBillingRoute};
 use checkout_widget::transport::{HttpRequest, SharedTransport, TransportError};
 use checkout_widget::{
-    embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
+    ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
     BillingStyles, CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices,
     PaymentMethods, PriceCard, PricingTable, UseBillingReturn,
 };

@@ -9,7 +9,10 @@ mod pricing_table;
 mod usage_meter;
 
 pub use price_card::{PriceCardModel, QuantityFieldModel};
-pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
+pub use pricing_table::{IntervalOption, PricingTableModel};
+// Named only by the Leptos twin; the embed takes it from a method.
+#[cfg(feature = "leptos")]
+pub use pricing_table::IntervalSwitchModel;
 #[cfg(feature = "leptos")]
 pub use usage_meter::{granted_credits, UsageMeterModel};
 // Plan changes in the pricing table speak the panels' words too (issue 15, part 5).
