@@ -3,7 +3,8 @@
 //! written under `target/`, and `cargo tree` (resolution only, no build)
 //! must show none of this repository's own bundles' features, no Leptos
 //! rendering mode the library chose, and no CLI crates from the build
-//! script's minifier.
+//! script's minifier. And the published package holds what the crate
+//! needs to build, and nothing of the repository around it.
 
 use std::path::Path;
 
@@ -112,6 +113,77 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     )))
 }
 
+/// Files the widget's package must hold: build.rs reads the stylesheets,
+/// the custom elements import the JS snippet.
+const PACKAGE_NEEDS: &[&str] = &[
+    "build.rs",
+    "src/lib.rs",
+    "style/widget.css",
+    "style/panel.css",
+    "js/custom-element.js",
+    "README.md",
+    "CHANGELOG.md",
+];
+
+/// Path prefixes that must stay out of the widget's package.
+const PACKAGE_REFUSES: &[&str] = &[
+    "node_modules/",
+    "target/",
+    "docs/",
+    "tests/",
+    "server/",
+    "site/",
+    "bench/",
+    "xtask/",
+];
+
+/// What is wrong with a `cargo package --list` of the widget.
+fn package_problems(list: &str) -> Vec<String> {
+    let files: Vec<&str> = list.lines().map(str::trim).collect();
+    let missing = PACKAGE_NEEDS
+        .iter()
+        .filter(|need| !files.contains(need))
+        .map(|need| format!("{need} is missing"));
+    let extra = files
+        .iter()
+        .filter(|f| PACKAGE_REFUSES.iter().any(|p| f.starts_with(p)))
+        .map(|f| format!("{f} should not be published"));
+    missing.chain(extra).collect()
+}
+
+/// `cargo package --list` of the widget (no build, no network) checked
+/// against [`PACKAGE_NEEDS`] and [`PACKAGE_REFUSES`].
+pub fn check_package(ctx: &Ctx) -> Result<()> {
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "package",
+        "--list",
+        "--offline",
+        "--allow-dirty",
+        "-p",
+        "checkout-widget",
+    ]);
+    println!("    $ {}", show(&cmd));
+    let out = cmd
+        .output()
+        .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&cmd))))?;
+    if !out.status.success() {
+        return Err(Error(format!(
+            "`{}` failed: {}",
+            show(&cmd),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    let problems = package_problems(&String::from_utf8_lossy(&out.stdout));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error(format!(
+        "the checkout-widget package (Cargo.toml `include`):\n  - {}",
+        problems.join("\n  - ")
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +213,18 @@ mod tests {
         assert!(m.contains(r#"checkout-widget = { path = "/repo" }"#));
         assert!(m.contains("\n[workspace]\n"));
         assert!(m.contains(r#"features = ["ssr"]"#));
+    }
+
+    #[test]
+    fn the_package_needs_its_styles_and_js_and_refuses_the_repository() {
+        let good = PACKAGE_NEEDS.join("\n");
+        assert!(package_problems(&good).is_empty());
+        let bad = "build.rs\nsrc/lib.rs\nstyle/widget.css\nREADME.md\nCHANGELOG.md\n\
+                   node_modules/x.js\ndocs/screenshots/a.png\n";
+        let problems = package_problems(bad);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("style/panel.css"));
+        assert!(problems[1].contains("js/custom-element.js"));
+        assert!(problems[2].contains("node_modules"));
     }
 }

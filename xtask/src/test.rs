@@ -187,7 +187,7 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 ///
 /// Then the library as apps get it: rendered on the server with Leptos
 /// `ssr` (`tests/ssr.rs`), and resolved into a fresh app
-/// ([`crate::fresh_app`]).
+/// ([`crate::fresh_app`]), and its package's file list checked.
 fn unit(ctx: &Ctx) -> Result<()> {
     run(ctx
         .cargo()
@@ -203,7 +203,8 @@ fn unit(ctx: &Ctx) -> Result<()> {
         "--test",
         "ssr",
     ]))?;
-    crate::fresh_app::check(ctx)
+    crate::fresh_app::check(ctx)?;
+    crate::fresh_app::check_package(ctx)
 }
 
 /// Tier 2: the server's integration tests (`server/tests/*.rs`) only.
