@@ -9,8 +9,10 @@
 //! - `leptos` (default): the library an app uses — [`BillingProvider`], the
 //!   hooks, the components, [`BILLING_CSS`]/[`BillingStyles`], [`transport`].
 //!   It turns on none of Leptos's `csr`/`ssr`/`hydrate`: the app does.
-//! - `ssr` / `csr`: forward to Leptos's (the provider and hooks touch the
-//!   browser only in effects, so server rendering works).
+//! - `ssr` / `csr`: forward to Leptos's. On the server the provider, hooks
+//!   and components read nothing of the browser and render their loading
+//!   state; the loads run in the browser. Give the provider a `locale` in an
+//!   SSR app so both sides render the same words.
 //! - `testing`: [`testing`], a mock billing route for your wasm tests.
 //! - `hosted-pages`, `embed`: this repository's own bundles (the hosted
 //!   checkout pages with the demo store; the script-tag custom elements).
