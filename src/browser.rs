@@ -6,23 +6,34 @@ use checkout_protocol::{
 
 use crate::error::BillingError;
 
+/// The browser's window; none outside a browser. Natively (a server
+/// rendering the provider with Leptos `ssr`) web-sys would panic instead of
+/// answering, so every accessor here asks through this and degrades.
+pub(crate) fn window() -> Option<web_sys::Window> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+    } else {
+        None
+    }
+}
+
 /// The page's URL, or an empty string outside a browser.
 pub fn page_href() -> String {
-    web_sys::window()
+    window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
 }
 
 /// The page's path, e.g. `/checkout/cs_…`.
 pub fn page_path() -> String {
-    web_sys::window()
+    window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
 }
 
 /// A query parameter of the page's URL.
 pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
+    let search = window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search)
         .ok()?
         .get(name)
@@ -32,7 +43,7 @@ pub fn query_param(name: &str) -> Option<String> {
 /// `navigator.languages` the widget has words for (a German speaker who
 /// also reads English and Portuguese gets German), else the first listed.
 pub fn browser_locale() -> String {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+    let Some(navigator) = window().map(|w| w.navigator()) else {
         return "en-US".to_owned();
     };
     crate::i18n::negotiate(
@@ -65,7 +76,7 @@ pub fn with_locale(url: &str, locale: Option<&str>) -> String {
 /// (`crypto.getRandomValues` works in insecure contexts too, unlike `randomUUID`).
 pub fn random_token() -> String {
     let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
+    let filled = window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
@@ -94,7 +105,7 @@ pub fn set_cookie(cookie: &str) {
 
 fn html_document() -> Option<web_sys::HtmlDocument> {
     use wasm_bindgen::JsCast;
-    web_sys::window()?
+    window()?
         .document()?
         .dyn_into::<web_sys::HtmlDocument>()
         .ok()
@@ -102,7 +113,7 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
 
 /// The element that really has focus, looking inside shadow roots.
 pub fn deep_active_element() -> Option<web_sys::Element> {
-    let mut active = web_sys::window()?.document()?.active_element()?;
+    let mut active = window()?.document()?.active_element()?;
     while let Some(inner) = active.shadow_root().and_then(|root| root.active_element()) {
         active = inner;
     }
@@ -111,7 +122,7 @@ pub fn deep_active_element() -> Option<web_sys::Element> {
 
 /// Loads an ES module script by URL (a file on this origin, so CSP allows it).
 pub fn load_module(src: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(document) = window().and_then(|w| w.document()) else {
         return;
     };
     let (Ok(script), Some(head)) = (document.create_element("script"), document.head()) else {
@@ -134,7 +145,7 @@ pub fn restore_focus_to(id: &str) {
     wasm_bindgen_futures::spawn_local(async move {
         for attempt in 0..40 {
             gloo_timers::future::TimeoutFuture::new(if attempt == 0 { 0 } else { 50 }).await;
-            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            let Some(document) = window().and_then(|w| w.document()) else {
                 return;
             };
             let lost = match (document.active_element(), document.body()) {
@@ -158,7 +169,7 @@ pub fn restore_focus_to(id: &str) {
 
 /// Sets the document title.
 pub fn set_title(title: &str) {
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+    if let Some(doc) = window().and_then(|w| w.document()) {
         doc.set_title(title);
     }
 }
@@ -173,7 +184,7 @@ pub fn utc_year_month() -> (u32, u32) {
 /// tricked into returning `javascript:` must not run script on this page.
 pub fn navigate(url: &str) -> Result<(), BillingError> {
     let resolved = resolve_url(url, UrlRole::Redirect)?;
-    let window = web_sys::window().ok_or(BillingError::Network)?;
+    let window = window().ok_or(BillingError::Network)?;
     window.location().assign(&resolved).map_err(|_| {
         BillingError::validation(
             ErrorCode::InvalidUrl,
@@ -186,7 +197,7 @@ pub fn navigate(url: &str) -> Result<(), BillingError> {
 /// path, whatever its query. A paid session without a success URL "redirects"
 /// to its own hosted page, which then just shows its receipt in place.
 pub fn is_current_page(url: &str) -> bool {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
+    let Some(location) = window().map(|w| w.location()) else {
         return false;
     };
     let (Ok(here), Ok(origin), Ok(path)) =

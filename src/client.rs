@@ -47,11 +47,6 @@ pub struct BillingClient {
 }
 
 impl BillingClient {
-    /// A client for `route` sending `headers` with every call.
-    pub fn new(route: &str, headers: Vec<(String, String)>, transport: SharedTransport) -> Self {
-        Self::with_header_source(route, Rc::new(move || headers.clone()), transport)
-    }
-
     /// A client for `route` that asks `headers` for its extra headers at
     /// every call, so a token that changes after sign-in goes with the next one.
     pub fn with_header_source(
@@ -72,11 +67,6 @@ impl BillingClient {
             in_flight: Rc::default(),
             retry_keys: Rc::default(),
         }
-    }
-
-    /// The route prefix in use.
-    pub fn route(&self) -> &str {
-        &self.route
     }
 
     /// Calls a read-only action and reads its envelope.
@@ -313,11 +303,14 @@ impl BillingClient {
 }
 
 /// A client for the hosted checkout page's own API on the page's origin.
+// Only the hosted pages (feature `hosted-pages`) call it.
+#[cfg_attr(not(feature = "hosted-pages"), allow(dead_code))]
 #[derive(Clone)]
 pub struct HostedClient {
     transport: SharedTransport,
 }
 
+#[cfg_attr(not(feature = "hosted-pages"), allow(dead_code))]
 impl HostedClient {
     /// A client sending through `transport`.
     pub fn new(transport: SharedTransport) -> Self {

@@ -4,34 +4,79 @@
 //! [`use_billing`]; on any page, load the bundle and use `<checkout-widget>`.
 //! Both speak Flowglad's server-route protocol to the merchant's backend.
 //!
-//! The `leptos` feature (default) brings the Leptos API, the hosted pages and
-//! the demo; without it only the framework-free script-tag embed remains,
-//! which is how its small bundle is built.
+//! # Features
+//!
+//! - `leptos` (default): the library an app uses — [`BillingProvider`], the
+//!   hooks, the components, [`BILLING_CSS`]/[`BillingStyles`], [`transport`].
+//!   It turns on none of Leptos's `csr`/`ssr`/`hydrate`: the app does.
+//! - `ssr` / `csr`: forward to Leptos's. On the server the provider, hooks
+//!   and components read nothing of the browser and render their loading
+//!   state; the loads run in the browser. Give the provider a `locale` in an
+//!   SSR app so both sides render the same words.
+//! - `testing`: [`testing`], a mock billing route for your wasm tests.
+//! - `hosted-pages`, `embed`: this repository's own bundles (the hosted
+//!   checkout pages with the demo store; the script-tag custom elements).
+//!   An app never needs them.
 
 // Helpers shared with the Leptos side go unused in the lean embed build.
 #![cfg_attr(not(feature = "leptos"), allow(dead_code))]
 
-#[cfg(feature = "leptos")]
-pub mod app;
+#[cfg(feature = "hosted-pages")]
+mod app;
 mod billing;
+// Shared with the bundles (`hosted-pages`, `embed`): the library alone uses a
+// part of these page accessors, words and amounts.
+#[cfg_attr(
+    not(any(feature = "hosted-pages", feature = "embed")),
+    allow(dead_code)
+)]
 mod browser;
 #[cfg(feature = "leptos")]
-pub mod client;
+mod client;
 #[cfg(feature = "leptos")]
-pub mod components;
-pub mod embed;
+mod components;
+// The hosted pages use its `config::Theme` only; the elements and the JS
+// API are the `embed` build's.
+#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg_attr(not(feature = "embed"), allow(dead_code))]
+mod embed;
 mod error;
-pub mod format;
-pub mod frame_message;
-pub mod i18n;
+mod format;
+// Posted by the hosted page in a frame, read by the embed: neither is in an app.
+#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+mod frame_message;
+#[cfg_attr(
+    not(any(feature = "hosted-pages", feature = "embed")),
+    allow(dead_code)
+)]
+mod i18n;
 mod intl;
-pub mod money;
-pub mod server_route;
+#[cfg_attr(
+    not(any(feature = "hosted-pages", feature = "embed")),
+    allow(dead_code)
+)]
+mod money;
+mod server_route;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "leptos")]
 pub mod transport;
-pub mod view_model;
+mod view_model;
+
+/// This repository's own bundles and tests reach the internals through here;
+/// not part of the API, no semver promise.
+#[doc(hidden)]
+pub mod __private {
+    #[cfg(feature = "hosted-pages")]
+    pub use crate::app::{hosted::HostedCheckoutPage, start, start_hosted};
+    /// The custom elements (the script-tag bundle's entry, and tests).
+    #[cfg(any(feature = "embed", feature = "hosted-pages"))]
+    pub mod embed {
+        pub use crate::embed::{mounted_count, register};
+    }
+    pub use crate::format::{interval_phrase, trial_phrase};
+    pub use crate::money::format_money;
+}
 
 #[cfg(feature = "leptos")]
 pub use billing::{

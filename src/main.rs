@@ -1,5 +1,5 @@
 //! The app bundle: demo store, hosted checkout pages, and `<checkout-widget>`.
 
 fn main() {
-    checkout_widget::app::start();
+    checkout_widget::__private::start();
 }

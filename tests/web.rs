@@ -1,11 +1,12 @@
 //! Component tests in headless Chromium: the widget's views and `use_billing()`
 //! driven the way a person would, against a fake server route.
 
+use checkout_widget::__private::embed;
 use checkout_widget::protocol::CancellationTiming;
 use checkout_widget::testing::{fixtures, MockBillingRoute};
 use checkout_widget::transport::{HttpRequest, SharedTransport, TransportError};
 use checkout_widget::{
-    embed, ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
+    ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
     BillingStyles, CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices,
     PaymentMethods, PriceCard, PricingTable, UseBillingReturn,
 };
@@ -535,7 +536,7 @@ fn mount_hosted(stage: &Stage, server: &Rc<FakeServer>, locale: &str) -> impl Dr
     let transport = shared(server);
     let locale = locale.to_owned();
     let handle = mount_to(stage.0.clone(), move || {
-        view! { <checkout_widget::app::hosted::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
+        view! { <checkout_widget::__private::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
     });
     DropHandle(Some(Box::new(handle)))
 }
@@ -681,7 +682,7 @@ async fn a_trial_offers_start_trial_and_shows_what_follows() {
 
 #[wasm_bindgen_test]
 fn money_uses_the_currency_s_own_decimals() {
-    use checkout_widget::money::format_money;
+    use checkout_widget::__private::format_money;
     assert_eq!(format_money(1200, "USD", "en-US"), "$12.00");
     assert_eq!(format_money(1200, "JPY", "ja-JP"), "￥1,200");
     assert_eq!(format_money(1200, "USD", "de-DE"), "12,00\u{a0}$");
@@ -1386,7 +1387,7 @@ async fn an_invoice_session_shows_the_invoice_and_its_own_lines() {
 
 #[wasm_bindgen_test]
 fn intervals_and_trials_count_with_the_browsers_plural_rules() {
-    use checkout_widget::format::{interval_phrase, trial_phrase};
+    use checkout_widget::__private::{interval_phrase, trial_phrase};
     use checkout_widget::protocol::IntervalUnit;
     assert_eq!(
         interval_phrase(IntervalUnit::Month, 3, "en-US"),

@@ -10,7 +10,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 fn main() {
-    if checkout_widget::embed::register().is_err() {
+    if checkout_widget::__private::embed::register().is_err() {
         web_sys::console::error_1(
             &"checkout-widget: could not register the custom elements".into(),
         );

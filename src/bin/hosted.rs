@@ -3,5 +3,5 @@
 //! the demo store and the billing-panel components never reach its wasm.
 
 fn main() {
-    checkout_widget::app::start_hosted();
+    checkout_widget::__private::start_hosted();
 }

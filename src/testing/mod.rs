@@ -57,6 +57,8 @@ struct State {
     stay_on_page: bool,
     delay_ms: u32,
     sessions: u32,
+    /// Usage events recorded by `usage-events/create`, for `transactionId` replays.
+    usage_events: Vec<Value>,
 }
 
 impl MockBillingRoute {
@@ -72,6 +74,7 @@ impl MockBillingRoute {
                 stay_on_page: true,
                 delay_ms: 0,
                 sessions: 0,
+                usage_events: Vec::new(),
             }),
         })
     }
@@ -232,13 +235,20 @@ impl MockBillingRoute {
             action::SUBSCRIPTIONS_CANCEL | action::SUBSCRIPTIONS_UNCANCEL => {
                 change_subscription(&mut state, action, &body)
             }
+            action::USAGE_EVENTS_CREATE => record_usage(&mut state, &body),
+            action::CUSTOMERS_UPDATE => update_customer(&mut state, &body),
+            action::PAYMENT_METHODS_REMOVE | action::PAYMENT_METHODS_SET_DEFAULT => {
+                change_payment_methods(&mut state, action, &body)
+            }
             other => not_mocked(other),
         }
     }
 }
 
 /// Every route action; those without a default answer get 501 `not_mocked`.
-const ROUTE_ACTIONS: [&str; 21] = [
+const ROUTE_ACTIONS: [&str; 23] = [
+    action::PAYMENT_METHODS_SET_DEFAULT,
+    action::PAYMENT_METHODS_REMOVE,
     action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
     action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
     action::RESOURCES_USAGES_RETRIEVE,
@@ -411,6 +421,196 @@ fn change_subscription(state: &mut State, action: &str, body: &Value) -> HttpRes
     ok(json!({ "subscription": sub }))
 }
 
+/// Records a usage event against a meter of the pricing model (by
+/// `usageMeterSlug` or `usageMeterId`; a price names its meter too), as a
+/// real route would: the amount (default 1) must be a positive whole
+/// number, the same `transactionId` twice records once, and the meter's
+/// balance for the subscription drops by the amount, so a following
+/// `usage-meters/balances` shows it.
+fn record_usage(state: &mut State, body: &Value) -> HttpResponse {
+    let Some(billing) = state.billing.as_ref() else {
+        return signed_out();
+    };
+    let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
+    if let Some(tx) = text("transactionId") {
+        if let Some(seen) = state
+            .usage_events
+            .iter()
+            .find(|e| e["transactionId"] == tx.as_str())
+        {
+            return ok(json!({ "usageEvent": seen }));
+        }
+    }
+    let amount = match body.get("amount") {
+        None | Some(Value::Null) => 1,
+        Some(a) => match a.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1e12 => n as i64,
+            _ => {
+                return error(
+                    ErrorCode::InvalidUsageAmount,
+                    "amount must be a positive whole number.".to_owned(),
+                )
+            }
+        },
+    };
+    let model = &state.pricing_model;
+    let price_meter = || {
+        let (id, slug) = (text("priceId"), text("priceSlug"));
+        model
+            .products
+            .iter()
+            .flat_map(|p| &p.prices)
+            .find(|p| id.as_deref() == Some(p.id.as_str()) || (slug.is_some() && slug == p.slug))
+            .and_then(|p| p.usage_meter_id.clone())
+    };
+    let meter = model.usage_meters.iter().find(|m| {
+        text("usageMeterSlug").as_deref() == Some(m.slug.as_str())
+            || text("usageMeterId").as_deref() == Some(m.id.as_str())
+            || price_meter().as_deref() == Some(m.id.as_str())
+    });
+    let Some(meter) = meter else {
+        return error(
+            ErrorCode::UsageMeterNotFound,
+            "No such usage meter (or usage price) in the mock's pricing model.".to_owned(),
+        );
+    };
+    let subscription_id = text("subscriptionId")
+        .or_else(|| billing.current_subscription.as_ref().map(|s| s.id.clone()));
+    let Some(subscription_id) = subscription_id else {
+        return error(
+            ErrorCode::SubscriptionRequired,
+            "The signed-in customer has no current subscription to record usage on.".to_owned(),
+        );
+    };
+    let now = js_now();
+    let event = json!({
+        "id": format!("usage_mock_{}", state.usage_events.len() + 1),
+        "amount": amount,
+        "customerId": billing.customer.id,
+        "subscriptionId": subscription_id,
+        "usageMeterId": meter.id,
+        "priceId": text("priceId"),
+        "transactionId": text("transactionId")
+            .unwrap_or_else(|| format!("tx_mock_{}", state.usage_events.len() + 1)),
+        "usageDate": now,
+        "properties": body.get("properties"),
+        "livemode": false, "createdAt": now, "updatedAt": now,
+    });
+    for balance in state
+        .usage_balances
+        .iter_mut()
+        .filter(|b| b.id == meter.id && b.subscription_id == subscription_id)
+    {
+        balance.available_balance -= amount;
+        balance.updated_at = now;
+    }
+    state.usage_events.push(event.clone());
+    ok(json!({ "usageEvent": event }))
+}
+
+/// Changes the signed-in customer's name and email (the fields a route
+/// takes); `customers/billing` answers the new ones next.
+fn update_customer(state: &mut State, body: &Value) -> HttpResponse {
+    let Some(billing) = state.billing.as_mut() else {
+        return signed_out();
+    };
+    let Some(input) = body.get("customer").and_then(Value::as_object) else {
+        return error(
+            ErrorCode::InvalidRequest,
+            "customers/update takes {customer: {name?, email?}}.".to_owned(),
+        );
+    };
+    if let Some(id) = input.get("id").and_then(Value::as_str) {
+        if id != billing.customer.id {
+            return error(
+                ErrorCode::CustomerNotFound,
+                "Only the signed-in customer can be updated.".to_owned(),
+            );
+        }
+    }
+    for field in input.keys() {
+        if !matches!(field.as_str(), "id" | "name" | "email") {
+            return error(
+                ErrorCode::FieldNotAllowed,
+                format!("customers/update cannot change {field} here."),
+            );
+        }
+    }
+    let field = |key: &str| input.get(key).and_then(Value::as_str).map(str::trim);
+    if let Some(name) = field("name") {
+        if name.is_empty() {
+            return error(
+                ErrorCode::InvalidRequest,
+                "name cannot be empty.".to_owned(),
+            );
+        }
+        billing.customer.name = name.to_owned();
+    }
+    if let Some(email) = field("email") {
+        if !email.contains('@') {
+            return error(
+                ErrorCode::InvalidEmail,
+                format!("{email} is not an email address."),
+            );
+        }
+        billing.customer.email = email.to_owned();
+    }
+    billing.customer.updated_at = js_now();
+    ok(json!({ "customer": billing.customer }))
+}
+
+/// `payment-methods/remove` and `set-default` on the signed-in customer's
+/// saved cards, with the reference server's rules: an unknown card is 404
+/// `payment_method_not_found`; the only card of a current subscription
+/// cannot be removed (409 `payment_method_in_use`); a removed default is
+/// replaced by the newest other card. Answers the cards, default first.
+fn change_payment_methods(state: &mut State, action: &str, body: &Value) -> HttpResponse {
+    let Some(billing) = state.billing.as_mut() else {
+        return signed_out();
+    };
+    let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
+    let Some(index) = billing.payment_methods.iter().position(|m| m.id == id) else {
+        return error(
+            ErrorCode::PaymentMethodNotFound,
+            format!("The signed-in customer has no saved card {id}."),
+        );
+    };
+    let now = js_now();
+    if action == action::PAYMENT_METHODS_REMOVE {
+        let subscribed = billing
+            .current_subscriptions
+            .as_ref()
+            .is_some_and(|list| !list.is_empty())
+            || billing.current_subscription.is_some();
+        if billing.payment_methods.len() == 1 && subscribed {
+            return error(
+                ErrorCode::PaymentMethodInUse,
+                "This card pays for a current subscription and is the only one saved: add another first.".to_owned(),
+            );
+        }
+        let removed = billing.payment_methods.remove(index);
+        if removed.default {
+            if let Some(newest) = billing
+                .payment_methods
+                .iter_mut()
+                .max_by_key(|m| m.created_at)
+            {
+                newest.default = true;
+                newest.updated_at = now;
+            }
+        }
+    } else {
+        for (i, card) in billing.payment_methods.iter_mut().enumerate() {
+            if card.default != (i == index) {
+                card.default = i == index;
+                card.updated_at = now;
+            }
+        }
+    }
+    billing.payment_methods.sort_by_key(|m| !m.default);
+    ok(json!(RecordList::complete(billing.payment_methods.clone())))
+}
+
 /// The browser's clock, epoch milliseconds.
 fn js_now() -> i64 {
     js_sys::Date::now() as i64
@@ -552,6 +752,155 @@ mod tests {
         assert_eq!(back.subscription.status, SubscriptionStatus::Active);
         let unknown = post(&route, action::SUBSCRIPTIONS_CANCEL, json!({"id": "sub_x"}));
         assert_eq!(unknown.status, 404);
+    }
+
+    /// Alice on Pro with a build-minutes meter: 100 credits left.
+    fn alice_with_minutes() -> Rc<MockBillingRoute> {
+        let route = alice_on_pro();
+        let mut model = route.state.borrow().pricing_model.clone();
+        let meter: checkout_protocol::UsageMeter = serde_json::from_value(json!({
+            "id": "um_minutes", "slug": "build-minutes", "name": "Build minutes",
+            "aggregationType": "sum",
+        }))
+        .unwrap();
+        model.usage_meters.push(meter);
+        route.state.borrow_mut().pricing_model = model;
+        route.set_usage_balances(vec![serde_json::from_value(json!({
+            "id": "um_minutes", "slug": "build-minutes", "name": "Build minutes",
+            "availableBalance": 100, "subscriptionId": "sub_pro-monthly",
+        }))
+        .unwrap()]);
+        route
+    }
+
+    fn balance(route: &MockBillingRoute) -> i64 {
+        let balances: checkout_protocol::UsageMeterBalancesResponse =
+            data(&post(route, action::USAGE_METERS_BALANCES, json!({})));
+        balances.usage_meter_balances[0].available_balance
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_usage_event_lowers_the_balance_once_per_transaction() {
+        let route = alice_with_minutes();
+        let first: checkout_protocol::UsageEventResponse = data(&post(
+            &route,
+            action::USAGE_EVENTS_CREATE,
+            json!({"usageMeterSlug": "build-minutes", "amount": 30, "transactionId": "run-1"}),
+        ));
+        assert_eq!(first.usage_event.amount, 30);
+        assert_eq!(first.usage_event.subscription_id, "sub_pro-monthly");
+        assert_eq!(balance(&route), 70);
+        // A retry of the same transaction records nothing more.
+        let again: checkout_protocol::UsageEventResponse = data(&post(
+            &route,
+            action::USAGE_EVENTS_CREATE,
+            json!({"usageMeterSlug": "build-minutes", "amount": 30, "transactionId": "run-1"}),
+        ));
+        assert_eq!(again.usage_event.id, first.usage_event.id);
+        assert_eq!(balance(&route), 70);
+        // Default amount 1, by meter id.
+        data::<Value>(&post(
+            &route,
+            action::USAGE_EVENTS_CREATE,
+            json!({"usageMeterId": "um_minutes"}),
+        ));
+        assert_eq!(balance(&route), 69);
+        let bad = post(
+            &route,
+            action::USAGE_EVENTS_CREATE,
+            json!({"usageMeterSlug": "build-minutes", "amount": 1.5}),
+        );
+        assert!(bad.body.contains("invalid_usage_amount"), "{}", bad.body);
+        let unknown = post(
+            &route,
+            action::USAGE_EVENTS_CREATE,
+            json!({"usageMeterSlug": "gpu-hours"}),
+        );
+        assert!(
+            unknown.body.contains("usage_meter_not_found"),
+            "{}",
+            unknown.body
+        );
+        assert_eq!(balance(&route), 69);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_customer_update_shows_in_the_next_billing() {
+        let route = alice_on_pro();
+        let answer: checkout_protocol::CustomerResponse = data(&post(
+            &route,
+            action::CUSTOMERS_UPDATE,
+            json!({"customer": {"name": "Alice Martin", "email": "alice@martin.example"}}),
+        ));
+        assert_eq!(answer.customer.name, "Alice Martin");
+        let billing: CustomerBilling = data(&post(&route, action::CUSTOMERS_BILLING, json!({})));
+        assert_eq!(billing.customer.email, "alice@martin.example");
+        for (body, code) in [
+            (json!({"customer": {"email": "nope"}}), "invalid_email"),
+            (
+                json!({"customer": {"domain": "x.example"}}),
+                "field_not_allowed",
+            ),
+            (
+                json!({"customer": {"id": "cus_bob", "name": "B"}}),
+                "customer_not_found",
+            ),
+            (json!({"name": "no envelope"}), "invalid_request"),
+        ] {
+            let refused = post(&route, action::CUSTOMERS_UPDATE, body);
+            assert!(refused.body.contains(code), "{code}: {}", refused.body);
+        }
+        let billing: CustomerBilling = data(&post(&route, action::CUSTOMERS_BILLING, json!({})));
+        assert_eq!(billing.customer.name, "Alice Martin");
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn saved_cards_change_default_and_go_as_on_the_reference_server() {
+        let route = alice_on_pro();
+        // Her only card pays for Pro: it stays.
+        let in_use = post(
+            &route,
+            action::PAYMENT_METHODS_REMOVE,
+            json!({"id": "pm_1"}),
+        );
+        assert_eq!(in_use.status, 409, "{}", in_use.body);
+        assert!(in_use.body.contains("payment_method_in_use"));
+        let mut billing = route.billing().unwrap();
+        let mut second = fixtures::card(&billing.customer, "pm_2", "mastercard", "4444", false);
+        second.created_at += 1;
+        billing.payment_methods.push(second);
+        route.sign_in(billing);
+
+        let cards: RecordList<PaymentMethod> = data(&post(
+            &route,
+            action::PAYMENT_METHODS_SET_DEFAULT,
+            json!({"id": "pm_2"}),
+        ));
+        let ids: Vec<(&str, bool)> = cards
+            .data
+            .iter()
+            .map(|c| (c.id.as_str(), c.default))
+            .collect();
+        assert_eq!(ids, [("pm_2", true), ("pm_1", false)]);
+
+        // Removing the default makes the other one the default.
+        let left: RecordList<PaymentMethod> = data(&post(
+            &route,
+            action::PAYMENT_METHODS_REMOVE,
+            json!({"id": "pm_2"}),
+        ));
+        assert_eq!(left.data.len(), 1);
+        assert!(left.data[0].default && left.data[0].id == "pm_1");
+        let listed: RecordList<PaymentMethod> =
+            data(&post(&route, action::PAYMENT_METHODS_LIST, json!({})));
+        assert_eq!(listed.data, left.data);
+        let gone = post(
+            &route,
+            action::PAYMENT_METHODS_SET_DEFAULT,
+            json!({"id": "pm_2"}),
+        );
+        assert_eq!(gone.status, 404);
+        assert!(gone.body.contains("payment_method_not_found"));
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]

@@ -8,15 +8,15 @@ mod pricing_table;
 #[cfg(feature = "leptos")]
 mod usage_meter;
 
-pub use price_card::{CheckoutButtonModel, PriceCardModel, QuantityFieldModel};
-pub use pricing_table::{IntervalOption, IntervalSwitchModel, PricingTableModel};
+pub use price_card::{PriceCardModel, QuantityFieldModel};
+pub use pricing_table::{IntervalOption, PricingTableModel};
+// Named only by the Leptos twin; the embed takes it from a method.
+#[cfg(feature = "leptos")]
+pub use pricing_table::IntervalSwitchModel;
 #[cfg(feature = "leptos")]
 pub use usage_meter::{granted_credits, UsageMeterModel};
 // Plan changes in the pricing table speak the panels' words too (issue 15, part 5).
 #[cfg(feature = "leptos")]
 mod plan_change;
 #[cfg(feature = "leptos")]
-pub use plan_change::{
-    card_action, change_direction, prorated_estimate, CardAction, ChangeDirection, PlanChangeInput,
-    PlanChangeModel,
-};
+pub use plan_change::{card_action, CardAction, PlanChangeInput, PlanChangeModel};

@@ -63,6 +63,11 @@ struct Module {
     entry: &'static str,
 }
 
+/// The features of the app and hosted bundles: the hosted pages and demo
+/// store, rendered in the browser. index.html passes the same to trunk (a
+/// test below holds them equal).
+pub const APP_FEATURES: &str = "hosted-pages,csr";
+
 /// The embed: the `embed` feature without `leptos`.
 const EMBED_MODULE: Module = Module {
     bin: "checkout-widget-embed",
@@ -70,11 +75,12 @@ const EMBED_MODULE: Module = Module {
     entry: "checkout-widget.js",
 };
 
-/// The hosted pages: the default (`leptos`) features, so cargo reuses the
-/// library trunk just built; only the binary links anew.
+/// The hosted pages: the same features as trunk's app bundle (index.html's
+/// `data-cargo-features`), so cargo reuses the library trunk just built;
+/// only the binary links anew.
 const HOSTED_MODULE: Module = Module {
     bin: "checkout-widget-hosted",
-    features: &[],
+    features: &["--features", APP_FEATURES],
     entry: "checkout-hosted.js",
 };
 
@@ -430,6 +436,18 @@ pub fn fmt_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trunk_builds_the_app_with_the_hosted_bundles_features() {
+        let index = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../index.html"),
+        )
+        .expect("index.html is the app bundle's entry");
+        assert!(
+            index.contains(&format!(r#"data-cargo-features="{APP_FEATURES}""#)),
+            "index.html's data-cargo-features must be {APP_FEATURES:?}, as the hosted bundle's"
+        );
+    }
 
     #[test]
     fn sizes_read_well() {

@@ -2,8 +2,9 @@
 //!
 //! Every crate is linted on the target it ships for: the server, protocol,
 //! xtask and the widget's pure logic natively; the widget again for
-//! `wasm32-unknown-unknown`, once as the Leptos library/app bundle (default
-//! features) and once as the script-tag bundle (`--features embed`), because
+//! `wasm32-unknown-unknown`, as the library an app gets (default features),
+//! as the app bundles with the test kit, and as the script-tag bundle
+//! (`--features embed`); and natively with Leptos `ssr`, because
 //! `cfg(target_arch = "wasm32")` and feature-gated code is invisible to the
 //! native pass. Warnings are errors (`-D warnings`).
 //!
@@ -43,7 +44,22 @@ fn checks() -> Vec<Check> {
             hint: CLIPPY_HINT,
         },
         Check {
-            name: "clippy (widget, wasm32, default features + the test kit)",
+            name: "clippy (widget, wasm32, the library alone: default features)",
+            args: vec![
+                "clippy",
+                "-p",
+                "checkout-widget",
+                "--target",
+                WASM_TARGET,
+                "--lib",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            hint: CLIPPY_HINT,
+        },
+        Check {
+            name: "clippy (widget, wasm32, app bundles + the test kit)",
             args: vec![
                 "clippy",
                 "-p",
@@ -52,7 +68,7 @@ fn checks() -> Vec<Check> {
                 WASM_TARGET,
                 "--all-targets",
                 "--features",
-                "testing",
+                "testing,csr,hosted-pages",
                 "--",
                 "-D",
                 "warnings",
@@ -72,6 +88,24 @@ fn checks() -> Vec<Check> {
                 "--no-default-features",
                 "--features",
                 "embed",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            hint: CLIPPY_HINT,
+        },
+        Check {
+            name: "clippy (widget, native, server-side rendering: ssr feature)",
+            args: vec![
+                "clippy",
+                "-p",
+                "checkout-widget",
+                "--no-default-features",
+                "--features",
+                "ssr",
+                "--lib",
+                "--test",
+                "ssr",
                 "--",
                 "-D",
                 "warnings",

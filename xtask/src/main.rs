@@ -8,6 +8,7 @@
 mod bench;
 mod bundle;
 mod demo;
+mod fresh_app;
 mod lint;
 mod npm;
 mod reliability;
@@ -31,11 +32,13 @@ commands:
                          (defaults: --addr 127.0.0.1:8080 --db data/demo.sqlite3 --dist dist)
   lint                   the lint gates: cargo fmt --all --check, then cargo clippy
                          -D warnings natively (--workspace --all-targets) and for
-                         wasm32 (the widget, and the embed bin with --features embed);
-                         run it before every stop
+                         wasm32 (the widget alone, its app bundles with the test kit,
+                         the embed bin with --features embed), and natively with
+                         Leptos ssr; run it before every stop
   test [TIER...]         run the test tiers in order, stopping at the first failure:
                            lint         cargo xtask lint
-                           unit         cargo test --workspace --lib --bins --examples, then --doc
+                           unit         cargo test --workspace --lib --bins --examples, then --doc,
+                                        tests/ssr.rs, the fresh-app tree and the package list
                            integration  the server's tests/*.rs
                            reliability  release server SIGKILLed mid-load, card data, fuzzing
                            wasm         widget wasm tests in headless Chromium

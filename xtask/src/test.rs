@@ -184,11 +184,27 @@ fn run_tier(ctx: &Ctx, tier: Tier) -> Result<Option<String>> {
 /// pure logic. `--lib --bins` leaves integration tests out; `--examples`
 /// keeps the README's example compiling; the doc tests are the API's usage
 /// examples, compiled so they cannot drift.
+///
+/// Then the library as apps get it: rendered on the server with Leptos
+/// `ssr` (`tests/ssr.rs`), and resolved into a fresh app
+/// ([`crate::fresh_app`]), and its package's file list checked.
 fn unit(ctx: &Ctx) -> Result<()> {
     run(ctx
         .cargo()
         .args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
-    run(ctx.cargo().args(["test", "--workspace", "--doc"]))
+    run(ctx.cargo().args(["test", "--workspace", "--doc"]))?;
+    run(ctx.cargo().args([
+        "test",
+        "-p",
+        "checkout-widget",
+        "--no-default-features",
+        "--features",
+        "ssr",
+        "--test",
+        "ssr",
+    ]))?;
+    crate::fresh_app::check(ctx)?;
+    crate::fresh_app::check_package(ctx)
 }
 
 /// Tier 2: the server's integration tests (`server/tests/*.rs`) only.
@@ -221,7 +237,7 @@ fn wasm(ctx: &Ctx) -> Result<()> {
         tools::WASM_TARGET,
         "--tests",
         "--features",
-        "testing",
+        "testing,csr,hosted-pages",
     ])
     .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
     .env("WASM_BINDGEN_TEST_TIMEOUT", "60")

@@ -13,8 +13,6 @@ mod summary;
 // Tax IDs (issue 16, item 8).
 mod tax_id;
 
-pub use form::{AddressForm, Field, PaymentForm};
-
 use crate::browser;
 use crate::client::HostedClient;
 use crate::error::BillingError;
