@@ -15,6 +15,7 @@
 pub mod app;
 mod billing;
 mod browser;
+mod catalog_files;
 #[cfg(feature = "leptos")]
 pub mod client;
 #[cfg(feature = "leptos")]

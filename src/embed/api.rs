@@ -67,7 +67,11 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
             timeout_ms: timeout_ms(&net::get(&options, "timeoutMs"))?,
         })
     };
-    set_defaults(read().map_err(|e| rejection(&e))?);
+    let defaults = read().map_err(|e| rejection(&e))?;
+    if let Some(locale) = &defaults.locale {
+        crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(locale));
+    }
+    set_defaults(defaults);
     CLIENT.with(|c| c.borrow_mut().take());
     Ok(())
 }

@@ -70,11 +70,11 @@ const EMBED_MODULE: Module = Module {
     entry: "checkout-widget.js",
 };
 
-/// The hosted pages: the default (`leptos`) features, so cargo reuses the
-/// library trunk just built; only the binary links anew.
+/// The hosted pages: the default (`leptos`) features and the catalogs on
+/// demand (English compiled in, the other languages from `dist/locales/`).
 const HOSTED_MODULE: Module = Module {
     bin: "checkout-widget-hosted",
-    features: &[],
+    features: &["--features", "catalogs-on-demand"],
     entry: "checkout-hosted.js",
 };
 
@@ -102,6 +102,9 @@ pub fn build(ctx: &Ctx) -> Result<()> {
     })?;
     step("building the hosted checkout page (hosted.html)", || {
         build_hosted(ctx)
+    })?;
+    step("copying the message catalogs (locales/ → dist/locales/)", || {
+        copy_catalogs(ctx)
     })?;
     step(
         "precompressing with brotli quality 11 (.br beside each file)",
@@ -136,6 +139,35 @@ fn build_hosted(ctx: &Ctx) -> Result<()> {
         .context(|| format!("copying hosted.html to {}", dist.display()))?;
     Ok(())
 }
+
+/// The catalog files (`locales/*.json`, written from the Rust catalogs and
+/// held equal to them by a unit test) into `dist/locales/`, where the
+/// bundles' entries fetch them relative to their own URL.
+fn copy_catalogs(ctx: &Ctx) -> Result<()> {
+    let from = ctx.root.join(CATALOGS);
+    let to = ctx.root.join("dist").join(CATALOGS);
+    if to.exists() {
+        std::fs::remove_dir_all(&to).context(|| format!("clearing {}", to.display()))?;
+    }
+    std::fs::create_dir_all(&to).context(|| format!("creating {}", to.display()))?;
+    let entries = std::fs::read_dir(&from).context(|| format!("listing {}", from.display()))?;
+    for entry in entries {
+        let path = entry.context(|| format!("listing {}", from.display()))?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_name().unwrap_or_default();
+            std::fs::copy(&path, to.join(name))
+                .context(|| format!("copying {} to {}", path.display(), to.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The catalog files' folder, in the repository and in `dist/`
+/// (`checkout_widget::i18n::files::FOLDER`; xtask depends on none of our crates).
+pub const CATALOGS: &str = "locales";
+
+/// The JS module both entries import to fetch catalogs (`js/catalogs.js`).
+const CATALOG_LOADER: &str = "catalogs.js";
 
 /// One wasm module of its own: built with its features, bound with
 /// wasm-bindgen, shrunk with wasm-opt, its import and export names
@@ -176,6 +208,8 @@ fn build_module(ctx: &Ctx, module: &Module) -> Result<()> {
     let mut minify = wasm_opt(ctx);
     minify
         .arg("--minify-imports-and-exports-and-modules")
+        // The toolchain's names and feature list: no browser reads them.
+        .args(["--strip-producers", "--strip-target-features"])
         .arg(&optimized)
         .arg("-o")
         .arg(dist.join(&wasm_name))
@@ -203,6 +237,11 @@ fn build_module(ctx: &Ctx, module: &Module) -> Result<()> {
     let entry = bound.join(module.entry);
     std::fs::copy(ctx.root.join("js").join(module.entry), &entry)
         .context(|| format!("copying js/{} to {}", module.entry, entry.display()))?;
+    std::fs::copy(
+        ctx.root.join("js").join(CATALOG_LOADER),
+        bound.join(CATALOG_LOADER),
+    )
+    .context(|| format!("copying js/{CATALOG_LOADER} to {}", bound.display()))?;
     run(ctx
         .cmd("esbuild")
         .arg(&entry)
