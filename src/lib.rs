@@ -26,6 +26,7 @@ pub mod format;
 pub mod frame_message;
 pub mod i18n;
 mod intl;
+mod plain_text;
 pub mod money;
 pub mod server_route;
 #[cfg(feature = "testing")]

@@ -56,7 +56,7 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
             for key in Object::keys(headers.unchecked_ref::<Object>()).iter() {
                 let name = key.as_string().unwrap_or_default();
                 let value = net::string(&headers, &name)
-                    .ok_or_else(|| invalid(format!("The header {name} must be a string.")))?;
+                    .ok_or_else(|| invalid(["The header ", &name, " must be a string."].concat()))?;
                 pairs.push((name, value));
             }
         }
@@ -113,7 +113,7 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0)
                 // Saturates: an absurd value then fails its own range check with its own code.
                 .map(|n| Some(n.min(f64::from(u32::MAX)) as u32))
-                .ok_or_else(|| invalid(format!("{key} must be a whole number."))),
+                .ok_or_else(|| invalid([key, " must be a whole number."].concat())),
         }
     };
     let line_items = net::get(p, "lineItems");
@@ -311,7 +311,7 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsVa
             "pricing-table" => ElementKind::PricingTable,
             "add-payment-method" => ElementKind::AddPaymentMethod,
             other => {
-                return Err(invalid(format!("kind \u{201c}{other}\u{201d} is not one of checkout, pricing-table, add-payment-method.")))
+                return Err(invalid(["kind \u{201c}", other, "\u{201d} is not one of checkout, pricing-table, add-payment-method."].concat()))
             }
         };
         Ok((kind, mount_config(&options)?))
@@ -342,7 +342,7 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
                 continue;
             }
             let attribute = option_to_attribute(&key)
-                .ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
+                .ok_or_else(|| invalid(["Unknown option \u{201c}", &key, "\u{201d}."].concat()))?;
             let value = net::get(options, &key);
             // Numbers (a quantity) as the browser writes them: no float formatter in the bundle.
             let text = value.as_string().or_else(|| {
@@ -443,7 +443,7 @@ fn allow_only(options: &JsValue, allowed: &[&str]) -> Result<(), BillingError> {
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
-            return Err(invalid(format!("Unknown option \u{201c}{key}\u{201d}.")));
+            return Err(invalid(["Unknown option \u{201c}", &key, "\u{201d}."].concat()));
         }
     }
     Ok(())
@@ -457,7 +457,12 @@ fn refuse_merchant_only(options: &JsValue) -> Result<(), BillingError> {
         if !value.is_undefined() {
             return Err(BillingError::validation(
                 ErrorCode::FieldNotAllowed,
-                format!("\u{201c}{name}\u{201d} is set by your server (its checkout policy), not by the page."),
+                [
+                    "\u{201c}",
+                    name,
+                    "\u{201d} is set by your server (its checkout policy), not by the page.",
+                ]
+                .concat(),
             ));
         }
     }
