@@ -55,7 +55,8 @@ pub fn start_hosted() {
     // downloaded, so this rarely waits; a failed fetch leaves English.
     let page_words = catalog_files::request::<Msg>(lang);
     let widget_words = catalog_files::request::<crate::i18n::widget::Msg>(lang);
-    leptos::task::spawn_local(async move {
+    // Not Leptos's spawn_local: its executor starts with the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
         catalog_files::install::<Msg>(lang, page_words).await;
         catalog_files::install::<crate::i18n::widget::Msg>(lang, widget_words).await;
         mount_to_body(move || match page {

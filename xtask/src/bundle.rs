@@ -22,8 +22,11 @@ pub struct Payload {
 
 /// The embed's brotli budget (issue 7): what a browser downloads to show a
 /// ready `<checkout-widget>` button — the entry module and the wasm; the CSS
-/// is inside the wasm.
-pub const EMBED_BUDGET_BROTLI: u64 = 60_000;
+/// is inside the wasm, English is compiled in (another language's catalog,
+/// about 0.5 KB, is fetched beside it and not counted). The goal is 45 KB
+/// (issue 17); with the catalogs on demand and `core::fmt` off the embed's
+/// own paths it measured 52.3 KB (2026-12-06), and this holds that.
+pub const EMBED_BUDGET_BROTLI: u64 = 52_500;
 
 /// The script-tag embed's payload.
 pub const EMBED: Payload = Payload {
