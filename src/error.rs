@@ -70,10 +70,15 @@ impl BillingError {
                     .to_owned()
             }
             Self::Network => {
-                "Could not reach the billing server. Check your connection and try again.".to_owned()
+                "Could not reach the billing server. Check your connection and try again."
+                    .to_owned()
             }
-            Self::Timeout => "The billing server took too long to answer. Please try again.".to_owned(),
-            Self::NoProvider => "Billing is not set up on this page (no BillingProvider).".to_owned(),
+            Self::Timeout => {
+                "The billing server took too long to answer. Please try again.".to_owned()
+            }
+            Self::NoProvider => {
+                "Billing is not set up on this page (no BillingProvider).".to_owned()
+            }
         }
     }
 

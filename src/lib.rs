@@ -26,8 +26,8 @@ pub mod format;
 pub mod frame_message;
 pub mod i18n;
 mod intl;
-mod plain_text;
 pub mod money;
+mod plain_text;
 pub mod server_route;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -55,8 +55,9 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
         if headers.is_object() {
             for key in Object::keys(headers.unchecked_ref::<Object>()).iter() {
                 let name = key.as_string().unwrap_or_default();
-                let value = net::string(&headers, &name)
-                    .ok_or_else(|| invalid(["The header ", &name, " must be a string."].concat()))?;
+                let value = net::string(&headers, &name).ok_or_else(|| {
+                    invalid(["The header ", &name, " must be a string."].concat())
+                })?;
                 pairs.push((name, value));
             }
         }
@@ -306,12 +307,22 @@ impl MountHandle {
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = mount))]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsValue> {
     let setup = || -> Result<(ElementKind, ElementConfig), BillingError> {
-        let kind = match net::string(&options, "kind").as_deref().unwrap_or("checkout") {
+        let kind = match net::string(&options, "kind")
+            .as_deref()
+            .unwrap_or("checkout")
+        {
             "checkout" => ElementKind::Checkout,
             "pricing-table" => ElementKind::PricingTable,
             "add-payment-method" => ElementKind::AddPaymentMethod,
             other => {
-                return Err(invalid(["kind \u{201c}", other, "\u{201d} is not one of checkout, pricing-table, add-payment-method."].concat()))
+                return Err(invalid(
+                    [
+                        "kind \u{201c}",
+                        other,
+                        "\u{201d} is not one of checkout, pricing-table, add-payment-method.",
+                    ]
+                    .concat(),
+                ))
             }
         };
         Ok((kind, mount_config(&options)?))
@@ -443,7 +454,9 @@ fn allow_only(options: &JsValue, allowed: &[&str]) -> Result<(), BillingError> {
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
-            return Err(invalid(["Unknown option \u{201c}", &key, "\u{201d}."].concat()));
+            return Err(invalid(
+                ["Unknown option \u{201c}", &key, "\u{201d}."].concat(),
+            ));
         }
     }
     Ok(())

@@ -212,7 +212,12 @@ impl ElementConfig {
             "overlay" => Ok(Display::Overlay),
             "inline" => Ok(Display::Inline),
             other => Err(invalid(
-                ["display=\"", other, "\" is not one of redirect, overlay, inline."].concat(),
+                [
+                    "display=\"",
+                    other,
+                    "\" is not one of redirect, overlay, inline.",
+                ]
+                .concat(),
             )),
         }
     }
@@ -237,7 +242,12 @@ impl ElementConfig {
             "" | "product" => Ok(Mode::Product),
             "add-payment-method" => Ok(Mode::AddPaymentMethod),
             other => Err(invalid(
-                ["mode=\"", other, "\" is not one of product, add-payment-method."].concat(),
+                [
+                    "mode=\"",
+                    other,
+                    "\" is not one of product, add-payment-method.",
+                ]
+                .concat(),
             )),
         }
     }

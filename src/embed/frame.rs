@@ -530,9 +530,10 @@ pub fn inline_frame(
 
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
     // CSSOM, not a style attribute: allowed under style-src 'self'.
-    let _ = frame
-        .style()
-        .set_property("height", &[&crate::plain_text::decimal(height.ceil() as u64), "px"].concat());
+    let _ = frame.style().set_property(
+        "height",
+        &[&crate::plain_text::decimal(height.ceil() as u64), "px"].concat(),
+    );
 }
 
 /// Keeps the page behind a modal from scrolling; restores it when dropped.

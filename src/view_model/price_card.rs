@@ -1,10 +1,10 @@
 //! A price card: its title, amount, interval, trial, quantity field and
 //! checkout button, in the customer's language.
 
-use crate::plain_text::decimal;
 use crate::format::{checkout_call_to_action, interval_adjective, price_interval, trial_phrase};
 use crate::i18n::{fill, widget::Msg, Lang, Message};
 use crate::money::format_money;
+use crate::plain_text::decimal;
 use checkout_protocol::quantity::MAX_QUANTITY;
 use checkout_protocol::{money::line_amount, Price, Product, Quantity};
 

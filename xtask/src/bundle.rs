@@ -106,9 +106,10 @@ pub fn build(ctx: &Ctx) -> Result<()> {
     step("building the hosted checkout page (hosted.html)", || {
         build_hosted(ctx)
     })?;
-    step("copying the message catalogs (locales/ → dist/locales/)", || {
-        copy_catalogs(ctx)
-    })?;
+    step(
+        "copying the message catalogs (locales/ → dist/locales/)",
+        || copy_catalogs(ctx),
+    )?;
     step(
         "precompressing with brotli quality 11 (.br beside each file)",
         || precompress(ctx, &ctx.root.join("dist")),
@@ -155,7 +156,9 @@ fn copy_catalogs(ctx: &Ctx) -> Result<()> {
     std::fs::create_dir_all(&to).context(|| format!("creating {}", to.display()))?;
     let entries = std::fs::read_dir(&from).context(|| format!("listing {}", from.display()))?;
     for entry in entries {
-        let path = entry.context(|| format!("listing {}", from.display()))?.path();
+        let path = entry
+            .context(|| format!("listing {}", from.display()))?
+            .path();
         if path.extension().is_some_and(|e| e == "json") {
             let name = path.file_name().unwrap_or_default();
             std::fs::copy(&path, to.join(name))

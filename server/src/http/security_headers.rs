@@ -144,11 +144,11 @@ fn is_widget_asset(response: &Response) -> bool {
     response.status().is_success()
         && (response.extensions().get::<WidgetAsset>().is_some()
             || media_type(response).is_some_and(|t| {
-            matches!(
-                t.as_str(),
-                "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
-            )
-        }))
+                matches!(
+                    t.as_str(),
+                    "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
+                )
+            }))
 }
 
 /// Whether the response is JSON.

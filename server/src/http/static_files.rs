@@ -163,9 +163,10 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
         return StatusCode::NOT_FOUND.into_response();
     };
     match read_current(&state.dist, &key, accepts_brotli(request.headers())).await {
-        Ok(Found::File(file)) => {
-            mark_widget_asset(&key, file.reply(&key, REVALIDATE).respond(request.headers()))
-        }
+        Ok(Found::File(file)) => mark_widget_asset(
+            &key,
+            file.reply(&key, REVALIDATE).respond(request.headers()),
+        ),
         // `/examples` → `/examples/`, so the page's relative links resolve.
         Ok(Found::Folder) => {
             match read_current(&state.dist, &format!("{key}/index.html"), false).await {
