@@ -86,7 +86,7 @@ impl BillingError {
     /// failures (network, timeout, unreadable answers, a bad quantity) from its
     /// catalog; what a server said, as it said it. English keeps the precise
     /// sentences above; other languages say a server failure in one sentence
-    /// (the script-tag bundle carries every language, so it carries few).
+    /// (each one is a line in every language's catalog file, so there are few).
     pub fn message_in(&self, lang: Lang) -> String {
         let own = match self {
             _ if lang == Lang::En => return self.message(),

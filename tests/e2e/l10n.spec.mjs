@@ -206,12 +206,14 @@ test('French words arrive before the first paint: the embed waits for its catalo
   expect(await button.textContent()).toBe('Acheter');
   expect(fetched).toEqual(['/locales/widget.fr.json']);
   await expect(widget.locator('[part=root]')).toHaveAttribute('lang', 'fr');
+  await widget.screenshot({ path: path.join(shots, 'embed-fr.png') });
 
   await button.click();
   await page.waitForURL(/\/checkout\/cs_[0-9a-f]{32}\?locale=fr-FR$/);
   // Nothing English painted before the French heading: the page mounts once its words are here.
   await expect(page.getByRole('heading', { name: 'Informations de paiement' })).toBeVisible();
   await expect(page.locator('body')).not.toContainText('Payment details');
+  await page.screenshot({ path: path.join(shots, 'checkout-fr.png') });
   expect(fetched).toEqual(expect.arrayContaining(['/locales/page.fr.json', '/locales/widget.fr.json']));
 });
 
