@@ -12,6 +12,7 @@ import init, {
   mount,
   open,
 } from './checkout-widget-embed.js';
+import { browserLanguage, catalogLanguage, catalogLoader } from './catalogs.js';
 
 startEarly();
 await init();
@@ -24,6 +25,15 @@ export { configure, createAddPaymentMethodCheckoutSession, createCheckoutSession
 // src/embed/net.rs, which defines the key and the shape), and warm up the
 // browser's currency formatting, whose first use loads locale data.
 function startEarly() {
+  // The words of each element's language (its `locale`, else the browser's):
+  // fetched beside this module, whatever page embeds it.
+  const loadCatalog = catalogLoader(import.meta.url);
+  const languages = new Set([browserLanguage()]);
+  for (const element of document.querySelectorAll('checkout-widget,checkout-pricing-table,checkout-add-payment-method')) {
+    const locale = element.getAttribute('locale')?.trim();
+    languages.add(locale ? catalogLanguage(locale) : browserLanguage());
+  }
+  for (const lang of languages) if (lang) loadCatalog(`widget.${lang}.json`);
   const early = (globalThis[Symbol.for('checkout-widget.early')] ??= new Map());
   const selector = 'checkout-widget:not([mode="add-payment-method"]),checkout-pricing-table';
   for (const element of document.querySelectorAll(selector)) {

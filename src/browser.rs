@@ -86,7 +86,7 @@ pub fn random_token() -> String {
         bytes[..8].copy_from_slice(&now);
         bytes[8..12].copy_from_slice(&noise.to_le_bytes());
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::plain_text::hex(&bytes)
 }
 
 /// The page's `document.cookie` (empty when unreadable).

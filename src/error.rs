@@ -2,16 +2,14 @@
 
 use crate::i18n::{widget::Msg, Lang, Message};
 use checkout_protocol::{ErrorCode, QuantityError, RedirectUrlError};
-use thiserror::Error;
 
 /// Everything that can go wrong between the widget and a billing server.
 ///
 /// Every variant has a stable [`code`](BillingError::code) for programs and a
 /// [`message`](BillingError::message) a person understands.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BillingError {
     /// The call was refused before any request was sent.
-    #[error("{message}")]
     Validation {
         /// What was wrong.
         code: ErrorCode,
@@ -19,7 +17,6 @@ pub enum BillingError {
         message: String,
     },
     /// The server answered with an error envelope.
-    #[error("{message}")]
     Api {
         /// HTTP status.
         status: u16,
@@ -29,22 +26,17 @@ pub enum BillingError {
         message: String,
     },
     /// The server answered with an HTTP error and no usable error envelope.
-    #[error("The billing server answered with an error (HTTP {status}). Please try again.")]
     Http {
         /// HTTP status.
         status: u16,
     },
     /// The server answered 2xx but the body was not the expected JSON.
-    #[error("The billing server sent a response the checkout could not read. Please try again.")]
     InvalidResponse,
     /// The request never got an answer (offline, DNS, CORS, connection reset).
-    #[error("Could not reach the billing server. Check your connection and try again.")]
     Network,
     /// No answer within the timeout.
-    #[error("The billing server took too long to answer. Please try again.")]
     Timeout,
     /// `use_billing()` was called outside a `<BillingProvider>`.
-    #[error("Billing is not set up on this page (no BillingProvider).")]
     NoProvider,
 }
 
@@ -62,16 +54,39 @@ impl BillingError {
         }
     }
 
-    /// The message to show a person.
+    /// The message to show a person. Built by concatenation, not
+    /// `format!`: the script-tag bundle then carries no formatting code.
     pub fn message(&self) -> String {
-        self.to_string()
+        match self {
+            Self::Validation { message, .. } | Self::Api { message, .. } => message.clone(),
+            Self::Http { status } => [
+                "The billing server answered with an error (HTTP ",
+                &crate::plain_text::decimal(u64::from(*status)),
+                "). Please try again.",
+            ]
+            .concat(),
+            Self::InvalidResponse => {
+                "The billing server sent a response the checkout could not read. Please try again."
+                    .to_owned()
+            }
+            Self::Network => {
+                "Could not reach the billing server. Check your connection and try again."
+                    .to_owned()
+            }
+            Self::Timeout => {
+                "The billing server took too long to answer. Please try again.".to_owned()
+            }
+            Self::NoProvider => {
+                "Billing is not set up on this page (no BillingProvider).".to_owned()
+            }
+        }
     }
 
     /// The message to show a person who reads `lang`: the widget's own
     /// failures (network, timeout, unreadable answers, a bad quantity) from its
     /// catalog; what a server said, as it said it. English keeps the precise
     /// sentences above; other languages say a server failure in one sentence
-    /// (the script-tag bundle carries every language, so it carries few).
+    /// (each one is a line in every language's catalog file, so there are few).
     pub fn message_in(&self, lang: Lang) -> String {
         let own = match self {
             _ if lang == Lang::En => return self.message(),
@@ -121,6 +136,15 @@ impl BillingError {
         }
     }
 }
+
+/// The same words as [`BillingError::message`].
+impl std::fmt::Display for BillingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for BillingError {}
 
 /// A quantity refused before any request, with the protocol's own message.
 impl From<QuantityError> for BillingError {

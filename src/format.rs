@@ -57,7 +57,7 @@ pub fn price_interval(price: &Price, locale: &str) -> Option<String> {
 pub fn price_label(price: &Price, locale: &str) -> String {
     let amount = format_money(price.unit_price, &price.currency, locale);
     match price_interval(price, locale) {
-        Some(interval) => format!("{amount} {interval}"),
+        Some(interval) => [amount, interval].join(" "),
         None => amount,
     }
 }
@@ -74,7 +74,7 @@ pub fn format_date(epoch_ms: i64, locale: &str) -> String {
     }
     let _ = locale;
     let days = epoch_ms.div_euclid(86_400_000);
-    format!("day {days} since 1970")
+    ["day ", &crate::plain_text::signed(days), " since 1970"].concat()
 }
 
 /// "14-day free trial" for a price with a trial.

@@ -172,5 +172,5 @@ pub fn format_count(locale: &str, count: u32) -> String {
         }
     }
     let _ = locale;
-    count.to_string()
+    crate::plain_text::decimal(u64::from(count))
 }

@@ -31,6 +31,7 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
+mod catalog_files;
 #[cfg(feature = "leptos")]
 mod client;
 #[cfg(feature = "leptos")]
@@ -56,6 +57,7 @@ mod intl;
     allow(dead_code)
 )]
 mod money;
+mod plain_text;
 mod server_route;
 #[cfg(feature = "testing")]
 pub mod testing;

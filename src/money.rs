@@ -18,7 +18,7 @@ pub fn format_money(amount_minor: i64, currency: &str, locale: &str) -> String {
         }
     }
     let _ = locale;
-    format!("{amount_minor} {currency}")
+    [&crate::plain_text::signed(amount_minor), " ", currency].concat()
 }
 
 #[cfg(test)]

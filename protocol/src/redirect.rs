@@ -99,21 +99,25 @@ impl RedirectUrlError {
     }
 
     /// What a person reads: "The success URL is missing."
+    ///
+    /// Concatenated rather than formatted: the widget's script-tag bundle
+    /// shows it and carries no formatting code.
     pub fn message(self) -> String {
-        self.to_string()
+        match self {
+            Self::Missing(role) => ["The ", role.label(), " is missing."].concat(),
+            Self::NotWeb(role) => [
+                "The ",
+                role.label(),
+                " must be a web address (http or https).",
+            ]
+            .concat(),
+        }
     }
 }
 
 impl fmt::Display for RedirectUrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Missing(role) => write!(f, "The {} is missing.", role.label()),
-            Self::NotWeb(role) => write!(
-                f,
-                "The {} must be a web address (http or https).",
-                role.label()
-            ),
-        }
+        f.write_str(&self.message())
     }
 }
 

@@ -6,6 +6,7 @@ pub mod hosted;
 pub mod pages;
 
 use crate::browser;
+use crate::catalog_files;
 use crate::i18n::{page::Msg, Lang, Message};
 use demo::{DemoStore, ReturnKind, ReturnPage};
 use hosted::HostedCheckoutPage;
@@ -47,13 +48,25 @@ pub fn start_hosted() {
         return;
     }
     let page = Page::for_path(&browser::page_path());
-    mount_to_body(move || match page {
-        Page::Checkout(id) | Page::AddPaymentMethod(id) => {
-            view! { <HostedCheckoutPage session_id=id locale=page_locale()/> }.into_any()
-        }
-        Page::Store | Page::Success | Page::Cancel | Page::NotFound => {
-            view! { <PageNotFound lang=Lang::of(&page_locale())/> }.into_any()
-        }
+    let locale = page_locale();
+    let lang = Lang::of(&locale);
+    // The page's words before its first paint (hosted.html shows nothing
+    // until then): `checkout-hosted.js` started both fetches while the wasm
+    // downloaded, so this rarely waits; a failed fetch leaves English.
+    let page_words = catalog_files::request::<Msg>(lang);
+    let widget_words = catalog_files::request::<crate::i18n::widget::Msg>(lang);
+    // Not Leptos's spawn_local: its executor starts with the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
+        catalog_files::install::<Msg>(lang, page_words).await;
+        catalog_files::install::<crate::i18n::widget::Msg>(lang, widget_words).await;
+        mount_to_body(move || match page {
+            Page::Checkout(id) | Page::AddPaymentMethod(id) => {
+                view! { <HostedCheckoutPage session_id=id locale=locale.clone()/> }.into_any()
+            }
+            Page::Store | Page::Success | Page::Cancel | Page::NotFound => {
+                view! { <PageNotFound lang/> }.into_any()
+            }
+        });
     });
 }
 

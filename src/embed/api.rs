@@ -81,8 +81,9 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
         if headers.is_object() {
             for key in Object::keys(headers.unchecked_ref::<Object>()).iter() {
                 let name = key.as_string().unwrap_or_default();
-                let value = net::string(&headers, &name)
-                    .ok_or_else(|| invalid(format!("The header {name} must be a string.")))?;
+                let value = net::string(&headers, &name).ok_or_else(|| {
+                    invalid(["The header ", &name, " must be a string."].concat())
+                })?;
                 pairs.push((name, value));
             }
         }
@@ -94,7 +95,11 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
             credentials,
         })
     };
-    set_defaults(read().map_err(|e| rejection(&e))?);
+    let defaults = read().map_err(|e| rejection(&e))?;
+    if let Some(locale) = &defaults.locale {
+        crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(locale));
+    }
+    set_defaults(defaults);
     CLIENT.with(|c| c.borrow_mut().take());
     Ok(())
 }
@@ -136,7 +141,7 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0)
                 // Saturates: an absurd value then fails its own range check with its own code.
                 .map(|n| Some(n.min(f64::from(u32::MAX)) as u32))
-                .ok_or_else(|| invalid(format!("{key} must be a whole number."))),
+                .ok_or_else(|| invalid([key, " must be a whole number."].concat())),
         }
     };
     let line_items = net::get(p, "lineItems");
@@ -329,12 +334,22 @@ impl MountHandle {
 #[cfg_attr(feature = "embed", wasm_bindgen(js_name = mount))]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsValue> {
     let setup = || -> Result<(ElementKind, ElementConfig), BillingError> {
-        let kind = match net::string(&options, "kind").as_deref().unwrap_or("checkout") {
+        let kind = match net::string(&options, "kind")
+            .as_deref()
+            .unwrap_or("checkout")
+        {
             "checkout" => ElementKind::Checkout,
             "pricing-table" => ElementKind::PricingTable,
             "add-payment-method" => ElementKind::AddPaymentMethod,
             other => {
-                return Err(invalid(format!("kind \u{201c}{other}\u{201d} is not one of checkout, pricing-table, add-payment-method.")))
+                return Err(invalid(
+                    [
+                        "kind \u{201c}",
+                        other,
+                        "\u{201d} is not one of checkout, pricing-table, add-payment-method.",
+                    ]
+                    .concat(),
+                ))
             }
         };
         Ok((kind, mount_config(&options)?))
@@ -365,7 +380,7 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
                 continue;
             }
             let attribute = option_to_attribute(&key)
-                .ok_or_else(|| invalid(format!("Unknown option \u{201c}{key}\u{201d}.")))?;
+                .ok_or_else(|| invalid(["Unknown option \u{201c}", &key, "\u{201d}."].concat()))?;
             let value = net::get(options, &key);
             // Numbers (a quantity) as the browser writes them: no float formatter in the bundle.
             let text = value.as_string().or_else(|| {
@@ -466,7 +481,9 @@ fn allow_only(options: &JsValue, allowed: &[&str]) -> Result<(), BillingError> {
     for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
-            return Err(invalid(format!("Unknown option \u{201c}{key}\u{201d}.")));
+            return Err(invalid(
+                ["Unknown option \u{201c}", &key, "\u{201d}."].concat(),
+            ));
         }
     }
     Ok(())
@@ -480,7 +497,12 @@ fn refuse_merchant_only(options: &JsValue) -> Result<(), BillingError> {
         if !value.is_undefined() {
             return Err(BillingError::validation(
                 ErrorCode::FieldNotAllowed,
-                format!("\u{201c}{name}\u{201d} is set by your server (its checkout policy), not by the page."),
+                [
+                    "\u{201c}",
+                    name,
+                    "\u{201d} is set by your server (its checkout policy), not by the page.",
+                ]
+                .concat(),
             ));
         }
     }

@@ -226,19 +226,28 @@ impl ElementConfig {
             "" | "redirect" => Ok(Display::Redirect),
             "overlay" => Ok(Display::Overlay),
             "inline" => Ok(Display::Inline),
-            other => Err(invalid(format!(
-                "display=\"{other}\" is not one of redirect, overlay, inline."
-            ))),
+            other => Err(invalid(
+                [
+                    "display=\"",
+                    other,
+                    "\" is not one of redirect, overlay, inline.",
+                ]
+                .concat(),
+            )),
         }
     }
 
     /// The theme; an unknown value is an error naming the choices.
     pub fn theme(&self) -> Result<Theme, BillingError> {
         Theme::parse(&self.theme).ok_or_else(|| {
-            invalid(format!(
-                "theme=\"{}\" is not one of light, dark, auto.",
-                self.theme.to_ascii_lowercase()
-            ))
+            invalid(
+                [
+                    "theme=\"",
+                    &self.theme.to_ascii_lowercase(),
+                    "\" is not one of light, dark, auto.",
+                ]
+                .concat(),
+            )
         })
     }
 
@@ -247,9 +256,14 @@ impl ElementConfig {
         match self.mode.to_ascii_lowercase().as_str() {
             "" | "product" => Ok(Mode::Product),
             "add-payment-method" => Ok(Mode::AddPaymentMethod),
-            other => Err(invalid(format!(
-                "mode=\"{other}\" is not one of product, add-payment-method."
-            ))),
+            other => Err(invalid(
+                [
+                    "mode=\"",
+                    other,
+                    "\" is not one of product, add-payment-method.",
+                ]
+                .concat(),
+            )),
         }
     }
 

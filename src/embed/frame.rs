@@ -56,8 +56,8 @@ pub fn checked_frame_url(url: &str) -> Result<String, crate::error::BillingError
 /// The hosted page URL for an embed: `?embed=overlay|inline` tells it to post
 /// messages instead of navigating the top window.
 pub fn embed_url(session_url: &str, mode: &str) -> String {
-    let separator = if session_url.contains('?') { '&' } else { '?' };
-    format!("{session_url}{separator}embed={mode}")
+    let separator = if session_url.contains('?') { "&" } else { "?" };
+    [session_url, separator, "embed=", mode].concat()
 }
 
 /// The framed page's URL with the element's theme, so the hosted page in
@@ -67,8 +67,8 @@ pub fn themed_url(session_url: &str, theme: super::config::Theme) -> String {
     if theme == super::config::Theme::Light {
         return session_url.to_owned();
     }
-    let separator = if session_url.contains('?') { '&' } else { '?' };
-    format!("{session_url}{separator}theme={}", theme.as_str())
+    let separator = if session_url.contains('?') { "&" } else { "?" };
+    [session_url, separator, "theme=", theme.as_str()].concat()
 }
 
 /// Calls `on_message` for messages from `frame`'s window and the session's
@@ -530,9 +530,10 @@ pub fn inline_frame(
 
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
     // CSSOM, not a style attribute: allowed under style-src 'self'.
-    let _ = frame
-        .style()
-        .set_property("height", &format!("{}px", height.ceil() as u32));
+    let _ = frame.style().set_property(
+        "height",
+        &[&crate::plain_text::decimal(height.ceil() as u64), "px"].concat(),
+    );
 }
 
 /// Keeps the page behind a modal from scrolling; restores it when dropped.

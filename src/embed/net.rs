@@ -91,7 +91,7 @@ impl Client {
     /// flight is joined, and an idempotency key goes with each request —
     /// fresh, or the failed attempt's when the server may have acted on it.
     pub async fn write(&self, action: &str, body: String) -> Result<JsValue, BillingError> {
-        let fingerprint = format!("{action}\n{body}");
+        let fingerprint = [action, "\n", &body].concat();
         let existing = self.in_flight.borrow().get(&fingerprint).cloned();
         let call = match existing {
             Some(call) => call,
@@ -136,7 +136,7 @@ impl Client {
     }
 
     fn url(&self, action: &str) -> String {
-        format!("{}/{}", self.route, action)
+        [&self.route, "/", action].concat()
     }
 }
 
@@ -167,7 +167,7 @@ async fn post(
         request_headers.set(name, value).map_err(|_| {
             BillingError::validation(
                 checkout_protocol::ErrorCode::InvalidRequest,
-                format!("The header {name} is not valid."),
+                ["The header ", name, " is not valid."].concat(),
             )
         })?;
     }

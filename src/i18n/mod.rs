@@ -7,6 +7,8 @@
 //! Free of Leptos and serde, so the script-tag embed shares it: catalogs are
 //! static tables indexed by a message enum, one small table per bundle.
 
+pub mod files;
+pub mod loaded;
 #[cfg(feature = "leptos")]
 pub mod page;
 pub mod widget;
@@ -96,6 +98,31 @@ pub trait Message: Copy {
     fn text(self, lang: Lang) -> &'static str;
 }
 
+/// A message catalog as a whole: what its files are called and how a file
+/// proves it was written for this build's messages.
+pub trait Catalog {
+    /// Its name in file names: `widget` → `locales/widget.fr.json`.
+    const FILE: &'static str;
+    /// How many messages it has (one line each).
+    const COUNT: usize;
+    /// [`fingerprint`] of its English text: a file for another list of
+    /// messages (an older build's, from a cache) is refused, not misread.
+    const FINGERPRINT: u32;
+}
+
+/// FNV-1a of `text`: a catalog's identity, computed at compile time.
+pub const fn fingerprint(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    hash
+}
+
 /// `{0}`, `{1}`, … in `template` replaced by `args` in order; a slot
 /// without an argument stays as it is. (Not `String.replaceAll`: a `$` in a
 /// merchant's name or an amount would be read as a pattern there.)
@@ -178,8 +205,11 @@ pub fn plural<M: Message>(message: M, count: u32, locale: &str) -> String {
 ///
 /// Each language's messages are stored as one string, a line per message:
 /// no table of string pointers in the bundle, and a lookup is a short scan.
+/// With the `catalogs-on-demand` feature only English is compiled in; the
+/// other languages are the files [`files`] writes from this same source,
+/// installed at run time by [`loaded::install`].
 macro_rules! catalog {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident in $file:literal {
         $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
     }) => {
         $(#[$meta])*
@@ -189,8 +219,13 @@ macro_rules! catalog {
         }
 
         impl $name {
+            /// The English text, a line per message.
+            const ENGLISH: &'static str = concat!($($en, "\n",)*);
+
+            /// Every language's text, a line per message.
+            #[cfg(not(feature = "catalogs-on-demand"))]
             const TEXT: [&'static str; 6] = [
-                concat!($($en, "\n",)*),
+                Self::ENGLISH,
                 concat!($($de, "\n",)*),
                 concat!($($fr, "\n",)*),
                 concat!($($es, "\n",)*),
@@ -204,15 +239,26 @@ macro_rules! catalog {
 
             /// Whether every language has exactly one line per message (a
             /// line break inside a text would shift every later message).
-            #[cfg(test)]
+            #[cfg(all(test, not(feature = "catalogs-on-demand")))]
             pub(crate) fn lines_match() -> bool {
                 Self::TEXT.iter().all(|text| $crate::i18n::pieces(text, b'\n').count() == Self::ALL.len() + 1)
             }
         }
 
+        impl $crate::i18n::Catalog for $name {
+            const FILE: &'static str = $file;
+            const COUNT: usize = [$(stringify!($variant),)*].len();
+            const FINGERPRINT: u32 = $crate::i18n::fingerprint(Self::ENGLISH);
+        }
+
         impl $crate::i18n::Message for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                $crate::i18n::pieces(Self::TEXT[lang as usize], b'\n').nth(self as usize).unwrap_or_default()
+                #[cfg(not(feature = "catalogs-on-demand"))]
+                let table = Self::TEXT[lang as usize];
+                #[cfg(feature = "catalogs-on-demand")]
+                let table = $crate::i18n::loaded::table(<Self as $crate::i18n::Catalog>::FILE, lang)
+                    .unwrap_or(Self::ENGLISH);
+                $crate::i18n::pieces(table, b'\n').nth(self as usize).unwrap_or_default()
             }
         }
     };

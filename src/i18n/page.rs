@@ -5,7 +5,7 @@ use super::catalog;
 
 catalog! {
     /// A message of the hosted checkout page or a billing panel.
-    pub enum Msg {
+    pub enum Msg in "page" {
         TestMode => ["Test mode", "Testmodus", "Mode test", "Modo de prueba", "テストモード", "وضع الاختبار"],
         TestModeHint => ["Use the card 4242 4242 4242 4242, any future date and any CVC. No real money moves.",
             "Verwenden Sie die Karte 4242 4242 4242 4242, ein beliebiges zukünftiges Datum und eine beliebige Prüfnummer. Es fließt kein echtes Geld.",

@@ -6,7 +6,7 @@ use super::catalog;
 
 catalog! {
     /// A message of the widget (price cards, buttons, errors).
-    pub enum Msg {
+    pub enum Msg in "widget" {
         LoadingPrice => ["Loading price", "Preis wird geladen", "Chargement du prix", "Cargando el precio", "価格を読み込み中", "جارٍ تحميل السعر"],
         Daily => ["Daily", "Täglich", "Quotidien", "Diario", "日払い", "يومي"],
         Weekly => ["Weekly", "Wöchentlich", "Hebdomadaire", "Semanal", "週払い", "أسبوعي"],

@@ -4,6 +4,7 @@
 use crate::format::{checkout_call_to_action, interval_adjective, price_interval, trial_phrase};
 use crate::i18n::{fill, widget::Msg, Lang, Message};
 use crate::money::format_money;
+use crate::plain_text::decimal;
 use checkout_protocol::quantity::MAX_QUANTITY;
 use checkout_protocol::{money::line_amount, Price, Product, Quantity};
 
@@ -71,17 +72,17 @@ impl PriceCardModel {
     ) -> Self {
         let lang = Lang::of(locale);
         let title = match interval_adjective(price, lang) {
-            Some(interval) => format!("{} · {interval}", product.name),
+            Some(interval) => [product.name.as_str(), " · ", interval].concat(),
             None => product.name.clone(),
         };
         let label = label.unwrap_or_else(|| checkout_call_to_action(price, locale));
         let aria_label = fill(Msg::ButtonFor.text(lang), &[&label, &title]);
         Self {
             lang,
-            heading_id: format!("cw-price-{}", price.id),
+            heading_id: ["cw-price-", price.id.as_str()].concat(),
             description: product.description.clone(),
             amount: format_money(price.unit_price, &price.currency, locale),
-            interval: price_interval(price, locale).map(|i| format!(" {i}")),
+            interval: price_interval(price, locale).map(|i| [" ", &i].concat()),
             trial: price
                 .trial_period_days
                 .filter(|days| *days > 0)
@@ -103,11 +104,11 @@ impl QuantityFieldModel {
             .clone()
             .unwrap_or_else(|| Msg::Units.text(lang).to_owned());
         Self {
-            input_id: format!("cw-qty-{}", price.id),
+            input_id: ["cw-qty-", price.id.as_str()].concat(),
             label: fill(Msg::Quantity.text(lang), &[&plural]),
-            min: Quantity::ONE.get().to_string(),
-            max: MAX_QUANTITY.to_string(),
-            initial: quantity.to_string(),
+            min: decimal(u64::from(Quantity::ONE.get())),
+            max: decimal(u64::from(MAX_QUANTITY)),
+            initial: decimal(u64::from(quantity)),
             unit_price: price.unit_price,
             currency: price.currency.clone(),
             locale: locale.to_owned(),

@@ -5,6 +5,7 @@
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
 import { expectNoAxeViolations } from './a11y-support.mjs';
+import { fillPayment, sessionIdFrom } from './support.mjs';
 
 // Under target/ (to look at), never docs/: `cargo xtask screenshots` makes the README's.
 const shots = path.join('target', 'e2e', 'screenshots', 'l10n');
@@ -170,4 +171,73 @@ test('Arabic lays the hosted checkout out right to left, and passes the axe audi
   });
   expect(outside).toEqual([]);
   await page.screenshot({ path: path.join(shots, 'checkout-ar-320.png'), fullPage: true });
+});
+
+// The catalogs other than English are files beside the bundles
+// (dist/locales/{widget,page}.{lang}.json), fetched only when a locale needs them.
+
+/** A plain page with one French element, as a merchant writes it. */
+async function frenchEmbed(page) {
+  await page.goto('/examples/plain.html');
+  await page.evaluate(() => {
+    const widget = document.createElement('checkout-widget');
+    widget.id = 'fr-widget';
+    widget.setAttribute('locale', 'fr-FR');
+    widget.setAttribute('price-slug', 'onboarding');
+    widget.setAttribute('success-url', '/success?session_id={CHECKOUT_SESSION_ID}');
+    widget.setAttribute('cancel-url', '/cancel');
+    document.querySelector('main').append(widget);
+  });
+  return page.locator('#fr-widget');
+}
+
+test('French words arrive before the first paint: the embed waits for its catalog, the hosted page too', async ({ page }) => {
+  const fetched = [];
+  // A slow catalog: the element must hold its skeleton, never show English first.
+  await page.route('**/locales/*.json', async (route) => {
+    fetched.push(new URL(route.request().url()).pathname);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await route.continue();
+  });
+  const widget = await frenchEmbed(page);
+  const button = widget.getByRole('button');
+  await expect(button).toBeVisible();
+  // The first text the button ever had is already French.
+  expect(await button.textContent()).toBe('Acheter');
+  expect(fetched).toEqual(['/locales/widget.fr.json']);
+  await expect(widget.locator('[part=root]')).toHaveAttribute('lang', 'fr');
+  await widget.screenshot({ path: path.join(shots, 'embed-fr.png') });
+
+  await button.click();
+  await page.waitForURL(/\/checkout\/cs_[0-9a-f]{32}\?locale=fr-FR$/);
+  // Nothing English painted before the French heading: the page mounts once its words are here.
+  await expect(page.getByRole('heading', { name: 'Informations de paiement' })).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('Payment details');
+  await page.screenshot({ path: path.join(shots, 'checkout-fr.png') });
+  expect(fetched).toEqual(expect.arrayContaining(['/locales/page.fr.json', '/locales/widget.fr.json']));
+});
+
+test('English needs no catalog file', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/locales/')) fetched.push(request.url());
+  });
+  await page.goto('/examples/plain.html');
+  await expect(page.locator('checkout-widget').first().getByRole('button')).toHaveText('Buy now');
+  expect(fetched).toEqual([]);
+});
+
+test('a failed catalog fetch falls back to English and the checkout still goes through', async ({ page }) => {
+  await page.route('**/locales/*.json', (route) => route.abort());
+  const widget = await frenchEmbed(page);
+  // English words, French amounts (Intl needs no catalog).
+  await expect(widget.getByRole('button')).toHaveText('Buy now');
+  await expect(widget.locator('.cw-card')).toContainText('49,00');
+  await widget.getByRole('button').click();
+  await page.waitForURL(/\/checkout\/cs_[0-9a-f]{32}\?locale=fr-FR$/);
+  await expect(page.getByRole('heading', { name: 'Payment details' })).toBeVisible();
+  await fillPayment(page, { number: '4242 4242 4242 4242' });
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/\/success\?session_id=cs_/);
+  expect(sessionIdFrom(page.url())).toMatch(/^cs_[0-9a-f]{32}$/);
 });

@@ -8,7 +8,8 @@
 //! - everything: `X-Content-Type-Options: nosniff`;
 //! - JSON without its own `Cache-Control` (the APIs): `Cache-Control: no-store`,
 //!   since billing data must not sit in caches;
-//! - the widget's files (JS, wasm, CSS): `Access-Control-Allow-Origin: *` and
+//! - the widget's files (JS, wasm, CSS, the message catalogs under
+//!   `locales/`): `Access-Control-Allow-Origin: *` and
 //!   `Cross-Origin-Resource-Policy: cross-origin`, because a merchant's page on
 //!   another origin loads them as a module script (a CORS fetch). Never on HTML
 //!   or the APIs.
@@ -25,6 +26,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// say so (a `304` for an HTML file), so it still gets the HTML headers.
 #[derive(Debug, Clone, Copy)]
 pub struct HtmlDocument;
+
+/// Marks a widget file a merchant's page fetches across origins although its
+/// type says nothing of it: the message catalogs (`locales/*.json`), which
+/// as JSON would otherwise be taken for an API answer.
+#[derive(Debug, Clone, Copy)]
+pub struct WidgetAsset;
 
 /// `Referrer-Policy` on HTML.
 pub const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
@@ -135,12 +142,13 @@ fn is_html(response: &Response) -> bool {
 /// Whether the response is one of the widget's files a merchant page loads.
 fn is_widget_asset(response: &Response) -> bool {
     response.status().is_success()
-        && media_type(response).is_some_and(|t| {
-            matches!(
-                t.as_str(),
-                "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
-            )
-        })
+        && (response.extensions().get::<WidgetAsset>().is_some()
+            || media_type(response).is_some_and(|t| {
+                matches!(
+                    t.as_str(),
+                    "text/javascript" | "application/javascript" | "application/wasm" | "text/css"
+                )
+            }))
 }
 
 /// Whether the response is JSON.

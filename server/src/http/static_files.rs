@@ -18,6 +18,7 @@ pub mod request_path;
 pub use bundle::Bundle;
 
 use crate::domain::error::ApiError;
+use crate::http::security_headers::WidgetAsset;
 use crate::http::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -105,7 +106,7 @@ pub async fn versioned(State(state): State<AppState>, uri: Uri, headers: HeaderM
     let Some((asset, key)) = asset else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    FileReply {
+    let response = FileReply {
         content_type: content_type::for_path(&key),
         bytes: asset.bytes.clone(),
         etag: asset.etag.clone(),
@@ -116,7 +117,21 @@ pub async fn versioned(State(state): State<AppState>, uri: Uri, headers: HeaderM
             .get(&format!("{key}.br"))
             .map(|br| br.bytes.clone()),
     }
-    .respond(&headers)
+    .respond(&headers);
+    mark_widget_asset(&key, response)
+}
+
+/// The folder of the message catalogs the bundles fetch, from any page that
+/// embeds them (`checkout_widget::i18n::files::FOLDER`).
+pub const CATALOGS: &str = "locales/";
+
+/// `response` marked as a widget file a merchant's page may fetch when it is
+/// a message catalog (see [`WidgetAsset`]).
+fn mark_widget_asset(key: &str, mut response: Response) -> Response {
+    if key.starts_with(CATALOGS) {
+        response.extensions_mut().insert(WidgetAsset);
+    }
+    response
 }
 
 /// Whether `path` belongs to the API (so it gets JSON errors, not files).
@@ -148,7 +163,10 @@ pub async fn fallback(State(state): State<AppState>, request: Request) -> Respon
         return StatusCode::NOT_FOUND.into_response();
     };
     match read_current(&state.dist, &key, accepts_brotli(request.headers())).await {
-        Ok(Found::File(file)) => file.reply(&key, REVALIDATE).respond(request.headers()),
+        Ok(Found::File(file)) => mark_widget_asset(
+            &key,
+            file.reply(&key, REVALIDATE).respond(request.headers()),
+        ),
         // `/examples` → `/examples/`, so the page's relative links resolve.
         Ok(Found::Folder) => {
             match read_current(&state.dist, &format!("{key}/index.html"), false).await {

@@ -74,6 +74,10 @@ pub fn files() -> Vec<(&'static str, Vec<u8>)> {
         ("logo.png", png()),
         ("manifest.json", text("{\"name\": \"checkout\"}\n")),
         (
+            "locales/widget.fr.json",
+            text("[\n  868863518,\n  \"Chargement du prix\"\n]\n"),
+        ),
+        (
             "examples/plain.html",
             text("<!doctype html><title>plain</title><script type=module src=plain.js></script>"),
         ),

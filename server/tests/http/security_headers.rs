@@ -101,8 +101,12 @@ async fn the_widget_files_load_from_other_origins_but_pages_and_apis_do_not() {
         format!("/v/{id}/checkout-widget.js"),
         "/checkout-widget-app_bg.wasm".to_owned(),
         "/widget.css".to_owned(),
+        // The message catalogs the embed fetches beside its entry module.
+        "/locales/widget.fr.json".to_owned(),
+        format!("/v/{id}/locales/widget.fr.json"),
     ] {
         let response = srv.client.get(srv.url(&path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
         assert_eq!(
             response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
             "*",
@@ -121,6 +125,9 @@ async fn the_widget_files_load_from_other_origins_but_pages_and_apis_do_not() {
         "/api/embed",
         "/api/nope",
         "/nope.js",
+        // Other JSON is no widget file: only the catalogs are shared.
+        "/manifest.json",
+        "/locales/nope.json",
     ] {
         let response = srv.client.get(srv.url(path)).send().await.unwrap();
         assert!(

@@ -1,0 +1,58 @@
+//! Numbers as text without `core::fmt`: the script-tag bundle builds its
+//! strings by concatenation, and `format!` or `to_string` on a number would
+//! link the formatting machinery (padding, `Display` for each type, a few KB
+//! of wasm) for what these loops do.
+
+/// `n` in decimal digits: `1200` → `"1200"`.
+pub fn decimal(n: u64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// `n` in decimal digits, with `-` when negative: `-5` → `"-5"`.
+pub fn signed(n: i64) -> String {
+    let digits = decimal(n.unsigned_abs());
+    if n < 0 {
+        ["-", &digits].concat()
+    } else {
+        digits
+    }
+}
+
+/// `bytes` as lower-case hexadecimal, two digits each.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        text.push(char::from(DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_format_writes_them() {
+        for n in [0, 7, 10, 99, 1200, 1_000_000, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+        for n in [0, -1, 42, -1200, i64::MIN, i64::MAX] {
+            assert_eq!(signed(n), n.to_string());
+        }
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
+}
