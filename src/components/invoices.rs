@@ -3,7 +3,7 @@
 
 use crate::billing::{use_billing, use_locale};
 use crate::format::format_date;
-use crate::i18n::{page::Msg, Lang, Message};
+use crate::i18n::{panel::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::InvoiceWithLineItems;
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 
 use crate::billing::{use_billing, use_locale, AddPaymentMethodParams, UseBillingReturn};
 use crate::browser;
-use crate::i18n::{fill, page::Msg, widget, Lang, Message};
+use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
 use checkout_protocol::card::CardBrand;
 use checkout_protocol::PaymentMethod;
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 use super::CheckoutButton;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
-use crate::i18n::{fill, page, Message};
+use crate::i18n::{fill, panel, Message};
 use crate::view_model::{PriceCardModel, QuantityFieldModel};
 use checkout_protocol::{Price, Product, Quantity};
 use leptos::prelude::*;
@@ -80,7 +80,7 @@ pub fn PriceCard(
     });
 
     let labelled_by = card.heading_id.clone();
-    let switch_label = fill(page::Msg::SwitchPlanTo.text(lang), &[&card.title]);
+    let switch_label = fill(panel::Msg::SwitchPlanTo.text(lang), &[&card.title]);
     view! {
         <article class="cw-card" part="card" aria-labelledby=labelled_by>
             <h3 id=card.heading_id class="cw-card-title" part="title" dir="auto">{card.title}</h3>
@@ -96,7 +96,7 @@ pub fn PriceCard(
                 // still says what the customer would otherwise click.
                 view! {
                     <button type="button" class="cw-button cw-current" disabled>
-                        {page::Msg::CurrentPlan.text(lang)}
+                        {panel::Msg::CurrentPlan.text(lang)}
                     </button>
                 }
                 .into_any()
@@ -108,7 +108,7 @@ pub fn PriceCard(
                             // An invalid quantity goes through as 0: the hook refuses it with its message.
                             on_switch.run(quantity.get_untracked());
                         }>
-                        {page::Msg::SwitchPlan.text(lang)}
+                        {panel::Msg::SwitchPlan.text(lang)}
                     </button>
                 }
                 .into_any()

@@ -4,7 +4,7 @@
 use super::{PlanChangeDialog, PriceCard};
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
-use crate::i18n::{fill, page::Msg, widget, Lang, Message};
+use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
 use crate::view_model::{
     card_action, CardAction, IntervalOption, IntervalSwitchModel, PricingTableModel,
 };

@@ -3,7 +3,7 @@
 
 use crate::billing::{use_locale, use_resource, ClaimParams, ReleaseParams};
 use crate::browser;
-use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::i18n::{fill, panel::Msg, Lang, Message};
 use crate::intl::format_count;
 use checkout_protocol::ResourceClaim;
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
 use crate::browser;
 use crate::format::{format_date, price_label};
-use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::i18n::{fill, panel::Msg, Lang, Message};
 use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
 use leptos::prelude::*;
 

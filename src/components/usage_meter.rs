@@ -1,7 +1,7 @@
 //! `<UsageMeter>`: one usage meter's balance as words and an accessible bar.
 
 use crate::billing::{use_billing, use_locale, use_usage_meter};
-use crate::i18n::{page::Msg, Lang, Message};
+use crate::i18n::{panel::Msg, Lang, Message};
 use crate::view_model::{granted_credits, UsageMeterModel};
 use leptos::prelude::*;
 

@@ -23,7 +23,7 @@ pub fn file_name(catalog: &str, lang: Lang) -> String {
 #[cfg(all(test, not(feature = "catalogs-on-demand")))]
 mod tests {
     use super::*;
-    use crate::i18n::{page, widget, Catalog, Message};
+    use crate::i18n::{page, panel, widget, Catalog, Message};
     use std::path::PathBuf;
 
     /// The file `C` in `lang` should be, from the compiled-in catalog.
@@ -46,6 +46,10 @@ mod tests {
             files.push((
                 file_name(page::Msg::FILE, lang),
                 contents(page::Msg::ALL, lang),
+            ));
+            files.push((
+                file_name(panel::Msg::FILE, lang),
+                contents(panel::Msg::ALL, lang),
             ));
         }
         files

@@ -11,6 +11,8 @@ pub mod files;
 pub mod loaded;
 #[cfg(feature = "leptos")]
 pub mod page;
+#[cfg(feature = "leptos")]
+pub mod panel;
 pub mod widget;
 
 /// A language with a catalog. Any other locale reads English text (its

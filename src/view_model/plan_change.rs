@@ -3,7 +3,7 @@
 //! what is charged now, when it takes effect).
 
 use crate::format::{format_date, price_label};
-use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::i18n::{fill, panel::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{Price, PriceType, Subscription};
 

@@ -1,7 +1,7 @@
 //! A usage meter: the balance left against the credits granted, as a bar
 //! fraction, the numbers a `role="meter"` announces, and its words.
 
-use crate::i18n::{fill, page::Msg, Lang, Message};
+use crate::i18n::{fill, panel::Msg, Lang, Message};
 use crate::intl::format_count;
 use checkout_protocol::{FeatureType, Subscription, UsageMeterBalance};
 
