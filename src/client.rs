@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 mod hosted_wire;
+mod session_wire;
 
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 use crate::server_route::{fallback_code, RetryKeys};
@@ -89,6 +90,18 @@ impl BillingClient {
         action: &str,
         body: &B,
     ) -> Result<T, BillingError> {
+        self.call_once_read(action, body, |data| serde_json::from_value(data).ok())
+            .await
+    }
+
+    /// [`Self::call_once`] with the answer's `data` read by `read` (`None`:
+    /// unreadable) instead of by `T`'s deserializer.
+    async fn call_once_read<B: Serialize, T>(
+        &self,
+        action: &str,
+        body: &B,
+        read: impl FnOnce(Value) -> Option<T>,
+    ) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
         let fingerprint = format!("{action}\n{body}");
         let existing = self.in_flight.borrow().get(&fingerprint).cloned();
@@ -124,9 +137,7 @@ impl BillingClient {
                 in_flight.remove(&fingerprint);
             }
         }
-        result.and_then(|data| {
-            serde_json::from_value(data).map_err(|_| BillingError::InvalidResponse)
-        })
+        result.and_then(|data| read(data).ok_or(BillingError::InvalidResponse))
     }
 
     fn request(&self, action: &str, body: String, idempotency_key: Option<String>) -> HttpRequest {
@@ -160,8 +171,10 @@ impl BillingClient {
         &self,
         params: &CreateProductCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(action::CHECKOUT_SESSIONS_CREATE, params)
-            .await
+        self.call_once_read(action::CHECKOUT_SESSIONS_CREATE, params, |data| {
+            session_wire::created(&data)
+        })
+        .await
     }
 
     /// `checkout-sessions/create-add-payment-method`.
@@ -169,8 +182,12 @@ impl BillingClient {
         &self,
         params: &CreateAddPaymentMethodCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, params)
-            .await
+        self.call_once_read(
+            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+            params,
+            |data| session_wire::created(&data),
+        )
+        .await
     }
 
     /// `checkout-sessions/create-activate-subscription`.
@@ -178,9 +195,10 @@ impl BillingClient {
         &self,
         params: &CreateActivateSubscriptionCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once(
+        self.call_once_read(
             action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
             params,
+            |data| session_wire::created(&data),
         )
         .await
     }

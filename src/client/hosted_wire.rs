@@ -11,6 +11,9 @@
 //! `null`; unknown fields are ignored; enums are read by the protocol's own
 //! deserializer. One difference: JSON has one number type in the browser, so
 //! `3.0` reads as the integer 3.
+//!
+//! The readers serve the route client too (`session_wire`), over the
+//! `serde_json::Value` its envelope parser already holds.
 
 use crate::error::BillingError;
 use crate::server_route::fallback_code;
@@ -60,6 +63,30 @@ impl Json for wasm_bindgen::JsValue {
 
     fn items(&self) -> Option<Vec<Self>> {
         js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
+    }
+}
+
+/// The route client's answers, parsed by serde_json for its envelope
+/// (`session_wire`), and the native tests'.
+impl Json for serde_json::Value {
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+    }
+
+    fn text(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn items(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
     }
 }
 
@@ -264,18 +291,22 @@ fn object<J: Json>(json: &J) -> Option<()> {
 }
 
 /// A required string.
-fn text<J: Json>(json: &J, key: &str) -> Option<String> {
+pub(super) fn text<J: Json>(json: &J, key: &str) -> Option<String> {
     json.get(key)?.text()
 }
 
 /// An optional string: `Some(None)` when absent or `null`, `None` when mistyped.
-fn opt_text<J: Json>(json: &J, key: &str) -> Option<Option<String>> {
+pub(super) fn opt_text<J: Json>(json: &J, key: &str) -> Option<Option<String>> {
     optional(json, key, J::text)
 }
 
 /// An optional value read by `read`: `Some(None)` when absent or `null`,
 /// `None` when `read` refuses it.
-fn optional<J: Json, T>(json: &J, key: &str, read: impl Fn(&J) -> Option<T>) -> Option<Option<T>> {
+pub(super) fn optional<J: Json, T>(
+    json: &J,
+    key: &str,
+    read: impl Fn(&J) -> Option<T>,
+) -> Option<Option<T>> {
     match json.get(key) {
         None => Some(None),
         Some(value) => read(&value).map(Some),
@@ -295,12 +326,12 @@ fn int<J: Json>(value: &J) -> Option<i64> {
 }
 
 /// A `u32` field (quantities, months, years, days).
-fn count<J: Json>(value: &J) -> Option<u32> {
+pub(super) fn count<J: Json>(value: &J) -> Option<u32> {
     whole(value, 0.0, f64::from(u32::MAX)).map(|n| n as u32)
 }
 
 /// A required `i64`.
-fn int_at<J: Json>(json: &J, key: &str) -> Option<i64> {
+pub(super) fn int_at<J: Json>(json: &J, key: &str) -> Option<i64> {
     int(&json.get(key)?)
 }
 
@@ -315,13 +346,13 @@ fn bool_at<J: Json>(json: &J, key: &str) -> Option<bool> {
 }
 
 /// A protocol enum from its wire name, by the protocol's own deserializer.
-fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
+pub(super) fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
     let name = value.text()?;
     T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
 }
 
 /// A required enum.
-fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<T> {
+pub(super) fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<T> {
     name(&json.get(key)?)
 }
 
@@ -442,7 +473,7 @@ fn saved_card<J: Json>(json: &J) -> Option<SavedPaymentMethod> {
     })
 }
 
-fn quantity_bounds<J: Json>(json: &J) -> Option<QuantityBounds> {
+pub(super) fn quantity_bounds<J: Json>(json: &J) -> Option<QuantityBounds> {
     Some(QuantityBounds {
         minimum: count_at(json, "minimum")?,
         maximum: count_at(json, "maximum")?,
@@ -457,24 +488,6 @@ mod tests {
         NextAction, PriceType,
     };
     use serde_json::{json, Value};
-
-    impl Json for Value {
-        fn get(&self, key: &str) -> Option<Self> {
-            self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
-        }
-        fn text(&self) -> Option<String> {
-            self.as_str().map(str::to_owned)
-        }
-        fn number(&self) -> Option<f64> {
-            self.as_f64()
-        }
-        fn boolean(&self) -> Option<bool> {
-            self.as_bool()
-        }
-        fn items(&self) -> Option<Vec<Self>> {
-            self.as_array().cloned()
-        }
-    }
 
     fn card_summary() -> CardSummary {
         CardSummary {
