@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 mod hosted_wire;
+mod pricing_wire;
 mod session_wire;
 
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
@@ -76,8 +77,24 @@ impl BillingClient {
         action: &str,
         body: &B,
     ) -> Result<T, BillingError> {
+        self.call_read(action, body, |data| serde_json::from_value(data).ok())
+            .await
+    }
+
+    /// [`Self::call`] with the answer's `data` read by `read` (`None`:
+    /// unreadable) instead of by `T`'s deserializer.
+    async fn call_read<B: Serialize, T>(
+        &self,
+        action: &str,
+        body: &B,
+        read: impl FnOnce(Value) -> Option<T>,
+    ) -> Result<T, BillingError> {
         let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
-        read_response(self.transport.send(self.request(action, body, None)).await)
+        match self.transport.send(self.request(action, body, None)).await {
+            Ok(response) => read_envelope_with(response.status, &response.body, read),
+            Err(TransportError::Network) => Err(BillingError::Network),
+            Err(TransportError::Timeout) => Err(BillingError::Timeout),
+        }
     }
 
     /// Calls an action that changes something. An identical call (same action
@@ -156,14 +173,20 @@ impl BillingClient {
 
     /// `pricing-models/retrieve`.
     pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
-        self.call(action::PRICING_MODELS_RETRIEVE, &serde_json::json!({}))
-            .await
+        self.call_read(
+            action::PRICING_MODELS_RETRIEVE,
+            &serde_json::json!({}),
+            |data| pricing_wire::pricing_model_response(&data),
+        )
+        .await
     }
 
     /// `customers/billing`.
     pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
-        self.call(action::CUSTOMERS_BILLING, &serde_json::json!({}))
-            .await
+        self.call_read(action::CUSTOMERS_BILLING, &serde_json::json!({}), |data| {
+            pricing_wire::customer_billing(&data)
+        })
+        .await
     }
 
     /// `checkout-sessions/create`.
@@ -450,8 +473,17 @@ fn read_response<T: DeserializeOwned>(
 
 /// Reads a `{data}` / `{error}` envelope from a response, whatever the server sent.
 pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
+    read_envelope_with(status, body, |data| serde_json::from_value(data).ok())
+}
+
+/// [`read_envelope`] with `data` read by `read` (`None`: unreadable).
+fn read_envelope_with<T>(
+    status: u16,
+    body: &str,
+    read: impl FnOnce(Value) -> Option<T>,
+) -> Result<T, BillingError> {
     let ok = (200..300).contains(&status);
-    let Ok(json) = serde_json::from_str::<Value>(body) else {
+    let Ok(mut json) = serde_json::from_str::<Value>(body) else {
         return Err(if ok {
             BillingError::InvalidResponse
         } else {
@@ -479,10 +511,8 @@ pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, 
     if !ok {
         return Err(BillingError::Http { status });
     }
-    match json.get("data") {
-        Some(data) => {
-            serde_json::from_value(data.clone()).map_err(|_| BillingError::InvalidResponse)
-        }
+    match json.get_mut("data") {
+        Some(data) => read(data.take()).ok_or(BillingError::InvalidResponse),
         None => Err(BillingError::InvalidResponse),
     }
 }

@@ -313,6 +313,16 @@ pub(super) fn optional<J: Json, T>(
     }
 }
 
+/// A boolean that defaults to `false`.
+pub(super) fn flag<J: Json>(json: &J, key: &str) -> Option<bool> {
+    optional(json, key, J::boolean).map(Option::unwrap_or_default)
+}
+
+/// A string that defaults to empty.
+pub(super) fn defaulted_text<J: Json>(json: &J, key: &str) -> Option<String> {
+    opt_text(json, key).map(Option::unwrap_or_default)
+}
+
 /// A whole number within `min..=max`.
 fn whole<J: Json>(value: &J, min: f64, max: f64) -> Option<f64> {
     value
@@ -321,7 +331,7 @@ fn whole<J: Json>(value: &J, min: f64, max: f64) -> Option<f64> {
 }
 
 /// An `i64` field (amounts, timestamps; JSON numbers are exact to 2^53).
-fn int<J: Json>(value: &J) -> Option<i64> {
+pub(super) fn int<J: Json>(value: &J) -> Option<i64> {
     whole(value, -9_007_199_254_740_991.0, 9_007_199_254_740_991.0).map(|n| n as i64)
 }
 
@@ -357,7 +367,7 @@ pub(super) fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &s
 }
 
 /// A list whose every element `read` accepts; absent or `null` is empty.
-fn list<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
+pub(super) fn list<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
     match json.get(key) {
         None => Some(Vec::new()),
         Some(value) => value.items()?.iter().map(read).collect(),

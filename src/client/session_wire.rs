@@ -10,7 +10,8 @@
 //! default, where serde would refuse the answer.
 
 use super::hosted_wire::{
-    count, int_at, name, name_at, opt_text, optional, quantity_bounds, text, Json,
+    count, defaulted_text, flag, int_at, name, name_at, opt_text, optional, quantity_bounds, text,
+    Json,
 };
 use checkout_protocol::{CheckoutSession, CreateCheckoutSessionResponse, TaxId};
 use serde_json::Value;
@@ -72,16 +73,6 @@ fn tax_id(json: &Value) -> Option<TaxId> {
         value: text(json, "value")?,
         business_name: opt_text(json, "businessName")?,
     })
-}
-
-/// A boolean that defaults to `false`.
-fn flag(json: &Value, key: &str) -> Option<bool> {
-    optional(json, key, Value::boolean).map(Option::unwrap_or_default)
-}
-
-/// A string that defaults to empty.
-fn defaulted_text(json: &Value, key: &str) -> Option<String> {
-    opt_text(json, key).map(Option::unwrap_or_default)
 }
 
 #[cfg(test)]
