@@ -31,6 +31,8 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
+// Fetching the other languages' catalogs: only the bundles do it.
+#[cfg(any(feature = "embed", feature = "hosted-pages"))]
 mod catalog_files;
 #[cfg(feature = "leptos")]
 mod client;
