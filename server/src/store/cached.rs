@@ -6,7 +6,7 @@
 use rusqlite::{Connection, Params, Row};
 
 /// How many prepared statements the connection keeps (rusqlite's default is
-/// 16; the create and confirm paths alone use more).
+/// 16; the store has about 110, so none of them is evicted).
 pub(super) const CAPACITY: usize = 128;
 
 /// `execute` and `query_row` with the statement prepared once and reused.
@@ -38,9 +38,10 @@ impl CachedStatements for Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::StatementStatus;
 
     #[test]
-    fn statements_are_reused_and_see_each_others_writes() {
+    fn statements_are_reused_see_each_others_writes_and_survive_errors() {
         let conn = Connection::open_in_memory().unwrap();
         conn.set_prepared_statement_cache_capacity(CAPACITY);
         conn.execute_batch("CREATE TABLE t (n INTEGER)").unwrap();
@@ -55,6 +56,12 @@ mod tests {
                 .unwrap();
             assert_eq!(sum, n * (n + 1) / 2);
         }
+        // One prepared statement ran all three times: it came from the cache.
+        let runs = conn
+            .prepare_cached("SELECT sum(n) FROM t")
+            .unwrap()
+            .get_status(StatementStatus::Run);
+        assert_eq!(runs, 3);
         // A failing statement leaves the cache usable.
         assert!(conn
             .execute_cached("INSERT INTO missing VALUES (1)", [])
