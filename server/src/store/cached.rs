@@ -1,8 +1,7 @@
 //! Statements through the connection's statement cache. A request runs a
 //! handful of fixed statements; parsing each anew (`execute`, `query_row`)
 //! led the server's own CPU in a profile of the checkout flow, so every
-//! store query goes
-//! through here or `prepare_cached` instead.
+//! store query goes through here or `prepare_cached` instead.
 
 use rusqlite::{Connection, Params, Row};
 
