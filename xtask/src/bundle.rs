@@ -85,7 +85,12 @@ const EMBED_MODULE: Module = Module {
 /// the other languages from `dist/locales/`).
 const HOSTED_MODULE: Module = Module {
     bin: "checkout-widget-hosted",
-    features: &["--features", APP_FEATURES, "--features", "catalogs-on-demand"],
+    features: &[
+        "--features",
+        APP_FEATURES,
+        "--features",
+        "catalogs-on-demand",
+    ],
     entry: "checkout-hosted.js",
 };
 
