@@ -174,5 +174,11 @@ mod tests {
         let back: CustomerBilling = serde_json::from_str(&text).unwrap();
         assert_eq!(back, b);
         assert!(single_price("setup", 4900).is_default);
+        let seats = resource_feature("seats", 3);
+        assert_eq!(seats.feature_type, checkout_protocol::FeatureType::Resource);
+        assert_eq!(
+            (seats.amount, seats.resource_id.as_deref()),
+            (Some(3), Some("res_seats"))
+        );
     }
 }

@@ -994,6 +994,11 @@ mod tests {
         model
             .products
             .push(fixtures::product("setup", "Setup", vec![setup]));
+        let mut euro = fixtures::subscription_price("pro-eur", 1100, IntervalUnit::Month);
+        euro.currency = "EUR".to_owned();
+        model
+            .products
+            .push(fixtures::product("pro-eu", "Pro (EU)", vec![euro]));
         route.state.borrow_mut().pricing_model = model;
         route.set_now(fixtures::T0 + 10 * 24 * 60 * 60 * 1000);
         route
@@ -1068,6 +1073,7 @@ mod tests {
             ),
             (json!({"priceSlug": "gold"}), 404, "price_not_found"),
             (json!({"priceSlug": "setup"}), 400, "price_not_recurring"),
+            (json!({"priceSlug": "pro-eur"}), 400, "currency_mismatch"),
             (
                 json!({"subscriptionItems": [{"priceSlug": "basic-monthly"}, {"priceSlug": "pro-yearly"}]}),
                 400,
@@ -1096,6 +1102,13 @@ mod tests {
             json!({"priceSlug": "basic-monthly", "timing": "immediately"}),
         ));
         assert_eq!(now_down.subscription.price_id, "price_basic-monthly");
+        // A cancel drops a scheduled change.
+        data::<Value>(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "pro-monthly", "timing": "at_end_of_current_billing_period"}),
+        ));
+        assert!(route.scheduled_plan("sub_pro-monthly").is_some());
         // A scheduled cancellation blocks plan changes until uncancelled.
         data::<Value>(&post(
             &route,
@@ -1109,6 +1122,7 @@ mod tests {
         );
         assert_eq!(blocked.status, 409, "{}", blocked.body);
         assert!(blocked.body.contains("subscription_not_adjustable"));
+        assert_eq!(route.scheduled_plan("sub_pro-monthly"), None);
     }
 
     /// Bob, signed in with nothing bought, choosing among a free plan, a Pro
