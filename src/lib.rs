@@ -31,6 +31,8 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
+// Only the bundles that fetch their catalogs (the embed, the hosted page) use it.
+#[cfg(any(feature = "embed", feature = "hosted-pages"))]
 mod catalog_files;
 #[cfg(feature = "leptos")]
 mod client;
