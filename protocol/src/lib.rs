@@ -166,8 +166,9 @@ pub mod action {
     pub const PAYMENT_METHODS_SET_DEFAULT: &str = "payment-methods/set-default";
 
     /// Every action above, the ones the server route's `dispatch`
-    /// (`server/src/http/route/mod.rs`) answers: a test double walks it to
-    /// answer them all.
+    /// (`server/src/http/route/mod.rs`) answers (its test
+    /// `malformed_requests_and_unknown_actions` holds it to that): a test
+    /// double walks it to answer them all.
     pub const ALL: &[&str] = &[
         PRICING_MODELS_RETRIEVE,
         CUSTOMERS_BILLING,
