@@ -27,7 +27,7 @@ pub(super) struct ScheduledPlan {
 }
 
 /// The route's body as `T`, or 400 `invalid_request`.
-fn params<T: DeserializeOwned>(body: &Value, action: &str) -> Result<T, HttpResponse> {
+pub(super) fn params<T: DeserializeOwned>(body: &Value, action: &str) -> Result<T, HttpResponse> {
     serde_json::from_value(body.clone()).map_err(|e| {
         error(
             ErrorCode::InvalidRequest,

@@ -12,7 +12,7 @@
 //!
 //! [`fixtures::resource_feature`]: super::fixtures::resource_feature
 
-use super::plans::{pick_subscription, quantity_of};
+use super::plans::{params, pick_subscription, quantity_of};
 use super::{error, js_now, ok, signed_out, State};
 use crate::transport::HttpResponse;
 use checkout_protocol::resource::{
@@ -23,7 +23,6 @@ use checkout_protocol::{
     PricingModel, ReleaseResourceParams, ResourceClaim, ResourceUsage, ResourceUsageParams,
     ResourceUsagesParams, Subscription,
 };
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// A resource the pricing model's features name.
@@ -118,15 +117,6 @@ pub(super) fn respond(state: &mut State, action: &str, body: &Value) -> HttpResp
     match answer {
         Ok(answer) | Err(answer) => answer,
     }
-}
-
-fn params<T: DeserializeOwned>(body: &Value, action: &str) -> Result<T, HttpResponse> {
-    serde_json::from_value(body.clone()).map_err(|e| {
-        error(
-            ErrorCode::InvalidRequest,
-            format!("{action} could not read its body: {e}."),
-        )
-    })
 }
 
 fn subscription(
