@@ -31,7 +31,7 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
-// Only the bundles that fetch catalogs (the embed, the hosted page) call it.
+// Fetching the other languages' catalogs: only the bundles do it.
 #[cfg(any(feature = "embed", feature = "hosted-pages"))]
 mod catalog_files;
 #[cfg(feature = "leptos")]

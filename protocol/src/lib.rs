@@ -164,6 +164,49 @@ pub mod action {
     pub const PAYMENT_METHODS_REMOVE: &str = "payment-methods/remove";
     /// Make one of the signed-in customer's saved cards their default.
     pub const PAYMENT_METHODS_SET_DEFAULT: &str = "payment-methods/set-default";
+
+    /// Every action above, the ones the server route's `dispatch`
+    /// (`server/src/http/route/mod.rs`) answers (its test
+    /// `malformed_requests_and_unknown_actions` holds it to that): a test
+    /// double walks it to answer them all.
+    pub const ALL: &[&str] = &[
+        PRICING_MODELS_RETRIEVE,
+        CUSTOMERS_BILLING,
+        CHECKOUT_SESSIONS_CREATE,
+        CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+        CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+        SUBSCRIPTIONS_CANCEL,
+        SUBSCRIPTIONS_UNCANCEL,
+        PAYMENT_METHODS_LIST,
+        INVOICES_LIST,
+        PURCHASES_LIST,
+        CUSTOMERS_FIND_OR_CREATE,
+        CUSTOMERS_UPDATE,
+        USAGE_EVENTS_CREATE,
+        USAGE_METERS_BALANCES,
+        RESOURCES_CLAIM,
+        RESOURCES_RELEASE,
+        RESOURCES_CLAIMS,
+        RESOURCES_USAGES,
+        RESOURCES_USAGES_RETRIEVE,
+        SUBSCRIPTIONS_ADJUST,
+        SUBSCRIPTIONS_CREATE,
+        PAYMENT_METHODS_REMOVE,
+        PAYMENT_METHODS_SET_DEFAULT,
+    ];
+
+    /// The action a request to `url` (`{prefix}/{action}`, a query or
+    /// fragment ignored) names, if any.
+    pub fn from_url(url: &str) -> Option<&'static str> {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        ALL.iter()
+            .copied()
+            .filter(|a| {
+                path.strip_suffix(a)
+                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+            })
+            .max_by_key(|a| a.len())
+    }
 }
 
 /// The header carrying a create call's idempotency key.
@@ -171,3 +214,29 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// The token in a success or cancel URL that is replaced by the session id.
 pub const CHECKOUT_SESSION_ID_PLACEHOLDER: &str = "{CHECKOUT_SESSION_ID}";
+
+#[cfg(test)]
+mod tests {
+    use super::action;
+
+    #[test]
+    fn every_action_is_listed_once_and_read_back_from_its_url() {
+        let mut seen = std::collections::HashSet::new();
+        for a in action::ALL {
+            assert!(seen.insert(a), "{a} twice");
+            assert_eq!(action::from_url(&format!("/api/billing/{a}")), Some(*a));
+            assert_eq!(
+                action::from_url(&format!("https://x.example/b/{a}?x=1")),
+                Some(*a)
+            );
+        }
+        assert_eq!(action::ALL.len(), 23);
+        assert_eq!(
+            action::from_url("/api/billing/resources/usages/retrieve"),
+            Some(action::RESOURCES_USAGES_RETRIEVE)
+        );
+        // Only whole path segments name an action.
+        assert_eq!(action::from_url("/api/billing/my-invoices/list"), None);
+        assert_eq!(action::from_url("/api/billing/invoices/list/x"), None);
+    }
+}

@@ -8,11 +8,6 @@
 
 use super::Lang;
 
-/// The folder of the catalog files, in the repository and in `dist/`.
-// Read by the catalog test only; xtask names the same folder (`bundle::CATALOGS`).
-#[cfg_attr(not(test), allow(dead_code))]
-pub const FOLDER: &str = "locales";
-
 /// `widget.fr.json`: the file of catalog `catalog` in `lang`.
 pub fn file_name(catalog: &str, lang: Lang) -> String {
     let mut name = String::from(catalog);
@@ -27,6 +22,9 @@ mod tests {
     use super::*;
     use crate::i18n::{page, panel, widget, Catalog, Message};
     use std::path::PathBuf;
+
+    /// The folder of the catalog files, in the repository and in `dist/`.
+    const FOLDER: &str = "locales";
 
     /// The file `C` in `lang` should be, from the compiled-in catalog.
     fn contents<C: Catalog + Message>(all: &[C], lang: Lang) -> String {

@@ -4,7 +4,7 @@
 //! pro.trial_period_days = Some(14);`.
 
 use checkout_protocol::{
-    Customer, CustomerBilling, IntervalUnit, PaymentMethod, Price, PricingModel, Product,
+    Customer, CustomerBilling, Feature, IntervalUnit, PaymentMethod, Price, PricingModel, Product,
     Subscription,
 };
 use serde::de::DeserializeOwned;
@@ -57,6 +57,18 @@ pub fn product(slug: &str, name: &str, prices: Vec<Price>) -> Product {
     product.default_price = prices.iter().find(|p| p.is_default).cloned();
     product.prices = prices;
     product
+}
+
+/// A resource feature giving `capacity` of the resource `resource_slug`
+/// (seats, say) per unit of a subscription: push it on a product's
+/// `features`. Id `feat_{slug}`, resource id `res_{slug}`; the mock route
+/// knows the resource by this feature's slug.
+pub fn resource_feature(resource_slug: &str, capacity: i64) -> Feature {
+    wire(json!({
+        "id": format!("feat_{resource_slug}"), "type": "resource", "slug": resource_slug,
+        "name": resource_slug, "amount": capacity,
+        "resourceId": format!("res_{resource_slug}"),
+    }))
 }
 
 /// A pricing model `name` with `products`, id `pm_test`.
@@ -162,5 +174,11 @@ mod tests {
         let back: CustomerBilling = serde_json::from_str(&text).unwrap();
         assert_eq!(back, b);
         assert!(single_price("setup", 4900).is_default);
+        let seats = resource_feature("seats", 3);
+        assert_eq!(seats.feature_type, checkout_protocol::FeatureType::Resource);
+        assert_eq!(
+            (seats.amount, seats.resource_id.as_deref()),
+            (Some(3), Some("res_seats"))
+        );
     }
 }

@@ -25,6 +25,8 @@
 //! ```
 
 pub mod fixtures;
+mod plans;
+mod seats;
 
 pub use crate::transport::{
     HttpMethod, HttpRequest, HttpResponse, SharedTransport, Transport, TransportError,
@@ -35,7 +37,7 @@ pub use futures::future::LocalBoxFuture;
 
 use checkout_protocol::{
     action, CancellationTiming, CustomerBilling, ErrorCode, PricingModel, RecordList,
-    SubscriptionStatus, UsageMeterBalance,
+    ResourceClaim, SubscriptionStatus, UsageMeterBalance,
 };
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -59,6 +61,16 @@ struct State {
     sessions: u32,
     /// Usage events recorded by `usage-events/create`, for `transactionId` replays.
     usage_events: Vec<Value>,
+    /// Plan changes waiting for their period's end (`subscriptions/adjust`).
+    scheduled_plans: Vec<plans::ScheduledPlan>,
+    /// Whether `subscriptions/create` starts a paid price with a trial.
+    paid_trials: bool,
+    /// Every resource claim made, released ones too.
+    claims: Vec<ResourceClaim>,
+    /// Claims made so far, for their ids.
+    claim_count: u32,
+    /// The time the route works at (epoch ms), else the browser's clock.
+    clock: Option<i64>,
 }
 
 impl MockBillingRoute {
@@ -75,6 +87,11 @@ impl MockBillingRoute {
                 delay_ms: 0,
                 sessions: 0,
                 usage_events: Vec::new(),
+                scheduled_plans: Vec::new(),
+                paid_trials: false,
+                claims: Vec::new(),
+                claim_count: 0,
+                clock: None,
             }),
         })
     }
@@ -110,6 +127,45 @@ impl MockBillingRoute {
     /// page; `false`: `/checkout/cs_mock_1`, as a real route answers.
     pub fn stay_on_page(&self, stay: bool) {
         self.state.borrow_mut().stay_on_page = stay;
+    }
+
+    /// `true`: `subscriptions/create` starts a paid price that has a free
+    /// trial without a checkout, as a route whose policy is
+    /// `SubscriptionsWithoutCheckout::FreeAndTrials` does; `false` (the
+    /// default, the route's default policy): only free prices start.
+    pub fn allow_paid_trials(&self, allow: bool) {
+        self.state.borrow_mut().paid_trials = allow;
+    }
+
+    /// The plan change `subscriptions/adjust` scheduled for the end of
+    /// `subscription_id`'s period, as (price id, quantity); a wire
+    /// subscription does not show it.
+    pub fn scheduled_plan(&self, subscription_id: &str) -> Option<(String, u32)> {
+        self.state
+            .borrow()
+            .scheduled_plans
+            .iter()
+            .find(|p| p.subscription_id == subscription_id)
+            .map(|p| (p.price_id.clone(), p.quantity))
+    }
+
+    /// The resource claims held now (not released), oldest first.
+    pub fn claims(&self) -> Vec<ResourceClaim> {
+        self.state
+            .borrow()
+            .claims
+            .iter()
+            .filter(|c| c.released_at.is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Makes the route work at `epoch_ms` (records' dates, whether a
+    /// billing period is still running) instead of the browser's clock:
+    /// `set_now(fixtures::T0 + day)` puts it inside the fixtures' first
+    /// period, so a downgrade waits for the period's end.
+    pub fn set_now(&self, epoch_ms: i64) {
+        self.state.borrow_mut().clock = Some(epoch_ms);
     }
 
     /// Milliseconds every answer takes, so calls can overlap.
@@ -190,13 +246,10 @@ impl MockBillingRoute {
             .and_then(|b| serde_json::from_str(b).ok())
             .unwrap_or(Value::Null);
         let mut state = self.state.borrow_mut();
-        let Some(action) = ROUTE_ACTIONS
-            .iter()
-            .find(|a| request.url.ends_with(&format!("/{a}")))
-        else {
+        let Some(action) = action::from_url(&request.url) else {
             return not_mocked(&request.url);
         };
-        match *action {
+        match action {
             action::PRICING_MODELS_RETRIEVE => ok(json!({
                 "pricingModel": state.pricing_model, "source": "default",
             })),
@@ -212,7 +265,7 @@ impl MockBillingRoute {
                 let Some(billing) = &state.billing else {
                     return signed_out();
                 };
-                let list = match *action {
+                let list = match action {
                     action::PAYMENT_METHODS_LIST => {
                         json!(RecordList::complete(billing.payment_methods.clone()))
                     }
@@ -240,37 +293,17 @@ impl MockBillingRoute {
             action::PAYMENT_METHODS_REMOVE | action::PAYMENT_METHODS_SET_DEFAULT => {
                 change_payment_methods(&mut state, action, &body)
             }
+            action::SUBSCRIPTIONS_ADJUST => plans::adjust(&mut state, &body),
+            action::SUBSCRIPTIONS_CREATE => plans::create(&mut state, &body),
+            action::RESOURCES_CLAIM
+            | action::RESOURCES_RELEASE
+            | action::RESOURCES_CLAIMS
+            | action::RESOURCES_USAGES
+            | action::RESOURCES_USAGES_RETRIEVE => seats::respond(&mut state, action, &body),
             other => not_mocked(other),
         }
     }
 }
-
-/// Every route action; those without a default answer get 501 `not_mocked`.
-const ROUTE_ACTIONS: [&str; 23] = [
-    action::PAYMENT_METHODS_SET_DEFAULT,
-    action::PAYMENT_METHODS_REMOVE,
-    action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-    action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-    action::RESOURCES_USAGES_RETRIEVE,
-    action::CHECKOUT_SESSIONS_CREATE,
-    action::CUSTOMERS_FIND_OR_CREATE,
-    action::PRICING_MODELS_RETRIEVE,
-    action::SUBSCRIPTIONS_UNCANCEL,
-    action::USAGE_METERS_BALANCES,
-    action::PAYMENT_METHODS_LIST,
-    action::SUBSCRIPTIONS_CANCEL,
-    action::SUBSCRIPTIONS_ADJUST,
-    action::SUBSCRIPTIONS_CREATE,
-    action::USAGE_EVENTS_CREATE,
-    action::RESOURCES_RELEASE,
-    action::CUSTOMERS_BILLING,
-    action::RESOURCES_CLAIMS,
-    action::RESOURCES_USAGES,
-    action::CUSTOMERS_UPDATE,
-    action::RESOURCES_CLAIM,
-    action::PURCHASES_LIST,
-    action::INVOICES_LIST,
-];
 
 fn respond_json(status: u16, body: Value) -> HttpResponse {
     HttpResponse {
@@ -341,7 +374,7 @@ fn create_session(state: &mut State, action: &str, body: &Value) -> HttpResponse
     };
     state.sessions += 1;
     let id = format!("cs_mock_{}", state.sessions);
-    let now = js_now();
+    let now = state.clock.unwrap_or_else(js_now);
     let url = if state.stay_on_page {
         format!("#checkout-session={id}")
     } else {
@@ -369,7 +402,11 @@ fn change_subscription(state: &mut State, action: &str, body: &Value) -> HttpRes
         return signed_out();
     };
     let id = body.get("id").and_then(Value::as_str).unwrap_or_default();
-    let now = js_now();
+    let now = state.clock.unwrap_or_else(js_now);
+    if action == action::SUBSCRIPTIONS_CANCEL && billing.subscriptions.iter().any(|s| s.id == id) {
+        // As on the reference server, a cancel drops a scheduled plan change.
+        state.scheduled_plans.retain(|p| p.subscription_id != id);
+    }
     let immediately = body
         .pointer("/cancellation/timing")
         .and_then(|t| serde_json::from_value::<CancellationTiming>(t.clone()).ok())
@@ -482,7 +519,7 @@ fn record_usage(state: &mut State, body: &Value) -> HttpResponse {
             "The signed-in customer has no current subscription to record usage on.".to_owned(),
         );
     };
-    let now = js_now();
+    let now = state.clock.unwrap_or_else(js_now);
     let event = json!({
         "id": format!("usage_mock_{}", state.usage_events.len() + 1),
         "amount": amount,
@@ -555,7 +592,7 @@ fn update_customer(state: &mut State, body: &Value) -> HttpResponse {
         }
         billing.customer.email = email.to_owned();
     }
-    billing.customer.updated_at = js_now();
+    billing.customer.updated_at = state.clock.unwrap_or_else(js_now);
     ok(json!({ "customer": billing.customer }))
 }
 
@@ -575,7 +612,7 @@ fn change_payment_methods(state: &mut State, action: &str, body: &Value) -> Http
             format!("The signed-in customer has no saved card {id}."),
         );
     };
-    let now = js_now();
+    let now = state.clock.unwrap_or_else(js_now);
     if action == action::PAYMENT_METHODS_REMOVE {
         let subscribed = billing
             .current_subscriptions
@@ -648,8 +685,10 @@ impl Transport for MockBillingRoute {
 mod tests {
     use super::*;
     use checkout_protocol::{
-        CreateCheckoutSessionResponse, CustomerBilling, PaymentMethod, PricingModelResponse,
-        RouteResponse, SubscriptionResponse,
+        AdjustSubscriptionResponse, ClaimResourceResponse, CreateCheckoutSessionResponse,
+        CreateSubscriptionResponse, CustomerBilling, PaymentMethod, PricingModelResponse,
+        ReleaseResourceResponse, ResolvedAdjustmentTiming, ResourceClaimsResponse,
+        ResourceUsageWithClaims, ResourceUsagesResponse, RouteResponse, SubscriptionResponse,
     };
     use serde::de::DeserializeOwned;
 
@@ -904,13 +943,521 @@ mod tests {
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
-    fn signed_out_and_unmocked_actions_say_so() {
+    fn signed_out_and_unknown_actions_say_so() {
         let route = alice_on_pro();
         route.sign_out();
         let billing = post(&route, action::CUSTOMERS_BILLING, json!({}));
         assert_eq!(billing.status, 401);
-        let adjust = post(&route, action::SUBSCRIPTIONS_ADJUST, json!({}));
-        assert_eq!(adjust.status, 501);
-        assert!(adjust.body.contains("not_mocked"));
+        let unknown = post(&route, "subscriptions/pause", json!({}));
+        assert_eq!(unknown.status, 501);
+        assert!(unknown.body.contains("not_mocked"));
+    }
+
+    /// Every action the reference server's route answers
+    /// (`checkout_protocol::action::ALL`, what `dispatch` in
+    /// `server/src/http/route/mod.rs` matches) has an answer here, signed in
+    /// or not: none is 501.
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn no_route_action_is_left_unmocked() {
+        for signed_in in [true, false] {
+            let route = alice_with_seats(1);
+            if !signed_in {
+                route.sign_out();
+            }
+            for a in action::ALL {
+                let answer = post(&route, a, json!({}));
+                assert_ne!(answer.status, 501, "{a}: {}", answer.body);
+                assert!(!answer.body.contains("not_mocked"), "{a}: {}", answer.body);
+                let body: Value = serde_json::from_str(&answer.body).unwrap();
+                assert!(
+                    body.get("data").is_some() || body.get("error").is_some(),
+                    "{a}"
+                );
+            }
+        }
+    }
+
+    /// Alice on Pro monthly (12.00), inside its first period, with a
+    /// yearly Pro (120.00), a Basic plan (5.00) and a one-time price for sale.
+    fn alice_choosing_plans() -> Rc<MockBillingRoute> {
+        let route = alice_on_pro();
+        let mut model = route.state.borrow().pricing_model.clone();
+        let mut yearly = fixtures::subscription_price("pro-yearly", 12_000, IntervalUnit::Year);
+        yearly.is_default = false;
+        model.products[0].prices.push(yearly);
+        model.products[0].prices[1].product_id = "prod_pro".to_owned();
+        let basic = fixtures::subscription_price("basic-monthly", 500, IntervalUnit::Month);
+        model
+            .products
+            .push(fixtures::product("basic", "Basic", vec![basic]));
+        let setup = fixtures::single_price("setup", 4900);
+        model
+            .products
+            .push(fixtures::product("setup", "Setup", vec![setup]));
+        let mut euro = fixtures::subscription_price("pro-eur", 1100, IntervalUnit::Month);
+        euro.currency = "EUR".to_owned();
+        model
+            .products
+            .push(fixtures::product("pro-eu", "Pro (EU)", vec![euro]));
+        route.state.borrow_mut().pricing_model = model;
+        route.set_now(fixtures::T0 + 10 * 24 * 60 * 60 * 1000);
+        route
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn an_upgrade_applies_now_and_shows_in_the_next_billing() {
+        let route = alice_choosing_plans();
+        let now = fixtures::T0 + 10 * 24 * 60 * 60 * 1000;
+        let up: AdjustSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "pro-yearly"}),
+        ));
+        assert!(up.is_upgrade);
+        assert_eq!(up.resolved_timing, ResolvedAdjustmentTiming::Immediately);
+        assert_eq!(up.subscription.price_id, "price_pro-yearly");
+        assert_eq!(up.subscription_items[0].unit_price, 12_000);
+        // Another interval: a new (yearly) period starts now.
+        assert_eq!(up.subscription.current_billing_period_start, Some(now));
+        assert_eq!(up.subscription.interval, Some(IntervalUnit::Year));
+        let billing: CustomerBilling = data(&post(&route, action::CUSTOMERS_BILLING, json!({})));
+        let current = billing.current_subscription.unwrap();
+        assert_eq!(current.price_id, "price_pro-yearly");
+        assert_eq!(billing.subscriptions[0].price_id, "price_pro-yearly");
+        // Three seats of the same plan, asked for now: same interval, the period stays.
+        let more: AdjustSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"subscriptionId": "sub_pro-monthly", "priceId": "price_pro-yearly", "quantity": 3, "timing": "immediately"}),
+        ));
+        assert_eq!(more.subscription_items[0].quantity, 3);
+        assert_eq!(more.subscription.current_billing_period_start, Some(now));
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_downgrade_waits_for_the_period_end_and_refusals_match_the_server() {
+        let route = alice_choosing_plans();
+        let down: AdjustSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "basic-monthly"}),
+        ));
+        assert!(!down.is_upgrade);
+        assert_eq!(
+            down.resolved_timing,
+            ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod
+        );
+        assert_eq!(down.subscription.price_id, "price_pro-monthly");
+        assert_eq!(
+            route.scheduled_plan("sub_pro-monthly"),
+            Some(("price_basic-monthly".to_owned(), 1))
+        );
+        let billing = route.billing().unwrap();
+        assert_eq!(
+            billing.current_subscription.unwrap().price_id,
+            "price_pro-monthly"
+        );
+        // Asking for the current plan keeps it: the scheduled change goes.
+        let keep = post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "pro-monthly"}),
+        );
+        assert_eq!(keep.status, 200, "{}", keep.body);
+        assert_eq!(route.scheduled_plan("sub_pro-monthly"), None);
+        for (body, status, code) in [
+            (
+                json!({"priceSlug": "pro-monthly"}),
+                409,
+                "subscription_plan_unchanged",
+            ),
+            (json!({"priceSlug": "gold"}), 404, "price_not_found"),
+            (json!({"priceSlug": "setup"}), 400, "price_not_recurring"),
+            (json!({"priceSlug": "pro-eur"}), 400, "currency_mismatch"),
+            (
+                json!({"subscriptionItems": [{"priceSlug": "basic-monthly"}, {"priceSlug": "pro-yearly"}]}),
+                400,
+                "multiple_subscription_items",
+            ),
+            (json!({}), 400, "invalid_request"),
+            (
+                json!({"priceSlug": "basic-monthly", "quantity": 0}),
+                400,
+                "invalid_quantity",
+            ),
+            (
+                json!({"subscriptionId": "sub_bob", "priceSlug": "basic-monthly"}),
+                404,
+                "subscription_not_found",
+            ),
+        ] {
+            let refused = post(&route, action::SUBSCRIPTIONS_ADJUST, body);
+            assert_eq!(refused.status, status, "{code}: {}", refused.body);
+            assert!(refused.body.contains(code), "{code}: {}", refused.body);
+        }
+        // A downgrade asked for now applies now.
+        let now_down: AdjustSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "basic-monthly", "timing": "immediately"}),
+        ));
+        assert_eq!(now_down.subscription.price_id, "price_basic-monthly");
+        // A cancel drops a scheduled change.
+        data::<Value>(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "pro-monthly", "timing": "at_end_of_current_billing_period"}),
+        ));
+        assert!(route.scheduled_plan("sub_pro-monthly").is_some());
+        // A scheduled cancellation blocks plan changes until uncancelled.
+        data::<Value>(&post(
+            &route,
+            action::SUBSCRIPTIONS_CANCEL,
+            json!({"id": "sub_pro-monthly", "cancellation": {"timing": "at_end_of_current_billing_period"}}),
+        ));
+        let blocked = post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "pro-yearly"}),
+        );
+        assert_eq!(blocked.status, 409, "{}", blocked.body);
+        assert!(blocked.body.contains("subscription_not_adjustable"));
+        assert_eq!(route.scheduled_plan("sub_pro-monthly"), None);
+    }
+
+    /// Bob, signed in with nothing bought, choosing among a free plan, a Pro
+    /// plan with a 14-day trial, a Team plan without one and a one-time price.
+    fn bob_subscribing() -> Rc<MockBillingRoute> {
+        let free = fixtures::subscription_price("free", 0, IntervalUnit::Month);
+        let mut pro = fixtures::subscription_price("pro-monthly", 1200, IntervalUnit::Month);
+        pro.trial_period_days = Some(14);
+        let team = fixtures::subscription_price("team-monthly", 4000, IntervalUnit::Month);
+        let model = fixtures::pricing_model(
+            "Acme",
+            vec![
+                fixtures::product("free", "Free", vec![free]),
+                fixtures::product("pro", "Pro", vec![pro]),
+                fixtures::product("team", "Team", vec![team]),
+                fixtures::product(
+                    "setup",
+                    "Setup",
+                    vec![fixtures::single_price("setup", 4900)],
+                ),
+            ],
+        );
+        let bob = fixtures::customer("bob", "Bob", "bob@example.com");
+        let route = MockBillingRoute::new(model.clone());
+        route.sign_in(fixtures::billing(bob, model));
+        route.set_now(fixtures::T0);
+        route
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_free_plan_starts_once_and_a_paid_one_needs_a_checkout() {
+        let route = bob_subscribing();
+        let free: CreateSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_CREATE,
+            json!({"priceSlug": "free", "customerId": "cus_bob"}),
+        ));
+        assert_eq!(free.subscription.status, SubscriptionStatus::Active);
+        assert_eq!(free.subscription.price_id, "price_free");
+        assert_eq!(
+            free.subscription.current_billing_period_start,
+            Some(fixtures::T0)
+        );
+        let billing: CustomerBilling = data(&post(&route, action::CUSTOMERS_BILLING, json!({})));
+        assert_eq!(
+            billing.current_subscription.unwrap().id,
+            free.subscription.id
+        );
+        assert_eq!(billing.current_subscriptions.unwrap().len(), 1);
+        for (body, status, code) in [
+            (json!({"priceSlug": "free"}), 409, "already_subscribed"),
+            (
+                json!({"priceSlug": "pro-monthly"}),
+                402,
+                "checkout_required",
+            ),
+            (
+                json!({"priceSlug": "team-monthly"}),
+                402,
+                "checkout_required",
+            ),
+            (json!({"priceSlug": "setup"}), 400, "price_not_recurring"),
+            (json!({"priceSlug": "gold"}), 404, "price_not_found"),
+            (json!({}), 400, "price_missing"),
+            (
+                json!({"priceSlug": "free", "priceId": "price_free"}),
+                400,
+                "price_ambiguous",
+            ),
+            (
+                json!({"priceSlug": "pro-monthly", "trialEnd": 1}),
+                400,
+                "field_not_allowed",
+            ),
+            (
+                json!({"priceSlug": "pro-monthly", "customerId": "cus_alice"}),
+                400,
+                "field_not_allowed",
+            ),
+        ] {
+            let refused = post(&route, action::SUBSCRIPTIONS_CREATE, body);
+            assert_eq!(refused.status, status, "{code}: {}", refused.body);
+            assert!(refused.body.contains(code), "{code}: {}", refused.body);
+        }
+        assert_eq!(
+            route.billing().unwrap().subscriptions.len(),
+            1,
+            "nothing more started"
+        );
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn a_trial_starts_without_a_checkout_when_the_route_allows_it() {
+        let route = bob_subscribing();
+        route.allow_paid_trials(true);
+        let trial: CreateSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_CREATE,
+            json!({"priceSlug": "pro-monthly", "name": "Bob's Pro"}),
+        ));
+        let day = 24 * 60 * 60 * 1000;
+        assert_eq!(trial.subscription.status, SubscriptionStatus::Trialing);
+        assert_eq!(trial.subscription.trial_end, Some(fixtures::T0 + 14 * day));
+        assert_eq!(trial.subscription.name.as_deref(), Some("Bob's Pro"));
+        // No trial, no way round the checkout.
+        let team = post(
+            &route,
+            action::SUBSCRIPTIONS_CREATE,
+            json!({"priceSlug": "team-monthly"}),
+        );
+        assert_eq!(team.status, 402, "{}", team.body);
+        // A trialing plan changes for free and at once.
+        let moved: AdjustSubscriptionResponse = data(&post(
+            &route,
+            action::SUBSCRIPTIONS_ADJUST,
+            json!({"priceSlug": "team-monthly"}),
+        ));
+        assert_eq!(moved.resolved_timing, ResolvedAdjustmentTiming::Immediately);
+        assert_eq!(moved.subscription.status, SubscriptionStatus::Trialing);
+        assert_eq!(moved.subscription.trial_end, Some(fixtures::T0 + 14 * day));
+    }
+
+    /// Alice on Pro × `quantity`, whose plan gives 3 seats a unit.
+    fn alice_with_seats(quantity: u32) -> Rc<MockBillingRoute> {
+        let route = alice_on_pro();
+        let mut model = route.state.borrow().pricing_model.clone();
+        model.products[0]
+            .features
+            .push(fixtures::resource_feature("seats", 3));
+        route.state.borrow_mut().pricing_model = model;
+        let mut billing = route.billing().unwrap();
+        let (product, price) = {
+            let m = route.state.borrow().pricing_model.clone();
+            (m.products[0].clone(), m.products[0].prices[0].clone())
+        };
+        let mut sub = billing.subscriptions[0].clone();
+        plans::set_plan(&mut sub, &product, &price, quantity, fixtures::T0);
+        billing.subscriptions = Vec::new();
+        billing.current_subscriptions = Some(Vec::new());
+        billing.current_subscription = None;
+        route.sign_in(fixtures::with_subscription(billing, sub));
+        route
+    }
+
+    fn claim(route: &MockBillingRoute, body: Value) -> HttpResponse {
+        post(route, action::RESOURCES_CLAIM, body)
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn claims_stop_at_the_plans_capacity() {
+        let route = alice_with_seats(1);
+        let two: ClaimResourceResponse = data(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "quantity": 2}),
+        ));
+        assert_eq!(two.claims.len(), 2);
+        assert_eq!(
+            (two.usage.capacity, two.usage.claimed, two.usage.available),
+            (3, 2, 1)
+        );
+        // Two more do not fit: nothing is claimed.
+        let over = claim(
+            &route,
+            json!({"resourceSlug": "seats", "externalIds": ["ann", "bo"]}),
+        );
+        assert_eq!(over.status, 409, "{}", over.body);
+        assert!(over.body.contains("resource_capacity_exceeded"));
+        assert_eq!(route.claims().len(), 2);
+        let ann: ClaimResourceResponse = data(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "externalId": "ann"}),
+        ));
+        assert_eq!(ann.usage.available, 0);
+        // Ann again is her claim again, not a new one (it fits at capacity).
+        let again: ClaimResourceResponse = data(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "externalId": "ann"}),
+        ));
+        assert_eq!(again.claims[0].id, ann.claims[0].id);
+        assert_eq!(again.usage.claimed, 3);
+        for (body, status, code) in [
+            (
+                json!({"resourceSlug": "desks", "quantity": 1}),
+                404,
+                "resource_not_found",
+            ),
+            (json!({"resourceSlug": "seats"}), 400, "invalid_request"),
+            (
+                json!({"resourceSlug": "seats", "quantity": 1, "externalId": "x"}),
+                400,
+                "invalid_request",
+            ),
+            (
+                json!({"resourceSlug": "seats", "quantity": 1.5}),
+                400,
+                "invalid_quantity",
+            ),
+            (
+                json!({"resourceSlug": "seats", "externalIds": [" "]}),
+                400,
+                "invalid_request",
+            ),
+            (
+                json!({"resourceSlug": "seats", "quantity": 1, "subscriptionId": "sub_x"}),
+                404,
+                "subscription_not_found",
+            ),
+        ] {
+            let refused = claim(&route, body);
+            assert_eq!(refused.status, status, "{code}: {}", refused.body);
+            assert!(refused.body.contains(code), "{code}: {}", refused.body);
+        }
+        // Two units of the plan give twice the seats.
+        let bigger = alice_with_seats(2);
+        let six: ClaimResourceResponse = data(&claim(
+            &bigger,
+            json!({"resourceSlug": "seats", "quantity": 6}),
+        ));
+        assert_eq!(six.usage.capacity, 6);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn releases_are_all_or_nothing() {
+        let route = alice_with_seats(1);
+        data::<Value>(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "quantity": 2}),
+        ));
+        let ann: ClaimResourceResponse = data(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "externalId": "ann"}),
+        ));
+        let release = |body: Value| post(&route, action::RESOURCES_RELEASE, body);
+        for body in [
+            json!({"resourceSlug": "seats", "externalIds": ["ann", "zed"]}),
+            json!({"resourceSlug": "seats", "quantity": 3}),
+            json!({"resourceSlug": "seats", "claimIds": ["rc_nope"]}),
+        ] {
+            let refused = release(body);
+            assert_eq!(refused.status, 404, "{}", refused.body);
+            assert!(refused.body.contains("resource_claim_not_found"));
+        }
+        assert_eq!(route.claims().len(), 3, "nothing released");
+        let one: ReleaseResourceResponse =
+            data(&release(json!({"resourceSlug": "seats", "quantity": 1})));
+        assert_eq!(one.released_claims.len(), 1);
+        assert!(one.released_claims[0].released_at.is_some());
+        assert_eq!(one.usage.claimed, 2);
+        let by_id: ReleaseResourceResponse = data(&release(
+            json!({"resourceSlug": "seats", "claimIds": [ann.claims[0].id]}),
+        ));
+        assert_eq!(by_id.released_claims[0].external_id.as_deref(), Some("ann"));
+        assert_eq!(by_id.usage.available, 2);
+        let two_forms =
+            release(json!({"resourceSlug": "seats", "quantity": 1, "externalId": "ann"}));
+        assert_eq!(two_forms.status, 400);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn claims_and_usages_read_what_was_claimed() {
+        let route = alice_with_seats(1);
+        data::<Value>(&claim(
+            &route,
+            json!({"resourceSlug": "seats", "externalIds": ["ann", "bo"]}),
+        ));
+        let listed: ResourceClaimsResponse = data(&post(
+            &route,
+            action::RESOURCES_CLAIMS,
+            json!({"resourceSlug": "seats"}),
+        ));
+        let names: Vec<_> = listed
+            .claims
+            .iter()
+            .map(|c| c.external_id.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["ann", "bo"]);
+        let usages: ResourceUsagesResponse =
+            data(&post(&route, action::RESOURCES_USAGES, json!({})));
+        assert_eq!(usages.resources.len(), 1);
+        assert_eq!(
+            (
+                usages.resources[0].resource_slug.as_str(),
+                usages.resources[0].available
+            ),
+            ("seats", 1)
+        );
+        let one: ResourceUsageWithClaims = data(&post(
+            &route,
+            action::RESOURCES_USAGES_RETRIEVE,
+            json!({"resourceId": "res_seats"}),
+        ));
+        assert_eq!((one.usage.claimed, one.claims.len()), (2, 2));
+        for (a, body, code) in [
+            (
+                action::RESOURCES_USAGES_RETRIEVE,
+                json!({}),
+                "invalid_request",
+            ),
+            (
+                action::RESOURCES_USAGES_RETRIEVE,
+                json!({"resourceSlug": "desks"}),
+                "resource_not_found",
+            ),
+            (
+                action::RESOURCES_CLAIMS,
+                json!({"resourceSlug": "desks"}),
+                "resource_not_found",
+            ),
+        ] {
+            let refused = post(&route, a, body);
+            assert!(refused.body.contains(code), "{a} {code}: {}", refused.body);
+        }
+        // An ended subscription holds no capacity and takes no claims.
+        data::<Value>(&post(
+            &route,
+            action::SUBSCRIPTIONS_CANCEL,
+            json!({"id": "sub_pro-monthly", "cancellation": {"timing": "immediately"}}),
+        ));
+        let ended: ResourceUsagesResponse = data(&post(
+            &route,
+            action::RESOURCES_USAGES,
+            json!({"subscriptionId": "sub_pro-monthly"}),
+        ));
+        assert_eq!(ended.resources[0].capacity, 0);
+        let late = claim(
+            &route,
+            json!({"resourceSlug": "seats", "quantity": 1, "subscriptionId": "sub_pro-monthly"}),
+        );
+        assert!(
+            late.body.contains("subscription_not_current"),
+            "{}",
+            late.body
+        );
+        // With no current subscription, naming none is refused.
+        let none = post(&route, action::RESOURCES_USAGES, json!({}));
+        assert!(none.body.contains("subscription_required"), "{}", none.body);
     }
 }

@@ -4,6 +4,7 @@
 use super::events;
 use super::{Db, DbError};
 use crate::domain::records::{CustomerChanges, StoredCustomer};
+use crate::store::cached::CachedStatements;
 use checkout_protocol::WebhookEventType;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::sync::Arc;
@@ -57,7 +58,7 @@ impl Db {
             }
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // One statement, so two concurrent first calls make one customer.
-            let inserted = tx.execute(
+            let inserted = tx.execute_cached(
                 "INSERT INTO customers (id, external_id, token, name, email) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT(external_id) DO NOTHING",
                 params![id, external_id, token, name, email],
@@ -100,7 +101,7 @@ impl Db {
             let Some(updated) = changes.apply(&current) else {
                 return Ok(Some(current));
             };
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE customers SET name = ?2, email = ?3 WHERE id = ?1",
                 params![updated.id, updated.name, updated.email],
             )?;
@@ -127,7 +128,7 @@ pub(super) fn select_customer(
     // `column` is one of this module's literals, never input.
     let sql = format!("SELECT id, external_id, name, email FROM customers WHERE {column} = ?1");
     Ok(conn
-        .query_row(&sql, [value], |r| {
+        .query_row_cached(&sql, [value], |r| {
             Ok(StoredCustomer {
                 id: r.get(0)?,
                 external_id: r.get(1)?,

@@ -4,6 +4,7 @@
 
 use super::DbError;
 use crate::domain::clock::HOUR_MS;
+use crate::store::cached::CachedStatements;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// How long a key is remembered: 24 hours.
@@ -39,12 +40,12 @@ pub(super) fn lookup(
     claim: &IdempotencyClaim,
     now: i64,
 ) -> Result<Lookup, DbError> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM idempotency_keys WHERE created_at <= ?1",
         [now.saturating_sub(IDEMPOTENCY_TTL_MS)],
     )?;
     let found: Option<(String, String, String)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT action, body_hash, checkout_session_id FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
             params![claim.scope, claim.key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -66,7 +67,7 @@ pub(super) fn record(
     session_id: &str,
     now: i64,
 ) -> Result<(), DbError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO idempotency_keys (scope, key, action, body_hash, checkout_session_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![claim.scope, claim.key, claim.action, claim.body_hash, session_id, now],

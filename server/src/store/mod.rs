@@ -5,6 +5,7 @@
 //!
 //! Card data here is only ever brand, last four digits and expiry.
 
+mod cached;
 mod customers;
 pub mod events;
 mod idempotency;
@@ -170,6 +171,7 @@ fn open_connection(path: &Path) -> Result<Connection, DbError> {
         })?;
     }
     let mut conn = Connection::open(path)?;
+    conn.set_prepared_statement_cache_capacity(cached::CAPACITY);
     conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {

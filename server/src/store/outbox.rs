@@ -8,6 +8,7 @@
 use super::{count_u32, Db, DbError};
 use crate::domain::catalog::Catalog;
 use crate::domain::ids;
+use crate::store::cached::CachedStatements;
 use checkout_protocol::WebhookEventType;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +69,7 @@ impl Outbox {
         now: i64,
     ) -> Result<String, DbError> {
         let id = new_id(ids::WEBHOOK_EVENT)?;
-        conn.execute(
+        conn.execute_cached(
             "INSERT INTO webhook_events (id, type, checkout_session_id, payload, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -80,7 +81,7 @@ impl Outbox {
             ],
         )?;
         for url in &self.endpoints {
-            conn.execute(
+            conn.execute_cached(
                 "INSERT INTO webhook_deliveries (id, event_id, endpoint_url, status, next_attempt_at, created_at)
                  VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
                 params![new_id(ids::WEBHOOK_DELIVERY)?, id, url, now],
@@ -267,7 +268,7 @@ impl Db {
     ) -> Result<Vec<DueDelivery>, DbError> {
         self.call(move |conn| {
             let fetch = i64::from(limit).saturating_add(i64::try_from(busy.len()).unwrap_or(0));
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare_cached(
                 "SELECT d.id, d.event_id, d.endpoint_url, e.payload, d.attempts
                  FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
                  WHERE d.status = 'pending' AND d.next_attempt_at <= ?1
@@ -305,7 +306,7 @@ impl Db {
     /// When the earliest pending delivery is due, epoch ms.
     pub async fn next_delivery_due(&self) -> Result<Option<i64>, DbError> {
         self.call(|conn| {
-            Ok(conn.query_row(
+            Ok(conn.query_row_cached(
                 "SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'",
                 [],
                 |r| r.get(0),
@@ -324,7 +325,7 @@ impl Db {
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let made: Option<i64> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT attempts FROM webhook_deliveries WHERE id = ?1 AND status = 'pending'",
                     [&a.delivery_id],
                     |r| r.get(0),
@@ -334,7 +335,7 @@ impl Db {
                 return Ok(None);
             };
             let attempt = made.saturating_add(1);
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error,
                     succeeded)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -359,7 +360,7 @@ impl Db {
             let delivered_at = a
                 .succeeded
                 .then(|| a.started_at.saturating_add(a.duration_ms));
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, next_attempt_at = ?4,
                     last_attempt_at = ?5, last_status_code = ?6, last_error = ?7, delivered_at = ?8
                  WHERE id = ?1",
@@ -390,9 +391,9 @@ impl Db {
     ) -> Result<WebhookEventPage, DbError> {
         self.call(move |conn| {
             let total: i64 =
-                conn.query_row("SELECT count(*) FROM webhook_events", [], |r| r.get(0))?;
+                conn.query_row_cached("SELECT count(*) FROM webhook_events", [], |r| r.get(0))?;
             let (after_at, after_id) = after.map_or((None, None), |(at, id)| (Some(at), Some(id)));
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare_cached(
                 "SELECT id, type, checkout_session_id, payload, created_at FROM webhook_events
                  WHERE (?1 IS NULL OR created_at < ?1 OR (created_at = ?1 AND id < ?2))
                  ORDER BY created_at DESC, id DESC LIMIT ?3",
@@ -423,7 +424,7 @@ impl Db {
     pub async fn webhook_event(&self, id: String) -> Result<Option<StoredWebhookEvent>, DbError> {
         self.call(move |conn| {
             let event = conn
-                .query_row(
+                .query_row_cached(
                     "SELECT id, type, checkout_session_id, payload, created_at FROM webhook_events
                      WHERE id = ?1",
                     [&id],
@@ -434,7 +435,7 @@ impl Db {
                 return Ok(None);
             };
             event.deliveries = select_deliveries(conn, &event.id)?;
-            let mut attempts = conn.prepare(
+            let mut attempts = conn.prepare_cached(
                 "SELECT attempt, started_at, duration_ms, status_code, error, succeeded
                  FROM webhook_attempts WHERE delivery_id = ?1 ORDER BY attempt",
             )?;
@@ -463,11 +464,11 @@ impl Db {
     pub async fn webhook_secret_or(&self, generated: String) -> Result<String, DbError> {
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT OR IGNORE INTO server_settings (key, value) VALUES (?1, ?2)",
                 params![WEBHOOK_SECRET_KEY, generated],
             )?;
-            let secret: String = tx.query_row(
+            let secret: String = tx.query_row_cached(
                 "SELECT value FROM server_settings WHERE key = ?1",
                 [WEBHOOK_SECRET_KEY],
                 |r| r.get(0),
@@ -491,7 +492,7 @@ fn read_event(r: &Row<'_>) -> rusqlite::Result<StoredWebhookEvent> {
 }
 
 fn select_deliveries(conn: &Connection, event_id: &str) -> Result<Vec<StoredDelivery>, DbError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, endpoint_url, status, attempts, next_attempt_at, last_attempt_at, last_status_code,
             last_error, delivered_at, created_at
          FROM webhook_deliveries WHERE event_id = ?1 ORDER BY created_at, id",

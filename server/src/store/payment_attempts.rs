@@ -6,6 +6,7 @@
 use super::sessions::select_session;
 use super::{Db, DbError};
 use crate::domain::session::{PaidCard, StoredSession};
+use crate::store::cached::CachedStatements;
 use checkout_protocol::BillingAddress;
 use rusqlite::{params, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -63,7 +64,7 @@ pub(super) fn store_attempt(
     key: &str,
     payer: &str,
 ) -> Result<bool, DbError> {
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE checkout_sessions SET payment_attempt_key = ?2, payment_attempt_payer = ?3
          WHERE id = ?1 AND status = 'pending'",
         params![id, key, payer],

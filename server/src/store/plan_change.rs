@@ -23,6 +23,7 @@ use super::{Db, DbError};
 use crate::domain::ids;
 use crate::domain::records::{StoredInvoice, StoredPaymentMethod};
 use crate::domain::subscription::{ScheduledChange, StoredSubscription};
+use crate::store::cached::CachedStatements;
 use checkout_protocol::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::sync::Arc;
@@ -132,7 +133,7 @@ impl Db {
     ) -> Result<PlanClaim, DbError> {
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let claimed = tx.execute(
+            let claimed = tx.execute_cached(
                 "UPDATE subscriptions SET adjust_key = ?3, adjust_started_at = ?4
                  WHERE id = ?1 AND updated_at = ?2 AND (adjust_key IS NULL OR adjust_key = ?3)",
                 params![subscription_id, version, key, now],
@@ -141,7 +142,7 @@ impl Db {
                 PlanClaim::Claimed
             } else {
                 let current: Option<(i64, Option<String>, Option<i64>)> = tx
-                    .query_row(
+                    .query_row_cached(
                         "SELECT updated_at, adjust_key, adjust_started_at FROM subscriptions WHERE id = ?1",
                         [&subscription_id],
                         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -173,7 +174,7 @@ impl Db {
         let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let done: bool = tx.query_row(
+            let done: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM subscription_adjustments
                    WHERE attempt_key = ?1 AND subscription_id = ?2)",
                 params![key, subscription_id],
@@ -207,7 +208,7 @@ impl Db {
             // After a decline the version moves too: the processor answers
             // a key's first result forever, so trying again (another card,
             // or the same one later) must be a new attempt with a new key.
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE subscriptions SET adjust_key = NULL, adjust_started_at = NULL,
                     updated_at = CASE WHEN ?3 THEN max(updated_at + 1, ?4) ELSE updated_at END
                  WHERE id = ?1 AND adjust_key = ?2",
@@ -251,7 +252,7 @@ impl Db {
                         .next(),
                 )
             };
-            let done: bool = tx.query_row(
+            let done: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM subscription_adjustments WHERE attempt_key = ?1)",
                 [&w.key],
                 |r| r.get(0),
@@ -261,7 +262,7 @@ impl Db {
                 tx.commit()?;
                 return Ok(now_sub.map_or(PlanApplied::Moved, PlanApplied::AlreadyApplied));
             }
-            let ours: bool = tx.query_row(
+            let ours: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM subscriptions
                    WHERE id = ?1 AND updated_at = ?2 AND adjust_key = ?3)",
                 params![w.before.id, w.before.updated_at, w.key],
@@ -272,14 +273,14 @@ impl Db {
                 return Ok(PlanApplied::Moved);
             }
             update_subscription(&tx, &w.after)?;
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE subscriptions SET adjust_key = NULL, adjust_started_at = NULL WHERE id = ?1",
                 [&w.after.id],
             )?;
             let invoice_id = match &w.charge {
                 Some(c) => {
                     insert_invoice(&tx, &c.invoice)?;
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE invoices SET paid_at = ?2 WHERE id = ?1",
                         params![c.invoice.id, now],
                     )?;
@@ -288,7 +289,7 @@ impl Db {
                 None => None,
             };
             let id = ids::new_id("adj_").map_err(|e| DbError::Random(e.to_string()))?;
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO subscription_adjustments (id, subscription_id, customer_id, attempt_key,
                     from_price_id, from_quantity, to_price_id, to_quantity, amount, currency, charge_id,
                     payment_method_id, invoice_id, is_upgrade, created_at)
@@ -347,7 +348,7 @@ impl Db {
     ) -> Result<Option<StoredSubscription>, DbError> {
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let free: bool = tx.query_row(
+            let free: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM subscriptions
                    WHERE id = ?1 AND updated_at = ?2 AND adjust_key IS NULL)",
                 params![before.id, before.updated_at],
@@ -373,7 +374,7 @@ fn owner_of(
     conn: &Connection,
     subscription_id: &str,
 ) -> Result<crate::domain::records::StoredCustomer, DbError> {
-    let customer_id: String = conn.query_row(
+    let customer_id: String = conn.query_row_cached(
         "SELECT customer_id FROM subscriptions WHERE id = ?1",
         [subscription_id],
         |r| r.get(0),

@@ -16,6 +16,7 @@ use crate::domain::records::{
 use crate::domain::subscription::{
     parse_status, status_str, ScheduledChange, StoredSubscription, TransitionError,
 };
+use crate::store::cached::CachedStatements;
 use checkout_protocol::{CancellationTiming, SubscriptionStatus, WebhookEventType};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::sync::Arc;
@@ -37,7 +38,7 @@ impl Db {
     ) -> Result<Option<String>, DbError> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
+                .query_row_cached(
                     "SELECT customer_id FROM subscriptions WHERE id = ?1",
                     [subscription_id],
                     |r| r.get(0),
@@ -131,7 +132,7 @@ impl Db {
             let before = s.clone();
             // A plan change being charged would find the subscription moved
             // under it after the charge: cancel and uncancel wait for it.
-            let changing: bool = tx.query_row(
+            let changing: bool = tx.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM subscriptions
                    WHERE id = ?1 AND adjust_key IS NOT NULL AND adjust_started_at >= ?2)",
                 params![s.id, now - crate::domain::plan_change::STALE_CHANGE_MS],
@@ -201,7 +202,7 @@ impl Db {
                 return Ok(SubscriptionCreated::AlreadySubscribed(existing));
             }
             let card: Option<String> = tx
-                .query_row(
+                .query_row_cached(
                     "SELECT id FROM payment_methods
                      WHERE customer_id = ?1 AND is_default = 1 AND removed_at IS NULL",
                     [&s.customer_id],
@@ -270,7 +271,7 @@ pub(super) fn settled_subscriptions(
     only: Option<&str>,
     now: i64,
 ) -> Result<Vec<StoredSubscription>, DbError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT * FROM subscriptions WHERE customer_id = ?1 AND (?2 IS NULL OR id = ?2)
          ORDER BY created_at DESC, id DESC",
     )?;
@@ -360,7 +361,7 @@ pub(super) fn update_subscription(
     let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
     let scheduled = s.scheduled_change.as_ref();
     let scheduled_unit = scheduled.map(|c| enum_text(&c.interval_unit)).transpose()?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE subscriptions SET price_id = ?2, status = ?3, quantity = ?4, interval_unit = ?5,
             interval_count = ?6, start_date = ?7, current_period_start = ?8, current_period_end = ?9,
             trial_ends_at = ?10, cancel_scheduled_at = ?11, canceled_at = ?12, default_payment_method_id = ?13,
@@ -397,7 +398,7 @@ pub(super) fn insert_subscription(
     s: &StoredSubscription,
 ) -> Result<bool, DbError> {
     let unit = s.interval_unit.as_ref().map(enum_text).transpose()?;
-    let added = conn.execute(
+    let added = conn.execute_cached(
         "INSERT OR IGNORE INTO subscriptions (id, customer_id, price_id, status, checkout_session_id, name, metadata,
             trial_ends_at, quantity, interval_unit, interval_count, start_date, current_period_start,
             current_period_end, cancel_scheduled_at, canceled_at, default_payment_method_id, created_at, updated_at,
@@ -434,7 +435,7 @@ pub(super) fn select_payment_methods(
     conn: &Connection,
     customer_id: &str,
 ) -> Result<Vec<StoredPaymentMethod>, DbError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
          FROM payment_methods WHERE customer_id = ?1 AND removed_at IS NULL
          ORDER BY is_default DESC, created_at DESC, id DESC",
@@ -464,7 +465,7 @@ pub(super) fn insert_payment_method(
     conn: &Connection,
     m: &StoredPaymentMethod,
 ) -> Result<(), DbError> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT OR IGNORE INTO payment_methods (id, customer_id, brand, last4, exp_month, exp_year, is_default,
             created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -474,7 +475,7 @@ pub(super) fn insert_payment_method(
 }
 
 fn select_purchases(conn: &Connection, customer_id: &str) -> Result<Vec<StoredPurchase>, DbError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT * FROM purchases WHERE customer_id = ?1 ORDER BY created_at DESC, id DESC",
     )?;
     let rows = stmt
@@ -488,7 +489,7 @@ pub(super) fn select_purchase(
     conn: &Connection,
     id: &str,
 ) -> Result<Option<StoredPurchase>, DbError> {
-    conn.query_row("SELECT * FROM purchases WHERE id = ?1", [id], read_purchase)
+    conn.query_row_cached("SELECT * FROM purchases WHERE id = ?1", [id], read_purchase)
         .optional()?
         .transpose()
 }
@@ -532,7 +533,7 @@ fn read_purchase(r: &Row<'_>) -> rusqlite::Result<Result<StoredPurchase, DbError
 /// Adds a purchase; an existing id is left alone (seeding).
 pub(super) fn insert_purchase(conn: &Connection, p: &StoredPurchase) -> Result<(), DbError> {
     let unit = p.interval_unit.as_ref().map(enum_text).transpose()?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT OR IGNORE INTO purchases (id, customer_id, checkout_session_id, price_id, price_type, quantity,
             amount, currency, name, metadata, status, price_per_billing_cycle, interval_unit, interval_count,
             trial_period_days, created_at, billing_address, request_id, tax_id)
@@ -580,7 +581,7 @@ fn invoices_where(
     filter: &str,
     value: &str,
 ) -> Result<Vec<StoredInvoice>, DbError> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
             subscription_id, checkout_session_id, invoice_date, created_at
          FROM invoices WHERE {filter} ORDER BY created_at DESC, id DESC"
@@ -629,7 +630,7 @@ fn invoices_where(
 /// has no invoice with it, else (or when it is blank) under the customer's
 /// next free number; an existing id is left alone (seeding).
 pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(), DbError> {
-    let exists: bool = conn.query_row(
+    let exists: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM invoices WHERE id = ?1)",
         [&i.id],
         |r| r.get(0),
@@ -637,14 +638,14 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
     if exists {
         return Ok(());
     }
-    let (external_id, count): (String, i64) = conn.query_row(
+    let (external_id, count): (String, i64) = conn.query_row_cached(
         "SELECT c.external_id, (SELECT count(*) FROM invoices WHERE customer_id = c.id)
          FROM customers c WHERE c.id = ?1",
         [&i.customer_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let taken = |number: &str| -> Result<bool, DbError> {
-        Ok(conn.query_row(
+        Ok(conn.query_row_cached(
             "SELECT EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?1 AND invoice_number = ?2)",
             params![i.customer_id, number],
             |r| r.get(0),
@@ -659,7 +660,7 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
         }
         invoice_number(&external_id, n)
     };
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO invoices (id, customer_id, invoice_number, status, type, currency, subtotal, memo, purchase_id,
             subscription_id, checkout_session_id, invoice_date, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -680,7 +681,7 @@ pub(super) fn insert_invoice(conn: &Connection, i: &StoredInvoice) -> Result<(),
         ],
     )?;
     for (position, line) in i.lines.iter().enumerate() {
-        conn.execute(
+        conn.execute_cached(
             "INSERT INTO invoice_line_items (id, invoice_id, position, description, price_id, quantity, price)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -719,7 +720,7 @@ pub(super) fn payment_method_with_owner(
     id: &str,
 ) -> Result<Option<(StoredPaymentMethod, StoredCustomer)>, DbError> {
     let method = conn
-        .query_row(
+        .query_row_cached(
             "SELECT id, customer_id, brand, last4, exp_month, exp_year, is_default, created_at
              FROM payment_methods WHERE id = ?1",
             [id],

@@ -13,6 +13,7 @@ use crate::domain::resource::{
     RELEASED_BY_CALL,
 };
 use crate::domain::subscription::StoredSubscription;
+use crate::store::cached::CachedStatements;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::sync::Arc;
 
@@ -212,7 +213,7 @@ impl Db {
                 }
             }
             for c in &mut chosen {
-                tx.execute(
+                tx.execute_cached(
                     "UPDATE resource_claims SET released_at = ?1, release_reason = ?2, updated_at = ?1
                      WHERE id = ?3 AND released_at IS NULL",
                     params![now, RELEASED_BY_CALL, c.id],
@@ -257,7 +258,7 @@ impl Db {
 }
 
 fn held_count(conn: &Connection, subscription_id: &str, resource_id: &str) -> Result<i64, DbError> {
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "SELECT COUNT(*) FROM resource_claims
          WHERE subscription_id = ?1 AND resource_id = ?2 AND released_at IS NULL",
         params![subscription_id, resource_id],
@@ -271,7 +272,7 @@ fn held_named(
     resource_id: &str,
     external_id: &str,
 ) -> Result<Option<StoredClaim>, DbError> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!(
             "SELECT {COLUMNS} FROM resource_claims
              WHERE subscription_id = ?1 AND resource_id = ?2 AND external_id = ?3
@@ -290,7 +291,7 @@ fn held_claims(
     subscription_id: &str,
     resource_id: Option<&str>,
 ) -> Result<Vec<StoredClaim>, DbError> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM resource_claims
          WHERE subscription_id = ?1 AND (?2 IS NULL OR resource_id = ?2) AND released_at IS NULL
          ORDER BY claimed_at, rowid"
@@ -302,7 +303,7 @@ fn held_claims(
 }
 
 fn insert_claim(conn: &Connection, c: &StoredClaim) -> Result<(), DbError> {
-    conn.execute(
+    conn.execute_cached(
         &format!("INSERT INTO resource_claims ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
         params![
             c.id,

@@ -10,6 +10,7 @@
 //! with a webhook delivery still pending (its event has yet to go out).
 
 use super::{Db, DbError};
+use crate::store::cached::CachedStatements;
 use rusqlite::{params, TransactionBehavior};
 
 impl Db {
@@ -40,27 +41,27 @@ impl Db {
                 ids
             };
             for id in &ids {
-                tx.execute(
+                tx.execute_cached(
                     "DELETE FROM idempotency_keys WHERE checkout_session_id = ?1",
                     [id],
                 )?;
-                tx.execute(
+                tx.execute_cached(
                     "DELETE FROM webhook_attempts WHERE delivery_id IN (
                          SELECT d.id FROM webhook_deliveries d
                          JOIN webhook_events e ON e.id = d.event_id
                          WHERE e.checkout_session_id = ?1)",
                     [id],
                 )?;
-                tx.execute(
+                tx.execute_cached(
                     "DELETE FROM webhook_deliveries WHERE event_id IN (
                          SELECT id FROM webhook_events WHERE checkout_session_id = ?1)",
                     [id],
                 )?;
-                tx.execute(
+                tx.execute_cached(
                     "DELETE FROM webhook_events WHERE checkout_session_id = ?1",
                     [id],
                 )?;
-                tx.execute("DELETE FROM checkout_sessions WHERE id = ?1", [id])?;
+                tx.execute_cached("DELETE FROM checkout_sessions WHERE id = ?1", [id])?;
             }
             tx.commit()?;
             Ok(ids.len())

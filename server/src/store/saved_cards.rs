@@ -10,6 +10,7 @@ use super::{Db, DbError};
 use crate::domain::error::ApiError;
 use crate::domain::records::StoredPaymentMethod;
 use crate::domain::saved_cards;
+use crate::store::cached::CachedStatements;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::sync::Arc;
 
@@ -36,7 +37,7 @@ impl Db {
     pub async fn card_owner(&self, id: String) -> Result<Option<String>, DbError> {
         self.call(move |conn| {
             Ok(conn
-                .query_row(
+                .query_row_cached(
                     "SELECT customer_id FROM payment_methods WHERE id = ?1 AND removed_at IS NULL",
                     [id],
                     |r| r.get(0),
@@ -93,7 +94,7 @@ impl Db {
 
 /// Makes card `id` the customer's only default.
 fn make_default(conn: &Connection, customer_id: &str, id: &str) -> Result<usize, DbError> {
-    Ok(conn.execute(
+    Ok(conn.execute_cached(
         "UPDATE payment_methods SET is_default = (id = ?2)
          WHERE customer_id = ?1 AND removed_at IS NULL",
         params![customer_id, id],
@@ -110,7 +111,7 @@ fn remove(
     r: &saved_cards::Removal,
     now: i64,
 ) -> Result<(), DbError> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE payment_methods SET removed_at = ?3, is_default = 0
          WHERE id = ?1 AND customer_id = ?2",
         params![id, customer_id, now],
@@ -119,7 +120,7 @@ fn remove(
         make_default(conn, customer_id, new_default)?;
     }
     for subscription_id in &r.moved_subscriptions {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE subscriptions SET default_payment_method_id = ?3, updated_at = ?4
              WHERE id = ?1 AND customer_id = ?2",
             params![subscription_id, customer_id, r.replacement, now],

@@ -6,6 +6,7 @@ use super::records::customer_subscription;
 use super::{json_object, json_text, Db, DbError};
 use crate::domain::ids;
 use crate::domain::usage::{current_period_start, StoredUsageEvent, UsageTotal};
+use crate::store::cached::CachedStatements;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -97,7 +98,7 @@ impl Db {
                 properties: usage.properties,
                 created_at: now,
             };
-            tx.execute(
+            tx.execute_cached(
                 "INSERT INTO usage_events (id, customer_id, subscription_id, usage_meter_id, price_id,
                      amount, transaction_id, usage_date, period_start, properties, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -127,7 +128,7 @@ fn select_by_transaction(
     customer_id: &str,
     transaction_id: &str,
 ) -> Result<Option<StoredUsageEvent>, DbError> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT id, customer_id, subscription_id, usage_meter_id, price_id, amount,
                 transaction_id, usage_date, period_start, properties, created_at
          FROM usage_events WHERE customer_id = ?1 AND transaction_id = ?2",
@@ -163,7 +164,7 @@ pub(super) fn select_usage_totals(
     conn: &Connection,
     customer_id: &str,
 ) -> Result<Vec<UsageTotal>, DbError> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT subscription_id, usage_meter_id, period_start, SUM(amount)
          FROM usage_events WHERE customer_id = ?1
          GROUP BY subscription_id, usage_meter_id, period_start",

@@ -294,6 +294,17 @@ async fn malformed_requests_and_unknown_actions() {
     srv.route("subscriptions/pause", json!({}), Auth::None)
         .await
         .assert_error(404, "not_found");
+    // Every action the protocol lists (what the widget's test kit answers)
+    // is one this route knows: none is an unknown action.
+    for action in checkout_protocol::action::ALL {
+        let reply = srv.route(action, json!({}), Auth::None).await;
+        assert!(
+            reply.body["error"]["code"] != "not_found",
+            "{action}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
     // The route only takes POST.
     srv.send(
         srv.client

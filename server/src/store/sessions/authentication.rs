@@ -12,6 +12,7 @@ use super::{expire_due, transition};
 use crate::domain::authentication::is_expired;
 use crate::domain::lifecycle::Transition;
 use crate::domain::session::StoredSession;
+use crate::store::cached::CachedStatements;
 use checkout_protocol::{CheckoutSessionStatus, PendingAuthentication};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::sync::Arc;
@@ -86,11 +87,11 @@ impl Db {
             if !transition(&tx, &auth.session_id, Transition::Release, now)? {
                 return Ok(false);
             }
-            tx.execute(
+            tx.execute_cached(
                 "DELETE FROM session_authentications WHERE session_id = ?1",
                 [&auth.session_id],
             )?;
-            tx.execute(
+            tx.execute_cached(
                 &format!("INSERT INTO session_authentications ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
                 params![
                     auth.id,
@@ -119,7 +120,7 @@ impl Db {
         self.call(move |conn| {
             let auth = select_authentication(conn, &session_id)?
                 .filter(|a| !is_expired(a.expires_at, now));
-            let open: bool = conn.query_row(
+            let open: bool = conn.query_row_cached(
                 "SELECT EXISTS (SELECT 1 FROM checkout_sessions WHERE id = ?1 AND status = 'open')",
                 [&session_id],
                 |r| r.get(0),
@@ -179,7 +180,7 @@ impl Db {
     /// open (the sweep); returns how many.
     pub async fn drop_stale_authentications(&self, now: i64) -> Result<usize, DbError> {
         self.call(move |conn| {
-            let dropped = conn.execute(
+            let dropped = conn.execute_cached(
                 "DELETE FROM session_authentications WHERE expires_at <= ?1
                     OR session_id IN (SELECT id FROM checkout_sessions WHERE status NOT IN ('open', 'pending'))",
                 [now],
@@ -193,11 +194,11 @@ impl Db {
 /// Whether a challenge waits on session `session_id` at `now`; one past its
 /// end is dropped first (inside the caller's write transaction).
 pub(super) fn waiting(conn: &Connection, session_id: &str, now: i64) -> Result<bool, DbError> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM session_authentications WHERE session_id = ?1 AND expires_at <= ?2",
         params![session_id, now],
     )?;
-    Ok(conn.query_row(
+    Ok(conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM session_authentications WHERE session_id = ?1)",
         [session_id],
         |r| r.get(0),
@@ -205,7 +206,7 @@ pub(super) fn waiting(conn: &Connection, session_id: &str, now: i64) -> Result<b
 }
 
 fn drop_of(conn: &Connection, session_id: &str) -> Result<(), DbError> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM session_authentications WHERE session_id = ?1",
         [session_id],
     )?;
@@ -216,7 +217,7 @@ fn select_authentication(
     conn: &Connection,
     session_id: &str,
 ) -> Result<Option<StoredAuthentication>, DbError> {
-    conn.query_row(
+    conn.query_row_cached(
         &format!("SELECT {COLUMNS} FROM session_authentications WHERE session_id = ?1"),
         [session_id],
         read_row,

@@ -14,6 +14,7 @@ use crate::domain::lifecycle::Transition;
 use crate::domain::records::{StoredInvoice, StoredPaymentMethod, StoredPurchase};
 use crate::domain::session::{PaidCard, StoredSession};
 use crate::domain::subscription::StoredSubscription;
+use crate::store::cached::CachedStatements;
 use crate::store::events::{self, CompletedRecords};
 use crate::store::Outbox;
 use checkout_protocol::{
@@ -144,14 +145,14 @@ impl Db {
                     invoice = records::select_invoice(&tx, &invoice_id)?;
                 }
                 if let Some(p) = &done.purchase {
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE purchases SET payment_method_id = ?2 WHERE id = ?1",
                         params![p.id, card_id],
                     )?;
                 }
                 payment_method = records::payment_method_with_owner(&tx, &card_id)?;
             }
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE checkout_sessions SET card_brand = ?2, card_last4 = ?3, card_exp_month = ?4,
                     card_exp_year = ?5, customer_email = ?6, purchase_id = ?7, billing_address = ?8,
                     subscription_id = ?9, tax_id = ?10
@@ -213,7 +214,7 @@ fn record_flowglad_events(
             .is_some_and(|t| t.total_due_today > 0);
     if charged {
         // The attempt stored before the charge names the payment.
-        let attempt: Option<String> = conn.query_row(
+        let attempt: Option<String> = conn.query_row_cached(
             "SELECT payment_attempt_key FROM checkout_sessions WHERE id = ?1",
             [&session.id],
             |r| r.get(0),
@@ -288,14 +289,14 @@ fn record_customer_payment(
         activate(conn, outbox, &c.customer_id, a, &card_id, now)?;
     }
     if let Some(target) = &c.card_for_subscriptions.target {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE subscriptions SET default_payment_method_id = ?3, updated_at = ?4
              WHERE id = ?1 AND customer_id = ?2",
             params![target, c.customer_id, card_id, now],
         )?;
     }
     if c.card_for_subscriptions.all_current {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE subscriptions SET default_payment_method_id = ?2, updated_at = ?3
              WHERE customer_id = ?1 AND status IN ('trialing', 'active', 'past_due', 'cancellation_scheduled')",
             params![c.customer_id, card_id, now],
@@ -305,7 +306,7 @@ fn record_customer_payment(
         insert_invoice(conn, invoice)?;
     }
     if let Some(invoice_id) = &c.paid_invoice_id {
-        let paid = conn.execute(
+        let paid = conn.execute_cached(
             "UPDATE invoices SET status = 'paid', paid_at = ?3, checkout_session_id = ?4
              WHERE id = ?1 AND customer_id = ?2 AND status = 'open'",
             params![invoice_id, c.customer_id, now, session_id],
@@ -360,7 +361,7 @@ fn save_card(
     make_default: bool,
 ) -> Result<String, DbError> {
     let by_id: Option<(String, Option<i64>)> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT id, removed_at FROM payment_methods WHERE id = ?1 AND customer_id = ?2",
             params![m.id, m.customer_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -372,7 +373,7 @@ fn save_card(
     let existing: Option<String> = match by_id {
         Some((id, None)) => Some(id),
         _ => conn
-            .query_row(
+            .query_row_cached(
                 "SELECT id FROM payment_methods WHERE customer_id = ?1 AND brand = ?2 AND last4 = ?3
                     AND exp_month = ?4 AND exp_year = ?5 AND removed_at IS NULL
                  ORDER BY created_at LIMIT 1",
@@ -381,7 +382,7 @@ fn save_card(
             )
             .optional()?,
     };
-    let has_default: bool = conn.query_row(
+    let has_default: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM payment_methods
            WHERE customer_id = ?1 AND is_default = 1 AND removed_at IS NULL)",
         [&m.customer_id],
@@ -401,7 +402,7 @@ fn save_card(
         }
     };
     if make_default || !has_default {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE payment_methods SET is_default = (id = ?2)
              WHERE customer_id = ?1 AND removed_at IS NULL",
             params![m.customer_id, id],

@@ -21,6 +21,7 @@ use super::outbox::Outbox;
 use super::{Db, DbError};
 use crate::domain::lifecycle::Transition;
 use crate::domain::session::{AppliedDiscount, StoredSession};
+use crate::store::cached::CachedStatements;
 use crate::store::events;
 use checkout_protocol::CheckoutSessionStatus;
 use rows::{insert_session, SessionColumns, SESSION_SELECT};
@@ -215,7 +216,7 @@ impl Db {
             const FILTERS: &str = "(?1 IS NULL OR s.customer_id = ?1)
                  AND (?2 IS NULL OR c.external_id = ?2)
                  AND (?3 IS NULL OR s.status = ?3)";
-            let total: i64 = tx.query_row(
+            let total: i64 = tx.query_row_cached(
                 &format!(
                     "SELECT count(*) FROM checkout_sessions s LEFT JOIN customers c ON c.id = s.customer_id
                      WHERE {FILTERS}"
@@ -224,7 +225,7 @@ impl Db {
                 |r| r.get(0),
             )?;
             let (after_at, after_id) = after.map_or((None, None), |(at, id)| (Some(at), Some(id)));
-            let mut stmt = tx.prepare(&format!(
+            let mut stmt = tx.prepare_cached(&format!(
                 "{SESSION_SELECT}
                  WHERE {FILTERS}
                    AND (?4 IS NULL OR s.created_at < ?4 OR (s.created_at = ?4 AND s.id < ?5))
@@ -281,7 +282,7 @@ impl Db {
                     DiscountChange::AuthenticationPending
                 }
                 CheckoutSessionStatus::Open => {
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE checkout_sessions SET discount_id = ?2, discount_code = ?3,
                             discount_percent_off = ?4, updated_at = ?5
                          WHERE id = ?1 AND status = 'open'",
@@ -332,7 +333,7 @@ impl Db {
                     let changed = current.with_quantity(quantity);
                     let line_items = serde_json::to_string(&changed.line_items)
                         .map_err(|e| DbError::Corrupt(e.to_string()))?;
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE checkout_sessions SET quantity = ?2, line_items = ?3, updated_at = ?4
                          WHERE id = ?1 AND status = 'open'",
                         params![id, quantity, line_items, now],
@@ -371,7 +372,7 @@ impl Db {
     /// Number of rows in `purchases` for a session (for tests and checks).
     pub async fn purchase_count(&self, session_id: String) -> Result<i64, DbError> {
         self.call(move |conn| {
-            Ok(conn.query_row(
+            Ok(conn.query_row_cached(
                 "SELECT count(*) FROM purchases WHERE checkout_session_id = ?1",
                 [&session_id],
                 |r| r.get(0),
@@ -384,7 +385,7 @@ impl Db {
 /// Applies `t` to session `id` if it is in the state `t` starts from;
 /// returns whether it was.
 fn transition(conn: &Connection, id: &str, t: Transition, now: i64) -> Result<bool, DbError> {
-    let changed = conn.execute(
+    let changed = conn.execute_cached(
         "UPDATE checkout_sessions SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2",
         params![id, t.from().as_str(), t.to().as_str(), now],
     )?;
@@ -516,7 +517,7 @@ mod tests {
     pub(super) async fn event_types(db: &Db) -> Vec<String> {
         db.call(|c| {
             let mut stmt =
-                c.prepare("SELECT type FROM webhook_events ORDER BY created_at, rowid")?;
+                c.prepare_cached("SELECT type FROM webhook_events ORDER BY created_at, rowid")?;
             let types = stmt
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<Vec<String>, _>>()?;

@@ -11,6 +11,7 @@ use super::rows::select_session;
 use super::{expire_due, transition};
 use crate::domain::lifecycle::Transition;
 use crate::domain::session::StoredSession;
+use crate::store::cached::CachedStatements;
 use crate::store::events;
 use checkout_protocol::{CheckoutSessionStatus, ErrorCode};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -188,7 +189,7 @@ pub(super) fn claim_open(
                     // A new attempt: forget the last one's key, so a
                     // crash before this one is stored reopens the
                     // session instead of asking about an old attempt.
-                    tx.execute(
+                    tx.execute_cached(
                         "UPDATE checkout_sessions SET payment_attempt_key = NULL, payment_attempt_payer = NULL WHERE id = ?1",
                         [id],
                     )?;
@@ -212,7 +213,7 @@ fn record_payment_failed(
     failure: &PaymentFailure,
     now: i64,
 ) -> Result<(), DbError> {
-    let attempt: Option<String> = conn.query_row(
+    let attempt: Option<String> = conn.query_row_cached(
         "SELECT payment_attempt_key FROM checkout_sessions WHERE id = ?1",
         [&session.id],
         |r| r.get(0),
@@ -243,7 +244,7 @@ fn invoice_block(conn: &Connection, session: &StoredSession) -> Result<Option<Cl
         return Ok(None);
     };
     let status: Option<String> = conn
-        .query_row(
+        .query_row_cached(
             "SELECT status FROM invoices WHERE id = ?1",
             [invoice_id],
             |r| r.get(0),
@@ -254,7 +255,7 @@ fn invoice_block(conn: &Connection, session: &StoredSession) -> Result<Option<Cl
         Some(other) => return Ok(Some(Claim::InvoiceNotOpen(other))),
         None => return Ok(Some(Claim::InvoiceNotOpen("missing".to_owned()))),
     }
-    let being_paid: bool = conn.query_row(
+    let being_paid: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM checkout_sessions WHERE invoice_id = ?1 AND status = 'pending' AND id != ?2)",
         params![invoice_id, session.id],
         |r| r.get(0),

@@ -10,6 +10,7 @@ use crate::domain::session::{
     parse_session_type, session_type_str, AppliedDiscount, CheckoutOptions, PaidCard, SoldItem,
     StoredSession,
 };
+use crate::store::cached::CachedStatements;
 use checkout_protocol::{CheckoutSessionStatus, QuantityBounds};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -35,7 +36,7 @@ pub(super) fn insert_session(conn: &Connection, s: &StoredSession) -> Result<(),
         .as_ref()
         .map(enum_text)
         .transpose()?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO checkout_sessions (id, type, status, customer_id, price_id, quantity, success_url,
             cancel_url, output_name, output_metadata, customer_email, line_items, created_at, updated_at,
             expires_at, request_id, discount_id, discount_code, discount_percent_off, allow_promotion_codes,
@@ -265,7 +266,7 @@ pub(in crate::store) fn select_session(
     id: &str,
 ) -> Result<Option<StoredSession>, DbError> {
     let columns = conn
-        .query_row(
+        .query_row_cached(
             &format!("{SESSION_SELECT} WHERE s.id = ?1"),
             [id],
             SessionColumns::read,
