@@ -45,6 +45,10 @@ mod components;
 mod embed;
 mod error;
 mod format;
+// The hosted pages' logic (the pay form's checks, countries, appearance,
+// frame messages), drawn by `app::hosted`.
+#[cfg(feature = "hosted-pages")]
+mod hosted;
 // Posted by the hosted page in a frame, read by the embed: neither is in an app.
 #[cfg(any(feature = "embed", feature = "hosted-pages"))]
 mod frame_message;

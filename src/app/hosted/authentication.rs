@@ -62,12 +62,12 @@ pub fn AuthenticationDialog(
             };
             // Completing charges the card: the page around us must not
             // close meanwhile (as for Pay), and hears the outcome first.
-            super::embedding::post_processing(&id, true);
+            crate::hosted::embedding::post_processing(&id, true);
             match client.authenticate(&id, &request).await {
                 Ok(paid) => on_paid.run(paid),
                 Err(e) => on_ended.run(e),
             }
-            super::embedding::post_processing(&id, false);
+            crate::hosted::embedding::post_processing(&id, false);
         }
     });
     let busy = answer.pending();

@@ -2,11 +2,7 @@
 //! the form, a receipt, or why it cannot be paid.
 
 // 3-D Secure in test mode (issue 16).
-mod appearance;
 mod authentication;
-mod countries;
-pub(crate) mod embedding;
-mod form;
 mod payment_form;
 mod status;
 mod summary;
@@ -16,6 +12,7 @@ mod tax_id;
 use crate::browser;
 use crate::client::HostedClient;
 use crate::error::BillingError;
+use crate::hosted::{appearance, embedding};
 use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::transport::{FetchTransport, SharedTransport};
 use checkout_protocol::{CheckoutSessionStatus, HostedCheckoutSession};

@@ -2,11 +2,11 @@
 //! checked as the customer types, and a pay button that cannot charge twice.
 
 use super::authentication::AuthenticationDialog;
-use super::countries;
-use super::form::{preselected_card, saved_card_label, AddressForm, Field, PaymentForm};
 use super::tax_id::{TaxIdFields, TaxIdSection};
 use crate::browser;
 use crate::client::HostedClient;
+use crate::hosted::countries;
+use crate::hosted::form::{preselected_card, saved_card_label, AddressForm, Field, PaymentForm};
 use crate::i18n::{fill, page::Msg, Lang, Message};
 use crate::money::format_money;
 use checkout_protocol::{
@@ -217,7 +217,7 @@ pub fn PaymentFormView(
             let Some(client) = client.try_get_value() else {
                 return false;
             };
-            super::embedding::post_processing(&id, true);
+            crate::hosted::embedding::post_processing(&id, true);
             let answer = client.confirm(&id, &request).await;
             // Said after the outcome's own message, so the page around us
             // never sees a gap between "not processing" and "paid". While
@@ -237,13 +237,13 @@ pub fn PaymentFormView(
                 }
                 Err(e) => {
                     if e.is_payment_refused() {
-                        super::embedding::post_payment_failed(&id, e.code(), &e.message());
+                        crate::hosted::embedding::post_payment_failed(&id, e.code(), &e.message());
                     }
                     alert.set(super::error_text(&e, lang));
                     false
                 }
             };
-            super::embedding::post_processing(&id, false);
+            crate::hosted::embedding::post_processing(&id, false);
             outcome
         }
     });
@@ -260,7 +260,7 @@ pub fn PaymentFormView(
     let challenge_ended = Callback::new(move |e: crate::error::BillingError| {
         challenge.set(None);
         if e.is_payment_refused() {
-            super::embedding::post_payment_failed(&first_id, e.code(), &e.message());
+            crate::hosted::embedding::post_payment_failed(&first_id, e.code(), &e.message());
         }
         if SESSION_GONE.contains(&e.code()) {
             on_session_changed.run(());
@@ -347,9 +347,9 @@ pub fn PaymentFormView(
         let merchant = first.merchant_name.clone();
         let (session_id, target) = (first.id.clone(), url.clone());
         let on_click = move |ev: leptos::ev::MouseEvent| {
-            if super::embedding::is_embedded() {
+            if crate::hosted::embedding::is_embedded() {
                 ev.prevent_default();
-                super::embedding::post_cancel(&session_id, Some(&target));
+                crate::hosted::embedding::post_cancel(&session_id, Some(&target));
             }
         };
         view! { <a class="co-cancel" href=url on:click=on_click>{fill(Msg::CancelReturn.text(lang), &[&merchant])}</a> }
@@ -473,9 +473,9 @@ fn leave_paid(
     else {
         return false;
     };
-    if super::embedding::is_embedded() {
+    if crate::hosted::embedding::is_embedded() {
         // The page around us redirects (or not, if its code says so).
-        super::embedding::post_success(&paid.checkout_session, url);
+        crate::hosted::embedding::post_success(&paid.checkout_session, url);
         return true;
     }
     // No success URL: this page itself shows the receipt (and keeps its ?theme=).

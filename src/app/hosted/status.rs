@@ -98,9 +98,9 @@ pub fn Receipt(
         .map(|url| {
             let (paid, target) = (session.clone(), url.clone());
             let on_click = move |ev: leptos::ev::MouseEvent| {
-                if super::embedding::is_embedded() {
+                if crate::hosted::embedding::is_embedded() {
                     ev.prevent_default();
-                    super::embedding::post_success(&paid, &target);
+                    crate::hosted::embedding::post_success(&paid, &target);
                 }
             };
             view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ContinueTo.text(lang), &[&session.merchant_name])}</a> }
@@ -146,9 +146,9 @@ pub fn Expired(
     let back = session.cancel_url.clone().map(|url| {
         let (session_id, target) = (session.id.clone(), url.clone());
         let on_click = move |ev: leptos::ev::MouseEvent| {
-            if super::embedding::is_embedded() {
+            if crate::hosted::embedding::is_embedded() {
                 ev.prevent_default();
-                super::embedding::post_cancel(&session_id, Some(&target));
+                crate::hosted::embedding::post_cancel(&session_id, Some(&target));
             }
         };
         view! { <a class="cw-button" href=url on:click=on_click>{fill(Msg::ReturnTo.text(lang), &[&session.merchant_name])}</a> }

@@ -183,7 +183,7 @@ fn PromotionCode(
                     code.set(String::new());
                     open.set(false);
                     status.set(said);
-                    super::embedding::post_discount(&updated);
+                    crate::hosted::embedding::post_discount(&updated);
                     on_updated.run(updated);
                     browser::restore_focus_to(next);
                 }

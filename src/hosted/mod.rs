@@ -1,0 +1,11 @@
+//! The hosted checkout pages' own logic, apart from how they are drawn:
+//! the pay form's fields and checks, the country list, the merchant's
+//! appearance, and the messages a framed page posts to the embed.
+//!
+//! (Issue 17: these pages are being redrawn in plain DOM, like the embed, so
+//! their bundle carries no UI framework; this folder is where they live.)
+
+pub mod appearance;
+pub mod countries;
+pub mod embedding;
+pub mod form;
