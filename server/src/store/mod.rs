@@ -38,13 +38,11 @@ pub use records::SubscriptionChange;
 pub use records::SubscriptionCreated;
 pub use resources::{ClaimOutcome, ReleaseOutcome};
 pub use sessions::{
-    Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion,
-    DiscountChange, Expire, PaymentFailure, SessionFilter,
+    Activation, CardForSubscriptions, Claim, Completion, Created, CustomerCompletion, Expire,
+    PaymentFailure, SessionEdit, SessionFilter,
 };
 // 3-D Secure in test mode (issue 16).
 pub use sessions::{AuthenticationClaim, StoredAuthentication};
-// Adjustable quantity (issue 16, item 8).
-pub use sessions::QuantityChange;
 pub use usage::{NewUsage, UsageOutcome};
 // Plan changes (issue 15).
 pub use plan_change::{PlanApplied, PlanCharge, PlanClaim, PlanDecline, PlanWrite};

@@ -4,7 +4,6 @@
 
 use super::{answer, too_many_attempts};
 use crate::domain::error::ApiError;
-use crate::domain::session::{ensure_payable, session_not_found};
 use crate::domain::{authentication, clock};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
@@ -40,14 +39,8 @@ pub async fn authenticate(
     ClientPeer(peer): ClientPeer,
     body: RawBody,
 ) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
-    let session = state
-        .billing
-        .db
-        .load_session(id.clone(), clock::now_ms())
-        .await?
-        .ok_or_else(session_not_found)?;
     // Already being paid (the first of a double click) or paid: say so.
-    ensure_payable(session.status)?;
+    let session = super::load_payable(&state.billing, &id, clock::now_ms()).await?;
     let request: AuthenticateRequest = body.json()?;
     if request.authentication_id.len() > MAX_ID_LEN {
         return Err(authentication::not_found());

@@ -7,16 +7,13 @@
 use crate::domain::clock;
 use crate::domain::error::ApiError;
 use crate::domain::session::AppliedDiscount;
-use crate::domain::session::{ensure_payable, not_payable, session_not_found};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::service::payment::hosted_view;
 use crate::service::Billing;
-use crate::store::DiscountChange;
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
-    ApplyDiscountRequest, CheckoutSessionStatus, CheckoutSessionType, ErrorCode,
-    HostedCheckoutSession, RouteResponse,
+    ApplyDiscountRequest, CheckoutSessionType, ErrorCode, HostedCheckoutSession, RouteResponse,
 };
 
 /// The message for [`ErrorCode::PromotionCodesNotAllowed`].
@@ -42,12 +39,7 @@ pub async fn apply(
     body: RawBody,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
-    let session = billing
-        .db
-        .load_session(id.clone(), now)
-        .await?
-        .ok_or_else(session_not_found)?;
-    ensure_payable(session.status)?;
+    let session = super::load_payable(&billing, &id, now).await?;
     let kind_takes_codes = matches!(
         session.session_type,
         CheckoutSessionType::Product | CheckoutSessionType::ActivateSubscription
@@ -79,20 +71,13 @@ pub async fn apply(
                 .map_err(|why| ApiError::new(ErrorCode::DiscountCodeInvalid, why.message()))?
         })),
     };
-    match billing.db.change_discount(id, discount, now).await? {
-        DiscountChange::Changed(updated) => {
-            tracing::info!(
-                session = %updated.id,
-                code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
-                "discount code changed on the hosted page"
-            );
-            Ok(Json(RouteResponse::data(
-                hosted_view(&billing, &updated).await?,
-            )))
-        }
-        DiscountChange::NotFound => Err(session_not_found()),
-        DiscountChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),
-        DiscountChange::NotOpen(status) => Err(not_payable(status)),
-        DiscountChange::AuthenticationPending => Err(crate::domain::authentication::pending()),
-    }
+    let updated = super::edited(billing.db.change_discount(id, discount, now).await?)?;
+    tracing::info!(
+        session = %updated.id,
+        code = updated.options.discount.as_ref().map_or("", |d| d.code.as_str()),
+        "discount code changed on the hosted page"
+    );
+    Ok(Json(RouteResponse::data(
+        hosted_view(&billing, &updated).await?,
+    )))
 }

@@ -8,7 +8,9 @@ pub mod quantity;
 
 use crate::domain::error::ApiError;
 use crate::domain::payment::{validate_card, CheckoutCard};
-use crate::domain::session::{ensure_payable, hosted_url, session_not_found, PaidCard};
+use crate::domain::session::{
+    ensure_payable, hosted_url, not_payable, session_not_found, PaidCard, StoredSession,
+};
 use crate::domain::{billing_address, clock, validation};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::http::state::AppState;
@@ -16,12 +18,12 @@ use crate::service::payment::{hosted_view, pay, saved_card_for, Payment};
 use crate::service::rate_limit::Refused;
 use crate::service::redirect;
 use crate::service::Billing;
-use crate::store::AttemptPayer;
+use crate::store::{AttemptPayer, SessionEdit};
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
-    ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode, HostedCheckoutSession, NextAction,
-    PaymentSource, RouteResponse, TaxId,
+    CheckoutSessionStatus, ConfirmPaymentRequest, ConfirmPaymentResponse, ErrorCode,
+    HostedCheckoutSession, NextAction, PaymentSource, RouteResponse, TaxId,
 };
 
 /// `GET /api/checkout-sessions/{id}`: the session as the page shows it.
@@ -73,13 +75,7 @@ pub async fn confirm(
     body: RawBody,
 ) -> Result<Json<RouteResponse<ConfirmPaymentResponse>>, ApiError> {
     let now = clock::now_ms();
-    let session = state
-        .billing
-        .db
-        .load_session(id.clone(), now)
-        .await?
-        .ok_or_else(session_not_found)?;
-    ensure_payable(session.status)?;
+    let session = load_payable(&state.billing, &id, now).await?;
     let request: ConfirmPaymentRequest = body.json()?;
     // A session created for a signed-in customer has its email locked.
     let email = match &session.customer_email {
@@ -202,4 +198,27 @@ fn too_many_attempts(refused: Refused) -> ApiError {
         format!("Too many payment attempts {whose}. Try again in {secs} seconds."),
         secs,
     )
+}
+
+/// The open session the page may change or pay: 404 when there is none,
+/// 409 / 410 when it is being paid, paid or expired.
+async fn load_payable(billing: &Billing, id: &str, now: i64) -> Result<StoredSession, ApiError> {
+    let session = billing
+        .db
+        .load_session(id.to_owned(), now)
+        .await?
+        .ok_or_else(session_not_found)?;
+    ensure_payable(session.status)?;
+    Ok(session)
+}
+
+/// The session as an edit of it left it, or why the edit was refused.
+fn edited(edit: SessionEdit) -> Result<Box<StoredSession>, ApiError> {
+    match edit {
+        SessionEdit::Changed(updated) => Ok(updated),
+        SessionEdit::NotFound => Err(session_not_found()),
+        SessionEdit::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),
+        SessionEdit::NotOpen(status) => Err(not_payable(status)),
+        SessionEdit::AuthenticationPending => Err(crate::domain::authentication::pending()),
+    }
 }

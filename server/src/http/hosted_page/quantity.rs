@@ -6,16 +6,13 @@
 
 use crate::domain::clock;
 use crate::domain::error::ApiError;
-use crate::domain::session::{ensure_payable, not_payable, session_not_found};
 use crate::http::extract::{ClientPeer, PathParam, RawBody};
 use crate::service::payment::hosted_view;
 use crate::service::Billing;
-use crate::store::QuantityChange;
 use axum::extract::State;
 use axum::Json;
 use checkout_protocol::{
-    ChangeQuantityRequest, CheckoutSessionStatus, ErrorCode, HostedCheckoutSession, Quantity,
-    RouteResponse,
+    ChangeQuantityRequest, ErrorCode, HostedCheckoutSession, Quantity, RouteResponse,
 };
 
 /// The message for a session whose quantity is fixed.
@@ -41,12 +38,7 @@ pub async fn change(
     body: RawBody,
 ) -> Result<Json<RouteResponse<HostedCheckoutSession>>, ApiError> {
     let now = clock::now_ms();
-    let session = billing
-        .db
-        .load_session(id.clone(), now)
-        .await?
-        .ok_or_else(session_not_found)?;
-    ensure_payable(session.status)?;
+    let session = super::load_payable(&billing, &id, now).await?;
     let Some(bounds) = session.options.adjustable_quantity else {
         return Err(ApiError::new(
             ErrorCode::AdjustableQuantityNotAllowed,
@@ -72,16 +64,9 @@ pub async fn change(
             "That quantity is too large for this price.",
         ));
     }
-    match billing.db.change_quantity(id, quantity, now).await? {
-        QuantityChange::Changed(updated) => {
-            tracing::info!(session = %updated.id, quantity, "quantity changed on the hosted page");
-            Ok(Json(RouteResponse::data(
-                hosted_view(&billing, &updated).await?,
-            )))
-        }
-        QuantityChange::NotFound => Err(session_not_found()),
-        QuantityChange::Expired => Err(not_payable(CheckoutSessionStatus::Expired)),
-        QuantityChange::NotOpen(status) => Err(not_payable(status)),
-        QuantityChange::AuthenticationPending => Err(crate::domain::authentication::pending()),
-    }
+    let updated = super::edited(billing.db.change_quantity(id, quantity, now).await?)?;
+    tracing::info!(session = %updated.id, quantity, "quantity changed on the hosted page");
+    Ok(Json(RouteResponse::data(
+        hosted_view(&billing, &updated).await?,
+    )))
 }

@@ -343,7 +343,7 @@ mod tests {
             db.change_discount("cs_a".into(), None, 1_300)
                 .await
                 .unwrap(),
-            super::super::DiscountChange::AuthenticationPending
+            super::super::SessionEdit::AuthenticationPending
         );
         // Another id, or another session's, is not found.
         assert_eq!(

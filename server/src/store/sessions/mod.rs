@@ -51,36 +51,21 @@ pub enum Expire {
     NotOpen(CheckoutSessionStatus),
 }
 
-/// Result of applying or removing a discount code on the hosted page.
+/// Result of changing an open session on the hosted page (its discount
+/// code or its quantity).
 #[derive(Debug, Clone, PartialEq)]
-pub enum DiscountChange {
-    /// The session with its new discount.
+pub enum SessionEdit {
+    /// The session as changed.
     Changed(Box<StoredSession>),
     /// No such session.
     NotFound,
     /// The session is past its expiry.
     Expired,
-    /// The session is being paid or was paid.
+    /// The session is being paid or was paid: what is charged is what its
+    /// claim read, so it no longer changes.
     NotOpen(CheckoutSessionStatus),
     /// A payment waits for the bank's authentication (3-D Secure) of the
-    /// amount as it is: the discount cannot change under it.
-    AuthenticationPending,
-}
-
-/// Result of changing a session's quantity on the hosted page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum QuantityChange {
-    /// The session with its new quantity.
-    Changed(Box<StoredSession>),
-    /// No such session.
-    NotFound,
-    /// The session is past its expiry.
-    Expired,
-    /// The session is being paid or was paid: what is charged is the
-    /// quantity it was claimed with, so it no longer changes.
-    NotOpen(CheckoutSessionStatus),
-    /// A payment waits for the bank's authentication (3-D Secure) of the
-    /// amount as it is: the quantity cannot change under it.
+    /// amount as it is: nothing may change under it.
     AuthenticationPending,
 }
 
@@ -269,40 +254,21 @@ impl Db {
         id: String,
         discount: Option<AppliedDiscount>,
         now: i64,
-    ) -> Result<DiscountChange, DbError> {
-        let outbox = Arc::clone(&self.outbox);
-        self.call(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            expire_due(&tx, &outbox, Some(&id), now)?;
-            let Some(current) = select_session(&tx, &id)? else {
-                return Ok(DiscountChange::NotFound);
-            };
-            let outcome = match current.status {
-                CheckoutSessionStatus::Open if authentication::waiting(&tx, &id, now)? => {
-                    DiscountChange::AuthenticationPending
-                }
-                CheckoutSessionStatus::Open => {
-                    tx.execute_cached(
-                        "UPDATE checkout_sessions SET discount_id = ?2, discount_code = ?3,
-                            discount_percent_off = ?4, updated_at = ?5
-                         WHERE id = ?1 AND status = 'open'",
-                        params![
-                            id,
-                            discount.as_ref().map(|d| &d.id),
-                            discount.as_ref().map(|d| &d.code),
-                            discount.as_ref().map(|d| d.percent_off),
-                            now
-                        ],
-                    )?;
-                    let updated = select_session(&tx, &id)?
-                        .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?;
-                    DiscountChange::Changed(Box::new(updated))
-                }
-                CheckoutSessionStatus::Expired => DiscountChange::Expired,
-                other => DiscountChange::NotOpen(other),
-            };
-            tx.commit()?;
-            Ok(outcome)
+    ) -> Result<SessionEdit, DbError> {
+        self.edit_open(id, now, move |tx, current| {
+            tx.execute_cached(
+                "UPDATE checkout_sessions SET discount_id = ?2, discount_code = ?3,
+                    discount_percent_off = ?4, updated_at = ?5
+                 WHERE id = ?1 AND status = 'open'",
+                params![
+                    current.id,
+                    discount.as_ref().map(|d| &d.id),
+                    discount.as_ref().map(|d| &d.code),
+                    discount.as_ref().map(|d| d.percent_off),
+                    now
+                ],
+            )?;
+            Ok(())
         })
         .await
     }
@@ -317,33 +283,51 @@ impl Db {
         id: String,
         quantity: u32,
         now: i64,
-    ) -> Result<QuantityChange, DbError> {
+    ) -> Result<SessionEdit, DbError> {
+        self.edit_open(id, now, move |tx, current| {
+            let changed = current.clone().with_quantity(quantity);
+            let line_items = serde_json::to_string(&changed.line_items)
+                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+            tx.execute_cached(
+                "UPDATE checkout_sessions SET quantity = ?2, line_items = ?3, updated_at = ?4
+                 WHERE id = ?1 AND status = 'open'",
+                params![current.id, quantity, line_items, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `edit` on an open, unexpired session with no payment waiting for
+    /// its bank, in one transaction with those checks, and reads the session
+    /// back; any other state is answered without running it.
+    async fn edit_open(
+        &self,
+        id: String,
+        now: i64,
+        edit: impl FnOnce(&rusqlite::Transaction<'_>, &StoredSession) -> Result<(), DbError>
+            + Send
+            + 'static,
+    ) -> Result<SessionEdit, DbError> {
         let outbox = Arc::clone(&self.outbox);
         self.call(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             expire_due(&tx, &outbox, Some(&id), now)?;
             let Some(current) = select_session(&tx, &id)? else {
-                return Ok(QuantityChange::NotFound);
+                return Ok(SessionEdit::NotFound);
             };
             let outcome = match current.status {
                 CheckoutSessionStatus::Open if authentication::waiting(&tx, &id, now)? => {
-                    QuantityChange::AuthenticationPending
+                    SessionEdit::AuthenticationPending
                 }
                 CheckoutSessionStatus::Open => {
-                    let changed = current.with_quantity(quantity);
-                    let line_items = serde_json::to_string(&changed.line_items)
-                        .map_err(|e| DbError::Corrupt(e.to_string()))?;
-                    tx.execute_cached(
-                        "UPDATE checkout_sessions SET quantity = ?2, line_items = ?3, updated_at = ?4
-                         WHERE id = ?1 AND status = 'open'",
-                        params![id, quantity, line_items, now],
-                    )?;
+                    edit(&tx, &current)?;
                     let updated = select_session(&tx, &id)?
                         .ok_or_else(|| DbError::Corrupt(format!("session {id} vanished")))?;
-                    QuantityChange::Changed(Box::new(updated))
+                    SessionEdit::Changed(Box::new(updated))
                 }
-                CheckoutSessionStatus::Expired => QuantityChange::Expired,
-                other => QuantityChange::NotOpen(other),
+                CheckoutSessionStatus::Expired => SessionEdit::Expired,
+                other => SessionEdit::NotOpen(other),
             };
             tx.commit()?;
             Ok(outcome)
@@ -707,7 +691,7 @@ mod tests {
             code: "WELCOME10".into(),
             percent_off: 10,
         };
-        let DiscountChange::Changed(s) = db
+        let SessionEdit::Changed(s) = db
             .change_discount("cs_d".into(), Some(welcome.clone()), 1_100)
             .await
             .unwrap()
@@ -716,7 +700,7 @@ mod tests {
         };
         assert_eq!(s.options.discount.as_ref(), Some(&welcome));
         assert_eq!(s.totals("USD").unwrap().total_due_today, 4410);
-        let DiscountChange::Changed(s) = db
+        let SessionEdit::Changed(s) = db
             .change_discount("cs_d".into(), None, 1_200)
             .await
             .unwrap()
@@ -729,13 +713,13 @@ mod tests {
             db.change_discount("cs_d".into(), Some(welcome.clone()), 1_400)
                 .await
                 .unwrap(),
-            DiscountChange::NotOpen(CheckoutSessionStatus::Pending)
+            SessionEdit::NotOpen(CheckoutSessionStatus::Pending)
         );
         assert_eq!(
             db.change_discount("cs_missing".into(), None, 1_400)
                 .await
                 .unwrap(),
-            DiscountChange::NotFound
+            SessionEdit::NotFound
         );
         db.create_session(session("cs_d2", 1_000), None, 1_000)
             .await
@@ -744,7 +728,7 @@ mod tests {
             db.change_discount("cs_d2".into(), Some(welcome), 5_000)
                 .await
                 .unwrap(),
-            DiscountChange::Expired
+            SessionEdit::Expired
         );
     }
 }
