@@ -193,6 +193,18 @@ fn unit(ctx: &Ctx) -> Result<()> {
         .cargo()
         .args(["test", "--workspace", "--lib", "--bins", "--examples"]))?;
     run(ctx.cargo().args(["test", "--workspace", "--doc"]))?;
+    // The hosted pages' and the embed's pure logic (form checks, countries,
+    // frame messages, catalog files) compiles only with `hosted-pages`
+    // (which brings the embed's modules too): without this run their
+    // tests never ran.
+    run(ctx.cargo().args([
+        "test",
+        "-p",
+        "checkout-widget",
+        "--lib",
+        "--features",
+        "hosted-pages",
+    ]))?;
     run(ctx.cargo().args([
         "test",
         "-p",
