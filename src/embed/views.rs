@@ -477,7 +477,7 @@ fn start_product(
     params: CheckoutSessionParams,
     button: Option<(Element, Element)>,
 ) {
-    let wire = params.to_wire(browser::resolve_url);
+    let wire = params.checked(browser::resolve_url);
     let body = wire.map(|w| read::product_body(&w, None));
     start(view, button, move |client: Client| async move {
         client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await
@@ -568,7 +568,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 &framed,
                 &created.id,
                 cancel_url,
-                |_| {},
+                Box::new(|_| {}),
             );
             view.open.replace(Some(open));
             true
@@ -656,7 +656,7 @@ fn add_payment_method(view: &Rc<View>) {
                 ..Default::default()
             };
             let body = params
-                .to_wire(browser::resolve_url)
+                .checked(browser::resolve_url)
                 .map(|w| read::add_payment_method_body(&w, None));
             start(&view, button, move |client: Client| async move {
                 client
