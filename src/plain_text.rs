@@ -5,18 +5,20 @@
 
 /// `n` in decimal digits: `1200` → `"1200"`.
 pub fn decimal(n: u64) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    // Most significant digit first, by powers of ten: no buffer to index (a
+    // bounds check's panic message would link `Display for usize`).
+    let mut power = 10_000_000_000_000_000_000_u64;
+    while power > n && power > 1 {
+        power /= 10;
     }
-    digits[at..].iter().map(|&d| char::from(d)).collect()
+    let mut text = String::with_capacity(20);
+    loop {
+        text.push(char::from(b'0' + (n / power % 10) as u8));
+        if power == 1 {
+            return text;
+        }
+        power /= 10;
+    }
 }
 
 /// `n` in decimal digits, with `-` when negative: `-5` → `"-5"`.
@@ -46,7 +48,19 @@ mod tests {
 
     #[test]
     fn numbers_read_as_format_writes_them() {
-        for n in [0, 7, 10, 99, 1200, 1_000_000, u64::MAX] {
+        for n in [
+            0,
+            1,
+            7,
+            9,
+            10,
+            99,
+            100,
+            1200,
+            1_000_000,
+            10_000_000_000_000_000_000,
+            u64::MAX,
+        ] {
             assert_eq!(decimal(n), n.to_string());
         }
         for n in [0, -1, 42, -1200, i64::MIN, i64::MAX] {

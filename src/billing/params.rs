@@ -133,6 +133,19 @@ impl CheckoutSessionParams {
         &self,
         resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
+        Ok(CreateProductCheckoutSessionParams {
+            output_metadata: self.output_metadata.clone(),
+            ..self.checked(resolve)?
+        })
+    }
+
+    /// [`to_wire`](Self::to_wire) without `outputMetadata`, for a caller
+    /// that writes the metadata itself (the embed sends the page's own
+    /// object): no `serde_json` map is cloned, so none is linked there.
+    pub(crate) fn checked(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
         let single = self.price_id.is_some() || self.price_slug.is_some();
         let (price_id, price_slug, quantity, line_items) =
             match (single, self.line_items.is_empty()) {
@@ -183,7 +196,6 @@ impl CheckoutSessionParams {
             quantity,
             success_url: Some(success_url),
             cancel_url: Some(cancel_url),
-            output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
             line_items,
             ..CreateProductCheckoutSessionParams::default()
@@ -209,7 +221,20 @@ pub struct AddPaymentMethodParams {
 }
 
 impl AddPaymentMethodParams {
+    /// Validates and converts to the wire body (see `CheckoutSessionParams::to_wire`).
     pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateAddPaymentMethodCheckoutSessionParams, BillingError> {
+        Ok(CreateAddPaymentMethodCheckoutSessionParams {
+            output_metadata: self.output_metadata.clone(),
+            ..self.checked(resolve)?
+        })
+    }
+
+    /// [`to_wire`](Self::to_wire) without `outputMetadata` (see
+    /// `CheckoutSessionParams::checked`).
+    pub(crate) fn checked(
         &self,
         resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateAddPaymentMethodCheckoutSessionParams, BillingError> {
@@ -219,7 +244,7 @@ impl AddPaymentMethodParams {
             success_url: Some(success_url),
             cancel_url: Some(cancel_url),
             target_subscription_id: non_blank(self.target_subscription_id.as_deref()),
-            output_metadata: self.output_metadata.clone(),
+            output_metadata: None,
             output_name: self.output_name.clone(),
         })
     }
@@ -579,6 +604,49 @@ mod tests {
         for name in checkout_protocol::MERCHANT_ONLY_FIELDS {
             assert!(json.get(name).is_none(), "{name} sent from the page");
         }
+    }
+
+    #[test]
+    fn checked_is_the_wire_body_without_the_metadata() {
+        let metadata: Map<String, Value> =
+            serde_json::from_str(r#"{"order":"o-1","seats":3}"#).unwrap();
+        let mut p = CheckoutSessionParams::for_price_slug("pro", "/s", "https://a/c");
+        p.output_metadata = Some(metadata.clone());
+        p.output_name = Some("Team plan".into());
+        let wire = p.to_wire(absolute);
+        assert_eq!(wire.as_ref().unwrap_err().code(), "invalid_url");
+        assert_eq!(p.checked(absolute).unwrap_err(), wire.unwrap_err());
+
+        p.success_url = "https://a/s".into();
+        let wire = p.to_wire(absolute).unwrap();
+        assert_eq!(wire.output_metadata.as_ref(), Some(&metadata));
+        let checked = p.checked(absolute).unwrap();
+        assert_eq!(checked.output_metadata, None);
+        assert_eq!(
+            CreateProductCheckoutSessionParams {
+                output_metadata: Some(metadata.clone()),
+                ..checked
+            },
+            wire
+        );
+
+        let add = AddPaymentMethodParams {
+            success_url: "https://a/s".into(),
+            cancel_url: "https://a/c".into(),
+            target_subscription_id: Some("sub_1".into()),
+            output_metadata: Some(metadata.clone()),
+            output_name: Some("Card".into()),
+            auto_redirect: false,
+        };
+        let wire = add.to_wire(absolute).unwrap();
+        assert_eq!(wire.output_metadata.as_ref(), Some(&metadata));
+        assert_eq!(
+            CreateAddPaymentMethodCheckoutSessionParams {
+                output_metadata: Some(metadata),
+                ..add.checked(absolute).unwrap()
+            },
+            wire
+        );
     }
 
     #[test]

@@ -204,7 +204,7 @@ async fn create_product(
     params: &CheckoutSessionParams,
     metadata: Option<JsValue>,
 ) -> Result<Created, BillingError> {
-    let wire = params.to_wire(browser::resolve_url)?;
+    let wire = params.checked(browser::resolve_url)?;
     let data = client()
         .write(
             action::CHECKOUT_SESSIONS_CREATE,
@@ -266,7 +266,7 @@ async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
         output_name: net::string(params, "outputName"),
         auto_redirect,
     };
-    let wire = p.to_wire(browser::resolve_url)?;
+    let wire = p.checked(browser::resolve_url)?;
     let data = client()
         .write(
             action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
@@ -458,14 +458,14 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         &created.url,
         &created.id,
         cancel_url,
-        move |outcome| {
+        Box::new(move |outcome| {
             let result = object(&[
                 ("status", outcome.status().into()),
                 ("sessionId", outcome.session_id.as_str().into()),
             ]);
             let _ = resolve.call1(&JsValue::NULL, &result);
             closing.remove();
-        },
+        }),
     );
     Ok(())
 }

@@ -77,7 +77,8 @@ fn listen(
     scope: &Scope,
     frame: &HtmlIFrameElement,
     url: &str,
-    mut on_message: impl FnMut(FrameMessage) + 'static,
+    // Boxed, not generic: one copy of the listener for all its callers.
+    mut on_message: Box<dyn FnMut(FrameMessage)>,
 ) {
     let origin = origin_of(url).filter(|o| o != OPAQUE_ORIGIN);
     let (Some(window), Some(origin)) = (web_sys::window(), origin) else {
@@ -279,7 +280,8 @@ pub fn open_overlay(
     url: &str,
     session_id: &str,
     cancel_url: Option<String>,
-    on_closed: impl FnOnce(Outcome) + 'static,
+    // Boxed, not generic: the overlay's code is in the bundle once.
+    on_closed: Box<dyn FnOnce(Outcome)>,
 ) -> OpenFrame {
     let scope = Rc::new(Scope::default());
     let lang = overlay_lang(parent);
@@ -317,9 +319,7 @@ pub fn open_overlay(
     let events_to = host.clone();
     let done = Rc::new(Cell::new(false));
     let processing = Rc::new(Cell::new(false));
-    let closed = Rc::new(Cell::new(Some(
-        Box::new(on_closed) as Box<dyn FnOnce(Outcome)>
-    )));
+    let closed = Rc::new(Cell::new(Some(on_closed)));
     let finish = {
         let (dialog, scope_slot, done) = (
             dialog.clone(),
@@ -437,25 +437,30 @@ pub fn open_overlay(
         }
     });
     let on_message = finish.clone();
-    listen(&scope, &frame, url, move |message| match message {
-        FrameMessage::Processing { processing: on, .. } => {
-            processing.set(on);
-            show_busy(on);
-        }
-        // The hosted page's own cancel link, mid-payment: refused like Escape.
-        FrameMessage::Cancel { .. } if processing.get() => show_busy(true),
-        message if ends(&message) => {
-            processing.set(false);
-            (on_message.borrow_mut())(message)
-        }
-        message => {
-            if matches!(message, FrameMessage::PaymentFailed { .. }) {
-                processing.set(false);
-                show_busy(false);
+    listen(
+        &scope,
+        &frame,
+        url,
+        Box::new(move |message| match message {
+            FrameMessage::Processing { processing: on, .. } => {
+                processing.set(on);
+                show_busy(on);
             }
-            report(&events_to, &message)
-        }
-    });
+            // The hosted page's own cancel link, mid-payment: refused like Escape.
+            FrameMessage::Cancel { .. } if processing.get() => show_busy(true),
+            message if ends(&message) => {
+                processing.set(false);
+                (on_message.borrow_mut())(message)
+            }
+            message => {
+                if matches!(message, FrameMessage::PaymentFailed { .. }) {
+                    processing.set(false);
+                    show_busy(false);
+                }
+                report(&events_to, &message)
+            }
+        }),
+    );
     if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
         let _ = d.show_modal();
     }
@@ -488,27 +493,32 @@ pub fn inline_frame(
     );
     let reloaded = processing.clone();
     scope.listen(frame.as_ref(), "load", move |_| reloaded.set(false));
-    listen(&scope, &frame, url, move |message| match message {
-        FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => {
-            set_height(&sized, height.clamp(200.0, 10_000.0))
-        }
-        FrameMessage::Resize { .. } => {}
-        FrameMessage::Processing { processing: on, .. } => busy.set(on),
-        // Leaving for the cancel URL mid-payment: refused, as `close()` is.
-        FrameMessage::Cancel { .. } if busy.get() => {}
-        other if ends(&other) => {
-            busy.set(false);
-            if !ended.replace(true) {
-                settle(&events_to, &other);
+    listen(
+        &scope,
+        &frame,
+        url,
+        Box::new(move |message| match message {
+            FrameMessage::Resize { height } if height.is_finite() && height > 0.0 => {
+                set_height(&sized, height.clamp(200.0, 10_000.0))
             }
-        }
-        other => {
-            if matches!(other, FrameMessage::PaymentFailed { .. }) {
+            FrameMessage::Resize { .. } => {}
+            FrameMessage::Processing { processing: on, .. } => busy.set(on),
+            // Leaving for the cancel URL mid-payment: refused, as `close()` is.
+            FrameMessage::Cancel { .. } if busy.get() => {}
+            other if ends(&other) => {
                 busy.set(false);
+                if !ended.replace(true) {
+                    settle(&events_to, &other);
+                }
             }
-            report(&events_to, &other)
-        }
-    });
+            other => {
+                if matches!(other, FrameMessage::PaymentFailed { .. }) {
+                    busy.set(false);
+                }
+                report(&events_to, &other)
+            }
+        }),
+    );
     let session_id = session_id.to_owned();
     let close = OpenFrame(Rc::new(move || {
         if processing.get() || frame.parent_node().is_none() {

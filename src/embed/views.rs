@@ -200,9 +200,9 @@ fn load_failed(view: &Rc<View>, error: &BillingError) {
     let retried = view
         .root
         .get_root_node()
-        .dyn_into::<web_sys::ShadowRoot>()
-        .ok()
-        .and_then(|r| r.active_element());
+        // Unchecked: `activeElement` on any other node reads as none.
+        .unchecked_into::<web_sys::ShadowRoot>()
+        .active_element();
     let retried =
         retried.is_some_and(|a| a.get_attribute("part").as_deref() == Some("retry-button"));
     problem(view, error);
@@ -233,9 +233,8 @@ fn load_failed(view: &Rc<View>, error: &BillingError) {
     });
     dom::append(&view.root, &[&button]);
     if retried {
-        if let Some(b) = button.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = b.focus();
-        }
+        // A <button> we made: no `instanceof` check needed.
+        let _ = button.unchecked_ref::<web_sys::HtmlElement>().focus();
     }
 }
 
@@ -418,9 +417,10 @@ fn quantity_field(
             ("step", "1"),
         ],
     );
-    if let Some(el) = input.dyn_ref::<HtmlInputElement>() {
-        el.set_value(&field.initial);
-    }
+    // An <input> we made: no `instanceof` check (nor its import) needed.
+    input
+        .unchecked_ref::<HtmlInputElement>()
+        .set_value(&field.initial);
     let total = dom::el("span", "cw-quantity-total");
     dom::attrs(&total, &[("aria-live", "polite")]);
     let show_total = {
@@ -430,10 +430,7 @@ fn quantity_field(
     show_total(chosen.get());
     let typed = input.clone();
     view.scope.listen(input.as_ref(), "input", move |_| {
-        let value = typed
-            .dyn_ref::<HtmlInputElement>()
-            .map(|i| i.value())
-            .unwrap_or_default();
+        let value = typed.unchecked_ref::<HtmlInputElement>().value();
         let quantity = QuantityFieldModel::parse(&value);
         chosen.set(quantity);
         show_total(quantity);
@@ -477,7 +474,7 @@ fn start_product(
     params: CheckoutSessionParams,
     button: Option<(Element, Element)>,
 ) {
-    let wire = params.to_wire(browser::resolve_url);
+    let wire = params.checked(browser::resolve_url);
     let body = wire.map(|w| read::product_body(&w, None));
     start(view, button, move |client: Client| async move {
         client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await
@@ -568,7 +565,7 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 &framed,
                 &created.id,
                 cancel_url,
-                |_| {},
+                Box::new(|_| {}),
             );
             view.open.replace(Some(open));
             true
@@ -614,9 +611,9 @@ fn pricing_table(view: &Rc<View>, model: &Rc<PricingModel>) {
             let option = dom::el("label", "cw-switch-option");
             let input = dom::el("input", "");
             dom::attrs(&input, &[("type", "radio"), ("name", "cw-interval")]);
-            if let Some(radio) = input.dyn_ref::<HtmlInputElement>() {
-                radio.set_checked(unit == start);
-            }
+            input
+                .unchecked_ref::<HtmlInputElement>()
+                .set_checked(unit == start);
             let span = dom::el("span", "");
             dom::text(&span, label);
             dom::append(&option, &[&input, &span]);
@@ -656,7 +653,7 @@ fn add_payment_method(view: &Rc<View>) {
                 ..Default::default()
             };
             let body = params
-                .to_wire(browser::resolve_url)
+                .checked(browser::resolve_url)
                 .map(|w| read::add_payment_method_body(&w, None));
             start(&view, button, move |client: Client| async move {
                 client
