@@ -212,7 +212,7 @@ impl BillingClient {
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
         self.call_once_read(
             action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-            serde_text(params)?,
+            requests::add_payment_method_checkout::<Writer>(params).finish(),
             session_wire::created,
         )
         .await
@@ -225,7 +225,7 @@ impl BillingClient {
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
         self.call_once_read(
             action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-            serde_text(params)?,
+            requests::activate_subscription_checkout::<Writer>(params).finish(),
             session_wire::created,
         )
         .await

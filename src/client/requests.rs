@@ -7,8 +7,11 @@
 use super::json::JsonObject;
 use checkout_protocol::{
     AdjustSubscriptionParams, AdjustmentTiming, BillingAddressCollection, CancelSubscriptionParams,
-    CancellationTiming, CreateProductCheckoutSessionParams, UncancelSubscriptionParams,
+    CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
+    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
+    UncancelSubscriptionParams,
 };
+use serde_json::{Map, Value};
 
 /// `{}`: the loads' empty body.
 pub(crate) fn empty<O: JsonObject>() -> O {
@@ -19,6 +22,13 @@ pub(crate) fn empty<O: JsonObject>() -> O {
 fn put<O: JsonObject, T>(o: &mut O, key: &str, value: Option<T>, write: impl Fn(&mut O, &str, T)) {
     if let Some(value) = value {
         write(o, key, value);
+    }
+}
+
+/// `outputMetadata`, kept as the merchant gave it.
+fn put_metadata<O: JsonObject>(o: &mut O, metadata: Option<&Map<String, Value>>) {
+    if let Some(metadata) = metadata {
+        o.value("outputMetadata", &Value::Object(metadata.clone()));
     }
 }
 
@@ -84,6 +94,43 @@ pub(crate) fn product_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionPa
     o
 }
 
+/// `checkout-sessions/create-add-payment-method`.
+pub(crate) fn add_payment_method_checkout<O: JsonObject>(
+    p: &CreateAddPaymentMethodCheckoutSessionParams,
+) -> O {
+    let mut o = O::new();
+    put(&mut o, "successUrl", p.success_url.as_deref(), O::text);
+    put(&mut o, "cancelUrl", p.cancel_url.as_deref(), O::text);
+    put(
+        &mut o,
+        "targetSubscriptionId",
+        p.target_subscription_id.as_deref(),
+        O::text,
+    );
+    put_metadata(&mut o, p.output_metadata.as_ref());
+    put(&mut o, "outputName", p.output_name.as_deref(), O::text);
+    o
+}
+
+/// `checkout-sessions/create-activate-subscription`.
+pub(crate) fn activate_subscription_checkout<O: JsonObject>(
+    p: &CreateActivateSubscriptionCheckoutSessionParams,
+) -> O {
+    let mut o = O::new();
+    put(&mut o, "successUrl", p.success_url.as_deref(), O::text);
+    put(&mut o, "cancelUrl", p.cancel_url.as_deref(), O::text);
+    put(
+        &mut o,
+        "targetSubscriptionId",
+        p.target_subscription_id.as_deref(),
+        O::text,
+    );
+    put(&mut o, "priceId", p.price_id.as_deref(), O::text);
+    put_metadata(&mut o, p.output_metadata.as_ref());
+    put(&mut o, "outputName", p.output_name.as_deref(), O::text);
+    o
+}
+
 /// `subscriptions/cancel`: `{id, cancellation: {timing}}`.
 pub(crate) fn cancel<O: JsonObject>(p: &CancelSubscriptionParams) -> O {
     let mut o = O::new();
@@ -142,7 +189,7 @@ mod tests {
     use checkout_protocol::{
         AdjustableQuantity, Cancellation, LineItemParams, TerseSubscriptionItem,
     };
-    use serde_json::{json, Map, Value};
+    use serde_json::json;
 
     fn written<T: serde::Serialize>(value: &T) -> Value {
         serde_json::to_value(value).unwrap()
@@ -199,6 +246,39 @@ mod tests {
             same_json(product_checkout::<Map<String, Value>>(&p), written(&p));
         }
         same_json(empty::<Map<String, Value>>(), json!({}));
+    }
+
+    #[test]
+    fn the_other_checkout_requests_are_written_as_the_protocol_serializes_them() {
+        let mut metadata = Map::new();
+        metadata.insert("team".into(), json!("blue"));
+        let full = CreateActivateSubscriptionCheckoutSessionParams {
+            success_url: Some("https://shop.example/ok".into()),
+            cancel_url: Some("https://shop.example/no".into()),
+            target_subscription_id: Some("sub_1".into()),
+            price_id: Some("price_1".into()),
+            output_metadata: Some(metadata.clone()),
+            output_name: Some("Pro".into()),
+        };
+        for p in [full.clone(), Default::default()] {
+            same_json(
+                activate_subscription_checkout::<Map<String, Value>>(&p),
+                written(&p),
+            );
+        }
+        let full = CreateAddPaymentMethodCheckoutSessionParams {
+            success_url: full.success_url,
+            cancel_url: full.cancel_url,
+            target_subscription_id: full.target_subscription_id,
+            output_metadata: Some(metadata),
+            output_name: full.output_name,
+        };
+        for p in [full, Default::default()] {
+            same_json(
+                add_payment_method_checkout::<Map<String, Value>>(&p),
+                written(&p),
+            );
+        }
     }
 
     #[test]
