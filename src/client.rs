@@ -251,7 +251,12 @@ impl BillingClient {
         &self,
         params: &PaymentMethodParams,
     ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once(action::PAYMENT_METHODS_REMOVE, params).await
+        self.call_once_read(
+            action::PAYMENT_METHODS_REMOVE,
+            requests::payment_method::<Writer>(params).finish(),
+            records_wire::payment_method_list,
+        )
+        .await
     }
 
     /// `payment-methods/set-default`: the cards after the change.
@@ -259,8 +264,12 @@ impl BillingClient {
         &self,
         params: &PaymentMethodParams,
     ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once(action::PAYMENT_METHODS_SET_DEFAULT, params)
-            .await
+        self.call_once_read(
+            action::PAYMENT_METHODS_SET_DEFAULT,
+            requests::payment_method::<Writer>(params).finish(),
+            records_wire::payment_method_list,
+        )
+        .await
     }
 
     /// `subscriptions/uncancel`.
@@ -311,7 +320,12 @@ impl BillingClient {
         &self,
         params: &UsageMeterBalancesParams,
     ) -> Result<UsageMeterBalancesResponse, BillingError> {
-        self.call(action::USAGE_METERS_BALANCES, params).await
+        self.call_read(
+            action::USAGE_METERS_BALANCES,
+            requests::usage_meter_balances::<Writer>(params).finish(),
+            records_wire::usage_meter_balances,
+        )
+        .await
     }
 }
 

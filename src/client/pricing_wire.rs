@@ -147,6 +147,7 @@ fn usage_meter<J: Json>(json: &J) -> Option<UsageMeter> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use checkout_protocol::UsageMeterBalancesResponse;
     use serde::de::DeserializeOwned;
     use serde_json::{json, Value};
     use std::fmt::Debug;
@@ -410,6 +411,33 @@ mod tests {
             }),
             super::super::records_wire::adjust_response,
         );
+    }
+
+    #[test]
+    fn the_card_and_meter_answers_read_like_the_protocols_deserializer() {
+        let billing = billing();
+        agrees_with_serde(
+            json!({"data": billing["paymentMethods"].clone(), "hasMore": true, "total": 3,
+                "currentCursor": "c1", "nextCursor": "c2"}),
+            super::super::records_wire::payment_method_list,
+        );
+        let balances = experimental("sub_1")["usageMeterBalances"].clone();
+        agrees_with_serde(
+            json!({"usageMeterBalances": balances.clone()}),
+            super::super::records_wire::usage_meter_balances,
+        );
+        // A struct whose fields all have defaults: serde takes it as an
+        // array of its fields too.
+        for answer in [
+            json!([]),
+            json!([balances.clone()]),
+            json!([balances, []]),
+            json!({}),
+        ] {
+            let serde = serde_json::from_value::<UsageMeterBalancesResponse>(answer.clone()).ok();
+            let hand = super::super::records_wire::usage_meter_balances(&answer);
+            assert_eq!(hand, serde, "{answer}");
+        }
     }
 
     #[test]

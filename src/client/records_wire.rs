@@ -11,12 +11,12 @@ use super::json::{
     object, opt_text, optional, text, Json,
 };
 use super::session_wire::tax_id;
-use checkout_protocol::AggregationType;
 use checkout_protocol::{
     AdjustSubscriptionResponse, Customer, Invoice, InvoiceLineItem, InvoiceWithLineItems,
     PaymentMethod, PriceType, Purchase, Subscription, SubscriptionExperimental,
     SubscriptionFeatureItem, SubscriptionItem, SubscriptionResponse, UsageMeterBalance,
 };
+use checkout_protocol::{AggregationType, PaymentMethodList, UsageMeterBalancesResponse};
 use serde_json::{Map, Value};
 
 /// `subscriptions/cancel` and `subscriptions/uncancel`: `{subscription}`.
@@ -33,6 +33,47 @@ pub(crate) fn adjust_response<J: Json>(json: &J) -> Option<AdjustSubscriptionRes
         subscription_items: required_list(json, "subscriptionItems", subscription_item)?,
         is_upgrade: json.get("isUpgrade")?.boolean()?,
         resolved_timing: name_at(json, "resolvedTiming")?,
+    })
+}
+
+/// `payment-methods/remove` and `…/set-default`: the cards left, in
+/// `@flowglad/node`'s list shape.
+pub(crate) fn payment_method_list<J: Json>(json: &J) -> Option<PaymentMethodList> {
+    Some(PaymentMethodList {
+        data: required_list(json, "data", payment_method)?,
+        has_more: flag(json, "hasMore")?,
+        total: optional(json, "total", count_u64)?.unwrap_or_default(),
+        current_cursor: opt_text(json, "currentCursor")?,
+        next_cursor: opt_text(json, "nextCursor")?,
+    })
+}
+
+/// A `u64` (a count; JSON numbers are exact to 2^53).
+fn count_u64<J: Json>(value: &J) -> Option<u64> {
+    int(value).and_then(|n| u64::try_from(n).ok())
+}
+
+/// `usage-meters/balances`: `{usageMeterBalances}`. Its one field has a
+/// default, so serde also takes `[balances]` (a struct as an array of its
+/// fields) and `[]`; read the same way.
+pub(crate) fn usage_meter_balances<J: Json>(json: &J) -> Option<UsageMeterBalancesResponse> {
+    let balances = match json.items() {
+        Some(fields) if fields.len() > 1 => return None,
+        Some(fields) => match fields.first() {
+            None => Vec::new(),
+            Some(v) => v
+                .items()?
+                .iter()
+                .map(usage_meter_balance)
+                .collect::<Option<_>>()?,
+        },
+        None => {
+            object(json)?;
+            list(json, "usageMeterBalances", usage_meter_balance)?
+        }
+    };
+    Some(UsageMeterBalancesResponse {
+        usage_meter_balances: balances,
     })
 }
 

@@ -9,7 +9,7 @@ use checkout_protocol::{
     AdjustSubscriptionParams, AdjustmentTiming, BillingAddressCollection, CancelSubscriptionParams,
     CancellationTiming, CreateActivateSubscriptionCheckoutSessionParams,
     CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
-    UncancelSubscriptionParams,
+    PaymentMethodParams, UncancelSubscriptionParams, UsageMeterBalancesParams,
 };
 use serde_json::{Map, Value};
 
@@ -149,8 +149,30 @@ pub(crate) fn cancel<O: JsonObject>(p: &CancelSubscriptionParams) -> O {
 
 /// `subscriptions/uncancel`: `{id}`.
 pub(crate) fn uncancel<O: JsonObject>(p: &UncancelSubscriptionParams) -> O {
+    id_only(&p.id)
+}
+
+/// `payment-methods/remove` and `…/set-default`: `{id}`.
+pub(crate) fn payment_method<O: JsonObject>(p: &PaymentMethodParams) -> O {
+    id_only(&p.id)
+}
+
+/// `{id}`.
+fn id_only<O: JsonObject>(id: &str) -> O {
     let mut o = O::new();
-    o.text("id", &p.id);
+    o.text("id", id);
+    o
+}
+
+/// `usage-meters/balances`: `{subscriptionId?}`.
+pub(crate) fn usage_meter_balances<O: JsonObject>(p: &UsageMeterBalancesParams) -> O {
+    let mut o = O::new();
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
     o
 }
 
@@ -295,6 +317,12 @@ mod tests {
         }
         let p = UncancelSubscriptionParams { id: "sub_1".into() };
         same_json(uncancel::<Map<String, Value>>(&p), written(&p));
+        let p = PaymentMethodParams { id: "pm_1".into() };
+        same_json(payment_method::<Map<String, Value>>(&p), written(&p));
+        for subscription_id in [Some("sub_1".to_owned()), None] {
+            let p = UsageMeterBalancesParams { subscription_id };
+            same_json(usage_meter_balances::<Map<String, Value>>(&p), written(&p));
+        }
         let full = AdjustSubscriptionParams {
             subscription_id: Some("sub_1".into()),
             timing: Some(AdjustmentTiming::AtEndOfCurrentBillingPeriod),
