@@ -18,9 +18,7 @@ use checkout_protocol::{
     ReleaseResourceResponse, ResourceClaimsResponse, ResourceUsagesParams, ResourceUsagesResponse,
 };
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use json::{Json, JsonObject, Parsed, Writer};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use json::{JsonObject, Parsed, Writer};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -31,6 +29,7 @@ mod json;
 mod pricing_wire;
 mod records_wire;
 mod requests;
+mod resources_wire;
 mod session_wire;
 
 use crate::server_route::RetryKeys;
@@ -75,19 +74,8 @@ impl BillingClient {
         }
     }
 
-    /// Calls a read-only action and reads its envelope, with `B`'s and `T`'s
-    /// derived serde code (the actions a billing panel calls are written and
-    /// read by hand instead: see `requests`, `pricing_wire`, `records_wire`).
-    pub async fn call<B: Serialize, T: DeserializeOwned>(
-        &self,
-        action: &str,
-        body: &B,
-    ) -> Result<T, BillingError> {
-        self.call_read(action, serde_text(body)?, derived).await
-    }
-
-    /// [`Self::call`] with the request's JSON text written and the answer's
-    /// `data` read by `read` (`None`: unreadable).
+    /// Calls a read-only action with the request's JSON text `body`, and
+    /// reads its envelope, `data` by `read` (`None`: unreadable).
     async fn call_read<T>(
         &self,
         action: &str,
@@ -103,17 +91,8 @@ impl BillingClient {
     /// again, and every request carries an `Idempotency-Key`, so a double
     /// click can never create two sessions. A retry after a failure that may
     /// have reached the server sends the failed attempt's key again.
-    pub async fn call_once<B: Serialize, T: DeserializeOwned>(
-        &self,
-        action: &str,
-        body: &B,
-    ) -> Result<T, BillingError> {
-        self.call_once_read(action, serde_text(body)?, derived)
-            .await
-    }
-
-    /// [`Self::call_once`] with the request's JSON text written and the
-    /// answer's `data` read by `read` (`None`: unreadable).
+    /// `body` is the request's JSON text; `data` is read by `read` (`None`:
+    /// unreadable).
     async fn call_once_read<T>(
         &self,
         action: &str,
@@ -295,9 +274,9 @@ impl BillingClient {
         params: &CreateUsageEventParams,
     ) -> Result<UsageEventResponse, BillingError> {
         if params.transaction_id.is_some() {
-            return self.call_once(action::USAGE_EVENTS_CREATE, params).await;
+            return self.send_usage_event(params).await;
         }
-        let body = serde_text(params)?;
+        let body = requests::usage_event::<Writer>(params).finish();
         let fingerprint = format!("{}\n{body}", action::USAGE_EVENTS_CREATE);
         let transaction_id = self
             .retry_keys
@@ -307,12 +286,25 @@ impl BillingClient {
             transaction_id: Some(transaction_id.clone()),
             ..params.clone()
         };
-        let result = self.call_once(action::USAGE_EVENTS_CREATE, &with_id).await;
+        let result = self.send_usage_event(&with_id).await;
         let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
         self.retry_keys
             .borrow_mut()
             .settle(&fingerprint, &transaction_id, unknown);
         result
+    }
+
+    /// `usage-events/create` as it is.
+    async fn send_usage_event(
+        &self,
+        params: &CreateUsageEventParams,
+    ) -> Result<UsageEventResponse, BillingError> {
+        self.call_once_read(
+            action::USAGE_EVENTS_CREATE,
+            requests::usage_event::<Writer>(params).finish(),
+            resources_wire::usage_event_response,
+        )
+        .await
     }
 
     /// `usage-meters/balances`.
@@ -357,7 +349,12 @@ impl BillingClient {
         &self,
         params: &ResourceUsagesParams,
     ) -> Result<ResourceUsagesResponse, BillingError> {
-        self.call(action::RESOURCES_USAGES, params).await
+        self.call_read(
+            action::RESOURCES_USAGES,
+            requests::resource_usages::<Writer>(params).finish(),
+            resources_wire::usages,
+        )
+        .await
     }
 
     /// `resources/claims`: the active claims.
@@ -365,7 +362,12 @@ impl BillingClient {
         &self,
         params: &ListResourceClaimsParams,
     ) -> Result<ResourceClaimsResponse, BillingError> {
-        self.call(action::RESOURCES_CLAIMS, params).await
+        self.call_read(
+            action::RESOURCES_CLAIMS,
+            requests::list_claims::<Writer>(params).finish(),
+            resources_wire::claims,
+        )
+        .await
     }
 
     /// `resources/claim`.
@@ -373,7 +375,12 @@ impl BillingClient {
         &self,
         params: &ClaimResourceParams,
     ) -> Result<ClaimResourceResponse, BillingError> {
-        self.call_once(action::RESOURCES_CLAIM, params).await
+        self.call_once_read(
+            action::RESOURCES_CLAIM,
+            requests::claim::<Writer>(params).finish(),
+            resources_wire::claimed,
+        )
+        .await
     }
 
     /// `resources/release`.
@@ -381,7 +388,12 @@ impl BillingClient {
         &self,
         params: &ReleaseResourceParams,
     ) -> Result<ReleaseResourceResponse, BillingError> {
-        self.call_once(action::RESOURCES_RELEASE, params).await
+        self.call_once_read(
+            action::RESOURCES_RELEASE,
+            requests::release::<Writer>(params).finish(),
+            resources_wire::released,
+        )
+        .await
     }
 }
 
@@ -515,25 +527,17 @@ fn read_answer<T>(
     }
 }
 
-/// A request's JSON text by its derived serializer (the actions no panel
-/// component calls).
-fn serde_text<B: Serialize>(body: &B) -> Result<String, BillingError> {
-    serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)
-}
-
-/// `data` read by `T`'s derived deserializer (the actions no panel
-/// component calls).
-fn derived<T: DeserializeOwned>(data: &Parsed) -> Option<T> {
-    serde_json::from_value(data.value()).ok()
-}
-
 #[cfg(test)]
 mod tests {
+    use super::json::Json;
     use super::*;
+    use serde::de::DeserializeOwned;
 
     /// A route answer read as the client reads one, `data` by serde.
     fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
-        envelope::read(status, json::parse(body), derived)
+        envelope::read(status, json::parse(body), |data| {
+            serde_json::from_value(data.value()).ok()
+        })
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]

@@ -165,6 +165,8 @@ pub(crate) trait JsonObject: Sized {
     fn boolean(&mut self, key: &str, value: bool);
     /// `self[key] = [values…]` for a list of objects.
     fn objects(&mut self, key: &str, values: Vec<Self>);
+    /// `self[key] = [values…]` for a list of strings.
+    fn texts(&mut self, key: &str, values: &[String]);
     /// `self[key] = value` for a free-form value (metadata).
     fn value(&mut self, key: &str, value: &Value);
     /// The JSON text of the object.
@@ -198,6 +200,11 @@ impl JsonObject for js_sys::Object {
 
     fn objects(&mut self, key: &str, values: Vec<Self>) {
         let array: js_sys::Array = values.into_iter().collect();
+        let _ = js_sys::Reflect::set(self, &key.into(), &array);
+    }
+
+    fn texts(&mut self, key: &str, values: &[String]) {
+        let array: js_sys::Array = values.iter().map(wasm_bindgen::JsValue::from).collect();
         let _ = js_sys::Reflect::set(self, &key.into(), &array);
     }
 
@@ -262,6 +269,13 @@ impl JsonObject for Map<String, Value> {
 
     fn objects(&mut self, key: &str, values: Vec<Self>) {
         self.insert(key.into(), values.into_iter().map(Value::Object).collect());
+    }
+
+    fn texts(&mut self, key: &str, values: &[String]) {
+        self.insert(
+            key.into(),
+            values.iter().map(|v| Value::from(v.as_str())).collect(),
+        );
     }
 
     fn value(&mut self, key: &str, value: &Value) {

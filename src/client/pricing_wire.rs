@@ -145,7 +145,7 @@ fn usage_meter<J: Json>(json: &J) -> Option<UsageMeter> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use checkout_protocol::UsageMeterBalancesResponse;
     use serde::de::DeserializeOwned;
@@ -342,7 +342,7 @@ mod tests {
     /// and on every one-member change of it: a member removed, `null`, or of
     /// another type. Where serde refuses a `null`, the reader refuses it too
     /// or reads it as absent (a defaulted member: the module's one difference).
-    fn agrees_with_serde<T: DeserializeOwned + serde::Serialize + PartialEq + Debug>(
+    pub(crate) fn agrees_with_serde<T: DeserializeOwned + serde::Serialize + PartialEq + Debug>(
         fixture: Value,
         read: fn(&Value) -> Option<T>,
     ) {

@@ -11,6 +11,10 @@ use checkout_protocol::{
     CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
     PaymentMethodParams, UncancelSubscriptionParams, UsageMeterBalancesParams,
 };
+use checkout_protocol::{
+    ClaimResourceParams, CreateUsageEventParams, ListResourceClaimsParams, ReleaseResourceParams,
+    ResourceUsagesParams,
+};
 use serde_json::{Map, Value};
 
 /// `{}`: the loads' empty body.
@@ -27,8 +31,13 @@ fn put<O: JsonObject, T>(o: &mut O, key: &str, value: Option<T>, write: impl Fn(
 
 /// `outputMetadata`, kept as the merchant gave it.
 fn put_metadata<O: JsonObject>(o: &mut O, metadata: Option<&Map<String, Value>>) {
-    if let Some(metadata) = metadata {
-        o.value("outputMetadata", &Value::Object(metadata.clone()));
+    put_map(o, "outputMetadata", metadata);
+}
+
+/// A free-form object (metadata, properties) under `key` unless `None`.
+fn put_map<O: JsonObject>(o: &mut O, key: &str, map: Option<&Map<String, Value>>) {
+    if let Some(map) = map {
+        o.value(key, &Value::Object(map.clone()));
     }
 }
 
@@ -204,6 +213,95 @@ pub(crate) fn adjust<O: JsonObject>(p: &AdjustSubscriptionParams) -> O {
     o
 }
 
+/// `usage-events/create`.
+pub(crate) fn usage_event<O: JsonObject>(p: &CreateUsageEventParams) -> O {
+    let mut o = O::new();
+    put(&mut o, "amount", p.amount, O::number);
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
+    put(&mut o, "priceId", p.price_id.as_deref(), O::text);
+    put(&mut o, "priceSlug", p.price_slug.as_deref(), O::text);
+    put(&mut o, "usageMeterId", p.usage_meter_id.as_deref(), O::text);
+    put(
+        &mut o,
+        "usageMeterSlug",
+        p.usage_meter_slug.as_deref(),
+        O::text,
+    );
+    put_map(&mut o, "properties", p.properties.as_ref());
+    put(
+        &mut o,
+        "transactionId",
+        p.transaction_id.as_deref(),
+        O::text,
+    );
+    put(&mut o, "usageDate", p.usage_date, O::number);
+    o
+}
+
+/// `resources/claim`.
+pub(crate) fn claim<O: JsonObject>(p: &ClaimResourceParams) -> O {
+    let mut o = O::new();
+    o.text("resourceSlug", &p.resource_slug);
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
+    put_map(&mut o, "metadata", p.metadata.as_ref());
+    put(&mut o, "quantity", p.quantity, O::number);
+    put(&mut o, "externalId", p.external_id.as_deref(), O::text);
+    put(&mut o, "externalIds", p.external_ids.as_deref(), O::texts);
+    o
+}
+
+/// `resources/release`.
+pub(crate) fn release<O: JsonObject>(p: &ReleaseResourceParams) -> O {
+    let mut o = O::new();
+    o.text("resourceSlug", &p.resource_slug);
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
+    put(&mut o, "quantity", p.quantity, O::number);
+    put(&mut o, "externalId", p.external_id.as_deref(), O::text);
+    put(&mut o, "externalIds", p.external_ids.as_deref(), O::texts);
+    put(&mut o, "claimIds", p.claim_ids.as_deref(), O::texts);
+    o
+}
+
+/// `resources/claims`.
+pub(crate) fn list_claims<O: JsonObject>(p: &ListResourceClaimsParams) -> O {
+    let mut o = O::new();
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
+    put(&mut o, "resourceSlug", p.resource_slug.as_deref(), O::text);
+    o
+}
+
+/// `resources/usages`.
+pub(crate) fn resource_usages<O: JsonObject>(p: &ResourceUsagesParams) -> O {
+    let mut o = O::new();
+    put(
+        &mut o,
+        "subscriptionId",
+        p.subscription_id.as_deref(),
+        O::text,
+    );
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::json::same_json;
@@ -346,6 +444,67 @@ mod tests {
         }
         for p in all {
             same_json(adjust::<Map<String, Value>>(&p), written(&p));
+        }
+    }
+
+    #[test]
+    fn usage_and_seat_requests_are_written_as_the_protocol_serializes_them() {
+        let mut properties = Map::new();
+        properties.insert("model".into(), json!({"name": "m", "n": [1, 2.5]}));
+        let full = CreateUsageEventParams {
+            amount: Some(12.0),
+            subscription_id: Some("sub_1".into()),
+            price_id: Some("price_1".into()),
+            price_slug: Some("calls".into()),
+            usage_meter_id: Some("um_1".into()),
+            usage_meter_slug: Some("api-calls".into()),
+            properties: Some(properties.clone()),
+            transaction_id: Some("t-1".into()),
+            usage_date: Some(1_800_000_000_000.0),
+        };
+        for p in [full, CreateUsageEventParams::default()] {
+            same_json(usage_event::<Map<String, Value>>(&p), written(&p));
+        }
+        let full = ClaimResourceParams {
+            resource_slug: "seats".into(),
+            subscription_id: Some("sub_1".into()),
+            metadata: Some(properties),
+            quantity: Some(2.0),
+            external_id: Some("u1".into()),
+            external_ids: Some(vec!["u2".into(), "u3".into()]),
+        };
+        let bare = ClaimResourceParams {
+            resource_slug: "seats".into(),
+            ..Default::default()
+        };
+        for p in [full, bare] {
+            same_json(claim::<Map<String, Value>>(&p), written(&p));
+        }
+        let full = ReleaseResourceParams {
+            resource_slug: "seats".into(),
+            subscription_id: Some("sub_1".into()),
+            quantity: Some(1.0),
+            external_id: Some("u1".into()),
+            external_ids: Some(vec!["u2".into()]),
+            claim_ids: Some(vec![]),
+        };
+        let bare = ReleaseResourceParams {
+            resource_slug: "seats".into(),
+            ..Default::default()
+        };
+        for p in [full, bare] {
+            same_json(release::<Map<String, Value>>(&p), written(&p));
+        }
+        for (subscription_id, resource_slug) in [(Some("sub_1"), Some("seats")), (None, None)] {
+            let p = ListResourceClaimsParams {
+                subscription_id: subscription_id.map(str::to_owned),
+                resource_slug: resource_slug.map(str::to_owned),
+            };
+            same_json(list_claims::<Map<String, Value>>(&p), written(&p));
+            let p = ResourceUsagesParams {
+                subscription_id: subscription_id.map(str::to_owned),
+            };
+            same_json(resource_usages::<Map<String, Value>>(&p), written(&p));
         }
     }
 }
