@@ -18,22 +18,25 @@ use checkout_protocol::{
     ReleaseResourceResponse, ResourceClaimsResponse, ResourceUsagesParams, ResourceUsagesResponse,
 };
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::Value;
+use json::{JsonObject, Parsed, Writer};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod envelope;
 mod hosted_wire;
+mod json;
 mod pricing_wire;
+mod records_wire;
+mod requests;
+mod resources_wire;
 mod session_wire;
 
+use crate::server_route::RetryKeys;
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
-use crate::server_route::{fallback_code, RetryKeys};
 
-/// A call in flight, shared by every identical caller.
-type InFlight = Shared<LocalBoxFuture<'static, Result<Value, BillingError>>>;
+/// A call in flight, shared by every identical caller: the answer's `data`.
+type InFlight = Shared<LocalBoxFuture<'static, Result<Parsed, BillingError>>>;
 
 /// Where a client's extra headers come from, asked at every call.
 pub type HeaderSource = Rc<dyn Fn() -> Vec<(String, String)>>;
@@ -71,30 +74,16 @@ impl BillingClient {
         }
     }
 
-    /// Calls a read-only action and reads its envelope.
-    pub async fn call<B: Serialize, T: DeserializeOwned>(
+    /// Calls a read-only action with the request's JSON text `body`, and
+    /// reads its envelope, `data` by `read` (`None`: unreadable).
+    async fn call_read<T>(
         &self,
         action: &str,
-        body: &B,
+        body: String,
+        read: impl FnOnce(&Parsed) -> Option<T>,
     ) -> Result<T, BillingError> {
-        self.call_read(action, body, |data| serde_json::from_value(data).ok())
-            .await
-    }
-
-    /// [`Self::call`] with the answer's `data` read by `read` (`None`:
-    /// unreadable) instead of by `T`'s deserializer.
-    async fn call_read<B: Serialize, T>(
-        &self,
-        action: &str,
-        body: &B,
-        read: impl FnOnce(Value) -> Option<T>,
-    ) -> Result<T, BillingError> {
-        let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
-        match self.transport.send(self.request(action, body, None)).await {
-            Ok(response) => read_envelope_with(response.status, &response.body, read),
-            Err(TransportError::Network) => Err(BillingError::Network),
-            Err(TransportError::Timeout) => Err(BillingError::Timeout),
-        }
+        let result = self.transport.send(self.request(action, body, None)).await;
+        read_answer(result, read)
     }
 
     /// Calls an action that changes something. An identical call (same action
@@ -102,24 +91,14 @@ impl BillingClient {
     /// again, and every request carries an `Idempotency-Key`, so a double
     /// click can never create two sessions. A retry after a failure that may
     /// have reached the server sends the failed attempt's key again.
-    pub async fn call_once<B: Serialize, T: DeserializeOwned>(
+    /// `body` is the request's JSON text; `data` is read by `read` (`None`:
+    /// unreadable).
+    async fn call_once_read<T>(
         &self,
         action: &str,
-        body: &B,
+        body: String,
+        read: impl FnOnce(&Parsed) -> Option<T>,
     ) -> Result<T, BillingError> {
-        self.call_once_read(action, body, |data| serde_json::from_value(data).ok())
-            .await
-    }
-
-    /// [`Self::call_once`] with the answer's `data` read by `read` (`None`:
-    /// unreadable) instead of by `T`'s deserializer.
-    async fn call_once_read<B: Serialize, T>(
-        &self,
-        action: &str,
-        body: &B,
-        read: impl FnOnce(Value) -> Option<T>,
-    ) -> Result<T, BillingError> {
-        let body = serde_json::to_string(body).map_err(|_| BillingError::InvalidResponse)?;
         let fingerprint = format!("{action}\n{body}");
         let existing = self.in_flight.borrow().get(&fingerprint).cloned();
         let call = match existing {
@@ -134,7 +113,7 @@ impl BillingClient {
                     .send(self.request(action, body, Some(key.clone())));
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = async move {
-                    let result = read_response::<Value>(send.await);
+                    let result = read_answer(send.await, |data| Some(data.clone()));
                     let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
                     retry_keys.borrow_mut().settle(&settled, &key, unknown);
                     result
@@ -154,7 +133,7 @@ impl BillingClient {
                 in_flight.remove(&fingerprint);
             }
         }
-        result.and_then(|data| read(data).ok_or(BillingError::InvalidResponse))
+        result.and_then(|data| read(&data).ok_or(BillingError::InvalidResponse))
     }
 
     fn request(&self, action: &str, body: String, idempotency_key: Option<String>) -> HttpRequest {
@@ -175,17 +154,19 @@ impl BillingClient {
     pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
         self.call_read(
             action::PRICING_MODELS_RETRIEVE,
-            &serde_json::json!({}),
-            |data| pricing_wire::pricing_model_response(&data),
+            requests::empty::<Writer>().finish(),
+            pricing_wire::pricing_model_response,
         )
         .await
     }
 
     /// `customers/billing`.
     pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
-        self.call_read(action::CUSTOMERS_BILLING, &serde_json::json!({}), |data| {
-            pricing_wire::customer_billing(&data)
-        })
+        self.call_read(
+            action::CUSTOMERS_BILLING,
+            requests::empty::<Writer>().finish(),
+            pricing_wire::customer_billing,
+        )
         .await
     }
 
@@ -194,9 +175,12 @@ impl BillingClient {
         &self,
         params: &CreateProductCheckoutSessionParams,
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once_read(action::CHECKOUT_SESSIONS_CREATE, params, |data| {
-            session_wire::created(&data)
-        })
+        let body = requests::product_checkout::<Writer>(params).finish();
+        self.call_once_read(
+            action::CHECKOUT_SESSIONS_CREATE,
+            body,
+            session_wire::created,
+        )
         .await
     }
 
@@ -207,8 +191,8 @@ impl BillingClient {
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
         self.call_once_read(
             action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-            params,
-            |data| session_wire::created(&data),
+            requests::add_payment_method_checkout::<Writer>(params).finish(),
+            session_wire::created,
         )
         .await
     }
@@ -220,8 +204,8 @@ impl BillingClient {
     ) -> Result<CreateCheckoutSessionResponse, BillingError> {
         self.call_once_read(
             action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-            params,
-            |data| session_wire::created(&data),
+            requests::activate_subscription_checkout::<Writer>(params).finish(),
+            session_wire::created,
         )
         .await
     }
@@ -231,7 +215,13 @@ impl BillingClient {
         &self,
         params: &CancelSubscriptionParams,
     ) -> Result<SubscriptionResponse, BillingError> {
-        self.call_once(action::SUBSCRIPTIONS_CANCEL, params).await
+        let body = requests::cancel::<Writer>(params).finish();
+        self.call_once_read(
+            action::SUBSCRIPTIONS_CANCEL,
+            body,
+            records_wire::subscription_response,
+        )
+        .await
     }
 
     // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
@@ -240,7 +230,12 @@ impl BillingClient {
         &self,
         params: &PaymentMethodParams,
     ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once(action::PAYMENT_METHODS_REMOVE, params).await
+        self.call_once_read(
+            action::PAYMENT_METHODS_REMOVE,
+            requests::payment_method::<Writer>(params).finish(),
+            records_wire::payment_method_list,
+        )
+        .await
     }
 
     /// `payment-methods/set-default`: the cards after the change.
@@ -248,8 +243,12 @@ impl BillingClient {
         &self,
         params: &PaymentMethodParams,
     ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once(action::PAYMENT_METHODS_SET_DEFAULT, params)
-            .await
+        self.call_once_read(
+            action::PAYMENT_METHODS_SET_DEFAULT,
+            requests::payment_method::<Writer>(params).finish(),
+            records_wire::payment_method_list,
+        )
+        .await
     }
 
     /// `subscriptions/uncancel`.
@@ -257,7 +256,13 @@ impl BillingClient {
         &self,
         params: &UncancelSubscriptionParams,
     ) -> Result<SubscriptionResponse, BillingError> {
-        self.call_once(action::SUBSCRIPTIONS_UNCANCEL, params).await
+        let body = requests::uncancel::<Writer>(params).finish();
+        self.call_once_read(
+            action::SUBSCRIPTIONS_UNCANCEL,
+            body,
+            records_wire::subscription_response,
+        )
+        .await
     }
 
     /// `usage-events/create`. Without a `transactionId` it makes one, so the
@@ -269,9 +274,9 @@ impl BillingClient {
         params: &CreateUsageEventParams,
     ) -> Result<UsageEventResponse, BillingError> {
         if params.transaction_id.is_some() {
-            return self.call_once(action::USAGE_EVENTS_CREATE, params).await;
+            return self.send_usage_event(params).await;
         }
-        let body = serde_json::to_string(params).map_err(|_| BillingError::InvalidResponse)?;
+        let body = requests::usage_event::<Writer>(params).finish();
         let fingerprint = format!("{}\n{body}", action::USAGE_EVENTS_CREATE);
         let transaction_id = self
             .retry_keys
@@ -281,7 +286,7 @@ impl BillingClient {
             transaction_id: Some(transaction_id.clone()),
             ..params.clone()
         };
-        let result = self.call_once(action::USAGE_EVENTS_CREATE, &with_id).await;
+        let result = self.send_usage_event(&with_id).await;
         let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
         self.retry_keys
             .borrow_mut()
@@ -289,12 +294,30 @@ impl BillingClient {
         result
     }
 
+    /// `usage-events/create` as it is.
+    async fn send_usage_event(
+        &self,
+        params: &CreateUsageEventParams,
+    ) -> Result<UsageEventResponse, BillingError> {
+        self.call_once_read(
+            action::USAGE_EVENTS_CREATE,
+            requests::usage_event::<Writer>(params).finish(),
+            resources_wire::usage_event_response,
+        )
+        .await
+    }
+
     /// `usage-meters/balances`.
     pub async fn usage_meter_balances(
         &self,
         params: &UsageMeterBalancesParams,
     ) -> Result<UsageMeterBalancesResponse, BillingError> {
-        self.call(action::USAGE_METERS_BALANCES, params).await
+        self.call_read(
+            action::USAGE_METERS_BALANCES,
+            requests::usage_meter_balances::<Writer>(params).finish(),
+            records_wire::usage_meter_balances,
+        )
+        .await
     }
 }
 
@@ -307,7 +330,18 @@ impl BillingClient {
         &self,
         params: &AdjustSubscriptionParams,
     ) -> Result<AdjustSubscriptionResponse, BillingError> {
-        self.call_once(action::SUBSCRIPTIONS_ADJUST, params).await
+        self.call_once_read(
+            action::SUBSCRIPTIONS_ADJUST,
+            Self::adjust_body(params),
+            records_wire::adjust_response,
+        )
+        .await
+    }
+
+    /// The JSON text `subscriptions/adjust` sends for `params`; the hook
+    /// compares it to tell a repeated plan change from a different one.
+    pub(crate) fn adjust_body(params: &AdjustSubscriptionParams) -> String {
+        requests::adjust::<Writer>(params).finish()
     }
 
     /// `resources/usages`: capacity, claimed and available per resource.
@@ -315,7 +349,12 @@ impl BillingClient {
         &self,
         params: &ResourceUsagesParams,
     ) -> Result<ResourceUsagesResponse, BillingError> {
-        self.call(action::RESOURCES_USAGES, params).await
+        self.call_read(
+            action::RESOURCES_USAGES,
+            requests::resource_usages::<Writer>(params).finish(),
+            resources_wire::usages,
+        )
+        .await
     }
 
     /// `resources/claims`: the active claims.
@@ -323,7 +362,12 @@ impl BillingClient {
         &self,
         params: &ListResourceClaimsParams,
     ) -> Result<ResourceClaimsResponse, BillingError> {
-        self.call(action::RESOURCES_CLAIMS, params).await
+        self.call_read(
+            action::RESOURCES_CLAIMS,
+            requests::list_claims::<Writer>(params).finish(),
+            resources_wire::claims,
+        )
+        .await
     }
 
     /// `resources/claim`.
@@ -331,7 +375,12 @@ impl BillingClient {
         &self,
         params: &ClaimResourceParams,
     ) -> Result<ClaimResourceResponse, BillingError> {
-        self.call_once(action::RESOURCES_CLAIM, params).await
+        self.call_once_read(
+            action::RESOURCES_CLAIM,
+            requests::claim::<Writer>(params).finish(),
+            resources_wire::claimed,
+        )
+        .await
     }
 
     /// `resources/release`.
@@ -339,7 +388,12 @@ impl BillingClient {
         &self,
         params: &ReleaseResourceParams,
     ) -> Result<ReleaseResourceResponse, BillingError> {
-        self.call_once(action::RESOURCES_RELEASE, params).await
+        self.call_once_read(
+            action::RESOURCES_RELEASE,
+            requests::release::<Writer>(params).finish(),
+            resources_wire::released,
+        )
+        .await
     }
 }
 
@@ -461,65 +515,30 @@ fn read_hosted<T>(
     }
 }
 
-fn read_response<T: DeserializeOwned>(
+/// A route answer through the one envelope reader, `data` read by `read`.
+fn read_answer<T>(
     result: Result<HttpResponse, TransportError>,
+    read: impl FnOnce(&Parsed) -> Option<T>,
 ) -> Result<T, BillingError> {
     match result {
-        Ok(response) => read_envelope(response.status, &response.body),
+        Ok(response) => envelope::read(response.status, json::parse(&response.body), read),
         Err(TransportError::Network) => Err(BillingError::Network),
         Err(TransportError::Timeout) => Err(BillingError::Timeout),
     }
 }
 
-/// Reads a `{data}` / `{error}` envelope from a response, whatever the server sent.
-pub fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
-    read_envelope_with(status, body, |data| serde_json::from_value(data).ok())
-}
-
-/// [`read_envelope`] with `data` read by `read` (`None`: unreadable).
-fn read_envelope_with<T>(
-    status: u16,
-    body: &str,
-    read: impl FnOnce(Value) -> Option<T>,
-) -> Result<T, BillingError> {
-    let ok = (200..300).contains(&status);
-    let Ok(mut json) = serde_json::from_str::<Value>(body) else {
-        return Err(if ok {
-            BillingError::InvalidResponse
-        } else {
-            BillingError::Http { status }
-        });
-    };
-    if let Some(error) = json.get("error").filter(|e| !e.is_null()) {
-        let body: checkout_protocol::ErrorBody =
-            serde_json::from_value(error.clone()).unwrap_or_default();
-        let message = body
-            .human_message()
-            .map(str::to_owned)
-            .or_else(|| error.as_str().map(str::to_owned))
-            .unwrap_or_else(|| BillingError::Http { status }.message());
-        let code = body
-            .code
-            .filter(|c| !c.trim().is_empty())
-            .unwrap_or_else(|| fallback_code(status).to_owned());
-        return Err(BillingError::Api {
-            status,
-            code,
-            message,
-        });
-    }
-    if !ok {
-        return Err(BillingError::Http { status });
-    }
-    match json.get_mut("data") {
-        Some(data) => read(data.take()).ok_or(BillingError::InvalidResponse),
-        None => Err(BillingError::InvalidResponse),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::json::Json;
     use super::*;
+    use serde::de::DeserializeOwned;
+
+    /// A route answer read as the client reads one, `data` by serde.
+    fn read_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, BillingError> {
+        envelope::read(status, json::parse(body), |data| {
+            serde_json::from_value(data.value()).ok()
+        })
+    }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
     struct Thing {

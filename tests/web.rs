@@ -1808,9 +1808,11 @@ async fn create_usage_event_checks_first_then_sends_a_transaction_id_a_retry_rep
     let first_id = sent["transactionId"].as_str().unwrap().to_owned();
     assert_eq!(first_id.len(), 32, "128 random bits as hex: {first_id}");
     assert!(first_id.chars().all(|c| c.is_ascii_hexdigit()));
+    // Written through `JSON.stringify`, which writes the whole `f64` 5 as
+    // `5` (serde wrote `5.0`); the server reads either as the same number.
     assert_eq!(
         sent,
-        serde_json::json!({"amount":5.0,"usageMeterSlug":"build-minutes","transactionId":first_id})
+        serde_json::json!({"amount":5,"usageMeterSlug":"build-minutes","transactionId":first_id})
     );
 
     server.fail_transport("/usage-events/create", TransportError::Network);

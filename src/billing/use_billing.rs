@@ -879,7 +879,7 @@ impl UseBillingReturn {
             subscription_id: Some(subscription_id.clone()),
             ..params
         };
-        let body = serde_json::to_string(&wire).map_err(|_| BillingError::InvalidResponse)?;
+        let body = BillingClient::adjust_body(&wire);
         let busy = context
             .adjusting
             .with_value(|m| m.get(&subscription_id).is_some_and(|other| *other != body));

@@ -6,131 +6,24 @@
 //! round-trips every field through the protocol's own serializer, so a
 //! renamed or added field fails there.
 //!
-//! The rules are serde's for these types: a required field missing or of the
-//! wrong type makes the whole answer unreadable; an `Option` may be absent or
-//! `null`; unknown fields are ignored; enums are read by the protocol's own
-//! deserializer. One difference: JSON has one number type in the browser, so
-//! `3.0` reads as the integer 3.
-//!
-//! The readers serve the route client too (`session_wire`), over the
-//! `serde_json::Value` its envelope parser already holds.
+//! The field rules are [`super::json`]'s, the envelope [`super::envelope`]'s
+//! (shared with the route client).
 
+use super::json::{
+    bool_at, count, count_at, int, int_at, list, name, name_at, object, opt_text, optional, text,
+    Json, JsonObject,
+};
 use crate::error::BillingError;
-use crate::server_route::fallback_code;
 use checkout_protocol::hosted::{CardSummary, RecurringCharge};
 use checkout_protocol::{
     AuthenticateRequest, AuthenticationOutcome, Branding, ConfirmPaymentRequest,
-    ConfirmPaymentResponse, ErrorBody, HostedCheckoutSession, HostedLineItem,
-    PendingAuthentication, QuantityBounds, SavedPaymentMethod,
+    ConfirmPaymentResponse, HostedCheckoutSession, HostedLineItem, PendingAuthentication,
+    QuantityBounds, SavedPaymentMethod,
 };
-use serde::de::IntoDeserializer;
-
-/// Parsed JSON as the reader sees it: the browser's values on the page,
-/// `serde_json::Value` in the native tests.
-pub(crate) trait Json: Sized {
-    /// `self[key]`; `None` when `self` is no object, or the key is absent or `null`.
-    fn get(&self, key: &str) -> Option<Self>;
-    /// The string, if this is one.
-    fn text(&self) -> Option<String>;
-    /// The number, if this is one.
-    fn number(&self) -> Option<f64>;
-    /// The boolean, if this is one.
-    fn boolean(&self) -> Option<bool>;
-    /// The elements, if this is an array.
-    fn items(&self) -> Option<Vec<Self>>;
-}
-
-impl Json for wasm_bindgen::JsValue {
-    fn get(&self, key: &str) -> Option<Self> {
-        if !self.is_object() {
-            return None;
-        }
-        let value = js_sys::Reflect::get(self, &key.into()).ok()?;
-        (!value.is_null() && !value.is_undefined()).then_some(value)
-    }
-
-    fn text(&self) -> Option<String> {
-        self.as_string()
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-
-    fn items(&self) -> Option<Vec<Self>> {
-        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
-    }
-}
-
-/// The route client's answers, parsed by serde_json for its envelope
-/// (`session_wire`), and the native tests'.
-impl Json for serde_json::Value {
-    fn get(&self, key: &str) -> Option<Self> {
-        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
-    }
-
-    fn text(&self) -> Option<String> {
-        self.as_str().map(str::to_owned)
-    }
-
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-
-    fn items(&self) -> Option<Vec<Self>> {
-        self.as_array().cloned()
-    }
-}
-
-/// A JSON object being written: a JS object on the page (sent through
-/// `JSON.stringify`), a `serde_json` map in the native tests. Members keep
-/// the order they are put in, which is serde's order for each type.
-pub(crate) trait JsonObject: Sized {
-    /// An empty object.
-    fn new() -> Self;
-    /// `self[key] = value` for a string.
-    fn text(&mut self, key: &str, value: &str);
-    /// `self[key] = value` for a number.
-    fn number(&mut self, key: &str, value: f64);
-    /// `self[key] = null`.
-    fn null(&mut self, key: &str);
-    /// `self[key] = value` for an object.
-    fn object(&mut self, key: &str, value: Self);
-}
-
-impl JsonObject for js_sys::Object {
-    fn new() -> Self {
-        js_sys::Object::new()
-    }
-
-    fn text(&mut self, key: &str, value: &str) {
-        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
-    }
-
-    fn number(&mut self, key: &str, value: f64) {
-        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
-    }
-
-    fn null(&mut self, key: &str) {
-        let _ = js_sys::Reflect::set(self, &key.into(), &wasm_bindgen::JsValue::NULL);
-    }
-
-    fn object(&mut self, key: &str, value: Self) {
-        let _ = js_sys::Reflect::set(self, &key.into(), &value);
-    }
-}
 
 /// The JSON text of a request object written by one of the functions below.
 pub(crate) fn body(object: js_sys::Object) -> Option<String> {
-    js_sys::JSON::stringify(&object).ok()?.as_string()
+    Some(object.finish())
 }
 
 /// `POST …/discount`: `{code}`, `null` to remove it.
@@ -209,169 +102,14 @@ pub(crate) fn confirm_request<O: JsonObject>(request: &ConfirmPaymentRequest) ->
     o
 }
 
-/// Reads a hosted-page answer: `{data}` decoded by `decode`, or `{error}`
-/// read like [`crate::client::read_envelope`] reads it.
+/// Reads a hosted-page answer from `JSON.parse`: `{data}` decoded by
+/// `decode`, or `{error}`, by the one envelope reader.
 pub(crate) fn read<T>(
     status: u16,
     body: &str,
     decode: fn(&wasm_bindgen::JsValue) -> Option<T>,
 ) -> Result<T, BillingError> {
-    read_parsed(status, js_sys::JSON::parse(body).ok(), decode)
-}
-
-/// [`read`] after parsing (`None`: the body is not JSON).
-fn read_parsed<J: Json, T>(
-    status: u16,
-    json: Option<J>,
-    decode: fn(&J) -> Option<T>,
-) -> Result<T, BillingError> {
-    let ok = (200..300).contains(&status);
-    let Some(json) = json else {
-        return Err(if ok {
-            BillingError::InvalidResponse
-        } else {
-            BillingError::Http { status }
-        });
-    };
-    if let Some(error) = json.get("error") {
-        let body = error_body(&error).unwrap_or_default();
-        let message = body
-            .human_message()
-            .map(str::to_owned)
-            .or_else(|| error.text())
-            .unwrap_or_else(|| BillingError::Http { status }.message());
-        let code = body
-            .code
-            .filter(|c| !c.trim().is_empty())
-            .unwrap_or_else(|| fallback_code(status).to_owned());
-        return Err(BillingError::Api {
-            status,
-            code,
-            message,
-        });
-    }
-    if !ok {
-        return Err(BillingError::Http { status });
-    }
-    json.get("data")
-        .as_ref()
-        .and_then(decode)
-        .ok_or(BillingError::InvalidResponse)
-}
-
-/// The protocol's [`ErrorBody`] (its rule finds the human message); `None`
-/// for a non-object or a mistyped member, as serde would refuse it.
-fn error_body<J: Json>(error: &J) -> Option<ErrorBody> {
-    object(error)?;
-    // `json` as a sentence, or the first sentence the protocol's rule looks
-    // for in it (`message`, `error`, `detail`): the rule then finds the same
-    // words in a `Value::String`, with no map to build.
-    let json = error.get("json").and_then(|j| {
-        j.text()
-            .or_else(|| {
-                ["message", "error", "detail"]
-                    .iter()
-                    .find_map(|k| j.get(k)?.text())
-            })
-            .map(serde_json::Value::String)
-    });
-    Some(ErrorBody {
-        code: opt_text(error, "code")?,
-        message: opt_text(error, "message")?,
-        json,
-    })
-}
-
-/// `Some` for an object. A string, number, boolean or array has no members
-/// (`get` answers `None`), so a type whose fields are all optional checks
-/// this first, where serde would refuse the value.
-fn object<J: Json>(json: &J) -> Option<()> {
-    let scalar = json.text().is_some() || json.number().is_some() || json.boolean().is_some();
-    (!scalar && json.items().is_none()).then_some(())
-}
-
-/// A required string.
-pub(super) fn text<J: Json>(json: &J, key: &str) -> Option<String> {
-    json.get(key)?.text()
-}
-
-/// An optional string: `Some(None)` when absent or `null`, `None` when mistyped.
-pub(super) fn opt_text<J: Json>(json: &J, key: &str) -> Option<Option<String>> {
-    optional(json, key, J::text)
-}
-
-/// An optional value read by `read`: `Some(None)` when absent or `null`,
-/// `None` when `read` refuses it.
-pub(super) fn optional<J: Json, T>(
-    json: &J,
-    key: &str,
-    read: impl Fn(&J) -> Option<T>,
-) -> Option<Option<T>> {
-    match json.get(key) {
-        None => Some(None),
-        Some(value) => read(&value).map(Some),
-    }
-}
-
-/// A boolean that defaults to `false`.
-pub(super) fn flag<J: Json>(json: &J, key: &str) -> Option<bool> {
-    optional(json, key, J::boolean).map(Option::unwrap_or_default)
-}
-
-/// A string that defaults to empty.
-pub(super) fn defaulted_text<J: Json>(json: &J, key: &str) -> Option<String> {
-    opt_text(json, key).map(Option::unwrap_or_default)
-}
-
-/// A whole number within `min..=max`.
-fn whole<J: Json>(value: &J, min: f64, max: f64) -> Option<f64> {
-    value
-        .number()
-        .filter(|n| n.fract() == 0.0 && (min..=max).contains(n))
-}
-
-/// An `i64` field (amounts, timestamps; JSON numbers are exact to 2^53).
-pub(super) fn int<J: Json>(value: &J) -> Option<i64> {
-    whole(value, -9_007_199_254_740_991.0, 9_007_199_254_740_991.0).map(|n| n as i64)
-}
-
-/// A `u32` field (quantities, months, years, days).
-pub(super) fn count<J: Json>(value: &J) -> Option<u32> {
-    whole(value, 0.0, f64::from(u32::MAX)).map(|n| n as u32)
-}
-
-/// A required `i64`.
-pub(super) fn int_at<J: Json>(json: &J, key: &str) -> Option<i64> {
-    int(&json.get(key)?)
-}
-
-/// A required `u32`.
-fn count_at<J: Json>(json: &J, key: &str) -> Option<u32> {
-    count(&json.get(key)?)
-}
-
-/// A required boolean.
-fn bool_at<J: Json>(json: &J, key: &str) -> Option<bool> {
-    json.get(key)?.boolean()
-}
-
-/// A protocol enum from its wire name, by the protocol's own deserializer.
-pub(super) fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
-    let name = value.text()?;
-    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
-}
-
-/// A required enum.
-pub(super) fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<T> {
-    name(&json.get(key)?)
-}
-
-/// A list whose every element `read` accepts; absent or `null` is empty.
-pub(super) fn list<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
-    match json.get(key) {
-        None => Some(Vec::new()),
-        Some(value) => value.items()?.iter().map(read).collect(),
-    }
+    super::envelope::read(status, js_sys::JSON::parse(body).ok(), decode)
 }
 
 /// `POST …/confirm` and `…/authenticate`'s answer.
@@ -492,6 +230,7 @@ pub(super) fn quantity_bounds<J: Json>(json: &J) -> Option<QuantityBounds> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::json::same_json;
     use super::*;
     use checkout_protocol::{
         BillingAddressCollection, CheckoutSessionStatus, CheckoutSessionType, IntervalUnit,
@@ -659,55 +398,14 @@ mod tests {
     }
 
     fn read_value(status: u16, body: &str) -> Result<HostedCheckoutSession, BillingError> {
-        read_parsed(
+        super::super::envelope::read(
             status,
             serde_json::from_str::<Value>(body).ok(),
             session::<Value>,
         )
     }
 
-    impl JsonObject for serde_json::Map<String, Value> {
-        fn new() -> Self {
-            serde_json::Map::new()
-        }
-        fn text(&mut self, key: &str, value: &str) {
-            self.insert(key.into(), value.into());
-        }
-        fn number(&mut self, key: &str, value: f64) {
-            self.insert(key.into(), json!(value));
-        }
-        fn null(&mut self, key: &str) {
-            self.insert(key.into(), Value::Null);
-        }
-        fn object(&mut self, key: &str, value: Self) {
-            self.insert(key.into(), Value::Object(value));
-        }
-    }
-
     type Map = serde_json::Map<String, Value>;
-
-    /// Whole numbers as integers, as `JSON.stringify` writes them (`3`, where
-    /// serde writes an `f64` as `3.0`; the server reads both as the same number).
-    fn normalize(value: Value) -> Value {
-        match value {
-            Value::Number(n) => match n.as_f64() {
-                Some(f) if f.fract() == 0.0 => json!(f as i64),
-                _ => Value::Number(n),
-            },
-            Value::Object(map) => {
-                Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
-            }
-            other => other,
-        }
-    }
-
-    /// The same members, in the same order, with the same values.
-    fn same_json(written: Map, expected: Value) {
-        let written = normalize(Value::Object(written));
-        let expected = normalize(expected);
-        assert_eq!(written, expected);
-        assert_eq!(written.to_string(), expected.to_string());
-    }
 
     #[test]
     fn requests_are_written_as_the_protocol_serializes_them() {

@@ -1,74 +1,55 @@
 //! The route's two answers every billing panel loads, `pricing-models/retrieve`
-//! (`PricingModelResponse`) and `customers/billing` (`CustomerBilling`), with
-//! the pricing model (products, prices, features, usage meters) read by hand
-//! from the envelope's `serde_json::Value` rather than by the derived
-//! deserializers, which were the largest part of what the library adds to an
-//! app. The customer's own records (customer, subscriptions, purchases,
-//! invoices, payment methods) are still read by their derived deserializers.
+//! (`PricingModelResponse`) and `customers/billing` (`CustomerBilling`), read
+//! by hand from `JSON.parse` rather than by the derived deserializers, which
+//! were the largest part of what the library adds to an app: the pricing
+//! model (products, prices, features, usage meters) here, the customer's own
+//! records by [`super::records_wire`].
 //!
-//! The readers and rules are [`super::hosted_wire`]'s and
-//! [`super::session_wire`]'s (a defaulted field reads `null` as its
-//! default); `tests` checks every field against the protocol's serializer
-//! and its deserializer.
+//! The field rules are [`super::json`]'s; `tests` checks every field against
+//! the protocol's serializer and its deserializer.
 
-use super::hosted_wire::{
-    count, defaulted_text, flag, int, list, name, name_at, opt_text, optional, text, Json,
+use super::json::{
+    bool_or, count, defaulted_int, defaulted_text, flag, int, list, name, name_at, opt_text,
+    optional, text, Json,
 };
+use super::records_wire::{customer, invoice_with_lines, payment_method, purchase, subscription};
 use checkout_protocol::{
     AggregationType, CustomerBilling, Feature, Price, PricingModel, PricingModelResponse, Product,
     UsageMeter,
 };
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// `pricing-models/retrieve`: `{pricingModel, source}`.
-pub(crate) fn pricing_model_response(json: &Value) -> Option<PricingModelResponse> {
+pub(crate) fn pricing_model_response<J: Json>(json: &J) -> Option<PricingModelResponse> {
     Some(PricingModelResponse {
-        pricing_model: pricing_model(&Json::get(json, "pricingModel")?)?,
+        pricing_model: pricing_model(&json.get("pricingModel")?)?,
         source: opt_text(json, "source")?,
     })
 }
 
-/// `customers/billing`: the customer's records by their own deserializers,
-/// the pricing model by [`pricing_model`].
-pub(crate) fn customer_billing(json: &Value) -> Option<CustomerBilling> {
+/// `customers/billing`: the customer's records and the pricing model.
+pub(crate) fn customer_billing<J: Json>(json: &J) -> Option<CustomerBilling> {
     Some(CustomerBilling {
-        customer: derived(&Json::get(json, "customer")?)?,
-        subscriptions: defaulted(json, "subscriptions")?,
-        current_subscription: optional(json, "currentSubscription", derived)?,
-        current_subscriptions: optional(json, "currentSubscriptions", derived)?,
-        purchases: defaulted(json, "purchases")?,
-        invoices: defaulted(json, "invoices")?,
-        payment_methods: defaulted(json, "paymentMethods")?,
-        pricing_model: pricing_model(&Json::get(json, "pricingModel")?)?,
+        customer: customer(&json.get("customer")?)?,
+        subscriptions: list(json, "subscriptions", subscription)?,
+        current_subscription: optional(json, "currentSubscription", subscription)?,
+        current_subscriptions: optional(json, "currentSubscriptions", |items: &J| {
+            items.items()?.iter().map(subscription).collect()
+        })?,
+        purchases: list(json, "purchases", purchase)?,
+        invoices: list(json, "invoices", invoice_with_lines)?,
+        payment_methods: list(json, "paymentMethods", payment_method)?,
+        pricing_model: pricing_model(&json.get("pricingModel")?)?,
         catalog: optional(json, "catalog", pricing_model)?,
         billing_portal_url: opt_text(json, "billingPortalUrl")?,
     })
 }
 
-/// A value read by its type's own (derived) deserializer, from an owned
-/// `Value` as [`crate::client::read_envelope`] reads one, so both share one
-/// copy of that deserializer.
-fn derived<T: DeserializeOwned>(json: &Value) -> Option<T> {
-    serde_json::from_value(json.clone()).ok()
-}
-
-/// A `#[serde(default)]` field read by [`derived`]; absent is the default.
-fn defaulted<T: DeserializeOwned + Default>(json: &Value, key: &str) -> Option<T> {
-    optional(json, key, derived).map(Option::unwrap_or_default)
-}
-
 /// A boolean that defaults to `true` (`active`).
-fn active(json: &Value) -> Option<bool> {
-    optional(json, "active", Value::boolean).map(|b| b.unwrap_or(true))
+fn active<J: Json>(json: &J) -> Option<bool> {
+    bool_or(json, "active", true)
 }
 
-/// An `i64` that defaults to 0 (timestamps).
-fn defaulted_int(json: &Value, key: &str) -> Option<i64> {
-    optional(json, key, int).map(Option::unwrap_or_default)
-}
-
-fn pricing_model(json: &Value) -> Option<PricingModel> {
+fn pricing_model<J: Json>(json: &J) -> Option<PricingModel> {
     Some(PricingModel {
         id: text(json, "id")?,
         name: defaulted_text(json, "name")?,
@@ -83,7 +64,7 @@ fn pricing_model(json: &Value) -> Option<PricingModel> {
     })
 }
 
-fn product(json: &Value) -> Option<Product> {
+fn product<J: Json>(json: &J) -> Option<Product> {
     Some(Product {
         id: text(json, "id")?,
         slug: opt_text(json, "slug")?,
@@ -105,13 +86,13 @@ fn product(json: &Value) -> Option<Product> {
     })
 }
 
-fn price(json: &Value) -> Option<Price> {
+fn price<J: Json>(json: &J) -> Option<Price> {
     Some(Price {
         id: text(json, "id")?,
         slug: opt_text(json, "slug")?,
         price_type: name_at(json, "type")?,
         name: opt_text(json, "name")?,
-        unit_price: int(&Json::get(json, "unitPrice")?)?,
+        unit_price: int(&json.get("unitPrice")?)?,
         currency: text(json, "currency")?,
         interval_unit: optional(json, "intervalUnit", name)?,
         interval_count: optional(json, "intervalCount", count)?,
@@ -128,7 +109,7 @@ fn price(json: &Value) -> Option<Price> {
     })
 }
 
-fn feature(json: &Value) -> Option<Feature> {
+fn feature<J: Json>(json: &J) -> Option<Feature> {
     Some(Feature {
         id: text(json, "id")?,
         feature_type: name_at(json, "type")?,
@@ -148,7 +129,7 @@ fn feature(json: &Value) -> Option<Feature> {
     })
 }
 
-fn usage_meter(json: &Value) -> Option<UsageMeter> {
+fn usage_meter<J: Json>(json: &J) -> Option<UsageMeter> {
     Some(UsageMeter {
         id: text(json, "id")?,
         slug: defaulted_text(json, "slug")?,
@@ -164,9 +145,11 @@ fn usage_meter(json: &Value) -> Option<UsageMeter> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use serde_json::json;
+    use checkout_protocol::UsageMeterBalancesResponse;
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Value};
     use std::fmt::Debug;
 
     fn price(id: &str) -> Value {
@@ -211,14 +194,92 @@ mod tests {
         })
     }
 
+    fn experimental(subscription_id: &str) -> Value {
+        let feature_item = json!({
+            "id": "fi_1", "type": "toggle", "featureId": "feat_1",
+            "productFeatureId": "pf_1", "subscriptionItemId": "si_1", "slug": "sso",
+            "name": "SSO", "amount": 5, "renewalFrequency": "once",
+            "usageMeterId": "um_1", "resourceId": "res_1", "manuallyCreated": true,
+            "detachedAt": 8, "detachedReason": "plan change", "expiredAt": 9,
+            "pricingModelId": "pm_1", "livemode": true, "createdAt": 10, "updatedAt": 11
+        });
+        let balance = json!({
+            "id": "umb_1", "slug": "calls", "name": "API calls",
+            "aggregationType": "count_distinct_properties", "availableBalance": -3,
+            "subscriptionId": subscription_id, "organizationId": "org_1",
+            "pricingModelId": "pm_1", "livemode": true, "createdAt": 12, "updatedAt": 13
+        });
+        json!({"featureItems": [feature_item], "usageMeterBalances": [balance]})
+    }
+
+    fn subscription(id: &str) -> Value {
+        let mut subscription = json!({
+            "id": id, "customerId": "cus_1", "priceId": "price_1", "name": "Pro",
+            "status": "cancellation_scheduled", "current": true, "renews": false,
+            "interval": "month", "intervalCount": 1, "startDate": 1,
+            "currentBillingPeriodStart": 2, "currentBillingPeriodEnd": 3, "trialEnd": 4,
+            "cancelScheduledAt": 5, "canceledAt": 6, "cancellationReason": "too dear",
+            "defaultPaymentMethodId": "pm_1", "backupPaymentMethodId": "pm_2",
+            "billingCycleAnchorDate": 7, "subscriptionItems": [{"id": "si_1", "quantity": 2}],
+            "metadata": {"team": "blue", "seats": [1, 2.5]}, "isFreePlan": false,
+            "doNotCharge": true, "runBillingAtPeriodStart": false,
+            "replacedBySubscriptionId": "sub_9",
+            "requestId": "req_1", "organizationId": "org_1", "pricingModelId": "pm_1",
+            "livemode": true, "createdAt": 14, "updatedAt": 15
+        });
+        subscription["experimental"] = experimental(id);
+        subscription
+    }
+
     fn billing() -> Value {
-        let subscription = json!({"id": "sub_1", "status": "active"});
         json!({
-            "customer": {"id": "cus_1", "email": "ada@example.com"},
-            "subscriptions": [subscription.clone()],
-            "currentSubscription": subscription.clone(),
-            "currentSubscriptions": [subscription],
-            "purchases": [], "invoices": [], "paymentMethods": [],
+            "customer": {
+                "id": "cus_1", "externalId": "u_1", "email": "ada@example.com", "name": "Ada",
+                "archived": true, "domain": "example.com", "iconURL": "https://x.example/i.png",
+                "logoURL": "https://x.example/l.png", "invoiceNumberBase": "ADA",
+                "userId": "user_1", "billingAddress": {"country": "FR", "lines": ["1 rue"]},
+                "organizationId": "org_1", "pricingModelId": "pm_1", "livemode": true,
+                "createdAt": 16, "updatedAt": 17
+            },
+            "subscriptions": [subscription("sub_1"), subscription("sub_2")],
+            "currentSubscription": subscription("sub_1"),
+            "currentSubscriptions": [subscription("sub_1")],
+            "purchases": [{
+                "id": "pur_1", "customerId": "cus_1", "name": "Onboarding", "priceId": "price_9",
+                "priceType": "subscription", "quantity": 3, "status": "paid",
+                "firstInvoiceValue": 900, "totalPurchaseValue": 2700,
+                "pricePerBillingCycle": 900, "intervalUnit": "year", "intervalCount": 2,
+                "trialPeriodDays": 7, "purchaseDate": 18, "endDate": 19,
+                "metadata": {"source": "ad"}, "requestId": "req_2", "archived": false,
+                "bankPaymentOnly": true, "position": 4, "proposal": "Q1 deal",
+                "billingCycleAnchor": 20, "billingAddress": {"country": "DE"},
+                "taxId": {"type": "eu_vat", "value": "DE123456789", "businessName": "Ada GmbH"},
+                "organizationId": "org_1", "pricingModelId": "pm_1", "livemode": true,
+                "createdAt": 21, "updatedAt": 22
+            }],
+            "invoices": [{
+                "invoice": {
+                    "id": "inv_1", "customerId": "cus_1", "invoiceNumber": "ADA-1",
+                    "status": "paid", "type": "subscription", "currency": "EUR",
+                    "invoiceDate": 23, "dueDate": 24, "subtotal": 900, "taxAmount": 180,
+                    "purchaseId": "pur_1", "subscriptionId": "sub_1", "memo": "Thanks",
+                    "pdfURL": "https://x.example/inv.pdf",
+                    "receiptPdfURL": "https://x.example/rcpt.pdf", "organizationId": "org_1",
+                    "pricingModelId": "pm_1", "livemode": true, "createdAt": 25, "updatedAt": 26
+                },
+                "invoiceLineItems": [{
+                    "id": "li_1", "invoiceId": "inv_1", "description": "Pro", "price": 900,
+                    "priceId": "price_1", "quantity": 2, "type": "static",
+                    "pricingModelId": "pm_1", "livemode": true, "createdAt": 27, "updatedAt": 28
+                }]
+            }],
+            "paymentMethods": [{
+                "id": "pm_1", "customerId": "cus_1", "type": "card", "default": true,
+                "billingDetails": {"name": "Ada"},
+                "paymentMethodData": {"brand": "Visa", "last4": "4242", "expMonth": 12},
+                "metadata": {"k": "v"}, "pricingModelId": "pm_1", "livemode": true,
+                "createdAt": 29, "updatedAt": 30
+            }],
             "pricingModel": model(), "catalog": model(),
             "billingPortalUrl": "https://shop.example/portal"
         })
@@ -281,7 +342,7 @@ mod tests {
     /// and on every one-member change of it: a member removed, `null`, or of
     /// another type. Where serde refuses a `null`, the reader refuses it too
     /// or reads it as absent (a defaulted member: the module's one difference).
-    fn agrees_with_serde<T: DeserializeOwned + serde::Serialize + PartialEq + Debug>(
+    pub(crate) fn agrees_with_serde<T: DeserializeOwned + serde::Serialize + PartialEq + Debug>(
         fixture: Value,
         read: fn(&Value) -> Option<T>,
     ) {
@@ -327,9 +388,76 @@ mod tests {
 
     #[test]
     fn the_customer_billing_answer_reads_like_the_protocols_deserializer() {
-        // The customer's records as the protocol writes them in full.
-        let full: CustomerBilling = serde_json::from_value(billing()).unwrap();
-        agrees_with_serde(serde_json::to_value(full).unwrap(), customer_billing);
+        agrees_with_serde(billing(), customer_billing);
+    }
+
+    #[test]
+    fn the_subscription_change_answers_read_like_the_protocols_deserializer() {
+        agrees_with_serde(
+            json!({"subscription": subscription("sub_1")}),
+            super::super::records_wire::subscription_response,
+        );
+        agrees_with_serde(
+            json!({
+                "subscription": subscription("sub_1"),
+                "subscriptionItems": [{
+                    "id": "si_1", "subscriptionId": "sub_1", "priceId": "price_1",
+                    "name": "Pro", "quantity": 2, "unitPrice": 900, "type": "static",
+                    "addedDate": 1, "expiredAt": 2, "externalId": "ext_1",
+                    "manuallyCreated": true, "pricingModelId": "pm_1", "livemode": true,
+                    "createdAt": 3, "updatedAt": 4
+                }],
+                "isUpgrade": true, "resolvedTiming": "at_end_of_current_billing_period"
+            }),
+            super::super::records_wire::adjust_response,
+        );
+    }
+
+    #[test]
+    fn the_card_and_meter_answers_read_like_the_protocols_deserializer() {
+        let billing = billing();
+        agrees_with_serde(
+            json!({"data": billing["paymentMethods"].clone(), "hasMore": true, "total": 3,
+                "currentCursor": "c1", "nextCursor": "c2"}),
+            super::super::records_wire::payment_method_list,
+        );
+        let balances = experimental("sub_1")["usageMeterBalances"].clone();
+        agrees_with_serde(
+            json!({"usageMeterBalances": balances.clone()}),
+            super::super::records_wire::usage_meter_balances,
+        );
+        // A struct whose fields all have defaults: serde takes it as an
+        // array of its fields too.
+        for answer in [
+            json!([]),
+            json!([balances.clone()]),
+            json!([balances, []]),
+            json!({}),
+        ] {
+            let serde = serde_json::from_value::<UsageMeterBalancesResponse>(answer.clone()).ok();
+            let hand = super::super::records_wire::usage_meter_balances(&answer);
+            assert_eq!(hand, serde, "{answer}");
+        }
+    }
+
+    #[test]
+    fn records_with_only_their_ids_take_the_protocols_defaults() {
+        let bare = json!({"customer": {"id": "c"}, "pricingModel": {"id": "pm"},
+            "subscriptions": [{"id": "s", "status": "active", "experimental": []}],
+            "purchases": [{"id": "p"}], "invoices": [{"invoice": {"id": "i"},
+            "invoiceLineItems": [{"id": "l"}]}], "paymentMethods": [{"id": "m"}]});
+        let derived: CustomerBilling = serde_json::from_value(bare.clone()).unwrap();
+        assert_eq!(customer_billing(&bare), Some(derived.clone()));
+        let subscription = &derived.subscriptions[0];
+        assert!(subscription.renews && subscription.experimental.is_some());
+        assert_eq!(derived.purchases[0].quantity, 1);
+        assert_eq!(derived.payment_methods[0].method_type, "card");
+        for experimental in [json!([[], []]), json!([[], [], []]), json!([{}])] {
+            let mut changed = bare.clone();
+            changed["subscriptions"][0]["experimental"] = experimental.clone();
+            let serde = serde_json::from_value::<CustomerBilling>(changed.clone()).ok();
+            assert_eq!(customer_billing(&changed), serde, "{experimental}");
+        }
     }
 
     #[test]

@@ -1,32 +1,27 @@
 //! The route's answer to the three "create a checkout session" actions
-//! (`CreateCheckoutSessionResponse`) read by hand from the envelope's
-//! `serde_json::Value`, not by its derived deserializer: that one, with the
-//! session's 32 fields, was the largest single deserializer a billing panel
-//! linked. The readers and their rules are [`super::hosted_wire`]'s; `tests`
-//! round-trips every field through the protocol's own serializer.
-//!
-//! One more difference from serde besides `hosted_wire`'s: a field with a
-//! default (`#[serde(default)]`, not an `Option`) reads `null` as that
-//! default, where serde would refuse the answer.
+//! (`CreateCheckoutSessionResponse`) read by hand from `JSON.parse`, not by
+//! its derived deserializer: that one, with the session's 32 fields, was the
+//! largest single deserializer a billing panel linked. The field rules are
+//! [`super::json`]'s; `tests` round-trips every field through the protocol's
+//! own serializer.
 
-use super::hosted_wire::{
-    count, defaulted_text, flag, int_at, name, name_at, opt_text, optional, quantity_bounds, text,
-    Json,
+use super::hosted_wire::quantity_bounds;
+use super::json::{
+    count, defaulted_text, flag, int_at, map, name, name_at, opt_text, optional, text, Json,
 };
 use checkout_protocol::{CheckoutSession, CreateCheckoutSessionResponse, TaxId};
-use serde_json::Value;
 
 /// `checkout-sessions/create`, `…/create-add-payment-method` and
 /// `…/create-activate-subscription`: `{checkoutSession, url}`.
-pub(crate) fn created(json: &Value) -> Option<CreateCheckoutSessionResponse> {
+pub(crate) fn created<J: Json>(json: &J) -> Option<CreateCheckoutSessionResponse> {
     Some(CreateCheckoutSessionResponse {
-        checkout_session: session(&Json::get(json, "checkoutSession")?)?,
+        checkout_session: session(&json.get("checkoutSession")?)?,
         url: text(json, "url")?,
     })
 }
 
 /// A checkout session as the platform API and the server route return it.
-fn session(json: &Value) -> Option<CheckoutSession> {
+fn session<J: Json>(json: &J) -> Option<CheckoutSession> {
     Some(CheckoutSession {
         id: text(json, "id")?,
         session_type: name_at(json, "type")?,
@@ -42,24 +37,24 @@ fn session(json: &Value) -> Option<CheckoutSession> {
         payment_status: optional(json, "paymentStatus", name)?,
         invoice_id: opt_text(json, "invoiceId")?,
         output_name: opt_text(json, "outputName")?,
-        output_metadata: optional(json, "outputMetadata", |m: &Value| m.as_object().cloned())?,
+        output_metadata: optional(json, "outputMetadata", map)?,
         success_url: opt_text(json, "successUrl")?,
         cancel_url: opt_text(json, "cancelUrl")?,
         payment_method_type: opt_text(json, "paymentMethodType")?,
         target_subscription_id: opt_text(json, "targetSubscriptionId")?,
         preserve_billing_cycle_anchor: flag(json, "preserveBillingCycleAnchor")?,
-        billing_address: Json::get(json, "billingAddress"),
+        billing_address: json.get("billingAddress").as_ref().map(J::value),
         automatically_update_subscriptions: optional(
             json,
             "automaticallyUpdateSubscriptions",
-            Value::boolean,
+            J::boolean,
         )?,
         pricing_model_id: defaulted_text(json, "pricingModelId")?,
         organization_id: defaulted_text(json, "organizationId")?,
         livemode: flag(json, "livemode")?,
         request_id: opt_text(json, "requestId")?,
         adjustable_quantity: optional(json, "adjustableQuantity", quantity_bounds)?,
-        tax_id_collection: optional(json, "taxIdCollection", Value::boolean)?,
+        tax_id_collection: optional(json, "taxIdCollection", J::boolean)?,
         tax_id: optional(json, "taxId", tax_id)?,
         expires: int_at(json, "expires")?,
         created_at: int_at(json, "createdAt")?,
@@ -67,7 +62,7 @@ fn session(json: &Value) -> Option<CheckoutSession> {
     })
 }
 
-fn tax_id(json: &Value) -> Option<TaxId> {
+pub(super) fn tax_id<J: Json>(json: &J) -> Option<TaxId> {
     Some(TaxId {
         tax_id_type: name_at(json, "type")?,
         value: text(json, "value")?,
@@ -81,7 +76,7 @@ mod tests {
     use checkout_protocol::{
         CheckoutSessionStatus, CheckoutSessionType, PaymentStatus, QuantityBounds, TaxIdType,
     };
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn full() -> CreateCheckoutSessionResponse {
         let mut metadata = serde_json::Map::new();

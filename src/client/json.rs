@@ -1,0 +1,438 @@
+//! Parsed JSON as every hand reader of the client sees it, the rules its
+//! fields are read by, and the object its requests are written into: the
+//! browser's `JSON.parse`/`JSON.stringify` in wasm, `serde_json` natively
+//! (the unit tests, and a server-side render that never sends). Reading by
+//! hand, not by the derived deserializers and serde_json's parser, is what
+//! keeps those out of an app's wasm.
+//!
+//! The rules are serde's for the protocol's types: a required field missing
+//! or of the wrong type makes the whole answer unreadable; an `Option` may be
+//! absent or `null`; unknown fields are ignored; enums are read by the
+//! protocol's own deserializer. Two differences: JSON has one number type in
+//! the browser, so `3.0` reads as the integer 3; and a field with a default
+//! (`#[serde(default)]`, not an `Option`) reads `null` as that default, where
+//! serde would refuse the answer.
+
+use serde::de::IntoDeserializer;
+use serde_json::{Map, Value};
+use wasm_bindgen::JsCast;
+
+/// Parsed JSON as the reader sees it: the browser's values in wasm,
+/// `serde_json::Value` natively.
+pub(crate) trait Json: Sized {
+    /// `self[key]`; `None` when `self` is no object, or the key is absent or `null`.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The string, if this is one.
+    fn text(&self) -> Option<String>;
+    /// The number, if this is one.
+    fn number(&self) -> Option<f64>;
+    /// The boolean, if this is one.
+    fn boolean(&self) -> Option<bool>;
+    /// The elements, if this is an array.
+    fn items(&self) -> Option<Vec<Self>>;
+    /// The whole value as `serde_json` holds it, for the protocol's fields
+    /// typed `Value` or `Map` (metadata, addresses): free-form, so kept whole.
+    fn value(&self) -> Value;
+}
+
+impl Json for wasm_bindgen::JsValue {
+    fn get(&self, key: &str) -> Option<Self> {
+        if !self.is_object() {
+            return None;
+        }
+        let value = js_sys::Reflect::get(self, &key.into()).ok()?;
+        (!value.is_null() && !value.is_undefined()).then_some(value)
+    }
+
+    fn text(&self) -> Option<String> {
+        self.as_string()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn items(&self) -> Option<Vec<Self>> {
+        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
+    }
+
+    fn value(&self) -> Value {
+        if let Some(text) = self.as_string() {
+            return Value::String(text);
+        }
+        if let Some(b) = self.as_bool() {
+            return Value::Bool(b);
+        }
+        if let Some(n) = self.as_f64() {
+            return number(n);
+        }
+        if let Some(items) = self.items() {
+            return Value::Array(items.iter().map(Json::value).collect());
+        }
+        if !self.is_object() {
+            return Value::Null;
+        }
+        let object: &js_sys::Object = self.unchecked_ref();
+        let keys = js_sys::Object::keys(object);
+        let members = keys.iter().filter_map(|key| {
+            let value = js_sys::Reflect::get(self, &key).ok()?;
+            Some((key.as_string()?, value.value()))
+        });
+        Value::Object(members.collect())
+    }
+}
+
+/// A JS number as serde_json reads the same JSON text: a whole number (within
+/// 2^53, where JS is exact) as an integer, any other as a float.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 {
+        if n < 0.0 {
+            Value::from(n as i64)
+        } else {
+            Value::from(n as u64)
+        }
+    } else {
+        serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// The client's answers off wasm (the native tests; no request is sent
+/// natively, but a server-side render compiles the same code).
+impl Json for Value {
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
+    }
+
+    fn text(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+
+    fn items(&self) -> Option<Vec<Self>> {
+        self.as_array().cloned()
+    }
+
+    fn value(&self) -> Value {
+        self.clone()
+    }
+}
+
+/// What a response body is parsed into: the browser's values in wasm.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Parsed = wasm_bindgen::JsValue;
+/// What a response body is parsed into: `serde_json`'s values natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Parsed = Value;
+
+/// A body parsed as JSON; `None` when it is not JSON.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn parse(body: &str) -> Option<Parsed> {
+    js_sys::JSON::parse(body).ok()
+}
+
+/// A body parsed as JSON; `None` when it is not JSON.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn parse(body: &str) -> Option<Parsed> {
+    serde_json::from_str(body).ok()
+}
+
+/// A JSON object being written: a JS object on the page (sent through
+/// `JSON.stringify`), a `serde_json` map in the native tests. Members keep
+/// the order they are put in, which is serde's order for each type.
+pub(crate) trait JsonObject: Sized {
+    /// An empty object.
+    fn new() -> Self;
+    /// `self[key] = value` for a string.
+    fn text(&mut self, key: &str, value: &str);
+    /// `self[key] = value` for a number.
+    fn number(&mut self, key: &str, value: f64);
+    /// `self[key] = null`.
+    fn null(&mut self, key: &str);
+    /// `self[key] = value` for an object.
+    fn object(&mut self, key: &str, value: Self);
+    /// `self[key] = value` for a boolean.
+    fn boolean(&mut self, key: &str, value: bool);
+    /// `self[key] = [values…]` for a list of objects.
+    fn objects(&mut self, key: &str, values: Vec<Self>);
+    /// `self[key] = [values…]` for a list of strings.
+    fn texts(&mut self, key: &str, values: &[String]);
+    /// `self[key] = value` for a free-form value (metadata).
+    fn value(&mut self, key: &str, value: &Value);
+    /// The JSON text of the object.
+    fn finish(self) -> String;
+}
+
+impl JsonObject for js_sys::Object {
+    fn new() -> Self {
+        js_sys::Object::new()
+    }
+
+    fn text(&mut self, key: &str, value: &str) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
+    }
+
+    fn number(&mut self, key: &str, value: f64) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
+    }
+
+    fn null(&mut self, key: &str) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &wasm_bindgen::JsValue::NULL);
+    }
+
+    fn object(&mut self, key: &str, value: Self) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value);
+    }
+
+    fn boolean(&mut self, key: &str, value: bool) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &value.into());
+    }
+
+    fn objects(&mut self, key: &str, values: Vec<Self>) {
+        let array: js_sys::Array = values.into_iter().collect();
+        let _ = js_sys::Reflect::set(self, &key.into(), &array);
+    }
+
+    fn texts(&mut self, key: &str, values: &[String]) {
+        let array: js_sys::Array = values.iter().map(wasm_bindgen::JsValue::from).collect();
+        let _ = js_sys::Reflect::set(self, &key.into(), &array);
+    }
+
+    fn value(&mut self, key: &str, value: &Value) {
+        let _ = js_sys::Reflect::set(self, &key.into(), &to_js(value));
+    }
+
+    fn finish(self) -> String {
+        // `JSON.stringify` of a plain object of strings, numbers, booleans,
+        // arrays and objects cannot fail or answer `undefined`.
+        js_sys::JSON::stringify(&self)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+}
+
+/// A `serde_json` value as the browser's own.
+fn to_js(value: &Value) -> wasm_bindgen::JsValue {
+    match value {
+        Value::Null => wasm_bindgen::JsValue::NULL,
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => n.as_f64().unwrap_or_default().into(),
+        Value::String(s) => s.into(),
+        Value::Array(items) => items.iter().map(to_js).collect::<js_sys::Array>().into(),
+        Value::Object(map) => {
+            let object = js_sys::Object::new();
+            for (key, value) in map {
+                let _ = js_sys::Reflect::set(&object, &key.into(), &to_js(value));
+            }
+            object.into()
+        }
+    }
+}
+
+/// Requests off wasm, and the native tests' view of what the browser writes.
+impl JsonObject for Map<String, Value> {
+    fn new() -> Self {
+        Map::new()
+    }
+
+    fn text(&mut self, key: &str, value: &str) {
+        self.insert(key.into(), value.into());
+    }
+
+    fn number(&mut self, key: &str, value: f64) {
+        // As `JSON.stringify` writes it: a whole number without `.0`.
+        self.insert(key.into(), number(value));
+    }
+
+    fn null(&mut self, key: &str) {
+        self.insert(key.into(), Value::Null);
+    }
+
+    fn object(&mut self, key: &str, value: Self) {
+        self.insert(key.into(), Value::Object(value));
+    }
+
+    fn boolean(&mut self, key: &str, value: bool) {
+        self.insert(key.into(), value.into());
+    }
+
+    fn objects(&mut self, key: &str, values: Vec<Self>) {
+        self.insert(key.into(), values.into_iter().map(Value::Object).collect());
+    }
+
+    fn texts(&mut self, key: &str, values: &[String]) {
+        self.insert(
+            key.into(),
+            values.iter().map(|v| Value::from(v.as_str())).collect(),
+        );
+    }
+
+    fn value(&mut self, key: &str, value: &Value) {
+        self.insert(key.into(), value.clone());
+    }
+
+    fn finish(self) -> String {
+        Value::Object(self).to_string()
+    }
+}
+
+/// The object a request is written into: a JS object in wasm.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Writer = js_sys::Object;
+/// The object a request is written into: a `serde_json` map natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Writer = Map<String, Value>;
+
+/// `Some` for an object. A string, number, boolean or array has no members
+/// (`get` answers `None`), so a type whose fields are all optional checks
+/// this first, where serde would refuse the value.
+pub(crate) fn object<J: Json>(json: &J) -> Option<()> {
+    let scalar = json.text().is_some() || json.number().is_some() || json.boolean().is_some();
+    (!scalar && json.items().is_none()).then_some(())
+}
+
+/// A required string.
+pub(crate) fn text<J: Json>(json: &J, key: &str) -> Option<String> {
+    json.get(key)?.text()
+}
+
+/// An optional string: `Some(None)` when absent or `null`, `None` when mistyped.
+pub(crate) fn opt_text<J: Json>(json: &J, key: &str) -> Option<Option<String>> {
+    optional(json, key, J::text)
+}
+
+/// An optional value read by `read`: `Some(None)` when absent or `null`,
+/// `None` when `read` refuses it.
+pub(crate) fn optional<J: Json, T>(
+    json: &J,
+    key: &str,
+    read: impl Fn(&J) -> Option<T>,
+) -> Option<Option<T>> {
+    match json.get(key) {
+        None => Some(None),
+        Some(value) => read(&value).map(Some),
+    }
+}
+
+/// A boolean that defaults to `false`.
+pub(crate) fn flag<J: Json>(json: &J, key: &str) -> Option<bool> {
+    optional(json, key, J::boolean).map(Option::unwrap_or_default)
+}
+
+/// A string that defaults to empty.
+pub(crate) fn defaulted_text<J: Json>(json: &J, key: &str) -> Option<String> {
+    opt_text(json, key).map(Option::unwrap_or_default)
+}
+
+/// A whole number within `min..=max`.
+fn whole<J: Json>(value: &J, min: f64, max: f64) -> Option<f64> {
+    value
+        .number()
+        .filter(|n| n.fract() == 0.0 && (min..=max).contains(n))
+}
+
+/// An `i64` field (amounts, timestamps; JSON numbers are exact to 2^53).
+pub(crate) fn int<J: Json>(value: &J) -> Option<i64> {
+    whole(value, -9_007_199_254_740_991.0, 9_007_199_254_740_991.0).map(|n| n as i64)
+}
+
+/// A `u32` field (quantities, months, years, days).
+pub(crate) fn count<J: Json>(value: &J) -> Option<u32> {
+    whole(value, 0.0, f64::from(u32::MAX)).map(|n| n as u32)
+}
+
+/// A required `i64`.
+pub(crate) fn int_at<J: Json>(json: &J, key: &str) -> Option<i64> {
+    int(&json.get(key)?)
+}
+
+/// A required `u32`.
+pub(crate) fn count_at<J: Json>(json: &J, key: &str) -> Option<u32> {
+    count(&json.get(key)?)
+}
+
+/// A required boolean.
+pub(crate) fn bool_at<J: Json>(json: &J, key: &str) -> Option<bool> {
+    json.get(key)?.boolean()
+}
+
+/// A protocol enum from its wire name, by the protocol's own deserializer.
+pub(crate) fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
+    let name = value.text()?;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
+}
+
+/// A required enum.
+pub(crate) fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<T> {
+    name(&json.get(key)?)
+}
+
+/// A list whose every element `read` accepts; absent or `null` is empty.
+pub(crate) fn list<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
+    match json.get(key) {
+        None => Some(Vec::new()),
+        Some(value) => value.items()?.iter().map(read).collect(),
+    }
+}
+
+/// A boolean with a default (`active` defaults to `true`).
+pub(crate) fn bool_or<J: Json>(json: &J, key: &str, default: bool) -> Option<bool> {
+    optional(json, key, J::boolean).map(|b| b.unwrap_or(default))
+}
+
+/// An `i64` that defaults to 0 (timestamps, amounts).
+pub(crate) fn defaulted_int<J: Json>(json: &J, key: &str) -> Option<i64> {
+    optional(json, key, int).map(Option::unwrap_or_default)
+}
+
+/// A `u32` with a default.
+pub(crate) fn count_or<J: Json>(json: &J, key: &str, default: u32) -> Option<u32> {
+    optional(json, key, count).map(|n| n.unwrap_or(default))
+}
+
+/// A JSON object kept whole (`Map` fields: metadata).
+pub(crate) fn map<J: Json>(json: &J) -> Option<Map<String, Value>> {
+    object(json)?;
+    match json.value() {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// Whole numbers as integers, as `JSON.stringify` writes them (`3`, where
+/// serde writes an `f64` as `3.0`; the server reads both as the same number).
+#[cfg(test)]
+fn normalize(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 => number(f),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => items.into_iter().map(normalize).collect(),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// A request written by hand has the same members, in the same order, with
+/// the same values as `expected`, what the protocol's serializer writes.
+#[cfg(test)]
+pub(crate) fn same_json(written: Map<String, Value>, expected: Value) {
+    let written = normalize(Value::Object(written));
+    let expected = normalize(expected);
+    assert_eq!(written, expected);
+    assert_eq!(written.to_string(), expected.to_string());
+}
