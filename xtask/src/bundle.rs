@@ -80,16 +80,15 @@ const EMBED_MODULE: Module = Module {
     entry: "checkout-widget.js",
 };
 
-/// The hosted pages: trunk's app bundle's features (index.html's
-/// `data-cargo-features`) and the catalogs on demand (English compiled in,
-/// the other languages from `dist/locales/`).
+/// The hosted pages in plain DOM, without Leptos (issue 17), and the
+/// catalogs on demand (English compiled in, the other languages from
+/// `dist/locales/`).
 const HOSTED_MODULE: Module = Module {
     bin: "checkout-widget-hosted",
     features: &[
+        "--no-default-features",
         "--features",
-        APP_FEATURES,
-        "--features",
-        "catalogs-on-demand",
+        "hosted-checkout,catalogs-on-demand",
     ],
     entry: "checkout-hosted.js",
 };
