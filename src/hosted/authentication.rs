@@ -10,8 +10,8 @@
 
 use super::context::PageContext;
 use super::dom::{append, attrs, el, text, Scope};
-use super::field_view::{set_text, set_timeout};
 use super::errors::capitalise;
+use super::field_view::{set_text, set_timeout};
 use crate::error::BillingError;
 use crate::hosted::embedding;
 use crate::i18n::{fill, page::Msg, Message};

@@ -134,7 +134,12 @@ impl PayColumn {
                 };
                 append(
                     &set,
-                    &[&radio(&input_id, id, &label, chosen.as_deref().unwrap_or("") == id)],
+                    &[&radio(
+                        &input_id,
+                        id,
+                        &label,
+                        chosen.as_deref().unwrap_or("") == id,
+                    )],
                 );
             }
             append(&form, &[&set]);
@@ -304,11 +309,7 @@ impl PayColumn {
             } else {
                 "input"
             };
-            on(
-                &view.control,
-                event,
-                Box::new(move |c, _| c.typed(field)),
-            );
+            on(&view.control, event, Box::new(move |c, _| c.typed(field)));
             on(
                 &view.control,
                 "blur",
@@ -385,9 +386,9 @@ impl PayColumn {
     /// The error `field` shows now, if any.
     fn shown_error(&self, form: &PaymentForm, field: Field) -> Option<Msg> {
         // A full-length card number is judged at once, before the customer leaves the field.
-        let complete_number =
-            field == Field::CardNumber && card_number_complete(&form.card_number);
-        let visible = self.submitted.get() || self.touched.borrow().contains(&field) || complete_number;
+        let complete_number = field == Field::CardNumber && card_number_complete(&form.card_number);
+        let visible =
+            self.submitted.get() || self.touched.borrow().contains(&field) || complete_number;
         visible
             .then(|| form.field_error(field, browser::utc_year_month()))
             .flatten()
@@ -664,8 +665,13 @@ impl PayColumn {
                 }
             }),
         };
-        let dialog =
-            AuthenticationDialog::new(&self.page, &self.session_id, pending, &self.merchant, outcome);
+        let dialog = AuthenticationDialog::new(
+            &self.page,
+            &self.session_id,
+            pending,
+            &self.merchant,
+            outcome,
+        );
         append(&self.root, &[dialog.root()]);
         dialog.open();
         *self.challenge.borrow_mut() = Some(dialog);
@@ -814,6 +820,35 @@ pub fn card_number_complete(number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn session(kind: &str, total: i64, trial_days: Option<u32>) -> HostedCheckoutSession {
+        let mut s: HostedCheckoutSession = serde_json::from_str(
+            r#"{"id":"cs_1","type":"product","status":"open","merchantName":"Acme",
+                "currency":"usd","lineItems":[],"subtotal":0,"discount":0,
+                "totalDueToday":0,"expires":0}"#,
+        )
+        .unwrap();
+        s.session_type = serde_json::from_value(serde_json::Value::from(kind)).unwrap();
+        s.total_due_today = total;
+        s.trial_days = trial_days;
+        s
+    }
+
+    #[test]
+    fn the_button_says_pay_the_total_start_trial_or_save_card() {
+        let pay = pay_label(&session("product", 4900, None), "en-US");
+        assert!(pay.starts_with("Pay ") && pay.contains("49"), "{pay}");
+        assert_eq!(
+            pay_label(&session("product", 0, Some(14)), "en-US"),
+            "Start trial"
+        );
+        // A trial that still charges today (a setup fee) says what it charges.
+        assert!(pay_label(&session("product", 500, Some(14)), "en-US").starts_with("Pay "));
+        assert_eq!(
+            pay_label(&session("add_payment_method", 0, None), "en-US"),
+            Msg::SaveCard.text(Lang::En)
+        );
+    }
 
     #[test]
     fn a_card_number_is_complete_at_its_brands_length() {

@@ -90,7 +90,10 @@ impl TaxIdSection {
         text(&legend, Msg::BusinessPurchase.text(lang));
         let label = el("label", "co-checkbox");
         let checkbox = el("input", "");
-        attrs(&checkbox, &[("type", "checkbox"), ("id", "tax-id-business")]);
+        attrs(
+            &checkbox,
+            &[("type", "checkbox"), ("id", "tax-id-business")],
+        );
         append(&label, &[&checkbox]);
         let _ = label.append_with_str_1(&format!(" {}", Msg::BusinessPurchase.text(lang)));
         append(&root, &[&legend, &label]);
