@@ -27,39 +27,43 @@ mod billing;
 // Shared with the bundles (`hosted-pages`, `embed`): the library alone uses a
 // part of these page accessors, words and amounts.
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod browser;
 // Fetching the other languages' catalogs: only the bundles do it.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 mod catalog_files;
 #[cfg(feature = "leptos")]
+mod client;
+// Without Leptos the plain-DOM hosted pages build only their own client.
+#[cfg(all(feature = "hosted-checkout", not(feature = "leptos")))]
+#[path = "client/hosted_only.rs"]
 mod client;
 #[cfg(feature = "leptos")]
 mod components;
 // The hosted pages use its `config::Theme` only; the elements and the JS
 // API are the `embed` build's.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 #[cfg_attr(not(feature = "embed"), allow(dead_code))]
 mod embed;
 mod error;
 mod format;
 // The hosted pages' logic (the pay form's checks, countries, appearance,
 // frame messages), drawn by `app::hosted`.
-#[cfg(feature = "hosted-pages")]
+#[cfg(feature = "hosted-checkout")]
 mod hosted;
 // Posted by the hosted page in a frame, read by the embed: neither is in an app.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 mod frame_message;
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod i18n;
 mod intl;
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod money;
@@ -67,7 +71,7 @@ mod plain_text;
 mod server_route;
 #[cfg(feature = "testing")]
 pub mod testing;
-#[cfg(feature = "leptos")]
+#[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
 pub mod transport;
 mod view_model;
 
@@ -78,7 +82,7 @@ pub mod __private {
     #[cfg(feature = "hosted-pages")]
     pub use crate::app::{hosted::HostedCheckoutPage, start, start_hosted};
     /// The custom elements (the script-tag bundle's entry, and tests).
-    #[cfg(any(feature = "embed", feature = "hosted-pages"))]
+    #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
     pub mod embed {
         pub use crate::embed::{mounted_count, register};
     }

@@ -6,6 +6,7 @@
 //! their bundle carries no UI framework; this folder is where they live.)
 
 pub mod appearance;
+pub mod context;
 pub mod countries;
 pub mod embedding;
 pub mod form;
