@@ -13,7 +13,6 @@ pub mod form;
 // The pay column (issue 17: plain DOM): the form, its fields, the tax ID
 // section and the bank's 3-D Secure challenge.
 pub mod authentication;
-pub mod context;
 pub mod dom;
 pub mod errors;
 pub mod field_view;
