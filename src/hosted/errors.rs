@@ -31,3 +31,21 @@ pub fn capitalise(s: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_protocol::ErrorCode;
+
+    #[test]
+    fn english_shows_the_servers_sentence_and_brands_read_as_words() {
+        let declined = BillingError::validation(ErrorCode::CardDeclined, "Your card was declined.");
+        assert_eq!(error_text(&declined, Lang::En), "Your card was declined.");
+        assert_eq!(
+            error_text(&declined, Lang::De),
+            Msg::CardDeclined.text(Lang::De)
+        );
+        assert_eq!(capitalise("visa"), "Visa");
+        assert_eq!(capitalise(""), "");
+    }
+}
