@@ -67,11 +67,6 @@ struct Module {
     entry: &'static str,
 }
 
-/// The features of the app and hosted bundles: the hosted pages and demo
-/// store, rendered in the browser. index.html passes the same to trunk (a
-/// test below holds them equal).
-pub const APP_FEATURES: &str = "hosted-pages,csr";
-
 /// The embed: the `embed` feature without `leptos`.
 const EMBED_MODULE: Module = Module {
     bin: "checkout-widget-embed",
@@ -488,15 +483,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trunk_builds_the_app_with_the_hosted_bundles_features() {
+    fn trunk_builds_the_app_with_leptos_and_the_hosted_bundle_without() {
         let index = std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../index.html"),
         )
         .expect("index.html is the app bundle's entry");
         assert!(
-            index.contains(&format!(r#"data-cargo-features="{APP_FEATURES}""#)),
-            "index.html's data-cargo-features must be {APP_FEATURES:?}, as the hosted bundle's"
+            index.contains(r#"data-cargo-features="hosted-pages,csr""#),
+            "index.html's data-cargo-features must be the app's: hosted-pages,csr"
         );
+        // The hosted pages are drawn in plain DOM: nothing may bring Leptos back.
+        let features = HOSTED_MODULE.features.join(" ");
+        assert!(features.contains("--no-default-features"), "{features}");
+        assert!(features.contains("hosted-checkout"), "{features}");
+        for leptos in ["hosted-pages", "csr", "leptos", "testing"] {
+            assert!(!features.contains(leptos), "{features}");
+        }
     }
 
     #[test]
