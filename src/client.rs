@@ -31,6 +31,8 @@ mod session_wire;
 
 pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 use crate::server_route::{fallback_code, RetryKeys};
+// Only the hosted pages (feature `hosted-checkout`) use it.
+#[cfg_attr(not(feature = "hosted-checkout"), allow(unused_imports))]
 pub use hosted_client::HostedClient;
 
 /// A call in flight, shared by every identical caller.
