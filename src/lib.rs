@@ -49,8 +49,7 @@ mod components;
 mod embed;
 mod error;
 mod format;
-// The hosted pages' logic (the pay form's checks, countries, appearance,
-// frame messages), drawn by `app::hosted`.
+// The hosted checkout pages, in plain DOM (no Leptos).
 #[cfg(feature = "hosted-checkout")]
 mod hosted;
 // Posted by the hosted page in a frame, read by the embed: neither is in an app.
@@ -80,7 +79,14 @@ mod view_model;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "hosted-pages")]
-    pub use crate::app::{hosted::HostedCheckoutPage, start, start_hosted};
+    pub use crate::app::start;
+    /// The hosted bundle's entry, and the hosted page for tests (mounted
+    /// with a fake transport).
+    #[cfg(feature = "hosted-checkout")]
+    pub use crate::hosted::{
+        entry::start as start_hosted,
+        page::{mount as mount_hosted_page, HostedPage},
+    };
     /// The custom elements (the script-tag bundle's entry, and tests).
     #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
     pub mod embed {

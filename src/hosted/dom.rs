@@ -1,6 +1,9 @@
-//! DOM helpers for the hosted pages (a copy of the embed's: no UI framework).
+//! DOM helpers for the hosted pages, drawn like the embed without a UI
+//! framework: the embed's helpers (a copy: the embed keeps its own private),
+//! and a few the pages' screens share.
 
 use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, EventTarget};
@@ -80,4 +83,48 @@ impl Drop for Scope {
                 .remove_event_listener_with_callback(&event, closure.as_ref().unchecked_ref());
         }
     }
+}
+
+/// A new element with a class and its text.
+pub fn el_text(tag: &str, class: &str, words: &str) -> Element {
+    let element = el(tag, class);
+    text(&element, words);
+    element
+}
+
+/// Calls `handler` with `owner` for `event` on `target` while the scope
+/// lives. The listener holds `owner` weakly, so a view's listeners never keep
+/// the view alive (no cycle through its own scope).
+pub fn on<T: 'static>(
+    scope: &Scope,
+    target: &Element,
+    event: &str,
+    owner: &Rc<T>,
+    handler: impl Fn(&Rc<T>, web_sys::Event) + 'static,
+) {
+    let owner: Weak<T> = Rc::downgrade(owner);
+    scope.listen(target, event, move |ev| {
+        if let Some(owner) = owner.upgrade() {
+            handler(&owner, ev);
+        }
+    });
+}
+
+/// Puts `new` where `old` is in the document.
+pub fn replace(old: &Element, new: &Element) {
+    let _ = old.replace_with_with_node_1(new);
+}
+
+/// `<div class="co-total-row"><dt>{label}</dt><dd class?>{value}</dd></div>`:
+/// one row of the totals and the receipt.
+pub fn total_row(class: &str, label: &str, value: &str, value_class: &str) -> Element {
+    let row = el("div", class);
+    append(
+        &row,
+        &[
+            &el_text("dt", "", label),
+            &el_text("dd", value_class, value),
+        ],
+    );
+    row
 }
