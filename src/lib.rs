@@ -14,9 +14,9 @@
 //!   state; the loads run in the browser. Give the provider a `locale` in an
 //!   SSR app so both sides render the same words.
 //! - `testing`: [`testing`], a mock billing route for your wasm tests.
-//! - `hosted-pages`, `embed`: this repository's own bundles (the hosted
-//!   checkout pages with the demo store; the script-tag custom elements).
-//!   An app never needs them.
+//! - `hosted-checkout`, `hosted-pages`, `embed`: this repository's own
+//!   bundles (the hosted checkout pages in plain DOM; those with the demo
+//!   store; the script-tag custom elements). An app never needs them.
 
 // Helpers shared with the Leptos side go unused in the lean embed build.
 #![cfg_attr(not(feature = "leptos"), allow(dead_code))]

@@ -162,9 +162,16 @@ impl Page {
         }
         if screen == this.screen.get() {
             // The same screen: only the open one follows the session.
-            if let (Ok(s), Some(open)) = (&loaded, this.open.borrow().as_ref()) {
-                open.summary.session_changed(s);
-                open.pay.session_changed(s);
+            // The columns are cloned out first: nothing may hold the page's
+            // cell while they run.
+            let open = this
+                .open
+                .borrow()
+                .as_ref()
+                .map(|open| (open.summary.clone(), open.pay.clone()));
+            if let (Ok(s), Some((summary, pay))) = (&loaded, open) {
+                summary.session_changed(s);
+                pay.session_changed(s);
             }
             return;
         }
