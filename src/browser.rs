@@ -133,7 +133,7 @@ pub fn load_module(src: &str) {
     let _ = head.append_child(&script);
 }
 
-#[cfg(feature = "leptos")]
+#[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
 /// Moves focus to the element with `id` once focus has been lost — when a
 /// re-render removed the focused control (an "Add promotion code" toggle that
 /// became a field, a panel reloaded after an action) and the browser put focus

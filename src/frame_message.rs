@@ -1,6 +1,6 @@
 //! The messages the hosted page posts to the page that frames it (the
 //! embed's overlay and inline modes): one definition for the writer
-//! (`app/hosted/embedding.rs`) and the reader (`embed/frame.rs`), so the two
+//! (`hosted/embedding.rs`) and the reader (`embed/frame.rs`), so the two
 //! cannot drift. A message comes from another window: the reader checks
 //! every field and drops a message with a field missing, of the wrong type
 //! or out of range, rather than hand the page half of it.

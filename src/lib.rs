@@ -14,9 +14,9 @@
 //!   state; the loads run in the browser. Give the provider a `locale` in an
 //!   SSR app so both sides render the same words.
 //! - `testing`: [`testing`], a mock billing route for your wasm tests.
-//! - `hosted-pages`, `embed`: this repository's own bundles (the hosted
-//!   checkout pages with the demo store; the script-tag custom elements).
-//!   An app never needs them.
+//! - `hosted-checkout`, `hosted-pages`, `embed`: this repository's own
+//!   bundles (the hosted checkout pages in plain DOM; those with the demo
+//!   store; the script-tag custom elements). An app never needs them.
 
 // Helpers shared with the Leptos side go unused in the lean embed build.
 #![cfg_attr(not(feature = "leptos"), allow(dead_code))]
@@ -27,39 +27,42 @@ mod billing;
 // Shared with the bundles (`hosted-pages`, `embed`): the library alone uses a
 // part of these page accessors, words and amounts.
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod browser;
 // Fetching the other languages' catalogs: only the bundles do it.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 mod catalog_files;
 #[cfg(feature = "leptos")]
+mod client;
+// Without Leptos the plain-DOM hosted pages build only their own client.
+#[cfg(all(feature = "hosted-checkout", not(feature = "leptos")))]
+#[path = "client/hosted_only.rs"]
 mod client;
 #[cfg(feature = "leptos")]
 mod components;
 // The hosted pages use its `config::Theme` only; the elements and the JS
 // API are the `embed` build's.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 #[cfg_attr(not(feature = "embed"), allow(dead_code))]
 mod embed;
 mod error;
 mod format;
-// The hosted pages' logic (the pay form's checks, countries, appearance,
-// frame messages), drawn by `app::hosted`.
-#[cfg(feature = "hosted-pages")]
+// The hosted checkout pages, in plain DOM (no Leptos).
+#[cfg(feature = "hosted-checkout")]
 mod hosted;
 // Posted by the hosted page in a frame, read by the embed: neither is in an app.
-#[cfg(any(feature = "embed", feature = "hosted-pages"))]
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 mod frame_message;
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod i18n;
 mod intl;
 #[cfg_attr(
-    not(any(feature = "hosted-pages", feature = "embed")),
+    not(any(feature = "hosted-checkout", feature = "embed")),
     allow(dead_code)
 )]
 mod money;
@@ -67,7 +70,7 @@ mod plain_text;
 mod server_route;
 #[cfg(feature = "testing")]
 pub mod testing;
-#[cfg(feature = "leptos")]
+#[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
 pub mod transport;
 mod view_model;
 
@@ -76,9 +79,16 @@ mod view_model;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "hosted-pages")]
-    pub use crate::app::{hosted::HostedCheckoutPage, start, start_hosted};
+    pub use crate::app::start;
+    /// The hosted bundle's entry, and the hosted page for tests (mounted
+    /// with a fake transport).
+    #[cfg(feature = "hosted-checkout")]
+    pub use crate::hosted::{
+        entry::start as start_hosted,
+        page::{mount as mount_hosted_page, HostedPage},
+    };
     /// The custom elements (the script-tag bundle's entry, and tests).
-    #[cfg(any(feature = "embed", feature = "hosted-pages"))]
+    #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
     pub mod embed {
         pub use crate::embed::{mounted_count, register};
     }

@@ -533,12 +533,13 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
 // ---------- the hosted checkout page ----------
 
 fn mount_hosted(stage: &Stage, server: &Rc<FakeServer>, locale: &str) -> impl Drop {
-    let transport = shared(server);
-    let locale = locale.to_owned();
-    let handle = mount_to(stage.0.clone(), move || {
-        view! { <checkout_widget::__private::HostedCheckoutPage session_id="cs_test" locale=locale transport=transport/> }
-    });
-    DropHandle(Some(Box::new(handle)))
+    let page = checkout_widget::__private::mount_hosted_page(
+        &stage.0,
+        "cs_test",
+        locale,
+        Some(shared(server)),
+    );
+    DropHandle(Some(Box::new(page)))
 }
 
 #[wasm_bindgen_test]

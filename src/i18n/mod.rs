@@ -9,7 +9,7 @@
 
 pub mod files;
 pub mod loaded;
-#[cfg(feature = "leptos")]
+#[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
 pub mod page;
 #[cfg(feature = "leptos")]
 pub mod panel;

@@ -95,6 +95,25 @@ fn checks() -> Vec<Check> {
             hint: CLIPPY_HINT,
         },
         Check {
+            name: "clippy (widget, wasm32, hosted checkout bin: plain DOM, no Leptos)",
+            args: vec![
+                "clippy",
+                "-p",
+                "checkout-widget",
+                "--target",
+                WASM_TARGET,
+                "--bin",
+                "checkout-widget-hosted",
+                "--no-default-features",
+                "--features",
+                "hosted-checkout,catalogs-on-demand",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            hint: CLIPPY_HINT,
+        },
+        Check {
             name: "clippy (widget, native, server-side rendering: ssr feature)",
             args: vec![
                 "clippy",

@@ -1,7 +1,6 @@
 //! The demo store served at `/`, and the merchant's success and cancel pages
 //! that the hosted checkout sends customers back to.
 
-use super::pages::is_valid_session_id;
 use crate::billing::{use_billing, BillingProvider, BillingState};
 use crate::browser;
 use crate::client::HostedClient;
@@ -9,6 +8,7 @@ use crate::components::{
     CurrentSubscription, FeatureGate, Invoices, PaymentMethods, PricingTable, ResourceSeats,
     UsageMeter,
 };
+use crate::hosted::pages::is_valid_session_id;
 use crate::money::format_money;
 use crate::transport::{Credentials, FetchTransport};
 use leptos::prelude::*;
