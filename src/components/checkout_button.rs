@@ -104,6 +104,9 @@ pub fn CheckoutButton(
                 .unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
         }
     };
+    // One closure for both attributes: each distinct closure is its own
+    // copy of Leptos's attribute effect in the wasm.
+    let busy_attr = move || busy().to_string();
     let class = match class {
         Some(extra) => format!("cw-button {extra}"),
         None => "cw-button".to_owned(),
@@ -115,8 +118,8 @@ pub fn CheckoutButton(
                 type="button"
                 part="button"
                 class=class
-                aria-disabled=move || busy().to_string()
-                aria-busy=move || busy().to_string()
+                aria-disabled=busy_attr
+                aria-busy=busy_attr
                 aria-label=move || aria_label.map(|l| if busy() { text() } else { l.get() })
                 on:click=on_click
             >

@@ -130,6 +130,8 @@ pub fn PlanChangeDialog(
             on_close.run(None);
         }
     };
+    // Both buttons' `disabled`: one closure, one copy of Leptos's attribute code.
+    let sending = move || pending.get();
     let (labelled_by, described_by) = (title_id.clone(), summary_id.clone());
     view! {
         <dialog node_ref=dialog class="cw-dialog" role="dialog" aria-modal="true"
@@ -149,7 +151,7 @@ pub fn PlanChangeDialog(
             <div class="cw-actions">
                 <button type="button" id=confirm_id class="cw-button"
                     aria-busy=move || pending.get().to_string()
-                    disabled=move || pending.get()
+                    disabled=sending
                     on:click=move |_| {
                         if !pending.get_untracked() {
                             change.dispatch_local(());
@@ -159,7 +161,7 @@ pub fn PlanChangeDialog(
                 </button>
                 // Focused first: the safe choice for a change that may charge.
                 <button type="button" class="cw-button cw-button-secondary" autofocus
-                    disabled=move || pending.get() on:click=move |_| cancel()>
+                    disabled=sending on:click=move |_| cancel()>
                     {model.cancel}
                 </button>
             </div>

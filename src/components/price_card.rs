@@ -91,24 +91,25 @@ pub fn PriceCard(
             </p>
             {card.trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
-            {if current {
-                // A disabled button where the others have theirs: the card
-                // still says what the customer would otherwise click.
+            {if current || on_switch.is_some() {
+                // The current plan is a disabled button where the others have
+                // theirs (the card still says what the customer would
+                // otherwise click); another plan offers "Switch plan". One
+                // button for both, so Leptos draws one view type.
+                let (class, id, aria_label, text) = if current {
+                    ("cw-button cw-current", None, None, panel::Msg::CurrentPlan)
+                } else {
+                    ("cw-button", switch_id, Some(switch_label.clone()), panel::Msg::SwitchPlan)
+                };
                 view! {
-                    <button type="button" class="cw-button cw-current" disabled>
-                        {panel::Msg::CurrentPlan.text(lang)}
-                    </button>
-                }
-                .into_any()
-            } else if let Some(on_switch) = on_switch {
-                let aria_label = switch_label.clone();
-                view! {
-                    <button type="button" id=switch_id class="cw-button" aria-label=aria_label
+                    <button type="button" id=id class=class aria-label=aria_label disabled=current
                         on:click=move |_| {
                             // An invalid quantity goes through as 0: the hook refuses it with its message.
-                            on_switch.run(quantity.get_untracked());
+                            if let Some(on_switch) = on_switch {
+                                on_switch.run(quantity.get_untracked());
+                            }
                         }>
-                        {panel::Msg::SwitchPlan.text(lang)}
+                        {text.text(lang)}
                     </button>
                 }
                 .into_any()

@@ -111,10 +111,13 @@ fn SubscriptionRow(
     });
     let activating =
         move || activate.pending().get() || matches!(activate.value().get(), Some(Ok(())));
+    // One closure for both attributes (each distinct closure is its own
+    // copy of Leptos's attribute code in the wasm).
+    let activating_attr = move || activating().to_string();
     let activate_button = activate_label.map(|label| {
         view! {
-            <button type="button" class="cw-button" aria-busy=move || activating().to_string()
-                aria-disabled=move || activating().to_string()
+            <button type="button" class="cw-button" aria-busy=activating_attr
+                aria-disabled=activating_attr
                 on:click=move |_| { if !activating() { activate.dispatch_local(()); } }>
                 {label}
             </button>
@@ -128,13 +131,7 @@ fn SubscriptionRow(
         let (action_id, confirm_id, question_id) =
             (action_id.clone(), confirm_id.clone(), question_id.clone());
         let run = run.clone();
-        if scheduled {
-            view! {
-                <button type="button" id=action_id class="cw-button cw-button-secondary"
-                    aria-busy=move || pending.get().to_string() on:click=move |_| run(false)>{Msg::KeepSubscription.text(lang)}</button>
-            }
-            .into_any()
-        } else if confirming.get() {
+        if !scheduled && confirming.get() {
             let run_cancel = run.clone();
             let described_by = question_id.clone();
             view! {
@@ -153,13 +150,24 @@ fn SubscriptionRow(
             }
             .into_any()
         } else {
+            // "Keep subscription" on a scheduled cancellation, else "Cancel
+            // subscription", which asks first: one button, so one view type.
+            let text = if scheduled {
+                Msg::KeepSubscription
+            } else {
+                Msg::CancelSubscription
+            };
             view! {
                 <button type="button" id=action_id class="cw-button cw-button-secondary"
                     aria-busy=move || pending.get().to_string()
                     on:click=move |_| {
-                        confirming.set(true);
-                        browser::restore_focus_to(&confirm_id);
-                    }>{Msg::CancelSubscription.text(lang)}</button>
+                        if scheduled {
+                            run(false);
+                        } else {
+                            confirming.set(true);
+                            browser::restore_focus_to(&confirm_id);
+                        }
+                    }>{text.text(lang)}</button>
             }
             .into_any()
         }
