@@ -2,6 +2,7 @@
 //! what is charged now, when it takes effect — that calls
 //! `use_billing().adjust_subscription` with `timing: auto` on Confirm.
 
+use super::request::Request;
 use crate::billing::{use_billing, use_locale};
 use crate::browser;
 use crate::i18n::Lang;
@@ -98,18 +99,22 @@ pub fn PlanChangeDialog(
         ..Default::default()
     };
     let refocus = confirm_id.clone();
-    let change = Action::new_local(move |_: &()| {
+    let change = Request::<AdjustSubscriptionResponse>::new();
+    let send_change = move || {
         let (params, refocus) = (params.clone(), refocus.clone());
-        async move {
+        change.send(async move {
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
             result
-        }
-    });
-    let pending = change.pending();
+        });
+    };
     Effect::new(move |_| {
-        if let Some(Ok(answer)) = change.value().get() {
+        let done = change.with_value(|v| match v {
+            Some(Ok(answer)) => Some(answer.clone()),
+            _ => None,
+        });
+        if let Some(answer) = done {
             on_close.run(Some(answer));
         }
     });
@@ -121,17 +126,19 @@ pub fn PlanChangeDialog(
             }
         }
     });
-    let error = move || match change.value().get() {
-        Some(Err(e)) => e.message_in(lang),
-        _ => String::new(),
+    let error = move || {
+        change.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        })
     };
     let cancel = move || {
-        if !pending.get_untracked() {
+        if !change.pending_untracked() {
             on_close.run(None);
         }
     };
     // Both buttons' `disabled`: one closure, one copy of Leptos's attribute code.
-    let sending = move || pending.get();
+    let sending = move || change.pending();
     let (labelled_by, described_by) = (title_id.clone(), summary_id.clone());
     view! {
         <dialog node_ref=dialog class="cw-dialog" role="dialog" aria-modal="true"
@@ -150,11 +157,11 @@ pub fn PlanChangeDialog(
             <p class="cw-error" role="alert" dir="auto">{error}</p>
             <div class="cw-actions">
                 <button type="button" id=confirm_id class="cw-button"
-                    aria-busy=move || pending.get().to_string()
+                    aria-busy=move || change.pending().to_string()
                     disabled=sending
                     on:click=move |_| {
-                        if !pending.get_untracked() {
-                            change.dispatch_local(());
+                        if !change.pending_untracked() {
+                            send_change();
                         }
                     }>
                     {model.confirm}
