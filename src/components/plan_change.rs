@@ -106,18 +106,14 @@ pub fn PlanChangeDialog(
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
+            // Done: whoever opened the dialog closes it here, rather than in
+            // an effect watching the answer (the write after it is a no-op).
+            if let Ok(answer) = &result {
+                on_close.run(Some(answer.clone()));
+            }
             result
         });
     };
-    Effect::new(move |_| {
-        let done = change.with_value(|v| match v {
-            Some(Ok(answer)) => Some(answer.clone()),
-            _ => None,
-        });
-        if let Some(answer) = done {
-            on_close.run(Some(answer));
-        }
-    });
     let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {

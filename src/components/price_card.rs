@@ -53,13 +53,14 @@ pub fn PriceCard(
     let lang = card.lang;
     // Without a field the starting quantity is still what the button buys.
     let quantity_text = RwSignal::new(start.to_string());
-    let chosen = Signal::derive(move || QuantityFieldModel::parse(&quantity_text.get()));
+    // A plain closure, not a derived signal: one `Signal` type less in the wasm.
+    let chosen = move || quantity_text.with(|text| QuantityFieldModel::parse(text));
     // An invalid quantity reaches the hook as 0 and gets its message there.
-    let quantity = Signal::derive(move || chosen.get().map_or(0, Quantity::get));
+    let quantity = Signal::derive(move || chosen().map_or(0, Quantity::get));
     let quantity_field = card.quantity.clone().map(|field| {
         let total = {
             let field = field.clone();
-            move || field.total(chosen.get())
+            move || field.total(chosen())
         };
         view! {
             <div class="cw-quantity" part="quantity">
