@@ -10,12 +10,17 @@
 
 use crate::error::BillingError;
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use std::future::Future;
 
 /// One kind of call a component makes, one at a time.
 pub(crate) struct Request<T: 'static> {
     pending: RwSignal<bool, LocalStorage>,
     value: RwSignal<Option<Result<T, BillingError>>, LocalStorage>,
+    /// The component's owner, as `Action` keeps it: a merchant's callback
+    /// run inside the call (`on_created` navigating with the router, say)
+    /// finds the component's contexts. Weak, so it keeps nothing alive.
+    owner: StoredValue<Option<WeakOwner>, LocalStorage>,
 }
 
 impl<T: 'static> Clone for Request<T> {
@@ -32,6 +37,7 @@ impl<T: 'static> Request<T> {
         Self {
             pending: RwSignal::new_local(false),
             value: RwSignal::new_local(None),
+            owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
         }
     }
 
@@ -53,10 +59,19 @@ impl<T: 'static> Request<T> {
         self.value.with(|value| read(value.as_ref()))
     }
 
-    /// Marks the call in flight and runs it; its answer replaces the last
-    /// one. A component gone meanwhile makes the writes no-ops.
+    /// Marks the call in flight and runs it under the component's owner,
+    /// untracked; its answer replaces the last one. A component gone
+    /// meanwhile makes the writes no-ops.
     pub(crate) fn send(self, call: impl Future<Output = Result<T, BillingError>> + 'static) {
         self.pending.set(true);
+        let owner = self
+            .owner
+            .try_with_value(|o| o.as_ref().and_then(WeakOwner::upgrade))
+            .flatten();
+        let call = match owner {
+            Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
+            None => ScopedFuture::new_untracked(call),
+        };
         leptos::task::spawn_local(async move {
             let answer = call.await;
             self.value.set(Some(answer));
