@@ -6,9 +6,9 @@ use checkout_widget::protocol::CancellationTiming;
 use checkout_widget::testing::{fixtures, MockBillingRoute};
 use checkout_widget::transport::{HttpRequest, SharedTransport, TransportError};
 use checkout_widget::{
-    ActivateSubscriptionParams, AddPaymentMethodParams, BillingProvider, BillingState,
-    BillingStyles, CheckoutButton, CheckoutSessionParams, CurrentSubscription, Invoices,
-    PaymentMethods, PriceCard, PricingTable, UseBillingReturn,
+    ActivateSubscriptionParams, AddPaymentMethodParams, BillingError, BillingProvider,
+    BillingState, BillingStyles, CheckoutButton, CheckoutSessionParams, CurrentSubscription,
+    Invoices, PaymentMethods, PriceCard, PricingTable, UseBillingReturn,
 };
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -528,6 +528,49 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
         Some("false")
     );
     assert_eq!(button.text_content().unwrap(), "Buy now");
+}
+
+// A merchant's callback runs under the button's reactive owner, as it did
+// with Leptos's `Action`: it finds the app's contexts (a router's
+// `use_navigate`, say), here a context of the test's own.
+#[wasm_bindgen_test]
+async fn a_checkout_buttons_callback_finds_the_apps_contexts() {
+    #[derive(Clone)]
+    struct Shop(&'static str);
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/customers/billing",
+        401,
+        r#"{"error":{"message":"Unauthorized"}}"#,
+    );
+    server.answer(
+        "/checkout-sessions/create",
+        404,
+        r#"{"error":{"code":"price_not_found","json":{"message":"There is no price with the slug \"gone\"."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let seen = RwSignal::new(None::<String>);
+    let _handle = mount_to(stage.0.clone(), move || {
+        provide_context(Shop("acme"));
+        let on_error = Callback::new(move |_: BillingError| {
+            seen.set(Some(
+                use_context::<Shop>()
+                    .map_or("no context", |s| s.0)
+                    .to_owned(),
+            ));
+        });
+        view! {
+            <BillingProvider transport=transport>
+                <CheckoutButton price_slug="gone" success_url="/ok" cancel_url="/cancel"
+                    label="Buy now".to_owned() on_error=Some(on_error)/>
+            </BillingProvider>
+        }
+    });
+    stage.button_starting_with("Buy now").click();
+    wait_until("the callback", || seen.get_untracked().is_some()).await;
+    assert_eq!(seen.get_untracked().as_deref(), Some("acme"));
 }
 
 // ---------- the hosted checkout page ----------

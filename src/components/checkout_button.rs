@@ -1,6 +1,7 @@
 //! `<CheckoutButton>`: one click creates a checkout session and goes to the
 //! hosted page; a second click while that runs does nothing.
 
+use super::request::Request;
 use crate::billing::use_locale;
 use crate::billing::{use_billing, CheckoutSessionCreated, CheckoutSessionParams};
 use crate::error::BillingError;
@@ -47,36 +48,19 @@ pub fn CheckoutButton(
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
     let billing = use_billing();
-    let create = Action::new_local(move |params: &CheckoutSessionParams| {
-        let params = params.clone();
-        async move {
-            let result = billing.create_checkout_session(params).await;
-            match &result {
-                Ok(created) => {
-                    if let Some(handler) = on_created {
-                        handler.run(created.clone());
-                    }
-                }
-                Err(e) => {
-                    if let Some(handler) = on_error {
-                        handler.run(e.clone());
-                    }
-                }
-            }
-            result
-        }
-    });
-    let pending = create.pending();
-    let result = create.value();
+    let create = Request::<CheckoutSessionCreated>::new();
     // After a redirect the page is navigating away: stay busy so nothing
     // re-enables. A handler may keep the page (overlay, SPA): then re-enable.
     let redirects = on_created.is_none();
-    let busy = move || pending.get() || (redirects && matches!(result.get(), Some(Ok(_))));
+    let busy =
+        move || create.pending() || (redirects && create.with_value(|v| matches!(v, Some(Ok(_)))));
     let lang = Lang::of(&use_locale());
     // The customer's language, as the script-tag embed shows it.
-    let error = move || match result.get() {
-        Some(Err(e)) => e.message_in(lang),
-        _ => String::new(),
+    let error = move || {
+        create.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        })
     };
 
     let on_click = move |_| {
@@ -92,7 +76,22 @@ pub fn CheckoutButton(
             auto_redirect: redirects,
             ..Default::default()
         };
-        create.dispatch_local(params);
+        create.send(async move {
+            let result = billing.create_checkout_session(params).await;
+            match &result {
+                Ok(created) => {
+                    if let Some(handler) = on_created {
+                        handler.run(created.clone());
+                    }
+                }
+                Err(e) => {
+                    if let Some(handler) = on_error {
+                        handler.run(e.clone());
+                    }
+                }
+            }
+            result
+        });
     };
 
     let text = move || {
@@ -104,6 +103,9 @@ pub fn CheckoutButton(
                 .unwrap_or_else(|| Msg::Checkout.text(lang).to_owned())
         }
     };
+    // One closure for both attributes: each distinct closure is its own
+    // copy of Leptos's attribute effect in the wasm.
+    let busy_attr = move || busy().to_string();
     let class = match class {
         Some(extra) => format!("cw-button {extra}"),
         None => "cw-button".to_owned(),
@@ -115,8 +117,8 @@ pub fn CheckoutButton(
                 type="button"
                 part="button"
                 class=class
-                aria-disabled=move || busy().to_string()
-                aria-busy=move || busy().to_string()
+                aria-disabled=busy_attr
+                aria-busy=busy_attr
                 aria-label=move || aria_label.map(|l| if busy() { text() } else { l.get() })
                 on:click=on_click
             >

@@ -7,6 +7,7 @@ mod invoices;
 mod payment_methods;
 mod price_card;
 mod pricing_table;
+mod request;
 mod styles;
 mod subscription;
 mod usage_meter;

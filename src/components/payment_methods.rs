@@ -2,6 +2,7 @@
 //! and "Remove" (with a confirmation) on each — our extensions beyond
 //! Flowglad's protocol — and a button that opens the hosted page to add one.
 
+use super::request::Request;
 use crate::billing::{use_billing, use_locale, AddPaymentMethodParams, UseBillingReturn};
 use crate::browser;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
@@ -21,32 +22,31 @@ pub fn PaymentMethods(
 ) -> impl IntoView {
     let billing = use_billing();
     let lang = Lang::of(&use_locale());
-    let add = Action::new_local(move |params: &AddPaymentMethodParams| {
-        let params = params.clone();
-        async move {
-            billing
-                .create_add_payment_method_checkout_session(params)
-                .await
-                .map(|_| ())
-        }
-    });
-    let pending = add.pending();
-    let busy = move || pending.get() || matches!(add.value().get(), Some(Ok(())));
-    let error = move || match add.value().get() {
-        Some(Err(e)) => e.message_in(lang),
-        _ => String::new(),
+    let add = Request::<()>::new();
+    let busy = move || add.pending() || add.with_value(|v| matches!(v, Some(Ok(()))));
+    let error = move || {
+        add.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        })
     };
     let on_add = move |_| {
         if busy() {
             return;
         }
-        add.dispatch_local(AddPaymentMethodParams {
+        let params = AddPaymentMethodParams {
             success_url: success_url.clone(),
             cancel_url: cancel_url.clone(),
             // A new card backs the current plan, as customers expect.
             target_subscription_id: billing.current_subscription().map(|s| s.id),
             auto_redirect: true,
             ..Default::default()
+        };
+        add.send(async move {
+            billing
+                .create_add_payment_method_checkout_session(params)
+                .await
+                .map(|_| ())
         });
     };
     let list = move || {
@@ -98,31 +98,31 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
     let remove_id = format!("cw-card-remove-{}", method.id);
     let confirm_id = format!("cw-card-confirm-{}", method.id);
     let question_id = format!("cw-card-question-{}", method.id);
-    let id = method.id.clone();
-    let change = Action::new_local(move |what: &CardAction| {
-        let (id, what) = (id.clone(), *what);
-        async move {
-            let result = match what {
-                CardAction::MakeDefault => billing.set_default_payment_method(&id).await,
-                CardAction::Remove => billing.remove_payment_method(&id).await,
-            };
-            result.map(|_| ())
-        }
-    });
-    let pending = change.pending();
+    // Stored, so `run` stays `Copy` for the buttons that share it.
+    let id = StoredValue::new(method.id.clone());
+    let change = Request::<()>::new();
     let run = move |what: CardAction| {
-        if !pending.get_untracked() {
+        if !change.pending_untracked() {
             confirming.set(false);
-            change.dispatch_local(what);
+            let id = id.get_value();
+            change.send(async move {
+                let result = match what {
+                    CardAction::MakeDefault => billing.set_default_payment_method(&id).await,
+                    CardAction::Remove => billing.remove_payment_method(&id).await,
+                };
+                result.map(|_| ())
+            });
         }
     };
-    let error = move || match change.value().get() {
-        Some(Err(e)) => e.message_in(lang),
-        _ => String::new(),
+    let error = move || {
+        change.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        })
     };
     let make_default = (!method.default).then(|| {
         view! {
-            <button type="button" class="cw-button cw-button-secondary" aria-busy=move || pending.get().to_string()
+            <button type="button" class="cw-button cw-button-secondary" aria-busy=move || change.pending().to_string()
                 on:click=move |_| run(CardAction::MakeDefault)>{Msg::MakeDefault.text(lang)}</button>
         }
     });
@@ -152,7 +152,7 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
         } else {
             view! {
                 <button type="button" id=remove_id class="cw-button cw-button-secondary"
-                    aria-busy=move || pending.get().to_string()
+                    aria-busy=move || change.pending().to_string()
                     on:click=move |_| {
                         confirming.set(true);
                         browser::restore_focus_to(&confirm_id);

@@ -2,6 +2,7 @@
 //! what is charged now, when it takes effect — that calls
 //! `use_billing().adjust_subscription` with `timing: auto` on Confirm.
 
+use super::request::Request;
 use crate::billing::{use_billing, use_locale};
 use crate::browser;
 use crate::i18n::Lang;
@@ -98,21 +99,21 @@ pub fn PlanChangeDialog(
         ..Default::default()
     };
     let refocus = confirm_id.clone();
-    let change = Action::new_local(move |_: &()| {
+    let change = Request::<AdjustSubscriptionResponse>::new();
+    let send_change = move || {
         let (params, refocus) = (params.clone(), refocus.clone());
-        async move {
+        change.send(async move {
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
+            // Done: whoever opened the dialog closes it here, rather than in
+            // an effect watching the answer (the write after it is a no-op).
+            if let Ok(answer) = &result {
+                on_close.run(Some(answer.clone()));
+            }
             result
-        }
-    });
-    let pending = change.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(answer)) = change.value().get() {
-            on_close.run(Some(answer));
-        }
-    });
+        });
+    };
     let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
@@ -121,15 +122,19 @@ pub fn PlanChangeDialog(
             }
         }
     });
-    let error = move || match change.value().get() {
-        Some(Err(e)) => e.message_in(lang),
-        _ => String::new(),
+    let error = move || {
+        change.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        })
     };
     let cancel = move || {
-        if !pending.get_untracked() {
+        if !change.pending_untracked() {
             on_close.run(None);
         }
     };
+    // Both buttons' `disabled`: one closure, one copy of Leptos's attribute code.
+    let sending = move || change.pending();
     let (labelled_by, described_by) = (title_id.clone(), summary_id.clone());
     view! {
         <dialog node_ref=dialog class="cw-dialog" role="dialog" aria-modal="true"
@@ -148,18 +153,18 @@ pub fn PlanChangeDialog(
             <p class="cw-error" role="alert" dir="auto">{error}</p>
             <div class="cw-actions">
                 <button type="button" id=confirm_id class="cw-button"
-                    aria-busy=move || pending.get().to_string()
-                    disabled=move || pending.get()
+                    aria-busy=move || change.pending().to_string()
+                    disabled=sending
                     on:click=move |_| {
-                        if !pending.get_untracked() {
-                            change.dispatch_local(());
+                        if !change.pending_untracked() {
+                            send_change();
                         }
                     }>
                     {model.confirm}
                 </button>
                 // Focused first: the safe choice for a change that may charge.
                 <button type="button" class="cw-button cw-button-secondary" autofocus
-                    disabled=move || pending.get() on:click=move |_| cancel()>
+                    disabled=sending on:click=move |_| cancel()>
                     {model.cancel}
                 </button>
             </div>

@@ -53,13 +53,14 @@ pub fn PriceCard(
     let lang = card.lang;
     // Without a field the starting quantity is still what the button buys.
     let quantity_text = RwSignal::new(start.to_string());
-    let chosen = Signal::derive(move || QuantityFieldModel::parse(&quantity_text.get()));
+    // A plain closure, not a derived signal: one `Signal` type less in the wasm.
+    let chosen = move || quantity_text.with(|text| QuantityFieldModel::parse(text));
     // An invalid quantity reaches the hook as 0 and gets its message there.
-    let quantity = Signal::derive(move || chosen.get().map_or(0, Quantity::get));
+    let quantity = Signal::derive(move || chosen().map_or(0, Quantity::get));
     let quantity_field = card.quantity.clone().map(|field| {
         let total = {
             let field = field.clone();
-            move || field.total(chosen.get())
+            move || field.total(chosen())
         };
         view! {
             <div class="cw-quantity" part="quantity">
@@ -91,24 +92,25 @@ pub fn PriceCard(
             </p>
             {card.trial.map(|t| view! { <p class="cw-trial" part="trial">{t}</p> })}
             {quantity_field}
-            {if current {
-                // A disabled button where the others have theirs: the card
-                // still says what the customer would otherwise click.
+            {if current || on_switch.is_some() {
+                // The current plan is a disabled button where the others have
+                // theirs (the card still says what the customer would
+                // otherwise click); another plan offers "Switch plan". One
+                // button for both, so Leptos draws one view type.
+                let (class, id, aria_label, text) = if current {
+                    ("cw-button cw-current", None, None, panel::Msg::CurrentPlan)
+                } else {
+                    ("cw-button", switch_id, Some(switch_label.clone()), panel::Msg::SwitchPlan)
+                };
                 view! {
-                    <button type="button" class="cw-button cw-current" disabled>
-                        {panel::Msg::CurrentPlan.text(lang)}
-                    </button>
-                }
-                .into_any()
-            } else if let Some(on_switch) = on_switch {
-                let aria_label = switch_label.clone();
-                view! {
-                    <button type="button" id=switch_id class="cw-button" aria-label=aria_label
+                    <button type="button" id=id class=class aria-label=aria_label disabled=current
                         on:click=move |_| {
                             // An invalid quantity goes through as 0: the hook refuses it with its message.
-                            on_switch.run(quantity.get_untracked());
+                            if let Some(on_switch) = on_switch {
+                                on_switch.run(quantity.get_untracked());
+                            }
                         }>
-                        {panel::Msg::SwitchPlan.text(lang)}
+                        {text.text(lang)}
                     </button>
                 }
                 .into_any()

@@ -175,12 +175,19 @@ pub fn PricingTable(
             }
         })
     };
+    // Memoized, so a billing reload does not redraw (and unfocus) the status.
+    // A plain closure, not `<Show>`: Show's fallback and children go
+    // through Leptos's type-erased view path, more code for one paragraph.
+    let signed_in = Memo::new(move |_| billing.is_authenticated());
+    let status_line = move || {
+        signed_in.get().then(|| {
+            view! { <p id=status_id class="cw-status" role="status" tabindex="-1">{move || status.get()}</p> }
+        })
+    };
     view! {
         {table}
         {dialog}
-        <Show when=move || billing.is_authenticated()>
-            <p id=status_id class="cw-status" role="status" tabindex="-1">{move || status.get()}</p>
-        </Show>
+        {status_line}
     }
 }
 

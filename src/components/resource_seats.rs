@@ -1,11 +1,12 @@
 //! `<ResourceSeats>`: a seat-like resource of the customer's plan — how many
 //! are used, who holds them (each with Release), and a form to give one.
 
+use super::request::Request;
 use crate::billing::{use_locale, use_resource, ClaimParams, ReleaseParams};
 use crate::browser;
+use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, Lang, Message};
 use crate::intl::format_count;
-use checkout_protocol::ResourceClaim;
 use leptos::prelude::*;
 
 /// The signed-in customer's claims on the resource `slug` (default
@@ -37,25 +38,10 @@ pub fn ResourceSeats(
     let seats = use_resource(slug.clone());
     let name = RwSignal::new(String::new());
     let input_id = format!("cw-seat-name-{slug}");
-    let claim = Action::new_local(move |who: &String| {
-        let who = who.trim().to_owned();
-        async move {
-            let claimed = seats.claim(ClaimParams::named(who)).await;
-            if claimed.is_ok() {
-                name.set(String::new());
-            }
-            claimed.map(|_| ())
-        }
-    });
-    let release = Action::new_local(move |claim: &ResourceClaim| {
-        let params = match &claim.external_id {
-            Some(id) => ReleaseParams::named(id.clone()),
-            None => ReleaseParams::claim(claim.id.clone()),
-        };
-        async move { seats.release(params).await.map(|_| ()) }
-    });
+    let claim = Request::<()>::new();
+    let release = Request::<()>::new();
     let full = move || seats.usage.get().is_some_and(|u| u.available <= 0);
-    let busy = move || claim.pending().get() || release.pending().get();
+    let busy = move || claim.pending() || release.pending();
     // No current subscription is no seats, not a failure to report.
     let no_plan = move || {
         seats
@@ -72,10 +58,11 @@ pub fn ResourceSeats(
         if blank.get() {
             return Msg::SeatNameRequired.text(lang).to_owned();
         }
-        let failed = [claim.value().get(), release.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
+        let refused =
+            |v: Option<&Result<(), BillingError>>| v.and_then(|r| r.as_ref().err().cloned());
+        let failed = claim
+            .with_value(refused)
+            .or_else(|| release.with_value(refused))
             .or_else(|| seats.error.get().filter(|_| !no_plan()));
         failed.map(|e| e.message_in(lang)).unwrap_or_default()
     };
@@ -123,7 +110,11 @@ pub fn ResourceSeats(
                             disabled=busy
                             on:click=move |_| {
                                 if !busy() {
-                                    release.dispatch_local(claim.clone());
+                                    let params = match &claim.external_id {
+                                        Some(id) => ReleaseParams::named(id.clone()),
+                                        None => ReleaseParams::claim(claim.id.clone()),
+                                    };
+                                    release.send(async move { seats.release(params).await.map(|_| ()) });
                                     // The row goes away with its button: focus the field.
                                     browser::restore_focus_to(&field_id);
                                 }
@@ -141,7 +132,14 @@ pub fn ResourceSeats(
         let who = name.get_untracked();
         blank.set(who.trim().is_empty());
         if !blank.get_untracked() && !busy() && !full() {
-            claim.dispatch_local(who);
+            let who = who.trim().to_owned();
+            claim.send(async move {
+                let claimed = seats.claim(ClaimParams::named(who)).await;
+                if claimed.is_ok() {
+                    name.set(String::new());
+                }
+                claimed.map(|_| ())
+            });
         }
     };
     let title_id = format!("{input_id}-title");
@@ -158,7 +156,7 @@ pub fn ResourceSeats(
                 <input id=input_id.clone() type="text" autocomplete="off" maxlength="255"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <button type="submit" class="cw-button" aria-busy=move || claim.pending().get().to_string()
+                <button type="submit" class="cw-button" aria-busy=move || claim.pending().to_string()
                     disabled=move || full() || busy()>
                     {move || if full() { Msg::AllSeatsTaken.text(lang) } else { Msg::AddSeat.text(lang) }}
                 </button>

@@ -1,6 +1,7 @@
 //! `<CurrentSubscription>`: the signed-in customer's plan, its status and
 //! renewal or end date, with cancel and undo.
 
+use super::request::Request;
 use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
 use crate::browser;
 use crate::format::{format_date, price_label};
@@ -60,9 +61,10 @@ fn SubscriptionRow(
     let question_id = format!("cw-subscription-question-{}", subscription.id);
     let id = subscription.id.clone();
     let refocus = action_id.clone();
-    let change = Action::new_local(move |cancel: &bool| {
-        let (id, cancel, refocus) = (id.clone(), *cancel, refocus.clone());
-        async move {
+    let change = Request::<()>::new();
+    let send_change = move |cancel: bool| {
+        let (id, refocus) = (id.clone(), refocus.clone());
+        change.send(async move {
             let result = if cancel {
                 billing
                     .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
@@ -72,16 +74,15 @@ fn SubscriptionRow(
             };
             browser::restore_focus_to(&refocus);
             result.map(|_| ())
-        }
-    });
-    let pending = change.pending();
+        });
+    };
     let run = {
         let action_id = action_id.clone();
         move |cancel: bool| {
-            if !pending.get_untracked() {
+            if !change.pending_untracked() {
                 confirming.set(false);
                 browser::restore_focus_to(&action_id);
-                change.dispatch_local(cancel);
+                send_change(cancel);
             }
         }
     };
@@ -94,7 +95,8 @@ fn SubscriptionRow(
         _ => None,
     };
     let target = subscription.id.clone();
-    let activate = Action::new_local(move |_: &()| {
+    let activate = Request::<()>::new();
+    let send_activate = move || {
         let params = ActivateSubscriptionParams {
             target_subscription_id: target.clone(),
             success_url: return_url.clone(),
@@ -102,39 +104,40 @@ fn SubscriptionRow(
             auto_redirect: true,
             ..Default::default()
         };
-        async move {
+        activate.send(async move {
             billing
                 .create_activate_subscription_checkout_session(params)
                 .await
                 .map(|_| ())
-        }
-    });
+        });
+    };
     let activating =
-        move || activate.pending().get() || matches!(activate.value().get(), Some(Ok(())));
+        move || activate.pending() || activate.with_value(|v| matches!(v, Some(Ok(()))));
+    // One closure for both attributes (each distinct closure is its own
+    // copy of Leptos's attribute code in the wasm).
+    let activating_attr = move || activating().to_string();
     let activate_button = activate_label.map(|label| {
         view! {
-            <button type="button" class="cw-button" aria-busy=move || activating().to_string()
-                aria-disabled=move || activating().to_string()
-                on:click=move |_| { if !activating() { activate.dispatch_local(()); } }>
+            <button type="button" class="cw-button" aria-busy=activating_attr
+                aria-disabled=activating_attr
+                on:click=move |_| { if !activating() { send_activate(); } }>
                 {label}
             </button>
         }
     });
-    let error = move || match (change.value().get(), activate.value().get()) {
-        (_, Some(Err(e))) | (Some(Err(e)), _) => e.message_in(lang),
-        _ => String::new(),
+    let error = move || {
+        change.with_value(|changed| {
+            activate.with_value(|activated| match (changed, activated) {
+                (_, Some(Err(e))) | (Some(Err(e)), _) => e.message_in(lang),
+                _ => String::new(),
+            })
+        })
     };
     let actions = move || {
         let (action_id, confirm_id, question_id) =
             (action_id.clone(), confirm_id.clone(), question_id.clone());
         let run = run.clone();
-        if scheduled {
-            view! {
-                <button type="button" id=action_id class="cw-button cw-button-secondary"
-                    aria-busy=move || pending.get().to_string() on:click=move |_| run(false)>{Msg::KeepSubscription.text(lang)}</button>
-            }
-            .into_any()
-        } else if confirming.get() {
+        if !scheduled && confirming.get() {
             let run_cancel = run.clone();
             let described_by = question_id.clone();
             view! {
@@ -153,13 +156,24 @@ fn SubscriptionRow(
             }
             .into_any()
         } else {
+            // "Keep subscription" on a scheduled cancellation, else "Cancel
+            // subscription", which asks first: one button, so one view type.
+            let text = if scheduled {
+                Msg::KeepSubscription
+            } else {
+                Msg::CancelSubscription
+            };
             view! {
                 <button type="button" id=action_id class="cw-button cw-button-secondary"
-                    aria-busy=move || pending.get().to_string()
+                    aria-busy=move || change.pending().to_string()
                     on:click=move |_| {
-                        confirming.set(true);
-                        browser::restore_focus_to(&confirm_id);
-                    }>{Msg::CancelSubscription.text(lang)}</button>
+                        if scheduled {
+                            run(false);
+                        } else {
+                            confirming.set(true);
+                            browser::restore_focus_to(&confirm_id);
+                        }
+                    }>{text.text(lang)}</button>
             }
             .into_any()
         }
