@@ -47,6 +47,9 @@ mod components;
 #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 #[cfg_attr(not(feature = "embed"), allow(dead_code))]
 mod embed;
+// Building DOM without a framework: the embed and the hosted pages.
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
+mod dom;
 mod error;
 mod format;
 // The hosted checkout pages, in plain DOM (no Leptos).

@@ -8,7 +8,7 @@
 
 pub mod api;
 pub mod config;
-mod dom;
+use crate::dom;
 pub mod events;
 pub mod frame;
 mod host;

@@ -1,89 +1,9 @@
-//! DOM helpers for the hosted pages, drawn like the embed without a UI
-//! framework: the embed's helpers (a copy: the embed keeps its own private),
-//! and a few the pages' screens share.
+//! DOM helpers for the hosted pages: the embed's ([`crate::dom`]), and a few
+//! the pages' screens share.
 
-use std::cell::RefCell;
+pub use crate::dom::{append, attrs, document, el, text, Scope};
 use std::rc::{Rc, Weak};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, EventTarget};
-
-/// The page's document.
-pub fn document() -> Option<Document> {
-    web_sys::window()?.document()
-}
-
-/// A new element with a class (and nothing else).
-pub fn el(tag: &str, class: &str) -> Element {
-    // Creating an element with a valid tag name cannot fail; fall back to a
-    // span rather than abort if a browser ever disagrees.
-    let doc = document();
-    let element = doc
-        .as_ref()
-        .and_then(|d| d.create_element(tag).ok())
-        .or_else(|| doc.as_ref().and_then(|d| d.create_element("span").ok()));
-    let Some(element) = element else {
-        return JsValue::NULL.unchecked_into();
-    };
-    if !class.is_empty() {
-        element.set_class_name(class);
-    }
-    element
-}
-
-/// Sets attributes.
-pub fn attrs(element: &Element, pairs: &[(&str, &str)]) {
-    for (name, value) in pairs {
-        let _ = element.set_attribute(name, value);
-    }
-}
-
-/// Sets the text.
-pub fn text(element: &Element, text: &str) {
-    element.set_text_content(Some(text));
-}
-
-/// Appends children.
-pub fn append(parent: &Element, children: &[&Element]) {
-    for child in children {
-        let _ = parent.append_child(child);
-    }
-}
-
-/// Event listeners that live exactly as long as the view that added them:
-/// dropping the scope removes every one of them.
-#[derive(Default)]
-pub struct Scope {
-    listeners: RefCell<Vec<Listener>>,
-}
-
-/// What `removeEventListener` needs back: the target, the event, the closure.
-type Listener = (EventTarget, String, Closure<dyn FnMut(web_sys::Event)>);
-
-impl Scope {
-    /// Calls `handler` for `event` on `target` until the scope is dropped.
-    pub fn listen(
-        &self,
-        target: &EventTarget,
-        event: &str,
-        handler: impl FnMut(web_sys::Event) + 'static,
-    ) {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
-        let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-        self.listeners
-            .borrow_mut()
-            .push((target.clone(), event.to_owned(), closure));
-    }
-}
-
-impl Drop for Scope {
-    fn drop(&mut self) {
-        for (target, event, closure) in self.listeners.take() {
-            let _ = target
-                .remove_event_listener_with_callback(&event, closure.as_ref().unchecked_ref());
-        }
-    }
-}
+use web_sys::Element;
 
 /// A new element with a class and its text.
 pub fn el_text(tag: &str, class: &str, words: &str) -> Element {

@@ -1,5 +1,5 @@
-//! A few helpers to build DOM for the embed. The script-tag bundle uses no UI
-//! framework: that is most of what keeps it small.
+//! A few helpers to build DOM without a UI framework, for the script-tag
+//! embed and the hosted pages: that is most of what keeps both bundles small.
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
