@@ -1,7 +1,9 @@
 //! The SQLite store: connection settings and the handle every query runs
-//! through. Blocking work runs on tokio's blocking pool; the single
-//! connection sits behind a mutex, so every call is serialized and each
-//! multi-step change runs in one transaction.
+//! through. One thread owns the single connection and runs the queries
+//! sent to it in order, so every call is serialized and each multi-step
+//! change runs in one transaction. (A queue, not a mutex taken on tokio's
+//! blocking pool: under load that woke a pool thread per query only to
+//! wait on the lock; the switches between them were a fifth of the CPU.)
 //!
 //! Card data here is only ever brand, last four digits and expiry.
 
@@ -53,8 +55,9 @@ use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// What can go wrong in the store.
@@ -74,7 +77,7 @@ pub enum DbError {
     /// The store was closed by a shutdown.
     #[error("the database is closed")]
     Closed,
-    /// The blocking task running a query died.
+    /// A query panicked, or the database thread is gone.
     #[error("database task failed: {0}")]
     Task(String),
     /// A stored value could not be read back.
@@ -93,10 +96,13 @@ pub enum DbError {
     },
 }
 
+/// A query for the database thread, given the connection (`None` once closed).
+type Job = Box<dyn FnOnce(&mut Option<Connection>) + Send>;
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Option<Connection>>>,
+    jobs: mpsc::Sender<Job>,
     outbox: Arc<Outbox>,
 }
 
@@ -108,14 +114,34 @@ impl std::fmt::Debug for Db {
 
 impl Db {
     /// Opens (creating if needed) the database file, applies settings and
-    /// migrations. State changes record their webhook events in `outbox`.
+    /// migrations, and starts the thread that owns the connection. State
+    /// changes record their webhook events in `outbox`.
     pub async fn open(path: &Path, outbox: Outbox) -> Result<Self, DbError> {
         let path = path.to_owned();
-        let conn = tokio::task::spawn_blocking(move || open_connection(&path))
-            .await
-            .map_err(|e| DbError::Task(e.to_string()))??;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (opened, open_result) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("checkout-db".into())
+            .spawn(move || {
+                let mut conn = match open_connection(&path) {
+                    Ok(conn) => {
+                        let _ = opened.send(Ok(()));
+                        Some(conn)
+                    }
+                    Err(e) => {
+                        let _ = opened.send(Err(e));
+                        return;
+                    }
+                };
+                // Ends when the last handle is dropped.
+                for job in queue {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|e| DbError::Task(e.to_string()))?;
+        open_result.await.map_err(|_| thread_gone())??;
         Ok(Self {
-            conn: Arc::new(Mutex::new(Some(conn))),
+            jobs,
             outbox: Arc::new(outbox),
         })
     }
@@ -125,40 +151,61 @@ impl Db {
         &self.outbox
     }
 
-    /// Runs `f` with the connection on the blocking pool, then wakes the
+    /// Runs `f` with the connection on the database thread, then wakes the
     /// webhook dispatcher if `f` recorded an event.
     async fn call<R, F>(&self, f: F) -> Result<R, DbError>
     where
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<R, DbError> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        let result = tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock rolled back its transaction; the
-            // connection itself is still usable.
-            let mut guard = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            let conn = guard.as_mut().ok_or(DbError::Closed)?;
-            f(conn)
-        })
-        .await
-        .map_err(|e| DbError::Task(e.to_string()))?;
+        let result = self
+            .run(move |conn| conn.as_mut().ok_or(DbError::Closed).and_then(f))
+            .await;
         self.outbox.wake_if_recorded();
         result
     }
 
     /// Closes the connection (checkpointing the WAL); later calls fail with [`DbError::Closed`].
     pub async fn close(&self) -> Result<(), DbError> {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let taken = conn.lock().unwrap_or_else(PoisonError::into_inner).take();
-            match taken {
-                Some(c) => c.close().map_err(|(_, e)| DbError::Sqlite(e)),
-                None => Ok(()),
-            }
+        self.run(|conn| match conn.take() {
+            Some(c) => c.close().map_err(|(_, e)| DbError::Sqlite(e)),
+            None => Ok(()),
         })
         .await
-        .map_err(|e| DbError::Task(e.to_string()))?
     }
+
+    /// Queues `f` for the database thread and waits for its answer. A panic
+    /// in `f` is its caller's error alone: the thread goes on (the panic
+    /// rolled back any transaction `f` had open, and the connection stays
+    /// usable).
+    async fn run<R, F>(&self, f: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Option<Connection>) -> Result<R, DbError> + Send + 'static,
+    {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn)))
+                .unwrap_or_else(|panic| Err(DbError::Task(panic_text(panic.as_ref()))));
+            let _ = answer.send(result);
+        });
+        self.jobs.send(job).map_err(|_| thread_gone())?;
+        answered.await.map_err(|_| thread_gone())?
+    }
+}
+
+/// The database thread is gone (it only stops when every handle is dropped).
+fn thread_gone() -> DbError {
+    DbError::Task("the database thread stopped".into())
+}
+
+/// What a panic said, when it said it with a string.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a query panicked".into())
 }
 
 fn open_connection(path: &Path) -> Result<Connection, DbError> {
@@ -309,9 +356,12 @@ mod tests {
                 panic!("a bug in a query");
             })
             .await;
-        assert!(matches!(&failed, Err(DbError::Task(_))), "{failed:?}");
+        assert!(
+            matches!(&failed, Err(DbError::Task(why)) if why == "a bug in a query"),
+            "{failed:?}"
+        );
         assert_eq!(count(&db, "scratch").await, 0);
-        // Many at once, from many tasks: all answered, one at a time.
+        // Many at once, from many tasks: all answered, in one queue.
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..32 {
             let db = db.clone();
