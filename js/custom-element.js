@@ -1,4 +1,5 @@
-// Defines a custom element whose lifecycle callbacks call into Rust.
+// The embed's JS helpers. defineCustomElement: a custom element whose
+// lifecycle callbacks call into Rust.
 // wasm-bindgen cannot subclass HTMLElement, so this one class does it; it is
 // shipped as a file (not eval'd), which keeps the widget within a strict CSP.
 export function defineCustomElement(name, observedAttributes, connected, disconnected, changed) {
@@ -23,4 +24,87 @@ export function defineCustomElement(name, observedAttributes, connected, disconn
   }
   customElements.define(name, CheckoutElement);
   return true;
+}
+
+// One POST to the billing route for the embed (src/embed/net.rs), settled
+// either way: `{status, text}`, or `{status: 0, error}` with the failure's
+// name (`TimeoutError` when `timeoutMs` ran out, `HeaderError` with the
+// refused `header` name). One function here instead of a dozen imports of
+// fetch's pieces in the wasm. `headers` is [name, value, name, value, …].
+export function post(url, body, headers, timeoutMs, credentials) {
+  const sent = new Headers();
+  for (let i = 0; i < headers.length; i += 2) {
+    try {
+      sent.set(headers[i], headers[i + 1]);
+    } catch {
+      return Promise.resolve({ status: 0, error: 'HeaderError', header: headers[i] });
+    }
+  }
+  const init = { method: 'POST', body, headers: sent, signal: AbortSignal.timeout(timeoutMs) };
+  if (credentials) init.credentials = credentials;
+  return fetch(url, init)
+    .then(async (response) => ({ status: response.status, text: await response.text() }))
+    .catch((error) => ({ status: 0, error: error?.name ?? 'NetworkError' }));
+}
+
+// Fires a bubbling, composed CustomEvent; false when a listener called
+// preventDefault() on a cancelable one.
+export function emit(target, name, detail, cancelable) {
+  try {
+    return target.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, cancelable, detail }));
+  } catch {
+    return true;
+  }
+}
+
+let sheet;
+
+// The open shadow root of `element` (attached if missing) with the widget's
+// stylesheet adopted (one sheet shared by every root); null when the
+// element cannot hold one.
+export function widgetShadow(element, css) {
+  let root;
+  try {
+    root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+  } catch {
+    return null;
+  }
+  try {
+    if (!sheet) {
+      const made = new CSSStyleSheet();
+      made.replaceSync(css);
+      sheet = made;
+    }
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    // Unstyled rather than not at all.
+  }
+  return root;
+}
+
+// Sets the page's own `overflow` (the root element's inline style), or
+// removes it when `value` is empty; answers what it was.
+export function rootOverflow(value) {
+  const style = document.documentElement?.style;
+  if (!style) return '';
+  const was = style.getPropertyValue('overflow');
+  if (value) style.setProperty('overflow', value);
+  else style.removeProperty('overflow');
+  return was;
+}
+
+// An element's height in whole pixels, through the CSSOM (allowed under
+// `style-src 'self'`, unlike a style attribute).
+export function setHeight(element, px) {
+  element.style.setProperty('height', `${Math.ceil(px)}px`);
+}
+
+// A message event's data when it was posted by `frame`'s window from
+// `origin`; undefined for anything else (another window, another origin, or
+// the opaque "null" any sandboxed frame posts from).
+export function frameData(event, frame, origin) {
+  const from = event.source;
+  return from != null && from === frame.contentWindow && event.origin !== 'null' && event.origin === origin
+    ? event.data
+    : undefined;
 }

@@ -436,10 +436,7 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         .ok_or(BillingError::Network)?
         .append_child(&container)
         .map_err(|_| BillingError::Network)?;
-    let shadow = container
-        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-        .map_err(|_| BillingError::Network)?;
-    host::adopt_stylesheet(&shadow);
+    let shadow = host::widget_shadow(&container).ok_or(BillingError::Network)?;
     let root = dom::el("div", "cw-root");
     let _ = shadow.append_child(&root);
     let detail = object(&[

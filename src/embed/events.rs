@@ -5,7 +5,7 @@ use super::net::object;
 use crate::browser;
 use crate::error::BillingError;
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+use web_sys::EventTarget;
 
 /// The element is rendered with its price (or pricing model) and ready to click.
 pub const READY: &str = "checkout-ready";
@@ -32,15 +32,7 @@ pub const DISCOUNT_REMOVED: &str = "checkout-discount-removed";
 /// Fires `name` with `detail` on `target`; `false` when a listener called
 /// `preventDefault()` on a cancelable event.
 pub fn emit(target: &EventTarget, name: &str, detail: &JsValue, cancelable: bool) -> bool {
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_cancelable(cancelable);
-    init.set_detail(detail);
-    match CustomEvent::new_with_event_init_dict(name, &init) {
-        Ok(event) => target.dispatch_event(&event).unwrap_or(true),
-        Err(_) => true,
-    }
+    super::js::emit(target, name, detail, cancelable)
 }
 
 /// Fires `checkout-error` for `error`.

@@ -86,20 +86,9 @@ fn listen(
     };
     let frame = frame.clone();
     scope.listen(window.as_ref(), "message", move |event| {
-        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
-            return;
-        };
-        let from_frame = frame
-            .content_window()
-            .zip(event.source())
-            .is_some_and(|(win, source)| {
-                js_sys::Object::is(win.as_ref(), source.unchecked_ref::<js_sys::Object>())
-            });
-        let from_origin = event.origin() != OPAQUE_ORIGIN && event.origin() == origin;
-        if from_frame && from_origin {
-            if let Some(message) = parse_message(&event.data()) {
-                on_message(message);
-            }
+        // Only the frame's window, from the session's origin (never "null").
+        if let Some(message) = parse_message(&super::js::frame_data(&event, &frame, &origin)) {
+            on_message(message);
         }
     });
 }
@@ -540,45 +529,22 @@ pub fn inline_frame(
 
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
     // CSSOM, not a style attribute: allowed under style-src 'self'.
-    let _ = frame.style().set_property(
-        "height",
-        &[&crate::plain_text::decimal(height.ceil() as u64), "px"].concat(),
-    );
+    let _ = super::js::set_height(frame, height);
 }
 
 /// Keeps the page behind a modal from scrolling; restores it when dropped.
-struct ScrollLock(Option<String>);
+struct ScrollLock(String);
 
 impl ScrollLock {
     fn lock() -> Self {
-        let root = document_element();
-        let previous = root
-            .as_ref()
-            .map(|r| r.style().get_property_value("overflow").unwrap_or_default());
-        if let Some(r) = &root {
-            let _ = r.style().set_property("overflow", "hidden");
-        }
-        Self(previous)
+        Self(super::js::root_overflow("hidden"))
     }
 }
 
 impl Drop for ScrollLock {
     fn drop(&mut self) {
-        if let (Some(root), Some(previous)) = (document_element(), self.0.take()) {
-            let _ = if previous.is_empty() {
-                root.style().remove_property("overflow").map(|_| ())
-            } else {
-                root.style().set_property("overflow", &previous)
-            };
-        }
+        super::js::root_overflow(&self.0);
     }
-}
-
-fn document_element() -> Option<HtmlElement> {
-    dom::document()?
-        .document_element()?
-        .dyn_into::<HtmlElement>()
-        .ok()
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -10,25 +10,13 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlElement;
 
 /// The stylesheet adopted by every shadow root (style/widget.css, minified by build.rs).
 const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// The JS property that links an element to its mount.
 pub(super) const MOUNT_KEY: &str = "__checkoutWidgetMount";
-
-#[wasm_bindgen(module = "/js/custom-element.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = defineCustomElement, catch)]
-    fn define_custom_element(
-        name: &str,
-        observed: &js_sys::Array,
-        connected: &js_sys::Function,
-        disconnected: &js_sys::Function,
-        changed: &js_sys::Function,
-    ) -> Result<bool, JsValue>;
-}
 
 struct Mounted {
     kind: ElementKind,
@@ -38,7 +26,6 @@ struct Mounted {
 thread_local! {
     static MOUNTS: RefCell<SmallMap<u32, Mounted>> = RefCell::new(SmallMap::default());
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-    static SHEET: RefCell<Option<CssStyleSheet>> = const { RefCell::new(None) };
 }
 
 /// Registers `<checkout-widget>`, `<checkout-pricing-table>` and
@@ -63,7 +50,7 @@ pub fn register() -> Result<(), JsValue> {
         ElementKind::PricingTable,
         ElementKind::AddPaymentMethod,
     ] {
-        defined_any |= define_custom_element(
+        defined_any |= super::js::define_custom_element(
             kind.tag(),
             &observed,
             connected.as_ref().unchecked_ref(),
@@ -107,12 +94,7 @@ pub fn mount_element(
     if mount_id(element).is_some() {
         return None;
     }
-    let shadow = element.shadow_root().or_else(|| {
-        element
-            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-            .ok()
-    })?;
-    adopt_stylesheet(&shadow);
+    let shadow = widget_shadow(element)?;
     let root = dom::el("div", "cw-root");
     dom::attrs(&root, &[("part", "root")]);
     shadow.set_text_content(None);
@@ -192,23 +174,8 @@ fn mount_id(element: &HtmlElement) -> Option<u32> {
         .map(|id| id as u32)
 }
 
-/// Adopts the widget stylesheet into a shadow root (one shared sheet).
-pub(super) fn adopt_stylesheet(shadow: &web_sys::ShadowRoot) {
-    let sheet = SHEET.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        if cell.is_none() {
-            if let Ok(sheet) = CssStyleSheet::new() {
-                sheet.replace_sync(WIDGET_CSS).ok();
-                *cell = Some(sheet);
-            }
-        }
-        cell.clone()
-    });
-    if let Some(sheet) = sheet {
-        let _ = js_sys::Reflect::set(
-            shadow,
-            &"adoptedStyleSheets".into(),
-            &js_sys::Array::of1(&sheet),
-        );
-    }
+/// `element`'s open shadow root (attached if missing) with the widget
+/// stylesheet adopted (one shared sheet); `None` when it cannot hold one.
+pub(super) fn widget_shadow(element: &web_sys::Element) -> Option<web_sys::ShadowRoot> {
+    super::js::widget_shadow(element, WIDGET_CSS)
 }

@@ -12,6 +12,7 @@ use crate::dom;
 pub mod events;
 pub mod frame;
 mod host;
+mod js;
 pub mod net;
 mod promise;
 mod read;

@@ -62,27 +62,20 @@ impl Client {
             && self.credentials.is_none()
         {
             if let Some(early) = take_early(&url) {
-                let answer = JsFuture::from(early).await.unwrap_or(JsValue::UNDEFINED);
-                match number(&answer, "status").unwrap_or(0.0) as u16 {
-                    0 if string(&answer, "error").as_deref() == Some("TimeoutError") => {
-                        return Err(BillingError::Timeout)
-                    }
+                match answer(early).await {
                     // It failed on the network: ask again below.
-                    0 => {}
-                    status => {
-                        return read_envelope(status, &string(&answer, "text").unwrap_or_default())
-                    }
+                    Err(BillingError::Network) => {}
+                    settled => return settled,
                 }
             }
         }
-        let (headers, timeout_ms, credentials) = (&self.headers, self.timeout_ms, self.credentials);
         post(
             &url,
-            "{}".to_owned(),
-            headers,
+            "{}",
+            &self.headers,
             None,
-            timeout_ms,
-            credentials,
+            self.timeout_ms,
+            self.credentials,
         )
         .await
     }
@@ -110,7 +103,7 @@ impl Client {
                 let call = Joined::start(async move {
                     let result = post(
                         &url,
-                        body,
+                        &body,
                         &headers,
                         Some(key.clone()),
                         timeout_ms,
@@ -142,57 +135,52 @@ impl Client {
 
 async fn post(
     url: &str,
-    body: String,
+    body: &str,
     headers: &[(String, String)],
     key: Option<String>,
     timeout_ms: u32,
     credentials: Option<&'static str>,
 ) -> Result<JsValue, BillingError> {
-    let window = web_sys::window().ok_or(BillingError::Network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
-    // The browser's own timer aborts the request and the body read alike.
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(timeout_ms)));
-    if let Some(mode) = credentials {
-        // By name: web-sys's RequestCredentials would bring its string table.
-        let _ = Reflect::set(&init, &"credentials".into(), &mode.into());
-    }
-    let request_headers = web_sys::Headers::new().map_err(|_| BillingError::Network)?;
-    let _ = request_headers.set("Content-Type", "application/json");
+    let sent = js_sys::Array::new();
+    sent.push(&"Content-Type".into());
+    sent.push(&"application/json".into());
     if let Some(key) = key {
-        let _ = request_headers.set(IDEMPOTENCY_KEY_HEADER, &key);
+        sent.push(&IDEMPOTENCY_KEY_HEADER.into());
+        sent.push(&key.into());
     }
     for (name, value) in headers {
-        request_headers.set(name, value).map_err(|_| {
-            BillingError::validation(
-                checkout_protocol::ErrorCode::InvalidRequest,
-                ["The header ", name, " is not valid."].concat(),
-            )
-        })?;
+        sent.push(&name.into());
+        sent.push(&value.into());
     }
-    init.set_headers(&request_headers);
-
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(failure)?
-        .unchecked_into();
-    let status = response.status();
-    let text = JsFuture::from(response.text().map_err(failure)?)
-        .await
-        .map_err(failure)?
-        .as_string()
-        .unwrap_or_default();
-    read_envelope(status, &text)
+    answer(super::js::post(
+        url,
+        body,
+        &sent,
+        timeout_ms,
+        credentials.unwrap_or_default(),
+    ))
+    .await
 }
 
-/// A rejected fetch or body read: the timeout signal's `TimeoutError`, or
-/// the network.
-fn failure(error: JsValue) -> BillingError {
-    if string(&error, "name").as_deref() == Some("TimeoutError") {
-        BillingError::Timeout
-    } else {
-        BillingError::Network
+/// Reads a `{status, text}` / `{status: 0, error}` answer (the JS `post`'s,
+/// or the entry's early request's): the envelope, or why none came.
+async fn answer(request: js_sys::Promise) -> Result<JsValue, BillingError> {
+    let answer = JsFuture::from(request).await.unwrap_or(JsValue::UNDEFINED);
+    match number(&answer, "status").unwrap_or(0.0) as u16 {
+        0 => Err(match string(&answer, "error").as_deref() {
+            Some("TimeoutError") => BillingError::Timeout,
+            Some("HeaderError") => BillingError::validation(
+                checkout_protocol::ErrorCode::InvalidRequest,
+                [
+                    "The header ",
+                    &string(&answer, "header").unwrap_or_default(),
+                    " is not valid.",
+                ]
+                .concat(),
+            ),
+            _ => BillingError::Network,
+        }),
+        status => read_envelope(status, &string(&answer, "text").unwrap_or_default()),
     }
 }
 
