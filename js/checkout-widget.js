@@ -5,7 +5,8 @@
 // inline script, so it runs under
 // `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 // `cargo xtask build` bundles it with the wasm-bindgen glue into one module.
-import init, {
+import {
+  initSync,
   configure,
   createAddPaymentMethodCheckoutSession,
   createCheckoutSession,
@@ -15,7 +16,7 @@ import init, {
 import { browserLanguage, catalogLanguage, catalogLoader } from './catalogs.js';
 
 startEarly();
-await init();
+initSync({ module: await compile(new URL('checkout-widget-embed_bg.wasm', import.meta.url)) });
 
 export { configure, createAddPaymentMethodCheckoutSession, createCheckoutSession, mount, open };
 
@@ -59,5 +60,19 @@ function startEarly() {
     new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(1);
   } catch {
     // Formatting is warmed up again on first use.
+  }
+}
+
+// The wasm module, compiled while it downloads; then `initSync` instantiates
+// it. Not the glue's default `init`: its fallbacks and warnings for other
+// ways of loading are bytes every page would download for nothing.
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`checkout-widget: ${url} answered HTTP ${response.status}`);
+  try {
+    return await WebAssembly.compileStreaming(response.clone());
+  } catch {
+    // Served without the application/wasm type: compile the bytes instead.
+    return WebAssembly.compile(await response.arrayBuffer());
   }
 }
