@@ -11,8 +11,11 @@ use checkout_protocol::{ErrorCode, QuantityError, RedirectUrlError};
 pub enum BillingError {
     /// The call was refused before any request was sent.
     Validation {
-        /// What was wrong.
-        code: ErrorCode,
+        /// What was wrong: an [`ErrorCode`]'s [`as_str`](ErrorCode::as_str).
+        /// The name, not the enum: made from a code known when compiled
+        /// ([`BillingError::validation`] is inlined), it leaves the other
+        /// names out of the script-tag bundle.
+        code: &'static str,
         /// Human explanation.
         message: String,
     },
@@ -44,7 +47,7 @@ impl BillingError {
     /// A stable machine code, e.g. `price_not_found` or `network_error`.
     pub fn code(&self) -> &str {
         match self {
-            Self::Validation { code, .. } => code.as_str(),
+            Self::Validation { code, .. } => code,
             Self::Api { code, .. } => code,
             Self::Http { .. } => "http_error",
             Self::InvalidResponse => "invalid_response",
@@ -95,19 +98,20 @@ impl BillingError {
             // whose platform is down) is English and says nothing the customer can act on.
             Self::Api { status, .. } if *status >= 500 => Msg::ServerTrouble,
             Self::Network => Msg::NetworkError,
-            Self::Validation {
-                code: ErrorCode::InvalidQuantity,
-                ..
-            } => Msg::InvalidQuantity,
+            Self::Validation { code, .. } if *code == ErrorCode::InvalidQuantity.as_str() => {
+                Msg::InvalidQuantity
+            }
             _ => return self.message(),
         };
         own.text(lang).to_owned()
     }
 
-    /// A validation error with a code and message.
+    /// A validation error with a code and message. Always inlined, so a
+    /// constant `code` becomes its name where it is made.
+    #[inline(always)]
     pub fn validation(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Validation {
-            code,
+            code: code.as_str(),
             message: message.into(),
         }
     }

@@ -301,12 +301,15 @@ fn price_parts(
     match PriceRef::from_parts(id, slug) {
         Ok(PriceRef::Id(id)) => Ok((Some(id), None)),
         Ok(PriceRef::Slug(slug)) => Ok((None, Some(slug))),
-        Err(code) => Err(BillingError::validation(
-            code,
-            match code {
-                ErrorCode::PriceAmbiguous => "Give either a price id or a price slug, not both.",
-                _ => "Give a price id or a price slug.",
-            },
+        Err(ErrorCode::PriceAmbiguous) => Err(BillingError::validation(
+            ErrorCode::PriceAmbiguous,
+            "Give either a price id or a price slug, not both.",
+        )),
+        // Its only other refusal. Named, not passed on: a code known when
+        // compiled is all the embed links of the code table (error.rs).
+        Err(_) => Err(BillingError::validation(
+            ErrorCode::PriceMissing,
+            "Give a price id or a price slug.",
         )),
     }
 }
