@@ -108,3 +108,13 @@ export function frameData(event, frame, origin) {
     ? event.data
     : undefined;
 }
+
+// The answer js/checkout-widget.js requested early for `url` (a Promise of
+// `{status, text}` or `{status: 0, error}`), taken out of its map so it is
+// used once; undefined when there is none.
+export function takeEarly(url) {
+  const early = globalThis[Symbol.for('checkout-widget.early')];
+  const answer = early instanceof Map ? early.get(url) : undefined;
+  early?.delete?.(url);
+  return answer instanceof Promise ? answer : undefined;
+}

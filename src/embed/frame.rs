@@ -320,9 +320,8 @@ pub fn open_overlay(
             if done.replace(true) {
                 return;
             }
-            if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
-                d.close();
-            }
+            // A <dialog> we made: no `instanceof` check (nor its import) needed.
+            dialog.unchecked_ref::<web_sys::HtmlDialogElement>().close();
             dialog.remove();
             drop(scroll.take());
             if let Some(el) = trigger.as_ref().and_then(|t| t.dyn_ref::<HtmlElement>()) {
@@ -407,11 +406,9 @@ pub fn open_overlay(
             on_close(true);
             return;
         }
-        if let Some(d) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlDialogElement>().ok())
-        {
-            let _ = d.show_modal();
+        // The listener is on our <dialog>.
+        if let Some(d) = event.current_target() {
+            let _ = d.unchecked_ref::<web_sys::HtmlDialogElement>().show_modal();
         }
     });
     let on_click = try_close.clone();
@@ -450,9 +447,9 @@ pub fn open_overlay(
             }
         }),
     );
-    if let Some(d) = dialog.dyn_ref::<web_sys::HtmlDialogElement>() {
-        let _ = d.show_modal();
-    }
+    let _ = dialog
+        .unchecked_ref::<web_sys::HtmlDialogElement>()
+        .show_modal();
     OpenFrame(Rc::new(move || try_close(false)))
 }
 

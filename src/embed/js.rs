@@ -29,6 +29,11 @@ extern "C" {
         credentials: &str,
     ) -> js_sys::Promise;
 
+    /// The answer the entry module requested early for `url`, taken out of
+    /// its map (see `net::take_early`).
+    #[wasm_bindgen(js_name = takeEarly)]
+    pub fn take_early(url: &str) -> Option<js_sys::Promise>;
+
     /// Fires a bubbling, composed `CustomEvent`; `false` when a listener
     /// prevented a cancelable one.
     pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &JsValue, cancelable: bool)

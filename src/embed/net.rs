@@ -189,15 +189,7 @@ async fn answer(request: js_sys::Promise) -> Result<JsValue, BillingError> {
 /// `{status, text}` (or `{status: 0, error}` with the failure's name), in a
 /// `Map` at `globalThis[Symbol.for("checkout-widget.early")]`.
 fn take_early(url: &str) -> Option<js_sys::Promise> {
-    let key = js_sys::Symbol::for_("checkout-widget.early");
-    let early: js_sys::Map = Reflect::get(&js_sys::global(), &key)
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let url = JsValue::from_str(url);
-    let promise = early.get(&url).dyn_into().ok()?;
-    early.delete(&url);
-    Some(promise)
+    super::js::take_early(url)
 }
 
 /// Reads `{data}` / `{error: {code, json | message}}` from a response,
