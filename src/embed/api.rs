@@ -397,7 +397,7 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
         }
     }
     Ok(ElementConfig::from_attributes(
-        |name| {
+        &|name| {
             attributes
                 .iter()
                 .find(|(a, _)| *a == name)

@@ -192,7 +192,8 @@ pub struct ElementConfig {
 impl ElementConfig {
     /// Reads a configuration from attribute-style names (`price-slug`, …),
     /// filling gaps from `configure()`'s defaults.
-    pub fn from_attributes(get: impl Fn(&str) -> Option<String>, defaults: &EmbedDefaults) -> Self {
+    // `&dyn`, not generic: the elements and `mount()` share one copy.
+    pub fn from_attributes(get: &dyn Fn(&str) -> Option<String>, defaults: &EmbedDefaults) -> Self {
         let non_empty = |name: &str| {
             get(name)
                 .map(|v| v.trim().to_owned())
@@ -316,7 +317,7 @@ mod tests {
 
     fn config(pairs: &[(&str, &str)]) -> ElementConfig {
         ElementConfig::from_attributes(
-            |name| {
+            &|name| {
                 pairs
                     .iter()
                     .find(|(k, _)| *k == name)
@@ -363,7 +364,7 @@ mod tests {
             timeout_ms: Some(2_000),
             credentials: Some("include"),
         };
-        let cfg = ElementConfig::from_attributes(|_| None, &defaults);
+        let cfg = ElementConfig::from_attributes(&|_| None, &defaults);
         assert_eq!(cfg.server_route, "/billing");
         assert_eq!(cfg.timeout_ms, Some(2_000));
         assert_eq!(cfg.credentials, Some("include"));
@@ -373,7 +374,7 @@ mod tests {
             vec![("Authorization".to_owned(), "Bearer t".to_owned())]
         );
         let own = ElementConfig::from_attributes(
-            |n| (n == "server-route").then(|| "/mine".to_owned()),
+            &|n| (n == "server-route").then(|| "/mine".to_owned()),
             &defaults,
         );
         assert_eq!(own.server_route, "/mine");

@@ -80,7 +80,7 @@ fn connected(element: HtmlElement) {
 }
 
 fn read_attributes(element: &HtmlElement) -> ElementConfig {
-    ElementConfig::from_attributes(|name| element.get_attribute(name), &defaults())
+    ElementConfig::from_attributes(&|name| element.get_attribute(name), &defaults())
 }
 
 /// Renders `kind` into `element`'s open shadow root (attached if missing);
