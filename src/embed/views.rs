@@ -73,7 +73,10 @@ impl Drop for View {
     }
 }
 
-type ModelLoad = Joined<Result<Rc<PricingModel>, BillingError>>;
+/// The pricing model's `data` as the route answered it: the same kind of
+/// task as `Client::write`'s calls, so the bundle holds one copy of
+/// [`Joined`]'s code; each element reads the model from it.
+type ModelLoad = Joined<Result<wasm_bindgen::JsValue, BillingError>>;
 
 thread_local! {
     /// One pricing-model request per server route and headers, shared by every element on the page.
@@ -96,16 +99,20 @@ async fn pricing_model(
         .with(|m| m.borrow().get(&key).cloned())
         .unwrap_or_else(|| {
             let client = client.clone();
-            let load = Joined::start(async move {
-                let data = client.read(action::PRICING_MODELS_RETRIEVE).await?;
-                read::pricing_model(&data)
-                    .map(Rc::new)
-                    .ok_or(BillingError::InvalidResponse)
-            });
+            let load =
+                Joined::start(async move { client.read(action::PRICING_MODELS_RETRIEVE).await });
             MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
             load
         });
-    let result = load.output().await.unwrap_or(Err(BillingError::Network));
+    let result = load
+        .output()
+        .await
+        .unwrap_or(Err(BillingError::Network))
+        .and_then(|data| {
+            read::pricing_model(&data)
+                .map(Rc::new)
+                .ok_or(BillingError::InvalidResponse)
+        });
     if result.is_err() {
         MODELS.with(|m| m.borrow_mut().remove(&key));
     }
