@@ -100,7 +100,7 @@ impl Client {
                     .borrow()
                     .key_for(&fingerprint, browser::random_token);
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
-                let call = Joined::start(async move {
+                let call = Joined::start(Box::pin(async move {
                     let result = post(
                         &url,
                         &body,
@@ -113,7 +113,7 @@ impl Client {
                     let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
                     retry_keys.borrow_mut().settle(&settled, &key, unknown);
                     result
-                });
+                }));
                 self.in_flight
                     .borrow_mut()
                     .insert(fingerprint.clone(), call.clone());

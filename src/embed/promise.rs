@@ -36,8 +36,9 @@ impl<T> Clone for Joined<T> {
 }
 
 impl<T: Clone + 'static> Joined<T> {
-    /// Starts `task` now (on the microtask queue).
-    pub fn start(task: impl Future<Output = T> + 'static) -> Self {
+    /// Starts `task` now (on the microtask queue). Boxed, not generic: one
+    /// copy of this for every caller.
+    pub fn start(task: Pin<Box<dyn Future<Output = T>>>) -> Self {
         let slot = Rc::new(RefCell::new(None));
         let filled = slot.clone();
         let done = promise(Box::pin(async move {

@@ -99,8 +99,9 @@ async fn pricing_model(
         .with(|m| m.borrow().get(&key).cloned())
         .unwrap_or_else(|| {
             let client = client.clone();
-            let load =
-                Joined::start(async move { client.read(action::PRICING_MODELS_RETRIEVE).await });
+            let load = Joined::start(Box::pin(async move {
+                client.read(action::PRICING_MODELS_RETRIEVE).await
+            }));
             MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
             load
         });
