@@ -36,8 +36,12 @@ extern "C" {
 
     /// Fires a bubbling, composed `CustomEvent`; `false` when a listener
     /// prevented a cancelable one.
-    pub fn emit(target: &web_sys::EventTarget, name: &str, detail: &JsValue, cancelable: bool)
-        -> bool;
+    pub fn emit(
+        target: &web_sys::EventTarget,
+        name: &str,
+        detail: &JsValue,
+        cancelable: bool,
+    ) -> bool;
 
     /// `element`'s open shadow root (attached if missing) with `css`
     /// adopted; `None` when the element cannot hold one.
