@@ -187,6 +187,21 @@ mod tests {
     }
 
     #[test]
+    fn a_validation_code_is_the_protocol_name() {
+        for code in ErrorCode::ALL {
+            let error = BillingError::validation(*code, "x");
+            assert_eq!(error.code(), code.as_str());
+            assert_eq!(
+                error,
+                BillingError::Validation {
+                    code: code.as_str(),
+                    message: "x".into()
+                }
+            );
+        }
+    }
+
+    #[test]
     fn own_failures_speak_the_customer_language() {
         for e in [
             BillingError::Network,

@@ -266,3 +266,96 @@ pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     }
     object.into()
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn settled(answer: JsValue) -> js_sys::Promise {
+        js_sys::Promise::resolve(&answer)
+    }
+
+    #[wasm_bindgen_test]
+    async fn answers_become_envelopes_or_errors() {
+        let ok = object(&[
+            ("status", JsValue::from_f64(200.0)),
+            ("text", r#"{"data":{"id":"cs_1"}}"#.into()),
+        ]);
+        let data = answer(settled(ok)).await.unwrap();
+        assert_eq!(string(&data, "id").as_deref(), Some("cs_1"));
+        let timeout = object(&[
+            ("status", JsValue::from_f64(0.0)),
+            ("error", "TimeoutError".into()),
+        ]);
+        assert_eq!(
+            answer(settled(timeout)).await.unwrap_err(),
+            BillingError::Timeout
+        );
+        let offline = object(&[
+            ("status", JsValue::from_f64(0.0)),
+            ("error", "TypeError".into()),
+        ]);
+        assert_eq!(
+            answer(settled(offline)).await.unwrap_err(),
+            BillingError::Network
+        );
+        // Whatever else a promise settles with is no answer at all.
+        assert_eq!(
+            answer(settled(JsValue::NULL)).await.unwrap_err(),
+            BillingError::Network
+        );
+        let refused = answer(settled(object(&[
+            ("status", JsValue::from_f64(503.0)),
+            ("text", "<html>busy</html>".into()),
+        ])))
+        .await
+        .unwrap_err();
+        assert_eq!(refused, BillingError::Http { status: 503 });
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_header_fetch_refuses_is_named_before_anything_is_sent() {
+        let headers = vec![
+            ("X-Shop".to_owned(), "7".to_owned()),
+            ("Bad Name".to_owned(), "x".to_owned()),
+        ];
+        let error = post(
+            "/never-requested",
+            "{}",
+            &headers,
+            Some("key-1".into()),
+            1000,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.code(), "invalid_request");
+        assert_eq!(error.message(), "The header Bad Name is not valid.");
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_early_answer_is_taken_once() {
+        let early = js_sys::Map::new();
+        let url = "/early-test/pricing-models/retrieve";
+        early.set(
+            &url.into(),
+            &settled(object(&[
+                ("status", JsValue::from_f64(200.0)),
+                ("text", r#"{"data":{"pricingModel":{}}}"#.into()),
+            ]))
+            .into(),
+        );
+        // Not a Promise: never taken as one.
+        early.set(&"/other".into(), &JsValue::from_f64(1.0));
+        let key = js_sys::Symbol::for_("checkout-widget.early");
+        Reflect::set(&js_sys::global(), &key, &early).unwrap();
+        let taken = take_early(url).expect("the early answer");
+        assert!(answer(taken).await.is_ok());
+        assert!(take_early(url).is_none(), "used once");
+        assert!(take_early("/other").is_none());
+        assert!(take_early("/unknown").is_none());
+        Reflect::delete_property(js_sys::global().unchecked_ref(), &key).unwrap();
+        assert!(take_early(url).is_none(), "no map at all");
+    }
+}
