@@ -13,7 +13,6 @@ use js_sys::Reflect;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 type Call = Joined<Result<JsValue, BillingError>>;
@@ -355,7 +354,7 @@ mod tests {
         assert!(take_early(url).is_none(), "used once");
         assert!(take_early("/other").is_none());
         assert!(take_early("/unknown").is_none());
-        Reflect::delete_property(js_sys::global().unchecked_ref(), &key).unwrap();
+        Reflect::delete_property(&js_sys::global(), &key).unwrap();
         assert!(take_early(url).is_none(), "no map at all");
     }
 }
