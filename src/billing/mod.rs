@@ -5,6 +5,8 @@ pub(crate) mod params;
 #[cfg(feature = "leptos")]
 mod provider;
 #[cfg(feature = "leptos")]
+mod load;
+#[cfg(feature = "leptos")]
 mod use_billing;
 #[cfg(feature = "leptos")]
 mod use_usage_meters;

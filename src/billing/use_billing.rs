@@ -14,7 +14,7 @@ use checkout_protocol::{
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
     Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price,
-    PricingModel, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
+    PricingModel, PricingModelResponse, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
     UsageMeterBalance,
 };
 use leptos::prelude::*;
@@ -28,9 +28,11 @@ pub(crate) type CustomerResult = Result<Option<Arc<CustomerBilling>>, BillingErr
 #[derive(Clone, Copy)]
 pub(crate) struct BillingContext {
     pub(crate) client: StoredValue<BillingClient, LocalStorage>,
-    pub(crate) pricing: LocalResource<Result<Arc<PricingModel>, BillingError>>,
-    /// `None` when the provider was told not to load customer billing.
-    pub(crate) customer: Option<LocalResource<CustomerResult>>,
+    /// The billing state, set once each load of the pricing model and the
+    /// customer's billing has settled (computed then, not at every read).
+    pub(crate) state: RwSignal<BillingState>,
+    /// Notified to load both again.
+    pub(crate) reload: Trigger,
     /// The locale the provider was given, if any, for the hosted page's URL.
     pub(crate) locale: StoredValue<Option<String>>,
     /// Notified when usage was recorded: every `use_usage_meters()` reloads,
@@ -160,30 +162,27 @@ pub fn use_billing_with_options(options: UseBillingOptions) -> UseBillingReturn 
             options,
         };
     };
-    let state =
-        Signal::derive(move || combine(context.pricing.get(), context.customer.map(|c| c.get())));
     UseBillingReturn {
-        state,
+        state: context.state.into(),
         context: Some(context),
         options,
     }
 }
 
-/// The state from the two loads: loading until both settle, every failure kept.
-fn combine(
-    pricing: Option<Result<Arc<PricingModel>, BillingError>>,
-    customer: Option<Option<CustomerResult>>,
+/// The state once both loads have settled (`customer` is `None` when the
+/// provider does not load the customer's billing): every failure kept; a
+/// signed-in customer's own pricing model, else the route's.
+pub(crate) fn combine(
+    pricing: Result<PricingModelResponse, BillingError>,
+    customer: Option<CustomerResult>,
 ) -> BillingState {
-    let (Some(pricing), Some(customer)) = (pricing, customer.unwrap_or(Some(Ok(None)))) else {
-        return BillingState::Loading;
-    };
-    match (pricing, customer) {
+    match (pricing, customer.unwrap_or(Ok(None))) {
         (Ok(_), Ok(Some(billing))) => BillingState::Loaded(BillingData {
             pricing_model: Arc::new(billing.pricing_model.clone()),
             customer: Some(billing),
         }),
-        (Ok(pricing_model), Ok(None)) => BillingState::Unauthenticated(BillingData {
-            pricing_model,
+        (Ok(pricing), Ok(None)) => BillingState::Unauthenticated(BillingData {
+            pricing_model: Arc::new(pricing.pricing_model),
             customer: None,
         }),
         (pricing, customer) => {
@@ -194,10 +193,10 @@ fn combine(
 
 impl UseBillingReturn {
     fn data(&self) -> Option<BillingData> {
-        match self.state.get() {
-            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data),
+        self.state.with(|state| match state {
+            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data.clone()),
             _ => None,
-        }
+        })
     }
 
     fn customer_billing(&self) -> Option<Arc<CustomerBilling>> {
@@ -548,10 +547,7 @@ impl UseBillingReturn {
     /// ```
     pub fn reload(&self) {
         if let Some(context) = self.context {
-            context.pricing.refetch();
-            if let Some(customer) = context.customer {
-                customer.refetch();
-            }
+            context.reload.notify();
         }
     }
 
@@ -982,6 +978,13 @@ mod tests {
         Arc::new(serde_json::from_str(r#"{"id":"pm_default"}"#).unwrap())
     }
 
+    fn pricing() -> Result<PricingModelResponse, BillingError> {
+        Ok(PricingModelResponse {
+            pricing_model: (*model()).clone(),
+            source: None,
+        })
+    }
+
     fn billing() -> Arc<CustomerBilling> {
         Arc::new(
             serde_json::from_str(
@@ -1007,18 +1010,9 @@ mod tests {
     }
 
     #[test]
-    fn loading_until_both_loads_settle() {
-        assert_eq!(combine(None, Some(Some(Ok(None)))), BillingState::Loading);
-        assert_eq!(
-            combine(Some(Ok(model())), Some(None)),
-            BillingState::Loading
-        );
-    }
-
-    #[test]
     fn signed_in_customers_get_their_own_pricing_model() {
         let BillingState::Loaded(data) =
-            combine(Some(Ok(model())), Some(Some(Ok(Some(billing())))))
+            combine(pricing(), Some(Ok(Some(billing()))))
         else {
             panic!("expected loaded")
         };
@@ -1032,24 +1026,21 @@ mod tests {
             pricing_model: model(),
             customer: None,
         });
-        assert_eq!(combine(Some(Ok(model())), Some(Some(Ok(None)))), expected);
-        assert_eq!(combine(Some(Ok(model())), None), expected);
+        assert_eq!(combine(pricing(), Some(Ok(None))), expected);
+        assert_eq!(combine(pricing(), None), expected);
     }
 
     #[test]
     fn every_failure_is_kept() {
         let state = combine(
-            Some(Err(BillingError::Timeout)),
-            Some(Some(Err(BillingError::Network))),
+            Err(BillingError::Timeout),
+            Some(Err(BillingError::Network)),
         );
         assert_eq!(
             state,
             BillingState::Error(vec![BillingError::Timeout, BillingError::Network])
         );
-        let state = combine(
-            Some(Ok(model())),
-            Some(Some(Err(BillingError::Http { status: 500 }))),
-        );
+        let state = combine(pricing(), Some(Err(BillingError::Http { status: 500 })));
         assert_eq!(
             state,
             BillingState::Error(vec![BillingError::Http { status: 500 }])
