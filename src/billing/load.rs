@@ -56,7 +56,9 @@ impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
 
 impl<T: Send + Sync + 'static> Loaded<T> {
     /// Loads with `fetch` (see [`keep_loaded`]).
-    pub(crate) fn new<Fut: Future<Output = T> + 'static>(fetch: impl Fn() -> Fut + 'static) -> Self {
+    pub(crate) fn new<Fut: Future<Output = T> + 'static>(
+        fetch: impl Fn() -> Fut + 'static,
+    ) -> Self {
         let (value, refresh) = (RwSignal::new(None), Trigger::new());
         keep_loaded(
             move || {

@@ -1,11 +1,11 @@
 //! The Leptos billing API: `<BillingProvider>` and `use_billing()`, mirroring
 //! Flowglad's React `FlowgladProvider` and `useBilling()`.
 
+#[cfg(feature = "leptos")]
+mod load;
 pub(crate) mod params;
 #[cfg(feature = "leptos")]
 mod provider;
-#[cfg(feature = "leptos")]
-mod load;
 #[cfg(feature = "leptos")]
 mod use_billing;
 #[cfg(feature = "leptos")]

@@ -14,8 +14,8 @@ use checkout_protocol::{
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
     Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price,
-    PricingModel, PricingModelResponse, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
-    UsageMeterBalance,
+    PricingModel, PricingModelResponse, Product, Purchase, Subscription,
+    UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -1011,9 +1011,7 @@ mod tests {
 
     #[test]
     fn signed_in_customers_get_their_own_pricing_model() {
-        let BillingState::Loaded(data) =
-            combine(pricing(), Some(Ok(Some(billing()))))
-        else {
+        let BillingState::Loaded(data) = combine(pricing(), Some(Ok(Some(billing())))) else {
             panic!("expected loaded")
         };
         assert_eq!(data.pricing_model.id, "pm_customer");
@@ -1032,10 +1030,7 @@ mod tests {
 
     #[test]
     fn every_failure_is_kept() {
-        let state = combine(
-            Err(BillingError::Timeout),
-            Some(Err(BillingError::Network)),
-        );
+        let state = combine(Err(BillingError::Timeout), Some(Err(BillingError::Network)));
         assert_eq!(
             state,
             BillingState::Error(vec![BillingError::Timeout, BillingError::Network])

@@ -447,10 +447,11 @@ pub fn use_resource_with_options(
             claims_resource.is_some_and(|c| c.value.with(Option::is_none))
         }),
         error: Signal::derive(move || {
-            resources
-                .error
-                .get()
-                .or_else(|| claims_resource.and_then(|c| c.value.get()).and_then(Result::err))
+            resources.error.get().or_else(|| {
+                claims_resource
+                    .and_then(|c| c.value.get())
+                    .and_then(Result::err)
+            })
         }),
         slug,
         claims_resource,
