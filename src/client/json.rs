@@ -77,12 +77,16 @@ impl Json for wasm_bindgen::JsValue {
             return Value::Null;
         }
         let object: &js_sys::Object = self.unchecked_ref();
-        let keys = js_sys::Object::keys(object);
-        let members = keys.iter().filter_map(|key| {
-            let value = js_sys::Reflect::get(self, &key).ok()?;
-            Some((key.as_string()?, value.value()))
-        });
-        Value::Object(members.collect())
+        // Inserted one by one: collecting into the map would sort the
+        // members first, and link a stable sort (3 KB) for JS objects'
+        // keys, which are unique anyway.
+        let mut members = Map::new();
+        for key in js_sys::Object::keys(object).iter() {
+            if let (Some(name), Ok(value)) = (key.as_string(), js_sys::Reflect::get(self, &key)) {
+                members.insert(name, value.value());
+            }
+        }
+        Value::Object(members)
     }
 }
 
