@@ -18,7 +18,6 @@ use checkout_protocol::{
     UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The customer's billing, `None` when nobody is signed in.
@@ -45,7 +44,33 @@ pub(crate) struct BillingContext {
     /// The plan change in flight per subscription id (its request body), so
     /// a different change for the same subscription is refused until the
     /// first settles (an identical one joins it in the client).
-    pub(crate) adjusting: StoredValue<HashMap<String, String>>,
+    pub(crate) adjusting: StoredValue<Adjusting>,
+}
+
+/// The plan changes in flight, by subscription id with their request body:
+/// a few at most, so a list (a hash map linked its hasher into every panel).
+#[derive(Debug, Default)]
+pub(crate) struct Adjusting(Vec<(String, String)>);
+
+impl Adjusting {
+    /// Whether a different change for `subscription_id` is in flight.
+    fn conflicts(&self, subscription_id: &str, body: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(id, other)| id == subscription_id && other != body)
+    }
+
+    /// Records a change as in flight (replacing an identical one).
+    fn start(&mut self, subscription_id: &str, body: &str) {
+        self.settle(subscription_id, body);
+        self.0.push((subscription_id.to_owned(), body.to_owned()));
+    }
+
+    /// Forgets a settled change, unless another one took its place.
+    fn settle(&mut self, subscription_id: &str, body: &str) {
+        self.0
+            .retain(|(id, other)| id != subscription_id || other != body);
+    }
 }
 
 /// Where the billing data is.
@@ -878,16 +903,16 @@ impl UseBillingReturn {
         let body = BillingClient::adjust_body(&wire);
         let busy = context
             .adjusting
-            .with_value(|m| m.get(&subscription_id).is_some_and(|other| *other != body));
+            .with_value(|m| m.conflicts(&subscription_id, &body));
         if busy {
             return Err(BillingError::validation(
                 ErrorCode::InvalidRequest,
                 "A plan change for this subscription is already under way; wait for it to finish.",
             ));
         }
-        context.adjusting.update_value(|m| {
-            m.insert(subscription_id.clone(), body.clone());
-        });
+        context
+            .adjusting
+            .update_value(|m| m.start(&subscription_id, &body));
         // Cleared however the call ends, even if the caller drops the future.
         let _clear = ClearAdjusting {
             adjusting: context.adjusting,
@@ -926,18 +951,15 @@ impl UseBillingReturn {
 
 /// Forgets a settled plan change, so the next one for its subscription may start.
 struct ClearAdjusting {
-    adjusting: StoredValue<HashMap<String, String>>,
+    adjusting: StoredValue<Adjusting>,
     subscription_id: String,
     body: String,
 }
 
 impl Drop for ClearAdjusting {
     fn drop(&mut self) {
-        self.adjusting.try_update_value(|m| {
-            if m.get(&self.subscription_id) == Some(&self.body) {
-                m.remove(&self.subscription_id);
-            }
-        });
+        self.adjusting
+            .try_update_value(|m| m.settle(&self.subscription_id, &self.body));
     }
 }
 
@@ -1007,6 +1029,32 @@ mod tests {
         assert_eq!(named.map(|s| s.id.as_str()), Some("sub_b"));
         assert!(refined(&current, &RefinementParams::subscription("sub_gone")).is_none());
         assert!(refined(&[], &RefinementParams::default()).is_none());
+    }
+
+    #[test]
+    fn a_different_plan_change_waits_for_the_one_in_flight() {
+        let mut adjusting = Adjusting::default();
+        adjusting.start("sub_1", "{pro}");
+        assert!(
+            !adjusting.conflicts("sub_1", "{pro}"),
+            "an identical one joins"
+        );
+        assert!(adjusting.conflicts("sub_1", "{team}"));
+        assert!(
+            !adjusting.conflicts("sub_2", "{team}"),
+            "another subscription"
+        );
+        adjusting.settle("sub_1", "{team}");
+        assert!(
+            adjusting.conflicts("sub_1", "{team}"),
+            "only its own settle clears it"
+        );
+        adjusting.settle("sub_1", "{pro}");
+        assert!(!adjusting.conflicts("sub_1", "{team}"));
+        adjusting.start("sub_1", "{pro}");
+        adjusting.start("sub_1", "{pro}");
+        adjusting.settle("sub_1", "{pro}");
+        assert!(adjusting.0.is_empty(), "an identical start is one entry");
     }
 
     #[test]
