@@ -86,8 +86,15 @@ impl BillingClient {
         body: String,
         read: impl FnOnce(&Parsed) -> Option<T>,
     ) -> Result<T, BillingError> {
+        let data = self.send_read(action, body).await?;
+        read(&data).ok_or(BillingError::InvalidResponse)
+    }
+
+    /// A read-only call's `data`: one future for every answer type (the
+    /// send and the envelope were generated again for each).
+    async fn send_read(&self, action: &str, body: String) -> Result<Parsed, BillingError> {
         let result = self.transport.send(self.request(action, body, None)).await;
-        read_answer(result, read)
+        read_answer(result, |data| Some(data.clone()))
     }
 
     /// Calls an action that changes something. An identical call (same action
