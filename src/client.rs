@@ -19,7 +19,6 @@ use checkout_protocol::{
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use json::{JsonObject, Parsed, Writer};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 mod envelope;
@@ -50,7 +49,9 @@ pub struct BillingClient {
     route: String,
     headers: HeaderSource,
     transport: SharedTransport,
-    in_flight: Rc<RefCell<HashMap<String, InFlight>>>,
+    /// The change calls in flight by fingerprint: a few at most, so a list
+    /// (a hash map linked its hasher into every panel).
+    in_flight: Rc<RefCell<Vec<(String, InFlight)>>>,
     retry_keys: Rc<RefCell<RetryKeys>>,
 }
 
@@ -85,8 +86,15 @@ impl BillingClient {
         body: String,
         read: impl FnOnce(&Parsed) -> Option<T>,
     ) -> Result<T, BillingError> {
+        let data = self.send_read(action, body).await?;
+        read(&data).ok_or(BillingError::InvalidResponse)
+    }
+
+    /// A read-only call's `data`: one future for every answer type (the
+    /// send and the envelope were generated again for each).
+    async fn send_read(&self, action: &str, body: String) -> Result<Parsed, BillingError> {
         let result = self.transport.send(self.request(action, body, None)).await;
-        read_answer(result, read)
+        read_answer(result, |data| Some(data.clone()))
     }
 
     /// Calls an action that changes something. An identical call (same action
@@ -103,7 +111,12 @@ impl BillingClient {
         read: impl FnOnce(&Parsed) -> Option<T>,
     ) -> Result<T, BillingError> {
         let fingerprint = format!("{action}\n{body}");
-        let existing = self.in_flight.borrow().get(&fingerprint).cloned();
+        let existing = self
+            .in_flight
+            .borrow()
+            .iter()
+            .find(|(f, _)| *f == fingerprint)
+            .map(|(_, call)| call.clone());
         let call = match existing {
             Some(call) => call,
             None => {
@@ -125,17 +138,14 @@ impl BillingClient {
                 .shared();
                 self.in_flight
                     .borrow_mut()
-                    .insert(fingerprint.clone(), call.clone());
+                    .push((fingerprint.clone(), call.clone()));
                 call
             }
         };
         let result = call.clone().await;
-        {
-            let mut in_flight = self.in_flight.borrow_mut();
-            if in_flight.get(&fingerprint).is_some_and(|c| c.ptr_eq(&call)) {
-                in_flight.remove(&fingerprint);
-            }
-        }
+        self.in_flight
+            .borrow_mut()
+            .retain(|(f, c)| *f != fingerprint || !c.ptr_eq(&call));
         result.and_then(|data| read(&data).ok_or(BillingError::InvalidResponse))
     }
 

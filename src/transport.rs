@@ -98,37 +98,10 @@ impl Transport for FetchTransport {
         let (timeout_ms, credentials) = (self.timeout_ms, self.credentials);
         Box::pin(async move {
             use futures::future::{select, Either};
-            use gloo_net::http::{Method, RequestBuilder};
 
             let controller =
                 web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
-            let method = match request.method {
-                HttpMethod::Get => Method::GET,
-                HttpMethod::Post => Method::POST,
-            };
-            let mut builder = RequestBuilder::new(&request.url)
-                .method(method)
-                .abort_signal(Some(&controller.signal()))
-                .credentials(match credentials {
-                    Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
-                    Credentials::Include => web_sys::RequestCredentials::Include,
-                    Credentials::Omit => web_sys::RequestCredentials::Omit,
-                });
-            for (name, value) in &request.headers {
-                builder = builder.header(name, value);
-            }
-            let built = match request.body {
-                Some(body) => builder.body(body),
-                None => builder.build(),
-            }
-            .map_err(|_| TransportError::Network)?;
-
-            let fetch = Box::pin(async move {
-                let response = built.send().await.map_err(|_| TransportError::Network)?;
-                let status = response.status();
-                let body = response.text().await.map_err(|_| TransportError::Network)?;
-                Ok(HttpResponse { status, body })
-            });
+            let fetch = Box::pin(fetch(request, credentials, controller.signal()));
             let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms);
             match select(fetch, timer).await {
                 Either::Left((result, _)) => result,
@@ -139,4 +112,57 @@ impl Transport for FetchTransport {
             }
         })
     }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (a window's or a worker's).
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// One request through the browser's `fetch` straight from `web_sys` (a
+/// wrapper crate brought `http` and streams code an app never ran): any
+/// failure to build, send or read it is a network failure.
+async fn fetch(
+    request: HttpRequest,
+    credentials: Credentials,
+    signal: web_sys::AbortSignal,
+) -> Result<HttpResponse, TransportError> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    let network = |_: JsValue| TransportError::Network;
+    let init = web_sys::RequestInit::new();
+    init.set_method(match request.method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+    });
+    init.set_credentials(match credentials {
+        Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
+        Credentials::Include => web_sys::RequestCredentials::Include,
+        Credentials::Omit => web_sys::RequestCredentials::Omit,
+    });
+    init.set_signal(Some(&signal));
+    let headers = web_sys::Headers::new().map_err(network)?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(network)?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let built = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(network)?;
+    let response: web_sys::Response = JsFuture::from(global_fetch(&built))
+        .await
+        .map_err(network)?
+        .dyn_into()
+        .map_err(network)?;
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?;
+    Ok(HttpResponse {
+        status: response.status(),
+        body: text.as_string().ok_or(TransportError::Network)?,
+    })
 }

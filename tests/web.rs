@@ -309,6 +309,64 @@ async fn a_new_token_in_the_headers_signal_reloads_billing_with_it() {
 }
 
 #[wasm_bindgen_test]
+async fn a_slow_stale_answer_never_overwrites_a_newer_one() {
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.set_delay_ms(400);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe(&stage, &server);
+    wait_until("the first load is sent", || {
+        server.requests_to("/pricing-models/retrieve").len() == 1
+    })
+    .await;
+    // The pricing model changes; a reload asks again and is answered first.
+    let newer = pricing().replace("Acme Cloud pricing", "New pricing");
+    server.answer("/pricing-models/retrieve", 200, &newer);
+    server.set_delay_ms(0);
+    billing_of(&captured).reload();
+    wait_until("the newer answer", || {
+        stage.text() == "state:anonymous:New pricing"
+    })
+    .await;
+    // The first answer lands later and is dropped.
+    gloo_timers::future::TimeoutFuture::new(500).await;
+    assert_eq!(stage.text(), "state:anonymous:New pricing");
+    assert_eq!(server.requests_to("/pricing-models/retrieve").len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_changes_the_state_once_when_both_loads_have_settled() {
+    let server = signed_in_server();
+    server.set_delay_ms(50);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || {
+        stage.text() == "state:loaded:Alice's pricing:Alice Martin"
+    })
+    .await;
+    let billing = billing_of(&captured);
+    let changes = Arc::new(Mutex::new(Vec::new()));
+    let seen = changes.clone();
+    let owner = Owner::new();
+    owner.with(|| {
+        Effect::new(move |_| {
+            let loaded = billing.loaded();
+            seen.lock().unwrap().push(loaded);
+        })
+    });
+    wait_until("the watcher ran", || changes.lock().unwrap().len() == 1).await;
+    let sent = server.requests().len();
+    billing.reload();
+    wait_until("both reloaded", || server.requests().len() == sent + 2).await;
+    gloo_timers::future::TimeoutFuture::new(150).await;
+    leptos::task::tick().await;
+    // One change (the new data), never back through loading or a half state.
+    assert_eq!(*changes.lock().unwrap(), [true, true]);
+    assert_eq!(stage.text(), "state:loaded:Alice's pricing:Alice Martin");
+    drop(owner);
+}
+
+#[wasm_bindgen_test]
 async fn billing_styles_adopts_the_components_stylesheet_once() {
     let document = web_sys::window().unwrap().document().unwrap();
     let adopted = || -> js_sys::Array {

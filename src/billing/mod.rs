@@ -1,6 +1,8 @@
 //! The Leptos billing API: `<BillingProvider>` and `use_billing()`, mirroring
 //! Flowglad's React `FlowgladProvider` and `useBilling()`.
 
+#[cfg(feature = "leptos")]
+mod load;
 pub(crate) mod params;
 #[cfg(feature = "leptos")]
 mod provider;

@@ -1,10 +1,12 @@
 //! `<BillingProvider>`: owns the client for the merchant's server route and
 //! the billing data every `use_billing()` below it shares.
 
-use super::use_billing::{BillingContext, CustomerResult};
+use super::load::keep_loaded;
+use super::use_billing::{combine, BillingContext, BillingState, CustomerResult};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
 use crate::error::BillingError;
 use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
+use futures::future::join;
 use leptos::prelude::*;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -70,31 +72,33 @@ pub fn BillingProvider(
         Rc::new(move || headers.try_get_untracked().unwrap_or_default()),
         transport,
     );
-    let for_pricing = client.clone();
-    let pricing = LocalResource::new(move || {
-        headers.track();
-        let client = for_pricing.clone();
-        async move {
-            client
-                .pricing_model()
-                .await
-                .map(|r| Arc::new(r.pricing_model))
-        }
-    });
-    let customer = load_billing.then(|| {
-        let client = client.clone();
-        LocalResource::new(move || {
+    let state = RwSignal::new(BillingState::Loading);
+    let reload = Trigger::new();
+    let loader = client.clone();
+    // One load for both requests, so the state changes once, when both
+    // have settled (a reload keeps the old state until then).
+    keep_loaded(
+        move || {
             headers.track();
-            let client = client.clone();
-            async move { signed_in(client.customer_billing().await) }
-        })
-    });
+            reload.track();
+            let client = loader.clone();
+            async move {
+                if !load_billing {
+                    return combine(client.pricing_model().await, None);
+                }
+                let (pricing, customer) =
+                    join(client.pricing_model(), client.customer_billing()).await;
+                combine(pricing, Some(signed_in(customer)))
+            }
+        },
+        move |loaded| state.set(loaded),
+    );
     // An explicit locale also goes to the hosted page (`?locale=`); without
     // one that page follows the same browser's languages by itself.
     provide_context(BillingContext {
         client: StoredValue::new_local(client),
-        pricing,
-        customer,
+        state,
+        reload,
         locale: StoredValue::new(locale.clone()),
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),

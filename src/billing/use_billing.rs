@@ -14,11 +14,10 @@ use checkout_protocol::{
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
     Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price,
-    PricingModel, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
-    UsageMeterBalance,
+    PricingModel, PricingModelResponse, Product, Purchase, Subscription,
+    UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The customer's billing, `None` when nobody is signed in.
@@ -28,9 +27,11 @@ pub(crate) type CustomerResult = Result<Option<Arc<CustomerBilling>>, BillingErr
 #[derive(Clone, Copy)]
 pub(crate) struct BillingContext {
     pub(crate) client: StoredValue<BillingClient, LocalStorage>,
-    pub(crate) pricing: LocalResource<Result<Arc<PricingModel>, BillingError>>,
-    /// `None` when the provider was told not to load customer billing.
-    pub(crate) customer: Option<LocalResource<CustomerResult>>,
+    /// The billing state, set once each load of the pricing model and the
+    /// customer's billing has settled (computed then, not at every read).
+    pub(crate) state: RwSignal<BillingState>,
+    /// Notified to load both again.
+    pub(crate) reload: Trigger,
     /// The locale the provider was given, if any, for the hosted page's URL.
     pub(crate) locale: StoredValue<Option<String>>,
     /// Notified when usage was recorded: every `use_usage_meters()` reloads,
@@ -43,7 +44,33 @@ pub(crate) struct BillingContext {
     /// The plan change in flight per subscription id (its request body), so
     /// a different change for the same subscription is refused until the
     /// first settles (an identical one joins it in the client).
-    pub(crate) adjusting: StoredValue<HashMap<String, String>>,
+    pub(crate) adjusting: StoredValue<Adjusting>,
+}
+
+/// The plan changes in flight, by subscription id with their request body:
+/// a few at most, so a list (a hash map linked its hasher into every panel).
+#[derive(Debug, Default)]
+pub(crate) struct Adjusting(Vec<(String, String)>);
+
+impl Adjusting {
+    /// Whether a different change for `subscription_id` is in flight.
+    fn conflicts(&self, subscription_id: &str, body: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(id, other)| id == subscription_id && other != body)
+    }
+
+    /// Records a change as in flight (replacing an identical one).
+    fn start(&mut self, subscription_id: &str, body: &str) {
+        self.settle(subscription_id, body);
+        self.0.push((subscription_id.to_owned(), body.to_owned()));
+    }
+
+    /// Forgets a settled change, unless another one took its place.
+    fn settle(&mut self, subscription_id: &str, body: &str) {
+        self.0
+            .retain(|(id, other)| id != subscription_id || other != body);
+    }
 }
 
 /// Where the billing data is.
@@ -160,30 +187,27 @@ pub fn use_billing_with_options(options: UseBillingOptions) -> UseBillingReturn 
             options,
         };
     };
-    let state =
-        Signal::derive(move || combine(context.pricing.get(), context.customer.map(|c| c.get())));
     UseBillingReturn {
-        state,
+        state: context.state.into(),
         context: Some(context),
         options,
     }
 }
 
-/// The state from the two loads: loading until both settle, every failure kept.
-fn combine(
-    pricing: Option<Result<Arc<PricingModel>, BillingError>>,
-    customer: Option<Option<CustomerResult>>,
+/// The state once both loads have settled (`customer` is `None` when the
+/// provider does not load the customer's billing): every failure kept; a
+/// signed-in customer's own pricing model, else the route's.
+pub(crate) fn combine(
+    pricing: Result<PricingModelResponse, BillingError>,
+    customer: Option<CustomerResult>,
 ) -> BillingState {
-    let (Some(pricing), Some(customer)) = (pricing, customer.unwrap_or(Some(Ok(None)))) else {
-        return BillingState::Loading;
-    };
-    match (pricing, customer) {
+    match (pricing, customer.unwrap_or(Ok(None))) {
         (Ok(_), Ok(Some(billing))) => BillingState::Loaded(BillingData {
             pricing_model: Arc::new(billing.pricing_model.clone()),
             customer: Some(billing),
         }),
-        (Ok(pricing_model), Ok(None)) => BillingState::Unauthenticated(BillingData {
-            pricing_model,
+        (Ok(pricing), Ok(None)) => BillingState::Unauthenticated(BillingData {
+            pricing_model: Arc::new(pricing.pricing_model),
             customer: None,
         }),
         (pricing, customer) => {
@@ -194,10 +218,10 @@ fn combine(
 
 impl UseBillingReturn {
     fn data(&self) -> Option<BillingData> {
-        match self.state.get() {
-            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data),
+        self.state.with(|state| match state {
+            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data.clone()),
             _ => None,
-        }
+        })
     }
 
     fn customer_billing(&self) -> Option<Arc<CustomerBilling>> {
@@ -548,10 +572,7 @@ impl UseBillingReturn {
     /// ```
     pub fn reload(&self) {
         if let Some(context) = self.context {
-            context.pricing.refetch();
-            if let Some(customer) = context.customer {
-                customer.refetch();
-            }
+            context.reload.notify();
         }
     }
 
@@ -882,16 +903,16 @@ impl UseBillingReturn {
         let body = BillingClient::adjust_body(&wire);
         let busy = context
             .adjusting
-            .with_value(|m| m.get(&subscription_id).is_some_and(|other| *other != body));
+            .with_value(|m| m.conflicts(&subscription_id, &body));
         if busy {
             return Err(BillingError::validation(
                 ErrorCode::InvalidRequest,
                 "A plan change for this subscription is already under way; wait for it to finish.",
             ));
         }
-        context.adjusting.update_value(|m| {
-            m.insert(subscription_id.clone(), body.clone());
-        });
+        context
+            .adjusting
+            .update_value(|m| m.start(&subscription_id, &body));
         // Cleared however the call ends, even if the caller drops the future.
         let _clear = ClearAdjusting {
             adjusting: context.adjusting,
@@ -930,18 +951,15 @@ impl UseBillingReturn {
 
 /// Forgets a settled plan change, so the next one for its subscription may start.
 struct ClearAdjusting {
-    adjusting: StoredValue<HashMap<String, String>>,
+    adjusting: StoredValue<Adjusting>,
     subscription_id: String,
     body: String,
 }
 
 impl Drop for ClearAdjusting {
     fn drop(&mut self) {
-        self.adjusting.try_update_value(|m| {
-            if m.get(&self.subscription_id) == Some(&self.body) {
-                m.remove(&self.subscription_id);
-            }
-        });
+        self.adjusting
+            .try_update_value(|m| m.settle(&self.subscription_id, &self.body));
     }
 }
 
@@ -982,6 +1000,13 @@ mod tests {
         Arc::new(serde_json::from_str(r#"{"id":"pm_default"}"#).unwrap())
     }
 
+    fn pricing() -> Result<PricingModelResponse, BillingError> {
+        Ok(PricingModelResponse {
+            pricing_model: (*model()).clone(),
+            source: None,
+        })
+    }
+
     fn billing() -> Arc<CustomerBilling> {
         Arc::new(
             serde_json::from_str(
@@ -1007,19 +1032,34 @@ mod tests {
     }
 
     #[test]
-    fn loading_until_both_loads_settle() {
-        assert_eq!(combine(None, Some(Some(Ok(None)))), BillingState::Loading);
-        assert_eq!(
-            combine(Some(Ok(model())), Some(None)),
-            BillingState::Loading
+    fn a_different_plan_change_waits_for_the_one_in_flight() {
+        let mut adjusting = Adjusting::default();
+        adjusting.start("sub_1", "{pro}");
+        assert!(
+            !adjusting.conflicts("sub_1", "{pro}"),
+            "an identical one joins"
         );
+        assert!(adjusting.conflicts("sub_1", "{team}"));
+        assert!(
+            !adjusting.conflicts("sub_2", "{team}"),
+            "another subscription"
+        );
+        adjusting.settle("sub_1", "{team}");
+        assert!(
+            adjusting.conflicts("sub_1", "{team}"),
+            "only its own settle clears it"
+        );
+        adjusting.settle("sub_1", "{pro}");
+        assert!(!adjusting.conflicts("sub_1", "{team}"));
+        adjusting.start("sub_1", "{pro}");
+        adjusting.start("sub_1", "{pro}");
+        adjusting.settle("sub_1", "{pro}");
+        assert!(adjusting.0.is_empty(), "an identical start is one entry");
     }
 
     #[test]
     fn signed_in_customers_get_their_own_pricing_model() {
-        let BillingState::Loaded(data) =
-            combine(Some(Ok(model())), Some(Some(Ok(Some(billing())))))
-        else {
+        let BillingState::Loaded(data) = combine(pricing(), Some(Ok(Some(billing())))) else {
             panic!("expected loaded")
         };
         assert_eq!(data.pricing_model.id, "pm_customer");
@@ -1032,24 +1072,18 @@ mod tests {
             pricing_model: model(),
             customer: None,
         });
-        assert_eq!(combine(Some(Ok(model())), Some(Some(Ok(None)))), expected);
-        assert_eq!(combine(Some(Ok(model())), None), expected);
+        assert_eq!(combine(pricing(), Some(Ok(None))), expected);
+        assert_eq!(combine(pricing(), None), expected);
     }
 
     #[test]
     fn every_failure_is_kept() {
-        let state = combine(
-            Some(Err(BillingError::Timeout)),
-            Some(Some(Err(BillingError::Network))),
-        );
+        let state = combine(Err(BillingError::Timeout), Some(Err(BillingError::Network)));
         assert_eq!(
             state,
             BillingState::Error(vec![BillingError::Timeout, BillingError::Network])
         );
-        let state = combine(
-            Some(Ok(model())),
-            Some(Some(Err(BillingError::Http { status: 500 }))),
-        );
+        let state = combine(pricing(), Some(Err(BillingError::Http { status: 500 })));
         assert_eq!(
             state,
             BillingState::Error(vec![BillingError::Http { status: 500 }])

@@ -2,6 +2,7 @@
 //! resource capacity (seats, API keys…) and claims, with claim and release,
 //! mirroring Flowglad's React `useResources` / `useResource` (0.18).
 
+use super::load::Loaded;
 use super::use_billing::BillingContext;
 use crate::client::BillingClient;
 use crate::error::BillingError;
@@ -204,7 +205,7 @@ pub struct UseResourcesReturn {
     pub is_loading: Signal<bool>,
     /// Why the last load failed (`billing_provider_missing` outside a provider).
     pub error: Signal<Option<BillingError>>,
-    usages: Option<LocalResource<Result<Vec<ResourceUsage>, BillingError>>>,
+    usages: Option<Loaded<Result<Vec<ResourceUsage>, BillingError>>>,
     context: Option<BillingContext>,
     subscription_id: StoredValue<Option<String>>,
 }
@@ -213,7 +214,7 @@ impl UseResourcesReturn {
     /// Loads the resources again (a claim or release already does).
     pub fn refresh(&self) {
         if let Some(usages) = self.usages {
-            usages.refetch();
+            usages.refresh.notify();
         }
     }
 
@@ -310,7 +311,7 @@ pub fn use_resources_with_options(options: UseResourcesOptions) -> UseResourcesR
             subscription_id,
         };
     };
-    let usages = LocalResource::new(move || {
+    let usages = Loaded::new(move || {
         context.resources_changed.track();
         let client = context.client.try_get_value();
         let params = ResourceUsagesParams {
@@ -321,10 +322,11 @@ pub fn use_resources_with_options(options: UseResourcesOptions) -> UseResourcesR
             Ok(client.resource_usages(&params).await?.resources)
         }
     });
+    let answer = usages.value;
     UseResourcesReturn {
-        resources: Signal::derive(move || usages.get().and_then(Result::ok)),
-        is_loading: Signal::derive(move || usages.get().is_none()),
-        error: Signal::derive(move || usages.get().and_then(Result::err)),
+        resources: Signal::derive(move || answer.get().and_then(Result::ok)),
+        is_loading: Signal::derive(move || answer.with(Option::is_none)),
+        error: Signal::derive(move || answer.get().and_then(Result::err)),
         usages: Some(usages),
         context: Some(context),
         subscription_id,
@@ -346,7 +348,7 @@ pub struct UseResourceReturn {
     /// Why loading the resources, else the claims, failed.
     pub error: Signal<Option<BillingError>>,
     slug: StoredValue<String>,
-    claims_resource: Option<LocalResource<Result<Vec<ResourceClaim>, BillingError>>>,
+    claims_resource: Option<Loaded<Result<Vec<ResourceClaim>, BillingError>>>,
     resources: UseResourcesReturn,
 }
 
@@ -378,7 +380,7 @@ impl UseResourceReturn {
     pub fn refresh(&self) {
         self.resources.refresh();
         if let Some(claims) = self.claims_resource {
-            claims.refetch();
+            claims.refresh.notify();
         }
     }
 }
@@ -412,7 +414,7 @@ pub fn use_resource_with_options(
     let subscription_id = options.subscription_id.clone();
     let resources = use_resources_with_options(options);
     let claims_resource = resources.context.map(|context| {
-        LocalResource::new(move || {
+        Loaded::new(move || {
             context.resources_changed.track();
             let client = context.client.try_get_value();
             let params = ListResourceClaimsParams {
@@ -436,19 +438,20 @@ pub fn use_resource_with_options(
         }),
         claims: Signal::derive(move || {
             claims_resource
-                .and_then(|c| c.get())
+                .and_then(|c| c.value.get())
                 .and_then(Result::ok)
                 .unwrap_or_default()
         }),
         is_loading: resources.is_loading,
         is_loading_claims: Signal::derive(move || {
-            claims_resource.is_some_and(|c| c.get().is_none())
+            claims_resource.is_some_and(|c| c.value.with(Option::is_none))
         }),
         error: Signal::derive(move || {
-            resources
-                .error
-                .get()
-                .or_else(|| claims_resource.and_then(|c| c.get()).and_then(Result::err))
+            resources.error.get().or_else(|| {
+                claims_resource
+                    .and_then(|c| c.value.get())
+                    .and_then(Result::err)
+            })
         }),
         slug,
         claims_resource,

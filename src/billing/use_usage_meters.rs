@@ -2,6 +2,7 @@
 //! usage meter balances from `usage-meters/balances`, mirroring Flowglad's
 //! React `useUsageMeters` / `useUsageMeter`.
 
+use super::load::Loaded;
 use super::use_billing::BillingContext;
 use crate::error::BillingError;
 use checkout_protocol::{UsageMeterBalance, UsageMeterBalancesParams};
@@ -25,7 +26,7 @@ pub struct UseUsageMetersReturn {
     pub is_loading: Signal<bool>,
     /// Why the last load failed (`billing_provider_missing` outside a provider).
     pub error: Signal<Option<BillingError>>,
-    balances: Option<LocalResource<Result<Vec<UsageMeterBalance>, BillingError>>>,
+    balances: Option<Loaded<Result<Vec<UsageMeterBalance>, BillingError>>>,
 }
 
 impl UseUsageMetersReturn {
@@ -33,7 +34,7 @@ impl UseUsageMetersReturn {
     /// `use_billing().create_usage_event` already does this.
     pub fn refresh(&self) {
         if let Some(balances) = self.balances {
-            balances.refetch();
+            balances.refresh.notify();
         }
     }
 }
@@ -74,7 +75,7 @@ pub fn use_usage_meters_with_options(options: UseUsageMetersOptions) -> UseUsage
     let params = UsageMeterBalancesParams {
         subscription_id: options.subscription_id,
     };
-    let balances = LocalResource::new(move || {
+    let balances = Loaded::new(move || {
         context.usage_changed.track();
         let client = context.client.try_get_value();
         let params = params.clone();
@@ -86,10 +87,11 @@ pub fn use_usage_meters_with_options(options: UseUsageMetersOptions) -> UseUsage
                 .usage_meter_balances)
         }
     });
+    let answer = balances.value;
     UseUsageMetersReturn {
-        usage_meters: Signal::derive(move || balances.get().and_then(Result::ok)),
-        is_loading: Signal::derive(move || balances.get().is_none()),
-        error: Signal::derive(move || balances.get().and_then(Result::err)),
+        usage_meters: Signal::derive(move || answer.get().and_then(Result::ok)),
+        is_loading: Signal::derive(move || answer.with(Option::is_none)),
+        error: Signal::derive(move || answer.get().and_then(Result::err)),
         balances: Some(balances),
     }
 }

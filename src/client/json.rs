@@ -77,12 +77,16 @@ impl Json for wasm_bindgen::JsValue {
             return Value::Null;
         }
         let object: &js_sys::Object = self.unchecked_ref();
-        let keys = js_sys::Object::keys(object);
-        let members = keys.iter().filter_map(|key| {
-            let value = js_sys::Reflect::get(self, &key).ok()?;
-            Some((key.as_string()?, value.value()))
-        });
-        Value::Object(members.collect())
+        // Inserted one by one: collecting into the map would sort the
+        // members first, and link a stable sort (3 KB) for JS objects'
+        // keys, which are unique anyway.
+        let mut members = Map::new();
+        for key in js_sys::Object::keys(object).iter() {
+            if let (Some(name), Ok(value)) = (key.as_string(), js_sys::Reflect::get(self, &key)) {
+                members.insert(name, value.value());
+            }
+        }
+        Value::Object(members)
     }
 }
 
@@ -410,6 +414,118 @@ pub(crate) fn map<J: Json>(json: &J) -> Option<Map<String, Value>> {
     }
 }
 
+/// One object's fields read in a straight run: each reader answers a
+/// placeholder when its field is missing or mistyped and marks the object
+/// unreadable, and [`Fields::finish`] refuses it at the end. A record is
+/// then built without an early return (and the drops of the fields read so
+/// far) at every field, which was most of the readers' generated code; the
+/// rules stay [`super::json`]'s, all or nothing.
+pub(crate) struct Fields<'a, J> {
+    json: &'a J,
+    bad: std::cell::Cell<bool>,
+}
+
+impl<'a, J: Json> Fields<'a, J> {
+    /// The fields of `json`.
+    pub(crate) fn new(json: &'a J) -> Self {
+        Self {
+            json,
+            bad: std::cell::Cell::new(false),
+        }
+    }
+
+    /// `read`'s value, else a placeholder and the object marked unreadable.
+    fn take<T: Default>(&self, read: Option<T>) -> T {
+        match read {
+            Some(value) => value,
+            None => {
+                self.bad.set(true);
+                T::default()
+            }
+        }
+    }
+
+    /// `value`, unless a field was missing or mistyped.
+    pub(crate) fn finish<T>(&self, value: T) -> Option<T> {
+        (!self.bad.get()).then_some(value)
+    }
+
+    /// A required string.
+    pub(crate) fn text(&self, key: &str) -> String {
+        self.take(text(self.json, key))
+    }
+
+    /// An optional string.
+    pub(crate) fn opt_text(&self, key: &str) -> Option<String> {
+        self.take(opt_text(self.json, key))
+    }
+
+    /// A string that defaults to empty.
+    pub(crate) fn defaulted_text(&self, key: &str) -> String {
+        self.take(defaulted_text(self.json, key))
+    }
+
+    /// A boolean that defaults to `false`.
+    pub(crate) fn flag(&self, key: &str) -> bool {
+        self.take(flag(self.json, key))
+    }
+
+    /// A boolean with a default.
+    pub(crate) fn bool_or(&self, key: &str, default: bool) -> bool {
+        self.take(bool_or(self.json, key, default))
+    }
+
+    /// An optional boolean.
+    pub(crate) fn opt_bool(&self, key: &str) -> Option<bool> {
+        self.take(optional(self.json, key, J::boolean))
+    }
+
+    /// An `i64` that defaults to 0.
+    pub(crate) fn defaulted_int(&self, key: &str) -> i64 {
+        self.take(defaulted_int(self.json, key))
+    }
+
+    /// An optional `i64`.
+    pub(crate) fn opt_int(&self, key: &str) -> Option<i64> {
+        self.take(optional(self.json, key, int))
+    }
+
+    /// An optional `u32`.
+    pub(crate) fn opt_count(&self, key: &str) -> Option<u32> {
+        self.take(optional(self.json, key, count))
+    }
+
+    /// A `u32` with a default.
+    pub(crate) fn count_or(&self, key: &str, default: u32) -> u32 {
+        self.take(count_or(self.json, key, default))
+    }
+
+    /// An optional protocol enum.
+    pub(crate) fn opt_name<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.take(optional(self.json, key, name))
+    }
+
+    /// An optional value read by `read`.
+    pub(crate) fn opt<T>(&self, key: &str, read: fn(&J) -> Option<T>) -> Option<T> {
+        self.take(optional(self.json, key, read))
+    }
+
+    /// A list whose every element `read` accepts; absent or `null` is empty.
+    pub(crate) fn list<T>(&self, key: &str, read: fn(&J) -> Option<T>) -> Vec<T> {
+        self.take(list(self.json, key, read))
+    }
+
+    /// An optional object kept whole (`metadata`).
+    pub(crate) fn opt_map(&self, key: &str) -> Option<Map<String, Value>> {
+        self.take(optional(self.json, key, map))
+    }
+
+    /// An `Option<Value>` field kept whole: absent or `null` is `None`.
+    pub(crate) fn opt_any(&self, key: &str) -> Option<Value> {
+        self.json.get(key).as_ref().map(J::value)
+    }
+}
+
 /// Whole numbers as integers, as `JSON.stringify` writes them (`3`, where
 /// serde writes an `f64` as `3.0`; the server reads both as the same number).
 #[cfg(test)]
@@ -435,4 +551,26 @@ pub(crate) fn same_json(written: Map<String, Value>, expected: Value) {
     let expected = normalize(expected);
     assert_eq!(written, expected);
     assert_eq!(written.to_string(), expected.to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bad_field_refuses_the_whole_object_wherever_it_is() {
+        let json = serde_json::json!({"id": "x", "n": "three", "name": "A"});
+        let f = Fields::new(&json);
+        // Every field is still read after the bad one, with a placeholder.
+        let read = (f.text("id"), f.defaulted_int("n"), f.text("name"));
+        assert_eq!(read, ("x".to_owned(), 0, "A".to_owned()));
+        assert_eq!(f.finish(read), None);
+        let missing = serde_json::json!({"name": "A"});
+        let f = Fields::new(&missing);
+        assert_eq!(f.finish(f.text("id")), None);
+        let fine = serde_json::json!({"id": "x", "n": null});
+        let f = Fields::new(&fine);
+        let read = (f.text("id"), f.defaulted_int("n"), f.opt_text("name"));
+        assert_eq!(f.finish(read), Some(("x".to_owned(), 0, None)));
+    }
 }

@@ -8,14 +8,11 @@
 //! The field rules are [`super::json`]'s; `tests` checks every field against
 //! the protocol's serializer and its deserializer.
 
-use super::json::{
-    bool_or, count, defaulted_int, defaulted_text, flag, int, list, name, name_at, opt_text,
-    optional, text, Json,
-};
+use super::json::{int, name_at, opt_text, Fields, Json};
 use super::records_wire::{customer, invoice_with_lines, payment_method, purchase, subscription};
 use checkout_protocol::{
     AggregationType, CustomerBilling, Feature, Price, PricingModel, PricingModelResponse, Product,
-    UsageMeter,
+    Subscription, UsageMeter,
 };
 
 /// `pricing-models/retrieve`: `{pricingModel, source}`.
@@ -28,119 +25,130 @@ pub(crate) fn pricing_model_response<J: Json>(json: &J) -> Option<PricingModelRe
 
 /// `customers/billing`: the customer's records and the pricing model.
 pub(crate) fn customer_billing<J: Json>(json: &J) -> Option<CustomerBilling> {
-    Some(CustomerBilling {
-        customer: customer(&json.get("customer")?)?,
-        subscriptions: list(json, "subscriptions", subscription)?,
-        current_subscription: optional(json, "currentSubscription", subscription)?,
-        current_subscriptions: optional(json, "currentSubscriptions", |items: &J| {
-            items.items()?.iter().map(subscription).collect()
-        })?,
-        purchases: list(json, "purchases", purchase)?,
-        invoices: list(json, "invoices", invoice_with_lines)?,
-        payment_methods: list(json, "paymentMethods", payment_method)?,
-        pricing_model: pricing_model(&json.get("pricingModel")?)?,
-        catalog: optional(json, "catalog", pricing_model)?,
-        billing_portal_url: opt_text(json, "billingPortalUrl")?,
+    let customer = customer(&json.get("customer")?)?;
+    let pricing_model = pricing_model(&json.get("pricingModel")?)?;
+    let f = Fields::new(json);
+    f.finish(CustomerBilling {
+        customer,
+        subscriptions: f.list("subscriptions", subscription),
+        current_subscription: f.opt("currentSubscription", subscription),
+        current_subscriptions: f.opt("currentSubscriptions", subscriptions),
+        purchases: f.list("purchases", purchase),
+        invoices: f.list("invoices", invoice_with_lines),
+        payment_methods: f.list("paymentMethods", payment_method),
+        pricing_model,
+        catalog: f.opt("catalog", self::pricing_model),
+        billing_portal_url: f.opt_text("billingPortalUrl"),
     })
 }
 
-/// A boolean that defaults to `true` (`active`).
-fn active<J: Json>(json: &J) -> Option<bool> {
-    bool_or(json, "active", true)
+/// An array of subscriptions (`currentSubscriptions`).
+fn subscriptions<J: Json>(items: &J) -> Option<Vec<Subscription>> {
+    items.items()?.iter().map(subscription).collect()
 }
 
 fn pricing_model<J: Json>(json: &J) -> Option<PricingModel> {
-    Some(PricingModel {
-        id: text(json, "id")?,
-        name: defaulted_text(json, "name")?,
-        is_default: flag(json, "isDefault")?,
-        products: list(json, "products", product)?,
-        default_product: optional(json, "defaultProduct", product)?.map(Box::new),
-        usage_meters: list(json, "usageMeters", usage_meter)?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(PricingModel {
+        id: f.text("id"),
+        name: f.defaulted_text("name"),
+        is_default: f.flag("isDefault"),
+        products: f.list("products", product),
+        default_product: f.opt("defaultProduct", product).map(Box::new),
+        usage_meters: f.list("usageMeters", usage_meter),
+        organization_id: f.defaulted_text("organizationId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn product<J: Json>(json: &J) -> Option<Product> {
-    Some(Product {
-        id: text(json, "id")?,
-        slug: opt_text(json, "slug")?,
-        name: text(json, "name")?,
-        description: opt_text(json, "description")?,
-        image_url: opt_text(json, "imageURL")?,
-        default: flag(json, "default")?,
-        active: active(json)?,
-        prices: list(json, "prices", price)?,
-        default_price: optional(json, "defaultPrice", price)?,
-        singular_quantity_label: opt_text(json, "singularQuantityLabel")?,
-        plural_quantity_label: opt_text(json, "pluralQuantityLabel")?,
-        features: list(json, "features", feature)?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(Product {
+        id: f.text("id"),
+        slug: f.opt_text("slug"),
+        name: f.text("name"),
+        description: f.opt_text("description"),
+        image_url: f.opt_text("imageURL"),
+        default: f.flag("default"),
+        active: f.bool_or("active", true),
+        prices: f.list("prices", price),
+        default_price: f.opt("defaultPrice", price),
+        singular_quantity_label: f.opt_text("singularQuantityLabel"),
+        plural_quantity_label: f.opt_text("pluralQuantityLabel"),
+        features: f.list("features", feature),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        organization_id: f.defaulted_text("organizationId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn price<J: Json>(json: &J) -> Option<Price> {
-    Some(Price {
-        id: text(json, "id")?,
-        slug: opt_text(json, "slug")?,
-        price_type: name_at(json, "type")?,
-        name: opt_text(json, "name")?,
-        unit_price: int(&json.get("unitPrice")?)?,
-        currency: text(json, "currency")?,
-        interval_unit: optional(json, "intervalUnit", name)?,
-        interval_count: optional(json, "intervalCount", count)?,
-        trial_period_days: optional(json, "trialPeriodDays", count)?,
-        is_default: flag(json, "isDefault")?,
-        active: active(json)?,
-        product_id: defaulted_text(json, "productId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
-        usage_meter_id: opt_text(json, "usageMeterId")?,
-        usage_events_per_unit: optional(json, "usageEventsPerUnit", int)?,
+    let price_type = name_at(json, "type")?;
+    let unit_price = int(&json.get("unitPrice")?)?;
+    let f = Fields::new(json);
+    f.finish(Price {
+        id: f.text("id"),
+        slug: f.opt_text("slug"),
+        price_type,
+        name: f.opt_text("name"),
+        unit_price,
+        currency: f.text("currency"),
+        interval_unit: f.opt_name("intervalUnit"),
+        interval_count: f.opt_count("intervalCount"),
+        trial_period_days: f.opt_count("trialPeriodDays"),
+        is_default: f.flag("isDefault"),
+        active: f.bool_or("active", true),
+        product_id: f.defaulted_text("productId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
+        usage_meter_id: f.opt_text("usageMeterId"),
+        usage_events_per_unit: f.opt_int("usageEventsPerUnit"),
     })
 }
 
 fn feature<J: Json>(json: &J) -> Option<Feature> {
-    Some(Feature {
-        id: text(json, "id")?,
-        feature_type: name_at(json, "type")?,
-        slug: defaulted_text(json, "slug")?,
-        name: defaulted_text(json, "name")?,
-        description: defaulted_text(json, "description")?,
-        amount: optional(json, "amount", int)?,
-        renewal_frequency: optional(json, "renewalFrequency", name)?,
-        usage_meter_id: opt_text(json, "usageMeterId")?,
-        resource_id: opt_text(json, "resourceId")?,
-        active: active(json)?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let feature_type = name_at(json, "type")?;
+    let f = Fields::new(json);
+    f.finish(Feature {
+        id: f.text("id"),
+        feature_type,
+        slug: f.defaulted_text("slug"),
+        name: f.defaulted_text("name"),
+        description: f.defaulted_text("description"),
+        amount: f.opt_int("amount"),
+        renewal_frequency: f.opt_name("renewalFrequency"),
+        usage_meter_id: f.opt_text("usageMeterId"),
+        resource_id: f.opt_text("resourceId"),
+        active: f.bool_or("active", true),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        organization_id: f.defaulted_text("organizationId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn usage_meter<J: Json>(json: &J) -> Option<UsageMeter> {
-    Some(UsageMeter {
-        id: text(json, "id")?,
-        slug: defaulted_text(json, "slug")?,
-        name: defaulted_text(json, "name")?,
-        aggregation_type: optional(json, "aggregationType", name)?.unwrap_or(AggregationType::Sum),
-        prices: list(json, "prices", price)?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(UsageMeter {
+        id: f.text("id"),
+        slug: f.defaulted_text("slug"),
+        name: f.defaulted_text("name"),
+        aggregation_type: f
+            .opt_name("aggregationType")
+            .unwrap_or(AggregationType::Sum),
+        prices: f.list("prices", price),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        organization_id: f.defaulted_text("organizationId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 

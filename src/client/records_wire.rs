@@ -6,10 +6,7 @@
 //! differential test checks every field against the protocol's serializer
 //! and deserializer.
 
-use super::json::{
-    bool_or, count, count_or, defaulted_int, defaulted_text, flag, int, list, map, name, name_at,
-    object, opt_text, optional, text, Json,
-};
+use super::json::{flag, int, list, name_at, object, opt_text, optional, Fields, Json};
 use super::session_wire::tax_id;
 use checkout_protocol::{
     AdjustSubscriptionResponse, Customer, Invoice, InvoiceLineItem, InvoiceWithLineItems,
@@ -17,7 +14,7 @@ use checkout_protocol::{
     SubscriptionFeatureItem, SubscriptionItem, SubscriptionResponse, UsageMeterBalance,
 };
 use checkout_protocol::{AggregationType, PaymentMethodList, UsageMeterBalancesResponse};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// `subscriptions/cancel` and `subscriptions/uncancel`: `{subscription}`.
 pub(crate) fn subscription_response<J: Json>(json: &J) -> Option<SubscriptionResponse> {
@@ -87,87 +84,72 @@ fn any<J: Json>(json: &J, key: &str) -> Value {
     json.get(key).as_ref().map_or(Value::Null, J::value)
 }
 
-/// An `Option<Value>` field: absent or `null` is `None`.
-fn opt_any<J: Json>(json: &J, key: &str) -> Option<Value> {
-    json.get(key).as_ref().map(J::value)
-}
-
-/// An optional object kept whole (`metadata`).
-fn opt_map<J: Json>(json: &J, key: &str) -> Option<Option<Map<String, Value>>> {
-    optional(json, key, map)
-}
-
-/// An optional `i64`.
-fn opt_int<J: Json>(json: &J, key: &str) -> Option<Option<i64>> {
-    optional(json, key, int)
-}
-
-/// An optional boolean.
-fn opt_bool<J: Json>(json: &J, key: &str) -> Option<Option<bool>> {
-    optional(json, key, J::boolean)
-}
-
 /// The signed-in customer.
 pub(crate) fn customer<J: Json>(json: &J) -> Option<Customer> {
-    Some(Customer {
-        id: text(json, "id")?,
-        external_id: defaulted_text(json, "externalId")?,
-        email: defaulted_text(json, "email")?,
-        name: defaulted_text(json, "name")?,
-        archived: flag(json, "archived")?,
-        domain: opt_text(json, "domain")?,
-        icon_url: opt_text(json, "iconURL")?,
-        logo_url: opt_text(json, "logoURL")?,
-        invoice_number_base: opt_text(json, "invoiceNumberBase")?,
-        user_id: opt_text(json, "userId")?,
-        billing_address: opt_any(json, "billingAddress"),
-        organization_id: defaulted_text(json, "organizationId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(Customer {
+        id: f.text("id"),
+        external_id: f.defaulted_text("externalId"),
+        email: f.defaulted_text("email"),
+        name: f.defaulted_text("name"),
+        archived: f.flag("archived"),
+        domain: f.opt_text("domain"),
+        icon_url: f.opt_text("iconURL"),
+        logo_url: f.opt_text("logoURL"),
+        invoice_number_base: f.opt_text("invoiceNumberBase"),
+        user_id: f.opt_text("userId"),
+        billing_address: f.opt_any("billingAddress"),
+        organization_id: f.defaulted_text("organizationId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 /// A subscription with what it grants (`experimental`).
 pub(crate) fn subscription<J: Json>(json: &J) -> Option<Subscription> {
-    Some(Subscription {
-        id: text(json, "id")?,
-        customer_id: defaulted_text(json, "customerId")?,
-        price_id: defaulted_text(json, "priceId")?,
-        name: opt_text(json, "name")?,
-        status: name_at(json, "status")?,
-        current: flag(json, "current")?,
-        renews: bool_or(json, "renews", true)?,
-        interval: optional(json, "interval", name)?,
-        interval_count: optional(json, "intervalCount", count)?,
-        start_date: defaulted_int(json, "startDate")?,
-        current_billing_period_start: opt_int(json, "currentBillingPeriodStart")?,
-        current_billing_period_end: opt_int(json, "currentBillingPeriodEnd")?,
-        trial_end: opt_int(json, "trialEnd")?,
-        cancel_scheduled_at: opt_int(json, "cancelScheduledAt")?,
-        canceled_at: opt_int(json, "canceledAt")?,
-        cancellation_reason: opt_text(json, "cancellationReason")?,
-        default_payment_method_id: opt_text(json, "defaultPaymentMethodId")?,
-        backup_payment_method_id: opt_text(json, "backupPaymentMethodId")?,
-        billing_cycle_anchor_date: opt_int(json, "billingCycleAnchorDate")?,
-        subscription_items: optional(json, "subscriptionItems", |items: &J| {
-            Some(items.items()?.iter().map(J::value).collect())
-        })?
-        .unwrap_or_default(),
-        metadata: opt_map(json, "metadata")?,
-        is_free_plan: opt_bool(json, "isFreePlan")?,
-        do_not_charge: opt_bool(json, "doNotCharge")?,
-        run_billing_at_period_start: opt_bool(json, "runBillingAtPeriodStart")?,
-        replaced_by_subscription_id: opt_text(json, "replacedBySubscriptionId")?,
-        experimental: optional(json, "experimental", experimental)?,
-        request_id: opt_text(json, "requestId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let status = name_at(json, "status")?;
+    let f = Fields::new(json);
+    f.finish(Subscription {
+        id: f.text("id"),
+        customer_id: f.defaulted_text("customerId"),
+        price_id: f.defaulted_text("priceId"),
+        name: f.opt_text("name"),
+        status,
+        current: f.flag("current"),
+        renews: f.bool_or("renews", true),
+        interval: f.opt_name("interval"),
+        interval_count: f.opt_count("intervalCount"),
+        start_date: f.defaulted_int("startDate"),
+        current_billing_period_start: f.opt_int("currentBillingPeriodStart"),
+        current_billing_period_end: f.opt_int("currentBillingPeriodEnd"),
+        trial_end: f.opt_int("trialEnd"),
+        cancel_scheduled_at: f.opt_int("cancelScheduledAt"),
+        canceled_at: f.opt_int("canceledAt"),
+        cancellation_reason: f.opt_text("cancellationReason"),
+        default_payment_method_id: f.opt_text("defaultPaymentMethodId"),
+        backup_payment_method_id: f.opt_text("backupPaymentMethodId"),
+        billing_cycle_anchor_date: f.opt_int("billingCycleAnchorDate"),
+        subscription_items: f.opt("subscriptionItems", values).unwrap_or_default(),
+        metadata: f.opt_map("metadata"),
+        is_free_plan: f.opt_bool("isFreePlan"),
+        do_not_charge: f.opt_bool("doNotCharge"),
+        run_billing_at_period_start: f.opt_bool("runBillingAtPeriodStart"),
+        replaced_by_subscription_id: f.opt_text("replacedBySubscriptionId"),
+        experimental: f.opt("experimental", experimental),
+        request_id: f.opt_text("requestId"),
+        organization_id: f.defaulted_text("organizationId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
+}
+
+/// An array's elements kept whole (`subscriptionItems`).
+fn values<J: Json>(items: &J) -> Option<Vec<Value>> {
+    Some(items.items()?.iter().map(J::value).collect())
 }
 
 /// `experimental`: every field has a default, so serde also takes the
@@ -201,97 +183,104 @@ fn experimental<J: Json>(json: &J) -> Option<SubscriptionExperimental> {
 }
 
 fn feature_item<J: Json>(json: &J) -> Option<SubscriptionFeatureItem> {
-    Some(SubscriptionFeatureItem {
-        id: text(json, "id")?,
-        feature_type: name_at(json, "type")?,
-        feature_id: defaulted_text(json, "featureId")?,
-        product_feature_id: opt_text(json, "productFeatureId")?,
-        subscription_item_id: defaulted_text(json, "subscriptionItemId")?,
-        slug: defaulted_text(json, "slug")?,
-        name: defaulted_text(json, "name")?,
-        amount: opt_int(json, "amount")?,
-        renewal_frequency: optional(json, "renewalFrequency", name)?,
-        usage_meter_id: opt_text(json, "usageMeterId")?,
-        resource_id: opt_text(json, "resourceId")?,
-        manually_created: flag(json, "manuallyCreated")?,
-        detached_at: opt_int(json, "detachedAt")?,
-        detached_reason: opt_text(json, "detachedReason")?,
-        expired_at: opt_int(json, "expiredAt")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let feature_type = name_at(json, "type")?;
+    let f = Fields::new(json);
+    f.finish(SubscriptionFeatureItem {
+        id: f.text("id"),
+        feature_type,
+        feature_id: f.defaulted_text("featureId"),
+        product_feature_id: f.opt_text("productFeatureId"),
+        subscription_item_id: f.defaulted_text("subscriptionItemId"),
+        slug: f.defaulted_text("slug"),
+        name: f.defaulted_text("name"),
+        amount: f.opt_int("amount"),
+        renewal_frequency: f.opt_name("renewalFrequency"),
+        usage_meter_id: f.opt_text("usageMeterId"),
+        resource_id: f.opt_text("resourceId"),
+        manually_created: f.flag("manuallyCreated"),
+        detached_at: f.opt_int("detachedAt"),
+        detached_reason: f.opt_text("detachedReason"),
+        expired_at: f.opt_int("expiredAt"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn usage_meter_balance<J: Json>(json: &J) -> Option<UsageMeterBalance> {
-    Some(UsageMeterBalance {
-        id: text(json, "id")?,
-        slug: defaulted_text(json, "slug")?,
-        name: defaulted_text(json, "name")?,
-        aggregation_type: optional(json, "aggregationType", name)?.unwrap_or(AggregationType::Sum),
-        available_balance: defaulted_int(json, "availableBalance")?,
-        subscription_id: defaulted_text(json, "subscriptionId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(UsageMeterBalance {
+        id: f.text("id"),
+        slug: f.defaulted_text("slug"),
+        name: f.defaulted_text("name"),
+        aggregation_type: f
+            .opt_name("aggregationType")
+            .unwrap_or(AggregationType::Sum),
+        available_balance: f.defaulted_int("availableBalance"),
+        subscription_id: f.defaulted_text("subscriptionId"),
+        organization_id: f.defaulted_text("organizationId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn subscription_item<J: Json>(json: &J) -> Option<SubscriptionItem> {
-    Some(SubscriptionItem {
-        id: text(json, "id")?,
-        subscription_id: defaulted_text(json, "subscriptionId")?,
-        price_id: opt_text(json, "priceId")?,
-        name: opt_text(json, "name")?,
-        quantity: count_or(json, "quantity", 0)?,
-        unit_price: defaulted_int(json, "unitPrice")?,
-        item_type: defaulted_text(json, "type")?,
-        added_date: defaulted_int(json, "addedDate")?,
-        expired_at: opt_int(json, "expiredAt")?,
-        external_id: opt_text(json, "externalId")?,
-        manually_created: flag(json, "manuallyCreated")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(SubscriptionItem {
+        id: f.text("id"),
+        subscription_id: f.defaulted_text("subscriptionId"),
+        price_id: f.opt_text("priceId"),
+        name: f.opt_text("name"),
+        quantity: f.count_or("quantity", 0),
+        unit_price: f.defaulted_int("unitPrice"),
+        item_type: f.defaulted_text("type"),
+        added_date: f.defaulted_int("addedDate"),
+        expired_at: f.opt_int("expiredAt"),
+        external_id: f.opt_text("externalId"),
+        manually_created: f.flag("manuallyCreated"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 /// Something the customer bought.
 pub(crate) fn purchase<J: Json>(json: &J) -> Option<Purchase> {
-    Some(Purchase {
-        id: text(json, "id")?,
-        customer_id: defaulted_text(json, "customerId")?,
-        name: defaulted_text(json, "name")?,
-        price_id: defaulted_text(json, "priceId")?,
-        price_type: optional(json, "priceType", name)?.unwrap_or(PriceType::SinglePayment),
-        quantity: count_or(json, "quantity", 1)?,
-        status: defaulted_text(json, "status")?,
-        first_invoice_value: defaulted_int(json, "firstInvoiceValue")?,
-        total_purchase_value: opt_int(json, "totalPurchaseValue")?,
-        price_per_billing_cycle: opt_int(json, "pricePerBillingCycle")?,
-        interval_unit: optional(json, "intervalUnit", name)?,
-        interval_count: optional(json, "intervalCount", count)?,
-        trial_period_days: optional(json, "trialPeriodDays", count)?,
-        purchase_date: opt_int(json, "purchaseDate")?,
-        end_date: opt_int(json, "endDate")?,
-        metadata: opt_map(json, "metadata")?,
-        request_id: opt_text(json, "requestId")?,
-        archived: opt_bool(json, "archived")?,
-        bank_payment_only: opt_bool(json, "bankPaymentOnly")?,
-        position: defaulted_int(json, "position")?,
-        proposal: opt_text(json, "proposal")?,
-        billing_cycle_anchor: opt_int(json, "billingCycleAnchor")?,
-        billing_address: opt_any(json, "billingAddress"),
-        tax_id: optional(json, "taxId", tax_id)?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(Purchase {
+        id: f.text("id"),
+        customer_id: f.defaulted_text("customerId"),
+        name: f.defaulted_text("name"),
+        price_id: f.defaulted_text("priceId"),
+        price_type: f.opt_name("priceType").unwrap_or(PriceType::SinglePayment),
+        quantity: f.count_or("quantity", 1),
+        status: f.defaulted_text("status"),
+        first_invoice_value: f.defaulted_int("firstInvoiceValue"),
+        total_purchase_value: f.opt_int("totalPurchaseValue"),
+        price_per_billing_cycle: f.opt_int("pricePerBillingCycle"),
+        interval_unit: f.opt_name("intervalUnit"),
+        interval_count: f.opt_count("intervalCount"),
+        trial_period_days: f.opt_count("trialPeriodDays"),
+        purchase_date: f.opt_int("purchaseDate"),
+        end_date: f.opt_int("endDate"),
+        metadata: f.opt_map("metadata"),
+        request_id: f.opt_text("requestId"),
+        archived: f.opt_bool("archived"),
+        bank_payment_only: f.opt_bool("bankPaymentOnly"),
+        position: f.defaulted_int("position"),
+        proposal: f.opt_text("proposal"),
+        billing_cycle_anchor: f.opt_int("billingCycleAnchor"),
+        billing_address: f.opt_any("billingAddress"),
+        tax_id: f.opt("taxId", tax_id),
+        organization_id: f.defaulted_text("organizationId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
@@ -304,59 +293,62 @@ pub(crate) fn invoice_with_lines<J: Json>(json: &J) -> Option<InvoiceWithLineIte
 }
 
 fn invoice<J: Json>(json: &J) -> Option<Invoice> {
-    Some(Invoice {
-        id: text(json, "id")?,
-        customer_id: defaulted_text(json, "customerId")?,
-        invoice_number: defaulted_text(json, "invoiceNumber")?,
-        status: defaulted_text(json, "status")?,
-        invoice_type: defaulted_text(json, "type")?,
-        currency: defaulted_text(json, "currency")?,
-        invoice_date: defaulted_int(json, "invoiceDate")?,
-        due_date: opt_int(json, "dueDate")?,
-        subtotal: opt_int(json, "subtotal")?,
-        tax_amount: opt_int(json, "taxAmount")?,
-        purchase_id: opt_text(json, "purchaseId")?,
-        subscription_id: opt_text(json, "subscriptionId")?,
-        memo: opt_text(json, "memo")?,
-        pdf_url: opt_text(json, "pdfURL")?,
-        receipt_pdf_url: opt_text(json, "receiptPdfURL")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(Invoice {
+        id: f.text("id"),
+        customer_id: f.defaulted_text("customerId"),
+        invoice_number: f.defaulted_text("invoiceNumber"),
+        status: f.defaulted_text("status"),
+        invoice_type: f.defaulted_text("type"),
+        currency: f.defaulted_text("currency"),
+        invoice_date: f.defaulted_int("invoiceDate"),
+        due_date: f.opt_int("dueDate"),
+        subtotal: f.opt_int("subtotal"),
+        tax_amount: f.opt_int("taxAmount"),
+        purchase_id: f.opt_text("purchaseId"),
+        subscription_id: f.opt_text("subscriptionId"),
+        memo: f.opt_text("memo"),
+        pdf_url: f.opt_text("pdfURL"),
+        receipt_pdf_url: f.opt_text("receiptPdfURL"),
+        organization_id: f.defaulted_text("organizationId"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 fn invoice_line<J: Json>(json: &J) -> Option<InvoiceLineItem> {
-    Some(InvoiceLineItem {
-        id: text(json, "id")?,
-        invoice_id: defaulted_text(json, "invoiceId")?,
-        description: opt_text(json, "description")?,
-        price: defaulted_int(json, "price")?,
-        price_id: opt_text(json, "priceId")?,
-        quantity: count_or(json, "quantity", 1)?,
-        line_type: defaulted_text(json, "type")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+    let f = Fields::new(json);
+    f.finish(InvoiceLineItem {
+        id: f.text("id"),
+        invoice_id: f.defaulted_text("invoiceId"),
+        description: f.opt_text("description"),
+        price: f.defaulted_int("price"),
+        price_id: f.opt_text("priceId"),
+        quantity: f.count_or("quantity", 1),
+        line_type: f.defaulted_text("type"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }
 
 /// A saved payment method.
 pub(crate) fn payment_method<J: Json>(json: &J) -> Option<PaymentMethod> {
-    Some(PaymentMethod {
-        id: text(json, "id")?,
-        customer_id: defaulted_text(json, "customerId")?,
-        method_type: opt_text(json, "type")?.unwrap_or_else(|| "card".to_owned()),
-        default: flag(json, "default")?,
+    let f = Fields::new(json);
+    f.finish(PaymentMethod {
+        id: f.text("id"),
+        customer_id: f.defaulted_text("customerId"),
+        method_type: f.opt_text("type").unwrap_or_else(|| "card".to_owned()),
+        default: f.flag("default"),
         billing_details: any(json, "billingDetails"),
-        payment_method_data: opt_map(json, "paymentMethodData")?.unwrap_or_default(),
-        metadata: opt_map(json, "metadata")?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        livemode: flag(json, "livemode")?,
-        created_at: defaulted_int(json, "createdAt")?,
-        updated_at: defaulted_int(json, "updatedAt")?,
+        payment_method_data: f.opt_map("paymentMethodData").unwrap_or_default(),
+        metadata: f.opt_map("metadata"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        livemode: f.flag("livemode"),
+        created_at: f.defaulted_int("createdAt"),
+        updated_at: f.defaulted_int("updatedAt"),
     })
 }

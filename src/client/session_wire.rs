@@ -6,9 +6,7 @@
 //! own serializer.
 
 use super::hosted_wire::quantity_bounds;
-use super::json::{
-    count, defaulted_text, flag, int_at, map, name, name_at, opt_text, optional, text, Json,
-};
+use super::json::{int_at, name_at, text, Fields, Json};
 use checkout_protocol::{CheckoutSession, CreateCheckoutSessionResponse, TaxId};
 
 /// `checkout-sessions/create`, `…/create-add-payment-method` and
@@ -22,51 +20,55 @@ pub(crate) fn created<J: Json>(json: &J) -> Option<CreateCheckoutSessionResponse
 
 /// A checkout session as the platform API and the server route return it.
 fn session<J: Json>(json: &J) -> Option<CheckoutSession> {
-    Some(CheckoutSession {
-        id: text(json, "id")?,
-        session_type: name_at(json, "type")?,
-        status: name_at(json, "status")?,
-        price_id: opt_text(json, "priceId")?,
-        quantity: optional(json, "quantity", count)?,
-        customer_id: opt_text(json, "customerId")?,
-        customer_email: opt_text(json, "customerEmail")?,
-        customer_name: opt_text(json, "customerName")?,
-        discount_id: opt_text(json, "discountId")?,
-        purchase_id: opt_text(json, "purchaseId")?,
-        subscription_id: opt_text(json, "subscriptionId")?,
-        payment_status: optional(json, "paymentStatus", name)?,
-        invoice_id: opt_text(json, "invoiceId")?,
-        output_name: opt_text(json, "outputName")?,
-        output_metadata: optional(json, "outputMetadata", map)?,
-        success_url: opt_text(json, "successUrl")?,
-        cancel_url: opt_text(json, "cancelUrl")?,
-        payment_method_type: opt_text(json, "paymentMethodType")?,
-        target_subscription_id: opt_text(json, "targetSubscriptionId")?,
-        preserve_billing_cycle_anchor: flag(json, "preserveBillingCycleAnchor")?,
-        billing_address: json.get("billingAddress").as_ref().map(J::value),
-        automatically_update_subscriptions: optional(
-            json,
-            "automaticallyUpdateSubscriptions",
-            J::boolean,
-        )?,
-        pricing_model_id: defaulted_text(json, "pricingModelId")?,
-        organization_id: defaulted_text(json, "organizationId")?,
-        livemode: flag(json, "livemode")?,
-        request_id: opt_text(json, "requestId")?,
-        adjustable_quantity: optional(json, "adjustableQuantity", quantity_bounds)?,
-        tax_id_collection: optional(json, "taxIdCollection", J::boolean)?,
-        tax_id: optional(json, "taxId", tax_id)?,
-        expires: int_at(json, "expires")?,
-        created_at: int_at(json, "createdAt")?,
-        updated_at: int_at(json, "updatedAt")?,
+    let session_type = name_at(json, "type")?;
+    let status = name_at(json, "status")?;
+    let expires = int_at(json, "expires")?;
+    let created_at = int_at(json, "createdAt")?;
+    let updated_at = int_at(json, "updatedAt")?;
+    let f = Fields::new(json);
+    f.finish(CheckoutSession {
+        id: f.text("id"),
+        session_type,
+        status,
+        price_id: f.opt_text("priceId"),
+        quantity: f.opt_count("quantity"),
+        customer_id: f.opt_text("customerId"),
+        customer_email: f.opt_text("customerEmail"),
+        customer_name: f.opt_text("customerName"),
+        discount_id: f.opt_text("discountId"),
+        purchase_id: f.opt_text("purchaseId"),
+        subscription_id: f.opt_text("subscriptionId"),
+        payment_status: f.opt_name("paymentStatus"),
+        invoice_id: f.opt_text("invoiceId"),
+        output_name: f.opt_text("outputName"),
+        output_metadata: f.opt_map("outputMetadata"),
+        success_url: f.opt_text("successUrl"),
+        cancel_url: f.opt_text("cancelUrl"),
+        payment_method_type: f.opt_text("paymentMethodType"),
+        target_subscription_id: f.opt_text("targetSubscriptionId"),
+        preserve_billing_cycle_anchor: f.flag("preserveBillingCycleAnchor"),
+        billing_address: f.opt_any("billingAddress"),
+        automatically_update_subscriptions: f.opt_bool("automaticallyUpdateSubscriptions"),
+        pricing_model_id: f.defaulted_text("pricingModelId"),
+        organization_id: f.defaulted_text("organizationId"),
+        livemode: f.flag("livemode"),
+        request_id: f.opt_text("requestId"),
+        adjustable_quantity: f.opt("adjustableQuantity", quantity_bounds),
+        tax_id_collection: f.opt_bool("taxIdCollection"),
+        tax_id: f.opt("taxId", tax_id),
+        expires,
+        created_at,
+        updated_at,
     })
 }
 
 pub(super) fn tax_id<J: Json>(json: &J) -> Option<TaxId> {
-    Some(TaxId {
-        tax_id_type: name_at(json, "type")?,
-        value: text(json, "value")?,
-        business_name: opt_text(json, "businessName")?,
+    let tax_id_type = name_at(json, "type")?;
+    let f = Fields::new(json);
+    f.finish(TaxId {
+        tax_id_type,
+        value: f.text("value"),
+        business_name: f.opt_text("businessName"),
     })
 }
 
@@ -174,6 +176,16 @@ mod tests {
             // And serde agrees: the hand reader and the derived one read alike.
             let derived: CreateCheckoutSessionResponse = serde_json::from_value(wire).unwrap();
             assert_eq!(derived, answer);
+        }
+    }
+
+    #[test]
+    fn every_one_member_change_reads_like_the_protocols_deserializer() {
+        for answer in [full(), bare()] {
+            super::super::pricing_wire::tests::agrees_with_serde(
+                serde_json::to_value(answer).unwrap(),
+                created,
+            );
         }
     }
 

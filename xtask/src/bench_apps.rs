@@ -1,5 +1,6 @@
 //! The Leptos apps of `cargo xtask bench` (`bench/leptos-apps/`): a billing
-//! panel, a checkout button, and Leptos's hello-world counter, each built
+//! panel, a checkout button, the provider alone (with one `use_billing()`
+//! reader), and Leptos's hello-world counter, each built
 //! the way a merchant builds a Leptos app (`trunk build --release`, its own
 //! size profile) and weighed file by file. The counter is what any Leptos
 //! app costs, so an app minus the counter is what the library adds.
@@ -19,8 +20,8 @@ pub struct App {
     pub key: &'static str,
 }
 
-/// The three apps, the counter last.
-pub const APPS: [App; 3] = [
+/// The four apps, the counter last.
+pub const APPS: [App; 4] = [
     App {
         bin: "panel",
         key: "panel",
@@ -30,13 +31,17 @@ pub const APPS: [App; 3] = [
         key: "button",
     },
     App {
+        bin: "provider",
+        key: "provider",
+    },
+    App {
         bin: "counter",
         key: "counter",
     },
 ];
 
 /// Builds every app with trunk into `target/bench-apps/dist/<bin>` (cargo's
-/// own target dir for them is `target/bench-apps`, shared by the three so
+/// own target dir for them is `target/bench-apps`, shared by the four so
 /// their crates compile once), and writes their sizes to `out` in the
 /// bench's result format.
 pub fn build_and_measure(ctx: &Ctx, out: &Path) -> Result<()> {
@@ -182,6 +187,9 @@ mod tests {
             parsed.note("leptos.panel.files"),
             "panel_bg.wasm 150.0 KB br, panel.js 8.0 KB br"
         );
-        assert_eq!(APPS.map(|a| a.key), ["panel", "button", "counter"]);
+        assert_eq!(
+            APPS.map(|a| a.key),
+            ["panel", "button", "provider", "counter"]
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! The Leptos library's cost: a billing panel app and a checkout-button app
-//! built like a merchant's, beside Leptos's hello-world counter built the
-//! same way, and the panel against the React + `@flowglad/react` page.
+//! The Leptos library's cost: a billing panel app, a checkout-button app and
+//! the provider alone, built like a merchant's, beside Leptos's hello-world
+//! counter built the same way, and the panel against the React +
+//! `@flowglad/react` page.
 
 use super::results::Results;
 use super::row::{from_value, missing, na, target_ratio, Cell, Row, Unit};
@@ -41,6 +42,19 @@ pub(super) fn rows(r: &Results) -> Vec<Row> {
         targets: vec![],
     });
     rows.push(Row {
+        id: "leptos.provider".into(),
+        metric: "Leptos app with BillingProvider + one use_billing() reader (the provider side alone), brotli"
+            .into(),
+        unit: Unit::Bytes,
+        ours: from_value(r, "leptos.provider.brotli", "Leptos provider app"),
+        baseline: na("the React page has no provider-only app"),
+        how: format!(
+            "{built}: {}; the client, loads, wire readers, state and stylesheet every panel pays for",
+            files("provider")
+        ),
+        targets: vec![],
+    });
+    rows.push(Row {
         id: "leptos.counter".into(),
         metric: "Leptos hello-world counter (no library), brotli".into(),
         unit: Unit::Bytes,
@@ -49,7 +63,11 @@ pub(super) fn rows(r: &Results) -> Vec<Row> {
         how: format!("{built}: {}", files("counter")),
         targets: vec![],
     });
-    for (key, label) in [("panel", "billing panel"), ("button", "checkout button")] {
+    for (key, label) in [
+        ("panel", "billing panel"),
+        ("button", "checkout button"),
+        ("provider", "provider alone"),
+    ] {
         rows.push(Row {
             id: format!("leptos.{key}_adds"),
             metric: format!("what the library adds to a Leptos app: {label} − counter, brotli"),
@@ -84,6 +102,7 @@ mod tests {
     fn the_library_share_is_app_minus_counter() {
         let r = Results::parse(
             "value\tleptos.panel.brotli\t180000\nvalue\tleptos.button.brotli\t150000\n\
+             value\tleptos.provider.brotli\t75000\n\
              value\tleptos.counter.brotli\t30000\nvalue\tbaseline.embed.brotli\t120000\n\
              note\tleptos.panel.files\tpanel_bg.wasm 170.0 KB br, panel.js 10.0 KB br\n",
         )
@@ -92,6 +111,8 @@ mod tests {
         let row = |id: &str| rows.iter().find(|x| x.id == id).unwrap();
         assert_eq!(row("leptos.panel_adds").ours.number(), Some(150_000.0));
         assert_eq!(row("leptos.button_adds").ours.number(), Some(120_000.0));
+        assert_eq!(row("leptos.provider_adds").ours.number(), Some(45_000.0));
+        assert_eq!(row("leptos.provider").ratio(), None);
         let panel = row("leptos.panel");
         assert_eq!(panel.ratio(), Some(1.5));
         assert_eq!(panel.targets[0].pass, Some(false));
