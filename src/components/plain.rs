@@ -11,8 +11,9 @@
 //! The rules a component keeps:
 //! - every text and attribute value goes through [`push_escaped`] /
 //!   [`push_attr`] (server data is an attacker's);
-//! - everything focusable that a redraw can replace has an `id`: focus
-//!   follows the id across a redraw;
+//! - a redraw patches the elements that are still there (same tag, same
+//!   id) and replaces the others; everything focusable that a redraw can
+//!   replace has an `id`: focus follows the id to the new element;
 //! - a `<dialog>` in the string is opened with `showModal` after the redraw
 //!   that draws it;
 //! - properties that are not attributes (an input's `value`, a radio's
@@ -22,7 +23,7 @@ use leptos::prelude::*;
 use leptos::tachys::html::element::{custom, Custom};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event};
+use web_sys::{Element, Event, Node};
 
 /// Appends `text` with `& < > " '` escaped, so it is text in an element or
 /// inside a double-quoted attribute value, never markup.
@@ -149,14 +150,27 @@ fn delegate(event: &Event, on_event: &dyn Fn(&Event, &Element)) {
     }
 }
 
-/// Replaces the wrapper's inner HTML, keeping focus on the element with the
-/// same id and opening the dialogs drawn.
+/// Brings the wrapper's children to `html`: elements that are still there
+/// (same tag, same id or none) are patched in place, so focus, a typed value
+/// and a live region's identity survive; what is new replaces what was
+/// there. Focus on an element that was replaced moves to the new element
+/// with its id; new dialogs are opened.
 fn redraw(wrapper: &Element, html: &str) {
     let focused = crate::browser::deep_active_element()
         .filter(|active| wrapper.contains(Some(active)))
-        .map(|active| active.id())
-        .filter(|id| !id.is_empty());
-    wrapper.set_inner_html(html);
+        .map(|active| (active.id(), active));
+    let Some(document) = wrapper.owner_document() else {
+        return;
+    };
+    // Parsed inert (a template's content runs no script and loads nothing).
+    let Ok(template) = document.create_element("template") else {
+        return;
+    };
+    template.set_inner_html(html);
+    let Ok(content) = js_sys::Reflect::get(&template, &JsValue::from_str("content")) else {
+        return;
+    };
+    morph_children(wrapper, content.unchecked_ref::<Node>());
     // Each one opened leaves the selector, so this ends.
     while let Some(dialog) = wrapper
         .query_selector("dialog:not([open])")
@@ -168,24 +182,98 @@ fn redraw(wrapper: &Element, html: &str) {
             break;
         }
     }
-    if let Some(id) = focused {
-        let mut selector = String::from("[id=\"");
-        for c in id.chars() {
-            if c == '"' || c == '\\' {
-                selector.push('\\');
-            }
-            selector.push(c);
+    let Some((id, element)) = focused else {
+        return;
+    };
+    if id.is_empty() || wrapper.contains(Some(&element)) {
+        return;
+    }
+    let mut selector = String::from("[id=\"");
+    for c in id.chars() {
+        if c == '"' || c == '\\' {
+            selector.push('\\');
         }
-        selector.push_str("\"]");
-        if let Some(element) = wrapper
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
+        selector.push(c);
+    }
+    selector.push_str("\"]");
+    if let Some(element) = wrapper
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Makes `live`'s children those of `new` (whose nodes it takes).
+fn morph_children(live: &Node, new: &Node) {
+    let mut old = live.first_child();
+    while let Some(node) = new.first_child() {
+        match old {
+            Some(current) if same_element(&current, &node) => {
+                morph(&current, &node);
+                let _ = new.remove_child(&node);
+                old = current.next_sibling();
+            }
+            Some(current) => {
+                let after = current.next_sibling();
+                let _ = live.replace_child(&node, &current);
+                old = after;
+            }
+            None => {
+                let _ = live.append_child(&node);
+            }
         }
     }
+    while let Some(extra) = old {
+        old = extra.next_sibling();
+        let _ = live.remove_child(&extra);
+    }
+}
+
+/// Whether `new` can be patched into `live`: text into text, an element into
+/// one with its tag and id.
+fn same_element(live: &Node, new: &Node) -> bool {
+    if live.node_type() != new.node_type() {
+        return false;
+    }
+    match (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) {
+        (Some(live), Some(new)) => live.tag_name() == new.tag_name() && live.id() == new.id(),
+        (None, None) => live.node_type() == Node::TEXT_NODE,
+        _ => false,
+    }
+}
+
+/// Patches `live` to be `new`: its text, or its attributes and children.
+fn morph(live: &Node, new: &Node) {
+    let (Some(live), Some(new)) = (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) else {
+        if live.node_value() != new.node_value() {
+            live.set_node_value(new.node_value().as_deref());
+        }
+        return;
+    };
+    for name in live
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        // A dialog's `open` is the browser's (showModal), not the drawing's.
+        if !new.has_attribute(&name) && name != "open" {
+            let _ = live.remove_attribute(&name);
+        }
+    }
+    for name in new
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        let value = new.get_attribute(&name).unwrap_or_default();
+        if live.get_attribute(&name).as_deref() != Some(value.as_str()) {
+            let _ = live.set_attribute(&name, &value);
+        }
+    }
+    morph_children(live, new);
 }
 
 #[cfg(test)]
