@@ -492,8 +492,9 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
     assert!(body.get("priceId").is_none());
 }
 
-#[wasm_bindgen_test]
-async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
+/// A route whose price "gone" no longer exists: `checkout-sessions/create`
+/// answers `price_not_found` (nobody is signed in).
+fn server_without_the_price() -> Rc<FakeServer> {
     let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer(
@@ -506,6 +507,12 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
         404,
         r#"{"error":{"code":"price_not_found","json":{"message":"There is no price with the slug \"gone\"."}}}"#,
     );
+    server
+}
+
+#[wasm_bindgen_test]
+async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
+    let server = server_without_the_price();
     let stage = Stage::new();
     let transport = shared(&server);
     let _handle = mount_to(stage.0.clone(), move || {
@@ -515,19 +522,48 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
             </BillingProvider>
         }
     });
-    let button = stage.button_starting_with("Buy now");
-    button.click();
-    button.click(); // a double click must not send twice
+    // The button is redrawn as it turns busy and back: always read it anew.
+    let button = || -> HtmlElement {
+        stage
+            .find(".cw-checkout > button")
+            .expect("the checkout button")
+            .unchecked_into()
+    };
+    wait_until("the pricing", || {
+        server.requests_to("/pricing-models/retrieve").len() == 1
+    })
+    .await;
+    // Slow answers from here: the busy button can be seen, and clicked.
+    server.set_delay_ms(150);
+    button().focus().unwrap();
+    button().click();
+    button().click(); // a double click must not send twice
+    wait_until("the busy button", || {
+        button().get_attribute("aria-busy").as_deref() == Some("true")
+    })
+    .await;
+    button().click(); // nor a click on the busy one
     wait_until("the alert", || {
         stage.alert_text().contains("no price with the slug")
     })
     .await;
     assert_eq!(server.requests_to("/checkout-sessions/create").len(), 1);
     assert_eq!(
-        button.get_attribute("aria-disabled").as_deref(),
+        button().get_attribute("aria-disabled").as_deref(),
         Some("false")
     );
-    assert_eq!(button.text_content().unwrap(), "Buy now");
+    assert_eq!(button().text_content().unwrap(), "Buy now");
+    // Focus stayed on the button through both redraws.
+    assert_eq!(
+        document().active_element(),
+        Some(button().unchecked_into::<Element>())
+    );
+    // It recovered: the next click sends again.
+    button().click();
+    wait_until("a second request", || {
+        server.requests_to("/checkout-sessions/create").len() == 2
+    })
+    .await;
 }
 
 // A merchant's callback runs under the button's reactive owner, as it did
@@ -537,18 +573,7 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
 async fn a_checkout_buttons_callback_finds_the_apps_contexts() {
     #[derive(Clone)]
     struct Shop(&'static str);
-    let server = new_server();
-    server.answer("/pricing-models/retrieve", 200, &pricing());
-    server.answer(
-        "/customers/billing",
-        401,
-        r#"{"error":{"message":"Unauthorized"}}"#,
-    );
-    server.answer(
-        "/checkout-sessions/create",
-        404,
-        r#"{"error":{"code":"price_not_found","json":{"message":"There is no price with the slug \"gone\"."}}}"#,
-    );
+    let server = server_without_the_price();
     let stage = Stage::new();
     let transport = shared(&server);
     let seen = RwSignal::new(None::<String>);
@@ -568,6 +593,8 @@ async fn a_checkout_buttons_callback_finds_the_apps_contexts() {
             </BillingProvider>
         }
     });
+    // The button's click handler is attached once mounted (a tick later).
+    leptos::task::tick().await;
     stage.button_starting_with("Buy now").click();
     wait_until("the callback", || seen.get_untracked().is_some()).await;
     assert_eq!(seen.get_untracked().as_deref(), Some("acme"));
