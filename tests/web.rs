@@ -1195,6 +1195,64 @@ async fn the_billing_panel_shows_plan_cards_invoices_and_cancels_after_confirmin
     .await;
 }
 
+// The panel is one HTML string redrawn from its state: a double click on
+// "Activate now" still sends one request, the busy button says so, and a
+// failure lands in the row's alert with the button usable again.
+#[wasm_bindgen_test]
+async fn activating_a_trial_is_sent_once_and_a_failure_shows_in_its_row() {
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/customers/billing",
+        200,
+        &alice_billing().replace(
+            r#""status":"active""#,
+            r#""status":"trialing","trialEnd":1792600000000"#,
+        ),
+    );
+    server.answer(
+        "/checkout-sessions/create-activate-subscription",
+        409,
+        r#"{"error":{"code":"invalid_request","json":{"message":"This subscription cannot be activated."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <CurrentSubscription return_url="/account"/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the trial", || stage.text().contains("Trial ends on")).await;
+    server.set_delay_ms(150);
+    let activate = || stage.button_starting_with("Activate now");
+    activate().click();
+    activate().click();
+    wait_until("the busy button", || {
+        activate().get_attribute("aria-busy").as_deref() == Some("true")
+    })
+    .await;
+    assert_eq!(
+        activate().get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    activate().click();
+    wait_until("the alert", || {
+        stage.alert_text() == "This subscription cannot be activated."
+    })
+    .await;
+    let sent = server.requests_to("/create-activate-subscription");
+    assert_eq!(sent.len(), 1, "one request for three clicks");
+    let body = body_of(&sent[0]);
+    assert_eq!(body["targetSubscriptionId"], "sub_1");
+    assert!(body["successUrl"].as_str().unwrap().ends_with("/account"));
+    assert_eq!(
+        activate().get_attribute("aria-busy").as_deref(),
+        Some("false")
+    );
+}
+
 #[wasm_bindgen_test]
 async fn the_pricing_table_switches_interval_and_marks_the_current_plan() {
     let server = signed_in_server();
