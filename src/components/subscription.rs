@@ -60,8 +60,8 @@ impl Panel {
             .with(|states| push_rows(&subscriptions, model.as_deref(), &locale, states))
     }
 
-    /// A click on one of the rows' buttons (`button` carries the action and,
-    /// in its id, the subscription).
+    /// A click on one of the rows' buttons: `data-action` says what to do,
+    /// `data-subscription` to which.
     fn on_click(self, button: &web_sys::Element) {
         let (Some(action), Some(id)) = (
             button.get_attribute("data-action"),
@@ -187,6 +187,7 @@ fn state_of<'a>(states: &'a [(String, RowState)], id: &str) -> &'a RowState {
 fn element_id(part: &str, subscription: &str) -> String {
     ["cw-subscription-", part, "-", subscription].concat()
 }
+
 /// What a row says, worked out once from the subscription and the catalog.
 #[derive(Debug, Clone, PartialEq)]
 struct RowText {
