@@ -522,7 +522,7 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
             </BillingProvider>
         }
     });
-    // The button is redrawn as it turns busy and back: always read it anew.
+    // A redraw may replace the button (busy and back): always read it anew.
     let button = || -> HtmlElement {
         stage
             .find(".cw-checkout > button")
