@@ -5,6 +5,7 @@ mod checkout_button;
 mod feature_gate;
 mod invoices;
 mod payment_methods;
+mod plain;
 mod price_card;
 mod pricing_table;
 mod request;

@@ -1,0 +1,308 @@
+//! Components drawn as one HTML string: a wrapper element whose inner HTML
+//! is a component's markup, redrawn when the signals its drawing reads
+//! change, with the events inside delegated to one handler.
+//!
+//! Why: Leptos's view code is generic per `view!` shape, so every element,
+//! attribute closure and branch of a component is its own copy of tachys and
+//! reactive code in the wasm. A component drawn as a string shares one
+//! instantiation of everything here ([`plain_view`] is not generic), and the
+//! strings compress well. On the server (`ssr`) the same string renders.
+//!
+//! The rules a component keeps:
+//! - every text and attribute value goes through [`push_escaped`] /
+//!   [`push_attr`] (server data is an attacker's);
+//! - a redraw patches the elements that are still there (same tag, same
+//!   id) and replaces the others; everything focusable that a redraw can
+//!   replace has an `id`: focus follows the id to the new element;
+//! - a `<dialog>` in the string is opened with `showModal` after the redraw
+//!   that draws it;
+//! - properties that are not attributes (an input's `value`, a radio's
+//!   `checked`) are set in `after_draw`, which runs after every redraw.
+
+use leptos::prelude::*;
+use leptos::tachys::html::element::{custom, Custom};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, Node};
+
+/// Appends `text` with `& < > " '` escaped, so it is text in an element or
+/// inside a double-quoted attribute value, never markup.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// Appends ` name="value"` with the value escaped.
+pub(crate) fn push_attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    push_escaped(out, value);
+    out.push('"');
+}
+
+/// The event kinds delegated to a [`Plain`]'s handler. `cancel` (a dialog's
+/// Escape) does not bubble: the wrapper listens in the capture phase.
+const EVENTS: [&str; 5] = ["click", "change", "input", "keydown", "cancel"];
+
+/// The elements an event is reported on: the nearest of these around its target.
+const ACTION_ELEMENTS: &str = "[data-action],button,input,select,textarea,a,dialog";
+
+/// A delegated event's handler: the event and its action element.
+pub(crate) type EventHandler = Box<dyn Fn(&Event, &Element)>;
+
+/// What runs with the wrapper after a redraw (properties that are not attributes).
+pub(crate) type AfterDraw = Box<dyn Fn(&Element)>;
+
+/// A component drawn as a string; see the module's rules.
+pub(crate) struct Plain {
+    /// The wrapper's tag.
+    pub tag: &'static str,
+    /// The wrapper's class; `cw-plain` is `display: contents`, for a
+    /// wrapper that must not change the layout.
+    pub class: &'static str,
+    /// The inner HTML. Run in an effect: the signals it reads redraw it.
+    pub draw: Box<dyn Fn() -> String>,
+    /// Told of every delegated event (`event.type_()` says which) with the
+    /// nearest action element around its target (see [`ACTION_ELEMENTS`])
+    /// inside the wrapper; events on nothing of the kind are not reported.
+    pub on_event: EventHandler,
+    /// Runs with the wrapper after the first draw and every redraw.
+    pub after_draw: Option<AfterDraw>,
+}
+
+/// The view of `plain`: its wrapper with the first drawing inside (the
+/// server renders that), redrawn in the browser.
+pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
+    let Plain {
+        tag,
+        class,
+        draw,
+        on_event,
+        after_draw,
+    } = plain;
+    let first = draw();
+    let node = NodeRef::<Custom<&'static str>>::new();
+    // Made in the browser only (wasm-bindgen closures do not exist on the
+    // server), and dropped with the component's owner.
+    let listener = StoredValue::new_local(None::<Closure<dyn Fn(Event)>>);
+    let on_event = std::rc::Rc::new(on_event);
+    let mut last = first.clone();
+    Effect::new(move |attached: Option<bool>| {
+        let html = draw();
+        let Some(wrapper) = node.get_untracked() else {
+            return false;
+        };
+        let wrapper: Element = wrapper.into();
+        let first_run = attached != Some(true);
+        if first_run {
+            let on_event = on_event.clone();
+            let delegate =
+                Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
+            for kind in EVENTS {
+                let _ = wrapper.add_event_listener_with_callback_and_bool(
+                    kind,
+                    delegate.as_ref().unchecked_ref(),
+                    true,
+                );
+            }
+            listener.set_value(Some(delegate));
+        }
+        let changed = html != last;
+        if changed {
+            redraw(&wrapper, &html);
+            last = html;
+        }
+        if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
+            after_draw(&wrapper);
+        }
+        true
+    });
+    custom(tag).class(class).inner_html(first).node_ref(node)
+}
+
+/// Reports `event` to `on_event` with the nearest action element around its
+/// target, when there is one inside the wrapper (the listener's element).
+fn delegate(event: &Event, on_event: &dyn Fn(&Event, &Element)) {
+    let (Some(wrapper), Some(target)) = (
+        event
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok()),
+        event.target().and_then(|t| t.dyn_into::<Element>().ok()),
+    ) else {
+        return;
+    };
+    if let Ok(Some(action)) = target.closest(ACTION_ELEMENTS) {
+        if action != wrapper && wrapper.contains(Some(&action)) {
+            on_event(event, &action);
+        }
+    }
+}
+
+/// Brings the wrapper's children to `html`: elements that are still there
+/// (same tag, same id or none) are patched in place, so focus, a typed value
+/// and a live region's identity survive; what is new replaces what was
+/// there. Focus on an element that was replaced moves to the new element
+/// with its id; new dialogs are opened.
+fn redraw(wrapper: &Element, html: &str) {
+    let focused = crate::browser::deep_active_element()
+        .filter(|active| wrapper.contains(Some(active)))
+        .map(|active| (active.id(), active));
+    let Some(document) = wrapper.owner_document() else {
+        return;
+    };
+    // Parsed inert (a template's content runs no script and loads nothing).
+    let Ok(template) = document.create_element("template") else {
+        return;
+    };
+    template.set_inner_html(html);
+    let Ok(content) = js_sys::Reflect::get(&template, &JsValue::from_str("content")) else {
+        return;
+    };
+    morph_children(wrapper, content.unchecked_ref::<Node>());
+    // Each one opened leaves the selector, so this ends.
+    while let Some(dialog) = wrapper
+        .query_selector("dialog:not([open])")
+        .ok()
+        .flatten()
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok())
+    {
+        if dialog.show_modal().is_err() {
+            break;
+        }
+    }
+    let Some((id, element)) = focused else {
+        return;
+    };
+    if id.is_empty() || wrapper.contains(Some(&element)) {
+        return;
+    }
+    let mut selector = String::from("[id=\"");
+    for c in id.chars() {
+        if c == '"' || c == '\\' {
+            selector.push('\\');
+        }
+        selector.push(c);
+    }
+    selector.push_str("\"]");
+    if let Some(element) = wrapper
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Makes `live`'s children those of `new` (whose nodes it takes).
+fn morph_children(live: &Node, new: &Node) {
+    let mut old = live.first_child();
+    while let Some(node) = new.first_child() {
+        match old {
+            Some(current) if same_element(&current, &node) => {
+                morph(&current, &node);
+                let _ = new.remove_child(&node);
+                old = current.next_sibling();
+            }
+            Some(current) => {
+                let after = current.next_sibling();
+                let _ = live.replace_child(&node, &current);
+                old = after;
+            }
+            None => {
+                let _ = live.append_child(&node);
+            }
+        }
+    }
+    while let Some(extra) = old {
+        old = extra.next_sibling();
+        let _ = live.remove_child(&extra);
+    }
+}
+
+/// Whether `new` can be patched into `live`: text into text, an element into
+/// one with its tag and id.
+fn same_element(live: &Node, new: &Node) -> bool {
+    if live.node_type() != new.node_type() {
+        return false;
+    }
+    match (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) {
+        (Some(live), Some(new)) => live.tag_name() == new.tag_name() && live.id() == new.id(),
+        (None, None) => live.node_type() == Node::TEXT_NODE,
+        _ => false,
+    }
+}
+
+/// Patches `live` to be `new`: its text, or its attributes and children.
+fn morph(live: &Node, new: &Node) {
+    let (Some(live), Some(new)) = (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) else {
+        if live.node_value() != new.node_value() {
+            live.set_node_value(new.node_value().as_deref());
+        }
+        return;
+    };
+    for name in live
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        // A dialog's `open` is the browser's (showModal), not the drawing's.
+        if !new.has_attribute(&name) && name != "open" {
+            let _ = live.remove_attribute(&name);
+        }
+    }
+    for name in new
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        let value = new.get_attribute(&name).unwrap_or_default();
+        if live.get_attribute(&name).as_deref() != Some(value.as_str()) {
+            let _ = live.set_attribute(&name, &value);
+        }
+    }
+    morph_children(live, new);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        push_escaped(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn markup_in_text_and_attributes_is_escaped() {
+        assert_eq!(escaped("Pro"), "Pro");
+        assert_eq!(escaped(""), "");
+        assert_eq!(
+            escaped(r#"<img src=x onerror="alert('x')">"#),
+            "&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;"
+        );
+        assert_eq!(escaped("R&D · Café ✓ &amp;"), "R&amp;D · Café ✓ &amp;amp;");
+        assert_eq!(escaped("\"'"), "&quot;&#39;");
+    }
+
+    #[test]
+    fn an_attribute_cannot_be_closed_by_its_value() {
+        let mut out = String::from("<h3");
+        push_attr(&mut out, "id", r#"cw-price-x" onclick="steal()"#);
+        out.push('>');
+        assert_eq!(out, r#"<h3 id="cw-price-x&quot; onclick=&quot;steal()">"#);
+    }
+}
