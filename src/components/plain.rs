@@ -119,6 +119,9 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
             }
             listener.set_value(Some(delegate));
         }
+        if first_run {
+            open_dialogs(&wrapper);
+        }
         let changed = html != last;
         if changed {
             redraw(&wrapper, &html);
@@ -171,6 +174,22 @@ fn redraw(wrapper: &Element, html: &str) {
         return;
     };
     morph_children(wrapper, content.unchecked_ref::<Node>());
+    open_dialogs(wrapper);
+    let Some((id, element)) = focused else {
+        return;
+    };
+    if id.is_empty() || wrapper.contains(Some(&element)) {
+        return;
+    }
+    if let Some(element) =
+        find_by_id(wrapper, &id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Opens every dialog drawn in `wrapper` that is not open yet, as a modal.
+fn open_dialogs(wrapper: &Element) {
     // Each one opened leaves the selector, so this ends.
     while let Some(dialog) = wrapper
         .query_selector("dialog:not([open])")
@@ -182,12 +201,11 @@ fn redraw(wrapper: &Element, html: &str) {
             break;
         }
     }
-    let Some((id, element)) = focused else {
-        return;
-    };
-    if id.is_empty() || wrapper.contains(Some(&element)) {
-        return;
-    }
+}
+
+/// The element inside `wrapper` with `id` (which may hold any character:
+/// ids carry server data such as price ids).
+pub(crate) fn find_by_id(wrapper: &Element, id: &str) -> Option<Element> {
     let mut selector = String::from("[id=\"");
     for c in id.chars() {
         if c == '"' || c == '\\' {
@@ -196,14 +214,7 @@ fn redraw(wrapper: &Element, html: &str) {
         selector.push(c);
     }
     selector.push_str("\"]");
-    if let Some(element) = wrapper
-        .query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
+    wrapper.query_selector(&selector).ok().flatten()
 }
 
 /// Makes `live`'s children those of `new` (whose nodes it takes).
