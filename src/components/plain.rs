@@ -28,19 +28,18 @@ use web_sys::{Element, Event, Node};
 /// Appends `text` with `& < > " '` escaped, so it is text in an element or
 /// inside a double-quoted attribute value, never markup.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+    // By char, not by slicing at the matches: no slice bounds to check, so
+    // no panic path (and its formatting code) in the wasm.
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
     }
-    out.push_str(rest);
 }
 
 /// Appends ` name="value"` with the value escaped.
