@@ -208,18 +208,31 @@ fn push_dialog(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view_model::ChangeDirection;
+    use serde_json::json;
 
-    fn model(summary: &str) -> PlanChangeModel {
-        PlanChangeModel {
-            direction: ChangeDirection::Upgrade,
-            title: "Change your plan",
-            summary: summary.to_owned(),
-            charge: "About $18.50 is charged now (an estimate).".to_owned(),
-            effective: "The new plan starts now.".to_owned(),
-            confirm: "Confirm change",
-            cancel: "Cancel",
-        }
+    /// An upgrade from Pro to `to_name` (natively, amounts read "1200 USD").
+    fn model(to_name: &str) -> PlanChangeModel {
+        let price = |id: &str, amount: i64| -> Price {
+            serde_json::from_value(
+                json!({"id": id, "type": "subscription", "unitPrice": amount,
+                "currency": "USD", "intervalUnit": "month", "intervalCount": 1}),
+            )
+            .unwrap()
+        };
+        let subscription: Subscription = serde_json::from_value(json!({"id": "sub_1",
+            "priceId": "pro", "status": "active", "currentBillingPeriodStart": 1_000_000,
+            "currentBillingPeriodEnd": 2_000_000}))
+        .unwrap();
+        let input = PlanChangeInput {
+            from_name: "Pro",
+            from: &price("pro", 1200),
+            to_name,
+            to: &price("team", 4900),
+            to_quantity: 1,
+            subscription: &subscription,
+            now_ms: 1_500_000,
+        };
+        PlanChangeModel::new(&input, "en-US")
     }
 
     const IDS: DialogIds<'static> = DialogIds {
@@ -230,19 +243,21 @@ mod tests {
 
     #[test]
     fn the_dialog_is_labelled_described_and_offers_cancel_first() {
+        let model = model("Team");
         let mut out = String::new();
-        push_dialog(&mut out, &model("From Pro to Team."), &IDS, false, "");
+        push_dialog(&mut out, &model, &IDS, false, "");
         assert_eq!(
             out,
-            concat!(
-                r#"<dialog class="cw-dialog" role="dialog" aria-modal="true" aria-labelledby="t" aria-describedby="s">"#,
-                r#"<h2 id="t" class="cw-dialog-title" dir="auto">Change your plan</h2>"#,
-                r#"<p id="s" dir="auto">From Pro to Team.</p>"#,
-                r#"<p dir="auto">About $18.50 is charged now (an estimate).</p>"#,
-                r#"<p dir="auto">The new plan starts now.</p>"#,
-                r#"<p class="cw-error" role="alert" dir="auto"></p>"#,
-                r#"<div class="cw-actions"><button type="button" id="c" class="cw-button" aria-busy="false">Confirm change</button>"#,
-                r#"<button type="button" class="cw-button cw-button-secondary" autofocus>Cancel</button></div></dialog>"#
+            format!(
+                concat!(
+                    r#"<dialog class="cw-dialog" role="dialog" aria-modal="true" aria-labelledby="t" aria-describedby="s">"#,
+                    r#"<h2 id="t" class="cw-dialog-title" dir="auto">Change your plan</h2>"#,
+                    r#"<p id="s" dir="auto">{}</p><p dir="auto">{}</p><p dir="auto">The new plan starts now.</p>"#,
+                    r#"<p class="cw-error" role="alert" dir="auto"></p>"#,
+                    r#"<div class="cw-actions"><button type="button" id="c" class="cw-button" aria-busy="false">Confirm change</button>"#,
+                    r#"<button type="button" class="cw-button cw-button-secondary" autofocus>Cancel</button></div></dialog>"#
+                ),
+                model.summary, model.charge
             )
         );
     }
@@ -252,7 +267,7 @@ mod tests {
         let mut out = String::new();
         push_dialog(
             &mut out,
-            &model("From <b>Pro</b>."),
+            &model("<b>Team</b>"),
             &IDS,
             true,
             "Card \"declined\"",
@@ -262,7 +277,8 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"autofocus disabled>Cancel"#), "{out}");
-        assert!(out.contains("From &lt;b&gt;Pro&lt;/b&gt;."), "{out}");
+        assert!(out.contains(" to &lt;b&gt;Team&lt;/b&gt; · "), "{out}");
+        assert!(!out.contains("<b>"), "{out}");
         assert!(
             out.contains(r#"role="alert" dir="auto">Card &quot;declined&quot;</p>"#),
             "{out}"

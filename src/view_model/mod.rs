@@ -19,4 +19,4 @@ pub use usage_meter::{granted_credits, UsageMeterModel};
 #[cfg(feature = "leptos")]
 mod plan_change;
 #[cfg(feature = "leptos")]
-pub use plan_change::{card_action, CardAction, ChangeDirection, PlanChangeInput, PlanChangeModel};
+pub use plan_change::{card_action, CardAction, PlanChangeInput, PlanChangeModel};
