@@ -56,14 +56,15 @@ pub fn PriceCard(
 ) -> impl IntoView {
     let card = PriceCardModel::new(&product, &price, &locale, quantity.unwrap_or(1), label);
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
-    let switch_id = switch_id.unwrap_or_default();
     let draw = {
         let card = card.clone();
         move || {
             let end = if current {
                 CardEnd::CurrentPlan
             } else if on_switch.is_some() {
-                CardEnd::SwitchPlan { id: &switch_id }
+                CardEnd::SwitchPlan {
+                    id: switch_id.as_deref(),
+                }
             } else {
                 CardEnd::Checkout
             };
@@ -100,8 +101,8 @@ pub(crate) enum CardEnd<'a> {
     CurrentPlan,
     /// "Switch plan", with the button's id (focus returns to it).
     SwitchPlan {
-        /// The button's id.
-        id: &'a str,
+        /// The button's id, if it has one.
+        id: Option<&'a str>,
     },
 }
 
@@ -210,7 +211,9 @@ pub(crate) fn push_card(
         }
         CardEnd::SwitchPlan { id } => {
             out.push_str("<button type=\"button\"");
-            push_attr(out, "id", id);
+            if let Some(id) = id {
+                push_attr(out, "id", id);
+            }
             out.push_str(" class=\"cw-button\"");
             push_attr(
                 out,
@@ -337,17 +340,21 @@ impl Cards {
                 self.update(&price_id, |s| s.typed = Some(text));
                 None
             }
-            "click" if element.id().starts_with("cw-switch-") => Some(CardClick::SwitchPlan {
-                quantity: self.quantity(&price_id),
-                price_id,
-            }),
-            "click"
-                if element
-                    .parent_element()
-                    .is_some_and(|p| p.class_name() == "cw-checkout") =>
-            {
-                self.checkout(price_id);
-                None
+            "click" => {
+                let parent = element.parent_element()?;
+                if parent.class_name() == "cw-checkout" {
+                    self.checkout(price_id);
+                    None
+                } else if parent.tag_name() == "ARTICLE" && element.class_name() == "cw-button" {
+                    // "Switch plan" (the current plan's button is disabled
+                    // and has a class of its own).
+                    Some(CardClick::SwitchPlan {
+                        quantity: self.quantity(&price_id),
+                        price_id,
+                    })
+                } else {
+                    None
+                }
             }
             _ => None,
         }
@@ -522,12 +529,23 @@ mod tests {
         let switch = drawn(
             &pro(),
             CardEnd::SwitchPlan {
-                id: "cw-switch-price_pro",
+                id: Some("cw-switch-price_pro"),
             },
             "1",
             &Checkout::Ready,
         );
         assert!(switch.ends_with(r#"<button type="button" id="cw-switch-price_pro" class="cw-button" aria-label="Switch plan to Pro · Monthly">Switch plan</button></article>"#), "{switch}");
+    }
+
+    #[test]
+    fn a_switch_without_an_id_has_no_empty_id() {
+        let html = drawn(
+            &pro(),
+            CardEnd::SwitchPlan { id: None },
+            "1",
+            &Checkout::Ready,
+        );
+        assert!(html.ends_with(r#"<button type="button" class="cw-button" aria-label="Switch plan to Pro · Monthly">Switch plan</button></article>"#), "{html}");
     }
 
     #[test]
@@ -567,7 +585,7 @@ mod tests {
         let html = drawn(
             &hostile,
             CardEnd::SwitchPlan {
-                id: "cw-switch-\"><i>",
+                id: Some("cw-switch-\"><i>"),
             },
             "1",
             &Checkout::Ready,

@@ -61,7 +61,7 @@ pub fn PricingTable(
     // The cards drawn last, whose quantity fields get their text after a draw.
     let drawn = StoredValue::new_local(Vec::<PriceCardModel>::new());
     let draw = move || {
-        let mut out = String::new();
+        let (mut out, mut models) = (String::new(), Vec::new());
         billing.state.with(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
@@ -85,24 +85,23 @@ pub fn PricingTable(
                     push_switch(&mut out, &switch);
                 }
                 out.push_str("<div class=\"cw-pricing-grid\">");
-                let mut models = Vec::new();
                 for (product, price) in table.offers(interval.get()) {
                     let card = PriceCardModel::new(product, price, &locale, 1, None);
                     let switch_id = format!("cw-switch-{}", price.id);
                     let end = match card_action(price, &current) {
                         CardAction::CurrentPlan => CardEnd::CurrentPlan,
-                        CardAction::SwitchPlan { .. } if can_switch => {
-                            CardEnd::SwitchPlan { id: &switch_id }
-                        }
+                        CardAction::SwitchPlan { .. } if can_switch => CardEnd::SwitchPlan {
+                            id: Some(&switch_id),
+                        },
                         _ => CardEnd::Checkout,
                     };
                     cards.push(&mut out, &card, end);
                     models.push(card);
                 }
                 out.push_str("</div></div>");
-                drawn.set_value(models);
             }
         });
+        drawn.set_value(models);
         out
     };
     let switch_to = move |price_id: String, quantity: u32| {
