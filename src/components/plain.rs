@@ -91,7 +91,8 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         on_event,
         after_draw,
     } = plain;
-    let first = draw();
+    // Untracked on purpose: the effect below is what tracks the drawing.
+    let first = untrack(&draw);
     let node = NodeRef::<Custom<&'static str>>::new();
     // Made in the browser only (wasm-bindgen closures do not exist on the
     // server), and dropped with the component's owner.
@@ -127,7 +128,7 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
             last = html;
         }
         if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
-            after_draw(&wrapper);
+            untrack(|| after_draw(&wrapper));
         }
         true
     });
@@ -147,7 +148,8 @@ fn delegate(event: &Event, on_event: &dyn Fn(&Event, &Element)) {
     };
     if let Ok(Some(action)) = target.closest(ACTION_ELEMENTS) {
         if action != wrapper && wrapper.contains(Some(&action)) {
-            on_event(event, &action);
+            // Handlers read signals as they are now, without subscribing.
+            untrack(|| on_event(event, &action));
         }
     }
 }
