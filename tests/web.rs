@@ -492,8 +492,9 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
     assert!(body.get("priceId").is_none());
 }
 
-#[wasm_bindgen_test]
-async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
+/// A route whose price "gone" no longer exists: `checkout-sessions/create`
+/// answers `price_not_found` (nobody is signed in).
+fn server_without_the_price() -> Rc<FakeServer> {
     let server = new_server();
     server.answer("/pricing-models/retrieve", 200, &pricing());
     server.answer(
@@ -506,6 +507,12 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
         404,
         r#"{"error":{"code":"price_not_found","json":{"message":"There is no price with the slug \"gone\"."}}}"#,
     );
+    server
+}
+
+#[wasm_bindgen_test]
+async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
+    let server = server_without_the_price();
     let stage = Stage::new();
     let transport = shared(&server);
     let _handle = mount_to(stage.0.clone(), move || {
@@ -515,19 +522,48 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
             </BillingProvider>
         }
     });
-    let button = stage.button_starting_with("Buy now");
-    button.click();
-    button.click(); // a double click must not send twice
+    // A redraw may replace the button (busy and back): always read it anew.
+    let button = || -> HtmlElement {
+        stage
+            .find(".cw-checkout > button")
+            .expect("the checkout button")
+            .unchecked_into()
+    };
+    wait_until("the pricing", || {
+        server.requests_to("/pricing-models/retrieve").len() == 1
+    })
+    .await;
+    // Slow answers from here: the busy button can be seen, and clicked.
+    server.set_delay_ms(150);
+    button().focus().unwrap();
+    button().click();
+    button().click(); // a double click must not send twice
+    wait_until("the busy button", || {
+        button().get_attribute("aria-busy").as_deref() == Some("true")
+    })
+    .await;
+    button().click(); // nor a click on the busy one
     wait_until("the alert", || {
         stage.alert_text().contains("no price with the slug")
     })
     .await;
     assert_eq!(server.requests_to("/checkout-sessions/create").len(), 1);
     assert_eq!(
-        button.get_attribute("aria-disabled").as_deref(),
+        button().get_attribute("aria-disabled").as_deref(),
         Some("false")
     );
-    assert_eq!(button.text_content().unwrap(), "Buy now");
+    assert_eq!(button().text_content().unwrap(), "Buy now");
+    // Focus stayed on the button through both redraws.
+    assert_eq!(
+        document().active_element(),
+        Some(button().unchecked_into::<Element>())
+    );
+    // It recovered: the next click sends again.
+    button().click();
+    wait_until("a second request", || {
+        server.requests_to("/checkout-sessions/create").len() == 2
+    })
+    .await;
 }
 
 // A merchant's callback runs under the button's reactive owner, as it did
@@ -537,18 +573,7 @@ async fn checkout_button_shows_the_servers_error_in_an_alert_and_recovers() {
 async fn a_checkout_buttons_callback_finds_the_apps_contexts() {
     #[derive(Clone)]
     struct Shop(&'static str);
-    let server = new_server();
-    server.answer("/pricing-models/retrieve", 200, &pricing());
-    server.answer(
-        "/customers/billing",
-        401,
-        r#"{"error":{"message":"Unauthorized"}}"#,
-    );
-    server.answer(
-        "/checkout-sessions/create",
-        404,
-        r#"{"error":{"code":"price_not_found","json":{"message":"There is no price with the slug \"gone\"."}}}"#,
-    );
+    let server = server_without_the_price();
     let stage = Stage::new();
     let transport = shared(&server);
     let seen = RwSignal::new(None::<String>);
@@ -568,6 +593,8 @@ async fn a_checkout_buttons_callback_finds_the_apps_contexts() {
             </BillingProvider>
         }
     });
+    // The button's click handler is attached once mounted (a tick later).
+    leptos::task::tick().await;
     stage.button_starting_with("Buy now").click();
     wait_until("the callback", || seen.get_untracked().is_some()).await;
     assert_eq!(seen.get_untracked().as_deref(), Some("acme"));
@@ -1166,6 +1193,64 @@ async fn the_billing_panel_shows_plan_cards_invoices_and_cancels_after_confirmin
         server.requests_to("/subscriptions/cancel").len() == 1
     })
     .await;
+}
+
+// The panel is one HTML string redrawn from its state: a double click on
+// "Activate now" still sends one request, the busy button says so, and a
+// failure lands in the row's alert with the button usable again.
+#[wasm_bindgen_test]
+async fn activating_a_trial_is_sent_once_and_a_failure_shows_in_its_row() {
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/customers/billing",
+        200,
+        &alice_billing().replace(
+            r#""status":"active""#,
+            r#""status":"trialing","trialEnd":1792600000000"#,
+        ),
+    );
+    server.answer(
+        "/checkout-sessions/create-activate-subscription",
+        409,
+        r#"{"error":{"code":"invalid_request","json":{"message":"This subscription cannot be activated."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <CurrentSubscription return_url="/account"/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the trial", || stage.text().contains("Trial ends on")).await;
+    server.set_delay_ms(150);
+    let activate = || stage.button_starting_with("Activate now");
+    activate().click();
+    activate().click();
+    wait_until("the busy button", || {
+        activate().get_attribute("aria-busy").as_deref() == Some("true")
+    })
+    .await;
+    assert_eq!(
+        activate().get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    activate().click();
+    wait_until("the alert", || {
+        stage.alert_text() == "This subscription cannot be activated."
+    })
+    .await;
+    let sent = server.requests_to("/create-activate-subscription");
+    assert_eq!(sent.len(), 1, "one request for three clicks");
+    let body = body_of(&sent[0]);
+    assert_eq!(body["targetSubscriptionId"], "sub_1");
+    assert!(body["successUrl"].as_str().unwrap().ends_with("/account"));
+    assert_eq!(
+        activate().get_attribute("aria-busy").as_deref(),
+        Some("false")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -59,6 +59,14 @@ impl<T: 'static> Request<T> {
         self.value.with(|value| read(value.as_ref()))
     }
 
+    /// Reads the last answer, for a click handler (not tracked).
+    pub(crate) fn with_value_untracked<R>(
+        self,
+        read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
+    ) -> R {
+        self.value.with_untracked(|value| read(value.as_ref()))
+    }
+
     /// Marks the call in flight and runs it under the component's owner,
     /// untracked; its answer replaces the last one. A component gone
     /// meanwhile makes the writes no-ops.

@@ -1,12 +1,16 @@
-//! `<CurrentSubscription>`: the signed-in customer's plan, its status and
-//! renewal or end date, with cancel and undo.
+//! `<CurrentSubscription>`: the signed-in customer's plans, their status and
+//! renewal or end date, with cancel (asked first), undo, and activate or pay.
+//!
+//! Drawn as one HTML string inside one wrapper (see [`super::plain`]):
+//! [`push_rows`] writes every row from the billing data and each row's
+//! [`RowState`]; one delegated click handler runs the buttons.
 
-use super::request::Request;
+use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
 use crate::browser;
 use crate::format::{format_date, price_label};
 use crate::i18n::{fill, panel::Msg, Lang, Message};
-use checkout_protocol::{CancellationTiming, Subscription, SubscriptionStatus};
+use checkout_protocol::{CancellationTiming, PricingModel, Subscription, SubscriptionStatus};
 use leptos::prelude::*;
 
 /// The customer's current subscriptions with their actions.
@@ -16,55 +20,87 @@ pub fn CurrentSubscription(
     #[prop(into, optional)]
     return_url: Option<String>,
 ) -> impl IntoView {
-    let billing = use_billing();
-    let return_url = return_url.unwrap_or_else(browser::page_href);
-    move || {
-        let subscriptions = billing.current_subscriptions();
-        if subscriptions.is_empty() {
-            let lang = Lang::of(&use_locale());
-            return view! { <p class="cw-muted">{Msg::NoSubscription.text(lang)}</p> }.into_any();
-        }
-        subscriptions
-            .into_iter()
-            .map(|s| view! { <SubscriptionRow subscription=s billing return_url=return_url.clone()/> })
-            .collect_view()
-            .into_any()
-    }
+    let panel = Panel {
+        billing: use_billing(),
+        locale: StoredValue::new_local(use_locale()),
+        return_url: StoredValue::new_local(return_url.unwrap_or_else(browser::page_href)),
+        states: RwSignal::new_local(Vec::new()),
+    };
+    plain_view(Plain {
+        tag: "div",
+        class: "cw-plain",
+        draw: Box::new(move || panel.draw()),
+        on_event: Box::new(move |event, button| {
+            if event.type_() == "click" {
+                panel.on_click(button);
+            }
+        }),
+        after_draw: None,
+    })
 }
 
-/// One subscription: plan, status, date, and cancel / keep.
-#[component]
-fn SubscriptionRow(
-    subscription: Subscription,
+/// One `<CurrentSubscription>`: what it reads and its rows' states.
+#[derive(Clone, Copy)]
+struct Panel {
     billing: UseBillingReturn,
-    return_url: String,
-) -> impl IntoView {
-    let locale = use_locale();
-    let lang = Lang::of(&locale);
-    let price = billing.pricing_model().and_then(|m| {
-        m.price_by_id(&subscription.price_id)
-            .map(|(product, price)| (product.name.clone(), price_label(price, &locale)))
-    });
-    let plan = price
-        .as_ref()
-        .map(|(name, _)| name.clone())
-        .or_else(|| subscription.name.clone())
-        .unwrap_or_else(|| Msg::Subscription.text(lang).to_owned());
-    let price_text = price.map(|(_, label)| label);
-    let (badge, when) = status_text(&subscription, &locale);
-    let scheduled = subscription.status == SubscriptionStatus::CancellationScheduled;
-    let confirming = RwSignal::new(false);
-    // Focus follows the buttons as they replace each other and as the panel
-    // re-renders with the reloaded billing (see `browser::restore_focus_to`).
-    let action_id = format!("cw-subscription-action-{}", subscription.id);
-    let confirm_id = format!("cw-subscription-confirm-{}", subscription.id);
-    let question_id = format!("cw-subscription-question-{}", subscription.id);
-    let id = subscription.id.clone();
-    let refocus = action_id.clone();
-    let change = Request::<()>::new();
-    let send_change = move |cancel: bool| {
-        let (id, refocus) = (id.clone(), refocus.clone());
-        change.send(async move {
+    locale: StoredValue<String, LocalStorage>,
+    return_url: StoredValue<String, LocalStorage>,
+    /// Each row's state by subscription id, kept outside the drawing so a
+    /// billing reload (which redraws) keeps a confirmation open.
+    states: RwSignal<Vec<(String, RowState)>, LocalStorage>,
+}
+
+impl Panel {
+    /// The rows as HTML (tracked: the billing data and the rows' states).
+    fn draw(self) -> String {
+        let subscriptions = self.billing.current_subscriptions();
+        let model = self.billing.pricing_model();
+        let locale = self.locale.get_value();
+        self.states
+            .with(|states| push_rows(&subscriptions, model.as_deref(), &locale, states))
+    }
+
+    /// A click on one of the rows' buttons: `data-action` says what to do,
+    /// `data-subscription` to which.
+    fn on_click(self, button: &web_sys::Element) {
+        let (Some(action), Some(id)) = (
+            button.get_attribute("data-action"),
+            button.get_attribute("data-subscription"),
+        ) else {
+            return;
+        };
+        let action_id = element_id("action", &id);
+        match action.as_str() {
+            // One click only asks; the question takes the focus so it is read first.
+            "cancel" => {
+                self.update(&id, |s| s.confirming = true);
+                browser::restore_focus_to(&element_id("confirm", &id));
+            }
+            "keep-it" => {
+                self.update(&id, |s| s.confirming = false);
+                browser::restore_focus_to(&action_id);
+            }
+            "yes" | "keep" => self.change(id, action == "yes"),
+            "activate" => self.activate(id),
+            _ => {}
+        }
+    }
+
+    /// Cancels at the period's end, or undoes a scheduled cancellation;
+    /// refused while one is in flight for this row.
+    fn change(self, id: String, cancel: bool) {
+        if self.state(&id).changing {
+            return;
+        }
+        self.update(&id, |s| {
+            s.confirming = false;
+            s.changing = true;
+        });
+        let action_id = element_id("action", &id);
+        browser::restore_focus_to(&action_id);
+        let billing = self.billing;
+        let lang = Lang::of(&self.locale.get_value());
+        leptos::task::spawn_local(async move {
             let result = if cancel {
                 billing
                     .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
@@ -72,123 +108,275 @@ fn SubscriptionRow(
             } else {
                 billing.uncancel_subscription(&id).await
             };
-            browser::restore_focus_to(&refocus);
-            result.map(|_| ())
+            // The billing reloads: the button redrawn keeps the focus.
+            browser::restore_focus_to(&action_id);
+            self.update(&id, |s| {
+                s.changing = false;
+                s.change_error = result.err().map(|e| e.message_in(lang));
+            });
         });
-    };
-    let run = {
-        let action_id = action_id.clone();
-        move |cancel: bool| {
-            if !change.pending_untracked() {
-                confirming.set(false);
-                browser::restore_focus_to(&action_id);
-                send_change(cancel);
-            }
+    }
+
+    /// Opens the hosted page to activate a trial or pay an unpaid plan; stays
+    /// busy after success (the browser is leaving).
+    fn activate(self, id: String) {
+        if self.state(&id).activating {
+            return;
         }
-    };
-    // A trial can be turned into a paid plan now; an unpaid plan can be paid.
-    let activate_label = match subscription.status {
-        SubscriptionStatus::Trialing => Some(Msg::ActivateNow.text(lang)),
-        SubscriptionStatus::PastDue
-        | SubscriptionStatus::Unpaid
-        | SubscriptionStatus::Incomplete => Some(Msg::PayNow.text(lang)),
-        _ => None,
-    };
-    let target = subscription.id.clone();
-    let activate = Request::<()>::new();
-    let send_activate = move || {
+        self.update(&id, |s| s.activating = true);
+        let return_url = self.return_url.get_value();
         let params = ActivateSubscriptionParams {
-            target_subscription_id: target.clone(),
+            target_subscription_id: id.clone(),
             success_url: return_url.clone(),
-            cancel_url: return_url.clone(),
+            cancel_url: return_url,
             auto_redirect: true,
             ..Default::default()
         };
-        activate.send(async move {
-            billing
+        let billing = self.billing;
+        let lang = Lang::of(&self.locale.get_value());
+        leptos::task::spawn_local(async move {
+            let result = billing
                 .create_activate_subscription_checkout_session(params)
-                .await
-                .map(|_| ())
+                .await;
+            self.update(&id, |s| {
+                s.activating = result.is_ok();
+                s.activate_error = result.err().map(|e| e.message_in(lang));
+            });
         });
+    }
+
+    /// The row's state now (untracked: for a click).
+    fn state(self, id: &str) -> RowState {
+        self.states
+            .try_with_untracked(|states| state_of(states, id).clone())
+            .unwrap_or_default()
+    }
+
+    /// Changes one row's state; nothing once the component is gone.
+    fn update(self, id: &str, change: impl FnOnce(&mut RowState)) {
+        self.states.try_update(
+            |states| match states.iter_mut().find(|(row, _)| row == id) {
+                Some((_, state)) => change(state),
+                None => {
+                    let mut state = RowState::default();
+                    change(&mut state);
+                    states.push((id.to_owned(), state));
+                }
+            },
+        );
+    }
+}
+
+/// A row's state; a row never touched is in the default one.
+fn state_of<'a>(states: &'a [(String, RowState)], id: &str) -> &'a RowState {
+    static IDLE: RowState = RowState {
+        confirming: false,
+        changing: false,
+        activating: false,
+        change_error: None,
+        activate_error: None,
     };
-    let activating =
-        move || activate.pending() || activate.with_value(|v| matches!(v, Some(Ok(()))));
-    // One closure for both attributes (each distinct closure is its own
-    // copy of Leptos's attribute code in the wasm).
-    let activating_attr = move || activating().to_string();
-    let activate_button = activate_label.map(|label| {
-        view! {
-            <button type="button" class="cw-button" aria-busy=activating_attr
-                aria-disabled=activating_attr
-                on:click=move |_| { if !activating() { send_activate(); } }>
-                {label}
-            </button>
+    states
+        .iter()
+        .find(|(row, _)| row == id)
+        .map_or(&IDLE, |(_, state)| state)
+}
+
+/// The id of one of a row's elements: `cw-subscription-{part}-{subscription}`
+/// (unescaped; [`push_attr`] escapes it in the markup).
+fn element_id(part: &str, subscription: &str) -> String {
+    ["cw-subscription-", part, "-", subscription].concat()
+}
+
+/// What a row says, worked out once from the subscription and the catalog.
+#[derive(Debug, Clone, PartialEq)]
+struct RowText {
+    /// The product's name, else the subscription's, else "Subscription".
+    plan: String,
+    /// "$12.00 per month", when the price is in the catalog.
+    price: Option<String>,
+    /// The status badge.
+    badge: &'static str,
+    /// The sentence with the date that matters.
+    when: Option<String>,
+    /// A cancellation is scheduled: the badge warns and the action undoes it.
+    scheduled: bool,
+    /// "Activate now" for a trial, "Pay now" for an unpaid plan.
+    activate: Option<&'static str>,
+}
+
+impl RowText {
+    fn new(s: &Subscription, model: Option<&PricingModel>, locale: &str) -> Self {
+        let lang = Lang::of(locale);
+        let price = model.and_then(|m| {
+            m.price_by_id(&s.price_id)
+                .map(|(product, price)| (product.name.clone(), price_label(price, locale)))
+        });
+        let (badge, when) = status_text(s, locale);
+        let activate = match s.status {
+            SubscriptionStatus::Trialing => Some(Msg::ActivateNow.text(lang)),
+            SubscriptionStatus::PastDue
+            | SubscriptionStatus::Unpaid
+            | SubscriptionStatus::Incomplete => Some(Msg::PayNow.text(lang)),
+            _ => None,
+        };
+        let (plan, price) = match price {
+            Some((name, label)) => (name, Some(label)),
+            None => (
+                s.name
+                    .clone()
+                    .unwrap_or_else(|| Msg::Subscription.text(lang).to_owned()),
+                None,
+            ),
+        };
+        Self {
+            plan,
+            price,
+            badge,
+            when,
+            scheduled: s.status == SubscriptionStatus::CancellationScheduled,
+            activate,
         }
+    }
+}
+
+/// What one row's buttons are doing. Kept by subscription id outside the
+/// drawing, so a redraw (a billing reload) keeps an open confirmation.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RowState {
+    /// "Cancel subscription" was clicked: the confirmation is open.
+    confirming: bool,
+    /// A cancel or undo is in flight.
+    changing: bool,
+    /// An activation is in flight, or succeeded and the page is leaving.
+    activating: bool,
+    /// Why the last cancel or undo failed.
+    change_error: Option<String>,
+    /// Why the last activation failed (shown first).
+    activate_error: Option<String>,
+}
+
+/// Every current subscription as a row, or the sentence saying there is none.
+fn push_rows(
+    subscriptions: &[Subscription],
+    model: Option<&PricingModel>,
+    locale: &str,
+    states: &[(String, RowState)],
+) -> String {
+    let lang = Lang::of(locale);
+    let mut out = String::new();
+    if subscriptions.is_empty() {
+        out.push_str(r#"<p class="cw-muted">"#);
+        push_escaped(&mut out, Msg::NoSubscription.text(lang));
+        out.push_str("</p>");
+    }
+    for s in subscriptions {
+        let text = RowText::new(s, model, locale);
+        push_row(&mut out, &s.id, &text, state_of(states, &s.id), lang);
+    }
+    out
+}
+
+/// One subscription: plan, status, price, date, its buttons and its alert.
+fn push_row(out: &mut String, id: &str, text: &RowText, state: &RowState, lang: Lang) {
+    out.push_str(r#"<article class="cw-subscription"><div class="cw-subscription-head"><p class="cw-subscription-plan">"#);
+    push_escaped(out, &text.plan);
+    out.push_str(if text.scheduled {
+        r#"</p><span class="cw-badge cw-badge-warning">"#
+    } else {
+        r#"</p><span class="cw-badge">"#
     });
-    let error = move || {
-        change.with_value(|changed| {
-            activate.with_value(|activated| match (changed, activated) {
-                (_, Some(Err(e))) | (Some(Err(e)), _) => e.message_in(lang),
-                _ => String::new(),
-            })
-        })
-    };
-    let actions = move || {
-        let (action_id, confirm_id, question_id) =
-            (action_id.clone(), confirm_id.clone(), question_id.clone());
-        let run = run.clone();
-        if !scheduled && confirming.get() {
-            let run_cancel = run.clone();
-            let described_by = question_id.clone();
-            view! {
-                // Focused when it appears, so its question is read first.
-                <div class="cw-confirm" id=confirm_id role="group" aria-label=Msg::ConfirmCancellation.text(lang)
-                    aria-describedby=described_by tabindex="-1">
-                    <p id=question_id>{Msg::CancelQuestion.text(lang)}</p>
-                    <button type="button" class="cw-button cw-button-danger" on:click=move |_| run_cancel(true)>{Msg::YesCancel.text(lang)}</button>
-                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| {
-                        confirming.set(false);
-                        browser::restore_focus_to(&action_id);
-                    }>
-                        {Msg::KeepIt.text(lang)}
-                    </button>
-                </div>
-            }
-            .into_any()
+    push_escaped(out, text.badge);
+    out.push_str("</span></div>");
+    if let Some(price) = &text.price {
+        out.push_str(r#"<p class="cw-subscription-price">"#);
+        push_escaped(out, price);
+        out.push_str("</p>");
+    }
+    if let Some(when) = &text.when {
+        out.push_str(r#"<p class="cw-muted">"#);
+        push_escaped(out, when);
+        out.push_str("</p>");
+    }
+    out.push_str(r#"<div class="cw-actions">"#);
+    if let Some(label) = text.activate {
+        let busy = bool_text(state.activating);
+        push_button_start(out, None, "cw-button");
+        push_attr(out, "aria-busy", busy);
+        push_attr(out, "aria-disabled", busy);
+        push_button_end(out, "activate", id, label);
+    }
+    if state.confirming && !text.scheduled {
+        // Focused when it appears, so its question is read first.
+        let question = element_id("question", id);
+        out.push_str(r#"<div class="cw-confirm""#);
+        push_attr(out, "id", &element_id("confirm", id));
+        push_attr(out, "role", "group");
+        push_attr(out, "aria-label", Msg::ConfirmCancellation.text(lang));
+        push_attr(out, "aria-describedby", &question);
+        push_attr(out, "tabindex", "-1");
+        out.push_str("><p");
+        push_attr(out, "id", &question);
+        out.push('>');
+        push_escaped(out, Msg::CancelQuestion.text(lang));
+        out.push_str("</p>");
+        push_button_start(out, None, "cw-button cw-button-danger");
+        push_button_end(out, "yes", id, Msg::YesCancel.text(lang));
+        push_button_start(out, None, "cw-button cw-button-secondary");
+        push_button_end(out, "keep-it", id, Msg::KeepIt.text(lang));
+        out.push_str("</div>");
+    } else {
+        // "Keep subscription" on a scheduled cancellation, else "Cancel
+        // subscription", which asks first; one id, so focus stays on it.
+        let (action, label) = if text.scheduled {
+            ("keep", Msg::KeepSubscription)
         } else {
-            // "Keep subscription" on a scheduled cancellation, else "Cancel
-            // subscription", which asks first: one button, so one view type.
-            let text = if scheduled {
-                Msg::KeepSubscription
-            } else {
-                Msg::CancelSubscription
-            };
-            view! {
-                <button type="button" id=action_id class="cw-button cw-button-secondary"
-                    aria-busy=move || change.pending().to_string()
-                    on:click=move |_| {
-                        if scheduled {
-                            run(false);
-                        } else {
-                            confirming.set(true);
-                            browser::restore_focus_to(&confirm_id);
-                        }
-                    }>{text.text(lang)}</button>
-            }
-            .into_any()
-        }
-    };
-    view! {
-        <article class="cw-subscription">
-            <div class="cw-subscription-head">
-                <p class="cw-subscription-plan">{plan}</p>
-                <span class="cw-badge" class:cw-badge-warning=scheduled>{badge}</span>
-            </div>
-            {price_text.map(|p| view! { <p class="cw-subscription-price">{p}</p> })}
-            {when.map(|w| view! { <p class="cw-muted">{w}</p> })}
-            <div class="cw-actions">{activate_button}{actions}</div>
-            <p class="cw-error" role="alert">{error}</p>
-        </article>
+            ("cancel", Msg::CancelSubscription)
+        };
+        push_button_start(
+            out,
+            Some(&element_id("action", id)),
+            "cw-button cw-button-secondary",
+        );
+        push_attr(out, "aria-busy", bool_text(state.changing));
+        push_button_end(out, action, id, label.text(lang));
+    }
+    out.push_str(r#"</div><p class="cw-error" role="alert">"#);
+    if let Some(error) = state
+        .activate_error
+        .as_ref()
+        .or(state.change_error.as_ref())
+    {
+        push_escaped(out, error);
+    }
+    out.push_str("</p></article>");
+}
+
+/// `<button type="button" [id=…] class=…`, left open for more attributes.
+/// Only the action button has an id: focus follows it when the confirmation
+/// replaces it and back (the others are patched in place by a redraw).
+fn push_button_start(out: &mut String, id: Option<&str>, class: &str) {
+    out.push_str(r#"<button type="button""#);
+    if let Some(id) = id {
+        push_attr(out, "id", id);
+    }
+    push_attr(out, "class", class);
+}
+
+/// The action and subscription the click handler reads, the label, `</button>`.
+fn push_button_end(out: &mut String, action: &str, id: &str, label: &str) {
+    push_attr(out, "data-action", action);
+    push_attr(out, "data-subscription", id);
+    out.push('>');
+    push_escaped(out, label);
+    out.push_str("</button>");
+}
+
+fn bool_text(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
     }
 }
 
@@ -224,4 +412,201 @@ fn status_text(s: &Subscription, locale: &str) -> (&'static str, Option<String>)
         _ => (Msg::Inactive, None),
     };
     (badge.text(lang), when)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODEL: &str = r#"{"id":"pm","name":"Acme","products":[{"id":"prod_pro","slug":"pro","name":"Pro","prices":[
+        {"id":"price_pro","slug":"pro-monthly","type":"subscription","unitPrice":1200,"currency":"USD","intervalUnit":"month","intervalCount":1}]}]}"#;
+
+    fn model() -> PricingModel {
+        serde_json::from_str(MODEL).unwrap()
+    }
+
+    fn subscription(status: &str, extra: &str) -> Subscription {
+        serde_json::from_str(&format!(
+            r#"{{"id":"sub_1","priceId":"price_pro","status":"{status}","currentBillingPeriodEnd":86400000{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn row(s: &Subscription, state: &RowState) -> String {
+        push_rows(
+            std::slice::from_ref(s),
+            Some(&model()),
+            "en-US",
+            &[(s.id.clone(), state.clone())],
+        )
+    }
+
+    #[test]
+    fn an_active_plan_is_drawn_as_the_leptos_row_was() {
+        // Natively there is no Intl: amounts and dates take their fallbacks.
+        let html = row(&subscription("active", ""), &RowState::default());
+        assert_eq!(
+            html,
+            concat!(
+                r#"<article class="cw-subscription"><div class="cw-subscription-head">"#,
+                r#"<p class="cw-subscription-plan">Pro</p><span class="cw-badge">Active</span></div>"#,
+                r#"<p class="cw-subscription-price">1200 USD per month</p>"#,
+                r#"<p class="cw-muted">Renews on day 1 since 1970</p>"#,
+                r#"<div class="cw-actions"><button type="button" id="cw-subscription-action-sub_1" "#,
+                r#"class="cw-button cw-button-secondary" aria-busy="false" data-action="cancel" "#,
+                r#"data-subscription="sub_1">Cancel subscription</button></div>"#,
+                r#"<p class="cw-error" role="alert"></p></article>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn the_confirmation_replaces_the_button_and_is_described_by_its_question() {
+        let confirming = RowState {
+            confirming: true,
+            ..RowState::default()
+        };
+        let html = row(&subscription("active", ""), &confirming);
+        assert!(html.contains(concat!(
+            r#"<div class="cw-confirm" id="cw-subscription-confirm-sub_1" role="group" "#,
+            r#"aria-label="Confirm cancellation" aria-describedby="cw-subscription-question-sub_1" "#,
+            r#"tabindex="-1"><p id="cw-subscription-question-sub_1">Cancel at the end of the current period?"#
+        )), "{html}");
+        assert!(html.contains(concat!(
+            r#"</p><button type="button" class="cw-button cw-button-danger" data-action="yes" "#,
+            r#"data-subscription="sub_1">Yes, cancel</button><button type="button" "#,
+            r#"class="cw-button cw-button-secondary" data-action="keep-it" "#,
+            r#"data-subscription="sub_1">Keep it</button></div>"#
+        )), "{html}");
+        assert!(!html.contains("cw-subscription-action-"), "{html}");
+    }
+
+    #[test]
+    fn a_scheduled_cancellation_warns_and_offers_to_keep_the_plan() {
+        let scheduled = subscription(
+            "cancellation_scheduled",
+            r#","cancelScheduledAt":172800000"#,
+        );
+        // A confirmation left open by a click before the reload is not shown.
+        let state = RowState {
+            confirming: true,
+            changing: true,
+            ..RowState::default()
+        };
+        let html = row(&scheduled, &state);
+        assert!(
+            html.contains(r#"<span class="cw-badge cw-badge-warning">Cancels soon</span>"#),
+            "{html}"
+        );
+        assert!(html.contains("Ends on day 2 since 1970"), "{html}");
+        assert!(html.contains(r#"aria-busy="true" data-action="keep" data-subscription="sub_1">Keep subscription</button>"#), "{html}");
+        assert!(!html.contains("cw-confirm"), "{html}");
+    }
+
+    #[test]
+    fn a_trial_can_be_activated_and_an_unpaid_plan_paid() {
+        let trial = subscription("trialing", r#","trialEnd":86400000"#);
+        let html = row(&trial, &RowState::default());
+        assert!(
+            html.contains(r#"<span class="cw-badge">Free trial</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(concat!(
+                r#"<button type="button" class="cw-button" "#,
+                r#"aria-busy="false" aria-disabled="false" data-action="activate" "#,
+                r#"data-subscription="sub_1">Activate now</button>"#
+            )),
+            "{html}"
+        );
+        let leaving = RowState {
+            activating: true,
+            ..RowState::default()
+        };
+        let html = row(&subscription("past_due", ""), &leaving);
+        assert!(html.contains("Your last payment failed."), "{html}");
+        assert!(html.contains(r#"aria-busy="true" aria-disabled="true" data-action="activate" data-subscription="sub_1">Pay now<"#), "{html}");
+        let html = row(&subscription("active", ""), &RowState::default());
+        assert!(!html.contains("activate"), "{html}");
+    }
+
+    #[test]
+    fn the_alert_says_why_the_last_call_failed_activation_first() {
+        let failed = RowState {
+            change_error: Some("Could not cancel.".into()),
+            ..RowState::default()
+        };
+        assert!(row(&subscription("active", ""), &failed)
+            .contains(r#"<p class="cw-error" role="alert">Could not cancel.</p>"#));
+        let both = RowState {
+            activate_error: Some("Card <declined>".into()),
+            ..failed
+        };
+        assert!(row(&subscription("trialing", ""), &both)
+            .contains(r#"<p class="cw-error" role="alert">Card &lt;declined&gt;</p>"#));
+    }
+
+    #[test]
+    fn a_hostile_plan_name_and_id_stay_text() {
+        let hostile: Subscription = serde_json::from_str(
+            r#"{"id":"s\" onclick=\"x()","priceId":"gone","name":"<img src=x onerror=alert(1)>","status":"active"}"#,
+        )
+        .unwrap();
+        let html = row(&hostile, &RowState::default());
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"id="cw-subscription-action-s&quot; onclick=&quot;x()""#),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<img") && !html.contains(r#"" onclick"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_plan_is_named_by_the_catalog_then_the_subscription_then_a_word() {
+        let listed = subscription("active", "");
+        assert_eq!(RowText::new(&listed, Some(&model()), "en").plan, "Pro");
+        let mut unlisted = listed.clone();
+        unlisted.price_id = "price_gone".into();
+        unlisted.name = Some("Legacy".into());
+        let text = RowText::new(&unlisted, Some(&model()), "en");
+        assert_eq!((text.plan.as_str(), text.price), ("Legacy", None));
+        unlisted.name = None;
+        assert_eq!(RowText::new(&unlisted, None, "en").plan, "Subscription");
+    }
+
+    #[test]
+    fn nobody_subscribed_reads_one_sentence() {
+        assert_eq!(
+            push_rows(&[], None, "en", &[]),
+            r#"<p class="cw-muted">You have no subscription.</p>"#
+        );
+    }
+
+    #[test]
+    fn each_row_keeps_its_own_state() {
+        let mut second = subscription("active", "");
+        second.id = "sub_2".into();
+        let states = vec![(
+            "sub_2".to_owned(),
+            RowState {
+                confirming: true,
+                ..RowState::default()
+            },
+        )];
+        let html = push_rows(
+            &[subscription("active", ""), second],
+            Some(&model()),
+            "en",
+            &states,
+        );
+        assert!(html.contains("cw-subscription-action-sub_1"), "{html}");
+        assert!(html.contains("cw-subscription-confirm-sub_2"), "{html}");
+        assert!(!html.contains("cw-subscription-action-sub_2"), "{html}");
+    }
 }
