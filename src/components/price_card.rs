@@ -3,12 +3,11 @@
 //! ([`super::plain`]); the pricing table draws its cards with the same
 //! [`push_card`] and [`Cards`].
 
+use super::checkout_button::{push_button, ButtonMarkup, Checkout, CheckoutTarget};
 use super::plain::{find_by_id, plain_view, push_attr, push_escaped, Plain};
-use crate::billing::{
-    use_billing, use_locale, CheckoutSessionCreated, CheckoutSessionParams, UseBillingReturn,
-};
+use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
-use crate::i18n::{fill, panel, widget, Lang, Message};
+use crate::i18n::{fill, panel, Message};
 use crate::view_model::{PriceCardModel, QuantityFieldModel};
 use checkout_protocol::{Price, Product, Quantity};
 use leptos::prelude::*;
@@ -106,36 +105,39 @@ pub(crate) enum CardEnd<'a> {
     },
 }
 
-/// What a card's checkout shows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) enum Checkout {
-    /// Ready to be clicked.
-    #[default]
-    Ready,
-    /// The session is being created: busy, clicks ignored.
-    Sending,
-    /// Created and the browser is leaving for it: stays busy.
-    Leaving,
-    /// Refused, with the message shown under the button.
-    Failed(String),
+/// What a card's checkout shows (the call itself is `CheckoutButton`'s
+/// [`Checkout`], one rule for both).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shown<'a> {
+    /// Creating the session or leaving for it: "Redirecting…".
+    pub busy: bool,
+    /// The last failure's message (empty: none).
+    pub error: &'a str,
 }
 
-/// One card's state: what was typed in its quantity field, its checkout.
-#[derive(Debug, Clone, PartialEq)]
+/// A card nobody clicked yet.
+const READY: Shown<'static> = Shown {
+    busy: false,
+    error: "",
+};
+
+/// One card's state: what was typed in its quantity field, its checkout
+/// once it was clicked.
+#[derive(Clone)]
 struct CardState {
     price_id: String,
     typed: Option<String>,
-    checkout: Checkout,
+    checkout: Option<Checkout>,
 }
 
 /// Appends the markup of `card` ending with `end`: its quantity field
-/// showing the total for `typed`, its checkout in state `checkout`.
+/// showing the total for `typed`, its checkout showing `checkout`.
 pub(crate) fn push_card(
     out: &mut String,
     card: &PriceCardModel,
     end: CardEnd<'_>,
     typed: &str,
-    checkout: &Checkout,
+    checkout: Shown<'_>,
 ) {
     let lang = card.lang;
     out.push_str("<article class=\"cw-card\" part=\"card\"");
@@ -184,25 +186,19 @@ pub(crate) fn push_card(
     }
     match end {
         CardEnd::Checkout => {
-            let busy = matches!(checkout, Checkout::Sending | Checkout::Leaving);
-            let (text, name) = if busy {
-                let text = widget::Msg::Redirecting.text(lang);
-                (text, text)
-            } else {
-                (card.button.label.as_str(), card.button.aria_label.as_str())
-            };
-            let busy = if busy { "true" } else { "false" };
-            out.push_str("<div class=\"cw-checkout\"><button type=\"button\" part=\"button\" class=\"cw-button\"");
-            push_attr(out, "aria-disabled", busy);
-            push_attr(out, "aria-busy", busy);
-            push_attr(out, "aria-label", name);
-            out.push('>');
-            push_escaped(out, text);
-            out.push_str("</button><p class=\"cw-error\" part=\"error\" role=\"alert\">");
-            if let Checkout::Failed(message) = checkout {
-                push_escaped(out, message);
-            }
-            out.push_str("</p></div>");
+            out.push_str("<div class=\"cw-checkout\">");
+            push_button(
+                out,
+                &ButtonMarkup {
+                    class: "cw-button",
+                    label: Some(&card.button.label),
+                    aria_label: Some(&card.button.aria_label),
+                    busy: checkout.busy,
+                    error: checkout.error,
+                    lang,
+                },
+            );
+            out.push_str("</div>");
         }
         CardEnd::CurrentPlan => {
             out.push_str("<button type=\"button\" class=\"cw-button cw-current\" disabled>");
@@ -256,7 +252,6 @@ pub(crate) enum CardClick {
 /// creates two sessions.
 #[derive(Clone, Copy)]
 pub(crate) struct Cards {
-    billing: UseBillingReturn,
     states: RwSignal<Vec<CardState>, LocalStorage>,
     setup: StoredValue<Setup, LocalStorage>,
 }
@@ -267,11 +262,10 @@ struct Setup {
     cancel_url: String,
     on_created: Option<Callback<CheckoutSessionCreated>>,
     on_error: Option<Callback<BillingError>>,
-    /// The component's owner, as `Action` keeps it: a merchant's callback
-    /// run after the call finds the app's contexts. Weak: keeps nothing alive.
+    /// The component's owner: a card's [`Checkout`] is made under it when
+    /// first clicked, so its callbacks find the app's contexts. Weak: keeps
+    /// nothing alive.
     owner: Option<WeakOwner>,
-    /// The provider's language, for the failure's message.
-    lang: Lang,
 }
 
 impl Cards {
@@ -284,7 +278,6 @@ impl Cards {
         on_error: Option<Callback<BillingError>>,
     ) -> Self {
         Self {
-            billing: use_billing(),
             states: RwSignal::new_local(Vec::new()),
             setup: StoredValue::new_local(Setup {
                 success_url,
@@ -292,7 +285,6 @@ impl Cards {
                 on_created,
                 on_error,
                 owner: Owner::current().map(|o| o.downgrade()),
-                lang: Lang::of(&use_locale()),
             }),
         }
     }
@@ -305,8 +297,17 @@ impl Cards {
                 .and_then(|s| s.typed.as_deref())
                 .or(card.quantity.as_ref().map(|q| q.initial.as_str()))
                 .unwrap_or("1");
-            let checkout = state.map(|s| &s.checkout).unwrap_or(&Checkout::Ready);
-            push_card(out, card, end, typed, checkout);
+            match state.and_then(|s| s.checkout) {
+                Some(checkout) => {
+                    let error = checkout.error();
+                    let shown = Shown {
+                        busy: checkout.busy(),
+                        error: &error,
+                    };
+                    push_card(out, card, end, typed, shown);
+                }
+                None => push_card(out, card, end, typed, READY),
+            }
         });
     }
 
@@ -386,7 +387,7 @@ impl Cards {
                     states.push(CardState {
                         price_id: price_id.to_owned(),
                         typed: None,
-                        checkout: Checkout::Ready,
+                        checkout: None,
                     });
                     states.len() - 1
                 }
@@ -395,66 +396,40 @@ impl Cards {
         });
     }
 
-    /// Creates a checkout session for `price_id` unless one is in flight
-    /// (or the browser is leaving for the last one).
+    /// Starts the checkout of `price_id`'s card for the quantity typed; its
+    /// [`Checkout`] refuses while one is in flight or the page is leaving.
     fn checkout(self, price_id: String) {
-        let busy = self.states.with_untracked(|states| {
-            states.iter().any(|s| {
-                s.price_id == price_id
-                    && matches!(s.checkout, Checkout::Sending | Checkout::Leaving)
-            })
+        let existing = self.states.with_untracked(|states| {
+            states
+                .iter()
+                .find(|s| s.price_id == price_id)
+                .and_then(|s| s.checkout)
         });
-        if busy {
-            return;
-        }
-        let quantity = self.quantity(&price_id);
-        let Some((params, on_created, on_error, owner)) = self.setup.try_with_value(|setup| {
-            let params = CheckoutSessionParams {
-                price_id: Some(price_id.clone()),
-                quantity: Some(quantity),
-                success_url: setup.success_url.clone(),
-                cancel_url: setup.cancel_url.clone(),
-                // After a redirect the page is leaving: stay busy. A
-                // handler may keep the page (overlay, SPA): then re-enable.
-                auto_redirect: setup.on_created.is_none(),
-                ..Default::default()
-            };
-            (
-                params,
-                setup.on_created,
-                setup.on_error,
-                setup.owner.as_ref().and_then(WeakOwner::upgrade),
-            )
-        }) else {
-            return;
+        let checkout = match existing {
+            Some(checkout) => checkout,
+            None => {
+                let Some((target, owner)) = self.setup.try_with_value(|s| {
+                    let target = CheckoutTarget {
+                        price_id: Some(price_id.clone()),
+                        price_slug: None,
+                        success_url: s.success_url.clone(),
+                        cancel_url: s.cancel_url.clone(),
+                        on_created: s.on_created,
+                        on_error: s.on_error,
+                    };
+                    (target, s.owner.as_ref().and_then(WeakOwner::upgrade))
+                }) else {
+                    return;
+                };
+                let checkout = match owner {
+                    Some(owner) => owner.with(|| Checkout::new(target)),
+                    None => Checkout::new(target),
+                };
+                self.update(&price_id, |s| s.checkout = Some(checkout));
+                checkout
+            }
         };
-        self.update(&price_id, |s| s.checkout = Checkout::Sending);
-        let (billing, lang) = (self.billing, self.setup.with_value(|s| s.lang));
-        let call = async move {
-            let result = billing.create_checkout_session(params).await;
-            let state = match result {
-                Ok(created) => match on_created {
-                    Some(handler) => {
-                        handler.run(created);
-                        Checkout::Ready
-                    }
-                    None => Checkout::Leaving,
-                },
-                Err(error) => {
-                    let message = error.message_in(lang);
-                    if let Some(handler) = on_error {
-                        handler.run(error);
-                    }
-                    Checkout::Failed(message)
-                }
-            };
-            self.update(&price_id, |s| s.checkout = state);
-        };
-        let call = match owner {
-            Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
-            None => ScopedFuture::new_untracked(call),
-        };
-        leptos::task::spawn_local(call);
+        checkout.start(self.quantity(&price_id));
     }
 }
 
@@ -477,7 +452,7 @@ mod tests {
         )
     }
 
-    fn drawn(card: &PriceCardModel, end: CardEnd<'_>, typed: &str, checkout: &Checkout) -> String {
+    fn drawn(card: &PriceCardModel, end: CardEnd<'_>, typed: &str, checkout: Shown<'_>) -> String {
         let mut out = String::new();
         push_card(&mut out, card, end, typed, checkout);
         out
@@ -485,7 +460,7 @@ mod tests {
 
     #[test]
     fn a_card_is_labelled_by_its_title_and_ends_with_its_checkout() {
-        let html = drawn(&pro(), CardEnd::Checkout, "1", &Checkout::Ready);
+        let html = drawn(&pro(), CardEnd::Checkout, "1", READY);
         assert!(html.starts_with(
             r#"<article class="cw-card" part="card" aria-labelledby="cw-price-price_pro"><h3 id="cw-price-price_pro" class="cw-card-title" part="title" dir="auto">Pro · Monthly</h3>"#
         ), "{html}");
@@ -502,17 +477,36 @@ mod tests {
 
     #[test]
     fn a_busy_checkout_says_so_and_a_failed_one_shows_why() {
-        let busy = drawn(&pro(), CardEnd::Checkout, "1", &Checkout::Sending);
+        let busy = drawn(
+            &pro(),
+            CardEnd::Checkout,
+            "1",
+            Shown {
+                busy: true,
+                error: "",
+            },
+        );
         assert!(busy.contains(r#"aria-disabled="true" aria-busy="true" aria-label="Redirecting…">Redirecting…</button>"#), "{busy}");
         assert_eq!(
             busy,
-            drawn(&pro(), CardEnd::Checkout, "1", &Checkout::Leaving)
+            drawn(
+                &pro(),
+                CardEnd::Checkout,
+                "1",
+                Shown {
+                    busy: true,
+                    error: ""
+                }
+            )
         );
         let failed = drawn(
             &pro(),
             CardEnd::Checkout,
             "1",
-            &Checkout::Failed("<b>No</b>".into()),
+            Shown {
+                busy: false,
+                error: "<b>No</b>",
+            },
         );
         assert!(
             failed.contains(r#"role="alert">&lt;b&gt;No&lt;/b&gt;</p>"#),
@@ -523,7 +517,7 @@ mod tests {
 
     #[test]
     fn the_current_plan_is_marked_and_another_plan_offers_a_switch() {
-        let current = drawn(&pro(), CardEnd::CurrentPlan, "1", &Checkout::Ready);
+        let current = drawn(&pro(), CardEnd::CurrentPlan, "1", READY);
         assert!(current.ends_with(r#"<button type="button" class="cw-button cw-current" disabled>Your current plan</button></article>"#), "{current}");
         assert!(!current.contains("cw-checkout"));
         let switch = drawn(
@@ -532,19 +526,14 @@ mod tests {
                 id: Some("cw-switch-price_pro"),
             },
             "1",
-            &Checkout::Ready,
+            READY,
         );
         assert!(switch.ends_with(r#"<button type="button" id="cw-switch-price_pro" class="cw-button" aria-label="Switch plan to Pro · Monthly">Switch plan</button></article>"#), "{switch}");
     }
 
     #[test]
     fn a_switch_without_an_id_has_no_empty_id() {
-        let html = drawn(
-            &pro(),
-            CardEnd::SwitchPlan { id: None },
-            "1",
-            &Checkout::Ready,
-        );
+        let html = drawn(&pro(), CardEnd::SwitchPlan { id: None }, "1", READY);
         assert!(html.ends_with(r#"<button type="button" class="cw-button" aria-label="Switch plan to Pro · Monthly">Switch plan</button></article>"#), "{html}");
     }
 
@@ -556,7 +545,7 @@ mod tests {
                 "prices": [{"id": "price_c", "type": "single_payment", "unitPrice": 1200, "currency": "JPY"}]}),
             "en",
         );
-        let html = drawn(&credits, CardEnd::Checkout, "3", &Checkout::Ready);
+        let html = drawn(&credits, CardEnd::Checkout, "3", READY);
         assert!(html.contains(
             r#"<p class="cw-card-description" part="description" dir="auto">Prepaid.</p>"#
         ));
@@ -567,7 +556,7 @@ mod tests {
             !html.contains("value="),
             "the typed text is the input's property, not markup"
         );
-        let blank = drawn(&credits, CardEnd::Checkout, "0", &Checkout::Ready);
+        let blank = drawn(&credits, CardEnd::Checkout, "0", READY);
         assert!(
             blank.contains(r#"aria-live="polite"></span>"#),
             "no total for no quantity: {blank}"
@@ -588,7 +577,7 @@ mod tests {
                 id: Some("cw-switch-\"><i>"),
             },
             "1",
-            &Checkout::Ready,
+            READY,
         );
         for raw in ["<img", "<script", "<svg", "<i>", "\"><svg", "\"><i"] {
             assert!(!html.contains(raw), "{raw} unescaped in {html}");
