@@ -2869,3 +2869,32 @@ async fn a_reload_keeps_the_typed_quantity_and_focus_and_a_double_click_sends_on
         "the server's message is text"
     );
 }
+
+// A click in the same task as the mount is heard: the drawn card listens
+// from the moment its wrapper is built, not from its first effect.
+#[wasm_bindgen_test]
+async fn a_price_card_hears_a_click_made_right_after_mounting() {
+    let model: checkout_widget::protocol::PricingModel =
+        serde_json::from_str(PRICING_MODEL).unwrap();
+    let (product, price) = model.price_by_slug("onboarding").unwrap();
+    let (product, price) = (product.clone(), price.clone());
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/checkout-sessions/create",
+        409,
+        r#"{"error":{"code":"conflict","json":{"message":"Not now."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport load_billing=false locale="en-US">
+                <PriceCard product price success_url="/ok" cancel_url="/cancel" locale="en-US"/>
+            </BillingProvider>
+        }
+    });
+    stage.button_starting_with("Buy now").click();
+    wait_until("the alert", || stage.alert_text().contains("Not now.")).await;
+    assert_eq!(server.requests_to("/checkout-sessions/create").len(), 1);
+}

@@ -107,19 +107,6 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         let wrapper: Element = wrapper.into();
         let first_run = attached != Some(true);
         if first_run {
-            let on_event = on_event.clone();
-            let delegate =
-                Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
-            for kind in EVENTS {
-                let _ = wrapper.add_event_listener_with_callback_and_bool(
-                    kind,
-                    delegate.as_ref().unchecked_ref(),
-                    true,
-                );
-            }
-            listener.set_value(Some(delegate));
-        }
-        if first_run {
             open_dialogs(&wrapper);
         }
         let changed = html != last;
@@ -132,7 +119,29 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         }
         true
     });
-    custom(tag).class(class).inner_html(first).node_ref(node)
+    // Listening from the moment the element is built (a directive runs
+    // then, and not on the server), so no event is missed before the effect.
+    let attach = move |wrapper: Element| {
+        if listener.with_value(Option::is_some) {
+            return;
+        }
+        let on_event = on_event.clone();
+        let delegate =
+            Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
+        for kind in EVENTS {
+            let _ = wrapper.add_event_listener_with_callback_and_bool(
+                kind,
+                delegate.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        listener.set_value(Some(delegate));
+    };
+    custom(tag)
+        .class(class)
+        .inner_html(first)
+        .node_ref(node)
+        .directive(attach, ())
 }
 
 /// Reports `event` to `on_event` with the nearest action element around its
