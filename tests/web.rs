@@ -2838,3 +2838,121 @@ async fn a_downgrade_says_nothing_is_charged_and_when_it_starts() {
     })
     .await;
 }
+
+// ---------- the pricing table drawn as one string (pricingview) ----------
+
+// The table is redrawn from the billing: a reload patches it in place, so
+// the field being typed in keeps focus and text, and its checkout sends
+// what was typed, once for a double click.
+#[wasm_bindgen_test]
+async fn a_reload_keeps_the_typed_quantity_and_focus_and_a_double_click_sends_one_checkout() {
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/customers/billing",
+        401,
+        r#"{"error":{"message":"Unauthorized"}}"#,
+    );
+    server.answer(
+        "/checkout-sessions/create",
+        409,
+        r#"{"error":{"code":"conflict","json":{"message":"Not <b>now</b>."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let captured: Captured = Arc::new(Mutex::new(None));
+    let c = captured.clone();
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport locale="en-US">
+                <StateProbe captured=c/>
+                <PricingTable success_url="/ok" cancel_url="/cancel"/>
+            </BillingProvider>
+        }
+    });
+    wait_until("the table", || stage.text().contains("Credits")).await;
+    let field = stage.input_labelled("Quantity (credit packs)");
+    assert_eq!(field.value(), "1");
+    field.focus().unwrap();
+    type_into(&field, "3");
+    let total = || {
+        stage
+            .find(".cw-quantity-total")
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    wait_until("the total for 3", || total().contains("3,600")).await;
+    let for_three = total();
+
+    let loads = || server.requests_to("/pricing-models/retrieve").len();
+    let before = loads();
+    billing_of(&captured).reload();
+    wait_until("the reload", || loads() > before).await;
+    for _ in 0..5 {
+        leptos::task::tick().await;
+    }
+    let active = document().active_element().expect("something has focus");
+    assert_eq!(active.id(), field.id(), "focus stays in the field");
+    assert!(
+        active == *field.unchecked_ref::<Element>(),
+        "the same element: patched, not replaced"
+    );
+    assert_eq!(field.value(), "3");
+    assert_eq!(total(), for_three);
+
+    let article = field.closest("article").unwrap().unwrap();
+    let button: HtmlElement = article
+        .query_selector(".cw-checkout button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    button.click();
+    wait_until("the alert", || {
+        article
+            .query_selector("[role=alert]")
+            .unwrap()
+            .and_then(|a| a.text_content())
+            .is_some_and(|t| t.contains("Not <b>now</b>."))
+    })
+    .await;
+    let creates = server.requests_to("/checkout-sessions/create");
+    assert_eq!(creates.len(), 1, "a double click sends once");
+    assert_eq!(body_of(&creates[0])["quantity"], 3);
+    assert_eq!(body_of(&creates[0])["priceId"], "price_credits_jpy");
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert!(
+        article.query_selector("b").unwrap().is_none(),
+        "the server's message is text"
+    );
+}
+
+// A click in the same task as the mount is heard: the drawn card listens
+// from the moment its wrapper is built, not from its first effect.
+#[wasm_bindgen_test]
+async fn a_price_card_hears_a_click_made_right_after_mounting() {
+    let model: checkout_widget::protocol::PricingModel =
+        serde_json::from_str(PRICING_MODEL).unwrap();
+    let (product, price) = model.price_by_slug("onboarding").unwrap();
+    let (product, price) = (product.clone(), price.clone());
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer(
+        "/checkout-sessions/create",
+        409,
+        r#"{"error":{"code":"conflict","json":{"message":"Not now."}}}"#,
+    );
+    let stage = Stage::new();
+    let transport = shared(&server);
+    let _handle = mount_to(stage.0.clone(), move || {
+        view! {
+            <BillingProvider transport=transport load_billing=false locale="en-US">
+                <PriceCard product price success_url="/ok" cancel_url="/cancel" locale="en-US"/>
+            </BillingProvider>
+        }
+    });
+    stage.button_starting_with("Buy now").click();
+    wait_until("the alert", || stage.alert_text().contains("Not now.")).await;
+    assert_eq!(server.requests_to("/checkout-sessions/create").len(), 1);
+}

@@ -28,19 +28,18 @@ use web_sys::{Element, Event, Node};
 /// Appends `text` with `& < > " '` escaped, so it is text in an element or
 /// inside a double-quoted attribute value, never markup.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
+    // By char, not by slicing at the matches: no slice bounds to check, so
+    // no panic path (and its formatting code) in the wasm.
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
     }
-    out.push_str(rest);
 }
 
 /// Appends ` name="value"` with the value escaped.
@@ -92,7 +91,8 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         on_event,
         after_draw,
     } = plain;
-    let first = draw();
+    // Untracked on purpose: the effect below is what tracks the drawing.
+    let first = untrack(&draw);
     let node = NodeRef::<Custom<&'static str>>::new();
     // Made in the browser only (wasm-bindgen closures do not exist on the
     // server), and dropped with the component's owner.
@@ -107,17 +107,7 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         let wrapper: Element = wrapper.into();
         let first_run = attached != Some(true);
         if first_run {
-            let on_event = on_event.clone();
-            let delegate =
-                Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
-            for kind in EVENTS {
-                let _ = wrapper.add_event_listener_with_callback_and_bool(
-                    kind,
-                    delegate.as_ref().unchecked_ref(),
-                    true,
-                );
-            }
-            listener.set_value(Some(delegate));
+            open_dialogs(&wrapper);
         }
         let changed = html != last;
         if changed {
@@ -125,11 +115,33 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
             last = html;
         }
         if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
-            after_draw(&wrapper);
+            untrack(|| after_draw(&wrapper));
         }
         true
     });
-    custom(tag).class(class).inner_html(first).node_ref(node)
+    // Listening from the moment the element is built (a directive runs
+    // then, and not on the server), so no event is missed before the effect.
+    let attach = move |wrapper: Element| {
+        if listener.with_value(Option::is_some) {
+            return;
+        }
+        let on_event = on_event.clone();
+        let delegate =
+            Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
+        for kind in EVENTS {
+            let _ = wrapper.add_event_listener_with_callback_and_bool(
+                kind,
+                delegate.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        listener.set_value(Some(delegate));
+    };
+    custom(tag)
+        .class(class)
+        .inner_html(first)
+        .node_ref(node)
+        .directive(attach, ())
 }
 
 /// Reports `event` to `on_event` with the nearest action element around its
@@ -145,7 +157,8 @@ fn delegate(event: &Event, on_event: &dyn Fn(&Event, &Element)) {
     };
     if let Ok(Some(action)) = target.closest(ACTION_ELEMENTS) {
         if action != wrapper && wrapper.contains(Some(&action)) {
-            on_event(event, &action);
+            // Handlers read signals as they are now, without subscribing.
+            untrack(|| on_event(event, &action));
         }
     }
 }
@@ -171,6 +184,22 @@ fn redraw(wrapper: &Element, html: &str) {
         return;
     };
     morph_children(wrapper, content.unchecked_ref::<Node>());
+    open_dialogs(wrapper);
+    let Some((id, element)) = focused else {
+        return;
+    };
+    if id.is_empty() || wrapper.contains(Some(&element)) {
+        return;
+    }
+    if let Some(element) =
+        find_by_id(wrapper, &id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Opens every dialog drawn in `wrapper` that is not open yet, as a modal.
+fn open_dialogs(wrapper: &Element) {
     // Each one opened leaves the selector, so this ends.
     while let Some(dialog) = wrapper
         .query_selector("dialog:not([open])")
@@ -182,12 +211,11 @@ fn redraw(wrapper: &Element, html: &str) {
             break;
         }
     }
-    let Some((id, element)) = focused else {
-        return;
-    };
-    if id.is_empty() || wrapper.contains(Some(&element)) {
-        return;
-    }
+}
+
+/// The element inside `wrapper` with `id` (which may hold any character:
+/// ids carry server data such as price ids).
+pub(crate) fn find_by_id(wrapper: &Element, id: &str) -> Option<Element> {
     let mut selector = String::from("[id=\"");
     for c in id.chars() {
         if c == '"' || c == '\\' {
@@ -196,14 +224,7 @@ fn redraw(wrapper: &Element, html: &str) {
         selector.push(c);
     }
     selector.push_str("\"]");
-    if let Some(element) = wrapper
-        .query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
+    wrapper.query_selector(&selector).ok().flatten()
 }
 
 /// Makes `live`'s children those of `new` (whose nodes it takes).

@@ -2,6 +2,7 @@
 //! what is charged now, when it takes effect — that calls
 //! `use_billing().adjust_subscription` with `timing: auto` on Confirm.
 
+use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
 use crate::billing::{use_billing, use_locale};
 use crate::browser;
@@ -11,7 +12,6 @@ use checkout_protocol::{
     AdjustSubscriptionParams, AdjustSubscriptionResponse, AdjustmentTiming, Price, Product,
     Subscription,
 };
-use leptos::html;
 use leptos::prelude::*;
 
 /// A modal dialog (`<dialog>` opened with `showModal`, so the page behind is
@@ -114,60 +114,174 @@ pub fn PlanChangeDialog(
             result
         });
     };
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
-    let error = move || {
-        change.with_value(|v| match v {
-            Some(Err(e)) => e.message_in(lang),
-            _ => String::new(),
-        })
-    };
     let cancel = move || {
         if !change.pending_untracked() {
             on_close.run(None);
         }
     };
-    // Both buttons' `disabled`: one closure, one copy of Leptos's attribute code.
-    let sending = move || change.pending();
-    let (labelled_by, described_by) = (title_id.clone(), summary_id.clone());
-    view! {
-        <dialog node_ref=dialog class="cw-dialog" role="dialog" aria-modal="true"
-            aria-labelledby=labelled_by aria-describedby=described_by
-            on:cancel=move |ev: leptos::ev::Event| {
-                // Escape: the browser would close it behind our back; we close it ourselves.
-                ev.prevent_default();
+    let confirm = confirm_id.clone();
+    let draw = move || {
+        let error = change.with_value(|v| match v {
+            Some(Err(e)) => e.message_in(lang),
+            _ => String::new(),
+        });
+        let ids = DialogIds {
+            title: &title_id,
+            summary: &summary_id,
+            confirm: &confirm_id,
+        };
+        let mut out = String::new();
+        push_dialog(&mut out, &model, &ids, change.pending(), &error);
+        out
+    };
+    plain_view(Plain {
+        tag: "div",
+        class: "cw-plain",
+        draw: Box::new(draw),
+        on_event: Box::new(move |event, element| match event.type_().as_str() {
+            // Escape: the browser would close it behind our back; we close it ourselves.
+            "cancel" => {
+                event.prevent_default();
                 cancel();
-            }>
-            // dir="auto": each line reads in its own language's direction
-            // even where the page itself is not mirrored.
-            <h2 id=title_id class="cw-dialog-title" dir="auto">{model.title}</h2>
-            <p id=summary_id dir="auto">{model.summary}</p>
-            <p dir="auto">{model.charge}</p>
-            <p dir="auto">{model.effective}</p>
-            <p class="cw-error" role="alert" dir="auto">{error}</p>
-            <div class="cw-actions">
-                <button type="button" id=confirm_id class="cw-button"
-                    aria-busy=move || change.pending().to_string()
-                    disabled=sending
-                    on:click=move |_| {
-                        if !change.pending_untracked() {
-                            send_change();
-                        }
-                    }>
-                    {model.confirm}
-                </button>
-                // Focused first: the safe choice for a change that may charge.
-                <button type="button" class="cw-button cw-button-secondary" autofocus
-                    disabled=sending on:click=move |_| cancel()>
-                    {model.cancel}
-                </button>
-            </div>
-        </dialog>
+            }
+            "click" if element.id() == confirm && !change.pending_untracked() => send_change(),
+            "click" if element.class_name().contains("cw-button-secondary") => cancel(),
+            _ => {}
+        }),
+        after_draw: None,
+    })
+}
+
+/// The ids a plan change dialog's parts are named by.
+struct DialogIds<'a> {
+    title: &'a str,
+    summary: &'a str,
+    confirm: &'a str,
+}
+
+/// The dialog confirming `model`, its buttons disabled while `sending`,
+/// with `error` in its alert.
+fn push_dialog(
+    out: &mut String,
+    model: &PlanChangeModel,
+    ids: &DialogIds<'_>,
+    sending: bool,
+    error: &str,
+) {
+    out.push_str("<dialog class=\"cw-dialog\" role=\"dialog\" aria-modal=\"true\"");
+    push_attr(out, "aria-labelledby", ids.title);
+    push_attr(out, "aria-describedby", ids.summary);
+    // dir="auto": each line reads in its own language's direction even
+    // where the page itself is not mirrored.
+    out.push_str("><h2");
+    push_attr(out, "id", ids.title);
+    out.push_str(" class=\"cw-dialog-title\" dir=\"auto\">");
+    push_escaped(out, model.title);
+    out.push_str("</h2><p");
+    push_attr(out, "id", ids.summary);
+    out.push_str(" dir=\"auto\">");
+    push_escaped(out, &model.summary);
+    out.push_str("</p><p dir=\"auto\">");
+    push_escaped(out, &model.charge);
+    out.push_str("</p><p dir=\"auto\">");
+    push_escaped(out, &model.effective);
+    out.push_str("</p><p class=\"cw-error\" role=\"alert\" dir=\"auto\">");
+    push_escaped(out, error);
+    let disabled = if sending { " disabled" } else { "" };
+    out.push_str("</p><div class=\"cw-actions\"><button type=\"button\"");
+    push_attr(out, "id", ids.confirm);
+    out.push_str(" class=\"cw-button\"");
+    push_attr(out, "aria-busy", if sending { "true" } else { "false" });
+    out.push_str(disabled);
+    out.push('>');
+    push_escaped(out, model.confirm);
+    // Cancel is focused first: the safe choice for a change that may charge.
+    out.push_str(
+        "</button><button type=\"button\" class=\"cw-button cw-button-secondary\" autofocus",
+    );
+    out.push_str(disabled);
+    out.push('>');
+    push_escaped(out, model.cancel);
+    out.push_str("</button></div></dialog>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// An upgrade from Pro to `to_name` (natively, amounts read "1200 USD").
+    fn model(to_name: &str) -> PlanChangeModel {
+        let price = |id: &str, amount: i64| -> Price {
+            serde_json::from_value(
+                json!({"id": id, "type": "subscription", "unitPrice": amount,
+                "currency": "USD", "intervalUnit": "month", "intervalCount": 1}),
+            )
+            .unwrap()
+        };
+        let subscription: Subscription = serde_json::from_value(json!({"id": "sub_1",
+            "priceId": "pro", "status": "active", "currentBillingPeriodStart": 1_000_000,
+            "currentBillingPeriodEnd": 2_000_000}))
+        .unwrap();
+        let input = PlanChangeInput {
+            from_name: "Pro",
+            from: &price("pro", 1200),
+            to_name,
+            to: &price("team", 4900),
+            to_quantity: 1,
+            subscription: &subscription,
+            now_ms: 1_500_000,
+        };
+        PlanChangeModel::new(&input, "en-US")
+    }
+
+    const IDS: DialogIds<'static> = DialogIds {
+        title: "t",
+        summary: "s",
+        confirm: "c",
+    };
+
+    #[test]
+    fn the_dialog_is_labelled_described_and_offers_cancel_first() {
+        let model = model("Team");
+        let mut out = String::new();
+        push_dialog(&mut out, &model, &IDS, false, "");
+        assert_eq!(
+            out,
+            format!(
+                concat!(
+                    r#"<dialog class="cw-dialog" role="dialog" aria-modal="true" aria-labelledby="t" aria-describedby="s">"#,
+                    r#"<h2 id="t" class="cw-dialog-title" dir="auto">Change your plan</h2>"#,
+                    r#"<p id="s" dir="auto">{}</p><p dir="auto">{}</p><p dir="auto">The new plan starts now.</p>"#,
+                    r#"<p class="cw-error" role="alert" dir="auto"></p>"#,
+                    r#"<div class="cw-actions"><button type="button" id="c" class="cw-button" aria-busy="false">Confirm change</button>"#,
+                    r#"<button type="button" class="cw-button cw-button-secondary" autofocus>Cancel</button></div></dialog>"#
+                ),
+                model.summary, model.charge
+            )
+        );
+    }
+
+    #[test]
+    fn while_sending_both_buttons_are_disabled_and_a_refusal_shows_escaped() {
+        let mut out = String::new();
+        push_dialog(
+            &mut out,
+            &model("<b>Team</b>"),
+            &IDS,
+            true,
+            "Card \"declined\"",
+        );
+        assert!(
+            out.contains(r#"aria-busy="true" disabled>Confirm change"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"autofocus disabled>Cancel"#), "{out}");
+        assert!(out.contains(" to &lt;b&gt;Team&lt;/b&gt; · "), "{out}");
+        assert!(!out.contains("<b>"), "{out}");
+        assert!(
+            out.contains(r#"role="alert" dir="auto">Card &quot;declined&quot;</p>"#),
+            "{out}"
+        );
     }
 }

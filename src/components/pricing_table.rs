@@ -1,18 +1,21 @@
 //! `<PricingTable>`: the whole pricing model as cards, with a monthly/yearly
 //! switch when a product is sold at both intervals.
 
-use super::{PlanChangeDialog, PriceCard};
+use super::plain::{plain_view, push_attr, push_escaped, Plain};
+use super::price_card::{CardClick, CardEnd, Cards};
+use super::PlanChangeDialog;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
 use crate::view_model::{
-    card_action, CardAction, IntervalOption, IntervalSwitchModel, PricingTableModel,
+    card_action, CardAction, IntervalOption, IntervalSwitchModel, PriceCardModel, PricingTableModel,
 };
 use checkout_protocol::{
     AdjustSubscriptionResponse, IntervalUnit, Price, Product, ResolvedAdjustmentTiming,
     Subscription,
 };
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Every active product with a checkout button, and an interval switch.
 ///
@@ -50,99 +53,138 @@ pub fn PricingTable(
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
     // The plan change being confirmed, and what the last one did; outside
-    // the state's view so a billing reload does not close or forget them.
+    // the drawing, so a billing reload does not close or forget them.
     let switching = RwSignal::new(None::<Switch>);
     let status = RwSignal::new(String::new());
     let status_id = "cw-plan-change-status";
-    let table = move || {
-        match billing.state.get() {
-        // The table's shape (switch and cards) while loading, announced as a status.
-        BillingState::Loading => view! {
-            <div class="cw-pricing" role="status">
-                <span class="cw-visually-hidden">{Msg::LoadingPrices.text(lang)}</span>
-                <div class="cw-switch-skeleton cw-skeleton" aria-hidden="true"></div>
-                <div class="cw-pricing-grid" aria-hidden="true">
-                    {(0..placeholders).map(|_| view! { <div class="cw-card cw-card-skeleton"></div> }).collect_view()}
-                </div>
-            </div>
-        }
-        .into_any(),
-        BillingState::Error(errors) => {
-            let message = errors.first().map(|e| e.message_in(lang)).unwrap_or_default();
-            view! {
-                <div class="cw-panel-error">
-                    <p role="alert">{fill(Msg::PricesNotLoaded.text(lang), &[&message])}</p>
-                    <button type="button" class="cw-button cw-button-secondary" on:click=move |_| billing.reload()>
-                        {widget::Msg::TryAgain.text(lang)}
-                    </button>
-                </div>
+    let cards = Cards::new(success_url, cancel_url, on_created, on_error);
+    // The cards drawn last, whose quantity fields get their text after a draw.
+    let drawn = StoredValue::new_local(Vec::<PriceCardModel>::new());
+    let draw = move || {
+        let (mut out, mut models) = (String::new(), Vec::new());
+        billing.state.with(|state| match state {
+            BillingState::Loading => push_loading(&mut out, lang, placeholders),
+            BillingState::Error(errors) => {
+                let message = errors
+                    .first()
+                    .map(|e| e.message_in(lang))
+                    .unwrap_or_default();
+                push_failed(&mut out, lang, &message);
             }
-            .into_any()
-        }
-        BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
-            let model = data.pricing_model;
-            let switch = PricingTableModel::new(&model, lang).switch();
-            let current = billing.current_subscriptions();
-            // The plan a switch moves from; without it in the pricing model
-            // the dialog could not say what changes, so cards keep checkout.
-            let from = current.first().and_then(|s| {
-                model
-                    .price_by_id(&s.price_id)
-                    .map(|(product, price)| (s.clone(), product.clone(), price.clone()))
-            });
-            let (success_url, cancel_url, locale) = (success_url.clone(), cancel_url.clone(), locale.clone());
-            let cards = move || {
-                PricingTableModel::new(&model, lang)
-                    .offers(interval.get())
-                    .map(|(product, price)| (product.clone(), price.clone()))
-                    .map(|(product, price)| {
-                        let action = card_action(&price, &current);
-                        let switch_id = format!("cw-switch-{}", price.id);
-                        let on_switch = match (&action, &from) {
-                            (CardAction::SwitchPlan { .. }, Some((subscription, from_product, from_price))) => {
-                                let target = Switch {
-                                    subscription: subscription.clone(),
-                                    from_product: from_product.clone(),
-                                    from_price: from_price.clone(),
-                                    product: product.clone(),
-                                    price: price.clone(),
-                                    quantity: 1,
-                                    trigger_id: switch_id.clone(),
-                                };
-                                Some(Callback::new(move |quantity: u32| {
-                                    status.set(String::new());
-                                    switching.set(Some(Switch { quantity, ..target.clone() }));
-                                }))
-                            }
-                            _ => None,
-                        };
-                        view! {
-                            <PriceCard
-                                product=product
-                                price=price
-                                success_url=success_url.clone()
-                                cancel_url=cancel_url.clone()
-                                locale=locale.clone()
-                                current=action == CardAction::CurrentPlan
-                                on_switch=on_switch
-                                switch_id=switch_id
-                                on_created=on_created
-                                on_error=on_error
-                            />
-                        }
-                    })
-                    .collect_view()
-            };
-            view! {
-                <div class="cw-pricing">
-                    {switch.map(|switch| view! { <IntervalSwitch switch interval/> })}
-                    <div class="cw-pricing-grid">{cards}</div>
-                </div>
+            BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
+                let model = &data.pricing_model;
+                let table = PricingTableModel::new(model, lang);
+                let current = billing.current_subscriptions();
+                // A switch needs the plan it moves from in the pricing model
+                // (the dialog says what changes); without it, cards keep checkout.
+                let can_switch = current
+                    .first()
+                    .is_some_and(|s| model.price_by_id(&s.price_id).is_some());
+                out.push_str("<div class=\"cw-pricing\">");
+                if let Some(switch) = table.switch() {
+                    push_switch(&mut out, &switch);
+                }
+                out.push_str("<div class=\"cw-pricing-grid\">");
+                for (product, price) in table.offers(interval.get()) {
+                    let card = PriceCardModel::new(product, price, &locale, 1, None);
+                    let switch_id = format!("cw-switch-{}", price.id);
+                    let end = match card_action(price, &current) {
+                        CardAction::CurrentPlan => CardEnd::CurrentPlan,
+                        CardAction::SwitchPlan { .. } if can_switch => CardEnd::SwitchPlan {
+                            id: Some(&switch_id),
+                        },
+                        _ => CardEnd::Checkout,
+                    };
+                    cards.push(&mut out, &card, end);
+                    models.push(card);
+                }
+                out.push_str("</div></div>");
             }
-            .into_any()
-        }
-    }
+        });
+        drawn.set_value(models);
+        out
     };
+    let switch_to = move |price_id: String, quantity: u32| {
+        let (Some(model), Some(subscription)) = (
+            billing.pricing_model(),
+            billing.current_subscriptions().into_iter().next(),
+        ) else {
+            return;
+        };
+        let (Some((from_product, from_price)), Some((product, price))) = (
+            model.price_by_id(&subscription.price_id),
+            model.price_by_id(&price_id),
+        ) else {
+            return;
+        };
+        status.set(String::new());
+        switching.set(Some(Switch {
+            trigger_id: format!("cw-switch-{price_id}"),
+            subscription,
+            from_product: from_product.clone(),
+            from_price: from_price.clone(),
+            product: product.clone(),
+            price: price.clone(),
+            quantity,
+        }));
+    };
+    let on_event = move |event: &web_sys::Event, element: &web_sys::Element| {
+        if event.type_() == "change" && element.get_attribute("type").as_deref() == Some("radio") {
+            // The radio's own label says which interval it is.
+            let label = element
+                .next_element_sibling()
+                .and_then(|span| span.text_content())
+                .unwrap_or_default();
+            let chosen = billing.pricing_model().and_then(|model| {
+                let switch = PricingTableModel::new(&model, lang).switch()?;
+                switch
+                    .options
+                    .iter()
+                    .find(|o| o.label == label)
+                    .map(|o| o.unit)
+            });
+            if let Some(unit) = chosen {
+                interval.set(unit);
+            }
+        } else if event.type_() == "click"
+            && element
+                .parent_element()
+                .is_some_and(|p| p.class_name() == "cw-panel-error")
+        {
+            billing.reload();
+        } else if let Some(CardClick::SwitchPlan { price_id, quantity }) =
+            cards.on_event(event, element)
+        {
+            switch_to(price_id, quantity);
+        }
+    };
+    let table = plain_view(Plain {
+        tag: "div",
+        class: "cw-plain",
+        draw: Box::new(draw),
+        on_event: Box::new(on_event),
+        after_draw: Some(Box::new(move |wrapper| {
+            // The switch's checked radio and the fields' text are properties.
+            let unit = interval.get_untracked();
+            let options = billing
+                .pricing_model()
+                .and_then(|model| PricingTableModel::new(&model, lang).switch())
+                .map(|switch| switch.options)
+                .unwrap_or_default();
+            for (at, option) in options.iter().enumerate() {
+                let selector = format!(".cw-switch label:nth-of-type({}) input", at + 1);
+                if let Some(radio) = wrapper
+                    .query_selector(&selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    radio.set_checked(option.unit == unit);
+                }
+            }
+            drawn.with_value(|models| cards.set_values(wrapper, models));
+        })),
+    });
     let closed = move |answer: Option<AdjustSubscriptionResponse>| {
         let trigger = switching.get_untracked().map(|s| s.trigger_id);
         switching.set(None);
@@ -175,15 +217,24 @@ pub fn PricingTable(
             }
         })
     };
-    // Memoized, so a billing reload does not redraw (and unfocus) the status.
-    // A plain closure, not `<Show>`: Show's fallback and children go
-    // through Leptos's type-erased view path, more code for one paragraph.
-    let signed_in = Memo::new(move |_| billing.is_authenticated());
-    let status_line = move || {
-        signed_in.get().then(|| {
-            view! { <p id=status_id class="cw-status" role="status" tabindex="-1">{move || status.get()}</p> }
-        })
-    };
+    // Its own drawing, so a billing reload does not redraw the status.
+    let status_line = plain_view(Plain {
+        tag: "div",
+        class: "cw-plain",
+        draw: Box::new(move || {
+            let mut out = String::new();
+            if billing.is_authenticated() {
+                out.push_str("<p");
+                push_attr(&mut out, "id", status_id);
+                out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
+                push_escaped(&mut out, &status.get());
+                out.push_str("</p>");
+            }
+            out
+        }),
+        on_event: Box::new(|_, _| {}),
+        after_draw: None,
+    });
     view! {
         {table}
         {dialog}
@@ -203,30 +254,95 @@ struct Switch {
     trigger_id: String,
 }
 
-/// A radio group choosing which interval's prices are shown.
-#[component]
-fn IntervalSwitch(switch: IntervalSwitchModel, interval: RwSignal<IntervalUnit>) -> impl IntoView {
-    let options = switch
-        .options
-        .into_iter()
-        .map(|IntervalOption { unit, label }| {
-            view! {
-                <label class="cw-switch-option">
-                    <input
-                        type="radio"
-                        name="cw-interval"
-                        prop:checked=move || interval.get() == unit
-                        on:change=move |_| interval.set(unit)
-                    />
-                    <span>{label}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <fieldset class="cw-switch">
-            <legend class="cw-visually-hidden">{switch.legend}</legend>
-            {options}
-        </fieldset>
+/// The table's shape (switch and cards) while loading, announced as a status.
+fn push_loading(out: &mut String, lang: Lang, placeholders: usize) {
+    out.push_str("<div class=\"cw-pricing\" role=\"status\"><span class=\"cw-visually-hidden\">");
+    push_escaped(out, Msg::LoadingPrices.text(lang));
+    out.push_str("</span><div class=\"cw-switch-skeleton cw-skeleton\" aria-hidden=\"true\"></div><div class=\"cw-pricing-grid\" aria-hidden=\"true\">");
+    for _ in 0..placeholders {
+        out.push_str("<div class=\"cw-card cw-card-skeleton\"></div>");
+    }
+    out.push_str("</div></div>");
+}
+
+/// The prices could not be loaded: why, and "Try again".
+fn push_failed(out: &mut String, lang: Lang, message: &str) {
+    out.push_str("<div class=\"cw-panel-error\"><p role=\"alert\">");
+    push_escaped(out, &fill(Msg::PricesNotLoaded.text(lang), &[message]));
+    out.push_str("</p><button type=\"button\" class=\"cw-button cw-button-secondary\">");
+    push_escaped(out, widget::Msg::TryAgain.text(lang));
+    out.push_str("</button></div>");
+}
+
+/// A radio group choosing which interval's prices are shown; which one is
+/// checked is a property, set after the draw.
+fn push_switch(out: &mut String, switch: &IntervalSwitchModel) {
+    out.push_str("<fieldset class=\"cw-switch\"><legend class=\"cw-visually-hidden\">");
+    push_escaped(out, switch.legend);
+    out.push_str("</legend>");
+    for IntervalOption { label, .. } in &switch.options {
+        out.push_str(
+            "<label class=\"cw-switch-option\"><input type=\"radio\" name=\"cw-interval\"><span>",
+        );
+        push_escaped(out, label);
+        out.push_str("</span></label>");
+    }
+    out.push_str("</fieldset>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loading_table_has_its_shape_and_says_so() {
+        let mut out = String::new();
+        push_loading(&mut out, Lang::En, 3);
+        assert!(out.starts_with(r#"<div class="cw-pricing" role="status"><span class="cw-visually-hidden">Loading prices"#), "{out}");
+        assert_eq!(
+            out.matches(r#"<div class="cw-card cw-card-skeleton"></div>"#)
+                .count(),
+            3
+        );
+        assert!(out.contains(r#"<div class="cw-pricing-grid" aria-hidden="true">"#));
+    }
+
+    #[test]
+    fn a_failed_load_says_why_and_offers_to_try_again() {
+        let mut out = String::new();
+        push_failed(&mut out, Lang::En, "<b>down</b>");
+        assert!(
+            out.starts_with(r#"<div class="cw-panel-error"><p role="alert">"#),
+            "{out}"
+        );
+        assert!(out.contains("&lt;b&gt;down&lt;/b&gt;"), "{out}");
+        assert!(out.ends_with(r#"<button type="button" class="cw-button cw-button-secondary">Try again</button></div>"#), "{out}");
+    }
+
+    #[test]
+    fn the_switch_is_a_labelled_radio_group_without_a_checked_attribute() {
+        let switch = IntervalSwitchModel {
+            legend: "Billing interval",
+            options: vec![
+                IntervalOption {
+                    unit: IntervalUnit::Month,
+                    label: "Monthly",
+                },
+                IntervalOption {
+                    unit: IntervalUnit::Year,
+                    label: "Yearly",
+                },
+            ],
+        };
+        let mut out = String::new();
+        push_switch(&mut out, &switch);
+        assert_eq!(
+            out,
+            concat!(
+                r#"<fieldset class="cw-switch"><legend class="cw-visually-hidden">Billing interval</legend>"#,
+                r#"<label class="cw-switch-option"><input type="radio" name="cw-interval"><span>Monthly</span></label>"#,
+                r#"<label class="cw-switch-option"><input type="radio" name="cw-interval"><span>Yearly</span></label></fieldset>"#
+            )
+        );
     }
 }

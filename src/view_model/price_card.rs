@@ -13,6 +13,8 @@ use checkout_protocol::{money::line_amount, Price, Product, Quantity};
 pub struct PriceCardModel {
     /// The language of its words.
     pub lang: Lang,
+    /// The price's id (its controls act on it).
+    pub price_id: String,
     /// The title's element id, which names the card (`aria-labelledby`).
     pub heading_id: String,
     /// The product's name, with the interval when a product is sold at
@@ -80,6 +82,7 @@ impl PriceCardModel {
         Self {
             lang,
             heading_id: ["cw-price-", price.id.as_str()].concat(),
+            price_id: price.id.clone(),
             description: product.description.clone(),
             amount: format_money(price.unit_price, &price.currency, locale),
             interval: price_interval(price, locale).map(|i| [" ", &i].concat()),
