@@ -2780,6 +2780,60 @@ async fn switching_plan_confirms_in_a_dialog_then_sends_the_adjust() {
     );
 }
 
+// Guards the table's plan change dialog reopened after a refusal: Cancel
+// closes it and gives focus back; opened again it starts without the old
+// alert; a double click on Confirm sends one change.
+#[wasm_bindgen_test]
+async fn a_refused_plan_change_is_forgotten_when_the_dialog_opens_again() {
+    let server = signed_in_server();
+    let stage = Stage::new();
+    let _h = mount_table(&stage, &server);
+    wait_until("the table", || stage.text().contains("Pro · Monthly")).await;
+    show_yearly(&stage).await;
+    server.answer(
+        "/subscriptions/adjust",
+        402,
+        r#"{"error":{"code":"card_declined","json":{"message":"Your card was declined."}}}"#,
+    );
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog", || stage.find("dialog[open]").is_some()).await;
+    stage.button_starting_with("Confirm change").click();
+    let alert = || {
+        stage
+            .find("dialog [role=alert]")
+            .and_then(|a| a.text_content())
+            .unwrap_or_default()
+    };
+    wait_until("the refusal", || alert() == "Your card was declined.").await;
+    stage.button_starting_with("Cancel").click();
+    wait_until("the dialog gone", || stage.find("dialog").is_none()).await;
+    wait_until("focus back on Switch plan", || {
+        active_id() == "cw-switch-price_pro_yearly"
+    })
+    .await;
+
+    stage.button_starting_with("Switch plan").click();
+    wait_until("the dialog again", || stage.find("dialog[open]").is_some()).await;
+    assert_eq!(alert(), "", "the last refusal is forgotten");
+    server.answer(
+        "/subscriptions/adjust",
+        200,
+        &adjusted("price_pro_yearly", "immediately"),
+    );
+    server.set_delay_ms(80);
+    let confirm = stage.button_starting_with("Confirm change");
+    confirm.click();
+    confirm.click();
+    wait_until("the change announced", || {
+        document().active_element().is_some_and(|a| {
+            a.get_attribute("role").as_deref() == Some("status")
+                && a.text_content().as_deref() == Some("Your plan has been changed.")
+        })
+    })
+    .await;
+    assert_eq!(server.requests_to("/subscriptions/adjust").len(), 2);
+}
+
 // Guards <ResourceSeats> for a customer without a subscription: the
 // server's subscription_required is "no seats", not an error, and no form.
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
-use crate::billing::{use_billing, use_locale};
+use crate::billing::{use_billing, use_locale, UseBillingReturn};
 use crate::browser;
 use crate::i18n::Lang;
 use crate::view_model::{PlanChangeInput, PlanChangeModel};
@@ -70,86 +70,168 @@ pub fn PlanChangeDialog(
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);
-    let quantity = quantity.unwrap_or(1);
-    let model = PlanChangeModel::new(
-        &PlanChangeInput {
-            from_name: &from_product.name,
-            from: &from_price,
-            to_name: &product.name,
-            to: &price,
-            to_quantity: quantity,
-            subscription: &subscription,
-            now_ms: js_sys::Date::now() as i64,
-        },
+    let plan = PlanChange::new(
+        &subscription,
+        (&from_product, &from_price),
+        (&product, &price),
+        quantity.unwrap_or(1),
         &locale,
     );
-    let base = format!("cw-plan-change-{}", subscription.id);
-    let (title_id, summary_id, confirm_id) = (
-        format!("{base}-title"),
-        format!("{base}-summary"),
-        format!("{base}-confirm"),
-    );
-    // `auto`: an upgrade now, a downgrade at the period end, as the model
-    // told the customer. One unit is Flowglad's default and left out.
-    let params = AdjustSubscriptionParams {
-        subscription_id: Some(subscription.id.clone()),
-        timing: Some(AdjustmentTiming::Auto),
-        price_id: Some(price.id.clone()),
-        quantity: (quantity != 1).then_some(f64::from(quantity)),
-        ..Default::default()
-    };
-    let refocus = confirm_id.clone();
     let change = Request::<AdjustSubscriptionResponse>::new();
-    let send_change = move || {
-        let (params, refocus) = (params.clone(), refocus.clone());
-        change.send(async move {
-            let result = billing.adjust_subscription(params).await;
-            // The disabled Confirm lost focus; give it back if the dialog stays.
-            browser::restore_focus_to(&refocus);
-            // Done: whoever opened the dialog closes it here, rather than in
-            // an effect watching the answer (the write after it is a no-op).
-            if let Ok(answer) = &result {
-                on_close.run(Some(answer.clone()));
+    let drawn = plan.clone();
+    plain_view(Plain {
+        tag: "div",
+        class: "cw-plain",
+        draw: Box::new(move || {
+            let mut out = String::new();
+            drawn.push(&mut out, change, lang);
+            out
+        }),
+        on_event: Box::new(move |event, element| match plan.action(event, element) {
+            Some(DialogAction::Confirm) if !change.pending_untracked() => {
+                // Done: whoever opened the dialog closes it here, rather
+                // than in an effect watching the answer.
+                plan.send(billing, change, move |answer| on_close.run(Some(answer)));
             }
-            result
-        });
-    };
-    let cancel = move || {
-        if !change.pending_untracked() {
-            on_close.run(None);
+            Some(DialogAction::Cancel) if !change.pending_untracked() => on_close.run(None),
+            _ => {}
+        }),
+        after_draw: None,
+    })
+}
+
+/// A plan change being confirmed: the dialog's words and ids, and the
+/// request Confirm sends. Made once when the dialog opens (the charge is
+/// estimated for that moment), drawn by [`PlanChangeDialog`] and by the
+/// pricing table inside its own string.
+#[derive(Debug, Clone)]
+pub(crate) struct PlanChange {
+    model: PlanChangeModel,
+    params: AdjustSubscriptionParams,
+    title_id: String,
+    summary_id: String,
+    /// Also where focus goes back when Confirm is re-enabled.
+    confirm_id: String,
+}
+
+/// What a click or Escape in a plan change dialog asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DialogAction {
+    /// Confirm: send the change.
+    Confirm,
+    /// Cancel or Escape: close without a change.
+    Cancel,
+}
+
+impl PlanChange {
+    /// The move of `subscription` from `from` to `to` (product and price),
+    /// `quantity` units, worded in `locale`.
+    pub(crate) fn new(
+        subscription: &Subscription,
+        from: (&Product, &Price),
+        to: (&Product, &Price),
+        quantity: u32,
+        locale: &str,
+    ) -> Self {
+        let model = PlanChangeModel::new(
+            &PlanChangeInput {
+                from_name: &from.0.name,
+                from: from.1,
+                to_name: &to.0.name,
+                to: to.1,
+                to_quantity: quantity,
+                subscription,
+                now_ms: js_sys::Date::now() as i64,
+            },
+            locale,
+        );
+        let base = format!("cw-plan-change-{}", subscription.id);
+        Self {
+            model,
+            params: adjust_params(&subscription.id, &to.1.id, quantity),
+            title_id: format!("{base}-title"),
+            summary_id: format!("{base}-summary"),
+            confirm_id: format!("{base}-confirm"),
         }
-    };
-    let confirm = confirm_id.clone();
-    let draw = move || {
+    }
+
+    /// Appends the dialog as `change` stands: busy while it is in flight,
+    /// its last refusal in the alert (tracked: a redraw follows `change`).
+    pub(crate) fn push(
+        &self,
+        out: &mut String,
+        change: Request<AdjustSubscriptionResponse>,
+        lang: Lang,
+    ) {
         let error = change.with_value(|v| match v {
             Some(Err(e)) => e.message_in(lang),
             _ => String::new(),
         });
         let ids = DialogIds {
-            title: &title_id,
-            summary: &summary_id,
-            confirm: &confirm_id,
+            title: &self.title_id,
+            summary: &self.summary_id,
+            confirm: &self.confirm_id,
         };
-        let mut out = String::new();
-        push_dialog(&mut out, &model, &ids, change.pending(), &error);
-        out
-    };
-    plain_view(Plain {
-        tag: "div",
-        class: "cw-plain",
-        draw: Box::new(draw),
-        on_event: Box::new(move |event, element| match event.type_().as_str() {
-            // Escape: the browser would close it behind our back; we close it ourselves.
+        push_dialog(out, &self.model, &ids, change.pending(), &error);
+    }
+
+    /// What `event` on `element` (a delegated event's action element) asks
+    /// of the dialog, if it is one of its own. Escape's `cancel` is
+    /// prevented: the browser would close the dialog behind our back, and
+    /// it stays open while a change is sent.
+    pub(crate) fn action(
+        &self,
+        event: &web_sys::Event,
+        element: &web_sys::Element,
+    ) -> Option<DialogAction> {
+        // Its own: inside a dialog (the table's cards are not).
+        element.closest("dialog").ok()??;
+        match event.type_().as_str() {
             "cancel" => {
                 event.prevent_default();
-                cancel();
+                Some(DialogAction::Cancel)
             }
-            "click" if element.id() == confirm && !change.pending_untracked() => send_change(),
-            "click" if element.class_name().contains("cw-button-secondary") => cancel(),
-            _ => {}
-        }),
-        after_draw: None,
-    })
+            "click" if element.id() == self.confirm_id => Some(DialogAction::Confirm),
+            "click" if element.class_name().contains("cw-button-secondary") => {
+                Some(DialogAction::Cancel)
+            }
+            _ => None,
+        }
+    }
+
+    /// Sends the change through `change` (the caller has checked nothing
+    /// is in flight); `done` runs with the server's answer when it went
+    /// through, before `change` records it. A refusal stays in `change`.
+    pub(crate) fn send(
+        &self,
+        billing: UseBillingReturn,
+        change: Request<AdjustSubscriptionResponse>,
+        done: impl FnOnce(AdjustSubscriptionResponse) + 'static,
+    ) {
+        let (params, refocus) = (self.params.clone(), self.confirm_id.clone());
+        change.send(async move {
+            let result = billing.adjust_subscription(params).await;
+            // The disabled Confirm lost focus; give it back if the dialog stays.
+            browser::restore_focus_to(&refocus);
+            if let Ok(answer) = &result {
+                done(answer.clone());
+            }
+            result
+        });
+    }
+}
+
+/// The adjust request of a plan change: `timing: auto` (an upgrade now, a
+/// downgrade at the period end, as the dialog told the customer); one unit
+/// is Flowglad's default and left out.
+fn adjust_params(subscription_id: &str, price_id: &str, quantity: u32) -> AdjustSubscriptionParams {
+    AdjustSubscriptionParams {
+        subscription_id: Some(subscription_id.to_owned()),
+        timing: Some(AdjustmentTiming::Auto),
+        price_id: Some(price_id.to_owned()),
+        quantity: (quantity != 1).then_some(f64::from(quantity)),
+        ..Default::default()
+    }
 }
 
 /// The ids a plan change dialog's parts are named by.
@@ -240,6 +322,16 @@ mod tests {
         summary: "s",
         confirm: "c",
     };
+
+    #[test]
+    fn the_change_sent_is_auto_timed_and_leaves_one_unit_out() {
+        let one = adjust_params("sub_1", "team", 1);
+        assert_eq!(
+            serde_json::to_value(&one).unwrap(),
+            json!({"subscriptionId": "sub_1", "timing": "auto", "priceId": "team"})
+        );
+        assert_eq!(adjust_params("sub_1", "team", 3).quantity, Some(3.0));
+    }
 
     #[test]
     fn the_dialog_is_labelled_described_and_offers_cancel_first() {

@@ -2,18 +2,16 @@
 //! switch when a product is sold at both intervals.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
+use super::plan_change::{DialogAction, PlanChange};
 use super::price_card::{CardClick, CardEnd, Cards};
-use super::PlanChangeDialog;
+use super::request::Request;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
 use crate::view_model::{
     card_action, CardAction, IntervalOption, IntervalSwitchModel, PriceCardModel, PricingTableModel,
 };
-use checkout_protocol::{
-    AdjustSubscriptionResponse, IntervalUnit, Price, Product, ResolvedAdjustmentTiming,
-    Subscription,
-};
+use checkout_protocol::{AdjustSubscriptionResponse, IntervalUnit, ResolvedAdjustmentTiming};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -22,7 +20,8 @@ use wasm_bindgen::JsCast;
 /// The signed-in customer's current plan is marked ("Your current plan",
 /// disabled) instead of offered again, and while they have a current
 /// subscription the other subscription prices offer "Switch plan": a
-/// confirmation dialog ([`PlanChangeDialog`]) then changes the plan in place
+/// confirmation dialog (the [`PlanChangeDialog`](super::PlanChangeDialog)'s
+/// markup, drawn in the table's own string) then changes the plan in place
 /// (`subscriptions/adjust`, `timing: auto`) instead of a second checkout.
 /// One-off prices keep their checkout.
 #[component]
@@ -50,11 +49,15 @@ pub fn PricingTable(
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);
+    // The dialog's words are in the cards' locale.
+    let dialog_locale = locale.clone();
     let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
     // The plan change being confirmed, and what the last one did; outside
     // the drawing, so a billing reload does not close or forget them.
     let switching = RwSignal::new(None::<Switch>);
+    // The change the dialog sends: one at a time, its refusal shown inside.
+    let change = Request::<AdjustSubscriptionResponse>::new();
     let status = RwSignal::new(String::new());
     let status_id = "cw-plan-change-status";
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
@@ -101,6 +104,12 @@ pub fn PricingTable(
                 out.push_str("</div></div>");
             }
         });
+        // Drawn whatever the state, so a billing reload does not close it.
+        switching.with(|s| {
+            if let Some(s) = s {
+                s.plan.push(&mut out, change, lang);
+            }
+        });
         drawn.set_value(models);
         out
     };
@@ -118,18 +127,62 @@ pub fn PricingTable(
             return;
         };
         status.set(String::new());
+        // The last dialog's refusal is not this one's.
+        change.reset();
         switching.set(Some(Switch {
             trigger_id: format!("cw-switch-{price_id}"),
-            subscription,
-            from_product: from_product.clone(),
-            from_price: from_price.clone(),
-            product: product.clone(),
-            price: price.clone(),
-            quantity,
+            plan: PlanChange::new(
+                &subscription,
+                (from_product, from_price),
+                (product, price),
+                quantity,
+                &dialog_locale,
+            ),
         }));
     };
+    let closed = move |answer: Option<AdjustSubscriptionResponse>| {
+        let trigger = switching.get_untracked().map(|s| s.trigger_id);
+        switching.set(None);
+        match answer {
+            Some(answer) => {
+                let done = match answer.resolved_timing {
+                    ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
+                    ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => {
+                        Msg::PlanChangeScheduled
+                    }
+                };
+                status.set(done.text(lang).to_owned());
+                // The card clicked is now the current plan (disabled): the
+                // announcement is where focus can go.
+                crate::browser::restore_focus_to(status_id);
+            }
+            None => {
+                if let Some(trigger) = trigger {
+                    crate::browser::restore_focus_to(&trigger);
+                }
+            }
+        }
+    };
     let on_event = move |event: &web_sys::Event, element: &web_sys::Element| {
-        if event.type_() == "change" && element.get_attribute("type").as_deref() == Some("radio") {
+        let dialog =
+            switching.with_untracked(|s| s.as_ref().map(|s| s.plan.action(event, element)));
+        if let Some(action) = dialog.flatten() {
+            // One change in flight; Cancel waits for it too.
+            if change.pending_untracked() {
+                return;
+            }
+            match action {
+                DialogAction::Confirm => switching.with_untracked(|s| {
+                    if let Some(s) = s {
+                        s.plan
+                            .send(billing, change, move |answer| closed(Some(answer)));
+                    }
+                }),
+                DialogAction::Cancel => closed(None),
+            }
+        } else if event.type_() == "change"
+            && element.get_attribute("type").as_deref() == Some("radio")
+        {
             // The radio's own label says which interval it is.
             let label = element
                 .next_element_sibling()
@@ -185,38 +238,6 @@ pub fn PricingTable(
             drawn.with_value(|models| cards.set_values(wrapper, models));
         })),
     });
-    let closed = move |answer: Option<AdjustSubscriptionResponse>| {
-        let trigger = switching.get_untracked().map(|s| s.trigger_id);
-        switching.set(None);
-        match answer {
-            Some(answer) => {
-                let done = match answer.resolved_timing {
-                    ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
-                    ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => {
-                        Msg::PlanChangeScheduled
-                    }
-                };
-                status.set(done.text(lang).to_owned());
-                // The card clicked is now the current plan (disabled): the
-                // announcement is where focus can go.
-                crate::browser::restore_focus_to(status_id);
-            }
-            None => {
-                if let Some(trigger) = trigger {
-                    crate::browser::restore_focus_to(&trigger);
-                }
-            }
-        }
-    };
-    let dialog = move || {
-        switching.get().map(|s| {
-            view! {
-                <PlanChangeDialog subscription=s.subscription from_product=s.from_product
-                    from_price=s.from_price product=s.product price=s.price quantity=Some(s.quantity)
-                    on_close=Callback::new(closed)/>
-            }
-        })
-    };
     // Its own drawing, so a billing reload does not redraw the status.
     let status_line = plain_view(Plain {
         tag: "div",
@@ -235,22 +256,14 @@ pub fn PricingTable(
         on_event: Box::new(|_, _| {}),
         after_draw: None,
     });
-    view! {
-        {table}
-        {dialog}
-        {status_line}
-    }
+    (table, status_line)
 }
 
-/// A plan change waiting for confirmation.
+/// A plan change waiting for confirmation, and the "Switch plan" button
+/// that opened it (focus goes back there on Cancel).
 #[derive(Debug, Clone)]
 struct Switch {
-    subscription: Subscription,
-    from_product: Product,
-    from_price: Price,
-    product: Product,
-    price: Price,
-    quantity: u32,
+    plan: PlanChange,
     trigger_id: String,
 }
 

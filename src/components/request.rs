@@ -67,6 +67,12 @@ impl<T: 'static> Request<T> {
         self.value.with_untracked(|value| read(value.as_ref()))
     }
 
+    /// Forgets the last answer (a dialog opened again starts without the
+    /// refusal it showed before). A call in flight still records its own.
+    pub(crate) fn reset(self) {
+        self.value.set(None);
+    }
+
     /// Marks the call in flight and runs it under the component's owner,
     /// untracked; its answer replaces the last one. A component gone
     /// meanwhile makes the writes no-ops.
