@@ -161,7 +161,11 @@ pub fn restore_focus_to(id: &str) {
                 .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
             {
                 let _ = target.focus();
-                return;
+                // A target still disabled or behind a modal dialog refuses
+                // focus until the redraw that frees it: try again then.
+                if document.active_element().as_ref() == Some(target.unchecked_ref()) {
+                    return;
+                }
             }
         }
     });
