@@ -11,16 +11,22 @@
 use crate::error::BillingError;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
+use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
 
 /// One kind of call a component makes, one at a time.
 pub(crate) struct Request<T: 'static> {
     pending: RwSignal<bool, LocalStorage>,
-    value: RwSignal<Option<Result<T, BillingError>>, LocalStorage>,
+    /// The last answer, a `Result<T, BillingError>` boxed: one signal type
+    /// for every `T`, so Leptos's signal code is in the wasm once, not once
+    /// per answer type. Only [`Request::send`] writes it, with that type.
+    value: RwSignal<Option<Box<dyn Any>>, LocalStorage>,
     /// The component's owner, as `Action` keeps it: a merchant's callback
     /// run inside the call (`on_created` navigating with the router, say)
     /// finds the component's contexts. Weak, so it keeps nothing alive.
     owner: StoredValue<Option<WeakOwner>, LocalStorage>,
+    answer: PhantomData<fn() -> T>,
 }
 
 impl<T: 'static> Clone for Request<T> {
@@ -38,6 +44,7 @@ impl<T: 'static> Request<T> {
             pending: RwSignal::new_local(false),
             value: RwSignal::new_local(None),
             owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
+            answer: PhantomData,
         }
     }
 
@@ -56,7 +63,7 @@ impl<T: 'static> Request<T> {
         self,
         read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
     ) -> R {
-        self.value.with(|value| read(value.as_ref()))
+        self.value.with(|value| read(typed(value)))
     }
 
     /// Reads the last answer, for a click handler (not tracked).
@@ -64,7 +71,7 @@ impl<T: 'static> Request<T> {
         self,
         read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
     ) -> R {
-        self.value.with_untracked(|value| read(value.as_ref()))
+        self.value.with_untracked(|value| read(typed(value)))
     }
 
     /// Forgets the last answer (a dialog opened again starts without the
@@ -88,8 +95,26 @@ impl<T: 'static> Request<T> {
         };
         leptos::task::spawn_local(async move {
             let answer = call.await;
-            self.value.set(Some(answer));
+            self.value.set(Some(Box::new(answer)));
             self.pending.set(false);
         });
+    }
+}
+
+/// The boxed answer as the `Result` [`Request::send`] stored.
+fn typed<T: 'static>(value: &Option<Box<dyn Any>>) -> Option<&Result<T, BillingError>> {
+    value.as_ref()?.downcast_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_read_back_only_as_its_own_type() {
+        let stored: Option<Box<dyn Any>> = Some(Box::new(Ok::<u32, BillingError>(7)));
+        assert!(matches!(typed::<u32>(&stored), Some(Ok(7))));
+        assert!(typed::<String>(&stored).is_none());
+        assert!(typed::<u32>(&None).is_none());
     }
 }
