@@ -26,6 +26,7 @@ pub(crate) struct Request<T: 'static> {
     /// run inside the call (`on_created` navigating with the router, say)
     /// finds the component's contexts. Weak, so it keeps nothing alive.
     owner: StoredValue<Option<WeakOwner>, LocalStorage>,
+    /// The answer type `value` holds.
     answer: PhantomData<fn() -> T>,
 }
 
