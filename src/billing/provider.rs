@@ -83,12 +83,17 @@ pub fn BillingProvider(
             reload.track();
             let client = loader.clone();
             async move {
-                if !load_billing {
-                    return combine(client.pricing_model().await, None);
-                }
-                let (pricing, customer) =
-                    join(client.pricing_model(), client.customer_billing()).await;
-                combine(pricing, Some(signed_in(customer)))
+                // One path whether or not the customer's billing is loaded: the
+                // pricing model's call is then generated once, not twice.
+                let customer = async {
+                    if load_billing {
+                        Some(signed_in(client.customer_billing().await))
+                    } else {
+                        None
+                    }
+                };
+                let (pricing, customer) = join(client.pricing_model(), customer).await;
+                combine(pricing, customer)
             }
         },
         move |loaded| state.set(loaded),
