@@ -2,7 +2,7 @@
 //! the billing data every `use_billing()` below it shares.
 
 use super::load::keep_loaded;
-use super::use_billing::{combine, BillingContext, BillingState, CustomerResult};
+use super::use_billing::{combine, BillingContext, BillingState, CustomerResult, Shared};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
 use crate::error::BillingError;
 use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
@@ -100,29 +100,28 @@ pub fn BillingProvider(
     );
     // An explicit locale also goes to the hosted page (`?locale=`); without
     // one that page follows the same browser's languages by itself.
+    let shared = Shared {
+        client,
+        locale: locale
+            .clone()
+            .unwrap_or_else(crate::browser::browser_locale),
+        given_locale: locale,
+        adjusting: Default::default(),
+    };
     provide_context(BillingContext {
-        client: StoredValue::new_local(client),
+        shared: StoredValue::new_local(shared),
         state,
         reload,
-        locale: StoredValue::new(locale.clone()),
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),
-        adjusting: StoredValue::new(Default::default()),
     });
-    provide_context(Locale(
-        locale.unwrap_or_else(crate::browser::browser_locale),
-    ));
     children()
 }
 
-/// The locale a provider was given (a newtype: contexts are keyed by type).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Locale(pub(crate) String);
-
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.
 pub fn use_locale() -> String {
-    use_context::<Locale>()
-        .map(|l| l.0)
+    use_context::<BillingContext>()
+        .and_then(|c| c.shared.try_with_value(|s| s.locale.clone()))
         .unwrap_or_else(crate::browser::browser_locale)
 }
 

@@ -18,6 +18,7 @@ use checkout_protocol::{
     UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
 };
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// The customer's billing, `None` when nobody is signed in.
@@ -26,14 +27,14 @@ pub(crate) type CustomerResult = Result<Option<Arc<CustomerBilling>>, BillingErr
 /// What `<BillingProvider>` shares with `use_billing()`.
 #[derive(Clone, Copy)]
 pub(crate) struct BillingContext {
-    pub(crate) client: StoredValue<BillingClient, LocalStorage>,
+    /// What is not reactive, in one stored value (each stored type linked
+    /// its own arena code into every app).
+    pub(crate) shared: StoredValue<Shared, LocalStorage>,
     /// The billing state, set once each load of the pricing model and the
     /// customer's billing has settled (computed then, not at every read).
     pub(crate) state: RwSignal<BillingState>,
     /// Notified to load both again.
     pub(crate) reload: Trigger,
-    /// The locale the provider was given, if any, for the hosted page's URL.
-    pub(crate) locale: StoredValue<Option<String>>,
     /// Notified when usage was recorded: every `use_usage_meters()` reloads,
     /// as Flowglad's `createUsageEvent` invalidates the usage meters query.
     pub(crate) usage_changed: Trigger,
@@ -41,10 +42,28 @@ pub(crate) struct BillingContext {
     /// `use_resources()` and `use_resource()` reloads, as Flowglad's claim
     /// and release invalidate the resources and claims queries.
     pub(crate) resources_changed: Trigger,
+}
+
+impl BillingContext {
+    /// The provider's client; `None` once the provider is gone.
+    pub(crate) fn client(&self) -> Option<BillingClient> {
+        self.shared.try_with_value(|s| s.client.clone())
+    }
+}
+
+/// The provider's plain values, read by `use_billing()` and the components.
+pub(crate) struct Shared {
+    /// The client for the provider's server route.
+    pub(crate) client: BillingClient,
+    /// The locale the provider was given, if any, for the hosted page's URL.
+    pub(crate) given_locale: Option<String>,
+    /// The locale amounts and dates are written in: the given one, else the
+    /// browser's language.
+    pub(crate) locale: String,
     /// The plan change in flight per subscription id (its request body), so
     /// a different change for the same subscription is refused until the
     /// first settles (an identical one joins it in the client).
-    pub(crate) adjusting: StoredValue<Adjusting>,
+    pub(crate) adjusting: RefCell<Adjusting>,
 }
 
 /// The plan changes in flight, by subscription id with their request body:
@@ -578,13 +597,13 @@ impl UseBillingReturn {
 
     fn client(&self) -> Result<BillingClient, BillingError> {
         self.context
-            .and_then(|c| c.client.try_get_value())
+            .and_then(|c| c.client())
             .ok_or(BillingError::NoProvider)
     }
 
     fn chosen_locale(&self) -> Option<String> {
         self.context
-            .and_then(|c| c.locale.try_get_value())
+            .and_then(|c| c.shared.try_with_value(|s| s.given_locale.clone()))
             .flatten()
     }
 
@@ -902,8 +921,8 @@ impl UseBillingReturn {
         };
         let body = BillingClient::adjust_body(&wire);
         let busy = context
-            .adjusting
-            .with_value(|m| m.conflicts(&subscription_id, &body));
+            .shared
+            .with_value(|s| s.adjusting.borrow().conflicts(&subscription_id, &body));
         if busy {
             return Err(BillingError::validation(
                 ErrorCode::InvalidRequest,
@@ -911,11 +930,11 @@ impl UseBillingReturn {
             ));
         }
         context
-            .adjusting
-            .update_value(|m| m.start(&subscription_id, &body));
+            .shared
+            .with_value(|s| s.adjusting.borrow_mut().start(&subscription_id, &body));
         // Cleared however the call ends, even if the caller drops the future.
         let _clear = ClearAdjusting {
-            adjusting: context.adjusting,
+            shared: context.shared,
             subscription_id,
             body,
         };
@@ -951,15 +970,18 @@ impl UseBillingReturn {
 
 /// Forgets a settled plan change, so the next one for its subscription may start.
 struct ClearAdjusting {
-    adjusting: StoredValue<Adjusting>,
+    shared: StoredValue<Shared, LocalStorage>,
     subscription_id: String,
     body: String,
 }
 
 impl Drop for ClearAdjusting {
     fn drop(&mut self) {
-        self.adjusting
-            .try_update_value(|m| m.settle(&self.subscription_id, &self.body));
+        self.shared.try_with_value(|s| {
+            s.adjusting
+                .borrow_mut()
+                .settle(&self.subscription_id, &self.body)
+        });
     }
 }
 

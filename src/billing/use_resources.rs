@@ -220,10 +220,7 @@ impl UseResourcesReturn {
 
     fn client(&self) -> Result<(BillingClient, BillingContext), BillingError> {
         let context = self.context.ok_or(BillingError::NoProvider)?;
-        let client = context
-            .client
-            .try_get_value()
-            .ok_or(BillingError::NoProvider)?;
+        let client = context.client().ok_or(BillingError::NoProvider)?;
         Ok((client, context))
     }
 
@@ -313,7 +310,7 @@ pub fn use_resources_with_options(options: UseResourcesOptions) -> UseResourcesR
     };
     let usages = Loaded::new(move || {
         context.resources_changed.track();
-        let client = context.client.try_get_value();
+        let client = context.client();
         let params = ResourceUsagesParams {
             subscription_id: subscription_id.get_value(),
         };
@@ -416,7 +413,7 @@ pub fn use_resource_with_options(
     let claims_resource = resources.context.map(|context| {
         Loaded::new(move || {
             context.resources_changed.track();
-            let client = context.client.try_get_value();
+            let client = context.client();
             let params = ListResourceClaimsParams {
                 subscription_id: subscription_id.clone(),
                 resource_slug: Some(slug.get_value()),

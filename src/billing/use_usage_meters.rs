@@ -77,7 +77,7 @@ pub fn use_usage_meters_with_options(options: UseUsageMetersOptions) -> UseUsage
     };
     let balances = Loaded::new(move || {
         context.usage_changed.track();
-        let client = context.client.try_get_value();
+        let client = context.client();
         let params = params.clone();
         async move {
             let client = client.ok_or(BillingError::NoProvider)?;
