@@ -8,7 +8,7 @@
 //! The field rules are [`super::json`]'s; `tests` checks every field against
 //! the protocol's serializer and its deserializer.
 
-use super::json::{int, name_at, opt_text, Fields, Json};
+use super::json::{all, int, name_at, opt_text, Fields, Json};
 use super::records_wire::{customer, invoice_with_lines, payment_method, purchase, subscription};
 use checkout_protocol::{
     AggregationType, CustomerBilling, Feature, Price, PricingModel, PricingModelResponse, Product,
@@ -44,7 +44,7 @@ pub(crate) fn customer_billing<J: Json>(json: &J) -> Option<CustomerBilling> {
 
 /// An array of subscriptions (`currentSubscriptions`).
 fn subscriptions<J: Json>(items: &J) -> Option<Vec<Subscription>> {
-    items.items()?.iter().map(subscription).collect()
+    all(items, subscription)
 }
 
 fn pricing_model<J: Json>(json: &J) -> Option<PricingModel> {

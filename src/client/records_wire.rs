@@ -6,7 +6,7 @@
 //! differential test checks every field against the protocol's serializer
 //! and deserializer.
 
-use super::json::{flag, int, list, name_at, object, opt_text, optional, Fields, Json};
+use super::json::{all, flag, int, list, name_at, object, opt_text, optional, Fields, Json};
 use super::session_wire::tax_id;
 use checkout_protocol::{
     AdjustSubscriptionResponse, Customer, Invoice, InvoiceLineItem, InvoiceWithLineItems,
@@ -58,11 +58,7 @@ pub(crate) fn usage_meter_balances<J: Json>(json: &J) -> Option<UsageMeterBalanc
         Some(fields) if fields.len() > 1 => return None,
         Some(fields) => match fields.first() {
             None => Vec::new(),
-            Some(v) => v
-                .items()?
-                .iter()
-                .map(usage_meter_balance)
-                .collect::<Option<_>>()?,
+            Some(v) => all(v, usage_meter_balance)?,
         },
         None => {
             object(json)?;
@@ -76,7 +72,7 @@ pub(crate) fn usage_meter_balances<J: Json>(json: &J) -> Option<UsageMeterBalanc
 
 /// A list that must be present (no `#[serde(default)]`).
 fn required_list<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
-    json.get(key)?.items()?.iter().map(read).collect()
+    all(&json.get(key)?, read)
 }
 
 /// A `Value` field with a default: absent or `null` is `Value::Null`.
@@ -163,15 +159,11 @@ fn experimental<J: Json>(json: &J) -> Option<SubscriptionExperimental> {
         return Some(SubscriptionExperimental {
             feature_items: match fields.first() {
                 None => Vec::new(),
-                Some(v) => v.items()?.iter().map(feature_item).collect::<Option<_>>()?,
+                Some(v) => all(v, feature_item)?,
             },
             usage_meter_balances: match fields.get(1) {
                 None => Vec::new(),
-                Some(v) => v
-                    .items()?
-                    .iter()
-                    .map(usage_meter_balance)
-                    .collect::<Option<_>>()?,
+                Some(v) => all(v, usage_meter_balance)?,
             },
         });
     }

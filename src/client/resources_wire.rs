@@ -3,7 +3,9 @@
 //! (field rules: [`super::json`]); `tests` checks every field against the
 //! protocol's serializer and deserializer.
 
-use super::json::{defaulted_int, defaulted_text, flag, int, map, opt_text, optional, text, Json};
+use super::json::{
+    all, defaulted_int, defaulted_text, flag, int, map, opt_text, optional, text, Json,
+};
 use checkout_protocol::{
     ClaimResourceResponse, ReleaseResourceResponse, ResourceClaim, ResourceClaimsResponse,
     ResourceUsage, ResourceUsagesResponse, UsageEvent, UsageEventResponse,
@@ -48,7 +50,7 @@ pub(crate) fn usage_event_response<J: Json>(json: &J) -> Option<UsageEventRespon
 
 /// A list that must be present.
 fn required<J: Json, T>(json: &J, key: &str, read: fn(&J) -> Option<T>) -> Option<Vec<T>> {
-    json.get(key)?.items()?.iter().map(read).collect()
+    all(&json.get(key)?, read)
 }
 
 /// A required `i64`.
