@@ -151,12 +151,26 @@ impl RefinementParams {
 /// The current subscription a lookup reads: the one named, else the first
 /// (Flowglad's rule: a named subscription that is not current grants nothing).
 fn refined<'a>(
-    current: &'a [Subscription],
+    current: &[&'a Subscription],
     refinement: &RefinementParams,
 ) -> Option<&'a Subscription> {
     match &refinement.subscription_id {
-        Some(id) => current.iter().find(|s| &s.id == id),
-        None => current.first(),
+        Some(id) => current.iter().find(|s| &s.id == id).copied(),
+        None => current.first().copied(),
+    }
+}
+
+/// The subscriptions of `billing` that currently grant access, borrowed (no
+/// copy of a record): its `currentSubscriptions` when the route sent them,
+/// else those of its subscriptions that are current.
+pub(crate) fn current_in(billing: &CustomerBilling) -> Vec<&Subscription> {
+    match &billing.current_subscriptions {
+        Some(current) => current.iter().collect(),
+        None => billing
+            .subscriptions
+            .iter()
+            .filter(|s| s.current || s.status.is_current())
+            .collect(),
     }
 }
 
@@ -243,7 +257,10 @@ impl UseBillingReturn {
         })
     }
 
-    fn customer_billing(&self) -> Option<Arc<CustomerBilling>> {
+    /// The signed-in customer's billing, shared (an `Arc`, not a copy of its
+    /// records); tracked. With [`current_in`] the components read the
+    /// current subscriptions without cloning them.
+    pub(crate) fn customer_billing(&self) -> Option<Arc<CustomerBilling>> {
         self.data()?.customer
     }
 
@@ -371,15 +388,7 @@ impl UseBillingReturn {
         let Some(billing) = self.customer_billing() else {
             return Vec::new();
         };
-        match &billing.current_subscriptions {
-            Some(current) => current.clone(),
-            None => billing
-                .subscriptions
-                .iter()
-                .filter(|s| s.current || s.status.is_current())
-                .cloned()
-                .collect(),
-        }
+        current_in(&billing).into_iter().cloned().collect()
     }
 
     /// What the customer bought.
@@ -532,7 +541,10 @@ impl UseBillingReturn {
         feature_slug: &str,
         refinement: &RefinementParams,
     ) -> bool {
-        refined(&self.current_subscriptions(), refinement)
+        let Some(billing) = self.customer_billing() else {
+            return false;
+        };
+        refined(&current_in(&billing), refinement)
             .and_then(|s| s.experimental.as_ref())
             .is_some_and(|e| e.has_feature(feature_slug))
     }
@@ -572,7 +584,8 @@ impl UseBillingReturn {
         usage_meter_slug: &str,
         refinement: &RefinementParams,
     ) -> Option<UsageMeterBalance> {
-        refined(&self.current_subscriptions(), refinement)?
+        let billing = self.customer_billing()?;
+        refined(&current_in(&billing), refinement)?
             .experimental
             .as_ref()?
             .usage_balance(usage_meter_slug)
@@ -947,7 +960,8 @@ impl UseBillingReturn {
     /// that names none (Flowglad's hook rule and words).
     fn only_current_subscription(&self) -> Result<String, BillingError> {
         // Read once at call time (an async action), not tracked.
-        let current = untrack(|| self.current_subscriptions());
+        let billing = untrack(|| self.customer_billing());
+        let current = billing.as_deref().map(current_in).unwrap_or_default();
         match current.as_slice() {
             [only] => Ok(only.id.clone()),
             [] => Err(BillingError::validation(
@@ -1044,13 +1058,38 @@ mod tests {
 
     #[test]
     fn lookups_read_the_first_current_subscription_unless_one_is_named() {
-        let current = [subscription("sub_a"), subscription("sub_b")];
+        let (a, b) = (subscription("sub_a"), subscription("sub_b"));
+        let current = [&a, &b];
         let first = refined(&current, &RefinementParams::default());
         assert_eq!(first.map(|s| s.id.as_str()), Some("sub_a"));
         let named = refined(&current, &RefinementParams::subscription("sub_b"));
         assert_eq!(named.map(|s| s.id.as_str()), Some("sub_b"));
         assert!(refined(&current, &RefinementParams::subscription("sub_gone")).is_none());
         assert!(refined(&[], &RefinementParams::default()).is_none());
+    }
+
+    #[test]
+    fn current_subscriptions_are_the_routes_list_else_the_current_ones() {
+        let mut billing: CustomerBilling = serde_json::from_value(serde_json::json!({
+            "customer": {"id": "cus_1"}, "pricingModel": {"id": "pm_1"},
+            "subscriptions": [
+                {"id": "sub_old", "status": "canceled"},
+                {"id": "sub_live", "status": "active"},
+                {"id": "sub_flagged", "status": "canceled", "current": true}
+            ]
+        }))
+        .unwrap();
+        let ids = |b: &CustomerBilling| {
+            current_in(b)
+                .iter()
+                .map(|s| s.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&billing), ["sub_live", "sub_flagged"]);
+        billing.current_subscriptions = Some(vec![subscription("sub_named")]);
+        assert_eq!(ids(&billing), ["sub_named"]);
+        billing.current_subscriptions = Some(Vec::new());
+        assert!(ids(&billing).is_empty(), "the route's empty list is kept");
     }
 
     #[test]
