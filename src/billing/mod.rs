@@ -20,6 +20,10 @@ pub use params::{
 };
 #[cfg(feature = "leptos")]
 pub use provider::{use_locale, BillingProvider};
+/// The current subscriptions of a customer's billing, borrowed.
+#[cfg(feature = "leptos")]
+#[allow(unused_imports)]
+pub(crate) use use_billing::current_in;
 #[cfg(feature = "leptos")]
 pub use use_billing::{
     use_billing, use_billing_with_options, BillingData, BillingState, RefinementParams,
