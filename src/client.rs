@@ -173,8 +173,12 @@ impl BillingClient {
         .await
     }
 
-    /// `customers/billing`.
-    pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
+    /// `customers/billing`, with its pricing model read a second time from the
+    /// same answer: the provider's state holds it apart (an `Arc`) without
+    /// cloning it.
+    pub async fn customer_billing(
+        &self,
+    ) -> Result<(CustomerBilling, checkout_protocol::PricingModel), BillingError> {
         self.call_read(
             action::CUSTOMERS_BILLING,
             requests::empty::<Writer>().finish(),

@@ -2,10 +2,13 @@
 //! the billing data every `use_billing()` below it shares.
 
 use super::load::keep_loaded;
-use super::use_billing::{combine, BillingContext, BillingState, CustomerResult, Shared};
+use super::use_billing::{
+    combine, BillingContext, BillingData, BillingState, CustomerResult, Shared,
+};
 use crate::client::{BillingClient, DEFAULT_SERVER_ROUTE};
 use crate::error::BillingError;
 use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIMEOUT_MS};
+use checkout_protocol::PricingModel;
 use futures::future::join;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -125,10 +128,17 @@ pub fn use_locale() -> String {
         .unwrap_or_else(crate::browser::browser_locale)
 }
 
-/// Flowglad's route answers 401 when nobody is signed in: that is a state, not an error.
-fn signed_in(result: Result<checkout_protocol::CustomerBilling, BillingError>) -> CustomerResult {
+/// Flowglad's route answers 401 when nobody is signed in: that is a state, not
+/// an error. The pricing model comes apart from the billing (read twice from
+/// the answer), so the state holds both without a deep clone.
+fn signed_in(
+    result: Result<(checkout_protocol::CustomerBilling, PricingModel), BillingError>,
+) -> CustomerResult {
     match result {
-        Ok(billing) => Ok(Some(Arc::new(billing))),
+        Ok((billing, pricing_model)) => Ok(Some(BillingData {
+            pricing_model: Arc::new(pricing_model),
+            customer: Some(Arc::new(billing)),
+        })),
         Err(e) if e.http_status() == Some(401) => Ok(None),
         Err(e) => Err(e),
     }

@@ -21,8 +21,9 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-/// The customer's billing, `None` when nobody is signed in.
-pub(crate) type CustomerResult = Result<Option<Arc<CustomerBilling>>, BillingError>;
+/// The customer's billing with its pricing model apart, `None` when nobody
+/// is signed in.
+pub(crate) type CustomerResult = Result<Option<BillingData>, BillingError>;
 
 /// What `<BillingProvider>` shares with `use_billing()`.
 #[derive(Clone, Copy)]
@@ -235,10 +236,7 @@ pub(crate) fn combine(
     customer: Option<CustomerResult>,
 ) -> BillingState {
     match (pricing, customer.unwrap_or(Ok(None))) {
-        (Ok(_), Ok(Some(billing))) => BillingState::Loaded(BillingData {
-            pricing_model: Arc::new(billing.pricing_model.clone()),
-            customer: Some(billing),
-        }),
+        (Ok(_), Ok(Some(data))) => BillingState::Loaded(data),
         (Ok(pricing), Ok(None)) => BillingState::Unauthenticated(BillingData {
             pricing_model: Arc::new(pricing.pricing_model),
             customer: None,
@@ -1120,7 +1118,12 @@ mod tests {
 
     #[test]
     fn signed_in_customers_get_their_own_pricing_model() {
-        let BillingState::Loaded(data) = combine(pricing(), Some(Ok(Some(billing())))) else {
+        let billing = billing();
+        let signed_in = BillingData {
+            pricing_model: Arc::new(billing.pricing_model.clone()),
+            customer: Some(billing),
+        };
+        let BillingState::Loaded(data) = combine(pricing(), Some(Ok(Some(signed_in)))) else {
             panic!("expected loaded")
         };
         assert_eq!(data.pricing_model.id, "pm_customer");
