@@ -14,6 +14,10 @@ mod use_usage_meters;
 #[cfg(feature = "leptos")]
 mod use_resources;
 
+/// The crate's one effect type.
+#[cfg(feature = "leptos")]
+#[allow(unused_imports)]
+pub(crate) use load::effect;
 pub use params::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
     CheckoutSessionParams, LineItem, UsageEventParams, UsageTarget,
