@@ -242,7 +242,11 @@ pub(crate) fn combine(
             customer: None,
         }),
         (pricing, customer) => {
-            BillingState::Error(pricing.err().into_iter().chain(customer.err()).collect())
+            // Pushed one by one: a chained `collect` linked its iterator code.
+            let mut errors = Vec::new();
+            errors.extend(pricing.err());
+            errors.extend(customer.err());
+            BillingState::Error(errors)
         }
     }
 }
