@@ -72,7 +72,7 @@ pub fn BillingProvider(
     // headers themselves, so a new token reloads them.
     let client = BillingClient::with_header_source(
         &route,
-        Rc::new(move || headers.try_get_untracked().unwrap_or_default()),
+        Rc::new(move || untrack(|| headers.try_get()).unwrap_or_default()),
         transport,
     );
     let state = RwSignal::new(BillingState::Loading);
@@ -82,7 +82,8 @@ pub fn BillingProvider(
     // have settled (a reload keeps the old state until then).
     keep_loaded(
         move || {
-            headers.track();
+            // Read as the client reads them (one read path linked), tracked.
+            let _ = headers.try_get();
             reload.track();
             let client = loader.clone();
             async move {
