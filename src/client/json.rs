@@ -374,7 +374,27 @@ pub(crate) fn bool_at<J: Json>(json: &J, key: &str) -> Option<bool> {
 /// A protocol enum from its wire name, by the protocol's own deserializer.
 pub(crate) fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
     let name = value.text()?;
-    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(name)).ok()
+    T::deserialize(IntoDeserializer::<Refused>::into_deserializer(name)).ok()
+}
+
+/// serde's error for a name it does not know, without its message: the
+/// reader only needs "refused", and writing serde's message ("unknown
+/// variant …, expected one of …") linked its formatting code.
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("refused")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl serde::de::Error for Refused {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Refused
+    }
 }
 
 /// A required enum.
