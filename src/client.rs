@@ -16,12 +16,17 @@ use checkout_protocol::{
     ClaimResourceResponse, ListResourceClaimsParams, ReleaseResourceParams,
     ReleaseResourceResponse, ResourceClaimsResponse, ResourceUsagesParams, ResourceUsagesResponse,
 };
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use flight::Joined;
+use futures::future::{FutureExt, LocalBoxFuture};
 use json::{JsonObject, Parsed, Writer};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 mod envelope;
+mod flight;
 mod hosted_client;
 mod hosted_wire;
 mod json;
@@ -41,7 +46,7 @@ pub use hosted_client::HostedClient;
 type Answer = LocalBoxFuture<'static, Result<Parsed, BillingError>>;
 
 /// A call in flight, shared by every identical caller.
-type InFlight = Shared<Answer>;
+type InFlight = Joined<dyn Future<Output = Result<Parsed, BillingError>>>;
 
 /// Where a client's extra headers come from, asked at every call.
 pub type HeaderSource = Rc<dyn Fn() -> Vec<(String, String)>>;
@@ -115,7 +120,7 @@ impl BillingClient {
                 .send(self.request(action, body, Some(key.clone())));
             let (retry_keys, in_flight) = (self.retry_keys.clone(), self.in_flight.clone());
             let settled = fingerprint.clone();
-            let call = async move {
+            let call = InFlight::new(Box::pin(async move {
                 let result = read_answer(send.await);
                 let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
                 retry_keys.borrow_mut().settle(&settled, &key, unknown);
@@ -124,9 +129,7 @@ impl BillingClient {
                 // added, so the fingerprint names it alone.
                 in_flight.borrow_mut().retain(|(f, _)| *f != settled);
                 result
-            }
-            .boxed_local()
-            .shared();
+            }));
             self.in_flight
                 .borrow_mut()
                 .push((fingerprint, call.clone()));
@@ -150,122 +153,113 @@ impl BillingClient {
     }
 
     /// `pricing-models/retrieve`.
-    pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
-        decode(
+    pub fn pricing_model(&self) -> Decode<PricingModelResponse> {
+        Decode::new(
             self.post(
                 action::PRICING_MODELS_RETRIEVE,
                 requests::empty::<Writer>().finish(),
-            )
-            .await,
+            ),
             pricing_wire::pricing_model_response,
         )
     }
 
     /// `customers/billing`.
-    pub async fn customer_billing(&self) -> Result<CustomerBilling, BillingError> {
-        decode(
+    pub fn customer_billing(&self) -> Decode<CustomerBilling> {
+        Decode::new(
             self.post(
                 action::CUSTOMERS_BILLING,
                 requests::empty::<Writer>().finish(),
-            )
-            .await,
+            ),
             pricing_wire::customer_billing,
         )
     }
 
     /// `checkout-sessions/create`.
-    pub async fn create_checkout_session(
+    pub fn create_checkout_session(
         &self,
         params: &CreateProductCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
+    ) -> Decode<CreateCheckoutSessionResponse> {
         let body = requests::product_checkout::<Writer>(params).finish();
-        decode(
-            self.post_once(action::CHECKOUT_SESSIONS_CREATE, body).await,
+        Decode::new(
+            self.post_once(action::CHECKOUT_SESSIONS_CREATE, body),
             session_wire::created,
         )
     }
 
     /// `checkout-sessions/create-add-payment-method`.
-    pub async fn create_add_payment_method_checkout_session(
+    pub fn create_add_payment_method_checkout_session(
         &self,
         params: &CreateAddPaymentMethodCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        decode(
+    ) -> Decode<CreateCheckoutSessionResponse> {
+        Decode::new(
             self.post_once(
                 action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
                 requests::add_payment_method_checkout::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             session_wire::created,
         )
     }
 
     /// `checkout-sessions/create-activate-subscription`.
-    pub async fn create_activate_subscription_checkout_session(
+    pub fn create_activate_subscription_checkout_session(
         &self,
         params: &CreateActivateSubscriptionCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        decode(
+    ) -> Decode<CreateCheckoutSessionResponse> {
+        Decode::new(
             self.post_once(
                 action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
                 requests::activate_subscription_checkout::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             session_wire::created,
         )
     }
 
     /// `subscriptions/cancel`.
-    pub async fn cancel_subscription(
+    pub fn cancel_subscription(
         &self,
         params: &CancelSubscriptionParams,
-    ) -> Result<SubscriptionResponse, BillingError> {
+    ) -> Decode<SubscriptionResponse> {
         let body = requests::cancel::<Writer>(params).finish();
-        decode(
-            self.post_once(action::SUBSCRIPTIONS_CANCEL, body).await,
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_CANCEL, body),
             records_wire::subscription_response,
         )
     }
 
     // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
     /// `payment-methods/remove`: the cards left.
-    pub async fn remove_payment_method(
-        &self,
-        params: &PaymentMethodParams,
-    ) -> Result<PaymentMethodList, BillingError> {
-        decode(
+    pub fn remove_payment_method(&self, params: &PaymentMethodParams) -> Decode<PaymentMethodList> {
+        Decode::new(
             self.post_once(
                 action::PAYMENT_METHODS_REMOVE,
                 requests::payment_method::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             records_wire::payment_method_list,
         )
     }
 
     /// `payment-methods/set-default`: the cards after the change.
-    pub async fn set_default_payment_method(
+    pub fn set_default_payment_method(
         &self,
         params: &PaymentMethodParams,
-    ) -> Result<PaymentMethodList, BillingError> {
-        decode(
+    ) -> Decode<PaymentMethodList> {
+        Decode::new(
             self.post_once(
                 action::PAYMENT_METHODS_SET_DEFAULT,
                 requests::payment_method::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             records_wire::payment_method_list,
         )
     }
 
     /// `subscriptions/uncancel`.
-    pub async fn uncancel_subscription(
+    pub fn uncancel_subscription(
         &self,
         params: &UncancelSubscriptionParams,
-    ) -> Result<SubscriptionResponse, BillingError> {
+    ) -> Decode<SubscriptionResponse> {
         let body = requests::uncancel::<Writer>(params).finish();
-        decode(
-            self.post_once(action::SUBSCRIPTIONS_UNCANCEL, body).await,
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_UNCANCEL, body),
             records_wire::subscription_response,
         )
     }
@@ -300,31 +294,26 @@ impl BillingClient {
     }
 
     /// `usage-events/create` as it is.
-    async fn send_usage_event(
-        &self,
-        params: &CreateUsageEventParams,
-    ) -> Result<UsageEventResponse, BillingError> {
-        decode(
+    fn send_usage_event(&self, params: &CreateUsageEventParams) -> Decode<UsageEventResponse> {
+        Decode::new(
             self.post_once(
                 action::USAGE_EVENTS_CREATE,
                 requests::usage_event::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             resources_wire::usage_event_response,
         )
     }
 
     /// `usage-meters/balances`.
-    pub async fn usage_meter_balances(
+    pub fn usage_meter_balances(
         &self,
         params: &UsageMeterBalancesParams,
-    ) -> Result<UsageMeterBalancesResponse, BillingError> {
-        decode(
+    ) -> Decode<UsageMeterBalancesResponse> {
+        Decode::new(
             self.post(
                 action::USAGE_METERS_BALANCES,
                 requests::usage_meter_balances::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             records_wire::usage_meter_balances,
         )
     }
@@ -335,13 +324,12 @@ impl BillingClient {
 impl BillingClient {
     /// `subscriptions/adjust`. Joins an identical call in flight and carries
     /// an `Idempotency-Key`, like every other change.
-    pub async fn adjust_subscription(
+    pub fn adjust_subscription(
         &self,
         params: &AdjustSubscriptionParams,
-    ) -> Result<AdjustSubscriptionResponse, BillingError> {
-        decode(
-            self.post_once(action::SUBSCRIPTIONS_ADJUST, Self::adjust_body(params))
-                .await,
+    ) -> Decode<AdjustSubscriptionResponse> {
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_ADJUST, Self::adjust_body(params)),
             records_wire::adjust_response,
         )
     }
@@ -353,61 +341,51 @@ impl BillingClient {
     }
 
     /// `resources/usages`: capacity, claimed and available per resource.
-    pub async fn resource_usages(
-        &self,
-        params: &ResourceUsagesParams,
-    ) -> Result<ResourceUsagesResponse, BillingError> {
-        decode(
+    pub fn resource_usages(&self, params: &ResourceUsagesParams) -> Decode<ResourceUsagesResponse> {
+        Decode::new(
             self.post(
                 action::RESOURCES_USAGES,
                 requests::resource_usages::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             resources_wire::usages,
         )
     }
 
     /// `resources/claims`: the active claims.
-    pub async fn resource_claims(
+    pub fn resource_claims(
         &self,
         params: &ListResourceClaimsParams,
-    ) -> Result<ResourceClaimsResponse, BillingError> {
-        decode(
+    ) -> Decode<ResourceClaimsResponse> {
+        Decode::new(
             self.post(
                 action::RESOURCES_CLAIMS,
                 requests::list_claims::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             resources_wire::claims,
         )
     }
 
     /// `resources/claim`.
-    pub async fn claim_resource(
-        &self,
-        params: &ClaimResourceParams,
-    ) -> Result<ClaimResourceResponse, BillingError> {
-        decode(
+    pub fn claim_resource(&self, params: &ClaimResourceParams) -> Decode<ClaimResourceResponse> {
+        Decode::new(
             self.post_once(
                 action::RESOURCES_CLAIM,
                 requests::claim::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             resources_wire::claimed,
         )
     }
 
     /// `resources/release`.
-    pub async fn release_resource(
+    pub fn release_resource(
         &self,
         params: &ReleaseResourceParams,
-    ) -> Result<ReleaseResourceResponse, BillingError> {
-        decode(
+    ) -> Decode<ReleaseResourceResponse> {
+        Decode::new(
             self.post_once(
                 action::RESOURCES_RELEASE,
                 requests::release::<Writer>(params).finish(),
-            )
-            .await,
+            ),
             resources_wire::released,
         )
     }
@@ -431,6 +409,28 @@ fn decode<T>(
     read: fn(&Parsed) -> Option<T>,
 ) -> Result<T, BillingError> {
     read(&data?).ok_or(BillingError::InvalidResponse)
+}
+
+/// An action's answer: the call's `data`, then the action's reader. The
+/// action's request is built and handed to the transport when it is made.
+pub struct Decode<T> {
+    answer: Answer,
+    read: fn(&Parsed) -> Option<T>,
+}
+
+impl<T> Decode<T> {
+    fn new(answer: Answer, read: fn(&Parsed) -> Option<T>) -> Self {
+        Self { answer, read }
+    }
+}
+
+impl<T> Future for Decode<T> {
+    type Output = Result<T, BillingError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let read = self.read;
+        self.answer.as_mut().poll(cx).map(|data| decode(data, read))
+    }
 }
 
 /// What identifies a call for the in-flight join and the retry keys: its
