@@ -148,7 +148,10 @@ mod tests {
         w.0.load(Ordering::SeqCst)
     }
 
-    fn poll<F: Future<Output = u32> + ?Sized>(joined: &mut Joined<F>, waker: &Arc<Wakes>) -> Poll<u32> {
+    fn poll<F: Future<Output = u32> + ?Sized>(
+        joined: &mut Joined<F>,
+        waker: &Arc<Wakes>,
+    ) -> Poll<u32> {
         let waker = Waker::from(waker.clone());
         Pin::new(joined).poll(&mut Context::from_waker(&waker))
     }
