@@ -131,7 +131,7 @@ async fn fetch(
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or(TransportError::Network)?
-        .bind(&controller);
+        .bind0(&controller);
     let timer = set_timeout(&abort, timeout_ms);
     let signal = controller.signal();
     let result = send(request, credentials, &signal).await;
