@@ -23,22 +23,33 @@ struct Flight<F: Future + ?Sized> {
 }
 
 /// One caller's share of a call in flight; a clone is another caller.
-pub(crate) struct Joined<F: Future + ?Sized>(Rc<RefCell<Flight<F>>>);
+pub(crate) struct Joined<F: Future + ?Sized> {
+    flight: Rc<RefCell<Flight<F>>>,
+    /// Whether this share was polled: only a caller that polled may be the
+    /// one the call wakes (the client's own list of calls never polls).
+    polled: bool,
+}
 
 impl<F: Future + ?Sized> Joined<F> {
     /// `call`, not yet polled, for a first caller.
     pub(crate) fn new(call: Pin<Box<F>>) -> Self {
-        Self(Rc::new(RefCell::new(Flight {
-            call: Some(call),
-            answer: None,
-            waiting: Vec::new(),
-        })))
+        Self {
+            flight: Rc::new(RefCell::new(Flight {
+                call: Some(call),
+                answer: None,
+                waiting: Vec::new(),
+            })),
+            polled: false,
+        }
     }
 }
 
 impl<F: Future + ?Sized> Clone for Joined<F> {
     fn clone(&self) -> Self {
-        Self(self.0.clone())
+        Self {
+            flight: self.flight.clone(),
+            polled: false,
+        }
     }
 }
 
@@ -49,8 +60,10 @@ where
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        this.polled = true;
         let call = {
-            let mut flight = self.0.borrow_mut();
+            let mut flight = this.flight.borrow_mut();
             if let Some(answer) = &flight.answer {
                 return Poll::Ready(answer.clone());
             }
@@ -65,7 +78,7 @@ where
         };
         // Not borrowed meanwhile: the call may touch other callers' shares.
         let polled = call.as_mut().poll(cx);
-        let mut flight = self.0.borrow_mut();
+        let mut flight = this.flight.borrow_mut();
         match polled {
             Poll::Pending => {
                 flight.call = Some(call);
@@ -88,7 +101,10 @@ impl<F: Future + ?Sized> Drop for Joined<F> {
     fn drop(&mut self) {
         // Only the last caller that polled the call is woken by it: if that
         // was this one, another must take over.
-        let waiting = match self.0.try_borrow_mut() {
+        if !self.polled {
+            return;
+        }
+        let waiting = match self.flight.try_borrow_mut() {
             Ok(mut flight) if flight.answer.is_none() => std::mem::take(&mut flight.waiting),
             _ => return,
         };
@@ -200,5 +216,19 @@ mod tests {
         // Gone after the answer: nobody is woken for nothing.
         drop(waiter);
         assert_eq!(wakes(&w1), 2);
+    }
+
+    #[test]
+    fn a_share_never_polled_wakes_nobody_when_dropped() {
+        let gate = Rc::new(Gate::default());
+        let listed = Joined::new(gate.call());
+        let mut caller = listed.clone();
+        let w = Arc::new(Wakes::default());
+        assert_eq!(poll(&mut caller, &w), Poll::Pending);
+        // The client's list lets go of its share when the call settles.
+        drop(listed);
+        assert_eq!(wakes(&w), 0);
+        gate.answer();
+        assert_eq!(poll(&mut caller, &w), Poll::Ready(7));
     }
 }
