@@ -16,12 +16,17 @@ use checkout_protocol::{
     ClaimResourceResponse, ListResourceClaimsParams, ReleaseResourceParams,
     ReleaseResourceResponse, ResourceClaimsResponse, ResourceUsagesParams, ResourceUsagesResponse,
 };
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use flight::Joined;
+use futures::future::{FutureExt, LocalBoxFuture};
 use json::{JsonObject, Parsed, Writer};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 mod envelope;
+mod flight;
 mod hosted_client;
 mod hosted_wire;
 mod json;
@@ -37,8 +42,11 @@ pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 #[cfg_attr(not(feature = "hosted-checkout"), allow(unused_imports))]
 pub use hosted_client::HostedClient;
 
-/// A call in flight, shared by every identical caller: the answer's `data`.
-type InFlight = Shared<LocalBoxFuture<'static, Result<Parsed, BillingError>>>;
+/// Any call's answer `data`: one future type for every action.
+type Answer = LocalBoxFuture<'static, Result<Parsed, BillingError>>;
+
+/// A call in flight, shared by every identical caller.
+type InFlight = Joined<dyn Future<Output = Result<Parsed, BillingError>>>;
 
 /// Where a client's extra headers come from, asked at every call.
 pub type HeaderSource = Rc<dyn Fn() -> Vec<(String, String)>>;
@@ -78,75 +86,56 @@ impl BillingClient {
         }
     }
 
-    /// Calls a read-only action with the request's JSON text `body`, and
-    /// reads its envelope, `data` by `read` (`None`: unreadable).
-    async fn call_read<T>(
-        &self,
-        action: &str,
-        body: String,
-        read: impl FnOnce(&Parsed) -> Option<T>,
-    ) -> Result<T, BillingError> {
-        let data = self.send_read(action, body).await?;
-        read(&data).ok_or(BillingError::InvalidResponse)
+    /// A read-only call's `data`: one boxed future type for every action
+    /// and answer type, so the send and the envelope are in the wasm once.
+    fn post(&self, action: &str, body: String) -> Answer {
+        Box::pin(
+            self.transport
+                .send(self.request(action, body, None))
+                .map(read_answer),
+        )
     }
 
-    /// A read-only call's `data`: one future for every answer type (the
-    /// send and the envelope were generated again for each).
-    async fn send_read(&self, action: &str, body: String) -> Result<Parsed, BillingError> {
-        let result = self.transport.send(self.request(action, body, None)).await;
-        read_answer(result, |data| Some(data.clone()))
-    }
-
-    /// Calls an action that changes something. An identical call (same action
-    /// and body) made while this one is in flight joins it instead of sending
-    /// again, and every request carries an `Idempotency-Key`, so a double
-    /// click can never create two sessions. A retry after a failure that may
-    /// have reached the server sends the failed attempt's key again.
-    /// `body` is the request's JSON text; `data` is read by `read` (`None`:
-    /// unreadable).
-    async fn call_once_read<T>(
-        &self,
-        action: &str,
-        body: String,
-        read: impl FnOnce(&Parsed) -> Option<T>,
-    ) -> Result<T, BillingError> {
-        let fingerprint = format!("{action}\n{body}");
+    /// The `data` of an action that changes something. An identical call
+    /// (same action and body) made while this one is in flight joins it
+    /// instead of sending again, and every request carries an
+    /// `Idempotency-Key`, so a double click can never create two sessions. A
+    /// retry after a failure that may have reached the server sends the
+    /// failed attempt's key again. Not generic, like [`Self::post`].
+    fn post_once(&self, action: &str, body: String) -> Answer {
+        let fingerprint = fingerprint(action, &body);
         let existing = self
             .in_flight
             .borrow()
             .iter()
             .find(|(f, _)| *f == fingerprint)
             .map(|(_, call)| call.clone());
-        let call = match existing {
-            Some(call) => call,
-            None => {
-                let key = self
-                    .retry_keys
-                    .borrow()
-                    .key_for(&fingerprint, crate::browser::random_token);
-                let send = self
-                    .transport
-                    .send(self.request(action, body, Some(key.clone())));
-                let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
-                let call = async move {
-                    let result = read_answer(send.await, |data| Some(data.clone()));
-                    let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
-                    retry_keys.borrow_mut().settle(&settled, &key, unknown);
-                    result
-                }
-                .boxed_local()
-                .shared();
-                self.in_flight
-                    .borrow_mut()
-                    .push((fingerprint.clone(), call.clone()));
-                call
-            }
-        };
-        let result = call.clone().await;
-        self.in_flight
-            .borrow_mut()
-            .retain(|(f, c)| *f != fingerprint || !c.ptr_eq(&call));
-        result.and_then(|data| read(&data).ok_or(BillingError::InvalidResponse))
+        let call = existing.unwrap_or_else(|| {
+            let key = self
+                .retry_keys
+                .borrow()
+                .key_for(&fingerprint, crate::browser::random_token);
+            let send = self
+                .transport
+                .send(self.request(action, body, Some(key.clone())));
+            let (retry_keys, in_flight) = (self.retry_keys.clone(), self.in_flight.clone());
+            let settled = fingerprint.clone();
+            let call = InFlight::new(Box::pin(async move {
+                let result = read_answer(send.await);
+                let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
+                retry_keys.borrow_mut().settle(&settled, &key, unknown);
+                // Settled: the next identical call is a new one. While this
+                // one was listed no other call with its fingerprint could be
+                // added, so the fingerprint names it alone.
+                in_flight.borrow_mut().retain(|(f, _)| *f != settled);
+                result
+            }));
+            self.in_flight
+                .borrow_mut()
+                .push((fingerprint, call.clone()));
+            call
+        });
+        Box::pin(call)
     }
 
     fn request(&self, action: &str, body: String, idempotency_key: Option<String>) -> HttpRequest {
@@ -157,129 +146,124 @@ impl BillingClient {
         headers.extend((self.headers)());
         HttpRequest {
             method: HttpMethod::Post,
-            url: format!("{}/{}", self.route, action),
+            url: [self.route.as_str(), "/", action].concat(),
             headers,
             body: Some(body),
         }
     }
 
     /// `pricing-models/retrieve`.
-    pub async fn pricing_model(&self) -> Result<PricingModelResponse, BillingError> {
-        self.call_read(
-            action::PRICING_MODELS_RETRIEVE,
-            requests::empty::<Writer>().finish(),
+    pub fn pricing_model(&self) -> Decode<PricingModelResponse> {
+        Decode::new(
+            self.post(
+                action::PRICING_MODELS_RETRIEVE,
+                requests::empty::<Writer>().finish(),
+            ),
             pricing_wire::pricing_model_response,
         )
-        .await
     }
 
     /// `customers/billing`, with its pricing model read a second time from the
     /// same answer: the provider's state holds it apart (an `Arc`) without
     /// cloning it.
-    pub async fn customer_billing(
-        &self,
-    ) -> Result<(CustomerBilling, checkout_protocol::PricingModel), BillingError> {
-        self.call_read(
-            action::CUSTOMERS_BILLING,
-            requests::empty::<Writer>().finish(),
+    pub fn customer_billing(&self) -> Decode<(CustomerBilling, checkout_protocol::PricingModel)> {
+        Decode::new(
+            self.post(
+                action::CUSTOMERS_BILLING,
+                requests::empty::<Writer>().finish(),
+            ),
             pricing_wire::customer_billing,
         )
-        .await
     }
 
     /// `checkout-sessions/create`.
-    pub async fn create_checkout_session(
+    pub fn create_checkout_session(
         &self,
         params: &CreateProductCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
+    ) -> Decode<CreateCheckoutSessionResponse> {
         let body = requests::product_checkout::<Writer>(params).finish();
-        self.call_once_read(
-            action::CHECKOUT_SESSIONS_CREATE,
-            body,
+        Decode::new(
+            self.post_once(action::CHECKOUT_SESSIONS_CREATE, body),
             session_wire::created,
         )
-        .await
     }
 
     /// `checkout-sessions/create-add-payment-method`.
-    pub async fn create_add_payment_method_checkout_session(
+    pub fn create_add_payment_method_checkout_session(
         &self,
         params: &CreateAddPaymentMethodCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once_read(
-            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-            requests::add_payment_method_checkout::<Writer>(params).finish(),
+    ) -> Decode<CreateCheckoutSessionResponse> {
+        Decode::new(
+            self.post_once(
+                action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+                requests::add_payment_method_checkout::<Writer>(params).finish(),
+            ),
             session_wire::created,
         )
-        .await
     }
 
     /// `checkout-sessions/create-activate-subscription`.
-    pub async fn create_activate_subscription_checkout_session(
+    pub fn create_activate_subscription_checkout_session(
         &self,
         params: &CreateActivateSubscriptionCheckoutSessionParams,
-    ) -> Result<CreateCheckoutSessionResponse, BillingError> {
-        self.call_once_read(
-            action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-            requests::activate_subscription_checkout::<Writer>(params).finish(),
+    ) -> Decode<CreateCheckoutSessionResponse> {
+        Decode::new(
+            self.post_once(
+                action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+                requests::activate_subscription_checkout::<Writer>(params).finish(),
+            ),
             session_wire::created,
         )
-        .await
     }
 
     /// `subscriptions/cancel`.
-    pub async fn cancel_subscription(
+    pub fn cancel_subscription(
         &self,
         params: &CancelSubscriptionParams,
-    ) -> Result<SubscriptionResponse, BillingError> {
+    ) -> Decode<SubscriptionResponse> {
         let body = requests::cancel::<Writer>(params).finish();
-        self.call_once_read(
-            action::SUBSCRIPTIONS_CANCEL,
-            body,
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_CANCEL, body),
             records_wire::subscription_response,
         )
-        .await
     }
 
     // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
     /// `payment-methods/remove`: the cards left.
-    pub async fn remove_payment_method(
-        &self,
-        params: &PaymentMethodParams,
-    ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once_read(
-            action::PAYMENT_METHODS_REMOVE,
-            requests::payment_method::<Writer>(params).finish(),
+    pub fn remove_payment_method(&self, params: &PaymentMethodParams) -> Decode<PaymentMethodList> {
+        Decode::new(
+            self.post_once(
+                action::PAYMENT_METHODS_REMOVE,
+                requests::payment_method::<Writer>(params).finish(),
+            ),
             records_wire::payment_method_list,
         )
-        .await
     }
 
     /// `payment-methods/set-default`: the cards after the change.
-    pub async fn set_default_payment_method(
+    pub fn set_default_payment_method(
         &self,
         params: &PaymentMethodParams,
-    ) -> Result<PaymentMethodList, BillingError> {
-        self.call_once_read(
-            action::PAYMENT_METHODS_SET_DEFAULT,
-            requests::payment_method::<Writer>(params).finish(),
+    ) -> Decode<PaymentMethodList> {
+        Decode::new(
+            self.post_once(
+                action::PAYMENT_METHODS_SET_DEFAULT,
+                requests::payment_method::<Writer>(params).finish(),
+            ),
             records_wire::payment_method_list,
         )
-        .await
     }
 
     /// `subscriptions/uncancel`.
-    pub async fn uncancel_subscription(
+    pub fn uncancel_subscription(
         &self,
         params: &UncancelSubscriptionParams,
-    ) -> Result<SubscriptionResponse, BillingError> {
+    ) -> Decode<SubscriptionResponse> {
         let body = requests::uncancel::<Writer>(params).finish();
-        self.call_once_read(
-            action::SUBSCRIPTIONS_UNCANCEL,
-            body,
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_UNCANCEL, body),
             records_wire::subscription_response,
         )
-        .await
     }
 
     /// `usage-events/create`. Without a `transactionId` it makes one, so the
@@ -294,7 +278,7 @@ impl BillingClient {
             return self.send_usage_event(params).await;
         }
         let body = requests::usage_event::<Writer>(params).finish();
-        let fingerprint = format!("{}\n{body}", action::USAGE_EVENTS_CREATE);
+        let fingerprint = fingerprint(action::USAGE_EVENTS_CREATE, &body);
         let transaction_id = self
             .retry_keys
             .borrow()
@@ -312,29 +296,28 @@ impl BillingClient {
     }
 
     /// `usage-events/create` as it is.
-    async fn send_usage_event(
-        &self,
-        params: &CreateUsageEventParams,
-    ) -> Result<UsageEventResponse, BillingError> {
-        self.call_once_read(
-            action::USAGE_EVENTS_CREATE,
-            requests::usage_event::<Writer>(params).finish(),
+    fn send_usage_event(&self, params: &CreateUsageEventParams) -> Decode<UsageEventResponse> {
+        Decode::new(
+            self.post_once(
+                action::USAGE_EVENTS_CREATE,
+                requests::usage_event::<Writer>(params).finish(),
+            ),
             resources_wire::usage_event_response,
         )
-        .await
     }
 
     /// `usage-meters/balances`.
-    pub async fn usage_meter_balances(
+    pub fn usage_meter_balances(
         &self,
         params: &UsageMeterBalancesParams,
-    ) -> Result<UsageMeterBalancesResponse, BillingError> {
-        self.call_read(
-            action::USAGE_METERS_BALANCES,
-            requests::usage_meter_balances::<Writer>(params).finish(),
+    ) -> Decode<UsageMeterBalancesResponse> {
+        Decode::new(
+            self.post(
+                action::USAGE_METERS_BALANCES,
+                requests::usage_meter_balances::<Writer>(params).finish(),
+            ),
             records_wire::usage_meter_balances,
         )
-        .await
     }
 }
 
@@ -343,16 +326,14 @@ impl BillingClient {
 impl BillingClient {
     /// `subscriptions/adjust`. Joins an identical call in flight and carries
     /// an `Idempotency-Key`, like every other change.
-    pub async fn adjust_subscription(
+    pub fn adjust_subscription(
         &self,
         params: &AdjustSubscriptionParams,
-    ) -> Result<AdjustSubscriptionResponse, BillingError> {
-        self.call_once_read(
-            action::SUBSCRIPTIONS_ADJUST,
-            Self::adjust_body(params),
+    ) -> Decode<AdjustSubscriptionResponse> {
+        Decode::new(
+            self.post_once(action::SUBSCRIPTIONS_ADJUST, Self::adjust_body(params)),
             records_wire::adjust_response,
         )
-        .await
     }
 
     /// The JSON text `subscriptions/adjust` sends for `params`; the hook
@@ -362,68 +343,102 @@ impl BillingClient {
     }
 
     /// `resources/usages`: capacity, claimed and available per resource.
-    pub async fn resource_usages(
-        &self,
-        params: &ResourceUsagesParams,
-    ) -> Result<ResourceUsagesResponse, BillingError> {
-        self.call_read(
-            action::RESOURCES_USAGES,
-            requests::resource_usages::<Writer>(params).finish(),
+    pub fn resource_usages(&self, params: &ResourceUsagesParams) -> Decode<ResourceUsagesResponse> {
+        Decode::new(
+            self.post(
+                action::RESOURCES_USAGES,
+                requests::resource_usages::<Writer>(params).finish(),
+            ),
             resources_wire::usages,
         )
-        .await
     }
 
     /// `resources/claims`: the active claims.
-    pub async fn resource_claims(
+    pub fn resource_claims(
         &self,
         params: &ListResourceClaimsParams,
-    ) -> Result<ResourceClaimsResponse, BillingError> {
-        self.call_read(
-            action::RESOURCES_CLAIMS,
-            requests::list_claims::<Writer>(params).finish(),
+    ) -> Decode<ResourceClaimsResponse> {
+        Decode::new(
+            self.post(
+                action::RESOURCES_CLAIMS,
+                requests::list_claims::<Writer>(params).finish(),
+            ),
             resources_wire::claims,
         )
-        .await
     }
 
     /// `resources/claim`.
-    pub async fn claim_resource(
-        &self,
-        params: &ClaimResourceParams,
-    ) -> Result<ClaimResourceResponse, BillingError> {
-        self.call_once_read(
-            action::RESOURCES_CLAIM,
-            requests::claim::<Writer>(params).finish(),
+    pub fn claim_resource(&self, params: &ClaimResourceParams) -> Decode<ClaimResourceResponse> {
+        Decode::new(
+            self.post_once(
+                action::RESOURCES_CLAIM,
+                requests::claim::<Writer>(params).finish(),
+            ),
             resources_wire::claimed,
         )
-        .await
     }
 
     /// `resources/release`.
-    pub async fn release_resource(
+    pub fn release_resource(
         &self,
         params: &ReleaseResourceParams,
-    ) -> Result<ReleaseResourceResponse, BillingError> {
-        self.call_once_read(
-            action::RESOURCES_RELEASE,
-            requests::release::<Writer>(params).finish(),
+    ) -> Decode<ReleaseResourceResponse> {
+        Decode::new(
+            self.post_once(
+                action::RESOURCES_RELEASE,
+                requests::release::<Writer>(params).finish(),
+            ),
             resources_wire::released,
         )
-        .await
     }
 }
 
-/// A route answer through the one envelope reader, `data` read by `read`.
-fn read_answer<T>(
-    result: Result<HttpResponse, TransportError>,
-    read: impl FnOnce(&Parsed) -> Option<T>,
-) -> Result<T, BillingError> {
+/// A route answer's `data` through the one envelope reader.
+fn read_answer(result: Result<HttpResponse, TransportError>) -> Result<Parsed, BillingError> {
     match result {
-        Ok(response) => envelope::read(response.status, json::parse(&response.body), read),
+        Ok(response) => envelope::read(response.status, json::parse(&response.body), |data| {
+            Some(data.clone())
+        }),
         Err(TransportError::Network) => Err(BillingError::Network),
         Err(TransportError::Timeout) => Err(BillingError::Timeout),
     }
+}
+
+/// An answer's `data` read by an action's reader (`None`: unreadable): the
+/// only step generated once per answer type.
+fn decode<T>(
+    data: Result<Parsed, BillingError>,
+    read: fn(&Parsed) -> Option<T>,
+) -> Result<T, BillingError> {
+    read(&data?).ok_or(BillingError::InvalidResponse)
+}
+
+/// An action's answer: the call's `data`, then the action's reader. The
+/// action's request is built and handed to the transport when it is made.
+pub struct Decode<T> {
+    answer: Answer,
+    read: fn(&Parsed) -> Option<T>,
+}
+
+impl<T> Decode<T> {
+    fn new(answer: Answer, read: fn(&Parsed) -> Option<T>) -> Self {
+        Self { answer, read }
+    }
+}
+
+impl<T> Future for Decode<T> {
+    type Output = Result<T, BillingError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let read = self.read;
+        self.answer.as_mut().poll(cx).map(|data| decode(data, read))
+    }
+}
+
+/// What identifies a call for the in-flight join and the retry keys: its
+/// action and body (no `format!`: its machinery stays out of the path).
+fn fingerprint(action: &str, body: &str) -> String {
+    [action, "\n", body].concat()
 }
 
 #[cfg(test)]

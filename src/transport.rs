@@ -3,6 +3,8 @@
 
 use futures::future::LocalBoxFuture;
 use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 pub use crate::server_route::DEFAULT_TIMEOUT_MS;
 
@@ -95,22 +97,7 @@ impl Transport for FetchTransport {
         &self,
         request: HttpRequest,
     ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let (timeout_ms, credentials) = (self.timeout_ms, self.credentials);
-        Box::pin(async move {
-            use futures::future::{select, Either};
-
-            let controller =
-                web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
-            let fetch = Box::pin(fetch(request, credentials, controller.signal()));
-            let timer = gloo_timers::future::TimeoutFuture::new(timeout_ms);
-            match select(fetch, timer).await {
-                Either::Left((result, _)) => result,
-                Either::Right(_) => {
-                    controller.abort();
-                    Err(TransportError::Timeout)
-                }
-            }
-        })
+        Box::pin(fetch(request, self.credentials, self.timeout_ms))
     }
 }
 
@@ -119,20 +106,51 @@ extern "C" {
     /// The global `fetch` (a window's or a worker's).
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+    /// The global `setTimeout`, calling `handler` once after `ms`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: u32) -> wasm_bindgen::JsValue;
+    /// The global `clearTimeout`.
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &wasm_bindgen::JsValue);
 }
 
 /// One request through the browser's `fetch` straight from `web_sys` (a
-/// wrapper crate brought `http` and streams code an app never ran): any
-/// failure to build, send or read it is a network failure.
+/// wrapper crate brought `http` and streams code an app never ran), aborted
+/// by the page's own timer after `timeout_ms`: a failure once aborted is a
+/// timeout, any other failure to build, send or read it a network failure.
+/// (No Rust timer raced against it: that brought a select and a second
+/// future into every call.)
 async fn fetch(
     request: HttpRequest,
     credentials: Credentials,
-    signal: web_sys::AbortSignal,
+    timeout_ms: u32,
 ) -> Result<HttpResponse, TransportError> {
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
+    let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
+    // `controller.abort()` from the timer, with no Rust closure to keep.
+    let abort = js_sys::Reflect::get(&controller, &"abort".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(TransportError::Network)?
+        .bind0(&controller);
+    let timer = set_timeout(&abort, timeout_ms);
+    let signal = controller.signal();
+    let result = send(request, credentials, &signal).await;
+    clear_timeout(&timer);
+    result.map_err(|_| {
+        if signal.aborted() {
+            TransportError::Timeout
+        } else {
+            TransportError::Network
+        }
+    })
+}
 
-    let network = |_: JsValue| TransportError::Network;
+/// The request sent and its whole body read; `Err` for any failure.
+async fn send(
+    request: HttpRequest,
+    credentials: Credentials,
+    signal: &web_sys::AbortSignal,
+) -> Result<HttpResponse, JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method(match request.method {
         HttpMethod::Get => "GET",
@@ -143,26 +161,20 @@ async fn fetch(
         Credentials::Include => web_sys::RequestCredentials::Include,
         Credentials::Omit => web_sys::RequestCredentials::Omit,
     });
-    init.set_signal(Some(&signal));
-    let headers = web_sys::Headers::new().map_err(network)?;
+    init.set_signal(Some(signal));
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &request.headers {
-        headers.set(name, value).map_err(network)?;
+        headers.set(name, value)?;
     }
     init.set_headers(&headers);
     if let Some(body) = &request.body {
         init.set_body(&JsValue::from_str(body));
     }
-    let built = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(network)?;
-    let response: web_sys::Response = JsFuture::from(global_fetch(&built))
-        .await
-        .map_err(network)?
-        .dyn_into()
-        .map_err(network)?;
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?;
+    let built = web_sys::Request::new_with_str_and_init(&request.url, &init)?;
+    let response: web_sys::Response = JsFuture::from(global_fetch(&built)).await?.dyn_into()?;
+    let text = JsFuture::from(response.text()?).await?;
     Ok(HttpResponse {
         status: response.status(),
-        body: text.as_string().ok_or(TransportError::Network)?,
+        body: text.as_string().ok_or(JsValue::NULL)?,
     })
 }

@@ -64,7 +64,9 @@ impl<T: 'static> Request<T> {
         self,
         read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
     ) -> R {
-        self.value.with(|value| read(typed(value)))
+        // A read guard, not `with`: the signal's code is then the same for
+        // every caller, not generated again for each closure.
+        read(typed(&self.value.read()))
     }
 
     /// Reads the last answer, for a click handler (not tracked).
@@ -72,7 +74,7 @@ impl<T: 'static> Request<T> {
         self,
         read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
     ) -> R {
-        self.value.with_untracked(|value| read(typed(value)))
+        read(typed(&self.value.read_untracked()))
     }
 
     /// Forgets the last answer (a dialog opened again starts without the

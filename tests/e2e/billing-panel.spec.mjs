@@ -50,6 +50,43 @@ test('Alice sees her plan, card and invoice, cancels at period end and keeps her
   await expect(page.locator('.cw-subscription')).toContainText(/Renews on/);
 });
 
+test('a panel call past the 15 s timeout, or whose connection drops, says which; the retry goes through', async ({ page }) => {
+  test.slow();
+  await signInAs(page, 'Alice');
+  const subscription = page.locator('.demo-account .cw-subscription');
+  await expect(subscription).toContainText('Active');
+  // The browser's fetch, aborted by the panel's own timer, never reaches the
+  // server; a dropped connection does not either.
+  let fault = 'stall';
+  await page.route('**/api/billing/subscriptions/cancel', async (route) => {
+    if (fault === 'stall') {
+      await new Promise((resolve) => setTimeout(resolve, 17_000));
+      return route.abort().catch(() => {});
+    }
+    if (fault === 'reset') return route.abort('connectionreset');
+    return route.fallback();
+  });
+  const cancel = async () => {
+    await subscription.getByRole('button', { name: 'Cancel subscription' }).click();
+    await subscription.getByRole('button', { name: 'Yes, cancel' }).click();
+  };
+  const started = Date.now();
+  await cancel();
+  await expect(subscription).toContainText('The billing server took too long to answer. Please try again.', { timeout: 20_000 });
+  expect(Date.now() - started).toBeGreaterThan(14_000);
+  await expect(subscription).toContainText('Active');
+
+  fault = 'reset';
+  await cancel();
+  await expect(subscription).toContainText('Could not reach the billing server. Check your connection and try again.');
+
+  fault = null;
+  await cancel();
+  await expect(subscription).toContainText('Cancels soon');
+  await subscription.getByRole('button', { name: 'Keep subscription' }).click();
+  await expect(subscription).toContainText('Active');
+});
+
 test('Alice adds a card on the hosted page and it appears in her panel', async ({ page }) => {
   await signInAs(page, 'Alice');
   await page.getByRole('button', { name: 'Add payment method' }).click();
