@@ -7,6 +7,8 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-changed=style/widget.css");
     println!("cargo::rerun-if-changed=style/panel.css");
+    // The embed's classes, read from its source (see `for_shadow_roots`).
+    println!("cargo::rerun-if-changed=src/embed");
     // The embed's Rust stack: 128 KiB instead of the default 1 MiB, which
     // would be most of the page's wasm memory. Its deepest path (a render
     // inside a lifecycle callback) uses a few KiB; the stack sits below the
@@ -23,7 +25,8 @@ fn main() {
         "@layer checkout-widget{{{widget}{}}}",
         minified("style/panel.css")
     );
-    std::fs::write(out.join("widget.min.css"), widget).expect("OUT_DIR is writable");
+    let embed = for_shadow_roots(&widget, &embed_classes());
+    std::fs::write(out.join("widget.min.css"), embed).expect("OUT_DIR is writable");
     std::fs::write(out.join("billing.min.css"), billing).expect("OUT_DIR is writable");
 }
 
@@ -34,4 +37,128 @@ fn minified(path: &str) -> String {
     minifier::css::minify(&css)
         .map(|m| m.to_string())
         .unwrap_or(css)
+}
+
+/// Every `cw-…` name written in the embed's source (`src/embed/*.rs`): the
+/// classes its elements can carry.
+fn embed_classes() -> Vec<String> {
+    let mut names = Vec::new();
+    let Ok(dir) = std::fs::read_dir("src/embed") else {
+        return names;
+    };
+    for entry in dir.flatten() {
+        let source = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for (at, _) in source.match_indices("cw-") {
+            let name: String = source[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The minified widget sheet cut down for the embed's shadow roots (issue
+/// 17: every byte of it is in the script-tag bundle): selectors that cannot
+/// match there go — `:root` (a shadow root's sheet never sees the document
+/// element; those are the hosted page's and the panel's) and classes the
+/// embed never sets (`keep` is the list it does) — and with them any rule
+/// left without one; then the last `;` of each block and leading zeros
+/// (`0.5em` → `.5em`). Anything it does not recognise is kept as it is.
+fn for_shadow_roots(css: &str, keep: &[String]) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let prelude = &rest[..open];
+        if prelude.starts_with("@media") {
+            // One level of nesting: the rules inside, then its closing brace.
+            let Some(close) = block_end(&rest[open + 1..]) else {
+                break;
+            };
+            let inner = for_shadow_roots(&rest[open + 1..open + 1 + close], keep);
+            if !inner.is_empty() {
+                out.push_str(prelude);
+                out.push('{');
+                out.push_str(&inner);
+                out.push('}');
+            }
+            rest = &rest[open + 1 + close + 1..];
+            continue;
+        }
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let body = &rest[open + 1..close];
+        if prelude.starts_with('@') {
+            // @keyframes and the like: their blocks hold blocks; keep them whole.
+            let Some(end) = block_end(&rest[open + 1..]) else {
+                break;
+            };
+            out.push_str(&rest[..open + 1 + end + 1]);
+            rest = &rest[open + 1 + end + 1..];
+            continue;
+        }
+        let selectors: Vec<&str> = prelude
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.starts_with(":root") && matches_embed(s, keep))
+            .collect();
+        if !selectors.is_empty() {
+            out.push_str(&selectors.join(","));
+            out.push('{');
+            out.push_str(&tight(body.strip_suffix(';').unwrap_or(body)));
+            out.push('}');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether every `.cw-…` class in a selector is one the embed sets.
+fn matches_embed(selector: &str, keep: &[String]) -> bool {
+    selector.match_indices(".cw-").all(|(at, _)| {
+        let class: String = selector[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        keep.contains(&class)
+    })
+}
+
+/// Where the block that `inner` starts inside ends: the index of its `}`.
+fn block_end(inner: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(at),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Declarations without leading zeros (`0.5` → `.5` where a number
+/// starts) nor the space before `!important`.
+fn tight(body: &str) -> String {
+    let body = body.replace(" !important", "!important");
+    let mut out = String::with_capacity(body.len());
+    let mut previous = ' ';
+    let chars: Vec<char> = body.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let starts_number = !(previous.is_ascii_alphanumeric()
+            || previous == '.'
+            || previous == '-'
+            || previous == '#');
+        if c == '0' && starts_number && chars.get(i + 1) == Some(&'.') {
+            previous = c;
+            continue;
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }
