@@ -192,24 +192,19 @@ pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
         async {
             let metadata = metadata(&params)?;
             let params = checkout_params(&params)?;
-            let created = create_product(&params, metadata).await?;
-            finish(created, params.auto_redirect)
+            let auto_redirect = params.auto_redirect;
+            let created = create_product(read::product_request(params, metadata.as_ref())?).await?;
+            finish(created, auto_redirect)
         }
         .await
         .map_err(|e| rejection(&e))
     }))
 }
 
-async fn create_product(
-    params: &CheckoutSessionParams,
-    metadata: Option<JsValue>,
-) -> Result<Created, BillingError> {
-    let wire = params.checked(browser::resolve_url)?;
+/// Creates a product checkout from its request body (`read::product_request`).
+async fn create_product(body: String) -> Result<Created, BillingError> {
     let data = client()
-        .write(
-            action::CHECKOUT_SESSIONS_CREATE,
-            read::product_body(&wire, metadata.as_ref()),
-        )
+        .write(action::CHECKOUT_SESSIONS_CREATE, body)
         .await?;
     read::created(&data)
         .map(localized)
@@ -266,12 +261,9 @@ async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
         output_name: net::string(params, "outputName"),
         auto_redirect,
     };
-    let wire = p.checked(browser::resolve_url)?;
+    let body = read::add_payment_method_request(p, metadata.as_ref())?;
     let data = client()
-        .write(
-            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-            read::add_payment_method_body(&wire, metadata.as_ref()),
-        )
+        .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body)
         .await?;
     finish(
         read::created(&data)
@@ -424,8 +416,9 @@ pub fn open(params: JsValue) -> js_sys::Promise {
 
 async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), BillingError> {
     let metadata = metadata(&params)?;
-    let params = checkout_params(&params)?;
-    let created = create_product(&params, metadata).await?;
+    let mut params = checkout_params(&params)?;
+    let cancel_url = std::mem::take(&mut params.cancel_url);
+    let created = create_product(read::product_request(params, metadata.as_ref())?).await?;
     // Checked like a redirect before it is framed: http(s) only.
     frame::checked_frame_url(&created.url)?;
     let document = dom::document().ok_or(BillingError::Network)?;
@@ -444,7 +437,7 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         ("checkoutSession", created.session.clone()),
     ]);
     events::emit(&container, events::SESSION_CREATED, &detail, false);
-    let cancel_url = browser::resolve_url(&params.cancel_url, checkout_protocol::UrlRole::Cancel)
+    let cancel_url = browser::resolve_url(&cancel_url, checkout_protocol::UrlRole::Cancel)
         .ok()
         .map(|u| browser::fill_session_id(&u, &created.id));
     let closing = container.clone();

@@ -482,8 +482,7 @@ fn start_product(
     params: CheckoutSessionParams,
     button: Option<(Element, Element)>,
 ) {
-    let wire = params.checked(browser::resolve_url);
-    let body = wire.map(|w| read::product_body(&w, None));
+    let body = read::product_request(params, None);
     start(view, button, move |client: Client| async move {
         client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await
     });
@@ -660,9 +659,7 @@ fn add_payment_method(view: &Rc<View>) {
                 target_subscription_id: view.config.target_subscription_id.clone(),
                 ..Default::default()
             };
-            let body = params
-                .checked(browser::resolve_url)
-                .map(|w| read::add_payment_method_body(&w, None));
+            let body = read::add_payment_method_request(params, None);
             start(&view, button, move |client: Client| async move {
                 client
                     .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body?)
