@@ -406,11 +406,11 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
 pub fn open(params: JsValue) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
         let params = params.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        super::promise::spawn(Box::pin(async move {
             if let Err(e) = open_overlay(params, resolve).await {
                 let _ = reject.call1(&JsValue::NULL, &rejection(&e));
             }
-        });
+        }));
     })
 }
 

@@ -330,7 +330,7 @@ pub fn open_overlay(
             }
             // Listeners go last: this closure is one of them.
             if let Some(held) = held.take() {
-                wasm_bindgen_futures::spawn_local(async move { drop(held) });
+                super::promise::spawn(Box::pin(async move { drop(held) }));
             }
         })
     };
