@@ -190,15 +190,25 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
 pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
     promise(Box::pin(async move {
         async {
-            let metadata = metadata(&params)?;
-            let params = checkout_params(&params)?;
-            let auto_redirect = params.auto_redirect;
-            let created = create_product(read::product_request(params, metadata.as_ref())?).await?;
-            finish(created, auto_redirect)
+            let (body, auto_redirect, _) = product_call(&params)?;
+            finish(create_product(body).await?, auto_redirect)
         }
         .await
         .map_err(|e| rejection(&e))
     }))
+}
+
+/// `createCheckoutSession`'s and `open`'s parameters read and checked: the
+/// request body, `autoRedirect` and the cancel URL. One function for both
+/// (not inlined into either): the bundle holds the reading once.
+#[inline(never)]
+fn product_call(params: &JsValue) -> Result<(String, bool, String), BillingError> {
+    let metadata = metadata(params)?;
+    let params = checkout_params(params)?;
+    // A copy: the cancel URL is checked with the rest.
+    let (auto_redirect, cancel_url) = (params.auto_redirect, params.cancel_url.clone());
+    let body = read::product_request(params, metadata.as_ref())?;
+    Ok((body, auto_redirect, cancel_url))
 }
 
 /// Creates a product checkout from its request body (`read::product_request`).
@@ -415,10 +425,8 @@ pub fn open(params: JsValue) -> js_sys::Promise {
 }
 
 async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), BillingError> {
-    let metadata = metadata(&params)?;
-    let mut params = checkout_params(&params)?;
-    let cancel_url = std::mem::take(&mut params.cancel_url);
-    let created = create_product(read::product_request(params, metadata.as_ref())?).await?;
+    let (body, _, cancel_url) = product_call(&params)?;
+    let created = create_product(body).await?;
     // Checked like a redirect before it is framed: http(s) only.
     frame::checked_frame_url(&created.url)?;
     let document = dom::document().ok_or(BillingError::Network)?;
