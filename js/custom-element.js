@@ -220,3 +220,20 @@ export function openOverlay(parent, src, label, closeLabel, why, lang, dir, canc
   show();
   return control;
 }
+
+// 128 random bits as 32 hex digits from the browser's CSPRNG (an
+// Idempotency-Key; `crypto.getRandomValues` works in insecure contexts
+// too, unlike `randomUUID`). Without Web Crypto, the time and
+// `Math.random` still tell calls apart. The same token as
+// src/browser.rs `random_token`, in one import instead of four.
+export function randomToken() {
+  const bytes = new Uint8Array(16);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    const view = new DataView(bytes.buffer);
+    view.setFloat64(0, Date.now(), true);
+    view.setUint32(8, Math.random() * 0xffffffff, true);
+  }
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

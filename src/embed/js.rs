@@ -65,6 +65,11 @@ extern "C" {
         cancel: &js_sys::Function,
     ) -> js_sys::Function;
 
+    /// 128 random bits as 32 hex digits, from the browser's CSPRNG (as
+    /// `browser::random_token`, in one import instead of four).
+    #[wasm_bindgen(js_name = randomToken)]
+    pub fn random_token() -> String;
+
     /// Sets an element's height in whole pixels (rounded up) through the
     /// CSSOM. (`catch` routes it through wasm-bindgen's glue like the others:
     /// `xtask/js/minify-wasm-names.mjs` expects one import module.)
