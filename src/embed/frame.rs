@@ -244,13 +244,11 @@ impl Outcome {
 }
 
 /// The language of the overlay's and frame's own words: the element's (its `lang`), else
-/// `configure({locale})`'s, else the browser's.
+/// `configure({locale})`'s, else the browser's. `parent` is the `cw-root`
+/// of a shadow root: it carries the element's `lang` (`views::render`), or
+/// none (`open()`'s), and no ancestor inside its shadow tree has one.
 fn overlay_lang(parent: &Element) -> Lang {
-    let tag = parent
-        .closest("[lang]")
-        .ok()
-        .flatten()
-        .and_then(|el| el.get_attribute("lang"));
+    let tag = parent.get_attribute("lang");
     Lang::of(
         &tag.or_else(|| super::config::defaults().locale)
             .unwrap_or_else(browser::browser_locale),
