@@ -7,8 +7,6 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rerun-if-changed=style/widget.css");
     println!("cargo::rerun-if-changed=style/panel.css");
-    // The embed's classes, read from its source (see `for_shadow_roots`).
-    println!("cargo::rerun-if-changed=src/embed");
     // The embed's Rust stack: 128 KiB instead of the default 1 MiB, which
     // would be most of the page's wasm memory. Its deepest path (a render
     // inside a lifecycle callback) uses a few KiB; the stack sits below the
@@ -25,7 +23,7 @@ fn main() {
         "@layer checkout-widget{{{widget}{}}}",
         minified("style/panel.css")
     );
-    let embed = for_shadow_roots(&widget, &embed_classes());
+    let embed = for_shadow_roots(&widget, &PANEL_ONLY);
     std::fs::write(out.join("widget.min.css"), embed).expect("OUT_DIR is writable");
     std::fs::write(out.join("billing.min.css"), billing).expect("OUT_DIR is writable");
 }
@@ -39,34 +37,20 @@ fn minified(path: &str) -> String {
         .unwrap_or(css)
 }
 
-/// Every `cw-…` name written in the embed's source (`src/embed/*.rs`): the
-/// classes its elements can carry.
-fn embed_classes() -> Vec<String> {
-    let mut names = Vec::new();
-    let Ok(dir) = std::fs::read_dir("src/embed") else {
-        return names;
-    };
-    for entry in dir.flatten() {
-        let source = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        for (at, _) in source.match_indices("cw-") {
-            let name: String = source[at..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            names.push(name);
-        }
-    }
-    names
-}
+/// Classes of widget.css that only the Leptos panel sets (its loading
+/// placeholders): the embed's sheet leaves their rules out. A list of what
+/// to drop, not of what to keep, so a class the embed starts using is
+/// never dropped by mistake.
+const PANEL_ONLY: [&str; 2] = ["cw-skeleton", "cw-switch-skeleton"];
 
 /// The minified widget sheet cut down for the embed's shadow roots (issue
 /// 17: every byte of it is in the script-tag bundle): selectors that cannot
 /// match there go — `:root` (a shadow root's sheet never sees the document
-/// element; those are the hosted page's and the panel's) and classes the
-/// embed never sets (`keep` is the list it does) — and with them any rule
+/// element; those are the hosted page's and the panel's) and the classes in
+/// `drop` (the embed never sets them) — and with them any rule
 /// left without one; then the last `;` of each block and leading zeros
 /// (`0.5em` → `.5em`). Anything it does not recognise is kept as it is.
-fn for_shadow_roots(css: &str, keep: &[String]) -> String {
+fn for_shadow_roots(css: &str, drop: &[&str]) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
     while let Some(open) = rest.find('{') {
@@ -76,7 +60,7 @@ fn for_shadow_roots(css: &str, keep: &[String]) -> String {
             let Some(close) = block_end(&rest[open + 1..]) else {
                 break;
             };
-            let inner = for_shadow_roots(&rest[open + 1..open + 1 + close], keep);
+            let inner = for_shadow_roots(&rest[open + 1..open + 1 + close], drop);
             if !inner.is_empty() {
                 out.push_str(prelude);
                 out.push('{');
@@ -102,7 +86,7 @@ fn for_shadow_roots(css: &str, keep: &[String]) -> String {
         let selectors: Vec<&str> = prelude
             .split(',')
             .map(str::trim)
-            .filter(|s| !s.starts_with(":root") && matches_embed(s, keep))
+            .filter(|s| !s.starts_with(":root") && !names_any(s, drop))
             .collect();
         if !selectors.is_empty() {
             out.push_str(&selectors.join(","));
@@ -116,14 +100,14 @@ fn for_shadow_roots(css: &str, keep: &[String]) -> String {
     out
 }
 
-/// Whether every `.cw-…` class in a selector is one the embed sets.
-fn matches_embed(selector: &str, keep: &[String]) -> bool {
-    selector.match_indices(".cw-").all(|(at, _)| {
+/// Whether a selector names one of `classes` (`.name`, the whole name).
+fn names_any(selector: &str, classes: &[&str]) -> bool {
+    selector.match_indices('.').any(|(at, _)| {
         let class: String = selector[at + 1..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
             .collect();
-        keep.contains(&class)
+        classes.contains(&class.as_str())
     })
 }
 
