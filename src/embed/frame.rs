@@ -275,6 +275,10 @@ impl Overlay {
     const LEAVE: u32 = 5;
 }
 
+/// What an open overlay keeps alive until it closes: its frame's message
+/// listener and the `cancel` callback the JS helper calls.
+type Held = (Scope, Closure<dyn Fn(bool)>);
+
 /// Asks the overlay's `control` one of the [`Overlay`] questions.
 fn ask(control: &js_sys::Function, op: u32) -> bool {
     control
@@ -304,7 +308,7 @@ pub fn open_overlay(
     let lang = overlay_lang(parent);
     let control: Rc<std::cell::OnceCell<js_sys::Function>> = Rc::default();
     // The listeners, until it closes (then dropped after the events).
-    let held: Rc<Cell<Option<(Scope, Closure<dyn Fn(bool)>)>>> = Rc::default();
+    let held: Rc<Cell<Option<Held>>> = Rc::default();
     let closed = Cell::new(Some(on_closed));
     let events_to = host.clone();
     let finish: Rc<dyn Fn(FrameMessage)> = {

@@ -5,7 +5,6 @@
 
 use super::promise::Joined;
 use super::small_map::SmallMap;
-use crate::browser;
 use crate::error::BillingError;
 use crate::server_route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
 use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
