@@ -118,3 +118,122 @@ export function takeEarly(url) {
   early?.delete?.(url);
   return answer instanceof Promise ? answer : undefined;
 }
+
+// The overlay's modal dialog in `parent` (src/embed/frame.rs owns when it
+// opens and closes): a close button, a status line, the hosted page framed
+// from `src`; shown modal, the page behind kept from scrolling, the focused
+// element (inside shadow roots too) remembered. The words: the dialog's
+// label, the close button's, and why it cannot close mid-payment.
+// `cancel(redirect)` is called once the customer asks to leave (Escape, ×,
+// the browser closing the dialog) while no payment is processing. Answers
+// `control`, with the frame as `control.frame`: `control(op)` with op 0
+// (is a payment processing?), 1 / 2 (it started / stopped), 3 (say why it
+// cannot close), 4 (close it: false if it was already), 5 (leave, without
+// the cancel URL's redirect: false if it cannot). The ops are
+// src/embed/frame.rs's `Overlay` constants.
+export function openOverlay(parent, src, label, closeLabel, why, lang, dir, cancel) {
+  const make = (tag, className, attributes) => {
+    const element = document.createElement(tag);
+    element.className = className;
+    for (const name in attributes) element.setAttribute(name, attributes[name]);
+    return element;
+  };
+  const dialog = make('dialog', 'cw-overlay', { part: 'dialog', 'aria-label': label, lang, dir });
+  const close = make('button', 'cw-overlay-close', {
+    type: 'button',
+    part: 'close',
+    'aria-label': closeLabel,
+    'aria-disabled': 'false',
+  });
+  close.textContent = '×';
+  // Says why the checkout stays open while a payment runs; the close button
+  // points at it then.
+  const status = make('p', 'cw-visually-hidden', { id: 'cw-overlay-busy', role: 'status' });
+  const frame = make('iframe', 'cw-overlay-frame', { part: 'frame', title: label, src });
+  dialog.append(close, status, frame);
+  parent.append(dialog);
+  let trigger = document.activeElement;
+  while (trigger?.shadowRoot?.activeElement) trigger = trigger.shadowRoot.activeElement;
+  const overflow = rootOverflow('hidden');
+  let done = false;
+  let processing = false;
+  const show = () => {
+    try {
+      dialog.showModal();
+    } catch {
+      // Already open, or not connected: nothing to do.
+    }
+  };
+  const busy = (on) => {
+    close.setAttribute('aria-disabled', String(on));
+    if (on) close.setAttribute('aria-describedby', status.id);
+    else close.removeAttribute('aria-describedby');
+    // Written anew on every refused close, so it is said again.
+    status.textContent = '';
+    status.textContent = on ? why : '';
+  };
+  // A cancel, unless a payment is processing; true when it closed.
+  const leave = (redirect) => {
+    if (done) return false;
+    if (processing) {
+      busy(true);
+      return false;
+    }
+    cancel(redirect);
+    return true;
+  };
+  // Escape: closed here, as a cancel (or not at all, mid-payment).
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault();
+    leave(true);
+  });
+  // A browser may close a modal dialog without a cancelable `cancel` (a
+  // second Escape): mid-payment, show it again; else it was a cancel.
+  dialog.addEventListener('close', () => {
+    if (done) return;
+    if (!processing) leave(true);
+    else show();
+  });
+  close.addEventListener('click', () => leave(true));
+  // A hosted page that loads again has no payment running: nor has the overlay.
+  frame.addEventListener('load', () => {
+    if (processing) {
+      processing = false;
+      busy(false);
+    }
+  });
+  const control = (op) => {
+    if (op === 0) return processing;
+    if (op === 1 || op === 2) busy((processing = op === 1));
+    else if (op === 3) busy(true);
+    else if (op === 4) {
+      if (done) return false;
+      done = true;
+      dialog.close();
+      dialog.remove();
+      rootOverflow(overflow);
+      if (trigger instanceof HTMLElement) trigger.focus();
+    } else if (op === 5) return leave(false);
+    return true;
+  };
+  control.frame = frame;
+  show();
+  return control;
+}
+
+// 128 random bits as 32 hex digits from the browser's CSPRNG (an
+// Idempotency-Key; `crypto.getRandomValues` works in insecure contexts
+// too, unlike `randomUUID`). Without Web Crypto, the time and
+// `Math.random` still tell calls apart. The same token as
+// src/browser.rs `random_token`, in one import instead of four.
+export function randomToken() {
+  const bytes = new Uint8Array(16);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    const view = new DataView(bytes.buffer);
+    view.setFloat64(0, Date.now(), true);
+    view.setUint32(8, Math.random() * 0xffffffff, true);
+  }
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -190,26 +190,31 @@ fn checkout_params(p: &JsValue) -> Result<CheckoutSessionParams, BillingError> {
 pub fn create_checkout_session(params: JsValue) -> js_sys::Promise {
     promise(Box::pin(async move {
         async {
-            let metadata = metadata(&params)?;
-            let params = checkout_params(&params)?;
-            let created = create_product(&params, metadata).await?;
-            finish(created, params.auto_redirect)
+            let (body, auto_redirect, _) = product_call(&params)?;
+            finish(create_product(body).await?, auto_redirect)
         }
         .await
         .map_err(|e| rejection(&e))
     }))
 }
 
-async fn create_product(
-    params: &CheckoutSessionParams,
-    metadata: Option<JsValue>,
-) -> Result<Created, BillingError> {
-    let wire = params.checked(browser::resolve_url)?;
+/// `createCheckoutSession`'s and `open`'s parameters read and checked: the
+/// request body, `autoRedirect` and the cancel URL. One function for both
+/// (not inlined into either): the bundle holds the reading once.
+#[inline(never)]
+fn product_call(params: &JsValue) -> Result<(String, bool, String), BillingError> {
+    let metadata = metadata(params)?;
+    let params = checkout_params(params)?;
+    // A copy: the cancel URL is checked with the rest.
+    let (auto_redirect, cancel_url) = (params.auto_redirect, params.cancel_url.clone());
+    let body = read::product_request(params, metadata.as_ref())?;
+    Ok((body, auto_redirect, cancel_url))
+}
+
+/// Creates a product checkout from its request body (`read::product_request`).
+async fn create_product(body: String) -> Result<Created, BillingError> {
     let data = client()
-        .write(
-            action::CHECKOUT_SESSIONS_CREATE,
-            read::product_body(&wire, metadata.as_ref()),
-        )
+        .write(action::CHECKOUT_SESSIONS_CREATE, body)
         .await?;
     read::created(&data)
         .map(localized)
@@ -266,12 +271,9 @@ async fn add_payment_method(params: &JsValue) -> Result<JsValue, BillingError> {
         output_name: net::string(params, "outputName"),
         auto_redirect,
     };
-    let wire = p.checked(browser::resolve_url)?;
+    let body = read::add_payment_method_request(p, metadata.as_ref())?;
     let data = client()
-        .write(
-            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-            read::add_payment_method_body(&wire, metadata.as_ref()),
-        )
+        .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body)
         .await?;
     finish(
         read::created(&data)
@@ -414,18 +416,17 @@ fn mount_config(options: &JsValue) -> Result<ElementConfig, BillingError> {
 pub fn open(params: JsValue) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
         let params = params.clone();
-        wasm_bindgen_futures::spawn_local(async move {
+        super::promise::spawn(Box::pin(async move {
             if let Err(e) = open_overlay(params, resolve).await {
                 let _ = reject.call1(&JsValue::NULL, &rejection(&e));
             }
-        });
+        }));
     })
 }
 
 async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), BillingError> {
-    let metadata = metadata(&params)?;
-    let params = checkout_params(&params)?;
-    let created = create_product(&params, metadata).await?;
+    let (body, _, cancel_url) = product_call(&params)?;
+    let created = create_product(body).await?;
     // Checked like a redirect before it is framed: http(s) only.
     frame::checked_frame_url(&created.url)?;
     let document = dom::document().ok_or(BillingError::Network)?;
@@ -444,7 +445,7 @@ async fn open_overlay(params: JsValue, resolve: js_sys::Function) -> Result<(), 
         ("checkoutSession", created.session.clone()),
     ]);
     events::emit(&container, events::SESSION_CREATED, &detail, false);
-    let cancel_url = browser::resolve_url(&params.cancel_url, checkout_protocol::UrlRole::Cancel)
+    let cancel_url = browser::resolve_url(&cancel_url, checkout_protocol::UrlRole::Cancel)
         .ok()
         .map(|u| browser::fill_session_id(&u, &created.id));
     let closing = container.clone();

@@ -14,7 +14,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, EventTarget, HtmlElement, HtmlIFrameElement};
+use web_sys::{Element, EventTarget, HtmlIFrameElement};
 
 /// Reads a message posted by the hosted page; anything else (another
 /// script's message, a field of the wrong type) is `None`.
@@ -244,17 +244,46 @@ impl Outcome {
 }
 
 /// The language of the overlay's and frame's own words: the element's (its `lang`), else
-/// `configure({locale})`'s, else the browser's.
+/// `configure({locale})`'s, else the browser's. `parent` is the `cw-root`
+/// of a shadow root: it carries the element's `lang` (`views::render`), or
+/// none (`open()`'s), and no ancestor inside its shadow tree has one.
 fn overlay_lang(parent: &Element) -> Lang {
-    let tag = parent
-        .closest("[lang]")
-        .ok()
-        .flatten()
-        .and_then(|el| el.get_attribute("lang"));
+    let tag = parent.get_attribute("lang");
     Lang::of(
         &tag.or_else(|| super::config::defaults().locale)
             .unwrap_or_else(browser::browser_locale),
     )
+}
+
+/// What `control` (the JS overlay's, `js/custom-element.js`) is asked.
+struct Overlay;
+
+impl Overlay {
+    /// Whether a payment is processing.
+    const PROCESSING: u32 = 0;
+    /// A payment started (the close button refuses, and says why).
+    const STARTED: u32 = 1;
+    /// It stopped.
+    const STOPPED: u32 = 2;
+    /// Says again why it cannot close.
+    const REFUSE: u32 = 3;
+    /// Closes and removes the dialog, gives the page its scroll and the
+    /// trigger its focus back; `false` when it was closed already.
+    const CLOSE: u32 = 4;
+    /// A cancel without the cancel URL's redirect, unless a payment is
+    /// processing; `true` when it closed.
+    const LEAVE: u32 = 5;
+}
+
+/// What an open overlay keeps alive until it closes: its frame's message
+/// listener and the `cancel` callback the JS helper calls.
+type Held = (Scope, Closure<dyn Fn(bool)>);
+
+/// Asks the overlay's `control` one of the [`Overlay`] questions.
+fn ask(control: &js_sys::Function, op: u32) -> bool {
+    control
+        .call1(&JsValue::NULL, &JsValue::from_f64(op.into()))
+        .is_ok_and(|answer| answer.as_bool() == Some(true))
 }
 
 /// Opens the hosted checkout in a modal dialog inside `parent` (a shadow root's
@@ -263,6 +292,10 @@ fn overlay_lang(parent: &Element) -> Lang {
 /// says why. The modal dialog traps focus, which returns to the trigger on
 /// close; the page behind does not scroll. `on_closed` runs once, after the
 /// events and the redirect. The returned handle closes it from code.
+///
+/// The dialog itself (its markup, listeners and processing state) is the
+/// JS helper's (`openOverlay` in `js/custom-element.js`): a fraction of the
+/// bytes the same in Rust costs. Here: the frame's messages and the events.
 pub fn open_overlay(
     parent: &Element,
     host: EventTarget,
@@ -272,60 +305,17 @@ pub fn open_overlay(
     // Boxed, not generic: the overlay's code is in the bundle once.
     on_closed: Box<dyn FnOnce(Outcome)>,
 ) -> OpenFrame {
-    let scope = Rc::new(Scope::default());
     let lang = overlay_lang(parent);
-    let dialog = dom::el("dialog", "cw-overlay");
-    dom::attrs(
-        &dialog,
-        &[
-            ("part", "dialog"),
-            ("aria-label", Msg::Checkout.text(lang)),
-            ("lang", lang.code()),
-            ("dir", lang.dir()),
-        ],
-    );
-    let close = dom::el("button", "cw-overlay-close");
-    dom::attrs(
-        &close,
-        &[
-            ("type", "button"),
-            ("part", "close"),
-            ("aria-label", Msg::CloseCheckout.text(lang)),
-            ("aria-disabled", "false"),
-        ],
-    );
-    dom::text(&close, "×");
-    // Says why the checkout stays open while a payment runs; the close
-    // button points at it then.
-    let busy = dom::el("p", "cw-visually-hidden");
-    dom::attrs(&busy, &[("id", BUSY_ID), ("role", "status")]);
-    let frame = iframe(url, "overlay", "cw-overlay-frame", lang);
-    dom::append(&dialog, &[&close, &busy, frame.as_ref()]);
-    dom::append(parent, &[&dialog]);
-
-    let trigger = browser::deep_active_element();
-    let scroll = ScrollLock::lock();
+    let control: Rc<std::cell::OnceCell<js_sys::Function>> = Rc::default();
+    // The listeners, until it closes (then dropped after the events).
+    let held: Rc<Cell<Option<Held>>> = Rc::default();
+    let closed = Cell::new(Some(on_closed));
     let events_to = host.clone();
-    let done = Rc::new(Cell::new(false));
-    let processing = Rc::new(Cell::new(false));
-    let closed = Rc::new(Cell::new(Some(on_closed)));
-    let finish = {
-        let (dialog, scope_slot, done) = (
-            dialog.clone(),
-            Rc::new(Cell::new(Some(scope.clone()))),
-            done.clone(),
-        );
-        let mut scroll = Some(scroll);
-        Rc::new(std::cell::RefCell::new(move |message: FrameMessage| {
-            if done.replace(true) {
+    let finish: Rc<dyn Fn(FrameMessage)> = {
+        let (control, held) = (control.clone(), held.clone());
+        Rc::new(move |message: FrameMessage| {
+            if !control.get().is_some_and(|c| ask(c, Overlay::CLOSE)) {
                 return;
-            }
-            // A <dialog> we made: no `instanceof` check (nor its import) needed.
-            dialog.unchecked_ref::<web_sys::HtmlDialogElement>().close();
-            dialog.remove();
-            drop(scroll.take());
-            if let Some(el) = trigger.as_ref().and_then(|t| t.dyn_ref::<HtmlElement>()) {
-                let _ = el.focus();
             }
             settle(&host, &message);
             let success = matches!(message, FrameMessage::Success { .. });
@@ -341,120 +331,74 @@ pub fn open_overlay(
                 });
             }
             // Listeners go last: this closure is one of them.
-            if let Some(scope) = scope_slot.take() {
-                wasm_bindgen_futures::spawn_local(async move { drop(scope) });
+            if let Some(held) = held.take() {
+                super::promise::spawn(Box::pin(async move { drop(held) }));
             }
-        }))
-    };
-    let show_busy = {
-        let (close, busy) = (close.clone(), busy.clone());
-        move |on: bool| {
-            let why = Msg::PaymentInProgress.text(lang);
-            dom::attrs(
-                &close,
-                &[("aria-disabled", if on { "true" } else { "false" })],
-            );
-            if on {
-                dom::attrs(&close, &[("aria-describedby", BUSY_ID)]);
-            } else {
-                let _ = close.remove_attribute("aria-describedby");
-            }
-            // Written anew on every refused close, so it is said again.
-            busy.set_text_content(None);
-            dom::text(&busy, if on { why } else { "" });
-        }
-    };
-    // Escape, the close button and `close()`: a cancel, unless a payment
-    // is processing. `true` when it closed.
-    let try_close = {
-        let (finish, done, processing, show_busy) = (
-            finish.clone(),
-            done.clone(),
-            processing.clone(),
-            show_busy.clone(),
-        );
-        let session_id = session_id.to_owned();
-        Rc::new(move |redirect: bool| -> bool {
-            if done.get() {
-                return false;
-            }
-            if processing.get() {
-                show_busy(true);
-                return false;
-            }
-            (finish.borrow_mut())(FrameMessage::Cancel {
-                session_id: session_id.clone(),
-                redirect_url: cancel_url.clone().filter(|_| redirect),
-            });
-            true
         })
     };
-    let on_escape = try_close.clone();
-    scope.listen(dialog.as_ref(), "cancel", move |event| {
-        // Escape: close it ourselves, as a cancel (or not at all, mid-payment).
-        event.prevent_default();
-        on_escape(true);
-    });
-    // A browser may close a modal dialog without a cancelable `cancel` (a
-    // second Escape): mid-payment, show it again; else it was a cancel.
-    let (on_close, reopen, ended) = (try_close.clone(), processing.clone(), done.clone());
-    scope.listen(dialog.as_ref(), "close", move |event| {
-        if ended.get() {
-            return;
-        }
-        if !reopen.get() {
-            on_close(true);
-            return;
-        }
-        // The listener is on our <dialog>.
-        if let Some(d) = event.current_target() {
-            let _ = d.unchecked_ref::<web_sys::HtmlDialogElement>().show_modal();
-        }
-    });
-    let on_click = try_close.clone();
-    scope.listen(close.as_ref(), "click", move |_| {
-        on_click(true);
-    });
-    // A hosted page that loads again has no payment running: nor has the overlay.
-    let (reloaded, calm) = (processing.clone(), show_busy.clone());
-    scope.listen(frame.as_ref(), "load", move |_| {
-        if reloaded.replace(false) {
-            calm(false);
-        }
-    });
-    let on_message = finish.clone();
+    // Escape, the close button, the browser closing the dialog: a cancel
+    // (the JS helper refuses it mid-payment).
+    let cancel = {
+        let (finish, session_id) = (finish.clone(), session_id.to_owned());
+        Closure::<dyn Fn(bool)>::new(move |redirect: bool| {
+            finish(FrameMessage::Cancel {
+                session_id: session_id.clone(),
+                redirect_url: cancel_url.clone().filter(|_| redirect),
+            })
+        })
+    };
+    let opened = super::js::open_overlay(
+        parent,
+        &embed_url(url, "overlay"),
+        Msg::Checkout.text(lang),
+        Msg::CloseCheckout.text(lang),
+        Msg::PaymentInProgress.text(lang),
+        lang.code(),
+        lang.dir(),
+        cancel.as_ref().unchecked_ref(),
+    );
+    // (`net::get` reads objects only; this is a function.)
+    let frame: HtmlIFrameElement = js_sys::Reflect::get(&opened, &"frame".into())
+        .unwrap_or_default()
+        .unchecked_into();
+    let _ = control.set(opened.clone());
+    let scope = Scope::default();
     listen(
         &scope,
         &frame,
         url,
         Box::new(move |message| match message {
             FrameMessage::Processing { processing: on, .. } => {
-                processing.set(on);
-                show_busy(on);
+                ask(
+                    &opened,
+                    if on {
+                        Overlay::STARTED
+                    } else {
+                        Overlay::STOPPED
+                    },
+                );
             }
             // The hosted page's own cancel link, mid-payment: refused like Escape.
-            FrameMessage::Cancel { .. } if processing.get() => show_busy(true),
+            FrameMessage::Cancel { .. } if ask(&opened, Overlay::PROCESSING) => {
+                ask(&opened, Overlay::REFUSE);
+            }
             message if ends(&message) => {
-                processing.set(false);
-                (on_message.borrow_mut())(message)
+                ask(&opened, Overlay::STOPPED);
+                finish(message)
             }
             message => {
                 if matches!(message, FrameMessage::PaymentFailed { .. }) {
-                    processing.set(false);
-                    show_busy(false);
+                    ask(&opened, Overlay::STOPPED);
                 }
                 report(&events_to, &message)
             }
         }),
     );
-    let _ = dialog
-        .unchecked_ref::<web_sys::HtmlDialogElement>()
-        .show_modal();
-    OpenFrame(Rc::new(move || try_close(false)))
+    held.set(Some((scope, cancel)));
+    OpenFrame(Rc::new(move || {
+        control.get().is_some_and(|c| ask(c, Overlay::LEAVE))
+    }))
 }
-
-/// The id of the overlay's status line that says why it cannot close.
-const BUSY_ID: &str = "cw-overlay-busy";
 
 /// Shows the hosted checkout inside `parent`, as tall as its content. The
 /// returned scope keeps its listeners; drop it with the view. The handle
@@ -527,21 +471,6 @@ pub fn inline_frame(
 fn set_height(frame: &HtmlIFrameElement, height: f64) {
     // CSSOM, not a style attribute: allowed under style-src 'self'.
     let _ = super::js::set_height(frame, height);
-}
-
-/// Keeps the page behind a modal from scrolling; restores it when dropped.
-struct ScrollLock(String);
-
-impl ScrollLock {
-    fn lock() -> Self {
-        Self(super::js::root_overflow("hidden"))
-    }
-}
-
-impl Drop for ScrollLock {
-    fn drop(&mut self) {
-        super::js::root_overflow(&self.0);
-    }
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

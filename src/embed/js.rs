@@ -48,9 +48,27 @@ extern "C" {
     #[wasm_bindgen(js_name = widgetShadow)]
     pub fn widget_shadow(element: &web_sys::Element, css: &str) -> Option<web_sys::ShadowRoot>;
 
-    /// Sets the page root's `overflow` (removes it when empty); what it was.
-    #[wasm_bindgen(js_name = rootOverflow)]
-    pub fn root_overflow(value: &str) -> String;
+    /// Opens the overlay's modal dialog in `parent`, framing `src`, with
+    /// its words; `cancel(redirect)` when the customer asks to leave. Its
+    /// `control` function (`frame::Overlay` lists what it answers), with
+    /// the frame as `control.frame`.
+    #[wasm_bindgen(js_name = openOverlay)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_overlay(
+        parent: &web_sys::Element,
+        src: &str,
+        label: &str,
+        close_label: &str,
+        why: &str,
+        lang: &str,
+        dir: &str,
+        cancel: &js_sys::Function,
+    ) -> js_sys::Function;
+
+    /// 128 random bits as 32 hex digits, from the browser's CSPRNG (as
+    /// `browser::random_token`, in one import instead of four).
+    #[wasm_bindgen(js_name = randomToken)]
+    pub fn random_token() -> String;
 
     /// Sets an element's height in whole pixels (rounded up) through the
     /// CSSOM. (`catch` routes it through wasm-bindgen's glue like the others:

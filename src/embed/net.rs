@@ -5,7 +5,6 @@
 
 use super::promise::Joined;
 use super::small_map::SmallMap;
-use crate::browser;
 use crate::error::BillingError;
 use crate::server_route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
 use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
@@ -97,7 +96,7 @@ impl Client {
                 let key = self
                     .retry_keys
                     .borrow()
-                    .key_for(&fingerprint, browser::random_token);
+                    .key_for(&fingerprint, super::js::random_token);
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = Joined::start(Box::pin(async move {
                     let result = post(
@@ -311,6 +310,22 @@ mod tests {
         .await
         .unwrap_err();
         assert_eq!(refused, BillingError::Http { status: 503 });
+    }
+
+    #[wasm_bindgen_test]
+    fn idempotency_keys_are_fresh_lowercase_hex() {
+        let (a, b) = (
+            super::super::js::random_token(),
+            super::super::js::random_token(),
+        );
+        for key in [&a, &b] {
+            assert_eq!(key.len(), 32, "{key}");
+            assert!(
+                key.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+                "{key}"
+            );
+        }
+        assert_ne!(a, b);
     }
 
     #[wasm_bindgen_test]

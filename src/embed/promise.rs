@@ -20,6 +20,13 @@ pub fn promise(task: Task) -> js_sys::Promise {
     future_to_promise(task)
 }
 
+/// Runs `task` on the microtask queue. Boxed, not generic: the bundle
+/// holds one copy of `spawn_local`'s task code (and of its JSPI path)
+/// instead of one per caller.
+pub fn spawn(task: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(task)
+}
+
 /// A started task whose output every [`Joined::output`] caller gets a clone of.
 pub struct Joined<T> {
     slot: Rc<RefCell<Option<T>>>,

@@ -3,6 +3,9 @@
 //! bodies written the same way: no serializer in the script-tag bundle.
 
 use super::net::{boolean, get, number, string};
+use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
+use crate::browser;
+use crate::error::BillingError;
 use checkout_protocol::{
     CreateProductCheckoutSessionParams, IntervalUnit, Price, PriceType, PricingModel, Product,
 };
@@ -127,9 +130,36 @@ pub fn created(data: &JsValue) -> Option<Created> {
     })
 }
 
+/// A product checkout's request body: `params` checked (URLs resolved
+/// against the page, price and quantity rules), then written with the
+/// caller's `outputMetadata` object as given.
+///
+/// Takes the params and drops them itself, all but their `output_metadata`
+/// (and the checked copy's): the embed never fills those (the caller's
+/// object is `metadata`), so they are `None` and forgotten, which keeps
+/// serde_json's map drop code out of the bundle. Were one ever `Some`,
+/// that map would leak, nothing worse.
+pub fn product_request(
+    params: CheckoutSessionParams,
+    metadata: Option<&JsValue>,
+) -> Result<String, BillingError> {
+    let wire = params.checked(browser::resolve_url);
+    let CheckoutSessionParams {
+        output_metadata, ..
+    } = params;
+    std::mem::forget(output_metadata);
+    let wire = wire?;
+    let body = product_body(&wire, metadata);
+    let CreateProductCheckoutSessionParams {
+        output_metadata, ..
+    } = wire;
+    std::mem::forget(output_metadata);
+    Ok(body)
+}
+
 /// The product-checkout body as JSON text, in Flowglad's field names, with the
 /// caller's `outputMetadata` object as given.
-pub fn product_body(p: &CreateProductCheckoutSessionParams, metadata: Option<&JsValue>) -> String {
+fn product_body(p: &CreateProductCheckoutSessionParams, metadata: Option<&JsValue>) -> String {
     let body = Object::new();
     let set = |key: &str, value: JsValue| {
         let _ = Reflect::set(&body, &JsValue::from_str(key), &value);
@@ -168,8 +198,29 @@ pub fn product_body(p: &CreateProductCheckoutSessionParams, metadata: Option<&Js
     stringify(&body)
 }
 
+/// An add-payment-method request body: `params` checked, then written
+/// with the caller's `outputMetadata` object. Both `output_metadata`s are
+/// forgotten, as in [`product_request`].
+pub fn add_payment_method_request(
+    params: AddPaymentMethodParams,
+    metadata: Option<&JsValue>,
+) -> Result<String, BillingError> {
+    let wire = params.checked(browser::resolve_url);
+    let AddPaymentMethodParams {
+        output_metadata, ..
+    } = params;
+    std::mem::forget(output_metadata);
+    let wire = wire?;
+    let body = add_payment_method_body(&wire, metadata);
+    let checkout_protocol::CreateAddPaymentMethodCheckoutSessionParams {
+        output_metadata, ..
+    } = wire;
+    std::mem::forget(output_metadata);
+    Ok(body)
+}
+
 /// The add-payment-method body as JSON text, with the caller's `outputMetadata`.
-pub fn add_payment_method_body(
+fn add_payment_method_body(
     p: &checkout_protocol::CreateAddPaymentMethodCheckoutSessionParams,
     metadata: Option<&JsValue>,
 ) -> String {

@@ -159,7 +159,7 @@ pub fn render(
     }
     skeleton(&view);
     let task = view.clone();
-    wasm_bindgen_futures::spawn_local(async move { load(task).await });
+    super::promise::spawn(Box::pin(async move { load(task).await }));
     view
 }
 
@@ -237,7 +237,7 @@ fn load_failed(view: &Rc<View>, error: &BillingError) {
             &[("aria-busy", "true"), ("aria-disabled", "true")],
         );
         let task = task.clone();
-        wasm_bindgen_futures::spawn_local(async move { load(task).await });
+        super::promise::spawn(Box::pin(async move { load(task).await }));
     });
     dom::append(&view.root, &[&button]);
     if retried {
@@ -482,21 +482,18 @@ fn start_product(
     params: CheckoutSessionParams,
     button: Option<(Element, Element)>,
 ) {
-    let wire = params.checked(browser::resolve_url);
-    let body = wire.map(|w| read::product_body(&w, None));
-    start(view, button, move |client: Client| async move {
-        client.write(action::CHECKOUT_SESSIONS_CREATE, body?).await
-    });
+    let body = read::product_request(params, None);
+    start(view, button, action::CHECKOUT_SESSIONS_CREATE, body);
 }
 
-/// Runs a create call and opens the result per the display mode.
-fn start<F>(
+/// Runs a create call (`action` with its checked `body`) and opens the
+/// result per the display mode.
+fn start(
     view: &Rc<View>,
     button: Option<(Element, Element)>,
-    call: impl FnOnce(Client) -> F + 'static,
-) where
-    F: std::future::Future<Output = Result<wasm_bindgen::JsValue, BillingError>> + 'static,
-{
+    action: &'static str,
+    body: Result<String, BillingError>,
+) {
     let text = button
         .as_ref()
         .and_then(|(b, _)| b.text_content())
@@ -506,11 +503,13 @@ fn start<F>(
         dom::text(alert, "");
     }
     let view = view.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(view.client.clone())
-            .await
-            .and_then(|data| read::created(&data).ok_or(BillingError::InvalidResponse))
-            .and_then(|created| framable(&view, created));
+    super::promise::spawn(Box::pin(async move {
+        let result = match body {
+            Ok(body) => view.client.write(action, body).await,
+            Err(e) => Err(e),
+        }
+        .and_then(|data| read::created(&data).ok_or(BillingError::InvalidResponse))
+        .and_then(|created| framable(&view, created));
         if !view.alive.get() {
             return;
         }
@@ -532,7 +531,7 @@ fn start<F>(
                 set_busy(b, false, "", &text);
             }
         }
-    });
+    }));
 }
 
 /// In overlay and inline modes, refuses a session whose URL is not http(s)
@@ -660,14 +659,13 @@ fn add_payment_method(view: &Rc<View>) {
                 target_subscription_id: view.config.target_subscription_id.clone(),
                 ..Default::default()
             };
-            let body = params
-                .checked(browser::resolve_url)
-                .map(|w| read::add_payment_method_body(&w, None));
-            start(&view, button, move |client: Client| async move {
-                client
-                    .write(action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD, body?)
-                    .await
-            });
+            let body = read::add_payment_method_request(params, None);
+            start(
+                &view,
+                button,
+                action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+                body,
+            );
         }
     };
     if view.config.display() == Ok(Display::Inline) {

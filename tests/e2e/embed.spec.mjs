@@ -162,6 +162,17 @@ test('overlay: Escape cancels, focus returns to the trigger, the page scrolls ag
   const dialog = page.locator('#onboarding').getByRole('dialog', { name: 'Checkout' });
   await expect(dialog).toBeVisible();
   await expect(page.frameLocator('iframe[title="Checkout"]').getByLabel('Email')).toBeVisible();
+  // Styled by the widget's sheet, not the browser's bare <dialog>: borderless,
+  // most of the viewport, the close button a 44 px circle.
+  const look = await dialog.evaluate((d) => {
+    const close = d.querySelector('button');
+    return {
+      border: getComputedStyle(d).borderTopWidth,
+      wide: d.getBoundingClientRect().width > 0.8 * Math.min(window.innerWidth, 1080),
+      close: [getComputedStyle(close).width, getComputedStyle(close).borderRadius],
+    };
+  });
+  expect(look).toEqual({ border: '0px', wide: true, close: ['44px', '50%'] });
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   expect(await deepFocus(page)).toBe('button:Buy now');
