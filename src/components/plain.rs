@@ -20,7 +20,9 @@
 //!   `checked`) are set in `after_draw`, which runs after every redraw.
 
 use leptos::prelude::*;
-use leptos::tachys::html::element::{custom, Custom};
+use leptos::tachys::html::element::custom;
+use std::cell::OnceCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, Node};
@@ -93,36 +95,37 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     } = plain;
     // Untracked on purpose: the effect below is what tracks the drawing.
     let first = untrack(&draw);
-    let node = NodeRef::<Custom<&'static str>>::new();
-    // Made in the browser only (wasm-bindgen closures do not exist on the
-    // server), and dropped with the component's owner.
-    let listener = StoredValue::new_local(None::<Closure<dyn Fn(Event)>>);
-    let on_event = std::rc::Rc::new(on_event);
+    // The wrapper and its listener, shared by the directive that sets them
+    // (in the browser only: wasm-bindgen closures do not exist on the
+    // server) and the effect that redraws; dropped when both are. One cell
+    // rather than a `NodeRef` and a stored value: less reactive code.
+    let mounted = Rc::new(OnceCell::<(Element, Closure<dyn Fn(Event)>)>::new());
+    let on_event = Rc::new(on_event);
     let mut last = first.clone();
+    let drawn = mounted.clone();
     Effect::new(move |attached: Option<bool>| {
         let html = draw();
-        let Some(wrapper) = node.get_untracked() else {
+        let Some((wrapper, _)) = drawn.get() else {
             return false;
         };
-        let wrapper: Element = wrapper.into();
         let first_run = attached != Some(true);
         if first_run {
-            open_dialogs(&wrapper);
+            open_dialogs(wrapper);
         }
         let changed = html != last;
         if changed {
-            redraw(&wrapper, &html);
+            redraw(wrapper, &html);
             last = html;
         }
         if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
-            untrack(|| after_draw(&wrapper));
+            untrack(|| after_draw(wrapper));
         }
         true
     });
     // Listening from the moment the element is built (a directive runs
     // then, and not on the server), so no event is missed before the effect.
     let attach = move |wrapper: Element| {
-        if listener.with_value(Option::is_some) {
+        if mounted.get().is_some() {
             return;
         }
         let on_event = on_event.clone();
@@ -135,12 +138,11 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
                 true,
             );
         }
-        listener.set_value(Some(delegate));
+        let _ = mounted.set((wrapper, delegate));
     };
     custom(tag)
         .class(class)
         .inner_html(first)
-        .node_ref(node)
         .directive(attach, ())
 }
 
