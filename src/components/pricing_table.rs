@@ -59,12 +59,14 @@ pub fn PricingTable(
     // The change the dialog sends: one at a time, its refusal shown inside.
     let change = Request::<AdjustSubscriptionResponse>::new();
     let status = RwSignal::new(String::new());
-    let status_id = "cw-plan-change-status";
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
-    // The cards drawn last, whose quantity fields get their text after a draw.
-    let drawn = StoredValue::new_local(Vec::<PriceCardModel>::new());
+    // What the last draw showed: the cards, whose quantity fields get their
+    // text after it, and the switch's intervals (the radios' order), so
+    // the models are built once per draw.
+    let drawn = StoredValue::new_local(Drawn::default());
     let draw = move || {
-        let (mut out, mut models) = (String::new(), Vec::new());
+        let mut out = String::new();
+        let mut shown = Drawn::default();
         billing.state.with(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
@@ -86,11 +88,12 @@ pub fn PricingTable(
                 out.push_str("<div class=\"cw-pricing\">");
                 if let Some(switch) = table.switch() {
                     push_switch(&mut out, &switch);
+                    shown.intervals = switch.options;
                 }
                 out.push_str("<div class=\"cw-pricing-grid\">");
                 for (product, price) in table.offers(interval.get()) {
                     let card = PriceCardModel::new(product, price, &locale, 1, None);
-                    let switch_id = format!("cw-switch-{}", price.id);
+                    let switch_id = switch_id(&price.id);
                     let end = match card_action(price, &current) {
                         CardAction::CurrentPlan => CardEnd::CurrentPlan,
                         CardAction::SwitchPlan { .. } if can_switch => CardEnd::SwitchPlan {
@@ -99,7 +102,7 @@ pub fn PricingTable(
                         _ => CardEnd::Checkout,
                     };
                     cards.push(&mut out, &card, end);
-                    models.push(card);
+                    shown.cards.push(card);
                 }
                 out.push_str("</div></div>");
             }
@@ -110,7 +113,16 @@ pub fn PricingTable(
                 s.plan.push(&mut out, change, lang);
             }
         });
-        drawn.set_value(models);
+        // What the last plan change did, for a signed-in customer; patched
+        // in place by a redraw, so the live region stays the same element.
+        if billing.is_authenticated() {
+            out.push_str("<p");
+            push_attr(&mut out, "id", STATUS_ID);
+            out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
+            push_escaped(&mut out, &status.get());
+            out.push_str("</p>");
+        }
+        drawn.set_value(shown);
         out
     };
     let switch_to = move |price_id: String, quantity: u32| {
@@ -130,7 +142,7 @@ pub fn PricingTable(
         // The last dialog's refusal is not this one's.
         change.reset();
         switching.set(Some(Switch {
-            trigger_id: format!("cw-switch-{price_id}"),
+            trigger_id: switch_id(&price_id),
             plan: PlanChange::new(
                 &subscription,
                 (from_product, from_price),
@@ -154,7 +166,7 @@ pub fn PricingTable(
                 status.set(done.text(lang).to_owned());
                 // The card clicked is now the current plan (disabled): the
                 // announcement is where focus can go.
-                crate::browser::restore_focus_to(status_id);
+                crate::browser::restore_focus_to(STATUS_ID);
             }
             None => {
                 if let Some(trigger) = trigger {
@@ -188,10 +200,8 @@ pub fn PricingTable(
                 .next_element_sibling()
                 .and_then(|span| span.text_content())
                 .unwrap_or_default();
-            let chosen = billing.pricing_model().and_then(|model| {
-                let switch = PricingTableModel::new(&model, lang).switch()?;
-                switch
-                    .options
+            let chosen = drawn.with_value(|d| {
+                d.intervals
                     .iter()
                     .find(|o| o.label == label)
                     .map(|o| o.unit)
@@ -211,7 +221,7 @@ pub fn PricingTable(
             switch_to(price_id, quantity);
         }
     };
-    let table = plain_view(Plain {
+    plain_view(Plain {
         tag: "div",
         class: "cw-plain",
         draw: Box::new(draw),
@@ -219,44 +229,38 @@ pub fn PricingTable(
         after_draw: Some(Box::new(move |wrapper| {
             // The switch's checked radio and the fields' text are properties.
             let unit = interval.get_untracked();
-            let options = billing
-                .pricing_model()
-                .and_then(|model| PricingTableModel::new(&model, lang).switch())
-                .map(|switch| switch.options)
-                .unwrap_or_default();
-            for (at, option) in options.iter().enumerate() {
-                let selector = format!(".cw-switch label:nth-of-type({}) input", at + 1);
-                if let Some(radio) = wrapper
-                    .query_selector(&selector)
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-                {
-                    radio.set_checked(option.unit == unit);
+            drawn.with_value(|d| {
+                // The labels in order, each one's radio first inside it.
+                let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
+                for option in &d.intervals {
+                    let Some(current) = label else { break };
+                    if let Some(radio) = current
+                        .first_element_child()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    {
+                        radio.set_checked(option.unit == unit);
+                    }
+                    label = current.next_element_sibling();
                 }
-            }
-            drawn.with_value(|models| cards.set_values(wrapper, models));
+                cards.set_values(wrapper, &d.cards);
+            });
         })),
-    });
-    // Its own drawing, so a billing reload does not redraw the status.
-    let status_line = plain_view(Plain {
-        tag: "div",
-        class: "cw-plain",
-        draw: Box::new(move || {
-            let mut out = String::new();
-            if billing.is_authenticated() {
-                out.push_str("<p");
-                push_attr(&mut out, "id", status_id);
-                out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
-                push_escaped(&mut out, &status.get());
-                out.push_str("</p>");
-            }
-            out
-        }),
-        on_event: Box::new(|_, _| {}),
-        after_draw: None,
-    });
-    (table, status_line)
+    })
+}
+
+/// The id of the status line announcing what the last plan change did.
+const STATUS_ID: &str = "cw-plan-change-status";
+
+/// The id of the "Switch plan" button of `price_id`'s card.
+fn switch_id(price_id: &str) -> String {
+    ["cw-switch-", price_id].concat()
+}
+
+/// What the table's last draw showed (see `drawn` in [`PricingTable`]).
+#[derive(Default)]
+struct Drawn {
+    cards: Vec<PriceCardModel>,
+    intervals: Vec<IntervalOption>,
 }
 
 /// A plan change waiting for confirmation, and the "Switch plan" button
