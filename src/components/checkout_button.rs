@@ -64,7 +64,7 @@ pub fn CheckoutButton(
         on_error,
     });
     let class = match class {
-        Some(extra) => format!("cw-button {extra}"),
+        Some(extra) => ["cw-button ", extra.as_str()].concat(),
         None => "cw-button".to_owned(),
     };
     plain_view(Plain {

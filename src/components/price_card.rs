@@ -338,7 +338,7 @@ impl Cards {
             "input" if element.id().starts_with("cw-qty-") => {
                 let text =
                     wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(element)?.value();
-                self.update(&price_id, |s| s.typed = Some(text));
+                self.update(&price_id, &mut |s| s.typed = Some(text.clone()));
                 None
             }
             "click" => {
@@ -378,8 +378,9 @@ impl Cards {
             .map_or(0, Quantity::get)
     }
 
-    /// Changes the state of `price_id`'s card; a no-op once the component is gone.
-    fn update(self, price_id: &str, change: impl FnOnce(&mut CardState)) {
+    /// Changes the state of `price_id`'s card; a no-op once the component
+    /// is gone. Not generic: its callers share one copy.
+    fn update(self, price_id: &str, change: &mut dyn FnMut(&mut CardState)) {
         self.states.try_update(|states| {
             let at = match states.iter().position(|s| s.price_id == price_id) {
                 Some(at) => at,
@@ -425,7 +426,7 @@ impl Cards {
                     Some(owner) => owner.with(|| Checkout::new(target)),
                     None => Checkout::new(target),
                 };
-                self.update(&price_id, |s| s.checkout = Some(checkout));
+                self.update(&price_id, &mut |s| s.checkout = Some(checkout));
                 checkout
             }
         };

@@ -73,11 +73,11 @@ impl Panel {
         match action.as_str() {
             // One click only asks; the question takes the focus so it is read first.
             "cancel" => {
-                self.update(&id, |s| s.confirming = true);
+                self.update(&id, &mut |s| s.confirming = true);
                 browser::restore_focus_to(&element_id("confirm", &id));
             }
             "keep-it" => {
-                self.update(&id, |s| s.confirming = false);
+                self.update(&id, &mut |s| s.confirming = false);
                 browser::restore_focus_to(&action_id);
             }
             "yes" | "keep" => self.change(id, action == "yes"),
@@ -92,7 +92,7 @@ impl Panel {
         if self.state(&id).changing {
             return;
         }
-        self.update(&id, |s| {
+        self.update(&id, &mut |s| {
             s.confirming = false;
             s.changing = true;
         });
@@ -110,9 +110,10 @@ impl Panel {
             };
             // The billing reloads: the button redrawn keeps the focus.
             browser::restore_focus_to(&action_id);
-            self.update(&id, |s| {
+            let error = result.err().map(|e| e.message_in(lang));
+            self.update(&id, &mut |s| {
                 s.changing = false;
-                s.change_error = result.err().map(|e| e.message_in(lang));
+                s.change_error = error.clone();
             });
         });
     }
@@ -123,7 +124,7 @@ impl Panel {
         if self.state(&id).activating {
             return;
         }
-        self.update(&id, |s| s.activating = true);
+        self.update(&id, &mut |s| s.activating = true);
         let return_url = self.return_url.get_value();
         let params = ActivateSubscriptionParams {
             target_subscription_id: id.clone(),
@@ -138,9 +139,10 @@ impl Panel {
             let result = billing
                 .create_activate_subscription_checkout_session(params)
                 .await;
-            self.update(&id, |s| {
-                s.activating = result.is_ok();
-                s.activate_error = result.err().map(|e| e.message_in(lang));
+            let (ok, error) = (result.is_ok(), result.err().map(|e| e.message_in(lang)));
+            self.update(&id, &mut |s| {
+                s.activating = ok;
+                s.activate_error = error.clone();
             });
         });
     }
@@ -152,8 +154,9 @@ impl Panel {
             .unwrap_or_default()
     }
 
-    /// Changes one row's state; nothing once the component is gone.
-    fn update(self, id: &str, change: impl FnOnce(&mut RowState)) {
+    /// Changes one row's state; nothing once the component is gone. Not
+    /// generic: the six callers share one copy of the signal's update.
+    fn update(self, id: &str, change: &mut dyn FnMut(&mut RowState)) {
         self.states.try_update(
             |states| match states.iter_mut().find(|(row, _)| row == id) {
                 Some((_, state)) => change(state),
