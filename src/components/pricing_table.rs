@@ -51,14 +51,19 @@ pub fn PricingTable(
     let lang = Lang::of(&locale);
     // The dialog's words are in the cards' locale.
     let dialog_locale = locale.clone();
-    let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
-    // The plan change being confirmed, and what the last one did; outside
-    // the drawing, so a billing reload does not close or forget them.
-    let switching = RwSignal::new(None::<Switch>);
+    // The table's own state in one signal (one type of signal code, one
+    // subscription per draw); outside the drawing, so a billing reload
+    // does not close or forget a plan change.
+    let ui = RwSignal::new_local(TableState {
+        interval: initial_interval.unwrap_or(IntervalUnit::Month),
+        switching: None,
+        status: String::new(),
+    });
+    // Every change to it goes through here: one copy of the signal's update.
+    let set = move |change: &mut dyn FnMut(&mut TableState)| ui.update(|ui| change(ui));
     // The change the dialog sends: one at a time, its refusal shown inside.
     let change = Request::<AdjustSubscriptionResponse>::new();
-    let status = RwSignal::new(String::new());
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
     // What the last draw showed: the cards, whose quantity fields get their
     // text after it, and the switch's intervals (the radios' order), so
@@ -67,6 +72,7 @@ pub fn PricingTable(
     let draw = move || {
         let mut out = String::new();
         let mut shown = Drawn::default();
+        let ui = ui.read();
         billing.state.with(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
@@ -91,7 +97,7 @@ pub fn PricingTable(
                     shown.intervals = switch.options;
                 }
                 out.push_str("<div class=\"cw-pricing-grid\">");
-                for (product, price) in table.offers(interval.get()) {
+                for (product, price) in table.offers(ui.interval) {
                     let card = PriceCardModel::new(product, price, &locale, 1, None);
                     let switch_id = switch_id(&price.id);
                     let end = match card_action(price, &current) {
@@ -108,18 +114,16 @@ pub fn PricingTable(
             }
         });
         // Drawn whatever the state, so a billing reload does not close it.
-        switching.with(|s| {
-            if let Some(s) = s {
-                s.plan.push(&mut out, change, lang);
-            }
-        });
+        if let Some(s) = &ui.switching {
+            s.plan.push(&mut out, change, lang);
+        }
         // What the last plan change did, for a signed-in customer; patched
         // in place by a redraw, so the live region stays the same element.
         if billing.is_authenticated() {
             out.push_str("<p");
             push_attr(&mut out, "id", STATUS_ID);
             out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
-            push_escaped(&mut out, &status.get());
+            push_escaped(&mut out, &ui.status);
             out.push_str("</p>");
         }
         drawn.set_value(shown);
@@ -138,32 +142,38 @@ pub fn PricingTable(
         ) else {
             return;
         };
-        status.set(String::new());
+        let plan = PlanChange::new(
+            &subscription,
+            (from_product, from_price),
+            (product, price),
+            quantity,
+            &dialog_locale,
+        );
         // The last dialog's refusal is not this one's.
         change.reset();
-        switching.set(Some(Switch {
-            trigger_id: switch_id(&price_id),
-            plan: PlanChange::new(
-                &subscription,
-                (from_product, from_price),
-                (product, price),
-                quantity,
-                &dialog_locale,
-            ),
-        }));
+        let mut plan = Some(plan);
+        set(&mut |ui| {
+            ui.status.clear();
+            ui.switching = plan.take().map(|plan| Switch {
+                trigger_id: switch_id(&price_id),
+                plan,
+            });
+        });
     };
     let closed = move |answer: Option<AdjustSubscriptionResponse>| {
-        let trigger = switching.get_untracked().map(|s| s.trigger_id);
-        switching.set(None);
-        match answer {
-            Some(answer) => {
-                let done = match answer.resolved_timing {
-                    ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
-                    ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => {
-                        Msg::PlanChangeScheduled
-                    }
-                };
-                status.set(done.text(lang).to_owned());
+        let done = answer.map(|answer| match answer.resolved_timing {
+            ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
+            ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => Msg::PlanChangeScheduled,
+        });
+        let mut trigger = None;
+        set(&mut |ui| {
+            trigger = ui.switching.take().map(|s| s.trigger_id);
+            if let Some(done) = done {
+                ui.status = done.text(lang).to_owned();
+            }
+        });
+        match done {
+            Some(_) => {
                 // The card clicked is now the current plan (disabled): the
                 // announcement is where focus can go.
                 crate::browser::restore_focus_to(STATUS_ID);
@@ -177,15 +187,15 @@ pub fn PricingTable(
     };
     let on_event = move |event: &web_sys::Event, element: &web_sys::Element| {
         let dialog =
-            switching.with_untracked(|s| s.as_ref().map(|s| s.plan.action(event, element)));
+            ui.with_untracked(|ui| ui.switching.as_ref().map(|s| s.plan.action(event, element)));
         if let Some(action) = dialog.flatten() {
             // One change in flight; Cancel waits for it too.
             if change.pending_untracked() {
                 return;
             }
             match action {
-                DialogAction::Confirm => switching.with_untracked(|s| {
-                    if let Some(s) = s {
+                DialogAction::Confirm => ui.with_untracked(|ui| {
+                    if let Some(s) = &ui.switching {
                         s.plan
                             .send(billing, change, move |answer| closed(Some(answer)));
                     }
@@ -207,7 +217,7 @@ pub fn PricingTable(
                     .map(|o| o.unit)
             });
             if let Some(unit) = chosen {
-                interval.set(unit);
+                set(&mut |ui| ui.interval = unit);
             }
         } else if event.type_() == "click"
             && element
@@ -228,7 +238,7 @@ pub fn PricingTable(
         on_event: Box::new(on_event),
         after_draw: Some(Box::new(move |wrapper| {
             // The switch's checked radio and the fields' text are properties.
-            let unit = interval.get_untracked();
+            let unit = ui.with_untracked(|ui| ui.interval);
             drawn.with_value(|d| {
                 // The labels in order, each one's radio first inside it.
                 let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
@@ -261,6 +271,16 @@ fn switch_id(price_id: &str) -> String {
 struct Drawn {
     cards: Vec<PriceCardModel>,
     intervals: Vec<IntervalOption>,
+}
+
+/// What the table's controls chose, apart from the cards'.
+struct TableState {
+    /// The interval whose prices are shown.
+    interval: IntervalUnit,
+    /// The plan change being confirmed.
+    switching: Option<Switch>,
+    /// What the last plan change did (the status line's text).
+    status: String,
 }
 
 /// A plan change waiting for confirmation, and the "Switch plan" button
