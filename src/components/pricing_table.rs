@@ -13,6 +13,8 @@ use crate::view_model::{
 };
 use checkout_protocol::{AdjustSubscriptionResponse, IntervalUnit, ResolvedAdjustmentTiming};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
 /// Every active product with a checkout button, and an interval switch.
@@ -68,7 +70,9 @@ pub fn PricingTable(
     // What the last draw showed: the cards, whose quantity fields get their
     // text after it, and the switch's intervals (the radios' order), so
     // the models are built once per draw.
-    let drawn = StoredValue::new_local(Drawn::default());
+    // Plain shared data, not a stored value: nothing tracks it.
+    let drawn = Rc::new(RefCell::new(Drawn::default()));
+    let (drawn_for_events, drawn_after) = (drawn.clone(), drawn.clone());
     let draw = move || {
         let mut out = String::new();
         let mut shown = Drawn::default();
@@ -126,7 +130,7 @@ pub fn PricingTable(
             push_escaped(&mut out, &ui.status);
             out.push_str("</p>");
         }
-        drawn.set_value(shown);
+        *drawn.borrow_mut() = shown;
         out
     };
     let switch_to = move |price_id: String, quantity: u32| {
@@ -210,12 +214,12 @@ pub fn PricingTable(
                 .next_element_sibling()
                 .and_then(|span| span.text_content())
                 .unwrap_or_default();
-            let chosen = drawn.with_value(|d| {
-                d.intervals
-                    .iter()
-                    .find(|o| o.label == label)
-                    .map(|o| o.unit)
-            });
+            let chosen = drawn_for_events
+                .borrow()
+                .intervals
+                .iter()
+                .find(|o| o.label == label)
+                .map(|o| o.unit);
             if let Some(unit) = chosen {
                 set(&mut |ui| ui.interval = unit);
             }
@@ -239,21 +243,20 @@ pub fn PricingTable(
         after_draw: Some(Box::new(move |wrapper| {
             // The switch's checked radio and the fields' text are properties.
             let unit = ui.with_untracked(|ui| ui.interval);
-            drawn.with_value(|d| {
-                // The labels in order, each one's radio first inside it.
-                let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
-                for option in &d.intervals {
-                    let Some(current) = label else { break };
-                    if let Some(radio) = current
-                        .first_element_child()
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    {
-                        radio.set_checked(option.unit == unit);
-                    }
-                    label = current.next_element_sibling();
+            let d = drawn_after.borrow();
+            // The labels in order, each one's radio first inside it.
+            let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
+            for option in &d.intervals {
+                let Some(current) = label else { break };
+                if let Some(radio) = current
+                    .first_element_child()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    radio.set_checked(option.unit == unit);
                 }
-                cards.set_values(wrapper, &d.cards);
-            });
+                label = current.next_element_sibling();
+            }
+            cards.set_values(wrapper, &d.cards);
         })),
     })
 }
