@@ -5,6 +5,7 @@ use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::plan_change::{DialogAction, PlanChange};
 use super::price_card::{CardClick, CardEnd, Cards};
 use super::request::Request;
+use super::state::State;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
@@ -54,16 +55,13 @@ pub fn PricingTable(
     // The dialog's words are in the cards' locale.
     let dialog_locale = locale.clone();
     let placeholders = placeholder_cards.unwrap_or(4);
-    // The table's own state in one signal (one type of signal code, one
-    // subscription per draw); outside the drawing, so a billing reload
-    // does not close or forget a plan change.
-    let ui = RwSignal::new_local(TableState {
+    // The table's own state in one place, read once per draw; outside the
+    // drawing, so a billing reload does not close or forget a plan change.
+    let ui = State::new(TableState {
         interval: initial_interval.unwrap_or(IntervalUnit::Month),
         switching: None,
         status: String::new(),
     });
-    // Every change to it goes through here: one copy of the signal's update.
-    let set = move |change: &mut dyn FnMut(&mut TableState)| ui.update(|ui| change(ui));
     // The change the dialog sends: one at a time, its refusal shown inside.
     let change = Request::<AdjustSubscriptionResponse>::new();
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
@@ -73,10 +71,9 @@ pub fn PricingTable(
     // Plain shared data, not a stored value: nothing tracks it.
     let drawn = Rc::new(RefCell::new(Drawn::default()));
     let (drawn_for_events, drawn_after) = (drawn.clone(), drawn.clone());
-    let draw = move || {
+    let draw_table = move |ui: &TableState| {
         let mut out = String::new();
         let mut shown = Drawn::default();
-        let ui = ui.read();
         billing.state.with(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
@@ -133,6 +130,7 @@ pub fn PricingTable(
         *drawn.borrow_mut() = shown;
         out
     };
+    let draw = move || ui.with(|ui| draw_table(ui)).unwrap_or_default();
     let switch_to = move |price_id: String, quantity: u32| {
         let (Some(model), Some(subscription)) = (
             billing.pricing_model(),
@@ -156,7 +154,7 @@ pub fn PricingTable(
         // The last dialog's refusal is not this one's.
         change.reset();
         let mut plan = Some(plan);
-        set(&mut |ui| {
+        ui.update(&mut |ui| {
             ui.status.clear();
             ui.switching = plan.take().map(|plan| Switch {
                 trigger_id: switch_id(&price_id),
@@ -170,7 +168,7 @@ pub fn PricingTable(
             ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => Msg::PlanChangeScheduled,
         });
         let mut trigger = None;
-        set(&mut |ui| {
+        ui.update(&mut |ui| {
             trigger = ui.switching.take().map(|s| s.trigger_id);
             if let Some(done) = done {
                 ui.status = done.text(lang).to_owned();
@@ -192,18 +190,20 @@ pub fn PricingTable(
     let on_event = move |event: &web_sys::Event, element: &web_sys::Element| {
         let dialog =
             ui.with_untracked(|ui| ui.switching.as_ref().map(|s| s.plan.action(event, element)));
-        if let Some(action) = dialog.flatten() {
+        if let Some(action) = dialog.flatten().flatten() {
             // One change in flight; Cancel waits for it too.
             if change.pending_untracked() {
                 return;
             }
             match action {
-                DialogAction::Confirm => ui.with_untracked(|ui| {
-                    if let Some(s) = &ui.switching {
-                        s.plan
-                            .send(billing, change, move |answer| closed(Some(answer)));
-                    }
-                }),
+                DialogAction::Confirm => {
+                    ui.with_untracked(|ui| {
+                        if let Some(s) = &ui.switching {
+                            s.plan
+                                .send(billing, change, move |answer| closed(Some(answer)));
+                        }
+                    });
+                }
                 DialogAction::Cancel => closed(None),
             }
         } else if event.type_() == "change"
@@ -221,7 +221,7 @@ pub fn PricingTable(
                 .find(|o| o.label == label)
                 .map(|o| o.unit);
             if let Some(unit) = chosen {
-                set(&mut |ui| ui.interval = unit);
+                ui.update(&mut |ui| ui.interval = unit);
             }
         } else if event.type_() == "click"
             && element
@@ -242,7 +242,9 @@ pub fn PricingTable(
         on_event: Box::new(on_event),
         after_draw: Some(Box::new(move |wrapper| {
             // The switch's checked radio and the fields' text are properties.
-            let unit = ui.with_untracked(|ui| ui.interval);
+            let Some(unit) = ui.with_untracked(|ui| ui.interval) else {
+                return;
+            };
             let d = drawn_after.borrow();
             // The labels in order, each one's radio first inside it.
             let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
