@@ -66,9 +66,8 @@ pub fn PricingTable(
     let change = Request::<AdjustSubscriptionResponse>::new();
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
     // What the last draw showed: the cards, whose quantity fields get their
-    // text after it, and the switch's intervals (the radios' order), so
-    // the models are built once per draw.
-    // Plain shared data, not a stored value: nothing tracks it.
+    // text after it, and the switch's intervals (the radios' order), so the
+    // models are built once per draw. Plain shared data: nothing tracks it.
     let drawn = Rc::new(RefCell::new(Drawn::default()));
     let (drawn_for_events, drawn_after) = (drawn.clone(), drawn.clone());
     let draw_table = move |ui: &TableState| {
