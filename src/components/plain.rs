@@ -19,6 +19,7 @@
 //! - properties that are not attributes (an input's `value`, a radio's
 //!   `checked`) are set in `after_draw`, which runs after every redraw.
 
+use super::state::effect;
 use leptos::prelude::*;
 use leptos::tachys::html::element::custom;
 use std::cell::OnceCell;
@@ -96,12 +97,17 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     let on_event = Rc::new(on_event);
     let mut last = first.clone();
     let drawn = mounted.clone();
-    Effect::new(move |attached: Option<bool>| {
+    // Whether the last run found the wrapper: the first run that does opens
+    // the dialogs and runs `after_draw` whatever changed.
+    let mut attached = false;
+    effect(Box::new(move || {
         let html = draw();
         let Some((wrapper, _)) = drawn.get() else {
-            return false;
+            attached = false;
+            return;
         };
-        let first_run = attached != Some(true);
+        let first_run = !attached;
+        attached = true;
         if first_run {
             js::open_dialogs(wrapper);
         }
@@ -113,8 +119,7 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
         if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
             untrack(|| after_draw(wrapper));
         }
-        true
-    });
+    }));
     // Listening from the moment the element is built (a directive runs
     // then, and not on the server), so no event is missed before the effect.
     let attach = move |wrapper: Element| {

@@ -1,5 +1,5 @@
 //! A component's own state: a value in a `RefCell`, with one trigger saying
-//! it changed.
+//! it changed; and [`effect`], the one effect type the components run.
 //!
 //! Why not `RwSignal<T>` / `StoredValue<T>`: Leptos's signal code (the
 //! arena slot, the lock, tracking and notifying, the drop glue) is
@@ -72,4 +72,12 @@ impl<T: 'static> State<T> {
 /// The shared cell behind a [`State`]; not generic, so linked once.
 fn cell_of(stored: StoredValue<Rc<dyn Any>, LocalStorage>) -> Option<Rc<dyn Any>> {
     stored.try_get_value()
+}
+
+/// Runs `run` now (in the browser: once mounted) and again whenever a signal
+/// it read changes, until the current owner is gone. Every caller shares
+/// this one instantiation of Leptos's effect task (1 to 2 KB of wasm each
+/// for a closure type of its own).
+pub(crate) fn effect(mut run: Box<dyn FnMut()>) {
+    Effect::new(move |_: Option<()>| run());
 }
