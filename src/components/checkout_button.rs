@@ -8,6 +8,7 @@
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
+use super::state::State;
 use crate::billing::use_locale;
 use crate::billing::{
     use_billing, CheckoutSessionCreated, CheckoutSessionParams, UseBillingReturn,
@@ -64,7 +65,7 @@ pub fn CheckoutButton(
         on_error,
     });
     let class = match class {
-        Some(extra) => format!("cw-button {extra}"),
+        Some(extra) => ["cw-button ", extra.as_str()].concat(),
         None => "cw-button".to_owned(),
     };
     plain_view(Plain {
@@ -119,7 +120,7 @@ pub(crate) struct CheckoutTarget {
 pub(crate) struct Checkout {
     billing: UseBillingReturn,
     create: Request<CheckoutSessionCreated>,
-    target: StoredValue<CheckoutTarget, LocalStorage>,
+    target: State<CheckoutTarget>,
     lang: Lang,
 }
 
@@ -129,7 +130,7 @@ impl Checkout {
         Self {
             billing: use_billing(),
             create: Request::new(),
-            target: StoredValue::new_local(target),
+            target: State::new(target),
             // The customer's language, as the script-tag embed shows it.
             lang: Lang::of(&use_locale()),
         }
@@ -166,7 +167,7 @@ impl Checkout {
         if self.create.pending_untracked() || leaving {
             return;
         }
-        let Some((params, on_created, on_error)) = self.target.try_with_value(|t| {
+        let Some((params, on_created, on_error)) = self.target.with_untracked(|t| {
             let params = CheckoutSessionParams {
                 price_id: t.price_id.clone(),
                 price_slug: t.price_slug.clone(),
@@ -195,7 +196,7 @@ impl Checkout {
     /// Whether a created session sends the browser away (no `on_created`).
     fn redirects(self) -> bool {
         self.target
-            .try_with_value(|t| t.on_created.is_none())
+            .with_untracked(|t| t.on_created.is_none())
             .unwrap_or(true)
     }
 }

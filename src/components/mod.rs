@@ -9,6 +9,7 @@ mod plain;
 mod price_card;
 mod pricing_table;
 mod request;
+mod state;
 mod styles;
 mod subscription;
 mod usage_meter;

@@ -19,11 +19,14 @@
 //! - properties that are not attributes (an input's `value`, a radio's
 //!   `checked`) are set in `after_draw`, which runs after every redraw.
 
+use super::state::effect;
 use leptos::prelude::*;
-use leptos::tachys::html::element::{custom, Custom};
+use leptos::tachys::html::element::custom;
+use std::cell::OnceCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, Node};
+use web_sys::{Element, Event};
 
 /// Appends `text` with `& < > " '` escaped, so it is text in an element or
 /// inside a double-quoted attribute value, never markup.
@@ -51,13 +54,6 @@ pub(crate) fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
-/// The event kinds delegated to a [`Plain`]'s handler. `cancel` (a dialog's
-/// Escape) does not bubble: the wrapper listens in the capture phase.
-const EVENTS: [&str; 5] = ["click", "change", "input", "keydown", "cancel"];
-
-/// The elements an event is reported on: the nearest of these around its target.
-const ACTION_ELEMENTS: &str = "[data-action],button,input,select,textarea,a,dialog";
-
 /// A delegated event's handler: the event and its action element.
 pub(crate) type EventHandler = Box<dyn Fn(&Event, &Element)>;
 
@@ -74,7 +70,7 @@ pub(crate) struct Plain {
     /// The inner HTML. Run in an effect: the signals it reads redraw it.
     pub draw: Box<dyn Fn() -> String>,
     /// Told of every delegated event (`event.type_()` says which) with the
-    /// nearest action element around its target (see [`ACTION_ELEMENTS`])
+    /// nearest action element around its target (see `js/plain.js`)
     /// inside the wrapper; events on nothing of the kind are not reported.
     pub on_event: EventHandler,
     /// Runs with the wrapper after the first draw and every redraw.
@@ -93,208 +89,93 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     } = plain;
     // Untracked on purpose: the effect below is what tracks the drawing.
     let first = untrack(&draw);
-    let node = NodeRef::<Custom<&'static str>>::new();
-    // Made in the browser only (wasm-bindgen closures do not exist on the
-    // server), and dropped with the component's owner.
-    let listener = StoredValue::new_local(None::<Closure<dyn Fn(Event)>>);
-    let on_event = std::rc::Rc::new(on_event);
+    // The wrapper and its listener, shared by the directive that sets them
+    // (in the browser only: wasm-bindgen closures do not exist on the
+    // server) and the effect that redraws; dropped when both are. One cell
+    // rather than a `NodeRef` and a stored value: less reactive code.
+    let mounted = Rc::new(OnceCell::<(Element, Closure<dyn Fn(Event, Element)>)>::new());
+    let on_event = Rc::new(on_event);
     let mut last = first.clone();
-    Effect::new(move |attached: Option<bool>| {
+    let drawn = mounted.clone();
+    // Whether the last run found the wrapper: the first run that does opens
+    // the dialogs and runs `after_draw` whatever changed.
+    let mut attached = false;
+    effect(Box::new(move || {
         let html = draw();
-        let Some(wrapper) = node.get_untracked() else {
-            return false;
+        let Some((wrapper, _)) = drawn.get() else {
+            attached = false;
+            return;
         };
-        let wrapper: Element = wrapper.into();
-        let first_run = attached != Some(true);
+        let first_run = !attached;
+        attached = true;
         if first_run {
-            open_dialogs(&wrapper);
+            js::open_dialogs(wrapper);
         }
         let changed = html != last;
         if changed {
-            redraw(&wrapper, &html);
+            js::redraw(wrapper, &html);
             last = html;
         }
         if let Some(after_draw) = after_draw.as_ref().filter(|_| first_run || changed) {
-            untrack(|| after_draw(&wrapper));
+            untrack(|| after_draw(wrapper));
         }
-        true
-    });
+    }));
     // Listening from the moment the element is built (a directive runs
     // then, and not on the server), so no event is missed before the effect.
     let attach = move |wrapper: Element| {
-        if listener.with_value(Option::is_some) {
+        if mounted.get().is_some() {
             return;
         }
         let on_event = on_event.clone();
-        let delegate =
-            Closure::<dyn Fn(Event)>::new(move |event: Event| delegate(&event, &**on_event));
-        for kind in EVENTS {
-            let _ = wrapper.add_event_listener_with_callback_and_bool(
-                kind,
-                delegate.as_ref().unchecked_ref(),
-                true,
-            );
-        }
-        listener.set_value(Some(delegate));
+        // Handlers read signals as they are now, without subscribing.
+        let delegate = Closure::<dyn Fn(Event, Element)>::new(move |event, action| {
+            untrack(|| on_event(&event, &action))
+        });
+        js::listen(&wrapper, delegate.as_ref().unchecked_ref());
+        let _ = mounted.set((wrapper, delegate));
     };
     custom(tag)
         .class(class)
         .inner_html(first)
-        .node_ref(node)
         .directive(attach, ())
-}
-
-/// Reports `event` to `on_event` with the nearest action element around its
-/// target, when there is one inside the wrapper (the listener's element).
-fn delegate(event: &Event, on_event: &dyn Fn(&Event, &Element)) {
-    let (Some(wrapper), Some(target)) = (
-        event
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok()),
-        event.target().and_then(|t| t.dyn_into::<Element>().ok()),
-    ) else {
-        return;
-    };
-    if let Ok(Some(action)) = target.closest(ACTION_ELEMENTS) {
-        if action != wrapper && wrapper.contains(Some(&action)) {
-            // Handlers read signals as they are now, without subscribing.
-            untrack(|| on_event(event, &action));
-        }
-    }
-}
-
-/// Brings the wrapper's children to `html`: elements that are still there
-/// (same tag, same id or none) are patched in place, so focus, a typed value
-/// and a live region's identity survive; what is new replaces what was
-/// there. Focus on an element that was replaced moves to the new element
-/// with its id; new dialogs are opened.
-fn redraw(wrapper: &Element, html: &str) {
-    let focused = crate::browser::deep_active_element()
-        .filter(|active| wrapper.contains(Some(active)))
-        .map(|active| (active.id(), active));
-    let Some(document) = wrapper.owner_document() else {
-        return;
-    };
-    // Parsed inert (a template's content runs no script and loads nothing).
-    let Ok(template) = document.create_element("template") else {
-        return;
-    };
-    template.set_inner_html(html);
-    let Ok(content) = js_sys::Reflect::get(&template, &JsValue::from_str("content")) else {
-        return;
-    };
-    morph_children(wrapper, content.unchecked_ref::<Node>());
-    open_dialogs(wrapper);
-    let Some((id, element)) = focused else {
-        return;
-    };
-    if id.is_empty() || wrapper.contains(Some(&element)) {
-        return;
-    }
-    if let Some(element) =
-        find_by_id(wrapper, &id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
-}
-
-/// Opens every dialog drawn in `wrapper` that is not open yet, as a modal.
-fn open_dialogs(wrapper: &Element) {
-    // Each one opened leaves the selector, so this ends.
-    while let Some(dialog) = wrapper
-        .query_selector("dialog:not([open])")
-        .ok()
-        .flatten()
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDialogElement>().ok())
-    {
-        if dialog.show_modal().is_err() {
-            break;
-        }
-    }
 }
 
 /// The element inside `wrapper` with `id` (which may hold any character:
 /// ids carry server data such as price ids).
 pub(crate) fn find_by_id(wrapper: &Element, id: &str) -> Option<Element> {
-    let mut selector = String::from("[id=\"");
-    for c in id.chars() {
-        if c == '"' || c == '\\' {
-            selector.push('\\');
-        }
-        selector.push(c);
-    }
-    selector.push_str("\"]");
-    wrapper.query_selector(&selector).ok().flatten()
+    js::find_by_id(wrapper, id)
 }
 
-/// Makes `live`'s children those of `new` (whose nodes it takes).
-fn morph_children(live: &Node, new: &Node) {
-    let mut old = live.first_child();
-    while let Some(node) = new.first_child() {
-        match old {
-            Some(current) if same_element(&current, &node) => {
-                morph(&current, &node);
-                let _ = new.remove_child(&node);
-                old = current.next_sibling();
-            }
-            Some(current) => {
-                let after = current.next_sibling();
-                let _ = live.replace_child(&node, &current);
-                old = after;
-            }
-            None => {
-                let _ = live.append_child(&node);
-            }
-        }
-    }
-    while let Some(extra) = old {
-        old = extra.next_sibling();
-        let _ = live.remove_child(&extra);
-    }
-}
+/// The DOM walk in `js/plain.js`: a few imports instead of a web-sys shim
+/// (and its marshalling) per DOM call.
+mod js {
+    use wasm_bindgen::prelude::*;
+    use web_sys::Element;
 
-/// Whether `new` can be patched into `live`: text into text, an element into
-/// one with its tag and id.
-fn same_element(live: &Node, new: &Node) -> bool {
-    if live.node_type() != new.node_type() {
-        return false;
-    }
-    match (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) {
-        (Some(live), Some(new)) => live.tag_name() == new.tag_name() && live.id() == new.id(),
-        (None, None) => live.node_type() == Node::TEXT_NODE,
-        _ => false,
-    }
-}
+    #[wasm_bindgen(module = "/js/plain.js")]
+    extern "C" {
+        /// Calls `handler(event, action)` for every click, change, input,
+        /// keydown and cancel inside `wrapper` with an action element
+        /// (`[data-action]`, a control, a link or a dialog) around its
+        /// target, listening in the capture phase (`cancel` does not bubble).
+        pub fn listen(wrapper: &Element, handler: &js_sys::Function);
 
-/// Patches `live` to be `new`: its text, or its attributes and children.
-fn morph(live: &Node, new: &Node) {
-    let (Some(live), Some(new)) = (live.dyn_ref::<Element>(), new.dyn_ref::<Element>()) else {
-        if live.node_value() != new.node_value() {
-            live.set_node_value(new.node_value().as_deref());
-        }
-        return;
-    };
-    for name in live
-        .get_attribute_names()
-        .iter()
-        .filter_map(|n| n.as_string())
-    {
-        // A dialog's `open` is the browser's (showModal), not the drawing's.
-        if !new.has_attribute(&name) && name != "open" {
-            let _ = live.remove_attribute(&name);
-        }
+        /// Brings the wrapper's children to `html`: elements that are still
+        /// there (same tag, same id or none) are patched in place, so focus,
+        /// a typed value and a live region's identity survive; what is new
+        /// replaces what was there. Focus on an element that was replaced
+        /// moves to the new element with its id; new dialogs are opened.
+        pub fn redraw(wrapper: &Element, html: &str);
+
+        /// Opens every dialog drawn in `wrapper` that is not open yet, as a modal.
+        #[wasm_bindgen(js_name = openDialogs)]
+        pub fn open_dialogs(wrapper: &Element);
+
+        /// The element inside `wrapper` whose id is `id` (compared, never
+        /// put in a selector).
+        #[wasm_bindgen(js_name = findById)]
+        pub fn find_by_id(wrapper: &Element, id: &str) -> Option<Element>;
     }
-    for name in new
-        .get_attribute_names()
-        .iter()
-        .filter_map(|n| n.as_string())
-    {
-        let value = new.get_attribute(&name).unwrap_or_default();
-        if live.get_attribute(&name).as_deref() != Some(value.as_str()) {
-            let _ = live.set_attribute(&name, &value);
-        }
-    }
-    morph_children(live, new);
 }
 
 #[cfg(test)]

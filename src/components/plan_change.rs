@@ -145,13 +145,13 @@ impl PlanChange {
             },
             locale,
         );
-        let base = format!("cw-plan-change-{}", subscription.id);
+        let id = |part: &str| ["cw-plan-change-", subscription.id.as_str(), part].concat();
         Self {
             model,
             params: adjust_params(&subscription.id, &to.1.id, quantity),
-            title_id: format!("{base}-title"),
-            summary_id: format!("{base}-summary"),
-            confirm_id: format!("{base}-confirm"),
+            title_id: id("-title"),
+            summary_id: id("-summary"),
+            confirm_id: id("-confirm"),
         }
     }
 

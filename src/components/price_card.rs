@@ -5,6 +5,7 @@
 
 use super::checkout_button::{push_button, ButtonMarkup, Checkout, CheckoutTarget};
 use super::plain::{find_by_id, plain_view, push_attr, push_escaped, Plain};
+use super::state::State;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
 use crate::i18n::{fill, panel, Message};
@@ -252,8 +253,8 @@ pub(crate) enum CardClick {
 /// creates two sessions.
 #[derive(Clone, Copy)]
 pub(crate) struct Cards {
-    states: RwSignal<Vec<CardState>, LocalStorage>,
-    setup: StoredValue<Setup, LocalStorage>,
+    states: State<Vec<CardState>>,
+    setup: State<Setup>,
 }
 
 /// What every checkout of the cards is created with.
@@ -278,8 +279,8 @@ impl Cards {
         on_error: Option<Callback<BillingError>>,
     ) -> Self {
         Self {
-            states: RwSignal::new_local(Vec::new()),
-            setup: StoredValue::new_local(Setup {
+            states: State::new(Vec::new()),
+            setup: State::new(Setup {
                 success_url,
                 cancel_url,
                 on_created,
@@ -338,7 +339,7 @@ impl Cards {
             "input" if element.id().starts_with("cw-qty-") => {
                 let text =
                     wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(element)?.value();
-                self.update(&price_id, |s| s.typed = Some(text));
+                self.update(&price_id, &mut |s| s.typed = Some(text.clone()));
                 None
             }
             "click" => {
@@ -363,12 +364,14 @@ impl Cards {
 
     /// What was typed for `price_id`, if anything (untracked).
     fn typed(self, price_id: &str) -> Option<String> {
-        self.states.with_untracked(|states| {
-            states
-                .iter()
-                .find(|s| s.price_id == price_id)
-                .and_then(|s| s.typed.clone())
-        })
+        self.states
+            .with_untracked(|states| {
+                states
+                    .iter()
+                    .find(|s| s.price_id == price_id)
+                    .and_then(|s| s.typed.clone())
+            })
+            .flatten()
     }
 
     /// The quantity chosen for `price_id`: 0 when the text is not one.
@@ -378,9 +381,10 @@ impl Cards {
             .map_or(0, Quantity::get)
     }
 
-    /// Changes the state of `price_id`'s card; a no-op once the component is gone.
-    fn update(self, price_id: &str, change: impl FnOnce(&mut CardState)) {
-        self.states.try_update(|states| {
+    /// Changes the state of `price_id`'s card; a no-op once the component
+    /// is gone. Not generic: its callers share one copy.
+    fn update(self, price_id: &str, change: &mut dyn FnMut(&mut CardState)) {
+        self.states.update(&mut |states| {
             let at = match states.iter().position(|s| s.price_id == price_id) {
                 Some(at) => at,
                 None => {
@@ -399,16 +403,19 @@ impl Cards {
     /// Starts the checkout of `price_id`'s card for the quantity typed; its
     /// [`Checkout`] refuses while one is in flight or the page is leaving.
     fn checkout(self, price_id: String) {
-        let existing = self.states.with_untracked(|states| {
-            states
-                .iter()
-                .find(|s| s.price_id == price_id)
-                .and_then(|s| s.checkout)
-        });
+        let existing = self
+            .states
+            .with_untracked(|states| {
+                states
+                    .iter()
+                    .find(|s| s.price_id == price_id)
+                    .and_then(|s| s.checkout)
+            })
+            .flatten();
         let checkout = match existing {
             Some(checkout) => checkout,
             None => {
-                let Some((target, owner)) = self.setup.try_with_value(|s| {
+                let Some((target, owner)) = self.setup.with_untracked(|s| {
                     let target = CheckoutTarget {
                         price_id: Some(price_id.clone()),
                         price_slug: None,
@@ -425,7 +432,7 @@ impl Cards {
                     Some(owner) => owner.with(|| Checkout::new(target)),
                     None => Checkout::new(target),
                 };
-                self.update(&price_id, |s| s.checkout = Some(checkout));
+                self.update(&price_id, &mut |s| s.checkout = Some(checkout));
                 checkout
             }
         };

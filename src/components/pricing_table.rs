@@ -5,6 +5,7 @@ use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::plan_change::{DialogAction, PlanChange};
 use super::price_card::{CardClick, CardEnd, Cards};
 use super::request::Request;
+use super::state::State;
 use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
@@ -13,6 +14,8 @@ use crate::view_model::{
 };
 use checkout_protocol::{AdjustSubscriptionResponse, IntervalUnit, ResolvedAdjustmentTiming};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
 /// Every active product with a checkout button, and an interval switch.
@@ -51,20 +54,25 @@ pub fn PricingTable(
     let lang = Lang::of(&locale);
     // The dialog's words are in the cards' locale.
     let dialog_locale = locale.clone();
-    let interval = RwSignal::new(initial_interval.unwrap_or(IntervalUnit::Month));
     let placeholders = placeholder_cards.unwrap_or(4);
-    // The plan change being confirmed, and what the last one did; outside
-    // the drawing, so a billing reload does not close or forget them.
-    let switching = RwSignal::new(None::<Switch>);
+    // The table's own state in one place, read once per draw; outside the
+    // drawing, so a billing reload does not close or forget a plan change.
+    let ui = State::new(TableState {
+        interval: initial_interval.unwrap_or(IntervalUnit::Month),
+        switching: None,
+        status: String::new(),
+    });
     // The change the dialog sends: one at a time, its refusal shown inside.
     let change = Request::<AdjustSubscriptionResponse>::new();
-    let status = RwSignal::new(String::new());
-    let status_id = "cw-plan-change-status";
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
-    // The cards drawn last, whose quantity fields get their text after a draw.
-    let drawn = StoredValue::new_local(Vec::<PriceCardModel>::new());
-    let draw = move || {
-        let (mut out, mut models) = (String::new(), Vec::new());
+    // What the last draw showed: the cards, whose quantity fields get their
+    // text after it, and the switch's intervals (the radios' order), so the
+    // models are built once per draw. Plain shared data: nothing tracks it.
+    let drawn = Rc::new(RefCell::new(Drawn::default()));
+    let (drawn_for_events, drawn_after) = (drawn.clone(), drawn.clone());
+    let draw_table = move |ui: &TableState| {
+        let mut out = String::new();
+        let mut shown = Drawn::default();
         billing.state.with(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
@@ -86,11 +94,12 @@ pub fn PricingTable(
                 out.push_str("<div class=\"cw-pricing\">");
                 if let Some(switch) = table.switch() {
                     push_switch(&mut out, &switch);
+                    shown.intervals = switch.options;
                 }
                 out.push_str("<div class=\"cw-pricing-grid\">");
-                for (product, price) in table.offers(interval.get()) {
+                for (product, price) in table.offers(ui.interval) {
                     let card = PriceCardModel::new(product, price, &locale, 1, None);
-                    let switch_id = format!("cw-switch-{}", price.id);
+                    let switch_id = switch_id(&price.id);
                     let end = match card_action(price, &current) {
                         CardAction::CurrentPlan => CardEnd::CurrentPlan,
                         CardAction::SwitchPlan { .. } if can_switch => CardEnd::SwitchPlan {
@@ -99,20 +108,28 @@ pub fn PricingTable(
                         _ => CardEnd::Checkout,
                     };
                     cards.push(&mut out, &card, end);
-                    models.push(card);
+                    shown.cards.push(card);
                 }
                 out.push_str("</div></div>");
             }
         });
         // Drawn whatever the state, so a billing reload does not close it.
-        switching.with(|s| {
-            if let Some(s) = s {
-                s.plan.push(&mut out, change, lang);
-            }
-        });
-        drawn.set_value(models);
+        if let Some(s) = &ui.switching {
+            s.plan.push(&mut out, change, lang);
+        }
+        // What the last plan change did, for a signed-in customer; patched
+        // in place by a redraw, so the live region stays the same element.
+        if billing.is_authenticated() {
+            out.push_str("<p");
+            push_attr(&mut out, "id", STATUS_ID);
+            out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
+            push_escaped(&mut out, &ui.status);
+            out.push_str("</p>");
+        }
+        *drawn.borrow_mut() = shown;
         out
     };
+    let draw = move || ui.with(|ui| draw_table(ui)).unwrap_or_default();
     let switch_to = move |price_id: String, quantity: u32| {
         let (Some(model), Some(subscription)) = (
             billing.pricing_model(),
@@ -126,35 +143,41 @@ pub fn PricingTable(
         ) else {
             return;
         };
-        status.set(String::new());
+        let plan = PlanChange::new(
+            &subscription,
+            (from_product, from_price),
+            (product, price),
+            quantity,
+            &dialog_locale,
+        );
         // The last dialog's refusal is not this one's.
         change.reset();
-        switching.set(Some(Switch {
-            trigger_id: format!("cw-switch-{price_id}"),
-            plan: PlanChange::new(
-                &subscription,
-                (from_product, from_price),
-                (product, price),
-                quantity,
-                &dialog_locale,
-            ),
-        }));
+        let mut plan = Some(plan);
+        ui.update(&mut |ui| {
+            ui.status.clear();
+            ui.switching = plan.take().map(|plan| Switch {
+                trigger_id: switch_id(&price_id),
+                plan,
+            });
+        });
     };
     let closed = move |answer: Option<AdjustSubscriptionResponse>| {
-        let trigger = switching.get_untracked().map(|s| s.trigger_id);
-        switching.set(None);
-        match answer {
-            Some(answer) => {
-                let done = match answer.resolved_timing {
-                    ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
-                    ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => {
-                        Msg::PlanChangeScheduled
-                    }
-                };
-                status.set(done.text(lang).to_owned());
+        let done = answer.map(|answer| match answer.resolved_timing {
+            ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
+            ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => Msg::PlanChangeScheduled,
+        });
+        let mut trigger = None;
+        ui.update(&mut |ui| {
+            trigger = ui.switching.take().map(|s| s.trigger_id);
+            if let Some(done) = done {
+                ui.status = done.text(lang).to_owned();
+            }
+        });
+        match done {
+            Some(_) => {
                 // The card clicked is now the current plan (disabled): the
                 // announcement is where focus can go.
-                crate::browser::restore_focus_to(status_id);
+                crate::browser::restore_focus_to(STATUS_ID);
             }
             None => {
                 if let Some(trigger) = trigger {
@@ -165,19 +188,21 @@ pub fn PricingTable(
     };
     let on_event = move |event: &web_sys::Event, element: &web_sys::Element| {
         let dialog =
-            switching.with_untracked(|s| s.as_ref().map(|s| s.plan.action(event, element)));
-        if let Some(action) = dialog.flatten() {
+            ui.with_untracked(|ui| ui.switching.as_ref().map(|s| s.plan.action(event, element)));
+        if let Some(action) = dialog.flatten().flatten() {
             // One change in flight; Cancel waits for it too.
             if change.pending_untracked() {
                 return;
             }
             match action {
-                DialogAction::Confirm => switching.with_untracked(|s| {
-                    if let Some(s) = s {
-                        s.plan
-                            .send(billing, change, move |answer| closed(Some(answer)));
-                    }
-                }),
+                DialogAction::Confirm => {
+                    ui.with_untracked(|ui| {
+                        if let Some(s) = &ui.switching {
+                            s.plan
+                                .send(billing, change, move |answer| closed(Some(answer)));
+                        }
+                    });
+                }
                 DialogAction::Cancel => closed(None),
             }
         } else if event.type_() == "change"
@@ -188,16 +213,14 @@ pub fn PricingTable(
                 .next_element_sibling()
                 .and_then(|span| span.text_content())
                 .unwrap_or_default();
-            let chosen = billing.pricing_model().and_then(|model| {
-                let switch = PricingTableModel::new(&model, lang).switch()?;
-                switch
-                    .options
-                    .iter()
-                    .find(|o| o.label == label)
-                    .map(|o| o.unit)
-            });
+            let chosen = drawn_for_events
+                .borrow()
+                .intervals
+                .iter()
+                .find(|o| o.label == label)
+                .map(|o| o.unit);
             if let Some(unit) = chosen {
-                interval.set(unit);
+                ui.update(&mut |ui| ui.interval = unit);
             }
         } else if event.type_() == "click"
             && element
@@ -211,52 +234,57 @@ pub fn PricingTable(
             switch_to(price_id, quantity);
         }
     };
-    let table = plain_view(Plain {
+    plain_view(Plain {
         tag: "div",
         class: "cw-plain",
         draw: Box::new(draw),
         on_event: Box::new(on_event),
         after_draw: Some(Box::new(move |wrapper| {
             // The switch's checked radio and the fields' text are properties.
-            let unit = interval.get_untracked();
-            let options = billing
-                .pricing_model()
-                .and_then(|model| PricingTableModel::new(&model, lang).switch())
-                .map(|switch| switch.options)
-                .unwrap_or_default();
-            for (at, option) in options.iter().enumerate() {
-                let selector = format!(".cw-switch label:nth-of-type({}) input", at + 1);
-                if let Some(radio) = wrapper
-                    .query_selector(&selector)
-                    .ok()
-                    .flatten()
+            let Some(unit) = ui.with_untracked(|ui| ui.interval) else {
+                return;
+            };
+            let d = drawn_after.borrow();
+            // The labels in order, each one's radio first inside it.
+            let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
+            for option in &d.intervals {
+                let Some(current) = label else { break };
+                if let Some(radio) = current
+                    .first_element_child()
                     .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
                 {
                     radio.set_checked(option.unit == unit);
                 }
+                label = current.next_element_sibling();
             }
-            drawn.with_value(|models| cards.set_values(wrapper, models));
+            cards.set_values(wrapper, &d.cards);
         })),
-    });
-    // Its own drawing, so a billing reload does not redraw the status.
-    let status_line = plain_view(Plain {
-        tag: "div",
-        class: "cw-plain",
-        draw: Box::new(move || {
-            let mut out = String::new();
-            if billing.is_authenticated() {
-                out.push_str("<p");
-                push_attr(&mut out, "id", status_id);
-                out.push_str(" class=\"cw-status\" role=\"status\" tabindex=\"-1\">");
-                push_escaped(&mut out, &status.get());
-                out.push_str("</p>");
-            }
-            out
-        }),
-        on_event: Box::new(|_, _| {}),
-        after_draw: None,
-    });
-    (table, status_line)
+    })
+}
+
+/// The id of the status line announcing what the last plan change did.
+const STATUS_ID: &str = "cw-plan-change-status";
+
+/// The id of the "Switch plan" button of `price_id`'s card.
+fn switch_id(price_id: &str) -> String {
+    ["cw-switch-", price_id].concat()
+}
+
+/// What the table's last draw showed (see `drawn` in [`PricingTable`]).
+#[derive(Default)]
+struct Drawn {
+    cards: Vec<PriceCardModel>,
+    intervals: Vec<IntervalOption>,
+}
+
+/// What the table's controls chose, apart from the cards'.
+struct TableState {
+    /// The interval whose prices are shown.
+    interval: IntervalUnit,
+    /// The plan change being confirmed.
+    switching: Option<Switch>,
+    /// What the last plan change did (the status line's text).
+    status: String,
 }
 
 /// A plan change waiting for confirmation, and the "Switch plan" button

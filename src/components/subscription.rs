@@ -6,6 +6,7 @@
 //! [`RowState`]; one delegated click handler runs the buttons.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
+use super::state::State;
 use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
 use crate::browser;
 use crate::format::{format_date, price_label};
@@ -22,9 +23,11 @@ pub fn CurrentSubscription(
 ) -> impl IntoView {
     let panel = Panel {
         billing: use_billing(),
-        locale: StoredValue::new_local(use_locale()),
-        return_url: StoredValue::new_local(return_url.unwrap_or_else(browser::page_href)),
-        states: RwSignal::new_local(Vec::new()),
+        setup: State::new(Setup {
+            locale: use_locale(),
+            return_url: return_url.unwrap_or_else(browser::page_href),
+        }),
+        states: State::new(Vec::new()),
     };
     plain_view(Plain {
         tag: "div",
@@ -43,11 +46,19 @@ pub fn CurrentSubscription(
 #[derive(Clone, Copy)]
 struct Panel {
     billing: UseBillingReturn,
-    locale: StoredValue<String, LocalStorage>,
-    return_url: StoredValue<String, LocalStorage>,
+    /// What it was made with (never changes).
+    setup: State<Setup>,
     /// Each row's state by subscription id, kept outside the drawing so a
     /// billing reload (which redraws) keeps a confirmation open.
-    states: RwSignal<Vec<(String, RowState)>, LocalStorage>,
+    states: State<Vec<(String, RowState)>>,
+}
+
+/// What a `<CurrentSubscription>` was made with.
+struct Setup {
+    /// The customer's locale.
+    locale: String,
+    /// Where the hosted page returns after activating or paying.
+    return_url: String,
 }
 
 impl Panel {
@@ -55,9 +66,10 @@ impl Panel {
     fn draw(self) -> String {
         let subscriptions = self.billing.current_subscriptions();
         let model = self.billing.pricing_model();
-        let locale = self.locale.get_value();
+        let locale = self.locale();
         self.states
             .with(|states| push_rows(&subscriptions, model.as_deref(), &locale, states))
+            .unwrap_or_default()
     }
 
     /// A click on one of the rows' buttons: `data-action` says what to do,
@@ -73,11 +85,11 @@ impl Panel {
         match action.as_str() {
             // One click only asks; the question takes the focus so it is read first.
             "cancel" => {
-                self.update(&id, |s| s.confirming = true);
+                self.update(&id, &mut |s| s.confirming = true);
                 browser::restore_focus_to(&element_id("confirm", &id));
             }
             "keep-it" => {
-                self.update(&id, |s| s.confirming = false);
+                self.update(&id, &mut |s| s.confirming = false);
                 browser::restore_focus_to(&action_id);
             }
             "yes" | "keep" => self.change(id, action == "yes"),
@@ -92,14 +104,14 @@ impl Panel {
         if self.state(&id).changing {
             return;
         }
-        self.update(&id, |s| {
+        self.update(&id, &mut |s| {
             s.confirming = false;
             s.changing = true;
         });
         let action_id = element_id("action", &id);
         browser::restore_focus_to(&action_id);
         let billing = self.billing;
-        let lang = Lang::of(&self.locale.get_value());
+        let lang = Lang::of(&self.locale());
         leptos::task::spawn_local(async move {
             let result = if cancel {
                 billing
@@ -110,9 +122,10 @@ impl Panel {
             };
             // The billing reloads: the button redrawn keeps the focus.
             browser::restore_focus_to(&action_id);
-            self.update(&id, |s| {
+            let error = result.err().map(|e| e.message_in(lang));
+            self.update(&id, &mut |s| {
                 s.changing = false;
-                s.change_error = result.err().map(|e| e.message_in(lang));
+                s.change_error = error.clone();
             });
         });
     }
@@ -123,8 +136,10 @@ impl Panel {
         if self.state(&id).activating {
             return;
         }
-        self.update(&id, |s| s.activating = true);
-        let return_url = self.return_url.get_value();
+        let Some(return_url) = self.setup.with_untracked(|s| s.return_url.clone()) else {
+            return;
+        };
+        self.update(&id, &mut |s| s.activating = true);
         let params = ActivateSubscriptionParams {
             target_subscription_id: id.clone(),
             success_url: return_url.clone(),
@@ -133,29 +148,38 @@ impl Panel {
             ..Default::default()
         };
         let billing = self.billing;
-        let lang = Lang::of(&self.locale.get_value());
+        let lang = Lang::of(&self.locale());
         leptos::task::spawn_local(async move {
             let result = billing
                 .create_activate_subscription_checkout_session(params)
                 .await;
-            self.update(&id, |s| {
-                s.activating = result.is_ok();
-                s.activate_error = result.err().map(|e| e.message_in(lang));
+            let (ok, error) = (result.is_ok(), result.err().map(|e| e.message_in(lang)));
+            self.update(&id, &mut |s| {
+                s.activating = ok;
+                s.activate_error = error.clone();
             });
         });
+    }
+
+    /// The customer's locale.
+    fn locale(self) -> String {
+        self.setup
+            .with_untracked(|s| s.locale.clone())
+            .unwrap_or_default()
     }
 
     /// The row's state now (untracked: for a click).
     fn state(self, id: &str) -> RowState {
         self.states
-            .try_with_untracked(|states| state_of(states, id).clone())
+            .with_untracked(|states| state_of(states, id).clone())
             .unwrap_or_default()
     }
 
-    /// Changes one row's state; nothing once the component is gone.
-    fn update(self, id: &str, change: impl FnOnce(&mut RowState)) {
-        self.states.try_update(
-            |states| match states.iter_mut().find(|(row, _)| row == id) {
+    /// Changes one row's state; nothing once the component is gone. Not
+    /// generic: the six callers share one copy of the signal's update.
+    fn update(self, id: &str, change: &mut dyn FnMut(&mut RowState)) {
+        self.states.update(
+            &mut |states| match states.iter_mut().find(|(row, _)| row == id) {
                 Some((_, state)) => change(state),
                 None => {
                     let mut state = RowState::default();

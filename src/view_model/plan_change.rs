@@ -137,7 +137,7 @@ impl PlanChangeModel {
     /// The confirmation for `input` in `locale` (dates and amounts by `Intl`).
     pub fn new(input: &PlanChangeInput<'_>, locale: &str) -> Self {
         let lang = Lang::of(locale);
-        let plan = |name: &str, price: &Price| format!("{name} · {}", price_label(price, locale));
+        let plan = |name: &str, price: &Price| [name, " · ", &price_label(price, locale)].concat();
         let direction = change_direction(
             input.from.unit_price,
             input
