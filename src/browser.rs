@@ -111,15 +111,6 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
         .ok()
 }
 
-/// The element that really has focus, looking inside shadow roots.
-pub fn deep_active_element() -> Option<web_sys::Element> {
-    let mut active = window()?.document()?.active_element()?;
-    while let Some(inner) = active.shadow_root().and_then(|root| root.active_element()) {
-        active = inner;
-    }
-    Some(active)
-}
-
 /// Loads an ES module script by URL (a file on this origin, so CSP allows it).
 pub fn load_module(src: &str) {
     let Some(document) = window().and_then(|w| w.document()) else {

@@ -16,7 +16,6 @@ mod use_resources;
 
 /// The crate's one effect type.
 #[cfg(feature = "leptos")]
-#[allow(unused_imports)]
 pub(crate) use load::effect;
 pub use params::{
     ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,

@@ -19,7 +19,7 @@
 //! - properties that are not attributes (an input's `value`, a radio's
 //!   `checked`) are set in `after_draw`, which runs after every redraw.
 
-use super::state::effect;
+use crate::billing::effect;
 use leptos::prelude::*;
 use leptos::tachys::html::element::custom;
 use std::cell::OnceCell;

@@ -73,11 +73,3 @@ impl<T: 'static> State<T> {
 fn cell_of(stored: StoredValue<Rc<dyn Any>, LocalStorage>) -> Option<Rc<dyn Any>> {
     stored.try_get_value()
 }
-
-/// Runs `run` now (in the browser: once mounted) and again whenever a signal
-/// it read changes, until the current owner is gone. Every caller shares
-/// this one instantiation of Leptos's effect task (1 to 2 KB of wasm each
-/// for a closure type of its own).
-pub(crate) fn effect(mut run: Box<dyn FnMut()>) {
-    Effect::new(move |_: Option<()>| run());
-}

@@ -36,7 +36,7 @@ thread_local! {
 /// ```
 #[component]
 pub fn BillingStyles() -> impl IntoView {
-    super::state::effect(Box::new(adopt));
+    crate::billing::effect(Box::new(adopt));
 }
 
 /// Appends the shared sheet to `document.adoptedStyleSheets` unless it is
