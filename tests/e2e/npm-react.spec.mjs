@@ -79,7 +79,10 @@ function serve(request, response) {
     file = path.join(root, 'index.html');
   } else {
     file = path.join(root, path.basename(pathname));
-    if (!fs.existsSync(file)) file = path.join(DIST, path.basename(pathname));
+    // The app's wasm-bindgen snippets sit in folders (`/snippets/…/js/plain.js`);
+    // anything resolving outside dist/ is not served.
+    const inDist = path.join(DIST, path.normalize(pathname));
+    if (!fs.existsSync(file)) file = inDist.startsWith(DIST + path.sep) ? inDist : '';
   }
   fs.readFile(file, (error, body) => {
     if (error) {

@@ -57,6 +57,10 @@ pub fn build_and_measure(ctx: &Ctx, out: &Path) -> Result<()> {
     for app in APPS {
         let dist = target.join("dist").join(app.bin);
         let _ = std::fs::remove_dir_all(&dist);
+        // wasm-bindgen's output folder is shared by the four apps, and its
+        // `snippets/` keeps the JS files an earlier app imported; trunk would
+        // copy and preload them into an app that does not import them.
+        let _ = std::fs::remove_dir_all(target.join("wasm-bindgen"));
         run(ctx
             .cmd("trunk")
             .current_dir(&dir)
