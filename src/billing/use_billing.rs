@@ -689,7 +689,8 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
         let call = self.call(move |client| {
-            Ok(client.create_add_payment_method_checkout_session(&params.to_wire(browser::resolve_url)?))
+            Ok(client
+                .create_add_payment_method_checkout_session(&params.to_wire(browser::resolve_url)?))
         })?;
         finish(call.await?, auto_redirect, locale)
     }
@@ -720,7 +721,9 @@ impl UseBillingReturn {
     ) -> Result<CheckoutSessionCreated, BillingError> {
         let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
         let call = self.call(move |client| {
-            Ok(client.create_activate_subscription_checkout_session(&params.to_wire(browser::resolve_url)?))
+            Ok(client.create_activate_subscription_checkout_session(
+                &params.to_wire(browser::resolve_url)?,
+            ))
         })?;
         finish(call.await?, auto_redirect, locale)
     }
