@@ -114,13 +114,14 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 }
 
 /// Files the widget's package must hold: build.rs reads the stylesheets,
-/// the custom elements import the JS snippet.
+/// the custom elements and the fetch transport import their JS snippets.
 const PACKAGE_NEEDS: &[&str] = &[
     "build.rs",
     "src/lib.rs",
     "style/widget.css",
     "style/panel.css",
     "js/custom-element.js",
+    "js/fetch.js",
     "README.md",
     "CHANGELOG.md",
 ];
