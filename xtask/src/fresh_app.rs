@@ -223,9 +223,10 @@ mod tests {
         let bad = "build.rs\nsrc/lib.rs\nstyle/widget.css\nREADME.md\nCHANGELOG.md\n\
                    node_modules/x.js\ndocs/screenshots/a.png\n";
         let problems = package_problems(bad);
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].contains("style/panel.css"));
         assert!(problems[1].contains("js/custom-element.js"));
-        assert!(problems[2].contains("node_modules"));
+        assert!(problems[2].contains("js/fetch.js"));
+        assert!(problems[3].contains("node_modules"));
     }
 }
