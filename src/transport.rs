@@ -3,7 +3,7 @@
 
 use futures::future::LocalBoxFuture;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use crate::server_route::DEFAULT_TIMEOUT_MS;
@@ -101,80 +101,70 @@ impl Transport for FetchTransport {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
 extern "C" {
-    /// The global `fetch` (a window's or a worker's).
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
-    /// The global `setTimeout`, calling `handler` once after `ms`.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: u32) -> wasm_bindgen::JsValue;
-    /// The global `clearTimeout`.
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &wasm_bindgen::JsValue);
+    /// What `send` resolves to.
+    type Answer;
+    /// The HTTP status.
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Answer) -> u16;
+    /// The whole body.
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &Answer) -> String;
+    /// `fetch` with its headers as `[name, value, …]`, aborted after
+    /// `timeout_ms`: a Promise of an [`Answer`], rejected with `"timeout"`
+    /// once aborted, else `"network"`.
+    #[wasm_bindgen(js_name = send)]
+    fn js_send(
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        headers: &js_sys::Array,
+        credentials: &str,
+        timeout_ms: u32,
+    ) -> js_sys::Promise;
 }
 
-/// One request through the browser's `fetch` straight from `web_sys` (a
-/// wrapper crate brought `http` and streams code an app never ran), aborted
-/// by the page's own timer after `timeout_ms`: a failure once aborted is a
-/// timeout, any other failure to build, send or read it a network failure.
-/// (No Rust timer raced against it: that brought a select and a second
-/// future into every call.)
+/// One request through the browser's `fetch`, by one small JS function
+/// (`js/fetch.js`: each web-sys import it replaced cost JS glue and wasm
+/// marshalling), aborted by the page's own timer after `timeout_ms`: a failure
+/// once aborted is a timeout, any other failure to build, send or read it a
+/// network failure. (No Rust timer raced against it: that brought a select
+/// and a second future into every call.)
 async fn fetch(
     request: HttpRequest,
     credentials: Credentials,
     timeout_ms: u32,
 ) -> Result<HttpResponse, TransportError> {
-    let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
-    // `controller.abort()` from the timer, with no Rust closure to keep.
-    let abort = js_sys::Reflect::get(&controller, &"abort".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .ok_or(TransportError::Network)?
-        .bind0(&controller);
-    let timer = set_timeout(&abort, timeout_ms);
-    let signal = controller.signal();
-    let result = send(request, credentials, &signal).await;
-    clear_timeout(&timer);
-    result.map_err(|_| {
-        if signal.aborted() {
-            TransportError::Timeout
-        } else {
-            TransportError::Network
-        }
-    })
-}
-
-/// The request sent and its whole body read; `Err` for any failure.
-async fn send(
-    request: HttpRequest,
-    credentials: Credentials,
-    signal: &web_sys::AbortSignal,
-) -> Result<HttpResponse, JsValue> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(match request.method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-    });
-    init.set_credentials(match credentials {
-        Credentials::SameOrigin => web_sys::RequestCredentials::SameOrigin,
-        Credentials::Include => web_sys::RequestCredentials::Include,
-        Credentials::Omit => web_sys::RequestCredentials::Omit,
-    });
-    init.set_signal(Some(signal));
-    let headers = web_sys::Headers::new()?;
+    let headers = js_sys::Array::new();
     for (name, value) in &request.headers {
-        headers.set(name, value)?;
+        headers.push(&name.into());
+        headers.push(&value.into());
     }
-    init.set_headers(&headers);
-    if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
+    let sent = js_send(
+        match request.method {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        },
+        &request.url,
+        request.body,
+        &headers,
+        match credentials {
+            Credentials::SameOrigin => "same-origin",
+            Credentials::Include => "include",
+            Credentials::Omit => "omit",
+        },
+        timeout_ms,
+    );
+    match JsFuture::from(sent).await {
+        Ok(answer) => {
+            let answer = answer.unchecked_into::<Answer>();
+            Ok(HttpResponse {
+                status: answer.status(),
+                body: answer.text(),
+            })
+        }
+        Err(tag) if tag.as_string().as_deref() == Some("timeout") => Err(TransportError::Timeout),
+        Err(_) => Err(TransportError::Network),
     }
-    let built = web_sys::Request::new_with_str_and_init(&request.url, &init)?;
-    let response: web_sys::Response = JsFuture::from(global_fetch(&built)).await?.dyn_into()?;
-    let text = JsFuture::from(response.text()?).await?;
-    Ok(HttpResponse {
-        status: response.status(),
-        body: text.as_string().ok_or(JsValue::NULL)?,
-    })
 }

@@ -616,6 +616,16 @@ impl UseBillingReturn {
             .ok_or(BillingError::NoProvider)
     }
 
+    /// The call `make` builds with the provider's client, in a plain function:
+    /// the params it takes are dropped there, so that only the call lives
+    /// across an action's await (their drop glue was in every state of it).
+    fn call<T>(
+        &self,
+        make: impl FnOnce(&BillingClient) -> Result<T, BillingError>,
+    ) -> Result<T, BillingError> {
+        make(&self.client()?)
+    }
+
     fn chosen_locale(&self) -> Option<String> {
         self.context
             .and_then(|c| c.shared.try_with_value(|s| s.given_locale.clone()))
@@ -647,13 +657,11 @@ impl UseBillingReturn {
         &self,
         params: CheckoutSessionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let client = self.client()?;
-        let wire = params.to_wire(browser::resolve_url)?;
-        finish(
-            client.create_checkout_session(&wire).await?,
-            params.auto_redirect,
-            self.chosen_locale(),
-        )
+        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
+        let call = self.call(move |client| {
+            Ok(client.create_checkout_session(&params.to_wire(browser::resolve_url)?))
+        })?;
+        finish(call.await?, auto_redirect, locale)
     }
 
     /// Creates a session that saves a payment method for the signed-in customer.
@@ -679,15 +687,12 @@ impl UseBillingReturn {
         &self,
         params: AddPaymentMethodParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let client = self.client()?;
-        let wire = params.to_wire(browser::resolve_url)?;
-        finish(
-            client
-                .create_add_payment_method_checkout_session(&wire)
-                .await?,
-            params.auto_redirect,
-            self.chosen_locale(),
-        )
+        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
+        let call = self.call(move |client| {
+            Ok(client
+                .create_add_payment_method_checkout_session(&params.to_wire(browser::resolve_url)?))
+        })?;
+        finish(call.await?, auto_redirect, locale)
     }
 
     /// Creates a session that starts billing an existing subscription.
@@ -714,15 +719,13 @@ impl UseBillingReturn {
         &self,
         params: ActivateSubscriptionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let client = self.client()?;
-        let wire = params.to_wire(browser::resolve_url)?;
-        finish(
-            client
-                .create_activate_subscription_checkout_session(&wire)
-                .await?,
-            params.auto_redirect,
-            self.chosen_locale(),
-        )
+        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
+        let call = self.call(move |client| {
+            Ok(client.create_activate_subscription_checkout_session(
+                &params.to_wire(browser::resolve_url)?,
+            ))
+        })?;
+        finish(call.await?, auto_redirect, locale)
     }
 
     /// Cancels a subscription now or at the end of the paid period.

@@ -114,7 +114,8 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 }
 
 /// Files the widget's package must hold: build.rs reads the stylesheets,
-/// the custom elements and the string-drawn components import JS snippets.
+/// the custom elements, the string-drawn components and the fetch transport
+/// import JS snippets.
 const PACKAGE_NEEDS: &[&str] = &[
     "build.rs",
     "src/lib.rs",
@@ -122,6 +123,7 @@ const PACKAGE_NEEDS: &[&str] = &[
     "style/panel.css",
     "js/custom-element.js",
     "js/plain.js",
+    "js/fetch.js",
     "README.md",
     "CHANGELOG.md",
 ];
@@ -223,10 +225,11 @@ mod tests {
         let bad = "build.rs\nsrc/lib.rs\nstyle/widget.css\nREADME.md\nCHANGELOG.md\n\
                    node_modules/x.js\ndocs/screenshots/a.png\n";
         let problems = package_problems(bad);
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert_eq!(problems.len(), 6, "{problems:?}");
         assert!(problems[0].contains("style/panel.css"));
         assert!(problems[1].contains("js/custom-element.js"));
         assert!(problems[2].contains("js/plain.js"));
-        assert!(problems[3].contains("node_modules"));
+        assert!(problems[3].contains("js/fetch.js"));
+        assert!(problems[4].contains("node_modules"));
     }
 }
