@@ -25,7 +25,6 @@ pub use params::{
 pub use provider::{use_locale, BillingProvider};
 /// The current subscriptions of a customer's billing, borrowed.
 #[cfg(feature = "leptos")]
-#[allow(unused_imports)]
 pub(crate) use use_billing::current_in;
 #[cfg(feature = "leptos")]
 pub use use_billing::{

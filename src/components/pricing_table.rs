@@ -6,7 +6,7 @@ use super::plan_change::{DialogAction, PlanChange};
 use super::price_card::{CardClick, CardEnd, Cards};
 use super::request::Request;
 use super::state::State;
-use crate::billing::{use_billing, use_locale, BillingState, CheckoutSessionCreated};
+use crate::billing::{current_in, use_billing, use_locale, BillingState, CheckoutSessionCreated};
 use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, widget, Lang, Message};
 use crate::view_model::{
@@ -85,7 +85,7 @@ pub fn PricingTable(
             BillingState::Loaded(data) | BillingState::Unauthenticated(data) => {
                 let model = &data.pricing_model;
                 let table = PricingTableModel::new(model, lang);
-                let current = billing.current_subscriptions();
+                let current = data.customer.as_deref().map(current_in).unwrap_or_default();
                 // A switch needs the plan it moves from in the pricing model
                 // (the dialog says what changes); without it, cards keep checkout.
                 let can_switch = current
@@ -131,10 +131,11 @@ pub fn PricingTable(
     };
     let draw = move || ui.with(|ui| draw_table(ui)).unwrap_or_default();
     let switch_to = move |price_id: String, quantity: u32| {
-        let (Some(model), Some(subscription)) = (
-            billing.pricing_model(),
-            billing.current_subscriptions().into_iter().next(),
-        ) else {
+        let (Some(model), Some(customer)) = (billing.pricing_model(), billing.customer_billing())
+        else {
+            return;
+        };
+        let Some(subscription) = current_in(&customer).first().copied() else {
             return;
         };
         let (Some((from_product, from_price)), Some((product, price))) = (
@@ -144,7 +145,7 @@ pub fn PricingTable(
             return;
         };
         let plan = PlanChange::new(
-            &subscription,
+            subscription,
             (from_product, from_price),
             (product, price),
             quantity,

@@ -7,7 +7,9 @@
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::state::State;
-use crate::billing::{use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn};
+use crate::billing::{
+    current_in, use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn,
+};
 use crate::browser;
 use crate::format::{format_date, price_label};
 use crate::i18n::{fill, panel::Msg, Lang, Message};
@@ -64,7 +66,8 @@ struct Setup {
 impl Panel {
     /// The rows as HTML (tracked: the billing data and the rows' states).
     fn draw(self) -> String {
-        let subscriptions = self.billing.current_subscriptions();
+        let billing = self.billing.customer_billing();
+        let subscriptions = billing.as_deref().map(current_in).unwrap_or_default();
         let model = self.billing.pricing_model();
         let locale = self.locale();
         self.states
@@ -281,8 +284,8 @@ struct RowState {
 }
 
 /// Every current subscription as a row, or the sentence saying there is none.
-fn push_rows(
-    subscriptions: &[Subscription],
+fn push_rows<S: std::borrow::Borrow<Subscription>>(
+    subscriptions: &[S],
     model: Option<&PricingModel>,
     locale: &str,
     states: &[(String, RowState)],
@@ -294,7 +297,7 @@ fn push_rows(
         push_escaped(&mut out, Msg::NoSubscription.text(lang));
         out.push_str("</p>");
     }
-    for s in subscriptions {
+    for s in subscriptions.iter().map(std::borrow::Borrow::borrow) {
         let text = RowText::new(s, model, locale);
         push_row(&mut out, &s.id, &text, state_of(states, &s.id), lang);
     }
@@ -607,7 +610,7 @@ mod tests {
     #[test]
     fn nobody_subscribed_reads_one_sentence() {
         assert_eq!(
-            push_rows(&[], None, "en", &[]),
+            push_rows::<Subscription>(&[], None, "en", &[]),
             r#"<p class="cw-muted">You have no subscription.</p>"#
         );
     }

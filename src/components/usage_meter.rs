@@ -3,7 +3,7 @@
 //! through the CSSOM after each draw.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
-use crate::billing::{use_billing, use_locale, use_usage_meter};
+use crate::billing::{current_in, use_billing, use_locale, use_usage_meter};
 use crate::i18n::{panel::Msg, Lang, Message};
 use crate::plain_text::decimal;
 use crate::view_model::{granted_credits, UsageMeterModel};
@@ -45,9 +45,12 @@ pub fn UsageMeter(
         if let Some(balance) = meter.usage_meter.get() {
             // The grant is the scale; it comes with the billing data of the
             // same subscription.
-            let granted = billing
-                .current_subscriptions()
-                .iter()
+            let customer = billing.customer_billing();
+            let granted = customer
+                .as_deref()
+                .map(current_in)
+                .unwrap_or_default()
+                .into_iter()
                 .find(|s| s.id == balance.subscription_id)
                 .and_then(|s| granted_credits(s, &balance.id));
             let model = UsageMeterModel::new(&balance, granted);

@@ -26,14 +26,17 @@ pub enum CardAction {
 /// The action of the card selling `price` to a customer whose current
 /// subscriptions are `current` (empty when signed out). A switch changes the
 /// first current subscription, the one Flowglad's `currentSubscription` names.
-pub fn card_action(price: &Price, current: &[Subscription]) -> CardAction {
-    if current.iter().any(|s| s.price_id == price.id) {
+pub fn card_action<S: std::borrow::Borrow<Subscription>>(
+    price: &Price,
+    current: &[S],
+) -> CardAction {
+    if current.iter().any(|s| s.borrow().price_id == price.id) {
         return CardAction::CurrentPlan;
     }
     match current.first() {
         Some(subscription) if price.price_type == PriceType::Subscription => {
             CardAction::SwitchPlan {
-                subscription_id: subscription.id.clone(),
+                subscription_id: subscription.borrow().id.clone(),
             }
         }
         _ => CardAction::Checkout,
@@ -218,7 +221,11 @@ mod tests {
         let pro = price("pro_m", "subscription", 1200, Some("month"));
         let team = price("team_m", "subscription", 4900, Some("month"));
         let setup = price("setup", "single_payment", 4900, None);
-        assert_eq!(card_action(&team, &[]), CardAction::Checkout, "signed out");
+        assert_eq!(
+            card_action::<Subscription>(&team, &[]),
+            CardAction::Checkout,
+            "signed out"
+        );
         let on_pro = [subscription("sub_1", "pro_m")];
         assert_eq!(card_action(&pro, &on_pro), CardAction::CurrentPlan);
         assert_eq!(
