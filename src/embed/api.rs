@@ -97,7 +97,7 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
     };
     let defaults = read().map_err(|e| rejection(&e))?;
     if let Some(locale) = &defaults.locale {
-        crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(locale));
+        super::words::prefetch(crate::i18n::Lang::of(locale));
     }
     set_defaults(defaults);
     CLIENT.with(|c| c.borrow_mut().take());

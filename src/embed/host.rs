@@ -33,9 +33,7 @@ thread_local! {
 pub fn register() -> Result<(), JsValue> {
     // The page's own language, for an overlay the JS API opens before any
     // element has loaded its words.
-    crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(
-        &crate::browser::browser_locale(),
-    ));
+    super::words::prefetch(crate::i18n::Lang::of(&crate::browser::browser_locale()));
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|el: HtmlElement| unmount_element(&el));
     let changed =

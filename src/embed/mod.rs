@@ -18,5 +18,6 @@ mod promise;
 mod read;
 mod small_map;
 mod views;
+mod words;
 
 pub use host::{mounted_count, register};

@@ -12,7 +12,6 @@ use js_sys::Reflect;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 type Call = Joined<Result<JsValue, BillingError>>;
 
@@ -163,7 +162,9 @@ async fn post(
 /// Reads a `{status, text}` / `{status: 0, error}` answer (the JS `post`'s,
 /// or the entry's early request's): the envelope, or why none came.
 async fn answer(request: js_sys::Promise) -> Result<JsValue, BillingError> {
-    let answer = JsFuture::from(request).await.unwrap_or(JsValue::UNDEFINED);
+    let answer = super::promise::settled(&request)
+        .await
+        .unwrap_or(JsValue::UNDEFINED);
     match number(&answer, "status").unwrap_or(0.0) as u16 {
         0 => Err(match string(&answer, "error").as_deref() {
             Some("TimeoutError") => BillingError::Timeout,

@@ -12,7 +12,6 @@ use super::read::{self, Created};
 use super::small_map::SmallMap;
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
-use crate::catalog_files;
 use crate::error::BillingError;
 use crate::i18n::{fill, widget::Msg, Lang, Message};
 use crate::view_model::{IntervalOption, PriceCardModel, PricingTableModel, QuantityFieldModel};
@@ -249,18 +248,18 @@ fn load_failed(view: &Rc<View>, error: &BillingError) {
 async fn load(view: Rc<View>) {
     // The words and the prices load side by side; the element shows neither
     // until both are here, so a French card never flashes English first.
-    let words = catalog_files::request::<Msg>(view.lang);
+    let words = super::words::request(view.lang);
     let saves_a_card = view.kind == ElementKind::AddPaymentMethod
         || (view.kind == ElementKind::Checkout && view.config.mode() == Ok(Mode::AddPaymentMethod));
     if saves_a_card {
-        catalog_files::install::<Msg>(view.lang, words).await;
+        super::words::install(view.lang, words).await;
         if view.alive.get() {
             add_payment_method(&view);
         }
         return;
     }
     let model = pricing_model(&view.config, &view.client).await;
-    catalog_files::install::<Msg>(view.lang, words).await;
+    super::words::install(view.lang, words).await;
     if !view.alive.get() {
         return;
     }
