@@ -52,12 +52,3 @@ pub fn install_entries<C: Catalog>(lang: Lang, entries: &JsValue) {
         loaded::install::<C>(lang, text);
     }
 }
-
-/// Fetches and installs catalog `C` in `lang` in the background, for words
-/// shown later (an overlay opened by the JS API).
-pub fn prefetch<C: Catalog + 'static>(lang: Lang) {
-    let request = request::<C>(lang);
-    if request.is_some() {
-        wasm_bindgen_futures::spawn_local(install::<C>(lang, request));
-    }
-}

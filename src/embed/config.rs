@@ -139,7 +139,15 @@ pub fn credentials_mode(value: &str) -> Option<&'static str> {
 }
 
 thread_local! {
-    static DEFAULTS: RefCell<EmbedDefaults> = RefCell::new(EmbedDefaults::default());
+    static DEFAULTS: RefCell<EmbedDefaults> = const {
+        RefCell::new(EmbedDefaults {
+            server_route: None,
+            headers: Vec::new(),
+            locale: None,
+            timeout_ms: None,
+            credentials: None,
+        })
+    };
 }
 
 /// Replaces the page-wide defaults.

@@ -24,7 +24,7 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTS: RefCell<SmallMap<u32, Mounted>> = RefCell::new(SmallMap::default());
+    static MOUNTS: RefCell<SmallMap<u32, Mounted>> = const { RefCell::new(SmallMap::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 

@@ -79,7 +79,7 @@ type ModelLoad = Joined<Result<wasm_bindgen::JsValue, BillingError>>;
 
 thread_local! {
     /// One pricing-model request per server route and headers, shared by every element on the page.
-    static MODELS: RefCell<SmallMap<String, ModelLoad>> = RefCell::new(SmallMap::default());
+    static MODELS: RefCell<SmallMap<String, ModelLoad>> = const { RefCell::new(SmallMap::new()) };
 }
 
 /// The pricing model for `client`'s route (shared; a failure is retried next time).
