@@ -16,6 +16,7 @@ mod js;
 pub mod net;
 mod promise;
 mod read;
+mod slot;
 mod small_map;
 mod views;
 mod words;
