@@ -8,8 +8,8 @@ use std::cell::Cell;
 
 thread_local! {
     /// `(catalog file name, language, its text a line per message)`. A
-    /// `Cell`, taken and put back: no borrow that could panic (and no
-    /// panic message in the embed's bundle).
+    /// `Cell`, taken and put back: no borrow flag to check, nothing that
+    /// can panic.
     static LOADED: Cell<Vec<(&'static str, Lang, &'static str)>> = const { Cell::new(Vec::new()) };
 }
 
