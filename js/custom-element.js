@@ -237,3 +237,26 @@ export function randomToken() {
   }
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
+
+// The embed's executor (src/embed/promise.rs): `then(ok, value)` once
+// `promise` settles.
+export function settle(promise, then) {
+  promise.then(
+    (value) => then(true, value),
+    (error) => then(false, error),
+  );
+}
+
+// A pending Promise and `settle(ok, value)`, which resolves or rejects it.
+export function deferred() {
+  let settle;
+  const promise = new Promise((resolve, reject) => {
+    settle = (ok, value) => (ok ? resolve : reject)(value);
+  });
+  return [promise, settle];
+}
+
+// Runs `run` on the microtask queue.
+export function later(run) {
+  queueMicrotask(run);
+}

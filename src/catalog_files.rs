@@ -34,23 +34,21 @@ pub async fn install<C: Catalog>(lang: Lang, request: Option<Promise>) {
     let Some(request) = request else {
         return;
     };
-    let Ok(Ok(entries)) = JsFuture::from(request)
-        .await
-        .map(|v| v.dyn_into::<js_sys::Array>())
-    else {
+    if let Ok(entries) = JsFuture::from(request).await {
+        install_entries::<C>(lang, &entries);
+    }
+}
+
+/// Installs a fetched catalog file's entries (`[fingerprint, message…]`)
+/// as `C` in `lang` when they are this build's catalog; anything else
+/// leaves English in place. [`install`]'s second half, for a bundle that
+/// awaits the request itself (the embed has its own executor).
+pub fn install_entries<C: Catalog>(lang: Lang, entries: &JsValue) {
+    let Some(entries) = entries.dyn_ref::<js_sys::Array>() else {
         return;
     };
     let messages = entries.iter().skip(1).map(|m| m.as_string());
     if let Ok(text) = loaded::accept::<C>(entries.get(0).as_f64(), messages) {
         loaded::install::<C>(lang, text);
-    }
-}
-
-/// Fetches and installs catalog `C` in `lang` in the background, for words
-/// shown later (an overlay opened by the JS API).
-pub fn prefetch<C: Catalog + 'static>(lang: Lang) {
-    let request = request::<C>(lang);
-    if request.is_some() {
-        wasm_bindgen_futures::spawn_local(install::<C>(lang, request));
     }
 }

@@ -1,7 +1,7 @@
 //! A few helpers to build DOM without a UI framework, for the script-tag
 //! embed and the hosted pages: that is most of what keeps both bundles small.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, EventTarget};
@@ -52,7 +52,8 @@ pub fn append(parent: &Element, children: &[&Element]) {
 /// dropping the scope removes every one of them.
 #[derive(Default)]
 pub struct Scope {
-    listeners: RefCell<Vec<Listener>>,
+    // A `Cell`, taken and put back: no borrow that could panic.
+    listeners: Cell<Vec<Listener>>,
 }
 
 /// What `removeEventListener` needs back: the target, the event, the closure.
@@ -68,9 +69,9 @@ impl Scope {
     ) {
         let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
         let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-        self.listeners
-            .borrow_mut()
-            .push((target.clone(), event.to_owned(), closure));
+        let mut listeners = self.listeners.take();
+        listeners.push((target.clone(), event.to_owned(), closure));
+        self.listeners.set(listeners);
     }
 }
 

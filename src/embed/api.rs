@@ -14,13 +14,14 @@ use super::host;
 use super::net::{self, object, Client};
 use super::promise::promise;
 use super::read::{self, Created};
+use super::slot::Slot;
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams, LineItem};
 use crate::browser;
 use crate::error::BillingError;
 use crate::server_route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::{action, ErrorCode};
 use js_sys::{Array, Object};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -28,13 +29,13 @@ use web_sys::HtmlElement;
 thread_local! {
     /// One client while the defaults stay the same, so identical calls in
     /// flight join (no double submit from a double click).
-    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static CLIENT: Slot<Option<Client>> = const { Slot::new(None) };
 }
 
 fn client() -> Client {
     CLIENT.with(|c| {
-        c.borrow_mut()
-            .get_or_insert_with(|| {
+        c.with(|c| {
+            c.get_or_insert_with(|| {
                 let d = defaults();
                 Client::new(
                     d.server_route.as_deref().unwrap_or(DEFAULT_SERVER_ROUTE),
@@ -44,6 +45,7 @@ fn client() -> Client {
                 )
             })
             .clone()
+        })
     })
 }
 
@@ -97,10 +99,10 @@ pub fn configure(options: JsValue) -> Result<(), JsValue> {
     };
     let defaults = read().map_err(|e| rejection(&e))?;
     if let Some(locale) = &defaults.locale {
-        crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(locale));
+        super::words::prefetch(crate::i18n::Lang::of(locale));
     }
     set_defaults(defaults);
-    CLIENT.with(|c| c.borrow_mut().take());
+    CLIENT.with(Slot::take);
     Ok(())
 }
 

@@ -1,10 +1,10 @@
 //! What an embedded element is told: its attributes (or `mount()` options),
 //! with defaults from `configure()`. Pure parsing, so every rule is tested.
 
+use super::slot::Slot;
 use crate::error::BillingError;
 use crate::server_route::DEFAULT_SERVER_ROUTE;
 use checkout_protocol::{ErrorCode, Quantity};
-use std::cell::RefCell;
 
 /// How the checkout opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -139,17 +139,25 @@ pub fn credentials_mode(value: &str) -> Option<&'static str> {
 }
 
 thread_local! {
-    static DEFAULTS: RefCell<EmbedDefaults> = RefCell::new(EmbedDefaults::default());
+    static DEFAULTS: Slot<EmbedDefaults> = const {
+        Slot::new(EmbedDefaults {
+            server_route: None,
+            headers: Vec::new(),
+            locale: None,
+            timeout_ms: None,
+            credentials: None,
+        })
+    };
 }
 
 /// Replaces the page-wide defaults.
 pub fn set_defaults(defaults: EmbedDefaults) {
-    DEFAULTS.with(|d| *d.borrow_mut() = defaults);
+    DEFAULTS.with(|d| d.set(defaults));
 }
 
 /// The page-wide defaults.
 pub fn defaults() -> EmbedDefaults {
-    DEFAULTS.with(|d| d.borrow().clone())
+    DEFAULTS.with(|d| d.with(|d| d.clone()))
 }
 
 /// An element's configuration.

@@ -4,9 +4,10 @@
 
 use super::config::{defaults, ElementConfig, ElementKind, OBSERVED_ATTRIBUTES};
 use super::dom;
+use super::slot::Slot;
 use super::small_map::SmallMap;
 use super::views::{self, View};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,7 +25,7 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTS: RefCell<SmallMap<u32, Mounted>> = RefCell::new(SmallMap::default());
+    static MOUNTS: Slot<SmallMap<u32, Mounted>> = const { Slot::new(SmallMap::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -33,9 +34,7 @@ thread_local! {
 pub fn register() -> Result<(), JsValue> {
     // The page's own language, for an overlay the JS API opens before any
     // element has loaded its words.
-    crate::catalog_files::prefetch::<crate::i18n::widget::Msg>(crate::i18n::Lang::of(
-        &crate::browser::browser_locale(),
-    ));
+    super::words::prefetch(crate::i18n::Lang::of(&crate::browser::browser_locale()));
     let connected = Closure::<dyn Fn(HtmlElement)>::new(connected);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|el: HtmlElement| unmount_element(&el));
     let changed =
@@ -69,7 +68,7 @@ pub fn register() -> Result<(), JsValue> {
 
 /// How many elements are mounted right now (for tests and leak checks).
 pub fn mounted_count() -> usize {
-    MOUNTS.with(|m| m.borrow().len())
+    MOUNTS.with(|m| m.with(|m| m.len()))
 }
 
 fn connected(element: HtmlElement) {
@@ -106,7 +105,7 @@ pub fn mount_element(
         id
     });
     let _ = js_sys::Reflect::set(element, &MOUNT_KEY.into(), &JsValue::from(id));
-    MOUNTS.with(|m| m.borrow_mut().insert(id, Mounted { kind, view }));
+    MOUNTS.with(|m| m.with(|m| m.insert(id, Mounted { kind, view })));
     Some(id)
 }
 
@@ -120,7 +119,7 @@ pub fn unmount_element(element: &HtmlElement) {
 /// Unmounts by id; unknown ids are ignored, so calling twice is harmless.
 pub fn unmount(id: u32) {
     // Take it out first: the view's drop must not find the map borrowed.
-    let mounted = MOUNTS.with(|m| m.borrow_mut().remove(&id));
+    let mounted = MOUNTS.with(|m| m.with(|m| m.remove(&id)));
     if let Some(mounted) = mounted {
         mounted.view.retire();
         if let Some(shadow) = mounted.view.root.parent_node() {
@@ -134,7 +133,7 @@ pub fn unmount(id: u32) {
 pub fn close(id: u32) -> bool {
     // The view is taken out of the map first: listeners of the events the
     // close fires may unmount or re-render it.
-    let view = MOUNTS.with(|m| m.borrow().get(&id).map(|mounted| mounted.view.clone()));
+    let view = MOUNTS.with(|m| m.with(|m| m.get(&id).map(|mounted| mounted.view.clone())));
     view.is_some_and(|view| view.close_frame())
 }
 
@@ -145,25 +144,30 @@ fn changed(element: &HtmlElement) {
 
 /// Renders a mount again with a new configuration.
 pub fn reconfigure(id: u32, config: ElementConfig) {
-    let Some((kind, root, host)) = MOUNTS.with(|m| {
-        m.borrow().get(&id).map(|mounted| {
-            mounted.view.retire();
-            (mounted.kind, mounted.view.root.clone(), mounted.view.host())
+    let Some((kind, view)) = MOUNTS.with(|m| {
+        m.with(|m| {
+            m.get(&id)
+                .map(|mounted| (mounted.kind, mounted.view.clone()))
         })
     }) else {
         return;
     };
     // The old view goes first (its listeners and pending work stop), then the new one renders.
+    view.retire();
+    let (root, host) = (view.root.clone(), view.host());
+    drop(view);
     let fresh = dom::el("div", "cw-root");
     dom::attrs(&fresh, &[("part", "root")]);
     if let Some(shadow) = root.parent_node() {
         let _ = shadow.replace_child(&fresh, &root);
     }
     let view = views::render(fresh, host, kind, config);
-    MOUNTS.with(|m| {
-        if let Some(mounted) = m.borrow_mut().get_mut(&id) {
-            mounted.view = view;
-        }
+    // The old view is dropped after the map is put back.
+    let _old = MOUNTS.with(|m| {
+        m.with(|m| {
+            m.get_mut(&id)
+                .map(|mounted| std::mem::replace(&mut mounted.view, view))
+        })
     });
 }
 

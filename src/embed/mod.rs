@@ -16,7 +16,9 @@ mod js;
 pub mod net;
 mod promise;
 mod read;
+mod slot;
 mod small_map;
 mod views;
+mod words;
 
 pub use host::{mounted_count, register};

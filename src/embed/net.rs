@@ -4,15 +4,14 @@
 //! `Idempotency-Key` on every create.
 
 use super::promise::Joined;
+use super::slot::Slot;
 use super::small_map::SmallMap;
 use crate::error::BillingError;
 use crate::server_route::{fallback_code, RetryKeys, DEFAULT_TIMEOUT_MS};
 use checkout_protocol::IDEMPOTENCY_KEY_HEADER;
 use js_sys::Reflect;
-use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 type Call = Joined<Result<JsValue, BillingError>>;
 
@@ -23,8 +22,8 @@ pub struct Client {
     headers: Vec<(String, String)>,
     timeout_ms: u32,
     credentials: Option<&'static str>,
-    in_flight: Rc<RefCell<SmallMap<String, Call>>>,
-    retry_keys: Rc<RefCell<RetryKeys>>,
+    in_flight: Rc<Slot<SmallMap<String, Call>>>,
+    retry_keys: Rc<Slot<RetryKeys>>,
 }
 
 impl Client {
@@ -83,7 +82,7 @@ impl Client {
     /// fresh, or the failed attempt's when the server may have acted on it.
     pub async fn write(&self, action: &str, body: String) -> Result<JsValue, BillingError> {
         let fingerprint = [action, "\n", &body].concat();
-        let existing = self.in_flight.borrow().get(&fingerprint).cloned();
+        let existing = self.in_flight.with(|m| m.get(&fingerprint).cloned());
         let call = match existing {
             Some(call) => call,
             None => {
@@ -95,8 +94,7 @@ impl Client {
                 );
                 let key = self
                     .retry_keys
-                    .borrow()
-                    .key_for(&fingerprint, super::js::random_token);
+                    .with(|keys| keys.key_for(&fingerprint, super::js::random_token));
                 let (retry_keys, settled) = (self.retry_keys.clone(), fingerprint.clone());
                 let call = Joined::start(Box::pin(async move {
                     let result = post(
@@ -109,20 +107,22 @@ impl Client {
                     )
                     .await;
                     let unknown = result.as_ref().is_err_and(BillingError::is_retryable);
-                    retry_keys.borrow_mut().settle(&settled, &key, unknown);
+                    retry_keys.with(|keys| keys.settle(&settled, &key, unknown));
                     result
                 }));
                 self.in_flight
-                    .borrow_mut()
-                    .insert(fingerprint.clone(), call.clone());
+                    .with(|m| m.insert(fingerprint.clone(), call.clone()));
                 call
             }
         };
         let result = call.output().await.unwrap_or(Err(BillingError::Network));
-        let mut in_flight = self.in_flight.borrow_mut();
-        if in_flight.get(&fingerprint).is_some_and(|c| c.same(&call)) {
-            in_flight.remove(&fingerprint);
-        }
+        let _settled = self.in_flight.with(|in_flight| {
+            if in_flight.get(&fingerprint).is_some_and(|c| c.same(&call)) {
+                in_flight.remove(&fingerprint)
+            } else {
+                None
+            }
+        });
         result
     }
 
@@ -163,7 +163,9 @@ async fn post(
 /// Reads a `{status, text}` / `{status: 0, error}` answer (the JS `post`'s,
 /// or the entry's early request's): the envelope, or why none came.
 async fn answer(request: js_sys::Promise) -> Result<JsValue, BillingError> {
-    let answer = JsFuture::from(request).await.unwrap_or(JsValue::UNDEFINED);
+    let answer = super::promise::settled(&request)
+        .await
+        .unwrap_or(JsValue::UNDEFINED);
     match number(&answer, "status").unwrap_or(0.0) as u16 {
         0 => Err(match string(&answer, "error").as_deref() {
             Some("TimeoutError") => BillingError::Timeout,

@@ -8,6 +8,14 @@ pub struct SmallMap<K, V>(Vec<(K, V)>);
 
 impl<K, V> Default for SmallMap<K, V> {
     fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K, V> SmallMap<K, V> {
+    /// An empty map; `const`, so a `thread_local!` holding one needs no
+    /// lazy initialisation (and no code for it) in the bundle.
+    pub const fn new() -> Self {
         Self(Vec::new())
     }
 }

@@ -9,17 +9,17 @@ use super::frame;
 use super::net::{object, Client};
 use super::promise::Joined;
 use super::read::{self, Created};
+use super::slot::Slot;
 use super::small_map::SmallMap;
 use crate::billing::{AddPaymentMethodParams, CheckoutSessionParams};
 use crate::browser;
-use crate::catalog_files;
 use crate::error::BillingError;
 use crate::i18n::{fill, widget::Msg, Lang, Message};
 use crate::view_model::{IntervalOption, PriceCardModel, PricingTableModel, QuantityFieldModel};
 use checkout_protocol::{
     action, ErrorCode, IntervalUnit, Price, PricingModel, Product, Quantity, UrlRole,
 };
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventTarget, HtmlInputElement};
@@ -36,9 +36,9 @@ pub struct View {
     config: ElementConfig,
     client: Client,
     /// Inline mode's frame listeners.
-    inline: RefCell<Option<Scope>>,
+    inline: Slot<Option<Scope>>,
     /// The checkout it opened last (overlay or inline), for `close()`.
-    open: RefCell<Option<frame::OpenFrame>>,
+    open: Slot<Option<frame::OpenFrame>>,
     /// The locale amounts and dates follow (`locale`, else `configure`'s, else the browser's).
     locale: String,
     /// The language of its words.
@@ -62,7 +62,7 @@ impl View {
     /// `false` when none is open or a payment is processing in it.
     pub fn close_frame(&self) -> bool {
         // Cloned out first: the events it fires may re-render this element.
-        let open = self.open.borrow().clone();
+        let open = self.open.with(|o| o.clone());
         open.is_some_and(|frame| frame.close())
     }
 }
@@ -80,7 +80,7 @@ type ModelLoad = Joined<Result<wasm_bindgen::JsValue, BillingError>>;
 
 thread_local! {
     /// One pricing-model request per server route and headers, shared by every element on the page.
-    static MODELS: RefCell<SmallMap<String, ModelLoad>> = RefCell::new(SmallMap::default());
+    static MODELS: Slot<SmallMap<String, ModelLoad>> = const { Slot::new(SmallMap::new()) };
 }
 
 /// The pricing model for `client`'s route (shared; a failure is retried next time).
@@ -96,13 +96,13 @@ async fn pricing_model(
         key.push_str(value);
     }
     let load = MODELS
-        .with(|m| m.borrow().get(&key).cloned())
+        .with(|m| m.with(|m| m.get(&key).cloned()))
         .unwrap_or_else(|| {
             let client = client.clone();
             let load = Joined::start(Box::pin(async move {
                 client.read(action::PRICING_MODELS_RETRIEVE).await
             }));
-            MODELS.with(|m| m.borrow_mut().insert(key.clone(), load.clone()));
+            MODELS.with(|m| m.with(|m| m.insert(key.clone(), load.clone())));
             load
         });
     let result = load
@@ -115,7 +115,7 @@ async fn pricing_model(
                 .ok_or(BillingError::InvalidResponse)
         });
     if result.is_err() {
-        MODELS.with(|m| m.borrow_mut().remove(&key));
+        let _failed = MODELS.with(|m| m.with(|m| m.remove(&key)));
     }
     result
 }
@@ -150,8 +150,8 @@ pub fn render(
         kind,
         config,
         client,
-        inline: RefCell::new(None),
-        open: RefCell::new(None),
+        inline: Slot::new(None),
+        open: Slot::new(None),
     });
     if let Err(e) = check(&view) {
         problem(&view, &e);
@@ -249,18 +249,18 @@ fn load_failed(view: &Rc<View>, error: &BillingError) {
 async fn load(view: Rc<View>) {
     // The words and the prices load side by side; the element shows neither
     // until both are here, so a French card never flashes English first.
-    let words = catalog_files::request::<Msg>(view.lang);
+    let words = super::words::request(view.lang);
     let saves_a_card = view.kind == ElementKind::AddPaymentMethod
         || (view.kind == ElementKind::Checkout && view.config.mode() == Ok(Mode::AddPaymentMethod));
     if saves_a_card {
-        catalog_files::install::<Msg>(view.lang, words).await;
+        super::words::install(view.lang, words).await;
         if view.alive.get() {
             add_payment_method(&view);
         }
         return;
     }
     let model = pricing_model(&view.config, &view.client).await;
-    catalog_files::install::<Msg>(view.lang, words).await;
+    super::words::install(view.lang, words).await;
     if !view.alive.get() {
         return;
     }
@@ -574,15 +574,15 @@ fn opened(view: &Rc<View>, created: &Created) -> bool {
                 cancel_url,
                 Box::new(|_| {}),
             );
-            view.open.replace(Some(open));
+            view.open.set(Some(open));
             true
         }
         Display::Inline => {
             replace(view, &[]);
             let (scope, open) =
                 frame::inline_frame(&view.root, view.host.clone(), &framed, &created.id);
-            view.inline.replace(Some(scope));
-            view.open.replace(Some(open));
+            view.inline.set(Some(scope));
+            view.open.set(Some(open));
             true
         }
     }

@@ -4,11 +4,13 @@
 //! is a short list, and each catalog is installed once.
 
 use super::{Catalog, Lang};
-use std::cell::RefCell;
+use std::cell::Cell;
 
 thread_local! {
-    /// `(catalog file name, language, its text a line per message)`.
-    static LOADED: RefCell<Vec<(&'static str, Lang, &'static str)>> = const { RefCell::new(Vec::new()) };
+    /// `(catalog file name, language, its text a line per message)`. A
+    /// `Cell`, taken and put back: no borrow flag to check, nothing that
+    /// can panic.
+    static LOADED: Cell<Vec<(&'static str, Lang, &'static str)>> = const { Cell::new(Vec::new()) };
 }
 
 /// Why a catalog file was refused (the page then reads English).
@@ -57,7 +59,11 @@ pub fn install<C: Catalog>(lang: Lang, text: String) {
         return;
     }
     let text: &'static str = Box::leak(text.into_boxed_str());
-    LOADED.with(|l| l.borrow_mut().push((C::FILE, lang, text)));
+    LOADED.with(|l| {
+        let mut loaded = l.take();
+        loaded.push((C::FILE, lang, text));
+        l.set(loaded);
+    });
 }
 
 /// Whether catalog `C` still has to be loaded for `lang` (English never does).
@@ -68,10 +74,13 @@ pub fn missing<C: Catalog>(lang: Lang) -> bool {
 /// The installed text of catalog `file` in `lang`, if any.
 pub fn table(file: &str, lang: Lang) -> Option<&'static str> {
     LOADED.with(|l| {
-        l.borrow()
+        let loaded = l.take();
+        let text = loaded
             .iter()
             .find(|(f, g, _)| *f == file && *g == lang)
-            .map(|(_, _, text)| *text)
+            .map(|(_, _, text)| *text);
+        l.set(loaded);
+        text
     })
 }
 
