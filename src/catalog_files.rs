@@ -1,21 +1,41 @@
 //! Fetching the catalogs of languages other than English (the
-//! `catalogs-on-demand` bundles: the embed and the hosted page) through the
-//! loader their JS entry installs (`js/catalogs.js`). The entry starts the
-//! fetch before the wasm has downloaded, so a catalog usually costs no round
-//! trip of its own; asking again joins that fetch. Whatever goes wrong — no
-//! loader, a network error, a file of another build — the page reads
-//! English: a missing translation never stops a checkout.
+//! `catalogs-on-demand` builds). The embed and the hosted page ask through
+//! the loader their JS entry installs (`js/catalogs.js`): the entry starts
+//! the fetch before the wasm has downloaded, so a catalog usually costs no
+//! round trip of its own, and asking again joins that fetch. A Leptos app has
+//! no such entry: its `<BillingProvider>` fetches the files itself through
+//! the transport's `fetch` ([`after_words`]), alongside its first load.
+//! Whatever goes wrong — no loader, a network error, a 404, a file of
+//! another build — the page reads English: a missing translation never
+//! stops a checkout.
 
-use crate::i18n::{files, loaded, Catalog, Lang};
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
+use crate::i18n::files;
+use crate::i18n::Lang;
+#[cfg(any(
+    feature = "embed",
+    feature = "hosted-checkout",
+    feature = "catalogs-on-demand"
+))]
+use crate::i18n::{loaded, Catalog};
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 use js_sys::{Function, Promise, Reflect, Symbol};
+#[cfg(any(
+    feature = "embed",
+    feature = "hosted-checkout",
+    feature = "catalogs-on-demand"
+))]
 use wasm_bindgen::{JsCast, JsValue};
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 use wasm_bindgen_futures::JsFuture;
 
 /// The global the entry module puts its loader under (`js/catalogs.js`).
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 const LOADER: &str = "checkout-widget.catalog";
 
 /// Starts (or joins) the fetch of catalog `C` in `lang`; `None` when it is
 /// not needed (English, compiled in, already installed) or cannot be asked.
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 pub fn request<C: Catalog>(lang: Lang) -> Option<Promise> {
     if !loaded::missing::<C>(lang) {
         return None;
@@ -30,14 +50,25 @@ pub fn request<C: Catalog>(lang: Lang) -> Option<Promise> {
 
 /// Waits for `request`'s file and installs it when it is this build's
 /// catalog; otherwise leaves English in place.
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 pub async fn install<C: Catalog>(lang: Lang, request: Option<Promise>) {
     let Some(request) = request else {
         return;
     };
-    let Ok(Ok(entries)) = JsFuture::from(request)
-        .await
-        .map(|v| v.dyn_into::<js_sys::Array>())
-    else {
+    if let Ok(parsed) = JsFuture::from(request).await {
+        install_parsed::<C>(lang, parsed);
+    }
+}
+
+/// Installs a parsed catalog file (`[fingerprint, message…]`) as catalog
+/// `C` in `lang` when it is this build's; anything else leaves English.
+#[cfg(any(
+    feature = "embed",
+    feature = "hosted-checkout",
+    feature = "catalogs-on-demand"
+))]
+fn install_parsed<C: Catalog>(lang: Lang, parsed: JsValue) {
+    let Ok(entries) = parsed.dyn_into::<js_sys::Array>() else {
         return;
     };
     let messages = entries.iter().skip(1).map(|m| m.as_string());
@@ -48,9 +79,102 @@ pub async fn install<C: Catalog>(lang: Lang, request: Option<Promise>) {
 
 /// Fetches and installs catalog `C` in `lang` in the background, for words
 /// shown later (an overlay opened by the JS API).
+#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 pub fn prefetch<C: Catalog + 'static>(lang: Lang) {
     let request = request::<C>(lang);
     if request.is_some() {
         wasm_bindgen_futures::spawn_local(install::<C>(lang, request));
+    }
+}
+
+#[cfg(feature = "leptos")]
+pub use provider_words::after_words;
+
+/// The provider's side (a Leptos app built with `catalogs-on-demand`).
+#[cfg(feature = "leptos")]
+mod provider_words {
+    #[cfg(feature = "catalogs-on-demand")]
+    use super::{install_parsed, loaded, Catalog};
+    use crate::i18n::Lang;
+    use leptos::prelude::{AnyView, Children};
+    #[cfg(feature = "catalogs-on-demand")]
+    use leptos::prelude::{Get, IntoAny, RwSignal, Set};
+
+    /// Where a provider looks for the catalog files unless told
+    /// (`catalogs_url`): `locales/` beside the page.
+    pub const DEFAULT_CATALOGS_URL: &str = "locales/";
+
+    /// How long a catalog may take before the panel shows English (as
+    /// `js/catalogs.js` waits for the embed's and the hosted page's).
+    #[cfg(feature = "catalogs-on-demand")]
+    const TIMEOUT_MS: u32 = 8_000;
+
+    /// The provider's children once the words of `lang` are in. Without
+    /// `catalogs-on-demand` (every language compiled in), or in English, that
+    /// is at once. Otherwise the `panel` and `widget` catalogs are fetched
+    /// from `{catalogs_url}{catalog}.{lang}.json` (relative to the page, as
+    /// `fetch` resolves it) and the children appear when both have been
+    /// installed or have failed, so a German panel never shows English
+    /// first; a failure leaves English.
+    #[cfg_attr(not(feature = "catalogs-on-demand"), inline)]
+    pub fn after_words(lang: Lang, catalogs_url: Option<String>, children: Children) -> AnyView {
+        #[cfg(feature = "catalogs-on-demand")]
+        {
+            use crate::i18n::{panel, widget};
+            if loaded::missing::<panel::Msg>(lang) || loaded::missing::<widget::Msg>(lang) {
+                let base = catalogs_url.unwrap_or_else(|| DEFAULT_CATALOGS_URL.to_owned());
+                let ready = RwSignal::new(false);
+                // Spawned now, so it runs in the same turn as the provider's
+                // first load (an effect), not after it.
+                leptos::task::spawn_local(async move {
+                    futures::future::join(
+                        fetch::<panel::Msg>(&base, lang),
+                        fetch::<widget::Msg>(&base, lang),
+                    )
+                    .await;
+                    ready.set(true);
+                });
+                // `ready` changes once, so this runs twice: nothing, then
+                // the children (built untracked, under the provider's context).
+                let mut children = Some(children);
+                return (move || {
+                    ready
+                        .get()
+                        .then(|| children.take().map(leptos::prelude::untrack))
+                })
+                .into_any();
+            }
+        }
+        let _ = (lang, catalogs_url);
+        children()
+    }
+
+    /// Fetches `{base}{catalog}.{lang}.json` through the transport's
+    /// `fetch` (no cookies, aborted after [`TIMEOUT_MS`]) and installs it
+    /// when it is this build's catalog `C`.
+    #[cfg(feature = "catalogs-on-demand")]
+    async fn fetch<C: Catalog>(base: &str, lang: Lang) {
+        use crate::transport::{Credentials, FetchTransport, HttpMethod, HttpRequest, Transport};
+        let mut url = base.to_owned();
+        url.push_str(&crate::i18n::files::file_name(C::FILE, lang));
+        let transport = FetchTransport {
+            timeout_ms: TIMEOUT_MS,
+            credentials: Credentials::Omit,
+        };
+        let request = HttpRequest {
+            method: HttpMethod::Get,
+            url,
+            headers: Vec::new(),
+            body: None,
+        };
+        let Ok(answer) = transport.send(request).await else {
+            return;
+        };
+        if !(200..300).contains(&answer.status) {
+            return;
+        }
+        if let Ok(parsed) = js_sys::JSON::parse(&answer.body) {
+            install_parsed::<C>(lang, parsed);
+        }
     }
 }

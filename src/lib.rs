@@ -31,9 +31,17 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
-// Fetching the other languages' catalogs: only the bundles do it.
-#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
+// Fetching the other languages' catalogs: the bundles, and the provider of
+// a Leptos app built with `catalogs-on-demand`.
+#[cfg(any(feature = "embed", feature = "hosted-checkout", feature = "leptos"))]
 mod catalog_files;
+// The provider waits in the browser for catalogs it fetches; a server
+// rendering with English alone would draw other words than the browser.
+#[cfg(all(feature = "ssr", feature = "catalogs-on-demand"))]
+compile_error!(
+    "checkout-widget: `catalogs-on-demand` is for client-side rendered apps; \
+     leave it off the server (`ssr`) build, which renders every language compiled in"
+);
 #[cfg(feature = "leptos")]
 mod client;
 // Without Leptos the plain-DOM hosted pages build only their own client.
