@@ -11,13 +11,12 @@
 
 #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 use crate::i18n::files;
-use crate::i18n::Lang;
 #[cfg(any(
     feature = "embed",
     feature = "hosted-checkout",
     feature = "catalogs-on-demand"
 ))]
-use crate::i18n::{loaded, Catalog};
+use crate::i18n::{loaded, Catalog, Lang};
 #[cfg(any(feature = "embed", feature = "hosted-checkout"))]
 use js_sys::{Function, Promise, Reflect, Symbol};
 #[cfg(any(
@@ -88,44 +87,54 @@ pub fn prefetch<C: Catalog + 'static>(lang: Lang) {
 }
 
 #[cfg(feature = "leptos")]
-pub use provider_words::after_words;
+pub use provider_words::Words;
 
 /// The provider's side (a Leptos app built with `catalogs-on-demand`).
 #[cfg(feature = "leptos")]
 mod provider_words {
     #[cfg(feature = "catalogs-on-demand")]
-    use super::{install_parsed, loaded, Catalog};
-    use crate::i18n::Lang;
+    use super::{install_parsed, loaded, Catalog, Lang};
     use leptos::prelude::{AnyView, Children};
     #[cfg(feature = "catalogs-on-demand")]
     use leptos::prelude::{Get, IntoAny, RwSignal, Set};
 
     /// Where a provider looks for the catalog files unless told
     /// (`catalogs_url`): `locales/` beside the page.
-    pub const DEFAULT_CATALOGS_URL: &str = "locales/";
+    #[cfg(feature = "catalogs-on-demand")]
+    const DEFAULT_CATALOGS_URL: &str = "locales/";
 
     /// How long a catalog may take before the panel shows English (as
     /// `js/catalogs.js` waits for the embed's and the hosted page's).
     #[cfg(feature = "catalogs-on-demand")]
     const TIMEOUT_MS: u32 = 8_000;
 
-    /// The provider's children once the words of `lang` are in. Without
-    /// `catalogs-on-demand` (every language compiled in), or in English, that
-    /// is at once. Otherwise the `panel` and `widget` catalogs are fetched
-    /// from `{catalogs_url}{catalog}.{lang}.json` (relative to the page, as
-    /// `fetch` resolves it) and the children appear when both have been
-    /// installed or have failed, so a German panel never shows English
-    /// first; a failure leaves English.
-    #[cfg_attr(not(feature = "catalogs-on-demand"), inline)]
-    pub fn after_words(lang: Lang, catalogs_url: Option<String>, children: Children) -> AnyView {
+    /// The words a provider's children wait for. Without
+    /// `catalogs-on-demand` (every language compiled in) there is nothing
+    /// to wait for, and this is nothing at all.
+    pub struct Words {
+        /// Set once the catalogs have been installed or have failed;
+        /// `None` when none was needed (English, or already installed).
         #[cfg(feature = "catalogs-on-demand")]
-        {
-            use crate::i18n::{panel, widget};
-            if loaded::missing::<panel::Msg>(lang) || loaded::missing::<widget::Msg>(lang) {
+        ready: Option<RwSignal<bool>>,
+    }
+
+    impl Words {
+        /// Starts fetching the `panel` and `widget` catalogs of `locale`'s
+        /// language from `{catalogs_url}{catalog}.{lang}.json` (relative to
+        /// the page, as `fetch` resolves it; default `locales/`). Spawned
+        /// now, so it runs in the same turn as the provider's first load (an
+        /// effect), not after it.
+        #[cfg_attr(not(feature = "catalogs-on-demand"), inline)]
+        pub fn start(locale: &str, catalogs_url: Option<String>) -> Words {
+            #[cfg(feature = "catalogs-on-demand")]
+            {
+                use crate::i18n::{panel, widget};
+                let lang = Lang::of(locale);
+                if !loaded::missing::<panel::Msg>(lang) && !loaded::missing::<widget::Msg>(lang) {
+                    return Words { ready: None };
+                }
                 let base = catalogs_url.unwrap_or_else(|| DEFAULT_CATALOGS_URL.to_owned());
                 let ready = RwSignal::new(false);
-                // Spawned now, so it runs in the same turn as the provider's
-                // first load (an effect), not after it.
                 leptos::task::spawn_local(async move {
                     futures::future::join(
                         fetch::<panel::Msg>(&base, lang),
@@ -134,8 +143,25 @@ mod provider_words {
                     .await;
                     ready.set(true);
                 });
-                // `ready` changes once, so this runs twice: nothing, then
-                // the children (built untracked, under the provider's context).
+                Words { ready: Some(ready) }
+            }
+            #[cfg(not(feature = "catalogs-on-demand"))]
+            {
+                let _ = (locale, catalogs_url);
+                Words {}
+            }
+        }
+
+        /// `children` once the words are in: at once when none was fetched;
+        /// otherwise when both catalogs have been installed or have failed,
+        /// so a German panel never shows English first, and a failure
+        /// leaves English.
+        #[cfg_attr(not(feature = "catalogs-on-demand"), inline)]
+        pub fn then(self, children: Children) -> AnyView {
+            #[cfg(feature = "catalogs-on-demand")]
+            if let Some(ready) = self.ready {
+                // `ready` changes once, so this runs twice: nothing, then the
+                // children (built untracked, under the provider's context).
                 let mut children = Some(children);
                 return (move || {
                     ready
@@ -144,9 +170,8 @@ mod provider_words {
                 })
                 .into_any();
             }
+            children()
         }
-        let _ = (lang, catalogs_url);
-        children()
     }
 
     /// Fetches `{base}{catalog}.{lang}.json` through the transport's

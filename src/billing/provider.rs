@@ -117,7 +117,8 @@ pub fn BillingProvider(
         given_locale: locale,
         adjusting: Default::default(),
     };
-    let lang = crate::i18n::Lang::of(&shared.locale);
+    // With `catalogs-on-demand`, the words of its language, fetched from now.
+    let words = crate::catalog_files::Words::start(&shared.locale, catalogs_url);
     provide_context(BillingContext {
         shared: StoredValue::new_local(shared),
         state,
@@ -125,8 +126,7 @@ pub fn BillingProvider(
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),
     });
-    // With `catalogs-on-demand`, the children wait for their words.
-    crate::catalog_files::after_words(lang, catalogs_url, children)
+    words.then(children)
 }
 
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.
