@@ -135,5 +135,8 @@ pub use components::{
 #[cfg(feature = "leptos")]
 pub use components::{PlanChangeDialog, ResourceSeats};
 pub use error::BillingError;
+/// The catalog files a `catalogs-on-demand` app fetches, for a server to serve.
+#[cfg(not(target_arch = "wasm32"))]
+pub use i18n::files::CATALOG_FILES;
 #[cfg(feature = "leptos")]
 pub use transport::Credentials;

@@ -124,6 +124,8 @@ const PACKAGE_NEEDS: &[&str] = &[
     "js/custom-element.js",
     "js/plain.js",
     "js/fetch.js",
+    "locales/panel.de.json",
+    "locales/widget.de.json",
     "README.md",
     "CHANGELOG.md",
 ];
