@@ -93,7 +93,7 @@ pub use provider_words::Words;
 #[cfg(feature = "leptos")]
 mod provider_words {
     #[cfg(feature = "catalogs-on-demand")]
-    use super::{install_parsed, loaded, Catalog, Lang};
+    use super::{install_parsed, loaded, Catalog as _, Lang};
     use leptos::prelude::{AnyView, Children};
     #[cfg(feature = "catalogs-on-demand")]
     use leptos::prelude::{Get, IntoAny, RwSignal, Set};
@@ -136,11 +136,17 @@ mod provider_words {
                 let base = catalogs_url.unwrap_or_else(|| DEFAULT_CATALOGS_URL.to_owned());
                 let ready = RwSignal::new(false);
                 leptos::task::spawn_local(async move {
-                    futures::future::join(
-                        fetch::<panel::Msg>(&base, lang),
-                        fetch::<widget::Msg>(&base, lang),
+                    let (panel_file, widget_file) = futures::future::join(
+                        fetch(&base, panel::Msg::FILE, lang),
+                        fetch(&base, widget::Msg::FILE, lang),
                     )
                     .await;
+                    if let Some(parsed) = panel_file {
+                        install_parsed::<panel::Msg>(lang, parsed);
+                    }
+                    if let Some(parsed) = widget_file {
+                        install_parsed::<widget::Msg>(lang, parsed);
+                    }
                     ready.set(true);
                 });
                 Words { ready: Some(ready) }
@@ -175,13 +181,13 @@ mod provider_words {
     }
 
     /// Fetches `{base}{catalog}.{lang}.json` through the transport's
-    /// `fetch` (no cookies, aborted after [`TIMEOUT_MS`]) and installs it
-    /// when it is this build's catalog `C`.
+    /// `fetch` (no cookies, aborted after [`TIMEOUT_MS`]) and parses it;
+    /// `None` when that fails. One future type for both catalogs.
     #[cfg(feature = "catalogs-on-demand")]
-    async fn fetch<C: Catalog>(base: &str, lang: Lang) {
+    async fn fetch(base: &str, catalog: &str, lang: Lang) -> Option<wasm_bindgen::JsValue> {
         use crate::transport::{Credentials, FetchTransport, HttpMethod, HttpRequest, Transport};
         let mut url = base.to_owned();
-        url.push_str(&crate::i18n::files::file_name(C::FILE, lang));
+        url.push_str(&crate::i18n::files::file_name(catalog, lang));
         let transport = FetchTransport {
             timeout_ms: TIMEOUT_MS,
             credentials: Credentials::Omit,
@@ -192,14 +198,10 @@ mod provider_words {
             headers: Vec::new(),
             body: None,
         };
-        let Ok(answer) = transport.send(request).await else {
-            return;
-        };
+        let answer = transport.send(request).await.ok()?;
         if !(200..300).contains(&answer.status) {
-            return;
+            return None;
         }
-        if let Ok(parsed) = js_sys::JSON::parse(&answer.body) {
-            install_parsed::<C>(lang, parsed);
-        }
+        js_sys::JSON::parse(&answer.body).ok()
     }
 }
