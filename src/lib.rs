@@ -14,6 +14,11 @@
 //!   state; the loads run in the browser. Give the provider a `locale` in an
 //!   SSR app so both sides render the same words.
 //! - `testing`: [`testing`], a mock billing route for your wasm tests.
+//! - `catalogs-on-demand`: only English compiled in; [`BillingProvider`]
+//!   fetches the words of other languages from its `catalogs_url` (the
+//!   files are `locales/`, also `CATALOG_FILES` in native builds) and draws
+//!   its children once they are in.
+//!   For client-side rendering only (a compile error with `ssr`).
 //! - `hosted-checkout`, `hosted-pages`, `embed`: this repository's own
 //!   bundles (the hosted checkout pages in plain DOM; those with the demo
 //!   store; the script-tag custom elements). An app never needs them.
