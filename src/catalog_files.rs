@@ -4,7 +4,7 @@
 //! the fetch before the wasm has downloaded, so a catalog usually costs no
 //! round trip of its own, and asking again joins that fetch. A Leptos app has
 //! no such entry: its `<BillingProvider>` fetches the files itself through
-//! the transport's `fetch` ([`after_words`]), alongside its first load.
+//! the transport's `fetch` ([`Words`]), alongside its first load.
 //! Whatever goes wrong — no loader, a network error, a 404, a file of
 //! another build — the page reads English: a missing translation never
 //! stops a checkout.

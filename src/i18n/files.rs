@@ -4,7 +4,9 @@
 //! catalogs, which stay the one source of truth: the test below fails when
 //! a file differs from them (`UPDATE_CATALOGS=1 cargo test -p checkout-widget
 //! --lib i18n::files` rewrites them), and `cargo xtask build` copies them
-//! into `dist/locales/`, beside the bundles that fetch them.
+//! into `dist/locales/`, beside the bundles that fetch them. The crate's
+//! package holds them too, for Leptos apps built with `catalogs-on-demand`
+//! (and [`CATALOG_FILES`] for a native server that serves them).
 
 use super::Lang;
 
