@@ -14,6 +14,11 @@
 //!   state; the loads run in the browser. Give the provider a `locale` in an
 //!   SSR app so both sides render the same words.
 //! - `testing`: [`testing`], a mock billing route for your wasm tests.
+//! - `catalogs-on-demand`: only English compiled in; [`BillingProvider`]
+//!   fetches the words of other languages from its `catalogs_url` (the
+//!   files are `locales/`, also `CATALOG_FILES` in native builds) and draws
+//!   its children once they are in.
+//!   For client-side rendering only (a compile error with `ssr`).
 //! - `hosted-checkout`, `hosted-pages`, `embed`: this repository's own
 //!   bundles (the hosted checkout pages in plain DOM; those with the demo
 //!   store; the script-tag custom elements). An app never needs them.
@@ -31,9 +36,17 @@ mod billing;
     allow(dead_code)
 )]
 mod browser;
-// Fetching the other languages' catalogs: only the bundles do it.
-#[cfg(any(feature = "embed", feature = "hosted-checkout"))]
+// Fetching the other languages' catalogs: the bundles, and the provider of
+// a Leptos app built with `catalogs-on-demand`.
+#[cfg(any(feature = "embed", feature = "hosted-checkout", feature = "leptos"))]
 mod catalog_files;
+// The provider waits in the browser for catalogs it fetches; a server
+// rendering with English alone would draw other words than the browser.
+#[cfg(all(feature = "ssr", feature = "catalogs-on-demand"))]
+compile_error!(
+    "checkout-widget: `catalogs-on-demand` is for client-side rendered apps; \
+     leave it off the server (`ssr`) build, which renders every language compiled in"
+);
 #[cfg(feature = "leptos")]
 mod client;
 // Without Leptos the plain-DOM hosted pages build only their own client.
@@ -127,5 +140,8 @@ pub use components::{
 #[cfg(feature = "leptos")]
 pub use components::{PlanChangeDialog, ResourceSeats};
 pub use error::BillingError;
+/// The catalog files a `catalogs-on-demand` app fetches, for a server to serve.
+#[cfg(not(target_arch = "wasm32"))]
+pub use i18n::files::CATALOG_FILES;
 #[cfg(feature = "leptos")]
 pub use transport::Credentials;

@@ -58,6 +58,11 @@ pub fn BillingProvider(
     /// BCP 47 locale for amounts and dates; the browser's language when absent.
     #[prop(into, optional)]
     locale: Option<String>,
+    /// With the `catalogs-on-demand` feature, where the words in languages
+    /// other than English are fetched from: `{catalogs_url}{catalog}.{lang}.json`,
+    /// relative to the page (default `"locales/"`; README "Languages").
+    #[prop(into, optional)]
+    catalogs_url: Option<String>,
     /// The billing panel.
     children: Children,
 ) -> impl IntoView {
@@ -112,6 +117,8 @@ pub fn BillingProvider(
         given_locale: locale,
         adjusting: Default::default(),
     };
+    // With `catalogs-on-demand`, the words of its language, fetched from now.
+    let words = crate::catalog_files::Words::start(&shared.locale, catalogs_url);
     provide_context(BillingContext {
         shared: StoredValue::new_local(shared),
         state,
@@ -119,7 +126,7 @@ pub fn BillingProvider(
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),
     });
-    children()
+    words.then(children)
 }
 
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.

@@ -4,7 +4,9 @@
 //! catalogs, which stay the one source of truth: the test below fails when
 //! a file differs from them (`UPDATE_CATALOGS=1 cargo test -p checkout-widget
 //! --lib i18n::files` rewrites them), and `cargo xtask build` copies them
-//! into `dist/locales/`, beside the bundles that fetch them.
+//! into `dist/locales/`, beside the bundles that fetch them. The crate's
+//! package holds them too, for Leptos apps built with `catalogs-on-demand`
+//! (and [`CATALOG_FILES`] for a native server that serves them).
 
 use super::Lang;
 
@@ -16,6 +18,38 @@ pub fn file_name(catalog: &str, lang: Lang) -> String {
     name.push_str(".json");
     name
 }
+
+/// `(name, contents)` of `locales/<name>`.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! catalog_file {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../locales/", $name)))
+    };
+}
+
+/// Every catalog file of this version of the crate, as `(file name,
+/// contents)`: the `locales/` folder, for a merchant's server to serve to a
+/// Leptos app built with `catalogs-on-demand` (README "Languages") when the
+/// app's build cannot copy the folder. Native builds only: a wasm app that
+/// linked these would carry every language again.
+#[cfg(not(target_arch = "wasm32"))]
+pub const CATALOG_FILES: &[(&str, &str)] = &[
+    catalog_file!("widget.de.json"),
+    catalog_file!("widget.fr.json"),
+    catalog_file!("widget.es.json"),
+    catalog_file!("widget.ja.json"),
+    catalog_file!("widget.ar.json"),
+    catalog_file!("page.de.json"),
+    catalog_file!("page.fr.json"),
+    catalog_file!("page.es.json"),
+    catalog_file!("page.ja.json"),
+    catalog_file!("page.ar.json"),
+    catalog_file!("panel.de.json"),
+    catalog_file!("panel.fr.json"),
+    catalog_file!("panel.es.json"),
+    catalog_file!("panel.ja.json"),
+    catalog_file!("panel.ar.json"),
+];
 
 #[cfg(all(test, not(feature = "catalogs-on-demand")))]
 mod tests {
@@ -81,6 +115,19 @@ mod tests {
             .collect();
         stray.sort();
         assert!(stray.is_empty(), "files no catalog writes: {stray:?}");
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn the_served_files_are_the_catalog_files() {
+        let expected = expected();
+        assert_eq!(CATALOG_FILES.len(), expected.len());
+        for (name, text) in &expected {
+            assert!(
+                CATALOG_FILES.contains(&(name.as_str(), text.as_str())),
+                "CATALOG_FILES lacks or differs for {name}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The Leptos apps of `cargo xtask bench` (`bench/leptos-apps/`): a billing
-//! panel, a checkout button, the provider alone (with one `use_billing()`
-//! reader), and Leptos's hello-world counter, each built
+//! panel (and the same panel with only English compiled in: `panel-lean`,
+//! the widget's `catalogs-on-demand`), a checkout button, the provider alone
+//! (with one `use_billing()` reader), and Leptos's hello-world counter, each built
 //! the way a merchant builds a Leptos app (`trunk build --release`, its own
 //! size profile) and weighed file by file. The counter is what any Leptos
 //! app costs, so an app minus the counter is what the library adds.
@@ -10,21 +11,28 @@ use std::path::{Path, PathBuf};
 use crate::bundle::{self, Compressed};
 use crate::util::{run, Context, Ctx, Result};
 
-/// One app of `bench/leptos-apps/`: its bin (and `<bin>.html`), and its key
-/// in the result file.
+/// One app of `bench/leptos-apps/`: its trunk entry, and its key in the
+/// result file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct App {
-    /// The binary, and the trunk entry `<bin>.html`.
+    /// The trunk entry `<bin>.html` (which names the binary and its
+    /// features) and the app's `dist/` folder.
     pub bin: &'static str,
     /// `leptos.<key>.*` in the result file.
     pub key: &'static str,
 }
 
-/// The four apps, the counter last.
-pub const APPS: [App; 4] = [
+/// The five apps, the counter last. `panel-lean` is the `panel` binary
+/// built with `checkout-widget/catalogs-on-demand`: its `locales/*.json`
+/// (fetched only for other languages than English) are not counted.
+pub const APPS: [App; 5] = [
     App {
         bin: "panel",
         key: "panel",
+    },
+    App {
+        bin: "panel-lean",
+        key: "panel_lean",
     },
     App {
         bin: "checkout-button",
@@ -41,7 +49,7 @@ pub const APPS: [App; 4] = [
 ];
 
 /// Builds every app with trunk into `target/bench-apps/dist/<bin>` (cargo's
-/// own target dir for them is `target/bench-apps`, shared by the four so
+/// own target dir for them is `target/bench-apps`, shared by the five so
 /// their crates compile once), and writes their sizes to `out` in the
 /// bench's result format.
 pub fn build_and_measure(ctx: &Ctx, out: &Path) -> Result<()> {
@@ -57,7 +65,7 @@ pub fn build_and_measure(ctx: &Ctx, out: &Path) -> Result<()> {
     for app in APPS {
         let dist = target.join("dist").join(app.bin);
         let _ = std::fs::remove_dir_all(&dist);
-        // wasm-bindgen's output folder is shared by the four apps, and its
+        // wasm-bindgen's output folder is shared by the five apps, and its
         // `snippets/` keeps the JS files an earlier app imported; trunk would
         // copy and preload them into an app that does not import them.
         let _ = std::fs::remove_dir_all(target.join("wasm-bindgen"));
@@ -156,7 +164,13 @@ mod tests {
         ] {
             assert!(is_shipped(Path::new(yes)), "{yes}");
         }
-        for no in ["index.html", "panel.d.ts", "panel.wasm.map", "notes.txt"] {
+        for no in [
+            "index.html",
+            "panel.d.ts",
+            "panel.wasm.map",
+            "notes.txt",
+            "locales/panel.de.json",
+        ] {
             assert!(!is_shipped(Path::new(no)), "{no}");
         }
     }
@@ -193,7 +207,7 @@ mod tests {
         );
         assert_eq!(
             APPS.map(|a| a.key),
-            ["panel", "button", "provider", "counter"]
+            ["panel", "panel_lean", "button", "provider", "counter"]
         );
     }
 }

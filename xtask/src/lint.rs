@@ -3,7 +3,8 @@
 //! Every crate is linted on the target it ships for: the server, protocol,
 //! xtask and the widget's pure logic natively; the widget again for
 //! `wasm32-unknown-unknown`, as the library an app gets (default features),
-//! as the app bundles with the test kit, and as the script-tag bundle
+//! as the app bundles with the test kit, as an app with `catalogs-on-demand`,
+//! and as the script-tag bundle
 //! (`--features embed`); and natively with Leptos `ssr`, because
 //! `cfg(target_arch = "wasm32")` and feature-gated code is invisible to the
 //! native pass. Warnings are errors (`-D warnings`).
@@ -69,6 +70,25 @@ fn checks() -> Vec<Check> {
                 "--all-targets",
                 "--features",
                 "testing,csr,hosted-pages",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            hint: CLIPPY_HINT,
+        },
+        Check {
+            name: "clippy (widget, wasm32, a Leptos app with catalogs-on-demand)",
+            args: vec![
+                "clippy",
+                "-p",
+                "checkout-widget",
+                "--target",
+                WASM_TARGET,
+                "--lib",
+                "--test",
+                "catalogs",
+                "--features",
+                "testing,csr,catalogs-on-demand",
                 "--",
                 "-D",
                 "warnings",

@@ -240,47 +240,58 @@ fn wasm(ctx: &Ctx) -> Result<()> {
     if !webdriver_json.exists() {
         return Err(Error(format!("{} is missing", webdriver_json.display())));
     }
-    let mut cmd = ctx.cargo();
-    cmd.args([
-        "test",
-        "-p",
-        "checkout-widget",
-        "--target",
-        tools::WASM_TARGET,
-        "--tests",
-        "--features",
-        "testing,csr,hosted-pages",
-    ])
-    .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
-    // Force chromedriver: the runner otherwise takes the first driver it
-    // finds on PATH, and geckodriver comes first in its list.
-    .env("CHROMEDRIVER", tools::CHROMEDRIVER);
-    if std::io::stdout().is_terminal() {
-        cmd.arg("--color=always");
-    }
-    println!("    $ {}", show(&cmd));
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&cmd))))?;
     let browsers = Arc::new(Mutex::new(Vec::new()));
-    let out = child
-        .stdout
-        .take()
-        .map(|s| echo(s, false, Arc::clone(&browsers)));
-    let err = child
-        .stderr
-        .take()
-        .map(|s| echo(s, true, Arc::clone(&browsers)));
-    let status = child
-        .wait()
-        .map_err(|e| Error(format!("waiting for cargo test: {e}")))?;
-    for handle in [out, err].into_iter().flatten() {
-        let _ = handle.join();
+    // The library as this repository's bundles and tests build it; then a
+    // Leptos app built with `catalogs-on-demand` (`tests/catalogs.rs`: one
+    // more build of the library alone, with only English compiled in).
+    for selection in [
+        &["--tests", "--features", "testing,csr,hosted-pages"][..],
+        &[
+            "--test",
+            "catalogs",
+            "--features",
+            "testing,csr,catalogs-on-demand",
+        ],
+    ] {
+        let mut cmd = ctx.cargo();
+        cmd.args([
+            "test",
+            "-p",
+            "checkout-widget",
+            "--target",
+            tools::WASM_TARGET,
+        ])
+        .args(selection)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "60")
+        // Force chromedriver: the runner otherwise takes the first driver it
+        // finds on PATH, and geckodriver comes first in its list.
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+        if std::io::stdout().is_terminal() {
+            cmd.arg("--color=always");
+        }
+        println!("    $ {}", show(&cmd));
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error(format!("cannot start `{}`: {e}", show(&cmd))))?;
+        let out = child
+            .stdout
+            .take()
+            .map(|s| echo(s, false, Arc::clone(&browsers)));
+        let err = child
+            .stderr
+            .take()
+            .map(|s| echo(s, true, Arc::clone(&browsers)));
+        let status = child
+            .wait()
+            .map_err(|e| Error(format!("waiting for cargo test: {e}")))?;
+        for handle in [out, err].into_iter().flatten() {
+            let _ = handle.join();
+        }
+        check_status(&cmd, status)?;
     }
-    check_status(&cmd, status)?;
 
     let browsers = browsers.lock().map(|b| b.clone()).unwrap_or_default();
     if browsers.is_empty() {

@@ -29,6 +29,22 @@ pub(super) fn rows(r: &Results) -> Vec<Row> {
     };
     panel.targets = vec![target_ratio("≤ 0.75× baseline", panel.ratio(), 0.75)];
     rows.push(panel);
+    let mut lean = Row {
+        id: "leptos.panel_lean".into(),
+        metric: "the same Leptos billing panel app with checkout-widget's catalogs-on-demand (English compiled in), brotli"
+            .into(),
+        unit: Unit::Bytes,
+        ours: from_value(r, "leptos.panel_lean.brotli", "Leptos panel app, catalogs on demand"),
+        baseline: react(),
+        how: format!(
+            "{built}, with the bench crate's `lean` feature (checkout-widget/catalogs-on-demand): {}; \
+             the locales/*.json a non-English page fetches are not counted; baseline: as for the panel",
+            files("panel_lean")
+        ),
+        targets: vec![],
+    };
+    lean.targets = vec![target_ratio("≤ 0.75× baseline", lean.ratio(), 0.75)];
+    rows.push(lean);
     rows.push(Row {
         id: "leptos.button".into(),
         metric: "Leptos app with BillingProvider + CheckoutButton, brotli".into(),
@@ -65,6 +81,7 @@ pub(super) fn rows(r: &Results) -> Vec<Row> {
     });
     for (key, label) in [
         ("panel", "billing panel"),
+        ("panel_lean", "billing panel, catalogs on demand"),
         ("button", "checkout button"),
         ("provider", "provider alone"),
     ] {
@@ -102,6 +119,7 @@ mod tests {
     fn the_library_share_is_app_minus_counter() {
         let r = Results::parse(
             "value\tleptos.panel.brotli\t180000\nvalue\tleptos.button.brotli\t150000\n\
+             value\tleptos.panel_lean.brotli\t90000\n\
              value\tleptos.provider.brotli\t75000\n\
              value\tleptos.counter.brotli\t30000\nvalue\tbaseline.embed.brotli\t120000\n\
              note\tleptos.panel.files\tpanel_bg.wasm 170.0 KB br, panel.js 10.0 KB br\n",
@@ -122,6 +140,10 @@ mod tests {
             panel.how
         );
         assert_eq!(row("leptos.counter").ratio(), None);
+        let lean = row("leptos.panel_lean");
+        assert_eq!(lean.ratio(), Some(0.75));
+        assert_eq!(lean.targets[0].pass, Some(true));
+        assert_eq!(row("leptos.panel_lean_adds").ours.number(), Some(60_000.0));
     }
 
     #[test]
