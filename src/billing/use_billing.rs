@@ -252,8 +252,23 @@ pub(crate) fn combine(
 }
 
 impl UseBillingReturn {
+    /// `read` of the billing state, tracked: the provider's own signal, not
+    /// [`Self::state`]. Reading through the `Signal` wrapper linked the read
+    /// code of every kind of signal it can wrap (a memo's too) for the state's
+    /// type; an app that reads only through the crate links none of it.
+    pub(crate) fn with_state<R>(&self, read: impl FnOnce(&BillingState) -> R) -> R {
+        let Some(context) = self.context else {
+            return read(&BillingState::Error(vec![BillingError::NoProvider]));
+        };
+        match context.state.try_read() {
+            Some(state) => read(&state),
+            // The provider is gone (its owner disposed): nothing is loaded.
+            None => read(&BillingState::Loading),
+        }
+    }
+
     fn data(&self) -> Option<BillingData> {
-        self.state.with(|state| match state {
+        self.with_state(|state| match state {
             BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data.clone()),
             _ => None,
         })
@@ -305,10 +320,10 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn errors(&self) -> Vec<BillingError> {
-        match self.state.get() {
-            BillingState::Error(errors) => errors,
+        self.with_state(|state| match state {
+            BillingState::Error(errors) => errors.clone(),
             _ => Vec::new(),
-        }
+        })
     }
 
     /// The pricing model, once loaded.
