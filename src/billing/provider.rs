@@ -11,6 +11,7 @@ use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIM
 use checkout_protocol::PricingModel;
 use futures::future::join;
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -75,9 +76,8 @@ pub fn BillingProvider(
         Rc::new(move || untrack(|| headers.try_get()).unwrap_or_default()),
         transport,
     );
-    let state = RwSignal::new(BillingState::Loading);
-    let reload = Trigger::new();
-    let loader = client.clone();
+    let context = context(client.clone(), locale);
+    let (loader, reload) = (client, context.reload);
     // One load for both requests, so the state changes once, when both
     // have settled (a reload keeps the old state until then).
     keep_loaded(
@@ -100,11 +100,18 @@ pub fn BillingProvider(
                 combine(pricing, customer)
             }
         },
-        move |loaded| state.set(loaded),
+        move |loaded| context.set_state(loaded),
     );
+    provide_context(context);
+    children()
+}
+
+/// The context of a provider with `client` and `locale`, its state loading.
+fn context(client: BillingClient, locale: Option<String>) -> BillingContext {
     // An explicit locale also goes to the hosted page (`?locale=`); without
     // one that page follows the same browser's languages by itself.
     let shared = Shared {
+        state: RefCell::new(BillingState::Loading),
         client,
         locale: locale
             .clone()
@@ -112,14 +119,13 @@ pub fn BillingProvider(
         given_locale: locale,
         adjusting: Default::default(),
     };
-    provide_context(BillingContext {
+    BillingContext {
         shared: StoredValue::new_local(shared),
-        state,
-        reload,
+        state_changed: Trigger::new(),
+        reload: Trigger::new(),
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),
-    });
-    children()
+    }
 }
 
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.
