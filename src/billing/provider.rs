@@ -150,3 +150,57 @@ fn signed_in(
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+    use futures::future::LocalBoxFuture;
+
+    /// A transport for a context that sends nothing.
+    struct Silent;
+
+    impl Transport for Silent {
+        fn send(
+            &self,
+            _: HttpRequest,
+        ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    fn client() -> BillingClient {
+        BillingClient::with_header_source("/api/billing", Rc::new(Vec::new), Rc::new(Silent))
+    }
+
+    #[test]
+    fn the_state_is_set_and_read_through_the_context_until_the_provider_is_gone() {
+        let owner = Owner::new();
+        let context = owner.with(|| context(client(), Some("fr-FR".into())));
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
+        let failed = BillingState::Error(vec![BillingError::NoProvider]);
+        context.set_state(failed.clone());
+        assert_eq!(context.with_state(BillingState::clone), failed);
+        // The public signal reads the same state.
+        let billing = owner.with(|| {
+            provide_context(context);
+            crate::use_billing()
+        });
+        assert_eq!(billing.state.get_untracked(), failed);
+        assert_eq!(billing.errors(), [BillingError::NoProvider]);
+        // Gone with its owner: nothing is loaded, and setting is harmless.
+        drop(owner);
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
+        context.set_state(failed);
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
+    }
+}
