@@ -11,6 +11,7 @@ use crate::transport::{Credentials, FetchTransport, SharedTransport, DEFAULT_TIM
 use checkout_protocol::PricingModel;
 use futures::future::join;
 use leptos::prelude::*;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -80,9 +81,12 @@ pub fn BillingProvider(
         Rc::new(move || untrack(|| headers.try_get()).unwrap_or_default()),
         transport,
     );
-    let state = RwSignal::new(BillingState::Loading);
-    let reload = Trigger::new();
-    let loader = client.clone();
+    let context = context(client.clone(), locale);
+    // With `catalogs-on-demand`, the words of its language, fetched from now.
+    let words = context
+        .shared
+        .with_value(|s| crate::catalog_files::Words::start(&s.locale, catalogs_url));
+    let (loader, reload) = (client, context.reload);
     // One load for both requests, so the state changes once, when both
     // have settled (a reload keeps the old state until then).
     keep_loaded(
@@ -105,11 +109,18 @@ pub fn BillingProvider(
                 combine(pricing, customer)
             }
         },
-        move |loaded| state.set(loaded),
+        move |loaded| context.set_state(loaded),
     );
+    provide_context(context);
+    words.then(children)
+}
+
+/// The context of a provider with `client` and `locale`, its state loading.
+fn context(client: BillingClient, locale: Option<String>) -> BillingContext {
     // An explicit locale also goes to the hosted page (`?locale=`); without
     // one that page follows the same browser's languages by itself.
     let shared = Shared {
+        state: RefCell::new(BillingState::Loading),
         client,
         locale: locale
             .clone()
@@ -117,16 +128,13 @@ pub fn BillingProvider(
         given_locale: locale,
         adjusting: Default::default(),
     };
-    // With `catalogs-on-demand`, the words of its language, fetched from now.
-    let words = crate::catalog_files::Words::start(&shared.locale, catalogs_url);
-    provide_context(BillingContext {
+    BillingContext {
         shared: StoredValue::new_local(shared),
-        state,
-        reload,
+        state_changed: Trigger::new(),
+        reload: Trigger::new(),
         usage_changed: Trigger::new(),
         resources_changed: Trigger::new(),
-    });
-    words.then(children)
+    }
 }
 
 /// The locale of the nearest `<BillingProvider>`, else the browser's language.
@@ -149,5 +157,59 @@ fn signed_in(
         })),
         Err(e) if e.http_status() == Some(401) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+    use futures::future::LocalBoxFuture;
+
+    /// A transport for a context that sends nothing.
+    struct Silent;
+
+    impl Transport for Silent {
+        fn send(
+            &self,
+            _: HttpRequest,
+        ) -> LocalBoxFuture<'static, Result<HttpResponse, TransportError>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    fn client() -> BillingClient {
+        BillingClient::with_header_source("/api/billing", Rc::new(Vec::new), Rc::new(Silent))
+    }
+
+    #[test]
+    fn the_state_is_set_and_read_through_the_context_until_the_provider_is_gone() {
+        let owner = Owner::new();
+        let context = owner.with(|| context(client(), Some("fr-FR".into())));
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
+        let failed = BillingState::Error(vec![BillingError::NoProvider]);
+        context.set_state(failed.clone());
+        assert_eq!(context.with_state(BillingState::clone), failed);
+        // The public signal reads the same state.
+        let billing = owner.with(|| {
+            provide_context(context);
+            crate::use_billing()
+        });
+        assert_eq!(billing.state.get_untracked(), failed);
+        assert_eq!(billing.errors(), [BillingError::NoProvider]);
+        // Gone with its owner: nothing is loaded, and setting is harmless.
+        drop(owner);
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
+        context.set_state(failed);
+        assert_eq!(
+            context.with_state(BillingState::clone),
+            BillingState::Loading
+        );
     }
 }

@@ -31,9 +31,11 @@ pub(crate) struct BillingContext {
     /// What is not reactive, in one stored value (each stored type linked
     /// its own arena code into every app).
     pub(crate) shared: StoredValue<Shared, LocalStorage>,
-    /// The billing state, set once each load of the pricing model and the
-    /// customer's billing has settled (computed then, not at every read).
-    pub(crate) state: RwSignal<BillingState>,
+    /// Notified when the billing state ([`Shared::state`]) changed; its
+    /// readers track it. A trigger and the stored value the context has
+    /// anyway, not an `RwSignal<BillingState>`: that linked a signal's code
+    /// for one more type.
+    pub(crate) state_changed: Trigger,
     /// Notified to load both again.
     pub(crate) reload: Trigger,
     /// Notified when usage was recorded: every `use_usage_meters()` reloads,
@@ -50,10 +52,32 @@ impl BillingContext {
     pub(crate) fn client(&self) -> Option<BillingClient> {
         self.shared.try_with_value(|s| s.client.clone())
     }
+
+    /// `read` of the billing state, tracked; [`BillingState::Loading`] once
+    /// the provider is gone (nothing of it is loaded any more).
+    pub(crate) fn with_state<R>(&self, read: impl FnOnce(&BillingState) -> R) -> R {
+        self.state_changed.track();
+        match self.shared.try_read_value() {
+            Some(shared) => read(&shared.state.borrow()),
+            None => read(&BillingState::Loading),
+        }
+    }
+
+    /// Sets the billing state and redraws what read it. Never called while
+    /// the state is read: loads settle in their own task.
+    pub(crate) fn set_state(&self, state: BillingState) {
+        if let Some(shared) = self.shared.try_read_value() {
+            *shared.state.borrow_mut() = state;
+        }
+        self.state_changed.notify();
+    }
 }
 
 /// The provider's plain values, read by `use_billing()` and the components.
 pub(crate) struct Shared {
+    /// The billing state, set once each load of the pricing model and the
+    /// customer's billing has settled (computed then, not at every read).
+    pub(crate) state: RefCell<BillingState>,
     /// The client for the provider's server route.
     pub(crate) client: BillingClient,
     /// The locale the provider was given, if any, for the hosted page's URL.
@@ -222,7 +246,9 @@ pub fn use_billing_with_options(options: UseBillingOptions) -> UseBillingReturn 
         };
     };
     UseBillingReturn {
-        state: context.state.into(),
+        // What the public field hands out: the state, read through the
+        // context (the crate's own reads use `with_state` directly).
+        state: Signal::derive(move || context.with_state(BillingState::clone)),
         context: Some(context),
         options,
     }
@@ -252,8 +278,19 @@ pub(crate) fn combine(
 }
 
 impl UseBillingReturn {
+    /// `read` of the billing state, tracked: the provider's own, not through
+    /// [`Self::state`]. Reading through the `Signal` wrapper linked the read
+    /// code of every kind of signal it can wrap (a memo's too) for the state's
+    /// type; an app that reads only through the crate links none of it.
+    pub(crate) fn with_state<R>(&self, read: impl FnOnce(&BillingState) -> R) -> R {
+        match self.context {
+            Some(context) => context.with_state(read),
+            None => read(&BillingState::Error(vec![BillingError::NoProvider])),
+        }
+    }
+
     fn data(&self) -> Option<BillingData> {
-        self.state.with(|state| match state {
+        self.with_state(|state| match state {
             BillingState::Loaded(data) | BillingState::Unauthenticated(data) => Some(data.clone()),
             _ => None,
         })
@@ -305,10 +342,10 @@ impl UseBillingReturn {
     /// # }
     /// ```
     pub fn errors(&self) -> Vec<BillingError> {
-        match self.state.get() {
-            BillingState::Error(errors) => errors,
+        self.with_state(|state| match state {
+            BillingState::Error(errors) => errors.clone(),
             _ => Vec::new(),
-        }
+        })
     }
 
     /// The pricing model, once loaded.

@@ -373,7 +373,13 @@ pub(crate) fn bool_at<J: Json>(json: &J, key: &str) -> Option<bool> {
 
 /// A protocol enum from its wire name, by the protocol's own deserializer.
 pub(crate) fn name<J: Json, T: serde::de::DeserializeOwned>(value: &J) -> Option<T> {
-    let name = value.text()?;
+    from_name(&value.text()?)
+}
+
+/// The enum named `name`. The string is read by the shared readers
+/// ([`text`], [`opt_text`]), not again for every enum type: reading it
+/// inline made each enum field cost ~0.2 KB.
+fn from_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
     T::deserialize(IntoDeserializer::<Refused>::into_deserializer(name)).ok()
 }
 
@@ -399,7 +405,15 @@ impl serde::de::Error for Refused {
 
 /// A required enum.
 pub(crate) fn name_at<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<T> {
-    name(&json.get(key)?)
+    from_name(&text(json, key)?)
+}
+
+/// An optional enum: `Some(None)` when absent or `null`, `None` when mistyped.
+fn opt_name<J: Json, T: serde::de::DeserializeOwned>(json: &J, key: &str) -> Option<Option<T>> {
+    match opt_text(json, key)? {
+        None => Some(None),
+        Some(name) => from_name(&name).map(Some),
+    }
 }
 
 /// A list whose every element `read` accepts; absent or `null` is empty.
@@ -534,7 +548,7 @@ impl<'a, J: Json> Fields<'a, J> {
 
     /// An optional protocol enum.
     pub(crate) fn opt_name<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
-        self.take(optional(self.json, key, name))
+        self.take(opt_name(self.json, key))
     }
 
     /// An optional value read by `read`.

@@ -73,7 +73,7 @@ pub fn PricingTable(
     let draw_table = move |ui: &TableState| {
         let mut out = String::new();
         let mut shown = Drawn::default();
-        billing.state.with(|state| match state {
+        billing.with_state(|state| match state {
             BillingState::Loading => push_loading(&mut out, lang, placeholders),
             BillingState::Error(errors) => {
                 let message = errors
