@@ -91,7 +91,9 @@ pub fn PlanChangeDialog(
             Some(DialogAction::Confirm) if !change.pending_untracked() => {
                 // Done: whoever opened the dialog closes it here, rather
                 // than in an effect watching the answer.
-                plan.send(billing, change, move |answer| on_close.run(Some(answer)));
+                plan.send(billing, change, move |answer| {
+                    on_close.run(Some(answer.clone()))
+                });
             }
             Some(DialogAction::Cancel) if !change.pending_untracked() => on_close.run(None),
             _ => {}
@@ -107,7 +109,13 @@ pub fn PlanChangeDialog(
 #[derive(Debug, Clone)]
 pub(crate) struct PlanChange {
     model: PlanChangeModel,
-    params: AdjustSubscriptionParams,
+    /// The subscription Confirm changes: the request ([`adjust_params`]) is
+    /// built at each send, as two ids clone cheaper than a whole request.
+    subscription_id: String,
+    /// The new price.
+    price_id: String,
+    /// Units of it.
+    quantity: u32,
     title_id: String,
     summary_id: String,
     /// Also where focus goes back when Confirm is re-enabled.
@@ -148,7 +156,9 @@ impl PlanChange {
         let id = |part: &str| ["cw-plan-change-", subscription.id.as_str(), part].concat();
         Self {
             model,
-            params: adjust_params(&subscription.id, &to.1.id, quantity),
+            subscription_id: subscription.id.clone(),
+            price_id: to.1.id.clone(),
+            quantity,
             title_id: id("-title"),
             summary_id: id("-summary"),
             confirm_id: id("-confirm"),
@@ -200,21 +210,23 @@ impl PlanChange {
     }
 
     /// Sends the change through `change` (the caller has checked nothing
-    /// is in flight); `done` runs with the server's answer when it went
+    /// is in flight); `done` reads the server's answer when it went
     /// through, before `change` records it. A refusal stays in `change`.
+    /// `done` borrows it: a caller that needs only the timing clones nothing.
     pub(crate) fn send(
         &self,
         billing: UseBillingReturn,
         change: Request<AdjustSubscriptionResponse>,
-        done: impl FnOnce(AdjustSubscriptionResponse) + 'static,
+        done: impl FnOnce(&AdjustSubscriptionResponse) + 'static,
     ) {
-        let (params, refocus) = (self.params.clone(), self.confirm_id.clone());
+        let params = adjust_params(&self.subscription_id, &self.price_id, self.quantity);
+        let refocus = self.confirm_id.clone();
         change.send(async move {
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
             if let Ok(answer) = &result {
-                done(answer.clone());
+                done(answer);
             }
             result
         });

@@ -162,7 +162,7 @@ pub fn PricingTable(
             });
         });
     };
-    let closed = move |answer: Option<AdjustSubscriptionResponse>| {
+    let closed = move |answer: Option<&AdjustSubscriptionResponse>| {
         let done = answer.map(|answer| match answer.resolved_timing {
             ResolvedAdjustmentTiming::Immediately => Msg::PlanChanged,
             ResolvedAdjustmentTiming::AtEndOfCurrentBillingPeriod => Msg::PlanChangeScheduled,
