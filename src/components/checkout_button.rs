@@ -119,7 +119,7 @@ pub(crate) struct CheckoutTarget {
 #[derive(Clone, Copy)]
 pub(crate) struct Checkout {
     billing: UseBillingReturn,
-    create: Request<CheckoutSessionCreated>,
+    create: Request,
     target: State<CheckoutTarget>,
     lang: Lang,
 }
@@ -183,13 +183,22 @@ impl Checkout {
         };
         let billing = self.billing;
         self.create.send(async move {
-            let result = billing.create_checkout_session(params).await;
-            match (&result, on_created, on_error) {
-                (Ok(created), Some(handler), _) => handler.run(created.clone()),
-                (Err(e), _, Some(handler)) => handler.run(e.clone()),
-                _ => {}
+            // The session goes to the handler, moved: the request keeps
+            // only that it was created.
+            match billing.create_checkout_session(params).await {
+                Ok(created) => {
+                    if let Some(handler) = on_created {
+                        handler.run(created);
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    if let Some(handler) = on_error {
+                        handler.run(e.clone());
+                    }
+                    Err(e)
+                }
             }
-            result
         });
     }
 

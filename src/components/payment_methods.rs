@@ -22,7 +22,7 @@ pub fn PaymentMethods(
 ) -> impl IntoView {
     let billing = use_billing();
     let lang = Lang::of(&use_locale());
-    let add = Request::<()>::new();
+    let add = Request::new();
     let busy = move || add.pending() || add.with_value(|v| matches!(v, Some(Ok(()))));
     let error = move || {
         add.with_value(|v| match v {
@@ -100,7 +100,7 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
     let question_id = format!("cw-card-question-{}", method.id);
     // Stored, so `run` stays `Copy` for the buttons that share it.
     let id = StoredValue::new(method.id.clone());
-    let change = Request::<()>::new();
+    let change = Request::new();
     let run = move |what: CardAction| {
         if !change.pending_untracked() {
             confirming.set(false);

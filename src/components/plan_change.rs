@@ -77,7 +77,7 @@ pub fn PlanChangeDialog(
         quantity.unwrap_or(1),
         &locale,
     );
-    let change = Request::<AdjustSubscriptionResponse>::new();
+    let change = Request::new();
     let drawn = plan.clone();
     plain_view(Plain {
         tag: "div",
@@ -91,9 +91,7 @@ pub fn PlanChangeDialog(
             Some(DialogAction::Confirm) if !change.pending_untracked() => {
                 // Done: whoever opened the dialog closes it here, rather
                 // than in an effect watching the answer.
-                plan.send(billing, change, move |answer| {
-                    on_close.run(Some(answer.clone()))
-                });
+                plan.send(billing, change, move |answer| on_close.run(Some(answer)));
             }
             Some(DialogAction::Cancel) if !change.pending_untracked() => on_close.run(None),
             _ => {}
@@ -167,12 +165,7 @@ impl PlanChange {
 
     /// Appends the dialog as `change` stands: busy while it is in flight,
     /// its last refusal in the alert (tracked: a redraw follows `change`).
-    pub(crate) fn push(
-        &self,
-        out: &mut String,
-        change: Request<AdjustSubscriptionResponse>,
-        lang: Lang,
-    ) {
+    pub(crate) fn push(&self, out: &mut String, change: Request, lang: Lang) {
         let error = change.with_value(|v| match v {
             Some(Err(e)) => e.message_in(lang),
             _ => String::new(),
@@ -210,14 +203,14 @@ impl PlanChange {
     }
 
     /// Sends the change through `change` (the caller has checked nothing
-    /// is in flight); `done` reads the server's answer when it went
-    /// through, before `change` records it. A refusal stays in `change`.
-    /// `done` borrows it: a caller that needs only the timing clones nothing.
+    /// is in flight); `done` gets the server's answer when it went
+    /// through, before `change` records that it did. A refusal stays in
+    /// `change`.
     pub(crate) fn send(
         &self,
         billing: UseBillingReturn,
-        change: Request<AdjustSubscriptionResponse>,
-        done: impl FnOnce(&AdjustSubscriptionResponse) + 'static,
+        change: Request,
+        done: impl FnOnce(AdjustSubscriptionResponse) + 'static,
     ) {
         let params = adjust_params(&self.subscription_id, &self.price_id, self.quantity);
         let refocus = self.confirm_id.clone();
@@ -225,10 +218,7 @@ impl PlanChange {
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
-            if let Ok(answer) = &result {
-                done(answer);
-            }
-            result
+            result.map(done)
         });
     }
 }

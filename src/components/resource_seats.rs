@@ -38,8 +38,8 @@ pub fn ResourceSeats(
     let seats = use_resource(slug.clone());
     let name = RwSignal::new(String::new());
     let input_id = format!("cw-seat-name-{slug}");
-    let claim = Request::<()>::new();
-    let release = Request::<()>::new();
+    let claim = Request::new();
+    let release = Request::new();
     let full = move || seats.usage.get().is_some_and(|u| u.available <= 0);
     let busy = move || claim.pending() || release.pending();
     // No current subscription is no seats, not a failure to report.
