@@ -23,12 +23,10 @@ pub fn PaymentMethods(
     let billing = use_billing();
     let lang = Lang::of(&use_locale());
     let add = Request::new();
-    let busy = move || add.pending() || add.with_value(|v| matches!(v, Some(Ok(()))));
-    let error = move || {
-        add.with_value(|v| match v {
-            Some(Err(e)) => e.message_in(lang),
-            _ => String::new(),
-        })
+    let busy = move || add.pending() || matches!(add.outcome(), Some(Ok(())));
+    let error = move || match add.outcome() {
+        Some(Err(e)) => e.message_in(lang),
+        _ => String::new(),
     };
     let on_add = move |_| {
         if busy() {
@@ -114,11 +112,9 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
             });
         }
     };
-    let error = move || {
-        change.with_value(|v| match v {
-            Some(Err(e)) => e.message_in(lang),
-            _ => String::new(),
-        })
+    let error = move || match change.outcome() {
+        Some(Err(e)) => e.message_in(lang),
+        _ => String::new(),
     };
     let make_default = (!method.default).then(|| {
         view! {

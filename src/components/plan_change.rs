@@ -166,10 +166,10 @@ impl PlanChange {
     /// Appends the dialog as `change` stands: busy while it is in flight,
     /// its last refusal in the alert (tracked: a redraw follows `change`).
     pub(crate) fn push(&self, out: &mut String, change: Request, lang: Lang) {
-        let error = change.with_value(|v| match v {
+        let error = match change.outcome() {
             Some(Err(e)) => e.message_in(lang),
             _ => String::new(),
-        });
+        };
         let ids = DialogIds {
             title: &self.title_id,
             summary: &self.summary_id,
