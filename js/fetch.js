@@ -1,4 +1,4 @@
-// The fetch transport's one import; src/transport.rs says what it answers.
+// The fetch transport's one import (src/transport.rs) and restoreFocus.
 export function send(method, url, body, headers, credentials, timeoutMs) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -13,4 +13,21 @@ export function send(method, url, body, headers, credentials, timeoutMs) {
       throw abort.signal.aborted ? 'timeout' : 'network';
     })
     .finally(() => clearTimeout(timer));
+}
+
+// src/browser.rs restore_focus_to: 40 tries, 50 ms apart.
+export function restoreFocus(id) {
+  let tries = 0;
+  const attempt = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body) {
+      const target = document.getElementById(id);
+      if (target instanceof HTMLElement) {
+        target.focus();
+        if (document.activeElement === target) return;
+      }
+    }
+    if (++tries < 40) setTimeout(attempt, 50);
+  };
+  setTimeout(attempt, 0);
 }
