@@ -1,4 +1,4 @@
-// The fetch transport's one import (src/transport.rs) and restoreFocus.
+// See src/transport.rs, src/browser.rs.
 export function send(method, url, body, headers, credentials, timeoutMs) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -15,7 +15,6 @@ export function send(method, url, body, headers, credentials, timeoutMs) {
     .finally(() => clearTimeout(timer));
 }
 
-// src/browser.rs restore_focus_to: 40 tries, 50 ms apart.
 export function restoreFocus(id) {
   let tries = 0;
   const attempt = () => {
