@@ -6,7 +6,7 @@ export function send(method, url, body, headers, credentials, timeoutMs) {
     const sent = new Headers();
     for (let i = 0; i < headers.length; i += 2) sent.set(headers[i], headers[i + 1]);
     const response = await fetch(url, { method, body, headers: sent, credentials, signal: abort.signal });
-    return { status: response.status, text: await response.text() };
+    return [response.status, await response.text()];
   };
   return call()
     .catch(() => {
