@@ -129,9 +129,11 @@ pub fn load_module(src: &str) {
 /// re-render removed the focused control (an "Add promotion code" toggle that
 /// became a field, a panel reloaded after an action) and the browser put focus
 /// back on `<body>`. Tries for about two seconds; never takes focus from
-/// wherever the customer has moved it. The page's own timer runs the tries
-/// (`js/fetch.js`): a Rust timer future spawned per call cost the bundle a
-/// task, a timer binding and its closure glue.
+/// wherever the customer has moved it. A target still disabled or behind a
+/// modal dialog refuses focus until the redraw that frees it: it is tried
+/// again then. The page's own timer runs the tries (`js/fetch.js`
+/// `restoreFocus`: now, then every 50 ms, 40 in all): a Rust timer future
+/// spawned per call cost the bundle a task, a timer binding and its glue.
 pub fn restore_focus_to(id: &str) {
     // Natively (unit tests, `ssr`) there is no page and no JS to call.
     if window().is_some() {
