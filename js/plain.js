@@ -1,13 +1,8 @@
-// The DOM walk of src/components/plain.rs, in JS: a web-sys call per DOM
-// method would cost a glue shim and marshalling each.
-
-// What an event is reported on: the nearest of these around its target.
+// See src/components/plain.rs.
 const ACTION_ELEMENTS = '[data-action],button,input,select,textarea,a,dialog';
 
-// `cancel` (a dialog's Escape) does not bubble: listened to in the capture phase.
 const EVENTS = ['click', 'change', 'input', 'keydown', 'cancel'];
 
-// handler(event, action) for each event inside wrapper with an action element.
 export function listen(wrapper, handler) {
   const delegate = (event) => {
     const target = event.target;
@@ -21,13 +16,9 @@ export function listen(wrapper, handler) {
   }
 }
 
-// wrapper's children become html's: what is still there (same tag and id, or
-// text) is patched, so focus, typed values and live regions survive; focus on
-// a replaced element follows its id; new dialogs open.
 export function redraw(wrapper, html) {
   const active = deepActiveElement();
   const focused = active && wrapper.contains(active) ? active : null;
-  // A template's content is inert: no script runs, nothing loads.
   const template = wrapper.ownerDocument.createElement('template');
   template.innerHTML = html;
   morphChildren(wrapper, template.content);
@@ -37,7 +28,6 @@ export function redraw(wrapper, html) {
   }
 }
 
-// Opens every dialog not open yet as a modal (each one opened leaves the selector).
 export function openDialogs(wrapper) {
   let dialog;
   while ((dialog = wrapper.querySelector('dialog:not([open])'))) {
@@ -49,7 +39,6 @@ export function openDialogs(wrapper) {
   }
 }
 
-// Ids carry server data (price ids): compared, never put in a selector.
 export function findById(wrapper, id) {
   for (const element of wrapper.querySelectorAll('[id]')) {
     if (element.id === id) {
@@ -108,7 +97,6 @@ function patch(live, next) {
     return;
   }
   for (const name of live.getAttributeNames()) {
-    // A dialog's `open` is showModal's, not the drawing's.
     if (name !== 'open' && !next.hasAttribute(name)) {
       live.removeAttribute(name);
     }

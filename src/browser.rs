@@ -129,37 +129,26 @@ pub fn load_module(src: &str) {
 /// re-render removed the focused control (an "Add promotion code" toggle that
 /// became a field, a panel reloaded after an action) and the browser put focus
 /// back on `<body>`. Tries for about two seconds; never takes focus from
-/// wherever the customer has moved it.
+/// wherever the customer has moved it. A target still disabled or behind a
+/// modal dialog refuses focus until the redraw that frees it: it is tried
+/// again then. The page's own timer runs the tries (`js/fetch.js`
+/// `restoreFocus`: now, then every 50 ms, 40 in all): a Rust timer future
+/// spawned per call cost the bundle a task, a timer binding and its glue.
 pub fn restore_focus_to(id: &str) {
-    use wasm_bindgen::JsCast;
-    let id = id.to_owned();
-    wasm_bindgen_futures::spawn_local(async move {
-        for attempt in 0..40 {
-            gloo_timers::future::TimeoutFuture::new(if attempt == 0 { 0 } else { 50 }).await;
-            let Some(document) = window().and_then(|w| w.document()) else {
-                return;
-            };
-            let lost = match (document.active_element(), document.body()) {
-                (None, _) => true,
-                (Some(active), Some(body)) => active == *body.unchecked_ref::<web_sys::Element>(),
-                (Some(_), None) => false,
-            };
-            if !lost {
-                continue;
-            }
-            if let Some(target) = document
-                .get_element_by_id(&id)
-                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = target.focus();
-                // A target still disabled or behind a modal dialog refuses
-                // focus until the redraw that frees it: try again then.
-                if document.active_element().as_ref() == Some(target.unchecked_ref()) {
-                    return;
-                }
-            }
-        }
-    });
+    // Natively (unit tests, `ssr`) there is no page and no JS to call.
+    if window().is_some() {
+        page_js::restore_focus(id);
+    }
+}
+
+#[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
+mod page_js {
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
+    extern "C" {
+        /// `restoreFocus(id)`: see [`super::restore_focus_to`].
+        #[wasm_bindgen(js_name = restoreFocus)]
+        pub(super) fn restore_focus(id: &str);
+    }
 }
 
 /// Sets the document title.

@@ -3,7 +3,6 @@
 
 use futures::future::LocalBoxFuture;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use crate::server_route::DEFAULT_TIMEOUT_MS;
@@ -103,17 +102,11 @@ impl Transport for FetchTransport {
 
 #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
 extern "C" {
-    /// What `send` resolves to.
-    type Answer;
-    /// The HTTP status.
-    #[wasm_bindgen(method, getter)]
-    fn status(this: &Answer) -> u16;
-    /// The whole body.
-    #[wasm_bindgen(method, getter)]
-    fn text(this: &Answer) -> String;
     /// `fetch` with its headers as `[name, value, …]`, aborted after
-    /// `timeout_ms`: a Promise of an [`Answer`], rejected with `"timeout"`
-    /// once aborted, else `"network"`.
+    /// `timeout_ms`: a Promise of `[status, body text]`, rejected with
+    /// `"timeout"` once aborted, else `"network"`. (A pair read with
+    /// `Reflect.get`, which the JSON reader imports anyway, rather than an
+    /// object with two getters: each getter was an import of its own.)
     #[wasm_bindgen(js_name = send)]
     fn js_send(
         method: &str,
@@ -158,10 +151,10 @@ async fn fetch(
     );
     match JsFuture::from(sent).await {
         Ok(answer) => {
-            let answer = answer.unchecked_into::<Answer>();
+            let part = |i: u32| js_sys::Reflect::get(&answer, &i.into()).unwrap_or_default();
             Ok(HttpResponse {
-                status: answer.status(),
-                body: answer.text(),
+                status: part(0).as_f64().unwrap_or_default() as u16,
+                body: part(1).as_string().unwrap_or_default(),
             })
         }
         Err(tag) if tag.as_string().as_deref() == Some("timeout") => Err(TransportError::Timeout),

@@ -119,7 +119,7 @@ pub(crate) struct CheckoutTarget {
 #[derive(Clone, Copy)]
 pub(crate) struct Checkout {
     billing: UseBillingReturn,
-    create: Request<CheckoutSessionCreated>,
+    create: Request,
     target: State<CheckoutTarget>,
     lang: Lang,
 }
@@ -146,24 +146,22 @@ impl Checkout {
     /// keep the page (overlay, SPA), and then the button comes back.
     pub(crate) fn busy(self) -> bool {
         let redirects = self.redirects();
-        self.create.pending() || (redirects && self.create.with_value(|v| matches!(v, Some(Ok(_)))))
+        self.create.pending() || (redirects && matches!(self.create.outcome(), Some(Ok(()))))
     }
 
     /// Why the last attempt failed, in the customer's language (tracked).
     pub(crate) fn error(self) -> String {
-        self.create.with_value(|v| match v {
+        match self.create.outcome() {
             Some(Err(e)) => e.message_in(self.lang),
             _ => String::new(),
-        })
+        }
     }
 
     /// Creates the session for `quantity` units, unless one is being
     /// created or the page is leaving: a double click sends one.
     pub(crate) fn start(self, quantity: u32) {
-        let leaving = self.redirects()
-            && self
-                .create
-                .with_value_untracked(|v| matches!(v, Some(Ok(_))));
+        let leaving =
+            self.redirects() && self.create.outcome_untracked().is_some_and(|o| o.is_ok());
         if self.create.pending_untracked() || leaving {
             return;
         }
@@ -183,13 +181,22 @@ impl Checkout {
         };
         let billing = self.billing;
         self.create.send(async move {
-            let result = billing.create_checkout_session(params).await;
-            match (&result, on_created, on_error) {
-                (Ok(created), Some(handler), _) => handler.run(created.clone()),
-                (Err(e), _, Some(handler)) => handler.run(e.clone()),
-                _ => {}
+            // The session goes to the handler, moved: the request keeps
+            // only that it was created.
+            match billing.create_checkout_session(params).await {
+                Ok(created) => {
+                    if let Some(handler) = on_created {
+                        handler.run(created);
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    if let Some(handler) = on_error {
+                        handler.run(e.clone());
+                    }
+                    Err(e)
+                }
             }
-            result
         });
     }
 

@@ -22,13 +22,11 @@ pub fn PaymentMethods(
 ) -> impl IntoView {
     let billing = use_billing();
     let lang = Lang::of(&use_locale());
-    let add = Request::<()>::new();
-    let busy = move || add.pending() || add.with_value(|v| matches!(v, Some(Ok(()))));
-    let error = move || {
-        add.with_value(|v| match v {
-            Some(Err(e)) => e.message_in(lang),
-            _ => String::new(),
-        })
+    let add = Request::new();
+    let busy = move || add.pending() || matches!(add.outcome(), Some(Ok(())));
+    let error = move || match add.outcome() {
+        Some(Err(e)) => e.message_in(lang),
+        _ => String::new(),
     };
     let on_add = move |_| {
         if busy() {
@@ -100,7 +98,7 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
     let question_id = format!("cw-card-question-{}", method.id);
     // Stored, so `run` stays `Copy` for the buttons that share it.
     let id = StoredValue::new(method.id.clone());
-    let change = Request::<()>::new();
+    let change = Request::new();
     let run = move |what: CardAction| {
         if !change.pending_untracked() {
             confirming.set(false);
@@ -114,11 +112,9 @@ fn MethodRow(method: PaymentMethod, billing: UseBillingReturn, lang: Lang) -> im
             });
         }
     };
-    let error = move || {
-        change.with_value(|v| match v {
-            Some(Err(e)) => e.message_in(lang),
-            _ => String::new(),
-        })
+    let error = move || match change.outcome() {
+        Some(Err(e)) => e.message_in(lang),
+        _ => String::new(),
     };
     let make_default = (!method.default).then(|| {
         view! {

@@ -147,7 +147,8 @@ pub(crate) fn find_by_id(wrapper: &Element, id: &str) -> Option<Element> {
 }
 
 /// The DOM walk in `js/plain.js`: a few imports instead of a web-sys shim
-/// (and its marshalling) per DOM call.
+/// (and its marshalling) per DOM call. Its comments are here: an app's
+/// trunk build copies the snippet as it is (unminified) into every page.
 mod js {
     use wasm_bindgen::prelude::*;
     use web_sys::Element;
@@ -165,6 +166,9 @@ mod js {
         /// a typed value and a live region's identity survive; what is new
         /// replaces what was there. Focus on an element that was replaced
         /// moves to the new element with its id; new dialogs are opened.
+        /// `html` is parsed in a `<template>` (inert: no script runs,
+        /// nothing loads), and a dialog's `open` attribute is left to
+        /// `showModal`, never removed by a patch.
         pub fn redraw(wrapper: &Element, html: &str);
 
         /// Opens every dialog drawn in `wrapper` that is not open yet, as a modal.

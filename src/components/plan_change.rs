@@ -77,7 +77,7 @@ pub fn PlanChangeDialog(
         quantity.unwrap_or(1),
         &locale,
     );
-    let change = Request::<AdjustSubscriptionResponse>::new();
+    let change = Request::new();
     let drawn = plan.clone();
     plain_view(Plain {
         tag: "div",
@@ -107,7 +107,13 @@ pub fn PlanChangeDialog(
 #[derive(Debug, Clone)]
 pub(crate) struct PlanChange {
     model: PlanChangeModel,
-    params: AdjustSubscriptionParams,
+    /// The subscription Confirm changes: the request ([`adjust_params`]) is
+    /// built at each send, as two ids clone cheaper than a whole request.
+    subscription_id: String,
+    /// The new price.
+    price_id: String,
+    /// Units of it.
+    quantity: u32,
     title_id: String,
     summary_id: String,
     /// Also where focus goes back when Confirm is re-enabled.
@@ -148,7 +154,9 @@ impl PlanChange {
         let id = |part: &str| ["cw-plan-change-", subscription.id.as_str(), part].concat();
         Self {
             model,
-            params: adjust_params(&subscription.id, &to.1.id, quantity),
+            subscription_id: subscription.id.clone(),
+            price_id: to.1.id.clone(),
+            quantity,
             title_id: id("-title"),
             summary_id: id("-summary"),
             confirm_id: id("-confirm"),
@@ -157,16 +165,11 @@ impl PlanChange {
 
     /// Appends the dialog as `change` stands: busy while it is in flight,
     /// its last refusal in the alert (tracked: a redraw follows `change`).
-    pub(crate) fn push(
-        &self,
-        out: &mut String,
-        change: Request<AdjustSubscriptionResponse>,
-        lang: Lang,
-    ) {
-        let error = change.with_value(|v| match v {
+    pub(crate) fn push(&self, out: &mut String, change: Request, lang: Lang) {
+        let error = match change.outcome() {
             Some(Err(e)) => e.message_in(lang),
             _ => String::new(),
-        });
+        };
         let ids = DialogIds {
             title: &self.title_id,
             summary: &self.summary_id,
@@ -200,23 +203,22 @@ impl PlanChange {
     }
 
     /// Sends the change through `change` (the caller has checked nothing
-    /// is in flight); `done` runs with the server's answer when it went
-    /// through, before `change` records it. A refusal stays in `change`.
+    /// is in flight); `done` gets the server's answer when it went
+    /// through, before `change` records that it did. A refusal stays in
+    /// `change`.
     pub(crate) fn send(
         &self,
         billing: UseBillingReturn,
-        change: Request<AdjustSubscriptionResponse>,
+        change: Request,
         done: impl FnOnce(AdjustSubscriptionResponse) + 'static,
     ) {
-        let (params, refocus) = (self.params.clone(), self.confirm_id.clone());
+        let params = adjust_params(&self.subscription_id, &self.price_id, self.quantity);
+        let refocus = self.confirm_id.clone();
         change.send(async move {
             let result = billing.adjust_subscription(params).await;
             // The disabled Confirm lost focus; give it back if the dialog stays.
             browser::restore_focus_to(&refocus);
-            if let Ok(answer) = &result {
-                done(answer.clone());
-            }
-            result
+            result.map(done)
         });
     }
 }

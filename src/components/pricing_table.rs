@@ -63,7 +63,7 @@ pub fn PricingTable(
         status: String::new(),
     });
     // The change the dialog sends: one at a time, its refusal shown inside.
-    let change = Request::<AdjustSubscriptionResponse>::new();
+    let change = Request::new();
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
     // What the last draw showed: the cards, whose quantity fields get their
     // text after it, and the switch's intervals (the radios' order), so the

@@ -1,123 +1,105 @@
 //! `Request`: a component's call to the merchant's route (create a
-//! checkout, cancel, change a plan) as two signals, whether it is in flight
-//! and its last answer, in place of Leptos's `Action`.
+//! checkout, cancel, change a plan): whether it is in flight and whether
+//! its last attempt went through, in place of Leptos's `Action`.
 //!
 //! Why: an `Action` brings its whole machinery (input and version signals,
 //! abort handles, memos for `pending`) once per input and output type, and
-//! the components only ever need "busy?" and "what came back?". The
-//! callers still refuse a click while one is in flight, so nothing is sent
-//! twice.
+//! the components only ever need "busy?" and "did it fail, and why?". The
+//! server's answer itself goes to whoever needs it inside the call (a
+//! merchant's `on_created`, the plan change's `done`), moved, so nothing
+//! here is generic over it: one [`State`] type, one spawned future type.
+//! The callers still refuse a click while one is in flight, so nothing is
+//! sent twice.
 
+use super::state::State;
 use crate::error::BillingError;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
-use std::any::Any;
 use std::future::Future;
-use std::marker::PhantomData;
+use std::pin::Pin;
+
+/// How a call ended: `Ok` when it went through, else why not.
+pub(crate) type Outcome = Result<(), BillingError>;
+
+/// A call's future, boxed: every component's call is spawned as this one type.
+type Call = Pin<Box<dyn Future<Output = Outcome>>>;
 
 /// One kind of call a component makes, one at a time.
-pub(crate) struct Request<T: 'static> {
-    pending: RwSignal<bool, LocalStorage>,
-    /// The last answer, a `Result<T, BillingError>` boxed: one signal type
-    /// for every `T`, so Leptos's signal code is in the wasm once, not once
-    /// per answer type. Only [`Request::send`] writes it, with that type.
-    value: RwSignal<Option<Box<dyn Any>>, LocalStorage>,
+#[derive(Clone, Copy)]
+pub(crate) struct Request(State<Calls>);
+
+/// A [`Request`]'s state, in one component state (no signal of its own).
+struct Calls {
+    /// A call is in flight.
+    pending: bool,
+    /// How the last call ended; `None` before the first one.
+    outcome: Option<Outcome>,
     /// The component's owner, as `Action` keeps it: a merchant's callback
     /// run inside the call (`on_created` navigating with the router, say)
     /// finds the component's contexts. Weak, so it keeps nothing alive.
-    owner: StoredValue<Option<WeakOwner>, LocalStorage>,
-    /// The answer type `value` holds.
-    answer: PhantomData<fn() -> T>,
+    owner: Option<WeakOwner>,
 }
 
-impl<T: 'static> Clone for Request<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T: 'static> Copy for Request<T> {}
-
-impl<T: 'static> Request<T> {
+impl Request {
     /// Nothing sent yet.
     pub(crate) fn new() -> Self {
-        Self {
-            pending: RwSignal::new_local(false),
-            value: RwSignal::new_local(None),
-            owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
-            answer: PhantomData,
-        }
+        Self(State::new(Calls {
+            pending: false,
+            outcome: None,
+            owner: Owner::current().map(|o| o.downgrade()),
+        }))
     }
 
     /// Whether a call is in flight (tracked).
     pub(crate) fn pending(self) -> bool {
-        self.pending.get()
+        self.0.with(|c| c.pending).unwrap_or(false)
     }
 
     /// Whether a call is in flight, for a click handler (not tracked).
     pub(crate) fn pending_untracked(self) -> bool {
-        self.pending.get_untracked()
+        self.0.with_untracked(|c| c.pending).unwrap_or(false)
     }
 
-    /// Reads the last answer (tracked); `None` before the first one.
-    pub(crate) fn with_value<R>(
-        self,
-        read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
-    ) -> R {
-        // A read guard, not `with`: the signal's code is then the same for
-        // every caller, not generated again for each closure.
-        read(typed(&self.value.read()))
+    /// How the last call ended (tracked); `None` before the first one.
+    pub(crate) fn outcome(self) -> Option<Outcome> {
+        self.0.with(|c| c.outcome.clone()).flatten()
     }
 
-    /// Reads the last answer, for a click handler (not tracked).
-    pub(crate) fn with_value_untracked<R>(
-        self,
-        read: impl FnOnce(Option<&Result<T, BillingError>>) -> R,
-    ) -> R {
-        read(typed(&self.value.read_untracked()))
+    /// How the last call ended, for a click handler (not tracked).
+    pub(crate) fn outcome_untracked(self) -> Option<Outcome> {
+        self.0.with_untracked(|c| c.outcome.clone()).flatten()
     }
 
-    /// Forgets the last answer (a dialog opened again starts without the
+    /// Forgets the last outcome (a dialog opened again starts without the
     /// refusal it showed before). A call in flight still records its own.
     pub(crate) fn reset(self) {
-        self.value.set(None);
+        self.0.update(&mut |c| c.outcome = None);
     }
 
     /// Marks the call in flight and runs it under the component's owner,
-    /// untracked; its answer replaces the last one. A component gone
+    /// untracked; how it ends replaces the last outcome. A component gone
     /// meanwhile makes the writes no-ops.
-    pub(crate) fn send(self, call: impl Future<Output = Result<T, BillingError>> + 'static) {
-        self.pending.set(true);
-        let owner = self
-            .owner
-            .try_with_value(|o| o.as_ref().and_then(WeakOwner::upgrade))
-            .flatten();
+    pub(crate) fn send(self, call: impl Future<Output = Outcome> + 'static) {
+        self.spawn(Box::pin(call));
+    }
+
+    /// [`Self::send`] past the call's own type, so this is in the wasm once.
+    fn spawn(self, call: Call) {
+        let mut owner = None;
+        self.0.update(&mut |c| {
+            c.pending = true;
+            owner = c.owner.as_ref().and_then(WeakOwner::upgrade);
+        });
         let call = match owner {
             Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
             None => ScopedFuture::new_untracked(call),
         };
         leptos::task::spawn_local(async move {
-            let answer = call.await;
-            self.value.set(Some(Box::new(answer)));
-            self.pending.set(false);
+            let mut outcome = Some(call.await);
+            self.0.update(&mut |c| {
+                c.outcome = outcome.take();
+                c.pending = false;
+            });
         });
-    }
-}
-
-/// The boxed answer as the `Result` [`Request::send`] stored.
-fn typed<T: 'static>(value: &Option<Box<dyn Any>>) -> Option<&Result<T, BillingError>> {
-    value.as_ref()?.downcast_ref()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_answer_is_read_back_only_as_its_own_type() {
-        let stored: Option<Box<dyn Any>> = Some(Box::new(Ok::<u32, BillingError>(7)));
-        assert!(matches!(typed::<u32>(&stored), Some(Ok(7))));
-        assert!(typed::<String>(&stored).is_none());
-        assert!(typed::<u32>(&None).is_none());
     }
 }

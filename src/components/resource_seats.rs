@@ -4,7 +4,6 @@
 use super::request::Request;
 use crate::billing::{use_locale, use_resource, ClaimParams, ReleaseParams};
 use crate::browser;
-use crate::error::BillingError;
 use crate::i18n::{fill, panel::Msg, Lang, Message};
 use crate::intl::format_count;
 use leptos::prelude::*;
@@ -38,8 +37,8 @@ pub fn ResourceSeats(
     let seats = use_resource(slug.clone());
     let name = RwSignal::new(String::new());
     let input_id = format!("cw-seat-name-{slug}");
-    let claim = Request::<()>::new();
-    let release = Request::<()>::new();
+    let claim = Request::new();
+    let release = Request::new();
     let full = move || seats.usage.get().is_some_and(|u| u.available <= 0);
     let busy = move || claim.pending() || release.pending();
     // No current subscription is no seats, not a failure to report.
@@ -58,11 +57,9 @@ pub fn ResourceSeats(
         if blank.get() {
             return Msg::SeatNameRequired.text(lang).to_owned();
         }
-        let refused =
-            |v: Option<&Result<(), BillingError>>| v.and_then(|r| r.as_ref().err().cloned());
-        let failed = claim
-            .with_value(refused)
-            .or_else(|| release.with_value(refused))
+        let refused = |request: Request| request.outcome().and_then(Result::err);
+        let failed = refused(claim)
+            .or_else(|| refused(release))
             .or_else(|| seats.error.get().filter(|_| !no_plan()));
         failed.map(|e| e.message_in(lang)).unwrap_or_default()
     };

@@ -111,26 +111,15 @@ impl Panel {
             s.confirming = false;
             s.changing = true;
         });
-        let action_id = element_id("action", &id);
-        browser::restore_focus_to(&action_id);
-        let billing = self.billing;
-        let lang = Lang::of(&self.locale());
-        leptos::task::spawn_local(async move {
-            let result = if cancel {
-                billing
-                    .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
-                    .await
+        browser::restore_focus_to(&element_id("action", &id));
+        self.call(
+            id,
+            if cancel {
+                RowCall::Cancel
             } else {
-                billing.uncancel_subscription(&id).await
-            };
-            // The billing reloads: the button redrawn keeps the focus.
-            browser::restore_focus_to(&action_id);
-            let error = result.err().map(|e| e.message_in(lang));
-            self.update(&id, &mut |s| {
-                s.changing = false;
-                s.change_error = error.clone();
-            });
-        });
+                RowCall::Keep
+            },
+        );
     }
 
     /// Opens the hosted page to activate a trial or pay an unpaid plan; stays
@@ -150,16 +139,40 @@ impl Panel {
             auto_redirect: true,
             ..Default::default()
         };
+        self.call(id, RowCall::Activate(params));
+    }
+
+    /// Sends a row's call and records how it went in the row's state: one
+    /// spawned task for the three buttons, so its glue is in the wasm once.
+    fn call(self, id: String, call: RowCall) {
         let billing = self.billing;
         let lang = Lang::of(&self.locale());
         leptos::task::spawn_local(async move {
-            let result = billing
-                .create_activate_subscription_checkout_session(params)
-                .await;
-            let (ok, error) = (result.is_ok(), result.err().map(|e| e.message_in(lang)));
+            let activating = matches!(call, RowCall::Activate(_));
+            let result = match call {
+                RowCall::Cancel => billing
+                    .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
+                    .await
+                    .map(drop),
+                RowCall::Keep => billing.uncancel_subscription(&id).await.map(drop),
+                RowCall::Activate(params) => billing
+                    .create_activate_subscription_checkout_session(params)
+                    .await
+                    .map(drop),
+            };
+            if !activating {
+                // The billing reloads: the button redrawn keeps the focus.
+                browser::restore_focus_to(&element_id("action", &id));
+            }
+            let error = result.err().map(|e| e.message_in(lang));
             self.update(&id, &mut |s| {
-                s.activating = ok;
-                s.activate_error = error.clone();
+                if activating {
+                    s.activating = error.is_none();
+                    s.activate_error = error.clone();
+                } else {
+                    s.changing = false;
+                    s.change_error = error.clone();
+                }
             });
         });
     }
@@ -192,6 +205,16 @@ impl Panel {
             },
         );
     }
+}
+
+/// What a row's button sends.
+enum RowCall {
+    /// Cancel at the period's end.
+    Cancel,
+    /// Undo a scheduled cancellation.
+    Keep,
+    /// Open the hosted page to activate or pay.
+    Activate(ActivateSubscriptionParams),
 }
 
 /// A row's state; a row never touched is in the default one.
