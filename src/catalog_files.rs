@@ -86,9 +86,11 @@ pub use provider_words::Words;
 mod provider_words {
     #[cfg(feature = "catalogs-on-demand")]
     use super::{install_entries, loaded, Catalog as _, Lang};
-    use leptos::prelude::{AnyView, Children};
+    #[cfg(not(feature = "catalogs-on-demand"))]
+    use leptos::prelude::AnyView;
+    use leptos::prelude::Children;
     #[cfg(feature = "catalogs-on-demand")]
-    use leptos::prelude::{Get, IntoAny, RwSignal, Set};
+    use leptos::prelude::{Get, IntoView, RwSignal, Set};
 
     /// Where a provider looks for the catalog files unless told
     /// (`catalogs_url`): `locales/` beside the page.
@@ -154,20 +156,26 @@ mod provider_words {
         /// otherwise when both catalogs have been installed or have failed,
         /// so a German panel never shows English first, and a failure
         /// leaves English.
-        #[cfg_attr(not(feature = "catalogs-on-demand"), inline)]
-        pub fn then(self, children: Children) -> AnyView {
-            #[cfg(feature = "catalogs-on-demand")]
-            if let Some(ready) = self.ready {
-                // `ready` changes once, so this runs twice: nothing, then the
-                // children (built untracked, under the provider's context).
-                let mut children = Some(children);
-                return (move || {
-                    ready
-                        .get()
-                        .then(|| children.take().map(leptos::prelude::untrack))
-                })
-                .into_any();
+        #[cfg(feature = "catalogs-on-demand")]
+        pub fn then(self, children: Children) -> impl IntoView {
+            // A closure rather than `AnyView` (no type erasure): `ready`
+            // changes at most once, so this runs once (words in, or none
+            // needed) or twice (nothing, then the children, built untracked
+            // under the provider's context).
+            let ready = self.ready;
+            let mut children = Some(children);
+            move || {
+                if ready.is_some_and(|ready| !ready.get()) {
+                    return None;
+                }
+                children.take().map(leptos::prelude::untrack)
             }
+        }
+
+        /// `children`: every language is compiled in.
+        #[cfg(not(feature = "catalogs-on-demand"))]
+        #[inline]
+        pub fn then(self, children: Children) -> AnyView {
             children()
         }
     }
