@@ -41,19 +41,20 @@ pub fn query_param(name: &str) -> Option<String> {
 
 /// The customer's preferred locale as the browser reports it: the first of
 /// `navigator.languages` the widget has words for (a German speaker who
-/// also reads English and Portuguese gets German), else the first listed.
+/// also reads English and Portuguese gets German), else the first listed,
+/// else `navigator.language`; `en-US` outside a browser.
 pub fn browser_locale() -> String {
-    let Some(navigator) = window().map(|w| w.navigator()) else {
-        return "en-US".to_owned();
+    let reported = if cfg!(target_arch = "wasm32") {
+        page_js::languages()
+    } else {
+        String::new()
     };
-    crate::i18n::negotiate(
-        navigator
-            .languages()
-            .iter()
-            .filter_map(|tag| tag.as_string()),
-    )
-    .or_else(|| navigator.language())
-    .unwrap_or_else(|| "en-US".to_owned())
+    // `language`, then each of `languages`, one a line (a tag has none).
+    let mut lines = reported.split('\n').map(str::to_owned);
+    let language = lines.next().filter(|l| !l.is_empty());
+    crate::i18n::negotiate(lines)
+        .or(language)
+        .unwrap_or_else(|| "en-US".to_owned())
 }
 
 /// `url` with `locale=…` in its query, so the hosted page (another page,
@@ -63,30 +64,15 @@ pub fn with_locale(url: &str, locale: Option<&str>) -> String {
     let Some(locale) = locale.map(str::trim).filter(|l| !l.is_empty()) else {
         return url.to_owned();
     };
-    match web_sys::Url::new(url) {
-        Ok(parsed) => {
-            parsed.search_params().set("locale", locale);
-            parsed.href()
-        }
-        Err(_) => url.to_owned(),
-    }
+    page_js::with_locale(url, locale)
 }
 
 /// 128 random bits as 32 hex digits, from the browser's CSPRNG
-/// (`crypto.getRandomValues` works in insecure contexts too, unlike `randomUUID`).
+/// (`crypto.getRandomValues` works in insecure contexts too, unlike
+/// `randomUUID`); without Web Crypto, `Math.random`: still unique enough to
+/// tell calls apart. One import instead of four.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 16];
-    let filled = window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // No Web Crypto (not a browser): still unique enough to tell calls apart.
-        let now = js_sys::Date::now().to_bits().to_le_bytes();
-        let noise = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-        bytes[..8].copy_from_slice(&now);
-        bytes[8..12].copy_from_slice(&noise.to_le_bytes());
-    }
-    crate::plain_text::hex(&bytes)
+    page_js::random_token()
 }
 
 /// The page's `document.cookie` (empty when unreadable).
@@ -137,17 +123,45 @@ pub fn load_module(src: &str) {
 pub fn restore_focus_to(id: &str) {
     // Natively (unit tests, `ssr`) there is no page and no JS to call.
     if window().is_some() {
-        page_js::restore_focus(id);
+        focus_js::restore_focus(id);
     }
 }
 
 #[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
-mod page_js {
+mod focus_js {
     #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
     extern "C" {
         /// `restoreFocus(id)`: see [`super::restore_focus_to`].
         #[wasm_bindgen(js_name = restoreFocus)]
         pub(super) fn restore_focus(id: &str);
+    }
+}
+
+/// The page's URL parser, Web Crypto and languages in `js/page.js`: one
+/// import each where web-sys took three to seven (each an import name, a JS
+/// shim and its marshalling). Their comments are here: an app's trunk build
+/// copies the snippet as it is (unminified).
+mod page_js {
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/page.js")]
+    extern "C" {
+        /// `new URL(input, location.href)` as `protocol`, `host` and `href`,
+        /// one a line, `placeholder` put back where the parser
+        /// percent-encoded its braces (`%7B…%7D` or `%7b…%7d`); `None` when
+        /// it does not parse.
+        #[wasm_bindgen(js_name = resolveUrl)]
+        pub(super) fn resolve_url(input: &str, placeholder: &str) -> Option<String>;
+
+        /// `href` with its `locale` query parameter set to `locale`; `href`
+        /// unchanged when it does not parse as an absolute URL.
+        #[wasm_bindgen(js_name = withLocale)]
+        pub(super) fn with_locale(href: &str, locale: &str) -> String;
+
+        /// See [`super::random_token`].
+        #[wasm_bindgen(js_name = randomToken)]
+        pub(super) fn random_token() -> String;
+
+        /// `navigator.language`, then each of `navigator.languages`, one a line.
+        pub(super) fn languages() -> String;
     }
 }
 
@@ -200,33 +214,23 @@ pub fn resolve_url(input: &str, role: UrlRole) -> Result<String, BillingError> {
     if input.trim().is_empty() {
         return Err(RedirectUrlError::Missing(role).into());
     }
-    let base = page_href();
-    let url = if base.is_empty() {
-        web_sys::Url::new(input.trim())
+    // Natively (unit tests, `ssr`) there is no parser to ask.
+    let parsed = if cfg!(target_arch = "wasm32") {
+        page_js::resolve_url(input.trim(), CHECKOUT_SESSION_ID_PLACEHOLDER)
     } else {
-        web_sys::Url::new_with_base(input.trim(), &base)
-    }
-    .map_err(|_| RedirectUrlError::NotWeb(role))?;
-    let scheme = url.protocol();
+        None
+    };
+    let parsed = parsed.ok_or(RedirectUrlError::NotWeb(role))?;
+    // `protocol`, `host` and `href`, one a line (a parsed URL has none).
+    let mut parts = parsed.splitn(3, '\n');
+    let (scheme, host) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let url = RedirectUrl::from_parsed(
-        restore_placeholder(&url.href()),
+        parts.next().unwrap_or("").to_owned(),
         scheme.trim_end_matches(':'),
-        &url.host(),
+        host,
         role,
     )?;
     Ok(url.into_string())
-}
-
-/// The URL parser percent-encodes braces in paths; put the placeholder back.
-fn restore_placeholder(href: &str) -> String {
-    if !href.contains('%') {
-        return href.to_owned();
-    }
-    let mut out = href.to_owned();
-    for encoded in ["%7BCHECKOUT_SESSION_ID%7D", "%7bCHECKOUT_SESSION_ID%7d"] {
-        out = replace_all(&out, encoded, CHECKOUT_SESSION_ID_PLACEHOLDER);
-    }
-    out
 }
 
 /// [`checkout_protocol::redirect::fill_session_id`], done by the browser.
@@ -253,18 +257,6 @@ pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
 mod tests {
     use super::*;
     use checkout_protocol::redirect;
-
-    #[test]
-    fn placeholder_is_restored_in_paths() {
-        assert_eq!(
-            restore_placeholder("https://a.test/done/%7BCHECKOUT_SESSION_ID%7D?x=1"),
-            "https://a.test/done/{CHECKOUT_SESSION_ID}?x=1"
-        );
-        assert_eq!(
-            restore_placeholder("https://a.test/%41"),
-            "https://a.test/%41"
-        );
-    }
 
     #[test]
     fn session_id_fills_every_placeholder() {

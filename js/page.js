@@ -1,0 +1,33 @@
+// See src/browser.rs.
+export function resolveUrl(input, placeholder) {
+  try {
+    const url = new URL(input, globalThis.location?.href);
+    const encoded = encodeURI(placeholder);
+    const href = url.href.replaceAll(encoded, placeholder).replaceAll(encoded.replace(/%7./g, (s) => s.toLowerCase()), placeholder);
+    return [url.protocol, url.host, href].join('\n');
+  } catch {}
+}
+
+export function withLocale(href, locale) {
+  try {
+    const url = new URL(href);
+    url.searchParams.set('locale', locale);
+    return url.href;
+  } catch {
+    return href;
+  }
+}
+
+export function randomToken() {
+  const bytes = new Uint8Array(16);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    bytes.forEach((_, i) => (bytes[i] = Math.random() * 256));
+  }
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function languages() {
+  return [navigator.language, ...navigator.languages].join('\n');
+}
