@@ -31,3 +31,23 @@ export function randomToken() {
 export function languages() {
   return [navigator.language, ...navigator.languages].join('\n');
 }
+
+export function intl(kind, locale, currency, value) {
+  const make = (locales) =>
+    kind == 3
+      ? new Intl.PluralRules(locales)
+      : kind == 2
+        ? new Intl.DateTimeFormat(locales, { dateStyle: 'medium' })
+        : new Intl.NumberFormat(locales, kind == 0 ? { style: 'currency', currency } : {});
+  try {
+    let format;
+    try {
+      format = make(locale ? [locale] : []);
+    } catch {
+      format = make([]);
+    }
+    if (kind == 3) return format.select(value);
+    if (kind == 2) return format.format(new Date(value));
+    return format.format(kind == 0 ? value / 10 ** format.resolvedOptions().maximumFractionDigits : value);
+  } catch {}
+}

@@ -64,15 +64,9 @@ pub fn price_label(price: &Price, locale: &str) -> String {
 
 /// A date as people read it in `locale`, e.g. "Dec 21, 2026".
 pub fn format_date(epoch_ms: i64, locale: &str) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        if let Some(text) = crate::intl::DateTimeFormat::medium_date(locale)
-            .and_then(|f| f.format_epoch_ms(epoch_ms))
-        {
-            return text;
-        }
+    if let Some(text) = crate::intl::medium_date(epoch_ms, locale) {
+        return text;
     }
-    let _ = locale;
     let days = epoch_ms.div_euclid(86_400_000);
     ["day ", &crate::plain_text::signed(days), " since 1970"].concat()
 }

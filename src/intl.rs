@@ -1,35 +1,56 @@
 //! Catching bindings to the browser's `Intl`: js-sys's stable constructors
 //! throw on a bad locale or currency, and a throw would abort the wasm module.
+//! What every app formats (money, counts, dates, plurals) goes through one
+//! import, `intl` in `js/page.js`, rather than a constructor, an options
+//! object and a method each.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
+/// What [`intl`] makes: `Intl.NumberFormat` with the currency, plain
+/// `Intl.NumberFormat`, `Intl.DateTimeFormat` with `dateStyle: "medium"`,
+/// `Intl.PluralRules`.
+#[derive(Clone, Copy)]
+enum Kind {
+    Money = 0,
+    Count = 1,
+    Date = 2,
+    Plural = 3,
+}
+
+#[wasm_bindgen(module = "/js/page.js")]
 extern "C" {
-    /// `Intl.NumberFormat`.
-    #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat)]
-    pub type NumberFormat;
+    /// Makes `kind`'s formatter for `locale` (the browser's default when
+    /// empty or invalid) and formats `value` with it: money as minor units
+    /// of `currency` divided by `10^digits`, the currency's own decimals (as
+    /// `money::to_major` does), a date as epoch milliseconds, a
+    /// plural as its count's category. `None` when the formatter cannot be
+    /// made (an invalid currency) or the value not formatted (a date out of
+    /// range): every throw is caught in JS.
+    #[wasm_bindgen(js_name = intl)]
+    fn intl_js(kind: u8, locale: &str, currency: &str, value: f64) -> Option<String>;
+}
 
-    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
-    fn construct(locales: &Array, options: &Object) -> Result<NumberFormat, JsValue>;
+/// `kind`'s formatting of `value` (see [`intl_js`]); `None` off wasm, where
+/// the callers write their plain fallback.
+fn intl(kind: Kind, locale: &str, currency: &str, value: f64) -> Option<String> {
+    if cfg!(target_arch = "wasm32") {
+        intl_js(kind as u8, locale, currency, value)
+    } else {
+        None
+    }
+}
 
-    /// Formats a number.
-    #[wasm_bindgen(method, js_class = "NumberFormat")]
-    pub fn format(this: &NumberFormat, value: f64) -> String;
+/// `amount_minor` of `currency` as `locale` writes money (`$12.00`,
+/// `￥1,200`); `None` for a currency the browser does not know.
+pub fn money(amount_minor: i64, currency: &str, locale: &str) -> Option<String> {
+    intl(Kind::Money, locale, currency, amount_minor as f64)
+}
 
-    #[wasm_bindgen(method, js_class = "NumberFormat", js_name = resolvedOptions)]
-    fn resolved_options(this: &NumberFormat) -> Object;
-
-    /// `Intl.DateTimeFormat`.
-    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
-    pub type DateTimeFormat;
-
-    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
-    fn construct_date(locales: &Array, options: &Object) -> Result<DateTimeFormat, JsValue>;
-
-    /// Formats a date.
-    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = format, catch)]
-    fn format_date(this: &DateTimeFormat, date: &js_sys::Date) -> Result<String, JsValue>;
+/// Epoch milliseconds as a medium date in `locale` ("Dec 21, 2026",
+/// "21.12.2026"); `None` when out of the Date range.
+pub fn medium_date(epoch_ms: i64, locale: &str) -> Option<String> {
+    intl(Kind::Date, locale, "", epoch_ms as f64)
 }
 
 #[wasm_bindgen]
@@ -81,45 +102,6 @@ impl Collator {
     }
 }
 
-impl DateTimeFormat {
-    /// A `dateStyle: "medium"` formatter ("Dec 21, 2026", "21.12.2026") for
-    /// `locale`, falling back to the browser default for an invalid tag.
-    pub fn medium_date(locale: &str) -> Option<Self> {
-        let options = Object::new();
-        set(&options, "dateStyle", "medium");
-        Self::construct_date(&locales(locale), &options)
-            .or_else(|_| Self::construct_date(&Array::new(), &options))
-            .ok()
-    }
-
-    /// Formats epoch milliseconds; `None` when out of the Date range.
-    pub fn format_epoch_ms(&self, epoch_ms: i64) -> Option<String> {
-        self.format_date(&js_sys::Date::new(&JsValue::from_f64(epoch_ms as f64)))
-            .ok()
-    }
-}
-
-impl NumberFormat {
-    /// A currency formatter for `locale` (falls back to the browser default
-    /// when the tag is invalid); `None` when the currency code is invalid.
-    pub fn currency(locale: &str, currency: &str) -> Option<Self> {
-        let options = Object::new();
-        set(&options, "style", "currency");
-        set(&options, "currency", currency);
-        Self::construct(&locales(locale), &options)
-            .or_else(|_| Self::construct(&Array::new(), &options))
-            .ok()
-    }
-
-    /// Digits after the decimal point the formatter shows (the currency's own).
-    pub fn maximum_fraction_digits(&self) -> Option<u32> {
-        Reflect::get(&self.resolved_options(), &"maximumFractionDigits".into())
-            .ok()?
-            .as_f64()
-            .map(|d| d as u32)
-    }
-}
-
 fn locales(locale: &str) -> Array {
     let list = Array::new();
     if !locale.is_empty() {
@@ -133,44 +115,15 @@ fn set(target: &Object, key: &str, value: &str) {
     let _ = Reflect::set(target, &key.into(), &value.into());
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// `Intl.PluralRules`.
-    #[wasm_bindgen(js_namespace = Intl, js_name = PluralRules)]
-    type PluralRules;
-
-    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "PluralRules", catch)]
-    fn construct_plural(locales: &Array, options: &Object) -> Result<PluralRules, JsValue>;
-
-    #[wasm_bindgen(method, js_class = "PluralRules")]
-    fn select(this: &PluralRules, count: f64) -> String;
-}
-
 /// The CLDR plural category of `count` in `locale` (`one`, `few`, `other`, …),
 /// as `Intl.PluralRules` says; `other` when the browser cannot tell.
 pub fn plural_category(locale: &str, count: u32) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let rules = PluralRules::construct_plural(&locales(locale), &Object::new())
-            .or_else(|_| PluralRules::construct_plural(&Array::new(), &Object::new()));
-        if let Ok(rules) = rules {
-            return rules.select(f64::from(count));
-        }
-    }
-    let _ = locale;
-    if count == 1 { "one" } else { "other" }.to_owned()
+    intl(Kind::Plural, locale, "", f64::from(count))
+        .unwrap_or_else(|| if count == 1 { "one" } else { "other" }.to_owned())
 }
 
 /// `count` written with `locale`'s digits and grouping (`1,000`, `١٢`).
 pub fn format_count(locale: &str, count: u32) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let format = NumberFormat::construct(&locales(locale), &Object::new())
-            .or_else(|_| NumberFormat::construct(&Array::new(), &Object::new()));
-        if let Ok(format) = format {
-            return format.format(f64::from(count));
-        }
-    }
-    let _ = locale;
-    crate::plain_text::decimal(u64::from(count))
+    intl(Kind::Count, locale, "", f64::from(count))
+        .unwrap_or_else(|| crate::plain_text::decimal(u64::from(count)))
 }

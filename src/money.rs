@@ -1,7 +1,10 @@
 //! Money as people read it: integer minor units formatted by `Intl.NumberFormat`
 //! with the currency's own decimals (JPY none, KWD three).
 
-/// Converts minor units to a major-unit number for `digits` decimals.
+/// Converts minor units to a major-unit number for `digits` decimals: what
+/// `intl` in `js/page.js` does before `Intl.NumberFormat` formats it (the
+/// same IEEE division; its exactness is tested here).
+#[cfg(test)]
 pub fn to_major(amount_minor: i64, digits: u32) -> f64 {
     amount_minor as f64 / 10f64.powi(digits as i32)
 }
@@ -10,14 +13,9 @@ pub fn to_major(amount_minor: i64, digits: u32) -> f64 {
 ///
 /// Never fails: an unknown currency falls back to `1200 XYZ`-style text.
 pub fn format_money(amount_minor: i64, currency: &str, locale: &str) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        if let Some(format) = crate::intl::NumberFormat::currency(locale, currency) {
-            let digits = format.maximum_fraction_digits().unwrap_or(2);
-            return format.format(to_major(amount_minor, digits));
-        }
+    if let Some(text) = crate::intl::money(amount_minor, currency, locale) {
+        return text;
     }
-    let _ = locale;
     [&crate::plain_text::signed(amount_minor), " ", currency].concat()
 }
 
