@@ -31,17 +31,6 @@ pub fn signed(n: i64) -> String {
     }
 }
 
-/// `bytes` as lower-case hexadecimal, two digits each.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        text.push(char::from(DIGITS[usize::from(b >> 4)]));
-        text.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,7 +55,5 @@ mod tests {
         for n in [0, -1, 42, -1200, i64::MIN, i64::MAX] {
             assert_eq!(signed(n), n.to_string());
         }
-        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
-        assert_eq!(hex(&[]), "");
     }
 }

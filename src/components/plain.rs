@@ -21,6 +21,8 @@
 
 use crate::billing::effect;
 use leptos::prelude::*;
+use leptos::attr::{Attribute, NextAttribute};
+use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::tachys::html::element::custom;
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -89,7 +91,7 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     } = plain;
     // Untracked on purpose: the effect below is what tracks the drawing.
     let first = untrack(&draw);
-    // The wrapper and its listener, shared by the directive that sets them
+    // The wrapper and its listener, shared by the attribute that sets them
     // (in the browser only: wasm-bindgen closures do not exist on the
     // server) and the effect that redraws; dropped when both are. One cell
     // rather than a `NodeRef` and a stored value: less reactive code.
@@ -120,8 +122,9 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
             untrack(|| after_draw(wrapper));
         }
     }));
-    // Listening from the moment the element is built (a directive runs
-    // then, and not on the server), so no event is missed before the effect.
+    // Listening from the moment the element is built (the attribute below
+    // runs then, and not on the server), so no event is missed before the
+    // effect.
     let attach = move |wrapper: Element| {
         if mounted.get().is_some() {
             return;
@@ -137,7 +140,77 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     custom(tag)
         .class(class)
         .inner_html(first)
-        .directive(attach, ())
+        .add_any_attr(Attach(cfg!(target_arch = "wasm32").then(|| {
+            SendWrapper::new(Rc::new(attach) as Rc<dyn Fn(Element)>)
+        })))
+}
+
+/// What a directive did for [`plain_view`], without tachys's directive:
+/// calls its function with the wrapper when the element is built or
+/// hydrated. `None` off wasm (a server render, where nothing is built), so
+/// nothing thread-bound is made or dropped there; Leptos's directive
+/// `expect`ed its value instead, and brought its 0.5 KB panic message.
+#[derive(Clone)]
+struct Attach(Option<SendWrapper<Rc<dyn Fn(Element)>>>);
+
+impl Attach {
+    fn run(&self, wrapper: &Element) {
+        if let Some(attach) = &self.0 {
+            attach(wrapper.clone());
+        }
+    }
+}
+
+impl Attribute for Attach {
+    const MIN_LENGTH: usize = 0;
+    /// The wrapper, for a rebuild in place (a new component on the same
+    /// element), which attaches again as a directive did.
+    type State = Element;
+    type AsyncOutput = Self;
+    type Cloneable = Self;
+    type CloneableOwned = Self;
+
+    fn html_len(&self) -> usize {
+        0
+    }
+
+    fn to_html(self, _: &mut String, _: &mut String, _: &mut String, _: &mut String) {}
+
+    fn hydrate<const FROM_SERVER: bool>(self, wrapper: &Element) -> Element {
+        self.run(wrapper);
+        wrapper.clone()
+    }
+
+    fn build(self, wrapper: &Element) -> Element {
+        self.run(wrapper);
+        wrapper.clone()
+    }
+
+    fn rebuild(self, wrapper: &mut Element) {
+        self.run(wrapper);
+    }
+
+    fn into_cloneable(self) -> Self {
+        self
+    }
+
+    fn into_cloneable_owned(self) -> Self {
+        self
+    }
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Self {
+        self
+    }
+}
+
+impl NextAttribute for Attach {
+    type Output<NewAttr: Attribute> = (Self, NewAttr);
+
+    fn add_any_attr<NewAttr: Attribute>(self, new_attr: NewAttr) -> Self::Output<NewAttr> {
+        (self, new_attr)
+    }
 }
 
 /// The element inside `wrapper` with `id` (which may hold any character:
