@@ -20,9 +20,9 @@
 //!   `checked`) are set in `after_draw`, which runs after every redraw.
 
 use crate::billing::effect;
-use leptos::prelude::*;
-use leptos::attr::{Attribute, NextAttribute};
 use leptos::__reexports::send_wrapper::SendWrapper;
+use leptos::attr::{Attribute, NextAttribute};
+use leptos::prelude::*;
 use leptos::tachys::html::element::custom;
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -140,9 +140,9 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
     custom(tag)
         .class(class)
         .inner_html(first)
-        .add_any_attr(Attach(cfg!(target_arch = "wasm32").then(|| {
-            SendWrapper::new(Rc::new(attach) as Rc<dyn Fn(Element)>)
-        })))
+        .add_any_attr(Attach(
+            cfg!(target_arch = "wasm32").then(|| SendWrapper::new(Rc::new(attach) as AttachFn)),
+        ))
 }
 
 /// What a directive did for [`plain_view`], without tachys's directive:
@@ -151,7 +151,10 @@ pub(crate) fn plain_view(plain: Plain) -> impl IntoView {
 /// nothing thread-bound is made or dropped there; Leptos's directive
 /// `expect`ed its value instead, and brought its 0.5 KB panic message.
 #[derive(Clone)]
-struct Attach(Option<SendWrapper<Rc<dyn Fn(Element)>>>);
+struct Attach(Option<SendWrapper<AttachFn>>);
+
+/// What [`Attach`] calls with the wrapper.
+type AttachFn = Rc<dyn Fn(Element)>;
 
 impl Attach {
     fn run(&self, wrapper: &Element) {
