@@ -550,6 +550,35 @@ async fn create_checkout_session_resolves_relative_urls_and_keeps_the_placeholde
     assert!(body.get("priceId").is_none());
 }
 
+/// The URL parser percent-encodes the placeholder's braces in a path; both
+/// spellings of that encoding are put back, anything else is left as parsed.
+#[wasm_bindgen_test]
+async fn an_encoded_placeholder_is_put_back_in_either_case() {
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/checkout-sessions/create", 200, CREATED);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe(&stage, &server);
+    billing_of(&captured)
+        .create_checkout_session(CheckoutSessionParams::for_price_slug(
+            "onboarding",
+            "https://shop.test/a/%7bCHECKOUT_SESSION_ID%7d/b/{CHECKOUT_SESSION_ID}",
+            "https://shop.test/c/%7BCHECKOUT_SESSION_ID%7d?x={CHECKOUT_SESSION_ID}",
+        ))
+        .await
+        .unwrap();
+    let sent = &server.requests_to("/api/billing/checkout-sessions/create")[0];
+    let body: serde_json::Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["successUrl"],
+        "https://shop.test/a/{CHECKOUT_SESSION_ID}/b/{CHECKOUT_SESSION_ID}"
+    );
+    assert_eq!(
+        body["cancelUrl"],
+        "https://shop.test/c/%7BCHECKOUT_SESSION_ID%7d?x={CHECKOUT_SESSION_ID}"
+    );
+}
+
 /// A route whose price "gone" no longer exists: `checkout-sessions/create`
 /// answers `price_not_found` (nobody is signed in).
 fn server_without_the_price() -> Rc<FakeServer> {
@@ -918,6 +947,38 @@ async fn a_signed_in_customer_gets_their_billing_and_lookups_answer_from_it() {
     assert!(billing.get_price("nope").is_none());
     assert_eq!(billing.get_product("credits").unwrap().name, "Credits");
     assert_eq!(billing.billing_portal_url(), None);
+}
+
+/// The free-form fields (card data, billing details) come out of the
+/// browser's parsed JSON as serde reads the same text: nested objects and
+/// arrays, `null` members and elements, whole and fractional numbers.
+#[wasm_bindgen_test]
+async fn free_form_fields_read_as_serde_reads_the_same_json() {
+    let data = r#"{"brand":"visa","last4":"4242","expMonth":12,"expYear":2030,
+        "extra":{"list":[1,null,"x",true,{"deep":[]}],"none":null,"rate":1.5,"neg":-3,"":"empty key"}}"#;
+    let details = r#"{"address":{"line1":"1 Rue","country":"FR"},"phone":null}"#;
+    let billing = alice_billing().replace(
+        r#""paymentMethodData":{"brand":"visa","last4":"4242","expMonth":12,"expYear":2030}"#,
+        &format!(r#""paymentMethodData":{data},"billingDetails":{details}"#),
+    );
+    let server = new_server();
+    server.answer("/pricing-models/retrieve", 200, &pricing());
+    server.answer("/customers/billing", 200, &billing);
+    let stage = Stage::new();
+    let (captured, _h) = mount_probe_with(&stage, &server, true);
+    wait_until("loaded", || {
+        stage.text() == "state:loaded:Alice's pricing:Alice Martin"
+    })
+    .await;
+    let method = billing_of(&captured).payment_methods()[0].clone();
+    let expected: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!(
+        serde_json::Value::Object(method.payment_method_data.clone()),
+        expected
+    );
+    let expected: serde_json::Value = serde_json::from_str(details).unwrap();
+    assert_eq!(method.billing_details, expected);
+    assert_eq!(method.card().unwrap().last4, "4242");
 }
 
 #[wasm_bindgen_test]
