@@ -1,4 +1,4 @@
-// See src/browser.rs, src/intl.rs, src/client/json.rs.
+// See src/browser.rs, src/intl.rs.
 export function resolveUrl(input, placeholder) {
   try {
     const url = new URL(input, globalThis.location?.href);
@@ -50,16 +50,4 @@ export function intl(kind, locale, currency, value) {
     if (kind == 2) return format.format(new Date(value));
     return format.format(kind == 0 ? value / 10 ** format.resolvedOptions().maximumFractionDigits : value);
   } catch {}
-}
-
-export function field(json, key) {
-  return json !== null && typeof json == 'object' ? (json[key] ?? undefined) : undefined;
-}
-
-export function arrayLength(json) {
-  return Array.isArray(json) ? json.length : -1;
-}
-
-export function keys(json) {
-  return json !== null && typeof json == 'object' ? Object.keys(json) : undefined;
 }

@@ -15,6 +15,7 @@
 
 use serde::de::IntoDeserializer;
 use serde_json::{Map, Value};
+use wasm_bindgen::JsCast;
 
 /// Parsed JSON as the reader sees it: the browser's values in wasm,
 /// `serde_json::Value` natively.
@@ -36,8 +37,11 @@ pub(crate) trait Json: Sized {
 
 impl Json for wasm_bindgen::JsValue {
     fn get(&self, key: &str) -> Option<Self> {
-        let value = js::field(self, &key.into());
-        (!value.is_undefined()).then_some(value)
+        if !self.is_object() {
+            return None;
+        }
+        let value = js_sys::Reflect::get(self, &key.into()).ok()?;
+        (!value.is_null() && !value.is_undefined()).then_some(value)
     }
 
     fn text(&self) -> Option<String> {
@@ -53,8 +57,7 @@ impl Json for wasm_bindgen::JsValue {
     }
 
     fn items(&self) -> Option<Vec<Self>> {
-        let length = u32::try_from(js::array_length(self)).ok()?;
-        Some((0..length).map(|i| js::field(self, &i.into())).collect())
+        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).iter().collect())
     }
 
     fn value(&self) -> Value {
@@ -70,43 +73,20 @@ impl Json for wasm_bindgen::JsValue {
         if let Some(items) = self.items() {
             return Value::Array(items.iter().map(Json::value).collect());
         }
-        // What is left is an object, or `null`/`undefined` (no keys).
-        let Some(names) = js::keys(self).items() else {
+        if !self.is_object() {
             return Value::Null;
-        };
+        }
+        let object: &js_sys::Object = self.unchecked_ref();
         // Inserted one by one: collecting into the map would sort the
         // members first, and link a stable sort (3 KB) for JS objects'
-        // keys, which are unique anyway. A `null` member reads as
-        // `undefined` here, whose value is `Null` too.
+        // keys, which are unique anyway.
         let mut members = Map::new();
-        for name in names {
-            if let Some(text) = name.as_string() {
-                members.insert(text, js::field(self, &name).value());
+        for key in js_sys::Object::keys(object).iter() {
+            if let (Some(name), Ok(value)) = (key.as_string(), js_sys::Reflect::get(self, &key)) {
+                members.insert(name, value.value());
             }
         }
         Value::Object(members)
-    }
-}
-
-/// Parsed values' members and elements in `js/page.js`: three imports where
-/// js-sys and wasm-bindgen took seven (`Reflect.get`, `Array.isArray`,
-/// `Array.from` and its iterator, `Object.keys`, the object and null tests).
-mod js {
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen(module = "/js/page.js")]
-    extern "C" {
-        /// `json[key]` (a string or an index) when `json` is an object or
-        /// an array; `undefined` when it is not, or the member is absent or
-        /// `null`.
-        pub(super) fn field(json: &JsValue, key: &JsValue) -> JsValue;
-
-        /// The length of an array; -1 for anything else.
-        #[wasm_bindgen(js_name = arrayLength)]
-        pub(super) fn array_length(json: &JsValue) -> i32;
-
-        /// `Object.keys(json)` for an object; `undefined` for anything else.
-        pub(super) fn keys(json: &JsValue) -> JsValue;
     }
 }
 
