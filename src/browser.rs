@@ -137,12 +137,14 @@ mod focus_js {
     }
 }
 
-/// The page's URL parser, Web Crypto and languages in `js/page.js`: one
-/// import each where web-sys took three to seven (each an import name, a JS
-/// shim and its marshalling). Their comments are here: an app's trunk build
-/// copies the snippet as it is (unminified).
+/// The page's URL parser, Web Crypto and languages in `js/plain.js` (the
+/// library's one hand-written snippet for Leptos apps: every app ships each
+/// snippet file whole, so one file costs less than two): one import each
+/// where web-sys took three to seven (each an import name, a JS shim and its
+/// marshalling). Their comments are here: an app's trunk build copies the
+/// snippet as it is (unminified).
 mod page_js {
-    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/page.js")]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/plain.js")]
     extern "C" {
         /// `new URL(input, location.href)` as `protocol`, `host` and `href`,
         /// one a line, `placeholder` put back where the parser

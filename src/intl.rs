@@ -1,7 +1,7 @@
 //! Catching bindings to the browser's `Intl`: js-sys's stable constructors
 //! throw on a bad locale or currency, and a throw would abort the wasm module.
 //! What every app formats (money, counts, dates, plurals) goes through one
-//! import, `intl` in `js/page.js`, rather than a constructor, an options
+//! import, `intl` in `js/plain.js`, rather than a constructor, an options
 //! object and a method each.
 
 use js_sys::{Array, Object, Reflect};
@@ -18,7 +18,7 @@ enum Kind {
     Plural = 3,
 }
 
-#[wasm_bindgen(module = "/js/page.js")]
+#[wasm_bindgen(module = "/js/plain.js")]
 extern "C" {
     /// Makes `kind`'s formatter for `locale` (the browser's default when
     /// empty or invalid) and formats `value` with it: money as minor units

@@ -2,7 +2,7 @@
 //! with the currency's own decimals (JPY none, KWD three).
 
 /// Converts minor units to a major-unit number for `digits` decimals: what
-/// `intl` in `js/page.js` does before `Intl.NumberFormat` formats it (the
+/// `intl` in `js/plain.js` does before `Intl.NumberFormat` formats it (the
 /// same IEEE division; its exactness is tested here).
 #[cfg(test)]
 pub fn to_major(amount_minor: i64, digits: u32) -> f64 {
