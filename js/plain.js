@@ -106,7 +106,7 @@ export function randomToken() {
 }
 
 export function languages() {
-  return [navigator.language, ...navigator.languages].join('\n');
+  return [navigator.language, ...(navigator.languages ?? [])].join('\n');
 }
 
 export function intl(kind, locale, currency, value) {

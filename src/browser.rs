@@ -162,7 +162,8 @@ mod page_js {
         #[wasm_bindgen(js_name = randomToken)]
         pub(super) fn random_token() -> String;
 
-        /// `navigator.language`, then each of `navigator.languages`, one a line.
+        /// `navigator.language`, then each of `navigator.languages` (if the
+        /// browser has the list), one a line.
         pub(super) fn languages() -> String;
     }
 }
