@@ -4,8 +4,9 @@
 //! browser's `Intl` formats them, in the `money` and `format` modules, which use
 //! these catalogs (so this module names neither: the data flows one way).
 //!
-//! Free of Leptos and serde, so the script-tag embed shares it: catalogs are
-//! static tables indexed by a message enum, one small table per bundle.
+//! Free of Leptos and serde, so the script-tag embed shares it. A catalog's
+//! words are static strings; an app links only the messages its code names
+//! (the `catalog!` macro below).
 
 pub mod files;
 pub mod loaded;
@@ -201,16 +202,120 @@ pub fn plural<M: Message>(message: M, count: u32, locale: &str) -> String {
     fill(form, &[&crate::intl::format_count(locale, count)])
 }
 
-/// Declares a message enum and its catalog in one place, so a message cannot
-/// lack a translation: each variant lists its text in every language, in
-/// [`Lang::ALL`] order, and the English text becomes its doc comment.
+/// How many languages a message compiles in: all six, or English alone
+/// with `catalogs-on-demand` (the others are then [`loaded`] files).
+pub const COMPILED_LANGUAGES: usize = if cfg!(feature = "catalogs-on-demand") {
+    1
+} else {
+    Lang::ALL.len()
+};
+
+/// Line `index` of `text` (lines end at `\n`), empty past the last one.
+/// Not generic and never inlined: every catalog's lookup is this one scan.
+#[inline(never)]
+pub fn line(text: &'static str, index: usize) -> &'static str {
+    pieces(text, b'\n').nth(index).unwrap_or_default()
+}
+
+/// The text in `lang` of the message whose compiled-in `words` are a line
+/// per language. (`file` and `index` only matter with catalogs on demand;
+/// inlined, so a call site passes neither.)
+#[cfg(not(feature = "catalogs-on-demand"))]
+#[inline(always)]
+pub fn pick(file: &str, index: usize, words: &'static str, lang: Lang) -> &'static str {
+    let _ = (file, index);
+    line(words, lang as usize)
+}
+
+/// The text in `lang` of message `index` of catalog `file`, whose
+/// compiled-in `words` are English: line `index` of the file installed for
+/// `lang`, else English.
+#[cfg(feature = "catalogs-on-demand")]
+#[inline(never)]
+pub fn pick(file: &str, index: usize, words: &'static str, lang: Lang) -> &'static str {
+    match loaded::table(file, lang) {
+        Some(table) => line(table, index),
+        None => words,
+    }
+}
+
+/// Declares a message type and its catalog in one place, so a message
+/// cannot lack a translation: each message lists its text in every
+/// language, in [`Lang::ALL`] order, and the English text becomes its doc
+/// comment. With the `catalogs-on-demand` feature only English is compiled
+/// in; the other languages are the files [`files`] writes from this same
+/// source, installed at run time by [`loaded::install`] and read by index.
 ///
-/// Each language's messages are stored as one string, a line per message:
-/// no table of string pointers in the bundle, and a lookup is a short scan.
-/// With the `catalogs-on-demand` feature only English is compiled in; the
-/// other languages are the files [`files`] writes from this same source,
-/// installed at run time by [`loaded::install`].
+/// Two layouts, the same calls (`Msg::X.text(lang)`):
+/// - `struct`, for the catalogs a Leptos app links (`panel`, `widget`): a
+///   message is a constant that holds its own words, its languages one
+///   line each, so an app links only the words its code names — also
+///   where a message is picked at run time, say kept in a signal, which a
+///   `match` on an index would turn into a table of every message.
+/// - `enum`, for the hosted page's words (`page`), which that page shows
+///   nearly all of and compares as values: a byte per message, each
+///   language's messages one string, a line per message.
 macro_rules! catalog {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident in $file:literal {
+        $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis struct $name {
+            /// Its compiled-in words, a line per language.
+            words: &'static str,
+            /// Its line in a catalog file.
+            #[cfg(feature = "catalogs-on-demand")]
+            index: u16,
+        }
+
+        /// The catalog's messages in file order: a message's line.
+        #[cfg(feature = "catalogs-on-demand")]
+        enum Line {
+            $($variant,)*
+        }
+
+        #[allow(non_upper_case_globals)]
+        impl $name {
+            $(
+                #[doc = $en]
+                $vis const $variant: $name = $name {
+                    #[cfg(not(feature = "catalogs-on-demand"))]
+                    words: concat!($en, "\n", $de, "\n", $fr, "\n", $es, "\n", $ja, "\n", $ar),
+                    #[cfg(feature = "catalogs-on-demand")]
+                    words: $en,
+                    #[cfg(feature = "catalogs-on-demand")]
+                    index: Line::$variant as u16,
+                };
+            )*
+
+            /// Every message, for tests that check the catalog.
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// Whether every message compiles in a line per language (a
+            /// line break inside a text would shift the languages after it).
+            #[cfg(test)]
+            pub(crate) fn lines_match() -> bool {
+                Self::ALL.iter().all(|m| {
+                    $crate::i18n::pieces(m.words, b'\n').count() == $crate::i18n::COMPILED_LANGUAGES
+                })
+            }
+        }
+
+        $crate::i18n::catalog!(@catalog $name $file [$($en)*] [$($variant)*]);
+
+        impl $crate::i18n::Message for $name {
+            #[inline(always)]
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                #[cfg(not(feature = "catalogs-on-demand"))]
+                let index = 0;
+                #[cfg(feature = "catalogs-on-demand")]
+                let index = usize::from(self.index);
+                $crate::i18n::pick(<Self as $crate::i18n::Catalog>::FILE, index, self.words, lang)
+            }
+        }
+    };
     ($(#[$meta:meta])* $vis:vis enum $name:ident in $file:literal {
         $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
     }) => {
@@ -221,9 +326,6 @@ macro_rules! catalog {
         }
 
         impl $name {
-            /// The English text, a line per message.
-            const ENGLISH: &'static str = concat!($($en, "\n",)*);
-
             /// Every language's text, a line per message.
             #[cfg(not(feature = "catalogs-on-demand"))]
             const TEXT: [&'static str; 6] = [
@@ -241,17 +343,17 @@ macro_rules! catalog {
 
             /// Whether every language has exactly one line per message (a
             /// line break inside a text would shift every later message).
-            #[cfg(all(test, not(feature = "catalogs-on-demand")))]
+            #[cfg(test)]
             pub(crate) fn lines_match() -> bool {
-                Self::TEXT.iter().all(|text| $crate::i18n::pieces(text, b'\n').count() == Self::ALL.len() + 1)
+                #[cfg(not(feature = "catalogs-on-demand"))]
+                let texts = Self::TEXT;
+                #[cfg(feature = "catalogs-on-demand")]
+                let texts = [Self::ENGLISH];
+                texts.iter().all(|text| $crate::i18n::pieces(text, b'\n').count() == Self::ALL.len() + 1)
             }
         }
 
-        impl $crate::i18n::Catalog for $name {
-            const FILE: &'static str = $file;
-            const COUNT: usize = [$(stringify!($variant),)*].len();
-            const FINGERPRINT: u32 = $crate::i18n::fingerprint(Self::ENGLISH);
-        }
+        $crate::i18n::catalog!(@catalog $name $file [$($en)*] [$($variant)*]);
 
         impl $crate::i18n::Message for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
@@ -262,6 +364,19 @@ macro_rules! catalog {
                     .unwrap_or(Self::ENGLISH);
                 $crate::i18n::pieces(table, b'\n').nth(self as usize).unwrap_or_default()
             }
+        }
+    };
+    (@catalog $name:ident $file:literal [$($en:literal)*] [$($variant:ident)*]) => {
+        impl $name {
+            /// The English text, a line per message: what a file's
+            /// fingerprint is of.
+            const ENGLISH: &'static str = concat!($($en, "\n",)*);
+        }
+
+        impl $crate::i18n::Catalog for $name {
+            const FILE: &'static str = $file;
+            const COUNT: usize = [$(stringify!($variant),)*].len();
+            const FINGERPRINT: u32 = $crate::i18n::fingerprint(Self::ENGLISH);
         }
     };
 }
