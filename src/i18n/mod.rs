@@ -202,77 +202,48 @@ pub fn plural<M: Message>(message: M, count: u32, locale: &str) -> String {
     fill(form, &[&crate::intl::format_count(locale, count)])
 }
 
-/// How many languages a message compiles in: all six, or English alone
-/// with `catalogs-on-demand` (the others are then [`loaded`] files).
-pub const COMPILED_LANGUAGES: usize = if cfg!(feature = "catalogs-on-demand") {
-    1
-} else {
-    Lang::ALL.len()
-};
-
-/// Line `index` of `text` (lines end at `\n`), empty past the last one.
-/// Not generic and never inlined: every catalog's lookup is this one scan.
+/// Line `index` of `text` (lines end at `\n`), empty past the last one:
+/// a message's words in one language. Not generic and never inlined, so
+/// every message's lookup is this one scan.
+#[cfg(not(feature = "catalogs-on-demand"))]
 #[inline(never)]
 pub fn line(text: &'static str, index: usize) -> &'static str {
     pieces(text, b'\n').nth(index).unwrap_or_default()
 }
 
-/// The text in `lang` of the message whose compiled-in `words` are a line
-/// per language. (`file` and `index` only matter with catalogs on demand;
-/// inlined, so a call site passes neither.)
-#[cfg(not(feature = "catalogs-on-demand"))]
-#[inline(always)]
-pub fn pick(file: &str, index: usize, words: &'static str, lang: Lang) -> &'static str {
-    let _ = (file, index);
-    line(words, lang as usize)
-}
-
-/// The text in `lang` of message `index` of catalog `file`, whose
-/// compiled-in `words` are English: line `index` of the file installed for
-/// `lang`, else English.
-#[cfg(feature = "catalogs-on-demand")]
-#[inline(never)]
-pub fn pick(file: &str, index: usize, words: &'static str, lang: Lang) -> &'static str {
-    match loaded::table(file, lang) {
-        Some(table) => line(table, index),
-        None => words,
-    }
-}
-
 /// Declares a message type and its catalog in one place, so a message
 /// cannot lack a translation: each message lists its text in every
 /// language, in [`Lang::ALL`] order, and the English text becomes its doc
-/// comment. With the `catalogs-on-demand` feature only English is compiled
-/// in; the other languages are the files [`files`] writes from this same
-/// source, installed at run time by [`loaded::install`] and read by index.
+/// comment. Two layouts, the same calls (`Msg::X.text(lang)`):
 ///
-/// Two layouts, the same calls (`Msg::X.text(lang)`):
 /// - `struct`, for the catalogs a Leptos app links (`panel`, `widget`): a
-///   message is a constant that holds its own words, its languages one
-///   line each, so an app links only the words its code names — also
-///   where a message is picked at run time, say kept in a signal, which a
-///   `match` on an index would turn into a table of every message.
-/// - `enum`, for the hosted page's words (`page`), which that page shows
-///   nearly all of and compares as values: a byte per message, each
-///   language's messages one string, a line per message.
+///   message is a constant holding its own words, its six languages a line
+///   each, so an app links only the words its code names — also where it
+///   picks a message at run time (kept in a signal, say), which a `match`
+///   on an index would turn into a table of every message.
+/// - `enum`, a byte per message and each language's messages one string, a
+///   line per message: the hosted page's words (`page`), which that page
+///   shows nearly all of and compares as values; and every catalog in the
+///   `catalogs-on-demand` builds (the embed, the hosted page), where only
+///   English is compiled in and a message is a line of it or of the
+///   language's file installed by [`loaded::install`] (the files are
+///   [`files`]' output from this same source) — a message that carried its
+///   words there would cost each call site more than the English it spares.
 macro_rules! catalog {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident in $file:literal {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident in $file:literal { $($messages:tt)* }) => {
+        #[cfg(not(feature = "catalogs-on-demand"))]
+        $crate::i18n::catalog!(@words $(#[$meta])* $vis $name in $file { $($messages)* });
+        #[cfg(feature = "catalogs-on-demand")]
+        $crate::i18n::catalog!($(#[$meta])* $vis enum $name in $file { $($messages)* });
+    };
+    (@words $(#[$meta:meta])* $vis:vis $name:ident in $file:literal {
         $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         $vis struct $name {
-            /// Its compiled-in words, a line per language.
+            /// Its words, a line per language in `Lang::ALL` order.
             words: &'static str,
-            /// Its line in a catalog file.
-            #[cfg(feature = "catalogs-on-demand")]
-            index: u16,
-        }
-
-        /// The catalog's messages in file order: a message's line.
-        #[cfg(feature = "catalogs-on-demand")]
-        enum Line {
-            $($variant,)*
         }
 
         #[allow(non_upper_case_globals)]
@@ -280,39 +251,29 @@ macro_rules! catalog {
             $(
                 #[doc = $en]
                 $vis const $variant: $name = $name {
-                    #[cfg(not(feature = "catalogs-on-demand"))]
                     words: concat!($en, "\n", $de, "\n", $fr, "\n", $es, "\n", $ja, "\n", $ar),
-                    #[cfg(feature = "catalogs-on-demand")]
-                    words: $en,
-                    #[cfg(feature = "catalogs-on-demand")]
-                    index: Line::$variant as u16,
                 };
             )*
 
-            /// Every message, for tests that check the catalog.
+            /// Every message in file order, for tests that check the catalog.
             #[cfg(test)]
             pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)*];
 
-            /// Whether every message compiles in a line per language (a
+            /// Whether every message has exactly a line per language (a
             /// line break inside a text would shift the languages after it).
             #[cfg(test)]
             pub(crate) fn lines_match() -> bool {
-                Self::ALL.iter().all(|m| {
-                    $crate::i18n::pieces(m.words, b'\n').count() == $crate::i18n::COMPILED_LANGUAGES
-                })
+                Self::ALL.iter().all(|m| $crate::i18n::pieces(m.words, b'\n').count() == 6)
             }
         }
 
         $crate::i18n::catalog!(@catalog $name $file [$($en)*] [$($variant)*]);
 
         impl $crate::i18n::Message for $name {
+            // Inlined: a call site passes the message's own words.
             #[inline(always)]
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
-                #[cfg(not(feature = "catalogs-on-demand"))]
-                let index = 0;
-                #[cfg(feature = "catalogs-on-demand")]
-                let index = usize::from(self.index);
-                $crate::i18n::pick(<Self as $crate::i18n::Catalog>::FILE, index, self.words, lang)
+                $crate::i18n::line(self.words, lang as usize)
             }
         }
     };
