@@ -128,8 +128,9 @@ mod tests {
         }
     }
 
-    /// A message reads its line of the installed file: the file's order is
-    /// the catalog's, though each message holds only its own English.
+    /// A message reads its line of the file installed for the language (the
+    /// file lists the catalog's messages in order); a language without one
+    /// reads English.
     #[test]
     #[cfg(feature = "catalogs-on-demand")]
     fn a_message_reads_its_line_of_an_installed_file() {
