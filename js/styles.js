@@ -1,22 +1,21 @@
 // See src/components/styles.rs.
 const pieces = [];
-let sheet;
+let sheet, text;
 
-const write = () => sheet.replaceSync(`@layer checkout-widget{${pieces.join('')}}`);
-
-export function piece(index, css) {
-  pieces[index] = css;
-  if (sheet) {
-    write();
+export function uses(chunk) {
+  for (const piece of chunk.split('\n')) {
+    pieces[piece.charCodeAt(0) - 48] = piece.slice(1);
+  }
+  const css = `@layer checkout-widget{${pieces.join('')}}`;
+  if (sheet && css !== text) {
+    sheet.replaceSync((text = css));
   }
 }
 
-export function adopt() {
+export function adopt(base) {
   try {
-    if (!sheet) {
-      sheet = new CSSStyleSheet();
-      write();
-    }
+    sheet ??= new CSSStyleSheet();
+    uses(base);
     const adopted = document.adoptedStyleSheets;
     if (!adopted.includes(sheet)) {
       document.adoptedStyleSheets = [...adopted, sheet];

@@ -113,9 +113,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     )))
 }
 
-/// Files the widget's package must hold: build.rs reads the stylesheets,
-/// the custom elements, the string-drawn components, the fetch transport
-/// and `<BillingStyles/>` import JS snippets, and `CATALOG_FILES` includes the catalog files (which a
+/// Files the widget's package must hold: build.rs reads the stylesheets
+/// (and the components' sources), the custom elements, the string-drawn
+/// components, the fetch transport and `<BillingStyles/>` import JS
+/// snippets, and `CATALOG_FILES` includes the catalog files (which a
 /// `catalogs-on-demand` app serves from the package's `locales/`).
 const PACKAGE_NEEDS: &[&str] = &[
     "build.rs",
