@@ -1,6 +1,8 @@
 //! Minifies the stylesheets compiled into the crate: the one the custom
-//! elements adopt (in the script-tag bundle, where every byte counts), and
-//! the components' whole stylesheet that `<BillingStyles/>` adopts.
+//! elements adopt (in the script-tag bundle, where every byte counts), the
+//! components' whole stylesheet (`BILLING_CSS`), and that stylesheet cut
+//! into one chunk per component (`chunks.rs`), of which `<BillingStyles/>`
+//! adopts those of the components an app draws.
 
 use std::path::PathBuf;
 

@@ -68,10 +68,10 @@ mod js {
 
     #[wasm_bindgen(module = "/js/styles.js")]
     extern "C" {
-        /// Keeps `chunk`'s pieces it does not have yet, at their index; if
-        /// that added any and the sheet is adopted, its text becomes
-        /// `@layer checkout-widget{…}` around every piece kept, in index
-        /// order.
+        /// Keeps `chunk`'s pieces at their index (a piece has the same text
+        /// in every chunk); if the sheet is adopted and that changed its
+        /// text, `@layer checkout-widget{…}` around every piece kept in
+        /// index order, the sheet gets it (one rewrite per component).
         pub fn uses(chunk: &str);
 
         /// [`uses`] `base`; then makes the sheet with the pieces kept the
