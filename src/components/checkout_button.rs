@@ -56,6 +56,7 @@ pub fn CheckoutButton(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::CHECKOUT_BUTTON);
     let checkout = Checkout::new(CheckoutTarget {
         price_id,
         price_slug,

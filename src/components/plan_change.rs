@@ -67,6 +67,7 @@ pub fn PlanChangeDialog(
     /// `None` when cancelled.
     on_close: Callback<Option<AdjustSubscriptionResponse>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::PLAN_CHANGE);
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);

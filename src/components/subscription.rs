@@ -23,6 +23,7 @@ pub fn CurrentSubscription(
     #[prop(into, optional)]
     return_url: Option<String>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::SUBSCRIPTION);
     let panel = Panel {
         billing: use_billing(),
         setup: State::new(Setup {
