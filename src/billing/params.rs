@@ -156,14 +156,12 @@ impl CheckoutSessionParams {
                     ))
                 }
                 (_, true) => {
-                    let (id, slug) =
-                        price_parts(self.price_id.as_deref(), self.price_slug.as_deref())?;
-                    (
-                        id,
-                        slug,
-                        Some(f64::from(checked_quantity(self.quantity)?)),
-                        None,
-                    )
+                    let (id, slug, quantity) = one_price(
+                        self.price_id.as_deref(),
+                        self.price_slug.as_deref(),
+                        self.quantity,
+                    )?;
+                    (id, slug, quantity, None)
                 }
                 (false, false) => {
                     if self.line_items.len() > MAX_LINE_ITEMS {
@@ -198,6 +196,51 @@ impl CheckoutSessionParams {
             cancel_url: Some(cancel_url),
             output_name: self.output_name.clone(),
             line_items,
+            ..CreateProductCheckoutSessionParams::default()
+        })
+    }
+}
+
+/// One price's checkout as a component asks for it (a checkout button, a
+/// price card): the part of [`CheckoutSessionParams`] they fill, checked by
+/// the same rules, so that a component's call links nothing of line items
+/// or metadata (their checks and writing were about 2 KB of every panel).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PriceCheckout {
+    /// The price's id (or give `price_slug`).
+    pub price_id: Option<String>,
+    /// The price's slug (or give `price_id`).
+    pub price_slug: Option<String>,
+    /// Units to buy.
+    pub quantity: u32,
+    /// Where to go after paying.
+    pub success_url: String,
+    /// Where to go on cancel.
+    pub cancel_url: String,
+    /// Send the browser to the hosted page once the session exists.
+    pub auto_redirect: bool,
+}
+
+impl PriceCheckout {
+    /// [`CheckoutSessionParams::to_wire`] of the same checkout: a price,
+    /// its quantity and the two URLs, nothing else.
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
+        let (price_id, price_slug, quantity) = one_price(
+            self.price_id.as_deref(),
+            self.price_slug.as_deref(),
+            Some(self.quantity),
+        )?;
+        let (success_url, cancel_url) =
+            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        Ok(CreateProductCheckoutSessionParams {
+            price_id,
+            price_slug,
+            quantity,
+            success_url: Some(success_url),
+            cancel_url: Some(cancel_url),
             ..CreateProductCheckoutSessionParams::default()
         })
     }
@@ -312,6 +355,17 @@ fn price_parts(
             "Give a price id or a price slug.",
         )),
     }
+}
+
+/// A one-price checkout's price (exactly one of id and slug) and units.
+#[allow(clippy::type_complexity)]
+fn one_price(
+    id: Option<&str>,
+    slug: Option<&str>,
+    quantity: Option<u32>,
+) -> Result<(Option<String>, Option<String>, Option<f64>), BillingError> {
+    let (id, slug) = price_parts(id, slug)?;
+    Ok((id, slug, Some(f64::from(checked_quantity(quantity)?))))
 }
 
 /// The units to send: absent means one, as on the wire.

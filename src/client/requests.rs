@@ -50,14 +50,22 @@ fn price_ref<O: JsonObject>(id: Option<&str>, slug: Option<&str>, quantity: Opti
     o
 }
 
-/// `checkout-sessions/create`.
-pub(crate) fn product_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
+/// The members of `checkout-sessions/create` a one-price checkout has
+/// (price, quantity, URLs), first in [`product_checkout`]'s order: all
+/// that a component's checkout writes (`PriceCheckout` fills nothing else).
+pub(crate) fn price_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
     let mut o = O::new();
     put(&mut o, "priceId", p.price_id.as_deref(), O::text);
     put(&mut o, "priceSlug", p.price_slug.as_deref(), O::text);
     put(&mut o, "quantity", p.quantity, O::number);
     put(&mut o, "successUrl", p.success_url.as_deref(), O::text);
     put(&mut o, "cancelUrl", p.cancel_url.as_deref(), O::text);
+    o
+}
+
+/// `checkout-sessions/create`.
+pub(crate) fn product_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
+    let mut o = price_checkout::<O>(p);
     if let Some(metadata) = &p.output_metadata {
         o.value(
             "outputMetadata",

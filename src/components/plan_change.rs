@@ -214,12 +214,14 @@ impl PlanChange {
     ) {
         let params = adjust_params(&self.subscription_id, &self.price_id, self.quantity);
         let refocus = self.confirm_id.clone();
-        change.send(async move {
-            let result = billing.adjust_subscription(params).await;
-            // The disabled Confirm lost focus; give it back if the dialog stays.
-            browser::restore_focus_to(&refocus);
-            result.map(done)
-        });
+        change.call(billing.adjust_call(
+            params,
+            Box::new(move |result| {
+                // The disabled Confirm lost focus; give it back if the dialog stays.
+                browser::restore_focus_to(&refocus);
+                result.map(done)
+            }),
+        ));
     }
 }
 

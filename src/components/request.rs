@@ -12,6 +12,7 @@
 //! sent twice.
 
 use super::state::State;
+use crate::client::{self, Call};
 use crate::error::BillingError;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
@@ -22,7 +23,7 @@ use std::pin::Pin;
 pub(crate) type Outcome = Result<(), BillingError>;
 
 /// A call's future, boxed: every component's call is spawned as this one type.
-type Call = Pin<Box<dyn Future<Output = Outcome>>>;
+type Task = Pin<Box<dyn Future<Output = Outcome>>>;
 
 /// One kind of call a component makes, one at a time.
 #[derive(Clone, Copy)]
@@ -83,8 +84,14 @@ impl Request {
         self.spawn(Box::pin(call));
     }
 
+    /// [`Self::send`] of one of `use_billing`'s actions taken apart: every
+    /// such call is the one future type of [`client::drive`].
+    pub(crate) fn call(self, call: Box<dyn Call>) {
+        self.spawn(Box::pin(client::drive(call)));
+    }
+
     /// [`Self::send`] past the call's own type, so this is in the wasm once.
-    fn spawn(self, call: Call) {
+    fn spawn(self, call: Task) {
         let mut owner = None;
         self.0.update(&mut |c| {
             c.pending = true;
@@ -102,4 +109,13 @@ impl Request {
             });
         });
     }
+}
+
+/// Runs one of `use_billing`'s actions for a component that records how it
+/// ended itself (in the `then` it gave the action), not in a [`Request`].
+pub(crate) fn run(call: Box<dyn Call>) {
+    leptos::task::spawn_local(async move {
+        // Its `then` has recorded how it ended.
+        let _ = client::drive(call).await;
+    });
 }
