@@ -572,6 +572,44 @@ mod tests {
     }
 
     #[test]
+    fn a_components_price_checkout_is_checked_as_the_public_params_are() {
+        let ok = "https://shop.example/ok";
+        let cases = [
+            (Some("price_1"), None, 2, ok),
+            (None, Some(" pro "), 1, ok),
+            (None, None, 1, ok),
+            (Some("price_1"), Some("pro"), 1, ok),
+            (Some("price_1"), None, 0, ok),
+            (Some("price_1"), None, 10_001, ok),
+            (Some("price_1"), None, 1, "ftp://shop.example/ok"),
+        ];
+        for (price_id, price_slug, quantity, url) in cases {
+            let price = PriceCheckout {
+                price_id: price_id.map(str::to_owned),
+                price_slug: price_slug.map(str::to_owned),
+                quantity,
+                success_url: url.to_owned(),
+                cancel_url: "https://shop.example/no".to_owned(),
+                auto_redirect: true,
+            };
+            let public = CheckoutSessionParams {
+                price_id: price.price_id.clone(),
+                price_slug: price.price_slug.clone(),
+                quantity: Some(quantity),
+                success_url: price.success_url.clone(),
+                cancel_url: price.cancel_url.clone(),
+                auto_redirect: true,
+                ..Default::default()
+            };
+            assert_eq!(
+                price.to_wire(absolute),
+                public.to_wire(absolute),
+                "{price:?}"
+            );
+        }
+    }
+
+    #[test]
     fn slug_checkout_becomes_wire_body() {
         let wire = CheckoutSessionParams::for_price_slug("pro", "https://a/s", "https://a/c")
             .with_quantity(3)

@@ -377,6 +377,35 @@ mod tests {
     }
 
     #[test]
+    fn a_one_price_checkout_is_written_as_the_whole_request_writes_it() {
+        let by_id = CreateProductCheckoutSessionParams {
+            price_id: Some("price_1".into()),
+            quantity: Some(3.0),
+            success_url: Some("https://shop.example/ok?s={CHECKOUT_SESSION_ID}".into()),
+            cancel_url: Some("https://shop.example/no".into()),
+            ..Default::default()
+        };
+        let by_slug = CreateProductCheckoutSessionParams {
+            price_id: None,
+            price_slug: Some("pro".into()),
+            quantity: Some(1.0),
+            ..by_id.clone()
+        };
+        for p in [by_id, by_slug, CreateProductCheckoutSessionParams::default()] {
+            let one = price_checkout::<Map<String, Value>>(&p);
+            // The same members in the same order: the same body, the same
+            // idempotency fingerprint.
+            assert_eq!(
+                one.iter().collect::<Vec<_>>(),
+                product_checkout::<Map<String, Value>>(&p)
+                    .iter()
+                    .collect::<Vec<_>>()
+            );
+            same_json(one, written(&p));
+        }
+    }
+
+    #[test]
     fn the_other_checkout_requests_are_written_as_the_protocol_serializes_them() {
         let mut metadata = Map::new();
         metadata.insert("team".into(), json!("blue"));
