@@ -3,9 +3,10 @@
 
 use crate::error::BillingError;
 use checkout_protocol::{
-    CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
-    CreateUsageEventParams, ErrorCode, LineItemParams, PriceRef, Quantity, UrlRole,
+    AdjustSubscriptionParams, AdjustmentTiming, CheckoutSession,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateProductCheckoutSessionParams, CreateUsageEventParams, ErrorCode, LineItemParams,
+    PriceRef, Quantity, UrlRole,
 };
 use serde_json::{Map, Value};
 
@@ -244,6 +245,84 @@ impl PriceCheckout {
             ..CreateProductCheckoutSessionParams::default()
         })
     }
+}
+
+/// `adjust_subscription`'s checks, with the protocol's rules and messages:
+/// one form of new plan, whole quantities, the subscription's id (`current`
+/// names the only current one when the params name none). The request as
+/// it is sent, with that id.
+pub(crate) fn checked_adjust(
+    params: AdjustSubscriptionParams,
+    current: impl FnOnce() -> Result<String, BillingError>,
+) -> Result<AdjustSubscriptionParams, BillingError> {
+    let items = params
+        .new_items()
+        .map_err(|e| BillingError::validation(ErrorCode::InvalidRequest, e.message()))?;
+    for item in &items {
+        Quantity::from_wire(item.quantity)?;
+    }
+    let subscription_id = match params.subscription_id.as_deref() {
+        Some(id) => required_id(id)?,
+        None => current()?,
+    };
+    Ok(AdjustSubscriptionParams {
+        subscription_id: Some(subscription_id),
+        ..params
+    })
+}
+
+/// A plan change as a component sends it (the pricing table's and the
+/// plan change dialog's Confirm): a named subscription to one price, by
+/// id. Its own type, checked by the same rules as [`checked_adjust`], so a
+/// component's call links neither the other forms of a plan change nor the
+/// lookup of the only current subscription.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlanMove {
+    /// The subscription that changes.
+    pub subscription_id: String,
+    /// The new price.
+    pub price_id: String,
+    /// Units of it.
+    pub quantity: u32,
+}
+
+impl PlanMove {
+    /// The request: `timing: auto` (an upgrade now, a downgrade at the
+    /// period end, as the dialog told the customer); one unit is Flowglad's
+    /// default and left out.
+    pub(crate) fn params(&self) -> AdjustSubscriptionParams {
+        AdjustSubscriptionParams {
+            subscription_id: Some(self.subscription_id.clone()),
+            timing: Some(AdjustmentTiming::Auto),
+            price_id: Some(self.price_id.clone()),
+            quantity: (self.quantity != 1).then_some(f64::from(self.quantity)),
+            ..AdjustSubscriptionParams::default()
+        }
+    }
+
+    /// [`checked_adjust`] of [`Self::params`]: the only refusals a move to
+    /// one price by id can meet are its quantity's and its id's.
+    pub(crate) fn to_wire(&self) -> Result<AdjustSubscriptionParams, BillingError> {
+        let params = self.params();
+        Quantity::from_wire(params.quantity)?;
+        Ok(AdjustSubscriptionParams {
+            subscription_id: Some(required_id(&self.subscription_id)?),
+            ..params
+        })
+    }
+}
+
+/// An id a change names (a subscription's, a saved card's), trimmed; blank
+/// is refused.
+pub(crate) fn required_id(id: &str) -> Result<String, BillingError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "Give the subscription's id.",
+        ));
+    }
+    Ok(id.to_owned())
 }
 
 /// Saving a payment method for the signed-in customer (nothing is charged).
@@ -569,6 +648,60 @@ mod tests {
         let host = url.strip_prefix("https://").unwrap_or_default();
         let url = checkout_protocol::RedirectUrl::from_parsed(url.to_owned(), "https", host, role)?;
         Ok(url.into_string())
+    }
+
+    #[test]
+    fn a_components_plan_move_is_checked_as_the_public_params_are() {
+        for (id, quantity) in [("sub_1", 1), (" sub_1 ", 3), ("  ", 1), ("sub_1", 0)] {
+            let plan = PlanMove {
+                subscription_id: id.to_owned(),
+                price_id: "price_team".to_owned(),
+                quantity,
+            };
+            let public =
+                checked_adjust(plan.params(), || panic!("the move names its subscription"));
+            assert_eq!(plan.to_wire(), public, "{plan:?}");
+        }
+        let one = PlanMove {
+            subscription_id: "sub_1".into(),
+            price_id: "team".into(),
+            quantity: 1,
+        };
+        assert_eq!(
+            serde_json::to_value(one.to_wire().unwrap()).unwrap(),
+            serde_json::json!({"subscriptionId": "sub_1", "timing": "auto", "priceId": "team"})
+        );
+        let three = PlanMove { quantity: 3, ..one };
+        assert_eq!(three.to_wire().unwrap().quantity, Some(3.0));
+    }
+
+    #[test]
+    fn an_adjustment_names_its_subscription_or_the_only_current_one() {
+        let by_slug = AdjustSubscriptionParams {
+            price_slug: Some("pro".into()),
+            ..Default::default()
+        };
+        let named = checked_adjust(by_slug.clone(), || Ok("sub_only".into())).unwrap();
+        assert_eq!(named.subscription_id.as_deref(), Some("sub_only"));
+        let refused = checked_adjust(by_slug, || {
+            Err(BillingError::validation(
+                ErrorCode::SubscriptionRequired,
+                "none",
+            ))
+        });
+        assert_eq!(refused.unwrap_err().code(), "subscription_required");
+        let two_forms = AdjustSubscriptionParams {
+            price_slug: Some("pro".into()),
+            price_id: Some("price_pro".into()),
+            subscription_id: Some("sub_1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            checked_adjust(two_forms, || panic!("named"))
+                .unwrap_err()
+                .code(),
+            "invalid_request"
+        );
     }
 
     #[test]

@@ -2,15 +2,13 @@
 //! mirroring Flowglad's React `useBilling()`.
 
 use super::params::{
-    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
-    CheckoutSessionParams, PriceCheckout, UsageEventParams,
+    checked_adjust, required_id, ActivateSubscriptionParams, AddPaymentMethodParams,
+    CheckoutSessionCreated, CheckoutSessionParams, PlanMove, PriceCheckout, UsageEventParams,
 };
 use crate::browser;
 use crate::client::{self, Answer, BillingClient, Call, Parsed};
 use crate::error::BillingError;
-use checkout_protocol::{
-    AdjustSubscriptionParams, AdjustSubscriptionResponse, ErrorCode, Quantity,
-};
+use checkout_protocol::{AdjustSubscriptionParams, AdjustSubscriptionResponse, ErrorCode};
 use checkout_protocol::{
     CancelSubscriptionParams, Cancellation, CancellationTiming, Customer, CustomerBilling,
     InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price, PricingModel,
@@ -1010,40 +1008,15 @@ impl UseBillingReturn {
     ) -> Result<(Answer, ClearAdjusting), BillingError> {
         let client = self.client()?;
         let context = self.context.ok_or(BillingError::NoProvider)?;
-        let items = params
-            .new_items()
-            .map_err(|e| BillingError::validation(ErrorCode::InvalidRequest, e.message()))?;
-        for item in &items {
-            Quantity::from_wire(item.quantity)?;
-        }
-        let subscription_id = match params.subscription_id.as_deref() {
-            Some(id) => required_id(id)?,
-            None => self.only_current_subscription()?,
-        };
-        let wire = AdjustSubscriptionParams {
-            subscription_id: Some(subscription_id.clone()),
-            ..params
-        };
-        let body = BillingClient::adjust_body(&wire);
-        let busy = context
-            .shared
-            .with_value(|s| s.adjusting.borrow().conflicts(&subscription_id, &body));
-        if busy {
-            return Err(BillingError::validation(
-                ErrorCode::InvalidRequest,
-                "A plan change for this subscription is already under way; wait for it to finish.",
-            ));
-        }
-        context
-            .shared
-            .with_value(|s| s.adjusting.borrow_mut().start(&subscription_id, &body));
-        // Cleared however the call ends, even if the caller drops the future.
-        let clear = ClearAdjusting {
-            shared: context.shared,
-            subscription_id,
-            body,
-        };
-        Ok((client.send_adjust_subscription(&wire), clear))
+        let wire = checked_adjust(params, || self.only_current_subscription())?;
+        post_adjust(&client, context, wire)
+    }
+
+    /// [`Self::send_adjust`] of a component's [`PlanMove`].
+    fn send_plan_move(&self, plan: &PlanMove) -> Result<(Answer, ClearAdjusting), BillingError> {
+        let client = self.client()?;
+        let context = self.context.ok_or(BillingError::NoProvider)?;
+        post_adjust(&client, context, plan.to_wire()?)
     }
 
     /// The answer of a plan change; the billing data reloads.
@@ -1082,6 +1055,37 @@ impl UseBillingReturn {
     }
 }
 
+/// Sends a checked plan change (`wire` names its subscription), unless a
+/// different one for the same subscription is in flight; the guard lists it
+/// as in flight until dropped.
+fn post_adjust(
+    client: &BillingClient,
+    context: BillingContext,
+    wire: AdjustSubscriptionParams,
+) -> Result<(Answer, ClearAdjusting), BillingError> {
+    let subscription_id = wire.subscription_id.clone().unwrap_or_default();
+    let body = BillingClient::adjust_body(&wire);
+    let busy = context
+        .shared
+        .with_value(|s| s.adjusting.borrow().conflicts(&subscription_id, &body));
+    if busy {
+        return Err(BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "A plan change for this subscription is already under way; wait for it to finish.",
+        ));
+    }
+    context
+        .shared
+        .with_value(|s| s.adjusting.borrow_mut().start(&subscription_id, &body));
+    // Cleared however the call ends, even if the caller drops the future.
+    let clear = ClearAdjusting {
+        shared: context.shared,
+        subscription_id,
+        body,
+    };
+    Ok((client.send_adjust_subscription(&wire), clear))
+}
+
 /// Forgets a settled plan change when dropped, so the next one for its
 /// subscription may start.
 struct ClearAdjusting {
@@ -1098,17 +1102,6 @@ impl Drop for ClearAdjusting {
                 .settle(&self.subscription_id, &self.body)
         });
     }
-}
-
-fn required_id(id: &str) -> Result<String, BillingError> {
-    let id = id.trim();
-    if id.is_empty() {
-        return Err(BillingError::validation(
-            checkout_protocol::ErrorCode::InvalidRequest,
-            "Give the subscription's id.",
-        ));
-    }
-    Ok(id.to_owned())
 }
 
 /// How a created checkout session is handed back (see
@@ -1201,17 +1194,17 @@ impl UseBillingReturn {
         })
     }
 
-    /// [`Self::adjust_subscription`] as a call: `then` gets the server's
-    /// answer (the billing data reloads) or the failure, once the change is
-    /// no longer listed as in flight.
-    pub(crate) fn adjust_call(
+    /// [`Self::adjust_subscription`] of a [`PlanMove`] as a call: `then`
+    /// gets the server's answer (the billing data reloads) or the failure,
+    /// once the change is no longer listed as in flight.
+    pub(crate) fn plan_move_call(
         &self,
-        params: AdjustSubscriptionParams,
+        plan: PlanMove,
         then: Then<AdjustSubscriptionResponse>,
     ) -> Box<dyn Call> {
         Box::new(AdjustAction {
             billing: *self,
-            params,
+            plan,
             clear: None,
             then,
         })
@@ -1293,8 +1286,7 @@ impl Call for SubscriptionAction {
 /// A plan change asked for by a component.
 struct AdjustAction {
     billing: UseBillingReturn,
-    /// Taken when sent.
-    params: AdjustSubscriptionParams,
+    plan: PlanMove,
     /// Lists the change as in flight from its send until its answer is read.
     clear: Option<ClearAdjusting>,
     then: Then<AdjustSubscriptionResponse>,
@@ -1302,7 +1294,7 @@ struct AdjustAction {
 
 impl Call for AdjustAction {
     fn send(&mut self) -> Result<Answer, BillingError> {
-        let (answer, clear) = self.billing.send_adjust(std::mem::take(&mut self.params))?;
+        let (answer, clear) = self.billing.send_plan_move(&self.plan)?;
         self.clear = Some(clear);
         Ok(answer)
     }

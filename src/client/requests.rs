@@ -391,7 +391,11 @@ mod tests {
             quantity: Some(1.0),
             ..by_id.clone()
         };
-        for p in [by_id, by_slug, CreateProductCheckoutSessionParams::default()] {
+        for p in [
+            by_id,
+            by_slug,
+            CreateProductCheckoutSessionParams::default(),
+        ] {
             let one = price_checkout::<Map<String, Value>>(&p);
             // The same members in the same order: the same body, the same
             // idempotency fingerprint.
