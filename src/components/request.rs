@@ -97,25 +97,31 @@ impl Request {
             c.pending = true;
             owner = c.owner.as_ref().and_then(WeakOwner::upgrade);
         });
-        let call = match owner {
-            Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
-            None => ScopedFuture::new_untracked(call),
-        };
-        leptos::task::spawn_local(async move {
-            let mut outcome = Some(call.await);
-            self.0.update(&mut |c| {
-                c.outcome = outcome.take();
-                c.pending = false;
-            });
-        });
+        spawn(call, owner, Some(self));
     }
 }
 
 /// Runs one of `use_billing`'s actions for a component that records how it
 /// ended itself (in the `then` it gave the action), not in a [`Request`].
 pub(crate) fn run(call: Box<dyn Call>) {
+    spawn(Box::pin(client::drive(call)), None, None);
+}
+
+/// Spawns `call` untracked, under `owner` when given (else the current
+/// one); how it ends replaces `record`'s last outcome. One spawned future
+/// type for [`Request`]'s calls and [`run`]'s.
+fn spawn(call: Task, owner: Option<Owner>, record: Option<Request>) {
+    let call = match owner {
+        Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
+        None => ScopedFuture::new_untracked(call),
+    };
     leptos::task::spawn_local(async move {
-        // Its `then` has recorded how it ended.
-        let _ = client::drive(call).await;
+        let mut outcome = Some(call.await);
+        if let Some(request) = record {
+            request.0.update(&mut |c| {
+                c.outcome = outcome.take();
+                c.pending = false;
+            });
+        }
     });
 }

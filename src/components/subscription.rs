@@ -146,14 +146,12 @@ impl Panel {
             result
         };
         let call = match call {
-            RowCall::Cancel => billing.subscription_call(
+            RowCall::Cancel | RowCall::Keep => billing.subscription_call(
                 id,
-                Some(CancellationTiming::AtEndOfCurrentBillingPeriod),
+                matches!(call, RowCall::Cancel)
+                    .then_some(CancellationTiming::AtEndOfCurrentBillingPeriod),
                 Box::new(move |result| done(result.map(drop))),
             ),
-            RowCall::Keep => {
-                billing.subscription_call(id, None, Box::new(move |result| done(result.map(drop))))
-            }
             RowCall::Activate { return_url } => billing.activate_call(
                 id,
                 return_url,
