@@ -220,6 +220,19 @@ impl BillingClient {
         self.post_once(action::CHECKOUT_SESSIONS_CREATE, body)
     }
 
+    /// `checkout-sessions/create-activate-subscription` of a component's
+    /// activation (`Activation`'s wire): only its URLs and subscription are
+    /// written, all it has.
+    pub(crate) fn send_activation(
+        &self,
+        params: &CreateActivateSubscriptionCheckoutSessionParams,
+    ) -> Answer {
+        self.post_once(
+            action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+            requests::activation_checkout::<Writer>(params).finish(),
+        )
+    }
+
     /// `checkout-sessions/create-add-payment-method`, read by [`session_created`].
     pub(crate) fn send_add_payment_method_checkout_session(
         &self,

@@ -396,23 +396,67 @@ impl ActivateSubscriptionParams {
         &self,
         resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
-        let target = non_blank(Some(&self.target_subscription_id)).ok_or_else(|| {
-            BillingError::validation(
-                ErrorCode::InvalidRequest,
-                "Give the subscription to activate.",
-            )
-        })?;
-        let (success_url, cancel_url) =
-            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateActivateSubscriptionCheckoutSessionParams {
-            success_url: Some(success_url),
-            cancel_url: Some(cancel_url),
-            target_subscription_id: Some(target),
             price_id: non_blank(self.price_id.as_deref()),
             output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
+            ..activation(
+                &self.target_subscription_id,
+                &self.success_url,
+                &self.cancel_url,
+                &resolve,
+            )?
         })
     }
+}
+
+/// An activation as a component asks for it (a current subscription's
+/// "Activate now" or "Pay now"): the subscription, and where the hosted page
+/// returns either way. Its own type for the reason of [`PriceCheckout`]: a
+/// component's call links nothing of metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Activation {
+    /// The subscription to activate.
+    pub subscription_id: String,
+    /// Where the hosted page returns, paid or cancelled.
+    pub return_url: String,
+}
+
+impl Activation {
+    /// [`ActivateSubscriptionParams::to_wire`] of the same activation.
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
+        activation(
+            &self.subscription_id,
+            &self.return_url,
+            &self.return_url,
+            &resolve,
+        )
+    }
+}
+
+/// An activation's subscription (required) and URLs, checked; nothing else.
+fn activation(
+    target: &str,
+    success: &str,
+    cancel: &str,
+    resolve: &impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
+    let target = non_blank(Some(target)).ok_or_else(|| {
+        BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "Give the subscription to activate.",
+        )
+    })?;
+    let (success_url, cancel_url) = redirect_urls(success, cancel, resolve)?;
+    Ok(CreateActivateSubscriptionCheckoutSessionParams {
+        success_url: Some(success_url),
+        cancel_url: Some(cancel_url),
+        target_subscription_id: Some(target),
+        ..CreateActivateSubscriptionCheckoutSessionParams::default()
+    })
 }
 
 /// Exactly one of id and slug, as the wire's pair of options.
@@ -702,6 +746,33 @@ mod tests {
                 .code(),
             "invalid_request"
         );
+    }
+
+    #[test]
+    fn a_components_activation_is_checked_as_the_public_params_are() {
+        for (id, url) in [
+            ("sub_1", "https://shop.example/account"),
+            (" sub_1 ", "https://shop.example/account"),
+            ("  ", "https://shop.example/account"),
+            ("sub_1", "ftp://shop.example/account"),
+        ] {
+            let activation = Activation {
+                subscription_id: id.to_owned(),
+                return_url: url.to_owned(),
+            };
+            let public = ActivateSubscriptionParams {
+                target_subscription_id: id.to_owned(),
+                success_url: url.to_owned(),
+                cancel_url: url.to_owned(),
+                auto_redirect: true,
+                ..Default::default()
+            };
+            assert_eq!(
+                activation.to_wire(absolute),
+                public.to_wire(absolute),
+                "{activation:?}"
+            );
+        }
     }
 
     #[test]

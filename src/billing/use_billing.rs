@@ -2,7 +2,7 @@
 //! mirroring Flowglad's React `useBilling()`.
 
 use super::params::{
-    checked_adjust, required_id, ActivateSubscriptionParams, AddPaymentMethodParams,
+    checked_adjust, required_id, ActivateSubscriptionParams, Activation, AddPaymentMethodParams,
     CheckoutSessionCreated, CheckoutSessionParams, PlanMove, PriceCheckout, UsageEventParams,
 };
 use crate::browser;
@@ -1169,10 +1169,10 @@ impl UseBillingReturn {
         Box::new(SessionAction {
             billing: *self,
             session: self.session_call(true),
-            params: SessionParams::Activate {
+            params: SessionParams::Activate(Activation {
                 subscription_id,
                 return_url,
-            },
+            }),
             then,
         })
     }
@@ -1217,10 +1217,7 @@ enum SessionParams {
     /// `checkout-sessions/create` of one price.
     Price(PriceCheckout),
     /// `checkout-sessions/create-activate-subscription`.
-    Activate {
-        subscription_id: String,
-        return_url: String,
-    },
+    Activate(Activation),
 }
 
 /// A checkout session asked for by a component.
@@ -1233,24 +1230,14 @@ struct SessionAction {
 
 impl Call for SessionAction {
     fn send(&mut self) -> Result<Answer, BillingError> {
-        match &mut self.params {
+        match &self.params {
             SessionParams::Price(price) => {
                 let client = self.billing.client()?;
                 Ok(client.send_price_checkout(&price.to_wire(browser::resolve_url)?))
             }
-            SessionParams::Activate {
-                subscription_id,
-                return_url,
-            } => {
-                let params = ActivateSubscriptionParams {
-                    target_subscription_id: std::mem::take(subscription_id),
-                    success_url: return_url.clone(),
-                    cancel_url: std::mem::take(return_url),
-                    auto_redirect: true,
-                    ..ActivateSubscriptionParams::default()
-                };
-                self.billing
-                    .send_activate_subscription_checkout_session(&params)
+            SessionParams::Activate(activation) => {
+                let client = self.billing.client()?;
+                Ok(client.send_activation(&activation.to_wire(browser::resolve_url)?))
             }
         }
     }

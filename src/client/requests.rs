@@ -129,8 +129,10 @@ pub(crate) fn add_payment_method_checkout<O: JsonObject>(
     o
 }
 
-/// `checkout-sessions/create-activate-subscription`.
-pub(crate) fn activate_subscription_checkout<O: JsonObject>(
+/// The members of `checkout-sessions/create-activate-subscription` a
+/// component's activation has (URLs, subscription), first in
+/// [`activate_subscription_checkout`]'s order: all that one writes.
+pub(crate) fn activation_checkout<O: JsonObject>(
     p: &CreateActivateSubscriptionCheckoutSessionParams,
 ) -> O {
     let mut o = O::new();
@@ -142,6 +144,14 @@ pub(crate) fn activate_subscription_checkout<O: JsonObject>(
         p.target_subscription_id.as_deref(),
         O::text,
     );
+    o
+}
+
+/// `checkout-sessions/create-activate-subscription`.
+pub(crate) fn activate_subscription_checkout<O: JsonObject>(
+    p: &CreateActivateSubscriptionCheckoutSessionParams,
+) -> O {
+    let mut o = activation_checkout::<O>(p);
     put(&mut o, "priceId", p.price_id.as_deref(), O::text);
     put_metadata(&mut o, p.output_metadata.as_ref());
     put(&mut o, "outputName", p.output_name.as_deref(), O::text);
@@ -402,6 +412,29 @@ mod tests {
             assert_eq!(
                 one.iter().collect::<Vec<_>>(),
                 product_checkout::<Map<String, Value>>(&p)
+                    .iter()
+                    .collect::<Vec<_>>()
+            );
+            same_json(one, written(&p));
+        }
+    }
+
+    #[test]
+    fn an_activation_is_written_as_the_whole_request_writes_it() {
+        let activation = CreateActivateSubscriptionCheckoutSessionParams {
+            success_url: Some("https://shop.example/account".into()),
+            cancel_url: Some("https://shop.example/account".into()),
+            target_subscription_id: Some("sub_1".into()),
+            ..Default::default()
+        };
+        for p in [
+            activation,
+            CreateActivateSubscriptionCheckoutSessionParams::default(),
+        ] {
+            let one = activation_checkout::<Map<String, Value>>(&p);
+            assert_eq!(
+                one.iter().collect::<Vec<_>>(),
+                activate_subscription_checkout::<Map<String, Value>>(&p)
                     .iter()
                     .collect::<Vec<_>>()
             );
