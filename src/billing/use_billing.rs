@@ -1151,7 +1151,7 @@ impl UseBillingReturn {
         Box::new(SessionAction {
             billing: *self,
             session: self.session_call(price.auto_redirect),
-            params: SessionParams::Price(price),
+            params: price,
             then,
         })
     }
@@ -1169,10 +1169,10 @@ impl UseBillingReturn {
         Box::new(SessionAction {
             billing: *self,
             session: self.session_call(true),
-            params: SessionParams::Activate(Activation {
+            params: Activation {
                 subscription_id,
                 return_url,
-            }),
+            },
             then,
         })
     }
@@ -1211,35 +1211,37 @@ impl UseBillingReturn {
     }
 }
 
-/// What a component's checkout session is for. The public params are
-/// made from it at the send (see [`PriceCheckout`]).
-enum SessionParams {
-    /// `checkout-sessions/create` of one price.
-    Price(PriceCheckout),
-    /// `checkout-sessions/create-activate-subscription`.
-    Activate(Activation),
+/// What a component's checkout session is for ([`PriceCheckout`],
+/// [`Activation`]): each its own type, not one enum, so an app links only
+/// the sessions its components ask for (a checkout button, no activation).
+trait SessionFor {
+    /// Checks the params and posts them.
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError>;
+}
+
+impl SessionFor for PriceCheckout {
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError> {
+        Ok(client.send_price_checkout(&self.to_wire(browser::resolve_url)?))
+    }
+}
+
+impl SessionFor for Activation {
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError> {
+        Ok(client.send_activation(&self.to_wire(browser::resolve_url)?))
+    }
 }
 
 /// A checkout session asked for by a component.
-struct SessionAction {
+struct SessionAction<P> {
     billing: UseBillingReturn,
-    params: SessionParams,
+    params: P,
     session: SessionCall,
     then: Then<CheckoutSessionCreated>,
 }
 
-impl Call for SessionAction {
+impl<P: SessionFor> Call for SessionAction<P> {
     fn send(&mut self) -> Result<Answer, BillingError> {
-        match &self.params {
-            SessionParams::Price(price) => {
-                let client = self.billing.client()?;
-                Ok(client.send_price_checkout(&price.to_wire(browser::resolve_url)?))
-            }
-            SessionParams::Activate(activation) => {
-                let client = self.billing.client()?;
-                Ok(client.send_activation(&activation.to_wire(browser::resolve_url)?))
-            }
-        }
+        self.params.send(&self.billing.client()?)
     }
 
     fn answered(self: Box<Self>, data: Result<Parsed, BillingError>) -> Result<(), BillingError> {
