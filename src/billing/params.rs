@@ -480,13 +480,15 @@ fn price_parts(
     }
 }
 
+/// A one-price checkout's price id, price slug and units, as on the wire.
+type OnePrice = (Option<String>, Option<String>, Option<f64>);
+
 /// A one-price checkout's price (exactly one of id and slug) and units.
-#[allow(clippy::type_complexity)]
 fn one_price(
     id: Option<&str>,
     slug: Option<&str>,
     quantity: Option<u32>,
-) -> Result<(Option<String>, Option<String>, Option<f64>), BillingError> {
+) -> Result<OnePrice, BillingError> {
     let (id, slug) = price_parts(id, slug)?;
     Ok((id, slug, Some(f64::from(checked_quantity(quantity)?))))
 }
