@@ -1,6 +1,7 @@
 //! `<PlanChangeDialog>`: the confirmation of a plan change — what changes,
-//! what is charged now, when it takes effect — that calls
-//! `use_billing().adjust_subscription` with `timing: auto` on Confirm.
+//! what is charged now, when it takes effect — that on Confirm
+//! sends the change as `use_billing().adjust_subscription` does (the same
+//! checks, key and join), with `timing: auto`.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
