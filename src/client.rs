@@ -18,7 +18,7 @@ use checkout_protocol::{
 };
 use flight::Joined;
 use futures::future::{FutureExt, LocalBoxFuture};
-use json::{JsonObject, Parsed, Writer};
+use json::{JsonObject, Writer};
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -43,10 +43,35 @@ pub use crate::server_route::DEFAULT_SERVER_ROUTE;
 pub use hosted_client::HostedClient;
 
 /// Any call's answer `data`: one future type for every action.
-type Answer = LocalBoxFuture<'static, Result<Parsed, BillingError>>;
+pub(crate) type Answer = LocalBoxFuture<'static, Result<Parsed, BillingError>>;
+
+/// An answer's `data` as the browser parsed it, before an action's reader.
+pub(crate) use json::Parsed;
 
 /// A call in flight, shared by every identical caller.
 type InFlight = Joined<dyn Future<Output = Result<Parsed, BillingError>>>;
+
+/// A route call taken apart: what to send, and who is told the answer. Every
+/// component's call runs as one future type ([`drive`]) over a boxed
+/// `Call`, so each action's own code is these two plain functions instead
+/// of a state machine of its own (three of those were 15 KB of a panel).
+pub(crate) trait Call {
+    /// Checks what to send and sends it: the answer to come, or why
+    /// nothing was sent.
+    fn send(&mut self) -> Result<Answer, BillingError>;
+    /// Hands the answer's `data` (or why there is none) to whoever asked;
+    /// `Ok` when the call went through.
+    fn answered(self: Box<Self>, data: Result<Parsed, BillingError>) -> Result<(), BillingError>;
+}
+
+/// Runs `call`: sends at the first poll, then hands it the answer.
+pub(crate) async fn drive(mut call: Box<dyn Call>) -> Result<(), BillingError> {
+    let data = match call.send() {
+        Ok(answer) => answer.await,
+        Err(e) => Err(e),
+    };
+    call.answered(data)
+}
 
 /// Where a client's extra headers come from, asked at every call.
 pub type HeaderSource = Rc<dyn Fn() -> Vec<(String, String)>>;
@@ -176,56 +201,64 @@ impl BillingClient {
         )
     }
 
-    /// `checkout-sessions/create`.
-    pub fn create_checkout_session(
+    /// `checkout-sessions/create`: the answer to come, read by [`session_created`].
+    pub(crate) fn send_checkout_session(
         &self,
         params: &CreateProductCheckoutSessionParams,
-    ) -> Decode<CreateCheckoutSessionResponse> {
+    ) -> Answer {
         let body = requests::product_checkout::<Writer>(params).finish();
-        Decode::new(
-            self.post_once(action::CHECKOUT_SESSIONS_CREATE, body),
-            session_wire::created,
-        )
+        self.post_once(action::CHECKOUT_SESSIONS_CREATE, body)
     }
 
-    /// `checkout-sessions/create-add-payment-method`.
-    pub fn create_add_payment_method_checkout_session(
+    /// `checkout-sessions/create` of one price (`PriceCheckout`'s wire):
+    /// only its price, quantity and URLs are written, all it has.
+    pub(crate) fn send_price_checkout(
         &self,
-        params: &CreateAddPaymentMethodCheckoutSessionParams,
-    ) -> Decode<CreateCheckoutSessionResponse> {
-        Decode::new(
-            self.post_once(
-                action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
-                requests::add_payment_method_checkout::<Writer>(params).finish(),
-            ),
-            session_wire::created,
-        )
+        params: &CreateProductCheckoutSessionParams,
+    ) -> Answer {
+        let body = requests::price_checkout::<Writer>(params).finish();
+        self.post_once(action::CHECKOUT_SESSIONS_CREATE, body)
     }
 
-    /// `checkout-sessions/create-activate-subscription`.
-    pub fn create_activate_subscription_checkout_session(
+    /// `checkout-sessions/create-activate-subscription` of a component's
+    /// activation (`Activation`'s wire): only its URLs and subscription are
+    /// written, all it has.
+    pub(crate) fn send_activation(
         &self,
         params: &CreateActivateSubscriptionCheckoutSessionParams,
-    ) -> Decode<CreateCheckoutSessionResponse> {
-        Decode::new(
-            self.post_once(
-                action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
-                requests::activate_subscription_checkout::<Writer>(params).finish(),
-            ),
-            session_wire::created,
+    ) -> Answer {
+        self.post_once(
+            action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+            requests::activation_checkout::<Writer>(params).finish(),
         )
     }
 
-    /// `subscriptions/cancel`.
-    pub fn cancel_subscription(
+    /// `checkout-sessions/create-add-payment-method`, read by [`session_created`].
+    pub(crate) fn send_add_payment_method_checkout_session(
         &self,
-        params: &CancelSubscriptionParams,
-    ) -> Decode<SubscriptionResponse> {
-        let body = requests::cancel::<Writer>(params).finish();
-        Decode::new(
-            self.post_once(action::SUBSCRIPTIONS_CANCEL, body),
-            records_wire::subscription_response,
+        params: &CreateAddPaymentMethodCheckoutSessionParams,
+    ) -> Answer {
+        self.post_once(
+            action::CHECKOUT_SESSIONS_CREATE_ADD_PAYMENT_METHOD,
+            requests::add_payment_method_checkout::<Writer>(params).finish(),
         )
+    }
+
+    /// `checkout-sessions/create-activate-subscription`, read by [`session_created`].
+    pub(crate) fn send_activate_subscription_checkout_session(
+        &self,
+        params: &CreateActivateSubscriptionCheckoutSessionParams,
+    ) -> Answer {
+        self.post_once(
+            action::CHECKOUT_SESSIONS_CREATE_ACTIVATE_SUBSCRIPTION,
+            requests::activate_subscription_checkout::<Writer>(params).finish(),
+        )
+    }
+
+    /// `subscriptions/cancel`, read by [`subscription_changed`].
+    pub(crate) fn send_cancel_subscription(&self, params: &CancelSubscriptionParams) -> Answer {
+        let body = requests::cancel::<Writer>(params).finish();
+        self.post_once(action::SUBSCRIPTIONS_CANCEL, body)
     }
 
     // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
@@ -254,16 +287,10 @@ impl BillingClient {
         )
     }
 
-    /// `subscriptions/uncancel`.
-    pub fn uncancel_subscription(
-        &self,
-        params: &UncancelSubscriptionParams,
-    ) -> Decode<SubscriptionResponse> {
+    /// `subscriptions/uncancel`, read by [`subscription_changed`].
+    pub(crate) fn send_uncancel_subscription(&self, params: &UncancelSubscriptionParams) -> Answer {
         let body = requests::uncancel::<Writer>(params).finish();
-        Decode::new(
-            self.post_once(action::SUBSCRIPTIONS_UNCANCEL, body),
-            records_wire::subscription_response,
-        )
+        self.post_once(action::SUBSCRIPTIONS_UNCANCEL, body)
     }
 
     /// `usage-events/create`. Without a `transactionId` it makes one, so the
@@ -324,16 +351,10 @@ impl BillingClient {
 // ---- plan changes and resource claims (issue 15, part 5) ----
 
 impl BillingClient {
-    /// `subscriptions/adjust`. Joins an identical call in flight and carries
-    /// an `Idempotency-Key`, like every other change.
-    pub fn adjust_subscription(
-        &self,
-        params: &AdjustSubscriptionParams,
-    ) -> Decode<AdjustSubscriptionResponse> {
-        Decode::new(
-            self.post_once(action::SUBSCRIPTIONS_ADJUST, Self::adjust_body(params)),
-            records_wire::adjust_response,
-        )
+    /// `subscriptions/adjust`, read by [`adjusted`]. Joins an identical
+    /// call in flight and carries an `Idempotency-Key`, like every other change.
+    pub(crate) fn send_adjust_subscription(&self, params: &AdjustSubscriptionParams) -> Answer {
+        self.post_once(action::SUBSCRIPTIONS_ADJUST, Self::adjust_body(params))
     }
 
     /// The JSON text `subscriptions/adjust` sends for `params`; the hook
@@ -411,6 +432,27 @@ fn decode<T>(
     read: fn(&Parsed) -> Option<T>,
 ) -> Result<T, BillingError> {
     read(&data?).ok_or(BillingError::InvalidResponse)
+}
+
+/// The answer of the three "create a checkout session" actions.
+pub(crate) fn session_created(
+    data: Result<Parsed, BillingError>,
+) -> Result<CreateCheckoutSessionResponse, BillingError> {
+    decode(data, session_wire::created)
+}
+
+/// The answer of `subscriptions/cancel` and `subscriptions/uncancel`.
+pub(crate) fn subscription_changed(
+    data: Result<Parsed, BillingError>,
+) -> Result<SubscriptionResponse, BillingError> {
+    decode(data, records_wire::subscription_response)
+}
+
+/// The answer of `subscriptions/adjust`.
+pub(crate) fn adjusted(
+    data: Result<Parsed, BillingError>,
+) -> Result<AdjustSubscriptionResponse, BillingError> {
+    decode(data, records_wire::adjust_response)
 }
 
 /// An action's answer: the call's `data`, then the action's reader. The

@@ -3,9 +3,10 @@
 
 use crate::error::BillingError;
 use checkout_protocol::{
-    CheckoutSession, CreateActivateSubscriptionCheckoutSessionParams,
-    CreateAddPaymentMethodCheckoutSessionParams, CreateProductCheckoutSessionParams,
-    CreateUsageEventParams, ErrorCode, LineItemParams, PriceRef, Quantity, UrlRole,
+    AdjustSubscriptionParams, AdjustmentTiming, CheckoutSession,
+    CreateActivateSubscriptionCheckoutSessionParams, CreateAddPaymentMethodCheckoutSessionParams,
+    CreateProductCheckoutSessionParams, CreateUsageEventParams, ErrorCode, LineItemParams,
+    PriceRef, Quantity, UrlRole,
 };
 use serde_json::{Map, Value};
 
@@ -156,14 +157,12 @@ impl CheckoutSessionParams {
                     ))
                 }
                 (_, true) => {
-                    let (id, slug) =
-                        price_parts(self.price_id.as_deref(), self.price_slug.as_deref())?;
-                    (
-                        id,
-                        slug,
-                        Some(f64::from(checked_quantity(self.quantity)?)),
-                        None,
-                    )
+                    let (id, slug, quantity) = one_price(
+                        self.price_id.as_deref(),
+                        self.price_slug.as_deref(),
+                        self.quantity,
+                    )?;
+                    (id, slug, quantity, None)
                 }
                 (false, false) => {
                     if self.line_items.len() > MAX_LINE_ITEMS {
@@ -201,6 +200,129 @@ impl CheckoutSessionParams {
             ..CreateProductCheckoutSessionParams::default()
         })
     }
+}
+
+/// One price's checkout as a component asks for it (a checkout button, a
+/// price card): the part of [`CheckoutSessionParams`] they fill, checked by
+/// the same rules, so that a component's call links nothing of line items
+/// or metadata (their checks and writing were about 2 KB of every panel).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PriceCheckout {
+    /// The price's id (or give `price_slug`).
+    pub price_id: Option<String>,
+    /// The price's slug (or give `price_id`).
+    pub price_slug: Option<String>,
+    /// Units to buy.
+    pub quantity: u32,
+    /// Where to go after paying.
+    pub success_url: String,
+    /// Where to go on cancel.
+    pub cancel_url: String,
+    /// Send the browser to the hosted page once the session exists.
+    pub auto_redirect: bool,
+}
+
+impl PriceCheckout {
+    /// [`CheckoutSessionParams::to_wire`] of the same checkout: a price,
+    /// its quantity and the two URLs, nothing else.
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateProductCheckoutSessionParams, BillingError> {
+        let (price_id, price_slug, quantity) = one_price(
+            self.price_id.as_deref(),
+            self.price_slug.as_deref(),
+            Some(self.quantity),
+        )?;
+        let (success_url, cancel_url) =
+            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
+        Ok(CreateProductCheckoutSessionParams {
+            price_id,
+            price_slug,
+            quantity,
+            success_url: Some(success_url),
+            cancel_url: Some(cancel_url),
+            ..CreateProductCheckoutSessionParams::default()
+        })
+    }
+}
+
+/// `adjust_subscription`'s checks, with the protocol's rules and messages:
+/// one form of new plan, whole quantities, the subscription's id (`current`
+/// names the only current one when the params name none). The request as
+/// it is sent, with that id.
+pub(crate) fn checked_adjust(
+    params: AdjustSubscriptionParams,
+    current: impl FnOnce() -> Result<String, BillingError>,
+) -> Result<AdjustSubscriptionParams, BillingError> {
+    let items = params
+        .new_items()
+        .map_err(|e| BillingError::validation(ErrorCode::InvalidRequest, e.message()))?;
+    for item in &items {
+        Quantity::from_wire(item.quantity)?;
+    }
+    let subscription_id = match params.subscription_id.as_deref() {
+        Some(id) => required_id(id)?,
+        None => current()?,
+    };
+    Ok(AdjustSubscriptionParams {
+        subscription_id: Some(subscription_id),
+        ..params
+    })
+}
+
+/// A plan change as a component sends it (the pricing table's and the
+/// plan change dialog's Confirm): a named subscription to one price, by
+/// id. Its own type, checked by the same rules as [`checked_adjust`], so a
+/// component's call links neither the other forms of a plan change nor the
+/// lookup of the only current subscription.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlanMove {
+    /// The subscription that changes.
+    pub subscription_id: String,
+    /// The new price.
+    pub price_id: String,
+    /// Units of it.
+    pub quantity: u32,
+}
+
+impl PlanMove {
+    /// The request: `timing: auto` (an upgrade now, a downgrade at the
+    /// period end, as the dialog told the customer); one unit is Flowglad's
+    /// default and left out.
+    pub(crate) fn params(&self) -> AdjustSubscriptionParams {
+        AdjustSubscriptionParams {
+            subscription_id: Some(self.subscription_id.clone()),
+            timing: Some(AdjustmentTiming::Auto),
+            price_id: Some(self.price_id.clone()),
+            quantity: (self.quantity != 1).then_some(f64::from(self.quantity)),
+            ..AdjustSubscriptionParams::default()
+        }
+    }
+
+    /// [`checked_adjust`] of [`Self::params`]: the only refusals a move to
+    /// one price by id can meet are its quantity's and its id's.
+    pub(crate) fn to_wire(&self) -> Result<AdjustSubscriptionParams, BillingError> {
+        let params = self.params();
+        Quantity::from_wire(params.quantity)?;
+        Ok(AdjustSubscriptionParams {
+            subscription_id: Some(required_id(&self.subscription_id)?),
+            ..params
+        })
+    }
+}
+
+/// An id a change names (a subscription's, a saved card's), trimmed; blank
+/// is refused.
+pub(crate) fn required_id(id: &str) -> Result<String, BillingError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "Give the subscription's id.",
+        ));
+    }
+    Ok(id.to_owned())
 }
 
 /// Saving a payment method for the signed-in customer (nothing is charged).
@@ -274,23 +396,67 @@ impl ActivateSubscriptionParams {
         &self,
         resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
     ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
-        let target = non_blank(Some(&self.target_subscription_id)).ok_or_else(|| {
-            BillingError::validation(
-                ErrorCode::InvalidRequest,
-                "Give the subscription to activate.",
-            )
-        })?;
-        let (success_url, cancel_url) =
-            redirect_urls(&self.success_url, &self.cancel_url, &resolve)?;
         Ok(CreateActivateSubscriptionCheckoutSessionParams {
-            success_url: Some(success_url),
-            cancel_url: Some(cancel_url),
-            target_subscription_id: Some(target),
             price_id: non_blank(self.price_id.as_deref()),
             output_metadata: self.output_metadata.clone(),
             output_name: self.output_name.clone(),
+            ..activation(
+                &self.target_subscription_id,
+                &self.success_url,
+                &self.cancel_url,
+                &resolve,
+            )?
         })
     }
+}
+
+/// An activation as a component asks for it (a current subscription's
+/// "Activate now" or "Pay now"): the subscription, and where the hosted page
+/// returns either way. Its own type for the reason of [`PriceCheckout`]: a
+/// component's call links nothing of metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Activation {
+    /// The subscription to activate.
+    pub subscription_id: String,
+    /// Where the hosted page returns, paid or cancelled.
+    pub return_url: String,
+}
+
+impl Activation {
+    /// [`ActivateSubscriptionParams::to_wire`] of the same activation.
+    pub(crate) fn to_wire(
+        &self,
+        resolve: impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+    ) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
+        activation(
+            &self.subscription_id,
+            &self.return_url,
+            &self.return_url,
+            &resolve,
+        )
+    }
+}
+
+/// An activation's subscription (required) and URLs, checked; nothing else.
+fn activation(
+    target: &str,
+    success: &str,
+    cancel: &str,
+    resolve: &impl Fn(&str, UrlRole) -> Result<String, BillingError>,
+) -> Result<CreateActivateSubscriptionCheckoutSessionParams, BillingError> {
+    let target = non_blank(Some(target)).ok_or_else(|| {
+        BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "Give the subscription to activate.",
+        )
+    })?;
+    let (success_url, cancel_url) = redirect_urls(success, cancel, resolve)?;
+    Ok(CreateActivateSubscriptionCheckoutSessionParams {
+        success_url: Some(success_url),
+        cancel_url: Some(cancel_url),
+        target_subscription_id: Some(target),
+        ..CreateActivateSubscriptionCheckoutSessionParams::default()
+    })
 }
 
 /// Exactly one of id and slug, as the wire's pair of options.
@@ -312,6 +478,19 @@ fn price_parts(
             "Give a price id or a price slug.",
         )),
     }
+}
+
+/// A one-price checkout's price id, price slug and units, as on the wire.
+type OnePrice = (Option<String>, Option<String>, Option<f64>);
+
+/// A one-price checkout's price (exactly one of id and slug) and units.
+fn one_price(
+    id: Option<&str>,
+    slug: Option<&str>,
+    quantity: Option<u32>,
+) -> Result<OnePrice, BillingError> {
+    let (id, slug) = price_parts(id, slug)?;
+    Ok((id, slug, Some(f64::from(checked_quantity(quantity)?))))
 }
 
 /// The units to send: absent means one, as on the wire.
@@ -515,6 +694,125 @@ mod tests {
         let host = url.strip_prefix("https://").unwrap_or_default();
         let url = checkout_protocol::RedirectUrl::from_parsed(url.to_owned(), "https", host, role)?;
         Ok(url.into_string())
+    }
+
+    #[test]
+    fn a_components_plan_move_is_checked_as_the_public_params_are() {
+        for (id, quantity) in [("sub_1", 1), (" sub_1 ", 3), ("  ", 1), ("sub_1", 0)] {
+            let plan = PlanMove {
+                subscription_id: id.to_owned(),
+                price_id: "price_team".to_owned(),
+                quantity,
+            };
+            let public =
+                checked_adjust(plan.params(), || panic!("the move names its subscription"));
+            assert_eq!(plan.to_wire(), public, "{plan:?}");
+        }
+        let one = PlanMove {
+            subscription_id: "sub_1".into(),
+            price_id: "team".into(),
+            quantity: 1,
+        };
+        assert_eq!(
+            serde_json::to_value(one.to_wire().unwrap()).unwrap(),
+            serde_json::json!({"subscriptionId": "sub_1", "timing": "auto", "priceId": "team"})
+        );
+        let three = PlanMove { quantity: 3, ..one };
+        assert_eq!(three.to_wire().unwrap().quantity, Some(3.0));
+    }
+
+    #[test]
+    fn an_adjustment_names_its_subscription_or_the_only_current_one() {
+        let by_slug = AdjustSubscriptionParams {
+            price_slug: Some("pro".into()),
+            ..Default::default()
+        };
+        let named = checked_adjust(by_slug.clone(), || Ok("sub_only".into())).unwrap();
+        assert_eq!(named.subscription_id.as_deref(), Some("sub_only"));
+        let refused = checked_adjust(by_slug, || {
+            Err(BillingError::validation(
+                ErrorCode::SubscriptionRequired,
+                "none",
+            ))
+        });
+        assert_eq!(refused.unwrap_err().code(), "subscription_required");
+        let two_forms = AdjustSubscriptionParams {
+            price_slug: Some("pro".into()),
+            price_id: Some("price_pro".into()),
+            subscription_id: Some("sub_1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            checked_adjust(two_forms, || panic!("named"))
+                .unwrap_err()
+                .code(),
+            "invalid_request"
+        );
+    }
+
+    #[test]
+    fn a_components_activation_is_checked_as_the_public_params_are() {
+        for (id, url) in [
+            ("sub_1", "https://shop.example/account"),
+            (" sub_1 ", "https://shop.example/account"),
+            ("  ", "https://shop.example/account"),
+            ("sub_1", "ftp://shop.example/account"),
+        ] {
+            let activation = Activation {
+                subscription_id: id.to_owned(),
+                return_url: url.to_owned(),
+            };
+            let public = ActivateSubscriptionParams {
+                target_subscription_id: id.to_owned(),
+                success_url: url.to_owned(),
+                cancel_url: url.to_owned(),
+                auto_redirect: true,
+                ..Default::default()
+            };
+            assert_eq!(
+                activation.to_wire(absolute),
+                public.to_wire(absolute),
+                "{activation:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_components_price_checkout_is_checked_as_the_public_params_are() {
+        let ok = "https://shop.example/ok";
+        let cases = [
+            (Some("price_1"), None, 2, ok),
+            (None, Some(" pro "), 1, ok),
+            (None, None, 1, ok),
+            (Some("price_1"), Some("pro"), 1, ok),
+            (Some("price_1"), None, 0, ok),
+            (Some("price_1"), None, 10_001, ok),
+            (Some("price_1"), None, 1, "ftp://shop.example/ok"),
+        ];
+        for (price_id, price_slug, quantity, url) in cases {
+            let price = PriceCheckout {
+                price_id: price_id.map(str::to_owned),
+                price_slug: price_slug.map(str::to_owned),
+                quantity,
+                success_url: url.to_owned(),
+                cancel_url: "https://shop.example/no".to_owned(),
+                auto_redirect: true,
+            };
+            let public = CheckoutSessionParams {
+                price_id: price.price_id.clone(),
+                price_slug: price.price_slug.clone(),
+                quantity: Some(quantity),
+                success_url: price.success_url.clone(),
+                cancel_url: price.cancel_url.clone(),
+                auto_redirect: true,
+                ..Default::default()
+            };
+            assert_eq!(
+                price.to_wire(absolute),
+                public.to_wire(absolute),
+                "{price:?}"
+            );
+        }
     }
 
     #[test]

@@ -2,20 +2,18 @@
 //! mirroring Flowglad's React `useBilling()`.
 
 use super::params::{
-    ActivateSubscriptionParams, AddPaymentMethodParams, CheckoutSessionCreated,
-    CheckoutSessionParams, UsageEventParams,
+    checked_adjust, required_id, ActivateSubscriptionParams, Activation, AddPaymentMethodParams,
+    CheckoutSessionCreated, CheckoutSessionParams, PlanMove, PriceCheckout, UsageEventParams,
 };
 use crate::browser;
-use crate::client::BillingClient;
+use crate::client::{self, Answer, BillingClient, Call, Parsed};
 use crate::error::BillingError;
+use checkout_protocol::{AdjustSubscriptionParams, AdjustSubscriptionResponse, ErrorCode};
 use checkout_protocol::{
-    AdjustSubscriptionParams, AdjustSubscriptionResponse, ErrorCode, Quantity,
-};
-use checkout_protocol::{
-    CancelSubscriptionParams, Cancellation, CancellationTiming, CreateCheckoutSessionResponse,
-    Customer, CustomerBilling, InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price,
-    PricingModel, PricingModelResponse, Product, Purchase, Subscription,
-    UncancelSubscriptionParams, UsageEvent, UsageMeterBalance,
+    CancelSubscriptionParams, Cancellation, CancellationTiming, Customer, CustomerBilling,
+    InvoiceWithLineItems, PaymentMethod, PaymentMethodParams, Price, PricingModel,
+    PricingModelResponse, Product, Purchase, Subscription, UncancelSubscriptionParams, UsageEvent,
+    UsageMeterBalance,
 };
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -653,16 +651,6 @@ impl UseBillingReturn {
             .ok_or(BillingError::NoProvider)
     }
 
-    /// The call `make` builds with the provider's client, in a plain function:
-    /// the params it takes are dropped there, so that only the call lives
-    /// across an action's await (their drop glue was in every state of it).
-    fn call<T>(
-        &self,
-        make: impl FnOnce(&BillingClient) -> Result<T, BillingError>,
-    ) -> Result<T, BillingError> {
-        make(&self.client()?)
-    }
-
     fn chosen_locale(&self) -> Option<String> {
         self.context
             .and_then(|c| c.shared.try_with_value(|s| s.given_locale.clone()))
@@ -694,11 +682,29 @@ impl UseBillingReturn {
         &self,
         params: CheckoutSessionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
-        let call = self.call(move |client| {
-            Ok(client.create_checkout_session(&params.to_wire(browser::resolve_url)?))
-        })?;
-        finish(call.await?, auto_redirect, locale)
+        let session = self.session_call(params.auto_redirect);
+        let answer = self.send_checkout_session(&params)?;
+        session.created(answer.await)
+    }
+
+    /// How a session asked for now is handed back: `auto_redirect`, and the
+    /// provider's locale for the hosted page's URL, read now.
+    fn session_call(&self, auto_redirect: bool) -> SessionCall {
+        SessionCall {
+            auto_redirect,
+            locale: self.chosen_locale(),
+        }
+    }
+
+    /// [`Self::create_checkout_session`]'s send: checks `params` and posts
+    /// them; the answer is read by [`SessionCall::created`]. A plain
+    /// function, so a component's call is not a state machine around it.
+    fn send_checkout_session(
+        &self,
+        params: &CheckoutSessionParams,
+    ) -> Result<Answer, BillingError> {
+        let client = self.client()?;
+        Ok(client.send_checkout_session(&params.to_wire(browser::resolve_url)?))
     }
 
     /// Creates a session that saves a payment method for the signed-in customer.
@@ -724,12 +730,11 @@ impl UseBillingReturn {
         &self,
         params: AddPaymentMethodParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
-        let call = self.call(move |client| {
-            Ok(client
-                .create_add_payment_method_checkout_session(&params.to_wire(browser::resolve_url)?))
-        })?;
-        finish(call.await?, auto_redirect, locale)
+        let session = self.session_call(params.auto_redirect);
+        let client = self.client()?;
+        let answer =
+            client.send_add_payment_method_checkout_session(&params.to_wire(browser::resolve_url)?);
+        session.created(answer.await)
     }
 
     /// Creates a session that starts billing an existing subscription.
@@ -756,13 +761,20 @@ impl UseBillingReturn {
         &self,
         params: ActivateSubscriptionParams,
     ) -> Result<CheckoutSessionCreated, BillingError> {
-        let (auto_redirect, locale) = (params.auto_redirect, self.chosen_locale());
-        let call = self.call(move |client| {
-            Ok(client.create_activate_subscription_checkout_session(
-                &params.to_wire(browser::resolve_url)?,
-            ))
-        })?;
-        finish(call.await?, auto_redirect, locale)
+        let session = self.session_call(params.auto_redirect);
+        let answer = self.send_activate_subscription_checkout_session(&params)?;
+        session.created(answer.await)
+    }
+
+    /// [`Self::create_activate_subscription_checkout_session`]'s send (see
+    /// [`Self::send_checkout_session`]).
+    fn send_activate_subscription_checkout_session(
+        &self,
+        params: &ActivateSubscriptionParams,
+    ) -> Result<Answer, BillingError> {
+        let client = self.client()?;
+        Ok(client
+            .send_activate_subscription_checkout_session(&params.to_wire(browser::resolve_url)?))
     }
 
     /// Cancels a subscription now or at the end of the paid period.
@@ -784,12 +796,32 @@ impl UseBillingReturn {
         subscription_id: &str,
         timing: CancellationTiming,
     ) -> Result<Subscription, BillingError> {
+        let answer = self.send_cancel(subscription_id, timing)?;
+        self.subscription_changed(answer.await)
+    }
+
+    /// [`Self::cancel_subscription`]'s send; the answer is read by
+    /// [`Self::subscription_changed`].
+    fn send_cancel(
+        &self,
+        subscription_id: &str,
+        timing: CancellationTiming,
+    ) -> Result<Answer, BillingError> {
         let client = self.client()?;
         let params = CancelSubscriptionParams {
             id: required_id(subscription_id)?,
             cancellation: Cancellation { timing },
         };
-        let changed = client.cancel_subscription(&params).await?;
+        Ok(client.send_cancel_subscription(&params))
+    }
+
+    /// The answer of a cancel or its undo: the subscription now; the billing
+    /// data reloads.
+    fn subscription_changed(
+        &self,
+        data: Result<Parsed, BillingError>,
+    ) -> Result<Subscription, BillingError> {
+        let changed = client::subscription_changed(data)?;
         self.after_change();
         Ok(changed.subscription)
     }
@@ -812,13 +844,18 @@ impl UseBillingReturn {
         &self,
         subscription_id: &str,
     ) -> Result<Subscription, BillingError> {
+        let answer = self.send_uncancel(subscription_id)?;
+        self.subscription_changed(answer.await)
+    }
+
+    /// [`Self::uncancel_subscription`]'s send; the answer is read by
+    /// [`Self::subscription_changed`].
+    fn send_uncancel(&self, subscription_id: &str) -> Result<Answer, BillingError> {
         let client = self.client()?;
         let params = UncancelSubscriptionParams {
             id: required_id(subscription_id)?,
         };
-        let changed = client.uncancel_subscription(&params).await?;
-        self.after_change();
-        Ok(changed.subscription)
+        Ok(client.send_uncancel_subscription(&params))
     }
 
     // Saved cards (issue 16): our extensions beyond Flowglad's protocol.
@@ -958,42 +995,36 @@ impl UseBillingReturn {
         &self,
         params: AdjustSubscriptionParams,
     ) -> Result<AdjustSubscriptionResponse, BillingError> {
+        let (answer, _clear) = self.send_adjust(params)?;
+        self.adjusted(answer.await)
+    }
+
+    /// [`Self::adjust_subscription`]'s send: the checks, then the post. The
+    /// guard keeps the change listed as in flight until it is dropped, after
+    /// [`Self::adjusted`] read the answer (or when the call is dropped).
+    fn send_adjust(
+        &self,
+        params: AdjustSubscriptionParams,
+    ) -> Result<(Answer, ClearAdjusting), BillingError> {
         let client = self.client()?;
         let context = self.context.ok_or(BillingError::NoProvider)?;
-        let items = params
-            .new_items()
-            .map_err(|e| BillingError::validation(ErrorCode::InvalidRequest, e.message()))?;
-        for item in &items {
-            Quantity::from_wire(item.quantity)?;
-        }
-        let subscription_id = match params.subscription_id.as_deref() {
-            Some(id) => required_id(id)?,
-            None => self.only_current_subscription()?,
-        };
-        let wire = AdjustSubscriptionParams {
-            subscription_id: Some(subscription_id.clone()),
-            ..params
-        };
-        let body = BillingClient::adjust_body(&wire);
-        let busy = context
-            .shared
-            .with_value(|s| s.adjusting.borrow().conflicts(&subscription_id, &body));
-        if busy {
-            return Err(BillingError::validation(
-                ErrorCode::InvalidRequest,
-                "A plan change for this subscription is already under way; wait for it to finish.",
-            ));
-        }
-        context
-            .shared
-            .with_value(|s| s.adjusting.borrow_mut().start(&subscription_id, &body));
-        // Cleared however the call ends, even if the caller drops the future.
-        let _clear = ClearAdjusting {
-            shared: context.shared,
-            subscription_id,
-            body,
-        };
-        let changed = client.adjust_subscription(&wire).await?;
+        let wire = checked_adjust(params, || self.only_current_subscription())?;
+        post_adjust(&client, context, wire)
+    }
+
+    /// [`Self::send_adjust`] of a component's [`PlanMove`].
+    fn send_plan_move(&self, plan: &PlanMove) -> Result<(Answer, ClearAdjusting), BillingError> {
+        let client = self.client()?;
+        let context = self.context.ok_or(BillingError::NoProvider)?;
+        post_adjust(&client, context, plan.to_wire()?)
+    }
+
+    /// The answer of a plan change; the billing data reloads.
+    fn adjusted(
+        &self,
+        data: Result<Parsed, BillingError>,
+    ) -> Result<AdjustSubscriptionResponse, BillingError> {
+        let changed = client::adjusted(data)?;
         self.after_change();
         Ok(changed)
     }
@@ -1024,7 +1055,39 @@ impl UseBillingReturn {
     }
 }
 
-/// Forgets a settled plan change, so the next one for its subscription may start.
+/// Sends a checked plan change (`wire` names its subscription), unless a
+/// different one for the same subscription is in flight; the guard lists it
+/// as in flight until dropped.
+fn post_adjust(
+    client: &BillingClient,
+    context: BillingContext,
+    wire: AdjustSubscriptionParams,
+) -> Result<(Answer, ClearAdjusting), BillingError> {
+    let subscription_id = wire.subscription_id.clone().unwrap_or_default();
+    let body = BillingClient::adjust_body(&wire);
+    let busy = context
+        .shared
+        .with_value(|s| s.adjusting.borrow().conflicts(&subscription_id, &body));
+    if busy {
+        return Err(BillingError::validation(
+            ErrorCode::InvalidRequest,
+            "A plan change for this subscription is already under way; wait for it to finish.",
+        ));
+    }
+    context
+        .shared
+        .with_value(|s| s.adjusting.borrow_mut().start(&subscription_id, &body));
+    // Cleared however the call ends, even if the caller drops the future.
+    let clear = ClearAdjusting {
+        shared: context.shared,
+        subscription_id,
+        body,
+    };
+    Ok((client.send_adjust_subscription(&wire), clear))
+}
+
+/// Forgets a settled plan change when dropped, so the next one for its
+/// subscription may start.
 struct ClearAdjusting {
     shared: StoredValue<Shared, LocalStorage>,
     subscription_id: String,
@@ -1041,33 +1104,201 @@ impl Drop for ClearAdjusting {
     }
 }
 
-fn required_id(id: &str) -> Result<String, BillingError> {
-    let id = id.trim();
-    if id.is_empty() {
-        return Err(BillingError::validation(
-            checkout_protocol::ErrorCode::InvalidRequest,
-            "Give the subscription's id.",
-        ));
-    }
-    Ok(id.to_owned())
+/// How a created checkout session is handed back (see
+/// [`UseBillingReturn::session_call`]).
+struct SessionCall {
+    /// Send the browser to the hosted page.
+    auto_redirect: bool,
+    /// The provider's locale, for the hosted page's URL.
+    locale: Option<String>,
 }
 
-/// Puts the provider's locale on the hosted page's URL, redirects when asked,
-/// then hands the session back.
-fn finish(
-    mut created: CreateCheckoutSessionResponse,
-    auto_redirect: bool,
-    locale: Option<String>,
-) -> Result<CheckoutSessionCreated, BillingError> {
-    created.url = browser::with_locale(&created.url, locale.as_deref());
-    if auto_redirect {
-        browser::navigate(&created.url)?;
+impl SessionCall {
+    /// The session in the route's answer, with the provider's locale on the
+    /// hosted page's URL; the browser is sent there when asked.
+    fn created(
+        self,
+        data: Result<Parsed, BillingError>,
+    ) -> Result<CheckoutSessionCreated, BillingError> {
+        let mut created = client::session_created(data)?;
+        created.url = browser::with_locale(&created.url, self.locale.as_deref());
+        if self.auto_redirect {
+            browser::navigate(&created.url)?;
+        }
+        Ok(CheckoutSessionCreated {
+            id: created.checkout_session.id.clone(),
+            url: created.url,
+            session: created.checkout_session,
+        })
     }
-    Ok(CheckoutSessionCreated {
-        id: created.checkout_session.id.clone(),
-        url: created.url,
-        session: created.checkout_session,
-    })
+}
+
+// ---- the components' calls: the actions above as boxed [`Call`]s ----
+
+/// What a component is told when its call ends: the answer or why not,
+/// and it says whether the call went through.
+type Then<T> = Box<dyn FnOnce(Result<T, BillingError>) -> Result<(), BillingError>>;
+
+impl UseBillingReturn {
+    /// [`Self::create_checkout_session`] of one price as a call for a
+    /// component: `then` gets the session (after the redirect, when asked)
+    /// or the failure.
+    pub(crate) fn checkout_call(
+        &self,
+        price: PriceCheckout,
+        then: Then<CheckoutSessionCreated>,
+    ) -> Box<dyn Call> {
+        Box::new(SessionAction {
+            billing: *self,
+            session: self.session_call(price.auto_redirect),
+            params: price,
+            then,
+        })
+    }
+
+    /// [`Self::create_activate_subscription_checkout_session`] as a call
+    /// (see [`Self::checkout_call`]): the browser goes to the hosted page to
+    /// activate or pay `subscription_id`, which returns to `return_url`
+    /// whether paid or cancelled.
+    pub(crate) fn activate_call(
+        &self,
+        subscription_id: String,
+        return_url: String,
+        then: Then<CheckoutSessionCreated>,
+    ) -> Box<dyn Call> {
+        Box::new(SessionAction {
+            billing: *self,
+            session: self.session_call(true),
+            params: Activation {
+                subscription_id,
+                return_url,
+            },
+            then,
+        })
+    }
+
+    /// [`Self::cancel_subscription`] with `Some(timing)`, else
+    /// [`Self::uncancel_subscription`], as a call: `then` gets the
+    /// subscription as it is now (the billing data reloads) or the failure.
+    pub(crate) fn subscription_call(
+        &self,
+        subscription_id: String,
+        cancel: Option<CancellationTiming>,
+        then: Then<Subscription>,
+    ) -> Box<dyn Call> {
+        Box::new(SubscriptionAction {
+            billing: *self,
+            subscription_id,
+            cancel,
+            then,
+        })
+    }
+
+    /// [`Self::adjust_subscription`] of a [`PlanMove`] as a call: `then`
+    /// gets the server's answer (the billing data reloads) or the failure,
+    /// once the change is no longer listed as in flight.
+    pub(crate) fn plan_move_call(
+        &self,
+        plan: PlanMove,
+        then: Then<AdjustSubscriptionResponse>,
+    ) -> Box<dyn Call> {
+        Box::new(AdjustAction {
+            billing: *self,
+            plan,
+            clear: None,
+            then,
+        })
+    }
+}
+
+/// What a component's checkout session is for ([`PriceCheckout`],
+/// [`Activation`]): each its own type, not one enum, so an app links only
+/// the sessions its components ask for (a checkout button, no activation).
+trait SessionFor {
+    /// Checks the params and posts them.
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError>;
+}
+
+impl SessionFor for PriceCheckout {
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError> {
+        Ok(client.send_price_checkout(&self.to_wire(browser::resolve_url)?))
+    }
+}
+
+impl SessionFor for Activation {
+    fn send(&self, client: &BillingClient) -> Result<Answer, BillingError> {
+        Ok(client.send_activation(&self.to_wire(browser::resolve_url)?))
+    }
+}
+
+/// A checkout session asked for by a component.
+struct SessionAction<P> {
+    billing: UseBillingReturn,
+    params: P,
+    session: SessionCall,
+    then: Then<CheckoutSessionCreated>,
+}
+
+impl<P: SessionFor> Call for SessionAction<P> {
+    fn send(&mut self) -> Result<Answer, BillingError> {
+        self.params.send(&self.billing.client()?)
+    }
+
+    fn answered(self: Box<Self>, data: Result<Parsed, BillingError>) -> Result<(), BillingError> {
+        let Self { session, then, .. } = *self;
+        then(session.created(data))
+    }
+}
+
+/// A cancel or its undo asked for by a component.
+struct SubscriptionAction {
+    billing: UseBillingReturn,
+    subscription_id: String,
+    /// `None`: undo a scheduled cancellation.
+    cancel: Option<CancellationTiming>,
+    then: Then<Subscription>,
+}
+
+impl Call for SubscriptionAction {
+    fn send(&mut self) -> Result<Answer, BillingError> {
+        match self.cancel {
+            Some(timing) => self.billing.send_cancel(&self.subscription_id, timing),
+            None => self.billing.send_uncancel(&self.subscription_id),
+        }
+    }
+
+    fn answered(self: Box<Self>, data: Result<Parsed, BillingError>) -> Result<(), BillingError> {
+        (self.then)(self.billing.subscription_changed(data))
+    }
+}
+
+/// A plan change asked for by a component.
+struct AdjustAction {
+    billing: UseBillingReturn,
+    plan: PlanMove,
+    /// Lists the change as in flight from its send until its answer is read.
+    clear: Option<ClearAdjusting>,
+    then: Then<AdjustSubscriptionResponse>,
+}
+
+impl Call for AdjustAction {
+    fn send(&mut self) -> Result<Answer, BillingError> {
+        let (answer, clear) = self.billing.send_plan_move(&self.plan)?;
+        self.clear = Some(clear);
+        Ok(answer)
+    }
+
+    fn answered(self: Box<Self>, data: Result<Parsed, BillingError>) -> Result<(), BillingError> {
+        let Self {
+            billing,
+            clear,
+            then,
+            ..
+        } = *self;
+        let changed = billing.adjusted(data);
+        drop(clear);
+        then(changed)
+    }
 }
 
 #[cfg(test)]

@@ -50,14 +50,22 @@ fn price_ref<O: JsonObject>(id: Option<&str>, slug: Option<&str>, quantity: Opti
     o
 }
 
-/// `checkout-sessions/create`.
-pub(crate) fn product_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
+/// The members of `checkout-sessions/create` a one-price checkout has
+/// (price, quantity, URLs), first in [`product_checkout`]'s order: all
+/// that a component's checkout writes (`PriceCheckout` fills nothing else).
+pub(crate) fn price_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
     let mut o = O::new();
     put(&mut o, "priceId", p.price_id.as_deref(), O::text);
     put(&mut o, "priceSlug", p.price_slug.as_deref(), O::text);
     put(&mut o, "quantity", p.quantity, O::number);
     put(&mut o, "successUrl", p.success_url.as_deref(), O::text);
     put(&mut o, "cancelUrl", p.cancel_url.as_deref(), O::text);
+    o
+}
+
+/// `checkout-sessions/create`.
+pub(crate) fn product_checkout<O: JsonObject>(p: &CreateProductCheckoutSessionParams) -> O {
+    let mut o = price_checkout::<O>(p);
     if let Some(metadata) = &p.output_metadata {
         o.value(
             "outputMetadata",
@@ -121,8 +129,10 @@ pub(crate) fn add_payment_method_checkout<O: JsonObject>(
     o
 }
 
-/// `checkout-sessions/create-activate-subscription`.
-pub(crate) fn activate_subscription_checkout<O: JsonObject>(
+/// The members of `checkout-sessions/create-activate-subscription` a
+/// component's activation has (URLs, subscription), first in
+/// [`activate_subscription_checkout`]'s order: all that one writes.
+pub(crate) fn activation_checkout<O: JsonObject>(
     p: &CreateActivateSubscriptionCheckoutSessionParams,
 ) -> O {
     let mut o = O::new();
@@ -134,6 +144,14 @@ pub(crate) fn activate_subscription_checkout<O: JsonObject>(
         p.target_subscription_id.as_deref(),
         O::text,
     );
+    o
+}
+
+/// `checkout-sessions/create-activate-subscription`.
+pub(crate) fn activate_subscription_checkout<O: JsonObject>(
+    p: &CreateActivateSubscriptionCheckoutSessionParams,
+) -> O {
+    let mut o = activation_checkout::<O>(p);
     put(&mut o, "priceId", p.price_id.as_deref(), O::text);
     put_metadata(&mut o, p.output_metadata.as_ref());
     put(&mut o, "outputName", p.output_name.as_deref(), O::text);
@@ -366,6 +384,62 @@ mod tests {
             same_json(product_checkout::<Map<String, Value>>(&p), written(&p));
         }
         same_json(empty::<Map<String, Value>>(), json!({}));
+    }
+
+    #[test]
+    fn a_one_price_checkout_is_written_as_the_whole_request_writes_it() {
+        let by_id = CreateProductCheckoutSessionParams {
+            price_id: Some("price_1".into()),
+            quantity: Some(3.0),
+            success_url: Some("https://shop.example/ok?s={CHECKOUT_SESSION_ID}".into()),
+            cancel_url: Some("https://shop.example/no".into()),
+            ..Default::default()
+        };
+        let by_slug = CreateProductCheckoutSessionParams {
+            price_id: None,
+            price_slug: Some("pro".into()),
+            quantity: Some(1.0),
+            ..by_id.clone()
+        };
+        for p in [
+            by_id,
+            by_slug,
+            CreateProductCheckoutSessionParams::default(),
+        ] {
+            let one = price_checkout::<Map<String, Value>>(&p);
+            // The same members in the same order: the same body, the same
+            // idempotency fingerprint.
+            assert_eq!(
+                one.iter().collect::<Vec<_>>(),
+                product_checkout::<Map<String, Value>>(&p)
+                    .iter()
+                    .collect::<Vec<_>>()
+            );
+            same_json(one, written(&p));
+        }
+    }
+
+    #[test]
+    fn an_activation_is_written_as_the_whole_request_writes_it() {
+        let activation = CreateActivateSubscriptionCheckoutSessionParams {
+            success_url: Some("https://shop.example/account".into()),
+            cancel_url: Some("https://shop.example/account".into()),
+            target_subscription_id: Some("sub_1".into()),
+            ..Default::default()
+        };
+        for p in [
+            activation,
+            CreateActivateSubscriptionCheckoutSessionParams::default(),
+        ] {
+            let one = activation_checkout::<Map<String, Value>>(&p);
+            assert_eq!(
+                one.iter().collect::<Vec<_>>(),
+                activate_subscription_checkout::<Map<String, Value>>(&p)
+                    .iter()
+                    .collect::<Vec<_>>()
+            );
+            same_json(one, written(&p));
+        }
     }
 
     #[test]

@@ -9,10 +9,9 @@
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
 use super::state::State;
+use crate::billing::params::PriceCheckout;
 use crate::billing::use_locale;
-use crate::billing::{
-    use_billing, CheckoutSessionCreated, CheckoutSessionParams, UseBillingReturn,
-};
+use crate::billing::{use_billing, CheckoutSessionCreated, UseBillingReturn};
 use crate::error::BillingError;
 use crate::i18n::{widget::Msg, Lang, Message};
 use leptos::prelude::*;
@@ -56,6 +55,7 @@ pub fn CheckoutButton(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::CHECKOUT_BUTTON);
     let checkout = Checkout::new(CheckoutTarget {
         price_id,
         price_slug,
@@ -165,39 +165,40 @@ impl Checkout {
         if self.create.pending_untracked() || leaving {
             return;
         }
-        let Some((params, on_created, on_error)) = self.target.with_untracked(|t| {
-            let params = CheckoutSessionParams {
+        let billing = self.billing;
+        let Some(call) = self.target.with_untracked(|t| {
+            let price = PriceCheckout {
                 price_id: t.price_id.clone(),
                 price_slug: t.price_slug.clone(),
-                quantity: Some(quantity),
+                quantity,
                 success_url: t.success_url.clone(),
                 cancel_url: t.cancel_url.clone(),
                 auto_redirect: t.on_created.is_none(),
-                ..Default::default()
             };
-            (params, t.on_created, t.on_error)
+            let (on_created, on_error) = (t.on_created, t.on_error);
+            billing.checkout_call(
+                price,
+                // The session goes to the handler, moved: the request keeps
+                // only that it was created.
+                Box::new(move |created| match created {
+                    Ok(created) => {
+                        if let Some(handler) = on_created {
+                            handler.run(created);
+                        }
+                        Ok(())
+                    }
+                    Err(e) => {
+                        if let Some(handler) = on_error {
+                            handler.run(e.clone());
+                        }
+                        Err(e)
+                    }
+                }),
+            )
         }) else {
             return;
         };
-        let billing = self.billing;
-        self.create.send(async move {
-            // The session goes to the handler, moved: the request keeps
-            // only that it was created.
-            match billing.create_checkout_session(params).await {
-                Ok(created) => {
-                    if let Some(handler) = on_created {
-                        handler.run(created);
-                    }
-                    Ok(())
-                }
-                Err(e) => {
-                    if let Some(handler) = on_error {
-                        handler.run(e.clone());
-                    }
-                    Err(e)
-                }
-            }
-        });
+        self.create.call(call);
     }
 
     /// Whether a created session sends the browser away (no `on_created`).

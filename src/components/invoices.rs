@@ -14,6 +14,7 @@ use leptos::prelude::*;
 /// A table of invoices: date, number, amount, status, and the lines behind each.
 #[component]
 pub fn Invoices() -> impl IntoView {
+    super::styles::uses(super::styles::chunk::INVOICES);
     let billing = use_billing();
     let locale = use_locale();
     plain_view(Plain {

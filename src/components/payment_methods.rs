@@ -20,6 +20,7 @@ pub fn PaymentMethods(
     #[prop(into)]
     cancel_url: String,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::PAYMENT_METHODS);
     let billing = use_billing();
     let lang = Lang::of(&use_locale());
     let add = Request::new();

@@ -1,17 +1,16 @@
 //! `<PlanChangeDialog>`: the confirmation of a plan change — what changes,
-//! what is charged now, when it takes effect — that calls
-//! `use_billing().adjust_subscription` with `timing: auto` on Confirm.
+//! what is charged now, when it takes effect — that on Confirm
+//! sends the change as `use_billing().adjust_subscription` does (the same
+//! checks, key and join), with `timing: auto`.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
 use super::request::Request;
+use crate::billing::params::PlanMove;
 use crate::billing::{use_billing, use_locale, UseBillingReturn};
 use crate::browser;
 use crate::i18n::Lang;
 use crate::view_model::{PlanChangeInput, PlanChangeModel};
-use checkout_protocol::{
-    AdjustSubscriptionParams, AdjustSubscriptionResponse, AdjustmentTiming, Price, Product,
-    Subscription,
-};
+use checkout_protocol::{AdjustSubscriptionResponse, Price, Product, Subscription};
 use leptos::prelude::*;
 
 /// A modal dialog (`<dialog>` opened with `showModal`, so the page behind is
@@ -67,6 +66,7 @@ pub fn PlanChangeDialog(
     /// `None` when cancelled.
     on_close: Callback<Option<AdjustSubscriptionResponse>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::PLAN_CHANGE);
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);
@@ -107,13 +107,8 @@ pub fn PlanChangeDialog(
 #[derive(Debug, Clone)]
 pub(crate) struct PlanChange {
     model: PlanChangeModel,
-    /// The subscription Confirm changes: the request ([`adjust_params`]) is
-    /// built at each send, as two ids clone cheaper than a whole request.
-    subscription_id: String,
-    /// The new price.
-    price_id: String,
-    /// Units of it.
-    quantity: u32,
+    /// What Confirm sends.
+    plan: PlanMove,
     title_id: String,
     summary_id: String,
     /// Also where focus goes back when Confirm is re-enabled.
@@ -154,9 +149,11 @@ impl PlanChange {
         let id = |part: &str| ["cw-plan-change-", subscription.id.as_str(), part].concat();
         Self {
             model,
-            subscription_id: subscription.id.clone(),
-            price_id: to.1.id.clone(),
-            quantity,
+            plan: PlanMove {
+                subscription_id: subscription.id.clone(),
+                price_id: to.1.id.clone(),
+                quantity,
+            },
             title_id: id("-title"),
             summary_id: id("-summary"),
             confirm_id: id("-confirm"),
@@ -212,27 +209,15 @@ impl PlanChange {
         change: Request,
         done: impl FnOnce(AdjustSubscriptionResponse) + 'static,
     ) {
-        let params = adjust_params(&self.subscription_id, &self.price_id, self.quantity);
         let refocus = self.confirm_id.clone();
-        change.send(async move {
-            let result = billing.adjust_subscription(params).await;
-            // The disabled Confirm lost focus; give it back if the dialog stays.
-            browser::restore_focus_to(&refocus);
-            result.map(done)
-        });
-    }
-}
-
-/// The adjust request of a plan change: `timing: auto` (an upgrade now, a
-/// downgrade at the period end, as the dialog told the customer); one unit
-/// is Flowglad's default and left out.
-fn adjust_params(subscription_id: &str, price_id: &str, quantity: u32) -> AdjustSubscriptionParams {
-    AdjustSubscriptionParams {
-        subscription_id: Some(subscription_id.to_owned()),
-        timing: Some(AdjustmentTiming::Auto),
-        price_id: Some(price_id.to_owned()),
-        quantity: (quantity != 1).then_some(f64::from(quantity)),
-        ..Default::default()
+        change.call(billing.plan_move_call(
+            self.plan.clone(),
+            Box::new(move |result| {
+                // The disabled Confirm lost focus; give it back if the dialog stays.
+                browser::restore_focus_to(&refocus);
+                result.map(done)
+            }),
+        ));
     }
 }
 
@@ -324,16 +309,6 @@ mod tests {
         summary: "s",
         confirm: "c",
     };
-
-    #[test]
-    fn the_change_sent_is_auto_timed_and_leaves_one_unit_out() {
-        let one = adjust_params("sub_1", "team", 1);
-        assert_eq!(
-            serde_json::to_value(&one).unwrap(),
-            json!({"subscriptionId": "sub_1", "timing": "auto", "priceId": "team"})
-        );
-        assert_eq!(adjust_params("sub_1", "team", 3).quantity, Some(3.0));
-    }
 
     #[test]
     fn the_dialog_is_labelled_described_and_offers_cancel_first() {

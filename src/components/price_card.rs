@@ -54,6 +54,7 @@ pub fn PriceCard(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::PRICE_CARD);
     let card = PriceCardModel::new(&product, &price, &locale, quantity.unwrap_or(1), label);
     let cards = Cards::new(success_url, cancel_url, on_created, on_error);
     let draw = {

@@ -49,6 +49,7 @@ pub fn PricingTable(
     #[prop(optional_no_strip)]
     on_error: Option<Callback<BillingError>>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::PRICING_TABLE);
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);

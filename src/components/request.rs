@@ -12,6 +12,7 @@
 //! sent twice.
 
 use super::state::State;
+use crate::client::{self, Call};
 use crate::error::BillingError;
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
@@ -22,7 +23,7 @@ use std::pin::Pin;
 pub(crate) type Outcome = Result<(), BillingError>;
 
 /// A call's future, boxed: every component's call is spawned as this one type.
-type Call = Pin<Box<dyn Future<Output = Outcome>>>;
+type Task = Pin<Box<dyn Future<Output = Outcome>>>;
 
 /// One kind of call a component makes, one at a time.
 #[derive(Clone, Copy)]
@@ -83,23 +84,44 @@ impl Request {
         self.spawn(Box::pin(call));
     }
 
+    /// [`Self::send`] of one of `use_billing`'s actions taken apart: every
+    /// such call is the one future type of [`client::drive`].
+    pub(crate) fn call(self, call: Box<dyn Call>) {
+        self.spawn(Box::pin(client::drive(call)));
+    }
+
     /// [`Self::send`] past the call's own type, so this is in the wasm once.
-    fn spawn(self, call: Call) {
+    fn spawn(self, call: Task) {
         let mut owner = None;
         self.0.update(&mut |c| {
             c.pending = true;
             owner = c.owner.as_ref().and_then(WeakOwner::upgrade);
         });
-        let call = match owner {
-            Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
-            None => ScopedFuture::new_untracked(call),
-        };
-        leptos::task::spawn_local(async move {
-            let mut outcome = Some(call.await);
-            self.0.update(&mut |c| {
+        spawn(call, owner, Some(self));
+    }
+}
+
+/// Runs one of `use_billing`'s actions for a component that records how it
+/// ended itself (in the `then` it gave the action), not in a [`Request`].
+pub(crate) fn run(call: Box<dyn Call>) {
+    spawn(Box::pin(client::drive(call)), None, None);
+}
+
+/// Spawns `call` untracked, under `owner` when given (else the current
+/// one); how it ends replaces `record`'s last outcome. One spawned future
+/// type for [`Request`]'s calls and [`run`]'s.
+fn spawn(call: Task, owner: Option<Owner>, record: Option<Request>) {
+    let call = match owner {
+        Some(owner) => owner.with(|| ScopedFuture::new_untracked(call)),
+        None => ScopedFuture::new_untracked(call),
+    };
+    leptos::task::spawn_local(async move {
+        let mut outcome = Some(call.await);
+        if let Some(request) = record {
+            request.0.update(&mut |c| {
                 c.outcome = outcome.take();
                 c.pending = false;
             });
-        });
-    }
+        }
+    });
 }

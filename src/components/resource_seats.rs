@@ -31,6 +31,7 @@ pub fn ResourceSeats(
     #[prop(into, optional)]
     slug: Option<String>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::RESOURCE_SEATS);
     let slug = slug.unwrap_or_else(|| "seats".to_owned());
     let locale = use_locale();
     let lang = Lang::of(&locale);

@@ -6,11 +6,11 @@
 //! [`RowState`]; one delegated click handler runs the buttons.
 
 use super::plain::{plain_view, push_attr, push_escaped, Plain};
+use super::request;
 use super::state::State;
-use crate::billing::{
-    current_in, use_billing, use_locale, ActivateSubscriptionParams, UseBillingReturn,
-};
+use crate::billing::{current_in, use_billing, use_locale, UseBillingReturn};
 use crate::browser;
+use crate::error::BillingError;
 use crate::format::{format_date, price_label};
 use crate::i18n::{fill, panel::Msg, Lang, Message};
 use checkout_protocol::{CancellationTiming, PricingModel, Subscription, SubscriptionStatus};
@@ -23,6 +23,7 @@ pub fn CurrentSubscription(
     #[prop(into, optional)]
     return_url: Option<String>,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::SUBSCRIPTION);
     let panel = Panel {
         billing: use_billing(),
         setup: State::new(Setup {
@@ -132,48 +133,51 @@ impl Panel {
             return;
         };
         self.update(&id, &mut |s| s.activating = true);
-        let params = ActivateSubscriptionParams {
-            target_subscription_id: id.clone(),
-            success_url: return_url.clone(),
-            cancel_url: return_url,
-            auto_redirect: true,
-            ..Default::default()
-        };
-        self.call(id, RowCall::Activate(params));
+        self.call(id, RowCall::Activate { return_url });
     }
 
-    /// Sends a row's call and records how it went in the row's state: one
-    /// spawned task for the three buttons, so its glue is in the wasm once.
+    /// Sends a row's call and records how it went in the row's state.
     fn call(self, id: String, call: RowCall) {
         let billing = self.billing;
         let lang = Lang::of(&self.locale());
-        leptos::task::spawn_local(async move {
-            let activating = matches!(call, RowCall::Activate(_));
-            let result = match call {
-                RowCall::Cancel => billing
-                    .cancel_subscription(&id, CancellationTiming::AtEndOfCurrentBillingPeriod)
-                    .await
-                    .map(drop),
-                RowCall::Keep => billing.uncancel_subscription(&id).await.map(drop),
-                RowCall::Activate(params) => billing
-                    .create_activate_subscription_checkout_session(params)
-                    .await
-                    .map(drop),
-            };
-            if !activating {
-                // The billing reloads: the button redrawn keeps the focus.
-                browser::restore_focus_to(&element_id("action", &id));
+        let row = id.clone();
+        let activating = matches!(call, RowCall::Activate { .. });
+        let done = move |result: Result<(), BillingError>| {
+            self.ended(&row, activating, lang, &result);
+            result
+        };
+        let call = match call {
+            RowCall::Cancel | RowCall::Keep => billing.subscription_call(
+                id,
+                matches!(call, RowCall::Cancel)
+                    .then_some(CancellationTiming::AtEndOfCurrentBillingPeriod),
+                Box::new(move |result| done(result.map(drop))),
+            ),
+            RowCall::Activate { return_url } => billing.activate_call(
+                id,
+                return_url,
+                Box::new(move |result| done(result.map(drop))),
+            ),
+        };
+        request::run(call);
+    }
+
+    /// Records how a row's call ended in its state (one copy for the three
+    /// buttons).
+    fn ended(self, id: &str, activating: bool, lang: Lang, result: &Result<(), BillingError>) {
+        if !activating {
+            // The billing reloads: the button redrawn keeps the focus.
+            browser::restore_focus_to(&element_id("action", id));
+        }
+        let error = result.as_ref().err().map(|e| e.message_in(lang));
+        self.update(id, &mut |s| {
+            if activating {
+                s.activating = error.is_none();
+                s.activate_error = error.clone();
+            } else {
+                s.changing = false;
+                s.change_error = error.clone();
             }
-            let error = result.err().map(|e| e.message_in(lang));
-            self.update(&id, &mut |s| {
-                if activating {
-                    s.activating = error.is_none();
-                    s.activate_error = error.clone();
-                } else {
-                    s.changing = false;
-                    s.change_error = error.clone();
-                }
-            });
         });
     }
 
@@ -213,8 +217,11 @@ enum RowCall {
     Cancel,
     /// Undo a scheduled cancellation.
     Keep,
-    /// Open the hosted page to activate or pay.
-    Activate(ActivateSubscriptionParams),
+    /// Open the hosted page to activate or pay; it returns to `return_url`.
+    Activate {
+        /// Where the hosted page returns, paid or not.
+        return_url: String,
+    },
 }
 
 /// A row's state; a row never touched is in the default one.

@@ -32,6 +32,7 @@ pub fn UsageMeter(
     #[prop(into)]
     slug: String,
 ) -> impl IntoView {
+    super::styles::uses(super::styles::chunk::USAGE_METER);
     let billing = use_billing();
     let locale = use_locale();
     let lang = Lang::of(&locale);

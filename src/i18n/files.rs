@@ -139,10 +139,10 @@ mod tests {
             entries[1..].iter().map(|m| m.as_str().map(str::to_owned)),
         )
         .unwrap();
-        assert_eq!(
-            accepted.lines().nth(widget::Msg::Monthly as usize),
-            Some("Mensuel")
-        );
+        let monthly = widget::Msg::ALL
+            .iter()
+            .position(|m| *m == widget::Msg::Monthly);
+        assert_eq!(accepted.lines().nth(monthly.unwrap()), Some("Mensuel"));
         assert_eq!(file_name("page", Lang::Ja), "page.ja.json");
     }
 }

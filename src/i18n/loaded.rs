@@ -128,6 +128,25 @@ mod tests {
         }
     }
 
+    /// A message reads its line of the file installed for the language (the
+    /// file lists the catalog's messages in order); a language without one
+    /// reads English.
+    #[test]
+    #[cfg(feature = "catalogs-on-demand")]
+    fn a_message_reads_its_line_of_an_installed_file() {
+        use crate::i18n::Message;
+        let file: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../locales/widget.fr.json")).unwrap();
+        let messages = file[1..].iter().map(|m| m.as_str().map(str::to_owned));
+        let text = accept::<Msg>(file[0].as_f64(), messages).unwrap();
+        assert_eq!(Msg::Monthly.text(Lang::Fr), "Monthly");
+        install::<Msg>(Lang::Fr, text);
+        assert_eq!(Msg::Monthly.text(Lang::Fr), "Mensuel");
+        assert_eq!(Msg::TryAgain.text(Lang::Fr), "Réessayer");
+        assert_eq!(Msg::Monthly.text(Lang::De), "Monthly");
+        assert_eq!(Msg::Monthly.text(Lang::En), "Monthly");
+    }
+
     #[test]
     fn an_installed_catalog_is_found_by_file_and_language() {
         assert_eq!(table("test-only", Lang::Fr), None);

@@ -4,8 +4,9 @@
 //! browser's `Intl` formats them, in the `money` and `format` modules, which use
 //! these catalogs (so this module names neither: the data flows one way).
 //!
-//! Free of Leptos and serde, so the script-tag embed shares it: catalogs are
-//! static tables indexed by a message enum, one small table per bundle.
+//! Free of Leptos and serde, so the script-tag embed shares it. A catalog's
+//! words are static strings; an app links only the messages its code names
+//! (the `catalog!` macro below).
 
 pub mod files;
 pub mod loaded;
@@ -201,16 +202,81 @@ pub fn plural<M: Message>(message: M, count: u32, locale: &str) -> String {
     fill(form, &[&crate::intl::format_count(locale, count)])
 }
 
-/// Declares a message enum and its catalog in one place, so a message cannot
-/// lack a translation: each variant lists its text in every language, in
-/// [`Lang::ALL`] order, and the English text becomes its doc comment.
+/// Line `index` of `text` (lines end at `\n`), empty past the last one:
+/// a message's words in one language. Not generic and never inlined, so
+/// every message's lookup is this one scan.
+#[cfg(not(feature = "catalogs-on-demand"))]
+#[inline(never)]
+pub fn line(text: &'static str, index: usize) -> &'static str {
+    pieces(text, b'\n').nth(index).unwrap_or_default()
+}
+
+/// Declares a message type and its catalog in one place, so a message
+/// cannot lack a translation: each message lists its text in every
+/// language, in [`Lang::ALL`] order, and the English text becomes its doc
+/// comment. Two layouts, the same calls (`Msg::X.text(lang)`):
 ///
-/// Each language's messages are stored as one string, a line per message:
-/// no table of string pointers in the bundle, and a lookup is a short scan.
-/// With the `catalogs-on-demand` feature only English is compiled in; the
-/// other languages are the files [`files`] writes from this same source,
-/// installed at run time by [`loaded::install`].
+/// - `struct`, for the catalogs a Leptos app links (`panel`, `widget`): a
+///   message is a constant holding its own words, its six languages a line
+///   each, so an app links only the words its code names — also where it
+///   picks a message at run time (kept in a signal, say), which a `match`
+///   on an index would turn into a table of every message.
+/// - `enum`, a byte per message and each language's messages one string, a
+///   line per message: the hosted page's words (`page`), which that page
+///   shows nearly all of and compares as values; and every catalog in the
+///   `catalogs-on-demand` builds (the embed, the hosted page), where only
+///   English is compiled in and a message is a line of it or of the
+///   language's file installed by [`loaded::install`] (the files are
+///   [`files`]' output from this same source) — a message that carried its
+///   words there would cost each call site more than the English it spares.
 macro_rules! catalog {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident in $file:literal { $($messages:tt)* }) => {
+        #[cfg(not(feature = "catalogs-on-demand"))]
+        $crate::i18n::catalog!(@words $(#[$meta])* $vis $name in $file { $($messages)* });
+        #[cfg(feature = "catalogs-on-demand")]
+        $crate::i18n::catalog!($(#[$meta])* $vis enum $name in $file { $($messages)* });
+    };
+    (@words $(#[$meta:meta])* $vis:vis $name:ident in $file:literal {
+        $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis struct $name {
+            /// Its words, a line per language in `Lang::ALL` order.
+            words: &'static str,
+        }
+
+        #[allow(non_upper_case_globals)]
+        impl $name {
+            $(
+                #[doc = $en]
+                $vis const $variant: $name = $name {
+                    words: concat!($en, "\n", $de, "\n", $fr, "\n", $es, "\n", $ja, "\n", $ar),
+                };
+            )*
+
+            /// Every message in file order, for tests that check the catalog.
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// Whether every message has exactly a line per language (a
+            /// line break inside a text would shift the languages after it).
+            #[cfg(test)]
+            pub(crate) fn lines_match() -> bool {
+                Self::ALL.iter().all(|m| $crate::i18n::pieces(m.words, b'\n').count() == 6)
+            }
+        }
+
+        $crate::i18n::catalog!(@catalog $name $file [$($en)*] [$($variant)*]);
+
+        impl $crate::i18n::Message for $name {
+            // Inlined: a call site passes the message's own words.
+            #[inline(always)]
+            fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                $crate::i18n::line(self.words, lang as usize)
+            }
+        }
+    };
     ($(#[$meta:meta])* $vis:vis enum $name:ident in $file:literal {
         $($variant:ident => [$en:literal, $de:literal, $fr:literal, $es:literal, $ja:literal, $ar:literal],)*
     }) => {
@@ -221,9 +287,6 @@ macro_rules! catalog {
         }
 
         impl $name {
-            /// The English text, a line per message.
-            const ENGLISH: &'static str = concat!($($en, "\n",)*);
-
             /// Every language's text, a line per message.
             #[cfg(not(feature = "catalogs-on-demand"))]
             const TEXT: [&'static str; 6] = [
@@ -241,17 +304,17 @@ macro_rules! catalog {
 
             /// Whether every language has exactly one line per message (a
             /// line break inside a text would shift every later message).
-            #[cfg(all(test, not(feature = "catalogs-on-demand")))]
+            #[cfg(test)]
             pub(crate) fn lines_match() -> bool {
-                Self::TEXT.iter().all(|text| $crate::i18n::pieces(text, b'\n').count() == Self::ALL.len() + 1)
+                #[cfg(not(feature = "catalogs-on-demand"))]
+                let texts = Self::TEXT;
+                #[cfg(feature = "catalogs-on-demand")]
+                let texts = [Self::ENGLISH];
+                texts.iter().all(|text| $crate::i18n::pieces(text, b'\n').count() == Self::ALL.len() + 1)
             }
         }
 
-        impl $crate::i18n::Catalog for $name {
-            const FILE: &'static str = $file;
-            const COUNT: usize = [$(stringify!($variant),)*].len();
-            const FINGERPRINT: u32 = $crate::i18n::fingerprint(Self::ENGLISH);
-        }
+        $crate::i18n::catalog!(@catalog $name $file [$($en)*] [$($variant)*]);
 
         impl $crate::i18n::Message for $name {
             fn text(self, lang: $crate::i18n::Lang) -> &'static str {
@@ -262,6 +325,19 @@ macro_rules! catalog {
                     .unwrap_or(Self::ENGLISH);
                 $crate::i18n::pieces(table, b'\n').nth(self as usize).unwrap_or_default()
             }
+        }
+    };
+    (@catalog $name:ident $file:literal [$($en:literal)*] [$($variant:ident)*]) => {
+        impl $name {
+            /// The English text, a line per message: what a file's
+            /// fingerprint is of.
+            const ENGLISH: &'static str = concat!($($en, "\n",)*);
+        }
+
+        impl $crate::i18n::Catalog for $name {
+            const FILE: &'static str = $file;
+            const COUNT: usize = [$(stringify!($variant),)*].len();
+            const FINGERPRINT: u32 = $crate::i18n::fingerprint(Self::ENGLISH);
         }
     };
 }

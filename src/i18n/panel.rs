@@ -1,13 +1,13 @@
 //! The words of the billing panels (the components: pricing table,
 //! subscription, saved cards, invoices, usage meters, plan changes, seats),
-//! apart from the hosted page's (`page`): a catalog is one string per
-//! language, so an app that draws only the panels links only these.
+//! apart from the hosted page's (`page`). Each message holds its own words,
+//! so an app links the words of the panels it draws and no others.
 
 use super::catalog;
 
 catalog! {
     /// A message of a billing panel.
-    pub enum Msg in "panel" {
+    pub struct Msg in "panel" {
         LoadingPrices => ["Loading prices…", "Preise werden geladen…", "Chargement des prix…", "Cargando precios…", "価格を読み込み中…", "جارٍ تحميل الأسعار…"],
         PricesNotLoaded => ["Prices could not be loaded. {0}", "Die Preise konnten nicht geladen werden. {0}", "Impossible de charger les prix. {0}",
             "No se pudieron cargar los precios. {0}", "価格を読み込めませんでした。{0}", "تعذّر تحميل الأسعار. {0}"],

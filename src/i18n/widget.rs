@@ -1,12 +1,13 @@
 //! The widget's own words — price cards, buttons, the pricing table's switch,
 //! the overlay and transport errors — shared by the script-tag embed and the
-//! Leptos components. Kept to what the embed shows: every byte ships in it.
+//! Leptos components. Kept to what the embed shows: every byte ships in it;
+//! a Leptos app links only the messages its components name.
 
 use super::catalog;
 
 catalog! {
     /// A message of the widget (price cards, buttons, errors).
-    pub enum Msg in "widget" {
+    pub struct Msg in "widget" {
         LoadingPrice => ["Loading price", "Preis wird geladen", "Chargement du prix", "Cargando el precio", "価格を読み込み中", "جارٍ تحميل السعر"],
         Daily => ["Daily", "Täglich", "Quotidien", "Diario", "日払い", "يومي"],
         Weekly => ["Weekly", "Wöchentlich", "Hebdomadaire", "Semanal", "週払い", "أسبوعي"],
@@ -73,6 +74,7 @@ catalog! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(feature = "catalogs-on-demand"))]
     use crate::i18n::{plural_form, Lang, Message};
 
     #[test]
@@ -82,6 +84,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(feature = "catalogs-on-demand"))]
     fn arabic_intervals_follow_its_plural_categories() {
         let months = Msg::EveryMonths.text(Lang::Ar);
         assert_eq!(plural_form(months, "few"), "كل {0} أشهر");

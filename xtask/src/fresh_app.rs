@@ -113,9 +113,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     )))
 }
 
-/// Files the widget's package must hold: build.rs reads the stylesheets,
-/// the custom elements, the string-drawn components and the fetch transport
-/// import JS snippets, and `CATALOG_FILES` includes the catalog files (which a
+/// Files the widget's package must hold: build.rs reads the stylesheets
+/// (and the components' sources), the custom elements, the string-drawn
+/// components, the fetch transport and `<BillingStyles/>` import JS
+/// snippets, and `CATALOG_FILES` includes the catalog files (which a
 /// `catalogs-on-demand` app serves from the package's `locales/`).
 const PACKAGE_NEEDS: &[&str] = &[
     "build.rs",
@@ -125,6 +126,7 @@ const PACKAGE_NEEDS: &[&str] = &[
     "js/custom-element.js",
     "js/plain.js",
     "js/fetch.js",
+    "js/styles.js",
     "locales/panel.de.json",
     "locales/widget.de.json",
     "README.md",
@@ -228,13 +230,14 @@ mod tests {
         let bad = "build.rs\nsrc/lib.rs\nstyle/widget.css\nREADME.md\nCHANGELOG.md\n\
                    node_modules/x.js\ndocs/screenshots/a.png\n";
         let problems = package_problems(bad);
-        assert_eq!(problems.len(), 8, "{problems:?}");
+        assert_eq!(problems.len(), 9, "{problems:?}");
         assert!(problems[0].contains("style/panel.css"));
         assert!(problems[1].contains("js/custom-element.js"));
         assert!(problems[2].contains("js/plain.js"));
         assert!(problems[3].contains("js/fetch.js"));
-        assert!(problems[4].contains("locales/panel.de.json"));
-        assert!(problems[5].contains("locales/widget.de.json"));
-        assert!(problems[6].contains("node_modules"));
+        assert!(problems[4].contains("js/styles.js"));
+        assert!(problems[5].contains("locales/panel.de.json"));
+        assert!(problems[6].contains("locales/widget.de.json"));
+        assert!(problems[7].contains("node_modules"));
     }
 }
