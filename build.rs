@@ -438,7 +438,7 @@ mod pieces {
     }
 
     /// The character that stands for a chunk's first piece (`'0'`: the
-    /// pieces are `'0'`, `'1'`, … in the sheet's order); `js/styles.js`
+    /// pieces are `'0'`, `'1'`, … in the sheet's order); `js/plain.js`
     /// reads it back.
     const FIRST_INDEX: u8 = b'0';
 

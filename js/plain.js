@@ -1,4 +1,4 @@
-// See src/components/plain.rs, src/browser.rs, src/intl.rs.
+// See src/components/plain.rs, src/browser.rs, src/intl.rs, src/components/styles.rs, src/transport.rs.
 export function listen(wrapper, handler) {
   const delegate = (event) => {
     const action = event.target instanceof Element ? event.target.closest('[data-action],button,input,select,textarea,a,dialog') : null;
@@ -127,4 +127,60 @@ export function intl(kind, locale, currency, value) {
     if (kind == 2) return format.format(new Date(value));
     return format.format(kind == 0 ? value / 10 ** format.resolvedOptions().maximumFractionDigits : value);
   } catch {}
+}
+
+const pieces = [];
+let sheet, text;
+
+export function uses(chunk) {
+  for (const piece of chunk.split('\n')) {
+    pieces[piece.charCodeAt(0) - 48] = piece.slice(1);
+  }
+  const css = `@layer checkout-widget{${pieces.join('')}}`;
+  if (sheet && css !== text) {
+    sheet.replaceSync((text = css));
+  }
+}
+
+export function adopt(base) {
+  try {
+    sheet ??= new CSSStyleSheet();
+    uses(base);
+    const adopted = document.adoptedStyleSheets;
+    if (!adopted.includes(sheet)) {
+      document.adoptedStyleSheets = [...adopted, sheet];
+    }
+  } catch {}
+}
+
+export function send(method, url, body, headers, credentials, timeoutMs) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const call = async () => {
+    const sent = new Headers();
+    for (let i = 0; i < headers.length; i += 2) sent.set(headers[i], headers[i + 1]);
+    const response = await fetch(url, { method, body, headers: sent, credentials, signal: abort.signal });
+    return [response.status, await response.text()];
+  };
+  return call()
+    .catch(() => {
+      throw abort.signal.aborted ? 'timeout' : 'network';
+    })
+    .finally(() => clearTimeout(timer));
+}
+
+export function restoreFocus(id) {
+  let tries = 0;
+  const attempt = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body) {
+      const target = document.getElementById(id);
+      if (target instanceof HTMLElement) {
+        target.focus();
+        if (document.activeElement === target) return;
+      }
+    }
+    if (++tries < 40) setTimeout(attempt, 50);
+  };
+  setTimeout(attempt, 0);
 }

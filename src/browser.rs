@@ -117,7 +117,7 @@ pub fn load_module(src: &str) {
 /// back on `<body>`. Tries for about two seconds; never takes focus from
 /// wherever the customer has moved it. A target still disabled or behind a
 /// modal dialog refuses focus until the redraw that frees it: it is tried
-/// again then. The page's own timer runs the tries (`js/fetch.js`
+/// again then. The page's own timer runs the tries (`js/plain.js`
 /// `restoreFocus`: now, then every 50 ms, 40 in all): a Rust timer future
 /// spawned per call cost the bundle a task, a timer binding and its glue.
 pub fn restore_focus_to(id: &str) {
@@ -129,7 +129,7 @@ pub fn restore_focus_to(id: &str) {
 
 #[cfg(any(feature = "leptos", feature = "hosted-checkout"))]
 mod focus_js {
-    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
+    #[wasm_bindgen::prelude::wasm_bindgen(module = "/js/plain.js")]
     extern "C" {
         /// `restoreFocus(id)`: see [`super::restore_focus_to`].
         #[wasm_bindgen(js_name = restoreFocus)]

@@ -100,7 +100,7 @@ impl Transport for FetchTransport {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/fetch.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/plain.js")]
 extern "C" {
     /// `fetch` with its headers as `[name, value, …]`, aborted after
     /// `timeout_ms`: a Promise of `[status, body text]`, rejected with
@@ -119,7 +119,7 @@ extern "C" {
 }
 
 /// One request through the browser's `fetch`, by one small JS function
-/// (`js/fetch.js`: each web-sys import it replaced cost JS glue and wasm
+/// (`js/plain.js`: each web-sys import it replaced cost JS glue and wasm
 /// marshalling), aborted by the page's own timer after `timeout_ms`: a failure
 /// once aborted is a timeout, any other failure to build, send or read it a
 /// network failure. (No Rust timer raced against it: that brought a select

@@ -58,7 +58,7 @@ pub fn BillingStyles() -> impl IntoView {
     crate::billing::effect(Box::new(|| js::adopt(chunk::BASE)));
 }
 
-/// The sheet's keeper in `js/styles.js`: two imports where web-sys and
+/// The sheet's keeper in `js/plain.js`: two imports where web-sys and
 /// js-sys took seven (the sheet, its text, `adoptedStyleSheets` through
 /// `Reflect`, an array's `includes`, `concat` and `of`), and the pieces
 /// kept in order in JS. Its comments are here: an app's trunk build copies
@@ -66,7 +66,7 @@ pub fn BillingStyles() -> impl IntoView {
 mod js {
     use wasm_bindgen::prelude::*;
 
-    #[wasm_bindgen(module = "/js/styles.js")]
+    #[wasm_bindgen(module = "/js/plain.js")]
     extern "C" {
         /// Keeps `chunk`'s pieces at their index (a piece has the same text
         /// in every chunk); if the sheet is adopted and that changed its
@@ -120,7 +120,7 @@ mod tests {
         for (name, chunk) in CHUNKS {
             let pieces = pieces(chunk);
             assert!(!pieces.is_empty(), "{name} is empty");
-            // In the sheet's order within a chunk, so `js/styles.js` keeps
+            // In the sheet's order within a chunk, so `js/plain.js` keeps
             // BILLING_CSS's order whatever order the components render in.
             assert!(
                 pieces.windows(2).all(|w| w[0].0 < w[1].0),

@@ -125,8 +125,6 @@ const PACKAGE_NEEDS: &[&str] = &[
     "style/panel.css",
     "js/custom-element.js",
     "js/plain.js",
-    "js/fetch.js",
-    "js/styles.js",
     "locales/panel.de.json",
     "locales/widget.de.json",
     "README.md",
@@ -230,14 +228,12 @@ mod tests {
         let bad = "build.rs\nsrc/lib.rs\nstyle/widget.css\nREADME.md\nCHANGELOG.md\n\
                    node_modules/x.js\ndocs/screenshots/a.png\n";
         let problems = package_problems(bad);
-        assert_eq!(problems.len(), 9, "{problems:?}");
+        assert_eq!(problems.len(), 7, "{problems:?}");
         assert!(problems[0].contains("style/panel.css"));
         assert!(problems[1].contains("js/custom-element.js"));
         assert!(problems[2].contains("js/plain.js"));
-        assert!(problems[3].contains("js/fetch.js"));
-        assert!(problems[4].contains("js/styles.js"));
-        assert!(problems[5].contains("locales/panel.de.json"));
-        assert!(problems[6].contains("locales/widget.de.json"));
-        assert!(problems[7].contains("node_modules"));
+        assert!(problems[3].contains("locales/panel.de.json"));
+        assert!(problems[4].contains("locales/widget.de.json"));
+        assert!(problems[5].contains("node_modules"));
     }
 }
