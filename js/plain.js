@@ -29,8 +29,29 @@ export function openDialogs(wrapper) {
   }
 }
 
-export function findById(wrapper, id) {
+function findById(wrapper, id) {
   return [...wrapper.querySelectorAll('[id]')].find((element) => element.id === id) ?? null;
+}
+
+export function setValue(wrapper, id, value) {
+  const input = findById(wrapper, id);
+  if (input instanceof HTMLInputElement && input.value !== value) input.value = value;
+}
+
+export function inputValue(element) {
+  return element instanceof HTMLInputElement ? element.value : undefined;
+}
+
+const radios = (group) => [...(group?.querySelectorAll('input[type=radio]') ?? [])];
+
+export function checkRadio(wrapper, group, index) {
+  radios(wrapper.querySelector(group)).forEach((radio, i) => {
+    radio.checked = i === index;
+  });
+}
+
+export function radioIndex(element, group) {
+  return element.type === 'radio' ? radios(element.closest(group)).indexOf(element) : -1;
 }
 
 function morph(live, next) {

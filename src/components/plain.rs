@@ -216,10 +216,29 @@ impl NextAttribute for Attach {
     }
 }
 
-/// The element inside `wrapper` with `id` (which may hold any character:
-/// ids carry server data such as price ids).
-pub(crate) fn find_by_id(wrapper: &Element, id: &str) -> Option<Element> {
-    js::find_by_id(wrapper, id)
+/// Sets the `value` property of the `<input>` with `id` inside `wrapper`
+/// to `value` when it differs (a redraw keeps what a field holds; this
+/// brings it to the model's text without moving the caret otherwise).
+pub(crate) fn set_input_value(wrapper: &Element, id: &str, value: &str) {
+    js::set_input_value(wrapper, id, value);
+}
+
+/// An `<input>`'s `value` property; `None` for any other element.
+pub(crate) fn input_value(element: &Element) -> Option<String> {
+    js::input_value(element)
+}
+
+/// Checks the radio at `index` (in document order) inside the first
+/// element matching `group` in `wrapper`, and unchecks the others
+/// (`None`: all of them). `checked` is a property, not an attribute.
+pub(crate) fn check_radio(wrapper: &Element, group: &str, index: Option<usize>) {
+    js::check_radio(wrapper, group, index.map_or(-1, |i| i as i32));
+}
+
+/// Where the radio `element` is among the radios of its nearest `group`
+/// ancestor; `None` when it is no radio of such a group.
+pub(crate) fn radio_index(element: &Element, group: &str) -> Option<usize> {
+    usize::try_from(js::radio_index(element, group)).ok()
 }
 
 /// The DOM walk in `js/plain.js`: a few imports instead of a web-sys shim
@@ -251,10 +270,25 @@ mod js {
         #[wasm_bindgen(js_name = openDialogs)]
         pub fn open_dialogs(wrapper: &Element);
 
-        /// The element inside `wrapper` whose id is `id` (compared, never
-        /// put in a selector).
-        #[wasm_bindgen(js_name = findById)]
-        pub fn find_by_id(wrapper: &Element, id: &str) -> Option<Element>;
+        /// `wrapper`'s input with id `id` (compared, never put in a
+        /// selector: ids carry server data such as price ids) gets `value`
+        /// as its value property, unless it has it already.
+        #[wasm_bindgen(js_name = setValue)]
+        pub fn set_input_value(wrapper: &Element, id: &str, value: &str);
+
+        /// `element.value` if it is an `<input>`, else `undefined`.
+        #[wasm_bindgen(js_name = inputValue)]
+        pub fn input_value(element: &Element) -> Option<String>;
+
+        /// Sets `checked` on the radios of `wrapper.querySelector(group)`:
+        /// true on the `index`-th, false on the others (-1: on all).
+        #[wasm_bindgen(js_name = checkRadio)]
+        pub fn check_radio(wrapper: &Element, group: &str, index: i32);
+
+        /// The position of the radio `element` among the radios of
+        /// `element.closest(group)`; -1 when it is none of them.
+        #[wasm_bindgen(js_name = radioIndex)]
+        pub fn radio_index(element: &Element, group: &str) -> i32;
     }
 }
 

@@ -4,7 +4,7 @@
 //! [`push_card`] and [`Cards`].
 
 use super::checkout_button::{push_button, ButtonMarkup, Checkout, CheckoutTarget};
-use super::plain::{find_by_id, plain_view, push_attr, push_escaped, Plain};
+use super::plain::{input_value, plain_view, push_attr, push_escaped, set_input_value, Plain};
 use super::state::State;
 use crate::billing::CheckoutSessionCreated;
 use crate::error::BillingError;
@@ -322,13 +322,7 @@ impl Cards {
             let typed = self
                 .typed(&card.price_id)
                 .unwrap_or_else(|| field.initial.clone());
-            if let Some(input) = find_by_id(wrapper, &field.input_id)
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-            {
-                if input.value() != typed {
-                    input.set_value(&typed);
-                }
-            }
+            set_input_value(wrapper, &field.input_id, &typed);
         }
     }
 
@@ -338,8 +332,7 @@ impl Cards {
         let price_id = price_of(element)?;
         match event.type_().as_str() {
             "input" if element.id().starts_with("cw-qty-") => {
-                let text =
-                    wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(element)?.value();
+                let text = input_value(element)?;
                 self.update(&price_id, &mut |s| s.typed = Some(text.clone()));
                 None
             }

@@ -1,7 +1,7 @@
 //! `<PricingTable>`: the whole pricing model as cards, with a monthly/yearly
 //! switch when a product is sold at both intervals.
 
-use super::plain::{plain_view, push_attr, push_escaped, Plain};
+use super::plain::{check_radio, plain_view, push_attr, push_escaped, radio_index, Plain};
 use super::plan_change::{DialogAction, PlanChange};
 use super::price_card::{CardClick, CardEnd, Cards};
 use super::request::Request;
@@ -16,7 +16,6 @@ use checkout_protocol::{AdjustSubscriptionResponse, IntervalUnit, ResolvedAdjust
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 
 /// Every active product with a checkout button, and an interval switch.
 ///
@@ -207,19 +206,15 @@ pub fn PricingTable(
                 }
                 DialogAction::Cancel => closed(None),
             }
-        } else if event.type_() == "change"
-            && element.get_attribute("type").as_deref() == Some("radio")
+        } else if let Some(index) = (event.type_() == "change")
+            .then(|| radio_index(element, SWITCH))
+            .flatten()
         {
-            // The radio's own label says which interval it is.
-            let label = element
-                .next_element_sibling()
-                .and_then(|span| span.text_content())
-                .unwrap_or_default();
+            // The radios are drawn in the switch's order.
             let chosen = drawn_for_events
                 .borrow()
                 .intervals
-                .iter()
-                .find(|o| o.label == label)
+                .get(index)
                 .map(|o| o.unit);
             if let Some(unit) = chosen {
                 ui.update(&mut |ui| ui.interval = unit);
@@ -247,22 +242,15 @@ pub fn PricingTable(
                 return;
             };
             let d = drawn_after.borrow();
-            // The labels in order, each one's radio first inside it.
-            let mut label = wrapper.query_selector(".cw-switch label").ok().flatten();
-            for option in &d.intervals {
-                let Some(current) = label else { break };
-                if let Some(radio) = current
-                    .first_element_child()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-                {
-                    radio.set_checked(option.unit == unit);
-                }
-                label = current.next_element_sibling();
-            }
+            let checked = d.intervals.iter().position(|o| o.unit == unit);
+            check_radio(wrapper, SWITCH, checked);
             cards.set_values(wrapper, &d.cards);
         })),
     })
 }
+
+/// The interval switch: its radios, in order, are the switch's options.
+const SWITCH: &str = ".cw-switch";
 
 /// The id of the status line announcing what the last plan change did.
 const STATUS_ID: &str = "cw-plan-change-status";
